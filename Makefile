@@ -1,0 +1,62 @@
+# OpenPRM developer entry points. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OPENPRM := $(BIN)/openprm
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-dev run test lint format bench lock vendor-static clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make a re-run cheap: pip runs again only when a lock file changes.
+$(VENV)/.installed-base: $(BIN)/python requirements/base.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/base.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
+	@touch $@
+
+install: $(VENV)/.installed-base ## Create .venv and install OpenPRM from the lock file
+
+install-dev: install $(VENV)/.installed-dev ## install, plus the test and lint tools
+
+run: install ## Migrate, seed demo data if the database is empty, serve on http://$(HOST):$(PORT)
+	$(OPENPRM) migrate --no-input
+	$(OPENPRM) seed-demo --if-empty
+	$(OPENPRM) serve --host $(HOST) --port $(PORT)
+
+test: install-dev ## Run the whole test suite (browser tests too when Chromium is present)
+	$(BIN)/python -m openprm.testing.browser_notice
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-dev ## Run the benchmark suite (see bench/README.md); BENCH_ARGS passes flags
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lock: install-dev ## Re-resolve the lock files from pyproject.toml
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/base.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 -o requirements/dev.lock -q
+
+vendor-static: ## Refresh htmx and Bootstrap in static/vendor from npm (pinned versions)
+	scripts/vendor-static.sh
+
+clean: ## Remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var

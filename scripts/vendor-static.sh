@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end libraries from the npm registry at pinned versions.
+# The files are committed: nothing is downloaded when OpenPRM installs or runs.
+set -euo pipefail
+HTMX_VERSION=2.0.11
+BOOTSTRAP_VERSION=5.3.9
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+dest="$here/src/openprm/static/vendor"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$work"
+npm pack --silent "htmx.org@$HTMX_VERSION" "bootstrap@$BOOTSTRAP_VERSION" >/dev/null
+mkdir -p htmx bootstrap
+tar -xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
+tar -xzf "bootstrap-$BOOTSTRAP_VERSION.tgz" -C bootstrap
+
+rm -rf "$dest"
+mkdir -p "$dest/htmx" "$dest/bootstrap"
+cp htmx/package/dist/htmx.min.js htmx/package/LICENSE "$dest/htmx/"
+cp bootstrap/package/dist/css/bootstrap.min.css bootstrap/package/dist/css/bootstrap.min.css.map \
+   bootstrap/package/dist/js/bootstrap.bundle.min.js bootstrap/package/dist/js/bootstrap.bundle.min.js.map \
+   bootstrap/package/LICENSE "$dest/bootstrap/"
+printf 'htmx.org %s\nbootstrap %s\n' "$HTMX_VERSION" "$BOOTSTRAP_VERSION" > "$dest/VERSIONS"
+echo "Vendored into $dest:"
+cat "$dest/VERSIONS"

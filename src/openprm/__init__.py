@@ -1,0 +1,3 @@
+"""OpenPRM: open-source Partner Relationship Management."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from openprm.cli import main
+
+main()

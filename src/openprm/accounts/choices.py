@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VendorRole(models.TextChoices):
+    VENDOR_ADMIN = "vendor_admin", _("Vendor admin")
+    CHANNEL_MANAGER = "channel_manager", _("Channel manager")
+    CHANNEL_MARKETING = "channel_marketing", _("Channel marketing")
+    FINANCE = "finance", _("Finance")
+    ANALYST = "analyst", _("Analyst")
+
+
+class PartnerRole(models.TextChoices):
+    PARTNER_ADMIN = "partner_admin", _("Partner admin")
+    SALES = "sales", _("Sales")
+    MARKETING = "marketing", _("Marketing")
+    FINANCE = "finance", _("Finance")
+    LEARNER = "learner", _("Learner")

@@ -1,0 +1,108 @@
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.core.models import TimeStampedModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        # A superuser also runs the channel console.
+        fields.setdefault("vendor_role", VendorRole.VENDOR_ADMIN)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: vendor staff (with a vendor role) or a partner user
+    (with one or more partner memberships)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    vendor_role = models.CharField(
+        _("vendor role"),
+        max_length=32,
+        choices=VendorRole.choices,
+        blank=True,
+        help_text=_("Set for vendor staff; empty for partner users."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Django admin access also needs superuser status."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_vendor_staff(self) -> bool:
+        return bool(self.vendor_role)
+
+
+class Membership(TimeStampedModel):
+    """A user's place in a partner organisation, with the roles held there."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="memberships"
+    )
+    roles = models.JSONField(
+        _("roles"), default=list, help_text=_("Partner roles held, e.g. partner_admin.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["partner_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partner"], name="accounts_membership_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.partner}"
+
+    def role_labels(self) -> list[str]:
+        labels = dict(PartnerRole.choices)
+        return [str(labels.get(role, role)) for role in self.roles]

@@ -1,0 +1,89 @@
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from openprm.core.sweeps import enqueue_due_sweeps, registered
+
+logger = logging.getLogger("openprm.worker")
+
+
+def run_sweep_scheduler(*, poll_seconds: float, stop: threading.Event) -> None:
+    """Enqueue due sweeps until ``stop`` is set; survive database hiccups."""
+    while not stop.is_set():
+        try:
+            for name in enqueue_due_sweeps():
+                logger.info("Enqueued sweep %s", name)
+        except Exception:
+            logger.exception("Could not enqueue due sweeps; trying again")
+        finally:
+            close_old_connections()
+        stop.wait(poll_seconds)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background worker: execute queued tasks and enqueue the periodic "
+        "sweeps (SLAs, expiries, re-evaluations) when they are due. Uses the queue "
+        "chosen by TASKS_BACKEND (database by default, or redis)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds to wait when the queue is empty (database queue).",
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Enqueue due sweeps once, run every queued task, then exit.",
+        )
+
+    def handle(self, *args, interval: float, batch: bool, verbosity: int, **options):
+        backend = settings.TASKS["default"]["BACKEND"]
+        names = ", ".join(sweep.name for sweep in registered()) or "none"
+        self.stdout.write(f"OpenPRM worker: queue {backend}; sweeps: {names}")
+        if batch:
+            enqueue_due_sweeps()
+            self._run_tasks(backend, interval=interval, batch=True, verbosity=verbosity)
+            return
+        stop = threading.Event()
+        scheduler = threading.Thread(
+            target=run_sweep_scheduler,
+            kwargs={"poll_seconds": settings.OPENPRM_SWEEP_POLL_SECONDS, "stop": stop},
+            name="sweep-scheduler",
+            daemon=True,
+        )
+        scheduler.start()
+        try:
+            self._run_tasks(backend, interval=interval, batch=False, verbosity=verbosity)
+        finally:
+            stop.set()
+
+    def _run_tasks(self, backend: str, *, interval: float, batch: bool, verbosity: int):
+        if backend == "django_tasks_db.DatabaseBackend":
+            call_command(
+                "db_worker",
+                queue_name="*",
+                interval=interval,
+                batch=batch,
+                reload=False,
+                startup_delay=not batch,
+                verbosity=verbosity,
+            )
+        elif backend == "django_tasks_rq.RQBackend":
+            rq_args = ["--job-class", "django_tasks_rq.Job", "default"]
+            if batch:
+                rq_args.append("--burst")
+            call_command("rqworker", *rq_args)
+        elif not batch:
+            # The immediate backend runs tasks where they are enqueued; only the
+            # sweep scheduler has work to do here.
+            while True:
+                time.sleep(3600)

@@ -1,0 +1,32 @@
+"""Housekeeping sweeps of the kernel itself."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management import call_command
+from django_tasks import task
+
+from openprm.core import sweeps
+
+FINISHED_TASK_RETENTION_DAYS = 14
+
+
+@sweeps.register(every=timedelta(hours=6), name="core.clear_expired_sessions")
+@task()
+def clear_expired_sessions() -> None:
+    """Delete expired web sessions so the session table does not grow forever."""
+    call_command("clearsessions")
+
+
+@sweeps.register(every=timedelta(hours=6), name="core.prune_finished_tasks")
+@task()
+def prune_finished_tasks() -> None:
+    """Delete finished task results of the database queue after two weeks."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return
+    call_command(
+        "prune_db_task_results",
+        queue_name="*",
+        min_age_days=FINISHED_TASK_RETENTION_DAYS,
+        verbosity=0,
+    )

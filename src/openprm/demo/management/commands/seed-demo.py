@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from openprm.demo.ecosystem import DEMO_LOGINS, EcosystemBuilder
+from openprm.partners.models import Partner
+
+DEFAULT_SEED = 2026
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with the deterministic demo ecosystem: vendor staff "
+        "in every role, about 200 partners (distributors with resellers beneath "
+        "them) and their users. Prints the demo logins."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when the database has partners.",
+        )
+        parser.add_argument(
+            "--partners", type=int, default=200, help="How many partners (default: 200)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Random seed (default: 2026)."
+        )
+
+    def handle(self, *args, if_empty: bool, partners: int, seed: int, **options):
+        if partners < 10:
+            raise CommandError("--partners must be at least 10")
+        if Partner.objects.exists():
+            if not if_empty:
+                raise CommandError(
+                    "The database already has partners; seed-demo fills only an empty "
+                    "database (use --if-empty to skip quietly)."
+                )
+            self.stdout.write("The database already has data; demo seeding skipped.")
+        else:
+            builder = EcosystemBuilder(
+                seed=seed, partner_count=partners, password=settings.OPENPRM_DEMO_PASSWORD
+            )
+            counts = builder.build()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo data created: {partners} partners, {users} users, "
+                    "{memberships} memberships.".format(**counts)
+                )
+            )
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write("\nDemo logins (password: $OPENPRM_DEMO_PASSWORD, default 'openprm-demo'):")
+        width = max(len(login.email) for login in DEMO_LOGINS)
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.email:<{width}}  {login.description}")

@@ -1,0 +1,33 @@
+from django.db import transaction
+
+from openprm.partners.choices import PartnerStatus
+from openprm.partners.models import Partner
+
+
+@transaction.atomic
+def partner_create(
+    *,
+    name: str,
+    partner_type: str,
+    country: str,
+    region: str,
+    city: str = "",
+    website: str = "",
+    status: str = PartnerStatus.PROSPECT,
+    parent: Partner | None = None,
+) -> Partner:
+    """Create a partner organisation, placed beneath ``parent`` when given."""
+    partner = Partner.objects.create(
+        name=name,
+        partner_type=partner_type,
+        country=country.upper(),
+        region=region,
+        city=city,
+        website=website,
+        status=status,
+        parent=parent,
+    )
+    partner.path = f"{parent.path if parent else '/'}{partner.pk}/"
+    partner.depth = parent.depth + 1 if parent else 0
+    partner.save(update_fields=["path", "depth"])
+    return partner

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The partner portal: the web interface of partner users."""
+
+    name = "openprm.portal"
+    label = "portal"
+    verbose_name = _("Partner portal")
+
+    def ready(self) -> None:
+        from openprm.core.navigation import PORTAL, NavItem
+
+        PORTAL.extend(
+            [
+                NavItem(_("Dashboard"), "portal:dashboard"),
+            ]
+        )

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from openprm.core import home, views
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("console/", include("openprm.console.urls")),
+    path("portal/", include("openprm.portal.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.OPENPRM_BENCH_ENDPOINTS:
+    urlpatterns.append(path("_bench/", include("openprm.core.bench_urls")))
