@@ -20,3 +20,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Static files straight from the source folders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405

@@ -48,11 +48,13 @@ def registered() -> list[Sweep]:
     return sorted(_registry.values(), key=lambda sweep: sweep.name)
 
 
-def enqueue_due_sweeps(*, now: datetime | None = None) -> list[str]:
+def enqueue_due_sweeps(
+    *, now: datetime | None = None, candidates: list[Sweep] | None = None
+) -> list[str]:
     """Enqueue every sweep whose time has come; return the names enqueued."""
     now = now or timezone.now()
     enqueued = []
-    for sweep in registered():
+    for sweep in registered() if candidates is None else candidates:
         try:
             SweepRun.objects.get_or_create(name=sweep.name, defaults={"next_run_at": now})
         except IntegrityError:  # another worker created it at the same moment

@@ -1,0 +1,1 @@
+"""Test support shipped with the package (browser discovery for the e2e suite)."""

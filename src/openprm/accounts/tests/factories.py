@@ -1,0 +1,39 @@
+import factory
+
+from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.models import Membership, User
+from openprm.partners.tests.factories import PartnerFactory
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user who signs in with TEST_PASSWORD."""
+
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        return User.objects.create_user(password=TEST_PASSWORD, **fields)
+
+
+class VendorUserFactory(UserFactory):
+    vendor_role = VendorRole.VENDOR_ADMIN
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    roles = factory.LazyFunction(lambda: [PartnerRole.PARTNER_ADMIN])
+
+
+def partner_user(**membership_fields) -> User:
+    """A user who is a member of a partner (a new one unless ``partner`` is given)."""
+    return MembershipFactory(**membership_fields).user

@@ -1,0 +1,123 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.partners.tests.factories import PartnerFactory
+
+
+@pytest.fixture
+def vendor_client(client):
+    client.force_login(VendorUserFactory())
+    return client
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get("/console/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/console/"
+
+
+@pytest.mark.django_db
+def test_partner_user_cannot_open_the_console(client):
+    client.force_login(partner_user())
+
+    assert client.get("/console/").status_code == 403
+    assert client.get("/console/partners/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_partners_by_status(vendor_client):
+    PartnerFactory.create_batch(3, status="active")
+    PartnerFactory(status="prospect")
+
+    response = vendor_client.get("/console/")
+
+    counts = {row["status"]: row["count"] for row in response.context["status_counts"]}
+    assert response.context["partner_total"] == 4
+    assert counts == {
+        "prospect": 1, "applicant": 0, "onboarding": 0,
+        "active": 3, "suspended": 0, "terminated": 0,
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_an_empty_state_without_partners(vendor_client):
+    response = vendor_client.get("/console/")
+
+    assert "No partners yet" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_partner_list_runs_the_same_queries_for_one_row_or_a_full_page(vendor_client):
+    distributor = PartnerFactory(partner_type="distributor")
+    vendor_client.get("/console/partners/")  # warm caches (content types, etc.)
+
+    with CaptureQueriesContext(connection) as one_row:
+        vendor_client.get("/console/partners/")
+    for _ in range(12):
+        partner_user(partner=PartnerFactory(parent=distributor))
+    with CaptureQueriesContext(connection) as many_rows:
+        response = vendor_client.get("/console/partners/")
+
+    assert len(response.context["page"].object_list) == 13
+    # session, user, count, the page (parent joined, members counted in SQL)
+    assert len(one_row) == len(many_rows) == 4
+
+
+@pytest.mark.django_db
+def test_partner_list_pages_by_fifty_in_name_order(vendor_client):
+    partners = PartnerFactory.create_batch(51)
+    last_by_name = max(partners, key=lambda partner: partner.name)
+
+    first = vendor_client.get("/console/partners/")
+    second = vendor_client.get("/console/partners/?page=2")
+
+    assert len(first.context["page"].object_list) == 50
+    assert list(second.context["page"].object_list) == [last_by_name]
+
+
+@pytest.mark.django_db
+def test_partner_list_search_matches_name_or_city(vendor_client):
+    PartnerFactory(name="Northwind Distribution", city="Chicago")
+    PartnerFactory(name="Contoso Solutions", city="Austin")
+
+    by_name = vendor_client.get("/console/partners/?q=northwind")
+    by_city = vendor_client.get("/console/partners/?q=austin")
+
+    assert [p.name for p in by_name.context["page"].object_list] == ["Northwind Distribution"]
+    assert [p.name for p in by_city.context["page"].object_list] == ["Contoso Solutions"]
+
+
+@pytest.mark.django_db
+def test_partner_list_counts_only_active_members(vendor_client):
+    partner = PartnerFactory()
+    partner_user(partner=partner)
+    partner_user(partner=partner, is_active=False)
+
+    response = vendor_client.get("/console/partners/")
+
+    assert response.context["page"].object_list[0].member_count == 1
+
+
+@pytest.mark.django_db
+def test_htmx_search_returns_only_the_table(vendor_client):
+    PartnerFactory(name="Contoso Solutions")
+
+    response = vendor_client.get("/console/partners/?q=contoso", headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert "Contoso Solutions" in html
+    assert "<html" not in html
+
+
+@pytest.mark.django_db
+def test_partner_names_are_escaped(vendor_client):
+    PartnerFactory(name="<script>alert('x')</script> Ltd")
+
+    html = vendor_client.get("/console/partners/").content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Ltd" in html

@@ -1,0 +1,37 @@
+import pytest
+
+from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+
+
+@pytest.mark.django_db
+def test_home_sends_an_anonymous_visitor_to_sign_in(client):
+    response = client.get("/")
+
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+@pytest.mark.django_db
+def test_home_sends_vendor_staff_to_the_console(client):
+    client.force_login(VendorUserFactory())
+
+    assert client.get("/")["Location"] == "/console/"
+
+
+@pytest.mark.django_db
+def test_home_sends_partner_users_to_the_portal(client):
+    client.force_login(partner_user())
+
+    assert client.get("/")["Location"] == "/portal/"
+
+
+@pytest.mark.django_db
+def test_each_area_shows_its_own_navigation(client):
+    client.force_login(VendorUserFactory())
+    console = client.get("/console/").content.decode()
+    client.force_login(partner_user())
+    portal = client.get("/portal/").content.decode()
+
+    assert 'data-testid="console-nav"' in console
+    assert 'href="/console/partners/"' in console
+    assert 'data-testid="portal-nav"' in portal
+    assert "/console/" not in portal

@@ -1,0 +1,92 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from openprm.accounts.models import Membership, User
+from openprm.demo.ecosystem import DEMO_LOGINS, EcosystemBuilder
+from openprm.partners.models import Partner
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed-demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_about_two_hundred_partners_with_users():
+    seed()
+
+    assert Partner.objects.count() == 200
+    assert Partner.objects.filter(partner_type="distributor").count() >= 3
+    assert Partner.objects.filter(depth=2).exists()  # sub-resellers
+    assert Partner.objects.values("country").distinct().count() >= 10
+    assert Membership.objects.count() >= 200
+
+
+@pytest.mark.django_db
+def test_the_fixed_demo_logins_exist_with_their_roles(settings):
+    seed("--partners", "20")
+
+    admin = authenticate(email="admin@openprm.example", password=settings.OPENPRM_DEMO_PASSWORD)
+    distributor = Membership.objects.get(user__email="distributor@openprm.example")
+    partner = Membership.objects.get(user__email="partner@openprm.example")
+    assert admin is not None and admin.vendor_role == "vendor_admin" and admin.is_superuser
+    assert distributor.partner.partner_type == "distributor"
+    assert distributor.roles == ["partner_admin"]
+    assert partner.partner.parent == distributor.partner
+    assert partner.roles == ["partner_admin"]
+    vendor_roles = set(User.objects.exclude(vendor_role="").values_list("vendor_role", flat=True))
+    assert vendor_roles == {
+        "vendor_admin", "channel_manager", "channel_marketing", "finance", "analyst"
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_demo_users_share_the_password_from_the_environment(settings):
+    settings.OPENPRM_DEMO_PASSWORD = "another-demo-secret"
+    seed("--partners", "20")
+
+    assert authenticate(email="partner@openprm.example", password="another-demo-secret")
+    assert not authenticate(email="partner@openprm.example", password="openprm-demo")
+
+
+@pytest.mark.django_db
+def test_the_same_seed_builds_the_same_ecosystem():
+    def build() -> list[tuple]:
+        EcosystemBuilder(seed=7, partner_count=60, password="pw").build()
+        rows = list(
+            Partner.objects.order_by("id").values_list(
+                "name", "partner_type", "status", "country", "depth"
+            )
+        )
+        emails = sorted(User.objects.values_list("email", flat=True))
+        Membership.objects.all().delete()
+        User.objects.all().delete()
+        for depth in (2, 1, 0):  # children before their parents
+            Partner.objects.filter(depth=depth).delete()
+        return [rows, emails]
+
+    assert build() == build()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_database_that_has_partners():
+    seed("--partners", "20")
+
+    with pytest.raises(CommandError, match="already has partners"):
+        seed()
+    assert Partner.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_skips_quietly_and_still_prints_the_logins():
+    seed("--partners", "20")
+
+    output = seed("--if-empty")
+
+    assert "demo seeding skipped" in output
+    assert all(login.email in output for login in DEMO_LOGINS)
+    assert Partner.objects.count() == 20

@@ -1,0 +1,49 @@
+import pytest
+
+from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.partners.tests.factories import PartnerFactory
+
+
+@pytest.mark.django_db
+def test_partner_user_sees_their_own_organisation(client):
+    membership = MembershipFactory(partner=PartnerFactory(name="Contoso Solutions"))
+    client.force_login(membership.user)
+
+    response = client.get("/portal/")
+
+    assert response.status_code == 200
+    assert response.context["partner"] == membership.partner
+    assert "Welcome, Contoso Solutions" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_vendor_staff_without_membership_cannot_open_the_portal(client):
+    client.force_login(VendorUserFactory())
+
+    assert client.get("/portal/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_deactivated_membership_does_not_open_the_portal(client):
+    membership = MembershipFactory(is_active=False)
+    client.force_login(membership.user)
+
+    assert client.get("/portal/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_members_of_a_terminated_partner_are_shut_out(client):
+    membership = MembershipFactory(partner=PartnerFactory(status="terminated"))
+    client.force_login(membership.user)
+
+    assert client.get("/portal/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_portal_dashboard_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+
+    # session, user, membership with its partner
+    with django_assert_num_queries(3):
+        client.get("/portal/")
