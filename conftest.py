@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 
 
-
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; no test may inherit another's."""

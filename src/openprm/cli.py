@@ -1,4 +1,4 @@
-"""The ``openprm`` command: every manage.py command, plus serve, worker and seed-demo."""
+"""The ``openprm`` command: every manage.py command, with serve, worker, seed-demo."""
 
 import os
 import sys

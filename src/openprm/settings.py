@@ -25,7 +25,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [
+        item.strip()
+        for item in os.environ.get(name, default).split(",")
+        if item.strip()
+    ]
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -109,8 +113,10 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'openprm.sqlite3'}"
+# --- Database
+DATABASE_URL = (
+    os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'openprm.sqlite3'}"
+)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -140,7 +146,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, sessions ----------------------------------------------------------------
+# --- Cache, sessions
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -153,7 +159,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# --- Background jobs -----------------------------------------------------------------
+# --- Background jobs
 # "database" (default) keeps the queue in the main database; "redis" uses RQ on
 # REDIS_URL; "immediate" runs tasks inline (tests). The code enqueues the same way.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
@@ -174,17 +180,18 @@ else:
 # How often the worker looks for due periodic sweeps, in seconds.
 OPENPRM_SWEEP_POLL_SECONDS = float(os.environ.get("OPENPRM_SWEEP_POLL_SECONDS", "5"))
 
-# --- Authentication --------------------------------------------------------------------
+# --- Authentication
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -201,13 +208,13 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
 
-# --- Internationalisation ----------------------------------------------------------------
+# --- Internationalisation
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-# --- Static and uploaded files ----------------------------------------------------------------
+# --- Static and uploaded files
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
@@ -225,7 +232,7 @@ STORAGES = {
     },
 }
 
-# --- Email ------------------------------------------------------------------------------
+# --- Email
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -242,8 +249,8 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenPRM <openprm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Security ------------------------------------------------------------------------------
-# Behind a TLS-terminating proxy set SECURE_SSL_REDIRECT etc. to true (docs/operations.md).
+# --- Security
+# Behind a TLS-terminating proxy, set these to true (docs/operations.md).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
@@ -257,17 +264,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# --- Logging --------------------------------------------------------------------------------
+# --- Logging
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- OpenPRM ------------------------------------------------------------------------------
+# --- OpenPRM
 OPENPRM_DEMO_PASSWORD = os.environ.get("OPENPRM_DEMO_PASSWORD", "openprm-demo")
 # Internal endpoints used only by the benchmark suite (bench/), never in production.
 OPENPRM_BENCH_ENDPOINTS = env_bool("OPENPRM_BENCH_ENDPOINTS", False)

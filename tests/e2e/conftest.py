@@ -15,7 +15,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.skip("no Chromium found: install Debian's 'chromium' or set OPENPRM_CHROMIUM")
+        pytest.skip(
+            "no Chromium found: install Debian's 'chromium' or set OPENPRM_CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,7 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from openprm.accounts.tests.factories import TEST_PASSWORD, MembershipFactory, VendorUserFactory
+from openprm.accounts.tests.factories import (
+    TEST_PASSWORD,
+    MembershipFactory,
+    VendorUserFactory,
+)
 from openprm.partners.tests.factories import PartnerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,8 +44,12 @@ def test_partner_user_signs_in_to_the_partner_portal(page):
     sign_in(page, membership.user.email)
 
     expect(page).to_have_url("/portal/")
-    expect(page.get_by_test_id("portal-nav").get_by_role("link", name="Dashboard")).to_be_visible()
-    expect(page.get_by_role("heading", name="Welcome, Contoso Solutions")).to_be_visible()
+    expect(
+        page.get_by_test_id("portal-nav").get_by_role("link", name="Dashboard")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Welcome, Contoso Solutions")
+    ).to_be_visible()
     expect(page.get_by_test_id("console-nav")).to_have_count(0)
 
 
@@ -82,7 +90,9 @@ def test_search_filters_the_partner_table_as_you_type(page):
 def test_on_a_phone_the_navigation_opens_from_the_menu_button(phone_page):
     VendorUserFactory(email="alex@vendor.example")
     sign_in(phone_page, "alex@vendor.example")
-    nav_link = phone_page.get_by_test_id("console-nav").get_by_role("link", name="Partners")
+    nav_link = phone_page.get_by_test_id("console-nav").get_by_role(
+        "link", name="Partners"
+    )
     expect(nav_link).to_be_hidden()
 
     phone_page.get_by_role("button", name="Open navigation").click()

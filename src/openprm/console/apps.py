@@ -15,6 +15,10 @@ class ConsoleConfig(AppConfig):
         CONSOLE.extend(
             [
                 NavItem(_("Dashboard"), "console:dashboard"),
-                NavItem(_("Partners"), "console:partner_list", active_prefix="console:partner"),
+                NavItem(
+                    _("Partners"),
+                    "console:partner_list",
+                    active_prefix="console:partner",
+                ),
             ]
         )

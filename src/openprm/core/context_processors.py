@@ -5,7 +5,9 @@ def shell(request):
     """The navigation of the area (console or portal) that the page belongs to."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
-    items = {"console": navigation.CONSOLE, "portal": navigation.PORTAL}.get(namespace, [])
+    items = {"console": navigation.CONSOLE, "portal": navigation.PORTAL}.get(
+        namespace, []
+    )
     current = match.view_name if match else ""
     return {
         "shell_area": namespace,

@@ -21,7 +21,9 @@ class SweepRun(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     next_run_at = models.DateTimeField(_("next run at"))
-    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(
+        _("last enqueued at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

@@ -11,6 +11,7 @@ enqueued once per period across all worker processes; it then runs through the
 ordinary task queue like any other job.
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,10 +56,11 @@ def enqueue_due_sweeps(
     now = now or timezone.now()
     enqueued = []
     for sweep in registered() if candidates is None else candidates:
-        try:
-            SweepRun.objects.get_or_create(name=sweep.name, defaults={"next_run_at": now})
-        except IntegrityError:  # another worker created it at the same moment
-            pass
+        # Another worker may create the row at the same moment.
+        with contextlib.suppress(IntegrityError):
+            SweepRun.objects.get_or_create(
+                name=sweep.name, defaults={"next_run_at": now}
+            )
         with transaction.atomic():
             # The conditional UPDATE is the claim: only one worker moves it forward.
             claimed = SweepRun.objects.filter(

@@ -40,7 +40,8 @@ VENDOR_ROLES = [
     VendorRole.ANALYST,
 ]
 DISTRIBUTOR_LOGIN = DemoLogin(
-    f"distributor@{DEMO_DOMAIN}", "partner admin of Northwind Distribution (distributor)"
+    f"distributor@{DEMO_DOMAIN}",
+    "partner admin of Northwind Distribution (distributor)",
 )
 PARTNER_LOGIN = DemoLogin(
     f"partner@{DEMO_DOMAIN}",
@@ -68,14 +69,58 @@ COUNTRIES = [
     ("JP", Region.APAC, ["Tokyo", "Osaka"]),
 ]
 NAME_FIRST = [
-    "Blue", "Bright", "Cedar", "Clear", "Coastal", "Crest", "Delta", "Eagle", "Ember",
-    "Granite", "Harbor", "Iron", "Juniper", "Keystone", "Lumen", "Maple", "Nimbus",
-    "North", "Oak", "Orbit", "Peak", "Pine", "Quartz", "Red", "River", "Silver",
-    "Summit", "Swift", "Terra", "Vertex", "West", "Zenith",
+    "Blue",
+    "Bright",
+    "Cedar",
+    "Clear",
+    "Coastal",
+    "Crest",
+    "Delta",
+    "Eagle",
+    "Ember",
+    "Granite",
+    "Harbor",
+    "Iron",
+    "Juniper",
+    "Keystone",
+    "Lumen",
+    "Maple",
+    "Nimbus",
+    "North",
+    "Oak",
+    "Orbit",
+    "Peak",
+    "Pine",
+    "Quartz",
+    "Red",
+    "River",
+    "Silver",
+    "Summit",
+    "Swift",
+    "Terra",
+    "Vertex",
+    "West",
+    "Zenith",
 ]
 NAME_SECOND = [
-    "Bridge", "Cloud", "Data", "Edge", "Field", "Forge", "Gate", "Grid", "Line",
-    "Logic", "Net", "Path", "Point", "Scale", "Shift", "Stack", "Stone", "Wave",
+    "Bridge",
+    "Cloud",
+    "Data",
+    "Edge",
+    "Field",
+    "Forge",
+    "Gate",
+    "Grid",
+    "Line",
+    "Logic",
+    "Net",
+    "Path",
+    "Point",
+    "Scale",
+    "Shift",
+    "Stack",
+    "Stone",
+    "Wave",
 ]
 NAME_SUFFIX = {
     PartnerType.DISTRIBUTOR: ["Distribution", "Supply", "Channel Group"],
@@ -87,14 +132,53 @@ NAME_SUFFIX = {
     PartnerType.AGENCY: ["Digital", "Creative"],
 }
 PEOPLE_FIRST = [
-    "Ada", "Ben", "Chloe", "Diego", "Elena", "Farah", "Gustav", "Hana", "Ivan",
-    "Julia", "Kenji", "Lena", "Marco", "Nadia", "Omar", "Priya", "Quentin", "Rosa",
-    "Sven", "Tara", "Umar", "Vera", "Wen", "Yusuf", "Zoe",
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Diego",
+    "Elena",
+    "Farah",
+    "Gustav",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kenji",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Yusuf",
+    "Zoe",
 ]
 PEOPLE_LAST = [
-    "Andersen", "Baker", "Costa", "Dubois", "Evans", "Fischer", "García", "Hughes",
-    "Ito", "Jansen", "Khan", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel",
-    "Rossi", "Schmidt", "Tanaka", "Weber",
+    "Andersen",
+    "Baker",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "García",
+    "Hughes",
+    "Ito",
+    "Jansen",
+    "Khan",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Weber",
 ]
 # Standalone partners by type, as weights of a realistic channel mix.
 STANDALONE_TYPES = [
@@ -142,7 +226,9 @@ class EcosystemBuilder:
         remaining = self.partner_count - len(partners)
         partners += [self._standalone_partner() for _ in range(max(remaining, 0))]
         for partner in partners:
-            if partner.status in STATUSES_WITH_USERS and not self._has_fixed_admin(partner):
+            if partner.status in STATUSES_WITH_USERS and not self._has_fixed_admin(
+                partner
+            ):
                 self._partner_people(partner)
         self._save_people()
         return {
@@ -191,13 +277,17 @@ class EcosystemBuilder:
         self.used_names.update({northwind.name, contoso.name})
         self._fixed_admin(DISTRIBUTOR_LOGIN, "Dana Whitfield", northwind)
         self._fixed_admin(PARTNER_LOGIN, "Chris Moreno", contoso)
-        children = [self._partner(PartnerType.RESELLER, parent=northwind) for _ in range(6)]
+        children = [
+            self._partner(PartnerType.RESELLER, parent=northwind) for _ in range(6)
+        ]
         return [northwind, contoso, *children]
 
     def _distributor_trees(self, *, budget: int) -> list[Partner]:
         created: list[Partner] = []
         while len(created) < budget:
-            distributor = self._partner(PartnerType.DISTRIBUTOR, status=PartnerStatus.ACTIVE)
+            distributor = self._partner(
+                PartnerType.DISTRIBUTOR, status=PartnerStatus.ACTIVE
+            )
             created.append(distributor)
             for _ in range(self.random.randint(5, 12)):
                 reseller = self._partner(PartnerType.RESELLER, parent=distributor)
@@ -238,7 +328,8 @@ class EcosystemBuilder:
         while True:
             name = " ".join(
                 [
-                    self.random.choice(NAME_FIRST) + self.random.choice(NAME_SECOND).lower(),
+                    self.random.choice(NAME_FIRST)
+                    + self.random.choice(NAME_SECOND).lower(),
                     self.random.choice(NAME_SUFFIX[partner_type]),
                 ]
             )
@@ -248,11 +339,17 @@ class EcosystemBuilder:
 
     # --- people -------------------------------------------------------------------
     def _fixed_admin(self, login: DemoLogin, full_name: str, partner: Partner) -> None:
-        self.users.append(User(email=login.email, full_name=full_name, password=self.password_hash))
-        self.memberships.append((len(self.users) - 1, partner, [PartnerRole.PARTNER_ADMIN]))
+        self.users.append(
+            User(email=login.email, full_name=full_name, password=self.password_hash)
+        )
+        self.memberships.append(
+            (len(self.users) - 1, partner, [PartnerRole.PARTNER_ADMIN])
+        )
 
     def _has_fixed_admin(self, partner: Partner) -> bool:
-        return any(member_partner == partner for _, member_partner, _ in self.memberships)
+        return any(
+            member_partner == partner for _, member_partner, _ in self.memberships
+        )
 
     def _partner_people(self, partner: Partner) -> None:
         domain = partner.website.removeprefix("https://")
@@ -281,6 +378,8 @@ class EcosystemBuilder:
         User.objects.bulk_create(self.users)
         saved = {user.email: user for user in User.objects.all()}
         Membership.objects.bulk_create(
-            Membership(user=saved[self.users[index].email], partner=partner, roles=roles)
+            Membership(
+                user=saved[self.users[index].email], partner=partner, roles=roles
+            )
             for index, partner, roles in self.memberships
         )

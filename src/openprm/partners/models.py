@@ -21,7 +21,9 @@ class Partner(TimeStampedModel):
         choices=PartnerStatus.choices,
         default=PartnerStatus.PROSPECT,
     )
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2")
+    )
     region = models.CharField(_("region"), max_length=8, choices=Region.choices)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)

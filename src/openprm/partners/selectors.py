@@ -26,7 +26,9 @@ def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner
         member_count=Coalesce(Subquery(active_members, output_field=IntegerField()), 0)
     )
     if search:
-        partners = partners.filter(Q(name__icontains=search) | Q(city__icontains=search))
+        partners = partners.filter(
+            Q(name__icontains=search) | Q(city__icontains=search)
+        )
     return partners.order_by("name", "id")
 
 

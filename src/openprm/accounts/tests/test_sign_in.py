@@ -1,7 +1,11 @@
 import pytest
 from django.contrib.auth import SESSION_KEY
 
-from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory, VendorUserFactory
+from openprm.accounts.tests.factories import (
+    TEST_PASSWORD,
+    UserFactory,
+    VendorUserFactory,
+)
 
 
 def sign_in(client, email: str, password: str):
@@ -51,7 +55,9 @@ def test_repeated_failed_sign_ins_are_rate_limited_even_with_the_right_password(
 
     response = sign_in(client, "dana@example.com", TEST_PASSWORD)
 
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert (
+        "Too many failed login attempts. Try again later." in response.content.decode()
+    )
     assert SESSION_KEY not in client.session
 
 
@@ -66,7 +72,9 @@ def test_open_sign_up_is_closed(client):
 def test_django_admin_opens_for_superusers_only(client):
     client.force_login(VendorUserFactory(is_staff=True))
     staff_response = client.get("/admin/")
-    client.force_login(UserFactory(email="root@example.com", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    )
     superuser_response = client.get("/admin/")
 
     assert staff_response.status_code == 302

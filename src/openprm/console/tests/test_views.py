@@ -87,8 +87,12 @@ def test_partner_list_search_matches_name_or_city(vendor_client):
     by_name = vendor_client.get("/console/partners/?q=northwind")
     by_city = vendor_client.get("/console/partners/?q=austin")
 
-    assert [p.name for p in by_name.context["page"].object_list] == ["Northwind Distribution"]
-    assert [p.name for p in by_city.context["page"].object_list] == ["Contoso Solutions"]
+    assert [p.name for p in by_name.context["page"].object_list] == [
+        "Northwind Distribution"
+    ]
+    assert [p.name for p in by_city.context["page"].object_list] == [
+        "Contoso Solutions"
+    ]
 
 
 @pytest.mark.django_db
@@ -106,7 +110,9 @@ def test_partner_list_counts_only_active_members(vendor_client):
 def test_htmx_search_returns_only_the_table(vendor_client):
     PartnerFactory(name="Contoso Solutions")
 
-    response = vendor_client.get("/console/partners/?q=contoso", headers={"HX-Request": "true"})
+    response = vendor_client.get(
+        "/console/partners/?q=contoso", headers={"HX-Request": "true"}
+    )
 
     html = response.content.decode()
     assert "Contoso Solutions" in html

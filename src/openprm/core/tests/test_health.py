@@ -32,7 +32,11 @@ def test_health_is_503_when_the_database_does_not_answer(tmp_path):
         "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(completed.stdout.strip().splitlines()[-1])
 

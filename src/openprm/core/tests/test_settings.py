@@ -20,8 +20,13 @@ PRODUCTION_ENV = {
 
 def openprm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the real `openprm` command with exactly the given environment on top."""
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    base.pop("DJANGO_SETTINGS_MODULE", None)
+    unset = {
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
+    base = {key: value for key, value in os.environ.items() if key not in unset}
     return subprocess.run(
         [sys.executable, "-m", "openprm", *args],
         env={**base, **env},

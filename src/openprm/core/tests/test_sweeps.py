@@ -29,7 +29,9 @@ def test_a_new_sweep_runs_at_once_and_schedules_its_next_run(hourly_sweep):
 
     assert enqueued == ["test.hourly"]
     assert runs == ["ran"]
-    assert SweepRun.objects.get(name="test.hourly").next_run_at == now + timedelta(hours=1)
+    assert SweepRun.objects.get(name="test.hourly").next_run_at == now + timedelta(
+        hours=1
+    )
 
 
 @pytest.mark.django_db

@@ -11,7 +11,9 @@ from django_tasks_db.models import DBTaskResult
 from openprm.core.models import SweepRun
 from openprm.core.tasks import clear_expired_sessions
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+DATABASE_QUEUE = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
+}
 
 
 @pytest.fixture

@@ -30,15 +30,21 @@ def test_seed_demo_builds_about_two_hundred_partners_with_users():
 def test_the_fixed_demo_logins_exist_with_their_roles(settings):
     seed("--partners", "20")
 
-    admin = authenticate(email="admin@openprm.example", password=settings.OPENPRM_DEMO_PASSWORD)
+    admin = authenticate(
+        email="admin@openprm.example", password=settings.OPENPRM_DEMO_PASSWORD
+    )
     distributor = Membership.objects.get(user__email="distributor@openprm.example")
     partner = Membership.objects.get(user__email="partner@openprm.example")
-    assert admin is not None and admin.vendor_role == "vendor_admin" and admin.is_superuser
+    assert (
+        admin is not None and admin.vendor_role == "vendor_admin" and admin.is_superuser
+    )
     assert distributor.partner.partner_type == "distributor"
     assert distributor.roles == ["partner_admin"]
     assert partner.partner.parent == distributor.partner
     assert partner.roles == ["partner_admin"]
-    vendor_roles = set(User.objects.exclude(vendor_role="").values_list("vendor_role", flat=True))
+    vendor_roles = set(
+        User.objects.exclude(vendor_role="").values_list("vendor_role", flat=True)
+    )
     assert vendor_roles == {
         "vendor_admin", "channel_manager", "channel_marketing", "finance", "analyst"
     }  # fmt: skip

@@ -40,7 +40,9 @@ def test_members_of_a_terminated_partner_are_shut_out(client):
 
 
 @pytest.mark.django_db
-def test_portal_dashboard_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+def test_portal_dashboard_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
     membership = MembershipFactory()
     client.force_login(membership.user)
 

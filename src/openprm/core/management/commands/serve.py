@@ -1,3 +1,5 @@
+import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -8,6 +10,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 WORKER_RESTART_DELAY_SECONDS = 2.0
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel stop a child when serve dies, even by SIGKILL."""
+    PR_SET_PDEATHSIG = 1
+    # Without glibc (not Linux) children are still stopped on a clean exit.
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start_child(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)
 
 
 def default_web_workers() -> int:
@@ -47,7 +61,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", "8000"))
+        )
         parser.add_argument(
             "--workers",
             type=int,
@@ -72,16 +88,28 @@ class Command(BaseCommand):
             help="Do not refresh the collected static files before serving.",
         )
 
-    def handle(self, *args, host, port, workers, threads, no_worker, skip_collectstatic, **options):
+    def handle(
+        self,
+        *args,
+        host,
+        port,
+        workers,
+        threads,
+        no_worker,
+        skip_collectstatic,
+        **options,
+    ):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1")
         if not skip_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
-        web = subprocess.Popen(
+        web = start_child(
             granian_command(host=host, port=port, workers=workers, threads=threads)
         )
         worker = None if no_worker else self._start_worker()
-        self.stdout.write(f"OpenPRM is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+        self.stdout.write(
+            f"OpenPRM is serving on http://{host}:{port}/ (Ctrl+C stops it)"
+        )
 
         stopping = False
 
@@ -94,10 +122,13 @@ class Command(BaseCommand):
         try:
             while not stopping:
                 if web.poll() is not None:
-                    raise CommandError(f"The web server exited with code {web.returncode}")
+                    raise CommandError(
+                        f"The web server exited with code {web.returncode}"
+                    )
                 if worker is not None and worker.poll() is not None:
                     self.stderr.write(
-                        f"The worker exited with code {worker.returncode}; restarting it"
+                        f"The worker exited with code {worker.returncode}; "
+                        "restarting it"
                     )
                     time.sleep(WORKER_RESTART_DELAY_SECONDS)
                     worker = self._start_worker()
@@ -114,4 +145,6 @@ class Command(BaseCommand):
                         process.kill()
 
     def _start_worker(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "openprm", "worker", "--verbosity", "0"])
+        return start_child(
+            [sys.executable, "-m", "openprm", "worker", "--verbosity", "0"]
+        )

@@ -62,7 +62,9 @@ class Command(BaseCommand):
         )
         scheduler.start()
         try:
-            self._run_tasks(backend, interval=interval, batch=False, verbosity=verbosity)
+            self._run_tasks(
+                backend, interval=interval, batch=False, verbosity=verbosity
+            )
         finally:
             stop.set()
 

@@ -21,10 +21,16 @@ class Command(BaseCommand):
             help="Do nothing (but print the logins) when the database has partners.",
         )
         parser.add_argument(
-            "--partners", type=int, default=200, help="How many partners (default: 200)."
+            "--partners",
+            type=int,
+            default=200,
+            help="How many partners (default: 200).",
         )
         parser.add_argument(
-            "--seed", type=int, default=DEFAULT_SEED, help="Random seed (default: 2026)."
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="Random seed (default: 2026).",
         )
 
     def handle(self, *args, if_empty: bool, partners: int, seed: int, **options):
@@ -39,7 +45,9 @@ class Command(BaseCommand):
             self.stdout.write("The database already has data; demo seeding skipped.")
         else:
             builder = EcosystemBuilder(
-                seed=seed, partner_count=partners, password=settings.OPENPRM_DEMO_PASSWORD
+                seed=seed,
+                partner_count=partners,
+                password=settings.OPENPRM_DEMO_PASSWORD,
             )
             counts = builder.build()
             self.stdout.write(
@@ -51,7 +59,9 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write("\nDemo logins (password: $OPENPRM_DEMO_PASSWORD, default 'openprm-demo'):")
+        self.stdout.write(
+            "\nDemo logins (password: $OPENPRM_DEMO_PASSWORD, default 'openprm-demo'):"
+        )
         width = max(len(login.email) for login in DEMO_LOGINS)
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<{width}}  {login.description}")
