@@ -8,10 +8,12 @@ import os
 import tempfile
 
 os.environ.setdefault("OPENPRM_VAR_DIR", tempfile.mkdtemp(prefix="openprm-test-"))
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
+)
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
-from openprm.settings import *  # noqa: E402, F403
+from openprm.settings import *  # noqa: F403
 
 # Hashing cost is not what the tests are about.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
