@@ -33,7 +33,7 @@ install: $(VENV)/.installed-base ## Create .venv and install OpenPRM from the lo
 install-dev: install $(VENV)/.installed-dev ## install, plus the test and lint tools
 
 run: install ## Migrate, seed demo data if the database is empty, serve on http://$(HOST):$(PORT)
-	$(OPENPRM) migrate --no-input
+	$(OPENPRM) migrate --no-input --verbosity 0
 	$(OPENPRM) seed-demo --if-empty
 	$(OPENPRM) serve --host $(HOST) --port $(PORT)
 
