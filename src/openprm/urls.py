@@ -14,4 +14,4 @@ urlpatterns = [
 ]
 
 if settings.OPENPRM_BENCH_ENDPOINTS:
-    urlpatterns.append(path("_bench/", include("openprm.core.bench_urls")))
+    urlpatterns.append(path("_bench/", include("openprm.bench_urls")))

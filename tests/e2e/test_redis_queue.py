@@ -79,5 +79,5 @@ def test_the_worker_runs_tasks_from_the_redis_queue(tmp_path):
         env,
     )
     assert remaining == "0"
-    # The task enqueued above and the two housekeeping sweeps, all run from Redis.
-    assert finished == "0 3"
+    # The task enqueued above and the three kernel sweeps, all run from Redis.
+    assert finished == "0 4"

@@ -89,7 +89,7 @@ def test_serve_runs_the_web_server_and_the_worker_and_stops_both(product_env, tm
                     "SELECT task_path FROM django_tasks_database_dbtaskresult "
                     "WHERE status = 'SUCCESSFUL'"
                 ).fetchall()
-            return len(rows) == 2
+            return len(rows) == 3
 
         # The worker under serve's supervision enqueued the sweeps and ran them.
         wait_for(sweeps_done, timeout=30, what="the worker to run the sweeps")

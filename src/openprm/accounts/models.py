@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.core.models import TimeStampedModel
+from openprm.core.scoping import PartnerOwnedQuerySet
 
 
 class UserManager(BaseUserManager):
@@ -43,6 +44,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=VendorRole.choices,
         blank=True,
         help_text=_("Set for vendor staff; empty for partner users."),
+    )
+    territories = models.JSONField(
+        _("territories"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Channel managers: regions (e.g. EMEA) or ISO country codes whose partners "
+            "they see, besides the partners assigned to them."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
@@ -94,6 +104,8 @@ class Membership(TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = PartnerOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["partner_id", "user_id"]
         constraints = [
@@ -104,6 +116,10 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.partner}"
+
+    @property
+    def owning_partner_id(self) -> int:
+        return self.partner_id
 
     def role_labels(self) -> list[str]:
         labels = dict(PartnerRole.choices)

@@ -10,7 +10,7 @@ PARTNERS_PER_PAGE = 50
 
 @console_view
 def dashboard(request):
-    counts = partner_counts_by_status()
+    counts = partner_counts_by_status(user=request.user)
     status_counts = [
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in PartnerStatus.choices

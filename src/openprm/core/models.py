@@ -1,4 +1,8 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,3 +35,151 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit entries cannot be changed")
+
+    def delete(self):
+        raise TypeError("Audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    """One recorded change to business data: who, what, when, before and after.
+
+    Written by services in the same transaction as the change; never edited or
+    deleted through the product (the queryset and the model refuse it).
+    """
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Kept as text so the entry still says who it was after the user is gone.
+    actor_label = models.CharField(_("actor"), max_length=254, blank=True)
+    token_id = models.BigIntegerField(_("API token"), null=True, blank=True)
+    token_label = models.CharField(_("API token name"), max_length=100, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    verb = models.CharField(
+        _("business action"),
+        max_length=100,
+        blank=True,
+        help_text=_("The service that made the change, e.g. partner.status_changed."),
+    )
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    # The partner the object belongs to (no foreign key: history outlives the row).
+    partner_id = models.BigIntegerField(_("partner"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(
+                fields=["object_type", "object_id"], name="core_audit_object_idx"
+            ),
+            models.Index(
+                fields=["partner_id", "-occurred_at"], name="core_audit_partner_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label or 'system'} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit entries cannot be deleted")
+
+
+class OutboxEvent(models.Model):
+    """A domain event, written in the same transaction as the change it announces.
+
+    The dispatcher hands it to every subscriber at least once (see core.events).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("event"), max_length=100, db_index=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    partner_id = models.BigIntegerField(
+        _("partner"), null=True, blank=True, db_index=True
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    # Set once every subscriber has its delivery row; NULL means fan-out is pending.
+    fanned_out_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("outbox event")
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.uuid})"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class SubscriberDelivery(models.Model):
+    """The hand-over of one event to one subscriber, retried with backoff."""
+
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.CharField(_("subscriber"), max_length=100)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A claim that expires: a worker that dies mid-delivery leaves it to another.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "subscriber"],
+                name="core_delivery_event_subscriber_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"], name="core_delivery_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.name} → {self.subscriber}: {self.status}"

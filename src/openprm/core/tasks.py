@@ -30,3 +30,23 @@ def prune_finished_tasks() -> None:
         min_age_days=FINISHED_TASK_RETENTION_DAYS,
         verbosity=0,
     )
+
+
+@task()
+def deliver_event(event_id: int) -> None:
+    """Hand a freshly committed event to its subscribers."""
+    from openprm.core import events
+    from openprm.core.models import OutboxEvent
+
+    event = OutboxEvent.objects.filter(pk=event_id).first()
+    if event is not None:
+        events.deliver(event)
+
+
+@sweeps.register(every=timedelta(seconds=15), name="core.deliver_due_events")
+@task()
+def deliver_due_events() -> None:
+    """Retry event deliveries that failed or were cut short by a dying worker."""
+    from openprm.core import events
+
+    events.deliver_due()

@@ -1,10 +1,18 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.models import TimeStampedModel
+from openprm.core.scoping import PartnerOwnedQuerySet
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
+
+
+class PartnerQuerySet(PartnerOwnedQuerySet):
+    """A partner is scoped by itself: its own id, path, manager and territory."""
+
+    partner_field = ""
 
 
 class Partner(TimeStampedModel):
@@ -36,10 +44,28 @@ class Partner(TimeStampedModel):
         verbose_name=_("parent partner"),
         help_text=_("The distributor (or partner) this one sits beneath."),
     )
+    channel_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_partners",
+        verbose_name=_("channel manager"),
+    )
+    downstream_visibility = models.BooleanField(
+        _("sees downstream partners"),
+        default=False,
+        help_text=_(
+            "Its users see the data of the partners beneath it "
+            "(granted by its programme)."
+        ),
+    )
     # Materialised path of ids from the root, e.g. "/12/57/": a distributor's
     # downstream is every partner whose path starts with its own, in one query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -56,3 +82,7 @@ class Partner(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def owning_partner_id(self) -> int:
+        return self.pk

@@ -6,13 +6,7 @@ from openprm.partners.models import Partner
 
 
 def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner]:
-    """Partners a console user may browse, with what the directory table shows.
-
-    Vendor staff see every partner for now; channel-manager territories narrow this
-    once assignments exist.
-    """
-    if not user.is_vendor_staff:
-        return Partner.objects.none()
+    """Partners a console user may browse, with what the directory table shows."""
     # A correlated subquery counts members for the displayed page only; a JOIN with
     # GROUP BY would aggregate the whole table before the LIMIT.
     active_members = (
@@ -22,8 +16,14 @@ def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner
         .annotate(total=Count("id"))
         .values("total")
     )
-    partners = Partner.objects.select_related("parent").annotate(
-        member_count=Coalesce(Subquery(active_members, output_field=IntegerField()), 0)
+    partners = (
+        Partner.objects.visible_to(user)
+        .select_related("parent")
+        .annotate(
+            member_count=Coalesce(
+                Subquery(active_members, output_field=IntegerField()), 0
+            )
+        )
     )
     if search:
         partners = partners.filter(
@@ -32,7 +32,12 @@ def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner
     return partners.order_by("name", "id")
 
 
-def partner_counts_by_status() -> dict[str, int]:
-    """Number of partners in each lifecycle status, for dashboards."""
-    rows = Partner.objects.values_list("status").annotate(total=Count("id")).order_by()
+def partner_counts_by_status(*, user: User) -> dict[str, int]:
+    """Number of partners the user may see in each lifecycle status, for dashboards."""
+    rows = (
+        Partner.objects.visible_to(user)
+        .values_list("status")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
     return dict(rows)

@@ -55,6 +55,7 @@ def test_worker_enqueues_due_sweeps_and_runs_them(database_queue):
     assert swept == {
         "openprm.core.tasks.clear_expired_sessions",
         "openprm.core.tasks.prune_finished_tasks",
+        "openprm.core.tasks.deliver_due_events",
     }
     next_run = SweepRun.objects.get(name="core.clear_expired_sessions").next_run_at
     assert next_run > timezone.now() + timedelta(hours=5)

@@ -1,0 +1,64 @@
+"""Internal endpoints for the benchmark suite (bench/), never for production.
+
+Mounted under ``/_bench/`` only when ``OPENPRM_BENCH_ENDPOINTS`` is true. They give the
+two baselines that every benchmark scenario is compared with, measured by the same
+server in the same run:
+
+- ``ceiling/``: a trivial JSON body, no database access. What the framework (server,
+  middleware, URL routing) costs per request; nothing built on it can be faster.
+- ``floor/partners/``: the rows of the console partner list (same page of 50, same
+  ordering, same LIMIT/OFFSET from ``?page=N``) read with ``.values()`` and dumped as
+  JSON, with no authentication, template or serializer. The least work that still
+  answers the same question; a real page's throughput over this one is its "ratio
+  to the floor".
+"""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+
+from openprm.partners.models import Partner
+
+FLOOR_PAGE_SIZE = 50
+# The columns the console partner table shows (name and city, type, status, country,
+# region, the partner it sits beneath). The console also counts active members per
+# row; that query is part of what its ratio to this floor measures.
+FLOOR_PARTNER_COLUMNS = (
+    "id",
+    "name",
+    "city",
+    "partner_type",
+    "status",
+    "country",
+    "region",
+    "parent__name",
+)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+def ceiling(request: HttpRequest) -> JsonResponse:
+    """The framework ceiling: no database, no session, a few bytes of JSON."""
+    return JsonResponse({"status": "ok"})
+
+
+def floor_partners(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console partner list: one query, ``.values()``, JSON."""
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    rows = list(
+        Partner.objects.order_by("name", "id").values(*FLOOR_PARTNER_COLUMNS)[
+            offset : offset + FLOOR_PAGE_SIZE
+        ]
+    )
+    return JsonResponse({"page": page, "results": rows})
+
+
+urlpatterns = [
+    path("ceiling/", ceiling, name="bench_ceiling"),
+    path("floor/partners/", floor_partners, name="bench_floor_partners"),
+]

@@ -1,0 +1,126 @@
+"""The audit trail: services record every change to business data (DESIGN rule 3).
+
+before = audit.snapshot(partner, ["status"])
+partner.status = "active"; partner.save(update_fields=["status", "updated_at"])
+audit.record_change(actor=actor, instance=partner, before=before,
+                    verb="partner.status_changed")
+"""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+
+from django.db import models
+
+from openprm.core import context
+from openprm.core.models import AuditAction, AuditEntry
+
+
+def json_value(value):
+    """A value as it is stored in ``changes``: JSON types only."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): json_value(item) for key, item in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or None
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The current values of ``fields`` (foreign keys by id)."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = json_value(getattr(instance, getattr(field, "attname", name)))
+    return values
+
+
+def owning_partner_id(instance: models.Model) -> int | None:
+    """The partner an object belongs to, for scoping its audit entries."""
+    return getattr(instance, "owning_partner_id", None)
+
+
+def record(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    changes: dict | None = None,
+    verb: str = "",
+) -> AuditEntry:
+    """Write one audit entry for ``instance`` with the current request's context."""
+    request = context.current()
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=getattr(actor, "email", "") if actor is not None else "",
+        token_id=request.token_id,
+        token_label=request.token_label,
+        action=action,
+        verb=verb,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        partner_id=owning_partner_id(instance),
+        changes=changes or {},
+        request_id=request.request_id,
+        client_ip=request.client_ip,
+    )
+
+
+def record_create(
+    *, actor, instance: models.Model, fields: Iterable[str], verb: str = ""
+):
+    """Audit a new object: every listed field from nothing to its value."""
+    values = snapshot(instance, fields)
+    changes = {name: [None, value] for name, value in values.items()}
+    return record(
+        actor=actor,
+        instance=instance,
+        action=AuditAction.CREATE,
+        changes=changes,
+        verb=verb,
+    )
+
+
+def record_change(
+    *, actor, instance: models.Model, before: dict, verb: str = ""
+) -> AuditEntry | None:
+    """Audit the fields of ``before`` that changed; nothing is written if none did."""
+    after = snapshot(instance, before.keys())
+    changes = {
+        name: [before[name], after[name]]
+        for name in before
+        if before[name] != after[name]
+    }
+    if not changes:
+        return None
+    return record(
+        actor=actor,
+        instance=instance,
+        action=AuditAction.UPDATE,
+        changes=changes,
+        verb=verb,
+    )
+
+
+def record_delete(
+    *, actor, instance: models.Model, fields: Iterable[str], verb: str = ""
+):
+    """Audit a deletion (call before deleting): every listed field to nothing."""
+    values = snapshot(instance, fields)
+    changes = {name: [value, None] for name, value in values.items()}
+    return record(
+        actor=actor,
+        instance=instance,
+        action=AuditAction.DELETE,
+        changes=changes,
+        verb=verb,
+    )

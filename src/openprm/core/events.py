@@ -1,0 +1,222 @@
+"""Domain events through a transactional outbox (DESIGN rule 2).
+
+A service calls :func:`emit` inside its transaction; the event row commits or rolls back
+with the change. Apps register subscribers::
+
+    @events.subscriber("onboarding.journeys", events=["agreement.accepted"])
+    def complete_agreement_task(event: OutboxEvent) -> None: ...
+
+After commit a task hands the event to each subscriber. A subscriber runs at least once
+per event (so it must be idempotent); a failure is retried with exponential backoff and
+stays visible (``SubscriberDelivery``) until it succeeds or is given up; a worker that
+dies mid-delivery loses only its claim, which expires. The ``core.deliver_due_events``
+sweep picks up whatever was not delivered straight away.
+"""
+
+import fnmatch
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from openprm.core import context
+from openprm.core.models import DeliveryStatus, OutboxEvent, SubscriberDelivery
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+FIRST_RETRY_SECONDS = 10
+MAX_RETRY_SECONDS = 6 * 3600
+CLAIM_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    name: str
+    patterns: tuple[str, ...]
+    handler: Callable[[OutboxEvent], None]
+
+    def wants(self, event_name: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(event_name, pattern) for pattern in self.patterns
+        )
+
+
+_subscribers: dict[str, Subscriber] = {}
+
+
+def subscriber(name: str, *, events: Iterable[str]) -> Callable:
+    """Register ``handler`` under a stable ``name`` for event names (``*`` patterns)."""
+
+    def decorator(handler):
+        if name in _subscribers and _subscribers[name].handler is not handler:
+            raise ValueError(f"Subscriber {name!r} is registered twice")
+        _subscribers[name] = Subscriber(
+            name=name, patterns=tuple(events), handler=handler
+        )
+        return handler
+
+    return decorator
+
+
+def subscribers() -> list[Subscriber]:
+    return sorted(_subscribers.values(), key=lambda item: item.name)
+
+
+def emit(
+    name: str,
+    *,
+    payload: dict,
+    actor=None,
+    partner_id: int | None = None,
+    version: int = 1,
+) -> OutboxEvent:
+    """Write an event to the outbox in the current transaction; deliver after commit."""
+    event = OutboxEvent.objects.create(
+        name=name,
+        version=version,
+        payload=payload,
+        actor_id=getattr(actor, "pk", None),
+        partner_id=partner_id,
+        request_id=context.current().request_id,
+    )
+    transaction.on_commit(lambda: _enqueue_delivery(event.pk))
+    return event
+
+
+def _enqueue_delivery(event_id: int) -> None:
+    from openprm.core.tasks import deliver_event
+
+    try:
+        deliver_event.enqueue(event_id)
+    except Exception:  # the sweep delivers it later; the event is safe in the outbox
+        logger.exception("Could not enqueue delivery of event %s", event_id)
+
+
+def fan_out(event: OutboxEvent) -> None:
+    """Create the delivery row of every interested subscriber (idempotent)."""
+    for item in subscribers():
+        if item.wants(event.name):
+            try:
+                with transaction.atomic():
+                    SubscriberDelivery.objects.get_or_create(
+                        event=event, subscriber=item.name
+                    )
+            except IntegrityError:  # created concurrently by another worker
+                pass
+    OutboxEvent.objects.filter(pk=event.pk, fanned_out_at__isnull=True).update(
+        fanned_out_at=timezone.now()
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 10 s, 20 s, 40 s, … capped at six hours."""
+    return timedelta(
+        seconds=min(FIRST_RETRY_SECONDS * 2 ** (attempts - 1), MAX_RETRY_SECONDS)
+    )
+
+
+def _claim(delivery_id: int, now) -> bool:
+    claimable = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    return bool(
+        SubscriberDelivery.objects.filter(
+            claimable,
+            pk=delivery_id,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
+        ).update(locked_until=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+
+
+def attempt(delivery: SubscriberDelivery) -> bool:
+    """Run one subscriber for one event if the delivery is due and unclaimed."""
+    now = timezone.now()
+    if not _claim(delivery.pk, now):
+        return False
+    handler = _subscribers.get(delivery.subscriber)
+    attempts = delivery.attempts + 1
+    try:
+        if handler is None:
+            raise LookupError(
+                f"No subscriber named {delivery.subscriber!r} is registered"
+            )
+        with transaction.atomic():
+            handler.handler(delivery.event)
+            SubscriberDelivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.DELIVERED,
+                attempts=attempts,
+                delivered_at=timezone.now(),
+                locked_until=None,
+                last_error="",
+            )
+        return True
+    except Exception as error:
+        logger.warning(
+            "Subscriber %s failed on event %s (attempt %s): %r",
+            delivery.subscriber,
+            delivery.event.uuid,
+            attempts,
+            error,
+        )
+        gave_up = attempts >= MAX_ATTEMPTS
+        SubscriberDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
+            attempts=attempts,
+            next_attempt_at=timezone.now() + retry_delay(attempts),
+            locked_until=None,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return False
+
+
+def deliver(event: OutboxEvent) -> None:
+    """Fan the event out and attempt each of its due deliveries now."""
+    if event.fanned_out_at is None:
+        fan_out(event)
+    due = event.deliveries.filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
+    ).select_related("event")
+    for delivery in due:
+        attempt(delivery)
+
+
+def deliver_due(*, limit: int = 500) -> int:
+    """The sweep: fan out stragglers, retry due deliveries; returns attempts made."""
+    stale = timezone.now() - timedelta(seconds=30)
+    for event in OutboxEvent.objects.filter(
+        fanned_out_at__isnull=True, occurred_at__lt=stale
+    )[:limit]:
+        fan_out(event)
+    now = timezone.now()
+    due = (
+        SubscriberDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        )
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .select_related("event")
+        .order_by("next_attempt_at", "id")[:limit]
+    )
+    count = 0
+    for delivery in due:
+        attempt(delivery)
+        count += 1
+    return count
+
+
+def replay(*, event: OutboxEvent, subscriber_name: str | None = None) -> int:
+    """Deliver an event again (to one subscriber or all): for failures fixed since."""
+    fan_out(event)
+    deliveries = SubscriberDelivery.objects.filter(event=event)
+    if subscriber_name:
+        deliveries = deliveries.filter(subscriber=subscriber_name)
+    count = deliveries.update(
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=timezone.now(),
+        locked_until=None,
+    )
+    transaction.on_commit(lambda: _enqueue_delivery(event.pk))
+    return count
