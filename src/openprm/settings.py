@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_tasks_rq",

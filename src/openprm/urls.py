@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from openprm.api import api
 from openprm.core import home, views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("console/", include("openprm.console.urls")),
     path("portal/", include("openprm.portal.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -85,3 +85,8 @@ class RequestContextMiddleware:
             _current.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def set_token(*, token_id: int, token_label: str) -> None:
+    """Mark the rest of the current request as acting through an API token."""
+    _current.set(replace(current(), token_id=token_id, token_label=token_label))

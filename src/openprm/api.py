@@ -1,0 +1,31 @@
+"""The REST API under /api/v1/: one NinjaAPI, with a router per app."""
+
+from ninja import NinjaAPI
+
+from openprm.accounts.api_auth import API_AUTH
+from openprm.core.api import install_problem_handlers
+
+api = NinjaAPI(
+    title="OpenPRM API",
+    version="1",
+    description=(
+        "Partner Relationship Management API. Authenticate with "
+        "`Authorization: Bearer <token>` (create tokens under Account → API tokens or "
+        "with `openprm create-token`). Every list is paginated with `limit` (at most "
+        "100) and `offset`; errors are `application/problem+json` (RFC 9457)."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_problem_handlers(api)
+
+
+def _add_routers() -> None:
+    from openprm.accounts.api import router as accounts_router
+
+    api.add_router("", accounts_router)
+
+
+_add_routers()

@@ -1,0 +1,180 @@
+"""Shared pieces of the REST API: problem responses, strict schemas, pagination.
+
+Errors follow RFC 9457 (``application/problem+json``): ``type``, ``title``, ``status``,
+``detail``, a stable ``code`` and, for invalid input, ``errors`` with one entry per
+field. Apps build their endpoints on ``ninja.Router`` and these helpers; the API object
+itself is in ``openprm/api.py``.
+"""
+
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
+from ninja import Schema
+from ninja.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    HttpError,
+    ValidationError,
+)
+from ninja.pagination import LimitOffsetPagination
+from pydantic import ConfigDict
+
+from openprm.core.errors import ApplicationError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://openprm.org/problems/"
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+
+
+class StrictSchema(Schema):
+    """Input schema that rejects unknown fields instead of ignoring them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=``: ``limit`` defaults to 50 and may not exceed 100."""
+
+    class Input(StrictSchema):
+        limit: int = DEFAULT_PAGE_SIZE
+        offset: int = 0
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        limit, offset = pagination.limit, pagination.offset
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise ApplicationError(
+                f"limit must be between 1 and {MAX_PAGE_SIZE}",
+                field_errors={"limit": [f"Must be between 1 and {MAX_PAGE_SIZE}."]},
+            )
+        if offset < 0:
+            raise ApplicationError(
+                "offset must not be negative",
+                field_errors={"offset": ["Must be zero or more."]},
+            )
+        return {
+            "items": list(queryset[offset : offset + limit]),
+            "count": self._items_count(queryset),
+        }
+
+
+class ProblemError(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[ProblemError] = []
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+) -> HttpResponse:
+    body = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = errors
+    response = HttpResponse(
+        json.dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _location(loc) -> str:
+    """A pydantic error location as a dotted field name, without the source part."""
+    parts = [
+        str(part) for part in loc if part not in ("body", "query", "path", "payload")
+    ]
+    return ".".join(parts) or "__all__"
+
+
+def install_problem_handlers(api) -> None:
+    """Every error the API can raise becomes a problem document; never a 500 page."""
+
+    @api.exception_handler(ApplicationError)
+    def application_error(request, exc: ApplicationError):
+        errors = [
+            {"field": field, "message": str(message)}
+            for field, messages in exc.field_errors.items()
+            for message in messages
+        ]
+        return problem_response(
+            status=exc.status,
+            code=exc.code,
+            title=exc.__class__.__name__,
+            detail=str(exc.message),
+            errors=errors,
+        )
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [
+            {"field": _location(error.get("loc", ())), "message": error.get("msg", "")}
+            for error in exc.errors
+        ]
+        return problem_response(
+            status=422,
+            code="validation_failed",
+            title="Validation failed",
+            detail="Some values are not valid.",
+            errors=errors,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return problem_response(
+            status=401,
+            code="not_authenticated",
+            title="Not authenticated",
+            detail="Send a valid API token (Authorization: Bearer …) or sign in.",
+            headers={"WWW-Authenticate": 'Bearer realm="openprm"'},
+        )
+
+    @api.exception_handler(AuthorizationError)
+    def authorization_error(request, exc):
+        return problem_response(
+            status=403,
+            code="permission_denied",
+            title="Permission denied",
+            detail="You do not have permission to do this.",
+        )
+
+    @api.exception_handler(DjangoPermissionDenied)
+    def django_permission_denied(request, exc):
+        return authorization_error(request, exc)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return problem_response(
+            status=404, code="not_found", title="Not found", detail="Not found."
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return problem_response(
+            status=exc.status_code,
+            code="http_error",
+            title="Request refused",
+            detail=str(exc),
+        )
