@@ -15,6 +15,8 @@ def partner_create(
     website: str = "",
     status: str = PartnerStatus.PROSPECT,
     parent: Partner | None = None,
+    channel_manager=None,
+    downstream_visibility: bool = False,
 ) -> Partner:
     """Create a partner organisation, placed beneath ``parent`` when given."""
     partner = Partner.objects.create(
@@ -26,6 +28,8 @@ def partner_create(
         website=website,
         status=status,
         parent=parent,
+        channel_manager=channel_manager,
+        downstream_visibility=downstream_visibility,
     )
     partner.path = f"{parent.path if parent else '/'}{partner.pk}/"
     partner.depth = parent.depth + 1 if parent else 0

@@ -44,7 +44,9 @@ def test_a_revoked_token_or_a_deactivated_user_is_refused(client):
     inactive = make_token(inactive_user)
 
     for token in (revoked, inactive, "opr_not-a-real-token", "garbage"):
-        response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        response = client.get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.status_code == 401
 
 
