@@ -23,9 +23,16 @@ install_problem_handlers(api)
 
 
 def _add_routers() -> None:
-    from openprm.accounts.api import router as accounts_router
+    from openprm.accounts import api as accounts_api
+    from openprm.accounts import api_team, api_tokens
+    from openprm.core import api_endpoints as core_api
+    from openprm.integrations import api as integrations_api
 
-    api.add_router("", accounts_router)
+    api.add_router("", accounts_api.router)
+    api.add_router("", api_tokens.router)
+    api.add_router("", api_team.router)
+    api.add_router("", core_api.router)
+    api.add_router("", integrations_api.router)
 
 
 _add_routers()

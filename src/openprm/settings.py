@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "openprm.accounts",
     "openprm.partners",
     "openprm.portal",
+    "openprm.integrations",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

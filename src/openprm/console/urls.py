@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from openprm.console import views
 
@@ -7,4 +7,8 @@ app_name = "console"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("partners/", views.partner_list, name="partner_list"),
+    # Pages that other apps contribute to the console (names join "console:").
+    path("", include("openprm.core.console_urls")),
+    path("", include("openprm.accounts.console_urls")),
+    path("", include("openprm.integrations.console_urls")),
 ]

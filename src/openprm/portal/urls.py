@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from openprm.portal import views
 
@@ -6,4 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # Pages that other apps contribute to the portal (names join "portal:").
+    path("", include("openprm.core.portal_urls")),
+    path("", include("openprm.accounts.portal_urls")),
 ]
