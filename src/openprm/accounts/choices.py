@@ -16,3 +16,12 @@ class PartnerRole(models.TextChoices):
     MARKETING = "marketing", _("Marketing")
     FINANCE = "finance", _("Finance")
     LEARNER = "learner", _("Learner")
+
+
+class InvitationStatus(models.TextChoices):
+    """Where an invitation stands; derived from its dates, never stored."""
+
+    PENDING = "pending", _("Pending")
+    EXPIRED = "expired", _("Expired")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
