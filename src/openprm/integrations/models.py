@@ -1,0 +1,167 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openprm.core.models import DeliveryStatus, OutboxEvent, TimeStampedModel
+from openprm.integrations import rules
+
+
+class WebhookEndpoint(TimeStampedModel):
+    """A URL of another system that receives the events it asked for, signed.
+
+    The secret is kept as given to the receiver (``whsec_…``) because every delivery
+    is signed with it; after a rotation the previous secret also signs deliveries
+    until ``previous_secret_expires_at``, so that receivers can switch without loss.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    url = models.CharField(
+        _("URL"),
+        max_length=rules.MAX_URL_LENGTH,
+        help_text=_("Where deliveries are POSTed: an http:// or https:// URL."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    event_types = models.JSONField(
+        _("events"),
+        default=list,
+        help_text=_('Event names or patterns, e.g. "partner.*", or "*" for all.'),
+    )
+    secret = models.CharField(_("signing secret"), max_length=100)
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["url", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_name: str) -> bool:
+        return rules.patterns_match(self.event_types, event_name)
+
+    def signing_secrets(self, now=None) -> list[str]:
+        """The secrets that sign a delivery now: the current one, and the previous
+        one while its grace period lasts."""
+        now = now or timezone.now()
+        secrets = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and self.previous_secret_expires_at > now
+        ):
+            secrets.append(self.previous_secret)
+        return secrets
+
+
+class WebhookDelivery(models.Model):
+    """The delivery of one event to one endpoint, retried with backoff until it is
+    accepted (2xx) or given up."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(
+        OutboxEvent,
+        on_delete=models.CASCADE,
+        related_name="webhook_deliveries",
+        verbose_name=_("event"),
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A claim that expires: a worker that dies mid-request leaves it to another.
+    # The value is also the claim's fencing token (see dispatch.attempt).
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last response code"), null=True, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "endpoint"],
+                name="integrations_delivery_event_endpoint_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="integrations_delivery_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.name} → {self.endpoint.url}: {self.status}"
+
+    @property
+    def webhook_id(self) -> str:
+        """The ``webhook-id`` header: the same on every attempt, for deduplication."""
+        return f"msg_{self.public_id.hex}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP request of a delivery and what came back.
+
+    Written before the request is sent, so that a request cut short by a dying
+    worker is still in the log (with no outcome: ``finished_at`` stays empty).
+    """
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        verbose_name=_("delivery"),
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    attempted_at = models.DateTimeField(_("at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    url = models.CharField(_("URL"), max_length=rules.MAX_URL_LENGTH)
+    status_code = models.PositiveSmallIntegerField(
+        _("response code"), null=True, blank=True
+    )
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    response_body = models.TextField(_("response body (excerpt)"), blank=True)
+    is_success = models.BooleanField(_("succeeded"), default=False)
+
+    class Meta:
+        ordering = ["number", "id"]
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.status_code or self.error[:40]}"
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Started but never finished: the worker stopped during the request."""
+        return self.finished_at is None

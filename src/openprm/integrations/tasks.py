@@ -1,0 +1,24 @@
+"""Background work of the integrations: sending webhooks."""
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from openprm.core import sweeps
+
+
+@task()
+def send_webhook(delivery_id: int) -> None:
+    """Send one freshly created (or retried) webhook delivery."""
+    from openprm.integrations import dispatch
+
+    dispatch.attempt(delivery_id)
+
+
+@sweeps.register(every=timedelta(seconds=15), name="integrations.send_due_webhooks")
+@task()
+def send_due_webhooks() -> None:
+    """Send retries that are due, and deliveries whose task or worker was lost."""
+    from openprm.integrations import dispatch
+
+    dispatch.send_due()
