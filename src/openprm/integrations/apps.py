@@ -8,3 +8,15 @@ class IntegrationsConfig(AppConfig):
     name = "openprm.integrations"
     label = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from openprm.core.navigation import CONSOLE, NavItem
+
+        # Registers the webhooks subscriber of the event outbox.
+        from openprm.integrations import dispatch  # noqa: F401
+
+        CONSOLE.append(
+            NavItem(
+                _("Webhooks"), "console:webhook_list", active_prefix="console:webhook"
+            )
+        )
