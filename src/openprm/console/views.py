@@ -3,7 +3,11 @@ from django.shortcuts import render
 
 from openprm.accounts.access import console_view
 from openprm.partners.choices import PartnerStatus
-from openprm.partners.selectors import partner_counts_by_status, partner_list_visible_to
+from openprm.partners.selectors import (
+    partner_counts_by_status,
+    partner_list_visible_to,
+    partners_with_member_counts,
+)
 
 PARTNERS_PER_PAGE = 50
 
@@ -27,6 +31,7 @@ def partner_list(request):
     search = request.GET.get("q", "").strip()[:100]
     partners = partner_list_visible_to(user=request.user, search=search)
     page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = partners_with_member_counts(list(page.object_list))
     template = (
         "console/_partner_table.html"
         if request.headers.get("HX-Request")

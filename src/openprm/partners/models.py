@@ -70,6 +70,8 @@ class Partner(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         indexes = [
+            # The directory's default order, so a page is read off an index.
+            models.Index(fields=["name", "id"], name="partners_name_id_idx"),
             models.Index(fields=["status", "name"], name="partners_status_name_idx"),
             models.Index(fields=["country"], name="partners_country_idx"),
         ]

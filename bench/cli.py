@@ -1,0 +1,429 @@
+"""``python -m bench`` (``make bench``): build the data set, serve, load, report."""
+
+import argparse
+import importlib.metadata
+import os
+import platform
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bench import processes, report
+from bench.dataset import (
+    BENCH_USER_EMAIL,
+    BENCH_USER_PASSWORD,
+    DEFAULT_MEMBERS_PER_PARTNER,
+    DEFAULT_PARTNERS,
+    DEFAULT_SEED,
+    MAX_MEMBERS_PER_PARTNER,
+    Dataset,
+    DatasetSpec,
+    prepare,
+)
+from bench.environment import (
+    BENCH_DIR,
+    RESULTS_DIR,
+    BenchDatabase,
+    bench_database,
+    openprm,
+)
+from bench.load import LoadResult, LoadSettings, LoadTool, load_tool
+from bench.processes import BenchError
+from bench.scenarios import SCENARIOS, Scenario, pages_for, select
+from bench.server import free_port, request, serving, settle, sign_in
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=(
+            "Benchmark OpenPRM as `openprm serve` runs it (granian, WSGI) on a large "
+            "synthetic data set, loaded from 127.0.0.1 by wrk (or a built-in Python "
+            "load generator). Every scenario is compared with two baselines measured "
+            "in the same run: the framework ceiling and the raw floor of its query. "
+            "SQLite by default (bench/results/sqlite/); PostgreSQL when DATABASE_URL "
+            "is set, which must name a THROWAWAY database (it is dropped and "
+            "recreated; its name must contain 'bench')."
+        ),
+        epilog="See bench/README.md.",
+    )
+    data = parser.add_argument_group("data set")
+    data.add_argument(
+        "--partners",
+        type=int,
+        default=DEFAULT_PARTNERS,
+        help="partners to generate (default: %(default)s)",
+    )
+    data.add_argument(
+        "--members-per-partner",
+        type=float,
+        default=DEFAULT_MEMBERS_PER_PARTNER,
+        help="average users (one membership each) per partner whose status has users "
+        f"(0 to {MAX_MEMBERS_PER_PARTNER}) (default: %(default)s)",
+    )
+    data.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="random seed (default: %(default)s)",
+    )
+    data.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="keep the existing data set when it was built with the same sizes and "
+        "seed and is intact (else it is rebuilt)",
+    )
+    load = parser.add_argument_group("load")
+    load.add_argument(
+        "--scenarios",
+        default="",
+        help="comma-separated scenario names (default: all); the baselines they are "
+        "compared with always run too",
+    )
+    load.add_argument(
+        "--list-scenarios", action="store_true", help="list the scenarios and exit"
+    )
+    load.add_argument(
+        "--duration",
+        type=int,
+        default=10,
+        help="seconds of load per scenario and round (default: %(default)s)",
+    )
+    load.add_argument(
+        "--warmup",
+        type=int,
+        default=3,
+        help="seconds of unrecorded load per scenario (default: %(default)s)",
+    )
+    load.add_argument(
+        "--deep-pages",
+        action="store_true",
+        help="rotate paged scenarios over pages spread across the whole table "
+        "(default: over the first pages, which people browse)",
+    )
+    load.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="interleaved rounds (default: %(default)s)",
+    )
+    load.add_argument(
+        "--connections",
+        type=int,
+        default=32,
+        help="concurrent keep-alive connections (default: %(default)s)",
+    )
+    load.add_argument(
+        "--load-threads",
+        type=int,
+        default=2,
+        help="load generator threads/processes (default: %(default)s)",
+    )
+    load.add_argument(
+        "--load-tool",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="auto: wrk when on PATH, else the built-in bench.pyload "
+        "(default: %(default)s)",
+    )
+    server = parser.add_argument_group("server (the command line of `openprm serve`)")
+    server.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="granian worker processes (default: %(default)s)",
+    )
+    server.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="blocking threads per worker (default: %(default)s)",
+    )
+    server.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="port on 127.0.0.1; 0 picks a free one (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    positive = ("partners", "duration", "rounds", "connections", "load_threads")
+    for name in (*positive, "workers", "threads"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must not be negative")
+    if not 0 <= args.members_per_partner <= MAX_MEMBERS_PER_PARTNER:
+        parser.error(f"--members-per-partner must be 0 to {MAX_MEMBERS_PER_PARTNER}")
+    names = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+    try:
+        args.selected = select(names)
+    except KeyError as exc:
+        known = ", ".join(scenario.name for scenario in SCENARIOS)
+        parser.error(f"unknown scenario {exc.args[0]!r} (known: {known})")
+    return args
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.list_scenarios:
+        for scenario in SCENARIOS:
+            auth = " (signed in)" if scenario.auth else ""
+            say(f"{scenario.name:<22} {scenario.path}{auth}")
+            say(f"{'':<22} {scenario.description}")
+        return 0
+    processes.install_termination_handlers()
+    try:
+        run(args)
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "\nbench: interrupted; every process it started was stopped",
+            file=sys.stderr,
+        )
+        return 130
+    return 0
+
+
+def run(args: argparse.Namespace) -> None:
+    scenarios: list[Scenario] = args.selected
+    database = bench_database()
+    # Other work on the machine skews absolute numbers; record how busy it was.
+    load_average = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    started_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    spec = DatasetSpec(args.partners, args.members_per_partner, args.seed)
+    dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
+    version = database_version()
+
+    from django.conf import settings
+    from django.db import connections
+
+    connections.close_all()  # this process does not touch the database any more
+    cookie_names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+
+    say("Collecting static files")
+    openprm(database, "collectstatic", "--no-input", "--verbosity", "0")
+    tool = load_tool(args.load_tool, database.var_dir)
+    port = args.port or free_port()
+    pages = pages_for(dataset.counts["partners"], deep=args.deep_pages)
+    log_path = database.var_dir / "server.log"
+    say(
+        f"Serving on 127.0.0.1:{port} ({args.workers} workers x {args.threads} "
+        f"threads; log: {log_path}); load: {tool.name}, "
+        f"{args.connections} connections, {args.load_threads} threads"
+    )
+    with serving(
+        database,
+        port=port,
+        workers=args.workers,
+        threads=args.threads,
+        log_path=log_path,
+    ):
+        session = LoadSession(
+            tool=tool,
+            port=port,
+            pages=pages,
+            probes=2 * args.workers * args.threads,
+        )
+        if any(scenario.auth for scenario in scenarios):
+            signed_in = sign_in(
+                port, email=BENCH_USER_EMAIL, password=BENCH_USER_PASSWORD
+            )
+            # What a browser sends back; not allauth's one-off "messages" cookie.
+            session.cookies = {
+                name: signed_in[name] for name in cookie_names if name in signed_in
+            }
+            say(f"Signed in as {BENCH_USER_EMAIL} through /accounts/login/")
+        for scenario in scenarios:
+            session.check(scenario)
+        if args.warmup:
+            say(f"Warming up: {args.warmup} s per scenario")
+            warmup = LoadSettings(args.connections, args.load_threads, args.warmup)
+            for scenario in scenarios:
+                session.load(scenario, warmup)
+        results = session.rounds(
+            scenarios,
+            LoadSettings(args.connections, args.load_threads, args.duration),
+            rounds=args.rounds,
+        )
+        for scenario in scenarios:  # still answering correctly after the load?
+            session.check(scenario)
+
+    summaries = report.summarise(scenarios, results)
+    facts = run_facts(args, database, dataset, version, tool, pages, load_average)
+    data = {
+        "started_at": started_at,
+        "finished_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "facts": facts,
+        "scenarios": [summary.as_dict() for summary in summaries],
+        "notes": report.notes(summaries, duration=args.duration),
+    }
+    say("")
+    say(report.text_table(summaries))
+    say("")
+    say("req/s, p50, p99: medians over rounds. vs ceiling, vs floor: median over")
+    say("rounds of throughput / the baseline's throughput in the same round.")
+    say("")
+    for line in report.facts_lines(facts):
+        say(f"  {line}")
+    if data["notes"]:
+        say("")
+        say(f"Notes (server log: {log_path}):")
+        for note in data["notes"]:
+            say(f"  - {note}")
+    written = report.write(RESULTS_DIR, data, summaries)
+    say("")
+    say(
+        "Written: "
+        + ", ".join(str(path.relative_to(BENCH_DIR.parent)) for path in written)
+    )
+
+
+@dataclass
+class LoadSession:
+    """Loads scenarios against the running server, one at a time."""
+
+    tool: LoadTool
+    port: int
+    pages: list[int]
+    probes: int  # concurrent requests that check the server is idle again
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def load(self, scenario: Scenario, settings: LoadSettings) -> LoadResult:
+        """One load run, then wait until the server has finished what it queued."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        result = self.tool.run(
+            port=self.port,
+            paths=scenario.paths(self.pages),
+            cookie=cookie if scenario.auth else "",
+            settings=settings,
+        )
+        waited = settle(self.port, probes=self.probes)
+        if waited > 1:
+            say(f"  (the server took {waited:.1f} s to finish queued requests)")
+        return result
+
+    def rounds(
+        self, scenarios: list[Scenario], settings: LoadSettings, *, rounds: int
+    ) -> dict[str, list[LoadResult]]:
+        """Interleaved rounds, each starting one scenario later, so that slow drift
+        (heat, other load on the machine) spreads over every scenario."""
+        results: dict[str, list[LoadResult]] = {s.name: [] for s in scenarios}
+        for number in range(rounds):
+            shift = number % len(scenarios)
+            for scenario in scenarios[shift:] + scenarios[:shift]:
+                result = self.load(scenario, settings)
+                results[scenario.name].append(result)
+                say(
+                    f"  round {number + 1}/{rounds}  {scenario.name:<22} "
+                    f"{result.requests_per_second:>9,.1f} req/s  "
+                    f"p50 {result.p50_ms:8.2f} ms  p99 {result.p99_ms:8.2f} ms"
+                    + (f"  errors {result.errors}" if result.errors else "")
+                )
+        return results
+
+    def check(self, scenario: Scenario) -> None:
+        """The first and last paths answer 200 with the expected content."""
+        paths = scenario.paths(self.pages)
+        cookies = self.cookies if scenario.auth else None
+        for path in dict.fromkeys((paths[0], paths[-1])):
+            response = request(self.port, path, cookies=cookies, timeout=120)
+            if response.status != 200:
+                location = response.header("Location")
+                raise BenchError(
+                    f"{scenario.name}: GET {path} answered HTTP {response.status}"
+                    + (f" (to {location})" if location else "")
+                )
+            if scenario.expect and scenario.expect.encode() not in response.body:
+                raise BenchError(
+                    f"{scenario.name}: GET {path} lacks {scenario.expect!r}:\n"
+                    f"{response.body[:500].decode(errors='replace')}"
+                )
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_revision() -> str:
+    root = str(BENCH_DIR.parent)
+    try:
+        commit = processes.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"], timeout=10, what="git"
+        ).strip()
+        dirty = processes.run(
+            ["git", "-C", root, "status", "--porcelain"], timeout=10, what="git"
+        ).strip()
+    except (BenchError, OSError):
+        return "unknown"
+    return f"{commit}{' (uncommitted changes)' if dirty else ''}"
+
+
+def run_facts(
+    args: argparse.Namespace,
+    database: BenchDatabase,
+    dataset: Dataset,
+    version: str,
+    tool: LoadTool,
+    pages: list[int],
+    load_average: str,
+) -> dict[str, Any]:
+    import django
+
+    counts = dataset.counts
+    return {
+        "database": database.vendor,
+        "database version": version,
+        "database location": database.label,
+        "rows": (
+            f"{counts['partners']:,} partners, {counts['users']:,} users, "
+            f"{counts['memberships']:,} memberships"
+        ),
+        "data set": (
+            f"reused (seed {dataset.spec.seed})"
+            if dataset.reused
+            else f"built in {dataset.build_seconds:.1f} s (seed {dataset.spec.seed})"
+        ),
+        "pages": f"{len(pages)} pages rotated, spread from 1 to {pages[-1]}",
+        "cpu count": os.cpu_count(),
+        "load average at start (1/5/15 min)": load_average,
+        "cpu": cpu_model(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "server": (
+            f"granian {importlib.metadata.version('granian')} WSGI, "
+            f"{args.workers} workers x {args.threads} blocking threads"
+        ),
+        "server workers": args.workers,
+        "server threads": args.threads,
+        "load tool": tool.version(),
+        "load": (
+            f"{args.connections} connections, {args.load_threads} threads, "
+            f"{args.duration} s x {args.rounds} rounds, {args.warmup} s warm-up"
+        ),
+        "git": git_revision(),
+    }

@@ -1,0 +1,115 @@
+"""The registry of benchmark scenarios.
+
+A scenario is one URL (or one URL over a set of pages) loaded for a fixed time. To add
+one, append a ``Scenario`` to ``SCENARIOS``; the runner, the report and ``--scenarios``
+pick it up. See bench/README.md.
+"""
+
+import math
+from dataclasses import dataclass
+
+# The two baselines every scenario is compared with, measured in the same run.
+CEILING = "ceiling"
+FLOOR_PARTNERS = "floor-partners-50"
+
+PAGE_SIZE = 50
+# How many distinct pages a paged scenario rotates through.
+PAGE_SAMPLES = 16
+# By default those are the first pages, the ones people browse: deep OFFSETs cost
+# the database a walk past every skipped row and would hide the cost of our own
+# layers. ``--deep-pages`` spreads them over the whole table instead.
+SHALLOW_PAGES = 40
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One thing to load.
+
+    ``path`` may contain ``{page}``: the load generator then rotates through pages
+    spread across the partner table (see ``pages_for``). ``auth`` sends the session
+    cookie of the benchmark's vendor-staff user. ``floor`` names the raw-floor
+    scenario this one is compared with; every scenario is also compared with the
+    ceiling. ``expect`` is a piece of text a correct response body contains, checked
+    once before loading (the status must be 200, so a redirect to sign-in fails).
+    """
+
+    name: str
+    path: str
+    description: str
+    auth: bool = False
+    floor: str = FLOOR_PARTNERS
+    expect: str = ""
+
+    @property
+    def paged(self) -> bool:
+        return "{page}" in self.path
+
+    def paths(self, pages: list[int]) -> list[str]:
+        """The request paths: one per page for a paged scenario, else the path."""
+        if not self.paged:
+            return [self.path]
+        return [self.path.format(page=page) for page in pages]
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        name="health",
+        path="/health/",
+        description="Health check: JSON and one SELECT 1.",
+        expect='"status": "ok"',
+    ),
+    Scenario(
+        name=CEILING,
+        path="/_bench/ceiling/",
+        description="Baseline: trivial JSON, no database (the framework ceiling).",
+        expect='"status": "ok"',
+    ),
+    Scenario(
+        name=FLOOR_PARTNERS,
+        path="/_bench/floor/partners/?page={page}",
+        description="Baseline: the console's 50 partner rows from .values() as JSON.",
+        expect='"results": [{',
+    ),
+    Scenario(
+        name="console-partners-50",
+        path="/console/partners/?page={page}",
+        description="Console partner list, 50 rows, signed-in vendor admin.",
+        auth=True,
+        expect="<tbody>",
+    ),
+]
+
+BASELINES = (CEILING, FLOOR_PARTNERS)
+
+
+def by_name() -> dict[str, Scenario]:
+    return {scenario.name: scenario for scenario in SCENARIOS}
+
+
+def select(names: list[str] | None) -> list[Scenario]:
+    """The scenarios to run, in registry order, always with the baselines they need.
+
+    Raises ``KeyError`` naming the first unknown scenario.
+    """
+    registry = by_name()
+    if not names:
+        return list(SCENARIOS)
+    for name in names:
+        if name not in registry:
+            raise KeyError(name)
+    wanted = set(names) | {CEILING}
+    wanted |= {registry[name].floor for name in names}
+    return [scenario for scenario in SCENARIOS if scenario.name in wanted]
+
+
+def pages_for(
+    partner_count: int, samples: int = PAGE_SAMPLES, *, deep: bool = False
+) -> list[int]:
+    """Page numbers spread evenly over the first pages (or the whole table)."""
+    last = max(math.ceil(partner_count / PAGE_SIZE), 1)
+    if not deep:
+        last = min(last, SHALLOW_PAGES)
+    if last <= samples:
+        return list(range(1, last + 1))
+    step = (last - 1) / (samples - 1)
+    return sorted({1 + round(index * step) for index in range(samples)})
