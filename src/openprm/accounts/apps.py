@@ -8,7 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from openprm.accounts.scoping import resolve_partner_scope
-        from openprm.core.scoping import set_scope_resolver
+        from openprm.accounts.scoping import resolve_admin_scope, resolve_partner_scope
+        from openprm.core.scoping import set_admin_scope_resolver, set_scope_resolver
 
         set_scope_resolver(resolve_partner_scope)
+        set_admin_scope_resolver(resolve_admin_scope)
+
+        from openprm.accounts.access import console_view, portal_view
+        from openprm.core.areas import CONSOLE, PORTAL, set_area_guard
+
+        set_area_guard(CONSOLE, console_view)
+        set_area_guard(PORTAL, portal_view)

@@ -1,6 +1,6 @@
 """Who sees which partners: the rule behind ``visible_to`` (registered in ready())."""
 
-from openprm.accounts.choices import VendorRole
+from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.core.scoping import NOTHING, PartnerScope
 
 
@@ -26,5 +26,31 @@ def resolve_partner_scope(user) -> PartnerScope:
         partner_ids=frozenset(partner.pk for partner in partners),
         subtree_paths=tuple(
             partner.path for partner in partners if partner.downstream_visibility
+        ),
+    )
+
+
+def resolve_admin_scope(user) -> PartnerScope:
+    """Whose administration records a user may read: a vendor admin everything; a
+    partner admin the organisations where they hold the partner admin role (and the
+    partners beneath a distributor granted downstream visibility), never more than
+    :func:`resolve_partner_scope` gives them; everyone else nothing."""
+    if user.is_vendor_staff:
+        if user.vendor_role == VendorRole.VENDOR_ADMIN:
+            return PartnerScope(everything=True)
+        return NOTHING
+    from openprm.accounts.selectors import memberships_active_for
+
+    administered = [
+        membership.partner
+        for membership in memberships_active_for(user=user)
+        if PartnerRole.PARTNER_ADMIN in membership.roles
+    ]
+    if not administered:
+        return NOTHING
+    return PartnerScope(
+        partner_ids=frozenset(partner.pk for partner in administered),
+        subtree_paths=tuple(
+            partner.path for partner in administered if partner.downstream_visibility
         ),
     )

@@ -19,5 +19,6 @@ def shell(request):
                 or bool(item.active_prefix and current.startswith(item.active_prefix)),
             }
             for item in items
+            if item.is_visible(request)
         ],
     }

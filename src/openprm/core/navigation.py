@@ -4,6 +4,7 @@ An app appends ``NavItem``s in its ``AppConfig.ready()``; the base template show
 items of the area the current page belongs to.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -15,9 +16,15 @@ class NavItem:
     url_name: str
     # The URL namespace prefix that marks the item active, e.g. "console:partner".
     active_prefix: str = ""
+    # Shown only when this says so for the request (e.g. admins' pages); must not
+    # query the database, as it runs on every page.
+    visible: Callable[[object], bool] | None = None
 
     def url(self) -> str:
         return reverse(self.url_name)
+
+    def is_visible(self, request) -> bool:
+        return self.visible is None or self.visible(request)
 
 
 CONSOLE: list[NavItem] = []

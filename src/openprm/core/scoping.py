@@ -74,11 +74,17 @@ class PartnerScope:
 
 NOTHING = PartnerScope()
 _resolver: Callable[[object], PartnerScope] | None = None
+_admin_resolver: Callable[[object], PartnerScope] | None = None
 
 
 def set_scope_resolver(resolver: Callable[[object], PartnerScope]) -> None:
     global _resolver
     _resolver = resolver
+
+
+def set_admin_scope_resolver(resolver: Callable[[object], PartnerScope]) -> None:
+    global _admin_resolver
+    _admin_resolver = resolver
 
 
 def scope_for(user) -> PartnerScope:
@@ -91,6 +97,21 @@ def scope_for(user) -> PartnerScope:
             raise RuntimeError("No partner scope resolver is registered")
         cached = _resolver(user)
         user._openprm_partner_scope = cached
+    return cached
+
+
+def admin_scope_for(user) -> PartnerScope:
+    """The partners whose administration records (the audit trail) the user may read:
+    everything for a vendor admin, the organisations a partner admin administers
+    (a part of :func:`scope_for`), and nothing for anyone else."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    cached = getattr(user, "_openprm_admin_scope", None)
+    if cached is None:
+        if _admin_resolver is None:
+            raise RuntimeError("No admin scope resolver is registered")
+        cached = _admin_resolver(user)
+        user._openprm_admin_scope = cached
     return cached
 
 
