@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "openprm.accounts.mfa.VendorMFAMiddleware",
 ]
 
 ROOT_URLCONF = "openprm.urls"
@@ -214,6 +215,28 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
+# Email verification (allauth): "optional" by default, so accounts created by the
+# vendor (and the demo logins) sign in without a confirmed address; invited people
+# are verified by the invitation itself. "mandatory" makes every account without a
+# verified address confirm it at its next sign-in. See docs/permissions.md.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "optional")
+if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
+    raise ImproperlyConfigured(
+        "EMAIL_VERIFICATION must be none, optional or mandatory, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}"
+    )
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenPRM] "
+
+# --- Multi-factor authentication (allauth.mfa): TOTP with recovery codes
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "OpenPRM"
+MFA_ADAPTER = "openprm.accounts.adapters.MFAAdapter"
+# When true, vendor staff without a TOTP authenticator are sent to set one up before
+# anything else, and cannot remove it (openprm.accounts.mfa).
+OPENPRM_VENDOR_MFA_REQUIRED = env_bool("VENDOR_MFA_REQUIRED", False)
+
+# --- Invitations: how long an emailed invitation link stays valid.
+OPENPRM_INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"

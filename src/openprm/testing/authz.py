@@ -188,6 +188,34 @@ def owned(
     return expect
 
 
+def gated(
+    *,
+    vendor_roles: Iterable[str] = (),
+    partner_roles: Iterable[str] = (),
+    owner_only: bool = False,
+) -> Expectation:
+    """A page or operation gated by role before any object is looked up: vendor
+    staff with ``vendor_roles`` and partner users holding one of ``partner_roles``
+    in their own organisation pass; everyone else signed in gets 403, whatever the
+    object. With ``owner_only`` the object belongs to world.owner, and past the gate
+    users of other partners (the distributor above included) get 404."""
+    vendor_roles, partner_roles = set(vendor_roles), set(partner_roles)
+
+    def expect(actor: str) -> Outcome:
+        if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
+            return LOGIN
+        if actor in VENDOR_ACTORS:
+            return ALLOW if VENDOR_ACTORS[actor] in vendor_roles else FORBID
+        if actor in OWNER_ACTORS:
+            return ALLOW if OWNER_ACTORS[actor] in partner_roles else FORBID
+        # other_partner_admin and distributor_admin hold the partner admin role.
+        if PartnerRole.PARTNER_ADMIN not in partner_roles:
+            return FORBID
+        return HIDE if owner_only else ALLOW
+
+    return expect
+
+
 def superuser_admin() -> Expectation:
     """The Django admin: the harness's vendor admin is not a superuser, so everyone
     is sent to the admin sign-in page."""
