@@ -17,6 +17,15 @@ class IntegrationsConfig(AppConfig):
 
         CONSOLE.append(
             NavItem(
-                _("Webhooks"), "console:webhook_list", active_prefix="console:webhook"
+                _("Webhooks"),
+                "console:webhook_list",
+                active_prefix="console:webhook",
+                visible=_manages_webhooks,
             )
         )
+
+
+def _manages_webhooks(request) -> bool:
+    from openprm.integrations.selectors import can_manage_webhooks
+
+    return can_manage_webhooks(request.user)

@@ -371,3 +371,12 @@ def test_the_retry_button_makes_the_delivery_due_now(admin_client):
         "The delivery will be sent again now."
     ]
     assert AuditEntry.objects.filter(verb="webhook.delivery_retried").count() == 1
+
+
+@pytest.mark.django_db
+def test_other_vendor_staff_do_not_see_the_webhooks_link(client):
+    client.force_login(UserFactory(vendor_role="analyst"))
+
+    response = client.get("/console/")
+
+    assert "Webhooks" not in [item["label"] for item in response.context["shell_nav"]]
