@@ -19,3 +19,27 @@ class AccountsConfig(AppConfig):
 
         set_area_guard(CONSOLE, console_view)
         set_area_guard(PORTAL, portal_view)
+
+        from openprm.accounts.permissions import is_vendor_admin
+        from openprm.accounts.web import is_partner_admin
+        from openprm.core import navigation
+        from openprm.core.navigation import NavItem
+
+        navigation.PORTAL.append(
+            NavItem(
+                _("Team"),
+                "portal:team",
+                active_prefix="portal:team",
+                visible=is_partner_admin,
+                order=100,
+            )
+        )
+        navigation.CONSOLE.append(
+            NavItem(
+                _("Users"),
+                "console:user_list",
+                active_prefix="console:user",
+                visible=lambda request: is_vendor_admin(request.user),
+                order=100,
+            )
+        )

@@ -18,7 +18,7 @@ def shell(request):
                 "active": current == item.url_name
                 or bool(item.active_prefix and current.startswith(item.active_prefix)),
             }
-            for item in items
+            for item in sorted(items, key=lambda item: item.order)
             if item.is_visible(request)
         ],
     }

@@ -19,6 +19,9 @@ class NavItem:
     # Shown only when this says so for the request (e.g. admins' pages); must not
     # query the database, as it runs on every page.
     visible: Callable[[object], bool] | None = None
+    # Items show by ``order``, then in registration order: apps are ready()-ed in
+    # INSTALLED_APPS order, so an app listed early can still place its items last.
+    order: int = 0
 
     def url(self) -> str:
         return reverse(self.url_name)
