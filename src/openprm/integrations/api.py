@@ -234,8 +234,8 @@ def endpoint_test_send(request, endpoint_id: str):
 def delivery_list(
     request, endpoint: str | None = None, status: DeliveryStatus | None = None
 ):
-    """Newest first. Filter by ``endpoint`` (its id) and ``status``
-    (pending, delivered, failed)."""
+    """Newest first. Filter by ``endpoint`` (its id; an unknown one is a 404) and
+    ``status`` (pending, delivered, failed)."""
     selectors.ensure_can_manage_webhooks(request.user)
     return selectors.webhook_delivery_list_visible_to(
         user=request.user,

@@ -150,9 +150,13 @@ def attempt(delivery_id: int) -> bool:
     claim = _claim(delivery_id, now)
     if claim is None:
         return False
-    delivery = WebhookDelivery.objects.select_related("event", "endpoint").get(
-        pk=delivery_id
+    delivery = (
+        WebhookDelivery.objects.select_related("event", "endpoint")
+        .filter(pk=delivery_id)
+        .first()
     )
+    if delivery is None:  # its endpoint was deleted meanwhile
+        return False
     mine = WebhookDelivery.objects.filter(pk=delivery_id, locked_until=claim)
     endpoint, event = delivery.endpoint, delivery.event
     if not endpoint.is_active:
