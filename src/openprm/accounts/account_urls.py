@@ -1,8 +1,15 @@
 from django.urls import path
 
-from openprm.accounts import views_invitations
+from openprm.accounts import token_views, views_invitations
 
 urlpatterns: list = [
+    path("tokens/", token_views.api_token_list, name="api_tokens"),
+    path("tokens/new/", token_views.api_token_create, name="api_token_create"),
+    path(
+        "tokens/<int:token_id>/revoke/",
+        token_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path(
         "invitations/<str:token>/",
         views_invitations.invitation_accept,

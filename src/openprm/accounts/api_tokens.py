@@ -1,3 +1,77 @@
-from ninja import Router
+"""The API of a user's own API tokens: list, create (the secret is shown once), revoke.
 
-router = Router()
+Whoever calls (by session or by another token) only ever sees and revokes their own
+tokens; someone else's token answers 404.
+"""
+
+from datetime import datetime
+
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from openprm.accounts import token_selectors, token_services
+from openprm.core.api import Pagination, StrictSchema, reject_unknown_query
+
+router = Router(tags=["tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters, to tell tokens apart.")
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="Recorded to the minute at most.")
+    revoked_at: datetime | None
+    is_active: bool
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(
+        description="The secret: shown in this response only, never again."
+    )
+
+
+class TokenIn(StrictSchema):
+    name: str = Field(max_length=100, description="What the token is for.")
+
+
+TOKEN_COLUMNS = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+
+
+def token_data(token) -> dict:
+    return {
+        **{column: getattr(token, column) for column in TOKEN_COLUMNS},
+        "is_active": token.is_active,
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], summary="List your API tokens")
+@paginate(Pagination)
+def token_list(request):
+    reject_unknown_query(request, Pagination.Input)
+    return token_selectors.api_tokens_of(user=request.auth)
+
+
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    summary="Create an API token",
+    description="The response holds the secret; it is not stored and not shown again.",
+)
+def token_create(request, payload: TokenIn):
+    token, secret = token_services.api_token_create(
+        user=request.auth, name=payload.name, actor=request.auth
+    )
+    return Status(201, {**token_data(token), "token": secret})
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None},
+    summary="Revoke an API token",
+    description="The token stops working at once. Revoking it again is harmless.",
+)
+def token_revoke(request, token_id: int):
+    token = token_selectors.api_token_of(user=request.auth, token_id=token_id)
+    token_services.api_token_revoke(token=token, actor=request.auth)
+    return Status(204, None)

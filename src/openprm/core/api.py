@@ -20,7 +20,7 @@ from ninja.errors import (
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict
 
-from openprm.core.errors import ApplicationError
+from openprm.core.errors import ApplicationError, ValidationFailed
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://openprm.org/problems/"
@@ -57,6 +57,16 @@ class Pagination(LimitOffsetPagination):
             "items": list(queryset[offset : offset + limit]),
             "count": self._items_count(queryset),
         }
+
+
+def reject_unknown_query(request, *schemas: type[Schema]) -> None:
+    """Refuse query parameters that none of the operation's schemas declares: a
+    mistyped filter must not silently answer with everything."""
+    known = set().union(*(schema.model_fields for schema in schemas))
+    if unknown := sorted(set(request.GET) - known):
+        raise ValidationFailed(
+            field_errors={name: ["Unknown query parameter."] for name in unknown}
+        )
 
 
 class ProblemError(Schema):
