@@ -1,9 +1,23 @@
+import json
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 import openprm
+from openprm.core import selectors, services
+from openprm.core.areas import CONSOLE, PORTAL, area_view
+from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.errors import PermissionDenied as ApplicationPermissionDenied
+from openprm.core.forms import AuditFilterForm, EventFilterForm, ReplayForm
 
 
 @never_cache
@@ -21,3 +35,141 @@ def health(request):
     return JsonResponse(
         {"status": "ok", "database": "ok", "version": openprm.__version__}
     )
+
+
+# --- the audit trail and the outbox (console and portal pages)
+
+AUDIT_ENTRIES_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
+
+
+def _errors_as_http(view):
+    """The selectors' and services' refusals as the web's 403 and 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404 from error
+        except ApplicationPermissionDenied as error:
+            raise PermissionDenied from error
+
+    return wrapper
+
+
+def _audit_list(request, *, area: str):
+    form = AuditFilterForm(request.GET)
+    entries = selectors.audit_entries_visible_to(
+        user=request.user, filters=form.filters()
+    )
+    page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    names = selectors.partner_names(
+        partner_ids={entry.partner_id for entry in page if entry.partner_id}
+    )
+    rows = [
+        {"entry": entry, "partner_name": names.get(entry.partner_id, "")}
+        for entry in page
+    ]
+    return render(
+        request,
+        "core/audit_list.html",
+        {"page": page, "rows": rows, "form": form, "area": area},
+    )
+
+
+def _audit_detail(request, entry_id: int, *, area: str):
+    entry = selectors.audit_entry_visible_to(user=request.user, entry_id=entry_id)
+    names = selectors.partner_names(
+        partner_ids={entry.partner_id} if entry.partner_id else set()
+    )
+    changes = [
+        {"field": field, "before": values[0], "after": values[1]}
+        for field, values in entry.changes.items()
+    ]
+    return render(
+        request,
+        "core/audit_detail.html",
+        {
+            "entry": entry,
+            "changes": changes,
+            "partner_name": names.get(entry.partner_id, ""),
+            "area": area,
+        },
+    )
+
+
+@require_safe
+@area_view(CONSOLE)
+@_errors_as_http
+def console_audit_list(request):
+    return _audit_list(request, area=CONSOLE)
+
+
+@require_safe
+@area_view(CONSOLE)
+@_errors_as_http
+def console_audit_detail(request, entry_id: int):
+    return _audit_detail(request, entry_id, area=CONSOLE)
+
+
+@require_safe
+@area_view(PORTAL)
+@_errors_as_http
+def portal_audit_list(request):
+    return _audit_list(request, area=PORTAL)
+
+
+@require_safe
+@area_view(PORTAL)
+@_errors_as_http
+def portal_audit_detail(request, entry_id: int):
+    return _audit_detail(request, entry_id, area=PORTAL)
+
+
+@require_safe
+@area_view(CONSOLE)
+@_errors_as_http
+def event_list(request):
+    form = EventFilterForm(request.GET)
+    events = selectors.outbox_events_for(user=request.user, filters=form.filters())
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "core/event_list.html", {"page": page, "form": form})
+
+
+@require_safe
+@area_view(CONSOLE)
+@_errors_as_http
+def event_detail(request, event_id: UUID):
+    event = selectors.outbox_event_for(user=request.user, event_id=event_id)
+    return render(
+        request,
+        "core/event_detail.html",
+        {"event": event, "payload": json.dumps(event.payload, indent=2)},
+    )
+
+
+@require_POST
+@area_view(CONSOLE)
+@_errors_as_http
+def event_replay(request, event_id: UUID):
+    event = selectors.outbox_event_for(user=request.user, event_id=event_id)
+    form = ReplayForm(request.POST)
+    subscriber = form.cleaned_data["subscriber"] if form.is_valid() else ""
+    try:
+        count = services.outbox_event_replay(
+            event=event, actor=request.user, subscriber=subscriber
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d delivery was queued again.",
+                "%(count)d deliveries were queued again.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("console:event_detail", event_id=event.uuid)

@@ -1,0 +1,137 @@
+"""Filter forms of the audit trail and outbox pages (GET, all fields optional)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openprm.core import events
+from openprm.core.models import AuditAction
+from openprm.core.selectors import RETRYING, AuditFilters, EventFilters
+
+
+def _day_start(day: datetime.date | None) -> datetime.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class _PeriodForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    partner = forms.IntegerField(label=_("Partner id"), required=False, min_value=1)
+    request_id = forms.CharField(label=_("Request id"), required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = (
+                "form-select"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control"
+            )
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+    def value(self, name: str):
+        """A cleaned value; a field that failed to validate does not filter."""
+        if not self.is_valid() and name in self.errors:
+            return None
+        return self.cleaned_data.get(name)
+
+    def period(self) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        """The date range as [start of the first day, start of the day after)."""
+        date_to = self.value("date_to")
+        return (
+            _day_start(self.value("date_from")),
+            _day_start(date_to + datetime.timedelta(days=1) if date_to else None),
+        )
+
+
+class AuditFilterForm(_PeriodForm):
+    actor = forms.CharField(label=_("Actor email"), required=False, max_length=254)
+    object_type = forms.CharField(
+        label=_("Object type"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. partners.partner"),
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("Any action")), *AuditAction.choices],
+    )
+    field_order = [
+        "actor",
+        "object_type",
+        "action",
+        "partner",
+        "date_from",
+        "date_to",
+        "request_id",
+    ]
+
+    def filters(self) -> AuditFilters:
+        occurred_from, occurred_until = self.period()
+        return AuditFilters(
+            actor=self.value("actor") or "",
+            object_type=self.value("object_type") or "",
+            action=self.value("action") or "",
+            partner_id=self.value("partner"),
+            occurred_from=occurred_from,
+            occurred_until=occurred_until,
+            request_id=self.value("request_id") or "",
+        )
+
+
+def _subscriber_choices():
+    return [("", _("Any subscriber"))] + [
+        (subscriber.name, subscriber.name) for subscriber in events.subscribers()
+    ]
+
+
+class EventFilterForm(_PeriodForm):
+    name = forms.CharField(label=_("Event"), required=False, max_length=100)
+    delivery = forms.ChoiceField(
+        label=_("Delivery"),
+        required=False,
+        choices=[
+            ("", _("Any delivery state")),
+            ("failed", _("Failed (given up)")),
+            (RETRYING, _("Retrying after an error")),
+            ("pending", _("Pending")),
+            ("delivered", _("Delivered")),
+        ],
+    )
+    subscriber = forms.ChoiceField(
+        label=_("Subscriber"), required=False, choices=_subscriber_choices
+    )
+    field_order = [
+        "name",
+        "delivery",
+        "subscriber",
+        "partner",
+        "date_from",
+        "date_to",
+        "request_id",
+    ]
+
+    def filters(self) -> EventFilters:
+        occurred_from, occurred_until = self.period()
+        return EventFilters(
+            name=self.value("name") or "",
+            delivery_state=self.value("delivery") or "",
+            subscriber=self.value("subscriber") or "",
+            partner_id=self.value("partner"),
+            occurred_from=occurred_from,
+            occurred_until=occurred_until,
+            request_id=self.value("request_id") or "",
+        )
+
+
+class ReplayForm(forms.Form):
+    subscriber = forms.CharField(required=False, max_length=100)
