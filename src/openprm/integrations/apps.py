@@ -21,6 +21,9 @@ class IntegrationsConfig(AppConfig):
                 "console:webhook_list",
                 active_prefix="console:webhook",
                 visible=_manages_webhooks,
+                # An administration page: after the console's Audit trail and
+                # Events (80), before Users (100).
+                order=90,
             )
         )
 

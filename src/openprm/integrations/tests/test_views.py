@@ -47,12 +47,15 @@ def test_only_vendor_admins_open_the_webhook_pages(client, make_user):
 
 
 @pytest.mark.django_db
-def test_the_console_navigation_links_to_webhooks(admin_client):
+def test_the_console_navigation_links_to_webhooks_among_the_admin_pages(admin_client):
     response = admin_client.get("/console/webhooks/")
 
-    links = {item["label"]: item for item in response.context["shell_nav"]}
-    assert links["Webhooks"]["url"] == "/console/webhooks/"
-    assert links["Webhooks"]["active"] is True
+    nav = response.context["shell_nav"]
+    labels = [item["label"] for item in nav]
+    webhooks = nav[labels.index("Webhooks")]
+    assert (webhooks["url"], webhooks["active"]) == ("/console/webhooks/", True)
+    # An administration page: after the events it sends, not before the dashboard.
+    assert labels.index("Events") < labels.index("Webhooks")
 
 
 @pytest.mark.django_db
