@@ -361,3 +361,25 @@ def test_a_manual_retry_sends_a_delivered_event_again_with_the_same_webhook_id(
     assert json.loads(receiver.requests[0].body) == json.loads(
         receiver.requests[1].body
     )
+
+
+@pytest.mark.django_db
+def test_replaying_an_event_sends_it_to_endpoints_added_since_only(
+    receiver, django_capture_on_commit_callbacks
+):
+    first = WebhookEndpointFactory(url=receiver.url + "/first")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = events.emit("partner.created", payload={"id": 1})
+    second = WebhookEndpointFactory(url=receiver.url + "/second")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events.replay(event=event, subscriber_name="integrations.webhooks")
+
+    assert [request.path for request in receiver.requests] == [
+        "/hooks/first",
+        "/hooks/second",
+    ]
+    assert set(event.webhook_deliveries.values_list("endpoint", "attempts")) == {
+        (first.pk, 1),
+        (second.pk, 1),
+    }
