@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from openprm.accounts.models import Membership, User
+from openprm.accounts.models import Invitation, Membership, User
+from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.demo.ecosystem import DEMO_LOGINS, EcosystemBuilder
+from openprm.integrations.models import WebhookEndpoint
 from openprm.partners.models import Partner
 
 
@@ -96,3 +98,13 @@ def test_seed_demo_if_empty_skips_quietly_and_still_prints_the_logins():
     assert "demo seeding skipped" in output
     assert all(login.email in output for login in DEMO_LOGINS)
     assert Partner.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_the_kernel_at_work():
+    seed("--partners", "20")
+
+    assert AuditEntry.objects.filter(object_type="partners.partner").count() == 20
+    assert OutboxEvent.objects.filter(name="partner.created").count() == 20
+    assert Invitation.objects.filter(partner__name="Contoso Solutions").count() >= 3
+    assert WebhookEndpoint.objects.filter(is_active=False).count() == 1

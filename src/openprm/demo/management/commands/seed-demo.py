@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from openprm.demo.ecosystem import DEMO_LOGINS, EcosystemBuilder
+from openprm.accounts.models import User
+from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
+from openprm.demo.team import build_demo_invitations
+from openprm.demo.webhooks import build_demo_webhooks
 from openprm.partners.models import Partner
 
 DEFAULT_SEED = 2026
@@ -49,7 +53,13 @@ class Command(BaseCommand):
                 partner_count=partners,
                 password=settings.OPENPRM_DEMO_PASSWORD,
             )
-            counts = builder.build()
+            # All or nothing: a half-seeded database would be skipped next time.
+            with transaction.atomic():
+                counts = builder.build()
+                # Each capability adds its demo data on top of the ecosystem.
+                vendor_admin = User.objects.get(email=VENDOR_LOGINS[0].email)
+                build_demo_invitations(users=User.objects.all())
+                build_demo_webhooks(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "
