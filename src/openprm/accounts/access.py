@@ -22,16 +22,27 @@ def console_view(view):
     return wrapper
 
 
+# The session key of the organisation a member of several partners is working for.
+CURRENT_PARTNER_SESSION_KEY = "portal_partner_id"
+
+
 def portal_view(view):
-    """Partner users only; sets ``request.membership`` and ``request.partner``."""
+    """Partner users only; sets ``request.membership`` and ``request.partner`` (the
+    organisation chosen with the switcher, else the first by name) and
+    ``request.memberships`` (all of the user's active ones, for the switcher)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = memberships_active_for(user=request.user).first()
-        if membership is None:
+        memberships = list(memberships_active_for(user=request.user))
+        if not memberships:
             raise PermissionDenied
+        chosen = request.session.get(CURRENT_PARTNER_SESSION_KEY)
+        membership = next(
+            (item for item in memberships if item.partner_id == chosen), memberships[0]
+        )
+        request.memberships = memberships
         request.membership = membership
         request.partner = membership.partner
         return view(request, *args, **kwargs)

@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("switch/", views.switch_partner, name="switch_partner"),
     # Pages that other apps contribute to the portal (names join "portal:").
     path("", include("openprm.core.portal_urls")),
     path("", include("openprm.accounts.portal_urls")),

@@ -49,3 +49,50 @@ def test_portal_dashboard_runs_a_fixed_number_of_queries(
     # session, user, membership with its partner
     with django_assert_num_queries(3):
         client.get("/portal/")
+
+
+@pytest.fixture
+def member_of_two(client):
+    first = MembershipFactory(partner=PartnerFactory(name="Alpha Systems"))
+    second = MembershipFactory(user=first.user, partner=PartnerFactory(name="Beta IT"))
+    client.force_login(first.user)
+    return first, second
+
+
+@pytest.mark.django_db
+def test_a_member_of_several_partners_starts_with_the_first_by_name(
+    client, member_of_two
+):
+    response = client.get("/portal/")
+
+    assert response.context["partner"].name == "Alpha Systems"
+    assert 'data-testid="partner-switcher"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_switching_organisation_changes_the_portals_partner(client, member_of_two):
+    _, second = member_of_two
+
+    response = client.post("/portal/switch/", {"partner": second.partner_id})
+
+    assert response["Location"] == "/portal/"
+    assert client.get("/portal/").context["partner"] == second.partner
+
+
+@pytest.mark.django_db
+def test_switching_to_someone_elses_partner_is_not_found(client, member_of_two):
+    stranger = PartnerFactory(name="Gamma Ltd")
+
+    response = client.post("/portal/switch/", {"partner": stranger.pk})
+
+    assert response.status_code == 404
+    assert client.get("/portal/").context["partner"].name == "Alpha Systems"
+
+
+@pytest.mark.django_db
+def test_a_single_membership_shows_no_switcher(client):
+    client.force_login(MembershipFactory().user)
+
+    assert (
+        'data-testid="partner-switcher"' not in client.get("/portal/").content.decode()
+    )
