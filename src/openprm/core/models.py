@@ -97,8 +97,11 @@ class AuditEntry(models.Model):
             models.Index(
                 fields=["object_type", "object_id"], name="core_audit_object_idx"
             ),
+            # A partner's entries newest first, ties by id: read backwards, this
+            # index gives the list's exact order, so a page needs no sort.
             models.Index(
-                fields=["partner_id", "-occurred_at"], name="core_audit_partner_idx"
+                fields=["partner_id", "occurred_at", "id"],
+                name="core_audit_partner_time_idx",
             ),
         ]
 

@@ -1,0 +1,79 @@
+import pytest
+
+from openprm.accounts.models import Membership
+from openprm.accounts.tests.factories import MembershipFactory, UserFactory
+from openprm.core import audit
+from openprm.core.db import PreparedQuery, page_by_keys
+from openprm.core.models import AuditEntry
+from openprm.partners.tests.factories import PartnerFactory
+
+
+def memberships_of(user_id):
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .order_by("partner_id")
+        .values_list("partner_id", "is_active")
+    )
+
+
+@pytest.mark.django_db
+def test_a_prepared_query_gives_the_rows_of_the_queryset_for_each_value():
+    first, second = UserFactory(), UserFactory()
+    MembershipFactory(user=first)
+    MembershipFactory(user=first)
+    MembershipFactory(user=second)
+    MembershipFactory(user=second, is_active=False)
+    prepared = PreparedQuery(memberships_of)
+
+    for user in (first, second, UserFactory()):
+        rows = [
+            (partner_id, bool(active)) for partner_id, active in prepared.rows(user.pk)
+        ]
+        assert rows == list(memberships_of(user.pk))
+
+
+@pytest.mark.django_db
+def test_a_prepared_query_compiles_once(django_assert_num_queries):
+    user = MembershipFactory().user
+    prepared = PreparedQuery(memberships_of)
+    prepared.rows(user.pk)
+    compiled = prepared._compiled["default"]
+
+    with django_assert_num_queries(1):
+        prepared.rows(user.pk)
+    assert prepared._compiled["default"] is compiled
+
+
+def test_the_value_must_reach_the_sql_as_exactly_one_parameter():
+    prepared = PreparedQuery(lambda value: Membership.objects.all())
+
+    with pytest.raises(ValueError, match="exactly one parameter"):
+        prepared.rows(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("window", [slice(0, 3), slice(3, 6), slice(9, 12)])
+def test_a_page_by_keys_is_the_same_page_in_the_same_order(window):
+    partner = PartnerFactory()
+    for number in range(10):
+        partner.city = f"City {number}"
+        audit.record_create(actor=None, instance=partner, fields=["city"])
+    entries = AuditEntry.objects.filter(partner_id=partner.pk).order_by(
+        "-occurred_at", "-id"
+    )
+
+    by_keys = list(page_by_keys(entries, window).values_list("id", flat=True))
+
+    assert by_keys == list(entries.values_list("id", flat=True)[window])
+
+
+@pytest.mark.django_db
+def test_a_page_by_keys_keeps_the_filter(django_assert_num_queries):
+    mine, theirs = PartnerFactory(), PartnerFactory()
+    entries = AuditEntry.objects.filter(partner_id=mine.pk).order_by("-id")
+
+    with django_assert_num_queries(1):
+        page = list(page_by_keys(entries, slice(0, 50)))
+
+    assert [entry.partner_id for entry in page] == [mine.pk]
+    assert theirs.pk not in {entry.partner_id for entry in page}
