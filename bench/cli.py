@@ -11,8 +11,11 @@ from typing import Any
 
 from bench import processes, report
 from bench.dataset import (
+    BENCH_PARTNER_EMAIL,
+    BENCH_TOKEN,
     BENCH_USER_EMAIL,
     BENCH_USER_PASSWORD,
+    DEFAULT_AUDIT_ENTRIES,
     DEFAULT_MEMBERS_PER_PARTNER,
     DEFAULT_PARTNERS,
     DEFAULT_SEED,
@@ -61,6 +64,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_MEMBERS_PER_PARTNER,
         help="average users (one membership each) per partner whose status has users "
         f"(0 to {MAX_MEMBERS_PER_PARTNER}) (default: %(default)s)",
+    )
+    data.add_argument(
+        "--audit-entries",
+        type=int,
+        default=DEFAULT_AUDIT_ENTRIES,
+        help="audit entries to generate, 5%% of them about the bench partner "
+        "(default: %(default)s)",
     )
     data.add_argument(
         "--seed",
@@ -173,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_scenarios:
         for scenario in SCENARIOS:
             auth = " (signed in)" if scenario.auth else ""
+            auth += " (API token)" if scenario.token else ""
             say(f"{scenario.name:<22} {scenario.path}{auth}")
             say(f"{'':<22} {scenario.description}")
         return 0
@@ -197,7 +208,9 @@ def run(args: argparse.Namespace) -> None:
     # Other work on the machine skews absolute numbers; record how busy it was.
     load_average = " / ".join(f"{value:.2f}" for value in os.getloadavg())
     started_at = datetime.now().astimezone().isoformat(timespec="seconds")
-    spec = DatasetSpec(args.partners, args.members_per_partner, args.seed)
+    spec = DatasetSpec(
+        args.partners, args.members_per_partner, args.seed, args.audit_entries
+    )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
 
@@ -212,6 +225,12 @@ def run(args: argparse.Namespace) -> None:
     tool = load_tool(args.load_tool, database.var_dir)
     port = args.port or free_port()
     pages = pages_for(dataset.counts["partners"], deep=args.deep_pages)
+    # Scenarios over other rows (e.g. the bench partner's audit entries) spread their
+    # pages over those rows instead.
+    pages_by_rows = {
+        rows: pages_for(dataset.counts[rows], deep=args.deep_pages)
+        for rows in {scenario.rows for scenario in scenarios}
+    }
     log_path = database.var_dir / "server.log"
     say(
         f"Serving on 127.0.0.1:{port} ({args.workers} workers x {args.threads} "
@@ -228,9 +247,13 @@ def run(args: argparse.Namespace) -> None:
         session = LoadSession(
             tool=tool,
             port=port,
-            pages=pages,
+            pages=pages_by_rows,
             probes=2 * args.workers * args.threads,
+            partner=dataset.bench_partner_id,
         )
+        if any(scenario.token for scenario in scenarios):
+            session.headers = {"Authorization": f"Bearer {BENCH_TOKEN}"}
+            say(f"API scenarios send the token of {BENCH_PARTNER_EMAIL}")
         if any(scenario.auth for scenario in scenarios):
             signed_in = sign_in(
                 port, email=BENCH_USER_EMAIL, password=BENCH_USER_PASSWORD
@@ -291,18 +314,24 @@ class LoadSession:
 
     tool: LoadTool
     port: int
-    pages: list[int]
+    pages: dict[str, list[int]]  # by the rows a scenario pages through
     probes: int  # concurrent requests that check the server is idle again
+    partner: int = 0  # the bench partner's id, for ``{partner}`` in paths
     cookies: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # for token scenarios
+
+    def paths(self, scenario: Scenario) -> list[str]:
+        return scenario.paths(self.pages[scenario.rows], partner=self.partner)
 
     def load(self, scenario: Scenario, settings: LoadSettings) -> LoadResult:
         """One load run, then wait until the server has finished what it queued."""
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         result = self.tool.run(
             port=self.port,
-            paths=scenario.paths(self.pages),
+            paths=self.paths(scenario),
             cookie=cookie if scenario.auth else "",
             settings=settings,
+            headers=self.headers if scenario.token else None,
         )
         waited = settle(self.port, probes=self.probes)
         if waited > 1:
@@ -330,10 +359,13 @@ class LoadSession:
 
     def check(self, scenario: Scenario) -> None:
         """The first and last paths answer 200 with the expected content."""
-        paths = scenario.paths(self.pages)
+        paths = self.paths(scenario)
         cookies = self.cookies if scenario.auth else None
+        headers = self.headers if scenario.token else None
         for path in dict.fromkeys((paths[0], paths[-1])):
-            response = request(self.port, path, cookies=cookies, timeout=120)
+            response = request(
+                self.port, path, cookies=cookies, timeout=120, extra_headers=headers
+            )
             if response.status != 200:
                 location = response.header("Location")
                 raise BenchError(
@@ -400,7 +432,10 @@ def run_facts(
         "database location": database.label,
         "rows": (
             f"{counts['partners']:,} partners, {counts['users']:,} users, "
-            f"{counts['memberships']:,} memberships"
+            f"{counts['memberships']:,} memberships, "
+            f"{counts['audit_entries']:,} audit entries "
+            f"({counts['bench_partner_audit_entries']:,} of the bench partner, "
+            f"id {dataset.bench_partner_id})"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"

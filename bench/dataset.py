@@ -34,16 +34,26 @@ from bench.environment import (
 )
 from bench.processes import BenchError
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 2026
 DEFAULT_PARTNERS = 100_000
 DEFAULT_MEMBERS_PER_PARTNER = 1.5
 MAX_MEMBERS_PER_PARTNER = 4
+DEFAULT_AUDIT_ENTRIES = 100_000
 
 # The vendor-staff user the authenticated scenarios sign in as.
 BENCH_USER_EMAIL = "bench.admin@openprm.example"
 # A known password for a throwaway data set, not a secret.
 BENCH_USER_PASSWORD = "bench-only-password"  # noqa: S105
+# The partner admin whose API token the token scenarios send; their organisation
+# (the "bench partner", the first active reseller-like partner) owns
+# BENCH_PARTNER_AUDIT_SHARE of the audit entries.
+BENCH_PARTNER_EMAIL = "bench.partner@openprm.example"
+# A known token for a throwaway data set, not a secret (stored hashed, as usual).
+BENCH_TOKEN = "opr_bench-only-token-for-a-throwaway-data-set"  # noqa: S105
+BENCH_PARTNER_AUDIT_SHARE = 0.05
+# Entries about no partner (users, settings), written by the system.
+SYSTEM_AUDIT_SHARE = 0.1
 
 DISTRIBUTOR_SHARE = 0.02
 CHILD_SHARE = 0.35
@@ -89,6 +99,33 @@ MEMBERSHIP_COLUMNS = (
     "partner_id",
     "user_id",
 )
+API_TOKEN_COLUMNS = (
+    "id",
+    "user_id",
+    "name",
+    "prefix",
+    "key_hash",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+)
+AUDIT_ENTRY_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "token_id",
+    "token_label",
+    "action",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "partner_id",
+    "changes",
+    "request_id",
+    "client_ip",
+)
 
 Say = Callable[[str], None]
 Row = tuple[Any, ...]
@@ -99,6 +136,7 @@ class DatasetSpec:
     partners: int
     members_per_partner: float
     seed: int
+    audit_entries: int = DEFAULT_AUDIT_ENTRIES
 
     def as_dict(self) -> dict[str, Any]:
         return {"generator": GENERATOR_VERSION, **asdict(self)}
@@ -110,6 +148,8 @@ class Dataset:
     counts: dict[str, int]
     reused: bool
     build_seconds: float
+    # The organisation of BENCH_PARTNER_EMAIL (the token scenarios' partner).
+    bench_partner_id: int = 0
 
 
 def prepare(
@@ -124,7 +164,13 @@ def prepare(
         if problem is None:
             manifest = json.loads(manifest_path.read_text())
             say(f"Reusing the data set in {database.label}")
-            return Dataset(spec, manifest["counts"], reused=True, build_seconds=0.0)
+            return Dataset(
+                spec,
+                manifest["counts"],
+                reused=True,
+                build_seconds=0.0,
+                bench_partner_id=manifest["bench_partner_id"],
+            )
         say(f"Not reusing the data set: {problem}")
 
     from django.db import connections
@@ -144,29 +190,47 @@ def prepare(
     seconds = time.perf_counter() - started
     say(
         "Generated {partners:,} partners, {users:,} users, {memberships:,} memberships"
-        " in {seconds:.1f} s".format(seconds=seconds, **counts)
+        ", {audit_entries:,} audit entries ({bench_partner_audit_entries:,} of the"
+        " bench partner) in {seconds:.1f} s".format(seconds=seconds, **counts)
     )
+    partner_id = bench_partner_id()
     manifest = {
         **spec.as_dict(),
         "database": database.label,
         "migrations": migrations_fingerprint(),
         "counts": counts,
+        "bench_partner_id": partner_id,
         "build_seconds": round(seconds, 2),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
-    return Dataset(spec, counts, reused=False, build_seconds=seconds)
+    return Dataset(
+        spec, counts, reused=False, build_seconds=seconds, bench_partner_id=partner_id
+    )
 
 
 def row_counts() -> dict[str, int]:
     from openprm.accounts.models import Membership, User
+    from openprm.core.models import AuditEntry
     from openprm.partners.models import Partner
 
     return {
         "partners": Partner.objects.count(),
         "users": User.objects.count(),
         "memberships": Membership.objects.count(),
+        "audit_entries": AuditEntry.objects.count(),
+        "bench_partner_audit_entries": AuditEntry.objects.filter(
+            partner_id=bench_partner_id()
+        ).count(),
     }
+
+
+def bench_partner_id() -> int:
+    """The organisation of the bench partner admin (0 when there is none)."""
+    from openprm.accounts.models import Membership
+
+    membership = Membership.objects.filter(user__email=BENCH_PARTNER_EMAIL).first()
+    return membership.partner_id if membership else 0
 
 
 def migrations_fingerprint() -> str:
@@ -203,6 +267,7 @@ def _reuse_problem(database: BenchDatabase, spec: DatasetSpec) -> str | None:
         has_user = User.objects.filter(
             email=BENCH_USER_EMAIL, vendor_role="vendor_admin"
         ).exists()
+        has_partner = bench_partner_id() == manifest.get("bench_partner_id")
     except DatabaseError as exc:
         return f"the database cannot be read ({exc.__class__.__name__})"
     finally:
@@ -211,6 +276,8 @@ def _reuse_problem(database: BenchDatabase, spec: DatasetSpec) -> str | None:
         return f"the row counts changed ({counts})"
     if not has_user:
         return "the benchmark user is missing"
+    if not has_partner:
+        return "the bench partner admin is missing"
     return None
 
 
@@ -305,7 +372,9 @@ def _generate(spec: DatasetSpec) -> None:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from openprm.accounts.models import Membership, User
+    from openprm.accounts.models import ApiToken, Membership, User
+    from openprm.accounts.tokens import SHOWN_PREFIX_LENGTH, hash_token
+    from openprm.core.models import AuditEntry
     from openprm.demo.ecosystem import (
         COUNTRIES,
         NAME_FIRST,
@@ -323,6 +392,8 @@ def _generate(spec: DatasetSpec) -> None:
     partner_table = Table.of(Partner, PARTNER_COLUMNS)
     user_table = Table.of(User, USER_COLUMNS)
     membership_table = Table.of(Membership, MEMBERSHIP_COLUMNS)
+    token_table = Table.of(ApiToken, API_TOKEN_COLUMNS)
+    audit_table = Table.of(AuditEntry, AUDIT_ENTRY_COLUMNS)
 
     rng = random.Random(spec.seed)
     native_uuid = connection.features.has_native_uuid_field
@@ -442,13 +513,67 @@ def _generate(spec: DatasetSpec) -> None:
                 )
             )
 
+    # The bench partner admin and their API token (stored hashed, as the product
+    # does), for the scenarios that authenticate with a bearer token.
+    bench_partner = next(
+        row for row in partners if row[5] != distributor and row[6] == active
+    )
+    partner_admin_id = len(users) + 1
+    users.append(
+        (
+            partner_admin_id,
+            password,
+            None,
+            False,
+            new_uuid(),
+            BENCH_PARTNER_EMAIL,
+            "Bench Partner Admin",
+            "",
+            True,
+            False,
+            created(0.0),
+        )
+    )
+    memberships.append(
+        (
+            len(memberships) + 1,
+            created(0.0),
+            created(0.0),
+            json.dumps(["partner_admin"]),
+            True,
+            bench_partner[0],
+            partner_admin_id,
+        )
+    )
+    tokens = [
+        (
+            1,
+            partner_admin_id,
+            "bench",
+            BENCH_TOKEN[:SHOWN_PREFIX_LENGTH],
+            hash_token(BENCH_TOKEN),
+            created(0.0),
+            None,
+            None,
+        )
+    ]
+    audit_entries = _audit_entries(
+        rng,
+        count=spec.audit_entries,
+        partners=partners,
+        bench_partner_id=bench_partner[0],
+        when=created,
+    )
+
     with transaction.atomic(), connection.cursor() as cursor:
         partner_table.insert(cursor, partners)
         user_table.insert(cursor, users)
         membership_table.insert(cursor, memberships)
+        token_table.insert(cursor, tokens)
+        audit_table.insert(cursor, audit_entries)
         # Explicit ids: move PostgreSQL's sequences past them (SQLite needs nothing).
         for statement in connection.ops.sequence_reset_sql(
-            no_style(), [Partner, User, Membership]
+            no_style(), [Partner, User, Membership, ApiToken, AuditEntry]
         ):
             cursor.execute(statement)
     # Fresh planner statistics, as autovacuum (PostgreSQL) would gather by itself soon
@@ -457,3 +582,74 @@ def _generate(spec: DatasetSpec) -> None:
         cursor.execute(
             "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         )
+
+
+AUDIT_UPDATES = (
+    ("partner.status_changed", "status", ("onboarding", "active", "suspended")),
+    ("partner.updated", "city", ("Berlin", "Lyon", "Austin", "Osaka", "Leeds")),
+    ("partner.updated", "website", ("https://a.example", "https://b.example")),
+)
+
+
+def _audit_entries(
+    rng: random.Random,
+    *,
+    count: int,
+    partners: list[Row],
+    bench_partner_id: int,
+    when: Callable[[float], Any],
+) -> list[Row]:
+    """Audit entries over three years, newest last: BENCH_PARTNER_AUDIT_SHARE about
+    the bench partner, SYSTEM_AUDIT_SHARE about no partner, the rest about random
+    partners; made by the vendor admin (user 1) or by the system."""
+    rows: list[Row] = []
+    for entry_id in range(1, count + 1):
+        draw = rng.random()
+        if draw < BENCH_PARTNER_AUDIT_SHARE:
+            partner = partners[bench_partner_id - 1]
+        elif draw < BENCH_PARTNER_AUDIT_SHARE + SYSTEM_AUDIT_SHARE:
+            partner = None
+        else:
+            partner = partners[rng.randrange(len(partners))]
+        by_admin = rng.random() < 0.7
+        if partner is None:
+            action, verb, object_type = "update", "settings.changed", "core.setting"
+            object_id, object_repr = str(rng.randint(1, 20)), "Settings"
+            value = rng.randint(1, 9)
+            changes: dict[str, list[Any]] = {"value": [value, value + 1]}
+        else:
+            object_type, object_id, object_repr = (
+                "partners.partner",
+                str(partner[0]),
+                partner[4],
+            )
+            if rng.random() < 0.3:
+                action, verb = "create", "partner.created"
+                changes = {"name": [None, partner[4]], "status": [None, partner[6]]}
+            else:
+                action = "update"
+                verb, field, values = rng.choice(AUDIT_UPDATES)
+                before, after = rng.sample(values, 2)
+                changes = {field: [before, after]}
+        rows.append(
+            (
+                entry_id,
+                when(entry_id / max(count, 1)),
+                1 if by_admin else None,
+                BENCH_USER_EMAIL if by_admin else "",
+                None,
+                "",
+                action,
+                verb,
+                object_type,
+                object_id,
+                object_repr,
+                partner[0] if partner else None,
+                json.dumps(changes),
+                f"{rng.getrandbits(128):032x}",
+                f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+                if by_admin
+                else None,
+            )
+        )
+    return rows

@@ -48,7 +48,13 @@ class LoadTool:
         raise NotImplementedError
 
     def run(
-        self, *, port: int, paths: list[str], cookie: str, settings: LoadSettings
+        self,
+        *,
+        port: int,
+        paths: list[str],
+        cookie: str,
+        settings: LoadSettings,
+        headers: dict[str, str] | None = None,
     ) -> LoadResult:
         raise NotImplementedError
 
@@ -75,7 +81,13 @@ class Wrk(LoadTool):
         return first[0].split(" [")[0] if first else "wrk"
 
     def run(
-        self, *, port: int, paths: list[str], cookie: str, settings: LoadSettings
+        self,
+        *,
+        port: int,
+        paths: list[str],
+        cookie: str,
+        settings: LoadSettings,
+        headers: dict[str, str] | None = None,
     ) -> LoadResult:
         command = [
             self.executable,
@@ -91,6 +103,8 @@ class Wrk(LoadTool):
         ]
         if cookie:
             command += ["--header", f"Cookie: {cookie}"]
+        for name, value in (headers or {}).items():
+            command += ["--header", f"{name}: {value}"]
         if len(paths) > 1:
             command += ["--script", str(self._rotation_script(paths))]
         command.append(f"http://{HOST}:{port}{paths[0]}")
@@ -171,7 +185,13 @@ class PyLoad(LoadTool):
         return f"bench.pyload (Python {sys.version.split()[0]})"
 
     def run(
-        self, *, port: int, paths: list[str], cookie: str, settings: LoadSettings
+        self,
+        *,
+        port: int,
+        paths: list[str],
+        cookie: str,
+        settings: LoadSettings,
+        headers: dict[str, str] | None = None,
     ) -> LoadResult:
         command = [
             sys.executable,
@@ -190,6 +210,8 @@ class PyLoad(LoadTool):
         ]
         if cookie:
             command += ["--cookie", cookie]
+        for name, value in (headers or {}).items():
+            command += ["--header", f"{name}: {value}"]
         command += paths
         output = processes.run(
             command, timeout=settings.duration + OVERRUN_SECONDS, what="bench.pyload"

@@ -137,8 +137,10 @@ def run(
     duration: float,
     timeout: float,
     cookie: str = "",
+    headers: list[str] | None = None,
 ) -> dict[str, Any]:
     extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    extra += "".join(f"{header}\r\n" for header in headers or [])
     requests = [
         (
             f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
@@ -202,6 +204,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, s")
     parser.add_argument("--cookie", default="", help="Cookie header value")
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        help="an extra request header, 'Name: value' (repeatable)",
+    )
     parser.add_argument("paths", nargs="+", help="request paths, rotated through")
     args = parser.parse_args(argv)
     result = run(
@@ -212,6 +220,7 @@ def main(argv: list[str] | None = None) -> None:
         duration=args.duration,
         timeout=args.timeout,
         cookie=args.cookie,
+        headers=args.header,
     )
     print(json.dumps(result))
 

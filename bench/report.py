@@ -95,7 +95,10 @@ def summarise(
                 p50_ms=statistics.median(r.p50_ms for r in rounds),
                 p99_ms=statistics.median(r.p99_ms for r in rounds),
                 vs_ceiling=_median_ratio(rounds, results[CEILING]),
-                vs_floor=_median_ratio(rounds, results[scenario.floor]),
+                # The baselines' own floor may not have run (another floor chosen).
+                vs_floor=_median_ratio(rounds, results[scenario.floor])
+                if scenario.floor in results
+                else float("nan"),
                 requests=sum(r.requests for r in rounds),
                 errors=sum(r.errors for r in rounds),
             )

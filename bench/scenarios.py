@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # The two baselines every scenario is compared with, measured in the same run.
 CEILING = "ceiling"
 FLOOR_PARTNERS = "floor-partners-50"
+FLOOR_AUDIT_ENTRIES = "floor-audit-entries-50"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -25,12 +26,15 @@ SHALLOW_PAGES = 40
 class Scenario:
     """One thing to load.
 
-    ``path`` may contain ``{page}``: the load generator then rotates through pages
-    spread across the partner table (see ``pages_for``). ``auth`` sends the session
-    cookie of the benchmark's vendor-staff user. ``floor`` names the raw-floor
-    scenario this one is compared with; every scenario is also compared with the
-    ceiling. ``expect`` is a piece of text a correct response body contains, checked
-    once before loading (the status must be 200, so a redirect to sign-in fails).
+    ``path`` may contain ``{page}`` (or ``{offset}``, the first row of the page):
+    the load generator then rotates through pages spread across the rows named by
+    ``rows`` (a count of the data set, see ``pages_for``); ``{partner}`` is the
+    bench partner's id. ``auth`` sends the session cookie of the benchmark's
+    vendor-staff user; ``token`` sends the bench partner admin's API token as
+    ``Authorization: Bearer``. ``floor`` names the raw-floor scenario this one is
+    compared with; every scenario is also compared with the ceiling. ``expect`` is
+    a piece of text a correct response body contains, checked once before loading
+    (the status must be 200, so a redirect to sign-in fails).
     """
 
     name: str
@@ -39,16 +43,21 @@ class Scenario:
     auth: bool = False
     floor: str = FLOOR_PARTNERS
     expect: str = ""
+    token: bool = False
+    rows: str = "partners"
 
     @property
     def paged(self) -> bool:
-        return "{page}" in self.path
+        return "{page}" in self.path or "{offset}" in self.path
 
-    def paths(self, pages: list[int]) -> list[str]:
+    def paths(self, pages: list[int], *, partner: int = 0) -> list[str]:
         """The request paths: one per page for a paged scenario, else the path."""
         if not self.paged:
-            return [self.path]
-        return [self.path.format(page=page) for page in pages]
+            return [self.path.format(partner=partner)]
+        return [
+            self.path.format(page=page, offset=(page - 1) * PAGE_SIZE, partner=partner)
+            for page in pages
+        ]
 
 
 SCENARIOS: list[Scenario] = [
@@ -77,9 +86,42 @@ SCENARIOS: list[Scenario] = [
         auth=True,
         expect="<tbody>",
     ),
+    Scenario(
+        name=FLOOR_AUDIT_ENTRIES,
+        path="/_bench/floor/audit-entries/?partner={partner}&page={page}",
+        description=(
+            "Baseline: the bench partner's 50 audit entries from .values() as JSON."
+        ),
+        floor=FLOOR_AUDIT_ENTRIES,
+        expect='"results": [{',
+        rows="bench_partner_audit_entries",
+    ),
+    Scenario(
+        name="floor-audit-entries-by-keys-50",
+        path="/_bench/floor/audit-entries/?partner={partner}&page={page}&by_keys=1",
+        description=(
+            "Baseline: the same rows found by their keys first, the API's own query "
+            "strategy (compare the API's req/s with it too)."
+        ),
+        floor=FLOOR_AUDIT_ENTRIES,
+        expect='"results": [{',
+        rows="bench_partner_audit_entries",
+    ),
+    Scenario(
+        name="api-audit-entries-50",
+        path="/api/v1/audit-entries?limit=50&offset={offset}",
+        description=(
+            "API list of 50 audit entries, a partner admin's bearer token (scoped "
+            "to their organisation), with the count."
+        ),
+        floor=FLOOR_AUDIT_ENTRIES,
+        expect='"items":[{',
+        token=True,
+        rows="bench_partner_audit_entries",
+    ),
 ]
 
-BASELINES = (CEILING, FLOOR_PARTNERS)
+BASELINES = (CEILING, FLOOR_PARTNERS, FLOOR_AUDIT_ENTRIES)
 
 
 def by_name() -> dict[str, Scenario]:

@@ -51,9 +51,10 @@ def request(
     cookies: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
     timeout: float = 10.0,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
     """One HTTP/1.1 request to the server on 127.0.0.1 (redirects are not followed)."""
-    headers = {"Host": f"{HOST}:{port}"}
+    headers = {"Host": f"{HOST}:{port}", **(extra_headers or {})}
     if cookies:
         headers["Cookie"] = cookie_header(cookies)
     body = None

@@ -11,11 +11,17 @@ server in the same run:
   JSON, with no authentication, template or serializer. The least work that still
   answers the same question; a real page's throughput over this one is its "ratio
   to the floor".
+- ``floor/audit-entries/?partner=&page=``: the same for the API's audit entry list
+  of one partner's admin (the partner given in the URL instead of a token).
 """
 
+from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from openprm.core.api_endpoints import AUDIT_ENTRY_COLUMNS
+from openprm.core.db import page_by_keys
+from openprm.core.models import AuditEntry
 from openprm.partners.models import Partner
 
 FLOOR_PAGE_SIZE = 50
@@ -58,7 +64,33 @@ def floor_partners(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"page": page, "results": rows})
 
 
+def floor_audit_entries(request: HttpRequest) -> JsonResponse:
+    """The raw floor of ``GET /api/v1/audit-entries`` for one partner's admin: the
+    same columns, order and LIMIT/OFFSET page, with the partner given in
+    ``?partner=`` instead of an authenticated, scoped reader, and no count.
+
+    ``?by_keys=1`` finds the page's keys first, as the API itself does
+    (``core.db.page_by_keys``): the floor of the same query strategy, which shows
+    how much of the API's ratio to the plain floor comes from the query.
+    """
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    entries = AuditEntry.objects.filter(
+        partner_id=int(request.GET["partner"])
+    ).order_by("-occurred_at", "-id")
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    if request.GET.get("by_keys"):
+        entries = page_by_keys(entries, window)
+    else:
+        entries = entries[window]
+    rows = list(
+        entries.values(*AUDIT_ENTRY_COLUMNS, actor_public_id=F("actor__public_id"))
+    )
+    return JsonResponse({"page": page, "results": rows})
+
+
 urlpatterns = [
     path("ceiling/", ceiling, name="bench_ceiling"),
     path("floor/partners/", floor_partners, name="bench_floor_partners"),
+    path("floor/audit-entries/", floor_audit_entries, name="bench_floor_audit_entries"),
 ]
