@@ -94,12 +94,31 @@ def can_read_audit_trail(*, user) -> bool:
 
 
 def audit_entries_visible_to(
-    *, user, filters: AuditFilters | None = None
+    *, user, filters: AuditFilters | None = None, organisation=None
 ) -> QuerySet[AuditEntry]:
     """The audit entries the user may read, filtered and sorted; raises
-    ``PermissionDenied`` for a user who may read none."""
+    ``PermissionDenied`` for a user who may read none.
+
+    ``organisation`` (the partner the portal works in) narrows them to that
+    partner and, where it sees downstream, the partners beneath it; a user who
+    does not administer it is refused.
+    """
     filters = filters or AuditFilters()
-    entries = AuditEntry.objects.filter(_partner_id_q(_audit_scope(user)))
+    scope = _audit_scope(user)
+    entries = AuditEntry.objects.filter(_partner_id_q(scope))
+    if organisation is not None:
+        if not scope.includes(organisation):
+            raise PermissionDenied
+        entries = entries.filter(
+            _partner_id_q(
+                PartnerScope(
+                    partner_ids=frozenset({organisation.pk}),
+                    subtree_paths=(organisation.path,)
+                    if organisation.downstream_visibility
+                    else (),
+                )
+            )
+        )
     if filters.actor:
         entries = entries.filter(actor_label=filters.actor.strip().lower())
     if filters.object_type:
@@ -121,11 +140,11 @@ def audit_entries_visible_to(
     return entries.order_by(*AUDIT_SORTS.get(filters.sort, AUDIT_SORTS["-occurred_at"]))
 
 
-def audit_entry_visible_to(*, user, entry_id: int) -> AuditEntry:
-    """One audit entry the user may read; ``NotFound`` when it is outside their
-    scope, so that its existence is not revealed."""
+def audit_entry_visible_to(*, user, entry_id: int, organisation=None) -> AuditEntry:
+    """One audit entry the user may read (within ``organisation`` when given);
+    ``NotFound`` when it is outside, so that its existence is not revealed."""
     entry = (
-        audit_entries_visible_to(user=user)
+        audit_entries_visible_to(user=user, organisation=organisation)
         .select_related("actor")
         .filter(pk=entry_id)
         .first()

@@ -61,7 +61,10 @@ def _errors_as_http(view):
 def _audit_list(request, *, area: str):
     form = AuditFilterForm(request.GET)
     entries = selectors.audit_entries_visible_to(
-        user=request.user, filters=form.filters()
+        user=request.user,
+        filters=form.filters(),
+        # The portal works in one organisation at a time (its switcher).
+        organisation=getattr(request, "partner", None) if area == PORTAL else None,
     )
     page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     names = selectors.partner_names(
@@ -79,7 +82,11 @@ def _audit_list(request, *, area: str):
 
 
 def _audit_detail(request, entry_id: int, *, area: str):
-    entry = selectors.audit_entry_visible_to(user=request.user, entry_id=entry_id)
+    entry = selectors.audit_entry_visible_to(
+        user=request.user,
+        entry_id=entry_id,
+        organisation=getattr(request, "partner", None) if area == PORTAL else None,
+    )
     names = selectors.partner_names(
         partner_ids={entry.partner_id} if entry.partner_id else set()
     )

@@ -229,3 +229,43 @@ def test_no_page_edits_or_deletes_an_entry(client, channel):
     for url in ("/console/audit/", f"/console/audit/{entry.pk}/"):
         assert client.post(url).status_code == 405
     assert AuditEntry.objects.get(pk=entry.pk).object_repr == entry.object_repr
+
+
+def work_in(client, partner) -> None:
+    """Choose the portal's organisation, as the header's switcher does."""
+    from openprm.accounts.access import CURRENT_PARTNER_SESSION_KEY
+
+    session = client.session
+    session[CURRENT_PARTNER_SESSION_KEY] = partner.pk
+    session.save()
+
+
+@pytest.mark.django_db
+def test_the_portal_shows_the_organisation_it_works_in(client):
+    first, second = PartnerFactory(name="Alpha"), PartnerFactory(name="Beta")
+    user = MembershipFactory(partner=first).user
+    MembershipFactory(user=user, partner=second)
+    client.force_login(user)
+    second_entry = AuditEntry.objects.get(partner_id=second.pk)
+
+    in_first = client.get("/portal/audit/")
+    hidden_detail = client.get(f"/portal/audit/{second_entry.pk}/")
+    work_in(client, second)
+    in_second = client.get("/portal/audit/")
+
+    assert listed(in_first) == ["Alpha"]
+    assert hidden_detail.status_code == 404
+    assert listed(in_second) == ["Beta"]
+
+
+@pytest.mark.django_db
+def test_the_portal_refuses_an_organisation_the_user_does_not_administer(client):
+    administered, worked_in = PartnerFactory(name="Alpha"), PartnerFactory(name="Beta")
+    user = MembershipFactory(partner=administered).user
+    MembershipFactory(user=user, partner=worked_in, roles=["sales"])
+    client.force_login(user)
+    work_in(client, worked_in)
+
+    response = client.get("/portal/audit/")
+
+    assert response.status_code == 403
