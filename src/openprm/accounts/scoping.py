@@ -40,9 +40,7 @@ def _admin_memberships_query(user_id):
     return (
         memberships_active_for(user=User(pk=user_id))
         .order_by()
-        .values_list(
-            "partner_id", "partner__path", "partner__downstream_visibility", "roles"
-        )
+        .values_list("partner_id", "roles")
     )
 
 
@@ -52,26 +50,21 @@ _admin_memberships = PreparedQuery(_admin_memberships_query)
 
 
 def resolve_admin_scope(user) -> PartnerScope:
-    """Whose administration records a user may read: a vendor admin everything; a
-    partner admin the organisations where they hold the partner admin role (and the
-    partners beneath a distributor granted downstream visibility), never more than
-    :func:`resolve_partner_scope` gives them; everyone else nothing."""
+    """Whose administration records (audit entries) a user may read: a vendor admin
+    everything; a partner admin the organisations where they hold the partner admin
+    role — not the partners beneath a distributor, whose teams and accounts are
+    their own business; everyone else nothing."""
     if user.is_vendor_staff:
         if user.vendor_role == VendorRole.VENDOR_ADMIN:
             return PartnerScope(everything=True)
         return NOTHING
-    administered = []
-    for partner_id, path, downstream, roles in _admin_memberships.rows(user.pk):
+    administered = set()
+    for partner_id, roles in _admin_memberships.rows(user.pk):
         # The raw column: JSON text on SQLite and PostgreSQL (as Django loads it).
         if isinstance(roles, str):
             roles = json.loads(roles)
         if PartnerRole.PARTNER_ADMIN in roles:
-            administered.append((partner_id, path, bool(downstream)))
+            administered.add(partner_id)
     if not administered:
         return NOTHING
-    return PartnerScope(
-        partner_ids=frozenset(partner_id for partner_id, _, _ in administered),
-        subtree_paths=tuple(
-            sorted(path for _, path, downstream in administered if downstream)
-        ),
-    )
+    return PartnerScope(partner_ids=frozenset(administered))

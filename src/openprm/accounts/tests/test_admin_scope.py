@@ -35,11 +35,13 @@ def test_a_partner_admin_administers_only_where_they_hold_the_role():
 
 
 @pytest.mark.django_db
-def test_a_distributor_admin_administers_its_subtree_where_granted():
+def test_a_distributor_admin_does_not_administer_the_partners_beneath_it():
     distributor = PartnerFactory(partner_type="distributor", downstream_visibility=True)
     user = MembershipFactory(partner=distributor).user
 
-    assert admin_scope_for(user).subtree_paths == (distributor.path,)
+    assert admin_scope_for(user) == PartnerScope(
+        partner_ids=frozenset({distributor.pk})
+    )
 
 
 @pytest.mark.django_db

@@ -44,10 +44,10 @@ def audit_reader(actor: str) -> Outcome:
 
 
 def owners_audit_entry_via_api(actor: str) -> Outcome:
-    """An entry about world.owner: the distributor above sees it (downstream), a
-    partner beside does not know it exists."""
+    """An entry about world.owner: neither a partner beside nor the distributor above
+    knows it exists (downstream visibility does not extend to audit records)."""
     outcome = audit_reader(actor)
-    return HIDE if actor == "other_partner_admin" else outcome
+    return HIDE if actor in ("other_partner_admin", "distributor_admin") else outcome
 
 
 def owners_audit_entry_in_portal(actor: str) -> Outcome:
