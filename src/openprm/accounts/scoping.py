@@ -5,6 +5,7 @@ import json
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.core.db import PreparedQuery
 from openprm.core.scoping import NOTHING, PartnerScope
+from openprm.partners.choices import Region
 
 
 def resolve_partner_scope(user) -> PartnerScope:
@@ -15,10 +16,11 @@ def resolve_partner_scope(user) -> PartnerScope:
         if user.vendor_role != VendorRole.CHANNEL_MANAGER:
             return PartnerScope(everything=True)
         territories = [code.upper() for code in user.territories]
+        # Region codes first: "NA" is North America here, not Namibia.
         return PartnerScope(
             manager_id=user.pk,
-            regions=tuple(code for code in territories if len(code) > 2),
-            countries=tuple(code for code in territories if len(code) == 2),
+            regions=tuple(code for code in territories if code in Region.values),
+            countries=tuple(code for code in territories if code not in Region.values),
         )
     from openprm.accounts.selectors import memberships_active_for
 

@@ -124,3 +124,12 @@ def test_partner_owned_rows_follow_their_partner(channel):
 @pytest.mark.django_db
 def test_user_without_membership_or_role_sees_nothing(channel):
     assert visible_names(UserFactory()) == []
+
+
+@pytest.mark.django_db
+def test_territory_na_means_the_north_america_region():
+    PartnerFactory(name="Chicago Reseller", country="US", region="NA")
+    PartnerFactory(name="Windhoek Reseller", country="ZA", region="EMEA")
+    manager = VendorUserFactory(vendor_role="channel_manager", territories=["na"])
+
+    assert visible_names(manager) == ["Chicago Reseller"]
