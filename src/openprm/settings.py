@@ -240,6 +240,7 @@ OPENPRM_INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["openprm.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -35,3 +35,15 @@ def test_each_area_shows_its_own_navigation(client):
     assert 'href="/console/partners/"' in console
     assert 'data-testid="portal-nav"' in portal
     assert "/console/" not in portal
+
+
+def test_datetimes_show_a_24_hour_time_with_minutes():
+    from datetime import datetime
+
+    from django.template import Context, Template
+
+    rendered = Template("{{ when|date:'SHORT_DATETIME_FORMAT' }}").render(
+        Context({"when": datetime(2026, 11, 26, 18, 5)})
+    )
+
+    assert rendered == "2026-11-26 18:05"
