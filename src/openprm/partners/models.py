@@ -5,8 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.models import TimeStampedModel
-from openprm.core.scoping import PartnerOwnedQuerySet
-from openprm.partners.choices import PartnerStatus, PartnerType, Region
+from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
+from openprm.partners.choices import (
+    CustomFieldType,
+    EmployeeBand,
+    PartnerStatus,
+    PartnerType,
+    Region,
+    RevenueBand,
+)
 
 
 class PartnerQuerySet(PartnerOwnedQuerySet):
@@ -35,6 +42,39 @@ class Partner(TimeStampedModel):
     region = models.CharField(_("region"), max_length=8, choices=Region.choices)
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # --- profile
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    # Every type the partner has, the primary ``partner_type`` first.
+    partner_types = models.JSONField(_("partner types"), default=list, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    state = models.CharField(_("state or province"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    specialisations = models.JSONField(_("specialisations"), default=list, blank=True)
+    employee_band = models.CharField(
+        _("employees"), max_length=16, choices=EmployeeBand.choices, blank=True
+    )
+    revenue_band = models.CharField(
+        _("annual revenue"), max_length=16, choices=RevenueBand.choices, blank=True
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("ISO 639-1 codes")
+    )
+    logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The partner's id in the CRM, for sync and import upserts."),
+    )
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -80,6 +120,21 @@ class Partner(TimeStampedModel):
                 condition=models.Q(status__in=PartnerStatus.values),
                 name="partners_partner_status_valid",
             ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="partners_partner_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="partners_partner_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="partners_partner_longitude_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,3 +143,93 @@ class Partner(TimeStampedModel):
     @property
     def owning_partner_id(self) -> int:
         return self.pk
+
+
+class PartnerDomain(TimeStampedModel, PartnerOwnedModel):
+    """An email or web domain that belongs to a partner (``contoso.com``): finds the
+    partner of a signing-up user or an imported row, and flags duplicates."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="domains"
+    )
+    # Lowercase, without scheme or "www."; services normalise it.
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+
+    objects = PartnerOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Contact(TimeStampedModel, PartnerOwnedModel):
+    """A person at a partner the vendor deals with, who need not be a user."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = PartnerOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_primary", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=models.Q(is_primary=True),
+                name="partners_contact_one_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomFieldDefinition(TimeStampedModel):
+    """A profile field the vendor adds to every partner; values live in
+    ``Partner.custom_fields`` under ``key`` and are checked by custom_fields.py."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=120)
+    field_type = models.CharField(
+        _("type"), max_length=16, choices=CustomFieldType.choices
+    )
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_("The allowed values of a choice or multiple-choice field."),
+    )
+    is_required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=255, blank=True)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    visible_to_partners = models.BooleanField(_("visible to partners"), default=False)
+    editable_by_partners = models.BooleanField(_("editable by partners"), default=False)
+
+    class Meta:
+        ordering = ["ordering", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(field_type__in=CustomFieldType.values),
+                name="partners_customfield_type_valid",
+            ),
+            # A field partners edit is a field they see.
+            models.CheckConstraint(
+                condition=models.Q(editable_by_partners=False)
+                | models.Q(visible_to_partners=True),
+                name="partners_customfield_editable_visible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
