@@ -1,0 +1,421 @@
+"""Writes of the partner lifecycle: status changes, hierarchy moves, merging
+duplicates; and the scoped reads their pages and endpoints need.
+
+Who may do what (docs/partners.md): vendor admins everything; channel managers change
+the status of the partners in their scope; everyone else is refused (403). A partner
+outside the actor's scope does not exist for them (404).
+"""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Max, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import Membership
+from openprm.accounts.permissions import is_vendor_admin, require_vendor_admin
+from openprm.core import audit, events
+from openprm.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from openprm.core.models import AuditAction
+from openprm.core.scoping import scope_for
+from openprm.partners import duplicates, hierarchy, lifecycle
+from openprm.partners.choices import PartnerStatus
+from openprm.partners.models import Partner
+from openprm.partners.services import partner_payload
+
+# At most this many partners are compared by rapidfuzz in one duplicate search.
+DUPLICATE_PREFILTER_LIMIT = 500
+PARENT_CHOICES_LIMIT = 20
+
+
+# --- who may ---------------------------------------------------------------------
+
+
+def can_change_status(user) -> bool:
+    """Vendor admins, and channel managers (for the partners in their scope)."""
+    return is_vendor_admin(user) or (
+        user.is_authenticated
+        and user.is_active
+        and user.vendor_role == VendorRole.CHANNEL_MANAGER
+    )
+
+
+def require_status_changer(user) -> None:
+    if not can_change_status(user):
+        raise PermissionDenied
+
+
+def _require_in_scope(user, partner: Partner) -> None:
+    if not scope_for(user).includes(partner):
+        raise NotFound
+
+
+# --- reads -----------------------------------------------------------------------
+
+
+def partner_get_for_lifecycle(*, user, public_id: UUID) -> Partner:
+    """A partner the user may see, by its public id; 404 for any other."""
+    try:
+        return (
+            Partner.objects.visible_to(user)
+            .select_related("parent")
+            .get(public_id=public_id)
+        )
+    except (Partner.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def partner_parent_choices(*, user, partner: Partner, search: str) -> list[Partner]:
+    """Partners the user may see whose name contains ``search``, that ``partner``
+    could be placed beneath (not itself nor one beneath it)."""
+    if not search:
+        return []
+    return list(
+        Partner.objects.visible_to(user)
+        .filter(name__icontains=search)
+        .exclude(path__startswith=partner.path)
+        .order_by("name", "id")[:PARENT_CHOICES_LIMIT]
+    )
+
+
+def partner_duplicates_find(
+    *,
+    name: str,
+    website: str = "",
+    exclude: Partner | None = None,
+    user=None,
+) -> list[duplicates.DuplicateCandidate]:
+    """Existing partners that may be the organisation ``name`` at ``website``.
+
+    Bounded work: SQL keeps the partners whose name starts like the normalised
+    name's first word or whose website holds the same host (at most
+    DUPLICATE_PREFILTER_LIMIT), then rapidfuzz scores those alone.
+    """
+    normalised = duplicates.normalise_name(name)
+    host = duplicates.website_host(website)
+    condition = Q(pk__in=[])
+    if normalised:
+        condition |= Q(name__istartswith=normalised.split()[0][:4])
+    if host:
+        condition |= Q(website__icontains=host)
+    partners = (
+        Partner.objects.all() if user is None else Partner.objects.visible_to(user)
+    )
+    partners = partners.filter(condition)
+    if exclude is not None:
+        partners = partners.exclude(pk=exclude.pk)
+    found = partners.only("id", "public_id", "name", "website", "status", "country")
+    return duplicates.find_candidates(
+        name=name,
+        website=website,
+        partners=found.order_by("name", "id")[:DUPLICATE_PREFILTER_LIMIT],
+    )
+
+
+# --- status ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_status_change(
+    *, partner: Partner, status: str, reason: str, actor
+) -> Partner:
+    """Move a partner along its lifecycle (see lifecycle.py), for a stated reason."""
+    require_status_changer(actor)
+    _require_in_scope(actor, partner)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Say why the status changes."),
+            field_errors={"reason": [_("Say why the status changes.")]},
+        )
+    current = partner.status
+    check = lifecycle.check_transition(current, status)
+    if not check:
+        raise InvalidTransition(current, status, message=check.reason)
+    now = timezone.now()
+    # Conditional on the status read: a concurrent change makes this one fail
+    # instead of both passing the check.
+    updated = Partner.objects.filter(pk=partner.pk, status=current).update(
+        status=status, updated_at=now
+    )
+    if not updated:
+        raise InvalidTransition(
+            current,
+            status,
+            message=_("The partner's status changed meanwhile; reload and retry."),
+        )
+    partner.status, partner.updated_at = status, now
+    audit.record(
+        actor=actor,
+        instance=partner,
+        action=AuditAction.UPDATE,
+        changes={"status": [current, status], "reason": [None, reason]},
+        verb="partner.status_changed",
+    )
+    events.emit(
+        "partner.status_changed",
+        payload={
+            **partner_payload(partner),
+            "from": current,
+            "to": status,
+            "reason": reason,
+        },
+        actor=actor,
+        partner_id=partner.pk,
+    )
+    return partner
+
+
+# --- hierarchy -------------------------------------------------------------------
+
+
+def _subtree_max_depth(partner: Partner) -> int:
+    deepest = Partner.objects.filter(path__startswith=partner.path).aggregate(
+        deepest=Max("depth")
+    )["deepest"]
+    return partner.depth if deepest is None else deepest
+
+
+def _rewrite_paths(*, old_prefix: str, new_prefix: str, depth_change: int, rows):
+    """Replace ``old_prefix`` by ``new_prefix`` in the path of ``rows`` (partners
+    whose path starts with it) in one UPDATE, shifting their depth."""
+    return rows.update(
+        path=Concat(
+            Value(new_prefix),
+            Substr("path", len(old_prefix) + 1),
+            output_field=CharField(),
+        ),
+        depth=F("depth") + depth_change,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def partner_move(*, partner: Partner, parent: Partner | None, actor) -> Partner:
+    """Place a partner, with everything beneath it, beneath ``parent`` (``None``: at
+    the top). Who sees it downstream changes with its path."""
+    require_vendor_admin(actor)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if parent is not None:
+        parent = Partner.objects.get(pk=parent.pk)
+    if partner.parent_id == (parent.pk if parent else None):
+        return partner
+    check = hierarchy.check_move(
+        partner_path=partner.path,
+        partner_depth=partner.depth,
+        subtree_max_depth=_subtree_max_depth(partner),
+        parent_path=parent.path if parent else None,
+        parent_depth=parent.depth if parent else None,
+        max_depth=hierarchy.max_partner_depth(),
+    )
+    if not check:
+        raise ValidationFailed(check.reason, field_errors={"parent": [check.reason]})
+    before = audit.snapshot(partner, ["parent", "path", "depth"])
+    new_path = hierarchy.moved_path(
+        partner_id=partner.pk, parent_path=parent.path if parent else None
+    )
+    new_depth = parent.depth + 1 if parent else 0
+    moved = _rewrite_paths(
+        old_prefix=partner.path,
+        new_prefix=new_path,
+        depth_change=new_depth - partner.depth,
+        rows=Partner.objects.filter(path__startswith=partner.path),
+    )
+    Partner.objects.filter(pk=partner.pk).update(parent=parent)
+    partner.refresh_from_db()
+    audit.record_change(
+        actor=actor, instance=partner, before=before, verb="partner.moved"
+    )
+    events.emit(
+        "partner.moved",
+        payload={
+            **partner_payload(partner),
+            "from_parent": before["parent"],
+            "to_parent": partner.parent_id,
+            "subtree_size": moved,
+        },
+        actor=actor,
+        partner_id=partner.pk,
+    )
+    return partner
+
+
+# --- merge -----------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    """What a merge moved to the survivor, and what stayed with the duplicate."""
+
+    survivor: Partner
+    duplicate: Partner
+    moved: dict[str, int] = field(default_factory=dict)
+    left: dict[str, int] = field(default_factory=dict)
+
+
+def merge_preview(*, survivor: Partner, duplicate: Partner) -> dict[str, int]:
+    """How many rows of each kind would move from the duplicate (for the confirm
+    page): one count query per relation."""
+    counts = {}
+    for relation in _partner_relations():
+        label = relation.related_model._meta.label_lower
+        if relation.related_model is Partner and relation.field.name == "parent":
+            label = "partners.partner (children)"
+        total = relation.related_model._base_manager.filter(
+            **{relation.field.name: duplicate}
+        ).count()
+        if total:
+            counts[label] = total
+    return counts
+
+
+def _partner_relations():
+    """Every relation from another row to a partner, later apps' included."""
+    return [
+        relation
+        for relation in Partner._meta.related_objects
+        if relation.one_to_many or relation.one_to_one or relation.many_to_many
+    ]
+
+
+def _move_rows(model, field_name: str, duplicate: Partner, survivor: Partner):
+    """Move ``model`` rows from the duplicate to the survivor: in one UPDATE, or,
+    when the survivor's constraints refuse some (a second primary contact, a
+    one-to-one it already has), row by row, leaving the refused ones behind."""
+    rows = model._base_manager.filter(**{field_name: duplicate})
+    try:
+        with transaction.atomic():
+            return rows.update(**{field_name: survivor}), 0
+    except IntegrityError:
+        pass
+    moved = left = 0
+    for pk in rows.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                model._base_manager.filter(pk=pk).update(**{field_name: survivor})
+            moved += 1
+        except IntegrityError:
+            left += 1
+    return moved, left
+
+
+@transaction.atomic
+def partner_merge(*, survivor: Partner, duplicate: Partner, actor) -> MergeResult:
+    """Fold ``duplicate`` into ``survivor``: its members, the partners beneath it,
+    invitations and every other row that points at it move to the survivor; the
+    duplicate stays, terminated, so that its audit history and links still resolve.
+    """
+    require_vendor_admin(actor)
+    if survivor.pk == duplicate.pk:
+        raise ValidationFailed(
+            _("A partner cannot be merged into itself."),
+            field_errors={"duplicate": [_("Choose another partner.")]},
+        )
+    survivor = Partner.objects.select_for_update().get(pk=survivor.pk)
+    duplicate = Partner.objects.select_for_update().get(pk=duplicate.pk)
+    check = hierarchy.check_merge(
+        survivor_path=survivor.path,
+        survivor_depth=survivor.depth,
+        duplicate_path=duplicate.path,
+        duplicate_depth=duplicate.depth,
+        duplicate_subtree_max_depth=_subtree_max_depth(duplicate),
+        max_depth=hierarchy.max_partner_depth(),
+    )
+    if not check:
+        raise ValidationFailed(check.reason, field_errors={"duplicate": [check.reason]})
+    result = MergeResult(survivor=survivor, duplicate=duplicate)
+
+    # The partners beneath: re-parented, and their paths rewritten in bulk.
+    children = Partner.objects.filter(parent=duplicate).update(parent=survivor)
+    if children:
+        _rewrite_paths(
+            old_prefix=duplicate.path,
+            new_prefix=survivor.path,
+            depth_change=survivor.depth - duplicate.depth,
+            rows=Partner.objects.filter(path__startswith=duplicate.path).exclude(
+                pk=duplicate.pk
+            ),
+        )
+        result.moved["partners.partner (children)"] = children
+
+    # Members: a person who is already a member of the survivor keeps that
+    # membership; their membership of the (terminated) duplicate stays behind.
+    survivor_users = Membership.objects.filter(partner=survivor).values("user_id")
+    memberships = Membership.objects.filter(partner=duplicate)
+    moved = memberships.exclude(user_id__in=survivor_users).update(
+        partner=survivor, updated_at=timezone.now()
+    )
+    left = Membership.objects.filter(partner=duplicate).count()
+    _count(result, "accounts.membership", moved, left)
+
+    for relation in _partner_relations():
+        model = relation.related_model
+        if model is Membership or (
+            model is Partner and relation.field.name == "parent"
+        ):
+            continue
+        label = model._meta.label_lower
+        if relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            others = list(getattr(duplicate, accessor).all())
+            getattr(survivor, accessor).add(*others)
+            getattr(duplicate, accessor).clear()
+            _count(result, label, len(others), 0)
+        else:
+            moved, left = _move_rows(model, relation.field.name, duplicate, survivor)
+            _count(result, label, moved, left)
+
+    previous_status = duplicate.status
+    duplicate.status = PartnerStatus.TERMINATED
+    duplicate.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=duplicate,
+        action=AuditAction.UPDATE,
+        changes={
+            "status": [previous_status, PartnerStatus.TERMINATED],
+            "merged_into": [None, survivor.pk],
+            "moved": [None, result.moved],
+            "left": [None, result.left],
+        },
+        verb="partner.merged",
+    )
+    audit.record(
+        actor=actor,
+        instance=survivor,
+        action=AuditAction.UPDATE,
+        changes={"merged_from": [None, duplicate.pk], "moved": [None, result.moved]},
+        verb="partner.merged",
+    )
+    events.emit(
+        "partner.merged",
+        payload={
+            **partner_payload(survivor),
+            "duplicate": {
+                "id": duplicate.pk,
+                "public_id": str(duplicate.public_id),
+                "name": duplicate.name,
+            },
+            "moved": result.moved,
+            "left": result.left,
+        },
+        actor=actor,
+        partner_id=survivor.pk,
+    )
+    return result
+
+
+def _count(result: MergeResult, label: str, moved: int, left: int) -> None:
+    if moved:
+        result.moved[label] = result.moved.get(label, 0) + moved
+    if left:
+        result.left[label] = result.left.get(label, 0) + left
