@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "openprm.partners",
     "openprm.portal",
     "openprm.integrations",
+    "openprm.programs",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

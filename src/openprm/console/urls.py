@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("openprm.core.console_urls")),
     path("", include("openprm.accounts.console_urls")),
     path("", include("openprm.integrations.console_urls")),
+    path("", include("openprm.programs.console_urls")),
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     # Pages that other apps contribute to the portal (names join "portal:").
     path("", include("openprm.core.portal_urls")),
     path("", include("openprm.accounts.portal_urls")),
+    path("", include("openprm.programs.portal_urls")),
 ]

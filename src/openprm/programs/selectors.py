@@ -1,0 +1,200 @@
+"""Reads of programmes and enrolments, restricted to the user.
+
+Vendor staff read every programme; a partner user reads the programmes their
+organisation (or, for a distributor, a partner beneath it) is actively enrolled in.
+Enrolments and their history follow the partner scope (``visible_to``).
+"""
+
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import Membership
+from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.scoping import scope_for
+from openprm.partners.models import Partner
+from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.models import (
+    Enrolment,
+    Programme,
+    Tier,
+    TierBenefit,
+    TierChange,
+    TierRequirement,
+)
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_define_programmes(user) -> bool:
+    """Programme, tier, requirement and benefit definitions: vendor admins only."""
+    return _signed_in(user) and user.vendor_role == VendorRole.VENDOR_ADMIN
+
+
+def can_manage_enrolments(user) -> bool:
+    """Enrolling partners and changing their tiers: vendor admins and channel
+    managers (the latter for the partners in their scope)."""
+    return _signed_in(user) and user.vendor_role in (
+        VendorRole.VENDOR_ADMIN,
+        VendorRole.CHANNEL_MANAGER,
+    )
+
+
+def ensure_can_define_programmes(user) -> None:
+    if not can_define_programmes(user):
+        raise PermissionDenied
+
+
+def ensure_can_manage_enrolments(user) -> None:
+    if not can_manage_enrolments(user):
+        raise PermissionDenied
+
+
+def ensure_can_manage_enrolment(user, partner: Partner) -> None:
+    """The role gate (403), then the partner's scope (404: it is not theirs)."""
+    ensure_can_manage_enrolments(user)
+    if not scope_for(user).includes(partner):
+        raise NotFound
+
+
+def tiers_prefetch() -> Prefetch:
+    """Tiers in rank order with their requirements and benefits."""
+    return Prefetch(
+        "tiers",
+        queryset=Tier.objects.order_by("rank").prefetch_related(
+            Prefetch("requirements", queryset=TierRequirement.objects.order_by("id")),
+            Prefetch("benefits", queryset=TierBenefit.objects.order_by("kind")),
+        ),
+    )
+
+
+def programme_list_visible_to(*, user) -> QuerySet[Programme]:
+    if not _signed_in(user):
+        return Programme.objects.none()
+    programmes = Programme.objects.all()
+    if not user.is_vendor_staff:
+        enrolled = (
+            Enrolment.objects.visible_to(user)
+            .filter(status=EnrolmentStatus.ACTIVE)
+            .values("programme_id")
+        )
+        programmes = programmes.filter(pk__in=enrolled)
+    return programmes.order_by("name", "id")
+
+
+def programme_get(*, user, public_id: UUID | str) -> Programme:
+    """One programme with its tiers, requirements and benefits."""
+    programme = (
+        programme_list_visible_to(user=user)
+        .prefetch_related(tiers_prefetch())
+        .filter(public_id=public_id)
+        .first()
+    )
+    if programme is None:
+        raise NotFound
+    return programme
+
+
+def tier_get(*, programme: Programme, tier_id: int) -> Tier:
+    """A tier of a programme the caller already holds (so already visible)."""
+    tier = (
+        Tier.objects.select_related("programme")
+        .prefetch_related("requirements", "benefits")
+        .filter(programme=programme, pk=tier_id)
+        .first()
+    )
+    if tier is None:
+        raise NotFound
+    return tier
+
+
+def tier_requirement_get(*, tier: Tier, requirement_id: int) -> TierRequirement:
+    requirement = tier.requirements.filter(pk=requirement_id).first()
+    if requirement is None:
+        raise NotFound
+    return requirement
+
+
+def tier_benefit_get(*, tier: Tier, benefit_id: int) -> TierBenefit:
+    benefit = tier.benefits.filter(pk=benefit_id).first()
+    if benefit is None:
+        raise NotFound
+    return benefit
+
+
+def enrolment_list_visible_to(
+    *,
+    user,
+    programme: Programme | None = None,
+    partner_id: int | None = None,
+    status: str = "",
+) -> QuerySet[Enrolment]:
+    """Enrolments newest first, with partner, programme and tier."""
+    enrolments = Enrolment.objects.visible_to(user).select_related(
+        "partner", "programme", "tier"
+    )
+    if programme is not None:
+        enrolments = enrolments.filter(programme=programme)
+    if partner_id is not None:
+        enrolments = enrolments.filter(partner_id=partner_id)
+    if status:
+        enrolments = enrolments.filter(status=status)
+    return enrolments.order_by("-enrolled_at", "-id")
+
+
+def enrolment_get(*, user, public_id: UUID | str) -> Enrolment:
+    enrolment = enrolment_list_visible_to(user=user).filter(public_id=public_id).first()
+    if enrolment is None:
+        raise NotFound
+    return enrolment
+
+
+def tier_change_list(*, enrolment: Enrolment) -> QuerySet[TierChange]:
+    """The history of an enrolment the caller already holds, newest first."""
+    return (
+        TierChange.objects.filter(enrolment=enrolment)
+        .select_related("from_tier", "to_tier", "changed_by", "enrolment")
+        .order_by("-changed_at", "-id")
+    )
+
+
+def partner_enrolments_for_portal(*, partner: Partner) -> list[Enrolment]:
+    """The active enrolments of the organisation the portal works for, each with its
+    programme's tiers (for the benefits and the next tier's requirements)."""
+    return list(
+        Enrolment.objects.filter(partner=partner, status=EnrolmentStatus.ACTIVE)
+        .select_related("programme", "tier")
+        .prefetch_related(
+            Prefetch("programme__tiers", queryset=tiers_prefetch().queryset)
+        )
+        .order_by("programme__name", "id")
+    )
+
+
+def partner_metric_values(*, partner: Partner) -> dict[str, int]:
+    """The metrics OpenPRM measures today for one partner (see programs.metrics)."""
+    return {
+        "active_users": Membership.objects.filter(
+            partner=partner, is_active=True, user__is_active=True
+        ).count()
+    }
+
+
+def enrollable_partners(*, user) -> QuerySet[Partner]:
+    """Partners a user may enrol (the console's choice list)."""
+    if not can_manage_enrolments(user):
+        return Partner.objects.none()
+    return Partner.objects.visible_to(user).order_by("name", "id")
+
+
+def partner_for_enrolment(*, user, partner_id: int) -> Partner:
+    """A partner to enrol, by id: 403 for the wrong role, 404 out of scope."""
+    if not can_manage_enrolments(user):
+        raise PermissionDenied
+    partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFound
+    return partner
