@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("openprm.core.console_urls")),
     path("", include("openprm.accounts.console_urls")),
     path("", include("openprm.integrations.console_urls")),
+    path("", include("openprm.partners.console_urls_lifecycle")),
     path("", include("openprm.programs.console_urls")),
 ]

@@ -21,7 +21,7 @@ from openprm.partners.lifecycle_services import (
     partner_move,
     partner_status_change,
 )
-from openprm.partners.models import Partner
+from openprm.partners.models import Contact, Partner, PartnerDomain
 from openprm.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +425,23 @@ def test_only_a_vendor_admin_merges():
 
     assert Membership.objects.get(pk=member.pk).partner_id == duplicate.pk
     assert counts() == before
+
+
+def test_rows_the_survivor_refuses_stay_with_the_duplicate():
+    survivor, duplicate = PartnerFactory(), PartnerFactory()
+    Contact.objects.create(partner=survivor, name="Ada", is_primary=True)
+    second_primary = Contact.objects.create(
+        partner=duplicate, name="Bob", is_primary=True
+    )
+    plain = Contact.objects.create(partner=duplicate, name="Cy")
+    domain = PartnerDomain.objects.create(partner=duplicate, domain="dup.example")
+
+    result = partner_merge(
+        survivor=survivor, duplicate=duplicate, actor=VendorUserFactory()
+    )
+
+    assert Contact.objects.get(pk=plain.pk).partner_id == survivor.pk
+    assert Contact.objects.get(pk=second_primary.pk).partner_id == duplicate.pk
+    assert PartnerDomain.objects.get(pk=domain.pk).partner_id == survivor.pk
+    assert result.left == {"partners.contact": 1}
+    assert result.moved == {"partners.contact": 1, "partners.partnerdomain": 1}

@@ -1,0 +1,8 @@
+"""Access policies of the partners app's pages and endpoints."""
+
+from openprm.partners.tests.policies_lifecycle import LIFECYCLE_POLICIES
+
+POLICIES = [
+    # Status, hierarchy moves, duplicates and merges (policies_lifecycle.py).
+    *LIFECYCLE_POLICIES,
+]
