@@ -1,0 +1,165 @@
+import pytest
+
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
+from openprm.accounts.token_services import api_token_create
+from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.partners.models import Partner
+from openprm.partners.tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def headers_for(user) -> dict:
+    _, secret = api_token_create(user=user, name="test", actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def post(client, url, data, user):
+    return client.post(
+        url, data, content_type="application/json", headers=headers_for(user)
+    )
+
+
+def test_a_status_change_answers_with_the_partner(client):
+    partner = PartnerFactory(status="active")
+
+    response = post(
+        client,
+        f"/api/v1/partners/{partner.public_id}/status",
+        {"status": "suspended", "reason": "Unpaid invoices"},
+        VendorUserFactory(),
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["id"], response.json()["status"]) == (
+        str(partner.public_id),
+        "suspended",
+    )
+
+
+def test_an_invalid_transition_is_a_409_problem_and_writes_nothing(client):
+    partner = PartnerFactory(status="prospect")
+    actor = VendorUserFactory()
+    headers = headers_for(actor)
+    before = (AuditEntry.objects.count(), OutboxEvent.objects.count())
+
+    response = client.post(
+        f"/api/v1/partners/{partner.public_id}/status",
+        {"status": "active", "reason": "x"},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid_transition"
+    assert response.json()["detail"].startswith(
+        "Cannot change from Prospect to Active:"
+    )
+    assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
+    assert Partner.objects.get(pk=partner.pk).status == "prospect"
+
+
+def test_unknown_fields_are_refused(client):
+    partner = PartnerFactory(status="active")
+
+    response = post(
+        client,
+        f"/api/v1/partners/{partner.public_id}/status",
+        {"status": "suspended", "reason": "x", "force": True},
+        VendorUserFactory(),
+    )
+
+    assert response.status_code == 422
+
+
+def test_a_move_answers_with_the_new_placement(client):
+    top = PartnerFactory(partner_type="distributor")
+    partner = PartnerFactory()
+
+    response = post(
+        client,
+        f"/api/v1/partners/{partner.public_id}/move",
+        {"parent": str(top.public_id)},
+        VendorUserFactory(),
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["parent"], response.json()["depth"]) == (
+        str(top.public_id),
+        1,
+    )
+
+
+def test_a_cyclic_move_is_a_422_problem(client):
+    top = PartnerFactory(partner_type="distributor")
+    child = PartnerFactory(parent=top)
+
+    response = post(
+        client,
+        f"/api/v1/partners/{top.public_id}/move",
+        {"parent": str(child.public_id)},
+        VendorUserFactory(),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "parent"
+
+
+def test_duplicates_come_with_score_and_reasons(client):
+    contoso = PartnerFactory(name="Contoso Ltd.", website="https://contoso.example")
+    PartnerFactory(name="Fabrikam")
+
+    response = client.get(
+        "/api/v1/partners/duplicates?name=contoso+limited&website=contoso.example",
+        headers=headers_for(VendorUserFactory()),
+    )
+
+    assert response.status_code == 200
+    [candidate] = response.json()
+    assert candidate["partner"]["id"] == str(contoso.public_id)
+    assert candidate["score"] == 100.0
+    assert candidate["reasons"] == [
+        "Same website domain: contoso.example.",
+        "Same name once legal form and punctuation are ignored: “contoso”.",
+    ]
+
+
+def test_a_mistyped_duplicate_filter_is_refused(client):
+    response = client.get(
+        "/api/v1/partners/duplicates?name=x&domain=contoso.example",
+        headers=headers_for(VendorUserFactory()),
+    )
+
+    assert response.status_code == 422
+
+
+def test_a_merge_reports_what_moved(client):
+    survivor = PartnerFactory(name="Contoso Ltd.")
+    duplicate = PartnerFactory(name="contoso limited")
+    PartnerFactory(parent=duplicate)
+
+    response = post(
+        client,
+        f"/api/v1/partners/{survivor.public_id}/merge",
+        {"duplicate": str(duplicate.public_id)},
+        VendorUserFactory(),
+    )
+
+    assert response.status_code == 200
+    assert response.json()["moved"] == {"partners.partner (children)": 1}
+    assert response.json()["duplicate"]["status"] == "terminated"
+
+
+def test_a_channel_manager_cannot_merge(client):
+    survivor, duplicate = PartnerFactory(), PartnerFactory()
+
+    response = post(
+        client,
+        f"/api/v1/partners/{survivor.public_id}/merge",
+        {"duplicate": str(duplicate.public_id)},
+        UserFactory(vendor_role="channel_manager"),
+    )
+
+    assert response.status_code == 403
+    assert Partner.objects.get(pk=duplicate.pk).status == "active"
