@@ -27,6 +27,7 @@ def _add_routers() -> None:
     from openprm.accounts import api_team, api_tokens
     from openprm.core import api_endpoints as core_api
     from openprm.integrations import api as integrations_api
+    from openprm.partners import api as partners_api
     from openprm.partners import api_lifecycle as partners_lifecycle_api
     from openprm.programs import api as programs_api
 
@@ -35,6 +36,7 @@ def _add_routers() -> None:
     api.add_router("", api_team.router)
     api.add_router("", core_api.router)
     api.add_router("", integrations_api.router)
+    api.add_router("", partners_api.router)
     api.add_router("", partners_lifecycle_api.router)
     api.add_router("", programs_api.router)
 

@@ -1,7 +1,15 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import Membership, User
-from openprm.partners.models import Partner
+from openprm.core import selectors as core_selectors
+from openprm.core.errors import NotFound, ValidationFailed
+from openprm.partners.models import (
+    Contact,
+    CustomFieldDefinition,
+    Partner,
+    PartnerDomain,
+)
 
 
 def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner]:
@@ -43,3 +51,151 @@ def partner_counts_by_status(*, user: User) -> dict[str, int]:
         .order_by()
     )
     return dict(rows)
+
+
+# --- the partner database: profile, contacts, custom fields -------------------------
+
+PARTNER_ORDERINGS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "country": ("country", "name", "id"),
+    "status": ("status", "name", "id"),
+}
+
+
+def partners_visible_to(
+    *,
+    user: User,
+    status: str = "",
+    partner_type: str = "",
+    country: str = "",
+    region: str = "",
+    search: str = "",
+    order: str = "name",
+) -> QuerySet[Partner]:
+    """The partner directory as the API lists it: scoped, filtered, sorted, with the
+    domains and channel manager its rows show (one extra query per page)."""
+    partners = Partner.objects.visible_to(user)
+    if status:
+        partners = partners.filter(status=status)
+    if partner_type:
+        # The primary type: filtering inside a JSON list is not portable to SQLite.
+        partners = partners.filter(partner_type=partner_type)
+    if country:
+        partners = partners.filter(country=country.upper())
+    if region:
+        partners = partners.filter(region=region)
+    if search:
+        search = search.strip()
+        partners = partners.filter(
+            Q(name__icontains=search)
+            | Q(legal_name__icontains=search)
+            | Exists(
+                PartnerDomain.objects.filter(
+                    partner=OuterRef("pk"), domain__icontains=search.lower()
+                )
+            )
+        )
+    return (
+        partners.select_related("channel_manager", "parent")
+        .prefetch_related("domains")
+        .order_by(*PARTNER_ORDERINGS.get(order, PARTNER_ORDERINGS["name"]))
+    )
+
+
+def partner_get(*, user: User, public_id) -> Partner:
+    """One partner the user may see, by its public id; 404 otherwise."""
+    partner = (
+        Partner.objects.visible_to(user)
+        .select_related("channel_manager", "parent")
+        .prefetch_related("domains")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if partner is None:
+        raise NotFound
+    return partner
+
+
+def partner_children(*, user: User, partner: Partner) -> QuerySet[Partner]:
+    """The partners directly beneath ``partner`` that the user may see."""
+    return Partner.objects.visible_to(user).filter(parent=partner).order_by("name")
+
+
+def contacts_of(*, user: User, partner: Partner) -> QuerySet[Contact]:
+    """A partner's contacts, as the user may see them."""
+    return Contact.objects.visible_to(user).filter(partner=partner)
+
+
+def contact_get(*, user: User, partner: Partner, public_id) -> Contact:
+    contact = (
+        contacts_of(user=user, partner=partner)
+        .select_related("partner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if contact is None:
+        raise NotFound
+    return contact
+
+
+def custom_field_definitions_for(
+    *, user: User, include_inactive: bool = False
+) -> QuerySet[CustomFieldDefinition]:
+    """The custom fields a user may see: vendor staff all (active ones unless
+    ``include_inactive``), partner users the active ones shown to partners."""
+    definitions = CustomFieldDefinition.objects.all()
+    if not user.is_vendor_staff:
+        return definitions.filter(is_active=True, visible_to_partners=True)
+    if not include_inactive:
+        definitions = definitions.filter(is_active=True)
+    return definitions
+
+
+def custom_field_definition_get(*, user: User, key: str) -> CustomFieldDefinition:
+    definition = (
+        custom_field_definitions_for(user=user, include_inactive=True)
+        .filter(key=key)
+        .first()
+    )
+    if definition is None:
+        raise NotFound
+    return definition
+
+
+def custom_values_for(
+    *, partner: Partner, definitions: list[CustomFieldDefinition]
+) -> dict:
+    """The partner's custom field values that ``definitions`` (the reader's) show."""
+    keys = {definition.key for definition in definitions}
+    return {key: value for key, value in partner.custom_fields.items() if key in keys}
+
+
+def partner_audit_history(*, user: User, partner: Partner, limit: int = 20) -> list:
+    """The latest audit entries of a partner and its rows, for readers of the audit
+    trail (empty for anyone else)."""
+    if not core_selectors.can_read_audit_trail(user=user):
+        return []
+    return list(
+        core_selectors.audit_entries_visible_to(
+            user=user, filters=core_selectors.AuditFilters(partner_id=partner.pk)
+        ).select_related("actor")[:limit]
+    )
+
+
+def channel_manager_for(*, public_id) -> User | None:
+    """The active vendor staff member a partner may be assigned to."""
+    if public_id is None:
+        return None
+    manager = (
+        User.objects.filter(public_id=public_id, is_active=True)
+        .exclude(vendor_role="")
+        .first()
+    )
+    if manager is None:
+        raise ValidationFailed(
+            field_errors={"channel_manager": [_("No such member of vendor staff.")]}
+        )
+    return manager

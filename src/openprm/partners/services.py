@@ -447,17 +447,24 @@ def partner_update(*, partner: Partner, actor, data: Mapping[str, Any]) -> Partn
         raise ValidationFailed(
             field_errors={name: [_("Unknown field.")] for name in unknown}
         )
-    cleaned, domains = clean_profile(data)
+    errors: dict[str, list[str]] = {}
+    try:
+        cleaned, domains = clean_profile(data)
+    except ValidationFailed as error:
+        errors.update(error.field_errors)
+        cleaned, domains = {}, None
     if "custom_fields" in data:
-        raw = data["custom_fields"] or {}
         result = custom_fields.validate(
-            _editable_definitions(level), raw, current=partner.custom_fields
+            _editable_definitions(level),
+            data["custom_fields"] or {},
+            current=partner.custom_fields,
         )
-        if not result.is_valid:
-            raise ValidationFailed(
-                field_errors={f"custom_fields.{k}": v for k, v in result.errors.items()}
-            )
+        errors.update(
+            {f"custom_fields.{key}": value for key, value in result.errors.items()}
+        )
         cleaned["custom_fields"] = result.values
+    if errors:
+        raise ValidationFailed(field_errors=errors)
     _check_unique(partner=partner, cleaned=cleaned, domains=domains)
     if "partner_type" in cleaned or "partner_types" in cleaned:
         cleaned["partner_types"] = _with_primary(

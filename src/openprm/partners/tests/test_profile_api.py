@@ -1,0 +1,266 @@
+import json
+
+import pytest
+
+from openprm.accounts.tests.test_team_api import bearer
+from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.partners import services
+from openprm.partners.models import Contact, Partner
+from openprm.partners.tests import profile_helpers
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.partners.tests.profile_helpers import world_state
+
+cast = profile_helpers.cast
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client):
+    """Calls the API as a user through a bearer token."""
+
+    class Api:
+        headers: dict = {}
+
+        def as_user(self, user):
+            self.headers = bearer(user)
+            return self
+
+        def get(self, path, **query):
+            return client.get(f"/api/v1{path}", query, headers=self.headers)
+
+        def send(self, method, path, body=None):
+            return client.generic(
+                method,
+                f"/api/v1{path}",
+                data="" if body is None else json.dumps(body),
+                content_type="application/json",
+                headers=self.headers,
+            )
+
+    return Api()
+
+
+def test_the_list_is_scoped_filtered_and_sorted(api, cast):
+    services.partner_update(
+        partner=cast.other,
+        actor=cast.vendor_admin,
+        data={"domains": ["fabrikam.fr"]},
+    )
+    api.as_user(cast.vendor_admin)
+
+    everything = api.get("/partners", sort="-name").json()
+    by_domain = api.get("/partners", q="FABRIKAM").json()
+    by_country = api.get("/partners", country="fr").json()
+    distributors = api.get("/partners", type="distributor").json()
+
+    assert [item["name"] for item in everything["items"]] == [
+        "Northwind",
+        "Fabrikam",
+        "Contoso",
+    ]
+    assert [item["name"] for item in by_domain["items"]] == ["Fabrikam"]
+    assert by_domain["items"][0]["domains"] == ["fabrikam.fr"]
+    assert [item["name"] for item in by_country["items"]] == ["Fabrikam"]
+    assert [item["name"] for item in distributors["items"]] == ["Northwind"]
+
+
+def test_a_partner_admin_lists_only_their_organisation(api, cast):
+    items = api.as_user(cast.reseller_admin).get("/partners").json()["items"]
+
+    assert [(item["name"], item["partner"]) for item in items] == [
+        ("Contoso", cast.reseller.pk)
+    ]
+
+
+def test_an_unknown_query_parameter_is_refused(api, cast):
+    response = api.as_user(cast.vendor_admin).get("/partners", colour="red")
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "colour"
+
+
+def test_the_list_runs_a_constant_number_of_queries(
+    api, cast, django_assert_num_queries
+):
+    api.as_user(cast.vendor_admin)
+    api.get("/partners")
+
+    # token with user, count, page, the page's domains, custom field keys
+    with django_assert_num_queries(5):
+        one = api.get("/partners", limit=1)
+    for number in range(10):
+        partner = PartnerFactory(name=f"Extra {number:02d}")
+        services.partner_update(
+            partner=partner,
+            actor=cast.vendor_admin,
+            data={"domains": [f"extra{number}.example", f"x{number}.example"]},
+        )
+    with django_assert_num_queries(5):
+        many = api.get("/partners", limit=100)
+
+    assert len(one.json()["items"]) == 1
+    assert len(many.json()["items"]) == 13
+
+
+def test_someone_elses_partner_is_not_found(api, cast):
+    response = api.as_user(cast.other_admin).get(f"/partners/{cast.reseller.public_id}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_vendor_admin_patches_a_profile(api, cast):
+    response = api.as_user(cast.vendor_admin).send(
+        "PATCH",
+        f"/partners/{cast.reseller.public_id}",
+        {
+            "legal_name": "Contoso GmbH",
+            "domains": ["contoso.de"],
+            "channel_manager": str(cast.manager.public_id),
+            "latitude": 52.5,
+        },
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["legal_name"], body["domains"], body["latitude"]) == (
+        "Contoso GmbH",
+        ["contoso.de"],
+        52.5,
+    )
+    assert body["channel_manager"] == str(cast.manager.public_id)
+    assert body["name"] == "Contoso"  # not sent, not changed
+
+
+def test_a_partner_admin_cannot_patch_vendor_fields(api, cast):
+    before = world_state()
+
+    response = api.as_user(cast.reseller_admin).send(
+        "PATCH", f"/partners/{cast.reseller.public_id}", {"tags": ["vip"]}
+    )
+
+    assert response.status_code == 403
+    assert world_state() == before
+
+
+def test_invalid_values_are_reported_by_field(api, cast):
+    response = api.as_user(cast.vendor_admin).send(
+        "PATCH",
+        f"/partners/{cast.reseller.public_id}",
+        {"languages": ["english"], "custom_fields": {"nope": 1}},
+    )
+
+    assert response.status_code == 422
+    assert sorted(error["field"] for error in response.json()["errors"]) == [
+        "custom_fields.nope",
+        "languages",
+    ]
+
+
+def test_an_unknown_body_field_is_refused(api, cast):
+    response = api.as_user(cast.vendor_admin).send(
+        "PATCH", f"/partners/{cast.reseller.public_id}", {"status": "active"}
+    )
+
+    assert response.status_code == 422
+
+
+def test_a_channel_manager_adds_a_partner(api, cast):
+    response = api.as_user(cast.manager).send(
+        "POST",
+        "/partners",
+        {
+            "name": "Tailspin",
+            "partner_type": "msp",
+            "country": "nl",
+            "region": "EMEA",
+            "domains": ["tailspin.nl"],
+        },
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["status"], body["country"], body["channel_manager"]) == (
+        "prospect",
+        "NL",
+        str(cast.manager.public_id),
+    )
+    assert Partner.objects.get(public_id=body["id"]).domains.count() == 1
+
+
+def test_contacts_are_listed_added_changed_and_deleted(api, cast):
+    api.as_user(cast.reseller_admin)
+    base = f"/partners/{cast.reseller.public_id}/contacts"
+
+    created = api.send("POST", base, {"name": "Ada", "is_primary": True}).json()
+    changed = api.send("PATCH", f"{base}/{created['id']}", {"title": "CTO"}).json()
+    listed = api.get(base).json()
+    deleted = api.send("DELETE", f"{base}/{created['id']}")
+
+    assert created["partner"] == cast.reseller.pk
+    assert changed["title"] == "CTO"
+    assert [item["name"] for item in listed["items"]] == ["Ada"]
+    assert deleted.status_code == 204
+    assert Contact.objects.count() == 0
+
+
+def test_a_contact_of_another_partner_is_not_found(api, cast):
+    contact = Contact.objects.create(partner=cast.other, name="Hidden")
+
+    response = api.as_user(cast.vendor_admin).get(
+        f"/partners/{cast.reseller.public_id}/contacts/{contact.public_id}"
+    )
+
+    assert response.status_code == 404
+
+
+def test_custom_fields_are_defined_and_shown_to_partners_as_flagged(api, cast):
+    api.as_user(cast.vendor_admin)
+    hidden = api.send(
+        "POST",
+        "/custom-fields",
+        {"key": "engineers", "label": "Engineers", "field_type": "number"},
+    )
+    shown = api.send(
+        "POST",
+        "/custom-fields",
+        {
+            "key": "clouds",
+            "label": "Clouds",
+            "field_type": "multi_choice",
+            "choices": ["aws", "gcp"],
+            "visible_to_partners": True,
+        },
+    )
+    api.send(
+        "PATCH",
+        f"/partners/{cast.reseller.public_id}",
+        {"custom_fields": {"engineers": 3, "clouds": ["gcp"]}},
+    )
+
+    as_vendor = api.get(f"/partners/{cast.reseller.public_id}").json()
+    api.as_user(cast.reseller_sales)
+    as_partner = api.get(f"/partners/{cast.reseller.public_id}").json()
+    partner_definitions = api.get("/custom-fields").json()
+
+    assert (hidden.status_code, shown.status_code) == (201, 201)
+    assert as_vendor["custom_fields"] == {"engineers": 3, "clouds": ["gcp"]}
+    assert as_partner["custom_fields"] == {"clouds": ["gcp"]}
+    assert [item["key"] for item in partner_definitions["items"]] == ["clouds"]
+
+
+def test_a_custom_field_is_deactivated_by_a_vendor_admin_only(api, cast):
+    services.custom_field_definition_create(
+        actor=cast.vendor_admin, data={"key": "x", "label": "X", "field_type": "text"}
+    )
+    audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()
+
+    refused = api.as_user(cast.manager).send("POST", "/custom-fields/x/deactivate")
+    assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == (
+        audits,
+        events,
+    )
+    done = api.as_user(cast.vendor_admin).send("POST", "/custom-fields/x/deactivate")
+
+    assert (refused.status_code, done.status_code) == (403, 200)
+    assert done.json()["is_active"] is False
