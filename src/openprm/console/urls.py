@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("openprm.accounts.console_urls")),
     path("", include("openprm.integrations.console_urls")),
     path("", include("openprm.partners.console_urls_lifecycle")),
+    path("", include("openprm.partners.console_urls_profile")),
     path("", include("openprm.programs.console_urls")),
 ]

@@ -199,3 +199,22 @@ def channel_manager_for(*, public_id) -> User | None:
             field_errors={"channel_manager": [_("No such member of vendor staff.")]}
         )
     return manager
+
+
+def custom_field_definitions_editable_by(
+    *, user: User, level: str | None
+) -> list[CustomFieldDefinition]:
+    """The active custom fields an editor at ``level`` (partners.permissions) sets."""
+    from openprm.partners.permissions import PARTNER, VENDOR
+
+    definitions = CustomFieldDefinition.objects.filter(is_active=True)
+    if level == PARTNER:
+        return list(definitions.filter(editable_by_partners=True))
+    return list(definitions) if level == VENDOR else []
+
+
+def channel_managers() -> list[User]:
+    """Vendor staff a partner may be assigned to, for the profile form."""
+    return list(
+        User.objects.filter(is_active=True).exclude(vendor_role="").order_by("email")
+    )

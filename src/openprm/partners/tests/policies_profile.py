@@ -26,7 +26,9 @@ from openprm.testing.authz import (
     World,
     gated,
     owned,
+    partner_area,
     signed_in,
+    vendor,
 )
 
 _keys = itertools.count()
@@ -49,6 +51,24 @@ def editors(actor: str) -> Outcome:
     if actor in OWNER_ACTORS:
         return ALLOW if actor == "owner_partner_admin" else FORBID
     return FORBID  # distributor_admin: sees the partner, does not edit it
+
+
+def console_readers(actor: str) -> Outcome:
+    """The console's partner page: vendor staff who see the partner."""
+    if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
+        return LOGIN
+    if actor == "channel_manager":
+        return HIDE
+    return ALLOW if actor in VENDOR_ACTORS else FORBID
+
+
+def console_editors(actor: str) -> Outcome:
+    """Console forms: vendor admins and the partner's channel managers."""
+    if actor == "channel_manager":
+        return HIDE
+    if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
+        return LOGIN
+    return ALLOW if actor == "vendor_admin" else FORBID
 
 
 def definition_readers(actor: str) -> Outcome:
@@ -168,3 +188,52 @@ PROFILE_POLICIES = [
         kwargs=lambda obj: {"key": obj.key},
     ),
 ]
+
+WEB_POLICIES = [
+    Policy(
+        "web:console:partner_detail",
+        console_readers,
+        make=owner,
+        kwargs=partner_kwargs,
+    ),
+    Policy(
+        "web:console:partner_edit", console_editors, make=owner, kwargs=partner_kwargs
+    ),
+    Policy(
+        "web:console:partner_contact_create",
+        console_editors,
+        make=owner,
+        kwargs=partner_kwargs,
+    ),
+    Policy(
+        "web:console:partner_contact_edit",
+        console_editors,
+        make=owner_contact,
+        kwargs=contact_kwargs,
+    ),
+    Policy(
+        "web:console:partner_contact_delete",
+        console_editors,
+        method="POST",
+        make=owner_contact,
+        kwargs=contact_kwargs,
+    ),
+    Policy("web:console:custom_field_list", vendor(VendorRole.VENDOR_ADMIN)),
+    Policy("web:console:custom_field_create", vendor(VendorRole.VENDOR_ADMIN)),
+    Policy(
+        "web:console:custom_field_edit",
+        vendor(VendorRole.VENDOR_ADMIN),
+        make=definition,
+        kwargs=lambda obj: {"key": obj.key},
+    ),
+    Policy(
+        "web:console:custom_field_deactivate",
+        vendor(VendorRole.VENDOR_ADMIN),
+        method="POST",
+        make=definition,
+        kwargs=lambda obj: {"key": obj.key},
+    ),
+    Policy("web:portal:organisation", partner_area()),
+    Policy("web:portal:organisation_edit", partner_area(PartnerRole.PARTNER_ADMIN)),
+]
+PROFILE_POLICIES += WEB_POLICIES
