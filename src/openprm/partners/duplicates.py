@@ -63,18 +63,20 @@ class DuplicateCandidate:
 def find_candidates(
     *, name: str, website: str, partners: Iterable[Any]
 ) -> list[DuplicateCandidate]:
-    """The ``partners`` (objects with ``name`` and ``website``) that may be the
-    organisation called ``name`` at ``website``, best first."""
+    """The ``partners`` (objects with ``name``, ``website`` and optionally
+    ``domain_names``, their other domains) that may be the organisation called
+    ``name`` at ``website``, best first."""
     wanted_name = normalise_name(name)
     wanted_host = website_host(website)
     candidates = []
     for partner in partners:
         reasons = []
         score = 0.0
-        host = website_host(partner.website)
-        if wanted_host and host == wanted_host:
+        hosts = {website_host(partner.website)}
+        hosts.update(getattr(partner, "domain_names", ()))
+        if wanted_host and wanted_host in hosts:
             score = 100.0
-            reasons.append(_("Same website domain: %(host)s.") % {"host": host})
+            reasons.append(_("Same website domain: %(host)s.") % {"host": wanted_host})
         other_name = normalise_name(partner.name)
         if wanted_name and other_name:
             if other_name == wanted_name:

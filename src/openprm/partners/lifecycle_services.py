@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Max, Q, Value
+from django.db.models import CharField, F, Max, Prefetch, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,7 @@ from openprm.core.models import AuditAction
 from openprm.core.scoping import scope_for
 from openprm.partners import duplicates, hierarchy, lifecycle
 from openprm.partners.choices import PartnerStatus
-from openprm.partners.models import Partner
+from openprm.partners.models import Partner, PartnerDomain
 from openprm.partners.services import partner_payload
 
 # At most this many partners are compared by rapidfuzz in one duplicate search.
@@ -97,7 +97,7 @@ def partner_duplicates_find(
     """Existing partners that may be the organisation ``name`` at ``website``.
 
     Bounded work: SQL keeps the partners whose name starts like the normalised
-    name's first word or whose website holds the same host (at most
+    name's first word or whose website or domains hold the same host (at most
     DUPLICATE_PREFILTER_LIMIT), then rapidfuzz scores those alone.
     """
     normalised = duplicates.normalise_name(name)
@@ -106,7 +106,9 @@ def partner_duplicates_find(
     if normalised:
         condition |= Q(name__istartswith=normalised.split()[0][:4])
     if host:
-        condition |= Q(website__icontains=host)
+        condition |= Q(website__icontains=host) | Q(
+            pk__in=PartnerDomain.objects.filter(domain=host).values("partner_id")
+        )
     partners = (
         Partner.objects.all() if user is None else Partner.objects.visible_to(user)
     )
@@ -114,11 +116,16 @@ def partner_duplicates_find(
     if exclude is not None:
         partners = partners.exclude(pk=exclude.pk)
     found = partners.only("id", "public_id", "name", "website", "status", "country")
-    return duplicates.find_candidates(
-        name=name,
-        website=website,
-        partners=found.order_by("name", "id")[:DUPLICATE_PREFILTER_LIMIT],
+    found = list(
+        found.prefetch_related(
+            Prefetch(
+                "domains", queryset=PartnerDomain.objects.only("partner", "domain")
+            )
+        ).order_by("name", "id")[:DUPLICATE_PREFILTER_LIMIT]
     )
+    for partner in found:
+        partner.domain_names = [item.domain for item in partner.domains.all()]
+    return duplicates.find_candidates(name=name, website=website, partners=found)
 
 
 # --- status ----------------------------------------------------------------------

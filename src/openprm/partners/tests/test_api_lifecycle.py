@@ -1,12 +1,17 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.token_services import api_token_create
 from openprm.core.models import AuditEntry, OutboxEvent
-from openprm.partners.models import Partner
+from openprm.partners.models import Partner, PartnerDomain
 from openprm.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
+
+# The token, its user, the candidates and their domains.
+QUERIES = 4
 
 
 def headers_for(user) -> dict:
@@ -163,3 +168,19 @@ def test_a_channel_manager_cannot_merge(client):
 
     assert response.status_code == 403
     assert Partner.objects.get(pk=duplicate.pk).status == "active"
+
+
+@pytest.mark.parametrize("rows", [3, 6])
+def test_the_duplicate_search_runs_a_fixed_number_of_queries(client, rows):
+    for number in range(rows):
+        partner = PartnerFactory(name=f"Contoso {number}")
+        PartnerDomain.objects.create(partner=partner, domain=f"c{number}.example")
+    headers = headers_for(VendorUserFactory())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            "/api/v1/partners/duplicates?name=contoso", headers=headers
+        )
+
+    assert len(response.json()) == rows
+    assert len(queries) == QUERIES

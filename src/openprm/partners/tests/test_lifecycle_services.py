@@ -445,3 +445,22 @@ def test_rows_the_survivor_refuses_stay_with_the_duplicate():
     assert PartnerDomain.objects.get(pk=domain.pk).partner_id == survivor.pk
     assert result.left == {"partners.contact": 1}
     assert result.moved == {"partners.contact": 1, "partners.partnerdomain": 1}
+
+
+def test_a_partners_registered_domain_finds_it_as_a_duplicate(
+    django_assert_num_queries,
+):
+    partner = PartnerFactory(name="Blue Yonder", website="")
+    PartnerDomain.objects.create(partner=partner, domain="blueyonder.example")
+    PartnerFactory(name="Fabrikam")
+
+    # the candidates, then their domains
+    with django_assert_num_queries(2):
+        candidates = partner_duplicates_find(
+            name="BY Trading", website="https://blueyonder.example/"
+        )
+
+    assert [candidate.partner for candidate in candidates] == [partner]
+    assert [str(reason) for reason in candidates[0].reasons] == [
+        "Same website domain: blueyonder.example."
+    ]
