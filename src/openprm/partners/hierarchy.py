@@ -40,9 +40,14 @@ def check_move(
     parent_path: str | None,
     parent_depth: int | None,
     max_depth: int,
+    parent_is_terminated: bool = False,
 ) -> MoveCheck:
     """Whether the subtree at ``partner_path`` may be placed beneath the partner at
     ``parent_path`` (``None``: at the top), keeping at most ``max_depth`` tiers."""
+    if parent_is_terminated:
+        return MoveCheck(
+            False, _("A partner cannot be placed beneath a terminated partner.")
+        )
     if parent_path is not None and parent_path.startswith(partner_path):
         return MoveCheck(
             False,

@@ -223,6 +223,7 @@ def partner_move(*, partner: Partner, parent: Partner | None, actor) -> Partner:
         parent_path=parent.path if parent else None,
         parent_depth=parent.depth if parent else None,
         max_depth=hierarchy.max_partner_depth(),
+        parent_is_terminated=bool(parent and parent.status == PartnerStatus.TERMINATED),
     )
     if not check:
         raise ValidationFailed(check.reason, field_errors={"parent": [check.reason]})
@@ -329,6 +330,12 @@ def partner_merge(*, survivor: Partner, duplicate: Partner, actor) -> MergeResul
         )
     survivor = Partner.objects.select_for_update().get(pk=survivor.pk)
     duplicate = Partner.objects.select_for_update().get(pk=duplicate.pk)
+    if survivor.status == PartnerStatus.TERMINATED:
+        message = _(
+            "The partner to keep is terminated: re-recruit it first, or keep the "
+            "other one."
+        )
+        raise ValidationFailed(message, field_errors={"duplicate": [message]})
     check = hierarchy.check_merge(
         survivor_path=survivor.path,
         survivor_depth=survivor.depth,

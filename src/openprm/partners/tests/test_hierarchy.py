@@ -115,3 +115,18 @@ def test_merging_children_too_deep_is_refused():
     )
 
     assert check.allowed is False
+
+
+def test_a_terminated_partner_takes_no_one_beneath_it():
+    check = check_move(
+        partner_path="/5/",
+        partner_depth=0,
+        subtree_max_depth=0,
+        parent_path="/1/",
+        parent_depth=0,
+        max_depth=3,
+        parent_is_terminated=True,
+    )
+
+    assert check.allowed is False
+    assert "terminated" in str(check.reason)

@@ -464,3 +464,29 @@ def test_a_partners_registered_domain_finds_it_as_a_duplicate(
     assert [str(reason) for reason in candidates[0].reasons] == [
         "Same website domain: blueyonder.example."
     ]
+
+
+def test_a_terminated_partner_does_not_survive_a_merge():
+    survivor = PartnerFactory(status="terminated")
+    duplicate = PartnerFactory()
+    member = MembershipFactory(partner=duplicate)
+    before = counts()
+
+    with pytest.raises(ValidationFailed) as refused:
+        partner_merge(survivor=survivor, duplicate=duplicate, actor=VendorUserFactory())
+
+    assert "re-recruit it first" in str(refused.value.message)
+    assert Membership.objects.get(pk=member.pk).partner_id == duplicate.pk
+    assert counts() == before
+
+
+def test_moving_beneath_a_terminated_partner_is_refused():
+    gone = PartnerFactory(status="terminated")
+    partner = PartnerFactory()
+    before = counts()
+
+    with pytest.raises(ValidationFailed):
+        partner_move(partner=partner, parent=gone, actor=VendorUserFactory())
+
+    assert Partner.objects.get(pk=partner.pk).parent_id is None
+    assert counts() == before
