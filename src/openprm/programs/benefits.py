@@ -15,7 +15,8 @@ class BenefitValueError(ValueError):
     pass
 
 
-def _decimal(raw) -> Decimal:
+def parse_decimal(raw) -> Decimal:
+    """A finite decimal from a number or text, or BenefitValueError."""
     try:
         value = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
@@ -28,17 +29,17 @@ def _decimal(raw) -> Decimal:
 def clean_benefit_value(kind: str, raw):
     """The JSON value to store for ``kind``, or BenefitValueError with a message."""
     if kind == BenefitKind.DISCOUNT_PERCENT:
-        value = _decimal(raw)
+        value = parse_decimal(raw)
         if not Decimal(0) <= value <= Decimal(100):
             raise BenefitValueError(_("A discount is between 0 and 100 %."))
         return str(value)
     if kind == BenefitKind.POINTS_MULTIPLIER:
-        value = _decimal(raw)
+        value = parse_decimal(raw)
         if value <= 0:
             raise BenefitValueError(_("A multiplier is greater than 0."))
         return str(value)
     if kind == BenefitKind.DEAL_PROTECTION_DAYS:
-        value = _decimal(raw)
+        value = parse_decimal(raw)
         if value != value.to_integral_value() or value < 0:
             raise BenefitValueError(_("Enter a whole number of days, 0 or more."))
         return int(value)

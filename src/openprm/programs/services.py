@@ -275,7 +275,7 @@ def tier_requirement_create(
     if operator not in Operator.values:
         field_errors["operator"] = [str(_("Choose >=, <= or ==."))]
     try:
-        threshold = benefit_rules._decimal(threshold)
+        threshold = benefit_rules.parse_decimal(threshold)
     except benefit_rules.BenefitValueError as error:
         field_errors["threshold"] = [str(error)]
     else:
