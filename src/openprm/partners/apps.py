@@ -19,6 +19,15 @@ class PartnersConfig(AppConfig):
                 order=85,
             )
         )
+        CONSOLE.append(
+            NavItem(
+                _("Duplicates"),
+                "console:partner_duplicates",
+                active_prefix="console:partner_duplicates",
+                visible=_is_vendor_admin,
+                order=84,
+            )
+        )
         PORTAL.append(
             NavItem(
                 _("Organisation"),

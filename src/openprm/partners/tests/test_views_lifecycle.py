@@ -1,7 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.accounts.tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    VendorUserFactory,
+)
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
@@ -124,3 +128,17 @@ def test_merging_in_the_console(admin_client):
 
     assert response.status_code == 302
     assert Partner.objects.get(pk=duplicate.pk).status == "terminated"
+
+
+def test_vendor_admins_find_the_duplicates_page_in_the_navigation(admin_client):
+    response = admin_client.get(reverse("console:dashboard"))
+
+    assert reverse("console:partner_duplicates") in response.content.decode()
+
+
+def test_other_vendor_staff_do_not_see_the_duplicates_page(client):
+    client.force_login(UserFactory(vendor_role="analyst"))
+
+    response = client.get(reverse("console:dashboard"))
+
+    assert reverse("console:partner_duplicates") not in response.content.decode()
