@@ -264,3 +264,31 @@ def test_a_custom_field_is_deactivated_by_a_vendor_admin_only(api, cast):
 
     assert (refused.status_code, done.status_code) == (403, 200)
     assert done.json()["is_active"] is False
+
+
+def test_a_distributor_admin_reads_but_cannot_patch_a_partner_beneath(api, cast):
+    api.as_user(cast.distributor_admin)
+    before = world_state()
+
+    read = api.get(f"/partners/{cast.reseller.public_id}")
+    patched = api.send(
+        "PATCH", f"/partners/{cast.reseller.public_id}", {"city": "Elsewhere"}
+    )
+
+    assert (read.status_code, patched.status_code) == (200, 403)
+    assert world_state() == before
+
+
+def test_a_partner_users_list_runs_a_constant_number_of_queries(
+    api, cast, django_assert_num_queries
+):
+    api.as_user(cast.distributor_admin)
+    api.get("/partners")
+    for number in range(5):
+        PartnerFactory(name=f"Beneath {number}", parent=cast.distributor)
+
+    # token with user, the user's memberships (scope), count, page, domains, keys
+    with django_assert_num_queries(6):
+        response = api.get("/partners", limit=100)
+
+    assert len(response.json()["items"]) == 7
