@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from openprm.core import context
 from openprm.core.models import AuditAction, AuditEntry
@@ -29,7 +30,7 @@ def json_value(value):
         return [json_value(item) for item in value]
     if isinstance(value, dict):
         return {str(key): json_value(item) for key, item in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):  # an uploaded file: its stored name, or nothing
         return value.name or None
     return value
 

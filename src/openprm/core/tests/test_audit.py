@@ -74,3 +74,10 @@ def test_web_requests_get_a_request_id_that_is_echoed(client):
 
     assert response["X-Request-ID"] == "abc-123"
     assert len(generated["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_an_empty_file_field_is_recorded_as_nothing():
+    partner = PartnerFactory()
+
+    assert audit.snapshot(partner, ["logo"]) == {"logo": None}
