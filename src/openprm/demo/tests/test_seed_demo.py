@@ -8,7 +8,8 @@ from openprm.accounts.models import Invitation, Membership, User
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.demo.ecosystem import DEMO_LOGINS, EcosystemBuilder
 from openprm.integrations.models import WebhookEndpoint
-from openprm.partners.models import Partner
+from openprm.partners.models import Partner, PartnerDomain
+from openprm.programs.models import Enrolment, Programme
 
 
 def seed(*args: str) -> str:
@@ -108,3 +109,16 @@ def test_seed_demo_shows_the_kernel_at_work():
     assert OutboxEvent.objects.filter(name="partner.created").count() == 20
     assert Invitation.objects.filter(partner__name="Contoso Solutions").count() >= 3
     assert WebhookEndpoint.objects.filter(is_active=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_profiles_and_enrols_active_partners_in_programmes():
+    seed("--partners", "40")
+
+    active = Partner.objects.filter(status="active")
+    assert PartnerDomain.objects.count() == 40
+    assert Programme.objects.count() == 3
+    enrolled = set(
+        Enrolment.objects.filter(status="active").values_list("partner_id", flat=True)
+    )
+    assert set(active.values_list("id", flat=True)) <= enrolled
