@@ -158,7 +158,8 @@ class Enrolment(PartnerOwnedModel, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner_id} in {self.programme_id} ({self.status})"
+        # Names, for the audit trail's object column ("Contoso in Reseller").
+        return f"{self.partner.name} in {self.programme.name}"
 
 
 class TierChangeQuerySet(PartnerOwnedQuerySet):
