@@ -265,3 +265,17 @@ def test_a_partner_admin_edits_the_partner_editable_fields(client, cast):
     cast.reseller.refresh_from_db()
     assert (cast.reseller.city, cast.reseller.region) == ("Hamburg", "EMEA")
     assert cast.reseller.logo.name.endswith(".png")
+
+
+@pytest.mark.django_db
+def test_the_partner_page_links_a_vendor_admin_to_the_lifecycle_actions(client):
+    from openprm.accounts.tests.factories import VendorUserFactory
+    from openprm.partners.tests.factories import PartnerFactory
+
+    partner = PartnerFactory()
+    client.force_login(VendorUserFactory())
+
+    html = client.get(f"/console/partners/{partner.public_id}/").content.decode()
+
+    for action in ("status", "move", "merge"):
+        assert f"/console/partners/{partner.public_id}/{action}/" in html
