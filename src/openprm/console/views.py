@@ -1,15 +1,25 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.access import console_view
-from openprm.partners.choices import PartnerStatus
-from openprm.partners.selectors import (
-    partner_counts_by_status,
-    partner_list_visible_to,
-    partners_with_member_counts,
+from openprm.partners import directory
+from openprm.partners.choices import PartnerStatus, PartnerType, Region
+from openprm.partners.selectors import partner_counts_by_status
+from openprm.partners.selectors_directory import (
+    directory_custom_keys,
+    directory_label_page,
+    directory_rows,
 )
 
 PARTNERS_PER_PAGE = 50
+SORT_CHOICES = [
+    ("name", _("Name")),
+    ("-created", _("Newest")),
+    ("created", _("Oldest")),
+    ("status", _("Status")),
+    ("country", _("Country")),
+]
 
 
 @console_view
@@ -28,13 +38,29 @@ def dashboard(request):
 
 @console_view
 def partner_list(request):
-    search = request.GET.get("q", "").strip()[:100]
-    partners = partner_list_visible_to(user=request.user, search=search)
-    page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = partners_with_member_counts(list(page.object_list))
+    custom_keys = directory_custom_keys(user=request.user)
+    filters = directory.parse(request.GET, custom_keys=custom_keys)
+    rows = directory_rows(user=request.user, filters=filters)
+    page = Paginator(rows, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = directory_label_page(list(page.object_list))
     template = (
         "console/_partner_table.html"
         if request.headers.get("HX-Request")
         else "console/partner_list.html"
     )
-    return render(request, template, {"page": page, "search": search})
+    querystring = filters.querystring()
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filters": filters,
+            "search": filters.q,
+            "querystring": querystring,
+            "page_prefix": f"?{querystring}&page=" if querystring else "?page=",
+            "status_choices": PartnerStatus.choices,
+            "type_choices": PartnerType.choices,
+            "region_choices": Region.choices,
+            "sort_choices": SORT_CHOICES,
+        },
+    )

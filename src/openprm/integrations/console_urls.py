@@ -1,8 +1,18 @@
 from django.urls import path
 
-from openprm.integrations import views
+from openprm.integrations import views, views_exports
 
 urlpatterns = [
+    path(
+        "partners/export.csv",
+        views_exports.partner_export_csv,
+        name="partner_export_csv",
+    ),
+    path(
+        "partners/export.xlsx",
+        views_exports.partner_export_xlsx,
+        name="partner_export_xlsx",
+    ),
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/new/", views.webhook_create, name="webhook_create"),
     path(

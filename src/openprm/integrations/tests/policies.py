@@ -172,4 +172,7 @@ POLICIES = [
         make=delivery,
         kwargs=api_delivery_kwargs,
     ),
+    # Directory exports: any vendor staff, scoped as the directory page is.
+    Policy("web:console:partner_export_csv", vendor()),
+    Policy("web:console:partner_export_xlsx", vendor()),
 ]
