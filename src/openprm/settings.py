@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openprm.portal",
     "openprm.integrations",
     "openprm.programs",
+    "openprm.scoring",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("openprm.partners.console_urls_lifecycle")),
     path("", include("openprm.partners.console_urls_profile")),
     path("", include("openprm.programs.console_urls")),
+    path("", include("openprm.scoring.console_urls")),
 ]
