@@ -53,7 +53,9 @@ def _cell(value) -> str | int | float | bool:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         # Neutralise CSV/formula injection from partner-entered text.
         return "'" + value
-    if isinstance(value, (list, dict)):
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, dict):
         return str(value)
     return value
 

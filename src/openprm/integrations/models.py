@@ -165,3 +165,61 @@ class WebhookAttempt(models.Model):
     def is_interrupted(self) -> bool:
         """Started but never finished: the worker stopped during the request."""
         return self.finished_at is None
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded file of partners and prospects: its rows, the preview that
+    validated each of them, and the progress of the run that writes them.
+
+    The rows are kept as read from the file (column → text), so that the run writes
+    exactly what the preview showed; ``errors`` lists ``{"row", "field", "message"}``
+    with the row number as a spreadsheet shows it (the header is row 1).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PREVIEWED,
+    )
+    rows = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    # The preview's verdict per row number: "create", "update", "unchanged", "error".
+    preview = models.JSONField(default=dict)
+    duplicates = models.JSONField(default=list)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

@@ -22,3 +22,11 @@ def send_due_webhooks() -> None:
     from openprm.integrations import dispatch
 
     dispatch.send_due()
+
+
+@task()
+def run_import(job_id: int) -> None:
+    """Write the rows of a confirmed partner import."""
+    from openprm.integrations import services_imports
+
+    services_imports.import_run(job_id=job_id)

@@ -16,8 +16,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def export_response(*, user, params, file_format: str) -> HttpResponse:
     """The user's filtered directory as a CSV (streamed) or XLSX download."""
-    custom_keys = sorted(directory_custom_keys(user=user))
-    filters = directory.parse(params, custom_keys=set(custom_keys))
+    filters = directory.parse(params, custom_keys=directory_custom_keys(user=user))
+    # Active fields only: the file imports back, and inactive fields do not.
+    custom_keys = sorted(directory_custom_keys(user=user, include_inactive=False))
     rows = directory_export_rows(user=user, filters=filters, custom_keys=custom_keys)
     columns = exporting.header(custom_keys)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

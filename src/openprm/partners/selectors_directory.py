@@ -51,12 +51,12 @@ EXPORT_COLUMNS = (
 )
 
 
-def directory_custom_keys(*, user: User) -> set[str]:
-    """The custom field keys the user may filter on and export."""
+def directory_custom_keys(*, user: User, include_inactive: bool = True) -> set[str]:
+    """The custom field keys the user may filter on (and, active ones, export)."""
     return set(
-        custom_field_definitions_for(user=user, include_inactive=True).values_list(
-            "key", flat=True
-        )
+        custom_field_definitions_for(
+            user=user, include_inactive=include_inactive
+        ).values_list("key", flat=True)
     )
 
 
