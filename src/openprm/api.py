@@ -30,6 +30,7 @@ def _add_routers() -> None:
     from openprm.partners import api as partners_api
     from openprm.partners import api_lifecycle as partners_lifecycle_api
     from openprm.programs import api as programs_api
+    from openprm.segments import api as segments_api
     from openprm.scoring import api as scoring_api
 
     api.add_router("", accounts_api.router)
@@ -40,6 +41,7 @@ def _add_routers() -> None:
     api.add_router("", partners_api.router)
     api.add_router("", partners_lifecycle_api.router)
     api.add_router("", programs_api.router)
+    api.add_router("", segments_api.router)
     api.add_router("", scoring_api.router)
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "openprm.portal",
     "openprm.integrations",
     "openprm.programs",
+    "openprm.segments",
     "openprm.scoring",
     "openprm.console",
     "openprm.demo",

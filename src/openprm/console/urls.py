@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("openprm.partners.console_urls_lifecycle")),
     path("", include("openprm.partners.console_urls_profile")),
     path("", include("openprm.programs.console_urls")),
+    path("", include("openprm.segments.console_urls")),
     path("", include("openprm.scoring.console_urls")),
 ]

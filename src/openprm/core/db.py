@@ -1,10 +1,11 @@
 """Database helpers the ORM does not offer, for SQLite and PostgreSQL alike."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet, Subquery
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
+from django.db.models import BooleanField, Expression, F, QuerySet, Subquery
 
 
 class PreparedQuery:
@@ -60,3 +61,52 @@ def page_by_keys(queryset: QuerySet, page: slice) -> QuerySet:
     return queryset.model._base_manager.filter(pk__in=Subquery(keys)).order_by(
         *ordering
     )
+
+
+class JSONListContains(Expression):
+    """Whether a JSON list (a JSONField, or a key of one) holds ``value``: a boolean
+    expression for ``filter()`` and ``Q``, run in SQL on either database.
+
+    SQLite has no ``contains`` lookup on JSONField, and matching the serialised text
+    breaks on escaping; so SQLite looks the value up with ``json_each`` and
+    PostgreSQL with jsonb containment (``@>``), which an index can serve. A missing
+    key or a value that is not a list contains nothing.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, expression: str | Expression, value: Any):
+        super().__init__()
+        self.lhs = F(expression) if isinstance(expression, str) else expression
+        self.value = value
+
+    def get_source_expressions(self):
+        return [self.lhs]
+
+    def set_source_expressions(self, expressions):
+        (self.lhs,) = expressions
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError(
+            "JSON list containment is implemented for SQLite and PostgreSQL only"
+        )
+
+    def as_sqlite(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        # Nested CASEs: json_type() raises on text that is not JSON, and SQLite
+        # does not promise to short-circuit AND.
+        # lhs_sql is the compiled column expression, never user input.
+        sql = (
+            f"EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({lhs_sql}) THEN "  # noqa: S608
+            f"CASE WHEN json_type({lhs_sql}) = 'array' THEN {lhs_sql} ELSE '[]' END "
+            f"ELSE '[]' END) WHERE json_each.value = %s)"
+        )
+        return sql, (*lhs_params * 3, self.value)
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        return (
+            f"COALESCE(({lhs_sql})::jsonb @> %s::jsonb, false)",
+            (*lhs_params, json.dumps([self.value])),
+        )

@@ -3,7 +3,7 @@ import pytest
 from openprm.accounts.models import Membership
 from openprm.accounts.tests.factories import MembershipFactory, UserFactory
 from openprm.core import audit
-from openprm.core.db import PreparedQuery, page_by_keys
+from openprm.core.db import JSONListContains, PreparedQuery, page_by_keys
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory
 
@@ -77,3 +77,33 @@ def test_a_page_by_keys_keeps_the_filter(django_assert_num_queries):
 
     assert [entry.partner_id for entry in page] == [mine.pk]
     assert theirs.pk not in {entry.partner_id for entry in page}
+
+
+@pytest.mark.django_db
+def test_json_list_contains_matches_whole_items_of_a_list_or_a_list_key():
+    from django.db.models import Q
+
+    from openprm.partners.models import Partner
+
+    listed = PartnerFactory(name="Listed")
+    Partner.objects.filter(pk=listed.pk).update(
+        tags=["a%b", 'say "hi"', "plain"], custom_fields={"clouds": ["aws"]}
+    )
+    other = PartnerFactory(name="Other")
+    Partner.objects.filter(pk=other.pk).update(
+        tags=["plainer"], custom_fields={"clouds": "aws"}
+    )
+
+    def names(condition):
+        return list(
+            Partner.objects.filter(condition)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+
+    assert names(Q(JSONListContains("tags", "plain"))) == ["Listed"]
+    assert names(Q(JSONListContains("tags", 'say "hi"'))) == ["Listed"]
+    assert names(Q(JSONListContains("tags", "a%b"))) == ["Listed"]
+    assert names(Q(JSONListContains("tags", "a"))) == []
+    assert names(Q(JSONListContains("custom_fields__clouds", "aws"))) == ["Listed"]
+    assert names(~Q(JSONListContains("tags", "plain"))) == ["Other"]

@@ -1,0 +1,149 @@
+"""Reads of segments and their members, restricted to the user.
+
+Vendor staff read every segment; partner users none. A segment's members are
+computed at query time (a dynamic segment's rule, a static list's rows) and always
+within the reader's partner scope, so a channel manager sees only their partners.
+"""
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from openprm.accounts.choices import VendorRole
+from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openprm.partners.models import CustomFieldDefinition, Partner
+from openprm.segments import rules
+from openprm.segments.models import Segment, StaticListMember
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_read_segments(user) -> bool:
+    return _signed_in(user) and user.is_vendor_staff
+
+
+def can_edit_segments(user) -> bool:
+    """Vendor admins and channel marketing define segments and lists."""
+    return _signed_in(user) and user.vendor_role in (
+        VendorRole.VENDOR_ADMIN,
+        VendorRole.CHANNEL_MARKETING,
+    )
+
+
+def ensure_can_read_segments(user) -> None:
+    if not can_read_segments(user):
+        raise PermissionDenied
+
+
+def ensure_can_edit_segments(user) -> None:
+    if not can_edit_segments(user):
+        raise PermissionDenied
+
+
+def custom_field_types() -> dict[str, str]:
+    """Active custom fields by key, with their type: what rules may test."""
+    return dict(
+        CustomFieldDefinition.objects.filter(is_active=True).values_list(
+            "key", "field_type"
+        )
+    )
+
+
+def rule_errors(rule) -> dict[str, list[str]]:
+    """The rule's errors, with paths prefixed by ``rule``."""
+    return _prefixed(rules.validate(rule, custom_fields=custom_field_types()))
+
+
+def _prefixed(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {
+        ("rule" if path == "rule" else f"rule.{path}"): messages
+        for path, messages in errors.items()
+    }
+
+
+def segment_list_visible_to(*, user) -> QuerySet[Segment]:
+    if not can_read_segments(user):
+        return Segment.objects.none()
+    return Segment.objects.select_related("created_by").order_by("name", "id")
+
+
+def segment_get(*, user, public_id: UUID | str) -> Segment:
+    ensure_can_read_segments(user)
+    try:
+        public_id = UUID(str(public_id))
+    except ValueError:
+        raise NotFound from None
+    segment = segment_list_visible_to(user=user).filter(public_id=public_id).first()
+    if segment is None:
+        raise NotFound
+    return segment
+
+
+def _membership_q(segment: Segment, field_types: dict[str, str]) -> Q:
+    if segment.is_static:
+        return Q(
+            pk__in=StaticListMember.objects.filter(segment=segment).values("partner_id")
+        )
+    if rules.validate(segment.rule, custom_fields=field_types):
+        # A rule that no longer validates (a custom field was deactivated)
+        # selects nobody rather than failing every page that reads it.
+        return Q(pk__in=[])
+    return rules.to_q(segment.rule, custom_fields=field_types)
+
+
+def segment_members(*, user, segment: Segment) -> QuerySet[Partner]:
+    """The segment's partners in the user's scope, as the directory lists them."""
+    ensure_can_read_segments(user)
+    return (
+        Partner.objects.visible_to(user)
+        .filter(_membership_q(segment, custom_field_types()))
+        .select_related("channel_manager")
+        .order_by("name", "id")
+    )
+
+
+def segment_member_count(*, user, segment: Segment) -> int:
+    """One COUNT query (plus the custom field types for a dynamic rule)."""
+    ensure_can_read_segments(user)
+    return (
+        Partner.objects.visible_to(user)
+        .filter(_membership_q(segment, custom_field_types()))
+        .count()
+    )
+
+
+def rule_preview_count(*, user, rule) -> int:
+    """How many partners in the user's scope a draft rule selects; a rule with
+    errors raises ValidationFailed with the errors by path."""
+    ensure_can_read_segments(user)
+    field_types = custom_field_types()
+    errors = rules.validate(rule, custom_fields=field_types)
+    if errors:
+        raise ValidationFailed(field_errors=_prefixed(errors))
+    return (
+        Partner.objects.visible_to(user)
+        .filter(rules.to_q(rule, custom_fields=field_types))
+        .count()
+    )
+
+
+def partner_for_list(*, user, partner_id: int) -> Partner:
+    """A partner to add to or remove from a list: 404 outside the user's scope."""
+    partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFound
+    return partner
+
+
+def partners_to_add(*, user, segment: Segment, search: str, limit: int = 20):
+    """Partners in scope matching ``search`` by name, not yet on the list."""
+    return (
+        Partner.objects.visible_to(user)
+        .filter(name__icontains=search.strip())
+        .exclude(
+            pk__in=StaticListMember.objects.filter(segment=segment).values("partner_id")
+        )
+        .order_by("name", "id")[:limit]
+    )

@@ -1,0 +1,26 @@
+import factory
+
+from openprm.segments.models import Segment, SegmentKind, StaticListMember
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    name = factory.Sequence(lambda n: f"Segment {n:03d}")
+    kind = SegmentKind.DYNAMIC
+    rule = factory.LazyFunction(
+        lambda: {"all": [{"field": "status", "op": "eq", "value": "active"}]}
+    )
+
+
+class StaticListFactory(SegmentFactory):
+    kind = SegmentKind.STATIC
+    rule = factory.LazyFunction(dict)
+
+
+class StaticListMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaticListMember
+
+    segment = factory.SubFactory(StaticListFactory)

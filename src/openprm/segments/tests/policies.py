@@ -1,0 +1,146 @@
+"""Access policies of segments and static lists.
+
+Every vendor role reads segments (members within their own scope); vendor admins
+and channel marketing write them; partner users are refused (403).
+"""
+
+import uuid
+
+from openprm.segments.tests.factories import (
+    SegmentFactory,
+    StaticListFactory,
+    StaticListMemberFactory,
+)
+from openprm.testing.authz import Policy, vendor
+
+STAFF = vendor()
+EDITORS = vendor("vendor_admin", "channel_marketing")
+RULE = {"all": [{"field": "region", "op": "eq", "value": "EMEA"}]}
+
+
+def segment(world):
+    return SegmentFactory()
+
+
+def static_list(world):
+    return StaticListFactory()
+
+
+def listed(world):
+    return StaticListMemberFactory(partner=world.owner).segment
+
+
+def web_kwargs(obj):
+    return {"public_id": obj.public_id}
+
+
+def api_kwargs(obj):
+    return {"segment_id": obj.public_id}
+
+
+SEGMENTS = "api:{method} /api/v1/segments"
+
+POLICIES = [
+    # Console pages.
+    Policy("web:console:segment_list", STAFF, make=segment),
+    Policy(
+        "web:console:segment_create",
+        EDITORS,
+        method="POST",
+        data=lambda obj: {"name": f"List {uuid.uuid4()}", "kind": "static"},
+    ),
+    Policy(
+        "web:console:segment_preview",
+        EDITORS,
+        method="POST",
+        data=lambda obj: {"rule": '{"field": "region", "op": "eq", "value": "NA"}'},
+    ),
+    Policy("web:console:segment_detail", STAFF, make=listed, kwargs=web_kwargs),
+    Policy("web:console:segment_count", STAFF, make=segment, kwargs=web_kwargs),
+    Policy(
+        "web:console:segment_update",
+        EDITORS,
+        method="POST",
+        make=segment,
+        kwargs=web_kwargs,
+        data=lambda obj: {"name": "Renamed", "kind": "dynamic", "rule": "{}"},
+    ),
+    Policy(
+        "web:console:segment_delete",
+        EDITORS,
+        method="POST",
+        make=segment,
+        kwargs=web_kwargs,
+        data=lambda obj: {},
+    ),
+    Policy(
+        "web:console:segment_member_add",
+        EDITORS,
+        method="POST",
+        make=lambda world: (static_list(world), world.owner),
+        kwargs=lambda obj: web_kwargs(obj[0]),
+        data=lambda obj: {"partner": obj[1].pk},
+    ),
+    Policy(
+        "web:console:segment_member_remove",
+        EDITORS,
+        method="POST",
+        make=lambda world: (listed(world), world.owner),
+        kwargs=lambda obj: web_kwargs(obj[0]),
+        data=lambda obj: {"partner": obj[1].pk},
+    ),
+    # API.
+    Policy(SEGMENTS.format(method="GET"), STAFF, make=segment),
+    Policy(
+        SEGMENTS.format(method="POST"),
+        EDITORS,
+        data=lambda obj: {
+            "name": f"EMEA {uuid.uuid4()}",
+            "kind": "dynamic",
+            "rule": RULE,
+        },
+    ),
+    Policy(
+        SEGMENTS.format(method="POST") + "/preview",
+        EDITORS,
+        data=lambda obj: {"rule": RULE},
+    ),
+    Policy(
+        SEGMENTS.format(method="GET") + "/{segment_id}",
+        STAFF,
+        make=segment,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        SEGMENTS.format(method="PATCH") + "/{segment_id}",
+        EDITORS,
+        make=segment,
+        kwargs=api_kwargs,
+        data=lambda obj: {"description": "Changed"},
+    ),
+    Policy(
+        SEGMENTS.format(method="DELETE") + "/{segment_id}",
+        EDITORS,
+        make=segment,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        SEGMENTS.format(method="GET") + "/{segment_id}/members",
+        STAFF,
+        make=listed,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        SEGMENTS.format(method="POST") + "/{segment_id}/members",
+        EDITORS,
+        make=lambda world: (static_list(world), world.owner),
+        kwargs=lambda obj: api_kwargs(obj[0]),
+        data=lambda obj: {"partner": obj[1].pk},
+    ),
+    Policy(
+        SEGMENTS.format(method="DELETE") + "/{segment_id}/members/{partner_id}",
+        EDITORS,
+        make=lambda world: (listed(world), world.owner),
+        kwargs=lambda obj: {**api_kwargs(obj[0]), "partner_id": obj[1].pk},
+    ),
+]
