@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.access import console_view
-from openprm.partners import directory
+from openprm.partners import directory, permissions
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
 from openprm.partners.selectors import partner_counts_by_status
 from openprm.partners.selectors_directory import (
@@ -62,5 +62,6 @@ def partner_list(request):
             "type_choices": PartnerType.choices,
             "region_choices": Region.choices,
             "sort_choices": SORT_CHOICES,
+            "can_import": permissions.can_create_partners(request.user),
         },
     )

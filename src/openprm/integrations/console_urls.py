@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openprm.integrations import views, views_exports
+from openprm.integrations import views, views_exports, views_imports
 
 urlpatterns = [
     path(
@@ -12,6 +12,17 @@ urlpatterns = [
         "partners/export.xlsx",
         views_exports.partner_export_xlsx,
         name="partner_export_xlsx",
+    ),
+    path("partners/import/", views_imports.import_start, name="import_start"),
+    path(
+        "partners/import/<uuid:public_id>/",
+        views_imports.import_detail,
+        name="import_detail",
+    ),
+    path(
+        "partners/import/<uuid:public_id>/confirm/",
+        views_imports.import_confirm,
+        name="import_confirm",
     ),
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/new/", views.webhook_create, name="webhook_create"),

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.errors import ApplicationError, NotFound, PermissionDenied
+from openprm.core.errors import ApplicationError, PermissionDenied
 from openprm.core.models import AuditEntry
 from openprm.integrations import importing
 from openprm.integrations.models import ImportJob, ImportStatus
@@ -215,17 +215,6 @@ def _preview(actor, rows: list[dict]) -> tuple[dict, list[dict]]:
             preview[str(number)] = "error"
             errors.extend(_errors_of(error, number))
     return preview, errors
-
-
-def import_job_get(*, actor, public_id) -> ImportJob:
-    """An import the actor started (vendor admins see every import)."""
-    jobs = ImportJob.objects.all()
-    if not permissions.is_vendor_admin(actor):
-        jobs = jobs.filter(created_by=actor)
-    job = jobs.filter(public_id=public_id).first()
-    if job is None or not permissions.can_create_partners(actor):
-        raise NotFound
-    return job
 
 
 def import_confirm(*, actor, job: ImportJob) -> ImportJob:

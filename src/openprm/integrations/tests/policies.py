@@ -4,12 +4,13 @@ Every other signed-in user, vendor staff included, gets 403 — also for objects
 exist — so that nothing can be learnt about endpoints or deliveries.
 """
 
+from openprm.integrations.models import ImportJob
 from openprm.integrations.tests.factories import (
     WebhookAttemptFactory,
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
-from openprm.testing.authz import Policy, vendor
+from openprm.testing.authz import HIDE, Policy, vendor
 
 ADMIN = vendor("vendor_admin")
 
@@ -44,6 +45,33 @@ def api_endpoint_kwargs(obj):
 
 def api_delivery_kwargs(obj):
     return {"delivery_id": obj.public_id}
+
+
+IMPORTERS = vendor("vendor_admin", "channel_manager")
+
+
+def import_job(world):
+    """A previewed import started by the vendor admin."""
+    return ImportJob.objects.create(
+        created_by=world.users["vendor_admin"],
+        file_name="partners.csv",
+        rows=[{"name": "Acme"}],
+        total=1,
+        preview={"2": "error"},
+    )
+
+
+def import_kwargs(obj):
+    return {"public_id": obj.public_id}
+
+
+def api_import_kwargs(obj):
+    return {"import_id": obj.public_id}
+
+
+def someone_elses_import(actor: str):
+    """Importers only; a channel manager follows only their own imports."""
+    return HIDE if actor == "channel_manager" else IMPORTERS(actor)
 
 
 ENDPOINTS = "api:{method} /api/v1/webhook-endpoints"
@@ -175,4 +203,18 @@ POLICIES = [
     # Directory exports: any vendor staff, scoped as the directory page is.
     Policy("web:console:partner_export_csv", vendor()),
     Policy("web:console:partner_export_xlsx", vendor()),
+    Policy("web:console:import_start", IMPORTERS),
+    Policy(
+        "web:console:import_detail",
+        someone_elses_import,
+        make=import_job,
+        kwargs=import_kwargs,
+    ),
+    Policy(
+        "web:console:import_confirm",
+        someone_elses_import,
+        method="POST",
+        make=import_job,
+        kwargs=import_kwargs,
+    ),
 ]

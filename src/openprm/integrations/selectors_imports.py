@@ -1,0 +1,26 @@
+"""Reads of partner imports."""
+
+from django.db.models import QuerySet
+
+from openprm.accounts.models import User
+from openprm.core.errors import NotFound
+from openprm.integrations.models import ImportJob
+from openprm.partners import permissions
+
+
+def import_jobs_visible_to(*, user: User) -> QuerySet[ImportJob]:
+    """Imports a user may follow: vendor admins all, channel managers their own,
+    anyone else none."""
+    if not permissions.can_create_partners(user):
+        return ImportJob.objects.none()
+    jobs = ImportJob.objects.all()
+    if not permissions.is_vendor_admin(user):
+        jobs = jobs.filter(created_by=user)
+    return jobs
+
+
+def import_job_get(*, user: User, public_id) -> ImportJob:
+    job = import_jobs_visible_to(user=user).filter(public_id=public_id).first()
+    if job is None:
+        raise NotFound
+    return job
