@@ -35,7 +35,7 @@ class _Rollback(Exception):
         self.outcome = outcome
 
 
-def _require_importer(actor) -> None:
+def ensure_can_import(actor) -> None:
     if not permissions.can_create_partners(actor):
         raise PermissionDenied(_("Only vendor admins and channel managers import."))
 
@@ -162,7 +162,7 @@ def _possible_duplicates(actor, rows: list[dict], preview: dict) -> list[dict]:
 
 def import_upload(*, actor, file_name: str, content: bytes) -> ImportJob:
     """Read an uploaded file and preview every row; nothing is written but the job."""
-    _require_importer(actor)
+    ensure_can_import(actor)
     rows = importing.read_rows(file_name=file_name, content=content)
     preview, errors = _preview(actor, rows)
     job = ImportJob.objects.create(
@@ -219,7 +219,7 @@ def _preview(actor, rows: list[dict]) -> tuple[dict, list[dict]]:
 
 def import_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Queue a previewed import for the worker; rows with errors will be skipped."""
-    _require_importer(actor)
+    ensure_can_import(actor)
     from openprm.core.errors import InvalidTransition
     from openprm.integrations.tasks import run_import
 

@@ -217,4 +217,28 @@ POLICIES = [
         make=import_job,
         kwargs=import_kwargs,
     ),
+    Policy("api:GET /api/v1/exports/partners.csv", vendor()),
+    Policy("api:GET /api/v1/exports/partners.xlsx", vendor()),
+    Policy(
+        "api:POST /api/v1/imports",
+        IMPORTERS,
+        method="POST",
+        data=lambda obj: {},
+        # Importers need a multipart file, which the harness does not send; their
+        # uploads are covered in test_api_imports.py.
+        skip=("vendor_admin", "channel_manager"),
+    ),
+    Policy(
+        "api:GET /api/v1/imports/{import_id}",
+        someone_elses_import,
+        make=import_job,
+        kwargs=api_import_kwargs,
+    ),
+    Policy(
+        "api:POST /api/v1/imports/{import_id}/run",
+        someone_elses_import,
+        method="POST",
+        make=import_job,
+        kwargs=api_import_kwargs,
+    ),
 ]

@@ -1,0 +1,150 @@
+"""REST endpoints of the partner directory's export and of partner imports.
+
+Exports are scoped like ``GET /partners`` and take the directory's filters (the same
+query string as the console page, ``cf_<key>`` for custom fields). Imports are for
+vendor admins and channel managers: upload a file (multipart, field ``file``) to get
+its preview, then run it; the run happens in the worker and ``GET`` reports progress
+and each failed row's number, field and message.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from openprm.core.api import Problem
+from openprm.core.errors import PermissionDenied, ValidationFailed
+from openprm.integrations import importing, selectors_imports, services_imports
+from openprm.integrations.views_exports import export_response
+from openprm.partners import directory
+
+router = Router(tags=["imports and exports"])
+
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+def _check_export(request) -> None:
+    """Vendor staff only (the directory's export is a console tool), with only the
+    directory's filters: a mistyped filter must not export everything."""
+    if not request.auth.is_vendor_staff:
+        raise PermissionDenied
+    known = {*directory.LIST_KEYS, *directory.SCALAR_KEYS}
+    unknown = sorted(
+        key
+        for key in request.GET
+        if key not in known and not key.startswith(directory.CUSTOM_FIELD_PREFIX)
+    )
+    if unknown:
+        raise ValidationFailed(
+            field_errors={name: ["Unknown query parameter."] for name in unknown}
+        )
+
+
+EXPORT_DESCRIPTION = (
+    "Vendor staff only. The partners the caller may see, filtered like the "
+    "directory: `q`, `status`, "
+    "`type`, `industry`, `specialisation`, `tag` (repeatable), `country`, `region`, "
+    "`manager` (a user id or `none`), `employee_band`, `revenue_band`, `programme`, "
+    "`tier`, `cf_<key>`, `sort` (`name`, `created`, `status`, `country`, `-` to "
+    "reverse)."
+)
+
+
+@router.get(
+    "/exports/partners.csv",
+    response={200: None, **ERRORS},
+    summary="Export partners as CSV",
+    description=EXPORT_DESCRIPTION,
+)
+def partner_export_csv(request):
+    _check_export(request)
+    return export_response(user=request.auth, params=request.GET, file_format="csv")
+
+
+@router.get(
+    "/exports/partners.xlsx",
+    response={200: None, **ERRORS},
+    summary="Export partners as XLSX",
+    description=EXPORT_DESCRIPTION,
+)
+def partner_export_xlsx(request):
+    _check_export(request)
+    return export_response(user=request.auth, params=request.GET, file_format="xlsx")
+
+
+class RowError(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class PossibleDuplicate(Schema):
+    row: int
+    partner: str
+
+
+class ImportOut(Schema):
+    id: UUID
+    file_name: str
+    status: str
+    total: int
+    done: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    preview: dict[str, str]
+    errors: list[RowError]
+    duplicates: list[PossibleDuplicate]
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+
+@router.post(
+    "/imports",
+    response={201: ImportOut, **ERRORS},
+    summary="Upload partners to import (preview)",
+    description="Reads a CSV or XLSX file (at most 5 MB) and checks every row; "
+    "nothing is written but the import. `preview` gives each row's verdict by its "
+    "row number (`create`, `update`, `unchanged`, `error`).",
+)
+def import_upload(request, file: File[UploadedFile] = None):
+    # Refuse non-importers before looking at the body.
+    services_imports.ensure_can_import(request.auth)
+    if file is None:
+        raise ValidationFailed(field_errors={"file": ["Upload a file."]})
+    job = services_imports.import_upload(
+        actor=request.auth,
+        file_name=file.name or "",
+        content=file.read(importing.MAX_FILE_BYTES + 1),
+    )
+    return Status(201, job)
+
+
+@router.post(
+    "/imports/{import_id}/run",
+    response={202: ImportOut, **ERRORS},
+    summary="Run a previewed import",
+    description="Queues the import for the worker; rows with errors are skipped.",
+)
+def import_run(request, import_id: UUID):
+    services_imports.ensure_can_import(request.auth)
+    job = selectors_imports.import_job_get(user=request.auth, public_id=import_id)
+    job = services_imports.import_confirm(actor=request.auth, job=job)
+    return Status(202, job)
+
+
+@router.get(
+    "/imports/{import_id}",
+    response={200: ImportOut, **ERRORS},
+    summary="Get an import's progress and errors",
+)
+def import_get(request, import_id: UUID):
+    services_imports.ensure_can_import(request.auth)
+    return selectors_imports.import_job_get(user=request.auth, public_id=import_id)
