@@ -120,3 +120,15 @@ def test_the_member_page_runs_the_same_queries_for_one_or_many(admin_client):
 
     assert "6 partners" in response.content.decode()
     assert len(many) == len(one)
+
+
+def test_the_edit_form_shows_the_rule_as_json_with_a_live_preview(admin_client):
+    segment = SegmentFactory(rule={"field": "region", "op": "eq", "value": "EMEA"})
+
+    response = admin_client.get(
+        reverse("console:segment_update", kwargs={"public_id": segment.public_id})
+    )
+
+    content = response.content.decode()
+    assert "&quot;field&quot;: &quot;region&quot;" in content
+    assert reverse("console:segment_preview") in content
