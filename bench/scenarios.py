@@ -12,6 +12,7 @@ from dataclasses import dataclass
 CEILING = "ceiling"
 FLOOR_PARTNERS = "floor-partners-50"
 FLOOR_AUDIT_ENTRIES = "floor-audit-entries-50"
+FLOOR_DIRECTORY = "floor-directory-50"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -119,9 +120,43 @@ SCENARIOS: list[Scenario] = [
         token=True,
         rows="bench_partner_audit_entries",
     ),
+    Scenario(
+        name=FLOOR_DIRECTORY,
+        path="/_bench/floor/directory/?page={page}",
+        description=(
+            "Baseline: 50 active EMEA partners, newest first, from .values() as JSON."
+        ),
+        floor=FLOOR_DIRECTORY,
+        expect='"results": [{',
+    ),
+    Scenario(
+        name="console-directory-filtered-50",
+        path="/console/partners/?status=active&region=EMEA&sort=-created&page={page}",
+        description=(
+            "Console directory, two filters and a sort, 50 rows, signed-in vendor "
+            "admin."
+        ),
+        auth=True,
+        floor=FLOOR_DIRECTORY,
+        expect="<tbody>",
+    ),
+    Scenario(
+        name="api-directory-filtered-50",
+        path=(
+            "/api/v1/partners?status=active&region=EMEA&sort=-created_at"
+            "&limit=50&offset={offset}"
+        ),
+        description=(
+            "API partner list, two filters and a sort, 50 rows, the vendor admin's "
+            "session, with the count."
+        ),
+        auth=True,
+        floor=FLOOR_DIRECTORY,
+        expect='"items": [{',
+    ),
 ]
 
-BASELINES = (CEILING, FLOOR_PARTNERS, FLOOR_AUDIT_ENTRIES)
+BASELINES = (CEILING, FLOOR_PARTNERS, FLOOR_AUDIT_ENTRIES, FLOOR_DIRECTORY)
 
 
 def by_name() -> dict[str, Scenario]:

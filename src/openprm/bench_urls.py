@@ -89,7 +89,27 @@ def floor_audit_entries(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"page": page, "results": rows})
 
 
+# The directory scenarios' filters and sort: two filters and a sort, as a channel
+# manager narrows the directory (see bench/scenarios.py).
+FLOOR_DIRECTORY_FILTER = {"status": "active", "region": "EMEA"}
+FLOOR_DIRECTORY_ORDER = ("-created_at", "-id")
+
+
+def floor_directory(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the filtered, sorted directory: the same filter, order and
+    LIMIT/OFFSET page of the console table's columns, ``.values()``, JSON."""
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    rows = list(
+        Partner.objects.filter(**FLOOR_DIRECTORY_FILTER)
+        .order_by(*FLOOR_DIRECTORY_ORDER)
+        .values(*FLOOR_PARTNER_COLUMNS)[offset : offset + FLOOR_PAGE_SIZE]
+    )
+    return JsonResponse({"page": page, "results": rows})
+
+
 urlpatterns = [
+    path("floor/directory/", floor_directory, name="bench_floor_directory"),
     path("ceiling/", ceiling, name="bench_ceiling"),
     path("floor/partners/", floor_partners, name="bench_floor_partners"),
     path("floor/audit-entries/", floor_audit_entries, name="bench_floor_audit_entries"),

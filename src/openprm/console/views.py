@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.access import console_view
@@ -13,6 +14,7 @@ from openprm.partners.selectors_directory import (
 )
 
 PARTNERS_PER_PAGE = 50
+COUNT_CAP = 1000
 SORT_CHOICES = [
     ("name", _("Name")),
     ("-created", _("Newest")),
@@ -36,12 +38,40 @@ def dashboard(request):
     )
 
 
+class CappedPaginator(Paginator):
+    """Counts rows only up to a cap (at least one page past the requested one).
+
+    An exact COUNT of a filtered directory reads every matching row (100 ms for
+    half of 100,000 partners on SQLite), ten times the page itself; past the cap
+    the page says "more than" instead.
+    """
+
+    cap = COUNT_CAP
+
+    def __init__(self, object_list, per_page, *, page=None):
+        super().__init__(object_list, per_page)
+        try:
+            number = max(int(page or 1), 1)
+        except ValueError:
+            number = 1
+        self.limit = max(self.cap, (number + 1) * per_page) + 1
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.limit].count()
+
+    @cached_property
+    def is_capped(self) -> bool:
+        return self.count >= self.limit
+
+
 @console_view
 def partner_list(request):
     custom_keys = directory_custom_keys(user=request.user)
     filters = directory.parse(request.GET, custom_keys=custom_keys)
     rows = directory_rows(user=request.user, filters=filters)
-    page = Paginator(rows, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(rows, PARTNERS_PER_PAGE, page=request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = directory_label_page(list(page.object_list))
     template = (
         "console/_partner_table.html"

@@ -130,3 +130,52 @@ def test_partner_names_are_escaped(vendor_client):
 
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Ltd" in html
+
+
+@pytest.mark.django_db
+def test_partner_list_counts_only_up_to_a_cap(vendor_client, monkeypatch):
+    from openprm.console import views
+
+    monkeypatch.setattr(views.CappedPaginator, "cap", 3)
+    PartnerFactory.create_batch(5)
+
+    html = vendor_client.get("/console/partners/").content.decode()
+
+    # A page of 50 needs a count up to two pages: the cap is at least that.
+    assert "1\u20135 of 5" in html
+
+
+@pytest.mark.django_db
+def test_partner_list_says_more_than_past_the_cap(vendor_client, monkeypatch):
+    from openprm.console import views
+
+    monkeypatch.setattr(views, "PARTNERS_PER_PAGE", 2)
+    monkeypatch.setattr(views.CappedPaginator, "cap", 3)
+    PartnerFactory.create_batch(9)
+
+    first = vendor_client.get("/console/partners/").content.decode()
+    third = vendor_client.get("/console/partners/?page=3").content.decode()
+
+    assert "1\u20132 of more than 4" in first
+    assert "5\u20136 of more than 8" in third
+    assert "page=4" in third
+
+
+@pytest.mark.django_db
+def test_partner_list_filters_and_sorts(vendor_client):
+    PartnerFactory(name="Old active", status="active", region="EMEA")
+    PartnerFactory(name="New active", status="active", region="EMEA")
+    PartnerFactory(name="Prospect", status="prospect", region="EMEA")
+    PartnerFactory(name="Elsewhere", status="active", region="APAC")
+
+    response = vendor_client.get(
+        "/console/partners/?status=active&region=EMEA&sort=-created"
+    )
+
+    names = [row["name"] for row in response.context["page"].object_list]
+    assert names == ["New active", "Old active"]
+    html = response.content.decode()
+    assert (
+        'href="/console/partners/export.csv?region=EMEA&amp;sort=-created&amp;status=active"'
+        in html
+    )
