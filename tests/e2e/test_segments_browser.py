@@ -1,0 +1,34 @@
+"""A vendor defines a segment in the browser, watches the count while typing the
+rule, saves it and sees its members."""
+
+import pytest
+from playwright.sync_api import expect
+
+from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
+from openprm.partners.tests.factories import PartnerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_segment_previews_its_count_while_editing_then_lists_its_members(page):
+    VendorUserFactory(email="alex@vendor.example")
+    PartnerFactory(name="Contoso Solutions", region="EMEA")
+    PartnerFactory(name="Fabrikam Inc", region="NA", country="US")
+    page.goto("/")
+    page.get_by_label("Email").fill("alex@vendor.example")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_test_id("console-nav").get_by_role("link", name="Segments").click()
+    page.get_by_role("link", name="New segment").click()
+    page.get_by_label("Name").fill("EMEA partners")
+    page.get_by_label("Rule").fill('{"field": "region", "op": "eq", "value": "EMEA"}')
+    page.get_by_label("Rule").press("End")
+
+    expect(page.get_by_test_id("preview")).to_have_text("1 partner matches")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_test_id("member-total")).to_have_text("1 partner")
+    expect(page.get_by_role("cell", name="Contoso Solutions")).to_be_visible()
+    page.get_by_role("link", name="Segments").first.click()
+    expect(page.get_by_test_id("member-count")).to_have_text("1")
