@@ -1,6 +1,10 @@
+from uuid import UUID
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.access import console_view
@@ -38,6 +42,26 @@ def dashboard(request):
     )
 
 
+PLACEHOLDER_ID = UUID(int=0)
+# One table row of the directory, formatted (and escaped) in Python: the template
+# language costs about 20 µs per tag per row, most of the page's time.
+PARTNER_ROW = (
+    '<tr><td><a href="{}">{}</a><div class="small text-secondary">{}</div></td>'
+    "<td>{}</td>"
+    '<td><span class="badge text-bg-{}">{}</span></td>'
+    '<td class="d-none d-md-table-cell">{}</td>'
+    '<td class="d-none d-md-table-cell">{}</td>'
+    '<td class="d-none d-lg-table-cell">{}</td>'
+    '<td class="text-end">{}</td></tr>'
+)
+
+
+def _partner_detail_url() -> str:
+    """The partner page's URL with ``{id}`` for the public id (reversed once)."""
+    url = reverse("console:partner_detail", kwargs={"public_id": PLACEHOLDER_ID})
+    return url.replace(str(PLACEHOLDER_ID), "{id}")
+
+
 class CappedPaginator(Paginator):
     """Counts rows only up to a cap (at least one page past the requested one).
 
@@ -72,11 +96,32 @@ def partner_list(request):
     rows = directory_rows(user=request.user, filters=filters)
     paginator = CappedPaginator(rows, PARTNERS_PER_PAGE, page=request.GET.get("page"))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = directory_label_page(list(page.object_list))
+    page.object_list = directory_label_page(
+        list(page.object_list), detail_url=_partner_detail_url()
+    )
     template = (
         "console/_partner_table.html"
         if request.headers.get("HX-Request")
         else "console/partner_list.html"
+    )
+    rows_html = format_html_join(
+        "\n",
+        PARTNER_ROW,
+        (
+            (
+                row["url"],
+                row["name"],
+                row["city"],
+                row["type_label"],
+                row["badge"],
+                row["status_label"],
+                row["country"],
+                row["region"],
+                row["parent__name"] or "\u2014",
+                row["member_count"],
+            )
+            for row in page.object_list
+        ),
     )
     querystring = filters.querystring()
     return render(
@@ -84,6 +129,7 @@ def partner_list(request):
         template,
         {
             "page": page,
+            "rows_html": rows_html,
             "filters": filters,
             "search": filters.q,
             "querystring": querystring,

@@ -74,9 +74,19 @@ def directory_rows(*, user: User, filters: DirectoryFilters) -> QuerySet:
     return directory_partners(user=user, filters=filters).values(*PAGE_COLUMNS)
 
 
-def directory_label_page(rows: list[dict]) -> list[dict]:
-    """Add type and status labels and active member counts to one page of rows:
-    one grouped query for the page, labels translated once per request."""
+STATUS_BADGES = {
+    PartnerStatus.ACTIVE: "success",
+    PartnerStatus.SUSPENDED: "danger",
+    PartnerStatus.TERMINATED: "danger",
+    PartnerStatus.ONBOARDING: "info",
+}
+
+
+def directory_label_page(rows: list[dict], *, detail_url: str = "") -> list[dict]:
+    """Add type and status labels, badge colours, links and active member counts to
+    one page of rows: one grouped query for the page, labels translated once per
+    request, and ``detail_url`` (with ``{id}`` for the public id) reversed once
+    rather than once per row."""
     type_labels = {value: gettext(label) for value, label in PartnerType.choices}
     status_labels = {value: gettext(label) for value, label in PartnerStatus.choices}
     counts = dict(
@@ -91,6 +101,8 @@ def directory_label_page(rows: list[dict]) -> list[dict]:
         row["type_label"] = type_labels.get(row["partner_type"], row["partner_type"])
         row["status_label"] = status_labels.get(row["status"], row["status"])
         row["member_count"] = counts.get(row["id"], 0)
+        row["badge"] = STATUS_BADGES.get(row["status"], "secondary")
+        row["url"] = detail_url.replace("{id}", str(row["public_id"]))
     return rows
 
 
