@@ -277,3 +277,22 @@ def test_the_task_runs_the_bulk_recompute_after_commit(
 
     run.refresh_from_db()
     assert (run.done, run.finished_at is not None) == (2, True)
+
+
+def test_a_bulk_batch_takes_the_same_queries_for_more_partners(admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scorecard_with_criteria()
+    scorecard_with_criteria()
+    PartnerFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as few:
+        services.score_run_execute(run=ScoreRun.objects.create())
+    PartnerScore.objects.all().delete()
+    PartnerFactory.create_batch(6)
+
+    with CaptureQueriesContext(connection) as many:
+        run = services.score_run_execute(run=ScoreRun.objects.create())
+
+    assert run.changed == 16
+    assert len(many) == len(few)
