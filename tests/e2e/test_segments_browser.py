@@ -32,3 +32,26 @@ def test_a_segment_previews_its_count_while_editing_then_lists_its_members(page)
     expect(page.get_by_role("cell", name="Contoso Solutions")).to_be_visible()
     page.get_by_role("link", name="Segments").first.click()
     expect(page.get_by_test_id("member-count")).to_have_text("1")
+
+
+def test_condition_rows_build_the_rule_and_the_count_follows(page):
+    VendorUserFactory(email="alex@vendor.example")
+    PartnerFactory(name="Contoso Solutions", region="EMEA")
+    PartnerFactory(name="Fabrikam Inc", region="NA", country="US")
+    page.goto("/")
+    page.get_by_label("Email").fill("alex@vendor.example")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/console/segments/new/")
+
+    page.get_by_label("Name").fill("EMEA or NA")
+    page.get_by_role("button", name="Add condition").click()
+    page.get_by_label("Field").select_option("region")
+    page.get_by_label("Value").fill("EMEA")
+    expect(page.get_by_test_id("preview")).to_have_text("1 partner matches")
+    page.get_by_label("Operator").select_option("in")
+    page.get_by_label("Value").fill("EMEA, NA")
+    expect(page.get_by_test_id("preview")).to_have_text("2 partners match")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_test_id("member-total")).to_have_text("2 partners")

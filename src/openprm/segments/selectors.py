@@ -147,3 +147,24 @@ def partners_to_add(*, user, segment: Segment, search: str, limit: int = 20):
         )
         .order_by("name", "id")[:limit]
     )
+
+
+def rule_field_catalogue() -> list[dict]:
+    """The conditions the rule editor offers: name, label and operators."""
+    fields = [
+        {"name": name, "label": str(spec.label), "ops": list(spec.ops)}
+        for name, spec in rules.FIELDS.items()
+    ]
+    definitions = CustomFieldDefinition.objects.filter(is_active=True).order_by(
+        "ordering", "key"
+    )
+    for definition in definitions:
+        fields.append(
+            {
+                "name": f"{rules.CUSTOM_PREFIX}{definition.key}",
+                "label": definition.label,
+                "ops": list(rules.CUSTOM_OPS[definition.field_type]),
+                "type": definition.field_type,
+            }
+        )
+    return fields

@@ -88,7 +88,12 @@ def _form_page(request, form, title, segment=None):
     return render(
         request,
         "segments/segment_form.html",
-        {"form": form, "title": title, "segment": segment},
+        {
+            "form": form,
+            "title": title,
+            "segment": segment,
+            "rule_fields": selectors.rule_field_catalogue(),
+        },
     )
 
 
