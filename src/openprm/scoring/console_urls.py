@@ -21,6 +21,11 @@ urlpatterns = [
         name="scorecard_criterion_create",
     ),
     path(
+        "scorecards/<uuid:public_id>/criteria/<int:criterion_id>/edit/",
+        views.criterion_update,
+        name="scorecard_criterion_update",
+    ),
+    path(
         "scorecards/<uuid:public_id>/criteria/<int:criterion_id>/delete/",
         views.criterion_delete,
         name="scorecard_criterion_delete",

@@ -146,6 +146,37 @@ def criterion_create(request, public_id):
 
 
 @definer_view
+def criterion_update(request, public_id, criterion_id):
+    scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
+    criterion = selectors.criterion_get(scorecard=scorecard, criterion_id=criterion_id)
+    initial = {
+        "label": criterion.label,
+        "field": criterion.field,
+        "kind": criterion.kind,
+        "weight": criterion.weight,
+        "config": config_as_lines(criterion.kind, criterion.config),
+    }
+    form = CriterionForm(
+        request.POST or None,
+        initial=initial,
+        custom_fields=selectors.custom_field_definitions(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_update(
+                actor=request.user, criterion=criterion, **form.cleaned_data
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.field_errors)
+        else:
+            messages.success(request, _("The criterion was saved."))
+            return redirect("console:scorecard_detail", public_id=scorecard.public_id)
+    return _form_page(
+        request, form=form, title=_("Edit criterion"), scorecard=scorecard
+    )
+
+
+@definer_view
 @require_POST
 def criterion_delete(request, public_id, criterion_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)

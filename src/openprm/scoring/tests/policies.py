@@ -97,6 +97,17 @@ POLICIES = [
         data=criterion_form,
     ),
     Policy(
+        "web:console:scorecard_criterion_update",
+        ADMIN,
+        method="POST",
+        make=criterion,
+        kwargs=lambda obj: {
+            "public_id": obj.scorecard.public_id,
+            "criterion_id": obj.pk,
+        },
+        data=criterion_form,
+    ),
+    Policy(
         "web:console:scorecard_criterion_delete",
         ADMIN,
         method="POST",

@@ -144,3 +144,31 @@ def test_an_analyst_sees_no_recompute_button(client):
 
     assert response.status_code == 200
     assert b'data-testid="recompute-all"' not in response.content
+
+
+def test_an_admin_changes_a_criterion_weight_and_points(admin_client):
+    card = scorecard_with_criteria()
+    criterion = card.criteria.order_by("id").first()
+    url = reverse(
+        "console:scorecard_criterion_update", args=[card.public_id, criterion.pk]
+    )
+    assert "security = 60" in admin_client.get(url).content.decode()
+
+    response = admin_client.post(
+        url,
+        {
+            "label": "Specialisations",
+            "field": "specialisations",
+            "kind": "contains_any",
+            "weight": "4",
+            "config": "security = 90",
+        },
+    )
+
+    assert response.status_code == 302
+    criterion.refresh_from_db()
+    assert (criterion.weight, criterion.config) == (
+        4,
+        {"values": [{"value": "security", "points": 90}]},
+    )
+    assert AuditEntry.objects.filter(verb="scorecard.criterion_changed").count() == 1
