@@ -124,7 +124,7 @@ def partner_list(request):
         ),
     )
     querystring = filters.querystring()
-    return render(
+    response = render(
         request,
         template,
         {
@@ -141,3 +141,9 @@ def partner_list(request):
             "can_import": permissions.can_create_partners(request.user),
         },
     )
+    if request.headers.get("HX-Request"):
+        # The address bar shows the normalised filters, not every empty form field.
+        response["HX-Push-Url"] = (
+            f"{request.path}?{querystring}" if querystring else request.path
+        )
+    return response

@@ -179,3 +179,13 @@ def test_partner_list_filters_and_sorts(vendor_client):
         'href="/console/partners/export.csv?region=EMEA&amp;sort=-created&amp;status=active"'
         in html
     )
+
+
+@pytest.mark.django_db
+def test_htmx_filtering_pushes_the_normalised_url(vendor_client):
+    response = vendor_client.get(
+        "/console/partners/?q=acme&status=&type=&region=&sort=name",
+        headers={"HX-Request": "true"},
+    )
+
+    assert response["HX-Push-Url"] == "/console/partners/?q=acme"
