@@ -86,4 +86,3 @@ def build_demo_segments(*, actor) -> list[Segment]:
             services.static_list_add(actor=actor, segment=static, partner=partner)
     segments.append(static)
     return segments
-
