@@ -53,23 +53,15 @@ def main(rows: int = 2000) -> None:
         cursor.execute(
             "CREATE TEMP TABLE raw_partner AS SELECT * FROM partners_partner WHERE 0"
         )
-        columns = [
-            "name",
-            "partner_type",
-            "country",
-            "region",
-            "city",
-            "external_id",
-            "tags",
-        ]
         values = [
             (f"Partner {n}", "reseller", "DE", "EMEA", "Berlin", f"EXT-{n}", "[]")
             for n in range(rows)
         ]
         raw_started = time.perf_counter()
         cursor.executemany(
-            f"INSERT INTO raw_partner ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            "INSERT INTO raw_partner "
+            "(name, partner_type, country, region, city, external_id, tags) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             values,
         )
         raw_finished = time.perf_counter()
