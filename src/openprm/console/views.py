@@ -139,6 +139,8 @@ def partner_list(request):
             "region_choices": Region.choices,
             "sort_choices": SORT_CHOICES,
             "can_import": permissions.can_create_partners(request.user),
+            # htmx swaps the table; the export links follow it out of band.
+            "is_htmx": bool(request.headers.get("HX-Request")),
         },
     )
     if request.headers.get("HX-Request"):

@@ -189,3 +189,15 @@ def test_htmx_filtering_pushes_the_normalised_url(vendor_client):
     )
 
     assert response["HX-Push-Url"] == "/console/partners/?q=acme"
+
+
+@pytest.mark.django_db
+def test_htmx_filtering_updates_the_export_links_out_of_band(vendor_client):
+    response = vendor_client.get(
+        "/console/partners/?status=active", headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert 'id="partner-actions"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert 'href="/console/partners/export.csv?status=active"' in html
