@@ -237,21 +237,11 @@ def import_confirm(*, actor, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_run(*, job_id: int) -> ImportJob:
-    """Write a queued import's rows, one transaction per row, saving progress as it
-    goes (the worker calls this)."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, updated_at=timezone.now()
-    )
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if not claimed:
-        return job
-    actor = job.created_by
+def _write_rows(job, actor, counts: dict, errors: list) -> None:
+    """Write each row in its own transaction, tallying outcomes into ``counts``."""
     matcher = _Matcher(actor)
     multi_keys = _multi_choice_keys()
     repeated = _in_file_duplicates(job.rows)
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
-    errors: list[dict] = []
     for index, row in enumerate(job.rows):
         number = importing.row_number(index)
         if not row:
@@ -277,6 +267,32 @@ def import_run(*, job_id: int) -> ImportJob:
             ImportJob.objects.filter(pk=job.pk).update(
                 done=index + 1, **counts, updated_at=timezone.now()
             )
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Write a queued import's rows, one transaction per row, saving progress as it
+    goes (the worker calls this)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, updated_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if not claimed:
+        return job
+    actor = job.created_by
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+    errors: list[dict] = []
+    try:
+        _write_rows(job, actor, counts, errors)
+    except Exception:
+        # A crash (not a bad row) must not leave the import "running" forever.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            errors=errors[:MAX_ERRORS],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+            **counts,
+        )
+        raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE,
         done=len(job.rows),

@@ -199,3 +199,20 @@ def test_exported_file_imports_back_unchanged(admin, client):
 
     assert (job.created, job.updated, job.unchanged, job.failed) == (0, 0, 2, 0)
     assert AuditEntry.objects.count() == audit_count
+
+
+@pytest.mark.django_db
+def test_a_crash_marks_the_import_failed_instead_of_running(admin):
+    from openprm.integrations.models import ImportJob
+
+    job = ImportJob.objects.create(
+        created_by=admin, file_name="p.csv", rows=["not a row"], total=1
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status="queued")
+
+    with pytest.raises(AttributeError):
+        services_imports.import_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.finished_at is not None
