@@ -7,6 +7,7 @@ from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
 from openprm.demo.profiles import build_demo_profiles
 from openprm.demo.programs import build_demo_programs
 from openprm.demo.scoring import build_demo_scoring
+from openprm.demo.segments import build_demo_segments
 from openprm.demo.team import build_demo_invitations
 from openprm.demo.webhooks import build_demo_webhooks
 from openprm.partners.models import Partner
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 build_demo_profiles()
                 build_demo_programs(actor=vendor_admin)
                 build_demo_scoring(actor=vendor_admin)
+                build_demo_segments(actor=vendor_admin)
                 build_demo_invitations(users=User.objects.all())
                 build_demo_webhooks(actor=vendor_admin)
             self.stdout.write(
