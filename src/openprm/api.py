@@ -30,8 +30,8 @@ def _add_routers() -> None:
     from openprm.partners import api as partners_api
     from openprm.partners import api_lifecycle as partners_lifecycle_api
     from openprm.programs import api as programs_api
-    from openprm.segments import api as segments_api
     from openprm.scoring import api as scoring_api
+    from openprm.segments import api as segments_api
 
     api.add_router("", accounts_api.router)
     api.add_router("", api_tokens.router)
