@@ -4,10 +4,18 @@ An app appends ``NavItem``s in its ``AppConfig.ready()``; the base template show
 items of the area the current page belongs to.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+
+@functools.lru_cache(maxsize=512)
+def _reverse(url_name: str, urlconf: str | None, script_prefix: str) -> str:
+    # The navigation is drawn on every page; its URLs change only with the URLconf
+    # and the script prefix, so each is reversed once per combination.
+    return reverse(url_name, urlconf=urlconf)
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,7 @@ class NavItem:
     order: int = 0
 
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name, get_urlconf(), get_script_prefix())
 
     def is_visible(self, request) -> bool:
         return self.visible is None or self.visible(request)

@@ -98,6 +98,15 @@ def programme_get(*, user, public_id: UUID | str) -> Programme:
     return programme
 
 
+def tiers_of(*, programmes: QuerySet[Programme]) -> QuerySet[Tier]:
+    """The tiers of these programmes, for choosing one (programme name, then rank)."""
+    return (
+        Tier.objects.filter(programme__in=programmes)
+        .select_related("programme")
+        .order_by("programme__name", "rank")
+    )
+
+
 def tier_get(*, programme: Programme, tier_id: int) -> Tier:
     """A tier of a programme the caller already holds (so already visible)."""
     tier = (

@@ -302,9 +302,7 @@ def enrolment_create(request):
         initial={"programme": request.GET.get("programme")},
         partners=selectors.enrollable_partners(user=request.user),
         programmes=programmes,
-        tiers=Tier.objects.filter(programme__in=programmes)
-        .select_related("programme")
-        .order_by("programme__name", "rank"),
+        tiers=selectors.tiers_of(programmes=programmes),
     )
     if request.method == "POST" and form.is_valid():
         try:
