@@ -57,7 +57,7 @@ lock: install-dev ## Re-resolve the lock files from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/base.lock -q
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 -o requirements/dev.lock -q
 
-vendor-static: ## Refresh htmx and Bootstrap in static/vendor from npm (pinned versions)
+vendor-static: ## Refresh htmx, Bootstrap and Chart.js in static/vendor from npm (pinned versions)
 	scripts/vendor-static.sh
 
 clean: ## Remove the virtualenv and local data (var/)

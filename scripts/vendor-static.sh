@@ -4,6 +4,7 @@
 set -euo pipefail
 HTMX_VERSION=2.0.11
 BOOTSTRAP_VERSION=5.3.9
+CHARTJS_VERSION=4.6.1
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest="$here/src/openprm/static/vendor"
@@ -11,17 +12,19 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cd "$work"
-npm pack --silent "htmx.org@$HTMX_VERSION" "bootstrap@$BOOTSTRAP_VERSION" >/dev/null
-mkdir -p htmx bootstrap
+npm pack --silent "htmx.org@$HTMX_VERSION" "bootstrap@$BOOTSTRAP_VERSION" "chart.js@$CHARTJS_VERSION" >/dev/null
+mkdir -p htmx bootstrap chartjs
 tar -xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
 tar -xzf "bootstrap-$BOOTSTRAP_VERSION.tgz" -C bootstrap
+tar -xzf "chart.js-$CHARTJS_VERSION.tgz" -C chartjs
 
 rm -rf "$dest"
-mkdir -p "$dest/htmx" "$dest/bootstrap"
+mkdir -p "$dest/htmx" "$dest/bootstrap" "$dest/chartjs"
 cp htmx/package/dist/htmx.min.js htmx/package/LICENSE "$dest/htmx/"
 cp bootstrap/package/dist/css/bootstrap.min.css bootstrap/package/dist/css/bootstrap.min.css.map \
    bootstrap/package/dist/js/bootstrap.bundle.min.js bootstrap/package/dist/js/bootstrap.bundle.min.js.map \
    bootstrap/package/LICENSE "$dest/bootstrap/"
-printf 'htmx.org %s\nbootstrap %s\n' "$HTMX_VERSION" "$BOOTSTRAP_VERSION" > "$dest/VERSIONS"
+cp chartjs/package/dist/chart.umd.min.js chartjs/package/LICENSE.md "$dest/chartjs/"
+printf 'htmx.org %s\nbootstrap %s\nchart.js %s\n' "$HTMX_VERSION" "$BOOTSTRAP_VERSION" "$CHARTJS_VERSION" > "$dest/VERSIONS"
 echo "Vendored into $dest:"
 cat "$dest/VERSIONS"

@@ -25,8 +25,15 @@ install_problem_handlers(api)
 def _add_routers() -> None:
     from openprm.accounts import api as accounts_api
     from openprm.accounts import api_team, api_tokens
+    from openprm.agreements import api as agreements_api
+    from openprm.campaigns import api as campaigns_api
     from openprm.core import api_endpoints as core_api
+    from openprm.deals import api as deals_api
     from openprm.integrations import api as integrations_api
+    from openprm.journeys import api as journeys_api
+    from openprm.leads import api as leads_api
+    from openprm.notifications import api as notifications_api
+    from openprm.onboarding import api as onboarding_api
     from openprm.partners import api as partners_api
     from openprm.partners import api_lifecycle as partners_lifecycle_api
     from openprm.programs import api as programs_api
@@ -43,6 +50,13 @@ def _add_routers() -> None:
     api.add_router("", programs_api.router)
     api.add_router("", segments_api.router)
     api.add_router("", scoring_api.router)
+    api.add_router("", deals_api.router)
+    api.add_router("", leads_api.router)
+    api.add_router("", onboarding_api.router)
+    api.add_router("", journeys_api.router)
+    api.add_router("", agreements_api.router)
+    api.add_router("", notifications_api.router)
+    api.add_router("", campaigns_api.router)
 
 
 _add_routers()

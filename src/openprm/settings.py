@@ -69,6 +69,13 @@ INSTALLED_APPS = [
     "openprm.programs",
     "openprm.segments",
     "openprm.scoring",
+    "openprm.deals",
+    "openprm.leads",
+    "openprm.onboarding",
+    "openprm.journeys",
+    "openprm.agreements",
+    "openprm.notifications",
+    "openprm.campaigns",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",
@@ -240,6 +247,10 @@ OPENPRM_VENDOR_MFA_REQUIRED = env_bool("VENDOR_MFA_REQUIRED", False)
 
 # --- Invitations: how long an emailed invitation link stays valid.
 OPENPRM_INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
+
+# SLAs counted in business days skip weekends and the public holidays of this country
+# (ISO 3166 code known to the `holidays` package; empty: weekends only).
+OPENPRM_HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "")
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("console/", include("openprm.console.urls")),
     path("portal/", include("openprm.portal.urls")),
+    path("", include("openprm.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,4 +16,11 @@ urlpatterns = [
     path("", include("openprm.programs.console_urls")),
     path("", include("openprm.segments.console_urls")),
     path("", include("openprm.scoring.console_urls")),
+    path("", include("openprm.deals.console_urls")),
+    path("", include("openprm.leads.console_urls")),
+    path("", include("openprm.onboarding.console_urls")),
+    path("", include("openprm.journeys.console_urls")),
+    path("", include("openprm.agreements.console_urls")),
+    path("", include("openprm.notifications.console_urls")),
+    path("", include("openprm.campaigns.console_urls")),
 ]

@@ -12,4 +12,11 @@ urlpatterns = [
     path("", include("openprm.accounts.portal_urls")),
     path("", include("openprm.partners.portal_urls_profile")),
     path("", include("openprm.programs.portal_urls")),
+    path("", include("openprm.deals.portal_urls")),
+    path("", include("openprm.leads.portal_urls")),
+    path("", include("openprm.onboarding.portal_urls")),
+    path("", include("openprm.journeys.portal_urls")),
+    path("", include("openprm.agreements.portal_urls")),
+    path("", include("openprm.notifications.portal_urls")),
+    path("", include("openprm.campaigns.portal_urls")),
 ]

@@ -1,0 +1,5 @@
+"""REST endpoints of agreements."""
+
+from ninja import Router
+
+router = Router(tags=["agreements"])

@@ -1,0 +1,3 @@
+"""Agreements pages in the console (names join "console:")."""
+
+urlpatterns: list = []

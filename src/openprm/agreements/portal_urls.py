@@ -1,0 +1,3 @@
+"""Agreements pages in the portal (names join "portal:")."""
+
+urlpatterns: list = []

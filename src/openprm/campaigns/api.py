@@ -1,0 +1,5 @@
+"""REST endpoints of campaigns."""
+
+from ninja import Router
+
+router = Router(tags=["campaigns"])

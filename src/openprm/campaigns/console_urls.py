@@ -1,0 +1,3 @@
+"""Campaigns pages in the console (names join "console:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Campaigns pages in the portal (names join "portal:")."""
+
+urlpatterns: list = []

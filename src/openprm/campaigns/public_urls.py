@@ -1,0 +1,3 @@
+"""Public pages of campaigns (no sign-in; names join "public:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""REST endpoints of deals."""
+
+from ninja import Router
+
+router = Router(tags=["deals"])

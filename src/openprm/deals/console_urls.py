@@ -1,0 +1,3 @@
+"""Deals pages in the console (names join "console:")."""
+
+urlpatterns: list = []

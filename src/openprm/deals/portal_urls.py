@@ -1,0 +1,3 @@
+"""Deals pages in the portal (names join "portal:")."""
+
+urlpatterns: list = []

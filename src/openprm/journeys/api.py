@@ -1,0 +1,5 @@
+"""REST endpoints of onboarding journeys."""
+
+from ninja import Router
+
+router = Router(tags=["journeys"])

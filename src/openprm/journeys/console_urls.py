@@ -1,0 +1,3 @@
+"""Onboarding journeys pages in the console (names join "console:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Onboarding journeys pages in the portal (names join "portal:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""REST endpoints of leads."""
+
+from ninja import Router
+
+router = Router(tags=["leads"])

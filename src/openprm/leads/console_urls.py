@@ -1,0 +1,3 @@
+"""Leads pages in the console (names join "console:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Leads pages in the portal (names join "portal:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Notifications pages in the console (names join "console:")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Notifications pages in the portal (names join "portal:")."""
+
+urlpatterns: list = []

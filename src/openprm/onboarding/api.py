@@ -1,0 +1,5 @@
+"""REST endpoints of onboarding."""
+
+from ninja import Router
+
+router = Router(tags=["onboarding"])

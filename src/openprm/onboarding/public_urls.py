@@ -1,0 +1,3 @@
+"""Public pages of onboarding (no sign-in; names join "public:")."""
+
+urlpatterns: list = []
