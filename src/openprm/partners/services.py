@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit, events
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditAction
-from openprm.partners import custom_fields, logos, permissions
+from openprm.partners import custom_fields, hierarchy, logos, permissions
 from openprm.partners.choices import (
     CustomFieldType,
     EmployeeBand,
@@ -106,9 +106,26 @@ def partner_create(
 ) -> Partner:
     """Create a partner organisation, placed beneath ``parent`` when given.
 
-    Trusts its input (factories, the demo, :func:`partner_add` after checking it);
-    ``profile`` holds further profile fields, ``domains`` normalised domains.
+    Trusts its input (factories, the demo, :func:`partner_add` after checking it),
+    except the hierarchy: a parent that is terminated, or so deep that the new
+    partner would exceed ``OPENPRM_MAX_PARTNER_DEPTH`` tiers, is refused (nothing
+    written). ``profile`` holds further profile fields, ``domains`` normalised
+    domains.
     """
+    if parent is not None:
+        check = hierarchy.check_move(
+            partner_path="/new/",
+            partner_depth=0,
+            subtree_max_depth=0,
+            parent_path=parent.path,
+            parent_depth=parent.depth,
+            max_depth=hierarchy.max_partner_depth(),
+            parent_is_terminated=parent.status == PartnerStatus.TERMINATED,
+        )
+        if not check:
+            raise ValidationFailed(
+                check.reason, field_errors={"parent": [check.reason]}
+            )
     profile = dict(profile or {})
     profile.setdefault("partner_types", [partner_type])
     partner = Partner.objects.create(
