@@ -1,0 +1,76 @@
+"""Sending queued emails through Django's email backend, in the worker."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from openprm.notifications.models import EmailStatus, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# An email still pending after this long was not handed to the worker (the queue
+# was down at commit); the sweep sends it.
+STALE_AFTER = timedelta(minutes=1)
+
+
+def enqueue_after_commit(email_ids: list[int]) -> None:
+    """Hand the emails to the worker once the transaction that wrote them commits."""
+    if not email_ids:
+        return
+
+    def enqueue() -> None:
+        from openprm.notifications.tasks import send_outgoing_emails
+
+        try:
+            send_outgoing_emails.enqueue(email_ids)
+        except Exception:  # the sweep sends them later; they are safe in the table
+            logger.exception("Could not enqueue emails %s", email_ids)
+
+    transaction.on_commit(enqueue)
+
+
+def send_one(email_id: int) -> bool:
+    """Send one pending email if no other worker has claimed it; True if sent."""
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status=EmailStatus.PENDING
+    ).update(status=EmailStatus.SENDING, updated_at=timezone.now())
+    if not claimed:
+        return False
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        EmailMessage(
+            subject=email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+        ).send()
+    except Exception as error:  # an SMTP refusal, a connection error: recorded
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=EmailStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            updated_at=timezone.now(),
+        )
+        logger.warning("Email %s to %s failed: %s", email_id, email.to, error)
+        return False
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=email_id).update(
+        status=EmailStatus.SENT, sent_at=now, updated_at=now
+    )
+    return True
+
+
+def send_stale(*, now=None, limit: int = 500) -> int:
+    """Send emails left pending (their enqueue failed); return how many were sent."""
+    now = now or timezone.now()
+    ids = list(
+        OutgoingEmail.objects.filter(
+            status=EmailStatus.PENDING, created_at__lt=now - STALE_AFTER
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(send_one(email_id) for email_id in ids)
