@@ -24,7 +24,7 @@ _registry: dict[str, Kind] = {}
 
 
 def register(key: str, label, required: bool = False) -> Kind:
-    """Register (or re-register identically) a kind; a different definition is an error."""
+    """Register a kind (again only identically: a different definition is an error)."""
     kind = Kind(key=key, label=label, required=required)
     existing = _registry.get(key)
     if existing is not None and existing != kind:

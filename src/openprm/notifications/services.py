@@ -104,7 +104,7 @@ def send_email(*, to: str, subject: str, body: str, kind: str) -> OutgoingEmail:
 
 
 def notification_mark_read(*, user, notification: Notification) -> Notification:
-    """Mark one of the user's own notifications read (reading twice keeps the first time)."""
+    """Mark one of the user's own notifications read (the first reading counts)."""
     if notification.recipient_id != user.pk:
         raise ValidationFailed(_("This is not your notification."))
     if notification.read_at is None:

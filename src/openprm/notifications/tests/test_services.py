@@ -142,7 +142,9 @@ class FailingBackend:
 
 def test_mark_read_and_mark_all_read():
     user = UserFactory()
-    first, second, third = (_notify([user])[0] for _ in range(3))
+    first = _notify([user])[0]
+    _notify([user])
+    _notify([user])
     notification_mark_read(user=user, notification=first)
     first.refresh_from_db()
     assert first.read_at is not None
