@@ -12,6 +12,10 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from openprm.core.navigation import CONSOLE, NavItem
         from openprm.scoring import subscribers  # noqa: F401
+        from openprm.scoring.segment_conditions import SCORE_FIELD
+        from openprm.segments.rules import register_field
+
+        register_field("score", SCORE_FIELD)
 
         CONSOLE.append(
             NavItem(

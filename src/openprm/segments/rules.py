@@ -62,6 +62,9 @@ class FieldSpec:
     ops: tuple[str, ...]
     clean: Callable[[str, Any], Any]
     to_q: Callable[[str, Any], Q]
+    # Options the rule editor offers for the value, e.g. the scorecards of a
+    # ``score`` condition: a callable returning ``[{"id": ..., "name": ...}]``.
+    choices: Callable[[], list[dict]] | None = None
 
 
 FIELDS: dict[str, FieldSpec] = {}

@@ -151,10 +151,12 @@ def partners_to_add(*, user, segment: Segment, search: str, limit: int = 20):
 
 def rule_field_catalogue() -> list[dict]:
     """The conditions the rule editor offers: name, label and operators."""
-    fields = [
-        {"name": name, "label": str(spec.label), "ops": list(spec.ops)}
-        for name, spec in rules.FIELDS.items()
-    ]
+    fields = []
+    for name, spec in rules.FIELDS.items():
+        field = {"name": name, "label": str(spec.label), "ops": list(spec.ops)}
+        if spec.choices is not None:
+            field["choices"] = spec.choices()
+        fields.append(field)
     definitions = CustomFieldDefinition.objects.filter(is_active=True).order_by(
         "ordering", "key"
     )
