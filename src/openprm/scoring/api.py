@@ -6,12 +6,13 @@ users are refused: scores are the vendor's own assessment of its channel.
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import Field
 
 from openprm.core.api import Pagination, Problem, StrictSchema
 from openprm.core.errors import NotFound
@@ -291,14 +292,19 @@ def scorecard_ranking(
     scorecard_id: str,
     status: PartnerStatus | None = None,
     sort: Literal["-score", "score", "name", "-name"] = "-score",
+    min_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None,
+    max_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None,
 ):
     """Best first (``sort``: ``-score``, ``score``, ``name``, ``-name``), within the
-    caller's partner scope; ``status`` filters, e.g. ``prospect`` to rank by fit."""
+    caller's partner scope; ``status`` filters, e.g. ``prospect`` to rank by fit;
+    ``min_score`` and ``max_score`` (0-100, inclusive) keep the scores between."""
     return selectors.ranking(
         user=request.user,
         scorecard=_scorecard(request, scorecard_id),
         status=status or "",
         sort=sort,
+        min_score=min_score,
+        max_score=max_score,
     )
 
 

@@ -5,6 +5,7 @@ read them (scores within their partner scope), vendor admins define them; partne
 users are refused.
 """
 
+from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -88,10 +89,17 @@ def custom_field_types() -> dict[str, str]:
 
 
 def ranking(
-    *, user, scorecard: Scorecard, status: str = "", sort: str = "-score"
+    *,
+    user,
+    scorecard: Scorecard,
+    status: str = "",
+    sort: str = "-score",
+    min_score: Decimal | None = None,
+    max_score: Decimal | None = None,
 ) -> QuerySet[PartnerScore]:
     """The current scores of a scorecard within the user's partner scope, best
-    first by default (one query on the ranking index)."""
+    first by default (one query on the ranking index); ``min_score`` and
+    ``max_score`` keep the scores between them (inclusive)."""
     ensure_can_read_scorecards(user)
     scores = (
         PartnerScore.objects.visible_to(user)
@@ -100,7 +108,21 @@ def ranking(
     )
     if status:
         scores = scores.filter(partner__status=status)
+    if min_score is not None:
+        scores = scores.filter(score__gte=min_score)
+    if max_score is not None:
+        scores = scores.filter(score__lte=max_score)
     return scores.order_by(*RANKING_SORTS.get(sort, RANKING_SORTS["-score"]))
+
+
+def score_bound(text: str | None) -> Decimal | None:
+    """A ranking's score filter from a query string: a number from 0 to 100, or
+    ``None`` for a missing or unreadable one (the page ignores it)."""
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and 0 <= value <= 100 else None
 
 
 def partner_for_scores(*, user, public_id: UUID | str) -> Partner:

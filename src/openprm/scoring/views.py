@@ -1,6 +1,7 @@
 """Console pages of scorecards: definitions, rankings and the bulk recompute."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -197,10 +198,31 @@ def scorecard_ranking(request, public_id):
     if status not in PartnerStatus.values:
         status = ""
     sort = request.GET.get("sort", "-score")
+    if sort not in selectors.RANKING_SORTS:
+        sort = "-score"
+    min_score = selectors.score_bound(request.GET.get("min"))
+    max_score = selectors.score_bound(request.GET.get("max"))
     scores = selectors.ranking(
-        user=request.user, scorecard=scorecard, status=status, sort=sort
+        user=request.user,
+        scorecard=scorecard,
+        status=status,
+        sort=sort,
+        min_score=min_score,
+        max_score=max_score,
     )
     page = Paginator(scores, RANKING_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode(
+        {
+            key: value
+            for key, value in (
+                ("status", status),
+                ("sort", sort),
+                ("min", "" if min_score is None else min_score),
+                ("max", "" if max_score is None else max_score),
+            )
+            if value != ""
+        }
+    )
     return render(
         request,
         "scoring/ranking.html",
@@ -209,6 +231,9 @@ def scorecard_ranking(request, public_id):
             "page": page,
             "status": status,
             "sort": sort,
+            "min_score": "" if min_score is None else min_score,
+            "max_score": "" if max_score is None else max_score,
+            "query": query,
             "statuses": PartnerStatus.choices,
         },
     )

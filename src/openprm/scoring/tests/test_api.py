@@ -233,3 +233,53 @@ def test_recompute_returns_the_run_and_the_run_shows_progress(
     assert started.status_code == 202
     assert started.json()["total"] == 3
     assert (run.json()["done"], run.json()["percent"]) == (3, 100)
+
+
+def _ranked(count: int = 3):
+    """Scores 73.33 (reseller with security), 40 (msp with security), 26.67 (msp
+    with cloud)."""
+    card = scorecard_with_criteria()
+    for name, partner_type, specialisation in [
+        ("Top", "reseller", "security"),
+        ("Mid", "msp", "security"),
+        ("Low", "msp", "cloud"),
+    ][:count]:
+        partner_score_recompute(
+            partner=PartnerFactory(
+                name=name,
+                partner_type=partner_type,
+                profile={"specialisations": [specialisation]},
+            )
+        )
+    return card
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("min_score=40", ["Top", "Mid"]),
+        ("max_score=40", ["Mid", "Low"]),
+        ("min_score=26.67&max_score=40&sort=score", ["Low", "Mid"]),
+        ("min_score=0&sort=-name", ["Top", "Mid", "Low"]),
+        ("sort=score", ["Low", "Mid", "Top"]),
+    ],
+)
+def test_ranking_filters_by_score_and_sorts(client, admin_headers, query, expected):
+    card = _ranked()
+
+    response = client.get(
+        f"{CARDS}/{card.public_id}/ranking?{query}", headers=admin_headers
+    )
+
+    assert [row["partner_name"] for row in response.json()["items"]] == expected
+
+
+@pytest.mark.parametrize("query", ["min_score=101", "max_score=-1", "min_score=x"])
+def test_ranking_refuses_a_score_bound_outside_0_100(client, admin_headers, query):
+    card = _ranked(1)
+
+    response = client.get(
+        f"{CARDS}/{card.public_id}/ranking?{query}", headers=admin_headers
+    )
+
+    assert response.status_code == 422

@@ -172,3 +172,30 @@ def test_an_admin_changes_a_criterion_weight_and_points(admin_client):
         {"values": [{"value": "security", "points": 90}]},
     )
     assert AuditEntry.objects.filter(verb="scorecard.criterion_changed").count() == 1
+
+
+def test_the_ranking_page_filters_by_score_range_and_sorts(admin_client):
+    card = scorecard_with_criteria()
+    for name, partner_type, specialisation in [
+        ("Top", "reseller", "security"),
+        ("Mid", "msp", "security"),
+        ("Low", "msp", "cloud"),
+    ]:
+        partner_score_recompute(
+            partner=PartnerFactory(
+                name=name,
+                partner_type=partner_type,
+                profile={"specialisations": [specialisation]},
+            )
+        )
+    url = reverse("console:scorecard_ranking", args=[card.public_id])
+
+    filtered = admin_client.get(url, {"min": "26.67", "max": "70", "sort": "score"})
+    ignored = admin_client.get(url, {"min": "lots", "sort": "bogus"})
+
+    content = filtered.content.decode()
+    assert "Top" not in content
+    assert content.index("Low") < content.index("Mid")
+    assert 'name="min" min="0" max="100" step="any" value="26.67"' in content
+    names = [name for name in ("Top", "Mid", "Low") if name in ignored.content.decode()]
+    assert names == ["Top", "Mid", "Low"]
