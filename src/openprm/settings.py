@@ -6,6 +6,7 @@ local-memory cache, files under ``var/``). See docs/operations.md for the full l
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -251,6 +252,44 @@ OPENPRM_INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7
 # SLAs counted in business days skip weekends and the public holidays of this country
 # (ISO 3166 code known to the `holidays` package; empty: weekends only).
 OPENPRM_HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "")
+
+# --- Onboarding applications (docs/onboarding.md)
+# The public form accepts at most RATE_LIMIT submissions per client address in each
+# RATE_WINDOW seconds (counted in the cache).
+OPENPRM_APPLICATION_RATE_LIMIT = int(os.environ.get("APPLICATION_RATE_LIMIT", "5"))
+OPENPRM_APPLICATION_RATE_WINDOW = int(os.environ.get("APPLICATION_RATE_WINDOW", "3600"))
+# SLA of the review step of a programme without an approval chain (business days).
+OPENPRM_APPLICATION_SLA_DAYS = int(os.environ.get("APPLICATION_SLA_DAYS", "2"))
+# Approvers are reminded this many hours before a step's SLA ends.
+OPENPRM_APPLICATION_REMINDER_HOURS = int(
+    os.environ.get("APPLICATION_REMINDER_HOURS", "24")
+)
+# The queue (by name) an application escalates to once its step's own escalation
+# target has missed the SLA too; empty: no further level.
+OPENPRM_APPLICATION_ESCALATION_QUEUE = os.environ.get(
+    "APPLICATION_ESCALATION_QUEUE", ""
+)
+# How long the applicant's "answer our question" link stays valid.
+OPENPRM_APPLICATION_INFO_LINK_DAYS = int(
+    os.environ.get("APPLICATION_INFO_LINK_DAYS", "30")
+)
+
+# --- Money: the vendor's reporting currency (ISO 4217). Pipeline and forecast figures
+# are converted into it through the exchange rates admins maintain (docs/pipeline.md).
+OPENPRM_REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR").upper()
+if not re.fullmatch(r"[A-Z]{3}", OPENPRM_REPORTING_CURRENCY):
+    raise ImproperlyConfigured(
+        "REPORTING_CURRENCY must be an ISO 4217 code such as EUR, "
+        f"not {OPENPRM_REPORTING_CURRENCY!r}"
+    )
+
+# --- Leads: hours a partner has to accept or reject an offered lead before the sweep
+# recalls it and routes it on, and the open leads a partner holds at most when no
+# capacity is set for it.
+OPENPRM_LEAD_ACCEPTANCE_SLA_HOURS = int(
+    os.environ.get("LEAD_ACCEPTANCE_SLA_HOURS", "48")
+)
+OPENPRM_LEAD_DEFAULT_CAPACITY = int(os.environ.get("LEAD_DEFAULT_CAPACITY", "25"))
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"

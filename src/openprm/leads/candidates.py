@@ -1,0 +1,197 @@
+"""What routing needs from the database, loaded in a fixed number of queries: the
+active rules, and the candidate partners with their tier, score, lead record,
+open leads and capacity. Used by the single-lead service and the batch router
+alike, so that both make the same decisions (routing.py)."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+
+from openprm.leads.models import (
+    OPEN_STATUSES,
+    AssignmentOutcome,
+    Lead,
+    LeadAssignment,
+    LeadCapacity,
+    LeadRoutingRule,
+    LeadStatus,
+    RoutingStrategy,
+)
+from openprm.leads.routing import Candidate, CandidatePool, LeadFacts, RuleSpec
+from openprm.partners.choices import PartnerStatus
+from openprm.partners.models import Partner
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def lead_facts(lead: Lead) -> LeadFacts:
+    return LeadFacts(
+        country=lead.country,
+        region=lead.region,
+        postal_code=lead.postal_code,
+        industry=lead.industry,
+        product_interest=lead.product_interest,
+        size_band=lead.size_band,
+        latitude=_float(lead.latitude),
+        longitude=_float(lead.longitude),
+    )
+
+
+def rule_spec(rule: LeadRoutingRule) -> RuleSpec:
+    return RuleSpec(
+        id=rule.pk,
+        name=rule.name,
+        strategy=rule.strategy,
+        countries=tuple(rule.countries),
+        regions=tuple(rule.regions),
+        postal_prefixes=tuple(rule.postal_prefixes),
+        industries=tuple(rule.industries),
+        product_interests=tuple(rule.product_interests),
+        size_bands=tuple(rule.size_bands),
+        same_country=rule.same_country,
+        same_region=rule.same_region,
+        match_specialisation=rule.match_specialisation,
+        match_industry=rule.match_industry,
+        named_partner_id=rule.named_partner_id,
+        tier_weight=rule.tier_weight,
+        score_weight=rule.score_weight,
+        acceptance_weight=rule.acceptance_weight,
+        win_weight=rule.win_weight,
+        last_partner_id=rule.last_partner_id,
+    )
+
+
+def active_rules() -> list[RuleSpec]:
+    """The active rules in their order (one query)."""
+    return [
+        rule_spec(rule)
+        for rule in LeadRoutingRule.objects.filter(is_active=True).order_by(
+            "order", "id"
+        )
+    ]
+
+
+def _candidate_filter(leads: list[LeadFacts], rules: list[RuleSpec]) -> Q:
+    """Active partners that some rule could choose for one of these leads."""
+    condition = Q(pk__in=[])
+    named = sorted({rule.named_partner_id for rule in rules if rule.named_partner_id})
+    if named:
+        condition |= Q(pk__in=named)
+    territorial = [rule for rule in rules if rule.strategy != RoutingStrategy.NAMED]
+    if any(not (rule.same_country or rule.same_region) for rule in territorial):
+        return Q(status=PartnerStatus.ACTIVE)
+    if any(rule.same_country for rule in territorial):
+        condition |= Q(country__in=sorted({lead.country for lead in leads}))
+    if any(rule.same_region for rule in territorial):
+        condition |= Q(region__in=sorted({lead.region for lead in leads}))
+    return Q(status=PartnerStatus.ACTIVE) & condition
+
+
+def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
+    """The candidate partners for ``leads`` under ``rules`` (six queries)."""
+    from openprm.programs.models import Enrolment
+    from openprm.scoring.models import PartnerScore
+
+    partners = Partner.objects.filter(_candidate_filter(leads, rules))
+    candidates = {
+        row[0]: Candidate(
+            partner_id=row[0],
+            name=row[1],
+            country=row[2],
+            region=row[3],
+            specialisations=frozenset(row[4] or ()),
+            industries=frozenset(row[5] or ()),
+            latitude=_float(row[6]),
+            longitude=_float(row[7]),
+            capacity=settings.OPENPRM_LEAD_DEFAULT_CAPACITY,
+        )
+        for row in partners.values_list(
+            "id",
+            "name",
+            "country",
+            "region",
+            "specialisations",
+            "industries",
+            "latitude",
+            "longitude",
+        )
+    }
+    if not candidates:
+        return CandidatePool(candidates=[])
+    ids = partners.values("id")
+    # Sub-selects rather than lists of ids: 10,000 partners stay one query each.
+    tiers = (
+        Enrolment.objects.filter(status="active", partner_id__in=ids)
+        .values("partner_id")
+        .annotate(rank=Max("tier__rank"))
+        .values_list("partner_id", "rank")
+    )
+    for partner_id, rank in tiers:
+        candidates[partner_id].tier_rank = rank or 0
+    scores = (
+        PartnerScore.objects.filter(
+            is_current=True, scorecard__is_active=True, partner_id__in=ids
+        )
+        .values("partner_id")
+        .annotate(best=Max("score"))
+        .values_list("partner_id", "best")
+    )
+    for partner_id, best in scores:
+        candidates[partner_id].score = float(best or 0)
+    answered = (
+        AssignmentOutcome.ACCEPTED,
+        AssignmentOutcome.REJECTED,
+        AssignmentOutcome.RECALLED,
+    )
+    record = (
+        LeadAssignment.objects.filter(partner_id__in=ids, outcome__in=answered)
+        .values("partner_id")
+        .annotate(
+            offered=Count("id"),
+            accepted=Count("id", filter=Q(outcome=AssignmentOutcome.ACCEPTED)),
+        )
+        .values_list("partner_id", "offered", "accepted")
+    )
+    for partner_id, offered, accepted in record:
+        candidates[partner_id].offered = offered
+        candidates[partner_id].accepted = accepted
+    holding = (
+        Lead.objects.filter(current_partner_id__in=ids)
+        .values("current_partner_id")
+        .annotate(
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            won=Count("id", filter=Q(status=LeadStatus.CONVERTED)),
+            lost=Count("id", filter=Q(status=LeadStatus.LOST)),
+        )
+        .values_list("current_partner_id", "open", "won", "lost")
+    )
+    for partner_id, open_leads, won, lost in holding:
+        candidate = candidates[partner_id]
+        candidate.open_leads, candidate.won, candidate.lost = open_leads, won, lost
+    capacities = LeadCapacity.objects.filter(partner_id__in=ids).values_list(
+        "partner_id", "max_open_leads"
+    )
+    for partner_id, maximum in capacities:
+        candidates[partner_id].capacity = maximum
+    return CandidatePool(candidates=candidates.values())
+
+
+def exclusions(lead_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+    """For each lead, the partners it was offered to before and why they may not
+    get it again (one query)."""
+    why = {
+        AssignmentOutcome.REJECTED: "rejected this lead before",
+        AssignmentOutcome.RECALLED: "let this lead's acceptance time pass before",
+        AssignmentOutcome.ACCEPTED: "accepted this lead before",
+        AssignmentOutcome.PENDING: "holds this lead's open offer",
+    }
+    found: dict[int, dict[int, str]] = {}
+    rows = LeadAssignment.objects.filter(lead_id__in=list(lead_ids)).values_list(
+        "lead_id", "partner_id", "outcome"
+    )
+    for lead_id, partner_id, outcome in rows:
+        found.setdefault(lead_id, {})[partner_id] = why[outcome]
+    return found

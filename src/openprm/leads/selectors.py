@@ -1,0 +1,239 @@
+"""Reads of leads, rules and capacities, restricted to the user.
+
+Vendor staff read leads within their partner scope (a channel manager: their
+partners' leads and their territories'); vendor admins, channel managers and
+channel marketing manage them. A partner user reads and works only the leads
+currently with an organisation where they hold the partner admin or sales role.
+"""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.core.errors import NotFound, PermissionDenied
+from openprm.leads.models import (
+    OPEN_STATUSES,
+    AssignmentOutcome,
+    Lead,
+    LeadActivity,
+    LeadAssignment,
+    LeadCapacity,
+    LeadRoutingRule,
+)
+from openprm.partners.models import Partner
+
+LEAD_MANAGERS = (
+    VendorRole.VENDOR_ADMIN,
+    VendorRole.CHANNEL_MANAGER,
+    VendorRole.CHANNEL_MARKETING,
+)
+PARTNER_LEAD_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_manage_leads(user) -> bool:
+    return _signed_in(user) and user.vendor_role in LEAD_MANAGERS
+
+
+def ensure_can_manage_leads(user) -> None:
+    if not can_manage_leads(user):
+        raise PermissionDenied
+
+
+def lead_partner_ids(user) -> frozenset[int]:
+    """Partners in which the user holds a role that works leads (cached per user)."""
+    if not _signed_in(user) or user.is_vendor_staff:
+        return frozenset()
+    cached = getattr(user, "_openprm_lead_partner_ids", None)
+    if cached is None:
+        from openprm.accounts.selectors import memberships_active_for
+
+        cached = frozenset(
+            membership.partner_id
+            for membership in memberships_active_for(user=user)
+            if set(membership.roles) & set(PARTNER_LEAD_ROLES)
+        )
+        user._openprm_lead_partner_ids = cached
+    return cached
+
+
+def can_read_leads(user) -> bool:
+    return _signed_in(user) and (user.is_vendor_staff or bool(lead_partner_ids(user)))
+
+
+def ensure_can_read_leads(user) -> None:
+    if not can_read_leads(user):
+        raise PermissionDenied
+
+
+def leads_visible_to(*, user, partner_id: int | None = None) -> QuerySet[Lead]:
+    """The leads the user may read, with their partner; ``partner_id`` narrows a
+    partner user's list to one of their organisations."""
+    if not can_read_leads(user):
+        return Lead.objects.none()
+    if user.is_vendor_staff:
+        leads = Lead.objects.visible_to(user)
+    else:
+        ids = lead_partner_ids(user)
+        if partner_id is not None:
+            ids = ids & {partner_id}
+        leads = Lead.objects.filter(current_partner_id__in=sorted(ids))
+    return leads.select_related("current_partner").order_by("-created_at", "-id")
+
+
+def lead_list(
+    *, user, status: str = "", search: str = "", partner_id: int | None = None
+) -> QuerySet[Lead]:
+    leads = leads_visible_to(user=user, partner_id=partner_id)
+    if status:
+        leads = leads.filter(status=status)
+    if search.strip():
+        leads = leads.filter(
+            Q(company__icontains=search.strip()) | Q(domain__icontains=search.strip())
+        )
+    return leads
+
+
+def lead_get(*, user, public_id: UUID | str) -> Lead:
+    ensure_can_read_leads(user)
+    try:
+        public_id = UUID(str(public_id))
+    except ValueError:
+        raise NotFound from None
+    lead = leads_visible_to(user=user).filter(public_id=public_id).first()
+    if lead is None:
+        raise NotFound
+    return lead
+
+
+def lead_by_external_id(*, external_id: str) -> Lead | None:
+    """For the idempotent CRM push (vendor managers only reach it)."""
+    return Lead.objects.filter(external_id=external_id).first()
+
+
+def current_offer(*, lead: Lead) -> LeadAssignment | None:
+    return (
+        LeadAssignment.objects.filter(lead=lead, outcome=AssignmentOutcome.PENDING)
+        .select_related("partner")
+        .first()
+    )
+
+
+def lead_assignments(*, lead: Lead) -> list[LeadAssignment]:
+    """Every offer of the lead, oldest first, with partner and rule."""
+    return list(
+        LeadAssignment.objects.filter(lead=lead)
+        .select_related("partner", "decided_by")
+        .order_by("offered_at", "id")
+    )
+
+
+def lead_timeline(*, lead: Lead) -> list[LeadActivity]:
+    return list(
+        LeadActivity.objects.filter(lead=lead)
+        .select_related("partner", "actor")
+        .order_by("created_at", "id")
+    )
+
+
+def rule_list(*, user) -> QuerySet[LeadRoutingRule]:
+    if not _signed_in(user) or not user.is_vendor_staff:
+        raise PermissionDenied
+    return LeadRoutingRule.objects.select_related("named_partner").order_by(
+        "order", "id"
+    )
+
+
+def rule_get(*, user, public_id: UUID | str) -> LeadRoutingRule:
+    try:
+        public_id = UUID(str(public_id))
+    except ValueError:
+        raise NotFound from None
+    rule = rule_list(user=user).filter(public_id=public_id).first()
+    if rule is None:
+        raise NotFound
+    return rule
+
+
+def partner_for_leads(*, user, partner_id: int) -> Partner:
+    """A partner named in a rule or given a capacity: 404 outside the user's scope."""
+    partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFound
+    return partner
+
+
+def capacity_list(*, user) -> list[dict]:
+    """Partners in the user's scope that hold leads or have a capacity set: open
+    leads against capacity and their lead record (three queries)."""
+    if not _signed_in(user) or not user.is_vendor_staff:
+        raise PermissionDenied
+    partners = Partner.objects.visible_to(user)
+    capacities = dict(
+        LeadCapacity.objects.filter(partner__in=partners).values_list(
+            "partner_id", "max_open_leads"
+        )
+    )
+    records = partner_lead_records(partner_ids=partners.values("id"))
+    open_counts = dict(
+        Lead.objects.filter(current_partner__in=partners, status__in=OPEN_STATUSES)
+        .values("current_partner_id")
+        .annotate(count=Count("id"))
+        .values_list("current_partner_id", "count")
+    )
+    ids = set(capacities) | set(records) | set(open_counts)
+    names = dict(Partner.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
+    default = settings.OPENPRM_LEAD_DEFAULT_CAPACITY
+    rows = [
+        {
+            "partner_id": partner_id,
+            "name": names.get(partner_id, ""),
+            "capacity": capacities.get(partner_id, default),
+            "is_default": partner_id not in capacities,
+            "open_leads": open_counts.get(partner_id, 0),
+            **records.get(partner_id, empty_record()),
+        }
+        for partner_id in ids
+    ]
+    return sorted(rows, key=lambda row: (row["name"], row["partner_id"]))
+
+
+def empty_record() -> dict:
+    return {"offered": 0, "accepted": 0, "rejected": 0, "recalled": 0, "rate": None}
+
+
+def partner_lead_records(*, partner_ids) -> dict[int, dict]:
+    """Each partner's acceptance record: offers answered or expired, accepted,
+    rejected, recalled (a recall counts against it) and the acceptance rate."""
+    rows = (
+        LeadAssignment.objects.filter(partner_id__in=partner_ids)
+        .exclude(outcome=AssignmentOutcome.PENDING)
+        .values("partner_id")
+        .annotate(
+            offered=Count("id"),
+            accepted=Count("id", filter=Q(outcome=AssignmentOutcome.ACCEPTED)),
+            rejected=Count("id", filter=Q(outcome=AssignmentOutcome.REJECTED)),
+            recalled=Count("id", filter=Q(outcome=AssignmentOutcome.RECALLED)),
+        )
+    )
+    return {
+        row["partner_id"]: {
+            "offered": row["offered"],
+            "accepted": row["accepted"],
+            "rejected": row["rejected"],
+            "recalled": row["recalled"],
+            "rate": row["accepted"] / row["offered"] if row["offered"] else None,
+        }
+        for row in rows
+    }
+
+
+def partner_lead_record(*, partner_id: int) -> dict:
+    return partner_lead_records(partner_ids=[partner_id]).get(
+        partner_id, empty_record()
+    )
