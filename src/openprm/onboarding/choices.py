@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("Choice")
+    MULTI_CHOICE = "multi_choice", _("Multiple choice")
+    BOOLEAN = "boolean", _("Yes / no")
+
+
+class ApplicationStatus(models.TextChoices):
+    IN_REVIEW = "in_review", _("In review")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_STATUSES = (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED)
+
+
+class ActionKind(models.TextChoices):
+    """One line of an application's step history."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    ROUTED = "routed", _("Routed")
+    STEP_APPROVED = "step_approved", _("Step approved")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    INFO_ANSWERED = "info_answered", _("Information provided")
+    REMINDED = "reminded", _("Reminder sent")
+    ESCALATED = "escalated", _("Escalated")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
