@@ -90,6 +90,7 @@ STATE_FIELDS = [
 ]
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 INFO_SALT = "openprm.onboarding.info"
+SWEEP_BATCH = 500
 # Statuses of an existing organisation that an application attaches to.
 ATTACHABLE_STATUSES = (PartnerStatus.PROSPECT, PartnerStatus.APPLICANT)
 
@@ -827,7 +828,8 @@ def applications_sweep(*, now: datetime | None = None) -> dict[str, int]:
         .select_related("programme", "assignee", "queue")
         .order_by("due_at", "id")
     )
-    for application in due:
+    # Bounded work per run; the sweep runs again in minutes and takes the rest.
+    for application in list(due[:SWEEP_BATCH]):
         with transaction.atomic():
             fresh = (
                 Application.objects.select_for_update()
