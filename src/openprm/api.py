@@ -28,6 +28,7 @@ def _add_routers() -> None:
     from openprm.agreements import api as agreements_api
     from openprm.campaigns import api as campaigns_api
     from openprm.core import api_endpoints as core_api
+    from openprm.core import api_rates as core_rates_api
     from openprm.deals import api as deals_api
     from openprm.integrations import api as integrations_api
     from openprm.journeys import api as journeys_api
@@ -44,6 +45,7 @@ def _add_routers() -> None:
     api.add_router("", api_tokens.router)
     api.add_router("", api_team.router)
     api.add_router("", core_api.router)
+    api.add_router("", core_rates_api.router)
     api.add_router("", integrations_api.router)
     api.add_router("", partners_api.router)
     api.add_router("", partners_lifecycle_api.router)

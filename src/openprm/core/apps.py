@@ -12,3 +12,15 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks")
+
+        from openprm.core.navigation import CONSOLE, NavItem
+
+        CONSOLE.append(
+            NavItem(
+                _("Exchange rates"),
+                "console:exchange_rate_list",
+                active_prefix="console:exchange_rate",
+                # An administration page, after the Audit trail and Events (80).
+                order=85,
+            )
+        )
