@@ -1,11 +1,13 @@
 """The partner directory as CSV or XLSX: pure formatting of rows already scoped.
 
 CSV streams row by row (a ``StreamingHttpResponse`` consumes the generator); XLSX is
-written with openpyxl's write-only workbook, which keeps no cell objects in memory.
+written with openpyxl's write-only workbook, which keeps no cell objects in memory,
+into a temporary file that the response then streams, so neither format holds the
+rows (or the whole file) in memory.
 """
 
 import csv
-import io
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from uuid import UUID
@@ -75,8 +77,7 @@ def csv_lines(columns: list[str], rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow([_cell(value) for value in row])
 
 
-def xlsx_bytes(columns: list[str], rows: Iterable[list]) -> bytes:
-    """A one-sheet workbook of the header and the rows."""
+def _write_xlsx(target, columns: list[str], rows: Iterable[list]) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -84,6 +85,18 @@ def xlsx_bytes(columns: list[str], rows: Iterable[list]) -> bytes:
     sheet.append(columns)
     for row in rows:
         sheet.append([_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
+
+
+def xlsx_file(columns: list[str], rows: Iterable[list]):
+    """A one-sheet workbook of the header and the rows in an anonymous temporary
+    file, rewound; the caller
+    streams and closes it (``FileResponse`` does both)."""
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    try:
+        _write_xlsx(target, columns, rows)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return target

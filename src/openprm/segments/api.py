@@ -12,8 +12,8 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema
-from openprm.segments import selectors, services
+from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
+from openprm.segments import selectors, services, views
 from openprm.segments.models import Segment, SegmentKind
 
 router = Router(tags=["segments"])
@@ -172,6 +172,43 @@ def segment_member_list(request, segment_id: str):
     return selectors.segment_members(
         user=request.user, segment=_segment(request, segment_id)
     )
+
+
+EXPORT_DESCRIPTION = (
+    "Vendor staff. The segment's partners the caller may see (a channel manager "
+    "only theirs), computed from the current data, with the columns of the "
+    "directory export (`GET /exports/partners.csv`): the profile, then `cf_<key>` "
+    "per active custom field. Streamed; takes no query parameters."
+)
+
+
+def _export(request, segment_id: str, file_format: str):
+    reject_unknown_query(request)
+    return views.export_response(
+        user=request.user,
+        segment=_segment(request, segment_id),
+        file_format=file_format,
+    )
+
+
+@router.get(
+    "/segments/{segment_id}/export.csv",
+    response={200: None, **ERRORS},
+    summary="Export a segment's partners as CSV",
+    description=EXPORT_DESCRIPTION,
+)
+def segment_export_csv(request, segment_id: str):
+    return _export(request, segment_id, "csv")
+
+
+@router.get(
+    "/segments/{segment_id}/export.xlsx",
+    response={200: None, **ERRORS},
+    summary="Export a segment's partners as XLSX",
+    description=EXPORT_DESCRIPTION,
+)
+def segment_export_xlsx(request, segment_id: str):
+    return _export(request, segment_id, "xlsx")
 
 
 @router.post(

@@ -9,6 +9,16 @@ urlpatterns = [
     path("segments/<uuid:public_id>/", views.segment_detail, name="segment_detail"),
     path("segments/<uuid:public_id>/count/", views.segment_count, name="segment_count"),
     path(
+        "segments/<uuid:public_id>/export.csv",
+        views.segment_export_csv,
+        name="segment_export_csv",
+    ),
+    path(
+        "segments/<uuid:public_id>/export.xlsx",
+        views.segment_export_xlsx,
+        name="segment_export_xlsx",
+    ),
+    path(
         "segments/<uuid:public_id>/edit/", views.segment_update, name="segment_update"
     ),
     path(

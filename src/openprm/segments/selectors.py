@@ -5,6 +5,7 @@ computed at query time (a dynamic segment's rule, a static list's rows) and alwa
 within the reader's partner scope, so a channel manager sees only their partners.
 """
 
+from collections.abc import Iterator
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -12,6 +13,7 @@ from django.db.models import Q, QuerySet
 from openprm.accounts.choices import VendorRole
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.partners.models import CustomFieldDefinition, Partner
+from openprm.partners.selectors_directory import EXPORT_COLUMNS
 from openprm.segments import rules
 from openprm.segments.models import Segment, StaticListMember
 
@@ -102,6 +104,19 @@ def segment_members(*, user, segment: Segment) -> QuerySet[Partner]:
         .select_related("channel_manager")
         .order_by("name", "id")
     )
+
+
+def segment_export_rows(
+    *, user, segment: Segment, custom_keys: list[str]
+) -> Iterator[list]:
+    """The segment's partners in the user's scope as the directory export's cells
+    (``integrations.exporting.HEADER`` then one column per custom key), streamed
+    from the database in chunks."""
+    queryset = segment_members(user=user, segment=segment).values_list(
+        *EXPORT_COLUMNS
+    )
+    for *cells, custom in queryset.iterator(chunk_size=2000):
+        yield [*cells, *((custom or {}).get(key, "") for key in custom_keys)]
 
 
 def segment_member_count(*, user, segment: Segment) -> int:

@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.accounts.access import console_view
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.integrations.views_exports import download, export_custom_keys
 from openprm.segments import selectors, services
 from openprm.segments.forms import SegmentForm, parse_rule
 
@@ -202,3 +204,30 @@ def segment_member_remove(request, public_id):
     return _member_action(
         request, public_id, services.static_list_remove, _("The partner was removed.")
     )
+
+
+def export_response(*, user, segment, file_format: str):
+    """The segment's partners in the user's scope, with the directory export's
+    columns, as a streamed CSV or XLSX download."""
+    custom_keys = export_custom_keys(user=user)
+    rows = selectors.segment_export_rows(
+        user=user, segment=segment, custom_keys=custom_keys
+    )
+    return download(
+        custom_keys=custom_keys,
+        rows=rows,
+        file_format=file_format,
+        name=f"segment-{slugify(segment.name) or segment.public_id}",
+    )
+
+
+@staff_view
+def segment_export_csv(request, public_id):
+    segment = selectors.segment_get(user=request.user, public_id=public_id)
+    return export_response(user=request.user, segment=segment, file_format="csv")
+
+
+@staff_view
+def segment_export_xlsx(request, public_id):
+    segment = selectors.segment_get(user=request.user, public_id=public_id)
+    return export_response(user=request.user, segment=segment, file_format="xlsx")

@@ -65,7 +65,7 @@ def test_xlsx_export_has_a_header_and_one_row_per_partner(vendor_client):
     response = vendor_client.get("/console/partners/export.xlsx?sort=country")
 
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][:3] == ["id", "external_id", "name"]
     assert [row[2] for row in values[1:]] == ["Globex", "Acme"]

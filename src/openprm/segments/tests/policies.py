@@ -57,6 +57,9 @@ POLICIES = [
     ),
     Policy("web:console:segment_detail", STAFF, make=listed, kwargs=web_kwargs),
     Policy("web:console:segment_count", STAFF, make=segment, kwargs=web_kwargs),
+    # Exports: any vendor staff, rows limited to their scope (test_exports.py).
+    Policy("web:console:segment_export_csv", STAFF, make=listed, kwargs=web_kwargs),
+    Policy("web:console:segment_export_xlsx", STAFF, make=listed, kwargs=web_kwargs),
     Policy(
         "web:console:segment_update",
         EDITORS,
@@ -126,6 +129,18 @@ POLICIES = [
     ),
     Policy(
         SEGMENTS.format(method="GET") + "/{segment_id}/members",
+        STAFF,
+        make=listed,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        SEGMENTS.format(method="GET") + "/{segment_id}/export.csv",
+        STAFF,
+        make=listed,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        SEGMENTS.format(method="GET") + "/{segment_id}/export.xlsx",
         STAFF,
         make=listed,
         kwargs=api_kwargs,
