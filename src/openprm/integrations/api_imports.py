@@ -2,9 +2,11 @@
 
 Exports are scoped like ``GET /partners`` and take the directory's filters (the same
 query string as the console page, ``cf_<key>`` for custom fields). Imports are for
-vendor admins and channel managers: upload a file (multipart, field ``file``) to get
-its preview, then run it; the run happens in the worker and ``GET`` reports progress
-and each failed row's number, field and message.
+vendor admins and channel managers: upload a file (multipart, field ``file``); the
+worker checks every row (``status`` ``previewing`` → ``previewed``, with ``percent``),
+then ``/run`` writes them in the worker; ``GET`` reports progress and counts, and
+``/errors`` and ``/duplicates`` list each row's number, field and message, a page at a
+time.
 """
 
 from datetime import datetime
@@ -12,11 +14,13 @@ from uuid import UUID
 
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from openprm.core.api import Problem
+from openprm.core.api import Pagination, Problem
 from openprm.core.errors import PermissionDenied, ValidationFailed
-from openprm.integrations import importing, selectors_imports, services_imports
+from openprm.integrations import selectors_imports, services_imports
+from openprm.integrations.models import IssueKind
 from openprm.integrations.views_exports import export_response
 from openprm.partners import directory
 
@@ -80,24 +84,22 @@ class RowError(Schema):
     message: str
 
 
-class PossibleDuplicate(Schema):
-    row: int
-    partner: str
-
-
 class ImportOut(Schema):
     id: UUID
     file_name: str
     status: str
+    percent: int
     total: int
     done: int
+    will_create: int
+    will_update: int
+    will_skip: int
+    will_fail: int
     created: int
     updated: int
     unchanged: int
     failed: int
-    preview: dict[str, str]
-    errors: list[RowError]
-    duplicates: list[PossibleDuplicate]
+    file_error: str
     created_at: datetime
     finished_at: datetime | None
 
@@ -110,9 +112,10 @@ class ImportOut(Schema):
     "/imports",
     response={201: ImportOut, **ERRORS},
     summary="Upload partners to import (preview)",
-    description="Reads a CSV or XLSX file (at most 5 MB) and checks every row; "
-    "nothing is written but the import. `preview` gives each row's verdict by its "
-    "row number (`create`, `update`, `unchanged`, `error`).",
+    description="Stores a CSV or XLSX file and queues the check of every row in "
+    "the worker; nothing is written but the import. Follow `status` and `percent` "
+    "with GET; once `previewed`, `will_create`, `will_update`, `will_skip` and "
+    "`will_fail` count what the run will do.",
 )
 def import_upload(request, file: File[UploadedFile] = None):
     # Refuse non-importers before looking at the body.
@@ -120,9 +123,7 @@ def import_upload(request, file: File[UploadedFile] = None):
     if file is None:
         raise ValidationFailed(field_errors={"file": ["Upload a file."]})
     job = services_imports.import_upload(
-        actor=request.auth,
-        file_name=file.name or "",
-        content=file.read(importing.MAX_FILE_BYTES + 1),
+        actor=request.auth, file_name=file.name or "", upload=file
     )
     return Status(201, job)
 
@@ -148,3 +149,32 @@ def import_run(request, import_id: UUID):
 def import_get(request, import_id: UUID):
     services_imports.ensure_can_import(request.auth)
     return selectors_imports.import_job_get(user=request.auth, public_id=import_id)
+
+
+def _job(request, import_id: UUID):
+    services_imports.ensure_can_import(request.auth)
+    return selectors_imports.import_job_get(user=request.auth, public_id=import_id)
+
+
+@router.get(
+    "/imports/{import_id}/errors",
+    response={200: list[RowError], **ERRORS},
+    summary="List an import's row errors",
+    description="By row number: the preview's errors until the run, then the run's.",
+)
+@paginate(Pagination)
+def import_errors(request, import_id: UUID):
+    job = _job(request, import_id)
+    return selectors_imports.import_issue_list(job=job, kind=IssueKind.ERROR)
+
+
+@router.get(
+    "/imports/{import_id}/duplicates",
+    response={200: list[RowError], **ERRORS},
+    summary="List an import's possible duplicates",
+    description="New rows whose name or website looks like a partner already there.",
+)
+@paginate(Pagination)
+def import_duplicates(request, import_id: UUID):
+    job = _job(request, import_id)
+    return selectors_imports.import_issue_list(job=job, kind=IssueKind.DUPLICATE)

@@ -1,24 +1,31 @@
-"""Reading an uploaded CSV or XLSX file of partners into rows, and a row into the
-data the partner services take. Pure: no query runs here.
+"""Reading an uploaded CSV or XLSX file of partners as a stream of rows, and a row
+into the data the partner validators take. Pure: no query runs here.
 
 The columns are the export's (see exporting.py), so an exported file imports back
 unchanged; list cells (industries, specialisations, tags, domains) are separated by
-semicolons; ``cf_<key>`` columns are custom fields. Unknown columns are ignored.
+semicolons; ``cf_<key>`` columns are custom fields; ``contact_name``,
+``contact_email``, ``contact_phone`` and ``contact_title`` give the partner's primary
+contact. Unknown columns are ignored.
+
+Rows are read one at a time (``csv.reader`` over the file's lines, openpyxl in
+read-only mode), so a file of a million rows takes no more memory than one of ten.
 """
 
+import codecs
 import csv
-import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import PurePath
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import ValidationFailed
 from openprm.integrations.exporting import CUSTOM_FIELD_PREFIX
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 EXTENSIONS = (".csv", ".xlsx")
+DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_ROWS = 1_000_000
 
 TEXT_COLUMNS = (
     "name",
@@ -34,8 +41,19 @@ TEXT_COLUMNS = (
     "street",
     "postal_code",
     "state",
+    "latitude",
+    "longitude",
 )
-LIST_COLUMNS = ("industries", "specialisations", "tags", "domains", "partner_types")
+LIST_COLUMNS = (
+    "industries",
+    "specialisations",
+    "tags",
+    "domains",
+    "partner_types",
+    "languages",
+)
+CONTACT_PREFIX = "contact_"
+CONTACT_COLUMNS = ("name", "email", "phone", "title")
 # Columns the export writes that an import does not set.
 READ_ONLY_COLUMNS = (
     "id",
@@ -43,55 +61,131 @@ READ_ONLY_COLUMNS = (
     "parent_external_id",
     "channel_manager_email",
 )
+READ_ERRORS = (
+    UnicodeDecodeError,
+    csv.Error,
+    ValueError,
+    KeyError,
+    OSError,
+    zipfile.BadZipFile,
+)
 
 
-def _file_error(message) -> ValidationFailed:
-    return ValidationFailed(field_errors={"file": [message]})
+def max_file_bytes() -> int:
+    return getattr(settings, "OPENPRM_IMPORT_MAX_BYTES", DEFAULT_MAX_FILE_BYTES)
 
 
-def read_rows(*, file_name: str, content: bytes) -> list[dict[str, str]]:
-    """The file's data rows as ``{column: text}``; raises ValidationFailed (field
-    ``file``) for a file that is not a readable CSV or XLSX, too big or empty."""
+def max_rows() -> int:
+    return getattr(settings, "OPENPRM_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+class FileProblem(ValidationFailed):
+    """The file itself cannot be imported (field ``file``)."""
+
+    def __init__(self, message):
+        super().__init__(field_errors={"file": [message]})
+        self.text = str(message)
+
+
+def check_name(file_name: str, size: int) -> str:
+    """The file's suffix, once its type and size are acceptable."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in EXTENSIONS:
-        raise _file_error(_("Upload a .csv or .xlsx file."))
-    if len(content) > MAX_FILE_BYTES:
-        raise _file_error(_("The file is larger than 5 MB."))
-    try:
-        table = _read_xlsx(content) if suffix == ".xlsx" else _read_csv(content)
-    except (
-        UnicodeDecodeError,
-        csv.Error,
-        ValueError,
-        KeyError,
-        OSError,
-        zipfile.BadZipFile,
-    ) as error:
-        raise _file_error(_("The file cannot be read.")) from error
-    if not table:
-        raise _file_error(_("The file is empty."))
-    header = [str(cell or "").strip().lower() for cell in table[0]]
-    if "name" not in header:
-        raise _file_error(_("The first row must name the columns, including name."))
-    rows = []
-    for cells in table[1:]:
-        if not any(str(cell or "").strip() for cell in cells):
-            rows.append({})  # keep row numbers aligned; skipped when applied
-            continue
-        rows.append(
-            {
-                column: _text(cells[index]) if index < len(cells) else ""
-                for index, column in enumerate(header)
-                if column
-            }
+        raise FileProblem(_("Upload a .csv or .xlsx file."))
+    if size > max_file_bytes():
+        raise FileProblem(
+            _("The file is larger than %(size)s MB.")
+            % {"size": max_file_bytes() // (1024 * 1024)}
         )
-    while rows and not rows[-1]:
-        rows.pop()
-    if len(rows) > MAX_ROWS:
-        raise _file_error(
-            _("At most %(count)s rows per file.") % {"count": f"{MAX_ROWS:,}"}
-        )
-    return rows
+    return suffix
+
+
+class RowReader:
+    """Iterates ``(row_number, {column: text})`` over an open binary file; blank
+    rows are skipped (their numbers too, so numbers match the spreadsheet).
+    ``fraction`` tells how much of the file has been read, for a progress bar."""
+
+    def __init__(self, binary_file, *, suffix: str, size: int):
+        self.file = binary_file
+        self.suffix = suffix
+        self.size = max(size, 1)
+        self._consumed = 0
+        self._position = 0
+        self._last_row = 1
+        self._sheet_rows = 0
+        try:
+            self._cells = self._xlsx_cells() if suffix == ".xlsx" else self._csv_cells()
+            first = next(self._cells, None)
+        except READ_ERRORS as error:
+            raise FileProblem(_("The file cannot be read.")) from error
+        if first is None:
+            raise FileProblem(_("The file is empty."))
+        self.header = [str(cell or "").strip().lower() for cell in first]
+        if "name" not in self.header:
+            raise FileProblem(_("The first row must name the columns, including name."))
+
+    @property
+    def fraction(self) -> float:
+        if self.suffix == ".xlsx":
+            return (
+                min(self._last_row / self._sheet_rows, 1.0) if self._sheet_rows else 0
+            )
+        return min(self._consumed / self.size, 1.0)
+
+    def _lines(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        for line in self.file:
+            self._consumed += len(line)
+            yield decoder.decode(line)
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    def _csv_cells(self) -> Iterator[list]:
+        return iter(csv.reader(self._lines()))
+
+    def _xlsx_cells(self) -> Iterator[list]:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(self.file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        self._sheet_rows = sheet.max_row or 0
+
+        def cells():
+            try:
+                yield from sheet.iter_rows(values_only=True)
+            finally:
+                workbook.close()
+
+        return cells()
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        header = list(enumerate(self.header))
+        number = 1
+        limit = max_rows()
+        data_rows = 0
+        try:
+            for cells in self._cells:
+                number += 1
+                self._last_row = number
+                if not any(str(cell).strip() for cell in cells if cell is not None):
+                    continue
+                data_rows += 1
+                if data_rows > limit:
+                    raise FileProblem(
+                        _("At most %(count)s rows per file.") % {"count": f"{limit:,}"}
+                    )
+                width = len(cells)
+                yield (
+                    number,
+                    {
+                        column: _text(cells[index]) if index < width else ""
+                        for index, column in header
+                        if column
+                    },
+                )
+        except READ_ERRORS as error:
+            raise FileProblem(_("The file cannot be read.")) from error
 
 
 def _text(value) -> str:
@@ -106,51 +200,36 @@ def _text(value) -> str:
     return text
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
-    text = content.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _split(text: str) -> list[str]:
+def split_list(text: str) -> list[str]:
     return [item.strip() for item in text.replace(",", ";").split(";") if item.strip()]
 
 
-def row_data(row: dict[str, str]) -> dict:
-    """A file row as partner-service data: only the columns the file has, lists
-    split, custom fields gathered under ``custom_fields``; ``status`` kept apart
-    (it applies to new partners only, lifecycle services change it later)."""
+def row_data(row: dict[str, str], multi_choice_keys=frozenset()) -> dict:
+    """A file row as partner data: only the columns the file has, lists split,
+    custom fields gathered under ``custom_fields`` (multiple-choice cells split),
+    the contact under ``contact``; ``status`` kept apart (it applies to new
+    partners only, lifecycle services change it later)."""
     data: dict = {}
     for column in TEXT_COLUMNS:
         if column in row:
             data[column] = row[column]
     for column in LIST_COLUMNS:
         if column in row:
-            data[column] = _split(row[column])
-    if "partner_type" in data and "partner_types" not in data:
-        data.pop("partner_types", None)
-    custom = {
-        column[len(CUSTOM_FIELD_PREFIX) :]: value
-        for column, value in row.items()
-        if column.startswith(CUSTOM_FIELD_PREFIX)
-    }
+            data[column] = split_list(row[column])
+    custom = {}
+    contact = {}
+    for column, value in row.items():
+        if column.startswith(CUSTOM_FIELD_PREFIX):
+            key = column[len(CUSTOM_FIELD_PREFIX) :]
+            custom[key] = split_list(value) if key in multi_choice_keys else value
+        elif column.startswith(CONTACT_PREFIX):
+            name = column[len(CONTACT_PREFIX) :]
+            if name in CONTACT_COLUMNS:
+                contact[name] = value
     if custom:
         data["custom_fields"] = custom
+    if any(contact.values()):
+        data["contact"] = contact
     if row.get("status"):
         data["status"] = row["status"]
     return data
-
-
-def row_number(index: int) -> int:
-    """The spreadsheet row of the ``index``-th data row: the header is row 1."""
-    return index + 2

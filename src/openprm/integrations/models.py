@@ -168,6 +168,7 @@ class WebhookAttempt(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    PREVIEWING = "previewing", _("Checking")
     PREVIEWED = "previewed", _("Previewed")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -175,13 +176,20 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(TimeStampedModel):
-    """One uploaded file of partners and prospects: its rows, the preview that
-    validated each of them, and the progress of the run that writes them.
+def import_storage():
+    """Uploaded import files, kept out of MEDIA_ROOT (which may be served)."""
+    from django.core.files.storage import FileSystemStorage
 
-    The rows are kept as read from the file (column → text), so that the run writes
-    exactly what the preview showed; ``errors`` lists ``{"row", "field", "message"}``
-    with the row number as a spreadsheet shows it (the header is row 1).
+    return FileSystemStorage(location=settings.VAR_DIR / "imports")
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded file of partners and prospects: the preview that validates every
+    row, then the run that writes them, both in the worker with their progress.
+
+    The file is kept as uploaded and read as a stream by both phases (never held in
+    memory); per-row problems are ``ImportIssue`` rows, with the row number as a
+    spreadsheet shows it (the header is row 1).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -191,23 +199,31 @@ class ImportJob(TimeStampedModel):
         related_name="import_jobs",
     )
     file_name = models.CharField(_("file"), max_length=255)
+    file = models.FileField(storage=import_storage, upload_to="", blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
     status = models.CharField(
         _("status"),
         max_length=16,
         choices=ImportStatus.choices,
-        default=ImportStatus.PREVIEWED,
+        default=ImportStatus.PREVIEWING,
     )
-    rows = models.JSONField(default=list)
+    # Rows in the file (known once the preview has read it) and rows handled so far
+    # by the current phase; the preview's progress is the share of the file read.
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
+    preview_percent = models.PositiveSmallIntegerField(default=0)
+    # What the preview found each row would do.
+    will_create = models.PositiveIntegerField(default=0)
+    will_update = models.PositiveIntegerField(default=0)
+    will_skip = models.PositiveIntegerField(default=0)
+    will_fail = models.PositiveIntegerField(default=0)
+    # What the run did.
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)
-    # The preview's verdict per row number: "create", "update", "unchanged", "error".
-    preview = models.JSONField(default=dict)
-    duplicates = models.JSONField(default=list)
+    # A problem with the file itself (unreadable, too many rows), not with a row.
+    file_error = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -218,8 +234,61 @@ class ImportJob(TimeStampedModel):
 
     @property
     def percent(self) -> int:
+        if self.status in (ImportStatus.PREVIEWING, ImportStatus.PREVIEWED):
+            return self.preview_percent
         return int(100 * self.done / self.total) if self.total else 100
 
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (
+            ImportStatus.PREVIEWING,
+            ImportStatus.QUEUED,
+            ImportStatus.RUNNING,
+        )
+
+
+class IssueKind(models.TextChoices):
+    ERROR = "error", _("Error")
+    DUPLICATE = "duplicate", _("Possible duplicate")
+
+
+class ImportIssue(models.Model):
+    """A row's problem: an error (the row is skipped) or a possible duplicate of a
+    partner already there (a warning: the person confirming decides)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    kind = models.CharField(max_length=16, choices=IssueKind.choices)
+    row = models.PositiveIntegerField()
+    field = models.CharField(max_length=100, blank=True)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["row", "id"]
+        indexes = [
+            models.Index(fields=["job", "kind", "row"], name="integ_issue_job_row_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.field}: {self.message}"
+
+
+class ImportKey(models.Model):
+    """The rows of an import that first named an external id or a domain (``x:…``,
+    ``d:…``): a later row naming it again is refused, and the file need not be held
+    in memory to know it. Deleted when the import finishes."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=260)
+    row = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "key"], name="integ_importkey_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from openprm.accounts.models import User
 from openprm.core.errors import NotFound
-from openprm.integrations.models import ImportJob
+from openprm.integrations.models import ImportIssue, ImportJob
 from openprm.partners import permissions
 
 
@@ -24,3 +24,20 @@ def import_job_get(*, user: User, public_id) -> ImportJob:
     if job is None:
         raise NotFound
     return job
+
+
+def import_issue_list(*, job: ImportJob, kind: str) -> QuerySet:
+    """An import's issues of one kind, by row number, as ``{row, field, message}``."""
+    return (
+        ImportIssue.objects.filter(job=job, kind=kind)
+        .order_by("row", "id")
+        .values("row", "field", "message")
+    )
+
+
+def import_issues(*, job: ImportJob, kind: str, limit: int) -> list:
+    return list(import_issue_list(job=job, kind=kind)[:limit])
+
+
+def import_issue_count(*, job: ImportJob, kind: str) -> int:
+    return ImportIssue.objects.filter(job=job, kind=kind).count()

@@ -1,38 +1,35 @@
-"""Importing partners and prospects from a file: upload and preview, confirm, run.
+"""Importing partners and prospects from a file: upload, preview, confirm, run.
 
-Every row goes through the partner services (``partner_add`` for a new partner,
-``partner_update`` for one matched by external id or domain), so an import obeys
-exactly the rules of the forms and the API, writes the same audit entries and emits
-the same events — and none when a row changes nothing, so running the same file
-again changes nothing. Each row is written in its own transaction: a bad row is
-reported with its row number and field and leaves no partial partner.
+The upload only checks the file's type, size and header and stores it; the preview
+(every row checked, nothing written but the job's counts and issues) and the run
+(rows written) happen in the worker, reading the stored file as a stream in batches
+of ``import_writer.BATCH_SIZE`` rows, and saving their progress after each batch.
+Per-row errors and possible duplicates are ``ImportIssue`` rows, inserted a batch at
+a time, so neither the rows nor the errors are ever all in memory.
 
-The preview runs every row the same way inside a savepoint that is rolled back, so
-what it reports is what the run will do.
+Both phases apply the same checks (import_writer.py), so the preview says what the
+run will do; the run checks again, since partners may have changed in between.
 """
 
-from django.db import IntegrityError, transaction
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
+
+from django.core.files.base import File
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.errors import ApplicationError, PermissionDenied
-from openprm.core.models import AuditEntry
-from openprm.integrations import importing
-from openprm.integrations.models import ImportJob, ImportStatus
-from openprm.partners import duplicates, permissions
-from openprm.partners import services as partner_services
-from openprm.partners.models import CustomFieldDefinition, Partner, PartnerDomain
-
-PROGRESS_EVERY = 25
-CONFLICT_MESSAGE = _("Another change to the same partner got there first.")
-MAX_ERRORS = 1000
-
-
-class _Rollback(Exception):
-    """Undoes a preview row's writes, carrying what the row would have done."""
-
-    def __init__(self, outcome: str):
-        self.outcome = outcome
+from openprm.core.errors import InvalidTransition, PermissionDenied
+from openprm.integrations import import_writer, importing
+from openprm.integrations.models import (
+    ImportIssue,
+    ImportJob,
+    ImportKey,
+    ImportStatus,
+    IssueKind,
+)
+from openprm.partners import permissions
 
 
 def ensure_can_import(actor) -> None:
@@ -40,189 +37,119 @@ def ensure_can_import(actor) -> None:
         raise PermissionDenied(_("Only vendor admins and channel managers import."))
 
 
-class _Matcher:
-    """Finds the existing partner a row updates: by external id, then by domain."""
-
-    def __init__(self, actor):
-        self.partners = Partner.objects.visible_to(actor)
-
-    def find(self, data: dict) -> Partner | None:
-        external_id = (data.get("external_id") or "").strip()
-        if external_id:
-            partner = self.partners.filter(external_id=external_id).first()
-            if partner is not None:
-                return partner
-        domains = [
-            partner_services.normalise_domain(domain)
-            for domain in data.get("domains", ())
-        ]
-        if domains:
-            owner = (
-                PartnerDomain.objects.filter(domain__in=domains)
-                .values_list("partner_id", flat=True)
-                .first()
-            )
-            if owner is not None:
-                return self.partners.filter(pk=owner).first()
-        return None
-
-
-def _split_multi_choice(data: dict, multi_keys: set[str]) -> dict:
-    custom = data.get("custom_fields")
-    if custom:
-        data["custom_fields"] = {
-            key: importing._split(value)
-            if key in multi_keys and isinstance(value, str)
-            else value
-            for key, value in custom.items()
-        }
-    return data
-
-
-def _apply_row(*, actor, data: dict, matcher: _Matcher) -> str:
-    """Write one row through the partner services: "created", "updated" or
-    "unchanged"; raises ApplicationError for a row that breaks a rule."""
-    partner = matcher.find(data)
-    if partner is None:
-        partner_services.partner_add(actor=actor, data=data)
-        return "created"
-    data = {key: value for key, value in data.items() if key != "status"}
-    last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True)
-    before = last_entry.first() or 0
-    partner_services.partner_update(partner=partner, actor=actor, data=data)
-    changed = AuditEntry.objects.filter(pk__gt=before).exists()
-    return "updated" if changed else "unchanged"
-
-
-def _errors_of(error: ApplicationError, number: int) -> list[dict]:
-    if error.field_errors:
-        return [
-            {"row": number, "field": field, "message": str(message)}
-            for field, messages in error.field_errors.items()
-            for message in messages
-        ]
-    return [{"row": number, "field": "", "message": str(error.message)}]
-
-
-def _in_file_duplicates(rows: list[dict]) -> dict[int, dict]:
-    """Rows that repeat an earlier row's external id or domain: one file cannot
-    create the same partner twice."""
-    seen: dict[tuple[str, str], int] = {}
-    repeated: dict[int, dict] = {}
-    for index, row in enumerate(rows):
-        number = importing.row_number(index)
-        keys = []
-        if row.get("external_id", "").strip():
-            keys.append(("external_id", row["external_id"].strip()))
-        for domain in importing._split(row.get("domains", "")):
-            keys.append(("domains", partner_services.normalise_domain(domain)))
-        for key in keys:
-            if key in seen:
-                repeated[number] = {
-                    "row": number,
-                    "field": key[0],
-                    "message": str(
-                        _("Repeats row %(row)s of this file.") % {"row": seen[key]}
-                    ),
-                }
-                break
-            seen[key] = number
-    return repeated
-
-
-def _possible_duplicates(actor, rows: list[dict], preview: dict) -> list[dict]:
-    """New rows whose name or website matches a partner already there (flagged,
-    not refused: the person confirming decides)."""
-    new_rows = [
-        (importing.row_number(index), row)
-        for index, row in enumerate(rows)
-        if preview.get(str(importing.row_number(index))) == "create"
-    ]
-    if not new_rows:
-        return []
-    by_name: dict[str, str] = {}
-    by_host: dict[str, str] = {}
-    for name, website in Partner.objects.visible_to(actor).values_list(
-        "name", "website"
-    ):
-        by_name.setdefault(duplicates.normalise_name(name), name)
-        if host := duplicates.website_host(website):
-            by_host.setdefault(host, name)
-    flagged = []
-    for number, row in new_rows:
-        match = by_name.get(duplicates.normalise_name(row.get("name", ""))) or (
-            by_host.get(duplicates.website_host(row.get("website", "")))
-            if row.get("website")
-            else None
-        )
-        if match:
-            flagged.append({"row": number, "partner": match})
-    return flagged
-
-
-def import_upload(*, actor, file_name: str, content: bytes) -> ImportJob:
-    """Read an uploaded file and preview every row; nothing is written but the job."""
+def import_upload(*, actor, file_name: str, upload) -> ImportJob:
+    """Store an uploaded file (any binary file object) and queue its preview;
+    raises ValidationFailed (field ``file``) for a file that cannot be imported."""
     ensure_can_import(actor)
-    rows = importing.read_rows(file_name=file_name, content=content)
-    preview, errors = _preview(actor, rows)
-    job = ImportJob.objects.create(
-        created_by=actor,
-        file_name=file_name[:255],
-        rows=rows,
-        total=len(rows),
-        preview=preview,
-        errors=errors[:MAX_ERRORS],
-        duplicates=_possible_duplicates(actor, rows, preview),
-    )
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    suffix = importing.check_name(file_name, size)
+    importing.RowReader(upload, suffix=suffix, size=size)  # the header, at once
+    upload.seek(0)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            created_by=actor,
+            file_name=PurePath(file_name).name[:255],
+            file_size=size,
+        )
+        job.file.save(f"{job.public_id}{suffix}", File(upload), save=False)
+        job.save(update_fields=["file"])
+        transaction.on_commit(lambda: _enqueue("preview_import", job.pk))
     return job
 
 
-def _multi_choice_keys() -> set[str]:
-    return set(
-        CustomFieldDefinition.objects.filter(field_type="multi_choice").values_list(
-            "key", flat=True
-        )
+def _enqueue(task_name: str, job_id: int) -> None:
+    from openprm.integrations import tasks
+
+    getattr(tasks, task_name).enqueue(job_id)
+
+
+def _batches(rows: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _read(job: ImportJob) -> Iterator[tuple[importing.RowReader, list]]:
+    suffix = PurePath(job.file.name).suffix.lower()
+    with job.file.open("rb") as stored:
+        reader = importing.RowReader(stored, suffix=suffix, size=job.file_size)
+        for batch in _batches(reader, import_writer.BATCH_SIZE):
+            yield reader, batch
+
+
+def _finish_failed(job: ImportJob, message) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.FAILED,
+        file_error=str(message)[:255],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
+    ImportKey.objects.filter(job=job).delete()
 
 
-def _preview(actor, rows: list[dict]) -> tuple[dict, list[dict]]:
-    matcher = _Matcher(actor)
-    multi_keys = _multi_choice_keys()
-    repeated = _in_file_duplicates(rows)
-    preview: dict[str, str] = {}
-    errors: list[dict] = []
-    for index, row in enumerate(rows):
-        number = importing.row_number(index)
-        if not row:
-            preview[str(number)] = "empty"
-            continue
-        if number in repeated:
-            preview[str(number)] = "error"
-            errors.append(repeated[number])
-            continue
-        data = _split_multi_choice(importing.row_data(row), multi_keys)
-        try:
+def import_preview(*, job_id: int) -> ImportJob:
+    """Check every row of an uploaded file, writing only the job's progress, counts
+    and issues (the worker calls this)."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportStatus.PREVIEWING:
+        return job
+    # A retried task starts again from the top.
+    ImportIssue.objects.filter(job=job).delete()
+    ImportKey.objects.filter(job=job).delete()
+    ctx = import_writer.ImportContext(actor=job.created_by, job=job)
+    counts: Counter = Counter()
+    rows = 0
+    try:
+        for reader, batch in _read(job):
             with transaction.atomic():
-                outcome = _apply_row(actor=actor, data=data, matcher=matcher)
-                raise _Rollback(outcome)
-        except _Rollback as rollback:
-            preview[str(number)] = {
-                "created": "create",
-                "updated": "update",
-                "unchanged": "unchanged",
-            }[rollback.outcome]
-        except ApplicationError as error:
-            preview[str(number)] = "error"
-            errors.extend(_errors_of(error, number))
-    return preview, errors
+                result = import_writer.preview_batch(ctx, batch)
+                ImportIssue.objects.bulk_create(result.issues)
+                counts.update(result.counts)
+                rows += len(batch)
+                ImportJob.objects.filter(pk=job.pk).update(
+                    done=rows,
+                    preview_percent=int(99 * reader.fraction),
+                    **_preview_counts(counts),
+                    updated_at=timezone.now(),
+                )
+    except importing.FileProblem as problem:
+        _finish_failed(job, problem.text)
+        job.refresh_from_db()
+        return job
+    except Exception:
+        _finish_failed(job, _("The check stopped on an unexpected error."))
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.PREVIEWED,
+        total=rows,
+        done=0,
+        preview_percent=100,
+        **_preview_counts(counts),
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _preview_counts(counts: Counter) -> dict:
+    return {
+        "will_create": counts["create"],
+        "will_update": counts["update"],
+        "will_skip": counts["unchanged"],
+        "will_fail": counts["error"],
+    }
 
 
 def import_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Queue a previewed import for the worker; rows with errors will be skipped."""
     ensure_can_import(actor)
-    from openprm.core.errors import InvalidTransition
-    from openprm.integrations.tasks import run_import
-
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.QUEUED, updated_at=timezone.now()
     )
@@ -230,48 +157,23 @@ def import_confirm(*, actor, job: ImportJob) -> ImportJob:
         raise InvalidTransition(
             job.status,
             ImportStatus.QUEUED,
-            message=_("This import has already been started."),
+            message=_("This import is not waiting to be confirmed."),
         )
     job.refresh_from_db()
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    transaction.on_commit(lambda: _enqueue("run_import", job.pk))
     return job
 
 
-def _write_rows(job, actor, counts: dict, errors: list) -> None:
-    """Write each row in its own transaction, tallying outcomes into ``counts``."""
-    matcher = _Matcher(actor)
-    multi_keys = _multi_choice_keys()
-    repeated = _in_file_duplicates(job.rows)
-    for index, row in enumerate(job.rows):
-        number = importing.row_number(index)
-        if not row:
-            pass
-        elif number in repeated:
-            counts["failed"] += 1
-            errors.append(repeated[number])
-        else:
-            data = _split_multi_choice(importing.row_data(row), multi_keys)
-            try:
-                outcome = _apply_row(actor=actor, data=data, matcher=matcher)
-                counts[outcome] += 1
-            except ApplicationError as error:
-                counts["failed"] += 1
-                errors.extend(_errors_of(error, number))
-            except IntegrityError:
-                # Another writer took the external id or a domain meanwhile.
-                counts["failed"] += 1
-                errors.append(
-                    {"row": number, "field": "", "message": str(CONFLICT_MESSAGE)}
-                )
-        if (index + 1) % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(
-                done=index + 1, **counts, updated_at=timezone.now()
-            )
+def _enqueue_events(event_ids: list[int]) -> None:
+    if event_ids:
+        from openprm.integrations.tasks import deliver_import_events
+
+        transaction.on_commit(lambda: deliver_import_events.enqueue(event_ids))
 
 
 def import_run(*, job_id: int) -> ImportJob:
-    """Write a queued import's rows, one transaction per row, saving progress as it
-    goes (the worker calls this)."""
+    """Write a queued import's rows a batch at a time, saving progress after each
+    batch (the worker calls this)."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, updated_at=timezone.now()
     )
@@ -279,27 +181,51 @@ def import_run(*, job_id: int) -> ImportJob:
     if not claimed:
         return job
     actor = job.created_by
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
-    errors: list[dict] = []
+    if not permissions.can_create_partners(actor):
+        _finish_failed(job, _("The person who started this import may not import."))
+        job.refresh_from_db()
+        return job
+    # The run's errors replace the preview's (partners may have changed since).
+    ImportIssue.objects.filter(job=job, kind=IssueKind.ERROR).delete()
+    ctx = import_writer.ImportContext(actor=actor, job=job)
+    counts: Counter = Counter()
+    rows = 0
     try:
-        _write_rows(job, actor, counts, errors)
+        for _reader, batch in _read(job):
+            with transaction.atomic():
+                result = import_writer.run_batch(ctx, batch)
+                ImportIssue.objects.bulk_create(result.issues)
+                _enqueue_events(result.event_ids)
+                counts.update(result.counts)
+                rows += len(batch)
+                ImportJob.objects.filter(pk=job.pk).update(
+                    done=rows, **_run_counts(counts), updated_at=timezone.now()
+                )
+    except importing.FileProblem as problem:
+        _finish_failed(job, problem.text)
+        job.refresh_from_db()
+        return job
     except Exception:
         # A crash (not a bad row) must not leave the import "running" forever.
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED,
-            errors=errors[:MAX_ERRORS],
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-            **counts,
-        )
+        _finish_failed(job, _("The import stopped on an unexpected error."))
         raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE,
-        done=len(job.rows),
-        errors=errors[:MAX_ERRORS],
+        done=rows,
+        total=rows,
+        **_run_counts(counts),
         finished_at=timezone.now(),
         updated_at=timezone.now(),
-        **counts,
     )
+    ImportKey.objects.filter(job=job).delete()
     job.refresh_from_db()
     return job
+
+
+def _run_counts(counts: Counter) -> dict:
+    return {
+        "created": counts["create"],
+        "updated": counts["update"],
+        "unchanged": counts["unchanged"],
+        "failed": counts["error"],
+    }

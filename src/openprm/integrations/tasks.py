@@ -1,4 +1,4 @@
-"""Background work of the integrations: sending webhooks."""
+"""Background work of the integrations: sending webhooks, importing partners."""
 
 from datetime import timedelta
 
@@ -25,8 +25,27 @@ def send_due_webhooks() -> None:
 
 
 @task()
+def preview_import(job_id: int) -> None:
+    """Check every row of an uploaded partner import."""
+    from openprm.integrations import services_imports
+
+    services_imports.import_preview(job_id=job_id)
+
+
+@task()
 def run_import(job_id: int) -> None:
     """Write the rows of a confirmed partner import."""
     from openprm.integrations import services_imports
 
     services_imports.import_run(job_id=job_id)
+
+
+@task()
+def deliver_import_events(event_ids: list[int]) -> None:
+    """Hand a batch of an import's events to their subscribers (one task per batch
+    rather than one per event)."""
+    from openprm.core import events
+    from openprm.core.models import OutboxEvent
+
+    for event in OutboxEvent.objects.filter(pk__in=event_ids).order_by("pk"):
+        events.deliver(event)

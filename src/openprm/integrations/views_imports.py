@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from openprm.accounts.access import console_view
 from openprm.core.errors import ApplicationError, NotFound, PermissionDenied
-from openprm.integrations import importing, selectors_imports, services_imports
+from openprm.integrations import selectors_imports, services_imports
 from openprm.integrations.forms_imports import ImportUploadForm
+from openprm.integrations.models import IssueKind
 from openprm.partners import permissions
 
 PREVIEW_ERRORS_SHOWN = 200
@@ -35,9 +36,7 @@ def import_start(request):
         upload = form.cleaned_data["file"]
         try:
             job = services_imports.import_upload(
-                actor=request.user,
-                file_name=upload.name,
-                content=upload.read(importing.MAX_FILE_BYTES + 1),
+                actor=request.user, file_name=upload.name, upload=upload
             )
         except ApplicationError as error:
             for message in error.field_errors.get("file", [error.message]):
@@ -51,14 +50,17 @@ def import_start(request):
 def import_detail(request, public_id):
     _require_importer(request)
     job = _job(request, public_id)
-    verdicts = list(job.preview.values())
     context = {
         "job": job,
-        "will_create": verdicts.count("create"),
-        "will_update": verdicts.count("update"),
-        "will_skip": verdicts.count("unchanged"),
-        "will_fail": verdicts.count("error"),
-        "errors": job.errors[:PREVIEW_ERRORS_SHOWN],
+        "errors": selectors_imports.import_issues(
+            job=job, kind=IssueKind.ERROR, limit=PREVIEW_ERRORS_SHOWN
+        ),
+        "error_count": selectors_imports.import_issue_count(
+            job=job, kind=IssueKind.ERROR
+        ),
+        "duplicates": selectors_imports.import_issues(
+            job=job, kind=IssueKind.DUPLICATE, limit=PREVIEW_ERRORS_SHOWN
+        ),
     }
     template = (
         "integrations/_import_progress.html"

@@ -55,9 +55,9 @@ def import_job(world):
     return ImportJob.objects.create(
         created_by=world.users["vendor_admin"],
         file_name="partners.csv",
-        rows=[{"name": "Acme"}],
+        status="previewed",
         total=1,
-        preview={"2": "error"},
+        will_fail=1,
     )
 
 
@@ -238,6 +238,18 @@ POLICIES = [
         "api:POST /api/v1/imports/{import_id}/run",
         someone_elses_import,
         method="POST",
+        make=import_job,
+        kwargs=api_import_kwargs,
+    ),
+    Policy(
+        "api:GET /api/v1/imports/{import_id}/errors",
+        someone_elses_import,
+        make=import_job,
+        kwargs=api_import_kwargs,
+    ),
+    Policy(
+        "api:GET /api/v1/imports/{import_id}/duplicates",
+        someone_elses_import,
         make=import_job,
         kwargs=api_import_kwargs,
     ),

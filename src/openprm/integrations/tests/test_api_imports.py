@@ -1,5 +1,6 @@
 import csv
 import io
+from unittest.mock import patch
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,26 +24,89 @@ def admin_headers():
     return bearer(VendorUserFactory())
 
 
-def _upload(client, headers, text=TEXT):
-    return client.post(
-        "/api/v1/imports",
-        {"file": SimpleUploadedFile("p.csv", text.encode())},
-        headers=headers,
-    )
+@pytest.fixture
+def _upload(django_capture_on_commit_callbacks):
+    """Upload a file; the worker's preview runs when the upload commits."""
+
+    def upload(client, headers, text=TEXT):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/api/v1/imports",
+                {"file": SimpleUploadedFile("p.csv", text.encode())},
+                headers=headers,
+            )
+
+    return upload
 
 
 @pytest.mark.django_db
-def test_upload_returns_the_preview_with_row_errors(client, admin_headers):
-    response = _upload(client, admin_headers)
+def test_upload_queues_the_preview_then_get_reports_it(client, admin_headers):
+    with patch("openprm.integrations.services_imports._enqueue") as enqueue:
+        response = client.post(
+            "/api/v1/imports",
+            {"file": SimpleUploadedFile("p.csv", TEXT.encode())},
+            headers=admin_headers,
+        )
 
     assert response.status_code == 201
-    body = response.json()
-    assert body["status"] == "previewed"
-    assert body["preview"] == {"2": "create", "3": "error"}
-    assert body["errors"] == [
-        {"row": 3, "field": "region", "message": "Choose one of the regions."}
-    ]
+    assert response.json()["status"] == "previewing"
+    assert response.json()["percent"] == 0
+    assert enqueue.call_count == 0  # only once the upload commits
+
+
+@pytest.mark.django_db
+def test_the_preview_reports_counts_and_row_errors(client, admin_headers, _upload):
+    import_id = _upload(client, admin_headers).json()["id"]
+
+    body = client.get(f"/api/v1/imports/{import_id}", headers=admin_headers).json()
+    errors = client.get(
+        f"/api/v1/imports/{import_id}/errors", headers=admin_headers
+    ).json()
+
+    assert (body["status"], body["percent"], body["total"]) == ("previewed", 100, 2)
+    assert (body["will_create"], body["will_fail"]) == (1, 1)
+    assert errors == {
+        "items": [
+            {"row": 3, "field": "region", "message": "Choose one of the regions."}
+        ],
+        "count": 1,
+    }
     assert Partner.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_possible_duplicates_are_listed(client, admin_headers, _upload):
+    PartnerFactory(name="Acme Ltd")
+    import_id = _upload(client, admin_headers).json()["id"]
+
+    body = client.get(
+        f"/api/v1/imports/{import_id}/duplicates?limit=10", headers=admin_headers
+    ).json()
+
+    assert body["items"] == [
+        {
+            "row": 2,
+            "field": "name",
+            "message": "Looks like Acme Ltd, already a partner.",
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_the_error_list_runs_the_same_queries_for_one_error_or_many(
+    client, admin_headers, _upload
+):
+    few = _upload(client, admin_headers).json()["id"]
+    many = _upload(
+        client, admin_headers, TEXT + "".join(f"B{n},x,DE,EMEA\n" for n in range(30))
+    ).json()["id"]
+
+    def queries(import_id):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/api/v1/imports/{import_id}/errors", headers=admin_headers)
+        return len(captured)
+
+    assert queries(few) == queries(many)
 
 
 @pytest.mark.django_db
@@ -62,7 +126,7 @@ def test_an_unreadable_upload_is_a_problem(client, admin_headers):
 
 @pytest.mark.django_db
 def test_run_then_get_reports_progress(
-    client, admin_headers, django_capture_on_commit_callbacks
+    client, admin_headers, _upload, django_capture_on_commit_callbacks
 ):
     import_id = _upload(client, admin_headers).json()["id"]
 
@@ -82,7 +146,7 @@ def test_run_then_get_reports_progress(
 
 @pytest.mark.django_db
 def test_running_twice_is_a_conflict(
-    client, admin_headers, django_capture_on_commit_callbacks
+    client, admin_headers, _upload, django_capture_on_commit_callbacks
 ):
     import_id = _upload(client, admin_headers).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
