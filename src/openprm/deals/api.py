@@ -1,5 +1,477 @@
-"""REST endpoints of deals."""
+"""REST endpoints of deals: registration and its review, protection extensions,
+outcomes, stages, and the vendor's CRM accounts that registrations are checked
+against."""
 
-from ninja import Router
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
+from openprm.core.errors import NotFound, ValidationFailed
+from openprm.deals import selectors, services
+from openprm.deals.choices import AccountKind, DealStatus
+from openprm.deals.models import CustomerAccount, Deal, DealConflict, Stage
 
 router = Router(tags=["deals"])
+
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+# --- schemas
+
+
+class LineIn(StrictSchema):
+    product_line: str
+    quantity: int = 1
+    amount: Decimal
+
+
+class DealIn(StrictSchema):
+    partner: int | None = None
+    title: str
+    customer_name: str
+    customer_domain: str = ""
+    customer_country: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    currency: str = "USD"
+    expected_close_date: date
+    stage: int | None = None
+    description: str = ""
+    competitor: str = ""
+    lines: list[LineIn]
+
+
+class QuestionIn(StrictSchema):
+    question: str
+
+
+class AnswerIn(StrictSchema):
+    answer: str
+
+
+class RejectIn(StrictSchema):
+    reason: str
+
+
+class ExtensionIn(StrictSchema):
+    days: int
+    reason: str
+
+
+class DecisionIn(StrictSchema):
+    approve: bool
+
+
+class WonIn(StrictSchema):
+    amount: Decimal | None = None
+    won_on: date | None = None
+
+
+class LostIn(StrictSchema):
+    reason: str = ""
+
+
+class StageIn(StrictSchema):
+    stage: int
+
+
+class AccountIn(StrictSchema):
+    name: str
+    domain: str = ""
+    country: str = ""
+    kind: AccountKind = AccountKind.ACCOUNT
+    product_line: str = ""
+    expected_close_date: date | None = None
+    is_active: bool = True
+
+
+class StageOut(Schema):
+    id: int
+    name: str
+    probability: int
+    order: int
+    kind: str
+
+
+class LineOut(Schema):
+    product_line: str
+    quantity: int
+    amount: Decimal
+
+
+class CustomerOut(Schema):
+    name: str
+    domain: str
+    country: str
+
+
+class DealOut(Schema):
+    id: UUID
+    partner: int
+    partner_name: str
+    title: str
+    customer: CustomerOut
+    contact_name: str
+    contact_email: str
+    currency: str
+    amount: Decimal
+    expected_close_date: date
+    stage: StageOut
+    status: DealStatus
+    lines: list[LineOut]
+    submitted_at: datetime
+    review_due_at: datetime | None
+    protected_until: datetime | None
+    discount_percent: Decimal | None
+    decided_at: datetime | None
+    rejection_reason: str
+    conflict_score: int
+    source_lead_id: UUID | None
+
+    @staticmethod
+    def resolve_id(obj: Deal) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: Deal) -> int:
+        return obj.partner_id
+
+    @staticmethod
+    def resolve_partner_name(obj: Deal) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_customer(obj: Deal) -> dict:
+        return {
+            "name": obj.customer_name,
+            "domain": obj.customer_domain,
+            "country": obj.customer_country,
+        }
+
+    @staticmethod
+    def resolve_amount(obj: Deal) -> Decimal:
+        return obj.total_amount
+
+    @staticmethod
+    def resolve_lines(obj: Deal) -> list:
+        return list(obj.lines.all())
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class ConflictOut(Schema):
+    score: int
+    reasons: list[ReasonOut]
+    kind: str
+    deal: UUID | None
+    account: UUID | None
+
+    @staticmethod
+    def resolve_kind(obj: DealConflict) -> str:
+        return "deal" if obj.conflicting_deal_id else "account"
+
+    @staticmethod
+    def resolve_deal(obj: DealConflict) -> UUID | None:
+        return obj.conflicting_deal.public_id if obj.conflicting_deal_id else None
+
+    @staticmethod
+    def resolve_account(obj: DealConflict) -> UUID | None:
+        return obj.account.public_id if obj.account_id else None
+
+
+class RegisteredOut(DealOut):
+    conflicts: list[ConflictOut]
+
+    @staticmethod
+    def resolve_conflicts(obj: Deal) -> list:
+        return selectors.deal_conflicts(deal=obj)
+
+
+class ExtensionOut(Schema):
+    id: int
+    days: int
+    reason: str
+    status: str
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+class AccountOut(Schema):
+    id: UUID
+    external_id: str
+    name: str
+    domain: str
+    country: str
+    kind: str
+    product_line: str
+    expected_close_date: date | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_id(obj: CustomerAccount) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_name(obj: CustomerAccount) -> str:
+        return obj.customer_name
+
+    @staticmethod
+    def resolve_domain(obj: CustomerAccount) -> str:
+        return obj.customer_domain
+
+    @staticmethod
+    def resolve_country(obj: CustomerAccount) -> str:
+        return obj.customer_country
+
+
+class DealFilters(Schema):
+    status: DealStatus | None = None
+    q: str = ""
+
+
+# --- lookups
+
+
+def _deal(request, deal_id: str) -> Deal:
+    try:
+        public_id = UUID(str(deal_id))
+    except ValueError:
+        raise NotFound from None
+    return selectors.deal_get(user=request.user, public_id=public_id)
+
+
+def _reviewed_deal(request, deal_id: str) -> Deal:
+    """403 for anyone but a reviewer before the lookup; 404 out of scope."""
+    selectors.ensure_can_review(request.user)
+    return _deal(request, deal_id)
+
+
+def _worked_deal(request, deal_id: str) -> Deal:
+    """403 for anyone without the deal roles before the lookup."""
+    selectors.ensure_has_deal_role(request.user)
+    return _deal(request, deal_id)
+
+
+def _stage(stage_id: int | None) -> Stage | None:
+    if stage_id is None:
+        return None
+    found = selectors.stages().filter(pk=stage_id).first()
+    if found is None:
+        raise ValidationFailed(field_errors={"stage": ["Unknown stage."]})
+    return found
+
+
+# --- deals
+
+
+@router.get("/deals", response={200: list[DealOut], **ERRORS}, summary="List deals")
+@paginate(Pagination)
+def deal_list(request, status: DealStatus | None = None, q: str = ""):
+    """Newest first. Partner admins and salespeople see their organisation's deals
+    (a distributor with downstream visibility those beneath it too); vendor staff
+    see those in their scope."""
+    reject_unknown_query(request, DealFilters, Pagination.Input)
+    return selectors.deal_list_visible_to(
+        user=request.user, status=status or "", search=q
+    )
+
+
+@router.post(
+    "/deals", response={201: RegisteredOut, **ERRORS}, summary="Register a deal"
+)
+def deal_register(request, payload: DealIn):
+    """The response lists the conflicts found, each with a score and its reasons."""
+    data = payload.model_dump()
+    partner = selectors.registering_partner(
+        user=request.user, partner_id=data.pop("partner")
+    )
+    stage = _stage(data.pop("stage"))
+    deal = services.deal_register(
+        actor=request.user, partner=partner, stage=stage, **data
+    )
+    return Status(201, _deal(request, str(deal.public_id)))
+
+
+@router.get(
+    "/deals/review-queue",
+    response={200: list[DealOut], **ERRORS},
+    summary="Registrations awaiting a decision",
+)
+@paginate(Pagination)
+def deal_review_queue(request):
+    """The most urgent (earliest review due) first; reviewers only."""
+    return selectors.review_queue(user=request.user)
+
+
+@router.get("/deals/{deal_id}", response={200: DealOut, **ERRORS}, summary="Get a deal")
+def deal_get(request, deal_id: str):
+    return _deal(request, deal_id)
+
+
+@router.get(
+    "/deals/{deal_id}/conflicts",
+    response={200: list[ConflictOut], **ERRORS},
+    summary="The conflicts found when the deal was registered",
+)
+def deal_conflicts(request, deal_id: str):
+    return selectors.deal_conflicts(deal=_deal(request, deal_id))
+
+
+@router.post(
+    "/deals/{deal_id}/approve", response={200: DealOut, **ERRORS}, summary="Approve"
+)
+def deal_approve(request, deal_id: str):
+    """Grants the protection period and discount of the partner's tier; 409 when
+    another registration already protects the customer and product line."""
+    deal = services.deal_approve(
+        actor=request.user, deal=_reviewed_deal(request, deal_id)
+    )
+    return _deal(request, str(deal.public_id))
+
+
+@router.post(
+    "/deals/{deal_id}/reject", response={200: DealOut, **ERRORS}, summary="Reject"
+)
+def deal_reject(request, deal_id: str, payload: RejectIn):
+    deal = services.deal_reject(
+        actor=request.user,
+        deal=_reviewed_deal(request, deal_id),
+        reason=payload.reason,
+    )
+    return _deal(request, str(deal.public_id))
+
+
+@router.post(
+    "/deals/{deal_id}/request-info",
+    response={200: DealOut, **ERRORS},
+    summary="Ask the partner for more information",
+)
+def deal_request_info(request, deal_id: str, payload: QuestionIn):
+    deal = services.deal_request_info(
+        actor=request.user,
+        deal=_reviewed_deal(request, deal_id),
+        question=payload.question,
+    )
+    return _deal(request, str(deal.public_id))
+
+
+@router.post(
+    "/deals/{deal_id}/answer",
+    response={200: DealOut, **ERRORS},
+    summary="Answer the reviewer's question",
+)
+def deal_answer(request, deal_id: str, payload: AnswerIn):
+    deal = services.deal_answer(
+        actor=request.user, deal=_worked_deal(request, deal_id), answer=payload.answer
+    )
+    return _deal(request, str(deal.public_id))
+
+
+@router.post(
+    "/deals/{deal_id}/extensions",
+    response={201: ExtensionOut, **ERRORS},
+    summary="Request a longer protection",
+)
+def deal_extension_request(request, deal_id: str, payload: ExtensionIn):
+    extension = services.deal_extension_request(
+        actor=request.user,
+        deal=_worked_deal(request, deal_id),
+        days=payload.days,
+        reason=payload.reason,
+    )
+    return Status(201, extension)
+
+
+@router.post(
+    "/deals/{deal_id}/extensions/{extension_id}/decision",
+    response={200: ExtensionOut, **ERRORS},
+    summary="Approve or refuse an extension",
+)
+def deal_extension_decide(
+    request, deal_id: str, extension_id: int, payload: DecisionIn
+):
+    deal = _reviewed_deal(request, deal_id)
+    return services.deal_extension_decide(
+        actor=request.user,
+        extension=selectors.extension_get(deal=deal, extension_id=extension_id),
+        approve=payload.approve,
+    )
+
+
+@router.post(
+    "/deals/{deal_id}/won",
+    response={200: DealOut, **ERRORS},
+    summary="Mark won (records the revenue)",
+)
+def deal_won(request, deal_id: str, payload: WonIn):
+    deal = services.deal_mark_won(
+        actor=request.user,
+        deal=_worked_deal(request, deal_id),
+        amount=payload.amount,
+        won_on=payload.won_on,
+    )
+    return _deal(request, str(deal.public_id))
+
+
+@router.post(
+    "/deals/{deal_id}/lost", response={200: DealOut, **ERRORS}, summary="Mark lost"
+)
+def deal_lost(request, deal_id: str, payload: LostIn):
+    deal = services.deal_mark_lost(
+        actor=request.user, deal=_worked_deal(request, deal_id), reason=payload.reason
+    )
+    return _deal(request, str(deal.public_id))
+
+
+@router.post(
+    "/deals/{deal_id}/stage",
+    response={200: DealOut, **ERRORS},
+    summary="Move to another open stage",
+)
+def deal_stage(request, deal_id: str, payload: StageIn):
+    deal = _worked_deal(request, deal_id)
+    stage = _stage(payload.stage)
+    services.deal_stage_change(actor=request.user, deal=deal, stage=stage)
+    return _deal(request, str(deal.public_id))
+
+
+@router.get(
+    "/deal-stages",
+    response={200: list[StageOut], **ERRORS},
+    summary="Pipeline stages with their probabilities",
+)
+def stage_list(request):
+    return list(selectors.stages())
+
+
+# --- the vendor's CRM accounts
+
+
+@router.get(
+    "/customer-accounts",
+    response={200: list[AccountOut], **ERRORS},
+    summary="The vendor's accounts and opportunities",
+)
+@paginate(Pagination)
+def account_list(request, q: str = ""):
+    return selectors.customer_accounts(user=request.user, search=q)
+
+
+@router.put(
+    "/customer-accounts/{external_id}",
+    response={200: AccountOut, 201: AccountOut, **ERRORS},
+    summary="Create or update an account by its CRM id (idempotent)",
+)
+def account_upsert(request, external_id: str, payload: AccountIn):
+    account, created = services.customer_account_upsert(
+        actor=request.user, external_id=external_id, **payload.model_dump()
+    )
+    return Status(201 if created else 200, account)

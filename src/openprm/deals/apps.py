@@ -11,3 +11,22 @@ class DealsConfig(AppConfig):
     name = "openprm.deals"
     label = "deals"
     verbose_name = _("Deals")
+
+    def ready(self) -> None:
+        from openprm.core.navigation import CONSOLE, PORTAL, NavItem
+        from openprm.deals import notices
+
+        notices.register_kinds()
+        CONSOLE.append(
+            NavItem(
+                _("Deals"),
+                "console:deal_queue",
+                active_prefix="console:deal",
+                order=30,
+            )
+        )
+        PORTAL.append(
+            NavItem(
+                _("Deals"), "portal:deal_list", active_prefix="portal:deal", order=30
+            )
+        )

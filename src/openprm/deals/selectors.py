@@ -1,0 +1,399 @@
+"""Reads of deals, restricted to the user, and the access rules they share.
+
+Partner users with the partner admin or sales role register and work their
+organisation's deals; a distributor granted downstream visibility reads those beneath
+it. Vendor staff read every deal (channel managers: their partners' and territories');
+vendor admins and channel managers review them.
+"""
+
+from datetime import date
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.models import User
+from openprm.accounts.selectors import memberships_active_for
+from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openprm.core.scoping import scope_for
+from openprm.deals import conflicts
+from openprm.deals.choices import IN_REVIEW, LIVE, DealStatus, StageKind
+from openprm.deals.models import (
+    CustomerAccount,
+    Deal,
+    DealConflict,
+    DealExtension,
+    DealLine,
+    DealNote,
+    Stage,
+)
+from openprm.partners.models import Partner
+
+DEAL_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
+REVIEWER_ROLES = (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
+# Candidates scored per registration at most: blocking keys keep the real number
+# far below this; the cap bounds the worst case of a very common name.
+CANDIDATE_LIMIT = 200
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_review(user) -> bool:
+    return _signed_in(user) and user.vendor_role in REVIEWER_ROLES
+
+
+def can_manage_accounts(user) -> bool:
+    return _signed_in(user) and user.vendor_role == VendorRole.VENDOR_ADMIN
+
+
+def ensure_can_review(user) -> None:
+    if not can_review(user):
+        raise PermissionDenied
+
+
+def ensure_can_manage_accounts(user) -> None:
+    if not can_manage_accounts(user):
+        raise PermissionDenied
+
+
+def ensure_can_review_deal(user, deal: Deal) -> None:
+    """The role gate (403), then the partner's scope (404: not theirs)."""
+    ensure_can_review(user)
+    if not scope_for(user).includes(deal.partner):
+        raise NotFound
+
+
+def deal_partner_ids(user) -> set[int]:
+    """Organisations where the user may register and work deals."""
+    if not _signed_in(user) or user.is_vendor_staff:
+        return set()
+    cached = getattr(user, "_openprm_deal_partner_ids", None)
+    if cached is None:
+        cached = {
+            partner_id
+            for partner_id, roles in memberships_active_for(user=user)
+            .order_by()
+            .values_list("partner_id", "roles")
+            if set(roles) & set(DEAL_ROLES)
+        }
+        user._openprm_deal_partner_ids = cached
+    return cached
+
+
+def ensure_has_deal_role(user) -> None:
+    """A partner admin or salesperson somewhere (the portal's deal pages)."""
+    if not deal_partner_ids(user):
+        raise PermissionDenied
+
+
+def ensure_can_work_deals(user, partner) -> None:
+    """A partner admin or salesperson of ``partner`` (403 otherwise)."""
+    if partner is None or partner.pk not in deal_partner_ids(user):
+        raise PermissionDenied
+
+
+def registering_partner(*, user, partner_id: int | None) -> Partner:
+    """The organisation a user registers a deal for: the one given, else their only
+    one (403 without the deal roles anywhere; 422 for a partner not theirs)."""
+    allowed = deal_partner_ids(user)
+    if not allowed:
+        raise PermissionDenied
+    if partner_id is None:
+        if len(allowed) > 1:
+            raise ValidationFailed(
+                field_errors={
+                    "partner": [str(_("Say which organisation registers it."))]
+                }
+            )
+        partner_id = next(iter(allowed))
+    if partner_id not in allowed:
+        raise ValidationFailed(
+            field_errors={"partner": [str(_("You cannot register deals for it."))]}
+        )
+    return Partner.objects.get(pk=partner_id)
+
+
+def ensure_can_work_deal(user, deal: Deal) -> None:
+    ensure_can_work_deals(user, deal.partner)
+
+
+# --- deals
+
+
+def _deal_related(queryset: QuerySet[Deal]) -> QuerySet[Deal]:
+    return queryset.select_related("partner", "stage").prefetch_related(
+        Prefetch("lines", queryset=DealLine.objects.order_by("id"))
+    )
+
+
+def deal_list_visible_to(
+    *,
+    user,
+    status: str = "",
+    search: str = "",
+    partner_id: int | None = None,
+) -> QuerySet[Deal]:
+    """Deals the user may read, newest first, with partner, stage and lines."""
+    if not _signed_in(user):
+        return Deal.objects.none()
+    if not user.is_vendor_staff and not deal_partner_ids(user):
+        return Deal.objects.none()
+    deals = Deal.objects.visible_to(user)
+    if status:
+        deals = deals.filter(status=status)
+    if partner_id is not None:
+        deals = deals.filter(partner_id=partner_id)
+    if search := search.strip():
+        deals = deals.filter(
+            Q(title__icontains=search) | Q(customer_name__icontains=search)
+        )
+    return _deal_related(deals).order_by("-submitted_at", "-id")
+
+
+def review_queue(*, user) -> QuerySet[Deal]:
+    """Registrations awaiting a decision, the most urgent first."""
+    ensure_can_review(user)
+    return (
+        Deal.objects.visible_to(user)
+        .filter(status__in=IN_REVIEW)
+        .select_related("partner", "stage")
+        .prefetch_related(Prefetch("lines", queryset=DealLine.objects.order_by("id")))
+        .order_by("review_due_at", "id")
+    )
+
+
+def deal_get(*, user, public_id: UUID | str) -> Deal:
+    """One deal the user may read (404 otherwise, whatever the reason)."""
+    try:
+        return deal_list_visible_to(user=user).get(public_id=public_id)
+    except (Deal.DoesNotExist, ValidationError):
+        raise NotFound from None
+
+
+def deal_conflicts(*, deal: Deal) -> list[DealConflict]:
+    return list(
+        DealConflict.objects.filter(deal=deal)
+        .select_related("conflicting_deal__partner", "account")
+        .order_by("-score", "id")
+    )
+
+
+def deal_notes(*, deal: Deal) -> list[DealNote]:
+    return list(
+        DealNote.objects.filter(deal=deal)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def deal_extensions(*, deal: Deal) -> list[DealExtension]:
+    return list(DealExtension.objects.filter(deal=deal).order_by("-requested_at"))
+
+
+def extension_get(*, deal: Deal, extension_id: int) -> DealExtension:
+    try:
+        return DealExtension.objects.get(deal=deal, pk=extension_id)
+    except DealExtension.DoesNotExist:
+        raise NotFound from None
+
+
+def deal_attachments(*, deal: Deal):
+    return list(deal.attachments.order_by("id"))
+
+
+def attachment_get(*, deal: Deal, public_id) -> "object":
+    try:
+        return deal.attachments.get(public_id=public_id)
+    except (deal.attachments.model.DoesNotExist, ValidationError):
+        raise NotFound from None
+
+
+# --- stages and accounts
+
+
+def stages(*, open_only: bool = False) -> QuerySet[Stage]:
+    found = Stage.objects.order_by("order", "id")
+    return found.filter(kind=StageKind.OPEN) if open_only else found
+
+
+def stage_of_kind(kind: str) -> Stage:
+    stage = Stage.objects.filter(kind=kind).order_by("order", "id").first()
+    if stage is None:
+        raise NotFound
+    return stage
+
+
+def customer_accounts(*, user, search: str = "") -> QuerySet[CustomerAccount]:
+    if not (_signed_in(user) and user.is_vendor_staff):
+        raise PermissionDenied
+    accounts = CustomerAccount.objects.order_by("customer_name", "id")
+    if search := search.strip():
+        accounts = accounts.filter(customer_name__icontains=search)
+    return accounts
+
+
+def reviewers_for(deal: Deal) -> list[User]:
+    """Who is reminded of a pending registration: the partner's channel manager,
+    else the vendor admins."""
+    manager = deal.partner.channel_manager if deal.partner.channel_manager_id else None
+    if manager is not None and manager.is_active:
+        return [manager]
+    return vendor_admins()
+
+
+def vendor_admins() -> list[User]:
+    return list(
+        User.objects.filter(vendor_role=VendorRole.VENDOR_ADMIN, is_active=True)
+    )
+
+
+# --- the conflict check's reads
+
+
+def _tokens(normalised: str) -> list[str]:
+    return sorted(set(conflicts.significant_tokens(normalised)))[:8]
+
+
+def _candidate_filter(*, domain: str, tokens: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    if domain:
+        condition |= Q(customer_domain=domain)
+    if tokens:
+        condition |= Q(name_token_first__in=tokens) | Q(name_token_longest__in=tokens)
+    return condition
+
+
+def conflict_candidates(
+    *,
+    normalised_name: str,
+    domain: str,
+    exclude_deal_id: int | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """Live registrations and active vendor accounts sharing a blocking key: two
+    indexed queries (three with the candidates' product lines)."""
+    tokens = _tokens(normalised_name)
+    condition = _candidate_filter(domain=domain, tokens=tokens)
+    live = Deal.objects.filter(condition, status__in=LIVE)
+    if exclude_deal_id is not None:
+        live = live.exclude(pk=exclude_deal_id)
+    deals = list(
+        live.values(
+            "pk",
+            "partner_id",
+            "customer_name",
+            "customer_name_normalised",
+            "customer_domain",
+            "submitted_at",
+            "expected_close_date",
+            "protected_until",
+        )[:CANDIDATE_LIMIT]
+    )
+    if deals:
+        lines: dict[int, set[str]] = {}
+        for deal_id, product_line in DealLine.objects.filter(
+            deal_id__in=[row["pk"] for row in deals]
+        ).values_list("deal_id", "product_line"):
+            lines.setdefault(deal_id, set()).add(product_line)
+        for row in deals:
+            row["product_lines"] = lines.get(row["pk"], set())
+    accounts = list(
+        CustomerAccount.objects.filter(condition, is_active=True).values(
+            "pk",
+            "customer_name",
+            "customer_name_normalised",
+            "customer_domain",
+            "product_line",
+            "kind",
+            "created_at",
+            "expected_close_date",
+        )[:CANDIDATE_LIMIT]
+    )
+    return deals, accounts
+
+
+def find_conflicts(
+    *,
+    party: conflicts.Party,
+    partner_id: int | None,
+    exclude_deal_id: int | None = None,
+) -> list[tuple[str, int, conflicts.Match]]:
+    """(``"deal"`` or ``"account"``, id, match) for every candidate that is the same
+    customer, highest score first."""
+    deals, accounts = conflict_candidates(
+        normalised_name=party.normalised_name,
+        domain=party.domain,
+        exclude_deal_id=exclude_deal_id,
+    )
+    found = []
+    for row in deals:
+        ends = row["expected_close_date"]
+        if row["protected_until"] is not None:
+            ends = max(ends, row["protected_until"].date())
+        existing = conflicts.Party(
+            normalised_name=row["customer_name_normalised"],
+            domain=row["customer_domain"],
+            product_lines=frozenset(row["product_lines"]),
+            starts_on=row["submitted_at"].date(),
+            ends_on=ends,
+            partner_id=row["partner_id"],
+            label=row["customer_name"],
+        )
+        match = conflicts.compare(party, existing, partner_id=partner_id)
+        if match.score:
+            found.append(("deal", row["pk"], match))
+    for row in accounts:
+        existing = conflicts.Party(
+            normalised_name=row["customer_name_normalised"],
+            domain=row["customer_domain"],
+            product_lines=frozenset(
+                [row["product_line"]] if row["product_line"] else []
+            ),
+            starts_on=row["created_at"].date() if row["expected_close_date"] else None,
+            ends_on=row["expected_close_date"],
+            is_account=True,
+            label=row["customer_name"],
+        )
+        match = conflicts.compare(party, existing, partner_id=partner_id)
+        if match.score:
+            found.append(("account", row["pk"], match))
+    found.sort(key=lambda item: (-item[2].score, item[0], item[1]))
+    return found
+
+
+def party_for(
+    *,
+    customer_name: str,
+    customer_domain: str,
+    product_lines,
+    expected_close_date: date,
+    starts_on: date,
+    partner_id: int | None = None,
+) -> conflicts.Party:
+    normalised = conflicts.normalise_name(customer_name)
+    return conflicts.Party(
+        normalised_name=normalised,
+        domain=conflicts.normalise_domain(customer_domain),
+        product_lines=frozenset(product_lines),
+        starts_on=starts_on,
+        ends_on=max(expected_close_date, starts_on),
+        partner_id=partner_id,
+        label=customer_name,
+    )
+
+
+def deal_status_counts(*, user) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = {status: 0 for status in DealStatus.values}
+    for row in (
+        deal_list_visible_to(user=user)
+        .order_by()
+        .values("status")
+        .annotate(total=Count("id"))
+    ):
+        counts[row["status"]] = row["total"]
+    return counts
