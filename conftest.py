@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from openprm.testing.smtp import smtp_server  # noqa: F401  (a real SMTP server)
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
