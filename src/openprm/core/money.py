@@ -110,6 +110,10 @@ class RateTable:
             self._dates[currency] = [valid_from for valid_from, _rate in items]
             self._rates[currency] = [rate for _valid_from, rate in items]
 
+    def currencies(self) -> list[str]:
+        """The currencies with at least one rate, in code order."""
+        return sorted(self._dates)
+
     def valid_from_dates(self, currency: str) -> list[datetime.date]:
         """The dates from which the rates of ``currency`` apply, oldest first."""
         return list(self._dates.get(currency, ()))

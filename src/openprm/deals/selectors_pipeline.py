@@ -1,0 +1,319 @@
+"""Scoped reads of the pipeline and the forecast: open deals summed in SQL.
+
+Open deals are live registrations (submitted, waiting for information or approved)
+in a stage of kind *open*. The database groups them by stage, currency, month of
+the expected close date and exchange-rate period, and sums their amounts as integer
+hundredths (exact on SQLite too, where decimals are doubles); ``deals.pipeline``
+converts and weights the groups. A page or an endpoint therefore runs the same few
+queries however many deals there are: the rates, the stages, one GROUP BY per view
+(whole, by region, by partner) and the names of the partners shown.
+
+Who reads what: every vendor role (channel managers: their partners and
+territories, through ``visible_to``); partner admins and salespeople their
+organisation's deals and, for a distributor granted downstream visibility, those of
+the partners beneath it.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round, TruncMonth
+
+from openprm.core import money
+from openprm.core.errors import PermissionDenied
+from openprm.core.rate_selectors import rate_table
+from openprm.core.scoping import scope_for
+from openprm.deals import pipeline
+from openprm.deals.choices import LIVE, StageKind
+from openprm.deals.models import Deal, Stage
+from openprm.deals.selectors import deal_partner_ids
+from openprm.partners.choices import Region
+from openprm.partners.models import Partner
+
+GROUP_REGION = "partner__region"
+GROUP_PARTNER = "partner_id"
+
+
+@dataclass(frozen=True)
+class PipelineFilters:
+    """What a reader narrows the pipeline to; empty values do not filter."""
+
+    region: str = ""
+    partner_id: int | None = None
+    close_from: datetime.date | None = None  # expected close date, inclusive
+    close_to: datetime.date | None = None  # inclusive
+
+
+@dataclass
+class PipelineSummary:
+    """The figures of one pipeline page or endpoint, in the reporting currency."""
+
+    currency: str
+    stages: list[pipeline.StageLine]
+    total: pipeline.Figures
+    months: list[pipeline.PeriodLine]
+    quarters: list[pipeline.PeriodLine]
+    unconverted: list[pipeline.Unconverted]
+    regions: list[pipeline.GroupLine] = field(default_factory=list)
+    partners: list[pipeline.GroupLine] = field(default_factory=list)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.unconverted
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_read_pipeline(user) -> bool:
+    """Vendor staff, and partner users who work deals somewhere."""
+    if not _signed_in(user):
+        return False
+    return user.is_vendor_staff or bool(deal_partner_ids(user))
+
+
+def ensure_can_read_pipeline(user) -> None:
+    if not can_read_pipeline(user):
+        raise PermissionDenied
+
+
+def _own_id(path: str) -> int:
+    """The partner a materialised path ("/12/57/") ends with."""
+    return int(path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _partner_q(user, organisation: Partner | None) -> Q:
+    """A partner user's organisations where they work deals (or only
+    ``organisation``, the portal's), with the downstream partners that the scope
+    lets a distributor see."""
+    allowed = deal_partner_ids(user)
+    if organisation is not None:
+        if organisation.pk not in allowed:
+            raise PermissionDenied
+        allowed = {organisation.pk}
+    condition = Q(partner_id__in=sorted(allowed))
+    for path in scope_for(user).subtree_paths:
+        if _own_id(path) in allowed:
+            condition |= Q(partner__path__startswith=path)
+    return condition
+
+
+def open_deals(
+    *,
+    user,
+    filters: PipelineFilters = PipelineFilters(),
+    stage_ids: Iterable[int],
+    organisation: Partner | None = None,
+) -> QuerySet[Deal]:
+    """The open deals in the user's scope that the filters select."""
+    ensure_can_read_pipeline(user)
+    deals = Deal.objects.visible_to(user).filter(
+        status__in=LIVE, stage_id__in=sorted(stage_ids)
+    )
+    if not user.is_vendor_staff:
+        deals = deals.filter(_partner_q(user, organisation))
+    if filters.region:
+        deals = deals.filter(partner__region=filters.region)
+    if filters.partner_id is not None:
+        deals = deals.filter(partner_id=filters.partner_id)
+    if filters.close_from is not None:
+        deals = deals.filter(expected_close_date__gte=filters.close_from)
+    if filters.close_to is not None:
+        deals = deals.filter(expected_close_date__lte=filters.close_to)
+    return deals
+
+
+def open_stages() -> dict[int, pipeline.StageInfo]:
+    """The stages of kind open, in pipeline order."""
+    return {
+        stage.id: pipeline.StageInfo(
+            id=stage.id,
+            name=stage.name,
+            probability=stage.probability,
+            order=stage.order,
+        )
+        for stage in Stage.objects.filter(kind=StageKind.OPEN).order_by("order", "id")
+    }
+
+
+def _rate_period(rates: money.RateTable):
+    """The ``valid_from`` of the rate that applies to each deal (NULL: none, or the
+    reporting currency), so that a group never mixes two rates."""
+    whens = [
+        When(
+            currency=currency,
+            expected_close_date__gte=valid_from,
+            then=Value(valid_from),
+        )
+        for currency in rates.currencies()
+        # Latest first: CASE takes the first condition that holds.
+        for valid_from in reversed(rates.valid_from_dates(currency))
+    ]
+    if not whens:
+        return Value(None, output_field=DateField())
+    return Case(*whens, default=Value(None), output_field=DateField())
+
+
+def _amount_minor():
+    # Hundredths as integers: an exact SUM on both databases.
+    return Sum(
+        Cast(
+            Round(F("total_amount") * pipeline.AMOUNT_SCALE),
+            output_field=BigIntegerField(),
+        )
+    )
+
+
+def aggregate(
+    deals: QuerySet[Deal],
+    *,
+    rates: money.RateTable,
+    group: str | None = None,
+    by_month: bool = False,
+) -> list[pipeline.Aggregate]:
+    """One GROUP BY: the open deals' counts and sums per stage, currency and rate
+    period, and per ``group`` (a column) and close month when asked."""
+    keys = ["stage_id", "currency", "rate_period"]
+    annotations = {"rate_period": _rate_period(rates)}
+    if group:
+        keys.append(group)
+    if by_month:
+        annotations["month"] = TruncMonth("expected_close_date")
+        keys.append("month")
+    rows = (
+        deals.annotate(**annotations)
+        .values(*keys)
+        .annotate(
+            deal_count=Count("id"),
+            amount_minor=_amount_minor(),
+            first_close=Min("expected_close_date"),
+            last_close=Max("expected_close_date"),
+        )
+        .order_by()
+    )
+    return [
+        pipeline.Aggregate(
+            stage_id=row["stage_id"],
+            currency=row["currency"],
+            count=row["deal_count"],
+            amount_minor=row["amount_minor"],
+            first_close=row["first_close"],
+            last_close=row["last_close"],
+            group=row[group] if group else None,
+            month=_month(row.get("month")),
+        )
+        for row in rows
+    ]
+
+
+def _month(day: datetime.date | datetime.datetime | None) -> datetime.date | None:
+    if isinstance(day, datetime.datetime):
+        return day.date()
+    return day
+
+
+def pipeline_summary(
+    *,
+    user,
+    filters: PipelineFilters = PipelineFilters(),
+    organisation: Partner | None = None,
+    regions: bool = False,
+    partners: int = 0,
+) -> PipelineSummary:
+    """The pipeline by stage, the weighted forecast by month and quarter, and on
+    request the pipeline by region and of the ``partners`` largest partners."""
+    ensure_can_read_pipeline(user)
+    stages = open_stages()
+    rates = rate_table()
+    deals = open_deals(
+        user=user, filters=filters, stage_ids=stages, organisation=organisation
+    )
+    rows = aggregate(deals, rates=rates, by_month=True)
+    converted = pipeline.convert(rows, stages=stages, rates=rates)
+    summary = PipelineSummary(
+        currency=rates.reporting,
+        stages=pipeline.by_stage(converted, stages.values()),
+        total=pipeline.total(converted),
+        months=pipeline.by_month(
+            converted, first=filters.close_from, last=filters.close_to
+        ),
+        quarters=pipeline.by_quarter(
+            converted, first=filters.close_from, last=filters.close_to
+        ),
+        unconverted=converted.missing(),
+    )
+    if regions:
+        summary.regions = pipeline_by_group(
+            deals, group=GROUP_REGION, stages=stages, rates=rates
+        )
+    if partners:
+        summary.partners = pipeline_by_group(
+            deals, group=GROUP_PARTNER, stages=stages, rates=rates
+        )[:partners]
+        label_partners(summary.partners)
+    return summary
+
+
+def pipeline_by_group(
+    deals: QuerySet[Deal],
+    *,
+    group: str,
+    stages: dict[int, pipeline.StageInfo],
+    rates: money.RateTable,
+) -> list[pipeline.GroupLine]:
+    """Per region or partner, the largest weighted amount first, with what each
+    holds unconverted."""
+    rows = aggregate(deals, rates=rates, group=group)
+    lines = pipeline.by_group(pipeline.convert(rows, stages=stages, rates=rates))
+    if group == GROUP_REGION:
+        labels = dict(Region.choices)
+        for line in lines:
+            line.label = str(labels.get(line.key, line.key))
+    return lines
+
+
+def label_partners(lines: list[pipeline.GroupLine]) -> None:
+    """Name the partner of each line, in one query."""
+    names = dict(
+        Partner.objects.filter(pk__in=[line.key for line in lines]).values_list(
+            "id", "name"
+        )
+    )
+    for line in lines:
+        line.label = names.get(line.key, "")
+
+
+def pipeline_groups(
+    *,
+    user,
+    group: str,
+    filters: PipelineFilters = PipelineFilters(),
+    organisation: Partner | None = None,
+) -> tuple[str, list[pipeline.GroupLine]]:
+    """The reporting currency and the pipeline per region or per partner (the
+    API's lists; partners are named by the caller, page by page)."""
+    ensure_can_read_pipeline(user)
+    stages = open_stages()
+    rates = rate_table()
+    deals = open_deals(
+        user=user, filters=filters, stage_ids=stages, organisation=organisation
+    )
+    return rates.reporting, pipeline_by_group(
+        deals, group=group, stages=stages, rates=rates
+    )

@@ -1,0 +1,262 @@
+"""Pipeline and forecast read from the database: sums in SQL, exact figures, the
+reader's scope, filters and missing rates."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from openprm.accounts.choices import PartnerRole
+from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.core.errors import PermissionDenied
+from openprm.core.tests.factories import ExchangeRateFactory
+from openprm.deals import pipeline
+from openprm.deals.choices import DealStatus
+from openprm.deals.models import Deal, Stage
+from openprm.deals.selectors_pipeline import (
+    GROUP_PARTNER,
+    PipelineFilters,
+    pipeline_groups,
+    pipeline_summary,
+)
+from openprm.deals.tests.factories import make_deal, seller
+from openprm.partners.tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+CLOSE = D(2026, 3, 15)
+
+
+def stage(name: str) -> Stage:
+    return Stage.objects.get(name=name)
+
+
+def deal(partner, amount, *, currency="EUR", close=CLOSE, at="Proposal", **kw):
+    made = make_deal(
+        partner=partner,
+        amount=Decimal(amount),
+        expected_close_date=close,
+        stage=stage(at),
+        **kw,
+    )
+    if currency != "EUR":
+        Deal.objects.filter(pk=made.pk).update(currency=currency)
+    return made
+
+
+@pytest.fixture
+def rates():
+    ExchangeRateFactory(currency="USD", rate=Decimal("0.9"), valid_from=D(2026, 1, 1))
+    ExchangeRateFactory(currency="USD", rate=Decimal("0.8"), valid_from=D(2026, 3, 20))
+    ExchangeRateFactory(
+        currency="GBP", rate=Decimal("1.1712345678"), valid_from=D(2025, 1, 1)
+    )
+
+
+@pytest.fixture
+def admin():
+    return VendorUserFactory()
+
+
+def figures(line):
+    return (line.figures.count, line.figures.amount, line.figures.weighted)
+
+
+def test_the_ecosystem_pipeline_by_stage_in_the_reporting_currency(admin, rates):
+    partner = PartnerFactory()
+    deal(partner, "1000.00", currency="USD", close=D(2026, 3, 19))  # at 0.9
+    deal(partner, "1000.00", currency="USD", close=D(2026, 3, 20))  # at 0.8
+    deal(partner, "333.33", at="Negotiation", status=DealStatus.APPROVED)
+    deal(partner, "100.01", currency="GBP", at="Qualification")
+    # Not open: a closed status, a won stage, a rejected registration.
+    deal(partner, "5000.00", status=DealStatus.WON)
+    deal(partner, "5000.00", at="Won", status=DealStatus.APPROVED)
+    deal(partner, "5000.00", status=DealStatus.REJECTED)
+
+    summary = pipeline_summary(user=admin)
+
+    assert summary.currency == "EUR"
+    assert summary.is_complete
+    assert [(line.stage.name, figures(line)) for line in summary.stages] == [
+        # 100.01 GBP x 1.1712345678 = 117.135... EUR; 10% of it 11.7135...
+        ("Qualification", (1, Decimal("117.14"), Decimal("11.71"))),
+        ("Proposal", (2, Decimal("1700.00"), Decimal("680.00"))),
+        # 333.33 x 70% = 233.331
+        ("Negotiation", (1, Decimal("333.33"), Decimal("233.33"))),
+    ]
+    # Rounded once from the exact sums: 2150.465169... and 925.044516...
+    assert summary.total == pipeline.Figures(4, Decimal("2150.47"), Decimal("925.04"))
+
+
+def test_the_forecast_by_month_and_quarter(admin, rates):
+    partner = PartnerFactory()
+    deal(partner, "1000.00", close=D(2026, 1, 31), at="Negotiation")
+    deal(partner, "1000.00", currency="USD", close=D(2026, 5, 2))
+    deal(partner, "250.00", close=D(2026, 5, 31), at="Qualification")
+
+    summary = pipeline_summary(user=admin)
+
+    assert [(m.label, m.figures.weighted) for m in summary.months] == [
+        ("2026-01", Decimal("700.00")),
+        ("2026-02", Decimal("0.00")),
+        ("2026-03", Decimal("0.00")),
+        ("2026-04", Decimal("0.00")),
+        ("2026-05", Decimal("345.00")),  # 1000 USD x 0.8 x 40% + 250 x 10%
+    ]
+    assert [
+        (q.label, q.figures.amount, q.figures.weighted) for q in summary.quarters
+    ] == [
+        ("2026-Q1", Decimal("1000.00"), Decimal("700.00")),
+        ("2026-Q2", Decimal("1050.00"), Decimal("345.00")),
+    ]
+
+
+def test_a_missing_rate_is_reported_and_left_out_of_the_totals(admin, rates):
+    partner = PartnerFactory()
+    deal(partner, "100.00")
+    deal(partner, "2000.00", currency="JPY")
+    deal(partner, "50.00", currency="USD", close=D(2025, 12, 31))  # before any rate
+
+    summary = pipeline_summary(user=admin)
+
+    assert not summary.is_complete
+    assert summary.total.amount == Decimal("100.00")
+    assert [
+        (u.currency, u.count, u.amount, u.first_close) for u in summary.unconverted
+    ] == [
+        ("JPY", 1, Decimal("2000.00"), D(2026, 3, 15)),
+        ("USD", 1, Decimal("50.00"), D(2025, 12, 31)),
+    ]
+
+
+def test_filters_by_region_partner_and_close_dates(admin, rates):
+    emea, na = PartnerFactory(region="EMEA"), PartnerFactory(region="NA", country="US")
+    deal(emea, "100.00", close=D(2026, 2, 1))
+    deal(emea, "200.00", close=D(2026, 4, 1))
+    deal(na, "400.00", close=D(2026, 2, 1))
+
+    def amount(**filters):
+        return pipeline_summary(
+            user=admin, filters=PipelineFilters(**filters)
+        ).total.amount
+
+    assert amount(region="EMEA") == Decimal("300.00")
+    assert amount(partner_id=na.pk) == Decimal("400.00")
+    assert amount(close_from=D(2026, 3, 1)) == Decimal("200.00")
+    assert amount(close_to=D(2026, 2, 1)) == Decimal("500.00")
+    assert amount(region="APAC") == Decimal("0.00")
+
+
+def test_pipeline_by_region_and_by_partner(admin, rates):
+    emea, na = PartnerFactory(region="EMEA"), PartnerFactory(region="NA", country="US")
+    deal(emea, "100.00")
+    deal(na, "400.00", at="Negotiation")
+    deal(na, "10.00", currency="JPY")
+
+    summary = pipeline_summary(user=admin, regions=True, partners=10)
+
+    assert [
+        (line.key, line.label, line.figures.weighted) for line in summary.regions
+    ] == [
+        ("NA", "North America", Decimal("280.00")),
+        ("EMEA", "Europe, Middle East and Africa", Decimal("40.00")),
+    ]
+    assert [(line.label, line.figures.amount) for line in summary.partners] == [
+        (na.name, Decimal("400.00")),
+        (emea.name, Decimal("100.00")),
+    ]
+    assert [u.currency for u in summary.partners[0].unconverted] == ["JPY"]
+
+
+def test_a_partner_sees_only_its_own_pipeline(rates):
+    mine, other = PartnerFactory(), PartnerFactory()
+    deal(mine, "100.00")
+    deal(other, "900.00")
+
+    summary = pipeline_summary(user=seller(mine))
+    sneaky = pipeline_summary(
+        user=seller(mine), filters=PipelineFilters(partner_id=other.pk)
+    )
+
+    assert summary.total.amount == Decimal("100.00")
+    assert sneaky.total.count == 0
+
+
+def test_a_distributor_sees_its_downstream_only_when_granted(rates):
+    granted = PartnerFactory(partner_type="distributor", downstream_visibility=True)
+    plain = PartnerFactory(partner_type="distributor")
+    deal(PartnerFactory(parent=granted), "100.00")
+    deal(PartnerFactory(parent=plain), "100.00")
+    deal(granted, "1.00")
+    deal(plain, "2.00")
+
+    sees = pipeline_summary(user=seller(granted, roles=[PartnerRole.PARTNER_ADMIN]))
+    own = pipeline_summary(user=seller(plain, roles=[PartnerRole.PARTNER_ADMIN]))
+
+    assert sees.total.amount == Decimal("101.00")
+    assert own.total.amount == Decimal("2.00")
+
+
+def test_the_portal_reads_one_organisation_at_a_time(rates):
+    first, second = PartnerFactory(), PartnerFactory()
+    user = seller(first)
+    MembershipFactory(user=user, partner=second, roles=[PartnerRole.SALES])
+    deal(first, "10.00")
+    deal(second, "20.00")
+
+    assert pipeline_summary(user=user).total.amount == Decimal("30.00")
+    assert pipeline_summary(user=user, organisation=second).total.amount == Decimal(
+        "20.00"
+    )
+
+
+def test_partner_users_without_a_deal_role_are_refused(rates):
+    learner = seller(PartnerFactory(), roles=[PartnerRole.LEARNER])
+
+    with pytest.raises(PermissionDenied):
+        pipeline_summary(user=learner)
+
+
+def test_a_channel_manager_sees_only_their_partners(rates):
+    manager = VendorUserFactory(vendor_role="channel_manager")
+    theirs = PartnerFactory(channel_manager=manager)
+    deal(theirs, "100.00")
+    deal(PartnerFactory(), "900.00")
+
+    assert pipeline_summary(user=manager).total.amount == Decimal("100.00")
+
+
+def test_the_queries_do_not_grow_with_the_deals(
+    admin, rates, django_assert_num_queries
+):
+    partner = PartnerFactory()
+    deal(partner, "1.00")
+    # Stages, rates, the GROUP BY by month, by region, by partner, partner names.
+    with django_assert_num_queries(6):
+        pipeline_summary(user=admin, regions=True, partners=10)
+    for index in range(12):
+        deal(
+            PartnerFactory(),
+            f"{index}.00",
+            currency=("EUR", "USD", "GBP")[index % 3],
+            close=D(2026, 1 + index, 1),
+        )
+
+    with django_assert_num_queries(6):
+        summary = pipeline_summary(user=admin, regions=True, partners=10)
+
+    assert summary.total.count == 13
+    assert len(summary.partners) == 10
+
+
+def test_the_partner_list_of_the_api(admin, rates):
+    partner = PartnerFactory()
+    deal(partner, "10.00")
+
+    currency, lines = pipeline_groups(user=admin, group=GROUP_PARTNER)
+
+    assert currency == "EUR"
+    assert [(line.key, line.figures.amount) for line in lines] == [
+        (partner.pk, Decimal("10.00"))
+    ]
