@@ -1,6 +1,7 @@
 """Applications through their life: submit, route, approve in steps, reject, ask
 for more information, and the SLA sweep."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -281,10 +282,9 @@ def test_request_info_and_the_answer_return_the_application_to_the_same_step(
     application.refresh_from_db()
     assert application.status == ApplicationStatus.INFO_REQUESTED
     assert application.due_at is None
-    token = services.info_token(application)
     [email] = [m for m in mail.outbox if m.to == ["nora@northwind.example"]]
     assert "Your VAT number?" in email.body
-    assert f"/apply/answer/{token}/" in email.body
+    token = re.search(r"/apply/answer/([^/\s]+)/", email.body).group(1)
     services.application_answer_info(token=token, answer="DE123456789")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.IN_REVIEW
