@@ -77,13 +77,14 @@ class ActivityKind(models.TextChoices):
 class LeadQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Partner users: the leads currently with their partner(s). Vendor staff:
-        every lead, or a channel manager's partners' leads and the leads of their
-        territories."""
+        every lead, or a channel manager's partners' leads, the leads of their
+        territories and the leads they created."""
         scope = scope_for(user)
         if scope.is_empty:
             return self.none()
         condition = scope.q("current_partner")
         if getattr(user, "is_vendor_staff", False) and not scope.everything:
+            condition |= models.Q(created_by=user)
             if scope.regions:
                 condition |= models.Q(region__in=scope.regions)
             if scope.countries:

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, events
-from openprm.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from openprm.core.errors import (
+    Conflict,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from openprm.leads import candidates, routing
 from openprm.leads.models import (
     ROUTABLE_STATUSES,
@@ -257,6 +262,8 @@ def lead_upsert(*, actor, external_id: str, data: dict) -> tuple[Lead, bool]:
     for _attempt in range(2):
         existing = Lead.objects.filter(external_id=external_id).first()
         if existing is not None:
+            if not Lead.objects.visible_to(actor).filter(pk=existing.pk).exists():
+                raise Conflict(_("A lead with this external id is outside your scope."))
             return lead_update(actor=actor, lead=existing, data=data), False
         try:
             return lead_create(actor=actor, data=data, source=LeadSource.API), True

@@ -1,0 +1,211 @@
+"""Access policies of leads, routing rules and capacities.
+
+Every vendor role reads leads in its scope (the unassigned channel manager sees
+none of the owner's); vendor admins, channel managers and channel marketing manage
+leads, rules and capacities. The owner's partner admins and sellers read and work
+the leads offered to their organisation; its other roles are refused (403); other
+partners, the distributor above included, never see them (404).
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.utils import timezone
+
+from openprm.leads.models import LeadAssignment, LeadStatus
+from openprm.leads.tests.factories import LeadFactory, RuleFactory
+from openprm.testing.authz import (
+    ALLOW,
+    FORBID,
+    HIDE,
+    LOGIN,
+    OWNER_ACTORS,
+    SIGNED_OUT_ACTORS,
+    VENDOR_ACTORS,
+    Policy,
+    gated,
+    vendor,
+)
+
+MANAGERS = ("vendor_admin", "channel_manager", "channel_marketing")
+SELLERS = ("partner_admin", "sales")
+STAFF = vendor()
+MANAGE = vendor(*MANAGERS)
+WORK = gated(partner_roles=SELLERS, owner_only=True)
+# Lists: partner admins and sellers of any partner read their own (maybe empty).
+READ_LIST = gated(vendor_roles=list(VENDOR_ACTORS.values()), partner_roles=SELLERS)
+
+
+def _signed_out(actor: str) -> bool:
+    return actor in (*SIGNED_OUT_ACTORS, "revoked_token")
+
+
+def managed(actor: str):
+    """A lead manager acting on the owner's lead or the owner itself: the channel
+    manager (assigned to nobody) cannot find it; everyone else is refused first."""
+    if _signed_out(actor):
+        return LOGIN
+    if actor == "channel_manager":
+        return HIDE
+    return ALLOW if actor in ("vendor_admin", "channel_marketing") else FORBID
+
+
+def readable(actor: str):
+    """The owner's lead: vendor staff in scope, the owner's admins and sellers."""
+    if _signed_out(actor):
+        return LOGIN
+    if actor == "channel_manager":
+        return HIDE
+    if actor in VENDOR_ACTORS:
+        return ALLOW
+    if actor in OWNER_ACTORS:
+        return ALLOW if OWNER_ACTORS[actor] in SELLERS else FORBID
+    return HIDE
+
+
+def notes(actor: str):
+    """Notes: lead managers and the holding partner's admins and sellers."""
+    if actor in ("finance", "analyst"):
+        return FORBID
+    return readable(actor)
+
+
+def new_lead(world):
+    return LeadFactory(status=LeadStatus.NEW, current_partner=world.owner)
+
+
+def offered(world):
+    lead = LeadFactory(status=LeadStatus.OFFERED, current_partner=world.owner)
+    LeadAssignment.objects.create(
+        lead=lead,
+        partner=world.owner,
+        reasons=["Rule 'Matrix' matches every lead"],
+        respond_by=timezone.now() + timedelta(hours=48),
+    )
+    return lead
+
+
+def accepted(world):
+    return LeadFactory(status=LeadStatus.ACCEPTED, current_partner=world.owner)
+
+
+def rule(world):
+    return RuleFactory()
+
+
+def web_kwargs(obj):
+    return {"public_id": obj.public_id}
+
+
+def api_kwargs(obj):
+    return {"lead_id": obj.public_id}
+
+
+def rule_kwargs(obj):
+    return {"rule_id": obj.public_id}
+
+
+LEAD_DATA = {"company": "Matrix GmbH", "country": "DE", "region": "EMEA"}
+RULE_DATA = {"name": "Matrix rule", "strategy": "round_robin"}
+LEADS = "api:{method} /api/v1/leads"
+RULES = "api:{method} /api/v1/lead-rules"
+
+POLICIES = [
+    # API: leads.
+    Policy(LEADS.format(method="GET"), READ_LIST, make=offered),
+    Policy(LEADS.format(method="POST"), MANAGE, data=lambda obj: LEAD_DATA),
+    Policy(
+        LEADS.format(method="PUT") + "/by-external-id/{external_id}",
+        MANAGE,
+        kwargs=lambda obj: {"external_id": f"MATRIX-{uuid.uuid4()}"},
+        data=lambda obj: LEAD_DATA,
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/import",
+        MANAGE,
+        data=lambda obj: {},
+        # Managers need a multipart file, which the harness does not send; their
+        # imports are covered in test_api.py.
+        skip=MANAGERS,
+    ),
+    Policy(LEADS.format(method="POST") + "/route-waiting", MANAGE),
+    Policy(
+        LEADS.format(method="GET") + "/{lead_id}",
+        readable,
+        make=offered,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        LEADS.format(method="PATCH") + "/{lead_id}",
+        managed,
+        make=offered,
+        kwargs=api_kwargs,
+        data=lambda obj: {"description": "Changed"},
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/route",
+        managed,
+        make=new_lead,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/recall",
+        managed,
+        make=offered,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/accept",
+        WORK,
+        make=offered,
+        kwargs=api_kwargs,
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/reject",
+        WORK,
+        make=offered,
+        kwargs=api_kwargs,
+        data=lambda obj: {"reason": "Not for us"},
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/status",
+        WORK,
+        make=accepted,
+        kwargs=api_kwargs,
+        data=lambda obj: {"status": "working"},
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/notes",
+        notes,
+        make=accepted,
+        kwargs=api_kwargs,
+        data=lambda obj: {"text": "Called them"},
+    ),
+    # API: rules and capacities.
+    Policy(RULES.format(method="GET"), STAFF, make=rule),
+    Policy(RULES.format(method="POST"), MANAGE, data=lambda obj: RULE_DATA),
+    Policy(
+        RULES.format(method="GET") + "/{rule_id}", STAFF, make=rule, kwargs=rule_kwargs
+    ),
+    Policy(
+        RULES.format(method="PATCH") + "/{rule_id}",
+        MANAGE,
+        make=rule,
+        kwargs=rule_kwargs,
+        data=lambda obj: {"order": 5},
+    ),
+    Policy(
+        RULES.format(method="DELETE") + "/{rule_id}",
+        MANAGE,
+        make=rule,
+        kwargs=rule_kwargs,
+    ),
+    Policy("api:GET /api/v1/lead-capacities", STAFF),
+    Policy(
+        "api:PUT /api/v1/lead-capacities/{partner_id}",
+        managed,
+        make=lambda world: world.owner,
+        kwargs=lambda obj: {"partner_id": obj.pk},
+        data=lambda obj: {"max_open_leads": 3},
+    ),
+]
