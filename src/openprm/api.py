@@ -30,6 +30,7 @@ def _add_routers() -> None:
     from openprm.core import api_endpoints as core_api
     from openprm.core import api_rates as core_rates_api
     from openprm.deals import api as deals_api
+    from openprm.deals import api_pipeline as deals_pipeline_api
     from openprm.integrations import api as integrations_api
     from openprm.journeys import api as journeys_api
     from openprm.leads import api as leads_api
@@ -53,6 +54,7 @@ def _add_routers() -> None:
     api.add_router("", segments_api.router)
     api.add_router("", scoring_api.router)
     api.add_router("", deals_api.router)
+    api.add_router("", deals_pipeline_api.router)
     api.add_router("", leads_api.router)
     api.add_router("", onboarding_api.router)
     api.add_router("", journeys_api.router)

@@ -328,3 +328,7 @@ POLICIES = [
         data=lambda obj: {"name": "Acme"},
     ),
 ]
+
+from openprm.deals.tests.policies_pipeline import POLICIES as _PIPELINE  # noqa: E402
+
+POLICIES += _PIPELINE

@@ -1,0 +1,60 @@
+"""The filters of the pipeline pages (GET, every field optional)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openprm.deals.selectors_pipeline import PipelineFilters
+from openprm.partners.choices import Region
+
+
+class PipelineFilterForm(forms.Form):
+    region = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        choices=[("", _("All regions")), *Region.choices],
+    )
+    partner = forms.IntegerField(label=_("Partner id"), required=False, min_value=1)
+    close_from = forms.DateField(
+        label=_("Closing from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    close_to = forms.DateField(
+        label=_("Closing until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, regions: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not regions:
+            del self.fields["region"]
+        for field in self.fields.values():
+            css = (
+                "form-select"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control"
+            )
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+    def clean(self):
+        data = super().clean()
+        close_from, close_to = data.get("close_from"), data.get("close_to")
+        if close_from and close_to and close_from > close_to:
+            self.add_error("close_to", _("The end comes before the start."))
+        return data
+
+    def filters(self) -> PipelineFilters:
+        """The valid filters; an invalid field does not filter."""
+        self.is_valid()
+        data = {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if name not in self.errors
+        }
+        return PipelineFilters(
+            region=data.get("region") or "",
+            partner_id=data.get("partner"),
+            close_from=data.get("close_from"),
+            close_to=data.get("close_to"),
+        )

@@ -1,0 +1,85 @@
+"""The pipeline and forecast pages: the console's (the ecosystem, by region and
+partner, with charts) and the portal's (the partner's own, and a distributor's
+downstream where it may see it). The figures come from ``selectors_pipeline``; the
+charts read them from ``json_script`` blocks."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from openprm.accounts.access import console_view, portal_view
+from openprm.core import errors
+from openprm.deals import selectors_pipeline as selectors
+from openprm.deals.forms_pipeline import PipelineFilterForm
+
+# The partners listed on a page (the API pages through all of them).
+TOP_PARTNERS = 20
+
+
+def _chart_data(summary: selectors.PipelineSummary) -> dict:
+    """The figures the charts draw, as numbers (the tables show the exact ones)."""
+    return {
+        "currency": summary.currency,
+        "stages": {
+            "labels": [line.stage.name for line in summary.stages],
+            "amount": [float(line.figures.amount) for line in summary.stages],
+            "weighted": [float(line.figures.weighted) for line in summary.stages],
+        },
+        "months": {
+            "labels": [line.label for line in summary.months],
+            "amount": [float(line.figures.amount) for line in summary.months],
+            "weighted": [float(line.figures.weighted) for line in summary.months],
+        },
+    }
+
+
+def _page(request, template: str, form, summary, **context):
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "summary": summary,
+            "chart_data": _chart_data(summary),
+            **context,
+        },
+    )
+
+
+@require_safe
+@console_view
+def console_pipeline(request):
+    form = PipelineFilterForm(request.GET)
+    try:
+        summary = selectors.pipeline_summary(
+            user=request.user,
+            filters=form.filters(),
+            regions=True,
+            partners=TOP_PARTNERS,
+        )
+    except errors.PermissionDenied as error:
+        raise PermissionDenied from error
+    return _page(request, "deals/pipeline_console.html", form, summary)
+
+
+@require_safe
+@portal_view
+def portal_pipeline(request):
+    """The organisation the portal works for (its switcher), with its downstream
+    partners when it is a distributor that sees them."""
+    downstream = request.partner.downstream_visibility
+    form = PipelineFilterForm(request.GET, regions=False)
+    if not downstream:
+        del form.fields["partner"]
+    try:
+        summary = selectors.pipeline_summary(
+            user=request.user,
+            filters=form.filters(),
+            organisation=request.partner,
+            partners=TOP_PARTNERS if downstream else 0,
+        )
+    except errors.PermissionDenied as error:
+        raise PermissionDenied from error
+    return _page(
+        request, "deals/pipeline_portal.html", form, summary, downstream=downstream
+    )
