@@ -86,9 +86,9 @@ class SMTPTestServer:
 
 
 def body_text(message: EmailMessage) -> str:
-    """The plain-text body of a received message."""
+    """The plain-text body of a received message, with plain newlines."""
     part = message.get_body(preferencelist=("plain", "html"))
-    return part.get_content() if part is not None else ""
+    return part.get_content().replace("\r\n", "\n") if part is not None else ""
 
 
 @pytest.fixture
