@@ -1,80 +1,278 @@
-"""The partner import's rate against a raw bulk insert of the same rows.
+"""The partner import's rate against a raw bulk insert of the same rows, and its
+peak memory.
 
-Not an HTTP scenario: ``python -m bench.import_rate [rows]`` migrates a throwaway
-SQLite database in a temporary folder, imports ``rows`` generated partners through
-the import service (preview, then run, as the worker does), then inserts the same
-rows with ``executemany`` into a fresh copy of the table, and prints both rates.
+Not an HTTP scenario. ``make bench`` runs :func:`report` at the end (100,000 rows;
+``--import-rows`` changes it, ``--import-rows 0`` skips it);
+``python -m bench.import_rate 100000 1000000`` runs it alone for each size given.
+``DATABASE_URL`` picks PostgreSQL: a throwaway database ``<its name>_import`` is
+created next to it and dropped afterwards; otherwise a SQLite file in a temporary
+folder.
+
+Each size runs in a child process of its own, so that its peak memory (the
+process's maximum resident set) is its own. The child:
+
+1. migrates an empty database, defines a choice custom field, and writes a CSV file
+   of ``rows`` generated partners to disk (name, type, country, region, city,
+   website, employees, external id, domain, tags, the custom field);
+2. **raw**: inserts the same partner rows into ``partners_partner`` with
+   ``executemany`` in chunks of 1,000 inside one transaction, timed, then rolled
+   back (the same table, with its indexes and constraints);
+3. **import**: uploads the file, runs the preview (every row checked: profile,
+   custom field, domain, in-file repeats, upsert key lookups, possible duplicates)
+   and the run (every row checked again, then partners, domains, audit entries and
+   outbox events bulk-inserted), as the worker does, each timed;
+4. **re-run**: imports the same file again (every row unchanged, nothing written).
+
+The ratio that issue 4 sets (≥ 0.25) is the run's rate over the raw rate.
 """
 
+import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+CHUNK = 1000
+COUNTRIES = (("DE", "EMEA"), ("FR", "EMEA"), ("US", "NA"), ("JP", "APAC"))
+TYPES = ("reseller", "msp", "system_integrator", "referral")
+BANDS = ("1-10", "11-50", "51-200")
+TIERS = ("bronze", "silver", "gold")
+HEADER = (
+    "name,partner_type,country,region,city,website,employee_band,external_id,"
+    "domains,tags,cf_tier\n"
+)
 
 
-def main(rows: int = 2000) -> None:
-    folder = tempfile.mkdtemp(prefix="openprm-import-rate-")
-    os.environ["OPENPRM_VAR_DIR"] = folder
+def _row(n: int) -> tuple:
+    country, region = COUNTRIES[n % len(COUNTRIES)]
+    return (
+        f"Partner {n}",
+        TYPES[n % len(TYPES)],
+        country,
+        region,
+        "Berlin",
+        f"https://p{n}.example",
+        BANDS[n % len(BANDS)],
+        f"EXT-{n}",
+        f"p{n}.example",
+        "cloud;gold",
+        TIERS[n % len(TIERS)],
+    )
+
+
+def _write_csv(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER)
+        for n in range(rows):
+            out.write(",".join(_row(n)) + "\n")
+
+
+def _raw_insert(rows: int) -> float:
+    """Seconds to insert the rows' partners with executemany, rolled back."""
+    import uuid
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    sql = (
+        "INSERT INTO partners_partner (public_id, name, partner_type, status, "
+        "country, region, city, website, legal_name, partner_types, street, "
+        "postal_code, state, industries, specialisations, employee_band, "
+        "revenue_band, languages, logo, tags, external_id, custom_fields, "
+        "downstream_visibility, path, depth, created_at, updated_at) VALUES "
+        "(%s, %s, %s, 'prospect', %s, %s, %s, %s, '', %s, '', '', '', '[]', '[]', "
+        "%s, '', '[]', '', %s, %s, %s, %s, '', 0, %s, %s)"
+    )
+    uuid_value = (
+        (lambda: uuid.uuid4().hex)
+        if connection.vendor == "sqlite"
+        else (lambda: str(uuid.uuid4()))
+    )
+    now = timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, rows, CHUNK):
+            values = []
+            for n in range(start, min(start + CHUNK, rows)):
+                name, kind, country, region, city, site, band, ext, _d, _t, tier = _row(
+                    n
+                )
+                values.append(
+                    (
+                        uuid_value(),
+                        name,
+                        kind,
+                        country,
+                        region,
+                        city,
+                        site,
+                        json.dumps([kind]),
+                        band,
+                        '["cloud", "gold"]',
+                        ext,
+                        json.dumps({"tier": tier}),
+                        False,
+                        now,
+                        now,
+                    )
+                )
+            cursor.executemany(sql, values)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _import(admin, path: Path) -> tuple[float, float, object]:
+    from openprm.integrations import services_imports
+
+    started = time.perf_counter()
+    with path.open("rb") as upload:
+        job = services_imports.import_upload(
+            actor=admin, file_name="rate.csv", upload=upload
+        )
+    job = services_imports.import_preview(job_id=job.pk)
+    previewed = time.perf_counter()
+    services_imports.import_confirm(actor=admin, job=job)
+    job = services_imports.import_run(job_id=job.pk)
+    finished = time.perf_counter()
+    return previewed - started, finished - previewed, job
+
+
+def child(rows: int) -> dict:
+    """One measurement, in this (fresh) process; returns its figures."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
+    os.environ["DEBUG"] = "0"
     # Events are queued for the worker, as in production, not delivered inline.
-    os.environ.setdefault("TASKS_BACKEND", "database")
+    os.environ["TASKS_BACKEND"] = "database"
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
+    settings.OPENPRM_IMPORT_MAX_BYTES = 1 << 40
+    settings.OPENPRM_IMPORT_MAX_ROWS = rows
     call_command("migrate", verbosity=0)
     from openprm.accounts.models import User
-    from openprm.integrations import services_imports
-    from openprm.integrations.models import ImportJob
+    from openprm.core.models import AuditEntry, OutboxEvent
+    from openprm.partners.models import CustomFieldDefinition, Partner
 
+    CustomFieldDefinition.objects.create(
+        key="tier", label="Tier", field_type="choice", choices=list(TIERS)
+    )
     admin = User.objects.create_user(
         email="import.rate@openprm.example", password=None, vendor_role="vendor_admin"
     )
-    header = "name,partner_type,country,region,city,external_id,domains,tags\n"
-    lines = [
-        f"Partner {n},reseller,DE,EMEA,Berlin,EXT-{n},p{n}.example,cloud; gold\n"
-        for n in range(rows)
+    path = Path(os.environ["OPENPRM_VAR_DIR"]) / "rate.csv"
+    _write_csv(path, rows)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    raw_seconds = _raw_insert(rows)
+    preview_seconds, run_seconds, job = _import(admin, path)
+    assert (job.created, job.failed) == (rows, 0), (job.created, job.failed)
+    assert Partner.objects.count() == rows
+    audit_count = AuditEntry.objects.count()
+    event_count = OutboxEvent.objects.count()
+    again_preview, again_run, again = _import(admin, path)
+    assert (again.unchanged, again.created, again.updated) == (rows, 0, 0)
+    assert AuditEntry.objects.count() == audit_count
+    assert OutboxEvent.objects.count() == event_count
+    return {
+        "rows": rows,
+        "database": connection.vendor,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "raw_rows_per_s": rows / raw_seconds,
+        "preview_rows_per_s": rows / preview_seconds,
+        "run_rows_per_s": rows / run_seconds,
+        "import_rows_per_s": rows / (preview_seconds + run_seconds),
+        "rerun_rows_per_s": rows / (again_preview + again_run),
+        "run_vs_raw": raw_seconds / run_seconds,
+        "import_vs_raw": raw_seconds / (preview_seconds + run_seconds),
+        "audit_entries": audit_count,
+        "events": event_count,
+        # ru_maxrss is in KiB on Linux.
+        "peak_rss_mb_before": round(rss_before / 1024, 1),
+        "peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        ),
+    }
+
+
+def _postgres_url(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _run_child(rows: int) -> dict:
+    env = dict(os.environ)
+    folder = tempfile.mkdtemp(prefix="openprm-import-rate-")
+    env["OPENPRM_VAR_DIR"] = folder
+    url = os.environ.get("DATABASE_URL", "")
+    admin_url = name = None
+    if url:
+        import psycopg
+
+        name = urlsplit(url).path.lstrip("/") + "_import"
+        admin_url = _postgres_url(url, "postgres")
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = _postgres_url(url, name)
+    try:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.import_rate", "--child", str(rows)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        if admin_url:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def lines(result: dict) -> list[str]:
+    return [
+        f"{result['rows']:,} rows ({result['database']}, {result['file_mb']} MB CSV):",
+        f"  raw bulk insert (executemany):  {result['raw_rows_per_s']:>9,.0f} rows/s",
+        f"  import run (checked + written): {result['run_rows_per_s']:>9,.0f} rows/s"
+        f"  = {result['run_vs_raw']:.2f} of raw",
+        f"  preview (every row checked):    "
+        f"{result['preview_rows_per_s']:>9,.0f} rows/s",
+        f"  preview + run:                  {result['import_rows_per_s']:>9,.0f} rows/s"
+        f"  = {result['import_vs_raw']:.2f} of raw",
+        f"  re-run, nothing changes:        {result['rerun_rows_per_s']:>9,.0f} rows/s",
+        f"  audit entries / events written: {result['audit_entries']:,} / "
+        f"{result['events']:,}",
+        f"  peak RSS: {result['peak_rss_mb']} MB "
+        f"(before importing: {result['peak_rss_mb_before']} MB)",
     ]
-    content = (header + "".join(lines)).encode()
 
-    started = time.perf_counter()
-    job = services_imports.import_upload(
-        actor=admin, file_name="rate.csv", content=content
-    )
-    previewed = time.perf_counter()
-    ImportJob.objects.filter(pk=job.pk).update(status="queued")
-    job = services_imports.import_run(job_id=job.pk)
-    finished = time.perf_counter()
-    assert job.created == rows, (job.created, job.errors[:3])
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE raw_partner AS SELECT * FROM partners_partner WHERE 0"
-        )
-        values = [
-            (f"Partner {n}", "reseller", "DE", "EMEA", "Berlin", f"EXT-{n}", "[]")
-            for n in range(rows)
-        ]
-        raw_started = time.perf_counter()
-        cursor.executemany(
-            "INSERT INTO raw_partner "
-            "(name, partner_type, country, region, city, external_id, tags) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            values,
-        )
-        raw_finished = time.perf_counter()
-
-    preview_rate = rows / (previewed - started)
-    run_rate = rows / (finished - previewed)
-    raw_rate = rows / (raw_finished - raw_started)
-    print(f"rows: {rows:,}")
-    print(f"preview: {preview_rate:,.0f} rows/s")
-    print(f"run: {run_rate:,.0f} rows/s")
-    print(f"raw executemany: {raw_rate:,.0f} rows/s")
-    print(f"run / raw: {run_rate / raw_rate:.4f}")
+def report(sizes=(100_000,), say=print) -> list[dict]:
+    """Measure each size in its own process and print the figures."""
+    results = []
+    for rows in sizes:
+        say(f"Import rate: {rows:,} rows ...")
+        result = _run_child(rows)
+        results.append(result)
+        for line in lines(result):
+            say(line)
+    return results
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(child(int(sys.argv[2]))))
+    else:
+        sizes = [int(arg) for arg in sys.argv[1:]] or [100_000]
+        report(sizes)

@@ -23,20 +23,22 @@ Rules, the same as the partner services':
   is refused (``ImportKey`` remembers the first row of each key, in the database).
 """
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, context
 from openprm.core.errors import ValidationFailed
 from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
-from openprm.integrations import importing
+from openprm.integrations import bulk_sql, importing
 from openprm.integrations.models import ImportIssue, ImportKey, IssueKind
 from openprm.partners import custom_fields, duplicates, permissions
 from openprm.partners import services as partner_services
@@ -49,8 +51,23 @@ from openprm.partners.models import (
 )
 
 BATCH_SIZE = 1000
+STATUSES = frozenset(PartnerStatus.values)
+CACHE_SIZE = 10_000
 REQUIRED = ("name", "partner_type", "country", "region")
 CONFLICT_MESSAGE = _("Another change to the same partner got there first.")
+# Profile fields whose values repeat from row to row, checked once per combination.
+SHARED_FIELDS = (
+    "partner_type",
+    "partner_types",
+    "region",
+    "country",
+    "employee_band",
+    "revenue_band",
+    "industries",
+    "specialisations",
+    "languages",
+    "tags",
+)
 # Row data that is not a partner profile field.
 NOT_PROFILE = ("custom_fields", "contact", "status")
 
@@ -69,6 +86,24 @@ class ImportContext:
         self.visible = Partner.objects.visible_to(actor)
         self._names: dict[str, str] | None = None
         self._hosts: dict[str, str] | None = None
+        self._tables: _Tables | None = None
+        self._cache: dict = {}
+
+    def tables(self) -> "_Tables":
+        if self._tables is None:
+            self._tables = _Tables()
+        return self._tables
+
+    def cached(self, key, compute):
+        """A pure check's result by its input: files repeat the same choices on
+        every row (bounded, so that unique values cannot fill the memory)."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            value = self._cache[key] = compute()
+            return value
 
     def lookalike(self, name: str, website: str) -> str | None:
         """An existing partner with the same normalised name or website host (the
@@ -132,12 +167,30 @@ class BatchResult:
 def _parse(ctx: ImportContext, number: int, raw: dict) -> _Row:
     data = importing.row_data(raw, ctx.multi_choice_keys)
     row = _Row(number=number, raw=raw, data=data)
-    try:
-        row.cleaned, row.domains = partner_services.clean_profile(
-            {key: value for key, value in data.items() if key not in NOT_PROFILE}
-        )
-    except ValidationFailed as error:
-        row.errors.update(error.field_errors)
+    # clean_profile checks each field on its own, so the fields that files repeat
+    # from row to row (types, region, bands, country, ...) are checked once per
+    # distinct combination, the others (name, website, domains, ...) per row.
+    shared = {key: data[key] for key in SHARED_FIELDS if key in data}
+    own = {
+        key: value
+        for key, value in data.items()
+        if key not in NOT_PROFILE and key not in shared and key != "website"
+    }
+    if "website" in data:
+        _clean_website(row, data["website"])
+    shared_key = tuple(
+        (key, tuple(value) if isinstance(value, list) else value)
+        for key, value in shared.items()
+    )
+    for outcome in (
+        ctx.cached(("profile", shared_key), lambda: _clean(shared)),
+        _clean(own),
+    ):
+        cleaned, domains, errors = outcome
+        row.cleaned.update(cleaned)
+        row.errors.update(errors)
+        if domains is not None:
+            row.domains = domains
     if "contact" in data:
         try:
             row.contact = partner_services._clean_contact(
@@ -150,6 +203,31 @@ def _parse(ctx: ImportContext, number: int, raw: dict) -> _Row:
     return row
 
 
+# One validator for every row: clean_profile builds one per call, which costs more
+# than the rest of a row's checks. The same rule and message as clean_profile's.
+WEBSITE_VALIDATOR = URLValidator(schemes=["http", "https"])
+
+
+def _clean_website(row: _Row, raw) -> None:
+    website = str(raw or "").strip()
+    if website and "://" not in website:
+        website = f"https://{website}"
+    try:
+        if website:
+            WEBSITE_VALIDATOR(website)
+    except DjangoValidationError:
+        row.fail("website", _("Enter a valid web address."))
+    row.cleaned["website"] = website
+
+
+def _clean(data: dict) -> tuple[dict, list | None, dict]:
+    try:
+        cleaned, domains = partner_services.clean_profile(data)
+    except ValidationFailed as error:
+        return {}, None, error.field_errors
+    return cleaned, domains, {}
+
+
 def _repeated_keys(ctx, rows: list[_Row], *, register: bool) -> None:
     """Refuse rows that repeat a key of an earlier row of the file: the first row
     naming a key owns it (kept in ``ImportKey`` by the preview)."""
@@ -160,11 +238,8 @@ def _repeated_keys(ctx, rows: list[_Row], *, register: bool) -> None:
     if not first:
         return
     if register:
-        ImportKey.objects.bulk_create(
-            [
-                ImportKey(job_id=ctx.job.pk, key=key, row=number)
-                for key, number in first.items()
-            ],
+        bulk_sql.Table(ImportKey, ["job_id", "key", "row"]).insert(
+            [(ctx.job.pk, key, number) for key, number in first.items()],
             ignore_conflicts=True,
         )
     owners = dict(
@@ -262,12 +337,20 @@ def _plan_create(ctx, row: _Row) -> None:
     for name in REQUIRED:
         if not row.data.get(name) and name not in row.errors:
             row.fail(name, _("This field is required."))
-    values = custom_fields.validate(
-        ctx.definitions, row.data.get("custom_fields") or {}, complete=True
+    raw_values = row.data.get("custom_fields") or {}
+    values = ctx.cached(
+        (
+            "custom",
+            tuple(
+                (key, tuple(value) if isinstance(value, list) else value)
+                for key, value in raw_values.items()
+            ),
+        ),
+        lambda: custom_fields.validate(ctx.definitions, raw_values, complete=True),
     )
     _custom_errors(row, values.errors)
     status = row.data.get("status", PartnerStatus.PROSPECT)
-    if status not in PartnerStatus.values:
+    if status not in STATUSES:
         row.fail("status", _("Unknown status."))
     if row.errors:
         return
@@ -275,7 +358,7 @@ def _plan_create(ctx, row: _Row) -> None:
     fields["partner_types"] = _with_primary(
         fields.get("partner_types", []), fields["partner_type"]
     )
-    fields["custom_fields"] = values.values
+    fields["custom_fields"] = dict(values.values)
     fields["status"] = status
     if ctx.assign_to_actor:
         fields["channel_manager_id"] = ctx.actor.pk
@@ -372,198 +455,299 @@ def check(ctx, raw_rows: list[tuple[int, dict]], *, register_keys: bool):
 # --- writing ------------------------------------------------------------------------
 
 
-def _entry(ctx, request, instance, action, changes, verb="") -> AuditEntry:
-    """An audit entry as ``core.audit.record`` writes it, built for bulk_create."""
-    return AuditEntry(
-        actor_id=ctx.actor.pk,
-        actor_label=ctx.actor.email,
-        token_id=request.token_id,
-        token_label=request.token_label,
-        action=action,
-        verb=verb,
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        partner_id=audit.owning_partner_id(instance),
-        changes=changes,
-        request_id=request.request_id,
-        client_ip=request.client_ip,
-    )
+class _Tables:
+    """The import's INSERT statements, prepared once per import."""
 
-
-def _event(ctx, request, name, payload, partner_id) -> OutboxEvent:
-    return OutboxEvent(
-        name=name,
-        payload=payload,
-        actor_id=ctx.actor.pk,
-        partner_id=partner_id,
-        request_id=request.request_id,
-    )
-
-
-def _write_partners(rows: list[_Row], now) -> list[Partner]:
-    created = [Partner(**row.new_partner) for row in rows if row.verdict == "create"]
-    Partner.objects.bulk_create(created)
-    if created:
-        Partner.objects.filter(pk__in=[partner.pk for partner in created]).update(
-            path=Concat(Value("/"), Cast("pk", CharField()), Value("/"))
+    def __init__(self):
+        self.partner_fields = [f.attname for f in Partner._meta.concrete_fields]
+        self.partner_defaults = {
+            f.attname: f.get_default() for f in Partner._meta.concrete_fields
+        }
+        self.partner = bulk_sql.Table(Partner, self.partner_fields)
+        self.domain = bulk_sql.Table(
+            PartnerDomain, ["partner_id", "domain", "created_at", "updated_at"]
         )
-    for partner in created:
-        partner.path = f"/{partner.pk}/"
+        self.contact = bulk_sql.Table(
+            Contact,
+            [
+                "id",
+                "public_id",
+                "partner_id",
+                *partner_services.CONTACT_FIELDS,
+                "created_at",
+                "updated_at",
+            ],
+        )
+        self.audit = bulk_sql.Table(AuditEntry, AUDIT_COLUMNS)
+        self.event = bulk_sql.Table(OutboxEvent, EVENT_COLUMNS)
+
+
+AUDIT_COLUMNS = [
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "token_id",
+    "token_label",
+    "action",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "partner_id",
+    "changes",
+    "request_id",
+    "client_ip",
+]
+EVENT_COLUMNS = [
+    "id",
+    "uuid",
+    "name",
+    "version",
+    "occurred_at",
+    "actor_id",
+    "partner_id",
+    "payload",
+    "request_id",
+]
+CONTACT_DEFAULTS = {"name": "", "email": "", "phone": "", "title": "", "notes": ""}
+
+
+class _Writer:
+    """Collects one batch's rows of every table, then inserts each in one go."""
+
+    def __init__(self, ctx, now):
+        self.ctx = ctx
+        self.now = now
+        self.request = context.current()
+        self.audit: list[tuple] = []
+        self.events: list[tuple] = []
+
+    def entry(self, object_type, object_id, label, partner_id, action, changes, verb):
+        request = self.request
+        self.audit.append(
+            (
+                self.now,
+                self.ctx.actor.pk,
+                self.ctx.actor.email,
+                request.token_id,
+                request.token_label,
+                action,
+                verb,
+                object_type,
+                str(object_id),
+                str(label)[:200],
+                partner_id,
+                changes,
+                request.request_id,
+                request.client_ip,
+            )
+        )
+
+    def event(self, name, payload, partner_id):
+        self.events.append(
+            [
+                None,
+                uuid.uuid4(),
+                name,
+                1,
+                self.now,
+                self.ctx.actor.pk,
+                partner_id,
+                payload,
+                self.request.request_id,
+            ]
+        )
+
+    def flush(self, tables: _Tables) -> list[int]:
+        ids = bulk_sql.reserve_ids(OutboxEvent, len(self.events))
+        for event, pk in zip(self.events, ids, strict=True):
+            event[0] = pk
+        tables.audit.insert(self.audit)
+        tables.event.insert(self.events)
+        return ids
+
+
+def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
+    new = [row for row in rows if row.verdict == "create"]
+    ids = bulk_sql.reserve_ids(Partner, len(new))
+    now = writer.now
+    values = []
+    audited = partner_services.AUDITED_FIELDS
+    for row, pk in zip(new, ids, strict=True):
+        fields = {
+            **tables.partner_defaults,
+            **row.new_partner,
+            "id": pk,
+            "public_id": uuid.uuid4(),
+            "path": f"/{pk}/",
+            "depth": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        values.append([fields[name] for name in tables.partner_fields])
+        partner = SimpleNamespace(pk=pk, **fields)
+        row.partner = partner
+        names = [
+            *audited,
+            *(
+                "channel_manager" if name == "channel_manager_id" else name
+                for name in row.new_partner
+                if name not in audited
+            ),
+        ]
+        changes = {
+            name: [None, _json(fields[ATTNAMES.get(name, name)])] for name in names
+        }
+        if row.add_domains:
+            changes["domains"] = [None, row.add_domains]
+        writer.entry(
+            "partners.partner", pk, fields["name"], pk, AuditAction.CREATE, changes, ""
+        )
+        writer.event("partner.created", partner_services.partner_payload(partner), pk)
+    tables.partner.insert(values)
+
+
+ATTNAMES = {"parent": "parent_id", "channel_manager": "channel_manager_id"}
+PLAIN = (str, int, bool, type(None))
+
+
+def _json(value):
+    """``audit.json_value``, skipping the common values that are JSON already."""
+    return value if type(value) in PLAIN else audit.json_value(value)
+
+
+def _update_partners(writer: _Writer, rows: list[_Row]) -> None:
     changed = [row for row in rows if row.verdict == "update" and row.changed]
     fields = sorted({name for row in changed for name in row.changed})
     for row in changed:
         for name, value in row.changed.items():
             setattr(row.partner, name, value)
-        row.partner.updated_at = now
+        row.partner.updated_at = writer.now
     if changed:
         Partner.objects.bulk_update(
             [row.partner for row in changed], [*fields, "updated_at"]
         )
-    return created
+    for row in rows:
+        if row.verdict == "update" and row.changes:
+            partner = row.partner
+            writer.entry(
+                "partners.partner",
+                partner.pk,
+                partner.name,
+                partner.pk,
+                AuditAction.UPDATE,
+                row.changes,
+                "partner.updated",
+            )
+            writer.event(
+                "partner.updated",
+                {
+                    **partner_services.partner_payload(partner),
+                    "changed": sorted(row.changes),
+                },
+                partner.pk,
+            )
+
+
+def _write_contacts(tables: _Tables, writer: _Writer, rows: list[_Row]) -> None:
+    new = [row for row in rows if row.new_contact]
+    ids = bulk_sql.reserve_ids(Contact, len(new))
+    values = []
+    for row, pk in zip(new, ids, strict=True):
+        fields = {**CONTACT_DEFAULTS, **row.new_contact}
+        public_id = uuid.uuid4()
+        values.append(
+            [
+                pk,
+                public_id,
+                row.partner.pk,
+                *(fields[name] for name in partner_services.CONTACT_FIELDS),
+                writer.now,
+                writer.now,
+            ]
+        )
+        contact = SimpleNamespace(
+            pk=pk, public_id=public_id, partner_id=row.partner.pk, **fields
+        )
+        writer.entry(
+            "partners.contact",
+            pk,
+            fields["name"],
+            row.partner.pk,
+            AuditAction.CREATE,
+            {name: [None, fields[name]] for name in partner_services.CONTACT_FIELDS},
+            "",
+        )
+        writer.event(
+            "partner.contact_created",
+            partner_services.contact_payload(contact),
+            row.partner.pk,
+        )
+    tables.contact.insert(values)
+    changed = [row for row in rows if row.contact_changed]
+    for row in changed:
+        contact = row.contact_row
+        for name, value in row.contact_changed.items():
+            setattr(contact, name, value)
+        contact.updated_at = writer.now
+        writer.entry(
+            "partners.contact",
+            contact.pk,
+            contact.name,
+            contact.partner_id,
+            AuditAction.UPDATE,
+            row.contact_changes,
+            "",
+        )
+        writer.event(
+            "partner.contact_updated",
+            {
+                **partner_services.contact_payload(contact),
+                "changed": sorted(row.contact_changed),
+            },
+            contact.partner_id,
+        )
+    if changed:
+        names = sorted({name for row in changed for name in row.contact_changed})
+        Contact.objects.bulk_update(
+            [row.contact_row for row in changed], [*names, "updated_at"]
+        )
 
 
 def write(ctx, rows: list[_Row]) -> list[int]:
-    """Write the planned rows (call inside a transaction); returns the new events'
-    ids. Raises IntegrityError when another writer got in the way."""
-    now = timezone.now()
-    request = context.current()
-    created = iter(_write_partners(rows, now))
-    entries: list[AuditEntry] = []
-    events: list[OutboxEvent] = []
-    new_domains = []
-    new_contacts: list[tuple[_Row, Contact]] = []
-    changed_contacts: list[tuple[_Row, Contact]] = []
-    drop = []
-    for row in rows:
-        if row.verdict == "create":
-            partner = row.partner = next(created)
-            changes = {
-                name: [None, value]
-                for name, value in audit.snapshot(
-                    partner,
-                    [
-                        *partner_services.AUDITED_FIELDS,
-                        *(
-                            "channel_manager" if name == "channel_manager_id" else name
-                            for name in row.new_partner
-                            if name not in partner_services.AUDITED_FIELDS
-                        ),
-                    ],
-                ).items()
-            }
-            if row.add_domains:
-                changes["domains"] = [None, row.add_domains]
-            entries.append(_entry(ctx, request, partner, AuditAction.CREATE, changes))
-            events.append(
-                _event(
-                    ctx,
-                    request,
-                    "partner.created",
-                    partner_services.partner_payload(partner),
-                    partner.pk,
-                )
-            )
-        elif row.verdict == "update" and row.changes:
-            partner = row.partner
-            entries.append(
-                _entry(
-                    ctx,
-                    request,
-                    partner,
-                    AuditAction.UPDATE,
-                    row.changes,
-                    "partner.updated",
-                )
-            )
-            events.append(
-                _event(
-                    ctx,
-                    request,
-                    "partner.updated",
-                    {
-                        **partner_services.partner_payload(partner),
-                        "changed": sorted(row.changes),
-                    },
-                    partner.pk,
-                )
-            )
-        else:
-            continue
-        drop += row.drop_domain_ids
-        new_domains += [
-            PartnerDomain(partner=row.partner, domain=domain)
-            for domain in row.add_domains
-        ]
-    for row in rows:
-        if row.verdict not in ("create", "update"):
-            continue
-        if row.new_contact:
-            new_contacts.append((row, Contact(partner=row.partner, **row.new_contact)))
-        elif row.contact_changed:
-            contact = row.contact_row
-            for name, value in row.contact_changed.items():
-                setattr(contact, name, value)
-            contact.updated_at = now
-            changed_contacts.append((row, contact))
+    """Write the planned rows (call inside a transaction): partners, their domains
+    and contacts, an audit entry and an event for each partner and contact created
+    or changed; returns the new events' ids. Raises IntegrityError when another
+    writer got in the way."""
+    tables = ctx.tables()
+    writer = _Writer(ctx, timezone.now())
+    _create_partners(ctx, tables, writer, rows)
+    _update_partners(writer, rows)
+    drop = [pk for row in rows for pk in row.drop_domain_ids]
     if drop:
         PartnerDomain.objects.filter(pk__in=drop).delete()
-    PartnerDomain.objects.bulk_create(new_domains)
-    Contact.objects.bulk_create([contact for _row, contact in new_contacts])
-    if changed_contacts:
-        names = sorted({n for row, _c in changed_contacts for n in row.contact_changed})
-        Contact.objects.bulk_update(
-            [contact for _row, contact in changed_contacts], [*names, "updated_at"]
-        )
-    for _row, contact in new_contacts:
-        entries.append(
-            _entry(
-                ctx,
-                request,
-                contact,
-                AuditAction.CREATE,
-                {
-                    name: [None, value]
-                    for name, value in audit.snapshot(
-                        contact, partner_services.CONTACT_FIELDS
-                    ).items()
-                },
-            )
-        )
-        events.append(
-            _event(
-                ctx,
-                request,
-                "partner.contact_created",
-                partner_services.contact_payload(contact),
-                contact.partner_id,
-            )
-        )
-    for row, contact in changed_contacts:
-        entries.append(
-            _entry(ctx, request, contact, AuditAction.UPDATE, row.contact_changes)
-        )
-        events.append(
-            _event(
-                ctx,
-                request,
-                "partner.contact_updated",
-                {
-                    **partner_services.contact_payload(contact),
-                    "changed": sorted(row.contact_changed),
-                },
-                contact.partner_id,
-            )
-        )
-    AuditEntry.objects.bulk_create(entries)
-    OutboxEvent.objects.bulk_create(events)
-    return [event.pk for event in events]
+    tables.domain.insert(
+        (row.partner.pk, domain, writer.now, writer.now)
+        for row in rows
+        for domain in row.add_domains
+    )
+    _write_contacts(tables, writer, rows)
+    return writer.flush(tables)
 
 
 def issues_of(ctx, rows: list[_Row], *, warn_duplicates: bool) -> list[ImportIssue]:
     issues = []
     for row in rows:
-        for name, messages in row.errors.items():
+        # Errors in the order of the file's columns.
+        columns = {column: index for index, column in enumerate(row.raw)}
+        ordered = sorted(
+            row.errors.items(),
+            key=lambda item: columns.get(
+                item[0].replace("custom_fields.", importing.CUSTOM_FIELD_PREFIX),
+                len(columns),
+            ),
+        )
+        for name, messages in ordered:
             for message in messages:
                 issues.append(
                     ImportIssue(

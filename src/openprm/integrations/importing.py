@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core.errors import ValidationFailed
 from openprm.integrations.exporting import CUSTOM_FIELD_PREFIX
 
+__all__ = ["CUSTOM_FIELD_PREFIX", "RowReader", "row_data"]
+
 EXTENSIONS = (".csv", ".xlsx")
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000

@@ -519,3 +519,17 @@ def test_queries_per_batch_do_not_grow_with_rows(admin, phase):
     assert count(1000, 5) == count(2000, large)
     # Updates of the same partners (run) or re-checks (preview): constant too.
     assert count(1000, 5) == count(2000, large)
+
+
+@pytest.mark.django_db
+def test_websites_are_checked_and_completed(admin):
+    text = (
+        "name,partner_type,country,region,website\n"
+        "Acme,reseller,DE,EMEA,acme.example\n"
+        "Bad,reseller,DE,EMEA,http://exa mple\n"
+    )
+
+    job = _run(admin, text)
+
+    assert _issues(job) == [(3, "website", "Enter a valid web address.")]
+    assert Partner.objects.get().website == "https://acme.example"

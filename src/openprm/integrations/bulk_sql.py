@@ -1,0 +1,107 @@
+"""Plain multi-row INSERTs for the import's bulk writes.
+
+``bulk_create`` spends most of its time preparing each value of each object through
+the field's ``get_db_prep_save`` and, on SQLite, splits inserts at 999 parameters;
+the import knows its value types, so it adapts them once per column and hands whole
+batches to ``executemany``. Primary keys are reserved up front (a PostgreSQL
+sequence; on SQLite, past both the table's largest id and its AUTOINCREMENT counter,
+under the write lock the batch's transaction holds), so rows can refer to each other
+without reading anything back.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+
+def _converter(field: models.Field):
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return json.dumps
+    if kind == "UUIDField":
+        if connection.vendor == "postgresql":
+            return None
+        return lambda value: value.hex
+    if kind == "DateTimeField":
+        return _last(connection.ops.adapt_datetimefield_value)
+    if kind in ("DecimalField", "FileField", "ImageField"):
+        return _last(lambda value: field.get_db_prep_save(value, connection))
+    return None
+
+
+def _last(convert):
+    """``convert``, remembering its last value: a batch's rows share their
+    timestamps and most of their empty values."""
+    memo = [object(), None]
+
+    def converted(value):
+        if value is not memo[0]:
+            memo[0], memo[1] = value, convert(value)
+        return memo[1]
+
+    return converted
+
+
+class Table:
+    """INSERTs into a model's table, of the given fields (attribute names)."""
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]):
+        self.fields = list(fields)
+        by_name = {field.attname: field for field in model._meta.concrete_fields}
+        self.model = model
+        self.converters = [_converter(by_name[name]) for name in self.fields]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(by_name[name].column) for name in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        table = quote(model._meta.db_table)
+        # Identifiers from the model's metadata, quoted; values are parameters.
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def insert(self, rows: Iterable[Sequence], *, ignore_conflicts=False) -> None:
+        """Insert rows given as value tuples in the order of ``fields``."""
+        converters = [
+            (index, convert)
+            for index, convert in enumerate(self.converters)
+            if convert is not None
+        ]
+        prepared = []
+        for row in rows:
+            row = list(row)
+            for index, convert in converters:
+                if row[index] is not None:
+                    row[index] = convert(row[index])
+            prepared.append(row)
+        if not prepared:
+            return
+        sql = self.sql
+        if ignore_conflicts:
+            if connection.vendor == "sqlite":
+                sql = sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+            else:
+                sql += " ON CONFLICT DO NOTHING"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` unused primary keys of ``model``'s table (call inside the write
+    transaction)."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                "FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        # A quoted table name from the model's metadata; the value is a parameter.
+        sql = f"SELECT MAX(id), (SELECT seq FROM sqlite_sequence WHERE name = %s) FROM {quote(table)}"  # noqa: E501, S608
+        cursor.execute(sql, [table])
+        largest, counter = cursor.fetchone()
+    start = max(largest or 0, counter or 0) + 1
+    return list(range(start, start + count))
