@@ -84,6 +84,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="keep the existing data set when it was built with the same sizes and "
         "seed and is intact (else it is rebuilt)",
     )
+    data.add_argument(
+        "--import-rows",
+        default="100000",
+        help="sizes of the partner import measured after the scenarios, "
+        "comma-separated, e.g. 100000,1000000; 0 skips it (see bench/import_rate.py)",
+    )
     load = parser.add_argument_group("load")
     load.add_argument(
         "--scenarios",
@@ -300,6 +306,12 @@ def run(args: argparse.Namespace) -> None:
         say(f"Notes (server log: {log_path}):")
         for note in data["notes"]:
             say(f"  - {note}")
+    import_sizes = [int(size) for size in args.import_rows.split(",") if int(size)]
+    if import_sizes:  # the partner import against a raw insert (issue 4)
+        from bench import import_rate
+
+        say("")
+        data["import_rate"] = import_rate.report(import_sizes, say=say)
     written = report.write(RESULTS_DIR, data, summaries)
     say("")
     say(

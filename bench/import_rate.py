@@ -21,7 +21,8 @@ process's maximum resident set) is its own. The child:
    custom field, domain, in-file repeats, upsert key lookups, possible duplicates)
    and the run (every row checked again, then partners, domains, audit entries and
    outbox events bulk-inserted), as the worker does, each timed;
-4. **re-run**: imports the same file again (every row unchanged, nothing written).
+4. **re-run**: imports the same file again (every row unchanged, nothing written;
+   ``IMPORT_RATE_RERUN=0`` skips it).
 
 The ratio that issue 4 sets (≥ 0.25) is the run's rate over the raw rate.
 """
@@ -178,10 +179,12 @@ def child(rows: int) -> dict:
     assert Partner.objects.count() == rows
     audit_count = AuditEntry.objects.count()
     event_count = OutboxEvent.objects.count()
-    again_preview, again_run, again = _import(admin, path)
-    assert (again.unchanged, again.created, again.updated) == (rows, 0, 0)
-    assert AuditEntry.objects.count() == audit_count
-    assert OutboxEvent.objects.count() == event_count
+    again_preview = again_run = float("nan")
+    if os.environ.get("IMPORT_RATE_RERUN", "1") == "1":
+        again_preview, again_run, again = _import(admin, path)
+        assert (again.unchanged, again.created, again.updated) == (rows, 0, 0)
+        assert AuditEntry.objects.count() == audit_count
+        assert OutboxEvent.objects.count() == event_count
     return {
         "rows": rows,
         "database": connection.vendor,

@@ -246,6 +246,11 @@ MFA_ADAPTER = "openprm.accounts.adapters.MFAAdapter"
 # anything else, and cannot remove it (openprm.accounts.mfa).
 OPENPRM_VENDOR_MFA_REQUIRED = env_bool("VENDOR_MFA_REQUIRED", False)
 
+# --- Partner imports (docs/partners.md): the largest file and the most rows one
+# import takes; the file is read as a stream, so memory does not grow with either.
+OPENPRM_IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 2**20)))
+OPENPRM_IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+
 # --- Invitations: how long an emailed invitation link stays valid.
 OPENPRM_INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
 
@@ -290,6 +295,18 @@ OPENPRM_LEAD_ACCEPTANCE_SLA_HOURS = int(
     os.environ.get("LEAD_ACCEPTANCE_SLA_HOURS", "48")
 )
 OPENPRM_LEAD_DEFAULT_CAPACITY = int(os.environ.get("LEAD_DEFAULT_CAPACITY", "25"))
+
+# --- Deal registration (docs/deals.md): business days a reviewer has to decide (then
+# the sweep reminds them), business days after that before it escalates to the vendor
+# admins, protection days when the partner's tier grants none, the longest extension
+# a partner may ask for, and the largest attachment.
+OPENPRM_DEAL_APPROVAL_SLA_DAYS = int(os.environ.get("DEAL_APPROVAL_SLA_DAYS", "2"))
+OPENPRM_DEAL_ESCALATION_DAYS = int(os.environ.get("DEAL_ESCALATION_DAYS", "1"))
+OPENPRM_DEAL_PROTECTION_DAYS = int(os.environ.get("DEAL_PROTECTION_DAYS", "90"))
+OPENPRM_DEAL_MAX_EXTENSION_DAYS = int(os.environ.get("DEAL_MAX_EXTENSION_DAYS", "90"))
+OPENPRM_DEAL_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("DEAL_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # --- Internationalisation
 LANGUAGE_CODE = "en"
