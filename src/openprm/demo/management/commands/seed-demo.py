@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from openprm.accounts.models import User
+from openprm.demo.applications import build_demo_applications
+from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
 from openprm.demo.profiles import build_demo_profiles
 from openprm.demo.programs import build_demo_programs
@@ -68,6 +70,8 @@ class Command(BaseCommand):
                 build_demo_segments(actor=vendor_admin)
                 build_demo_invitations(users=User.objects.all())
                 build_demo_webhooks(actor=vendor_admin)
+                build_demo_applications(actor=vendor_admin)
+                build_demo_deals(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "
