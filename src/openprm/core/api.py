@@ -7,10 +7,11 @@ itself is in ``openprm/api.py``.
 """
 
 import json
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -57,6 +58,46 @@ class Pagination(LimitOffsetPagination):
             "items": list(queryset[offset : offset + limit]),
             "count": self._items_count(queryset),
         }
+
+
+COUNT_CAP = 1000
+
+
+class CappedPagination(Pagination):
+    """``Pagination`` whose ``count`` stops counting past a cap.
+
+    An exact COUNT of a filtered list reads every matching row (100 ms for half of
+    100,000 partners on SQLite), many times the page itself. Here the count is exact
+    up to ``COUNT_CAP`` rows (or up to the end of the requested page, if further);
+    beyond that ``count`` stops there and ``count_is_capped`` says more rows match.
+    """
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="Matching rows, counted up to a cap.")
+        count_is_capped: bool = Field(
+            False, description="True when more rows match than `count` says."
+        )
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        limit = max(COUNT_CAP, pagination.offset + pagination.limit)
+        counted = capped_count(queryset, limit + 1)
+        return {
+            **page,
+            "count": min(counted, limit),
+            "count_is_capped": counted > limit,
+        }
+
+    def _items_count(self, queryset) -> int:
+        return 0  # counted (capped) in paginate_queryset instead
+
+
+def capped_count(queryset, limit: int) -> int:
+    """``min(queryset.count(), limit)``, reading at most ``limit`` keys: the
+    ordering and selected columns are dropped, so the database counts off an
+    index where one covers the filter."""
+    return queryset.order_by().values("pk")[:limit].count()
 
 
 def reject_unknown_query(request, *schemas: type[Schema]) -> None:

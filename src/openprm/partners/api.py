@@ -19,15 +19,37 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from openprm.core.api import Pagination, StrictSchema, reject_unknown_query
-from openprm.partners import permissions, selectors, services
+from openprm.core.api import (
+    CappedPagination,
+    Pagination,
+    StrictSchema,
+    reject_unknown_query,
+)
+from openprm.core.errors import ValidationFailed
+from openprm.partners import (
+    directory,
+    permissions,
+    saved_view_services,
+    selectors,
+    services,
+)
 from openprm.partners.choices import (
     CustomFieldType,
     EmployeeBand,
+    Industry,
     PartnerStatus,
     PartnerType,
     Region,
     RevenueBand,
+)
+from openprm.partners.selectors_directory import (
+    directory_custom_keys,
+    partners_for_api,
+    saved_view_filters,
+    saved_views_for,
+)
+from openprm.partners.selectors_directory import (
+    saved_view_get as saved_view_get_for,
 )
 
 router = Router()
@@ -116,15 +138,74 @@ class PartnerOut(Schema):
         return {key: value for key, value in obj.custom_fields.items() if key in keys}
 
 
+StatusName = Literal[tuple(PartnerStatus.values)]  # type: ignore[valid-type]
+IndustryName = Literal[tuple(Industry.values)]  # type: ignore[valid-type]
+
+
 class PartnerFilters(StrictSchema):
-    status: Literal["", *PartnerStatus.values] = ""  # type: ignore[valid-type]
-    type: Literal["", *PartnerType.values] = Field(  # type: ignore[valid-type]
-        "", description="The primary partner type."
-    )
+    """The directory's filters (partners/directory.py); list filters repeat
+    (``?status=active&status=onboarding``) and match any value given. Custom fields
+    filter as ``cf_<key>`` (text contains; number or date equals; choice and
+    multi-choice: one of, repeatable; boolean ``true``/``false``) and
+    ``cf_<key>__min`` / ``cf_<key>__max`` (number and date ranges)."""
+
+    q: str = Field("", description="Part of the name, a domain or a contact.")
+    status: list[StatusName] = []
+    type: list[PartnerTypeName] = Field([], description="Any of the partner's types.")
     country: str = Field("", description="ISO 3166-1 alpha-2 code.")
     region: Literal["", *Region.values] = ""  # type: ignore[valid-type]
-    q: str = Field("", description="Part of the name, legal name or a domain.")
-    sort: Literal[tuple(selectors.PARTNER_ORDERINGS)] = "name"  # type: ignore[valid-type]
+    manager: str = Field(
+        "", description="A channel manager's id, or `none` for unassigned partners."
+    )
+    parent: str = Field(
+        "", description="The parent partner's id, or `none` for top-level partners."
+    )
+    industry: list[IndustryName] = []
+    specialisation: list[str] = []
+    tag: list[str] = []
+    language: list[str] = Field([], description="ISO 639-1 codes.")
+    employee_band: EmployeeBandName = ""
+    revenue_band: RevenueBandName = ""
+    programme: UUID | None = Field(None, description="Actively enrolled in it.")
+    tier: int | None = Field(None, description="Actively enrolled at this tier id.")
+    scorecard: UUID | None = Field(
+        None, description="The scorecard of `score_min`, `score_max` and score sorts."
+    )
+    score_min: int | None = Field(None, ge=0, le=100)
+    score_max: int | None = Field(None, ge=0, le=100)
+    sort: Literal[tuple(directory.ORDERINGS)] = "name"  # type: ignore[valid-type]
+
+
+def _directory_filters(request) -> directory.DirectoryFilters:
+    """The request's filters, refusing what the directory would silently drop:
+    unknown parameters, unknown custom fields and values that do not fit."""
+    types = directory_custom_keys(user=request.auth)
+    # The same keys the rows' custom_fields show: no second lookup.
+    request._openprm_custom_keys = set(types)
+    known = set(PartnerFilters.model_fields) | set(Pagination.Input.model_fields)
+    errors: dict[str, list[str]] = {
+        name: ["Unknown query parameter."]
+        for name in sorted(set(request.GET) - known)
+        if not name.startswith(directory.CUSTOM_FIELD_PREFIX)
+    }
+    filters = directory.parse(request.GET, custom_keys=types)
+    applied = {(key, operator) for key, operator, _values in filters.custom}
+    for name, key, operator in directory.custom_filter_keys(request.GET):
+        if key not in types:
+            errors[name] = ["Unknown custom field."]
+        elif (key, operator) not in applied and any(request.GET.getlist(name)):
+            errors[name] = ["Not a valid filter value for this field."]
+    for name in ("manager", "parent"):
+        value = request.GET.get(name, "")
+        if value and getattr(filters, name) == "":
+            errors[name] = ["Must be an id or `none`."]
+    if (request.GET.get("score_min") or request.GET.get("score_max")) and (
+        not filters.scorecard
+    ):
+        errors["scorecard"] = ["Required with score_min or score_max."]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return filters
 
 
 class PartnerProfileIn(StrictSchema):
@@ -191,20 +272,13 @@ def _profile_data(request, payload: StrictSchema) -> dict:
     summary="List partners",
     description="The partners the caller may see: vendor staff all (channel "
     "managers their assigned partners and territories), partner users their "
-    "organisation and, for a distributor granted it, the partners beneath.",
+    "organisation and, for a distributor granted it, the partners beneath. "
+    "Filters and sorts as the console directory does; `count` is exact up to "
+    "1,000 rows (`count_is_capped` when more match).",
 )
-@paginate(Pagination)
+@paginate(CappedPagination)
 def partner_list(request, filters: Query[PartnerFilters]):
-    reject_unknown_query(request, PartnerFilters, Pagination.Input)
-    return selectors.partners_visible_to(
-        user=request.auth,
-        status=filters.status,
-        partner_type=filters.type,
-        country=filters.country,
-        region=filters.region,
-        search=filters.q,
-        order=filters.sort,
-    )
+    return partners_for_api(user=request.auth, filters=_directory_filters(request))
 
 
 @router.post(
@@ -479,3 +553,132 @@ def custom_field_deactivate(request, key: str):
     return services.custom_field_definition_deactivate(
         definition=definition, actor=request.auth
     )
+
+
+# --- saved views of the directory ---------------------------------------------------
+
+VIEW_TAGS = ["saved views"]
+
+
+class SavedViewOut(Schema):
+    """A named directory search: apply ``querystring`` to ``GET /partners``."""
+
+    id: UUID = Field(validation_alias="public_id")
+    name: str
+    is_shared: bool
+    owner: UUID
+    is_own: bool = Field(description="Whether the caller saved it (and may change it).")
+    query: dict[str, list[str]]
+    querystring: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_owner(obj) -> UUID:
+        return obj.owner.public_id
+
+    @staticmethod
+    def resolve_is_own(obj, context) -> bool:
+        return obj.owner_id == context["request"].auth.pk
+
+    @staticmethod
+    def resolve_querystring(obj) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(
+            [(key, value) for key, values in obj.query.items() for value in values]
+        )
+
+
+class SavedViewDetailOut(SavedViewOut):
+    problems: list[str] = Field(
+        [],
+        description="What the view names that no longer exists (left out when "
+        "applied): a deleted custom field, programme, tier, scorecard, …",
+    )
+
+
+class SavedViewIn(StrictSchema):
+    name: str
+    query: str = Field(
+        "",
+        description="A directory query string, e.g. "
+        "`status=active&region=EMEA&sort=-created`.",
+    )
+    is_shared: bool = False
+
+
+class SavedViewPatchIn(StrictSchema):
+    name: str = ""
+    query: str = ""
+    is_shared: bool = False
+
+
+@router.get(
+    "/partners/views",
+    response=list[SavedViewOut],
+    tags=VIEW_TAGS,
+    summary="List saved directory views",
+    description="Vendor staff: their own views and those shared with vendor staff.",
+)
+@paginate(Pagination)
+def saved_view_list(request):
+    reject_unknown_query(request, Pagination.Input)
+    permissions.require_vendor_staff(request.auth)
+    return saved_views_for(user=request.auth)
+
+
+@router.post(
+    "/partners/views",
+    response={201: SavedViewOut},
+    tags=VIEW_TAGS,
+    summary="Save a directory view",
+    description="Vendor staff. The query is normalised as the directory reads it.",
+)
+def saved_view_create(request, payload: SavedViewIn):
+    view = saved_view_services.saved_view_create(
+        actor=request.auth, **payload.model_dump()
+    )
+    return Status(201, view)
+
+
+@router.get(
+    "/partners/views/{uuid:view_id}",
+    response=SavedViewDetailOut,
+    tags=VIEW_TAGS,
+    summary="Get a saved view, checked again",
+)
+def saved_view_get(request, view_id: UUID):
+    permissions.require_vendor_staff(request.auth)
+    view = saved_view_get_for(user=request.auth, public_id=view_id)
+    _filters, view.problems = saved_view_filters(user=request.auth, view=view)
+    return view
+
+
+@router.patch(
+    "/partners/views/{uuid:view_id}",
+    response=SavedViewOut,
+    tags=VIEW_TAGS,
+    summary="Rename, share or change a saved view",
+    description="Only the person who saved the view.",
+)
+def saved_view_update(request, view_id: UUID, payload: SavedViewPatchIn):
+    permissions.require_vendor_staff(request.auth)
+    view = saved_view_get_for(user=request.auth, public_id=view_id)
+    return saved_view_services.saved_view_update(
+        view=view, actor=request.auth, data=payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete(
+    "/partners/views/{uuid:view_id}",
+    response={204: None},
+    tags=VIEW_TAGS,
+    summary="Delete a saved view",
+    description="Only the person who saved the view.",
+)
+def saved_view_delete(request, view_id: UUID):
+    permissions.require_vendor_staff(request.auth)
+    view = saved_view_get_for(user=request.auth, public_id=view_id)
+    saved_view_services.saved_view_delete(view=view, actor=request.auth)
+    return Status(204, None)

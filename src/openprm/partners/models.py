@@ -233,3 +233,38 @@ class CustomFieldDefinition(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SavedView(TimeStampedModel):
+    """A named search of the partner directory (its filters and sort), private to
+    its owner or shared with all vendor staff. ``query`` holds the normalised query
+    string as ``{key: [values]}``; it is checked again whenever it is applied."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_saved_views",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_shared = models.BooleanField(
+        _("shared with vendor staff"),
+        default=False,
+        help_text=_("Every member of vendor staff sees and applies it."),
+    )
+    query = models.JSONField(_("filters"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="partners_savedview_owner_name"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_shared", "name"], name="partners_view_shared_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -91,3 +91,9 @@ def can_create_partners(user) -> bool:
         and user.is_active
         and user.vendor_role in (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
     )
+
+
+def require_vendor_staff(user) -> None:
+    """Vendor staff only (saved directory views, ...): everyone else gets 403."""
+    if not getattr(user, "is_vendor_staff", False):
+        raise PermissionDenied

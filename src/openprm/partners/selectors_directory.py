@@ -6,14 +6,18 @@ its exports are the partner database's hottest reads.
 """
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from django.db.models import Count, QuerySet
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from openprm.accounts.models import Membership, User
+from openprm.core.errors import NotFound
+from openprm.partners import directory
 from openprm.partners.choices import PartnerStatus, PartnerType
 from openprm.partners.directory import DirectoryFilters
-from openprm.partners.models import Partner
+from openprm.partners.models import Partner, SavedView
 from openprm.partners.selectors import custom_field_definitions_for
 
 PAGE_COLUMNS = (
@@ -51,22 +55,24 @@ EXPORT_COLUMNS = (
 )
 
 
-def directory_custom_keys(*, user: User, include_inactive: bool = True) -> set[str]:
-    """The custom field keys the user may filter on (and, active ones, export)."""
-    return set(
+def directory_custom_keys(
+    *, user: User, include_inactive: bool = True
+) -> dict[str, str]:
+    """The custom fields the user may filter on (and, active ones, export): key to
+    field type, which says how the directory compares their values."""
+    return dict(
         custom_field_definitions_for(
             user=user, include_inactive=include_inactive
-        ).values_list("key", flat=True)
+        ).values_list("key", "field_type")
     )
 
 
 def directory_partners(*, user: User, filters: DirectoryFilters) -> QuerySet[Partner]:
     """The partners the user may see that match ``filters``, in their order."""
-    return (
-        Partner.objects.visible_to(user)
-        .filter(filters.to_q())
-        .order_by(*filters.ordering())
-    )
+    partners = Partner.objects.visible_to(user).filter(filters.to_q())
+    if annotations := filters.annotations():
+        partners = partners.annotate(**annotations)
+    return partners.order_by(*filters.ordering())
 
 
 def directory_rows(*, user: User, filters: DirectoryFilters) -> QuerySet:
@@ -120,3 +126,90 @@ def directory_export_rows(
             *("; ".join(cell) if isinstance(cell, list) else cell for cell in cells),
             *((custom or {}).get(key, "") for key in custom_keys),
         ]
+
+
+def partners_for_api(*, user: User, filters: DirectoryFilters) -> QuerySet[Partner]:
+    """The directory as the API lists it: model rows with the channel manager and
+    parent joined and the page's domains prefetched (one extra query per page)."""
+    return (
+        directory_partners(user=user, filters=filters)
+        .select_related("channel_manager", "parent")
+        .prefetch_related("domains")
+    )
+
+
+# --- saved views ----------------------------------------------------------------------
+
+
+def saved_views_for(*, user: User) -> QuerySet[SavedView]:
+    """The saved views a user may apply: their own and those shared with vendor
+    staff (none for partner users)."""
+    if not user.is_vendor_staff:
+        return SavedView.objects.none()
+    return (
+        SavedView.objects.filter(Q(owner=user) | Q(is_shared=True))
+        .select_related("owner")
+        .order_by("name", "id")
+    )
+
+
+def saved_view_get(*, user: User, public_id) -> SavedView:
+    view = saved_views_for(user=user).filter(public_id=public_id).first()
+    if view is None:
+        raise NotFound
+    return view
+
+
+def saved_view_filters(
+    *, user: User, view: SavedView, custom_keys: dict[str, str] | None = None
+) -> tuple[DirectoryFilters, list[str]]:
+    """A saved view's filters checked again as they are applied, and what no longer
+    holds: a custom field, programme, tier, scorecard, parent or channel manager it
+    names that is gone (or out of the user's sight) is left out, with a message."""
+    if custom_keys is None:
+        custom_keys = directory_custom_keys(user=user)
+    params = {key: list(values) for key, values in (view.query or {}).items()}
+    problems: list[str] = []
+    for name, key, _operator in directory.custom_filter_keys(params):
+        if key not in custom_keys:
+            params.pop(name)
+            problems.append(
+                gettext("The custom field “%(key)s” no longer exists.") % {"key": key}
+            )
+    filters = directory.parse(params, custom_keys=custom_keys)
+    gone: dict[str, str] = {}
+    if filters.programme and not _exists("programs", "Programme", filters.programme):
+        gone["programme"] = gettext("The programme of this view no longer exists.")
+    if filters.tier is not None and not (
+        apps.get_model("programs", "Tier").objects.filter(pk=filters.tier).exists()
+    ):
+        gone["tier"] = gettext("The tier of this view no longer exists.")
+    if filters.scorecard and not _exists("scoring", "Scorecard", filters.scorecard):
+        gone["scorecard"] = gettext("The scorecard of this view no longer exists.")
+    if filters.parent not in ("", "none") and not (
+        Partner.objects.visible_to(user).filter(public_id=filters.parent).exists()
+    ):
+        gone["parent"] = gettext("The parent partner of this view is not available.")
+    if filters.manager not in ("", "none") and not (
+        User.objects.filter(public_id=filters.manager, is_active=True)
+        .exclude(vendor_role="")
+        .exists()
+    ):
+        gone["manager"] = gettext("The channel manager of this view is not available.")
+    if gone:
+        cleared = {key: None if key == "tier" else "" for key in gone}
+        if "scorecard" in gone:
+            cleared |= {"score_min": None, "score_max": None}
+            if filters.sorts_by_score or filters.sort in directory.SCORE_SORTS:
+                cleared["sort"] = "name"
+        filters = replace(filters, **cleared)
+        problems.extend(gone.values())
+    return filters, [
+        gettext("“%(view)s”: %(problem)s That filter was left out.")
+        % {"view": view.name, "problem": problem}
+        for problem in problems
+    ]
+
+
+def _exists(app: str, model: str, public_id: str) -> bool:
+    return apps.get_model(app, model).objects.filter(public_id=public_id).exists()

@@ -1,7 +1,7 @@
 import factory
 
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
-from openprm.partners.models import Partner
+from openprm.partners.models import Partner, SavedView
 from openprm.partners.services import partner_create
 
 
@@ -22,3 +22,14 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, **fields):
         return partner_create(**fields)
+
+
+class SavedViewFactory(factory.django.DjangoModelFactory):
+    """A saved directory view (made directly: no audit entry or event)."""
+
+    class Meta:
+        model = SavedView
+
+    owner = factory.SubFactory("openprm.accounts.tests.factories.VendorUserFactory")
+    name = factory.Sequence(lambda n: f"View {n:03d}")
+    query = factory.LazyFunction(lambda: {"status": ["active"]})

@@ -292,3 +292,84 @@ def test_a_partner_users_list_runs_a_constant_number_of_queries(
         response = api.get("/partners", limit=100)
 
     assert len(response.json()["items"]) == 7
+
+
+def _names(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["name"] for item in response.json()["items"]]
+
+
+def test_the_list_filters_on_lists_bands_and_custom_fields(api, cast):
+    from openprm.partners.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.create(
+        key="seats", label="Seats", field_type="number"
+    )
+    services.partner_update(
+        partner=cast.other,
+        actor=cast.vendor_admin,
+        data={"languages": ["fr"], "custom_fields": {"seats": 40}},
+    )
+    api.as_user(cast.vendor_admin)
+
+    assert _names(api.get("/partners", language="fr")) == ["Fabrikam"]
+    assert _names(api.get("/partners", cf_seats__min="10")) == ["Fabrikam"]
+    assert _names(api.get("/partners", cf_seats__max="10")) == []
+    assert _names(
+        api.get("/partners", status=["active", "prospect", "onboarding"], sort="-name")
+    ) == _names(api.get("/partners", sort="-name"))
+
+
+def test_bad_filters_are_refused_with_field_errors(api, cast):
+    from openprm.partners.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.create(
+        key="seats", label="Seats", field_type="number"
+    )
+    api.as_user(cast.vendor_admin)
+
+    cases = {
+        "cf_nope": {"cf_nope": "x"},
+        "cf_seats__min": {"cf_seats__min": "many"},
+        "manager": {"manager": "someone"},
+        "scorecard": {"score_min": "10"},
+        "status": {"status": "bogus"},
+    }
+    for field, query in cases.items():
+        response = api.get("/partners", **query)
+        assert response.status_code == 422, field
+        fields = [error["field"] for error in response.json()["errors"]]
+        assert any(field in name for name in fields), (field, fields)
+
+
+def test_the_count_stops_at_the_cap(api, cast, monkeypatch):
+    from openprm.core import api as core_api
+
+    monkeypatch.setattr(core_api, "COUNT_CAP", 2)
+    api.as_user(cast.vendor_admin)
+
+    capped = api.get("/partners", limit=1).json()
+    exact = api.get("/partners", limit=3).json()
+
+    assert (capped["count"], capped["count_is_capped"]) == (2, True)
+    assert (exact["count"], exact["count_is_capped"]) == (3, False)
+
+
+def test_a_filtered_list_takes_the_same_queries(api, cast, django_assert_num_queries):
+    services.partner_update(
+        partner=cast.reseller, actor=cast.vendor_admin, data={"languages": ["de"]}
+    )
+    api.as_user(cast.vendor_admin)
+    api.get("/partners")
+
+    with django_assert_num_queries(5):
+        response = api.get(
+            "/partners",
+            status="active",
+            region="EMEA",
+            sort="-created",
+            language="de",
+            parent=str(cast.distributor.public_id),
+        )
+
+    assert _names(response) == ["Contoso"]
