@@ -96,6 +96,24 @@ def partner_values(partner) -> dict[str, Any]:
     return values
 
 
+def columns_read(rules: Sequence[Rule]) -> set[str]:
+    """The partner columns that ``rules`` read (``custom_fields`` for any custom
+    field), so a bulk recompute loads those and nothing else."""
+    return {
+        "custom_fields" if rule.field.startswith(CUSTOM_PREFIX) else rule.field
+        for rule in rules
+    }
+
+
+def row_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`partner_values` of a ``values()`` row holding some of the columns; a
+    column not loaded reads as no value."""
+    values = {name: row[name] for name in PROFILE_FIELDS if name in row}
+    for key, value in (row.get("custom_fields") or {}).items():
+        values[CUSTOM_PREFIX + key] = value
+    return values
+
+
 def _is_empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 

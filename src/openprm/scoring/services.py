@@ -7,6 +7,7 @@ its ``ScoreRun``.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -281,46 +282,56 @@ def _rules_of(scorecard: Scorecard) -> list[rules.Rule]:
     ]
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What scoring reads of one partner: its id, status and profile values."""
+
+    partner_id: int
+    status: str
+    values: dict
+
+
 def _score_partners(
-    partners: Sequence[Partner], scorecards: Sequence[Scorecard]
+    partners: Sequence[Scored], scorecards: Sequence[Scorecard]
 ) -> list[tuple[PartnerScore, PartnerScore | None]]:
-    """Score ``partners`` on ``scorecards`` in three queries; returns each new row
-    with the one it replaced. A partner outside a scorecard's statuses leaves its
-    ranking (its last score stays as history)."""
+    """Score ``partners`` on ``scorecards`` with one read of their current scores
+    and at most one UPDATE and one INSERT; returns each new row with the one it
+    replaced. A partner outside a scorecard's statuses leaves its ranking (its last
+    score stays as history); an unchanged score writes nothing."""
     scorecards = [card for card in scorecards if card.criteria.all()]
     if not partners or not scorecards:
         return []
     current = {
         (row.partner_id, row.scorecard_id): row
         for row in PartnerScore.objects.filter(
-            partner_id__in=[partner.pk for partner in partners],
+            partner_id__in=[partner.partner_id for partner in partners],
             scorecard_id__in=[card.pk for card in scorecards],
             is_current=True,
-        ).only("id", "partner_id", "scorecard_id", "score", "breakdown")
+        )
+        .only("id", "partner_id", "scorecard_id", "score", "breakdown")
+        .order_by()
     }
     card_rules = {card.pk: _rules_of(card) for card in scorecards}
     now = timezone.now()
     retired, created = [], []
     for partner in partners:
-        values = rules.partner_values(partner)
         for card in scorecards:
-            previous = current.get((partner.pk, card.pk))
+            previous = current.get((partner.partner_id, card.pk))
             if not card.applies_to(partner.status):
                 if previous is not None:
                     retired.append(previous.pk)
                 continue
-            result = rules.compute(card_rules[card.pk], values)
-            breakdown = result.breakdown()
-            if (
-                previous is not None
-                and previous.score == result.score
-                and previous.breakdown == breakdown
-            ):
-                continue
+            result = rules.compute(card_rules[card.pk], partner.values)
+            if previous is not None and previous.score == result.score:
+                breakdown = result.breakdown()
+                if previous.breakdown == breakdown:
+                    continue
+            else:
+                breakdown = result.breakdown()
             if previous is not None:
                 retired.append(previous.pk)
             row = PartnerScore(
-                partner=partner,
+                partner_id=partner.partner_id,
                 scorecard=card,
                 score=result.score,
                 breakdown=breakdown,
@@ -355,10 +366,12 @@ def partner_score_recompute(
     loser's work is the winner's, so it is dropped.
     """
     cards = list(scorecards) if scorecards is not None else active_scorecards()
+    scored = Scored(partner.pk, partner.status, rules.partner_values(partner))
     try:
         with transaction.atomic():
-            created = _score_partners([partner], cards)
+            created = _score_partners([scored], cards)
             for row, previous in created:
+                row.partner = partner
                 events.emit(
                     "partner.scored",
                     payload=score_payload(row, previous),
@@ -407,17 +420,28 @@ def score_run_execute(*, run: ScoreRun, batch_size: int = BATCH_SIZE) -> ScoreRu
         started_at=timezone.now(), total=Partner.objects.count()
     )
     cards = active_scorecards()
+    # Only the columns the criteria read, as dictionaries: no model instances, no
+    # JSON decoded that no criterion needs.
+    columns = set().union(*(rules.columns_read(_rules_of(card)) for card in cards))
+    columns = sorted({"id", "status", *columns})
     last_id = 0
     while True:
-        batch = list(Partner.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
-        if not batch:
+        rows = list(
+            Partner.objects.filter(pk__gt=last_id)
+            .order_by("pk")
+            .values(*columns)[:batch_size]
+        )
+        if not rows:
             break
+        batch = [
+            Scored(row["id"], row["status"], rules.row_values(row)) for row in rows
+        ]
         with transaction.atomic():
             created = _score_partners(batch, cards)
             ScoreRun.objects.filter(pk=run.pk).update(
                 done=F("done") + len(batch), changed=F("changed") + len(created)
             )
-        last_id = batch[-1].pk
+        last_id = rows[-1]["id"]
     with transaction.atomic():
         ScoreRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
         run.refresh_from_db()

@@ -296,3 +296,48 @@ def test_a_bulk_batch_takes_the_same_queries_for_more_partners(admin):
 
     assert run.changed == 16
     assert len(many) == len(few)
+
+
+def test_a_bulk_run_scores_as_the_single_recompute_does(admin):
+    """The bulk run reads only the columns the criteria need, as dictionaries; the
+    scores and reasons are those of the one-partner recompute of full rows."""
+    CustomFieldDefinition.objects.create(
+        key="engineers", label="Engineers", field_type="number"
+    )
+    card = scorecard_with_criteria()
+    services.criterion_create(
+        actor=admin,
+        scorecard=card,
+        label="Engineers",
+        field="custom:engineers",
+        kind="range_bands",
+        weight=3,
+        config={"bands": [{"min": 5, "max": None, "points": 90}]},
+    )
+    partners = [
+        PartnerFactory(
+            partner_type=partner_type,
+            profile={"specialisations": specialisations, "custom_fields": custom},
+        )
+        for partner_type, specialisations, custom in [
+            ("reseller", ["security"], {"engineers": 7}),
+            ("msp", ["cloud", "security"], {}),
+            ("agency", [], {"engineers": 2}),
+        ]
+    ]
+    singles = {
+        partner.pk: (row.score, row.breakdown)
+        for partner in partners
+        for row in services.partner_score_recompute(partner=partner)
+    }
+    PartnerScore.objects.all().delete()
+
+    services.score_run_execute(run=services.score_run_start(actor=admin))
+
+    bulk = {
+        row.partner_id: (row.score, row.breakdown)
+        for row in PartnerScore.objects.filter(is_current=True)
+    }
+    assert bulk == singles
+    assert len(bulk) == 3
+    assert bulk[partners[0].pk][0] > bulk[partners[2].pk][0]
