@@ -4,8 +4,10 @@ from django.db import transaction
 
 from openprm.accounts.models import User
 from openprm.demo.applications import build_demo_applications
+from openprm.demo.campaigns import build_demo_campaigns
 from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
+from openprm.demo.pipeline import build_demo_rates
 from openprm.demo.profiles import build_demo_profiles
 from openprm.demo.programs import build_demo_programs
 from openprm.demo.scoring import build_demo_scoring
@@ -72,6 +74,8 @@ class Command(BaseCommand):
                 build_demo_webhooks(actor=vendor_admin)
                 build_demo_applications(actor=vendor_admin)
                 build_demo_deals(actor=vendor_admin)
+                build_demo_rates(actor=vendor_admin)
+                build_demo_campaigns(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "
