@@ -608,11 +608,13 @@ def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
 
 
 ATTNAMES = {"parent": "parent_id", "channel_manager": "channel_manager_id"}
-PLAIN = (str, int, bool, type(None))
+# What the checks return is JSON already (text, lists of codes, custom field values),
+# except coordinates (Decimal).
+PLAIN = frozenset({str, int, bool, type(None), list, dict})
 
 
 def _json(value):
-    """``audit.json_value``, skipping the common values that are JSON already."""
+    """``audit.json_value``, skipping the values that are JSON already."""
     return value if type(value) in PLAIN else audit.json_value(value)
 
 

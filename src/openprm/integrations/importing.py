@@ -13,6 +13,7 @@ read-only mode), so a file of a million rows takes no more memory than one of te
 
 import codecs
 import csv
+import datetime
 import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
@@ -191,10 +192,18 @@ class RowReader:
 
 
 def _text(value) -> str:
-    if value is None:
+    if value.__class__ is str:  # every CSV cell
+        text = value.strip()
+        if text[:1] != "'":
+            return text
+    elif value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()  # a spreadsheet's date cell
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     text = str(value).strip()
     # Undo the export's guard against spreadsheet formulas.
     if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -322,17 +323,19 @@ def test_preview_flags_a_new_row_named_like_an_existing_partner(admin):
 def test_xlsx_files_import(admin):
     content = _xlsx(
         [
-            ["name", "partner_type", "country", "region", "external_id"],
-            ["Acme", "reseller", "DE", "EMEA", 42],
-            [None, None, None, None, None],
-            ["Bad", "reseller", "DE", "MARS", 43],
+            ["name", "partner_type", "country", "region", "external_id", "cf_since"],
+            ["Acme", "reseller", "DE", "EMEA", 42, datetime.datetime(2020, 5, 1)],
+            [None, None, None, None, None, None],
+            ["Bad", "reseller", "DE", "MARS", 43, None],
         ]
     )
+    CustomFieldDefinition.objects.create(key="since", label="Since", field_type="date")
 
     job = _run(admin, content, name="p.xlsx")
 
     assert (job.created, job.failed) == (1, 1)
     assert Partner.objects.get().external_id == "42"
+    assert Partner.objects.get().custom_fields == {"since": "2020-05-01"}
     assert _issues(job) == [(4, "region", "Choose one of the regions.")]
 
 
