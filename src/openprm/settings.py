@@ -254,6 +254,15 @@ OPENPRM_IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
 # --- Invitations: how long an emailed invitation link stays valid.
 OPENPRM_INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
 
+# --- Notifications and campaigns (docs/notifications.md, docs/campaigns.md)
+# The site's public address, put before relative links in notification emails
+# (e.g. https://prm.example.com); campaigns take theirs from the scheduling request.
+OPENPRM_SITE_URL = os.environ.get("SITE_URL", "")
+# Campaign emails sent per minute at most (all campaigns and workers together), and
+# how many go over one SMTP connection.
+OPENPRM_CAMPAIGN_RATE_PER_MINUTE = int(os.environ.get("CAMPAIGN_RATE_PER_MINUTE", "60"))
+OPENPRM_CAMPAIGN_BATCH_SIZE = int(os.environ.get("CAMPAIGN_BATCH_SIZE", "20"))
+
 # SLAs counted in business days skip weekends and the public holidays of this country
 # (ISO 3166 code known to the `holidays` package; empty: weekends only).
 OPENPRM_HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "")
