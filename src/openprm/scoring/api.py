@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from openprm.core.api import Pagination, Problem, StrictSchema
+from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
 from openprm.core.errors import NotFound
 from openprm.partners.choices import PartnerStatus
 from openprm.scoring import selectors, services
@@ -281,30 +281,32 @@ def criterion_delete(request, scorecard_id: str, criterion_id: int):
     return Status(204, None)
 
 
+class RankingFilters(Schema):
+    status: PartnerStatus | None = None
+    sort: Literal["-score", "score", "name", "-name"] = "-score"
+    min_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+    max_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None
+
+
 @router.get(
     "/scorecards/{scorecard_id}/ranking",
     response={200: list[RankedPartnerOut], **ERRORS},
     summary="Partners ranked by their current score",
 )
 @paginate(Pagination)
-def scorecard_ranking(
-    request,
-    scorecard_id: str,
-    status: PartnerStatus | None = None,
-    sort: Literal["-score", "score", "name", "-name"] = "-score",
-    min_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None,
-    max_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None,
-):
+def scorecard_ranking(request, scorecard_id: str, filters: Query[RankingFilters]):
     """Best first (``sort``: ``-score``, ``score``, ``name``, ``-name``), within the
     caller's partner scope; ``status`` filters, e.g. ``prospect`` to rank by fit;
-    ``min_score`` and ``max_score`` (0-100, inclusive) keep the scores between."""
+    ``min_score`` and ``max_score`` (0-100, inclusive) keep the scores between. An
+    unknown query parameter is a 422."""
+    reject_unknown_query(request, RankingFilters, Pagination.Input)
     return selectors.ranking(
         user=request.user,
         scorecard=_scorecard(request, scorecard_id),
-        status=status or "",
-        sort=sort,
-        min_score=min_score,
-        max_score=max_score,
+        status=filters.status or "",
+        sort=filters.sort,
+        min_score=filters.min_score,
+        max_score=filters.max_score,
     )
 
 

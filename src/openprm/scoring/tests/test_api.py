@@ -274,8 +274,12 @@ def test_ranking_filters_by_score_and_sorts(client, admin_headers, query, expect
     assert [row["partner_name"] for row in response.json()["items"]] == expected
 
 
-@pytest.mark.parametrize("query", ["min_score=101", "max_score=-1", "min_score=x"])
-def test_ranking_refuses_a_score_bound_outside_0_100(client, admin_headers, query):
+@pytest.mark.parametrize(
+    "query", ["min_score=101", "max_score=-1", "min_score=x", "min=50", "sort=best"]
+)
+def test_ranking_refuses_bad_bounds_and_unknown_parameters(
+    client, admin_headers, query
+):
     card = _ranked(1)
 
     response = client.get(
