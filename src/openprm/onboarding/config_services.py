@@ -100,17 +100,26 @@ def routing_rule_create(*, actor, data: Mapping[str, Any]) -> RoutingRule:
 def routing_rule_update(
     *, actor, rule: RoutingRule, data: Mapping[str, Any]
 ) -> RoutingRule:
+    """Change the fields given in ``data``; the rest stay."""
+    return _update(actor, rule, data, RULE_FIELDS, _clean_rule, "routing_rule.updated")
+
+
+def _update(actor, instance, data, fields, clean, verb):
+    """Re-check the whole object with ``data`` applied, save it, audit the change;
+    a broken unique constraint is the step position's."""
     require_configurer(actor)
-    current = {name: getattr(rule, name) for name in RULE_FIELDS}
-    cleaned = _clean_rule({**current, **data})
-    before = audit.snapshot(rule, RULE_FIELDS)
+    current = {name: getattr(instance, name) for name in fields}
+    cleaned = clean({**current, **data})
+    before = audit.snapshot(instance, fields)
     for name, value in cleaned.items():
-        setattr(rule, name, value)
-    rule.save()
-    audit.record_change(
-        actor=actor, instance=rule, before=before, verb="routing_rule.updated"
-    )
-    return rule
+        setattr(instance, name, value)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise _position_taken() from error
+    audit.record_change(actor=actor, instance=instance, before=before, verb=verb)
+    return instance
 
 
 def _delete(actor, instance, fields, verb) -> None:
@@ -193,21 +202,8 @@ def approval_step_create(*, actor, programme, data: Mapping[str, Any]) -> Approv
 def approval_step_update(
     *, actor, step: ApprovalStep, data: Mapping[str, Any]
 ) -> ApprovalStep:
-    require_configurer(actor)
-    current = {name: getattr(step, name) for name in STEP_FIELDS}
-    cleaned = _clean_step({**current, **data})
-    before = audit.snapshot(step, STEP_FIELDS)
-    for name, value in cleaned.items():
-        setattr(step, name, value)
-    try:
-        with transaction.atomic():
-            step.save()
-    except IntegrityError as error:
-        raise _position_taken() from error
-    audit.record_change(
-        actor=actor, instance=step, before=before, verb="approval_step.updated"
-    )
-    return step
+    """Change the fields given in ``data``; the rest stay."""
+    return _update(actor, step, data, STEP_FIELDS, _clean_step, "approval_step.updated")
 
 
 @transaction.atomic

@@ -13,6 +13,30 @@ from openprm.core.models import TimeStampedModel
 from openprm.onboarding.choices import ActionKind, ApplicationStatus, QuestionKind
 
 
+def _user(on_delete, verbose_name=None) -> models.ForeignKey:
+    """An optional vendor user (an approver, an escalation target)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+def _queue(on_delete, verbose_name=None) -> models.ForeignKey:
+    """An optional approval queue."""
+    return models.ForeignKey(
+        "ApprovalQueue",
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class ApplicationQuestion(TimeStampedModel):
     """A question of a programme's public application form (answers are stored in
     ``Application.answers`` under ``key`` and checked by questions.py)."""
@@ -92,22 +116,8 @@ class RoutingRule(TimeStampedModel):
     regions = models.JSONField(_("regions"), default=list, blank=True)
     countries = models.JSONField(_("countries"), default=list, blank=True)
     partner_types = models.JSONField(_("partner types"), default=list, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approver"),
-    )
-    queue = models.ForeignKey(
-        ApprovalQueue,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("queue"),
-    )
+    user = _user(models.PROTECT, _("approver"))
+    queue = _queue(models.PROTECT, _("queue"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -130,41 +140,13 @@ class ApprovalStep(TimeStampedModel):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=100)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approver"),
-    )
-    queue = models.ForeignKey(
-        ApprovalQueue,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("queue"),
-    )
+    user = _user(models.PROTECT, _("approver"))
+    queue = _queue(models.PROTECT, _("queue"))
     sla_business_days = models.PositiveSmallIntegerField(
         _("SLA (business days)"), default=2
     )
-    escalate_to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("escalate to (user)"),
-    )
-    escalate_to_queue = models.ForeignKey(
-        ApprovalQueue,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("escalate to (queue)"),
-    )
+    escalate_to_user = _user(models.PROTECT, _("escalate to (user)"))
+    escalate_to_queue = _queue(models.PROTECT, _("escalate to (queue)"))
 
     class Meta:
         ordering = ["programme_id", "position"]
@@ -232,39 +214,13 @@ class Application(TimeStampedModel):
         related_name="+",
     )
     routing_reason = models.TextField(_("routing reason"), blank=True)
-    routed_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    routed_queue = models.ForeignKey(
-        ApprovalQueue,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    routed_user = _user(models.SET_NULL)
+    routed_queue = _queue(models.SET_NULL)
     # --- where it stands
     step_position = models.PositiveSmallIntegerField(default=1)
     step_name = models.CharField(max_length=100, blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approver"),
-    )
-    queue = models.ForeignKey(
-        ApprovalQueue,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("queue"),
-    )
+    assignee = _user(models.SET_NULL, _("approver"))
+    queue = _queue(models.SET_NULL, _("queue"))
     step_started_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -322,13 +278,7 @@ class ApplicationAction(models.Model):
     kind = models.CharField(max_length=16, choices=ActionKind.choices)
     step_position = models.PositiveSmallIntegerField(default=0)
     step_name = models.CharField(max_length=100, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = _user(models.SET_NULL)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

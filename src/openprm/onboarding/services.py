@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openprm.accounts.choices import PartnerRole
+from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.accounts.permissions import TeamScope, is_vendor_admin
 from openprm.accounts.services import invitation_create
 from openprm.core import audit, events
@@ -108,7 +108,7 @@ def can_review(user) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and user.vendor_role in ("vendor_admin", "channel_manager")
+        and user.vendor_role in (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
     )
 
 
@@ -213,6 +213,15 @@ def _notify_assignees(application: Application, *, kind: str, subject: str) -> N
     )
 
 
+def _notify_to_review(application: Application) -> None:
+    _notify_assignees(
+        application,
+        kind="onboarding.application_assigned",
+        subject=_("Application to review: %(company)s")
+        % {"company": application.company},
+    )
+
+
 def _email_applicant(application: Application, *, subject: str, body: str) -> None:
     greeting = _("Hello %(name)s,") % {"name": application.contact_name}
     send_email(
@@ -305,11 +314,21 @@ def _assign(application: Application, step: ApprovalStep | None, now) -> None:
         application.assignee, application.queue = step.user, step.queue
     application.step_position = step.position if step else 1
     application.step_name = step.name if step else _("Review")
-    sla = step.sla_business_days if step else settings.OPENPRM_APPLICATION_SLA_DAYS
+    sla = _sla_days(step)
     application.step_started_at = now
     application.due_at = add_business_days(now, sla)
     application.reminded_at = None
     application.escalation_level = 0
+
+
+def _current_step(application: Application) -> ApprovalStep | None:
+    return ApprovalStep.objects.filter(
+        programme=application.programme, position=application.step_position
+    ).first()
+
+
+def _sla_days(step: ApprovalStep | None) -> int:
+    return step.sla_business_days if step else settings.OPENPRM_APPLICATION_SLA_DAYS
 
 
 def fallback_queue() -> ApprovalQueue | None:
@@ -396,12 +415,7 @@ def application_submit(
         )
         % {"programme": programme.name, "company": application.company},
     )
-    _notify_assignees(
-        application,
-        kind="onboarding.application_assigned",
-        subject=_("Application to review: %(company)s")
-        % {"company": application.company},
-    )
+    _notify_to_review(application)
     return application
 
 
@@ -450,35 +464,21 @@ def application_approve_step(
     now = timezone.now()
     note = (note or "").strip()
     _history(application, ActionKind.STEP_APPROVED, actor=actor, note=note, at=now)
-    approved_step = (application.step_position, application.step_name)
+    approved = {
+        "approved_step": application.step_position,
+        "approved_step_name": application.step_name,
+    }
     following = _step_of(application.programme, application.step_position + 1)
-    if following is not None:
-        _assign(application, following, now)
-        _save_state(application, before, actor, "application.step_approved")
-        _emit(
-            "application.step_approved",
-            application,
-            actor,
-            approved_step=approved_step[0],
-            approved_step_name=approved_step[1],
+    if following is None:
+        _emit("application.step_approved", application, actor, **approved)
+        return _approve(
+            application=application, actor=actor, before=before, base_url=base_url
         )
-        _notify_assignees(
-            application,
-            kind="onboarding.application_assigned",
-            subject=_("Application to review: %(company)s")
-            % {"company": application.company},
-        )
-        return application
-    _emit(
-        "application.step_approved",
-        application,
-        actor,
-        approved_step=approved_step[0],
-        approved_step_name=approved_step[1],
-    )
-    return _approve(
-        application=application, actor=actor, before=before, base_url=base_url
-    )
+    _assign(application, following, now)
+    _save_state(application, before, actor, "application.step_approved")
+    _emit("application.step_approved", application, actor, **approved)
+    _notify_to_review(application)
+    return application
 
 
 def _partner_to_onboarding(partner: Partner, actor, application) -> None:
@@ -534,7 +534,9 @@ def _new_partner(application: Application, actor) -> Partner:
         region=application.region,
         website=f"https://{host}" if host else "",
         status=PartnerStatus.ONBOARDING,
-        channel_manager=actor if actor.vendor_role == "channel_manager" else None,
+        channel_manager=actor
+        if actor.vendor_role == VendorRole.CHANNEL_MANAGER
+        else None,
         profile={"partner_types": list(application.partner_types)},
         domains=domains,
         actor=actor,
@@ -713,10 +715,7 @@ def application_answer_info(*, token: str, answer: str) -> Application:
     _lock(application, [ApplicationStatus.INFO_REQUESTED], ApplicationStatus.IN_REVIEW)
     before = audit.snapshot(application, STATE_FIELDS)
     now = timezone.now()
-    step = ApprovalStep.objects.filter(
-        programme=application.programme, position=application.step_position
-    ).first()
-    sla = step.sla_business_days if step else settings.OPENPRM_APPLICATION_SLA_DAYS
+    sla = _sla_days(_current_step(application))
     application.status = ApplicationStatus.IN_REVIEW
     application.info_request = ""
     application.step_started_at = now
@@ -787,10 +786,7 @@ def _escalate(application: Application, now) -> bool:
     previous = routing.target_label(user=application.assignee, queue=application.queue)
     application.assignee, application.queue = target
     application.escalation_level += 1
-    step = ApprovalStep.objects.filter(
-        programme=application.programme, position=application.step_position
-    ).first()
-    sla = step.sla_business_days if step else settings.OPENPRM_APPLICATION_SLA_DAYS
+    sla = _sla_days(_current_step(application))
     application.due_at = add_business_days(now, sla)
     application.reminded_at = None
     _save_state(application, before, None, "application.escalated")
