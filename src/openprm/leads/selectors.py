@@ -9,7 +9,7 @@ currently with an organisation where they hold the partner admin or sales role.
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.core.errors import NotFound, PermissionDenied
@@ -237,3 +237,11 @@ def partner_lead_record(*, partner_id: int) -> dict:
     return partner_lead_records(partner_ids=[partner_id]).get(
         partner_id, empty_record()
     )
+
+
+def with_deadline(leads: QuerySet[Lead]) -> QuerySet[Lead]:
+    """Each lead with ``respond_by``: the answer deadline of its pending offer."""
+    pending = LeadAssignment.objects.filter(
+        lead=OuterRef("pk"), outcome=AssignmentOutcome.PENDING
+    ).values("respond_by")[:1]
+    return leads.annotate(respond_by=Subquery(pending))

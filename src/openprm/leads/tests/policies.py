@@ -24,6 +24,7 @@ from openprm.testing.authz import (
     VENDOR_ACTORS,
     Policy,
     gated,
+    partner_area,
     vendor,
 )
 
@@ -110,7 +111,126 @@ RULE_DATA = {"name": "Matrix rule", "strategy": "round_robin"}
 LEADS = "api:{method} /api/v1/leads"
 RULES = "api:{method} /api/v1/lead-rules"
 
+
+def console_lead(actor: str):
+    """A console page of the owner's lead: vendor staff in scope; partner users
+    never reach the console."""
+    if _signed_out(actor):
+        return LOGIN
+    if actor == "channel_manager":
+        return HIDE
+    return ALLOW if actor in VENDOR_ACTORS else FORBID
+
+
+RULE_FORM = {
+    "name": "Matrix rule",
+    "order": "3",
+    "is_active": "on",
+    "strategy": "round_robin",
+    "same_country": "on",
+    "tier_weight": "1",
+    "score_weight": "1",
+    "acceptance_weight": "1",
+    "win_weight": "1",
+}
+
 POLICIES = [
+    # Console pages.
+    Policy("web:console:lead_list", STAFF, make=offered),
+    Policy(
+        "web:console:lead_create",
+        MANAGE,
+        method="POST",
+        data=lambda obj: LEAD_DATA,
+    ),
+    Policy("web:console:lead_import", MANAGE),
+    Policy(
+        "web:console:lead_route_waiting", MANAGE, method="POST", data=lambda obj: {}
+    ),
+    Policy("web:console:lead_detail", console_lead, make=offered, kwargs=web_kwargs),
+    Policy(
+        "web:console:lead_route",
+        managed,
+        method="POST",
+        make=new_lead,
+        kwargs=web_kwargs,
+        data=lambda obj: {},
+    ),
+    Policy(
+        "web:console:lead_recall",
+        managed,
+        method="POST",
+        make=offered,
+        kwargs=web_kwargs,
+        data=lambda obj: {},
+    ),
+    Policy(
+        "web:console:lead_note",
+        managed,
+        method="POST",
+        make=offered,
+        kwargs=web_kwargs,
+        data=lambda obj: {"text": "Called"},
+    ),
+    Policy("web:console:lead_rule_list", STAFF, make=rule),
+    Policy(
+        "web:console:lead_rule_create",
+        MANAGE,
+        method="POST",
+        data=lambda obj: RULE_FORM,
+    ),
+    Policy(
+        "web:console:lead_rule_update",
+        MANAGE,
+        method="POST",
+        make=rule,
+        kwargs=web_kwargs,
+        data=lambda obj: RULE_FORM,
+    ),
+    Policy(
+        "web:console:lead_rule_delete",
+        MANAGE,
+        method="POST",
+        make=rule,
+        kwargs=web_kwargs,
+        data=lambda obj: {},
+    ),
+    Policy("web:console:lead_capacity", STAFF),
+    # Portal pages.
+    Policy("web:portal:lead_list", partner_area(*SELLERS), make=offered),
+    Policy("web:portal:lead_detail", WORK, make=offered, kwargs=web_kwargs),
+    Policy(
+        "web:portal:lead_accept",
+        WORK,
+        method="POST",
+        make=offered,
+        kwargs=web_kwargs,
+        data=lambda obj: {},
+    ),
+    Policy(
+        "web:portal:lead_reject",
+        WORK,
+        method="POST",
+        make=offered,
+        kwargs=web_kwargs,
+        data=lambda obj: {"reason": "Not for us"},
+    ),
+    Policy(
+        "web:portal:lead_status",
+        WORK,
+        method="POST",
+        make=accepted,
+        kwargs=web_kwargs,
+        data=lambda obj: {"status": "working"},
+    ),
+    Policy(
+        "web:portal:lead_note",
+        WORK,
+        method="POST",
+        make=accepted,
+        kwargs=web_kwargs,
+        data=lambda obj: {"text": "Called"},
+    ),
     # API: leads.
     Policy(LEADS.format(method="GET"), READ_LIST, make=offered),
     Policy(LEADS.format(method="POST"), MANAGE, data=lambda obj: LEAD_DATA),
