@@ -536,3 +536,31 @@ def test_websites_are_checked_and_completed(admin):
 
     assert _issues(job) == [(3, "website", "Enter a valid web address.")]
     assert Partner.objects.get().website == "https://acme.example"
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "p1.example",
+        "https://a-b.co.uk/x/y",
+        "http://x.example/",
+        "https://-bad.example",
+        "https://a..b",
+        "https://exa mple",
+        "https://p1.example/path?q=1",
+        "https://EXAMPLE.com",
+        "ftp://files.example",
+    ],
+)
+def test_the_website_check_agrees_with_the_partner_services(website):
+    from openprm.integrations.import_writer import _clean_website, _Row
+    from openprm.partners.services import clean_profile
+
+    row = _Row(number=2, raw={}, data={})
+    _clean_website(row, website)
+    try:
+        expected = clean_profile({"website": website})[0]["website"], {}
+    except ValidationFailed as error:
+        expected = row.cleaned["website"], error.field_errors
+
+    assert (row.cleaned["website"], row.errors) == expected
