@@ -7,6 +7,18 @@ app_name = "console"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("partners/", views.partner_list, name="partner_list"),
+    path("partners/filters/", views.partner_filter_panel, name="partner_filters"),
+    path("partners/views/", views.partner_view_create, name="partner_view_create"),
+    path(
+        "partners/views/<uuid:public_id>/",
+        views.partner_view_update,
+        name="partner_view_update",
+    ),
+    path(
+        "partners/views/<uuid:public_id>/delete/",
+        views.partner_view_delete,
+        name="partner_view_delete",
+    ),
     # Pages that other apps contribute to the console (names join "console:").
     path("", include("openprm.core.console_urls")),
     path("", include("openprm.accounts.console_urls")),

@@ -1,21 +1,39 @@
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
 
 from openprm.accounts.access import console_view
-from openprm.partners import directory, permissions
-from openprm.partners.choices import PartnerStatus, PartnerType, Region
-from openprm.partners.selectors import partner_counts_by_status
+from openprm.accounts.web import errors_as_http
+from openprm.core.errors import NotFound, ValidationFailed
+from openprm.partners import directory, permissions, saved_view_services
+from openprm.partners.choices import (
+    EmployeeBand,
+    Industry,
+    PartnerStatus,
+    PartnerType,
+    Region,
+    RevenueBand,
+    specialisation_choices,
+)
+from openprm.partners.selectors import channel_managers, partner_counts_by_status
 from openprm.partners.selectors_directory import (
     directory_custom_keys,
+    directory_filter_definitions,
     directory_label_page,
     directory_rows,
+    saved_view_filters,
+    saved_view_get,
+    saved_views_for,
 )
+from openprm.programs.selectors import programme_list_visible_to
+from openprm.scoring.selectors import scorecard_list_visible_to
 
 PARTNERS_PER_PAGE = 50
 COUNT_CAP = 1000
@@ -25,6 +43,7 @@ SORT_CHOICES = [
     ("created", _("Oldest")),
     ("status", _("Status")),
     ("country", _("Country")),
+    ("-score", _("Score (with a scorecard)")),
 ]
 
 
@@ -89,10 +108,30 @@ class CappedPaginator(Paginator):
         return self.count >= self.limit
 
 
+def _directory_filters(request, custom_keys):
+    """The filters of the request, or of the saved view it applies (``?view=``),
+    checked again: what no longer exists is left out and reported."""
+    view_id = request.GET.get("view", "")
+    if not view_id:
+        return directory.parse(request.GET, custom_keys=custom_keys), None, []
+    try:
+        view = saved_view_get(user=request.user, public_id=UUID(view_id))
+    except (ValueError, NotFound):
+        return (
+            directory.parse({}, custom_keys=custom_keys),
+            None,
+            [_("This saved view no longer exists.")],
+        )
+    filters, problems = saved_view_filters(
+        user=request.user, view=view, custom_keys=custom_keys
+    )
+    return filters, view, problems
+
+
 @console_view
 def partner_list(request):
     custom_keys = directory_custom_keys(user=request.user)
-    filters = directory.parse(request.GET, custom_keys=custom_keys)
+    filters, applied_view, view_problems = _directory_filters(request, custom_keys)
     rows = directory_rows(user=request.user, filters=filters)
     paginator = CappedPaginator(rows, PARTNERS_PER_PAGE, page=request.GET.get("page"))
     page = paginator.get_page(request.GET.get("page"))
@@ -139,6 +178,10 @@ def partner_list(request):
             "region_choices": Region.choices,
             "sort_choices": SORT_CHOICES,
             "can_import": permissions.can_create_partners(request.user),
+            "saved_views": saved_views_for(user=request.user),
+            "applied_view": applied_view,
+            "view_problems": view_problems,
+            "has_more_filters": _has_more_filters(filters),
             # htmx swaps the table; the export links follow it out of band.
             "is_htmx": bool(request.headers.get("HX-Request")),
         },
@@ -149,3 +192,117 @@ def partner_list(request):
             f"{request.path}?{querystring}" if querystring else request.path
         )
     return response
+
+
+MAIN_FILTERS = ("q", "status", "type", "region", "sort")
+
+
+def _has_more_filters(filters: directory.DirectoryFilters) -> bool:
+    """Whether a filter beyond the always-visible ones is set (the "More filters"
+    panel then opens, loaded at once)."""
+    return any(
+        getattr(filters, name) not in ("", (), None)
+        for name in (*directory.LIST_KEYS, *directory.SCALAR_KEYS, "custom")
+        if name not in MAIN_FILTERS
+    )
+
+
+@require_safe
+@console_view
+def partner_filter_panel(request):
+    """The directory's further filters (bands, languages, manager, programme, score,
+    custom fields), loaded when the "More filters" panel opens."""
+    definitions = list(directory_filter_definitions(user=request.user))
+    filters = directory.parse(
+        request.GET,
+        custom_keys={d.key: d.field_type for d in definitions},
+    )
+    custom = {(key, operator): values for key, operator, values in filters.custom}
+    fields = [
+        {
+            "definition": definition,
+            "value": (custom.get((definition.key, "")) or ("",))[0],
+            "values": custom.get((definition.key, ""), ()),
+            "min": (custom.get((definition.key, "min")) or ("",))[0],
+            "max": (custom.get((definition.key, "max")) or ("",))[0],
+        }
+        for definition in definitions
+    ]
+    return render(
+        request,
+        "console/_partner_filters.html",
+        {
+            "filters": filters,
+            "custom_fields": fields,
+            "industry_choices": Industry.choices,
+            "specialisation_choices": specialisation_choices(),
+            "employee_choices": EmployeeBand.choices,
+            "revenue_choices": RevenueBand.choices,
+            "managers": channel_managers(),
+            "programmes": programme_list_visible_to(user=request.user),
+            "scorecards": scorecard_list_visible_to(user=request.user),
+        },
+    )
+
+
+def console_page(view):
+    """A console view whose NotFound / PermissionDenied become 404 / 403."""
+    return console_view(errors_as_http(view))
+
+
+def _list_url(view=None) -> str:
+    url = reverse("console:partner_list")
+    return f"{url}?view={view.public_id}" if view is not None else url
+
+
+@require_POST
+@console_page
+def partner_view_create(request):
+    try:
+        view = saved_view_services.saved_view_create(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+            is_shared=request.POST.get("is_shared") == "on",
+        )
+    except ValidationFailed as error:
+        for messages_ in error.field_errors.values():
+            for message in messages_:
+                messages.error(request, message)
+        query = request.POST.get("query", "")
+        return redirect(f"{_list_url()}?{query}" if query else _list_url())
+    messages.success(request, _("The view “%(name)s” was saved.") % {"name": view.name})
+    return redirect(_list_url(view))
+
+
+@require_POST
+@console_page
+def partner_view_update(request, public_id):
+    view = saved_view_get(user=request.user, public_id=public_id)
+    try:
+        saved_view_services.saved_view_update(
+            view=view,
+            actor=request.user,
+            data={
+                "name": request.POST.get("name", ""),
+                "is_shared": request.POST.get("is_shared") == "on",
+            },
+        )
+    except ValidationFailed as error:
+        for messages_ in error.field_errors.values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        messages.success(request, _("The view was saved."))
+    return redirect(_list_url(view))
+
+
+@require_POST
+@console_page
+def partner_view_delete(request, public_id):
+    view = saved_view_get(user=request.user, public_id=public_id)
+    saved_view_services.saved_view_delete(view=view, actor=request.user)
+    messages.success(
+        request, _("The view “%(name)s” was deleted.") % {"name": view.name}
+    )
+    return redirect(_list_url())

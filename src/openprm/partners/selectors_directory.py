@@ -213,3 +213,8 @@ def saved_view_filters(
 
 def _exists(app: str, model: str, public_id: str) -> bool:
     return apps.get_model(app, model).objects.filter(public_id=public_id).exists()
+
+
+def directory_filter_definitions(*, user: User):
+    """The active custom fields the user may filter on, for the filter form."""
+    return custom_field_definitions_for(user=user)

@@ -64,8 +64,8 @@ def test_partner_list_runs_the_same_queries_for_one_row_or_a_full_page(vendor_cl
 
     assert len(response.context["page"].object_list) == 13
     # session, user, custom field keys, count, the page (parent joined), the page's
-    # member counts
-    assert len(one_row) == len(many_rows) == 6
+    # member counts, the saved views
+    assert len(one_row) == len(many_rows) == 7
 
 
 @pytest.mark.django_db
@@ -201,3 +201,147 @@ def test_htmx_filtering_updates_the_export_links_out_of_band(vendor_client):
     assert 'id="partner-actions"' in html
     assert 'hx-swap-oob="true"' in html
     assert 'href="/console/partners/export.csv?status=active"' in html
+
+
+# --- saved views and further filters ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_saved_view_is_listed_and_applied_in_one_click(client):
+    from openprm.partners.tests.factories import SavedViewFactory
+
+    user = VendorUserFactory()
+    client.force_login(user)
+    PartnerFactory(name="Active", status="active")
+    PartnerFactory(name="Prospect", status="prospect")
+    view = SavedViewFactory(
+        owner=user, name="Prospects", query={"status": ["prospect"]}
+    )
+    SavedViewFactory(name="Someone's private")
+
+    listing = client.get("/console/partners/").content.decode()
+    applied = client.get(f"/console/partners/?view={view.public_id}")
+
+    assert "Prospects" in listing and "Someone&#x27;s private" not in listing
+    names = [row["name"] for row in applied.context["page"].object_list]
+    assert names == ["Prospect"]
+    assert applied.context["applied_view"] == view
+    assert 'id="view-manage"' in applied.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_stale_saved_view_shows_a_message_not_an_error(client):
+    from openprm.partners.tests.factories import SavedViewFactory
+
+    user = VendorUserFactory()
+    client.force_login(user)
+    PartnerFactory(name="Any")
+    view = SavedViewFactory(
+        owner=user,
+        name="Stale",
+        query={
+            "cf_removed": ["x"],
+            "programme": ["00000000-0000-0000-0000-000000000001"],
+        },
+    )
+
+    response = client.get(f"/console/partners/?view={view.public_id}")
+    gone = client.get("/console/partners/?view=00000000-0000-0000-0000-000000000009")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "“removed” no longer exists" in body
+    assert "programme of this view no longer exists" in body
+    assert [row["name"] for row in response.context["page"].object_list] == ["Any"]
+    assert gone.status_code == 200
+    assert "This saved view no longer exists." in gone.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_renaming_and_deleting_a_view_in_the_console(client):
+    from openprm.partners.models import SavedView
+
+    user = VendorUserFactory()
+    client.force_login(user)
+
+    saved = client.post(
+        "/console/partners/views/",
+        {"name": "EMEA", "query": "region=EMEA&sort=-created", "is_shared": "on"},
+    )
+    view = SavedView.objects.get()
+    assert saved.status_code == 302
+    assert saved["Location"] == f"/console/partners/?view={view.public_id}"
+    assert (view.owner, view.is_shared, view.query["region"]) == (user, True, ["EMEA"])
+
+    client.post(f"/console/partners/views/{view.public_id}/", {"name": "Europe"})
+    view.refresh_from_db()
+    assert (view.name, view.is_shared) == ("Europe", False)
+
+    client.post(f"/console/partners/views/{view.public_id}/delete/")
+    assert not SavedView.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_duplicate_view_name_is_reported_and_nothing_saved(client):
+    from openprm.partners.models import SavedView
+    from openprm.partners.tests.factories import SavedViewFactory
+
+    user = VendorUserFactory()
+    client.force_login(user)
+    SavedViewFactory(owner=user, name="Mine")
+
+    response = client.post(
+        "/console/partners/views/",
+        {"name": "Mine", "query": "region=EMEA"},
+        follow=True,
+    )
+
+    assert SavedView.objects.count() == 1
+    assert "You already have a view with this name." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_elses_shared_view_cannot_be_renamed(client):
+    from openprm.partners.tests.factories import SavedViewFactory
+
+    client.force_login(VendorUserFactory())
+    view = SavedViewFactory(name="Theirs", is_shared=True)
+
+    response = client.post(f"/console/partners/views/{view.public_id}/", {"name": "x"})
+
+    assert response.status_code == 403
+    view.refresh_from_db()
+    assert view.name == "Theirs"
+
+
+@pytest.mark.django_db
+def test_the_filter_panel_shows_the_custom_fields_by_type(vendor_client):
+    from openprm.partners.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.create(
+        key="seats", label="Seats", field_type="number"
+    )
+    CustomFieldDefinition.objects.create(
+        key="level", label="Level", field_type="choice", choices=["gold", "silver"]
+    )
+
+    response = vendor_client.get(
+        "/console/partners/filters/?cf_seats__min=4&cf_level=gold"
+    )
+    body = response.content.decode()
+
+    assert 'name="cf_seats__min" value="4"' in body
+    assert '<option value="gold" selected>' in body
+    assert 'name="score_min"' in body
+
+
+@pytest.mark.django_db
+def test_further_filters_open_the_panel_and_filter_the_table(vendor_client):
+    PartnerFactory(name="German", profile={"languages": ["de"]})
+    PartnerFactory(name="French", profile={"languages": ["fr"]})
+
+    response = vendor_client.get("/console/partners/?language=de")
+
+    assert response.context["has_more_filters"] is True
+    assert [row["name"] for row in response.context["page"].object_list] == ["German"]
+    assert 'id="more-filters" open' in response.content.decode()
