@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from openprm.core.api import (
@@ -324,6 +324,43 @@ def partner_update(request, public_id: UUID, payload: PartnerPatchIn):
         partner=partner, actor=request.auth, data=_profile_data(request, payload)
     )
     return selectors.partner_get(user=request.auth, public_id=public_id)
+
+
+OPTIONAL_FILE = File(None)
+
+
+@router.post(
+    "/partners/{uuid:public_id}/logo",
+    response=PartnerOut,
+    tags=PARTNER_TAGS,
+    summary="Upload a partner's logo",
+    description="Multipart form with the file in `logo`: a PNG, JPEG or WebP image "
+    "(checked by reading it, not by its name), at most OPENPRM_LOGO_MAX_BYTES and "
+    "OPENPRM_LOGO_MAX_PIXELS on each side; anything else is a 422 field error on "
+    "`logo`. Who may change the profile may change the logo (partner admins "
+    "their own organisation's).",
+)
+def partner_logo_upload(
+    request, public_id: UUID, logo: UploadedFile | None = OPTIONAL_FILE
+):
+    partner = selectors.partner_get(user=request.auth, public_id=public_id)
+    permissions.require_profile_editor(request.auth, partner)
+    if logo is None:
+        raise ValidationFailed(field_errors={"logo": ["Send the image as `logo`."]})
+    services.partner_update(partner=partner, actor=request.auth, data={"logo": logo})
+    return selectors.partner_get(user=request.auth, public_id=public_id)
+
+
+@router.delete(
+    "/partners/{uuid:public_id}/logo",
+    response={204: None},
+    tags=PARTNER_TAGS,
+    summary="Remove a partner's logo",
+)
+def partner_logo_delete(request, public_id: UUID):
+    partner = selectors.partner_get(user=request.auth, public_id=public_id)
+    services.partner_update(partner=partner, actor=request.auth, data={"logo": None})
+    return Status(204, None)
 
 
 # --- contacts -----------------------------------------------------------------------

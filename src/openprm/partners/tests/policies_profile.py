@@ -126,6 +126,21 @@ PROFILE_POLICIES = [
         kwargs=partner_kwargs,
         data=lambda obj: {"city": f"City {next(_keys)}"},
     ),
+    # The matrix sends JSON, not multipart: allowed uploads are tested in
+    # test_logo_api.py; here only the refusals.
+    Policy(
+        API.format("POST", "/partners/{public_id}/logo"),
+        editors,
+        make=owner,
+        kwargs=partner_kwargs,
+        skip=("vendor_admin", "owner_partner_admin"),
+    ),
+    Policy(
+        API.format("DELETE", "/partners/{public_id}/logo"),
+        editors,
+        make=owner,
+        kwargs=partner_kwargs,
+    ),
     Policy(
         API.format("GET", "/partners/{public_id}/contacts"),
         readers,
