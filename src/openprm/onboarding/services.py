@@ -27,7 +27,7 @@ from openprm.accounts.services import invitation_create
 from openprm.core import audit, events
 from openprm.core.business_days import add_business_days
 from openprm.core.errors import (
-    ApplicationError,
+    Conflict,
     InvalidTransition,
     NotFound,
     PermissionDenied,
@@ -553,15 +553,20 @@ def _invite(application: Application, partner: Partner, actor, base_url: str):
         inviter._openprm_team_scope = TeamScope(partner_ids=frozenset({partner.pk}))
     try:
         with transaction.atomic():
-            return invitation_create(
+            invitation = invitation_create(
                 actor=inviter,
                 email=application.contact_email,
                 base_url=base_url or absolute_url("/") or "http://localhost/",
                 partner=partner,
                 roles=[PartnerRole.PARTNER_ADMIN],
             )
-    except ApplicationError:  # already a member, or an invitation is open
-        return None
+    except (Conflict, ValidationFailed) as error:
+        # Already a member, an invitation open, or a terminated organisation: the
+        # approval stands and the history says why nobody was invited.
+        return None, _("No invitation sent: %(reason)s") % {"reason": error.message}
+    return invitation, _("%(email)s invited as partner admin.") % {
+        "email": application.contact_email
+    }
 
 
 def _approve(*, application: Application, actor, before: dict, base_url: str):
@@ -572,14 +577,16 @@ def _approve(*, application: Application, actor, before: dict, base_url: str):
     else:
         partner = _new_partner(application, actor)
         application.partner = partner
-    invitation = _invite(application, partner, actor, base_url)
+    invitation, invitation_note = _invite(application, partner, actor, base_url)
     now = timezone.now()
     application.invitation = invitation
     application.status = ApplicationStatus.APPROVED
     application.decided_at = now
     application.due_at = None
     _save_state(application, before, actor, "application.approved")
-    _history(application, ActionKind.APPROVED, actor=actor, at=now)
+    _history(
+        application, ActionKind.APPROVED, actor=actor, note=invitation_note, at=now
+    )
     _emit(
         "application.approved",
         application,

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from openprm.accounts.choices import PartnerRole
 from openprm.accounts.models import Invitation
-from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
+from openprm.accounts.tests.factories import (
+    InvitationFactory,
+    UserFactory,
+    VendorUserFactory,
+)
 from openprm.core import sweeps
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
@@ -392,3 +396,17 @@ def test_the_sweep_is_registered_for_the_worker():
 def test_application_data_is_valid_as_it_is():
     # The factories' data passes the service's checks (guards the other tests).
     assert services._clean_submission(ProgrammeFactory(), application_data())[1] == {}
+
+
+def test_an_applicant_already_invited_is_not_invited_twice_and_history_says_so():
+    prospect = PartnerFactory(name="Northwind Traders", status=PartnerStatus.PROSPECT)
+    InvitationFactory(partner=prospect, email="nora@northwind.example")
+    manager = ChannelManagerFactory()
+    RoutingRuleFactory(user=manager)
+    application = submit()
+    services.application_approve_step(application=application, actor=manager)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.APPROVED
+    assert application.invitation is None
+    assert Invitation.objects.filter(partner=prospect).count() == 1
+    assert application.actions.last().note.startswith("No invitation sent")
