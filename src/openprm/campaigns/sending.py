@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,7 +218,9 @@ def finish_if_done(*, campaign: Campaign) -> bool:
                 kind="campaign.sent",
                 subject=_("Campaign “%(name)s” was sent") % {"name": campaign.name},
                 body=_("%(sent)d sent, %(bounced)d bounced.") % funnel,
-                url=f"/console/campaigns/{campaign.public_id}/",
+                url=reverse(
+                    "console:campaign_detail", kwargs={"public_id": campaign.public_id}
+                ),
             )
     return True
 

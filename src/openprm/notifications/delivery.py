@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 # An email still pending after this long was not handed to the worker (the queue
 # was down at commit); the sweep sends it.
 STALE_AFTER = timedelta(minutes=1)
+# Sent and failed emails are kept this long (to look into a complaint), then deleted.
+KEEP_FOR = timedelta(days=30)
 
 
 def enqueue_after_commit(email_ids: list[int]) -> None:
@@ -74,3 +76,13 @@ def send_stale(*, now=None, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(send_one(email_id) for email_id in ids)
+
+
+def prune(*, now=None) -> int:
+    """Delete sent and failed emails older than KEEP_FOR; return how many."""
+    now = now or timezone.now()
+    deleted, _ = OutgoingEmail.objects.filter(
+        status__in=[EmailStatus.SENT, EmailStatus.FAILED],
+        updated_at__lt=now - KEEP_FOR,
+    ).delete()
+    return deleted

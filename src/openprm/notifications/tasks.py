@@ -23,3 +23,12 @@ def send_stale_emails() -> None:
     from openprm.notifications.delivery import send_stale
 
     send_stale()
+
+
+@sweeps.register(every=timedelta(hours=6), name="notifications.prune_emails")
+@task()
+def prune_emails() -> None:
+    """Delete sent and failed emails after thirty days."""
+    from openprm.notifications.delivery import prune
+
+    prune()

@@ -185,3 +185,24 @@ def test_preference_changes_are_audited():
     notification_preference_set(user=user, kind="test.optional", email_enabled=True)
     assert AuditEntry.objects.filter(verb="notification.preference_set").count() == 2
     assert NotificationPreference.objects.get(user=user).email_enabled is True
+
+
+def test_stale_pending_emails_are_sent_by_the_sweep_and_old_ones_pruned():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openprm.notifications import delivery
+
+    email = OutgoingEmail.objects.create(
+        to="a@example.org", subject="S", body="B", kind="x"
+    )
+    kept = OutgoingEmail.objects.create(
+        to="b@example.org", subject="S", body="B", kind="x", status=EmailStatus.SENT
+    )
+    later = timezone.now() + timedelta(minutes=2)
+
+    assert delivery.send_stale(now=later) == 1
+    assert delivery.prune(now=timezone.now() + timedelta(days=31)) == 2
+    assert [message.to for message in mail.outbox] == [["a@example.org"]]
+    assert not OutgoingEmail.objects.filter(pk__in=[email.pk, kept.pk]).exists()
