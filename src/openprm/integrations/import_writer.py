@@ -252,10 +252,8 @@ def _repeated_keys(ctx, rows: list[_Row], *, register: bool) -> None:
             [(ctx.job.pk, key, number) for key, number in first.items()],
             ignore_conflicts=True,
         )
-    owners = dict(
-        ImportKey.objects.filter(job_id=ctx.job.pk, key__in=first).values_list(
-            "key", "row"
-        )
+    owners = bulk_sql.pairs_in(
+        ImportKey, "key", "row", list(first), where={"job": ctx.job.pk}
     )
     for row in rows:
         for name, key in row.upsert_keys():
@@ -270,24 +268,8 @@ def _match(ctx, rows: list[_Row]) -> dict[int, list]:
     matched partners' current domains as ``{partner id: [(id, domain)]}``."""
     external_ids = {row.external_id for row in rows if row.external_id}
     domains = {domain for row in rows for domain in row.domains or ()}
-    by_external = (
-        dict(
-            Partner.objects.filter(external_id__in=external_ids).values_list(
-                "external_id", "pk"
-            )
-        )
-        if external_ids
-        else {}
-    )
-    by_domain = (
-        dict(
-            PartnerDomain.objects.filter(domain__in=domains).values_list(
-                "domain", "partner_id"
-            )
-        )
-        if domains
-        else {}
-    )
+    by_external = bulk_sql.pairs_in(Partner, "external_id", "id", list(external_ids))
+    by_domain = bulk_sql.pairs_in(PartnerDomain, "domain", "partner", list(domains))
     wanted = {*by_external.values(), *by_domain.values()}
     partners = (
         {partner.pk: partner for partner in ctx.visible.filter(pk__in=wanted)}
