@@ -136,8 +136,10 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 def normalise_name(name: str) -> str:
     """Lower case without accents, punctuation or legal suffixes: "Acme, Inc." ->
     "acme"."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = name or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
     # Dots go first so that "S.A." reads as the suffix "sa".
     text = text.lower().replace("&", " and ").replace(".", "")
     words = [word for word in _NON_WORD.split(text) if word]

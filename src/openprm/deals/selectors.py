@@ -277,13 +277,17 @@ def conflict_candidates(
     indexed queries (three with the candidates' product lines)."""
     tokens = _tokens(normalised_name)
     condition = _candidate_filter(domain=domain, tokens=tokens)
-    live = Deal.objects.filter(condition, status__in=LIVE)
+    # The status is filtered here, not in SQL: with it in the WHERE clause SQLite
+    # may scan the status index instead of OR-ing the three blocking-key indexes.
+    candidates = Deal.objects.filter(condition).order_by()
     if exclude_deal_id is not None:
-        live = live.exclude(pk=exclude_deal_id)
-    deals = list(
-        live.values(
+        candidates = candidates.exclude(pk=exclude_deal_id)
+    deals = [
+        row
+        for row in candidates.values(
             "pk",
             "partner_id",
+            "status",
             "customer_name",
             "customer_name_normalised",
             "customer_domain",
@@ -291,7 +295,8 @@ def conflict_candidates(
             "expected_close_date",
             "protected_until",
         )[:CANDIDATE_LIMIT]
-    )
+        if row["status"] in LIVE
+    ]
     if deals:
         lines: dict[int, set[str]] = {}
         for deal_id, product_line in DealLine.objects.filter(
@@ -301,7 +306,9 @@ def conflict_candidates(
         for row in deals:
             row["product_lines"] = lines.get(row["pk"], set())
     accounts = list(
-        CustomerAccount.objects.filter(condition, is_active=True).values(
+        CustomerAccount.objects.filter(condition, is_active=True)
+        .order_by()
+        .values(
             "pk",
             "customer_name",
             "customer_name_normalised",

@@ -317,7 +317,10 @@ def portal_deal_extension(request, public_id):
 @require_POST
 def portal_deal_won(request, public_id):
     form = WonForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {}
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid amount and date."))
+        return redirect("portal:deal_detail", public_id=public_id)
+    data = form.cleaned_data
     return _portal_action(
         request,
         public_id,

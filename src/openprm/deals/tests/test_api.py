@@ -1,0 +1,152 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.core.models import OutboxEvent
+from openprm.deals.choices import DealStatus
+from openprm.deals.models import CustomerAccount, Deal
+from openprm.deals.tests.factories import make_deal, registration, seller
+
+pytestmark = pytest.mark.django_db
+
+DEALS = "/api/v1/deals"
+
+
+def post(client, url, body, method="post"):
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def api_registration(**overrides):
+    body = registration(**overrides)
+    body["expected_close_date"] = body["expected_close_date"].isoformat()
+    return body
+
+
+def test_a_partner_registers_and_sees_the_conflicts_with_reasons(client):
+    make_deal(customer_name="Acme Corp", domain="acme.com")
+    client.force_login(seller())
+    response = post(client, DEALS, api_registration())
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "submitted"
+    assert body["amount"] == "5000.00"
+    assert body["lines"] == [
+        {"product_line": "security", "quantity": 10, "amount": "5000.00"}
+    ]
+    (conflict,) = body["conflicts"]
+    assert conflict["kind"] == "deal"
+    assert conflict["score"] == 100
+    assert [reason["code"] for reason in conflict["reasons"]] == [
+        "domain",
+        "name",
+        "product_line",
+        "dates",
+        "other_partner",
+    ]
+
+
+def test_an_unknown_field_is_refused(client):
+    client.force_login(seller())
+    response = post(client, DEALS, {**api_registration(), "owner": "me"})
+    assert response.status_code == 422
+    assert Deal.objects.count() == 0
+
+
+def test_a_bad_line_is_a_field_error(client):
+    client.force_login(seller())
+    response = post(
+        client, DEALS, api_registration(lines=[{"product_line": "x", "amount": "1"}])
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"
+
+
+def test_approving_a_conflicting_registration_is_a_409(client):
+    reviewer = VendorUserFactory()
+    first = make_deal(domain="acme.com")
+    second = make_deal(domain="acme.com")
+    client.force_login(reviewer)
+    assert post(client, f"{DEALS}/{first.public_id}/approve", {}).status_code == 200
+    events = OutboxEvent.objects.count()
+    response = post(client, f"{DEALS}/{second.public_id}/approve", {})
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
+    assert OutboxEvent.objects.count() == events
+    second.refresh_from_db()
+    assert second.status == DealStatus.SUBMITTED
+
+
+def test_the_whole_flow_through_the_api(client):
+    user = seller()
+    reviewer = VendorUserFactory()
+    client.force_login(user)
+    deal_id = post(client, DEALS, api_registration()).json()["id"]
+    client.force_login(reviewer)
+    asked = post(client, f"{DEALS}/{deal_id}/request-info", {"question": "Budget?"})
+    assert asked.json()["status"] == "more_info_requested"
+    client.force_login(user)
+    answered = post(client, f"{DEALS}/{deal_id}/answer", {"answer": "Approved"})
+    assert answered.json()["status"] == "submitted"
+    client.force_login(reviewer)
+    approved = post(client, f"{DEALS}/{deal_id}/approve", {})
+    assert approved.json()["protected_until"] is not None
+    client.force_login(user)
+    extension = post(
+        client, f"{DEALS}/{deal_id}/extensions", {"days": 15, "reason": "Board"}
+    )
+    assert extension.status_code == 201
+    client.force_login(reviewer)
+    decided = post(
+        client,
+        f"{DEALS}/{deal_id}/extensions/{extension.json()['id']}/decision",
+        {"approve": True},
+    )
+    assert decided.json()["status"] == "approved"
+    client.force_login(user)
+    won = post(client, f"{DEALS}/{deal_id}/won", {"amount": "5200"})
+    assert (won.json()["status"], won.json()["amount"]) == ("won", "5200.00")
+
+
+def test_the_deal_list_takes_the_same_queries_for_more_deals(client):
+    reviewer = VendorUserFactory()
+    make_deal()
+    client.force_login(reviewer)
+    client.get(DEALS)  # the session's first request loads what later ones reuse
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(DEALS).json()["count"] == 1
+    for _ in range(4):
+        make_deal(product_lines=("security", "cloud"))
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(DEALS)
+    assert response.json()["count"] == 5
+    assert len(five) == len(one)
+
+
+def test_the_review_queue_lists_only_deals_awaiting_a_decision(client):
+    waiting = make_deal()
+    make_deal(status=DealStatus.APPROVED)
+    client.force_login(VendorUserFactory())
+    items = client.get(f"{DEALS}/review-queue").json()["items"]
+    assert [item["id"] for item in items] == [str(waiting.public_id)]
+
+
+def test_a_partner_sees_only_its_own_deals(client):
+    user = seller()
+    mine = make_deal(partner=user.memberships.get().partner)
+    theirs = make_deal()
+    client.force_login(user)
+    items = client.get(DEALS).json()["items"]
+    assert [item["id"] for item in items] == [str(mine.public_id)]
+    assert client.get(f"{DEALS}/{theirs.public_id}").status_code == 404
+
+
+def test_crm_accounts_are_upserted_by_their_id(client):
+    client.force_login(VendorUserFactory())
+    url = "/api/v1/customer-accounts/SF-9"
+    body = {"name": "Globex", "domain": "globex.com", "kind": "opportunity"}
+    assert post(client, url, body, method="put").status_code == 201
+    again = post(client, url, {**body, "name": "Globex Corp"}, method="put")
+    assert again.status_code == 200
+    assert again.json()["name"] == "Globex Corp"
+    assert CustomerAccount.objects.count() == 1
