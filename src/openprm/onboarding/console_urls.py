@@ -8,6 +8,11 @@ urlpatterns = [
     path("applications/", views.application_queue, name="application_queue"),
     path("applications/routing/", views.routing_rules, name="application_routing"),
     path(
+        "applications/routing/<int:rule_id>/",
+        views.routing_rule_edit,
+        name="application_routing_edit",
+    ),
+    path(
         "applications/routing/<int:rule_id>/delete/",
         views.routing_rule_delete,
         name="application_routing_delete",
@@ -23,6 +28,11 @@ urlpatterns = [
         "applications/chains/<uuid:public_id>/",
         views.chain,
         name="application_chain",
+    ),
+    path(
+        "applications/chains/<uuid:public_id>/steps/<int:step_id>/",
+        views.chain_step_edit,
+        name="application_chain_step_edit",
     ),
     path(
         "applications/chains/<uuid:public_id>/steps/<int:step_id>/delete/",

@@ -199,6 +199,7 @@ class RoutingRuleForm(_TargetForm):
     )
     user = _UserChoice(label=_("Approver"), queryset=None, required=False)
     queue = forms.ModelChoiceField(label=_("or queue"), queryset=None, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)

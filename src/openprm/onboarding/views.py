@@ -291,6 +291,43 @@ def routing_rules(request):
     )
 
 
+@config_view
+def routing_rule_edit(request, rule_id):
+    rule = selectors.routing_rule_get(rule_id=rule_id)
+    initial = {
+        "name": rule.name,
+        "position": rule.position,
+        "programme": rule.programme,
+        "regions": rule.regions,
+        "countries": ", ".join(rule.countries),
+        "partner_types": rule.partner_types,
+        "user": rule.user,
+        "queue": rule.queue,
+        "is_active": rule.is_active,
+    }
+    form = RoutingRuleForm(
+        request.POST or None,
+        initial=initial,
+        programmes=selectors.programmes(),
+        **_users_and_queues(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            config_services.routing_rule_update(
+                actor=request.user, rule=rule, data=form.data_for_service()
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.field_errors)
+        else:
+            messages.success(request, _("The routing rule was saved."))
+            return redirect("console:application_routing")
+    return render(
+        request,
+        "onboarding/simple_form.html",
+        {"form": form, "title": rule.name, "back": "console:application_routing"},
+    )
+
+
 @require_POST
 @config_view
 def routing_rule_delete(request, rule_id):
@@ -386,6 +423,44 @@ def chain(request, public_id):
             "step_form": step_form,
             "question_form": question_form,
         },
+    )
+
+
+@config_view
+def chain_step_edit(request, public_id, step_id):
+    programme = selectors.programme_get(public_id=public_id)
+    step = selectors.approval_step_get(step_id=step_id)
+    if step.programme_id != programme.pk:
+        raise Http404
+    initial = {
+        name: getattr(step, name)
+        for name in (
+            "position",
+            "name",
+            "user",
+            "queue",
+            "sla_business_days",
+            "escalate_to_user",
+            "escalate_to_queue",
+        )
+    }
+    form = ApprovalStepForm(
+        request.POST or None, initial=initial, **_users_and_queues()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            config_services.approval_step_update(
+                actor=request.user, step=step, data=form.cleaned_data
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.field_errors)
+        else:
+            messages.success(request, _("The step was saved."))
+            return redirect("console:application_chain", public_id=public_id)
+    return render(
+        request,
+        "onboarding/step_form.html",
+        {"form": form, "programme": programme, "step": step},
     )
 
 

@@ -170,6 +170,14 @@ POLICIES = [
         data=lambda q: {"name": "EMEA", "position": "1", "queue": q.pk},
     ),
     Policy(
+        "web:console:application_routing_edit",
+        ADMIN,
+        method="POST",
+        make=rule,
+        kwargs=lambda r: {"rule_id": r.pk},
+        data=lambda r: {"name": "Renamed", "position": "3", "user": r.user_id},
+    ),
+    Policy(
         "web:console:application_routing_delete",
         ADMIN,
         method="POST",
@@ -202,6 +210,14 @@ POLICIES = [
             "name": "Legal",
             "sla_business_days": "2",
         },
+    ),
+    Policy(
+        "web:console:application_chain_step_edit",
+        ADMIN,
+        method="POST",
+        make=step,
+        kwargs=lambda s: {"public_id": s.programme.public_id, "step_id": s.pk},
+        data=lambda s: {"position": "4", "name": "Legal", "sla_business_days": "5"},
     ),
     Policy(
         "web:console:application_chain_step_delete",

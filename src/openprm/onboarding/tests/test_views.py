@@ -250,10 +250,12 @@ def test_the_routing_rule_editor_adds_a_rule(admin_client):
             "countries": "de, at, ch",
             "regions": ["EMEA"],
             "queue": queue.pk,
+            "is_active": "on",
         },
     )
     assert response.status_code == 302
     rule = RoutingRule.objects.get()
+    assert rule.is_active is True
     assert (rule.countries, rule.regions, rule.queue) == (
         ["DE", "AT", "CH"],
         ["EMEA"],
@@ -301,3 +303,29 @@ def test_the_chain_editor_adds_steps_and_questions(admin_client):
     assert programme.questions.get().key == "vat"
     page = admin_client.get(url).content.decode()
     assert "VAT number" in page
+
+
+def test_the_editors_change_a_rule_and_a_step(admin_client):
+    rule = RoutingRuleFactory(name="Old", countries=["DE"])
+    response = admin_client.post(
+        f"/console/applications/routing/{rule.pk}/",
+        {"name": "DACH", "position": "5", "countries": "de, at", "user": rule.user_id},
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.name, rule.position, rule.countries, rule.is_active) == (
+        "DACH",
+        5,
+        ["DE", "AT"],
+        False,
+    )
+    programme = ProgrammeFactory()
+    step = ApprovalStep.objects.create(programme=programme, position=1, name="CM")
+    url = f"/console/applications/chains/{programme.public_id}/steps/{step.pk}/"
+    assert 'value="CM"' in admin_client.get(url).content.decode()
+    admin_client.post(
+        url, {"position": "1", "name": "Manager", "sla_business_days": "4"}
+    )
+    step.refresh_from_db()
+    assert (step.name, step.sla_business_days) == ("Manager", 4)
+    assert AuditEntry.objects.filter(verb="approval_step.updated").count() == 1
