@@ -1,0 +1,186 @@
+"""Lead routing throughput: 100,000 waiting leads routed across 10,000 partners.
+
+Not an HTTP scenario: ``python -m bench.lead_routing [leads] [partners]`` migrates a
+throwaway database (SQLite in a temporary folder; with ``DATABASE_URL`` the
+PostgreSQL database it names, which must contain "bench" and is dropped and
+recreated), bulk-inserts active partners with tiers (programme enrolments),
+scorecard scores, past lead records and a few capacities, three routing rules
+(weighted by tier, score and performance; round-robin; nearest) and the waiting
+leads, then times ``leads.batch.route_waiting_leads`` — the routing.py decisions
+with every assignment's reasons and passed-over candidates, the timeline entries,
+audit entries and outbox events written — and prints leads per second.
+"""
+
+import os
+import random
+import sys
+import tempfile
+import time
+
+COUNTRIES = {
+    "EMEA": ["DE", "FR", "GB", "NL", "ES", "IT", "SE", "PL"],
+    "NA": ["US", "CA"],
+    "APAC": ["AU", "JP", "SG", "IN"],
+    "LATAM": ["BR", "MX"],
+}
+SPECIALISATIONS = ["networking", "security", "cloud", "data", "collaboration"]
+INDUSTRIES = ["retail", "finance", "healthcare", "manufacturing", "technology"]
+
+
+def _database() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        folder = tempfile.mkdtemp(prefix="openprm-lead-routing-")
+        os.environ["OPENPRM_VAR_DIR"] = folder
+        return "sqlite"
+    from bench.dataset import _fresh_database
+    from bench.environment import RESULTS_DIR, BenchDatabase
+
+    database = BenchDatabase(
+        vendor="postgresql", url=url, var_dir=RESULTS_DIR / "postgresql"
+    )
+    _fresh_database(database)  # refuses a name without "bench"
+    os.environ["OPENPRM_VAR_DIR"] = tempfile.mkdtemp(prefix="openprm-lead-routing-")
+    return "postgresql"
+
+
+def _places(rng: random.Random):
+    region = rng.choice(["EMEA", "EMEA", "NA", "APAC", "LATAM"])
+    return region, rng.choice(COUNTRIES[region])
+
+
+def populate(leads: int, partners: int, seed: int = 7) -> None:
+    from django.utils import timezone
+
+    from openprm.leads.models import Lead, LeadCapacity, LeadRoutingRule
+    from openprm.partners.models import Partner
+    from openprm.programs.models import Enrolment, Programme, Tier
+    from openprm.scoring.models import PartnerScore, Scorecard
+
+    rng = random.Random(seed)
+    rows = []
+    for number in range(partners):
+        region, country = _places(rng)
+        rows.append(
+            Partner(
+                name=f"Partner {number:05d}",
+                partner_type="reseller",
+                status="active",
+                country=country,
+                region=region,
+                specialisations=rng.sample(SPECIALISATIONS, 2),
+                industries=rng.sample(INDUSTRIES, 2),
+                latitude=round(rng.uniform(-60, 70), 6),
+                longitude=round(rng.uniform(-170, 170), 6),
+                path=f"/{number}/",
+            )
+        )
+    Partner.objects.bulk_create(rows, batch_size=2000)
+    ids = list(Partner.objects.order_by("id").values_list("id", flat=True))
+    programme = Programme.objects.create(name="Bench programme")
+    tiers = [
+        Tier.objects.create(programme=programme, name=name, rank=rank)
+        for rank, name in enumerate(["Silver", "Gold", "Platinum"], start=1)
+    ]
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(partner_id=pid, programme=programme, tier=rng.choice(tiers))
+            for pid in ids
+        ],
+        batch_size=2000,
+    )
+    card = Scorecard.objects.create(name="Bench fit")
+    PartnerScore.objects.bulk_create(
+        [
+            PartnerScore(
+                partner_id=pid,
+                scorecard=card,
+                score=rng.randint(0, 100),
+                breakdown=[],
+            )
+            for pid in ids
+        ],
+        batch_size=2000,
+    )
+    LeadCapacity.objects.bulk_create(
+        [LeadCapacity(partner_id=pid, max_open_leads=5) for pid in ids[::10]]
+    )
+    LeadRoutingRule.objects.create(
+        name="Security near the customer",
+        order=1,
+        strategy="nearest",
+        product_interests=["security"],
+        regions=["EMEA"],
+        match_specialisation=True,
+    )
+    LeadRoutingRule.objects.create(
+        name="North America rotation", order=2, strategy="round_robin", regions=["NA"]
+    )
+    LeadRoutingRule.objects.create(
+        name="Best partner in the country",
+        order=3,
+        strategy="weighted",
+        match_industry=True,
+        tier_weight=2.0,
+    )
+    now = timezone.now()
+    batch = []
+    for number in range(leads):
+        region, country = _places(rng)
+        with_coordinates = rng.random() < 0.5
+        batch.append(
+            Lead(
+                company=f"Customer {number:06d}",
+                country=country,
+                region=region,
+                postal_code=f"{rng.randint(10000, 99999)}",
+                industry=rng.choice(INDUSTRIES),
+                product_interest=rng.choice(SPECIALISATIONS),
+                latitude=round(rng.uniform(-60, 70), 6) if with_coordinates else None,
+                longitude=round(rng.uniform(-170, 170), 6)
+                if with_coordinates
+                else None,
+                external_id=f"CRM-{number}",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        if len(batch) == 5000:
+            Lead.objects.bulk_create(batch)
+            batch = []
+    Lead.objects.bulk_create(batch)
+
+
+def main(leads: int = 100_000, partners: int = 10_000) -> None:
+    vendor = _database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    from openprm.leads.batch import route_waiting_leads
+    from openprm.leads.models import LeadAssignment
+
+    populate(leads, partners)
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    started = time.perf_counter()
+    result = route_waiting_leads()
+    elapsed = time.perf_counter() - started
+    stored = LeadAssignment.objects.exclude(reasons=[]).count()
+    assert stored == result.routed, (stored, result.routed)
+    print(f"database: {vendor}")
+    print(f"leads: {leads:,}  partners: {partners:,}")
+    print(f"routed: {result.routed:,}  unassigned: {result.unassigned:,}")
+    print(f"seconds: {elapsed:.1f}")
+    print(f"rate: {leads / elapsed:,.0f} leads/s (target 2,000)")
+
+
+if __name__ == "__main__":
+    arguments = [int(value) for value in sys.argv[1:3]]
+    main(*arguments)
