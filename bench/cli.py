@@ -24,6 +24,7 @@ from bench.dataset import (
     DatasetSpec,
     prepare,
 )
+from bench.dataset_deals import DEFAULT_DEALS
 from bench.environment import (
     BENCH_DIR,
     RESULTS_DIR,
@@ -73,6 +74,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: %(default)s)",
     )
     data.add_argument(
+        "--deals",
+        type=int,
+        default=DEFAULT_DEALS,
+        help="deal registrations to generate, with one line each, 5%% of them the "
+        "bench partner's (default: %(default)s)",
+    )
+    data.add_argument(
         "--seed",
         type=int,
         default=DEFAULT_SEED,
@@ -89,6 +97,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="100000",
         help="sizes of the partner import measured after the scenarios, "
         "comma-separated, e.g. 100000,1000000; 0 skips it (see bench/import_rate.py)",
+    )
+    data.add_argument(
+        "--deal-conflict-rows",
+        type=int,
+        default=0,
+        help="registrations (and as many CRM accounts) the deal conflict check is "
+        "measured against after the scenarios, e.g. 1000000; 0 skips it (see "
+        "bench/deal_conflicts.py)",
     )
     load = parser.add_argument_group("load")
     load.add_argument(
@@ -215,7 +231,11 @@ def run(args: argparse.Namespace) -> None:
     load_average = " / ".join(f"{value:.2f}" for value in os.getloadavg())
     started_at = datetime.now().astimezone().isoformat(timespec="seconds")
     spec = DatasetSpec(
-        args.partners, args.members_per_partner, args.seed, args.audit_entries
+        args.partners,
+        args.members_per_partner,
+        args.seed,
+        args.audit_entries,
+        args.deals,
     )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
@@ -312,6 +332,11 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["import_rate"] = import_rate.report(import_sizes, say=say)
+    if args.deal_conflict_rows:  # the conflict check of a registration (issue 6)
+        from bench import deal_conflicts
+
+        say("")
+        data["deal_conflicts"] = deal_conflicts.report(args.deal_conflict_rows, say=say)
     written = report.write(RESULTS_DIR, data, summaries)
     say("")
     say(
@@ -447,7 +472,8 @@ def run_facts(
             f"{counts['memberships']:,} memberships, "
             f"{counts['audit_entries']:,} audit entries "
             f"({counts['bench_partner_audit_entries']:,} of the bench partner, "
-            f"id {dataset.bench_partner_id})"
+            f"id {dataset.bench_partner_id}), {counts['deals']:,} deals "
+            f"({counts['bench_partner_deals']:,} of the bench partner)"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import dataset_deals
 from bench.environment import (
     BenchDatabase,
     configure_django,
@@ -137,6 +138,7 @@ class DatasetSpec:
     members_per_partner: float
     seed: int
     audit_entries: int = DEFAULT_AUDIT_ENTRIES
+    deals: int = dataset_deals.DEFAULT_DEALS
 
     def as_dict(self) -> dict[str, Any]:
         return {"generator": GENERATOR_VERSION, **asdict(self)}
@@ -222,6 +224,7 @@ def row_counts() -> dict[str, int]:
         "bench_partner_audit_entries": AuditEntry.objects.filter(
             partner_id=bench_partner_id()
         ).count(),
+        **dataset_deals.counts(bench_partner_id()),
     }
 
 
@@ -571,9 +574,20 @@ def _generate(spec: DatasetSpec) -> None:
         membership_table.insert(cursor, memberships)
         token_table.insert(cursor, tokens)
         audit_table.insert(cursor, audit_entries)
+        dataset_deals.generate(
+            count=spec.deals,
+            rng=random.Random(spec.seed + 1),
+            partners=partners,
+            bench_partner_id=bench_partner[0],
+            active=active,
+            when=created,
+            insert=lambda table, rows: table.insert(cursor, rows),
+            new_uuid=new_uuid,
+        )
         # Explicit ids: move PostgreSQL's sequences past them (SQLite needs nothing).
         for statement in connection.ops.sequence_reset_sql(
-            no_style(), [Partner, User, Membership, ApiToken, AuditEntry]
+            no_style(),
+            [Partner, User, Membership, ApiToken, AuditEntry, *dataset_deals.models()],
         ):
             cursor.execute(statement)
     # Fresh planner statistics, as autovacuum (PostgreSQL) would gather by itself soon

@@ -13,6 +13,8 @@ CEILING = "ceiling"
 FLOOR_PARTNERS = "floor-partners-50"
 FLOOR_AUDIT_ENTRIES = "floor-audit-entries-50"
 FLOOR_DIRECTORY = "floor-directory-50"
+FLOOR_DEALS = "floor-deals-50"
+FLOOR_FORECAST = "floor-forecast"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -156,7 +158,61 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
-BASELINES = (CEILING, FLOOR_PARTNERS, FLOOR_AUDIT_ENTRIES, FLOOR_DIRECTORY)
+SCENARIOS += [
+    Scenario(
+        name=FLOOR_DEALS,
+        path="/_bench/floor/deals/?partner={partner}&page={page}",
+        description=(
+            "Baseline: the bench partner's 50 deals (partner, stage) and their lines "
+            "from .values() as JSON."
+        ),
+        floor=FLOOR_DEALS,
+        expect='"results": [{',
+        rows="bench_partner_deals",
+    ),
+    Scenario(
+        name="api-deals-50",
+        path="/api/v1/deals?limit=50&offset={offset}",
+        description=(
+            "API deal list, 50 deals with their lines, a partner admin's bearer "
+            "token (their organisation's deals among all), with the count."
+        ),
+        floor=FLOOR_DEALS,
+        expect='"items": [{',
+        token=True,
+        rows="bench_partner_deals",
+    ),
+    Scenario(
+        name=FLOOR_FORECAST,
+        path="/_bench/floor/forecast/?partner={partner}",
+        description=(
+            "Baseline: the bench partner's open deals summed per stage, currency and "
+            "month in one GROUP BY, as JSON (no conversion)."
+        ),
+        floor=FLOOR_FORECAST,
+        expect='"results": [{',
+    ),
+    Scenario(
+        name="api-forecast",
+        path="/api/v1/forecast",
+        description=(
+            "API weighted forecast by month in the reporting currency, a partner "
+            "admin's bearer token (their open deals)."
+        ),
+        floor=FLOOR_FORECAST,
+        expect='"periods": [{',
+        token=True,
+    ),
+]
+
+BASELINES = (
+    CEILING,
+    FLOOR_PARTNERS,
+    FLOOR_AUDIT_ENTRIES,
+    FLOOR_DIRECTORY,
+    FLOOR_DEALS,
+    FLOOR_FORECAST,
+)
 
 
 def by_name() -> dict[str, Scenario]:

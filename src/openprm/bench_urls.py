@@ -108,7 +108,89 @@ def floor_directory(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"page": page, "results": rows})
 
 
+# The columns of GET /api/v1/deals (deals.api.DealOut) and of its lines.
+FLOOR_DEAL_COLUMNS = (
+    "id",
+    "public_id",
+    "partner_id",
+    "partner__name",
+    "title",
+    "customer_name",
+    "customer_domain",
+    "customer_country",
+    "contact_name",
+    "contact_email",
+    "currency",
+    "total_amount",
+    "expected_close_date",
+    "stage__id",
+    "stage__name",
+    "stage__probability",
+    "stage__order",
+    "stage__kind",
+    "status",
+    "submitted_at",
+    "review_due_at",
+    "protected_until",
+    "discount_percent",
+    "decided_at",
+    "rejection_reason",
+    "conflict_score",
+    "source_lead_id",
+)
+
+
+def floor_deals(request: HttpRequest) -> JsonResponse:
+    """The raw floor of ``GET /api/v1/deals`` for one partner's admin: the same
+    columns (with the partner's and the stage's), order and LIMIT/OFFSET page of the
+    partner given in ``?partner=``, and the page's lines in a second query; no
+    authentication, scope, count or serializer."""
+    from openprm.deals.models import Deal, DealLine
+
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    rows = list(
+        Deal.objects.filter(partner_id=int(request.GET["partner"]))
+        .order_by("-submitted_at", "-id")
+        .values(*FLOOR_DEAL_COLUMNS)[offset : offset + FLOOR_PAGE_SIZE]
+    )
+    lines: dict[int, list] = {row["id"]: [] for row in rows}
+    for line in DealLine.objects.filter(deal_id__in=lines).values(
+        "deal_id", "product_line", "quantity", "amount"
+    ):
+        lines[line.pop("deal_id")].append(line)
+    for row in rows:
+        row["lines"] = lines[row["id"]]
+    return JsonResponse({"page": page, "results": rows})
+
+
+def floor_forecast(request: HttpRequest) -> JsonResponse:
+    """The raw floor of ``GET /api/v1/forecast`` for one partner's admin: the open
+    deals of the partner in ``?partner=`` summed per stage, currency and month in
+    one GROUP BY, as JSON, with no conversion, weighting or scope."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    from openprm.deals.choices import LIVE
+    from openprm.deals.models import Deal
+
+    rows = list(
+        Deal.objects.filter(
+            partner_id=int(request.GET["partner"]),
+            status__in=LIVE,
+            stage__kind="open",
+        )
+        .annotate(month=TruncMonth("expected_close_date"))
+        .values("stage_id", "currency", "month")
+        .annotate(deals=Count("id"), amount=Sum("total_amount"))
+        .order_by()
+    )
+    return JsonResponse({"results": rows})
+
+
 urlpatterns = [
+    path("floor/deals/", floor_deals, name="bench_floor_deals"),
+    path("floor/forecast/", floor_forecast, name="bench_floor_forecast"),
     path("floor/directory/", floor_directory, name="bench_floor_directory"),
     path("ceiling/", ceiling, name="bench_ceiling"),
     path("floor/partners/", floor_partners, name="bench_floor_partners"),
