@@ -250,3 +250,27 @@ def test_a_tier_and_programme_segment_follows_a_tier_change(admin):
     programme_services.enrolment_end(actor=admin, enrolment=enrolment, reason="Left")
     assert selectors.segment_member_count(user=admin, segment=gold_segment) == 0
     assert selectors.segment_member_count(user=admin, segment=enrolled) == 0
+
+
+def test_the_segment_api_previews_a_score_rule_and_reports_a_bad_one(client, scored):
+    from openprm.segments.tests.test_api import bearer
+
+    headers = bearer(VendorUserFactory(vendor_role="channel_marketing"))
+    rule = leaf("score", "between", {"scorecard": scored, "min": 60, "max": 100})
+
+    good = client.post(
+        "/api/v1/segments/preview",
+        {"rule": rule},
+        content_type="application/json",
+        headers=headers,
+    )
+    bad = client.post(
+        "/api/v1/segments/preview",
+        {"rule": {"all": [{**rule, "value": {**rule["value"], "min": 101}}]}},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert good.json() == {"count": 2}
+    assert bad.status_code == 422
+    assert [error["field"] for error in bad.json()["errors"]] == ["rule.all.0.value"]
