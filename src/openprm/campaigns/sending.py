@@ -138,6 +138,13 @@ def send_batch(*, campaign: Campaign, limit: int) -> int:
     attempted = 0
     connection = get_connection(fail_silently=False)
     try:
+        # Opened here, the connection serves the whole batch (a backend opens and
+        # closes one per message otherwise).
+        connection.open()
+    except Exception as error:  # the server is down: the batch waits for next time
+        logger.warning("Campaign %s paused: %s", campaign.pk, error)
+        return 0
+    try:
         for recipient in pending:
             if recipient.email in suppressed:
                 continue
