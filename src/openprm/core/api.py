@@ -43,6 +43,16 @@ class Pagination(LimitOffsetPagination):
         offset: int = 0
 
     def paginate_queryset(self, queryset, pagination, request, **params):
+        limit, offset = self.checked(pagination)
+        return {
+            "items": list(queryset[offset : offset + limit]),
+            "count": self._items_count(queryset),
+        }
+
+    @staticmethod
+    def checked(pagination) -> tuple[int, int]:
+        """``limit`` and ``offset``, refused (422) when out of range; for views
+        that page by hand."""
         limit, offset = pagination.limit, pagination.offset
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ApplicationError(
@@ -54,10 +64,7 @@ class Pagination(LimitOffsetPagination):
                 "offset must not be negative",
                 field_errors={"offset": ["Must be zero or more."]},
             )
-        return {
-            "items": list(queryset[offset : offset + limit]),
-            "count": self._items_count(queryset),
-        }
+        return limit, offset
 
 
 COUNT_CAP = 1000
@@ -80,17 +87,20 @@ class CappedPagination(Pagination):
         )
 
     def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        limit = max(COUNT_CAP, pagination.offset + pagination.limit)
-        counted = capped_count(queryset, limit + 1)
+        limit, offset = self.checked(pagination)
+        count, capped = self.count(queryset, limit=limit, offset=offset)
         return {
-            **page,
-            "count": min(counted, limit),
-            "count_is_capped": counted > limit,
+            "items": list(queryset[offset : offset + limit]),
+            "count": count,
+            "count_is_capped": capped,
         }
 
-    def _items_count(self, queryset) -> int:
-        return 0  # counted (capped) in paginate_queryset instead
+    @staticmethod
+    def count(queryset, *, limit: int, offset: int) -> tuple[int, bool]:
+        """The capped count of ``queryset`` and whether more rows match."""
+        cap = max(COUNT_CAP, offset + limit)
+        counted = capped_count(queryset, cap + 1)
+        return min(counted, cap), counted > cap
 
 
 def capped_count(queryset, limit: int) -> int:

@@ -12,12 +12,15 @@ Lists run a fixed number of queries whatever the page size: the count, the page
 custom field definitions.
 """
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 
 from openprm.core.api import (
     CappedPagination,
@@ -42,8 +45,10 @@ from openprm.partners.choices import (
     Region,
     RevenueBand,
 )
+from openprm.partners.models import Partner
 from openprm.partners.selectors_directory import (
     directory_custom_keys,
+    partners_api_page,
     partners_for_api,
     saved_view_filters,
     saved_views_for,
@@ -265,9 +270,17 @@ def _profile_data(request, payload: StrictSchema) -> dict:
     return data
 
 
+class PartnerPage(Schema):
+    items: list[PartnerOut]
+    count: int = Field(description="Matching partners, counted up to 1,000.")
+    count_is_capped: bool = Field(
+        description="True when more partners match than `count` says."
+    )
+
+
 @router.get(
     "/partners",
-    response=list[PartnerOut],
+    response=PartnerPage,
     tags=PARTNER_TAGS,
     summary="List partners",
     description="The partners the caller may see: vendor staff all (channel "
@@ -276,9 +289,30 @@ def _profile_data(request, payload: StrictSchema) -> dict:
     "Filters and sorts as the console directory does; `count` is exact up to "
     "1,000 rows (`count_is_capped` when more match).",
 )
-@paginate(CappedPagination)
-def partner_list(request, filters: Query[PartnerFilters]):
-    return partners_for_api(user=request.auth, filters=_directory_filters(request))
+def partner_list(
+    request, filters: Query[PartnerFilters], page: Query[CappedPagination.Input]
+):
+    directory_filters = _directory_filters(request)
+    limit, offset = CappedPagination.checked(page)
+    storage = Partner._meta.get_field("logo").storage
+    items = partners_api_page(
+        user=request.auth,
+        filters=directory_filters,
+        page=slice(offset, offset + limit),
+        custom_keys=request._openprm_custom_keys,
+        logo_url=lambda name: request.build_absolute_uri(storage.url(name)),
+    )
+    count, capped = CappedPagination.count(
+        partners_for_api(user=request.auth, filters=directory_filters),
+        limit=limit,
+        offset=offset,
+    )
+    # The documents are built by hand (see partners_api_page): render them as
+    # ninja would, without validating every row through pydantic again.
+    body = {"items": items, "count": count, "count_is_capped": capped}
+    return HttpResponse(
+        json.dumps(body, cls=NinjaJSONEncoder), content_type="application/json"
+    )
 
 
 @router.post(
@@ -612,7 +646,7 @@ class SavedViewOut(Schema):
 
     @staticmethod
     def resolve_owner(obj) -> UUID:
-        return obj.owner.public_id
+        return getattr(obj, "owner_public_id", None) or obj.owner.public_id
 
     @staticmethod
     def resolve_is_own(obj, context) -> bool:

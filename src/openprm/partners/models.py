@@ -114,6 +114,13 @@ class Partner(TimeStampedModel):
             models.Index(fields=["name", "id"], name="partners_name_id_idx"),
             models.Index(fields=["status", "name"], name="partners_status_name_idx"),
             models.Index(fields=["country"], name="partners_country_idx"),
+            # Status and region, the directory's commonest pair of filters: their
+            # (capped) count reads the index alone, and newest-first pages of
+            # them walk it in order.
+            models.Index(
+                fields=["status", "region", "created_at"],
+                name="partners_status_region_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

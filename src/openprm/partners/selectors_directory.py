@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from openprm.accounts.models import Membership, User
@@ -17,7 +17,7 @@ from openprm.core.errors import NotFound
 from openprm.partners import directory
 from openprm.partners.choices import PartnerStatus, PartnerType
 from openprm.partners.directory import DirectoryFilters
-from openprm.partners.models import Partner, SavedView
+from openprm.partners.models import Partner, PartnerDomain, SavedView
 from openprm.partners.selectors import custom_field_definitions_for
 
 PAGE_COLUMNS = (
@@ -146,9 +146,15 @@ def saved_views_for(*, user: User) -> QuerySet[SavedView]:
     staff (none for partner users)."""
     if not user.is_vendor_staff:
         return SavedView.objects.none()
+    # The owner's public id by a subquery per view, not a join: with the user
+    # table a hundred thousand rows long, SQLite would rather scan users.
     return (
         SavedView.objects.filter(Q(owner=user) | Q(is_shared=True))
-        .select_related("owner")
+        .annotate(
+            owner_public_id=Subquery(
+                User.objects.filter(pk=OuterRef("owner_id")).values("public_id")[:1]
+            )
+        )
         .order_by("name", "id")
     )
 
@@ -218,3 +224,81 @@ def _exists(app: str, model: str, public_id: str) -> bool:
 def directory_filter_definitions(*, user: User):
     """The active custom fields the user may filter on, for the filter form."""
     return custom_field_definitions_for(user=user)
+
+
+API_COLUMNS = (
+    "id",
+    "public_id",
+    "name",
+    "legal_name",
+    "partner_type",
+    "partner_types",
+    "status",
+    "website",
+    "street",
+    "postal_code",
+    "state",
+    "city",
+    "country",
+    "region",
+    "latitude",
+    "longitude",
+    "industries",
+    "specialisations",
+    "employee_band",
+    "revenue_band",
+    "languages",
+    "logo",
+    "tags",
+    "external_id",
+    "channel_manager__public_id",
+    "parent_id",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+)
+
+
+def partners_api_page(
+    *, user: User, filters: DirectoryFilters, page: slice, custom_keys, logo_url
+) -> list[dict]:
+    """One page of the API's partner list as the ``PartnerOut`` documents, built
+    from ``.values()`` and one query for the page's domains: the list is the
+    database's hottest read, and model instances plus pydantic cost several times
+    the query (``logo_url`` turns a stored logo name into its absolute URL)."""
+    rows = list(
+        directory_partners(user=user, filters=filters).values(*API_COLUMNS)[page]
+    )
+    domains: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    for partner_id, domain in PartnerDomain.objects.filter(
+        partner_id__in=list(domains)
+    ).values_list("partner_id", "domain"):
+        domains[partner_id].append(domain)
+    return [
+        {
+            "id": row["public_id"],
+            "partner": row["id"],
+            **{name: row[name] for name in API_COLUMNS[2:14]},
+            "latitude": _float(row["latitude"]),
+            "longitude": _float(row["longitude"]),
+            **{name: row[name] for name in API_COLUMNS[16:21]},
+            "logo": logo_url(row["logo"]) if row["logo"] else None,
+            "tags": row["tags"],
+            "external_id": row["external_id"],
+            "channel_manager": row["channel_manager__public_id"],
+            "parent": row["parent_id"],
+            "custom_fields": {
+                key: value
+                for key, value in (row["custom_fields"] or {}).items()
+                if key in custom_keys
+            },
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+            "domains": sorted(domains[row["id"]]),
+        }
+        for row in rows
+    ]
+
+
+def _float(value):
+    return None if value is None else float(value)

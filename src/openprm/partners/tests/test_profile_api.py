@@ -373,3 +373,34 @@ def test_a_filtered_list_takes_the_same_queries(api, cast, django_assert_num_que
         )
 
     assert _names(response) == ["Contoso"]
+
+
+def test_a_listed_partner_is_the_same_document_as_its_detail(api, cast, settings):
+    from openprm.partners.models import CustomFieldDefinition
+    from openprm.partners.tests.profile_helpers import png_upload
+
+    CustomFieldDefinition.objects.create(
+        key="seats", label="Seats", field_type="number"
+    )
+    services.partner_update(
+        partner=cast.reseller,
+        actor=cast.vendor_admin,
+        data={
+            "domains": ["contoso.de", "b.contoso.de"],
+            "latitude": "52.520008",
+            "longitude": "13.404954",
+            "languages": ["de"],
+            "tags": ["gold"],
+            "custom_fields": {"seats": 12},
+            "channel_manager": cast.vendor_admin,
+            "logo": png_upload(),
+        },
+    )
+    api.as_user(cast.vendor_admin)
+
+    listed = api.get("/partners", q="Contoso").json()["items"]
+    detail = api.get(f"/partners/{cast.reseller.public_id}").json()
+
+    assert listed == [detail]
+    assert detail["logo"].startswith("http://testserver/")
+    assert detail["latitude"] == 52.520008
