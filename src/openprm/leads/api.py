@@ -7,7 +7,7 @@ admins and sellers read the leads offered to their organisation, accept or rejec
 them, and work them.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import File, Query, Router, Schema
@@ -93,6 +93,20 @@ class StatusIn(StrictSchema):
 
 class NoteIn(StrictSchema):
     text: str
+
+
+class LineIn(StrictSchema):
+    product_line: str
+    quantity: int = 1
+    amount: str
+
+
+class ConvertIn(StrictSchema):
+    title: str
+    expected_close_date: date
+    lines: list[LineIn]
+    currency: str = "USD"
+    description: str = ""
 
 
 class LeadOut(Schema):
@@ -465,6 +479,21 @@ def lead_note(request, lead_id: UUID, payload: NoteIn):
         actor=request.user, lead=_lead(request, lead_id), text=payload.text
     )
     return Status(201, activity)
+
+
+@router.post(
+    "/leads/{lead_id}/convert",
+    response={200: LeadDetailOut, **ERRORS},
+    summary="Convert an accepted lead into a registered deal (approved at once)",
+    description="The deal carries the lead's customer; `converted_deal_id` names "
+    "it. It stays submitted for a reviewer when another partner's registration "
+    "already protects the customer.",
+)
+def lead_convert(request, lead_id: UUID, payload: ConvertIn):
+    lead = _held(request, lead_id)
+    data = payload.model_dump()
+    services.lead_convert(actor=request.user, lead=lead, **data)
+    return _detail(lead)
 
 
 # --- rules and capacities

@@ -131,3 +131,20 @@ class WorkForm(_Styled):
         ],
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class ConvertForm(_Styled):
+    """The deal a lead becomes: one product line here; more through the deal."""
+
+    title = forms.CharField(label=_("Deal title"), max_length=200)
+    expected_close_date = forms.DateField(
+        label=_("Expected close date"), widget=forms.DateInput({"type": "date"})
+    )
+    product_line = forms.ChoiceField(label=_("Product line"), choices=())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product_line"].choices = specialisation_choices()

@@ -23,4 +23,9 @@ urlpatterns = [
         name="lead_status",
     ),
     path("leads/<uuid:public_id>/note/", views.portal_lead_note, name="lead_note"),
+    path(
+        "leads/<uuid:public_id>/convert/",
+        views.portal_lead_convert,
+        name="lead_convert",
+    ),
 ]

@@ -609,6 +609,74 @@ def lead_add_note(*, actor, lead: Lead, text: str) -> LeadActivity:
     return activity
 
 
+# --- conversion
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    actor,
+    lead: Lead,
+    title: str,
+    expected_close_date,
+    lines: list[dict],
+    currency: str = "USD",
+    description: str = "",
+):
+    """The holding partner turns an accepted lead into a registered deal, approved
+    at once (the vendor assigned the customer); returns the deal. When another
+    partner's registration already protects the customer, the deal waits for a
+    reviewer instead (the deals service decides)."""
+    from openprm.deals.services import register_deal
+
+    _ensure_holder(actor, lead)
+    locked = _locked(lead)
+    if locked.status not in (LeadStatus.ACCEPTED, LeadStatus.WORKING):
+        raise InvalidTransition(locked.status, LeadStatus.CONVERTED)
+    deal = register_deal(
+        actor=actor,
+        partner=locked.current_partner,
+        title=title,
+        customer_name=locked.company,
+        customer_domain=locked.domain,
+        customer_country=locked.country,
+        contact_name=locked.contact_name,
+        contact_email=locked.contact_email,
+        currency=currency,
+        expected_close_date=expected_close_date,
+        lines=lines,
+        description=description or locked.description,
+        source_lead_id=locked.public_id,
+        auto_approve=True,
+    )
+    before = audit.snapshot(locked, [*STATE_FIELDS, "converted_deal_id"])
+    locked.status, locked.converted_deal_id = LeadStatus.CONVERTED, deal.public_id
+    locked.save(update_fields=["status", "converted_deal_id", "updated_at"])
+    audit.record_change(
+        actor=actor, instance=locked, before=before, verb="lead.converted"
+    )
+    _activity(
+        locked,
+        ActivityKind.CONVERTED,
+        actor=actor,
+        partner_id=locked.current_partner_id,
+        message=deal.title,
+        data={"deal": str(deal.public_id), "deal_status": deal.status},
+    )
+    events.emit(
+        "lead.converted",
+        payload={
+            **lead_payload(locked),
+            "deal": str(deal.public_id),
+            "deal_status": deal.status,
+        },
+        actor=actor,
+        partner_id=locked.current_partner_id,
+    )
+    lead.status, lead.converted_deal_id = locked.status, locked.converted_deal_id
+    return deal
+
+
 # --- routing rules
 
 

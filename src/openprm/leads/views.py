@@ -17,6 +17,7 @@ from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
 from openprm.leads import selectors, services
 from openprm.leads.forms import (
     CapacityForm,
+    ConvertForm,
     ImportForm,
     LeadForm,
     NoteForm,
@@ -368,6 +369,7 @@ def portal_lead_detail(request, public_id):
         reject_form=RejectForm(),
         note_form=NoteForm(),
         work_form=WorkForm(),
+        convert_form=ConvertForm(initial={"title": lead.company}),
     )
     return render(request, "leads/portal_detail.html", context)
 
@@ -440,3 +442,37 @@ def portal_lead_note(request, public_id):
         ),
         _("The note was added."),
     )
+
+
+@require_POST
+@seller_view
+def portal_lead_convert(request, public_id):
+    lead = selectors.lead_get(user=request.user, public_id=public_id)
+    form = ConvertForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect("portal:lead_detail", public_id=lead.public_id)
+    data = form.cleaned_data
+    try:
+        deal = services.lead_convert(
+            actor=request.user,
+            lead=lead,
+            title=data["title"],
+            expected_close_date=data["expected_close_date"],
+            currency=data["currency"],
+            lines=[
+                {
+                    "product_line": data["product_line"],
+                    "quantity": data["quantity"],
+                    "amount": data["amount"],
+                }
+            ],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        for field, errors in error.field_errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("portal:lead_detail", public_id=lead.public_id)
+    messages.success(request, _("The lead is now a registered deal."))
+    return redirect("portal:deal_detail", public_id=deal.public_id)

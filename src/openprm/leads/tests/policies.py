@@ -107,6 +107,11 @@ def rule_kwargs(obj):
 
 
 LEAD_DATA = {"company": "Matrix GmbH", "country": "DE", "region": "EMEA"}
+CONVERT = {
+    "title": "Matrix deal",
+    "expected_close_date": str(timezone.localdate() + timedelta(days=30)),
+    "lines": [{"product_line": "networking", "quantity": 1, "amount": "100"}],
+}
 RULE_DATA = {"name": "Matrix rule", "strategy": "round_robin"}
 LEADS = "api:{method} /api/v1/leads"
 RULES = "api:{method} /api/v1/lead-rules"
@@ -224,6 +229,21 @@ POLICIES = [
         data=lambda obj: {"status": "working"},
     ),
     Policy(
+        "web:portal:lead_convert",
+        WORK,
+        method="POST",
+        make=accepted,
+        kwargs=web_kwargs,
+        data=lambda obj: {
+            "title": "Matrix deal",
+            "expected_close_date": CONVERT["expected_close_date"],
+            "product_line": "networking",
+            "quantity": "1",
+            "amount": "100",
+            "currency": "EUR",
+        },
+    ),
+    Policy(
         "web:portal:lead_note",
         WORK,
         method="POST",
@@ -300,6 +320,13 @@ POLICIES = [
         make=accepted,
         kwargs=api_kwargs,
         data=lambda obj: {"text": "Called them"},
+    ),
+    Policy(
+        LEADS.format(method="POST") + "/{lead_id}/convert",
+        WORK,
+        make=accepted,
+        kwargs=api_kwargs,
+        data=lambda obj: CONVERT,
     ),
     # API: rules and capacities.
     Policy(RULES.format(method="GET"), STAFF, make=rule),

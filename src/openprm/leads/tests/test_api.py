@@ -154,3 +154,28 @@ def test_rules_and_capacities(client, headers):
     assert capacity.json()["capacity"] == 4
     listed = client.get("/api/v1/lead-capacities", headers=headers).json()
     assert [row["partner_id"] for row in listed] == [partner.pk]
+
+
+def test_a_partner_converts_an_accepted_lead_through_the_api(client, headers, partners):
+    from datetime import date, timedelta
+
+    lead_id = send(client, "post", LEADS, LEAD, headers).json()["id"]
+    seller = bearer(partner_user(partner=partners[0], roles=["sales"]))
+    send(client, "post", f"{LEADS}/{lead_id}/accept", {}, seller)
+
+    response = send(
+        client,
+        "post",
+        f"{LEADS}/{lead_id}/convert",
+        {
+            "title": "Acme network",
+            "expected_close_date": str(date.today() + timedelta(days=20)),
+            "lines": [{"product_line": "cloud", "quantity": 1, "amount": "500"}],
+        },
+        seller,
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "converted"
+    assert body["converted_deal_id"] is not None

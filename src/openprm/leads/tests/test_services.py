@@ -370,3 +370,63 @@ def test_an_unreadable_file_writes_nothing(manager):
         "file": ["The first row must name the columns, including company."]
     }
     assert Lead.objects.count() == 0
+
+
+def test_an_accepted_lead_converts_into_an_approved_deal(manager, partners):
+    from datetime import date
+
+    from openprm.deals.models import Deal
+
+    lead = services.lead_create(actor=manager, data={**LEAD, "domain": "acme.example"})
+    user = seller(partners[0])
+    with pytest.raises(InvalidTransition):
+        services.lead_convert(
+            actor=user,
+            lead=lead,
+            title="Acme network",
+            expected_close_date=date.today() + timedelta(days=30),
+            lines=[{"product_line": "networking", "quantity": 1, "amount": "900"}],
+        )
+    services.lead_accept(actor=user, lead=lead)
+
+    deal = services.lead_convert(
+        actor=user,
+        lead=lead,
+        title="Acme network",
+        expected_close_date=date.today() + timedelta(days=30),
+        lines=[{"product_line": "networking", "quantity": 2, "amount": "900"}],
+        currency="EUR",
+    )
+
+    lead.refresh_from_db()
+    assert (lead.status, lead.converted_deal_id) == ("converted", deal.public_id)
+    stored = Deal.objects.get()
+    assert (stored.status, stored.source_lead_id, stored.partner) == (
+        "approved",
+        lead.public_id,
+        partners[0],
+    )
+    assert stored.customer_domain == "acme.example"
+    assert OutboxEvent.objects.filter(name="lead.converted").count() == 1
+
+
+def test_a_conversion_with_bad_deal_data_changes_nothing(manager, partners):
+    from datetime import date
+
+    lead = services.lead_create(actor=manager, data=LEAD)
+    user = seller(partners[0])
+    services.lead_accept(actor=user, lead=lead)
+
+    with pytest.raises(ValidationFailed) as error:
+        services.lead_convert(
+            actor=user,
+            lead=lead,
+            title="",
+            expected_close_date=date.today() + timedelta(days=30),
+            lines=[],
+        )
+
+    assert "title" in error.value.field_errors
+    lead.refresh_from_db()
+    assert lead.status == "accepted"
+    assert OutboxEvent.objects.filter(name="lead.converted").count() == 0
