@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -79,6 +80,18 @@ def _partner_detail_url() -> str:
     """The partner page's URL with ``{id}`` for the public id (reversed once)."""
     url = reverse("console:partner_detail", kwargs={"public_id": PLACEHOLDER_ID})
     return url.replace(str(PLACEHOLDER_ID), "{id}")
+
+
+def _options(choices, selected) -> str:
+    """``<option>`` elements for ``choices``, those in ``selected`` selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value in selected else "", label)
+            for value, label in choices
+        ),
+    )
 
 
 class CappedPaginator(Paginator):
@@ -173,10 +186,11 @@ def partner_list(request):
             "search": filters.q,
             "querystring": querystring,
             "page_prefix": f"?{querystring}&page=" if querystring else "?page=",
-            "status_choices": PartnerStatus.choices,
-            "type_choices": PartnerType.choices,
-            "region_choices": Region.choices,
-            "sort_choices": SORT_CHOICES,
+            # The filter selects' options, formatted in Python like the rows.
+            "status_options": _options(PartnerStatus.choices, filters.status),
+            "type_options": _options(PartnerType.choices, filters.type),
+            "region_options": _options(Region.choices, (filters.region,)),
+            "sort_options": _options(SORT_CHOICES, (filters.sort,)),
             "can_import": permissions.can_create_partners(request.user),
             "saved_views": saved_views_for(user=request.user),
             "applied_view": applied_view,
