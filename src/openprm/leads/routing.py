@@ -123,6 +123,7 @@ class CandidatePool:
     everyone: list[Candidate] = field(init=False)
     _weighted: dict = field(init=False, default_factory=dict)
     _ids: dict = field(init=False, default_factory=dict)
+    _performance: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.everyone = sorted(self.candidates, key=lambda item: item.partner_id)
@@ -249,6 +250,16 @@ def _passed(candidate: Candidate, why: str) -> dict:
 
 
 def _performance(pool: CandidatePool, rule: RuleSpec, candidate: Candidate) -> str:
+    """The weight and its factors, as a reason (cached: they do not change while
+    routing, unlike open leads)."""
+    key = (rule.id, candidate.partner_id)
+    text = pool._performance.get(key)
+    if text is None:
+        text = pool._performance[key] = _describe(pool, rule, candidate)
+    return text
+
+
+def _describe(pool: CandidatePool, rule: RuleSpec, candidate: Candidate) -> str:
     return (
         f"weight {pool.weight(rule, candidate):.3f}: tier {candidate.tier_rank}"
         f"/{pool.max_tier_rank}, score {candidate.score:.0f}, acceptance "
