@@ -51,6 +51,7 @@ format: install-dev ## Apply ruff fixes and formatting
 
 bench: install-dev ## Run the benchmark suite (see bench/README.md); BENCH_ARGS passes flags
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.score_rate
 
 lock: install-dev ## Re-resolve the lock files from pyproject.toml
 	$(BIN)/python -m pip install --quiet uv
