@@ -25,24 +25,6 @@ router = Router(tags=["leads"])
 ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
-class LeadIn(StrictSchema):
-    company: str
-    country: str
-    region: str
-    domain: str = ""
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    postal_code: str = ""
-    industry: str = ""
-    product_interest: str = ""
-    size_band: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    description: str = ""
-    external_id: str | None = None
-
-
 class LeadPushIn(StrictSchema):
     company: str
     country: str
@@ -58,6 +40,10 @@ class LeadPushIn(StrictSchema):
     latitude: float | None = None
     longitude: float | None = None
     description: str = ""
+
+
+class LeadIn(LeadPushIn):
+    external_id: str | None = None
 
 
 class LeadPatch(StrictSchema):

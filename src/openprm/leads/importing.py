@@ -15,26 +15,12 @@ from pathlib import PurePath
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import ValidationFailed
+from openprm.leads.models import LEAD_DATA_FIELDS
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-COLUMNS = (
-    "external_id",
-    "company",
-    "domain",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "country",
-    "region",
-    "postal_code",
-    "industry",
-    "product_interest",
-    "size_band",
-    "latitude",
-    "longitude",
-    "description",
-)
+# The lead fields a file may set (models.LEAD_DATA_FIELDS).
+COLUMNS = frozenset(LEAD_DATA_FIELDS)
 READ_ERRORS = (
     UnicodeDecodeError,
     csv.Error,

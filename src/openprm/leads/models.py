@@ -41,6 +41,26 @@ ROUTABLE_STATUSES = (
 )
 
 
+# What a lead's creator sets (console form, API, import columns); the rest is state.
+LEAD_DATA_FIELDS = (
+    "company",
+    "domain",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "country",
+    "region",
+    "postal_code",
+    "industry",
+    "product_interest",
+    "size_band",
+    "latitude",
+    "longitude",
+    "description",
+    "external_id",
+)
+
+
 class LeadSource(models.TextChoices):
     CONSOLE = "console", _("Console")
     IMPORT = "import", _("Import")

@@ -22,6 +22,7 @@ from openprm.core.errors import (
 )
 from openprm.leads import candidates, routing
 from openprm.leads.models import (
+    LEAD_DATA_FIELDS,
     ROUTABLE_STATUSES,
     ActivityKind,
     AssignmentOutcome,
@@ -47,23 +48,7 @@ from openprm.partners.choices import (
 )
 from openprm.partners.models import Partner
 
-LEAD_FIELDS = [
-    "company",
-    "domain",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "country",
-    "region",
-    "postal_code",
-    "industry",
-    "product_interest",
-    "size_band",
-    "latitude",
-    "longitude",
-    "description",
-    "external_id",
-]
+LEAD_FIELDS = list(LEAD_DATA_FIELDS)
 STATE_FIELDS = ["status", "current_partner"]
 RULE_FIELDS = [
     "name",

@@ -163,7 +163,8 @@ def lead_detail(request, public_id):
     return render(request, "leads/lead_detail.html", context)
 
 
-def _console_action(request, public_id, action, done):
+def _lead_action(request, public_id, action, done, *, back: str):
+    """Run ``action`` on the lead and come back to ``back`` with a message."""
     lead = selectors.lead_get(user=request.user, public_id=public_id)
     try:
         action(lead)
@@ -171,9 +172,16 @@ def _console_action(request, public_id, action, done):
         raise
     except ApplicationError as error:
         messages.error(request, error.message)
+        back = back if back.endswith("detail") else back.replace("list", "detail")
     else:
         messages.success(request, done)
-    return redirect("console:lead_detail", public_id=lead.public_id)
+    if back.endswith("list"):
+        return redirect(back)
+    return redirect(back, public_id=lead.public_id)
+
+
+def _console_action(request, public_id, action, done):
+    return _lead_action(request, public_id, action, done, back="console:lead_detail")
 
 
 @require_POST
@@ -375,19 +383,8 @@ def portal_lead_detail(request, public_id):
 
 
 def _portal_action(request, public_id, action, done, *, to_list=False):
-    lead = selectors.lead_get(user=request.user, public_id=public_id)
-    try:
-        action(lead)
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        to_list = False
-    else:
-        messages.success(request, done)
-    if to_list:
-        return redirect("portal:lead_list")
-    return redirect("portal:lead_detail", public_id=lead.public_id)
+    back = "portal:lead_list" if to_list else "portal:lead_detail"
+    return _lead_action(request, public_id, action, done, back=back)
 
 
 @require_POST
