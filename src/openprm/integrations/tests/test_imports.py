@@ -564,3 +564,35 @@ def test_the_website_check_agrees_with_the_partner_services(website):
         expected = row.cleaned["website"], error.field_errors
 
     assert (row.cleaned["website"], row.errors) == expected
+
+
+@pytest.mark.django_db
+def test_memory_does_not_grow_with_the_file(admin, monkeypatch):
+    """Rows are streamed and issues stored a batch at a time: checking and writing
+    a file four times longer takes no more memory (tracemalloc peak)."""
+    import tracemalloc
+
+    monkeypatch.setattr(import_writer, "BATCH_SIZE", 250)
+
+    def peak(rows: int, offset: int) -> int:
+        text = HEADER + "".join(
+            f"P{n},reseller,DE,EMEA,X-{n},p{n}.example,cloud,Ada\n"
+            f"Bad{n},reseller,DE,MARS,,,,\n"
+            for n in range(offset, offset + rows // 2)
+        )
+        job = _upload(admin, text)
+        tracemalloc.start()
+        try:
+            job = services_imports.import_preview(job_id=job.pk)
+            services_imports.import_confirm(actor=admin, job=job)
+            job = services_imports.import_run(job_id=job.pk)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert (job.created, job.failed) == (rows // 2, rows // 2)
+
+    peak(500, 0)  # warm up caches and imports
+    small = peak(1000, 10_000)
+    large = peak(4000, 20_000)
+
+    assert large < small * 1.3, (small, large)
