@@ -150,7 +150,7 @@ SCENARIOS: list[Scenario] = [
         ),
         description=(
             "API partner list, two filters and a sort, 50 rows, the vendor admin's "
-            "session, with the count."
+            "session, with the capped count."
         ),
         auth=True,
         floor=FLOOR_DIRECTORY,
