@@ -288,6 +288,21 @@ OPENPRM_APPLICATION_INFO_LINK_DAYS = int(
     os.environ.get("APPLICATION_INFO_LINK_DAYS", "30")
 )
 
+# --- Agreements and onboarding journeys (docs/agreements.md, docs/journeys.md).
+# Days partners have to accept a new version when no deadline is given, and how many
+# days before the deadline the reminder goes out.
+OPENPRM_AGREEMENT_ACCEPT_DAYS = int(os.environ.get("AGREEMENT_ACCEPT_DAYS", "30"))
+OPENPRM_AGREEMENT_REMINDER_DAYS = int(os.environ.get("AGREEMENT_REMINDER_DAYS", "7"))
+# Documents partners upload for a journey task: largest size and accepted types.
+OPENPRM_JOURNEY_UPLOAD_MAX_BYTES = int(
+    os.environ.get("JOURNEY_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)
+OPENPRM_JOURNEY_UPLOAD_TYPES = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8",
+}
+
 # --- Money: the vendor's reporting currency (ISO 4217). Pipeline and forecast figures
 # are converted into it through the exchange rates admins maintain (docs/pipeline.md).
 OPENPRM_REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR").upper()

@@ -1,5 +1,239 @@
-"""REST endpoints of agreements."""
+"""REST endpoints of agreements: documents and their versions (vendor admins write),
+acceptances (a partner admin accepts for their own organisation) and each
+acceptance's record as PDF."""
 
-from ninja import Router
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpResponse
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from openprm.agreements import selectors, services
+from openprm.agreements.models import (
+    AgreementAcceptance,
+    AgreementDocument,
+    AgreementVersion,
+)
+from openprm.agreements.pdf import acceptance_pdf
+from openprm.core.api import Pagination, Problem, StrictSchema
+from openprm.core.errors import NotFound
+from openprm.programs.selectors import programme_get
 
 router = Router(tags=["agreements"])
+
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+class DocumentIn(StrictSchema):
+    programme: UUID
+    title: str
+
+
+class VersionIn(StrictSchema):
+    text: str
+    accept_by: datetime | None = None
+
+
+class AcceptIn(StrictSchema):
+    partner: int
+    version: UUID
+    name: str
+    title: str
+    text_sha256: str = ""
+
+
+class VersionOut(Schema):
+    id: UUID
+    number: int
+    text: str
+    text_sha256: str
+    published_at: datetime
+    accept_by: datetime | None
+
+    @staticmethod
+    def resolve_id(obj: AgreementVersion) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_text_sha256(obj: AgreementVersion) -> str:
+        return services.text_hash(obj.text)
+
+
+class DocumentOut(Schema):
+    id: UUID
+    programme: UUID
+    title: str
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_id(obj: AgreementDocument) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_programme(obj: AgreementDocument) -> UUID:
+        return obj.programme.public_id
+
+    @staticmethod
+    def resolve_versions(obj: AgreementDocument) -> list:
+        return sorted(obj.versions.all(), key=lambda item: -item.number)
+
+
+class AcceptanceOut(Schema):
+    id: UUID
+    partner: int
+    partner_name: str
+    agreement: str
+    version: UUID
+    number: int
+    name: str
+    title: str
+    user_email: str
+    accepted_at: datetime
+    client_ip: str | None
+    user_agent: str
+    text_sha256: str
+
+    @staticmethod
+    def resolve_id(obj: AgreementAcceptance) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: AgreementAcceptance) -> int:
+        return obj.partner_id
+
+    @staticmethod
+    def resolve_partner_name(obj: AgreementAcceptance) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_agreement(obj: AgreementAcceptance) -> str:
+        return obj.version.document.title
+
+    @staticmethod
+    def resolve_version(obj: AgreementAcceptance) -> UUID:
+        return obj.version.public_id
+
+    @staticmethod
+    def resolve_number(obj: AgreementAcceptance) -> int:
+        return obj.version.number
+
+
+def _document(request, document_id) -> AgreementDocument:
+    return (
+        selectors.documents_list(user=request.user)
+        .prefetch_related("versions")
+        .filter(public_id=document_id)
+        .first()
+    ) or _missing()
+
+
+def _missing():
+    raise NotFound
+
+
+@router.get(
+    "/agreements",
+    response={200: list[DocumentOut], **ERRORS},
+    summary="List agreements with their versions (vendor staff)",
+)
+@paginate(Pagination)
+def agreement_list(request):
+    return selectors.documents_list(user=request.user).prefetch_related("versions")
+
+
+@router.post(
+    "/agreements",
+    response={201: DocumentOut, **ERRORS},
+    summary="Give a programme its agreement (vendor admins)",
+)
+def agreement_create(request, payload: DocumentIn):
+    selectors.ensure_can_publish(request.user)
+    programme = programme_get(user=request.user, public_id=payload.programme)
+    document = services.agreement_document_create(
+        actor=request.user, programme=programme, title=payload.title
+    )
+    return Status(201, _document(request, document.public_id))
+
+
+@router.get(
+    "/agreements/{document_id}",
+    response={200: DocumentOut, **ERRORS},
+    summary="Get an agreement with its versions (vendor staff)",
+)
+def agreement_get(request, document_id: UUID):
+    return _document(request, document_id)
+
+
+@router.post(
+    "/agreements/{document_id}/versions",
+    response={201: VersionOut, **ERRORS},
+    summary="Publish a new version; partners must accept it by accept_by",
+)
+def agreement_publish(request, document_id: UUID, payload: VersionIn):
+    selectors.ensure_can_publish(request.user)
+    version = services.agreement_version_publish(
+        actor=request.user,
+        document=_document(request, document_id),
+        text=payload.text,
+        accept_by=payload.accept_by,
+    )
+    return Status(201, version)
+
+
+@router.get(
+    "/agreement-acceptances",
+    response={200: list[AcceptanceOut], **ERRORS},
+    summary="List acceptances within the caller's partner scope",
+)
+@paginate(Pagination)
+def acceptance_list(request):
+    return selectors.acceptances_visible_to(user=request.user)
+
+
+@router.post(
+    "/agreement-acceptances",
+    response={201: AcceptanceOut, **ERRORS},
+    summary="Accept the current version for one's own organisation (partner admins)",
+    description="Send `text_sha256` (the hash shown with the version) to prove the "
+    "text read is the text accepted; a mismatch is a 422. The client address and "
+    "user agent of the request are recorded.",
+)
+def acceptance_create(request, payload: AcceptIn):
+    partner = selectors.partner_get(user=request.user, partner_id=payload.partner)
+    version = selectors.version_for_partner(partner=partner, public_id=payload.version)
+    acceptance = services.agreement_accept(
+        actor=request.user,
+        partner=partner,
+        version=version,
+        name=payload.name,
+        title=payload.title,
+        text_sha256=payload.text_sha256,
+    )
+    return Status(
+        201, selectors.acceptance_get(user=request.user, public_id=acceptance.public_id)
+    )
+
+
+@router.get(
+    "/agreement-acceptances/{acceptance_id}",
+    response={200: AcceptanceOut, **ERRORS},
+    summary="Get the record of an acceptance",
+)
+def acceptance_get(request, acceptance_id: UUID):
+    return selectors.acceptance_get(user=request.user, public_id=acceptance_id)
+
+
+@router.get(
+    "/agreement-acceptances/{acceptance_id}/pdf",
+    response={200: None, **ERRORS},
+    summary="Download the record of an acceptance as PDF",
+)
+def acceptance_pdf_get(request, acceptance_id: UUID):
+    acceptance = selectors.acceptance_get(user=request.user, public_id=acceptance_id)
+    response = HttpResponse(acceptance_pdf(acceptance), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="acceptance-{acceptance.public_id}.pdf"'
+    )
+    return response

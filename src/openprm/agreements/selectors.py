@@ -1,0 +1,139 @@
+"""Scoped reads of agreements."""
+
+from django.db.models import Q, QuerySet
+
+from openprm.accounts.permissions import is_vendor_admin
+from openprm.agreements.models import (
+    AgreementAcceptance,
+    AgreementDocument,
+    AgreementVersion,
+)
+from openprm.core.errors import NotFound, PermissionDenied
+from openprm.partners.models import Partner
+from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.models import Programme
+
+
+def can_publish(user) -> bool:
+    return is_vendor_admin(user)
+
+
+def ensure_can_publish(user) -> None:
+    if not can_publish(user):
+        raise PermissionDenied
+
+
+def partners_bound_to(*, programme: Programme) -> QuerySet[Partner]:
+    """Partners that must accept a programme's terms: those enrolled in it and
+    those onboarding into it."""
+    from openprm.programs.models import Enrolment
+
+    return Partner.objects.filter(
+        Q(
+            pk__in=Enrolment.objects.filter(
+                programme=programme, status=EnrolmentStatus.ACTIVE
+            ).values("partner_id")
+        )
+        | Q(pk__in=programme.journeys.values("partner_id"))
+    ).exclude(status="terminated")
+
+
+def programmes_of(*, partner: Partner) -> QuerySet[Programme]:
+    from openprm.programs.models import Enrolment
+
+    return Programme.objects.filter(
+        Q(
+            pk__in=Enrolment.objects.filter(
+                partner=partner, status=EnrolmentStatus.ACTIVE
+            ).values("programme_id")
+        )
+        | Q(journeys__partner=partner)
+    ).distinct()
+
+
+def documents_list(*, user) -> QuerySet[AgreementDocument]:
+    """Every agreement (vendor staff) with its programme."""
+    if not (user.is_authenticated and user.is_vendor_staff):
+        raise PermissionDenied
+    return AgreementDocument.objects.select_related("programme").order_by("title", "id")
+
+
+def document_get(*, user, public_id) -> AgreementDocument:
+    try:
+        return documents_list(user=user).get(public_id=public_id)
+    except (AgreementDocument.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def documents_for_partner(*, partner: Partner) -> list[dict]:
+    """The partner's agreements: each document's current version and whether the
+    partner accepted it (three queries)."""
+    documents = list(
+        AgreementDocument.objects.filter(
+            programme__in=programmes_of(partner=partner)
+        ).select_related("programme")
+    )
+    versions = {}
+    for version in AgreementVersion.objects.filter(document__in=documents).order_by(
+        "document_id", "-number"
+    ):
+        versions.setdefault(version.document_id, version)
+    accepted = {
+        item.version_id: item
+        for item in AgreementAcceptance.objects.filter(
+            partner=partner, version__in=versions.values()
+        )
+    }
+    rows = []
+    for document in documents:
+        current = versions.get(document.pk)
+        if current is None:
+            continue
+        rows.append(
+            {
+                "document": document,
+                "version": current,
+                "acceptance": accepted.get(current.pk),
+            }
+        )
+    return rows
+
+
+def version_get(*, public_id) -> AgreementVersion:
+    try:
+        return AgreementVersion.objects.select_related("document__programme").get(
+            public_id=public_id
+        )
+    except (AgreementVersion.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def version_for_partner(*, partner: Partner, public_id) -> AgreementVersion:
+    """A version of one of the partner's programmes; 404 otherwise."""
+    version = version_get(public_id=public_id)
+    if not programmes_of(partner=partner).filter(pk=version.document.programme_id):
+        raise NotFound
+    return version
+
+
+def acceptances_visible_to(*, user) -> QuerySet[AgreementAcceptance]:
+    return (
+        AgreementAcceptance.objects.visible_to(user)
+        .select_related("partner", "version__document__programme")
+        .order_by("-accepted_at", "-id")
+    )
+
+
+def acceptance_get(*, user, public_id) -> AgreementAcceptance:
+    try:
+        return acceptances_visible_to(user=user).get(public_id=public_id)
+    except (AgreementAcceptance.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def partner_get(*, user, partner_id: int) -> Partner:
+    """A partner the user may see; 404 for any other."""
+    partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFound
+    return partner
