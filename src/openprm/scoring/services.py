@@ -8,6 +8,8 @@ its ``ScoreRun``.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -291,9 +293,17 @@ class Scored:
     values: dict
 
 
+class Previous(NamedTuple):
+    """The current score a recompute replaces (read without a model instance)."""
+
+    pk: int
+    score: Decimal
+    breakdown: list
+
+
 def _score_partners(
     partners: Sequence[Scored], scorecards: Sequence[Scorecard]
-) -> list[tuple[PartnerScore, PartnerScore | None]]:
+) -> list[tuple[PartnerScore, Previous | None]]:
     """Score ``partners`` on ``scorecards`` with one read of their current scores
     and at most one UPDATE and one INSERT; returns each new row with the one it
     replaced. A partner outside a scorecard's statuses leaves its ranking (its last
@@ -301,15 +311,18 @@ def _score_partners(
     scorecards = [card for card in scorecards if card.criteria.all()]
     if not partners or not scorecards:
         return []
-    current = {
-        (row.partner_id, row.scorecard_id): row
-        for row in PartnerScore.objects.filter(
+    rows = (
+        PartnerScore.objects.filter(
             partner_id__in=[partner.partner_id for partner in partners],
             scorecard_id__in=[card.pk for card in scorecards],
             is_current=True,
         )
-        .only("id", "partner_id", "scorecard_id", "score", "breakdown")
         .order_by()
+        .values_list("id", "partner_id", "scorecard_id", "score", "breakdown")
+    )
+    current = {
+        (partner_id, card_id): Previous(pk, score, breakdown)
+        for pk, partner_id, card_id, score, breakdown in rows
     }
     card_rules = {card.pk: _rules_of(card) for card in scorecards}
     now = timezone.now()
@@ -346,7 +359,7 @@ def _score_partners(
     return created
 
 
-def score_payload(score: PartnerScore, previous: PartnerScore | None) -> dict:
+def score_payload(score: PartnerScore, previous: Previous | None) -> dict:
     return {
         "partner": score.partner_id,
         "partner_public_id": str(score.partner.public_id),
