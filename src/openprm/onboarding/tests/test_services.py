@@ -410,3 +410,21 @@ def test_an_applicant_already_invited_is_not_invited_twice_and_history_says_so()
     assert application.invitation is None
     assert Invitation.objects.filter(partner=prospect).count() == 1
     assert application.actions.last().note.startswith("No invitation sent")
+
+
+def test_the_approved_event_starts_the_partners_onboarding_journey(
+    django_capture_on_commit_callbacks,
+):
+    from openprm.journeys.models import Journey
+
+    manager = ChannelManagerFactory()
+    RoutingRuleFactory(user=manager)
+    application = submit()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_approve_step(application=application, actor=manager)
+    application.refresh_from_db()
+    journey = Journey.objects.get()
+    assert (journey.partner, journey.programme) == (
+        application.partner,
+        application.programme,
+    )
