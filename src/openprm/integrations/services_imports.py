@@ -218,8 +218,16 @@ def import_run(*, job_id: int) -> ImportJob:
         updated_at=timezone.now(),
     )
     ImportKey.objects.filter(job=job).delete()
+    _delete_file(job)
     job.refresh_from_db()
     return job
+
+
+def _delete_file(job: ImportJob) -> None:
+    """The uploaded file (people's names and emails) is not kept once imported."""
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def _run_counts(counts: Counter) -> dict:

@@ -171,6 +171,7 @@ def test_run_creates_partners_with_lists_domains_contacts_and_custom_fields(admi
     event = OutboxEvent.objects.get(name="partner.created", partner_id=acme.pk)
     assert event.payload["external_id"] == "CRM-1"
     assert not ImportKey.objects.filter(job=job).exists()
+    assert not job.file  # the uploaded file is deleted once imported
 
 
 @pytest.mark.django_db
