@@ -94,9 +94,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     data.add_argument(
         "--import-rows",
-        default="100000",
+        default="",
         help="sizes of the partner import measured after the scenarios, "
-        "comma-separated, e.g. 100000,1000000; 0 skips it (see bench/import_rate.py)",
+        "comma-separated, e.g. 100000,1000000; 0 skips it (default: 100000 for a "
+        "full run, 0 with --scenarios; see bench/import_rate.py)",
     )
     data.add_argument(
         "--deal-conflict-rows",
@@ -326,7 +327,8 @@ def run(args: argparse.Namespace) -> None:
         say(f"Notes (server log: {log_path}):")
         for note in data["notes"]:
             say(f"  - {note}")
-    import_sizes = [int(size) for size in args.import_rows.split(",") if int(size)]
+    import_rows = args.import_rows or ("0" if args.scenarios else "100000")
+    import_sizes = [int(size) for size in import_rows.split(",") if int(size)]
     if import_sizes:  # the partner import against a raw insert (issue 4)
         from bench import import_rate
 
