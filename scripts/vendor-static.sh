@@ -25,7 +25,7 @@ cp bootstrap/package/dist/css/bootstrap.min.css bootstrap/package/dist/css/boots
    bootstrap/package/dist/js/bootstrap.bundle.min.js bootstrap/package/dist/js/bootstrap.bundle.min.js.map \
    bootstrap/package/LICENSE "$dest/bootstrap/"
 cp chartjs/package/dist/chart.umd.min.js chartjs/package/LICENSE.md "$dest/chartjs/"
-# The npm package has no source map for the UMD build: drop the reference, or
+# The source map is not vendored: drop the reference to it, or
 # collectstatic (the manifest storage) fails on the missing file.
 sed -i '/^\/\/# sourceMappingURL=/d' "$dest/chartjs/chart.umd.min.js"
 printf 'htmx.org %s\nbootstrap %s\nchart.js %s\n' "$HTMX_VERSION" "$BOOTSTRAP_VERSION" "$CHARTJS_VERSION" > "$dest/VERSIONS"
