@@ -54,8 +54,16 @@ def word(n: int) -> str:
 
 
 def company(n: int) -> tuple[str, str]:
-    """Name and domain of the n-th generated customer (a cheap deterministic hash
-    picks the words: two million of these are made per run)."""
+    """Name and domain of the n-th generated customer."""
+    name, domain, _normalised, _first, _longest = company_fields(n)
+    return name, domain
+
+
+def company_fields(n: int) -> tuple[str, str, str, str, str]:
+    """Name, domain, normalised name and blocking keys of the n-th generated
+    customer. A cheap deterministic hash picks the words, and the normalised columns
+    follow from how the name is built (two million rows are made per run); every
+    997th row is checked against deals.conflicts."""
     mixed = (n * 2654435761 + 97) % (1 << 61)
     first = word(mixed % WORDS)
     second = word((mixed >> 25) % WORDS) if mixed % 10 < 3 else ""
@@ -63,7 +71,18 @@ def company(n: int) -> tuple[str, str]:
     suffix = SUFFIXES[(mixed >> 11) % len(SUFFIXES)]
     name = " ".join(part for part in (first, second, generic, suffix) if part)
     domain = f"{first.lower()}{n % 97}.example" if (mixed >> 17) % 10 < 8 else ""
-    return name, domain
+    normalised = " ".join(part.lower() for part in (first, second, generic) if part)
+    tokens = [part.lower() for part in (first, second) if part]
+    longest = max(tokens, key=lambda token: (len(token), token))
+    return name, domain, normalised, tokens[0], longest
+
+
+def _check_fields(n: int) -> None:
+    from openprm.deals import conflicts
+
+    name, _domain, normalised, first, longest = company_fields(n)
+    assert conflicts.normalise_name(name) == normalised, name
+    assert conflicts.blocking_keys(normalised) == (first, longest), name
 
 
 def _insert(rows: int) -> float:
@@ -83,40 +102,58 @@ def _insert(rows: int) -> float:
     hex_uuid = connection.vendor == "sqlite"
     now = timezone.now()
     today = timezone.localdate()
-    deal_sql = (
-        "INSERT INTO deals_deal (id, created_at, updated_at, partner_id, "
-        "customer_name, customer_name_normalised, name_token_first, "
-        "name_token_longest, customer_domain, customer_country, public_id, title, "
-        "customer_key, contact_name, contact_email, currency, total_amount, "
-        "expected_close_date, stage_id, description, competitor, status, "
-        "submitted_at, review_due_at, protected_until, rejection_reason, "
-        "lost_reason, conflict_score) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
-        "'DE', %s, %s, %s, '', '', 'EUR', 1000, %s, %s, '', '', %s, %s, %s, %s, "
-        "'', '', 0)"
+    deal_columns = (
+        "id, created_at, updated_at, partner_id, customer_name, "
+        "customer_name_normalised, name_token_first, name_token_longest, "
+        "customer_domain, customer_country, public_id, title, customer_key, "
+        "contact_name, contact_email, currency, total_amount, expected_close_date, "
+        "stage_id, description, competitor, status, submitted_at, review_due_at, "
+        "protected_until, rejection_reason, lost_reason, conflict_score"
     )
-    line_sql = (
-        "INSERT INTO deals_dealline (deal_id, product_line, quantity, amount) "
-        "VALUES (%s, %s, 1, 1000)"
+    line_columns = "deal_id, product_line, quantity, amount"
+    account_columns = (
+        "id, created_at, updated_at, customer_name, customer_name_normalised, "
+        "name_token_first, name_token_longest, customer_domain, customer_country, "
+        "public_id, external_id, kind, product_line, is_active"
     )
-    account_sql = (
-        "INSERT INTO deals_customeraccount (id, created_at, updated_at, "
-        "customer_name, customer_name_normalised, name_token_first, "
-        "name_token_longest, customer_domain, customer_country, public_id, "
-        "external_id, kind, product_line, is_active) VALUES (%s, %s, %s, %s, %s, "
-        "%s, %s, %s, 'DE', %s, %s, %s, %s, %s)"
-    )
+
+    def write(cursor, table: str, columns: str, rows: list[tuple]) -> None:
+        """executemany on SQLite; COPY on PostgreSQL (its executemany is a round
+        trip per row)."""
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(rows[0]))
+        # The names are this module's constants, never input.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, rows)
 
     def new_uuid():
         return uuid.uuid4().hex if hex_uuid else str(uuid.uuid4())
 
     started = time.perf_counter()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A small page cache makes random index inserts rewrite pages over and
+            # over; this is a bulk load, not the product's setting.
+            cursor.execute("PRAGMA cache_size = -1000000")
+    # Secondary indexes are built once after the load (as a restore would).
+    deferred = [(Deal, index) for index in Deal._meta.indexes] + [
+        (CustomerAccount, index) for index in CustomerAccount._meta.indexes
+    ]
+    with connection.schema_editor() as editor:
+        for model, index in deferred:
+            editor.remove_index(model, index)
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, rows, CHUNK):
             deals, lines, accounts = [], [], []
             for n in range(start, min(start + CHUNK, rows)):
-                name, domain = company(n)
-                normalised = conflicts.normalise_name(name)
-                first, longest = conflicts.blocking_keys(normalised)
+                if n % 997 == 0:
+                    _check_fields(n)
+                    _check_fields(rows + n)
+                name, domain, normalised, first, longest = company_fields(n)
                 status = LIVE[n % 3] if n % 5 < 3 else CLOSED[n % 4]
                 protected = now if status == "approved" else None
                 deals.append(
@@ -130,21 +167,35 @@ def _insert(rows: int) -> float:
                         first,
                         longest,
                         domain,
+                        "DE",
                         new_uuid(),
                         f"Deal {n}",
                         conflicts.customer_key(domain=domain, normalised=normalised),
+                        "",
+                        "",
+                        "EUR",
+                        1000,
                         today,
                         stage_id,
+                        "",
+                        "",
                         status,
                         now,
                         now,
                         protected,
+                        "",
+                        "",
+                        0,
                     )
                 )
-                lines.append((n + 1, LINES[n % len(LINES)]))
-                account_name, account_domain = company(rows + n)
-                account_normalised = conflicts.normalise_name(account_name)
-                a_first, a_longest = conflicts.blocking_keys(account_normalised)
+                lines.append((n + 1, LINES[n % len(LINES)], 1, 1000))
+                (
+                    account_name,
+                    account_domain,
+                    account_normalised,
+                    a_first,
+                    a_longest,
+                ) = company_fields(rows + n)
                 accounts.append(
                     (
                         n + 1,
@@ -155,6 +206,7 @@ def _insert(rows: int) -> float:
                         a_first,
                         a_longest,
                         account_domain,
+                        "DE",
                         new_uuid(),
                         f"CRM-{n}",
                         "opportunity" if n % 4 == 0 else "account",
@@ -162,13 +214,16 @@ def _insert(rows: int) -> float:
                         n % 10 != 0,
                     )
                 )
-            cursor.executemany(deal_sql, deals)
-            cursor.executemany(line_sql, lines)
-            cursor.executemany(account_sql, accounts)
+            write(cursor, "deals_deal", deal_columns, deals)
+            write(cursor, "deals_dealline", line_columns, lines)
+            write(cursor, "deals_customeraccount", account_columns, accounts)
         for sql in connection.ops.sequence_reset_sql(
             no_style(), [Deal, DealLine, CustomerAccount]
         ):
             cursor.execute(sql)
+    with connection.schema_editor() as editor:
+        for model, index in deferred:
+            editor.add_index(model, index)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
