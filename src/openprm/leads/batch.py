@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from openprm.core import context
@@ -43,8 +45,6 @@ LEAD_COLUMNS = (
     "industry",
     "product_interest",
     "size_band",
-    "latitude",
-    "longitude",
 )
 
 
@@ -62,13 +62,12 @@ def _facts(row: dict) -> routing.LeadFacts:
         industry=row["industry"],
         product_interest=row["product_interest"],
         size_band=row["size_band"],
-        latitude=None if row["latitude"] is None else float(row["latitude"]),
-        longitude=None if row["longitude"] is None else float(row["longitude"]),
+        latitude=row["lat"],
+        longitude=row["lon"],
     )
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+_json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 class _Table:
@@ -297,7 +296,11 @@ def route_waiting_leads(
                 Lead.objects.select_for_update()
                 .filter(pk__in=chunk, status__in=ROUTABLE_STATUSES)
                 .order_by("id")
-                .values(*LEAD_COLUMNS)
+                .annotate(
+                    lat=Cast("latitude", FloatField()),
+                    lon=Cast("longitude", FloatField()),
+                )
+                .values(*LEAD_COLUMNS, "lat", "lon")
             )
             excluded = candidates.exclusions([row["id"] for row in rows])
             writer = _Writer(actor=actor, now=now)

@@ -171,11 +171,14 @@ class CandidatePool:
         """The rule's territory for this lead, best weight first (cached per run:
         tier, score and performance do not change while routing)."""
         key, base = self.base(rule, lead)
-        cache_key = (rule.id, key)
+        # The rule's other partner conditions depend on the lead only through its
+        # product interest and industry: filter once per combination.
+        cache_key = (rule.id, key, lead.product_interest, lead.industry)
         ordered = self._weighted.get(cache_key)
         if ordered is None:
             ordered = sorted(
-                base, key=lambda item: (-self.weight(rule, item), item.partner_id)
+                (item for item in base if _fits(rule, lead, item)),
+                key=lambda item: (-self.weight(rule, item), item.partner_id),
             )
             self._weighted[cache_key] = ordered
         return ordered
@@ -281,9 +284,7 @@ def _distance_km(lead: LeadFacts, candidate: Candidate) -> float | None:
 
 def _choose_weighted(pool, rule, lead, excluded):
     chosen, passed, runners_up = None, [], 0
-    for candidate in pool.weighted(rule, lead):
-        if not _fits(rule, lead, candidate):
-            continue
+    for candidate in pool.weighted(rule, lead):  # fitting candidates only
         refusal = _refusal(candidate, excluded)
         if chosen is None:
             if refusal is None:
