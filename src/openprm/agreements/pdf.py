@@ -14,6 +14,8 @@ def _latin(value) -> str:
 def acceptance_pdf(acceptance) -> bytes:
     version = acceptance.version
     pdf = FPDF()
+    # Uncompressed: the record stays searchable and its facts readable as text.
+    pdf.set_compression(False)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
