@@ -169,10 +169,10 @@ def floor_forecast(request: HttpRequest) -> JsonResponse:
     deals of the partner in ``?partner=`` summed per stage, currency and month in
     one GROUP BY, as JSON, with no conversion, weighting or scope."""
     from django.db.models import Count, Sum
-    from django.db.models.functions import TruncMonth
 
     from openprm.deals.choices import LIVE
     from openprm.deals.models import Deal
+    from openprm.deals.selectors_pipeline import close_month
 
     rows = list(
         Deal.objects.filter(
@@ -180,7 +180,7 @@ def floor_forecast(request: HttpRequest) -> JsonResponse:
             status__in=LIVE,
             stage__kind="open",
         )
-        .annotate(month=TruncMonth("expected_close_date"))
+        .annotate(month=close_month())
         .values("stage_id", "currency", "month")
         .annotate(deals=Count("id"), amount=Sum("total_amount"))
         .order_by()
