@@ -112,9 +112,7 @@ def segment_export_rows(
     """The segment's partners in the user's scope as the directory export's cells
     (``integrations.exporting.HEADER`` then one column per custom key), streamed
     from the database in chunks."""
-    queryset = segment_members(user=user, segment=segment).values_list(
-        *EXPORT_COLUMNS
-    )
+    queryset = segment_members(user=user, segment=segment).values_list(*EXPORT_COLUMNS)
     for *cells, custom in queryset.iterator(chunk_size=2000):
         yield [*cells, *((custom or {}).get(key, "") for key in custom_keys)]
 
