@@ -1,5 +1,6 @@
 """Deals made directly (no audit entry or event), for tests that need some."""
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,8 +17,22 @@ from openprm.partners.tests.factories import PartnerFactory
 _counter = iter(range(1, 10**9))
 
 
+def ensure_stages() -> None:
+    """The default stages of the data migration, back after a transactional test
+    flushed every table."""
+    if not Stage.objects.exists():
+        migration = importlib.import_module(
+            "openprm.deals.migrations.0002_default_stages"
+        )
+        for name, probability, order, kind in migration.DEFAULT_STAGES:
+            Stage.objects.create(
+                name=name, probability=probability, order=order, kind=kind
+            )
+
+
 def seller(partner=None, roles=(PartnerRole.SALES,)):
     """A salesperson of ``partner`` (a new partner unless given)."""
+    ensure_stages()
     fields = {"roles": list(roles)}
     if partner is not None:
         fields["partner"] = partner
@@ -35,6 +50,7 @@ def make_deal(
     registered_by=None,
     **fields,
 ) -> Deal:
+    ensure_stages()
     partner = partner or PartnerFactory()
     number = next(_counter)
     customer_name = customer_name or f"Customer {number:05d} Zeta{number}"
