@@ -7,6 +7,7 @@ from openprm.demo.applications import build_demo_applications
 from openprm.demo.campaigns import build_demo_campaigns
 from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
+from openprm.demo.journeys import build_demo_journeys
 from openprm.demo.leads import build_demo_leads
 from openprm.demo.pipeline import build_demo_rates
 from openprm.demo.profiles import build_demo_profiles
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                 build_demo_invitations(users=User.objects.all())
                 build_demo_webhooks(actor=vendor_admin)
                 build_demo_applications(actor=vendor_admin)
+                build_demo_journeys(actor=vendor_admin)
                 build_demo_deals(actor=vendor_admin)
                 build_demo_leads(actor=vendor_admin)
                 build_demo_rates(actor=vendor_admin)
