@@ -319,7 +319,7 @@ def journey_evaluate(*, journey: Journey, actor=None) -> Journey:
             _complete(task, note=_("Colleagues joined."), by=actor)
         elif task.kind == TaskKind.DOCUMENT and task.documents.exists():
             _complete(task, note=_("Document uploaded."), by=actor)
-    _activate_if_done(journey, tasks)
+    _activate_if_done(journey)
     return journey
 
 
@@ -344,7 +344,7 @@ def journey_course_completed(*, partner: Partner, course: str, actor=None) -> in
                     note=_("Course %(course)s completed.") % {"course": course},
                     by=actor,
                 )
-            _activate_if_done(journey, list(journey.tasks.all()))
+            _activate_if_done(journey)
     return done
 
 
@@ -366,7 +366,7 @@ def journey_task_sign_off(*, actor, task: JourneyTask, note: str = "") -> Journe
         )
     if not _complete(task, note=note.strip() or _("Signed off."), by=actor):
         raise Conflict(_("This task is already done."))
-    _activate_if_done(journey, list(journey.tasks.all()))
+    _activate_if_done(journey)
     return task
 
 
@@ -451,8 +451,9 @@ def _activation_actor(partner: Partner):
     return admin
 
 
-def _activate_if_done(journey: Journey, tasks: list[JourneyTask]) -> bool:
-    if not progress.journey_done(tasks):
+def _activate_if_done(journey: Journey) -> bool:
+    # Read afresh: a caller's prefetched tasks predate the completion just made.
+    if not progress.journey_done(JourneyTask.objects.filter(journey_id=journey.pk)):
         return False
     now = timezone.now()
     claimed = Journey.objects.filter(
