@@ -5,7 +5,6 @@ acceptance's record as PDF."""
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -16,7 +15,7 @@ from openprm.agreements.models import (
     AgreementDocument,
     AgreementVersion,
 )
-from openprm.agreements.pdf import acceptance_pdf
+from openprm.agreements.pdf import acceptance_pdf_response
 from openprm.core.api import Pagination, Problem, StrictSchema
 from openprm.core.errors import NotFound
 from openprm.programs.selectors import programme_get
@@ -232,8 +231,4 @@ def acceptance_get(request, acceptance_id: UUID):
 )
 def acceptance_pdf_get(request, acceptance_id: UUID):
     acceptance = selectors.acceptance_get(user=request.user, public_id=acceptance_id)
-    response = HttpResponse(acceptance_pdf(acceptance), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="acceptance-{acceptance.public_id}.pdf"'
-    )
-    return response
+    return acceptance_pdf_response(acceptance)

@@ -1,6 +1,7 @@
 """The record of an acceptance as a PDF: every recorded fact, the text hash and the
 text itself."""
 
+from django.http import HttpResponse
 from fpdf import FPDF
 
 NEXT_LINE = {"new_x": "LMARGIN", "new_y": "NEXT"}
@@ -48,3 +49,12 @@ def acceptance_pdf(acceptance) -> bytes:
     pdf.set_font("Helvetica", size=9)
     pdf.multi_cell(0, 5, _latin(version.text), **NEXT_LINE)
     return bytes(pdf.output())
+
+
+def acceptance_pdf_response(acceptance) -> HttpResponse:
+    """The PDF record as a download."""
+    response = HttpResponse(acceptance_pdf(acceptance), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="acceptance-{acceptance.public_id}.pdf"'
+    )
+    return response

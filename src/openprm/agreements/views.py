@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.accounts.access import console_view, portal_view
 from openprm.agreements import selectors, services
-from openprm.agreements.pdf import acceptance_pdf
+from openprm.agreements.pdf import acceptance_pdf_response
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
 from openprm.journeys.selectors import programmes_with_templates
 
@@ -40,26 +40,26 @@ def staff_view(view):
     return console_view(_not_found_is_404(view))
 
 
-def admin_view(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not selectors.can_publish(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def staff_gated(check):
+    """Vendor staff whom ``check`` accepts (403 for the others)."""
 
-    return staff_view(wrapper)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return staff_view(wrapper)
+
+    return decorator
+
+
+admin_view = staff_gated(selectors.can_publish)
 
 
 def partner_view(view):
     return portal_view(_not_found_is_404(view))
-
-
-def _pdf_response(acceptance) -> HttpResponse:
-    response = HttpResponse(acceptance_pdf(acceptance), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="acceptance-{acceptance.public_id}.pdf"'
-    )
-    return response
 
 
 # --- console
@@ -171,7 +171,7 @@ def acceptance_detail(request, public_id):
 
 @staff_view
 def acceptance_pdf_console(request, public_id):
-    return _pdf_response(
+    return acceptance_pdf_response(
         selectors.acceptance_get(user=request.user, public_id=public_id)
     )
 
@@ -247,6 +247,6 @@ def portal_acceptance_detail(request, public_id):
 
 @partner_view
 def portal_acceptance_pdf(request, public_id):
-    return _pdf_response(
+    return acceptance_pdf_response(
         selectors.acceptance_get(user=request.user, public_id=public_id)
     )

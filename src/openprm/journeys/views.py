@@ -1,7 +1,5 @@
 """Console and portal pages of onboarding journeys."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -9,45 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view, portal_view
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.agreements.views import partner_view, staff_gated, staff_view
+from openprm.core.errors import ApplicationError, ValidationFailed
 from openprm.journeys import selectors, services
 from openprm.journeys.choices import TaskKind
 
 JOURNEYS_SHOWN = 200
 
 
-def _errors_as_http(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except ApplicationError as error:
-            if error.status == 403:
-                raise PermissionDenied from error
-            raise
-
-    return wrapper
-
-
-def staff_view(view):
-    return console_view(_errors_as_http(view))
-
-
-def configurer_view(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not services.can_configure(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return staff_view(wrapper)
-
-
-def partner_view(view):
-    return portal_view(_errors_as_http(view))
+configurer_view = staff_gated(services.can_configure)
 
 
 def _with_progress(journeys):
