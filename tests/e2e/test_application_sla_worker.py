@@ -4,9 +4,13 @@ escalated by the worker's sweep, with nobody running a command.
 The worker calls ``core.sweeps.enqueue_due_sweeps`` every few seconds; that is all
 this test calls. The SLA clock is moved by bringing the application's deadline
 towards now (the sweep reads the real time), and the sweep's own period by the
-``now`` the worker would see a quarter of an hour later. Every email is read from
-a real SMTP server."""
+``now`` the worker would see a quarter of an hour later. The last test runs the real
+``openprm worker`` process against a product database instead. Every email is read
+from a real SMTP server."""
 
+import signal
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -25,6 +29,7 @@ from openprm.onboarding.tests.factories import (
 )
 from openprm.programs.tests.factories import ProgrammeFactory
 from openprm.testing.smtp import body_text
+from tests.e2e.test_serve import product_env, wait_for  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,3 +110,91 @@ def test_an_idle_approver_is_reminded_then_the_application_escalates(
     )
     assert "https://prm.example/console/applications/" in body_text(escalated)
     assert len(smtp_server.to("idle@vendor.example")) == 2
+
+
+SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from openprm.accounts.tests.factories import UserFactory
+from openprm.onboarding.models import Application
+from openprm.onboarding.tests.factories import (
+    ApprovalQueueFactory, ApprovalStepFactory, RoutingRuleFactory, submit,
+)
+from openprm.programs.tests.factories import ProgrammeFactory
+
+idle = UserFactory(email="idle@vendor.example", vendor_role="channel_manager")
+head = UserFactory(email="head@vendor.example", vendor_role="analyst")
+heads = ApprovalQueueFactory(name="Heads of channel", members=[head])
+programme = ProgrammeFactory(name="Reseller", eligible_partner_types=["reseller"])
+RoutingRuleFactory(name="EMEA", regions=["EMEA"], user=idle)
+ApprovalStepFactory(programme=programme, position=1, escalate_to_queue=heads)
+application = submit(programme)
+# The SLA nearly ends.
+Application.objects.filter(pk=application.pk).update(
+    due_at=timezone.now() + timedelta(hours=3)
+)
+"""
+
+SLA_PASSES = f"""
+from datetime import timedelta
+from django.utils import timezone
+from openprm.core.models import SweepRun
+from openprm.onboarding.models import Application
+
+Application.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+# A quarter of an hour later the sweep is due again.
+SweepRun.objects.filter(name="{SWEEP}").update(next_run_at=timezone.now())
+"""
+
+
+def test_the_real_worker_reminds_and_escalates_on_its_own(
+    product_env,  # noqa: F811  (the fixture of test_serve: a migrated product database)
+    smtp_server,
+):
+    env = {
+        **product_env,
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "SITE_URL": "https://prm.example",
+    }
+
+    def shell(script: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "openprm", "shell", "-c", script],
+            env=env,
+            check=True,
+        )
+
+    def arrived(to: str, subject: str):
+        return [m for m in smtp_server.to(to) if str(m["Subject"]).startswith(subject)]
+
+    shell(SETUP)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "openprm", "worker", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(
+            lambda: arrived("idle@vendor.example", "Due soon"),
+            timeout=90,
+            what="the reminder email",
+        )
+        assert arrived("idle@vendor.example", "Application to review")
+        assert not smtp_server.to("head@vendor.example")
+
+        shell(SLA_PASSES)
+        [escalated] = wait_for(
+            lambda: arrived("head@vendor.example", "Escalated to you"),
+            timeout=90,
+            what="the escalation email",
+        )
+        assert "https://prm.example/console/applications/" in body_text(escalated)
+        assert len(arrived("idle@vendor.example", "Due soon")) == 1
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
