@@ -227,6 +227,15 @@ def test_a_prospect_becomes_an_active_partner_through_the_browser(
     wait_for_mail(smtp_server, "cm@vendor.example", "is now an active partner")
     assert len(smtp_server.messages) == 9  # every one of them read above
 
+    # The campaign's funnel followed the prospect all the way.
+    sign_in(page, "mia@vendor.example")
+    page.get_by_test_id("console-nav").get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="Spring outreach").click()
+    funnel = page.get_by_test_id("funnel")
+    for step in ("sent", "clicked", "applied", "approved"):
+        expect(funnel.locator(f'[data-step="{step}"]')).to_have_text("1")
+    sign_out(page)
+
     sign_in(page, NORA, "a long pass phrase 42")
     page.get_by_role("link", name="Partner resources").click()
     expect(page.get_by_role("heading", name="Partner resources")).to_be_visible()
