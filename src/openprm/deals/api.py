@@ -2,15 +2,23 @@
 outcomes, stages, and the vendor's CRM accounts that registrations are checked
 against."""
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from ninja.responses import Status
+from ninja.responses import NinjaJSONEncoder, Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
+from openprm.core.api import (
+    CappedPagination,
+    Pagination,
+    Problem,
+    StrictSchema,
+    reject_unknown_query,
+)
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.deals import selectors, services
 from openprm.deals.choices import AccountKind, DealStatus
@@ -272,15 +280,34 @@ def _stage(stage_id: int | None) -> Stage | None:
 # --- deals
 
 
-@router.get("/deals", response={200: list[DealOut], **ERRORS}, summary="List deals")
-@paginate(Pagination)
-def deal_list(request, status: DealStatus | None = None, q: str = ""):
+class DealPage(Schema):
+    items: list[DealOut]
+    count: int = Field(description="Matching deals, counted up to 1,000.")
+    count_is_capped: bool = Field(
+        description="True when more deals match than `count` says."
+    )
+
+
+@router.get("/deals", response={200: DealPage, **ERRORS}, summary="List deals")
+def deal_list(
+    request, filters: Query[DealFilters], page: Query[CappedPagination.Input]
+):
     """Newest first. Partner admins and salespeople see their organisation's deals
     (a distributor with downstream visibility those beneath it too); vendor staff
-    see those in their scope."""
-    reject_unknown_query(request, DealFilters, Pagination.Input)
-    return selectors.deal_list_visible_to(
-        user=request.user, status=status or "", search=q
+    see those in their scope. `count` is exact up to 1,000 deals
+    (`count_is_capped` when more match)."""
+    reject_unknown_query(request, DealFilters, CappedPagination.Input)
+    limit, offset = CappedPagination.checked(page)
+    deals = selectors.deal_list_visible_to(
+        user=request.user, status=filters.status or "", search=filters.q
+    )
+    items = selectors.deal_documents(deals=deals, page=slice(offset, offset + limit))
+    count, capped = CappedPagination.count(deals, limit=limit, offset=offset)
+    # The documents are built by hand (see deal_documents): render them as ninja
+    # would, without validating every row through pydantic again.
+    body = {"items": items, "count": count, "count_is_capped": capped}
+    return HttpResponse(
+        json.dumps(body, cls=NinjaJSONEncoder), content_type="application/json"
     )
 
 

@@ -150,3 +150,60 @@ def test_crm_accounts_are_upserted_by_their_id(client):
     assert again.status_code == 200
     assert again.json()["name"] == "Globex Corp"
     assert CustomerAccount.objects.count() == 1
+
+
+def test_a_listed_deal_is_the_deal_document(client):
+    reviewer = VendorUserFactory()
+    deal = make_deal(product_lines=("security", "cloud"))
+    make_deal()
+    client.force_login(reviewer)
+    assert post(client, f"{DEALS}/{deal.public_id}/approve", {}).status_code == 200
+    detail = client.get(f"{DEALS}/{deal.public_id}").json()
+    assert detail["protected_until"] is not None
+    assert len(detail["lines"]) == 2
+
+    listed = client.get(DEALS).json()["items"]
+
+    assert [item["id"] for item in listed].count(detail["id"]) == 1
+    assert next(item for item in listed if item["id"] == detail["id"]) == detail
+
+
+def test_the_deal_list_takes_a_constant_number_of_queries(
+    client, django_assert_num_queries
+):
+    user = seller()
+    make_deal(partner=user.memberships.get().partner)
+    client.force_login(user)
+    client.get(DEALS)  # the session's first request loads what later ones reuse
+    for _ in range(3):
+        make_deal(
+            partner=user.memberships.get().partner,
+            product_lines=("security", "cloud"),
+        )
+    # session, user, deal roles, scope, the page (keys and rows in one), its lines,
+    # the capped count
+    with django_assert_num_queries(7):
+        body = client.get(DEALS).json()
+    assert body["count"] == 4
+    assert all(item["lines"] for item in body["items"])
+
+
+def test_the_deal_list_count_stops_at_the_cap(client, monkeypatch):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 2)
+    for _ in range(4):
+        make_deal()
+    client.force_login(VendorUserFactory())
+
+    first = client.get(f"{DEALS}?limit=1").json()
+    assert (first["count"], first["count_is_capped"]) == (2, True)
+    assert len(first["items"]) == 1
+    last = client.get(f"{DEALS}?limit=2&offset=2").json()
+    assert (last["count"], last["count_is_capped"]) == (4, False)
+    assert len(last["items"]) == 2
+
+
+def test_the_deal_list_refuses_unknown_parameters_and_bad_pages(client):
+    client.force_login(VendorUserFactory())
+    assert client.get(f"{DEALS}?stauts=won").status_code == 422
+    assert client.get(f"{DEALS}?limit=101").status_code == 400
+    assert client.get(f"{DEALS}?status=nope").status_code == 422

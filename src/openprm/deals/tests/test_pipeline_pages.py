@@ -302,3 +302,37 @@ def test_the_api_runs_the_same_queries_for_few_or_many_deals(
         body = client.get("/api/v1/forecast", headers=headers).json()
 
     assert body["total"]["count"] == 11
+
+
+def nav(client, path: str) -> dict[str, str]:
+    """The area navigation of a page: label -> URL."""
+    return {
+        str(item["label"]): item["url"]
+        for item in client.get(path).context["shell_nav"]
+    }
+
+
+def test_the_console_nav_links_the_pipeline_after_the_deals(admin_client):
+    items = nav(admin_client, "/console/")
+    assert items["Pipeline"] == reverse("console:pipeline")
+    labels = list(items)
+    assert labels.index("Deals") + 1 == labels.index("Pipeline")
+
+
+@pytest.mark.parametrize("role", [PartnerRole.PARTNER_ADMIN, PartnerRole.SALES])
+def test_the_portal_nav_links_the_pipeline_for_sellers(client, role):
+    client.force_login(seller(roles=(role,)))
+    items = nav(client, "/portal/")
+    assert items["Deals"] == reverse("portal:deal_list")
+    assert items["Pipeline"] == reverse("portal:pipeline")
+    assert client.get(items["Pipeline"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role", [PartnerRole.MARKETING, PartnerRole.FINANCE, PartnerRole.LEARNER]
+)
+def test_the_portal_nav_hides_deals_and_pipeline_from_other_roles(client, role):
+    client.force_login(seller(roles=(role,)))
+    items = nav(client, "/portal/")
+    assert "Deals" not in items and "Pipeline" not in items
+    assert client.get(reverse("portal:pipeline")).status_code == 403
