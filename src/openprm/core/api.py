@@ -7,6 +7,7 @@ itself is in ``openprm/api.py``.
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -98,8 +99,18 @@ class CappedPagination(Pagination):
     @staticmethod
     def count(queryset, *, limit: int, offset: int) -> tuple[int, bool]:
         """The capped count of ``queryset`` and whether more rows match."""
+        return CappedPagination.count_by(
+            lambda most: capped_count(queryset, most), limit=limit, offset=offset
+        )
+
+    @staticmethod
+    def count_by(
+        counter: Callable[[int], int], *, limit: int, offset: int
+    ) -> tuple[int, bool]:
+        """The capped count from ``counter(most)``, which counts the matching rows
+        up to ``most``, and whether more rows match."""
         cap = max(COUNT_CAP, offset + limit)
-        counted = capped_count(queryset, cap + 1)
+        counted = counter(cap + 1)
         return min(counted, cap), counted > cap
 
 

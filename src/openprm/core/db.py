@@ -1,7 +1,9 @@
 """Database helpers the ORM does not offer, for SQLite and PostgreSQL alike."""
 
 import json
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -46,6 +48,75 @@ class PreparedQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+class CompiledQueries:
+    """The SQL of querysets, compiled once per key and database.
+
+    Building a filtered queryset and compiling it cost several times running it on
+    a hot, indexed read (the directory API's page and count). The caller passes a
+    ``key`` that **determines the queryset completely** — every value ``build``
+    reads, the reader's scope included (never only the user: two users share SQL
+    only when they see the same rows) — and gets back the SQL and its parameters,
+    compiled from ``build()`` the first time. Nothing in the SQL depends on the
+    data, so nothing needs invalidating; the least recently used keys are dropped
+    beyond ``size``. A queryset that cannot match anything (``.none()``) is kept as
+    ``None``.
+    """
+
+    def __init__(self, *, size: int = 256):
+        self.size = size
+        self._compiled: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def sql(
+        self,
+        key: Hashable,
+        build: Callable[[], QuerySet],
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> tuple[str, tuple] | None:
+        full_key = (using, key)
+        with self._lock:
+            if full_key in self._compiled:
+                self._compiled.move_to_end(full_key)
+                return self._compiled[full_key]
+        try:
+            sql, params = build().query.get_compiler(using=using).as_sql()
+            compiled = (sql, tuple(params))
+        except EmptyResultSet:
+            compiled = None
+        with self._lock:
+            self._compiled[full_key] = compiled
+            while len(self._compiled) > self.size:
+                self._compiled.popitem(last=False)
+        return compiled
+
+    def clear(self) -> None:
+        with self._lock:
+            self._compiled.clear()
+
+
+def sql_rows(sql: str, params, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """The rows of one SQL statement, as the database returns them."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def paged_sql(sql: str, params, *, limit: int, offset: int) -> tuple[str, tuple]:
+    """An ordered, unsliced SELECT with a LIMIT/OFFSET page as parameters (Django
+    writes them into the SQL as literals, so each page would compile anew)."""
+    return f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
+
+
+def capped_count_sql(sql: str, params, *, limit: int) -> tuple[str, tuple]:
+    """Count the rows of a SELECT up to ``limit`` of them: the database stops
+    reading once it has them (``sql`` selects as few columns as will do)."""
+    return (
+        f"SELECT COUNT(*) FROM ({sql} LIMIT %s) capped",  # noqa: S608 (compiled SQL)
+        (*params, limit),
+    )
 
 
 def raw_rows(queryset: QuerySet, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:

@@ -20,7 +20,6 @@ from uuid import UUID
 from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
-from ninja.responses import NinjaJSONEncoder
 
 from openprm.core.api import (
     CappedPagination,
@@ -48,8 +47,8 @@ from openprm.partners.choices import (
 from openprm.partners.models import Partner
 from openprm.partners.selectors_directory import (
     directory_custom_keys,
+    partners_api_count,
     partners_api_page,
-    partners_for_api,
     saved_view_filters,
     saved_views_for,
 )
@@ -298,21 +297,22 @@ def partner_list(
     items = partners_api_page(
         user=request.auth,
         filters=directory_filters,
-        page=slice(offset, offset + limit),
+        limit=limit,
+        offset=offset,
         custom_keys=request._openprm_custom_keys,
         logo_url=lambda name: request.build_absolute_uri(storage.url(name)),
     )
-    count, capped = CappedPagination.count(
-        partners_for_api(user=request.auth, filters=directory_filters),
+    count, capped = CappedPagination.count_by(
+        lambda most: partners_api_count(
+            user=request.auth, filters=directory_filters, limit=most
+        ),
         limit=limit,
         offset=offset,
     )
-    # The documents are built by hand (see partners_api_page): render them as
-    # ninja would, without validating every row through pydantic again.
+    # The documents are built by hand in JSON types (see partners_api_page): render
+    # them as ninja would, without validating every row through pydantic again.
     body = {"items": items, "count": count, "count_is_capped": capped}
-    return HttpResponse(
-        json.dumps(body, cls=NinjaJSONEncoder), content_type="application/json"
-    )
+    return HttpResponse(json.dumps(body), content_type="application/json")
 
 
 @router.post(

@@ -9,15 +9,18 @@ import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from openprm.accounts.models import Membership, User
-from openprm.core.db import raw_rows
+from openprm.core.db import CompiledQueries, capped_count_sql, paged_sql, sql_rows
 from openprm.core.errors import NotFound
+from openprm.core.scoping import scope_for
 from openprm.partners import directory
 from openprm.partners.choices import PartnerStatus, PartnerType
 from openprm.partners.directory import DirectoryFilters
@@ -64,11 +67,18 @@ def directory_custom_keys(
 ) -> dict[str, str]:
     """The custom fields the user may filter on (and, active ones, export): key to
     field type, which says how the directory compares their values."""
-    return dict(
-        custom_field_definitions_for(
+    # Read on every directory request: compiled once per kind of reader (the
+    # definitions' rule depends on nothing else).
+    compiled = _CUSTOM_KEY_QUERIES.sql(
+        (user.is_vendor_staff, include_inactive),
+        lambda: custom_field_definitions_for(
             user=user, include_inactive=include_inactive
-        ).values_list("key", "field_type")
+        ).values_list("key", "field_type"),
     )
+    return dict(sql_rows(*compiled)) if compiled else {}
+
+
+_CUSTOM_KEY_QUERIES = CompiledQueries(size=4)
 
 
 def directory_partners(*, user: User, filters: DirectoryFilters) -> QuerySet[Partner]:
@@ -130,16 +140,6 @@ def directory_export_rows(
             *("; ".join(cell) if isinstance(cell, list) else cell for cell in cells),
             *((custom or {}).get(key, "") for key in custom_keys),
         ]
-
-
-def partners_for_api(*, user: User, filters: DirectoryFilters) -> QuerySet[Partner]:
-    """The directory as the API lists it: model rows with the channel manager and
-    parent joined and the page's domains prefetched (one extra query per page)."""
-    return (
-        directory_partners(user=user, filters=filters)
-        .select_related("channel_manager", "parent")
-        .prefetch_related("domains")
-    )
 
 
 # --- saved views ----------------------------------------------------------------------
@@ -263,47 +263,141 @@ API_COLUMNS = (
 )
 
 
+# The API list's SQL by the reader's scope and the filters (which determine it):
+# building and compiling the filtered queryset cost more than running it.
+_API_QUERIES = CompiledQueries()
+
+
 def partners_api_page(
-    *, user: User, filters: DirectoryFilters, page: slice, custom_keys, logo_url
+    *,
+    user: User,
+    filters: DirectoryFilters,
+    limit: int,
+    offset: int,
+    custom_keys,
+    logo_url,
 ) -> list[dict]:
-    """One page of the API's partner list as the ``PartnerOut`` documents, built
-    from ``.values()`` and one query for the page's domains: the list is the
-    database's hottest read, and model instances plus pydantic cost several times
-    the query (``logo_url`` turns a stored logo name into its absolute URL)."""
-    queryset = directory_partners(user=user, filters=filters).values(*API_COLUMNS)
-    rows = [
-        dict(zip(API_COLUMNS, _decoded(row), strict=True))
-        for row in raw_rows(queryset[page])
-    ]
-    domains: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    for partner_id, domain in PartnerDomain.objects.filter(
-        partner_id__in=list(domains)
-    ).values_list("partner_id", "domain"):
-        domains[partner_id].append(domain)
-    return [
-        {
-            "id": row["public_id"],
-            "partner": row["id"],
-            **{name: row[name] for name in API_COLUMNS[2:14]},
-            "latitude": _float(row["latitude"]),
-            "longitude": _float(row["longitude"]),
-            **{name: row[name] for name in API_COLUMNS[16:21]},
-            "logo": logo_url(row["logo"]) if row["logo"] else None,
-            "tags": row["tags"],
-            "external_id": row["external_id"],
-            "channel_manager": row["channel_manager__public_id"],
-            "parent": row["parent_id"],
-            "custom_fields": {
-                key: value
-                for key, value in (row["custom_fields"] or {}).items()
-                if key in custom_keys
-            },
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-            "domains": sorted(domains[row["id"]]),
-        }
-        for row in rows
-    ]
+    """One page of the API's partner list as the ``PartnerOut`` documents, in JSON
+    types (ids and times as text, as the API renders them), from the page's rows
+    and one query for its domains: the list is the database's hottest read, and
+    model instances plus pydantic cost several times the query (``logo_url`` turns
+    a stored logo name into its absolute URL)."""
+    compiled = _API_QUERIES.sql(
+        ("page", scope_for(user), filters),
+        lambda: directory_partners(user=user, filters=filters).values(*API_COLUMNS),
+    )
+    if compiled is None:
+        return []
+    rows = sql_rows(*paged_sql(*compiled, limit=limit, offset=offset))
+    domains = _domains_of([row[0] for row in rows])
+    decode_json = _json_decoder()
+    items = []
+    for row in rows:
+        (
+            pk,
+            public_id,
+            *text_columns,  # name … region: API_COLUMNS[2:14]
+            latitude,
+            longitude,
+            industries,
+            specialisations,
+            employee_band,
+            revenue_band,
+            languages,
+            logo,
+            tags,
+            external_id,
+            manager_public_id,
+            parent_id,
+            custom_fields,
+            created_at,
+            updated_at,
+        ) = row
+        item = {"id": _uuid_text(public_id), "partner": pk}
+        item.update(zip(_TEXT_COLUMNS, text_columns, strict=True))
+        item["partner_types"] = decode_json(item["partner_types"])
+        custom_fields = decode_json(custom_fields) or {}
+        item.update(
+            {
+                "latitude": _float(latitude),
+                "longitude": _float(longitude),
+                "industries": decode_json(industries),
+                "specialisations": decode_json(specialisations),
+                "employee_band": employee_band,
+                "revenue_band": revenue_band,
+                "languages": decode_json(languages),
+                "logo": logo_url(logo) if logo else None,
+                "tags": decode_json(tags),
+                "external_id": external_id,
+                "channel_manager": _uuid_text(manager_public_id),
+                "parent": parent_id,
+                "custom_fields": {
+                    key: value
+                    for key, value in custom_fields.items()
+                    if key in custom_keys
+                },
+                "created_at": _datetime_text(created_at),
+                "updated_at": _datetime_text(updated_at),
+                "domains": sorted(domains.get(pk, ())),
+            }
+        )
+        items.append(item)
+    return items
+
+
+def partners_api_count(*, user: User, filters: DirectoryFilters, limit: int) -> int:
+    """How many partners the API's list matches, counted up to ``limit``."""
+    compiled = _API_QUERIES.sql(
+        ("count", scope_for(user), filters),
+        lambda: directory_partners(user=user, filters=filters).order_by().values("pk"),
+    )
+    if compiled is None:
+        return 0
+    ((counted,),) = sql_rows(*capped_count_sql(*compiled, limit=limit))
+    return counted
+
+
+def _domains_of(partner_ids: list[int]) -> dict[int, list[str]]:
+    """The domains of the page's partners, by partner: one query, written here
+    rather than compiled by the ORM for each page's list of ids."""
+    domains: dict[int, list[str]] = {}
+    if not partner_ids:
+        return domains
+    quote = connection.ops.quote_name
+    sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(  # noqa: S608
+        quote("partner_id"),
+        quote("domain"),
+        quote(PartnerDomain._meta.db_table),
+        quote("partner_id"),
+        ", ".join(["%s"] * len(partner_ids)),
+    )
+    for partner_id, domain in sql_rows(sql, partner_ids):
+        domains.setdefault(partner_id, []).append(domain)
+    return domains
+
+
+# name, legal_name, …, region: copied as the database returns them (text), but for
+# partner_types, a JSON column decoded after.
+_TEXT_COLUMNS = API_COLUMNS[2:14]
+
+
+def _json_decoder():
+    """``json.loads`` for one page's JSON columns, parsing each distinct text once
+    (most rows repeat ``[]`` and ``{}``). The parsed values are shared between rows:
+    they are only rendered, never changed."""
+    parsed: dict[str, Any] = {}
+
+    def decode(value):
+        # Both backends hand JSON columns back as text (Django decodes them itself).
+        if not isinstance(value, str):
+            return value
+        try:
+            return parsed[value]
+        except KeyError:
+            parsed[value] = result = json.loads(value)
+            return result
+
+    return decode
 
 
 def _float(value):
@@ -311,46 +405,27 @@ def _float(value):
     return None if value is None else round(float(value), 6)
 
 
-def _uuid(value):
-    return value if value is None or isinstance(value, UUID) else UUID(value)
+def _uuid_text(value) -> str | None:
+    """A UUID as the API writes it: SQLite stores 32 hex digits, PostgreSQL's driver
+    hands back a ``UUID``."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 32:
+        value = value.lower()
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value if isinstance(value, UUID) else UUID(value))
 
 
-def _json(value):
-    # Both backends hand JSON columns back as text (Django decodes them itself).
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _datetime(value):
-    # SQLite's driver returns UTC datetimes naive (or text); PostgreSQL's aware.
+def _datetime_text(value) -> str:
+    """A UTC time as the API writes it (as ``DjangoJSONEncoder``: milliseconds,
+    ``Z``). SQLite's driver parses the stored UTC text into a naive datetime (text
+    when the column's declared type is not a datetime); PostgreSQL's returns an
+    aware one."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-# How each of API_COLUMNS is decoded from the database's own value: once per value,
-# without the ORM's per-row converter loop (the list's largest cost after the query).
-_DECODERS = {
-    "public_id": _uuid,
-    "channel_manager__public_id": _uuid,
-    "created_at": _datetime,
-    "updated_at": _datetime,
-    **{
-        name: _json
-        for name in (
-            "partner_types",
-            "industries",
-            "specialisations",
-            "languages",
-            "tags",
-            "custom_fields",
-        )
-    },
-}
-_COLUMN_DECODERS = tuple(_DECODERS.get(name) for name in API_COLUMNS)
-
-
-def _decoded(row: tuple) -> list:
-    return [
-        value if decode is None or value is None else decode(value)
-        for decode, value in zip(_COLUMN_DECODERS, row, strict=True)
-    ]
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23]
+    return text + "Z"

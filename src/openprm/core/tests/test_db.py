@@ -3,7 +3,15 @@ import pytest
 from openprm.accounts.models import Membership
 from openprm.accounts.tests.factories import MembershipFactory, UserFactory
 from openprm.core import audit
-from openprm.core.db import JSONListContains, PreparedQuery, page_by_keys
+from openprm.core.db import (
+    CompiledQueries,
+    JSONListContains,
+    PreparedQuery,
+    capped_count_sql,
+    page_by_keys,
+    paged_sql,
+    sql_rows,
+)
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory
 
@@ -107,3 +115,57 @@ def test_json_list_contains_matches_whole_items_of_a_list_or_a_list_key():
     assert names(Q(JSONListContains("tags", "a"))) == []
     assert names(Q(JSONListContains("custom_fields__clouds", "aws"))) == ["Listed"]
     assert names(~Q(JSONListContains("tags", "plain"))) == ["Other"]
+
+
+@pytest.mark.django_db
+def test_compiled_queries_compile_each_key_once():
+    first, second = MembershipFactory(), MembershipFactory()
+    compiled = CompiledQueries()
+    built = []
+
+    def rows(user_id):
+        def build():
+            built.append(user_id)
+            return memberships_of(user_id)
+
+        return sql_rows(*compiled.sql(("memberships", user_id), build))
+
+    answers = [rows(first.user_id), rows(second.user_id), rows(first.user_id)]
+
+    assert built == [first.user_id, second.user_id]
+    assert [[row[0] for row in answer] for answer in answers] == [
+        [first.partner_id],
+        [second.partner_id],
+        [first.partner_id],
+    ]
+
+
+def test_compiled_queries_keep_a_query_that_matches_nothing_as_none():
+    compiled = CompiledQueries()
+
+    assert compiled.sql("none", Membership.objects.none) is None
+
+
+def test_compiled_queries_drop_the_least_recently_used_key():
+    compiled = CompiledQueries(size=2)
+    for key in ("a", "b", "a", "c"):
+        compiled.sql(key, Membership.objects.all)
+
+    assert [key for _using, key in compiled._compiled] == ["a", "c"]
+
+
+@pytest.mark.django_db
+def test_a_paged_and_a_capped_count_sql_answer_as_the_orm_does():
+    for _ in range(5):
+        MembershipFactory()
+    memberships = Membership.objects.order_by("-id").values_list("id")
+    sql, params = memberships.query.get_compiler("default").as_sql()
+
+    page = sql_rows(*paged_sql(sql, params, limit=2, offset=1))
+    counted = [
+        sql_rows(*capped_count_sql(sql, params, limit=limit))[0][0]
+        for limit in (3, 5, 9)
+    ]
+
+    assert page == list(memberships[1:3])
+    assert counted == [3, 5, 5]

@@ -404,3 +404,61 @@ def test_a_listed_partner_is_the_same_document_as_its_detail(api, cast, settings
     assert listed == [detail]
     assert detail["logo"].startswith("http://testserver/")
     assert detail["latitude"] == 52.520008
+
+
+def test_readers_with_the_same_filters_see_only_their_own_partners(api, cast):
+    """The list's SQL is kept by the reader's scope and the filters: a reader
+    whose scope differs never gets SQL compiled for another's."""
+    from openprm.accounts.choices import VendorRole
+    from openprm.accounts.tests.factories import UserFactory
+
+    other_manager = UserFactory(vendor_role=VendorRole.CHANNEL_MANAGER)
+    cast.other.channel_manager = other_manager
+    cast.other.save(update_fields=["channel_manager"])
+    query = {"sort": "-created_at", "status": "active"}
+    names = {}
+    for reader in (
+        cast.vendor_admin,
+        cast.manager,
+        other_manager,
+        cast.reseller_admin,
+        cast.distributor_admin,
+        cast.vendor_admin,
+    ):
+        body = api.as_user(reader).get("/partners", **query).json()
+        names.setdefault(reader.email, []).append(
+            (sorted(item["name"] for item in body["items"]), body["count"])
+        )
+
+    assert names == {
+        cast.vendor_admin.email: [
+            (["Contoso", "Fabrikam", "Northwind"], 3),
+            (["Contoso", "Fabrikam", "Northwind"], 3),
+        ],
+        cast.manager.email: [(["Contoso"], 1)],
+        other_manager.email: [(["Fabrikam"], 1)],
+        cast.reseller_admin.email: [(["Contoso"], 1)],
+        cast.distributor_admin.email: [(["Contoso", "Northwind"], 2)],
+    }
+
+
+def test_the_list_renders_times_and_ids_as_the_detail_does(api, cast):
+    """The list writes ids and times itself: whole seconds and fractions alike
+    come out as ``DjangoJSONEncoder`` writes them."""
+    from datetime import UTC, datetime
+
+    Partner.objects.filter(pk=cast.reseller.pk).update(
+        created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        updated_at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
+    )
+    api.as_user(cast.vendor_admin)
+
+    listed = api.get("/partners", q="Contoso").json()["items"][0]
+    detail = api.get(f"/partners/{cast.reseller.public_id}").json()
+
+    assert (listed["created_at"], listed["updated_at"]) == (
+        "2026-01-02T03:04:05Z",
+        "2026-01-02T03:04:05.678Z",
+    )
+    assert listed == detail
+    assert listed["id"] == str(cast.reseller.public_id)
