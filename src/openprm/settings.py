@@ -176,7 +176,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read with SQL compiled once (accounts/sessions.py).
+SESSION_ENGINE = "openprm.accounts.sessions"
 
 # --- Background jobs
 # "database" (default) keeps the queue in the main database; "redis" uses RQ on
@@ -201,9 +202,11 @@ OPENPRM_SWEEP_POLL_SECONDS = float(os.environ.get("OPENPRM_SWEEP_POLL_SECONDS", 
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, the signed-in user read with SQL compiled once
+# (accounts/sessions.py). Sessions signed in through the previous paths sign in again.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "openprm.accounts.sessions.ModelBackend",
+    "openprm.accounts.sessions.AuthenticationBackend",
 ]
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,6 +4,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -16,10 +17,13 @@ class PreparedQuery:
     one of its parameters.
 
     Django compiles a query afresh every time it runs; for a small indexed lookup on
-    every request (a reader's memberships) compiling costs about ten times running.
-    ``build(value)`` makes the queryset; ``value`` must reach the SQL as exactly one
-    parameter. ``rows()`` returns the database's own values (no field converters):
-    the caller decodes what it selected.
+    every request (a reader's memberships, their session and user) compiling costs
+    about ten times running. ``build(value)`` makes the queryset; ``value`` must
+    reach the SQL as exactly one parameter (as itself, or as its text for a text
+    column). ``rows()`` returns the database's own values (no field converters):
+    the caller decodes what it selected. ``instances()`` returns model instances
+    as the queryset would (field converters applied), for a queryset of one model's
+    own columns (no ``select_related``, annotations or ``values()``).
     """
 
     # Stands in for the value while compiling: no real parameter equals it.
@@ -27,27 +31,75 @@ class PreparedQuery:
 
     def __init__(self, build: Callable[[Any], QuerySet]):
         self.build = build
-        self._compiled: dict[str, tuple[str, tuple, int]] = {}
+        self._compiled: dict[str, _Prepared] = {}
 
-    def _compile(self, using: str) -> tuple[str, tuple, int]:
-        sql, params = self.build(self.MARKER).query.get_compiler(using=using).as_sql()
+    def _compile(self, using: str) -> "_Prepared":
+        queryset = self.build(self.MARKER)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
         positions = [
             index
             for index, param in enumerate(params)
-            if type(param) is int and param == self.MARKER
+            if (type(param) is int and param == self.MARKER)
+            or (type(param) is str and param == str(self.MARKER))
         ]
         if len(positions) != 1:
             raise ValueError("The value must reach the SQL as exactly one parameter")
-        return sql, tuple(params), positions[0]
+        model = None
+        init_list: list[str] = []
+        converters: dict = {}
+        klass_info = compiler.klass_info
+        if (
+            klass_info
+            and not klass_info.get("related_klass_infos")
+            and not compiler.annotation_col_map
+            and len(klass_info["select_fields"]) == compiler.col_count
+        ):
+            model = klass_info["model"]
+            init_list = [column.target.attname for column, *_ in compiler.select]
+            converters = compiler.get_converters(
+                [column for column, *_ in compiler.select]
+            )
+        return _Prepared(sql, tuple(params), positions[0], model, init_list, converters)
+
+    def _prepared(self, using: str) -> "_Prepared":
+        prepared = self._compiled.get(using)
+        if prepared is None:
+            prepared = self._compiled[using] = self._compile(using)
+        return prepared
 
     def rows(self, value: Any, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-        if using not in self._compiled:
-            self._compiled[using] = self._compile(using)
-        sql, params, position = self._compiled[using]
-        params = (*params[:position], value, *params[position + 1 :])
+        prepared = self._prepared(using)
+        position = prepared.position
+        params = (*prepared.params[:position], value, *prepared.params[position + 1 :])
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(prepared.sql, params)
             return cursor.fetchall()
+
+    def instances(self, value: Any, *, using: str = DEFAULT_DB_ALIAS) -> list:
+        prepared = self._prepared(using)
+        if prepared.model is None:
+            raise ValueError("Instances need a queryset of one model's own columns")
+        connection = connections[using]
+        instances = []
+        for row in self.rows(value, using=using):
+            values = list(row)
+            for index, (functions, expression) in prepared.converters.items():
+                for convert in functions:
+                    values[index] = convert(values[index], expression, connection)
+            instances.append(prepared.model.from_db(using, prepared.init_list, values))
+        return instances
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    params: tuple
+    position: int
+    # For instances(): the model, the attributes its columns fill, the converters.
+    model: Any
+    init_list: list[str]
+    converters: dict
 
 
 class CompiledQueries:

@@ -169,3 +169,28 @@ def test_a_paged_and_a_capped_count_sql_answer_as_the_orm_does():
 
     assert page == list(memberships[1:3])
     assert counted == [3, 5, 5]
+
+
+@pytest.mark.django_db
+def test_prepared_instances_are_the_querysets_instances_for_a_text_value():
+    from openprm.accounts.models import User
+
+    first, second = UserFactory(territories=["EMEA"]), UserFactory()
+    prepared = PreparedQuery(lambda email: User.objects.filter(email=email))
+
+    found = [prepared.instances(user.email) for user in (first, second)]
+
+    assert found == [[first], [second]]
+    assert found[0][0].territories == ["EMEA"]
+    assert found[0][0].date_joined == first.date_joined
+    assert prepared.instances("nobody@example.com") == []
+
+
+@pytest.mark.django_db
+def test_prepared_instances_need_a_querysets_own_columns():
+    prepared = PreparedQuery(
+        lambda user_id: Membership.objects.filter(user_id=user_id).values("id")
+    )
+
+    with pytest.raises(ValueError, match="own columns"):
+        prepared.instances(1)
