@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from openprm.accounts.models import Membership, User
@@ -109,14 +109,7 @@ def directory_label_page(rows: list[dict], *, detail_url: str = "") -> list[dict
     rather than once per row."""
     type_labels = {value: gettext(label) for value, label in PartnerType.choices}
     status_labels = {value: gettext(label) for value, label in PartnerStatus.choices}
-    counts = dict(
-        Membership.objects.filter(
-            partner_id__in=[row["id"] for row in rows], is_active=True
-        )
-        .values_list("partner_id")
-        .annotate(total=Count("id"))
-        .order_by()
-    )
+    counts = _active_member_counts([row["id"] for row in rows])
     for row in rows:
         row["type_label"] = type_labels.get(row["partner_type"], row["partner_type"])
         row["status_label"] = status_labels.get(row["status"], row["status"])
@@ -124,6 +117,49 @@ def directory_label_page(rows: list[dict], *, detail_url: str = "") -> list[dict
         row["badge"] = STATUS_BADGES.get(row["status"], "secondary")
         row["url"] = detail_url.replace("{id}", str(row["public_id"]))
     return rows
+
+
+def _active_member_counts(partner_ids: list[int]) -> dict[int, int]:
+    """Active memberships per partner of one page: one query, written here rather
+    than compiled by the ORM for each page's list of ids."""
+    if not partner_ids:
+        return {}
+    quote = connection.ops.quote_name
+    sql = "SELECT {}, COUNT(*) FROM {} WHERE {} = %s AND {} IN ({}) GROUP BY {}".format(  # noqa: S608
+        quote("partner_id"),
+        quote(Membership._meta.db_table),
+        quote("is_active"),
+        quote("partner_id"),
+        ", ".join(["%s"] * len(partner_ids)),
+        quote("partner_id"),
+    )
+    return dict(sql_rows(sql, [True, *partner_ids]))
+
+
+# The console page's SQL by the reader's scope and the filters (which determine it),
+# as for the API's list below.
+_PAGE_QUERIES = CompiledQueries()
+
+
+def directory_page(
+    *, user: User, filters: DirectoryFilters, limit: int, offset: int, detail_url: str
+) -> list[dict]:
+    """One page of the directory as the console shows it: ``directory_rows``,
+    labelled by ``directory_label_page``, read with SQL compiled once per reader
+    scope and filters."""
+    compiled = _PAGE_QUERIES.sql(
+        ("page", scope_for(user), filters),
+        lambda: directory_rows(user=user, filters=filters),
+    )
+    if compiled is None:
+        return []
+    rows = [
+        dict(zip(PAGE_COLUMNS, row, strict=True))
+        for row in sql_rows(*paged_sql(*compiled, limit=limit, offset=offset))
+    ]
+    for row in rows:
+        row["public_id"] = _uuid_text(row["public_id"])
+    return directory_label_page(rows, detail_url=detail_url)
 
 
 def directory_export_rows(
@@ -161,6 +197,27 @@ def saved_views_for(*, user: User) -> QuerySet[SavedView]:
         )
         .order_by("name", "id")
     )
+
+
+def saved_view_links(*, user: User) -> list[dict]:
+    """The saved views a user may apply (``saved_views_for``) as the directory
+    lists them: public id (text), name and whether shared; SQL compiled once per
+    user, as the page shows them on every request."""
+    compiled = _SAVED_VIEW_QUERIES.sql(
+        (user.pk, user.is_vendor_staff),
+        lambda: saved_views_for(user=user).values_list(
+            "public_id", "name", "is_shared"
+        ),
+    )
+    if compiled is None:
+        return []
+    return [
+        {"public_id": _uuid_text(public_id), "name": name, "is_shared": bool(shared)}
+        for public_id, name, shared in sql_rows(*compiled)
+    ]
+
+
+_SAVED_VIEW_QUERIES = CompiledQueries()
 
 
 def saved_view_get(*, user: User, public_id) -> SavedView:
