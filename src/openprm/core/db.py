@@ -9,7 +9,15 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
-from django.db.models import BooleanField, Expression, F, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Expression,
+    F,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 
 
 class PreparedQuery:
@@ -246,4 +254,30 @@ class JSONListContains(Expression):
         return (
             f"COALESCE(({lhs_sql})::jsonb @> %s::jsonb, false)",
             (*lhs_params, json.dumps([self.value])),
+        )
+
+
+class JSONArrayAgg(Aggregate):
+    """A group's values as one JSON array, as text (``[]`` is never produced: a
+    group has a row). SQLite's ``json_group_array``, PostgreSQL's ``jsonb_agg``; in
+    a correlated ``Subquery`` it brings a row's children along with the row instead
+    of a second query. The order of the items is the database's."""
+
+    name = "JSONArrayAgg"
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(
+            "JSON array aggregation is implemented for SQLite and PostgreSQL only"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, function="JSON_GROUP_ARRAY", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # jsonb comes back as text (Django's loader), as SQLite's JSON does.
+        return super().as_sql(
+            compiler, connection, function="JSONB_AGG", **extra_context
         )

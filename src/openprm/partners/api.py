@@ -7,9 +7,10 @@ everything, channel managers the partners in their scope, partner admins the
 partner-editable fields of their own organisation. Custom field values appear under
 ``custom_fields``, limited for partner users to the fields shown to partners.
 
-Lists run a fixed number of queries whatever the page size: the count, the page
-(with channel manager and parent joined), the page's domains, and the reader's
-custom field definitions.
+Lists run a fixed number of queries whatever the page size: the reader's custom
+field keys, the page (with the channel manager's id and the partners' domains
+joined in), and the capped count; the SQL of the page and the count is compiled
+once per reader scope and filters (see partners_api_page).
 """
 
 import json

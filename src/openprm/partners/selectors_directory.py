@@ -18,7 +18,13 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from openprm.accounts.models import Membership, User
-from openprm.core.db import CompiledQueries, capped_count_sql, paged_sql, sql_rows
+from openprm.core.db import (
+    CompiledQueries,
+    JSONArrayAgg,
+    capped_count_sql,
+    paged_sql,
+    sql_rows,
+)
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
 from openprm.partners import directory
@@ -320,6 +326,15 @@ API_COLUMNS = (
 )
 
 
+# A partner's domains as one JSON array, read with the partner's row.
+_DOMAIN_LIST = Subquery(
+    PartnerDomain.objects.filter(partner=OuterRef("pk"))
+    .order_by()
+    .values("partner")
+    .annotate(domains=JSONArrayAgg("domain"))
+    .values("domains")
+)
+
 # The API list's SQL by the reader's scope and the filters (which determine it):
 # building and compiling the filtered queryset cost more than running it.
 _API_QUERIES = CompiledQueries()
@@ -341,41 +356,66 @@ def partners_api_page(
     a stored logo name into its absolute URL)."""
     compiled = _API_QUERIES.sql(
         ("page", scope_for(user), filters),
-        lambda: directory_partners(user=user, filters=filters).values(*API_COLUMNS),
+        lambda: (
+            directory_partners(user=user, filters=filters)
+            .annotate(domain_list=_DOMAIN_LIST)
+            .values(*API_COLUMNS, "domain_list")
+        ),
     )
     if compiled is None:
         return []
     rows = sql_rows(*paged_sql(*compiled, limit=limit, offset=offset))
-    domains = _domains_of([row[0] for row in rows])
     decode_json = _json_decoder()
     items = []
-    for row in rows:
-        (
-            pk,
-            public_id,
-            *text_columns,  # name … region: API_COLUMNS[2:14]
-            latitude,
-            longitude,
-            industries,
-            specialisations,
-            employee_band,
-            revenue_band,
-            languages,
-            logo,
-            tags,
-            external_id,
-            manager_public_id,
-            parent_id,
-            custom_fields,
-            created_at,
-            updated_at,
-        ) = row
-        item = {"id": _uuid_text(public_id), "partner": pk}
-        item.update(zip(_TEXT_COLUMNS, text_columns, strict=True))
-        item["partner_types"] = decode_json(item["partner_types"])
-        custom_fields = decode_json(custom_fields) or {}
-        item.update(
+    for (
+        pk,
+        public_id,
+        name,
+        legal_name,
+        partner_type,
+        partner_types,
+        status,
+        website,
+        street,
+        postal_code,
+        state,
+        city,
+        country,
+        region,
+        latitude,
+        longitude,
+        industries,
+        specialisations,
+        employee_band,
+        revenue_band,
+        languages,
+        logo,
+        tags,
+        external_id,
+        manager_public_id,
+        parent_id,
+        custom_fields,
+        created_at,
+        updated_at,
+        domain_list,
+    ) in rows:
+        custom_fields = decode_json(custom_fields)
+        items.append(
             {
+                "id": _uuid_text(public_id),
+                "partner": pk,
+                "name": name,
+                "legal_name": legal_name,
+                "partner_type": partner_type,
+                "partner_types": decode_json(partner_types),
+                "status": status,
+                "website": website,
+                "street": street,
+                "postal_code": postal_code,
+                "state": state,
+                "city": city,
+                "country": country,
+                "region": region,
                 "latitude": _float(latitude),
                 "longitude": _float(longitude),
                 "industries": decode_json(industries),
@@ -392,13 +432,14 @@ def partners_api_page(
                     key: value
                     for key, value in custom_fields.items()
                     if key in custom_keys
-                },
+                }
+                if custom_fields
+                else {},
                 "created_at": _datetime_text(created_at),
                 "updated_at": _datetime_text(updated_at),
-                "domains": sorted(domains.get(pk, ())),
+                "domains": sorted(decode_json(domain_list)) if domain_list else [],
             }
         )
-        items.append(item)
     return items
 
 
@@ -412,30 +453,6 @@ def partners_api_count(*, user: User, filters: DirectoryFilters, limit: int) -> 
         return 0
     ((counted,),) = sql_rows(*capped_count_sql(*compiled, limit=limit))
     return counted
-
-
-def _domains_of(partner_ids: list[int]) -> dict[int, list[str]]:
-    """The domains of the page's partners, by partner: one query, written here
-    rather than compiled by the ORM for each page's list of ids."""
-    domains: dict[int, list[str]] = {}
-    if not partner_ids:
-        return domains
-    quote = connection.ops.quote_name
-    sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(  # noqa: S608
-        quote("partner_id"),
-        quote("domain"),
-        quote(PartnerDomain._meta.db_table),
-        quote("partner_id"),
-        ", ".join(["%s"] * len(partner_ids)),
-    )
-    for partner_id, domain in sql_rows(sql, partner_ids):
-        domains.setdefault(partner_id, []).append(domain)
-    return domains
-
-
-# name, legal_name, …, region: copied as the database returns them (text), but for
-# partner_types, a JSON column decoded after.
-_TEXT_COLUMNS = API_COLUMNS[2:14]
 
 
 def _json_decoder():

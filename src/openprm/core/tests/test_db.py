@@ -194,3 +194,36 @@ def test_prepared_instances_need_a_querysets_own_columns():
 
     with pytest.raises(ValueError, match="own columns"):
         prepared.instances(1)
+
+
+@pytest.mark.django_db
+def test_json_array_agg_brings_each_rows_children_in_one_query(
+    django_assert_num_queries,
+):
+    import json
+
+    from django.db.models import OuterRef, Subquery
+
+    from openprm.core.db import JSONArrayAgg
+    from openprm.partners.models import Partner, PartnerDomain
+
+    with_two, with_none = PartnerFactory(), PartnerFactory()
+    for domain in ("b.example", "a.example"):
+        PartnerDomain.objects.create(partner=with_two, domain=domain)
+    domains = Subquery(
+        PartnerDomain.objects.filter(partner=OuterRef("pk"))
+        .order_by()
+        .values("partner")
+        .annotate(domains=JSONArrayAgg("domain"))
+        .values("domains")
+    )
+
+    with django_assert_num_queries(1):
+        rows = dict(
+            Partner.objects.filter(pk__in=[with_two.pk, with_none.pk])
+            .annotate(domain_list=domains)
+            .values_list("pk", "domain_list")
+        )
+
+    assert sorted(json.loads(rows[with_two.pk])) == ["a.example", "b.example"]
+    assert rows[with_none.pk] is None
