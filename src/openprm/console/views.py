@@ -1,18 +1,20 @@
+import functools
+import html
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from openprm.accounts.access import console_view
 from openprm.accounts.web import errors_as_http
-from openprm.core.api import capped_count
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.partners import directory, permissions, saved_view_services
 from openprm.partners.choices import (
@@ -28,12 +30,11 @@ from openprm.partners.selectors import channel_managers, partner_counts_by_statu
 from openprm.partners.selectors_directory import (
     directory_custom_keys,
     directory_filter_definitions,
-    directory_label_page,
-    directory_partners,
-    directory_rows,
+    directory_page,
+    partners_api_count,
     saved_view_filters,
     saved_view_get,
-    saved_views_for,
+    saved_view_links,
 )
 from openprm.programs.selectors import programme_list_visible_to
 from openprm.scoring.selectors import scorecard_list_visible_to
@@ -66,7 +67,9 @@ def dashboard(request):
 
 PLACEHOLDER_ID = UUID(int=0)
 # One table row of the directory, formatted (and escaped) in Python: the template
-# language costs about 20 µs per tag per row, most of the page's time.
+# language costs about 20 µs per tag per row, most of the page's time. Every value
+# goes through ``html.escape`` (what Django's ``escape`` does, without making a
+# ``SafeString`` of each cell first).
 PARTNER_ROW = (
     '<tr><td><a href="{}">{}</a><div class="small text-secondary">{}</div></td>'
     "<td>{}</td>"
@@ -78,22 +81,75 @@ PARTNER_ROW = (
 )
 
 
+def _rows_html(rows) -> SafeString:
+    """The table rows of one page (an empty parent shows a dash)."""
+    escape = html.escape
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "\n".join(
+            PARTNER_ROW.format(
+                *(
+                    escape(str(value))
+                    for value in (
+                        row["url"],
+                        row["name"],
+                        row["city"],
+                        row["type_label"],
+                        row["badge"],
+                        row["status_label"],
+                        row["country"],
+                        row["region"],
+                        row["parent__name"] or "\u2014",
+                        row["member_count"],
+                    )
+                )
+            )
+            for row in rows
+        )
+    )
+
+
 def _partner_detail_url() -> str:
-    """The partner page's URL with ``{id}`` for the public id (reversed once)."""
-    url = reverse("console:partner_detail", kwargs={"public_id": PLACEHOLDER_ID})
+    """The partner page's URL with ``{id}`` for the public id (reversed once per
+    URLconf and script prefix)."""
+    return _detail_url_pattern(get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=16)
+def _detail_url_pattern(urlconf, script_prefix: str) -> str:
+    url = reverse(
+        "console:partner_detail",
+        kwargs={"public_id": PLACEHOLDER_ID},
+        urlconf=urlconf,
+    )
     return url.replace(str(PLACEHOLDER_ID), "{id}")
 
 
-def _options(choices, selected) -> str:
-    """``<option>`` elements for ``choices``, those in ``selected`` selected."""
+@functools.lru_cache(maxsize=256)
+def _select_options(choices_name: str, selected: tuple, language: str | None) -> str:
+    choices = FILTER_CHOICES[choices_name]
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         (
             (value, mark_safe(" selected") if value in selected else "", label)
-            for value, label in choices
+            for value, label in choices()
         ),
     )
+
+
+def _options(choices_name: str, selected) -> str:
+    """``<option>`` elements of a filter select, those in ``selected`` selected:
+    formatted once per selection and language (``selected`` holds parsed filter
+    values, a few per select)."""
+    return _select_options(choices_name, tuple(selected), get_language())
+
+
+FILTER_CHOICES = {
+    "status": lambda: PartnerStatus.choices,
+    "type": lambda: PartnerType.choices,
+    "region": lambda: Region.choices,
+    "sort": lambda: SORT_CHOICES,
+}
 
 
 class CappedPaginator(Paginator):
@@ -101,15 +157,15 @@ class CappedPaginator(Paginator):
 
     An exact COUNT of a filtered directory reads every matching row (100 ms for
     half of 100,000 partners on SQLite), ten times the page itself; past the cap
-    the page says "more than" instead.
+    the page says "more than" instead. ``count_up_to(limit)`` counts; the page's
+    rows are read apart (``directory_page``), so the paginator holds none.
     """
 
     cap = COUNT_CAP
 
-    def __init__(self, object_list, per_page, *, page=None, counted=None):
-        super().__init__(object_list, per_page)
-        # What to count, when the rows' queryset joins more than the filters need.
-        self.counted = object_list if counted is None else counted
+    def __init__(self, per_page, *, count_up_to, page=None):
+        super().__init__((), per_page)
+        self.count_up_to = count_up_to
         try:
             number = max(int(page or 1), 1)
         except ValueError:
@@ -118,9 +174,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Without the ordering and columns: the database counts keys, off an index
-        # where one covers the filters, instead of sorting the rows first.
-        return capped_count(self.counted, self.limit)
+        return self.count_up_to(self.limit)
 
     @cached_property
     def is_capped(self) -> bool:
@@ -151,41 +205,29 @@ def _directory_filters(request, custom_keys):
 def partner_list(request):
     custom_keys = directory_custom_keys(user=request.user)
     filters, applied_view, view_problems = _directory_filters(request, custom_keys)
-    rows = directory_rows(user=request.user, filters=filters)
     paginator = CappedPaginator(
-        rows,
         PARTNERS_PER_PAGE,
         page=request.GET.get("page"),
-        counted=directory_partners(user=request.user, filters=filters),
+        # The directory API's capped count: the same partners, counted by SQL
+        # compiled once per reader scope and filters.
+        count_up_to=lambda limit: partners_api_count(
+            user=request.user, filters=filters, limit=limit
+        ),
     )
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = directory_label_page(
-        list(page.object_list), detail_url=_partner_detail_url()
+    page.object_list = directory_page(
+        user=request.user,
+        filters=filters,
+        limit=paginator.per_page,
+        offset=(page.number - 1) * paginator.per_page,
+        detail_url=_partner_detail_url(),
     )
     template = (
         "console/_partner_table.html"
         if request.headers.get("HX-Request")
         else "console/partner_list.html"
     )
-    rows_html = format_html_join(
-        "\n",
-        PARTNER_ROW,
-        (
-            (
-                row["url"],
-                row["name"],
-                row["city"],
-                row["type_label"],
-                row["badge"],
-                row["status_label"],
-                row["country"],
-                row["region"],
-                row["parent__name"] or "\u2014",
-                row["member_count"],
-            )
-            for row in page.object_list
-        ),
-    )
+    rows_html = _rows_html(page.object_list)
     querystring = filters.querystring()
     response = render(
         request,
@@ -198,13 +240,14 @@ def partner_list(request):
             "querystring": querystring,
             "page_prefix": f"?{querystring}&page=" if querystring else "?page=",
             # The filter selects' options, formatted in Python like the rows.
-            "status_options": _options(PartnerStatus.choices, filters.status),
-            "type_options": _options(PartnerType.choices, filters.type),
-            "region_options": _options(Region.choices, (filters.region,)),
-            "sort_options": _options(SORT_CHOICES, (filters.sort,)),
+            "status_options": _options("status", filters.status),
+            "type_options": _options("type", filters.type),
+            "region_options": _options("region", (filters.region,)),
+            "sort_options": _options("sort", (filters.sort,)),
             "can_import": permissions.can_create_partners(request.user),
-            "saved_views": saved_views_for(user=request.user),
+            "saved_views": saved_view_links(user=request.user),
             "applied_view": applied_view,
+            "applied_view_id": str(applied_view.public_id) if applied_view else "",
             "view_problems": view_problems,
             "has_more_filters": _has_more_filters(filters),
             # htmx swaps the table; the export links follow it out of band.

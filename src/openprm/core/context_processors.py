@@ -3,22 +3,10 @@ from openprm.core import navigation
 
 def shell(request):
     """The navigation of the area (console or portal) that the page belongs to."""
-    match = getattr(request, "resolver_match", None)
-    namespace = match.namespace if match else ""
-    items = {"console": navigation.CONSOLE, "portal": navigation.PORTAL}.get(
-        namespace, []
-    )
-    current = match.view_name if match else ""
+    area, items, html = navigation.shell_navigation(request)
     return {
-        "shell_area": namespace,
-        "shell_nav": [
-            {
-                "label": item.label,
-                "url": item.url(),
-                "active": current == item.url_name
-                or bool(item.active_prefix and current.startswith(item.active_prefix)),
-            }
-            for item in sorted(items, key=lambda item: item.order)
-            if item.is_visible(request)
-        ],
+        "shell_area": area,
+        "shell_nav": items,
+        "shell_has_nav": bool(items),
+        "shell_nav_html": html,
     }

@@ -2,13 +2,28 @@
 
 An app appends ``NavItem``s in its ``AppConfig.ready()``; the base template shows the
 items of the area the current page belongs to.
+
+The navigation is drawn on every page, and drawing it through the template language
+cost more than a page's table. :func:`shell_navigation` draws it once per
+*everything it shows*: which items the request may see (each item's ``visible``
+answer, asked on every request), which one is active, the language and the URLconf
+and script prefix. Two requests share a drawing only when all of these are equal,
+so it cannot show one user's items to another, and nothing needs invalidating: a
+change of role changes the ``visible`` answers and so the key.
 """
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 
+from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 
 @functools.lru_cache(maxsize=512)
@@ -37,6 +52,108 @@ class NavItem:
     def is_visible(self, request) -> bool:
         return self.visible is None or self.visible(request)
 
+    def is_active(self, view_name: str) -> bool:
+        return view_name == self.url_name or bool(
+            self.active_prefix and view_name.startswith(self.active_prefix)
+        )
+
 
 CONSOLE: list[NavItem] = []
 PORTAL: list[NavItem] = []
+AREAS = {"console": CONSOLE, "portal": PORTAL}
+
+NAV_LINK = '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>'
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One area's navigation for one combination of what decides it."""
+
+    # The area's items when it was drawn: a hit is used only while the registry
+    # still holds these very items (tests and late apps may change it).
+    source: tuple[NavItem, ...]
+    # Read-only, as every request with the same key shares them.
+    items: tuple[MappingProxyType, ...]
+    html: SafeString
+
+
+_DRAWINGS: OrderedDict[tuple, Drawing] = OrderedDict()
+_DRAWINGS_SIZE = 512
+_lock = threading.Lock()
+
+
+def _draw(items: list[NavItem], shown: tuple[bool, ...], view_name: str) -> Drawing:
+    ordered = sorted(
+        (item for item, is_shown in zip(items, shown, strict=True) if is_shown),
+        key=lambda item: item.order,
+    )
+    entries = tuple(
+        MappingProxyType(
+            {
+                "label": str(item.label),
+                "url": item.url(),
+                "active": item.is_active(view_name),
+            }
+        )
+        for item in ordered
+    )
+    html = format_html_join(
+        "\n",
+        NAV_LINK,
+        (
+            (
+                " active" if entry["active"] else "",
+                entry["url"],
+                mark_safe(' aria-current="page"') if entry["active"] else "",
+                entry["label"],
+            )
+            for entry in entries
+        ),
+    )
+    return Drawing(source=tuple(items), items=entries, html=html)
+
+
+def shell_navigation(request) -> tuple[str, tuple[MappingProxyType, ...], SafeString]:
+    """The area of the request's page, its navigation items (label, url, active)
+    and their HTML list items."""
+    match = getattr(request, "resolver_match", None)
+    area = match.namespace if match else ""
+    items = AREAS.get(area)
+    if not items:
+        return area, (), SafeString("")
+    view_name = match.view_name
+    # Asked on every request: the key holds the answers, never the user.
+    shown = tuple(bool(item.is_visible(request)) for item in items)
+    key = (area, shown, view_name, get_language(), get_urlconf(), get_script_prefix())
+    with _lock:
+        drawing = _DRAWINGS.get(key)
+        if drawing is not None:
+            _DRAWINGS.move_to_end(key)
+    if drawing is None or not _same_items(drawing.source, items):
+        drawing = _draw(items, shown, view_name)
+        with _lock:
+            _DRAWINGS[key] = drawing
+            while len(_DRAWINGS) > _DRAWINGS_SIZE:
+                _DRAWINGS.popitem(last=False)
+    return area, drawing.items, drawing.html
+
+
+def _same_items(source: tuple[NavItem, ...], items: list[NavItem]) -> bool:
+    return len(source) == len(items) and all(
+        old is new for old, new in zip(source, items, strict=True)
+    )
+
+
+def clear_drawings() -> None:
+    """Forget every drawn navigation (tests that change labels or URLs)."""
+    with _lock:
+        _DRAWINGS.clear()
+
+
+def _forget(**kwargs) -> None:
+    # A setting that the drawings depend on (the URLconf, the languages) changed.
+    _reverse.cache_clear()
+    clear_drawings()
+
+
+setting_changed.connect(_forget, dispatch_uid="openprm.core.navigation")

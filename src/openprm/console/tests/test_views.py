@@ -227,6 +227,12 @@ def test_a_saved_view_is_listed_and_applied_in_one_click(client):
     assert names == ["Prospect"]
     assert applied.context["applied_view"] == view
     assert 'id="view-manage"' in applied.content.decode()
+    # The applied view's button is the highlighted one.
+    assert (
+        f'class="btn btn-sm btn-primary" href="?view={view.public_id}"'
+        in applied.content.decode()
+    )
+    assert 'class="btn btn-sm btn-primary" href="?view=' not in listing
 
 
 @pytest.mark.django_db
