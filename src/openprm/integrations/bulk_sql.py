@@ -137,3 +137,29 @@ def pairs_in(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*(where or {}).values(), *keys])
         return dict(cursor.fetchall())
+
+
+def copy_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]
+) -> None:
+    """Insert rows whose values are already in the database's form (JSON as text,
+    timestamps adapted, UUIDs as the backend stores them), given in the order of
+    ``fields`` (attribute names): ``COPY`` on PostgreSQL — one statement for the
+    batch instead of one per row — and ``executemany`` elsewhere."""
+    if not rows:
+        return
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_name[name].column) for name in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Identifiers from the model's metadata, quoted; values are streamed.
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        # Identifiers from the model's metadata, quoted; values are parameters.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, rows)
