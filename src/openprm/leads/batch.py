@@ -1,7 +1,10 @@
 """Routing many waiting leads at once (an import, a backlog): the same decisions as
 the single-lead service (routing.route with the same candidate pool), made with the
 candidate stats loaded once, capacity counters kept in memory, and the assignments,
-timeline entries, audit entries and events inserted in bulk, chunk by chunk.
+timeline entries, audit entries and events written in bulk, chunk by chunk — one
+``COPY`` per table on PostgreSQL, ``executemany`` on SQLite — with the values the
+single-lead service would store (the audit entry only when the lead's state changed,
+as ``audit.record_change`` does).
 
 Each chunk is one transaction that locks its leads (PostgreSQL) and re-checks that
 they are still waiting, so a lead answered or routed meanwhile is left alone. The
@@ -9,17 +12,18 @@ events are delivered by the outbox sweep rather than one task each.
 """
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 
 from django.db import connection, transaction
-from django.db.models import FloatField
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from openprm.core import context
 from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
+from openprm.integrations import bulk_sql
 from openprm.leads import candidates, routing
 from openprm.leads.models import (
     ROUTABLE_STATUSES,
@@ -33,18 +37,69 @@ from openprm.leads.selectors import ensure_can_manage_leads
 from openprm.leads.services import _persist_rotation, _respond_by
 
 CHUNK_SIZE = 2000
+# The lead columns a chunk reads, in the order of the rows _select_chunk returns.
 LEAD_COLUMNS = (
     "id",
     "public_id",
     "company",
     "external_id",
     "status",
+    "current_partner_id",
     "country",
     "region",
     "postal_code",
     "industry",
     "product_interest",
     "size_band",
+    "latitude",
+    "longitude",
+)
+ASSIGNMENT_FIELDS = (
+    "lead_id",
+    "partner_id",
+    "rule_id",
+    "rule_name",
+    "reasons",
+    "passed_over",
+    "offered_at",
+    "respond_by",
+    "outcome",
+    "outcome_reason",
+)
+ACTIVITY_FIELDS = (
+    "lead_id",
+    "kind",
+    "partner_id",
+    "actor_id",
+    "message",
+    "data",
+    "created_at",
+)
+AUDIT_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "token_id",
+    "token_label",
+    "action",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "partner_id",
+    "changes",
+    "request_id",
+    "client_ip",
+)
+EVENT_FIELDS = (
+    "uuid",
+    "name",
+    "version",
+    "occurred_at",
+    "actor_id",
+    "partner_id",
+    "payload",
+    "request_id",
 )
 
 
@@ -54,132 +109,114 @@ class BatchResult:
     unassigned: int = 0
 
 
-def _facts(row: dict) -> routing.LeadFacts:
-    return routing.LeadFacts(
-        country=row["country"],
-        region=row["region"],
-        postal_code=row["postal_code"],
-        industry=row["industry"],
-        product_interest=row["product_interest"],
-        size_band=row["size_band"],
-        latitude=row["lat"],
-        longitude=row["lon"],
+# JSONField's own encoding (json.dumps defaults), without a field per value.
+_json = json.dumps
+_text = encode_basestring_ascii  # a str as json.dumps writes it
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def _strings_json(values: list[str]) -> str:
+    """json.dumps of a list of strings (the reasons), four times faster."""
+    return "[" + ", ".join(map(_text, values)) + "]"
+
+
+def _passed_json(entries: list[dict]) -> str:
+    """json.dumps of routing's passed-over entries (partner, name, why), with
+    the keys in the order routing._passed writes them."""
+    return (
+        "["
+        + ", ".join(
+            f'{{"partner": {_number(entry["partner"])}, "name": '
+            f'{_text(entry["name"])}, "why": {_text(entry["why"])}}}'
+            for entry in entries
+        )
+        + "]"
     )
 
 
-_json = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+def _select_chunk(ids: list[int]) -> list[tuple]:
+    """The chunk's leads that are still waiting, oldest first, locked on
+    PostgreSQL; coordinates as floats, the public id as text (one plain query:
+    the ORM would prepare each of the 2,000 ids and convert every value)."""
+    quote = connection.ops.quote_name
+    real = "double precision" if connection.vendor == "postgresql" else "REAL"
+    columns = [quote(name) for name in LEAD_COLUMNS[:-2]] + [
+        f"CAST({quote(name)} AS {real})" for name in LEAD_COLUMNS[-2:]
+    ]
+    statuses = ", ".join(["%s"] * len(ROUTABLE_STATUSES))
+    marks = ", ".join(["%s"] * len(ids))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Identifiers from the model's metadata, quoted; values are parameters.
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(Lead._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('status')} IN ({statuses}) AND {quote('id')} IN ({marks}) "
+        f"ORDER BY {quote('id')}{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ROUTABLE_STATUSES, *ids])
+        return cursor.fetchall()
 
 
-class _Table:
-    """An INSERT of many rows through executemany: the values are prepared once
-    here (JSON encoded, the chunk's one timestamp adapted) rather than field by
-    field by the ORM, which would cost more than the routing itself."""
+def _public_id(value) -> str:
+    """The text of a UUID, as str(uuid) writes it: SQLite stores a UUIDField as
+    32 lowercase hex digits, PostgreSQL as a uuid."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
 
-    def __init__(self, model, columns: list[str]):
-        json_columns = {
-            field.column
-            for field in model._meta.concrete_fields
-            if field.get_internal_type() == "JSONField"
-        }
-        cast = connection.vendor == "postgresql"
-        placeholders = ", ".join(
-            "CAST(%s AS jsonb)" if cast and column in json_columns else "%s"
-            for column in columns
-        )
-        names = ", ".join(connection.ops.quote_name(column) for column in columns)
-        self.sql = (
-            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
-            f"({names}) VALUES ({placeholders})"
-        )
-        self.rows: list[tuple] = []
 
-    def flush(self, cursor) -> None:
-        if self.rows:
-            cursor.executemany(self.sql, self.rows)
+def _event_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs as 32 hex digits, which both backends
+    accept for a uuid column: what uuid.uuid4 draws, without an object each."""
+    random = os.urandom(16 * count)
+    ids = []
+    for start in range(0, 16 * count, 16):
+        value = int.from_bytes(random[start : start + 16], "big")
+        # Version 4, RFC 4122 variant, as uuid.UUID(version=4) sets them.
+        value = (value & ~(0xC000 << 48) | (0x8000 << 48)) & ~(0xF000 << 64)
+        ids.append(f"{value | (4 << 76):032x}")
+    return ids
 
 
 class _Writer:
-    """The rows of one chunk, inserted together."""
+    """The rows of one chunk, written together."""
 
     def __init__(self, *, actor, now: datetime):
         self.now = connection.ops.adapt_datetimefield_value(now)
         self.respond_by = connection.ops.adapt_datetimefield_value(_respond_by(now))
-        self.respond_by_text = _respond_by(now).isoformat()
+        self.respond_by_text = _json(_respond_by(now).isoformat())
         self.actor_id = actor.pk if actor is not None and actor.pk else None
         self.actor_label = getattr(actor, "email", "") if actor is not None else ""
         self.request = context.current()
-        self.uuid_hex = connection.vendor != "postgresql"
-        self.assignments = _Table(
-            LeadAssignment,
-            [
-                "lead_id",
-                "partner_id",
-                "rule_id",
-                "rule_name",
-                "reasons",
-                "passed_over",
-                "offered_at",
-                "respond_by",
-                "outcome",
-                "outcome_reason",
-            ],
-        )
-        self.activities = _Table(
-            LeadActivity,
-            [
-                "lead_id",
-                "kind",
-                "partner_id",
-                "actor_id",
-                "message",
-                "data",
-                "created_at",
-            ],
-        )
-        self.audits = _Table(
-            AuditEntry,
-            [
-                "occurred_at",
-                "actor_id",
-                "actor_label",
-                "token_id",
-                "token_label",
-                "action",
-                "verb",
-                "object_type",
-                "object_id",
-                "object_repr",
-                "partner_id",
-                "changes",
-                "request_id",
-                "client_ip",
-            ],
-        )
-        self.events = _Table(
-            OutboxEvent,
-            [
-                "uuid",
-                "name",
-                "version",
-                "occurred_at",
-                "actor_id",
-                "partner_id",
-                "payload",
-                "request_id",
-            ],
-        )
+        self.postgresql = connection.vendor == "postgresql"
+        self.assignments: list[tuple] = []
+        self.activities: list[tuple] = []
+        self.audits: list[tuple] = []
+        self.events: list[tuple] = []
         self.updates: list[tuple] = []
+        self._rules: dict[str, str] = {}
 
-    def add(self, row: dict, decision: routing.Decision) -> None:
+    def _rule(self, name: str) -> str:
+        text = self._rules.get(name)
+        if text is None:
+            text = self._rules[name] = _json(name)
+        return text
+
+    def add(self, row: tuple, decision: routing.Decision) -> None:
+        (lead_id, public_id, company, external_id, status, holder) = row[:6]
+        country, region = row[6], row[7]
         partner_id = decision.partner_id
-        status = row["status"]
-        reasons, passed = _json(decision.reasons), _json(decision.passed_over)
-        rule = _json(decision.rule_name)
+        reasons = _strings_json(decision.reasons)
+        passed = _passed_json(decision.passed_over)
         if partner_id is not None:
-            new_status, verb, kind = LeadStatus.OFFERED, "lead.assigned", "assigned"
-            self.assignments.rows.append(
+            new_status, verb = LeadStatus.OFFERED.value, "lead.assigned"
+            kind = ActivityKind.ASSIGNED.value
+            self.assignments.append(
                 (
-                    row["id"],
+                    lead_id,
                     partner_id,
                     decision.rule_id,
                     decision.rule_name,
@@ -191,77 +228,115 @@ class _Writer:
                     "",
                 )
             )
+            rule = self._rule(decision.rule_name)
             data = f'{{"reasons": {reasons}, "passed_over": {passed}, "rule": {rule}}}'
-            extra = f', "rule": {rule}, "respond_by": "{self.respond_by_text}"'
-            changes = {
-                "status": [status, new_status],
-                "current_partner": [None, partner_id],
-            }
+            extra = (
+                f', "rule": {rule}, "reasons": {reasons}, '
+                f'"respond_by": {self.respond_by_text}}}'
+            )
         else:
-            new_status = status if status in ("rejected", "recalled") else "unassigned"
-            verb, kind = "lead.unassigned", ActivityKind.UNASSIGNED
+            new_status = (
+                status
+                if status in (LeadStatus.REJECTED, LeadStatus.RECALLED)
+                else LeadStatus.UNASSIGNED.value
+            )
+            verb, kind = "lead.unassigned", ActivityKind.UNASSIGNED.value
             data = f'{{"reasons": {reasons}, "passed_over": {passed}}}'
-            extra = ""
-            changes = {"status": [status, new_status]}
-        self.activities.rows.append(
-            (row["id"], kind, partner_id, self.actor_id, "", data, self.now)
+            extra = f', "reasons": {reasons}}}'
+        self.activities.append(
+            (lead_id, kind, partner_id, self.actor_id, "", data, self.now)
         )
         request = self.request
-        self.audits.rows.append(
-            (
-                self.now,
-                self.actor_id,
-                self.actor_label,
-                request.token_id,
-                request.token_label,
-                AuditAction.UPDATE,
-                verb,
-                "leads.lead",
-                str(row["id"]),
-                row["company"][:200],
-                partner_id,
-                _json(changes),
-                request.request_id,
-                request.client_ip,
+        # audit.record_change: the fields that changed, nothing if none did.
+        changes = []
+        if status != new_status:
+            changes.append(f'"status": [{_text(status)}, "{new_status}"]')
+        if holder != partner_id:
+            changes.append(
+                f'"current_partner": [{_number(holder)}, {_number(partner_id)}]'
             )
+        if changes:
+            self.audits.append(
+                (
+                    self.now,
+                    self.actor_id,
+                    self.actor_label,
+                    request.token_id,
+                    request.token_label,
+                    AuditAction.UPDATE,
+                    verb,
+                    "leads.lead",
+                    str(lead_id),
+                    company[:200],
+                    partner_id,
+                    "{" + ", ".join(changes) + "}",
+                    request.request_id,
+                    request.client_ip,
+                )
+            )
+        # services.lead_payload, in its order.
+        payload = (
+            f'{{"id": "{_public_id(public_id)}", "external_id": '
+            f"{'null' if external_id is None else _text(external_id)}, "
+            f'"company": {_text(company)}, "country": {_text(country)}, '
+            f'"region": {_text(region)}, "status": "{new_status}", '
+            f'"partner": {_number(partner_id)}'
         )
-        payload = _json(
-            {
-                "id": str(row["public_id"]),
-                "external_id": row["external_id"],
-                "company": row["company"],
-                "country": row["country"],
-                "region": row["region"],
-                "status": new_status,
-                "partner": partner_id,
-            }
-        )
-        payload = f'{payload[:-1]}, "reasons": {reasons}{extra}}}'
-        event_id = uuid.uuid4()
-        self.events.rows.append(
+        self.events.append(
             (
-                event_id.hex if self.uuid_hex else event_id,
+                None,  # its UUID, drawn for the whole chunk in flush
                 verb,
                 1,
                 self.now,
                 self.actor_id,
                 partner_id,
-                payload,
+                payload + extra,
                 request.request_id,
             )
         )
-        self.updates.append((new_status, partner_id, self.now, row["id"]))
+        self.updates.append((lead_id, new_status, partner_id))
 
     def flush(self) -> None:
+        self.events = [
+            (event_id, *row[1:])
+            for event_id, row in zip(
+                _event_ids(len(self.events)), self.events, strict=True
+            )
+        ]
+        bulk_sql.copy_rows(LeadAssignment, ASSIGNMENT_FIELDS, self.assignments)
+        bulk_sql.copy_rows(LeadActivity, ACTIVITY_FIELDS, self.activities)
+        bulk_sql.copy_rows(AuditEntry, AUDIT_FIELDS, self.audits)
+        bulk_sql.copy_rows(OutboxEvent, EVENT_FIELDS, self.events)
+        self._update_leads()
+
+    def _update_leads(self) -> None:
+        if not self.updates:
+            return
         table = connection.ops.quote_name(Lead._meta.db_table)
         with connection.cursor() as cursor:
-            for rows in (self.assignments, self.activities, self.audits, self.events):
-                rows.flush(cursor)
+            if self.postgresql:
+                # One statement for the chunk rather than one per lead.
+                ids, statuses, partners = zip(*self.updates, strict=True)
+                cursor.execute(
+                    f"UPDATE {table} AS lead SET status = chunk.status, "  # noqa: S608
+                    "current_partner_id = chunk.partner, updated_at = %s "
+                    "FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) "
+                    "AS chunk (id, status, partner) WHERE lead.id = chunk.id",
+                    [self.now, list(ids), list(statuses), list(partners)],
+                )
+                return
             cursor.executemany(
                 f"UPDATE {table} SET status = %s, current_partner_id = %s, "  # noqa: S608
                 "updated_at = %s WHERE id = %s",
-                self.updates,
+                [
+                    (status, partner_id, self.now, lead_id)
+                    for lead_id, status, partner_id in self.updates
+                ],
             )
+
+
+def _facts(row: tuple) -> routing.LeadFacts:
+    return routing.LeadFacts(*row[6:])
 
 
 def route_waiting_leads(
@@ -292,24 +367,15 @@ def route_waiting_leads(
         chunk = ids[start : start + chunk_size]
         with transaction.atomic():
             rotation = {rule.id: rule.last_partner_id for rule in rules}
-            rows = list(
-                Lead.objects.select_for_update()
-                .filter(pk__in=chunk, status__in=ROUTABLE_STATUSES)
-                .order_by("id")
-                .annotate(
-                    lat=Cast("latitude", FloatField()),
-                    lon=Cast("longitude", FloatField()),
-                )
-                .values(*LEAD_COLUMNS, "lat", "lon")
-            )
-            excluded = candidates.exclusions([row["id"] for row in rows])
+            rows = _select_chunk(chunk)
+            excluded = candidates.exclusions([row[0] for row in rows])
             writer = _Writer(actor=actor, now=now)
             for row in rows:
                 decision = routing.route(
                     lead=_facts(row),
                     rules=rules,
                     pool=pool,
-                    excluded=excluded.get(row["id"], {}),
+                    excluded=excluded.get(row[0], {}),
                 )
                 if decision.partner_id is not None:
                     pool.take(decision.partner_id)

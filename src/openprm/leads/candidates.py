@@ -6,6 +6,7 @@ alike, so that both make the same decisions (routing.py)."""
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, Q
 
 from openprm.leads.models import (
@@ -189,9 +190,20 @@ def exclusions(lead_ids: Iterable[int]) -> dict[int, dict[int, str]]:
         AssignmentOutcome.PENDING: "holds this lead's open offer",
     }
     found: dict[int, dict[int, str]] = {}
-    rows = LeadAssignment.objects.filter(lead_id__in=list(lead_ids)).values_list(
-        "lead_id", "partner_id", "outcome"
+    lead_ids = list(lead_ids)
+    if not lead_ids:
+        return found
+    # A plain query: the ORM would prepare each of a batch's 2,000 ids in turn.
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(lead_ids))
+    # Identifiers from the model's metadata, quoted; values are parameters.
+    sql = (
+        "SELECT lead_id, partner_id, outcome FROM "  # noqa: S608
+        f"{quote(LeadAssignment._meta.db_table)} WHERE lead_id IN ({marks})"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, lead_ids)
+        rows = cursor.fetchall()
     for lead_id, partner_id, outcome in rows:
         found.setdefault(lead_id, {})[partner_id] = why[outcome]
     return found

@@ -17,6 +17,7 @@ import bisect
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 # Runners-up and refused candidates recorded on each assignment, at most.
 PASSED_OVER_LIMIT = 10
@@ -122,6 +123,10 @@ class CandidatePool:
     by_region: dict[str, list[Candidate]] = field(init=False)
     everyone: list[Candidate] = field(init=False)
     _weighted: dict = field(init=False, default_factory=dict)
+    _full: dict = field(init=False, default_factory=dict)
+    _full_passed: dict = field(init=False, default_factory=dict)
+    _matched: dict = field(init=False, default_factory=dict)
+    _placed: dict = field(init=False, default_factory=dict)
     _ids: dict = field(init=False, default_factory=dict)
     _performance: dict = field(init=False, default_factory=dict)
 
@@ -145,6 +150,8 @@ class CandidatePool:
         candidate = self.by_id.get(partner_id)
         if candidate is not None and candidate.open_leads:
             candidate.open_leads -= 1
+            self._full.clear()  # a full candidate may have room again
+            self._full_passed.clear()
 
     def base(self, rule: RuleSpec, lead: LeadFacts) -> tuple[tuple, list[Candidate]]:
         """The candidates in the rule's territory for this lead, by partner id."""
@@ -167,21 +174,102 @@ class CandidatePool:
         )
         return value / total if total else 0.0
 
+    def _fitting_key(self, rule: RuleSpec, lead: LeadFacts) -> tuple:
+        """What the rule's candidate set for a lead depends on: its territory and,
+        through :func:`_fits`, the lead's product interest, industry and (for a
+        rule that keeps to the lead's region) region."""
+        key, _base = self.base(rule, lead)
+        region = lead.region if rule.same_region else None
+        return (rule.id, key, lead.product_interest, lead.industry, region)
+
     def weighted(self, rule: RuleSpec, lead: LeadFacts) -> list[Candidate]:
         """The rule's territory for this lead, best weight first (cached per run:
         tier, score and performance do not change while routing)."""
-        key, base = self.base(rule, lead)
-        # The rule's other partner conditions depend on the lead only through its
-        # product interest and industry: filter once per combination.
-        cache_key = (rule.id, key, lead.product_interest, lead.industry)
+        return self.weighted_order(rule, lead)[1]
+
+    def weighted_order(self, rule: RuleSpec, lead: LeadFacts) -> tuple:
+        cache_key = self._fitting_key(rule, lead)
         ordered = self._weighted.get(cache_key)
         if ordered is None:
+            _key, base = self.base(rule, lead)
             ordered = sorted(
                 (item for item in base if _fits(rule, lead, item)),
                 key=lambda item: (-self.weight(rule, item), item.partner_id),
             )
             self._weighted[cache_key] = ordered
-        return ordered
+        return cache_key, ordered
+
+    def full_prefix(self, cache_key: tuple, ordered: list[Candidate]) -> int:
+        """How many candidates at the head of a weighted order have no room. Open
+        leads only grow while routing (:meth:`release` forgets these counts), so a
+        full candidate stays full and the next lead's scan can start past it."""
+        start = self._full.get(cache_key, 0)
+        end = len(ordered)
+        while start < end and not ordered[start].has_room:
+            start += 1
+        self._full[cache_key] = start
+        return start
+
+    def full_passed(self, cache_key: tuple, head: list[Candidate]) -> list[dict]:
+        """The passed-over entries of the first full candidates of a weighted
+        order (for a lead that excludes none of them): they stay full, so their
+        refusals do not change while routing. The entries are shared between
+        decisions; nobody changes them."""
+        cached = self._full_passed.get(cache_key)
+        if cached is None or len(cached) != len(head):
+            cached = self._full_passed[cache_key] = [
+                _passed(candidate, _refusal(candidate, {})) for candidate in head
+            ]
+        return cached
+
+    def matched(self, rule: RuleSpec, lead: LeadFacts) -> str | None:
+        """The reason saying which of the rule's conditions the lead meets, or
+        None when one fails (cached per rule and the lead's values it reads)."""
+        key = (
+            rule.id,
+            lead.country,
+            lead.region,
+            lead.industry,
+            lead.product_interest,
+            lead.size_band,
+            lead.postal_code if rule.postal_prefixes else None,
+        )
+        try:
+            return self._matched[key]
+        except KeyError:
+            pass
+        met = rule_matches(rule, lead)
+        text = None
+        if met is not None:
+            text = f"Rule '{rule.name}' matches" + (
+                ": " + ", ".join(met) if met else " every lead"
+            )
+        self._matched[key] = text
+        return text
+
+    def placed(self, rule: RuleSpec, lead: LeadFacts) -> tuple:
+        """The rule's fitting candidates for this lead that have coordinates, with
+        their latitude and longitude in radians and the latitude's cosine (cached
+        per run, like :meth:`weighted`)."""
+        cache_key = self._fitting_key(rule, lead)
+        placed = self._placed.get(cache_key)
+        if placed is None:
+            _key, base = self.base(rule, lead)
+            fitting = [
+                item
+                for item in base
+                if _fits(rule, lead, item)
+                and item.latitude is not None
+                and item.longitude is not None
+            ]
+            latitudes = [math.radians(item.latitude) for item in fitting]
+            placed = self._placed[cache_key] = (
+                fitting,
+                latitudes,
+                [math.radians(item.longitude) for item in fitting],
+                [math.cos(value) for value in latitudes],
+            )
+        return placed
 
     def ids(self, rule: RuleSpec, lead: LeadFacts) -> tuple[list[int], list]:
         key, base = self.base(rule, lead)
@@ -283,8 +371,19 @@ def _distance_km(lead: LeadFacts, candidate: Candidate) -> float | None:
 
 
 def _choose_weighted(pool, rule, lead, excluded):
-    chosen, passed, runners_up = None, [], 0
-    for candidate in pool.weighted(rule, lead):  # fitting candidates only
+    cache_key, ordered = pool.weighted_order(rule, lead)  # fitting candidates only
+    # The head of the order that has no room is refused whatever the lead: its
+    # first candidates are named as passed over, the rest need no look.
+    full = pool.full_prefix(cache_key, ordered)
+    head = ordered[: min(full, PASSED_OVER_LIMIT)]
+    if excluded and any(candidate.partner_id in excluded for candidate in head):
+        passed = [
+            _passed(candidate, _refusal(candidate, excluded)) for candidate in head
+        ]
+    else:
+        passed = list(pool.full_passed(cache_key, head))
+    chosen, runners_up = None, 0
+    for candidate in islice(ordered, full, None):
         refusal = _refusal(candidate, excluded)
         if chosen is None:
             if refusal is None:
@@ -331,13 +430,27 @@ def _choose_round_robin(pool, rule, lead, excluded):
 def _choose_nearest(pool, rule, lead, excluded):
     if lead.latitude is None or lead.longitude is None:
         return None, [], []
-    _key, base = pool.base(rule, lead)
-    measured = []
-    for candidate in base:
-        if _fits(rule, lead, candidate):
-            distance = _distance_km(lead, candidate)
-            if distance is not None:
-                measured.append((distance, candidate.partner_id, candidate))
+    fitting, latitudes, longitudes, cosines = pool.placed(rule, lead)
+    # _distance_km, term by term, with the candidates' side computed once.
+    lat1, lon1 = math.radians(lead.latitude), math.radians(lead.longitude)
+    cos1, sin, asin, sqrt = math.cos(lat1), math.sin, math.asin, math.sqrt
+    measured = [
+        (
+            2
+            * 6371.0
+            * asin(
+                sqrt(
+                    sin((lat2 - lat1) / 2) ** 2
+                    + cos1 * cos2 * sin((lon2 - lon1) / 2) ** 2
+                )
+            ),
+            candidate.partner_id,
+            candidate,
+        )
+        for candidate, lat2, lon2, cos2 in zip(
+            fitting, latitudes, longitudes, cosines, strict=True
+        )
+    ]
     measured.sort()
     chosen, passed, reasons, runners_up = None, [], [], 0
     for distance, _id, candidate in measured:
@@ -404,14 +517,12 @@ def route(
     notes: list[str] = []
     passed_all: list[dict] = []
     for rule in rules:
-        met = rule_matches(rule, lead)
-        if met is None:
+        matched = pool.matched(rule, lead)
+        if matched is None:
             continue
-        matched = f"Rule '{rule.name}' matches" + (
-            ": " + ", ".join(met) if met else " every lead"
-        )
         chosen, passed, reasons = CHOOSERS[rule.strategy](pool, rule, lead, excluded)
-        passed = _with_exclusions(pool, rule, lead, excluded, passed)
+        if excluded:
+            passed = _with_exclusions(pool, rule, lead, excluded, passed)
         passed_all.extend(passed[: PASSED_OVER_LIMIT - len(passed_all)])
         if chosen is None:
             notes.append(f"{matched}, but no partner is eligible")

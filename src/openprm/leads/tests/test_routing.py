@@ -1,10 +1,14 @@
 """The routing decisions, without a database."""
 
+import dataclasses
+import random
+
 from openprm.leads.routing import (
     Candidate,
     CandidatePool,
     LeadFacts,
     RuleSpec,
+    _distance_km,
     route,
     rule_matches,
 )
@@ -173,3 +177,118 @@ def test_no_rule_matches():
     decision = route(lead=LEAD, rules=[rule], pool=pool(candidate(1)))
     assert decision.partner_id is None
     assert decision.reasons == ["No active rule matches this lead"]
+
+
+def _world(seed: int):
+    rng = random.Random(seed)
+    places = [("DE", "EMEA"), ("FR", "EMEA"), ("US", "NA")]
+    candidates = []
+    for number in range(1, 41):
+        country, region = rng.choice(places)
+        candidates.append(
+            dict(
+                partner_id=number,
+                name=f"P{number}",
+                country=country,
+                region=region,
+                specialisations=frozenset(rng.sample(["security", "cloud"], 1)),
+                industries=frozenset(rng.sample(["retail", "finance"], 1)),
+                tier_rank=rng.randint(0, 3),
+                score=float(rng.randint(0, 100)),
+                offered=rng.randint(0, 9),
+                accepted=rng.randint(0, 4),
+                capacity=rng.randint(0, 3),
+                latitude=rng.uniform(40, 55) if rng.random() < 0.8 else None,
+                longitude=rng.uniform(-5, 20),
+            )
+        )
+    leads = []
+    for _ in range(120):
+        country, region = rng.choice([*places, ("DE", "NA")])
+        leads.append(
+            LeadFacts(
+                country=country,
+                region=region,
+                postal_code=rng.choice(["75001", "10115"]),
+                industry=rng.choice(["retail", "finance"]),
+                product_interest=rng.choice(["security", "cloud"]),
+                latitude=rng.uniform(40, 55) if rng.random() < 0.7 else None,
+                longitude=rng.uniform(-5, 20),
+            )
+        )
+    rules = [
+        RuleSpec(
+            id=1,
+            name="Near",
+            strategy="nearest",
+            product_interests=("security",),
+            match_specialisation=True,
+        ),
+        RuleSpec(
+            id=2,
+            name="Region",
+            strategy="weighted",
+            postal_prefixes=("75",),
+            same_region=True,
+            score_weight=3,
+        ),
+        RuleSpec(id=3, name="Best", strategy="weighted", match_industry=True),
+        RuleSpec(id=4, name="Rotation", strategy="round_robin", same_country=False),
+    ]
+    return candidates, leads, rules
+
+
+def test_a_pool_reused_for_many_leads_decides_as_a_fresh_pool_for_each():
+    """The batch keeps one pool (cached orders, the full head of each weighted
+    order skipped, the conditions met) where the single-lead service loads one
+    per lead: the decisions must not differ."""
+    candidates, leads, rules = _world(3)
+    shared = CandidatePool(candidates=[Candidate(**item) for item in candidates])
+    fresh_rules = [dataclasses.replace(rule) for rule in rules]
+    open_leads = {item["partner_id"]: 0 for item in candidates}
+    rng = random.Random(5)
+    refusals = set()
+    for number, lead in enumerate(leads):
+        excluded = {}
+        if number % 4 == 0:
+            excluded = {rng.randint(1, 40): "rejected this lead before"}
+        fresh = CandidatePool(
+            candidates=[
+                Candidate(**item, open_leads=open_leads[item["partner_id"]])
+                for item in candidates
+            ]
+        )
+        expected = route(lead=lead, rules=fresh_rules, pool=fresh, excluded=excluded)
+        decision = route(lead=lead, rules=rules, pool=shared, excluded=excluded)
+        assert decision == expected
+        refusals.update(entry["why"][:11] for entry in decision.passed_over)
+        if decision.partner_id is not None:
+            shared.take(decision.partner_id)
+            open_leads[decision.partner_id] += 1
+        if number == 60:  # a partner frees a place: the skipped heads are forgotten
+            busy = max(open_leads, key=open_leads.get)
+            shared.release(busy)
+            open_leads[busy] -= 1
+    assert any(entry["why"].startswith("at capacity") for entry in expected.passed_over)
+
+
+def test_nearest_orders_by_great_circle_distance():
+    candidates, leads, _rules = _world(8)
+    for item in candidates:
+        item.update(capacity=5, specialisations=frozenset())
+    pool = CandidatePool(candidates=[Candidate(**item) for item in candidates])
+    rule = RuleSpec(id=1, name="Near", strategy="nearest", same_country=False)
+    for lead in leads:
+        if lead.latitude is None:
+            continue
+        decision = route(lead=lead, rules=[rule], pool=pool)
+        measured = sorted(
+            (_distance_km(lead, item), item.partner_id)
+            for item in pool.everyone
+            if item.latitude is not None
+        )
+        assert decision.partner_id == measured[0][1]
+        assert f"{measured[0][0]:,.0f} km away" in decision.reasons[1]
+        assert [entry["partner"] for entry in decision.passed_over] == [
+            partner_id for _distance, partner_id in measured[1:4]
+        ]
