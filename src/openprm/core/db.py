@@ -14,6 +14,7 @@ from django.db.models import (
     BooleanField,
     Expression,
     F,
+    Func,
     QuerySet,
     Subquery,
     TextField,
@@ -280,4 +281,32 @@ class JSONArrayAgg(Aggregate):
         # jsonb comes back as text (Django's loader), as SQLite's JSON does.
         return super().as_sql(
             compiler, connection, function="JSONB_AGG", **extra_context
+        )
+
+
+class DateTimeText(Func):
+    """A UTC datetime column as text, ``YYYY-MM-DD HH:MM:SS[.ffffff]``, which the
+    database driver hands back without parsing it into a ``datetime``: for a hot
+    read that writes times as text anyway. SQLite gives the stored text (Django
+    writes no fraction when the microseconds are zero); PostgreSQL always six
+    digits of fraction."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(
+            "Datetimes as text are implemented for SQLite and PostgreSQL only"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="CAST(%(expressions)s AS TEXT)"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD HH24:MI:SS.US')",
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from openprm.accounts.models import Membership, User
 from openprm.core.db import (
     CompiledQueries,
+    DateTimeText,
     JSONArrayAgg,
     capped_count_sql,
     paged_sql,
@@ -321,19 +322,20 @@ API_COLUMNS = (
     "channel_manager__public_id",
     "parent_id",
     "custom_fields",
-    "created_at",
-    "updated_at",
 )
-
-
-# A partner's domains as one JSON array, read with the partner's row.
-_DOMAIN_LIST = Subquery(
-    PartnerDomain.objects.filter(partner=OuterRef("pk"))
-    .order_by()
-    .values("partner")
-    .annotate(domains=JSONArrayAgg("domain"))
-    .values("domains")
-)
+# Read with each row besides API_COLUMNS: the times as text (no driver parsing
+# them into datetimes to be written back as text), the domains as one JSON array.
+API_ANNOTATIONS = {
+    "created_text": DateTimeText("created_at"),
+    "updated_text": DateTimeText("updated_at"),
+    "domain_list": Subquery(
+        PartnerDomain.objects.filter(partner=OuterRef("pk"))
+        .order_by()
+        .values("partner")
+        .annotate(domains=JSONArrayAgg("domain"))
+        .values("domains")
+    ),
+}
 
 # The API list's SQL by the reader's scope and the filters (which determine it):
 # building and compiling the filtered queryset cost more than running it.
@@ -358,8 +360,8 @@ def partners_api_page(
         ("page", scope_for(user), filters),
         lambda: (
             directory_partners(user=user, filters=filters)
-            .annotate(domain_list=_DOMAIN_LIST)
-            .values(*API_COLUMNS, "domain_list")
+            .annotate(**API_ANNOTATIONS)
+            .values(*API_COLUMNS, *API_ANNOTATIONS)
         ),
     )
     if compiled is None:
@@ -490,16 +492,19 @@ def _uuid_text(value) -> str | None:
     return str(value if isinstance(value, UUID) else UUID(value))
 
 
-def _datetime_text(value) -> str:
-    """A UTC time as the API writes it (as ``DjangoJSONEncoder``: milliseconds,
-    ``Z``). SQLite's driver parses the stored UTC text into a naive datetime (text
-    when the column's declared type is not a datetime); PostgreSQL's returns an
-    aware one."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    text = value.isoformat()
-    if value.microsecond:
-        text = text[:23]
-    return text + "Z"
+def _datetime_text(value: str) -> str:
+    """A UTC time read as text (``DateTimeText``) as the API writes it, as
+    ``DjangoJSONEncoder`` does: milliseconds, cut (not rounded) and left out when
+    the microseconds are zero, and ``Z``."""
+    if len(value) == 26 and value[10] == " " and value[19] == ".":
+        if value[20:] == "000000":
+            return f"{value[:10]}T{value[11:19]}Z"
+        return f"{value[:10]}T{value[11:23]}Z"
+    if len(value) == 19 and value[10] == " ":
+        return f"{value[:10]}T{value[11:]}Z"
+    # Stored some other way (written by hand): read it as ISO 8601.
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    text = moment.isoformat()
+    return (text[:23] if moment.microsecond else text) + "Z"

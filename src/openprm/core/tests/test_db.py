@@ -227,3 +227,28 @@ def test_json_array_agg_brings_each_rows_children_in_one_query(
 
     assert sorted(json.loads(rows[with_two.pk])) == ["a.example", "b.example"]
     assert rows[with_none.pk] is None
+
+
+@pytest.mark.django_db
+def test_datetime_text_reads_a_utc_time_as_text():
+    from datetime import UTC, datetime
+
+    from openprm.core.db import DateTimeText
+    from openprm.partners.models import Partner
+
+    whole, fraction = PartnerFactory(), PartnerFactory()
+    Partner.objects.filter(pk=whole.pk).update(
+        created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    )
+    Partner.objects.filter(pk=fraction.pk).update(
+        created_at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    )
+
+    texts = dict(
+        Partner.objects.annotate(text=DateTimeText("created_at")).values_list(
+            "pk", "text"
+        )
+    )
+
+    assert texts[whole.pk] in ("2026-01-02 03:04:05", "2026-01-02 03:04:05.000000")
+    assert texts[fraction.pk] == "2026-01-02 03:04:05.678901"
