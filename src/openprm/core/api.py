@@ -7,7 +7,6 @@ itself is in ``openprm/api.py``.
 """
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -99,18 +98,22 @@ class CappedPagination(Pagination):
     @staticmethod
     def count(queryset, *, limit: int, offset: int) -> tuple[int, bool]:
         """The capped count of ``queryset`` and whether more rows match."""
-        return CappedPagination.count_by(
-            lambda most: capped_count(queryset, most), limit=limit, offset=offset
+        most = CappedPagination.most_to_count(limit=limit, offset=offset)
+        return CappedPagination.capped(
+            capped_count(queryset, most), limit=limit, offset=offset
         )
 
     @staticmethod
-    def count_by(
-        counter: Callable[[int], int], *, limit: int, offset: int
-    ) -> tuple[int, bool]:
-        """The capped count from ``counter(most)``, which counts the matching rows
-        up to ``most``, and whether more rows match."""
+    def most_to_count(*, limit: int, offset: int) -> int:
+        """How many matching rows to count at most: one past the cap, which tells
+        whether more rows match."""
+        return max(COUNT_CAP, offset + limit) + 1
+
+    @staticmethod
+    def capped(counted: int, *, limit: int, offset: int) -> tuple[int, bool]:
+        """``count`` and ``count_is_capped`` from the rows counted up to
+        ``most_to_count``."""
         cap = max(COUNT_CAP, offset + limit)
-        counted = counter(cap + 1)
         return min(counted, cap), counted > cap
 
 

@@ -15,9 +15,11 @@ from django.db.models import (
     Expression,
     F,
     Func,
+    IntegerField,
     QuerySet,
     Subquery,
     TextField,
+    Value,
 )
 
 
@@ -310,3 +312,39 @@ class DateTimeText(Func):
             template="TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD HH24:MI:SS.US')",
         )
+
+
+def json_array_subquery(queryset: QuerySet, field: str) -> Subquery:
+    """One column of ``queryset``'s rows as one JSON array (text; NULL or ``[]``
+    when there are none): a scalar subquery that brings a small table's values
+    along with another query's rows instead of a query of its own."""
+    # Grouped by a constant, which Django leaves out of the GROUP BY: one group.
+    return Subquery(
+        queryset.order_by()
+        .annotate(json_array_group=Value(1))
+        .values("json_array_group")
+        .annotate(json_array=JSONArrayAgg(field))
+        .values("json_array")
+    )
+
+
+class CappedCount(Expression):
+    """How many rows ``queryset`` matches, counted up to ``most`` (as
+    ``capped_count_sql``), as a scalar subquery: another query's rows bring their
+    list's count along. The subquery does not refer to the outer query, so the
+    database runs it once, not once per row."""
+
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet, most: int):
+        super().__init__()
+        self.keys = queryset.order_by().values("pk").query
+        self.most = most
+
+    def as_sql(self, compiler, connection):
+        try:
+            sql, params = self.keys.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:
+            return "0", ()
+        sql, params = capped_count_sql(sql, params, limit=self.most)
+        return f"({sql})", params

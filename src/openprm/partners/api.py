@@ -7,10 +7,11 @@ everything, channel managers the partners in their scope, partner admins the
 partner-editable fields of their own organisation. Custom field values appear under
 ``custom_fields``, limited for partner users to the fields shown to partners.
 
-Lists run a fixed number of queries whatever the page size: the reader's custom
-field keys, the page (with the channel manager's id and the partners' domains
-joined in), and the capped count; the SQL of the page and the count is compiled
-once per reader scope and filters (see partners_api_page).
+Lists run a fixed number of queries whatever the page size: one for the page, which
+brings the partners' domains, the capped count and the reader's custom field keys
+along (plus one for those keys when filtering by custom fields, and one for the
+count when the page is past the end); its SQL is compiled once per reader scope
+and filters (see partners_api_page).
 """
 
 import json
@@ -48,7 +49,6 @@ from openprm.partners.choices import (
 from openprm.partners.models import Partner
 from openprm.partners.selectors_directory import (
     directory_custom_keys,
-    partners_api_count,
     partners_api_page,
     saved_view_filters,
     saved_views_for,
@@ -181,12 +181,16 @@ class PartnerFilters(StrictSchema):
     sort: Literal[tuple(directory.ORDERINGS)] = "name"  # type: ignore[valid-type]
 
 
-def _directory_filters(request) -> directory.DirectoryFilters:
+def _directory_filters(
+    request,
+) -> tuple[directory.DirectoryFilters, frozenset[str] | None]:
     """The request's filters, refusing what the directory would silently drop:
-    unknown parameters, unknown custom fields and values that do not fit."""
-    types = directory_custom_keys(user=request.auth)
-    # The same keys the rows' custom_fields show: no second lookup.
-    request._openprm_custom_keys = set(types)
+    unknown parameters, unknown custom fields and values that do not fit; and,
+    when it filters by custom fields, the custom field keys the reader may see
+    (otherwise the page reads them with its rows)."""
+    types: dict[str, str] = {}
+    if any(name.startswith(directory.CUSTOM_FIELD_PREFIX) for name in request.GET):
+        types = directory_custom_keys(user=request.auth)
     known = set(PartnerFilters.model_fields) | set(Pagination.Input.model_fields)
     errors: dict[str, list[str]] = {
         name: ["Unknown query parameter."]
@@ -210,7 +214,7 @@ def _directory_filters(request) -> directory.DirectoryFilters:
         errors["scorecard"] = ["Required with score_min or score_max."]
     if errors:
         raise ValidationFailed(field_errors=errors)
-    return filters
+    return filters, (frozenset(types) if types else None)
 
 
 class PartnerProfileIn(StrictSchema):
@@ -292,24 +296,19 @@ class PartnerPage(Schema):
 def partner_list(
     request, filters: Query[PartnerFilters], page: Query[CappedPagination.Input]
 ):
-    directory_filters = _directory_filters(request)
+    directory_filters, custom_keys = _directory_filters(request)
     limit, offset = CappedPagination.checked(page)
     storage = Partner._meta.get_field("logo").storage
-    items = partners_api_page(
+    items, counted = partners_api_page(
         user=request.auth,
         filters=directory_filters,
         limit=limit,
         offset=offset,
-        custom_keys=request._openprm_custom_keys,
+        count_up_to=CappedPagination.most_to_count(limit=limit, offset=offset),
+        custom_keys=custom_keys,
         logo_url=lambda name: request.build_absolute_uri(storage.url(name)),
     )
-    count, capped = CappedPagination.count_by(
-        lambda most: partners_api_count(
-            user=request.auth, filters=directory_filters, limit=most
-        ),
-        limit=limit,
-        offset=offset,
-    )
+    count, capped = CappedPagination.capped(counted, limit=limit, offset=offset)
     # The documents are built by hand in JSON types (see partners_api_page): render
     # them as ninja would, without validating every row through pydantic again.
     body = {"items": items, "count": count, "count_is_capped": capped}

@@ -7,6 +7,7 @@ its exports are the partner database's hottest reads.
 
 import json
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,10 +20,12 @@ from django.utils.translation import gettext
 
 from openprm.accounts.models import Membership, User
 from openprm.core.db import (
+    CappedCount,
     CompiledQueries,
     DateTimeText,
     JSONArrayAgg,
     capped_count_sql,
+    json_array_subquery,
     paged_sql,
     sql_rows,
 )
@@ -348,25 +351,43 @@ def partners_api_page(
     filters: DirectoryFilters,
     limit: int,
     offset: int,
-    custom_keys,
+    count_up_to: int,
+    custom_keys: AbstractSet[str] | None,
     logo_url,
-) -> list[dict]:
-    """One page of the API's partner list as the ``PartnerOut`` documents, in JSON
-    types (ids and times as text, as the API renders them), from the page's rows
-    and one query for its domains: the list is the database's hottest read, and
-    model instances plus pydantic cost several times the query (``logo_url`` turns
-    a stored logo name into its absolute URL)."""
+) -> tuple[list[dict], int]:
+    """One page of the API's partner list as the ``PartnerOut`` documents, and how
+    many partners match, counted up to ``count_up_to``.
+
+    The documents are built in JSON types (ids and times as text, as the API
+    renders them) from the page's rows: the list is the database's hottest read,
+    and model instances plus pydantic cost several times the query. One query
+    brings the rows with their domains, the count and, unless ``custom_keys`` (the
+    custom fields the reader may see) are given, those keys; a page past the end
+    counts in a second one. ``logo_url`` turns a stored logo name into its URL.
+    """
+    read_keys = custom_keys is None
     compiled = _API_QUERIES.sql(
-        ("page", scope_for(user), filters),
-        lambda: (
-            directory_partners(user=user, filters=filters)
-            .annotate(**API_ANNOTATIONS)
-            .values(*API_COLUMNS, *API_ANNOTATIONS)
+        (
+            "page",
+            scope_for(user),
+            filters,
+            count_up_to,
+            # The custom field rule depends on whether the reader is vendor staff.
+            user.is_vendor_staff if read_keys else None,
+        ),
+        lambda: _api_page_rows(
+            user=user, filters=filters, count_up_to=count_up_to, read_keys=read_keys
         ),
     )
     if compiled is None:
-        return []
+        return [], 0
     rows = sql_rows(*paged_sql(*compiled, limit=limit, offset=offset))
+    if not rows:
+        return [], partners_api_count(user=user, filters=filters, limit=count_up_to)
+    decode_json = _json_decoder()
+    counted = rows[0][len(API_COLUMNS) + len(API_ANNOTATIONS)]
+    if read_keys:
+        custom_keys = frozenset(decode_json(rows[0][-1]) or ())
     decode_json = _json_decoder()
     items = []
     for (
@@ -400,6 +421,7 @@ def partners_api_page(
         created_at,
         updated_at,
         domain_list,
+        *_list_columns,  # the count and the custom field keys, the same in every row
     ) in rows:
         custom_fields = decode_json(custom_fields)
         items.append(
@@ -442,7 +464,21 @@ def partners_api_page(
                 "domains": sorted(decode_json(domain_list)) if domain_list else [],
             }
         )
-    return items
+    return items, counted
+
+
+def _api_page_rows(
+    *, user: User, filters: DirectoryFilters, count_up_to: int, read_keys: bool
+) -> QuerySet:
+    partners = directory_partners(user=user, filters=filters)
+    extra = {"list_count": CappedCount(partners, count_up_to)}
+    if read_keys:
+        extra["custom_keys"] = json_array_subquery(
+            custom_field_definitions_for(user=user, include_inactive=True), "key"
+        )
+    return partners.annotate(**API_ANNOTATIONS, **extra).values(
+        *API_COLUMNS, *API_ANNOTATIONS, *extra
+    )
 
 
 def partners_api_count(*, user: User, filters: DirectoryFilters, limit: int) -> int:

@@ -252,3 +252,32 @@ def test_datetime_text_reads_a_utc_time_as_text():
 
     assert texts[whole.pk] in ("2026-01-02 03:04:05", "2026-01-02 03:04:05.000000")
     assert texts[fraction.pk] == "2026-01-02 03:04:05.678901"
+
+
+@pytest.mark.django_db
+def test_a_capped_count_and_a_json_array_come_with_every_row_of_one_query(
+    django_assert_num_queries,
+):
+    import json
+
+    from openprm.core.db import CappedCount, json_array_subquery
+    from openprm.partners.models import CustomFieldDefinition, Partner
+
+    for _ in range(4):
+        PartnerFactory()
+    for key in ("b_key", "a_key"):
+        CustomFieldDefinition.objects.create(key=key, label=key, field_type="text")
+    partners = Partner.objects.order_by("pk")
+
+    with django_assert_num_queries(1):
+        rows = list(
+            partners.annotate(
+                up_to_3=CappedCount(partners, 3),
+                up_to_9=CappedCount(partners, 9),
+                none=CappedCount(partners.none(), 9),
+                keys=json_array_subquery(CustomFieldDefinition.objects.all(), "key"),
+            ).values_list("up_to_3", "up_to_9", "none", "keys")[:2]
+        )
+
+    assert [row[:3] for row in rows] == [(3, 4, 0), (3, 4, 0)]
+    assert [sorted(json.loads(row[3])) for row in rows] == [["a_key", "b_key"]] * 2
