@@ -64,6 +64,13 @@ SCALAR_KEYS = (
     "score_max",
     "sort",
 )
+# The valid values of the choice filters (``Choices.values`` builds a list per call).
+_STATUSES = frozenset(PartnerStatus.values)
+_TYPES = frozenset(PartnerType.values)
+_REGIONS = frozenset(Region.values)
+_INDUSTRIES = frozenset(Industry.values)
+_EMPLOYEE_BANDS = frozenset(EmployeeBand.values)
+_REVENUE_BANDS = frozenset(RevenueBand.values)
 # ``cf_<key>`` filters a custom field by its type: text contains, number or date
 # equals, choice is one of (repeatable), multi-choice holds one of (repeatable),
 # boolean is ``true``/``false``; ``cf_<key>__min`` and ``cf_<key>__max`` bound a
@@ -416,19 +423,19 @@ def parse(params, *, custom_keys: Mapping[str, str] | AbstractSet = frozenset())
     scorecard = _uuid(one("scorecard")) if one("scorecard") else ""
     return DirectoryFilters(
         q=one("q")[:SEARCH_MAX_LENGTH],
-        status=many("status", PartnerStatus.values),
-        type=many("type", PartnerType.values),
+        status=many("status", _STATUSES),
+        type=many("type", _TYPES),
         country=country if len(country) == 2 and country.isalpha() else "",
-        region=one("region") if one("region") in Region.values else "",
+        region=one("region") if one("region") in _REGIONS else "",
         manager=manager,
-        industry=many("industry", Industry.values),
+        industry=many("industry", _INDUSTRIES),
         specialisation=many("specialisation", None),
         tag=many("tag", None),
         employee_band=one("employee_band")
-        if one("employee_band") in EmployeeBand.values
+        if one("employee_band") in _EMPLOYEE_BANDS
         else "",
         revenue_band=one("revenue_band")
-        if one("revenue_band") in RevenueBand.values
+        if one("revenue_band") in _REVENUE_BANDS
         else "",
         language=many("language", None),
         parent=parent,
