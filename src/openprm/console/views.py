@@ -181,30 +181,30 @@ class CappedPaginator(Paginator):
         return self.count >= self.limit
 
 
-def _directory_filters(request, custom_keys):
+def _directory_filters(request):
     """The filters of the request, or of the saved view it applies (``?view=``),
     checked again: what no longer exists is left out and reported."""
     view_id = request.GET.get("view", "")
     if not view_id:
+        # The custom fields the user may filter on, read only when the query
+        # names one (they decide nothing else).
+        custom_keys = (
+            directory_custom_keys(user=request.user)
+            if directory.custom_filter_keys(request.GET)
+            else {}
+        )
         return directory.parse(request.GET, custom_keys=custom_keys), None, []
     try:
         view = saved_view_get(user=request.user, public_id=UUID(view_id))
     except (ValueError, NotFound):
-        return (
-            directory.parse({}, custom_keys=custom_keys),
-            None,
-            [_("This saved view no longer exists.")],
-        )
-    filters, problems = saved_view_filters(
-        user=request.user, view=view, custom_keys=custom_keys
-    )
+        return directory.parse({}), None, [_("This saved view no longer exists.")]
+    filters, problems = saved_view_filters(user=request.user, view=view)
     return filters, view, problems
 
 
 @console_view
 def partner_list(request):
-    custom_keys = directory_custom_keys(user=request.user)
-    filters, applied_view, view_problems = _directory_filters(request, custom_keys)
+    filters, applied_view, view_problems = _directory_filters(request)
     paginator = CappedPaginator(
         PARTNERS_PER_PAGE,
         page=request.GET.get("page"),

@@ -63,9 +63,29 @@ def test_partner_list_runs_the_same_queries_for_one_row_or_a_full_page(vendor_cl
         response = vendor_client.get("/console/partners/")
 
     assert len(response.context["page"].object_list) == 13
-    # session, user, custom field keys, count, the page (parent joined), the page's
-    # member counts, the saved views
-    assert len(one_row) == len(many_rows) == 7
+    # session, user, count, the page (parent joined), the page's member counts,
+    # the saved views
+    assert len(one_row) == len(many_rows) == 6
+
+
+@pytest.mark.django_db
+def test_custom_fields_are_read_only_when_the_query_filters_by_one(vendor_client):
+    from openprm.partners.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.create(
+        key="seats", label="Seats", field_type="number"
+    )
+    PartnerFactory(name="Small", profile={"custom_fields": {"seats": 2}})
+    PartnerFactory(name="Large", profile={"custom_fields": {"seats": 40}})
+    vendor_client.get("/console/partners/")
+
+    with CaptureQueriesContext(connection) as plain:
+        vendor_client.get("/console/partners/")
+    with CaptureQueriesContext(connection) as filtered:
+        response = vendor_client.get("/console/partners/?cf_seats__min=10")
+
+    assert [row["name"] for row in response.context["page"].object_list] == ["Large"]
+    assert len(filtered) == len(plain) + 1
 
 
 @pytest.mark.django_db
