@@ -147,16 +147,19 @@ def _select_chunk(ids: list[int]) -> list[tuple]:
         f"CAST({quote(name)} AS {real})" for name in LEAD_COLUMNS[-2:]
     ]
     statuses = ", ".join(["%s"] * len(ROUTABLE_STATUSES))
-    marks = ", ".join(["%s"] * len(ids))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    if connection.vendor == "postgresql":
+        # One array parameter rather than 2,000 to parse on both sides.
+        wanted, lock, parameters = "= ANY(%s)", " FOR UPDATE", [list(ids)]
+    else:
+        wanted, lock, parameters = f"IN ({', '.join(['%s'] * len(ids))})", "", ids
     # Identifiers from the model's metadata, quoted; values are parameters.
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(Lead._meta.db_table)} "  # noqa: S608
-        f"WHERE {quote('status')} IN ({statuses}) AND {quote('id')} IN ({marks}) "
+        f"WHERE {quote('status')} IN ({statuses}) AND {quote('id')} {wanted} "
         f"ORDER BY {quote('id')}{lock}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ROUTABLE_STATUSES, *ids])
+        cursor.execute(sql, [*ROUTABLE_STATUSES, *parameters])
         return cursor.fetchall()
 
 

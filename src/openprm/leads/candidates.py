@@ -195,14 +195,17 @@ def exclusions(lead_ids: Iterable[int]) -> dict[int, dict[int, str]]:
         return found
     # A plain query: the ORM would prepare each of a batch's 2,000 ids in turn.
     quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(lead_ids))
+    if connection.vendor == "postgresql":
+        wanted, parameters = "= ANY(%s)", [lead_ids]  # one array parameter
+    else:
+        wanted, parameters = f"IN ({', '.join(['%s'] * len(lead_ids))})", lead_ids
     # Identifiers from the model's metadata, quoted; values are parameters.
     sql = (
         "SELECT lead_id, partner_id, outcome FROM "  # noqa: S608
-        f"{quote(LeadAssignment._meta.db_table)} WHERE lead_id IN ({marks})"
+        f"{quote(LeadAssignment._meta.db_table)} WHERE lead_id {wanted}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, lead_ids)
+        cursor.execute(sql, parameters)
         rows = cursor.fetchall()
     for lead_id, partner_id, outcome in rows:
         found.setdefault(lead_id, {})[partner_id] = why[outcome]
