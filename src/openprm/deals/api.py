@@ -301,8 +301,15 @@ def deal_list(
     deals = selectors.deal_list_visible_to(
         user=request.user, status=filters.status or "", search=filters.q
     )
-    items = selectors.deal_documents(deals=deals, page=slice(offset, offset + limit))
-    count, capped = CappedPagination.count(deals, limit=limit, offset=offset)
+    items, counted = selectors.deal_documents(
+        deals=deals,
+        page=slice(offset, offset + limit),
+        count_most=CappedPagination.most_to_count(limit=limit, offset=offset),
+    )
+    if counted is None:  # an empty page: count on its own
+        count, capped = CappedPagination.count(deals, limit=limit, offset=offset)
+    else:
+        count, capped = CappedPagination.capped(counted, limit=limit, offset=offset)
     # The documents are built by hand (see deal_documents): render them as ninja
     # would, without validating every row through pydantic again.
     body = {"items": items, "count": count, "count_is_capped": capped}

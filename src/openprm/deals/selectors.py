@@ -9,14 +9,15 @@ vendor admins and channel managers review them.
 from datetime import date
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.accounts.models import User
 from openprm.accounts.selectors import memberships_active_for
-from openprm.core.db import page_by_keys
+from openprm.core.db import capped_count_sql, page_by_keys
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.scoping import scope_for
 from openprm.deals import conflicts
@@ -187,62 +188,88 @@ _DOCUMENT_COLUMNS = (
 )
 
 
-def deal_documents(*, deals: QuerySet[Deal], page: slice) -> list[dict]:
-    """One page of ``deals`` as the API's ``DealOut`` documents, in two queries
-    (the page's rows from ``.values()``, then their lines): the list endpoint reads
-    tens of thousands of a partner's deals, and model instances, prefetching and
-    schema resolvers cost several times the query."""
-    rows = list(
-        page_by_keys(deals.prefetch_related(None), page).values(*_DOCUMENT_COLUMNS)
-    )
-    lines: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-    for line in (
-        DealLine.objects.filter(deal_id__in=list(lines))
-        .order_by("id")
-        .values("deal_id", "product_line", "quantity", "amount")
-    ):
-        lines[line.pop("deal_id")].append(line)
-    return [
-        {
-            "id": row["public_id"],
-            "partner": row["partner_id"],
-            "partner_name": row["partner__name"],
-            "title": row["title"],
-            "customer": {
-                "name": row["customer_name"],
-                "domain": row["customer_domain"],
-                "country": row["customer_country"],
-            },
-            "contact_name": row["contact_name"],
-            "contact_email": row["contact_email"],
-            "currency": row["currency"],
-            "amount": row["total_amount"],
-            "expected_close_date": row["expected_close_date"],
-            "stage": {
-                "id": row["stage_id"],
-                "name": row["stage__name"],
-                "probability": row["stage__probability"],
-                "order": row["stage__order"],
-                "kind": row["stage__kind"],
-            },
-            "status": row["status"],
-            "lines": lines[row["id"]],
-            **{
-                name: row[name]
-                for name in (
-                    "submitted_at",
-                    "review_due_at",
-                    "protected_until",
-                    "discount_percent",
-                    "decided_at",
-                    "rejection_reason",
-                    "conflict_score",
-                    "source_lead_id",
-                )
-            },
-        }
-        for row in rows
-    ]
+# A deal's lines, read in the page's query (one row per line, a deal without lines
+# once with NULLs).
+_LINE_COLUMNS = ("lines__id", "lines__product_line", "lines__quantity", "lines__amount")
+
+
+def deal_documents(
+    *, deals: QuerySet[Deal], page: slice, count_most: int | None = None
+) -> tuple[list[dict], int | None]:
+    """One page of ``deals`` as the API's ``DealOut`` documents, and how many of
+    ``deals`` match up to ``count_most`` (None when not asked, or when the page is
+    empty), in one query: the page's keys, their rows joined to their lines, and
+    the capped count as an uncorrelated scalar subquery that the database runs once.
+    The list endpoint reads tens of thousands of a partner's deals: model
+    instances, prefetching and schema resolvers cost several times the query, and
+    on PostgreSQL each round trip costs about as much as the rows themselves."""
+    paged = page_by_keys(deals.prefetch_related(None), page)
+    columns = [*_DOCUMENT_COLUMNS, *_LINE_COLUMNS]
+    if count_most is not None:
+        try:
+            sql, params = deals.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # nothing to read (e.g. .none())
+            return [], 0
+        # The compiled SQL of a queryset; the values stay parameters.
+        capped = RawSQL(*capped_count_sql(sql, params, limit=count_most))  # noqa: S611
+        paged = paged.annotate(matching=capped)
+        columns.append("matching")
+    ordering = [*paged.query.order_by, "lines__id"]
+    documents: list[dict] = []
+    count = None
+    last_id = None
+    for row in paged.values(*columns).order_by(*ordering):
+        if count_most is not None:
+            count = row["matching"]
+        if row["id"] != last_id:
+            last_id = row["id"]
+            lines: list[dict] = []
+            documents.append(_document(row, lines))
+        if row["lines__id"] is not None:
+            lines.append(
+                {
+                    "product_line": row["lines__product_line"],
+                    "quantity": row["lines__quantity"],
+                    "amount": row["lines__amount"],
+                }
+            )
+    return documents, count
+
+
+def _document(row: dict, lines: list[dict]) -> dict:
+    return {
+        "id": row["public_id"],
+        "partner": row["partner_id"],
+        "partner_name": row["partner__name"],
+        "title": row["title"],
+        "customer": {
+            "name": row["customer_name"],
+            "domain": row["customer_domain"],
+            "country": row["customer_country"],
+        },
+        "contact_name": row["contact_name"],
+        "contact_email": row["contact_email"],
+        "currency": row["currency"],
+        "amount": row["total_amount"],
+        "expected_close_date": row["expected_close_date"],
+        "stage": {
+            "id": row["stage_id"],
+            "name": row["stage__name"],
+            "probability": row["stage__probability"],
+            "order": row["stage__order"],
+            "kind": row["stage__kind"],
+        },
+        "status": row["status"],
+        "lines": lines,
+        "submitted_at": row["submitted_at"],
+        "review_due_at": row["review_due_at"],
+        "protected_until": row["protected_until"],
+        "discount_percent": row["discount_percent"],
+        "decided_at": row["decided_at"],
+        "rejection_reason": row["rejection_reason"],
+        "conflict_score": row["conflict_score"],
+        "source_lead_id": row["source_lead_id"],
+    }
 
 
 def review_queue(*, user) -> QuerySet[Deal]:
