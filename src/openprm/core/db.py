@@ -348,3 +348,39 @@ class CappedCount(Expression):
             return "0", ()
         sql, params = capped_count_sql(sql, params, limit=self.most)
         return f"({sql})", params
+
+
+# Stand in for a page's LIMIT and OFFSET in compiled SQL (see PageKeys): objects no
+# parameter of a query can be.
+PAGE_LIMIT = object()
+PAGE_OFFSET = object()
+
+
+class PageKeys(Expression):
+    """The primary keys of one LIMIT/OFFSET page of ``queryset``, in its order, as
+    a subquery for ``pk__in``: ``page_by_keys`` with the page as parameters.
+
+    The outer query then reads (and computes its columns and subqueries for) only
+    the page's rows; a plain OFFSET computes them for every skipped row too, which
+    on PostgreSQL cost more than the page. The SQL holds ``PAGE_LIMIT`` and
+    ``PAGE_OFFSET`` as its parameters: ``with_page`` puts the page in, so one
+    compiled SQL serves every page.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet):
+        super().__init__()
+        self.keys = queryset.values("pk").query
+
+    def as_sql(self, compiler, connection):
+        sql, params = self.keys.get_compiler(connection=connection).as_sql()
+        return f"{sql} LIMIT %s OFFSET %s", (*params, PAGE_LIMIT, PAGE_OFFSET)
+
+
+def with_page(sql: str, params, *, limit: int, offset: int) -> tuple[str, tuple]:
+    """Compiled SQL with a ``PageKeys`` subquery, its page's parameters filled in."""
+    return sql, tuple(
+        limit if param is PAGE_LIMIT else offset if param is PAGE_OFFSET else param
+        for param in params
+    )

@@ -24,10 +24,12 @@ from openprm.core.db import (
     CompiledQueries,
     DateTimeText,
     JSONArrayAgg,
+    PageKeys,
     capped_count_sql,
     json_array_subquery,
     paged_sql,
     sql_rows,
+    with_page,
 )
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
@@ -381,7 +383,7 @@ def partners_api_page(
     )
     if compiled is None:
         return [], 0
-    rows = sql_rows(*paged_sql(*compiled, limit=limit, offset=offset))
+    rows = sql_rows(*with_page(*compiled, limit=limit, offset=offset))
     if not rows:
         return [], partners_api_count(user=user, filters=filters, limit=count_up_to)
     decode_json = _json_decoder()
@@ -476,8 +478,14 @@ def _api_page_rows(
         extra["custom_keys"] = json_array_subquery(
             custom_field_definitions_for(user=user, include_inactive=True), "key"
         )
-    return partners.annotate(**API_ANNOTATIONS, **extra).values(
-        *API_COLUMNS, *API_ANNOTATIONS, *extra
+    # The page's keys first (PageKeys), then only those rows with their columns.
+    page = Partner._base_manager.filter(pk__in=PageKeys(partners))
+    if annotations := filters.annotations():
+        page = page.annotate(**annotations)
+    return (
+        page.order_by(*filters.ordering())
+        .annotate(**API_ANNOTATIONS, **extra)
+        .values(*API_COLUMNS, *API_ANNOTATIONS, *extra)
     )
 
 

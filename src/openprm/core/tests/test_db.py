@@ -281,3 +281,27 @@ def test_a_capped_count_and_a_json_array_come_with_every_row_of_one_query(
 
     assert [row[:3] for row in rows] == [(3, 4, 0), (3, 4, 0)]
     assert [sorted(json.loads(row[3])) for row in rows] == [["a_key", "b_key"]] * 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("window", [(0, 3), (3, 3), (8, 3), (20, 3)])
+def test_page_keys_compiled_once_give_each_page_in_order(window):
+    from openprm.core.db import PageKeys, with_page
+    from openprm.partners.models import Partner
+
+    for number in range(10):
+        PartnerFactory(name=f"Partner {number % 4}")
+    ordered = Partner.objects.order_by("-name", "id")
+    page = (
+        Partner.objects.filter(pk__in=PageKeys(ordered))
+        .order_by("-name", "id")
+        .values_list("pk", flat=True)
+    )
+    sql, params = page.query.get_compiler("default").as_sql()
+    offset, limit = window
+
+    rows = sql_rows(*with_page(sql, params, limit=limit, offset=offset))
+
+    assert [pk for (pk,) in rows] == list(
+        ordered.values_list("pk", flat=True)[offset : offset + limit]
+    )

@@ -513,3 +513,20 @@ def test_a_page_past_the_end_still_counts(api, cast, django_assert_num_queries):
         body = api.get("/partners", offset=10).json()
 
     assert (body["items"], body["count"], body["count_is_capped"]) == ([], 3, False)
+
+
+def test_the_list_pages_a_score_sort_in_order(api, cast):
+    from openprm.partners.tests.test_directory import _score
+    from openprm.scoring.tests.factories import ScorecardFactory
+
+    card = ScorecardFactory()
+    _score(cast.reseller, card, 90)
+    _score(cast.other, card, 20)
+    api.as_user(cast.vendor_admin)
+    query = {"scorecard": str(card.public_id), "sort": "-score", "limit": 1}
+
+    pages = [
+        _names(api.get("/partners", offset=offset, **query)) for offset in range(4)
+    ]
+
+    assert pages == [["Contoso"], ["Fabrikam"], ["Northwind"], []]
