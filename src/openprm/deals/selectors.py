@@ -10,14 +10,14 @@ from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.accounts.models import User
 from openprm.accounts.selectors import memberships_active_for
-from openprm.core.db import capped_count_sql, page_by_keys
+from openprm.core.db import JSONListContains, capped_count_sql, page_by_keys
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.scoping import scope_for
 from openprm.deals import conflicts
@@ -86,6 +86,14 @@ def deal_partner_ids(user) -> set[int]:
     return cached
 
 
+def _holds_a_deal_role(user) -> Exists:
+    """``deal_partner_ids(user)`` is not empty, as a condition of a query."""
+    any_role = Q()
+    for role in DEAL_ROLES:
+        any_role |= Q(JSONListContains("roles", role))
+    return Exists(memberships_active_for(user=user).order_by().filter(any_role))
+
+
 def ensure_has_deal_role(user) -> None:
     """A partner admin or salesperson somewhere (the portal's deal pages)."""
     if not deal_partner_ids(user):
@@ -142,9 +150,14 @@ def deal_list_visible_to(
     """Deals the user may read, newest first, with partner, stage and lines."""
     if not _signed_in(user):
         return Deal.objects.none()
-    if not user.is_vendor_staff and not deal_partner_ids(user):
-        return Deal.objects.none()
     deals = Deal.objects.visible_to(user)
+    if not user.is_vendor_staff:
+        known = getattr(user, "_openprm_deal_partner_ids", None)
+        if known is None:
+            # Checked in the deals' own query rather than by a query of its own.
+            deals = deals.filter(_holds_a_deal_role(user))
+        elif not known:
+            return Deal.objects.none()
     if status:
         deals = deals.filter(status=status)
     if partner_id is not None:

@@ -2,11 +2,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.accounts.choices import PartnerRole
+from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
 from openprm.core.models import OutboxEvent
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import CustomerAccount, Deal
 from openprm.deals.tests.factories import make_deal, registration, seller
+from openprm.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,12 +182,42 @@ def test_the_deal_list_takes_a_constant_number_of_queries(
             partner=user.memberships.get().partner,
             product_lines=("security", "cloud"),
         )
-    # session, user, deal roles, scope, and the page (its keys, rows, lines and
-    # capped count in one)
-    with django_assert_num_queries(5):
+    # session, user, scope, and the page (the deal-role check, its keys, rows,
+    # lines and capped count in one)
+    with django_assert_num_queries(4):
         body = client.get(DEALS).json()
     assert body["count"] == 4
     assert all(item["lines"] for item in body["items"])
+
+
+@pytest.mark.parametrize(
+    "role", [PartnerRole.MARKETING, PartnerRole.FINANCE, PartnerRole.LEARNER]
+)
+def test_a_partner_user_without_a_deal_role_lists_no_deals(client, role):
+    user = seller(roles=(role,))
+    make_deal(partner=user.memberships.get().partner)
+    client.force_login(user)
+
+    body = client.get(DEALS).json()
+
+    assert (body["items"], body["count"], body["count_is_capped"]) == ([], 0, False)
+
+
+def test_a_deal_role_in_one_organisation_lists_the_deals_of_each(client):
+    user = seller(roles=(PartnerRole.MARKETING,))
+    other = PartnerFactory()
+    MembershipFactory(user=user, partner=other, roles=[PartnerRole.SALES])
+    own = make_deal(partner=user.memberships.get(partner__in=[other]).partner)
+    first = make_deal(partner=user.memberships.exclude(partner=other).get().partner)
+    make_deal()  # someone else's
+    client.force_login(user)
+
+    body = client.get(DEALS).json()
+
+    assert sorted(item["id"] for item in body["items"]) == sorted(
+        [str(own.public_id), str(first.public_id)]
+    )
+    assert body["count"] == 2
 
 
 def test_the_deal_list_count_stops_at_the_cap(client, monkeypatch):
