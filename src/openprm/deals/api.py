@@ -298,19 +298,23 @@ def deal_list(
     (`count_is_capped` when more match)."""
     reject_unknown_query(request, DealFilters, CappedPagination.Input)
     limit, offset = CappedPagination.checked(page)
-    deals = selectors.deal_list_visible_to(
-        user=request.user, status=filters.status or "", search=filters.q
-    )
-    items, counted = selectors.deal_documents(
-        deals=deals,
-        page=slice(offset, offset + limit),
+    status = filters.status or ""
+    items, counted = selectors.deal_list_page(
+        user=request.user,
+        status=status,
+        search=filters.q,
+        limit=limit,
+        offset=offset,
         count_most=CappedPagination.most_to_count(limit=limit, offset=offset),
     )
     if counted is None:  # an empty page: count on its own
+        deals = selectors.deal_list_visible_to(
+            user=request.user, status=status, search=filters.q
+        )
         count, capped = CappedPagination.count(deals, limit=limit, offset=offset)
     else:
         count, capped = CappedPagination.capped(counted, limit=limit, offset=offset)
-    # The documents are built by hand (see deal_documents): render them as ninja
+    # The documents are built by hand (see deal_list_page): render them as ninja
     # would, without validating every row through pydantic again.
     body = {"items": items, "count": count, "count_is_capped": capped}
     return HttpResponse(

@@ -6,18 +6,27 @@ it. Vendor staff read every deal (channel managers: their partners' and territor
 vendor admins and channel managers review them.
 """
 
+import decimal
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.accounts.models import User
 from openprm.accounts.selectors import memberships_active_for
-from openprm.core.db import JSONListContains, capped_count_sql, page_by_keys
+from openprm.core.db import (
+    CappedCount,
+    CompiledQueries,
+    DateTimeText,
+    JSONListContains,
+    PageKeys,
+    sql_rows,
+    with_page,
+)
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.scoping import scope_for
 from openprm.deals import conflicts
@@ -32,6 +41,7 @@ from openprm.deals.models import (
     Stage,
 )
 from openprm.partners.models import Partner
+from openprm.partners.selectors_directory import _datetime_text, _uuid_text
 
 DEAL_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
 REVIEWER_ROLES = (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
@@ -158,18 +168,23 @@ def deal_list_visible_to(
             deals = deals.filter(_holds_a_deal_role(user))
         elif not known:
             return Deal.objects.none()
-    if status:
-        deals = deals.filter(status=status)
     if partner_id is not None:
         deals = deals.filter(partner_id=partner_id)
+    deals = _filtered(deals, status=status, search=search)
+    return _deal_related(deals).order_by("-submitted_at", "-id")
+
+
+def _filtered(deals: QuerySet[Deal], *, status: str, search: str) -> QuerySet[Deal]:
+    if status:
+        deals = deals.filter(status=status)
     if search := search.strip():
         deals = deals.filter(
             Q(title__icontains=search) | Q(customer_name__icontains=search)
         )
-    return _deal_related(deals).order_by("-submitted_at", "-id")
+    return deals
 
 
-# The columns of one deal in the API's list, read with ``.values()``.
+# The columns of one deal in the API's list, read as the database returns them.
 _DOCUMENT_COLUMNS = (
     "id",
     "public_id",
@@ -190,99 +205,193 @@ _DOCUMENT_COLUMNS = (
     "stage__order",
     "stage__kind",
     "status",
-    "submitted_at",
-    "review_due_at",
-    "protected_until",
-    "discount_percent",
-    "decided_at",
     "rejection_reason",
     "conflict_score",
     "source_lead_id",
+    "discount_percent",
 )
-
-
+# Its times as text (``DateTimeText``): no driver parsing them into datetimes that
+# are then written back as text.
+_DOCUMENT_TIMES = {
+    "submitted_text": DateTimeText("submitted_at"),
+    "review_due_text": DateTimeText("review_due_at"),
+    "protected_until_text": DateTimeText("protected_until"),
+    "decided_text": DateTimeText("decided_at"),
+}
 # A deal's lines, read in the page's query (one row per line, a deal without lines
-# once with NULLs).
+# once with NULLs), then the capped count, the same in every row.
 _LINE_COLUMNS = ("lines__id", "lines__product_line", "lines__quantity", "lines__amount")
 
+# The list's SQL by the reader's scope, the deal-role check and the filters (which
+# determine it completely): building and compiling the scoped, filtered queryset
+# cost more than running it. The page (``PageKeys``), the count's cap and the
+# reader whose deal roles are checked are parameters put in for each request.
+_LIST_QUERIES = CompiledQueries()
+# Stand in for the count's cap in the compiled SQL: no parameter of a query is it.
+_COUNT_MOST = object()
+# Stands in for the reader's id in the deal-role check: no user has it.
+_READER = -7_310_246_199
 
-def deal_documents(
-    *, deals: QuerySet[Deal], page: slice, count_most: int | None = None
+
+def deal_list_page(
+    *,
+    user,
+    status: str = "",
+    search: str = "",
+    limit: int,
+    offset: int,
+    count_most: int,
 ) -> tuple[list[dict], int | None]:
-    """One page of ``deals`` as the API's ``DealOut`` documents, and how many of
-    ``deals`` match up to ``count_most`` (None when not asked, or when the page is
-    empty), in one query: the page's keys, their rows joined to their lines, and
-    the capped count as an uncorrelated scalar subquery that the database runs once.
-    The list endpoint reads tens of thousands of a partner's deals: model
-    instances, prefetching and schema resolvers cost several times the query, and
-    on PostgreSQL each round trip costs about as much as the rows themselves."""
-    paged = page_by_keys(deals.prefetch_related(None), page)
-    columns = [*_DOCUMENT_COLUMNS, *_LINE_COLUMNS]
-    if count_most is not None:
-        try:
-            sql, params = deals.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # nothing to read (e.g. .none())
+    """One page of ``deal_list_visible_to`` as the API's ``DealOut`` documents (in
+    JSON types: ids, dates and times as text), and how many deals match up to
+    ``count_most`` (None when the page is empty: count with
+    ``deal_list_visible_to``).
+
+    One query brings the page's keys, their rows joined to their lines and the
+    capped count (an uncorrelated scalar subquery the database runs once). Its SQL
+    is compiled once per reader scope, deal-role check and filters: the list reads
+    tens of thousands of a partner's deals, and on PostgreSQL compiling the scoped
+    query cost nearly as much as running it.
+    """
+    if not _signed_in(user):
+        return [], 0
+    search = search.strip()
+    gate = False
+    if not user.is_vendor_staff:
+        known = getattr(user, "_openprm_deal_partner_ids", None)
+        if known is None:
+            gate = True  # checked in the page's query, for this reader
+        elif not known:
             return [], 0
-        # The compiled SQL of a queryset; the values stay parameters.
-        capped = RawSQL(*capped_count_sql(sql, params, limit=count_most))  # noqa: S611
-        paged = paged.annotate(matching=capped)
-        columns.append("matching")
-    ordering = [*paged.query.order_by, "lines__id"]
+    compiled = _LIST_QUERIES.sql(
+        ("page", scope_for(user), user.is_vendor_staff, gate, status, search),
+        lambda: _page_rows(user=user, gate=gate, status=status, search=search),
+    )
+    if compiled is None:
+        return [], 0
+    sql, params = with_page(*compiled, limit=limit, offset=offset)
+    params = tuple(
+        count_most
+        if param is _COUNT_MOST
+        else user.pk
+        if gate and type(param) is int and param == _READER
+        else param
+        for param in params
+    )
     documents: list[dict] = []
     count = None
     last_id = None
-    for row in paged.values(*columns).order_by(*ordering):
-        if count_most is not None:
-            count = row["matching"]
-        if row["id"] != last_id:
-            last_id = row["id"]
+    for row in sql_rows(sql, params):
+        (pk, *columns, line_id, product_line, quantity, amount, count) = row
+        if pk != last_id:
+            last_id = pk
             lines: list[dict] = []
-            documents.append(_document(row, lines))
-        if row["lines__id"] is not None:
+            documents.append(_document(columns, lines))
+        if line_id is not None:
             lines.append(
                 {
-                    "product_line": row["lines__product_line"],
-                    "quantity": row["lines__quantity"],
-                    "amount": row["lines__amount"],
+                    "product_line": product_line,
+                    "quantity": quantity,
+                    "amount": _decimal(amount, 2),
                 }
             )
     return documents, count
 
 
-def _document(row: dict, lines: list[dict]) -> dict:
+def _page_rows(*, user, gate: bool, status: str, search: str) -> QuerySet:
+    """The page's query, for ``deal_list_page``: with ``gate``, the deal-role check
+    is of the stand-in reader ``_READER``, replaced by the real one's id."""
+    deals = Deal.objects.visible_to(user)
+    if gate:
+        deals = deals.filter(_holds_a_deal_role(User(pk=_READER)))
+    deals = _filtered(deals, status=status, search=search).order_by(
+        "-submitted_at", "-id"
+    )
+    return (
+        Deal._base_manager.filter(pk__in=PageKeys(deals))
+        .order_by("-submitted_at", "-id", "lines__id")
+        .annotate(**_DOCUMENT_TIMES, list_count=CappedCount(deals, _COUNT_MOST))
+        .values(*_DOCUMENT_COLUMNS, *_DOCUMENT_TIMES, *_LINE_COLUMNS, "list_count")
+    )
+
+
+def _document(columns: list, lines: list[dict]) -> dict:
+    (
+        public_id,
+        partner_id,
+        partner_name,
+        title,
+        customer_name,
+        customer_domain,
+        customer_country,
+        contact_name,
+        contact_email,
+        currency,
+        total_amount,
+        expected_close_date,
+        stage_id,
+        stage_name,
+        stage_probability,
+        stage_order,
+        stage_kind,
+        status,
+        rejection_reason,
+        conflict_score,
+        source_lead_id,
+        discount_percent,
+        submitted_at,
+        review_due_at,
+        protected_until,
+        decided_at,
+    ) = columns
     return {
-        "id": row["public_id"],
-        "partner": row["partner_id"],
-        "partner_name": row["partner__name"],
-        "title": row["title"],
+        "id": _uuid_text(public_id),
+        "partner": partner_id,
+        "partner_name": partner_name,
+        "title": title,
         "customer": {
-            "name": row["customer_name"],
-            "domain": row["customer_domain"],
-            "country": row["customer_country"],
+            "name": customer_name,
+            "domain": customer_domain,
+            "country": customer_country,
         },
-        "contact_name": row["contact_name"],
-        "contact_email": row["contact_email"],
-        "currency": row["currency"],
-        "amount": row["total_amount"],
-        "expected_close_date": row["expected_close_date"],
+        "contact_name": contact_name,
+        "contact_email": contact_email,
+        "currency": currency,
+        "amount": _decimal(total_amount, 2),
+        "expected_close_date": expected_close_date
+        if isinstance(expected_close_date, str)
+        else expected_close_date.isoformat(),
         "stage": {
-            "id": row["stage_id"],
-            "name": row["stage__name"],
-            "probability": row["stage__probability"],
-            "order": row["stage__order"],
-            "kind": row["stage__kind"],
+            "id": stage_id,
+            "name": stage_name,
+            "probability": stage_probability,
+            "order": stage_order,
+            "kind": stage_kind,
         },
-        "status": row["status"],
+        "status": status,
         "lines": lines,
-        "submitted_at": row["submitted_at"],
-        "review_due_at": row["review_due_at"],
-        "protected_until": row["protected_until"],
-        "discount_percent": row["discount_percent"],
-        "decided_at": row["decided_at"],
-        "rejection_reason": row["rejection_reason"],
-        "conflict_score": row["conflict_score"],
-        "source_lead_id": row["source_lead_id"],
+        "submitted_at": _datetime_text(submitted_at),
+        "review_due_at": review_due_at and _datetime_text(review_due_at),
+        "protected_until": protected_until and _datetime_text(protected_until),
+        "discount_percent": _decimal(discount_percent, 2),
+        "decided_at": decided_at and _datetime_text(decided_at),
+        "rejection_reason": rejection_reason,
+        "conflict_score": conflict_score,
+        "source_lead_id": _uuid_text(source_lead_id),
     }
+
+
+_DECIMAL_CONTEXT = decimal.Context(prec=15)
+
+
+def _decimal(value, places: int) -> Decimal | None:
+    """A decimal column as Django reads it: PostgreSQL's driver hands back a
+    ``Decimal``; SQLite a number, quantized to the field's places."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _DECIMAL_CONTEXT.create_decimal_from_float(value).quantize(
+        Decimal(1).scaleb(-places)
+    )
 
 
 def review_queue(*, user) -> QuerySet[Deal]:

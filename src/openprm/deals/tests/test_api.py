@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from openprm.accounts.choices import PartnerRole
 from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
 from openprm.core.models import OutboxEvent
+from openprm.deals import selectors
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import CustomerAccount, Deal
 from openprm.deals.tests.factories import make_deal, registration, seller
@@ -239,3 +240,49 @@ def test_the_deal_list_refuses_unknown_parameters_and_bad_pages(client):
     assert client.get(f"{DEALS}?stauts=won").status_code == 422
     assert client.get(f"{DEALS}?limit=101").status_code == 400
     assert client.get(f"{DEALS}?status=nope").status_code == 422
+
+
+def test_readers_with_the_same_filters_never_share_deals_through_compiled_sql(client):
+    """The list's SQL is compiled once per reader scope, deal-role check and
+    filters: partner users of different partners asking the same page get their
+    own deals, and a colleague without a deal role (the same scope, the deal-role
+    check bound to their own id) gets none."""
+    first, second = seller(), seller()
+    colleague = seller(first.memberships.get().partner, roles=(PartnerRole.MARKETING,))
+    mine = make_deal(partner=first.memberships.get().partner, status="approved")
+    theirs = make_deal(partner=second.memberships.get().partner, status="approved")
+    make_deal(partner=second.memberships.get().partner)  # another status
+    query = f"{DEALS}?status=approved&limit=10"
+    selectors._LIST_QUERIES.clear()
+    seen = {}
+    for reader in (first, second, colleague, first, second):
+        client.force_login(reader)
+        body = client.get(query).json()
+        seen.setdefault(reader.email, []).append(
+            ([item["id"] for item in body["items"]], body["count"])
+        )
+
+    assert seen == {
+        first.email: [([str(mine.public_id)], 1)] * 2,
+        second.email: [([str(theirs.public_id)], 1)] * 2,
+        colleague.email: [([], 0)],
+    }
+    # Two scopes, so two compiled queries: the colleague's reused the first's.
+    keys = [key for _using, key in selectors._LIST_QUERIES._compiled]
+    assert len([key for key in keys if "approved" in key]) == 2
+
+
+def test_a_deep_page_binds_its_page_and_count_to_the_compiled_sql(client, monkeypatch):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 2)
+    deals = [make_deal() for _ in range(5)]
+    client.force_login(VendorUserFactory())
+    newest_first = [str(deal.public_id) for deal in reversed(deals)]
+
+    pages = [client.get(f"{DEALS}?limit=2&offset={at}").json() for at in (0, 2, 4)]
+
+    assert [item["id"] for page in pages for item in page["items"]] == newest_first
+    assert [(page["count"], page["count_is_capped"]) for page in pages] == [
+        (2, True),
+        (4, True),
+        (5, False),
+    ]
