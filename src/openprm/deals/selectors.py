@@ -243,9 +243,9 @@ def deal_list_page(
     count_most: int,
 ) -> tuple[list[dict], int | None]:
     """One page of ``deal_list_visible_to`` as the API's ``DealOut`` documents (in
-    JSON types: ids, dates and times as text), and how many deals match up to
-    ``count_most`` (None when the page is empty: count with
-    ``deal_list_visible_to``).
+    JSON types: ids, amounts, dates and times as text, as the API writes them),
+    and how many deals match up to ``count_most`` (None when the page is empty:
+    count with ``deal_list_visible_to``).
 
     One query brings the page's keys, their rows joined to their lines and the
     capped count (an uncorrelated scalar subquery the database runs once). Its SQL
@@ -384,14 +384,17 @@ def _document(columns: list, lines: list[dict]) -> dict:
 _DECIMAL_CONTEXT = decimal.Context(prec=15)
 
 
-def _decimal(value, places: int) -> Decimal | None:
-    """A decimal column as Django reads it: PostgreSQL's driver hands back a
-    ``Decimal``; SQLite a number, quantized to the field's places."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return _DECIMAL_CONTEXT.create_decimal_from_float(value).quantize(
-        Decimal(1).scaleb(-places)
-    )
+def _decimal(value, places: int) -> str | None:
+    """A decimal column as the API writes it (``str`` of the ``Decimal`` Django
+    reads): PostgreSQL's driver hands back a ``Decimal``; SQLite a number, quantized
+    to the field's places as Django's converter does."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        value = _DECIMAL_CONTEXT.create_decimal_from_float(value).quantize(
+            Decimal(1).scaleb(-places)
+        )
+    return str(value)
 
 
 def review_queue(*, user) -> QuerySet[Deal]:
