@@ -58,6 +58,25 @@ class AuditEntry(models.Model):
     deleted through the product (the queryset and the model refuse it).
     """
 
+    # What a bulk writer (the partner import, the lead batch) fills for each
+    # entry, in this order: every column but the key.
+    BULK_FIELDS = (
+        "occurred_at",
+        "actor_id",
+        "actor_label",
+        "token_id",
+        "token_label",
+        "action",
+        "verb",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "partner_id",
+        "changes",
+        "request_id",
+        "client_ip",
+    )
+
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,6 +141,19 @@ class OutboxEvent(models.Model):
 
     The dispatcher hands it to every subscriber at least once (see core.events).
     """
+
+    # What a bulk writer fills for each event, in this order (not the key, nor the
+    # dispatch state, which start at their defaults).
+    BULK_FIELDS = (
+        "uuid",
+        "name",
+        "version",
+        "occurred_at",
+        "actor_id",
+        "partner_id",
+        "payload",
+        "request_id",
+    )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("event"), max_length=100, db_index=True)

@@ -470,37 +470,10 @@ class _Tables:
                 "updated_at",
             ],
         )
-        self.audit = bulk_sql.Table(AuditEntry, AUDIT_COLUMNS)
-        self.event = bulk_sql.Table(OutboxEvent, EVENT_COLUMNS)
+        self.audit = bulk_sql.Table(AuditEntry, AuditEntry.BULK_FIELDS)
+        self.event = bulk_sql.Table(OutboxEvent, ("id", *OutboxEvent.BULK_FIELDS))
 
 
-AUDIT_COLUMNS = [
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "token_id",
-    "token_label",
-    "action",
-    "verb",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "partner_id",
-    "changes",
-    "request_id",
-    "client_ip",
-]
-EVENT_COLUMNS = [
-    "id",
-    "uuid",
-    "name",
-    "version",
-    "occurred_at",
-    "actor_id",
-    "partner_id",
-    "payload",
-    "request_id",
-]
 CONTACT_DEFAULTS = {"name": "", "email": "", "phone": "", "title": "", "notes": ""}
 
 

@@ -75,32 +75,6 @@ ACTIVITY_FIELDS = (
     "data",
     "created_at",
 )
-AUDIT_FIELDS = (
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "token_id",
-    "token_label",
-    "action",
-    "verb",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "partner_id",
-    "changes",
-    "request_id",
-    "client_ip",
-)
-EVENT_FIELDS = (
-    "uuid",
-    "name",
-    "version",
-    "occurred_at",
-    "actor_id",
-    "partner_id",
-    "payload",
-    "request_id",
-)
 
 
 @dataclass
@@ -308,8 +282,8 @@ class _Writer:
         ]
         bulk_sql.copy_rows(LeadAssignment, ASSIGNMENT_FIELDS, self.assignments)
         bulk_sql.copy_rows(LeadActivity, ACTIVITY_FIELDS, self.activities)
-        bulk_sql.copy_rows(AuditEntry, AUDIT_FIELDS, self.audits)
-        bulk_sql.copy_rows(OutboxEvent, EVENT_FIELDS, self.events)
+        bulk_sql.copy_rows(AuditEntry, AuditEntry.BULK_FIELDS, self.audits)
+        bulk_sql.copy_rows(OutboxEvent, OutboxEvent.BULK_FIELDS, self.events)
         self._update_leads()
 
     def _update_leads(self) -> None:
