@@ -9,20 +9,22 @@ under the write lock the batch's transaction holds), so rows can refer to each o
 without reading anything back.
 """
 
-import json
 from collections.abc import Collection, Iterable, Sequence
 
 from django.db import connection, models
+
+from openprm.core import jsontext
 
 
 def _converter(field: models.Field):
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return json.dumps
+        return jsontext.dumps  # json.dumps's text, without an encoder per value
     if kind == "UUIDField":
         if connection.vendor == "postgresql":
             return None
-        return lambda value: value.hex
+        # A UUID, or 32 hex digits already (jsontext.random_uuids).
+        return lambda value: value if type(value) is str else value.hex
     if kind == "DateTimeField":
         return _last(connection.ops.adapt_datetimefield_value)
     if kind in ("DecimalField", "FileField", "ImageField"):

@@ -36,7 +36,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import audit, context
+from openprm.core import audit, context, jsontext
 from openprm.core.errors import ValidationFailed
 from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
 from openprm.integrations import bulk_sql, importing
@@ -512,7 +512,7 @@ class _Writer:
         self.events.append(
             [
                 None,
-                uuid.uuid4(),
+                None,  # its UUID, drawn for the whole batch in flush
                 name,
                 1,
                 self.now,
@@ -525,8 +525,9 @@ class _Writer:
 
     def flush(self, tables: _Tables) -> list[int]:
         ids = bulk_sql.reserve_ids(OutboxEvent, len(self.events))
-        for event, pk in zip(self.events, ids, strict=True):
-            event[0] = pk
+        uuids = jsontext.random_uuids(len(self.events))
+        for event, pk, event_uuid in zip(self.events, ids, uuids, strict=True):
+            event[0], event[1] = pk, event_uuid
         tables.audit.insert(self.audit)
         tables.event.insert(self.events)
         return ids
@@ -537,32 +538,36 @@ def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
     ids = bulk_sql.reserve_ids(Partner, len(new))
     now = writer.now
     values = []
-    audited = partner_services.AUDITED_FIELDS
-    for row, pk in zip(new, ids, strict=True):
+    public_ids = jsontext.random_uuids(len(new))
+    # The audited (name, attribute) pairs by the set of columns a row has: rows of
+    # a file have the same few sets.
+    audited_by_keys: dict[tuple, list] = {}
+    for row, pk, public_id in zip(new, ids, public_ids, strict=True):
         fields = {
             **tables.partner_defaults,
             **row.new_partner,
             "id": pk,
-            "public_id": uuid.uuid4(),
+            "public_id": public_id,
             "path": f"/{pk}/",
             "depth": 0,
             "created_at": now,
             "updated_at": now,
         }
         values.append([fields[name] for name in tables.partner_fields])
+        fields["public_id"] = jsontext.uuid_text(public_id)
         partner = SimpleNamespace(pk=pk, **fields)
         row.partner = partner
-        names = [
-            *audited,
-            *(
-                "channel_manager" if name == "channel_manager_id" else name
-                for name in row.new_partner
-                if name not in audited
-            ),
-        ]
-        changes = {
-            name: [None, _json(fields[ATTNAMES.get(name, name)])] for name in names
-        }
+        keys = tuple(row.new_partner)
+        names = audited_by_keys.get(keys)
+        if names is None:
+            names = audited_by_keys[keys] = _audited_names(keys)
+        changes = {}
+        for name, attname in names:
+            value = fields[attname]
+            changes[name] = [
+                None,
+                value if type(value) in PLAIN else audit.json_value(value),
+            ]
         if row.add_domains:
             changes["domains"] = [None, row.add_domains]
         writer.entry(
@@ -573,14 +578,25 @@ def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
 
 
 ATTNAMES = {"parent": "parent_id", "channel_manager": "channel_manager_id"}
+
+
+def _audited_names(keys: tuple) -> list[tuple[str, str]]:
+    """The audit entry's (name, attribute) pairs of a new partner with ``keys``."""
+    audited = partner_services.AUDITED_FIELDS
+    names = [
+        *audited,
+        *(
+            "channel_manager" if name == "channel_manager_id" else name
+            for name in keys
+            if name not in audited
+        ),
+    ]
+    return [(name, ATTNAMES.get(name, name)) for name in names]
+
+
 # What the checks return is JSON already (text, lists of codes, custom field values),
 # except coordinates (Decimal).
 PLAIN = frozenset({str, int, bool, type(None), list, dict})
-
-
-def _json(value):
-    """``audit.json_value``, skipping the values that are JSON already."""
-    return value if type(value) in PLAIN else audit.json_value(value)
 
 
 def _update_partners(writer: _Writer, rows: list[_Row]) -> None:
