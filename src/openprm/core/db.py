@@ -5,7 +5,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
@@ -312,6 +314,35 @@ class DateTimeText(Func):
             template="TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD HH24:MI:SS.US')",
         )
+
+
+def uuid_text(value) -> str | None:
+    """A UUID as the API writes it: SQLite stores 32 hex digits, PostgreSQL's driver
+    hands back a ``UUID``."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 32:
+        value = value.lower()
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value if isinstance(value, UUID) else UUID(value))
+
+
+def datetime_text(value: str) -> str:
+    """A UTC time read as text (:class:`DateTimeText`) as the API writes it, as
+    ``DjangoJSONEncoder`` does: milliseconds, cut (not rounded) and left out when
+    the microseconds are zero, and ``Z``."""
+    if len(value) == 26 and value[10] == " " and value[19] == ".":
+        if value[20:] == "000000":
+            return f"{value[:10]}T{value[11:19]}Z"
+        return f"{value[:10]}T{value[11:23]}Z"
+    if len(value) == 19 and value[10] == " ":
+        return f"{value[:10]}T{value[11:]}Z"
+    # Stored some other way (written by hand): read it as ISO 8601.
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    text = moment.isoformat()
+    return (text[:23] if moment.microsecond else text) + "Z"
 
 
 def json_array_subquery(queryset: QuerySet, field: str) -> Subquery:

@@ -24,7 +24,9 @@ from openprm.core.db import (
     DateTimeText,
     JSONListContains,
     PageKeys,
+    datetime_text,
     sql_rows,
+    uuid_text,
     with_page,
 )
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -41,7 +43,6 @@ from openprm.deals.models import (
     Stage,
 )
 from openprm.partners.models import Partner
-from openprm.partners.selectors_directory import _datetime_text, _uuid_text
 
 DEAL_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
 REVIEWER_ROLES = (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
@@ -349,7 +350,7 @@ def _document(columns: list, lines: list[dict]) -> dict:
         decided_at,
     ) = columns
     return {
-        "id": _uuid_text(public_id),
+        "id": uuid_text(public_id),
         "partner": partner_id,
         "partner_name": partner_name,
         "title": title,
@@ -374,14 +375,14 @@ def _document(columns: list, lines: list[dict]) -> dict:
         },
         "status": status,
         "lines": lines,
-        "submitted_at": _datetime_text(submitted_at),
-        "review_due_at": review_due_at and _datetime_text(review_due_at),
-        "protected_until": protected_until and _datetime_text(protected_until),
+        "submitted_at": datetime_text(submitted_at),
+        "review_due_at": review_due_at and datetime_text(review_due_at),
+        "protected_until": protected_until and datetime_text(protected_until),
         "discount_percent": _decimal(discount_percent, 2),
-        "decided_at": decided_at and _datetime_text(decided_at),
+        "decided_at": decided_at and datetime_text(decided_at),
         "rejection_reason": rejection_reason,
         "conflict_score": conflict_score,
-        "source_lead_id": _uuid_text(source_lead_id),
+        "source_lead_id": uuid_text(source_lead_id),
     }
 
 

@@ -9,9 +9,7 @@ import json
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 from django.apps import apps
 from django.db import connection
@@ -26,9 +24,11 @@ from openprm.core.db import (
     JSONArrayAgg,
     PageKeys,
     capped_count_sql,
+    datetime_text,
     json_array_subquery,
     paged_sql,
     sql_rows,
+    uuid_text,
     with_page,
 )
 from openprm.core.errors import NotFound
@@ -170,7 +170,7 @@ def directory_page(
         for row in sql_rows(*paged_sql(*compiled, limit=limit, offset=offset))
     ]
     for row in rows:
-        row["public_id"] = _uuid_text(row["public_id"])
+        row["public_id"] = uuid_text(row["public_id"])
     return directory_label_page(rows, detail_url=detail_url)
 
 
@@ -224,7 +224,7 @@ def saved_view_links(*, user: User) -> list[dict]:
     if compiled is None:
         return []
     return [
-        {"public_id": _uuid_text(public_id), "name": name, "is_shared": bool(shared)}
+        {"public_id": uuid_text(public_id), "name": name, "is_shared": bool(shared)}
         for public_id, name, shared in sql_rows(*compiled)
     ]
 
@@ -428,7 +428,7 @@ def partners_api_page(
         custom_fields = decode_json(custom_fields)
         items.append(
             {
-                "id": _uuid_text(public_id),
+                "id": uuid_text(public_id),
                 "partner": pk,
                 "name": name,
                 "legal_name": legal_name,
@@ -452,7 +452,7 @@ def partners_api_page(
                 "logo": logo_url(logo) if logo else None,
                 "tags": decode_json(tags),
                 "external_id": external_id,
-                "channel_manager": _uuid_text(manager_public_id),
+                "channel_manager": uuid_text(manager_public_id),
                 "parent": parent_id,
                 "custom_fields": {
                     key: value
@@ -461,8 +461,8 @@ def partners_api_page(
                 }
                 if custom_fields
                 else {},
-                "created_at": _datetime_text(created_at),
-                "updated_at": _datetime_text(updated_at),
+                "created_at": datetime_text(created_at),
+                "updated_at": datetime_text(updated_at),
                 "domains": sorted(decode_json(domain_list)) if domain_list else [],
             }
         )
@@ -523,32 +523,3 @@ def _json_decoder():
 def _float(value):
     # Six decimal places, as the column stores them (SQLite hands back its REAL).
     return None if value is None else round(float(value), 6)
-
-
-def _uuid_text(value) -> str | None:
-    """A UUID as the API writes it: SQLite stores 32 hex digits, PostgreSQL's driver
-    hands back a ``UUID``."""
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 32:
-        value = value.lower()
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(value if isinstance(value, UUID) else UUID(value))
-
-
-def _datetime_text(value: str) -> str:
-    """A UTC time read as text (``DateTimeText``) as the API writes it, as
-    ``DjangoJSONEncoder`` does: milliseconds, cut (not rounded) and left out when
-    the microseconds are zero, and ``Z``."""
-    if len(value) == 26 and value[10] == " " and value[19] == ".":
-        if value[20:] == "000000":
-            return f"{value[:10]}T{value[11:19]}Z"
-        return f"{value[:10]}T{value[11:23]}Z"
-    if len(value) == 19 and value[10] == " ":
-        return f"{value[:10]}T{value[11:]}Z"
-    # Stored some other way (written by hand): read it as ISO 8601.
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    text = moment.isoformat()
-    return (text[:23] if moment.microsecond else text) + "Z"

@@ -305,3 +305,25 @@ def test_page_keys_compiled_once_give_each_page_in_order(window):
     assert [pk for (pk,) in rows] == list(
         ordered.values_list("pk", flat=True)[offset : offset + limit]
     )
+
+
+def test_uuid_and_datetime_text_write_what_the_api_writes():
+    from datetime import UTC, datetime
+    from uuid import UUID
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from openprm.core.db import datetime_text, uuid_text
+
+    value = UUID("12345678-9abc-def0-1234-56789abcdef0")
+    assert uuid_text(value.hex.upper()) == str(value)  # SQLite's stored hex
+    assert uuid_text(value) == str(value)  # PostgreSQL's driver
+    assert uuid_text(None) is None
+    encoder = DjangoJSONEncoder()
+    for stored, moment in [
+        ("2026-01-02 03:04:05", datetime(2026, 1, 2, 3, 4, 5)),
+        ("2026-01-02 03:04:05.000000", datetime(2026, 1, 2, 3, 4, 5)),
+        ("2026-01-02 03:04:05.678901", datetime(2026, 1, 2, 3, 4, 5, 678901)),
+    ]:
+        expected = encoder.default(moment.replace(tzinfo=UTC))
+        assert datetime_text(stored) == expected.replace("+00:00", "Z")
