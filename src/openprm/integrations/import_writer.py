@@ -89,6 +89,18 @@ class ImportContext:
         self._hosts: dict[str, str] | None = None
         self._tables: _Tables | None = None
         self._cache: dict = {}
+        self._parsers: dict[tuple, Any] = {}
+
+    def row_data(self, raw: dict) -> dict:
+        """``importing.row_data`` of a row, through a parser made once per set of
+        columns (every row of a file has the file's header)."""
+        columns = tuple(raw)
+        parse = self._parsers.get(columns)
+        if parse is None:
+            parse = self._parsers[columns] = importing.row_parser(
+                columns, self.multi_choice_keys
+            )
+        return parse(raw)
 
     def tables(self) -> "_Tables":
         if self._tables is None:
@@ -166,7 +178,7 @@ class BatchResult:
 
 
 def _parse(ctx: ImportContext, number: int, raw: dict) -> _Row:
-    data = importing.row_data(raw, ctx.multi_choice_keys)
+    data = ctx.row_data(raw)
     row = _Row(number=number, raw=raw, data=data)
     # clean_profile checks each field on its own, so the fields that files repeat
     # from row to row (types, region, bands, country, ...) are checked once per
@@ -722,14 +734,16 @@ def issues_of(ctx, rows: list[_Row], *, warn_duplicates: bool) -> list[ImportIss
     issues = []
     for row in rows:
         # Errors in the order of the file's columns.
-        columns = {column: index for index, column in enumerate(row.raw)}
-        ordered = sorted(
-            row.errors.items(),
-            key=lambda item: columns.get(
-                item[0].replace("custom_fields.", importing.CUSTOM_FIELD_PREFIX),
-                len(columns),
-            ),
-        )
+        ordered = []
+        if row.errors:
+            columns = {column: index for index, column in enumerate(row.raw)}
+            ordered = sorted(
+                row.errors.items(),
+                key=lambda item: columns.get(
+                    item[0].replace("custom_fields.", importing.CUSTOM_FIELD_PREFIX),
+                    len(columns),
+                ),
+            )
         for name, messages in ordered:
             for message in messages:
                 issues.append(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core.errors import ValidationFailed
 from openprm.integrations.exporting import CUSTOM_FIELD_PREFIX
 
-__all__ = ["CUSTOM_FIELD_PREFIX", "RowReader", "row_data"]
+__all__ = ["CUSTOM_FIELD_PREFIX", "RowReader", "row_data", "row_parser"]
 
 EXTENSIONS = (".csv", ".xlsx")
 DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -244,3 +244,42 @@ def row_data(row: dict[str, str], multi_choice_keys=frozenset()) -> dict:
     if row.get("status"):
         data["status"] = row["status"]
     return data
+
+
+def row_parser(columns, multi_choice_keys=frozenset()):
+    """``row_data`` for rows with exactly these columns (a file's header), with
+    the work that depends only on the columns done once: returns a function of a
+    row giving what ``row_data`` gives, in the same order."""
+    present = set(columns)
+    texts = [column for column in TEXT_COLUMNS if column in present]
+    lists = [column for column in LIST_COLUMNS if column in present]
+    custom = []
+    contact = []
+    for column in columns:
+        if column.startswith(CUSTOM_FIELD_PREFIX):
+            key = column[len(CUSTOM_FIELD_PREFIX) :]
+            custom.append((column, key, key in multi_choice_keys))
+        elif column.startswith(CONTACT_PREFIX):
+            name = column[len(CONTACT_PREFIX) :]
+            if name in CONTACT_COLUMNS:
+                contact.append((column, name))
+    has_status = "status" in present
+
+    def parse(row: dict[str, str]) -> dict:
+        data = {column: row[column] for column in texts}
+        for column in lists:
+            data[column] = split_list(row[column])
+        if custom:
+            data["custom_fields"] = {
+                key: split_list(row[column]) if multiple else row[column]
+                for column, key, multiple in custom
+            }
+        if contact:
+            values = {name: row[column] for column, name in contact}
+            if any(values.values()):
+                data["contact"] = values
+        if has_status and row["status"]:
+            data["status"] = row["status"]
+        return data
+
+    return parse
