@@ -77,6 +77,10 @@ class Table:
         if not prepared:
             return
         sql = self.sql
+        if connection.vendor == "postgresql" and not ignore_conflicts:
+            # One COPY for the batch instead of one statement per row.
+            copy_rows(self.model, self.fields, prepared)
+            return
         if ignore_conflicts:
             if connection.vendor == "sqlite":
                 sql = sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
@@ -157,7 +161,11 @@ def copy_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Identifiers from the model's metadata, quoted; values are streamed.
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The database's errors as Django's (IntegrityError for a taken key).
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return

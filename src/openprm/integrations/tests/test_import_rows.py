@@ -69,3 +69,28 @@ def test_import_payloads_as_json_dumps():
     }
     for value in (changes, payload, ["🙂"], {"latitude": [None, "1.500000"]}):
         assert jsontext.dumps(value) == json.dumps(value)
+
+
+@pytest.mark.django_db
+def test_bulk_insert_reports_a_taken_key_as_integrity_error():
+    """The batch fallback (row by row) relies on Django's IntegrityError, also
+    from PostgreSQL's COPY."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from openprm.integrations import bulk_sql
+    from openprm.partners.models import PartnerDomain
+    from openprm.partners.tests.factories import PartnerFactory
+
+    partner = PartnerFactory()
+    PartnerDomain.objects.create(partner=partner, domain="taken.example")
+    table = bulk_sql.Table(
+        PartnerDomain, ["partner_id", "domain", "created_at", "updated_at"]
+    )
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        table.insert([(partner.pk, "free.example", now, now)])
+        table.insert([(partner.pk, "taken.example", now, now)])
+    assert list(
+        PartnerDomain.objects.filter(partner=partner).values_list("domain", flat=True)
+    ) == ["taken.example"]
