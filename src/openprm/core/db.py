@@ -24,6 +24,8 @@ from django.db.models import (
     Value,
 )
 
+from openprm.core import jsontext
+
 
 class PreparedQuery:
     """A queryset compiled to SQL once per database, then run with another value for
@@ -322,8 +324,7 @@ def uuid_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, str) and len(value) == 32:
-        value = value.lower()
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+        return jsontext.uuid_text(value.lower())
     return str(value if isinstance(value, UUID) else UUID(value))
 
 
