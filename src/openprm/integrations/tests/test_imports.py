@@ -629,3 +629,35 @@ def test_memory_does_not_grow_with_the_file(admin, monkeypatch):
     large = peak(4000, 20_000)
 
     assert large < small * 1.15, (small, large)
+
+
+@pytest.mark.django_db
+def test_keys_and_errors_are_deleted_a_chunk_at_a_time(admin, monkeypatch):
+    """SQLite holds every row id one DELETE removes until it ends, so deleting a
+    million-row file's keys at once took some 50 MB: no DELETE of the import may
+    remove more than ``DELETE_CHUNK`` rows, and every key and old error still goes."""
+    monkeypatch.setattr(services_imports, "DELETE_CHUNK", 25)
+    text = HEADER + "".join(
+        f"P{n},reseller,DE,EMEA,X-{n},p{n}.example,,\nBad{n},reseller,DE,MARS,,,,\n"
+        for n in range(60)
+    )
+    job = _preview(admin, text)
+    assert ImportKey.objects.filter(job=job).count() == 120
+    assert len(_issues(job)) == 60
+    deleted = []
+
+    def count_deletes(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("DELETE"):
+            deleted.append(context["cursor"].rowcount)
+        return result
+
+    services_imports.import_confirm(actor=admin, job=job)
+    with connection.execute_wrapper(count_deletes):
+        job = services_imports.import_run(job_id=job.pk)
+
+    assert (job.created, job.failed) == (60, 60)
+    assert not ImportKey.objects.filter(job=job).exists()
+    assert len(_issues(job)) == 60  # the run's own errors replace the preview's
+    assert max(deleted) <= 25
+    assert sum(deleted) == 120 + 60
