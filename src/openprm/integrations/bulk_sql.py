@@ -120,10 +120,13 @@ def pairs_in(
     keys: Collection,
     *,
     where: dict | None = None,
+    exclude: dict | None = None,
 ) -> dict:
     """``{key: value}`` of the rows whose ``key`` field is one of ``keys`` (and whose
-    ``where`` fields equal the values given): one query, without preparing each
-    parameter through the field as a ``__in`` lookup does."""
+    ``where`` fields equal the values given, and whose ``exclude`` fields do not):
+    one query, without preparing each parameter through the field as a ``__in``
+    lookup does. ``exclude`` repeats a partial index's condition, which SQLite
+    (and PostgreSQL, for more than 100 keys) needs spelled out to use the index."""
     if not keys:
         return {}
     meta = model._meta
@@ -133,6 +136,7 @@ def pairs_in(
         return quote(meta.get_field(name).column)
 
     conditions = [f"{column(name)} = %s" for name in where or {}]
+    conditions += [f"NOT ({column(name)} = %s)" for name in exclude or {}]
     marks = ", ".join(["%s"] * len(keys))
     conditions.append(f"{column(key)} IN ({marks})")
     # Identifiers from the model's metadata, quoted; values are parameters.
@@ -141,7 +145,7 @@ def pairs_in(
         f"WHERE {' AND '.join(conditions)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*(where or {}).values(), *keys])
+        cursor.execute(sql, [*(where or {}).values(), *(exclude or {}).values(), *keys])
         return dict(cursor.fetchall())
 
 

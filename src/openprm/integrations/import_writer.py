@@ -280,7 +280,10 @@ def _match(ctx, rows: list[_Row]) -> dict[int, list]:
     matched partners' current domains as ``{partner id: [(id, domain)]}``."""
     external_ids = {row.external_id for row in rows if row.external_id}
     domains = {domain for row in rows for domain in row.domains or ()}
-    by_external = bulk_sql.pairs_in(Partner, "external_id", "id", list(external_ids))
+    # The unique index on external ids is partial (not ''), so the query says so.
+    by_external = bulk_sql.pairs_in(
+        Partner, "external_id", "id", list(external_ids), exclude={"external_id": ""}
+    )
     by_domain = bulk_sql.pairs_in(PartnerDomain, "domain", "partner", list(domains))
     wanted = {*by_external.values(), *by_domain.values()}
     partners = (

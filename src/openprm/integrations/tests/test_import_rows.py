@@ -94,3 +94,42 @@ def test_bulk_insert_reports_a_taken_key_as_integrity_error():
     assert list(
         PartnerDomain.objects.filter(partner=partner).values_list("domain", flat=True)
     ) == ["taken.example"]
+
+
+@pytest.mark.django_db
+def test_external_id_lookups_use_the_partial_unique_index():
+    """The unique index on external ids excludes empty ones; a lookup that does not
+    repeat that condition reads the whole partner table on SQLite (each import
+    batch did, so an import slowed down as the table grew)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openprm.accounts.tests.factories import VendorUserFactory
+    from openprm.integrations import import_writer
+    from openprm.integrations.models import ImportJob
+    from openprm.partners import services as partner_services
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL picks a plan by table size; SQLite's is fixed")
+    admin = VendorUserFactory()
+    ctx = import_writer.ImportContext(
+        actor=admin, job=ImportJob.objects.create(created_by=admin)
+    )
+    row = import_writer._Row(number=2, raw={}, data={}, external_id="CRM-2")
+    with CaptureQueriesContext(connection) as import_queries:
+        import_writer._match(ctx, [row])
+    with CaptureQueriesContext(connection) as service_queries:
+        partner_services._check_unique(
+            partner=None, cleaned={"external_id": "CRM-2"}, domains=None
+        )
+    lookups = [
+        query["sql"]
+        for query in [*import_queries.captured_queries, *service_queries]
+        if "external_id" in query["sql"] and "partners_partner" in query["sql"]
+    ]
+    assert len(lookups) == 2
+    with connection.cursor() as cursor:
+        for sql in lookups:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(step[-1]) for step in cursor.fetchall())
+            assert "partners_partner_external_id_unique" in plan, plan
