@@ -32,6 +32,11 @@ def _converter(field: models.Field):
     return None
 
 
+def datetime_value(value):
+    """A timestamp in the database's form for ``Table.insert_prepared``."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def _last(convert):
     """``convert``, remembering its last value: a batch's rows share their
     timestamps and most of their empty values."""
@@ -60,20 +65,22 @@ class Table:
         # Identifiers from the model's metadata, quoted; values are parameters.
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
 
+    def prepare(self, row: Sequence) -> list:
+        """A row of values in the order of ``fields``, in the database's form."""
+        row = list(row)
+        for index, convert in enumerate(self.converters):
+            if convert is not None and row[index] is not None:
+                row[index] = convert(row[index])
+        return row
+
+    def insert_prepared(self, rows: Sequence[Sequence]) -> None:
+        """Insert rows already in the database's form (``prepare``, or built so:
+        JSON as text, timestamps through ``datetime_value``)."""
+        copy_rows(self.model, self.fields, rows)
+
     def insert(self, rows: Iterable[Sequence], *, ignore_conflicts=False) -> None:
         """Insert rows given as value tuples in the order of ``fields``."""
-        converters = [
-            (index, convert)
-            for index, convert in enumerate(self.converters)
-            if convert is not None
-        ]
-        prepared = []
-        for row in rows:
-            row = list(row)
-            for index, convert in converters:
-                if row[index] is not None:
-                    row[index] = convert(row[index])
-            prepared.append(row)
+        prepared = [self.prepare(row) for row in rows]
         if not prepared:
             return
         sql = self.sql

@@ -467,10 +467,15 @@ class _Tables:
 
     def __init__(self):
         self.partner_fields = [f.attname for f in Partner._meta.concrete_fields]
+        self.partner = bulk_sql.Table(Partner, self.partner_fields)
         self.partner_defaults = {
             f.attname: f.get_default() for f in Partner._meta.concrete_fields
         }
-        self.partner = bulk_sql.Table(Partner, self.partner_fields)
+        # A new partner's row in the database's form, with every default, to copy.
+        self.partner_template = self.partner.prepare(
+            [self.partner_defaults[name] for name in self.partner_fields]
+        )
+        self._new_partner_plans: dict[tuple, _NewPartnerPlan] = {}
         self.domain = bulk_sql.Table(
             PartnerDomain, ["partner_id", "domain", "created_at", "updated_at"]
         )
@@ -488,25 +493,101 @@ class _Tables:
         self.audit = bulk_sql.Table(AuditEntry, AuditEntry.BULK_FIELDS)
         self.event = bulk_sql.Table(OutboxEvent, ("id", *OutboxEvent.BULK_FIELDS))
 
+    def new_partner_plan(self, keys: tuple) -> "_NewPartnerPlan":
+        plan = self._new_partner_plans.get(keys)
+        if plan is None:
+            plan = self._new_partner_plans[keys] = _NewPartnerPlan(self, keys)
+        return plan
+
+
+class _NewPartnerPlan:
+    """How a new partner whose checked fields are ``keys`` becomes its row and its
+    audit entry's changes, worked out once per set of keys (a file's rows share a
+    few): which columns to fill and convert, and the audited names in order."""
+
+    def __init__(self, tables: _Tables, keys: tuple):
+        index = {name: position for position, name in enumerate(tables.partner_fields)}
+        self.template = tables.partner_template
+        self.columns = [
+            (index[key], key, tables.partner.converters[index[key]]) for key in keys
+        ]
+        self.stamps = [index["created_at"], index["updated_at"]]
+        self.id, self.public_id = index["id"], index["public_id"]
+        self.path, self.depth = index["path"], index["depth"]
+        # Each audited name: the text before its value in the changes' JSON, the
+        # attribute, the column holding the value's JSON text if it is a JSON
+        # column, and the whole entry when the row leaves the default.
+        converters = tables.partner.converters
+        self.audited = []
+        for name, attname in _audited_names(keys):
+            prefix = jsontext.text(name) + ": [null, "
+            column = index[attname]
+            default = None
+            if attname not in keys:
+                default = prefix + _json_text(tables.partner_defaults[attname]) + "]"
+            is_json = converters[column] is jsontext.dumps
+            self.audited.append((prefix, attname, column if is_json else None, default))
+
+    def row(self, fields: dict, pk: int, public_id: str, stamp) -> list:
+        values = self.template.copy()
+        for position, key, convert in self.columns:
+            value = fields[key]
+            values[position] = (
+                value if convert is None or value is None else convert(value)
+            )
+        values[self.id], values[self.public_id] = pk, public_id
+        values[self.path], values[self.depth] = f"/{pk}/", 0
+        values[self.stamps[0]] = values[self.stamps[1]] = stamp
+        return values
+
+    def changes(self, fields: dict, values: list, domains: list[str]) -> str:
+        """The audit entry's changes as ``jsontext.dumps`` writes them, from each
+        value's JSON text (the row's, for JSON columns)."""
+        parts = []
+        for prefix, attname, column, default in self.audited:
+            if default is not None:
+                parts.append(default)
+            elif column is not None and values[column] is not None:
+                parts.append(prefix + values[column] + "]")
+            else:
+                parts.append(prefix + _json_text(fields[attname]) + "]")
+        if domains:
+            parts.append('"domains": [null, ' + jsontext.strings(domains) + "]")
+        return "{" + ", ".join(parts) + "}"
+
+
+def _json_text(value) -> str:
+    """A value as it appears in an audit entry's changes, as JSON text."""
+    if type(value) is str:
+        return jsontext.text(value)
+    if value is None:
+        return "null"
+    if type(value) not in PLAIN:
+        value = audit.json_value(value)
+    return jsontext.dumps(value)
+
 
 CONTACT_DEFAULTS = {"name": "", "email": "", "phone": "", "title": "", "notes": ""}
 
 
 class _Writer:
-    """Collects one batch's rows of every table, then inserts each in one go."""
+    """Collects one batch's audit entries and events, in the database's form, then
+    inserts each table in one go."""
 
     def __init__(self, ctx, now):
         self.ctx = ctx
         self.now = now
+        self.stamp = bulk_sql.datetime_value(now)
         self.request = context.current()
         self.audit: list[tuple] = []
-        self.events: list[tuple] = []
+        self.events: list[list] = []
 
     def entry(self, object_type, object_id, label, partner_id, action, changes, verb):
+        """An audit entry; ``changes`` is JSON text (``jsontext.dumps``)."""
         request = self.request
         self.audit.append(
             (
-                self.now,
+                self.stamp,
                 self.ctx.actor.pk,
                 self.ctx.actor.email,
                 request.token_id,
@@ -523,17 +604,17 @@ class _Writer:
             )
         )
 
-    def event(self, name, payload, partner_id):
+    def event(self, name, payload: dict, partner_id):
         self.events.append(
             [
                 None,
                 None,  # its UUID, drawn for the whole batch in flush
                 name,
                 1,
-                self.now,
+                self.stamp,
                 self.ctx.actor.pk,
                 partner_id,
-                payload,
+                jsontext.dumps(payload),
                 self.request.request_id,
             ]
         )
@@ -543,53 +624,63 @@ class _Writer:
         uuids = jsontext.random_uuids(len(self.events))
         for event, pk, event_uuid in zip(self.events, ids, uuids, strict=True):
             event[0], event[1] = pk, event_uuid
-        tables.audit.insert(self.audit)
-        tables.event.insert(self.events)
+        tables.audit.insert_prepared(self.audit)
+        tables.event.insert_prepared(self.events)
         return ids
 
 
 def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
     new = [row for row in rows if row.verdict == "create"]
     ids = bulk_sql.reserve_ids(Partner, len(new))
-    now = writer.now
-    values = []
     public_ids = jsontext.random_uuids(len(new))
-    # The audited (name, attribute) pairs by the set of columns a row has: rows of
-    # a file have the same few sets.
-    audited_by_keys: dict[tuple, list] = {}
+    stamp = writer.stamp
+    values = []
     for row, pk, public_id in zip(new, ids, public_ids, strict=True):
-        fields = {
-            **tables.partner_defaults,
-            **row.new_partner,
-            "id": pk,
-            "public_id": public_id,
-            "path": f"/{pk}/",
-            "depth": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
-        values.append([fields[name] for name in tables.partner_fields])
-        fields["public_id"] = jsontext.uuid_text(public_id)
-        partner = SimpleNamespace(pk=pk, **fields)
+        fields = row.new_partner
+        plan = tables.new_partner_plan(tuple(fields))
+        partner_row = plan.row(fields, pk, public_id, stamp)
+        values.append(partner_row)
+        partner = _NewPartner(pk, jsontext.uuid_text(public_id), fields)
         row.partner = partner
-        keys = tuple(row.new_partner)
-        names = audited_by_keys.get(keys)
-        if names is None:
-            names = audited_by_keys[keys] = _audited_names(keys)
-        changes = {}
-        for name, attname in names:
-            value = fields[attname]
-            changes[name] = [
-                None,
-                value if type(value) in PLAIN else audit.json_value(value),
-            ]
-        if row.add_domains:
-            changes["domains"] = [None, row.add_domains]
         writer.entry(
-            "partners.partner", pk, fields["name"], pk, AuditAction.CREATE, changes, ""
+            "partners.partner",
+            pk,
+            partner.name,
+            pk,
+            AuditAction.CREATE,
+            plan.changes(fields, partner_row, row.add_domains),
+            "",
         )
         writer.event("partner.created", partner_services.partner_payload(partner), pk)
-    tables.partner.insert(values)
+    tables.partner.insert_prepared(values)
+
+
+class _NewPartner:
+    """What the rest of the batch reads of a partner just created: its keys and the
+    fields its event carries (``partner_services.partner_payload``)."""
+
+    __slots__ = (
+        "country",
+        "external_id",
+        "name",
+        "parent_id",
+        "partner_type",
+        "pk",
+        "public_id",
+        "region",
+        "status",
+    )
+
+    def __init__(self, pk: int, public_id: str, fields: dict):
+        self.pk = pk
+        self.public_id = public_id
+        self.name = fields["name"]
+        self.partner_type = fields["partner_type"]
+        self.status = fields["status"]
+        self.country = fields["country"]
+        self.region = fields["region"]
+        self.parent_id = fields.get("parent_id")
+        self.external_id = fields.get("external_id", "")
 
 
 ATTNAMES = {"parent": "parent_id", "channel_manager": "channel_manager_id"}
@@ -634,7 +725,7 @@ def _update_partners(writer: _Writer, rows: list[_Row]) -> None:
                 partner.name,
                 partner.pk,
                 AuditAction.UPDATE,
-                row.changes,
+                jsontext.dumps(row.changes),
                 "partner.updated",
             )
             writer.event(
@@ -673,7 +764,9 @@ def _write_contacts(tables: _Tables, writer: _Writer, rows: list[_Row]) -> None:
             fields["name"],
             row.partner.pk,
             AuditAction.CREATE,
-            {name: [None, fields[name]] for name in partner_services.CONTACT_FIELDS},
+            jsontext.dumps(
+                {name: [None, fields[name]] for name in partner_services.CONTACT_FIELDS}
+            ),
             "",
         )
         writer.event(
@@ -694,7 +787,7 @@ def _write_contacts(tables: _Tables, writer: _Writer, rows: list[_Row]) -> None:
             contact.name,
             contact.partner_id,
             AuditAction.UPDATE,
-            row.contact_changes,
+            jsontext.dumps(row.contact_changes),
             "",
         )
         writer.event(
@@ -724,10 +817,12 @@ def write(ctx, rows: list[_Row]) -> list[int]:
     drop = [pk for row in rows for pk in row.drop_domain_ids]
     if drop:
         PartnerDomain.objects.filter(pk__in=drop).delete()
-    tables.domain.insert(
-        (row.partner.pk, domain, writer.now, writer.now)
-        for row in rows
-        for domain in row.add_domains
+    tables.domain.insert_prepared(
+        [
+            (row.partner.pk, domain, writer.stamp, writer.stamp)
+            for row in rows
+            for domain in row.add_domains
+        ]
     )
     _write_contacts(tables, writer, rows)
     return writer.flush(tables)

@@ -661,3 +661,73 @@ def test_keys_and_errors_are_deleted_a_chunk_at_a_time(admin, monkeypatch):
     assert len(_issues(job)) == 60  # the run's own errors replace the preview's
     assert max(deleted) <= 25
     assert sum(deleted) == 120 + 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["vendor_admin", "channel_manager"])
+def test_new_partners_audit_entry_and_event_hold_every_value(admin, role):
+    """The audit changes and event payload that the import writes as JSON text
+    are what ``json.dumps`` writes of the same values: every audited field (the
+    defaults of columns the file lacks too), every column the file has, in order."""
+    import json
+
+    from openprm.core import audit
+    from openprm.partners import services as partner_services
+
+    importer = VendorUserFactory(vendor_role=role)
+    text = (
+        "name,partner_type,partner_types,country,region,website,latitude,"
+        "longitude,industries,tags,languages,external_id,domains,cf_crm_owner\n"
+        'Société "Générale",msp,reseller;msp,FR,EMEA,sg.example,48.85,2.35,'
+        "retail;finance,café; gold,fr;de,X-1,sg.example;www.SG2.example,Zoë\n"
+        "Plain,reseller,,DE,EMEA,,,,,,,,,\n"
+    )
+
+    job = _run(importer, text)
+
+    assert (job.created, job.failed) == (2, 0), _issues(job)
+    file_columns = [
+        "name",
+        "partner_type",
+        "partner_types",
+        "website",
+        "country",
+        "region",
+        "latitude",
+        "longitude",
+        "industries",
+        "languages",
+        "tags",
+        "external_id",
+    ]
+    for partner in Partner.objects.order_by("pk"):
+        names = [*partner_services.AUDITED_FIELDS]
+        names += [name for name in file_columns if name not in names]
+        names += ["custom_fields", "status"]
+        if role == "channel_manager":
+            names.append("channel_manager")
+        expected = {
+            name: [None, audit.json_value(getattr(partner, name))]
+            for name in dict.fromkeys(names)
+        }
+        if partner.channel_manager_id:
+            expected["channel_manager"] = [None, importer.pk]
+        domains = list(partner.domains.order_by("pk").values_list("domain", flat=True))
+        if domains:
+            expected["domains"] = [None, domains]
+        entry = AuditEntry.objects.get(
+            object_type="partners.partner", object_id=str(partner.pk)
+        )
+        assert entry.changes == expected
+        event = OutboxEvent.objects.get(name="partner.created", partner_id=partner.pk)
+        assert event.payload == json.loads(
+            json.dumps(partner_services.partner_payload(partner))
+        )
+        if connection.vendor == "sqlite":  # the stored text itself
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT changes FROM core_auditentry WHERE id = %s", [entry.pk]
+                )
+                stored = cursor.fetchone()[0]
+            assert json.loads(stored) == expected
+            assert stored == json.dumps(json.loads(stored))  # json.dumps's text
