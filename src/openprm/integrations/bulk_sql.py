@@ -23,7 +23,7 @@ def _converter(field: models.Field):
     if kind == "UUIDField":
         if connection.vendor == "postgresql":
             return None
-        # A UUID, or 32 hex digits already (jsontext.random_uuids).
+        # A UUID, or 32 hex digits already (jsontext.ordered_uuids).
         return lambda value: value if type(value) is str else value.hex
     if kind == "DateTimeField":
         return _last(connection.ops.adapt_datetimefield_value)

@@ -621,7 +621,7 @@ class _Writer:
 
     def flush(self, tables: _Tables) -> list[int]:
         ids = bulk_sql.reserve_ids(OutboxEvent, len(self.events))
-        uuids = jsontext.random_uuids(len(self.events))
+        uuids = jsontext.ordered_uuids(len(self.events))
         for event, pk, event_uuid in zip(self.events, ids, uuids, strict=True):
             event[0], event[1] = pk, event_uuid
         tables.audit.insert_prepared(self.audit)
@@ -632,7 +632,7 @@ class _Writer:
 def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
     new = [row for row in rows if row.verdict == "create"]
     ids = bulk_sql.reserve_ids(Partner, len(new))
-    public_ids = jsontext.random_uuids(len(new))
+    public_ids = jsontext.ordered_uuids(len(new))
     stamp = writer.stamp
     values = []
     for row, pk, public_id in zip(new, ids, public_ids, strict=True):

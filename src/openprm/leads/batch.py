@@ -135,7 +135,7 @@ def _public_id(value) -> str:
     return jsontext.uuid_text(value)
 
 
-_event_ids = jsontext.random_uuids
+_event_ids = jsontext.ordered_uuids
 
 
 class _Writer:

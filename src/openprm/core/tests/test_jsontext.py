@@ -1,4 +1,5 @@
 import json
+import time
 import uuid
 from decimal import Decimal
 
@@ -44,11 +45,17 @@ def test_helpers():
     assert jsontext.number(12) == "12"
 
 
-def test_random_uuids_are_version_4():
-    values = jsontext.random_uuids(500)
-    assert len(set(values)) == 500
+def test_ordered_uuids_are_version_7_in_order():
+    first = jsontext.ordered_uuids(5000)  # more than one millisecond's counter
+    second = jsontext.ordered_uuids(3)
+    values = first + second
+    assert len(set(values)) == len(values)
+    assert values == sorted(values)  # in the order drawn, across calls
     for value in values:
         parsed = uuid.UUID(value)
-        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
         assert value == parsed.hex
         assert jsontext.uuid_text(value) == str(parsed)
+    # The time it carries is now (milliseconds since the epoch).
+    made_ms = int(values[0][:12], 16)
+    assert abs(made_ms - time.time() * 1000) < 60_000

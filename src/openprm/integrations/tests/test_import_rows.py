@@ -61,7 +61,7 @@ def test_import_payloads_as_json_dumps():
     }
     payload = {
         "id": 12,
-        "public_id": jsontext.uuid_text(jsontext.random_uuids(1)[0]),
+        "public_id": jsontext.uuid_text(jsontext.ordered_uuids(1)[0]),
         "name": "Zürich \u2028 AG",
         "external_id": "",
         "parent": None,
