@@ -23,6 +23,8 @@ Rules, the same as the partner services':
   is refused (``ImportKey`` remembers the first row of each key, in the database).
 """
 
+import contextlib
+import gc
 import re
 import uuid
 from collections import Counter
@@ -873,8 +875,29 @@ def issues_of(ctx, rows: list[_Row], *, warn_duplicates: bool) -> list[ImportIss
     return issues
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for one batch. A batch makes tens of
+    thousands of short-lived dicts and lists (freed by reference counting, no
+    cycles), and each automatic collection walked the ones still alive: about 8%
+    of a 100,000-row run. It runs again, as usual, after the batch."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def preview_batch(ctx, raw_rows: list[tuple[int, dict]]) -> BatchResult:
     """Check a batch without writing partners (the preview)."""
+    with collector_paused():
+        return _preview_batch(ctx, raw_rows)
+
+
+def _preview_batch(ctx, raw_rows: list[tuple[int, dict]]) -> BatchResult:
     rows = check(ctx, raw_rows, register_keys=True)
     return BatchResult(
         counts=Counter(row.verdict for row in rows),
@@ -886,6 +909,11 @@ def preview_batch(ctx, raw_rows: list[tuple[int, dict]]) -> BatchResult:
 def run_batch(ctx, raw_rows: list[tuple[int, dict]]) -> BatchResult:
     """Check and write a batch; a batch the database refuses is written again one
     row at a time so that only the offending row fails."""
+    with collector_paused():
+        return _run_batch(ctx, raw_rows)
+
+
+def _run_batch(ctx, raw_rows: list[tuple[int, dict]]) -> BatchResult:
     rows = check(ctx, raw_rows, register_keys=False)
     writable = [row for row in rows if row.verdict in ("create", "update")]
     event_ids: list[int] = []

@@ -133,3 +133,24 @@ def test_external_id_lookups_use_the_partial_unique_index():
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             plan = " ".join(str(step[-1]) for step in cursor.fetchall())
             assert "partners_partner_external_id_unique" in plan, plan
+
+
+def test_collector_paused_for_a_batch_only():
+    import gc
+
+    from openprm.integrations import import_writer
+
+    assert gc.isenabled()
+    with import_writer.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), import_writer.collector_paused():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left as it was
+    try:
+        with import_writer.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
