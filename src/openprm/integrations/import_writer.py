@@ -91,18 +91,16 @@ class ImportContext:
         self._hosts: dict[str, str] | None = None
         self._tables: _Tables | None = None
         self._cache: dict = {}
-        self._parsers: dict[tuple, Any] = {}
+        self._row_checks: dict[tuple, _RowChecks] = {}
 
-    def row_data(self, raw: dict) -> dict:
-        """``importing.row_data`` of a row, through a parser made once per set of
-        columns (every row of a file has the file's header)."""
+    def row_checks(self, raw: dict) -> "_RowChecks":
+        """The checks for rows with these columns, made once per set of columns
+        (every row of a file has the file's header)."""
         columns = tuple(raw)
-        parse = self._parsers.get(columns)
-        if parse is None:
-            parse = self._parsers[columns] = importing.row_parser(
-                columns, self.multi_choice_keys
-            )
-        return parse(raw)
+        checks = self._row_checks.get(columns)
+        if checks is None:
+            checks = self._row_checks[columns] = _RowChecks(self, columns)
+        return checks
 
     def tables(self) -> "_Tables":
         if self._tables is None:
@@ -179,29 +177,43 @@ class BatchResult:
 # --- checking -----------------------------------------------------------------------
 
 
+class _RowChecks:
+    """What checking a row takes that depends only on the file's columns: the row
+    parser and which profile fields the rows have, split into those that files
+    repeat from row to row (types, region, bands, country, ...: checked once per
+    distinct combination of their cells) and the row's own (name, domains, ...)."""
+
+    def __init__(self, ctx: ImportContext, columns: tuple):
+        self.parse = importing.row_parser(columns, ctx.multi_choice_keys)
+        # The fields a row of these columns gives (cells only fill them).
+        fields = [
+            key
+            for key in self.parse(dict.fromkeys(columns, ""))
+            if key not in NOT_PROFILE
+        ]
+        self.website = "website" in fields
+        # Shared fields are columns of the same name: their cells are the key.
+        self.shared = [key for key in SHARED_FIELDS if key in fields]
+        self.own = [
+            key for key in fields if key not in self.shared and key != "website"
+        ]
+
+
 def _parse(ctx: ImportContext, number: int, raw: dict) -> _Row:
-    data = ctx.row_data(raw)
+    checks = ctx.row_checks(raw)
+    data = checks.parse(raw)
     row = _Row(number=number, raw=raw, data=data)
-    # clean_profile checks each field on its own, so the fields that files repeat
-    # from row to row (types, region, bands, country, ...) are checked once per
-    # distinct combination, the others (name, website, domains, ...) per row.
-    shared = {key: data[key] for key in SHARED_FIELDS if key in data}
-    own = {
-        key: value
-        for key, value in data.items()
-        if key not in NOT_PROFILE and key not in shared and key != "website"
-    }
-    if "website" in data:
+    if checks.website:
         _clean_website(row, data["website"])
-    shared_key = tuple(
-        (key, tuple(value) if isinstance(value, list) else value)
-        for key, value in shared.items()
-    )
-    for outcome in (
-        ctx.cached(("profile", shared_key), lambda: _clean(shared)),
-        _clean(own),
+    # clean_profile checks each field on its own, so the shared fields are checked
+    # once per distinct combination of their cells, the others per row.
+    shared_key = (checks, *[raw[key] for key in checks.shared])
+    for cleaned, domains, errors in (
+        ctx.cached(
+            shared_key, lambda: _clean({key: data[key] for key in checks.shared})
+        ),
+        _clean({key: data[key] for key in checks.own}),
     ):
-        cleaned, domains, errors = outcome
         row.cleaned.update(cleaned)
         row.errors.update(errors)
         if domains is not None:
