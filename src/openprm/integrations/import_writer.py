@@ -34,7 +34,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -531,7 +531,10 @@ class _NewPartnerPlan:
         # Each audited name: the text before its value in the changes' JSON, the
         # attribute, the column holding the value's JSON text if it is a JSON
         # column, and the whole entry when the row leaves the default.
+        # column, and how to write the value (text columns that are never null
+        # hold a str); or the whole entry when the row leaves the default.
         converters = tables.partner.converters
+        model_fields = {f.attname: f for f in Partner._meta.concrete_fields}
         self.audited = []
         for name, attname in _audited_names(keys):
             prefix = jsontext.text(name) + ": [null, "
@@ -540,7 +543,19 @@ class _NewPartnerPlan:
             if attname not in keys:
                 default = prefix + _json_text(tables.partner_defaults[attname]) + "]"
             is_json = converters[column] is jsontext.dumps
-            self.audited.append((prefix, attname, column if is_json else None, default))
+            is_text = (
+                isinstance(model_fields[attname], models.CharField)
+                and not model_fields[attname].null
+            )
+            self.audited.append(
+                (
+                    prefix,
+                    attname,
+                    column if is_json else None,
+                    jsontext.text if is_text else _json_text,
+                    default,
+                )
+            )
 
     def row(self, fields: dict, pk: int, public_id: str, stamp) -> list:
         values = self.template.copy()
@@ -558,13 +573,13 @@ class _NewPartnerPlan:
         """The audit entry's changes as ``jsontext.dumps`` writes them, from each
         value's JSON text (the row's, for JSON columns)."""
         parts = []
-        for prefix, attname, column, default in self.audited:
+        for prefix, attname, column, encode, default in self.audited:
             if default is not None:
                 parts.append(default)
             elif column is not None and values[column] is not None:
                 parts.append(prefix + values[column] + "]")
             else:
-                parts.append(prefix + _json_text(fields[attname]) + "]")
+                parts.append(prefix + encode(fields[attname]) + "]")
         if domains:
             parts.append('"domains": [null, ' + jsontext.strings(domains) + "]")
         return "{" + ", ".join(parts) + "}"
@@ -572,7 +587,7 @@ class _NewPartnerPlan:
 
 def _json_text(value) -> str:
     """A value as it appears in an audit entry's changes, as JSON text."""
-    if type(value) is str:
+    if isinstance(value, str):  # str, or a choice (status)
         return jsontext.text(value)
     if value is None:
         return "null"

@@ -163,15 +163,22 @@ class RowReader:
         return cells()
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        header = list(enumerate(self.header))
+        header = [(index, column) for index, column in enumerate(self.header) if column]
         number = 1
         limit = max_rows()
         data_rows = 0
+        csv_cells = self.suffix == ".csv"
         try:
             for cells in self._cells:
                 number += 1
                 self._last_row = number
-                if not any(str(cell).strip() for cell in cells if cell is not None):
+                # A CSV row's cells are all text: joined once for the blank check
+                # and for the export's formula guard, rare, which _text undoes.
+                joined = "".join(cells) if csv_cells else ""
+                if csv_cells:
+                    if not joined.strip():
+                        continue
+                elif not any(str(cell).strip() for cell in cells if cell is not None):
                     continue
                 data_rows += 1
                 if data_rows > limit:
@@ -179,12 +186,17 @@ class RowReader:
                         _("At most %(count)s rows per file.") % {"count": f"{limit:,}"}
                     )
                 width = len(cells)
+                if csv_cells and "'" not in joined and width >= len(self.header):
+                    yield (
+                        number,
+                        {column: cells[index].strip() for index, column in header},
+                    )
+                    continue
                 yield (
                     number,
                     {
                         column: _text(cells[index]) if index < width else ""
                         for index, column in header
-                        if column
                     },
                 )
         except READ_ERRORS as error:

@@ -154,3 +154,27 @@ def test_collector_paused_for_a_batch_only():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_csv_rows_read_as_text():
+    """Blank rows are skipped but counted, cells are stripped, a short row is
+    filled with empty cells, and the export's guard against formulas is undone."""
+    import io
+
+    text = (
+        "name,city,notes\n"
+        " Acme , Berlin ,x\n"
+        "\n"
+        " , ,\n"
+        "O'Brien,Cork\n"
+        "'=SUM(A1),'+1,'plain\n"
+    )
+    reader = importing.RowReader(
+        io.BytesIO(text.encode()), suffix=".csv", size=len(text)
+    )
+
+    assert list(reader) == [
+        (2, {"name": "Acme", "city": "Berlin", "notes": "x"}),
+        (5, {"name": "O'Brien", "city": "Cork", "notes": ""}),
+        (6, {"name": "=SUM(A1)", "city": "+1", "notes": "'plain"}),
+    ]
