@@ -184,9 +184,10 @@ def import_confirm(*, actor, job: ImportJob) -> ImportJob:
 
 def _enqueue_events(event_ids: list[int]) -> None:
     if event_ids:
-        from openprm.integrations.tasks import deliver_import_events
+        from openprm.integrations.tasks import deliver_import_events, id_ranges
 
-        transaction.on_commit(lambda: deliver_import_events.enqueue(event_ids))
+        ranges = id_ranges(event_ids)
+        transaction.on_commit(lambda: deliver_import_events.enqueue(ranges))
 
 
 def import_run(*, job_id: int) -> ImportJob:

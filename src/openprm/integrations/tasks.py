@@ -40,12 +40,32 @@ def run_import(job_id: int) -> None:
     services_imports.import_run(job_id=job_id)
 
 
+def id_ranges(ids: list[int]) -> list[list[int]]:
+    """Sorted ids as ``[first, last]`` runs of consecutive ids: a batch's events
+    have consecutive ids, and a task's arguments are checked and stored value by
+    value (a thousand ids cost the import more than the rest of enqueuing)."""
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ranges
+
+
 @task()
-def deliver_import_events(event_ids: list[int]) -> None:
+def deliver_import_events(event_ids: list) -> None:
     """Hand a batch of an import's events to their subscribers (one task per batch
-    rather than one per event)."""
+    rather than one per event). ``event_ids``: ``[first, last]`` runs of ids
+    (``id_ranges``), or ids (tasks queued before runs were used)."""
+    from django.db.models import Q
+
     from openprm.core import events
     from openprm.core.models import OutboxEvent
 
-    for event in OutboxEvent.objects.filter(pk__in=event_ids).order_by("pk"):
+    wanted = Q(pk__in=[item for item in event_ids if isinstance(item, int)])
+    for item in event_ids:
+        if not isinstance(item, int):
+            wanted |= Q(pk__range=item)
+    for event in OutboxEvent.objects.filter(wanted).order_by("pk"):
         events.deliver(event)

@@ -731,3 +731,34 @@ def test_new_partners_audit_entry_and_event_hold_every_value(admin, role):
                 stored = cursor.fetchone()[0]
             assert json.loads(stored) == expected
             assert stored == json.dumps(json.loads(stored))  # json.dumps's text
+
+
+def test_id_ranges_are_runs_of_consecutive_ids():
+    from openprm.integrations.tasks import id_ranges
+
+    assert id_ranges([]) == []
+    assert id_ranges([7, 3, 4, 5, 9, 10]) == [[3, 5], [7, 7], [9, 10]]
+
+
+@pytest.mark.django_db
+def test_an_import_hands_every_event_to_the_worker(
+    admin, django_capture_on_commit_callbacks
+):
+    """Each batch queues one task with its events' id runs; the task fans out
+    every one of them (and still takes plain ids, as queued before)."""
+    from openprm.integrations.tasks import deliver_import_events
+
+    rows = "".join(f"P{n},reseller,DE,EMEA,X-{n},p{n}.example,,\n" for n in range(5))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _run(admin, HEADER + rows)
+
+    assert job.created == 5
+    events = OutboxEvent.objects.filter(name="partner.created")
+    assert events.count() == 5
+    assert not events.filter(fanned_out_at__isnull=True).exists()
+
+    PartnerFactory()  # its event, left for the task below
+    event = OutboxEvent.objects.get(fanned_out_at__isnull=True)
+    deliver_import_events.call([event.pk])
+    event.refresh_from_db()
+    assert event.fanned_out_at is not None
