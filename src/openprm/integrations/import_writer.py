@@ -530,9 +530,8 @@ class _NewPartnerPlan:
         self.path, self.depth = index["path"], index["depth"]
         # Each audited name: the text before its value in the changes' JSON, the
         # attribute, the column holding the value's JSON text if it is a JSON
-        # column, and the whole entry when the row leaves the default.
-        # column, and how to write the value (text columns that are never null
-        # hold a str); or the whole entry when the row leaves the default.
+        # column, how to write the value (text columns that are never null hold a
+        # str), and the whole entry when the row leaves the default.
         converters = tables.partner.converters
         model_fields = {f.attname: f for f in Partner._meta.concrete_fields}
         self.audited = []
