@@ -81,18 +81,15 @@ class Table:
     def insert(self, rows: Iterable[Sequence], *, ignore_conflicts=False) -> None:
         """Insert rows given as value tuples in the order of ``fields``."""
         prepared = [self.prepare(row) for row in rows]
+        if not ignore_conflicts:
+            self.insert_prepared(prepared)  # one COPY on PostgreSQL
+            return
         if not prepared:
             return
-        sql = self.sql
-        if connection.vendor == "postgresql" and not ignore_conflicts:
-            # One COPY for the batch instead of one statement per row.
-            copy_rows(self.model, self.fields, prepared)
-            return
-        if ignore_conflicts:
-            if connection.vendor == "sqlite":
-                sql = sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
-            else:
-                sql += " ON CONFLICT DO NOTHING"
+        if connection.vendor == "sqlite":
+            sql = self.sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+        else:
+            sql = self.sql + " ON CONFLICT DO NOTHING"
         with connection.cursor() as cursor:
             cursor.executemany(sql, prepared)
 

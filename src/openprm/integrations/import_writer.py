@@ -294,7 +294,7 @@ def _match(ctx, rows: list[_Row]) -> dict[int, list]:
     matched partners' current domains as ``{partner id: [(id, domain)]}``."""
     external_ids = {row.external_id for row in rows if row.external_id}
     domains = {domain for row in rows for domain in row.domains or ()}
-    # The unique index on external ids is partial (not ''), so the query says so.
+    # The unique index on external ids is partial (models.HAS_EXTERNAL_ID).
     by_external = bulk_sql.pairs_in(
         Partner, "external_id", "id", list(external_ids), exclude={"external_id": ""}
     )
@@ -525,7 +525,7 @@ class _NewPartnerPlan:
         self.columns = [
             (index[key], key, tables.partner.converters[index[key]]) for key in keys
         ]
-        self.stamps = [index["created_at"], index["updated_at"]]
+        self.created_at, self.updated_at = index["created_at"], index["updated_at"]
         self.id, self.public_id = index["id"], index["public_id"]
         self.path, self.depth = index["path"], index["depth"]
         # Each audited name: the text before its value in the changes' JSON, the
@@ -565,7 +565,7 @@ class _NewPartnerPlan:
             )
         values[self.id], values[self.public_id] = pk, public_id
         values[self.path], values[self.depth] = f"/{pk}/", 0
-        values[self.stamps[0]] = values[self.stamps[1]] = stamp
+        values[self.created_at] = values[self.updated_at] = stamp
         return values
 
     def changes(self, fields: dict, values: list, domains: list[str]) -> str:

@@ -174,11 +174,12 @@ class RowReader:
                 self._last_row = number
                 # A CSV row's cells are all text: joined once for the blank check
                 # and for the export's formula guard, rare, which _text undoes.
-                joined = "".join(cells) if csv_cells else ""
-                if csv_cells:
-                    if not joined.strip():
-                        continue
-                elif not any(str(cell).strip() for cell in cells if cell is not None):
+                joined = "".join(cells) if csv_cells else None
+                if joined is not None:
+                    blank = not joined.strip()
+                else:
+                    blank = not any(str(c).strip() for c in cells if c is not None)
+                if blank:
                     continue
                 data_rows += 1
                 if data_rows > limit:
@@ -186,7 +187,8 @@ class RowReader:
                         _("At most %(count)s rows per file.") % {"count": f"{limit:,}"}
                     )
                 width = len(cells)
-                if csv_cells and "'" not in joined and width >= len(self.header):
+                full_width = width >= len(self.header)
+                if joined is not None and "'" not in joined and full_width:
                     yield (
                         number,
                         {column: cells[index].strip() for index, column in header},

@@ -22,6 +22,12 @@ class PartnerQuerySet(PartnerOwnedQuerySet):
     partner_field = ""
 
 
+# The condition of the partial unique index on external ids. A lookup by external
+# id repeats it so that SQLite uses the index (it does only when the query states
+# the index's condition; otherwise it reads the whole table).
+HAS_EXTERNAL_ID = ~models.Q(external_id="")
+
+
 class Partner(TimeStampedModel):
     """A partner organisation, actual or potential: a distributor, reseller, etc."""
 
@@ -129,7 +135,7 @@ class Partner(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["external_id"],
-                condition=~models.Q(external_id=""),
+                condition=HAS_EXTERNAL_ID,
                 name="partners_partner_external_id_unique",
             ),
             models.CheckConstraint(

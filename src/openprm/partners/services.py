@@ -23,6 +23,7 @@ from openprm.partners.choices import (
     specialisation_choices,
 )
 from openprm.partners.models import (
+    HAS_EXTERNAL_ID,
     Contact,
     CustomFieldDefinition,
     Partner,
@@ -350,13 +351,9 @@ def _check_unique(*, partner: Partner | None, cleaned: dict, domains) -> None:
         else Partner.objects.exclude(pk=partner.pk)
     )
     errors = {}
-    # The unique index on external ids is partial (not ''): SQLite uses it only
-    # when the query repeats that condition.
     if (
         cleaned.get("external_id")
-        and others.exclude(external_id="")
-        .filter(external_id=cleaned["external_id"])
-        .exists()
+        and others.filter(HAS_EXTERNAL_ID, external_id=cleaned["external_id"]).exists()
     ):
         errors["external_id"] = [_("Another partner has this external id.")]
     if domains:
