@@ -1,27 +1,41 @@
-"""Shared pieces of the REST API: problem responses, strict schemas, pagination.
+"""The API layer every endpoint is built on: routers, lists, lookups, problems.
+
+- Every app's endpoints hang on an :class:`ApiRouter`. Each of its operations refuses
+  a query parameter it does not declare (422: a mistyped filter must not silently
+  answer with everything) and documents the standard error responses (:data:`ERRORS`).
+- A list is declared with :meth:`ApiRouter.list`: ``limit``/``offset`` pagination
+  (``limit`` at most 100; ``capped=True`` stops counting past 1,000 rows), its
+  filters as a ``Query[Schema]`` argument of the function.
+- An object named by the path is found with :func:`lookup`: the rule's gate first
+  (403), then the selector, whose ``NotFound`` (unknown, malformed or outside the
+  caller's scope) answers 404.
+- The caller is ``request.user`` (the token's user or the session's), nothing else.
 
 Errors follow RFC 9457 (``application/problem+json``): ``type``, ``title``, ``status``,
 ``detail``, a stable ``code`` and, for invalid input, ``errors`` with one entry per
-field. Apps build their endpoints on ``ninja.Router`` and these helpers; the API object
-itself is in ``openprm/api.py``.
+field. The API object itself is in ``openprm/api.py``.
 """
 
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import (
     AuthenticationError,
     AuthorizationError,
     HttpError,
     ValidationError,
 )
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
-from openprm.core.errors import ApplicationError, ValidationFailed
+from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.permissions import Rule
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://openprm.org/problems/"
@@ -253,3 +267,117 @@ def install_problem_handlers(api) -> None:
             title="Request refused",
             detail=str(exc),
         )
+
+
+# The error responses every operation documents (all problem documents).
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+T = TypeVar("T")
+
+
+def _query_names(operation) -> set[str]:
+    """The query parameters an operation declares (filters and pagination alike)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            names.update(model.__ninja_flatten_map__)
+    return names
+
+
+def refusing_unknown_query(
+    view_func: Callable, *, also: Iterable[str] = ()
+) -> Callable:
+    """``view_func`` refusing (422) any query parameter its operation does not
+    declare, or that is not in ``also`` (names a view reads from ``request.GET``
+    itself). The declared names are learnt from the operation once it is built."""
+    known: set[str] = set(also)
+
+    @wraps(view_func)
+    def checked(request, *args, **kwargs):
+        if unknown := sorted(set(request.GET) - known):
+            raise ValidationFailed(
+                field_errors={name: ["Unknown query parameter."] for name in unknown}
+            )
+        return view_func(request, *args, **kwargs)
+
+    def learn(operation) -> None:
+        known.update(_query_names(operation))
+
+    checked._ninja_contribute_to_operation = [
+        *getattr(view_func, "_ninja_contribute_to_operation", []),
+        learn,
+    ]
+    return checked
+
+
+class ApiRouter(Router):
+    """A ``ninja.Router`` whose operations refuse undeclared query parameters and
+    document the standard error responses (``errors``; :data:`ERRORS` unless
+    given). A view that reads extra query parameters from ``request.GET`` names
+    them in the ``query_also`` attribute of the function (see :func:`reads_query`)."""
+
+    def __init__(self, *args, errors: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.errors = ERRORS if errors is None else errors
+
+    def add_api_operation(self, path, methods, view_func, *, response=None, **kwargs):
+        if response is None:
+            response = {}
+        elif not isinstance(response, dict):
+            response = {200: response}
+        response = {**self.errors, **response}
+        view_func = refusing_unknown_query(
+            view_func, also=getattr(view_func, "query_also", ())
+        )
+        super().add_api_operation(path, methods, view_func, response=response, **kwargs)
+
+    def list(
+        self,
+        path: str,
+        *,
+        response: Any,
+        summary: str,
+        capped: bool = False,
+        **kwargs,
+    ) -> Callable:
+        """A GET list of ``response`` items, paginated with ``limit``/``offset``
+        and counted (up to 1,000 when ``capped``); the function returns a
+        queryset, its filters declared as a ``Query[Schema]`` argument."""
+
+        def decorator(view_func: Callable) -> Callable:
+            paged = paginate(CappedPagination if capped else Pagination)(view_func)
+            self.get(path, response=list[response], summary=summary, **kwargs)(paged)
+            return view_func
+
+        return decorator
+
+
+def reads_query(*names: str) -> Callable:
+    """A view that reads these query parameters from ``request.GET`` itself, besides
+    the ones its signature declares (e.g. the directory export's filter keys)."""
+
+    def decorator(view_func: Callable) -> Callable:
+        view_func.query_also = (*getattr(view_func, "query_also", ()), *names)
+        return view_func
+
+    return decorator
+
+
+def as_uuid(value) -> UUID:
+    """A public id from a path; anything that is not a UUID is not found (404)."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFound from None
+
+
+def lookup(request, getter: Callable[..., T], *, rule: Rule | None = None, **ids) -> T:
+    """The object a path names, as the caller may see it: ``rule`` refuses (403)
+    before anything is looked up; ``getter`` (a selector taking ``user`` and the
+    ids) raises ``NotFound`` (404) for an unknown object or one outside the
+    caller's scope."""
+    if rule is not None:
+        rule.ensure(request.user)
+    return getter(user=request.user, **ids)

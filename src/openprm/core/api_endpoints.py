@@ -18,16 +18,15 @@ from uuid import UUID
 
 from django.db.models import F, QuerySet
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 from pydantic import BaseModel
 
 from openprm.core import selectors, services
-from openprm.core.api import Pagination, StrictSchema, reject_unknown_query
+from openprm.core.api import ApiRouter, Pagination, StrictSchema
 from openprm.core.db import page_by_keys
 from openprm.core.models import OutboxEvent
 
-router = Router()
+router = ApiRouter()
 
 AUDIT_TAGS = ["audit"]
 EVENT_TAGS = ["events"]
@@ -159,9 +158,8 @@ class AuditEntryFilters(StrictSchema):
 def audit_entry_list(
     request, filters: Query[AuditEntryFilters], page: Query[Pagination.Input]
 ):
-    reject_unknown_query(request, AuditEntryFilters, Pagination.Input)
     entries = selectors.audit_entries_visible_to(
-        user=request.auth, filters=filters.selection()
+        user=request.user, filters=filters.selection()
     )
     data = Pagination().paginate_queryset(
         Page(entries, audit_rows, by_keys=True), page, request
@@ -185,7 +183,7 @@ def audit_rows(entries: QuerySet) -> QuerySet:
     summary="One audit entry",
 )
 def audit_entry_detail(request, entry_id: int):
-    entry = selectors.audit_entry_visible_to(user=request.auth, entry_id=entry_id)
+    entry = selectors.audit_entry_visible_to(user=request.user, entry_id=entry_id)
     return {
         **{column: getattr(entry, column) for column in AUDIT_ENTRY_COLUMNS},
         "actor_public_id": entry.actor.public_id if entry.actor else None,
@@ -283,17 +281,15 @@ def event_data(event: OutboxEvent, *, payload: bool = False) -> dict:
     return data
 
 
-@router.get(
+@router.list(
     "/events",
-    response=list[EventOut],
+    response=EventOut,
     tags=EVENT_TAGS,
     summary="List outbox events",
     description="Newest first, with each subscriber's delivery. Vendor admins only.",
 )
-@paginate(Pagination)
 def event_list(request, filters: Query[EventFilters]):
-    reject_unknown_query(request, EventFilters, Pagination.Input)
-    events = selectors.outbox_events_for(user=request.auth, filters=filters.selection())
+    events = selectors.outbox_events_for(user=request.user, filters=filters.selection())
     return Page(events, lambda rows: [event_data(event) for event in rows])
 
 
@@ -304,7 +300,7 @@ def event_list(request, filters: Query[EventFilters]):
     summary="One outbox event with its payload",
 )
 def event_detail(request, event_id: UUID):
-    event = selectors.outbox_event_for(user=request.auth, event_id=event_id)
+    event = selectors.outbox_event_for(user=request.user, event_id=event_id)
     return event_data(event, payload=True)
 
 
@@ -319,10 +315,10 @@ def event_detail(request, event_id: UUID):
     ),
 )
 def event_replay(request, event_id: UUID, payload: ReplayIn | None = None):
-    event = selectors.outbox_event_for(user=request.auth, event_id=event_id)
+    event = selectors.outbox_event_for(user=request.user, event_id=event_id)
     count = services.outbox_event_replay(
         event=event,
-        actor=request.auth,
+        actor=request.user,
         subscriber=payload.subscriber if payload else "",
     )
     return Status(202, {"event": event.uuid, "deliveries": count})

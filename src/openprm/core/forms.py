@@ -1,4 +1,5 @@
-"""Filter forms of the audit trail and outbox pages (GET, all fields optional)."""
+"""The base forms of every page (:class:`StyledForm`, :class:`ServiceForm`), and the
+filter forms of the kernel's own pages (audit trail, outbox)."""
 
 import datetime
 
@@ -7,8 +8,59 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import events
+from openprm.core.errors import ApplicationError
 from openprm.core.models import AuditAction
 from openprm.core.selectors import RETRYING, AuditFilters, EventFilters
+
+# Widgets that Bootstrap styles with their own classes (form-check), not a box.
+_UNBOXED_WIDGETS = (
+    forms.CheckboxInput,
+    forms.CheckboxSelectMultiple,
+    forms.RadioSelect,
+    forms.HiddenInput,
+)
+
+
+class StyledForm(forms.Form):
+    """Bootstrap's classes on the widgets: ``form-select`` on choices, and
+    ``form-control`` on the rest (``-sm`` for the compact filter bars)."""
+
+    compact = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, _UNBOXED_WIDGETS):
+                continue
+            css = (
+                "form-select"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control"
+            )
+            if self.compact:
+                css = f"{css} {css}-sm"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ServiceForm(StyledForm):
+    """Input for a service: a service's refusal is shown on the fields it names.
+
+    The service's field names are usually the form's; a form whose fields are named
+    otherwise (a prefix, a nested key) says so in :meth:`service_field`."""
+
+    def service_field(self, name: str) -> str | None:
+        """The form field that shows a service's problem with ``name``; None puts
+        it above the form."""
+        return name if name in self.fields else None
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        if not error.field_errors:
+            self.add_error(None, str(error.message))
+            return
+        for name, problems in error.field_errors.items():
+            target = self.service_field(name)
+            for problem in problems:
+                self.add_error(target, str(problem))
 
 
 def _day_start(day: datetime.date | None) -> datetime.datetime | None:
@@ -17,7 +69,9 @@ def _day_start(day: datetime.date | None) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class _PeriodForm(forms.Form):
+class _PeriodForm(StyledForm):
+    compact = True
+
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -26,16 +80,6 @@ class _PeriodForm(forms.Form):
     )
     partner = forms.IntegerField(label=_("Partner id"), required=False, min_value=1)
     request_id = forms.CharField(label=_("Request id"), required=False, max_length=64)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = (
-                "form-select"
-                if isinstance(field, forms.ChoiceField)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
 
     def value(self, name: str):
         """A cleaned value; a field that failed to validate does not filter."""
