@@ -41,9 +41,10 @@ test: install-dev ## Run the whole test suite (browser tests too when Chromium i
 	$(BIN)/python -m openprm.testing.browser_notice
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install-dev ## ruff check and format check
+lint: install-dev ## ruff check, format check and the layering contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install-dev ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

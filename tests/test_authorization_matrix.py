@@ -126,13 +126,18 @@ def check(client, world: authz.World, key: str, policy: authz.Policy) -> list[st
                 client.force_login(world.users[actor])
         audits, outbox = AuditEntry.objects.count(), OutboxEvent.objects.count()
         data = policy.data(obj) if policy.data else None
-        response = client.generic(
-            method,
-            url,
-            data=_encode(data, api=api),
-            content_type="application/json" if api else _form_type(data),
-            headers=headers,
-        )
+        if policy.files:  # an upload: a real multipart request
+            response = client.post(
+                url, data={**(data or {}), **policy.files(obj)}, headers=headers
+            )
+        else:
+            response = client.generic(
+                method,
+                url,
+                data=_encode(data, api=api),
+                content_type="application/json" if api else _form_type(data),
+                headers=headers,
+            )
         expected = policy.expect(actor)
         actual = outcome_of(response, api=api)
         if actual != expected:
@@ -140,10 +145,20 @@ def check(client, world: authz.World, key: str, policy: authz.Policy) -> list[st
                 f"{actor}: expected {expected.value}, got {actual.value} "
                 f"({method} {url} -> {response.status_code})"
             )
-        elif actual != authz.ALLOW and method in UNSAFE:
-            changed = (AuditEntry.objects.count(), OutboxEvent.objects.count())
-            if changed != (audits, outbox):
+        elif method in UNSAFE:
+            wrote = (AuditEntry.objects.count(), OutboxEvent.objects.count()) != (
+                audits,
+                outbox,
+            )
+            if actual != authz.ALLOW and wrote:
                 mismatches.append(f"{actor}: refused {method} {url} still wrote rows")
+            if actual == authz.ALLOW:
+                happened = policy.happened(obj) if policy.happened else wrote
+                if not happened:
+                    mismatches.append(
+                        f"{actor}: allowed {method} {url} "
+                        f"({response.status_code}) did nothing"
+                    )
     return mismatches
 
 

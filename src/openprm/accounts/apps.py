@@ -8,17 +8,30 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from openprm.accounts.scoping import resolve_admin_scope, resolve_partner_scope
+        from openprm.accounts.scoping import (
+            resolve_admin_scope,
+            resolve_partner_roles,
+            resolve_partner_scope,
+        )
+        from openprm.core.permissions import set_partner_roles_resolver
         from openprm.core.scoping import set_admin_scope_resolver, set_scope_resolver
 
         set_scope_resolver(resolve_partner_scope)
         set_admin_scope_resolver(resolve_admin_scope)
+        set_partner_roles_resolver(resolve_partner_roles)
 
-        from openprm.accounts.access import console_view, portal_view
-        from openprm.core.areas import CONSOLE, PORTAL, set_area_guard
+        from openprm.accounts.access import (
+            console_guard,
+            console_view,
+            portal_guard,
+            portal_view,
+        )
+        from openprm.core import areas, web
 
-        set_area_guard(CONSOLE, console_view)
-        set_area_guard(PORTAL, portal_view)
+        areas.set_area_guard(areas.CONSOLE, console_view)
+        areas.set_area_guard(areas.PORTAL, portal_view)
+        web.set_area_guard(web.CONSOLE, console_guard)
+        web.set_area_guard(web.PORTAL, portal_guard)
 
         from openprm.accounts.permissions import is_vendor_admin
         from openprm.accounts.web import is_partner_admin

@@ -70,3 +70,16 @@ def resolve_admin_scope(user) -> PartnerScope:
     if not administered:
         return NOTHING
     return PartnerScope(partner_ids=frozenset(administered))
+
+
+def resolve_partner_roles(user) -> dict[int, frozenset[str]]:
+    """The user's roles in each organisation of their active memberships (for
+    ``core.permissions``)."""
+    from openprm.accounts.selectors import memberships_active_for
+
+    return {
+        partner_id: frozenset(roles)
+        for partner_id, roles in memberships_active_for(user=user)
+        .order_by()
+        .values_list("partner_id", "roles")
+    }

@@ -5,24 +5,20 @@ acceptance's record as PDF."""
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 from ninja.responses import Status
 
-from openprm.agreements import selectors, services
+from openprm.agreements import permissions, selectors, services
 from openprm.agreements.models import (
     AgreementAcceptance,
     AgreementDocument,
     AgreementVersion,
 )
 from openprm.agreements.pdf import acceptance_pdf_response
-from openprm.core.api import Pagination, Problem, StrictSchema
-from openprm.core.errors import NotFound
+from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.programs.selectors import programme_get
 
-router = Router(tags=["agreements"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["agreements"])
 
 
 class DocumentIn(StrictSchema):
@@ -119,81 +115,70 @@ class AcceptanceOut(Schema):
         return obj.version.number
 
 
-def _document(request, document_id) -> AgreementDocument:
-    return (
-        selectors.documents_list(user=request.user)
-        .prefetch_related("versions")
-        .filter(public_id=document_id)
-        .first()
-    ) or _missing()
-
-
-def _missing():
-    raise NotFound
-
-
-@router.get(
+@router.list(
     "/agreements",
-    response={200: list[DocumentOut], **ERRORS},
+    response=DocumentOut,
     summary="List agreements with their versions (vendor staff)",
 )
-@paginate(Pagination)
 def agreement_list(request):
     return selectors.documents_list(user=request.user).prefetch_related("versions")
 
 
 @router.post(
     "/agreements",
-    response={201: DocumentOut, **ERRORS},
+    response={201: DocumentOut},
     summary="Give a programme its agreement (vendor admins)",
 )
 def agreement_create(request, payload: DocumentIn):
-    selectors.ensure_can_publish(request.user)
+    permissions.PUBLISH.ensure(request.user)
     programme = programme_get(user=request.user, public_id=payload.programme)
     document = services.agreement_document_create(
         actor=request.user, programme=programme, title=payload.title
     )
-    return Status(201, _document(request, document.public_id))
+    return Status(
+        201, selectors.document_get(user=request.user, public_id=document.public_id)
+    )
 
 
 @router.get(
     "/agreements/{document_id}",
-    response={200: DocumentOut, **ERRORS},
+    response=DocumentOut,
     summary="Get an agreement with its versions (vendor staff)",
 )
 def agreement_get(request, document_id: UUID):
-    return _document(request, document_id)
+    return selectors.document_get(user=request.user, public_id=document_id)
 
 
 @router.post(
     "/agreements/{document_id}/versions",
-    response={201: VersionOut, **ERRORS},
+    response={201: VersionOut},
     summary="Publish a new version; partners must accept it by accept_by",
 )
 def agreement_publish(request, document_id: UUID, payload: VersionIn):
-    selectors.ensure_can_publish(request.user)
+    document = lookup(
+        request, selectors.document_get, rule=permissions.PUBLISH, public_id=document_id
+    )
     version = services.agreement_version_publish(
         actor=request.user,
-        document=_document(request, document_id),
+        document=document,
         text=payload.text,
         accept_by=payload.accept_by,
     )
     return Status(201, version)
 
 
-@router.get(
+@router.list(
     "/agreement-acceptances",
-    response={200: list[AcceptanceOut], **ERRORS},
+    response=AcceptanceOut,
     summary="List acceptances within the caller's partner scope",
 )
-@paginate(Pagination)
 def acceptance_list(request):
     return selectors.acceptances_visible_to(user=request.user)
 
 
 @router.post(
     "/agreement-acceptances",
-    response={201: AcceptanceOut, **ERRORS},
+    response={201: AcceptanceOut},
     summary="Accept the current version for one's own organisation (partner admins)",
     description="Send `text_sha256` (the hash shown with the version) to prove the "
     "text read is the text accepted; a mismatch is a 422. The client address and "
@@ -217,7 +202,7 @@ def acceptance_create(request, payload: AcceptIn):
 
 @router.get(
     "/agreement-acceptances/{acceptance_id}",
-    response={200: AcceptanceOut, **ERRORS},
+    response=AcceptanceOut,
     summary="Get the record of an acceptance",
 )
 def acceptance_get(request, acceptance_id: UUID):
@@ -226,7 +211,7 @@ def acceptance_get(request, acceptance_id: UUID):
 
 @router.get(
     "/agreement-acceptances/{acceptance_id}/pdf",
-    response={200: None, **ERRORS},
+    response={200: None},
     summary="Download the record of an acceptance as PDF",
 )
 def acceptance_pdf_get(request, acceptance_id: UUID):

@@ -10,29 +10,3 @@ class AgreementsConfig(AppConfig):
     name = "openprm.agreements"
     label = "agreements"
     verbose_name = _("Agreements")
-
-    def ready(self) -> None:
-        from openprm.core.navigation import CONSOLE, PORTAL, NavItem
-        from openprm.notifications import kinds
-
-        kinds.register(
-            "agreements.acceptance_due",
-            _("A new version of the terms awaits acceptance"),
-            required=True,
-        )
-        CONSOLE.append(
-            NavItem(
-                _("Agreements"),
-                "console:agreements",
-                active_prefix="console:agreement",
-                order=22,
-            )
-        )
-        PORTAL.append(
-            NavItem(
-                _("Agreements"),
-                "portal:agreements",
-                active_prefix="portal:agreement",
-                order=22,
-            )
-        )

@@ -2,32 +2,21 @@
 
 from django.db.models import Q, QuerySet
 
-from openprm.accounts.permissions import is_vendor_admin
+from openprm.agreements import permissions
 from openprm.agreements.models import (
     AgreementAcceptance,
     AgreementDocument,
     AgreementVersion,
 )
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
 from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
-from openprm.programs.models import Programme
-
-
-def can_publish(user) -> bool:
-    return is_vendor_admin(user)
-
-
-def ensure_can_publish(user) -> None:
-    if not can_publish(user):
-        raise PermissionDenied
+from openprm.programs.models import Enrolment, Programme
 
 
 def partners_bound_to(*, programme: Programme) -> QuerySet[Partner]:
     """Partners that must accept a programme's terms: those enrolled in it and
     those onboarding into it."""
-    from openprm.programs.models import Enrolment
-
     return Partner.objects.filter(
         Q(
             pk__in=Enrolment.objects.filter(
@@ -39,8 +28,6 @@ def partners_bound_to(*, programme: Programme) -> QuerySet[Partner]:
 
 
 def programmes_of(*, partner: Partner) -> QuerySet[Programme]:
-    from openprm.programs.models import Enrolment
-
     return Programme.objects.filter(
         Q(
             pk__in=Enrolment.objects.filter(
@@ -53,14 +40,18 @@ def programmes_of(*, partner: Partner) -> QuerySet[Programme]:
 
 def documents_list(*, user) -> QuerySet[AgreementDocument]:
     """Every agreement (vendor staff) with its programme."""
-    if not (user.is_authenticated and user.is_vendor_staff):
-        raise PermissionDenied
+    permissions.READ_TERMS.ensure(user)
     return AgreementDocument.objects.select_related("programme").order_by("title", "id")
 
 
 def document_get(*, user, public_id) -> AgreementDocument:
+    """One agreement with its versions."""
     try:
-        return documents_list(user=user).get(public_id=public_id)
+        return (
+            documents_list(user=user)
+            .prefetch_related("versions")
+            .get(public_id=public_id)
+        )
     except (AgreementDocument.DoesNotExist, ValueError, TypeError) as error:
         raise NotFound from error
 

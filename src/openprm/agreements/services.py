@@ -16,15 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import PartnerRole
 from openprm.accounts.models import Membership
-from openprm.accounts.permissions import require_vendor_admin, team_scope_for
+from openprm.agreements import permissions
 from openprm.agreements.models import (
     AgreementAcceptance,
     AgreementDocument,
     AgreementReminder,
     AgreementVersion,
 )
+from openprm.agreements.selectors import partners_bound_to
 from openprm.core import audit, context, events
-from openprm.core.errors import Conflict, PermissionDenied, ValidationFailed
+from openprm.core.errors import Conflict, ValidationFailed
 from openprm.notifications.services import notify
 from openprm.partners.models import Partner
 from openprm.programs.models import Programme
@@ -73,21 +74,12 @@ def acceptance_payload(acceptance: AgreementAcceptance) -> dict:
     }
 
 
-def can_accept(user, partner: Partner) -> bool:
-    """Partner admins of the partner itself."""
-    return (
-        user.is_authenticated
-        and not user.is_vendor_staff
-        and partner.pk in team_scope_for(user).partner_ids
-    )
-
-
 @transaction.atomic
 def agreement_document_create(
     *, actor, programme: Programme, title: str
 ) -> AgreementDocument:
     """Give a programme its terms (one document per programme)."""
-    require_vendor_admin(actor)
+    permissions.PUBLISH.ensure(actor)
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(field_errors={"title": [str(_("Give it a title."))]})
@@ -117,7 +109,7 @@ def agreement_version_publish(
 ) -> AgreementVersion:
     """Publish the next version; partners must accept it (by ``accept_by``, else
     within OPENPRM_AGREEMENT_ACCEPT_DAYS)."""
-    require_vendor_admin(actor)
+    permissions.PUBLISH.ensure(actor)
     if not (text or "").strip():
         raise ValidationFailed(field_errors={"text": [str(_("The text is empty."))]})
     now = timezone.now()
@@ -159,8 +151,7 @@ def agreement_accept(
 ) -> AgreementAcceptance:
     """Accept the current version for ``partner``. When ``text_sha256`` is given
     (the hash of the text the person was shown) it must match the version's."""
-    if not can_accept(actor, partner):
-        raise PermissionDenied
+    permissions.ACCEPT.ensure(actor, partner_id=partner.pk)
     current = version.document.versions.order_by("-number").first()
     if current is None or current.pk != version.pk:
         raise Conflict(_("A newer version was published; read and accept that one."))
@@ -220,8 +211,6 @@ def _partner_admins(partner_ids) -> dict[int, list]:
 def agreements_remind(*, now: datetime | None = None) -> int:
     """Remind, once per version, the partner admins of partners bound to a programme
     whose current version they have not accepted and whose deadline is near."""
-    from openprm.agreements.selectors import partners_bound_to
-
     now = now or timezone.now()
     window = now + timedelta(days=settings.OPENPRM_AGREEMENT_REMINDER_DAYS)
     sent = 0

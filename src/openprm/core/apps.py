@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+DISCOVERED_MODULES = ("tasks", "subscribers", "notices", "navigation")
 
 
 class CoreConfig(AppConfig):
@@ -8,19 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Import every app's tasks.py so that its periodic sweeps are registered.
-        from django.utils.module_loading import autodiscover_modules
-
-        autodiscover_modules("tasks")
-
-        from openprm.core.navigation import CONSOLE, NavItem
-
-        CONSOLE.append(
-            NavItem(
-                _("Exchange rates"),
-                "console:exchange_rate_list",
-                active_prefix="console:exchange_rate",
-                # An administration page, after the Audit trail and Events (80).
-                order=85,
-            )
-        )
+        # Every app's conventional modules register themselves when imported: its
+        # periodic sweeps (tasks.py), event subscribers (subscribers.py),
+        # notification kinds (notices.py) and navigation items (navigation.py).
+        autodiscover_modules(*DISCOVERED_MODULES)

@@ -1,7 +1,12 @@
 """The navigation of the two web areas, which apps extend as they add pages.
 
-An app appends ``NavItem``s in its ``AppConfig.ready()``; the base template shows the
-items of the area the current page belongs to.
+An app declares its items in its ``navigation.py`` (found at start-up, like its
+``tasks.py``)::
+
+    register(CONSOLE, NavItem(_("Deals"), "console:deal_list", section=REVENUE))
+
+The base template shows the items of the area the current page belongs to; the
+console's are grouped by the job people do (:data:`SECTIONS`).
 
 The navigation is drawn on every page, and drawing it through the template language
 cost more than a page's table. :func:`shell_navigation` draws it once per
@@ -24,6 +29,27 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+CONSOLE_AREA, PORTAL_AREA = "console", "portal"
+
+# The console's sections, in the order they show: the jobs people come to do.
+PARTNERS = "partners"
+RECRUITMENT = "recruitment"
+REVENUE = "revenue"
+ENABLEMENT = "enablement"
+INCENTIVES = "incentives"
+INSIGHTS = "insights"
+SETTINGS = "settings"
+SECTIONS = {
+    PARTNERS: _("Partners"),
+    RECRUITMENT: _("Recruitment"),
+    REVENUE: _("Revenue"),
+    ENABLEMENT: _("Enablement"),
+    INCENTIVES: _("Incentives and funds"),
+    INSIGHTS: _("Insights"),
+    SETTINGS: _("Settings"),
+}
 
 
 @functools.lru_cache(maxsize=512)
@@ -42,9 +68,11 @@ class NavItem:
     # Shown only when this says so for the request (e.g. admins' pages); must not
     # query the database, as it runs on every page.
     visible: Callable[[object], bool] | None = None
-    # Items show by ``order``, then in registration order: apps are ready()-ed in
-    # INSTALLED_APPS order, so an app listed early can still place its items last.
+    # Items show by ``order``, then in registration order (apps in INSTALLED_APPS
+    # order), so an app listed early can still place its items last.
     order: int = 0
+    # The console section it belongs to (a key of SECTIONS; "" for the top).
+    section: str = ""
 
     def url(self) -> str:
         return _reverse(self.url_name, get_urlconf(), get_script_prefix())
@@ -60,7 +88,15 @@ class NavItem:
 
 CONSOLE: list[NavItem] = []
 PORTAL: list[NavItem] = []
-AREAS = {"console": CONSOLE, "portal": PORTAL}
+AREAS = {CONSOLE_AREA: CONSOLE, PORTAL_AREA: PORTAL}
+
+
+def register(area: str, *items: NavItem) -> None:
+    """Add an app's items to an area's navigation (from its ``navigation.py``)."""
+    for item in items:
+        if item.section and item.section not in SECTIONS:
+            raise ValueError(f"Unknown navigation section {item.section!r}")
+    AREAS[area].extend(items)
 
 NAV_LINK = '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>'
 

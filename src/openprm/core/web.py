@@ -159,23 +159,31 @@ def form_page(
 
 def act(
     request: HttpRequest,
-    action: Callable[[], Any],
+    action: Callable[..., Any],
     *,
     success: str | Callable[[Any], str],
     next: Any,
     on_refusal: Any = None,
+    form=None,
 ) -> HttpResponse:
-    """A button's action: run the service, say how it went, redirect to ``next``
-    (a URL, a model, or a callable of what ``action`` returned). A refusal is shown
-    as messages (one per field problem, else its message), then a redirect to
-    ``on_refusal`` (default: ``next``, called with None when it is a callable)."""
+    """A button's action (with an optional small ``form``: a reason, a date): run
+    the service — ``action()``, or ``action(cleaned_data)`` with a form — say how it
+    went, and redirect to ``next`` (a URL, a model, or a callable of what ``action``
+    returned). Invalid input or a refusal is shown as messages (one per problem),
+    then a redirect to ``on_refusal`` (default: ``next``; a callable gets None)."""
+    back = on_refusal if on_refusal is not None else _resolve(next, None)
+    if form is not None and not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(back)
     try:
-        result = action()
+        result = action(form.cleaned_data) if form is not None else action()
     except errors.ApplicationError as error:
         if _is_access_refusal(error):
             raise
         refusal_messages(request, error)
-        return redirect(on_refusal if on_refusal is not None else _resolve(next, None))
+        return redirect(back)
     messages.success(request, _resolve(success, result))
     return redirect(_resolve(next, result))
 

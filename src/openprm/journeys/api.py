@@ -6,20 +6,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import File, Router, Schema
+from ninja import File, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema
-from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
-from openprm.journeys import selectors, services
+from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.errors import ValidationFailed
+from openprm.journeys import permissions, selectors, services
 from openprm.journeys.choices import TaskKind
 from openprm.journeys.models import Journey, JourneyTask, TaskTemplate
 
-router = Router(tags=["journeys"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["journeys"])
 
 
 class TaskTemplateIn(StrictSchema):
@@ -89,7 +86,7 @@ class SignOffIn(StrictSchema):
     note: str = ""
 
 
-class DocumentOut(Schema):
+class JourneyDocumentOut(Schema):
     id: UUID
     name: str
     size: int
@@ -102,14 +99,17 @@ class DocumentOut(Schema):
 
 
 def _configurable(request, programme_id: UUID):
-    if not services.can_configure(request.user):
-        raise PermissionDenied
-    return selectors.programme_get(user=request.user, public_id=programme_id)
+    return lookup(
+        request,
+        selectors.programme_get,
+        rule=permissions.CONFIGURE,
+        public_id=programme_id,
+    )
 
 
 @router.get(
     "/programmes/{programme_id}/journey-tasks",
-    response={200: list[TaskTemplateOut], **ERRORS},
+    response=list[TaskTemplateOut],
     summary="A programme's onboarding journey template (vendor staff)",
 )
 def task_template_list(request, programme_id: UUID):
@@ -119,7 +119,7 @@ def task_template_list(request, programme_id: UUID):
 
 @router.post(
     "/programmes/{programme_id}/journey-tasks",
-    response={201: TaskTemplateOut, **ERRORS},
+    response={201: TaskTemplateOut},
     summary="Add a task to a programme's journey template (vendor admins)",
     description='`config` by kind: profile_fields `{"fields": ["legal_name"]}`, '
     'invite_colleagues `{"count": 2}`, course `{"course": "code"}`.',
@@ -135,7 +135,7 @@ def task_template_create(request, programme_id: UUID, payload: TaskTemplateIn):
 
 @router.delete(
     "/programmes/{programme_id}/journey-tasks/{template_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove a task from a journey template (vendor admins)",
 )
 def task_template_delete(request, programme_id: UUID, template_id: int):
@@ -147,19 +147,18 @@ def task_template_delete(request, programme_id: UUID, template_id: int):
     return Status(204, None)
 
 
-@router.get(
+@router.list(
     "/journeys",
-    response={200: list[JourneyOut], **ERRORS},
+    response=JourneyOut,
     summary="List journeys within the caller's partner scope",
 )
-@paginate(Pagination)
 def journey_list(request):
     return selectors.journeys_with_tasks_visible_to(user=request.user)
 
 
 @router.get(
     "/journeys/{journey_id}",
-    response={200: JourneyOut, **ERRORS},
+    response=JourneyOut,
     summary="Get a journey with its tasks",
 )
 def journey_get(request, journey_id: UUID):
@@ -168,7 +167,7 @@ def journey_get(request, journey_id: UUID):
 
 @router.post(
     "/journeys/{journey_id}/tasks/{task_id}/sign-off",
-    response={200: JourneyOut, **ERRORS},
+    response=JourneyOut,
     summary="Sign off a manual task (vendor admins; channel managers in scope)",
 )
 def journey_task_sign_off(request, journey_id: UUID, task_id: int, payload: SignOffIn):
@@ -183,7 +182,7 @@ def journey_task_sign_off(request, journey_id: UUID, task_id: int, payload: Sign
 
 @router.post(
     "/journeys/{journey_id}/tasks/{task_id}/documents",
-    response={201: DocumentOut, **ERRORS},
+    response={201: JourneyDocumentOut},
     summary="Upload the document a task asks for (the partner's users)",
     description="Multipart form with the file in `file`; the type (by extension and "
     "content) and size are checked (OPENPRM_JOURNEY_UPLOAD_TYPES, "
@@ -193,11 +192,9 @@ def journey_task_sign_off(request, journey_id: UUID, task_id: int, payload: Sign
 def journey_document_upload(
     request, journey_id: UUID, task_id: int, file: File[UploadedFile] = None
 ):
+    # Found first: staff who cannot see the journey get 404, those who can 403.
     journey = selectors.journey_get(user=request.user, public_id=journey_id)
-    if not services.is_member(request.user, journey.partner):
-        if request.user.is_vendor_staff:
-            raise PermissionDenied
-        raise NotFound
+    permissions.WORK.ensure(request.user)
     if file is None:
         raise ValidationFailed(field_errors={"file": ["Send the document as `file`."]})
     document = services.journey_document_upload(

@@ -2,15 +2,11 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
+from openprm.journeys import permissions
 from openprm.journeys.models import Journey, JourneyDocument, JourneyTask, TaskTemplate
 from openprm.partners.models import Partner
 from openprm.programs.models import Programme
-
-
-def _require_staff(user) -> None:
-    if not (user.is_authenticated and user.is_vendor_staff):
-        raise PermissionDenied
 
 
 def journeys_visible_to(*, user) -> QuerySet[Journey]:
@@ -60,6 +56,14 @@ def journeys_of_partner(*, partner: Partner) -> list[Journey]:
     )
 
 
+def journey_of_partner_get(*, partner: Partner, public_id) -> Journey:
+    """A journey of the organisation the portal works for; 404 for any other."""
+    try:
+        return Journey.objects.get(partner=partner, public_id=public_id)
+    except (Journey.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
 def task_get(*, journey: Journey, task_id: int) -> JourneyTask:
     try:
         task = journey.tasks.get(pk=task_id)
@@ -70,14 +74,14 @@ def task_get(*, journey: Journey, task_id: int) -> JourneyTask:
 
 
 def programmes_with_templates(*, user) -> QuerySet[Programme]:
-    _require_staff(user)
+    permissions.READ.ensure(user)
     return Programme.objects.annotate(task_count=Count("journey_tasks")).order_by(
         "name", "id"
     )
 
 
 def programme_get(*, user, public_id) -> Programme:
-    _require_staff(user)
+    permissions.READ.ensure(user)
     try:
         return Programme.objects.get(public_id=public_id)
     except (Programme.DoesNotExist, ValueError, TypeError) as error:

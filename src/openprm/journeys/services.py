@@ -16,19 +16,17 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import PartnerRole, VendorRole
 from openprm.accounts.models import Membership, User
-from openprm.accounts.permissions import is_vendor_admin
 from openprm.agreements.models import AgreementAcceptance, AgreementVersion
 from openprm.core import audit, events
 from openprm.core.errors import (
     Conflict,
     InvalidTransition,
     NotFound,
-    PermissionDenied,
     ValidationFailed,
 )
 from openprm.core.models import AuditAction
 from openprm.core.scoping import scope_for
-from openprm.journeys import progress
+from openprm.journeys import permissions, progress
 from openprm.journeys.choices import TaskKind
 from openprm.journeys.models import (
     Journey,
@@ -46,33 +44,6 @@ from openprm.programs.services import enrolment_create
 
 TEMPLATE_FIELDS = ["programme", "position", "kind", "title", "is_required", "due_days"]
 TEMPLATE_FIELDS_ALL = [*TEMPLATE_FIELDS, "config"]
-
-
-# --- who may ---------------------------------------------------------------------
-
-
-def can_configure(user) -> bool:
-    """Journey templates: vendor admins."""
-    return is_vendor_admin(user)
-
-
-def can_sign_off(user, partner: Partner) -> bool:
-    """Manual tasks: vendor admins, and channel managers within their scope."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if is_vendor_admin(user):
-        return True
-    return user.vendor_role == VendorRole.CHANNEL_MANAGER and scope_for(user).includes(
-        partner
-    )
-
-
-def is_member(user, partner: Partner) -> bool:
-    return (
-        user.is_authenticated
-        and not user.is_vendor_staff
-        and partner.pk in scope_for(user).partner_ids
-    )
 
 
 # --- payloads --------------------------------------------------------------------
@@ -149,8 +120,7 @@ def task_template_create(
     config: dict | None = None,
 ) -> TaskTemplate:
     """Add a task to a programme's onboarding journey (new journeys get it)."""
-    if not can_configure(actor):
-        raise PermissionDenied
+    permissions.CONFIGURE.ensure(actor)
     config = _clean_template(kind=kind, title=title, config=config)
     if position is None:
         position = programme.journey_tasks.count() + 1
@@ -175,8 +145,7 @@ def task_template_create(
 @transaction.atomic
 def task_template_delete(*, actor, template: TaskTemplate) -> None:
     """Remove a task from the template; journeys already started keep theirs."""
-    if not can_configure(actor):
-        raise PermissionDenied
+    permissions.CONFIGURE.ensure(actor)
     audit.record_delete(
         actor=actor,
         instance=template,
@@ -352,10 +321,9 @@ def journey_course_completed(*, partner: Partner, course: str, actor=None) -> in
 def journey_task_sign_off(*, actor, task: JourneyTask, note: str = "") -> JourneyTask:
     """A channel manager signs off a manual task."""
     journey = task.journey
-    if not can_sign_off(actor, journey.partner):
-        if actor.is_authenticated and actor.vendor_role == VendorRole.CHANNEL_MANAGER:
-            raise NotFound
-        raise PermissionDenied
+    permissions.SIGN_OFF.ensure(actor)
+    if not scope_for(actor).includes(journey.partner):  # a channel manager's
+        raise NotFound
     if task.kind != TaskKind.MANUAL:
         raise InvalidTransition(
             task.kind,
@@ -374,7 +342,7 @@ def journey_task_sign_off(*, actor, task: JourneyTask, note: str = "") -> Journe
 def journey_document_upload(*, actor, task: JourneyTask, upload) -> JourneyDocument:
     """A partner user uploads the document a task asks for (type and size checked)."""
     journey = task.journey
-    if not is_member(actor, journey.partner):
+    if not permissions.WORK.allows(actor, partner_id=journey.partner_id):
         raise NotFound
     if task.kind != TaskKind.DOCUMENT:
         raise ValidationFailed(

@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# Administration pages (audit trail, outbox) come after the area's everyday pages.
-ADMIN_ITEMS_ORDER = 80
-
 
 class PortalConfig(AppConfig):
     """The partner portal: the web interface of partner users."""
@@ -11,27 +8,3 @@ class PortalConfig(AppConfig):
     name = "openprm.portal"
     label = "portal"
     verbose_name = _("Partner portal")
-
-    def ready(self) -> None:
-        from openprm.core.navigation import PORTAL, NavItem
-
-        PORTAL.extend(
-            [
-                NavItem(_("Dashboard"), "portal:dashboard"),
-                NavItem(
-                    _("Audit trail"),
-                    "portal:audit_list",
-                    active_prefix="portal:audit",
-                    visible=is_partner_admin,
-                    order=ADMIN_ITEMS_ORDER,
-                ),
-            ]
-        )
-
-
-def is_partner_admin(request) -> bool:
-    """Whether the membership the portal runs in (set by portal_view) is an admin's."""
-    from openprm.accounts.choices import PartnerRole
-
-    membership = getattr(request, "membership", None)
-    return membership is not None and PartnerRole.PARTNER_ADMIN in membership.roles

@@ -16,7 +16,13 @@ route or operation has no policy, and checks every declared policy against every
 Outcomes: ``ALLOW`` (any status below 400 that is not a sign-in redirect), ``LOGIN``
 (web: redirect to sign-in; API: 401), ``FORBID`` (403) and ``HIDE`` (404: someone
 else's object is never revealed). After a refused unsafe request the harness checks
-that no audit entry and no outbox event was written.
+that no audit entry and no outbox event was written; after an allowed one, that the
+action happened (an audit entry or an event was written, or the policy's own
+``happened`` check holds), so a form that merely showed its errors again does not
+pass for an allowed write.
+
+The expectation builders take the app's declared rule (``core.permissions.Rule``)
+instead of restating its roles: ``gated(rule=permissions.REVIEW, owner_only=True)``.
 """
 
 import enum
@@ -29,6 +35,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.core.permissions import Rule
 
 
 class Outcome(enum.Enum):
@@ -94,6 +101,13 @@ class Policy:
     query: str = ""
     # The URL itself, for an unnamed route that cannot be reversed.
     url: str = ""
+    # Files for a multipart request (an upload): called afresh for each actor.
+    files: Callable[[Any], dict] | None = None
+    # For an allowed unsafe request, whether the action happened; by default an
+    # audit entry or an outbox event was written (every business action writes
+    # one). An action that writes neither (marking a notification read) says how
+    # to tell, from the object.
+    happened: Callable[[Any], bool] | None = None
     # Skip these actors (with a reason in the policy file) — rarely needed.
     skip: Iterable[str] = field(default_factory=tuple)
 
@@ -122,10 +136,17 @@ def signed_in_hidden() -> Expectation:
     )
 
 
-def vendor(*roles: str) -> Expectation:
-    """Vendor staff with one of ``roles`` (all vendor roles when none are given);
-    everyone else signed in is refused with 403."""
-    allowed = set(roles) or set(VENDOR_ACTORS.values())
+def _roles(rule: Rule | None, vendor_roles, partner_roles) -> tuple[set, set]:
+    """The roles an expectation allows: the rule's, or those given."""
+    if rule is not None:
+        return set(rule.vendor), set(rule.partner)
+    return set(vendor_roles), set(partner_roles)
+
+
+def vendor(*roles: str, rule: Rule | None = None) -> Expectation:
+    """Vendor staff with one of ``roles`` or of the ``rule``'s vendor roles (all
+    vendor roles when neither is given); everyone else signed in gets 403."""
+    allowed = _roles(rule, roles, ())[0] or set(VENDOR_ACTORS.values())
 
     def expect(actor: str) -> Outcome:
         if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
@@ -137,10 +158,11 @@ def vendor(*roles: str) -> Expectation:
     return expect
 
 
-def partner_area(*roles: str) -> Expectation:
-    """Partner users (of any partner) with one of ``roles`` (any role when none);
-    vendor staff and other roles get 403. For pages of the user's own organisation."""
-    allowed = set(roles) or set(OWNER_ACTORS.values())
+def partner_area(*roles: str, rule: Rule | None = None) -> Expectation:
+    """Partner users (of any partner) with one of ``roles`` or of the ``rule``'s
+    partner roles (any role when neither is given); vendor staff and other roles get
+    403. For pages of the user's own organisation."""
+    allowed = _roles(rule, (), roles)[1] or set(OWNER_ACTORS.values())
 
     def expect(actor: str) -> Outcome:
         if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
@@ -156,17 +178,18 @@ def partner_area(*roles: str) -> Expectation:
 
 def owned(
     *,
+    rule: Rule | None = None,
     partner_roles: Iterable[str] = (),
     vendor_roles: Iterable[str] = (),
     distributor: bool = True,
     hidden_role_outcome: Outcome = FORBID,
 ) -> Expectation:
     """An object of world.owner. The owner's users with ``partner_roles`` and vendor
-    staff with ``vendor_roles`` are allowed (the unassigned channel manager never sees
-    it); the distributor above is allowed when ``distributor``; another partner gets
-    404. Owner users without the role and vendor staff without the role get
-    ``hidden_role_outcome``."""
-    partner_roles, vendor_roles = set(partner_roles), set(vendor_roles)
+    staff with ``vendor_roles`` (or the ``rule``'s) are allowed (the unassigned
+    channel manager never sees it); the distributor above is allowed when
+    ``distributor``; another partner gets 404. Owner users without the role and
+    vendor staff without the role get ``hidden_role_outcome``."""
+    vendor_roles, partner_roles = _roles(rule, vendor_roles, partner_roles)
 
     def expect(actor: str) -> Outcome:
         if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
@@ -190,16 +213,18 @@ def owned(
 
 def gated(
     *,
+    rule: Rule | None = None,
     vendor_roles: Iterable[str] = (),
     partner_roles: Iterable[str] = (),
     owner_only: bool = False,
 ) -> Expectation:
     """A page or operation gated by role before any object is looked up: vendor
     staff with ``vendor_roles`` and partner users holding one of ``partner_roles``
-    in their own organisation pass; everyone else signed in gets 403, whatever the
-    object. With ``owner_only`` the object belongs to world.owner, and past the gate
-    users of other partners (the distributor above included) get 404."""
-    vendor_roles, partner_roles = set(vendor_roles), set(partner_roles)
+    (or the ``rule``'s) in their own organisation pass; everyone else signed in gets
+    403, whatever the object. With ``owner_only`` the object belongs to world.owner,
+    and past the gate users of other partners (the distributor above included) get
+    404."""
+    vendor_roles, partner_roles = _roles(rule, vendor_roles, partner_roles)
 
     def expect(actor: str) -> Outcome:
         if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):

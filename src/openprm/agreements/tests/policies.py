@@ -5,6 +5,7 @@ belong to a partner: vendor staff within their scope and the partner's users (an
 distributor above) read them; only the partner's own admin accepts.
 """
 
+from openprm.agreements import permissions
 from openprm.agreements.tests.factories import (
     AgreementAcceptanceFactory,
     AgreementDocumentFactory,
@@ -27,8 +28,8 @@ from openprm.testing.authz import (
     vendor,
 )
 
-ADMIN = vendor("vendor_admin")
-STAFF = vendor()
+ADMIN = vendor(rule=permissions.PUBLISH)
+STAFF = vendor(rule=permissions.READ_TERMS)
 ALL_VENDOR = list(VENDOR_ACTORS.values())
 ALL_PARTNER = list(OWNER_ACTORS.values())
 READERS = owned(partner_roles=ALL_PARTNER, vendor_roles=ALL_VENDOR)

@@ -7,6 +7,7 @@ off manual tasks; the partner's own users upload documents.
 """
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openprm.agreements.tests.policies import (
     READERS,
@@ -14,6 +15,7 @@ from openprm.agreements.tests.policies import (
     portal_own,
     portal_readable,
 )
+from openprm.journeys import permissions
 from openprm.journeys.choices import TaskKind
 from openprm.journeys.models import JourneyDocument
 from openprm.journeys.tests.factories import (
@@ -34,8 +36,8 @@ from openprm.testing.authz import (
     vendor,
 )
 
-ADMIN = vendor("vendor_admin")
-STAFF = vendor()
+ADMIN = vendor(rule=permissions.CONFIGURE)
+STAFF = vendor(rule=permissions.READ)
 
 
 def signer(actor: str):
@@ -56,8 +58,8 @@ def web_signer(actor: str):
 
 
 def uploader(actor: str):
-    """Uploading to world.owner's task through the API: its users (skipped here:
-    the matrix sends JSON, not multipart); staff who see it 403; others 404."""
+    """Uploading to world.owner's task through the API: its users; staff who see
+    it 403; others 404."""
     if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
         return LOGIN
     if actor in OWNER_ACTORS:
@@ -83,6 +85,15 @@ def document(world):
     item.file.save("vat.pdf", ContentFile(b"%PDF-1.4"), save=False)
     item.save()
     return item
+
+
+def proof_of_registration(obj) -> dict:
+    """A real upload: a PDF (its content matches its extension)."""
+    return {
+        "file": SimpleUploadedFile(
+            "registration.pdf", b"%PDF-1.4 proof", content_type="application/pdf"
+        )
+    }
 
 
 def journey_kwargs(obj):
@@ -147,7 +158,7 @@ POLICIES = [
         method="POST",
         make=document_task,
         kwargs=task_kwargs,
-        data=lambda obj: {},
+        files=proof_of_registration,
     ),
     Policy(
         "web:portal:journey_document",
@@ -202,6 +213,6 @@ POLICIES = [
         uploader,
         make=document_task,
         kwargs=api_task_kwargs,
-        skip=tuple(OWNER_ACTORS),
+        files=proof_of_registration,
     ),
 ]
