@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
-def _lint_copy(tmp_path: Path, *, module: str, line: str) -> subprocess.CompletedProcess:
+def _lint_copy(
+    tmp_path: Path, *, module: str, line: str
+) -> subprocess.CompletedProcess:
     """Run the project's import contracts over a copy of the package with ``line``
     added to ``module`` (a path below src/openprm)."""
     shutil.copytree(

@@ -1,6 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.navigation import CONSOLE_AREA, PORTAL_AREA, RECRUITMENT, NavItem, register
+from openprm.core.navigation import (
+    CONSOLE_AREA,
+    PORTAL_AREA,
+    RECRUITMENT,
+    NavItem,
+    register,
+)
 
 register(
     CONSOLE_AREA,

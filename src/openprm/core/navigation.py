@@ -98,6 +98,7 @@ def register(area: str, *items: NavItem) -> None:
             raise ValueError(f"Unknown navigation section {item.section!r}")
     AREAS[area].extend(items)
 
+
 NAV_LINK = '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>'
 
 
