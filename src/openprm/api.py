@@ -1,5 +1,14 @@
-"""The REST API under /api/v1/: one NinjaAPI, with a router per app."""
+"""The REST API under /api/v1/: one NinjaAPI, with each app's router.
 
+An app's endpoints live in its ``api`` module (or package), whose ``router`` is found
+here at start-up: adding an app adds its operations without editing this file.
+"""
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+from django.apps import apps
 from ninja import NinjaAPI
 
 from openprm.accounts.api_auth import API_AUTH
@@ -22,45 +31,27 @@ api = NinjaAPI(
 install_problem_handlers(api)
 
 
-def _add_routers() -> None:
-    from openprm.accounts import api as accounts_api
-    from openprm.accounts import api_team, api_tokens
-    from openprm.agreements import api as agreements_api
-    from openprm.campaigns import api as campaigns_api
-    from openprm.core import api_endpoints as core_api
-    from openprm.core import api_rates as core_rates_api
-    from openprm.deals import api as deals_api
-    from openprm.deals import api_pipeline as deals_pipeline_api
-    from openprm.integrations import api as integrations_api
-    from openprm.journeys import api as journeys_api
-    from openprm.leads import api as leads_api
-    from openprm.notifications import api as notifications_api
-    from openprm.onboarding import api as onboarding_api
-    from openprm.partners import api as partners_api
-    from openprm.partners import api_lifecycle as partners_lifecycle_api
-    from openprm.programs import api as programs_api
-    from openprm.scoring import api as scoring_api
-    from openprm.segments import api as segments_api
-
-    api.add_router("", accounts_api.router)
-    api.add_router("", api_tokens.router)
-    api.add_router("", api_team.router)
-    api.add_router("", core_api.router)
-    api.add_router("", core_rates_api.router)
-    api.add_router("", integrations_api.router)
-    api.add_router("", partners_api.router)
-    api.add_router("", partners_lifecycle_api.router)
-    api.add_router("", programs_api.router)
-    api.add_router("", segments_api.router)
-    api.add_router("", scoring_api.router)
-    api.add_router("", deals_api.router)
-    api.add_router("", deals_pipeline_api.router)
-    api.add_router("", leads_api.router)
-    api.add_router("", onboarding_api.router)
-    api.add_router("", journeys_api.router)
-    api.add_router("", agreements_api.router)
-    api.add_router("", notifications_api.router)
-    api.add_router("", campaigns_api.router)
+def _app_routers():
+    """Each OpenPRM app's routers, in INSTALLED_APPS order."""
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("openprm."):
+            continue
+        for name in _api_modules(app_config.name):
+            router = getattr(importlib.import_module(name), "router", None)
+            if router is not None:
+                yield router
 
 
-_add_routers()
+def _api_modules(package: str) -> list[str]:
+    # TODO(issue 12): apps still split in api_*.py modules until they become one
+    # api package each; then only f"{package}.api" remains.
+    found = []
+    spec = importlib.util.find_spec(package)
+    for path in spec.submodule_search_locations or []:
+        for file in sorted(Path(path).glob("api*.py")):
+            found.append(f"{package}.{file.stem}")
+    return found
+
+
+for _router in _app_routers():
+    api.add_router("", _router)

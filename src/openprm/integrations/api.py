@@ -264,12 +264,3 @@ def delivery_retry(request, delivery_id: str):
         actor=request.user, delivery=_delivery(request, delivery_id)
     )
     return Status(202, delivery)
-
-
-def _add_import_export_routes() -> None:
-    from openprm.integrations import api_imports
-
-    router.add_router("", api_imports.router)
-
-
-_add_import_export_routes()
