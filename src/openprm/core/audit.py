@@ -55,9 +55,12 @@ def record(
     instance: models.Model,
     action: str,
     changes: dict | None = None,
-    verb: str = "",
+    verb: str,
 ) -> AuditEntry:
-    """Write one audit entry for ``instance`` with the current request's context."""
+    """Write one audit entry for ``instance`` with the current request's context.
+    ``verb`` names the business action (``partner.created``): never empty."""
+    if not verb:
+        raise ValueError("An audit entry names its business action (verb)")
     request = context.current()
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
@@ -76,9 +79,7 @@ def record(
     )
 
 
-def record_create(
-    *, actor, instance: models.Model, fields: Iterable[str], verb: str = ""
-):
+def record_create(*, actor, instance: models.Model, fields: Iterable[str], verb: str):
     """Audit a new object: every listed field from nothing to its value."""
     values = snapshot(instance, fields)
     changes = {name: [None, value] for name, value in values.items()}
@@ -92,7 +93,7 @@ def record_create(
 
 
 def record_change(
-    *, actor, instance: models.Model, before: dict, verb: str = ""
+    *, actor, instance: models.Model, before: dict, verb: str
 ) -> AuditEntry | None:
     """Audit the fields of ``before`` that changed; nothing is written if none did."""
     after = snapshot(instance, before.keys())
@@ -112,9 +113,7 @@ def record_change(
     )
 
 
-def record_delete(
-    *, actor, instance: models.Model, fields: Iterable[str], verb: str = ""
-):
+def record_delete(*, actor, instance: models.Model, fields: Iterable[str], verb: str):
     """Audit a deletion (call before deleting): every listed field to nothing."""
     values = snapshot(instance, fields)
     changes = {name: [value, None] for name, value in values.items()}

@@ -159,7 +159,11 @@ def partner_create(
     if domains:
         changes["domains"] = [None, domains]
     audit.record(
-        actor=actor, instance=partner, action=AuditAction.CREATE, changes=changes
+        actor=actor,
+        instance=partner,
+        action=AuditAction.CREATE,
+        changes=changes,
+        verb="partner.created",
     )
     events.emit(
         "partner.created",
@@ -602,7 +606,12 @@ def contact_create(*, partner: Partner, actor, data: Mapping[str, Any]) -> Conta
     if cleaned.get("is_primary"):
         _demote_primary(partner)
     contact = Contact.objects.create(partner=partner, **cleaned)
-    audit.record_create(actor=actor, instance=contact, fields=CONTACT_FIELDS)
+    audit.record_create(
+        actor=actor,
+        instance=contact,
+        fields=CONTACT_FIELDS,
+        verb="partner.contact_created",
+    )
     events.emit(
         "partner.contact_created",
         payload=contact_payload(contact),
@@ -621,7 +630,9 @@ def contact_update(*, contact: Contact, actor, data: Mapping[str, Any]) -> Conta
         _demote_primary(contact.partner, keep=contact)
     for name, value in cleaned.items():
         setattr(contact, name, value)
-    entry = audit.record_change(actor=actor, instance=contact, before=before)
+    entry = audit.record_change(
+        actor=actor, instance=contact, before=before, verb="partner.contact_updated"
+    )
     if entry is None:
         return contact
     contact.save(update_fields=[*entry.changes, "updated_at"])
@@ -637,7 +648,12 @@ def contact_update(*, contact: Contact, actor, data: Mapping[str, Any]) -> Conta
 @transaction.atomic
 def contact_delete(*, contact: Contact, actor) -> None:
     permissions.require_profile_editor(actor, contact.partner)
-    audit.record_delete(actor=actor, instance=contact, fields=CONTACT_FIELDS)
+    audit.record_delete(
+        actor=actor,
+        instance=contact,
+        fields=CONTACT_FIELDS,
+        verb="partner.contact_deleted",
+    )
     events.emit(
         "partner.contact_deleted",
         payload=contact_payload(contact),
@@ -730,7 +746,12 @@ def custom_field_definition_create(
     if CustomFieldDefinition.objects.filter(key=cleaned["key"]).exists():
         raise ValidationFailed(field_errors={"key": [_("This key is taken.")]})
     definition = CustomFieldDefinition.objects.create(**cleaned)
-    audit.record_create(actor=actor, instance=definition, fields=DEFINITION_FIELDS)
+    audit.record_create(
+        actor=actor,
+        instance=definition,
+        fields=DEFINITION_FIELDS,
+        verb="partner.custom_field_created",
+    )
     events.emit(
         "partner.custom_field_created",
         payload=definition_payload(definition),
@@ -751,7 +772,12 @@ def custom_field_definition_update(
     before = audit.snapshot(definition, cleaned.keys())
     for name, value in cleaned.items():
         setattr(definition, name, value)
-    entry = audit.record_change(actor=actor, instance=definition, before=before)
+    entry = audit.record_change(
+        actor=actor,
+        instance=definition,
+        before=before,
+        verb="partner.custom_field_updated",
+    )
     if entry is None:
         return definition
     definition.save(update_fields=[*entry.changes, "updated_at"])
@@ -774,7 +800,12 @@ def custom_field_definition_deactivate(
     before = audit.snapshot(definition, ["is_active"])
     definition.is_active = False
     definition.save(update_fields=["is_active", "updated_at"])
-    audit.record_change(actor=actor, instance=definition, before=before)
+    audit.record_change(
+        actor=actor,
+        instance=definition,
+        before=before,
+        verb="partner.custom_field_deactivated",
+    )
     events.emit(
         "partner.custom_field_deactivated",
         payload=definition_payload(definition),

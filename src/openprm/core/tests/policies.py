@@ -23,7 +23,9 @@ from openprm.testing.authz import (
 
 
 def owners_audit_entry(world: World):
-    return audit.record_create(actor=None, instance=world.owner, fields=["name"])
+    return audit.record_create(
+        actor=None, instance=world.owner, fields=["name"], verb="test.created"
+    )
 
 
 def owners_event(world: World):

@@ -31,7 +31,12 @@ def test_no_entry_is_written_when_nothing_changed():
     entries_before = AuditEntry.objects.count()
     before = audit.snapshot(partner, ["status"])
 
-    assert audit.record_change(actor=None, instance=partner, before=before) is None
+    assert (
+        audit.record_change(
+            actor=None, instance=partner, before=before, verb="test.changed"
+        )
+        is None
+    )
     assert AuditEntry.objects.count() == entries_before
 
 
@@ -40,7 +45,9 @@ def test_the_request_context_is_recorded():
     partner = PartnerFactory()
 
     with context.acting(request_id="req-1", client_ip="203.0.113.9", token_id=7):
-        entry = audit.record_create(actor=None, instance=partner, fields=["name"])
+        entry = audit.record_create(
+            actor=None, instance=partner, fields=["name"], verb="test.created"
+        )
 
     assert (entry.request_id, entry.client_ip, entry.token_id) == (
         "req-1",
@@ -53,7 +60,9 @@ def test_the_request_context_is_recorded():
 @pytest.mark.django_db
 def test_audit_entries_cannot_be_changed_or_deleted():
     partner = PartnerFactory(name="Contoso Solutions")
-    entry = audit.record_create(actor=None, instance=partner, fields=["name"])
+    entry = audit.record_create(
+        actor=None, instance=partner, fields=["name"], verb="test.created"
+    )
 
     entry.object_repr = "tampered"
     with pytest.raises(TypeError):
@@ -81,3 +90,14 @@ def test_an_empty_file_field_is_recorded_as_nothing():
     partner = PartnerFactory()
 
     assert audit.snapshot(partner, ["logo"]) == {"logo": None}
+
+
+@pytest.mark.django_db
+def test_an_entry_without_its_business_action_is_refused():
+    partner = PartnerFactory()
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(ValueError):
+        audit.record_create(actor=None, instance=partner, fields=["name"], verb="")
+
+    assert AuditEntry.objects.count() == entries

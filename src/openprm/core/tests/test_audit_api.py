@@ -280,7 +280,9 @@ def test_the_list_runs_the_same_queries_for_one_entry_or_a_full_page(
         client.get("/api/v1/audit-entries", headers=headers)
     for number in range(60):
         partner.city = f"City {number}"
-        audit.record_create(actor=None, instance=partner, fields=["city"])
+        audit.record_create(
+            actor=None, instance=partner, fields=["city"], verb="test.created"
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get("/api/v1/audit-entries?limit=50", headers=headers)
 

@@ -63,7 +63,9 @@ def test_the_console_filters_by_actor_action_partner_dates_and_request(client, c
     _distributor, reseller, other = channel
     actor = VendorUserFactory(email="alex@vendor.example")
     with context.acting(request_id="req-9"):
-        audit.record_delete(actor=actor, instance=other, fields=["name"])
+        audit.record_delete(
+            actor=actor, instance=other, fields=["name"], verb="test.deleted"
+        )
     client.force_login(actor)
     today = timezone.localdate()
     tomorrow = today + datetime.timedelta(days=1)
@@ -95,7 +97,9 @@ def test_the_page_links_keep_the_filters(client):
     partner = PartnerFactory()
     for number in range(55):
         partner.city = f"City {number}"
-        audit.record_create(actor=None, instance=partner, fields=["city"])
+        audit.record_create(
+            actor=None, instance=partner, fields=["city"], verb="test.created"
+        )
     client.force_login(VendorUserFactory())
 
     first = client.get("/console/audit/", {"action": "create"})
@@ -115,7 +119,9 @@ def test_the_console_list_runs_the_same_queries_for_one_entry_or_a_full_page(cli
         client.get("/console/audit/")
     for number in range(60):
         other = PartnerFactory(name=f"Partner {number}")
-        audit.record_create(actor=None, instance=other, fields=["name"])
+        audit.record_create(
+            actor=None, instance=other, fields=["name"], verb="test.created"
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get("/console/audit/")
 
@@ -133,7 +139,9 @@ def test_the_detail_shows_before_and_after_of_each_field(client, channel):
     reseller.city, reseller.status = "Munich", "suspended"
     reseller.save()
     with context.acting(request_id="req-5", client_ip="203.0.113.9"):
-        entry = audit.record_change(actor=actor, instance=reseller, before=before)
+        entry = audit.record_change(
+            actor=actor, instance=reseller, before=before, verb="test.changed"
+        )
     client.force_login(actor)
 
     response = client.get(f"/console/audit/{entry.pk}/")
@@ -212,7 +220,9 @@ def test_the_portal_list_runs_the_same_queries_for_one_entry_or_a_full_page(clie
         client.get("/portal/audit/")
     for number in range(60):
         partner.city = f"City {number}"
-        audit.record_create(actor=None, instance=partner, fields=["city"])
+        audit.record_create(
+            actor=None, instance=partner, fields=["city"], verb="test.created"
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get("/portal/audit/")
 

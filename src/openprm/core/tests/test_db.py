@@ -65,7 +65,9 @@ def test_a_page_by_keys_is_the_same_page_in_the_same_order(window):
     partner = PartnerFactory()
     for number in range(10):
         partner.city = f"City {number}"
-        audit.record_create(actor=None, instance=partner, fields=["city"])
+        audit.record_create(
+            actor=None, instance=partner, fields=["city"], verb="test.created"
+        )
     entries = AuditEntry.objects.filter(partner_id=partner.pk).order_by(
         "-occurred_at", "-id"
     )

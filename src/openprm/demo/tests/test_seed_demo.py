@@ -137,3 +137,15 @@ def test_seed_demo_fills_profiles_and_enrols_active_partners_in_programmes():
         Enrolment.objects.filter(status="active").values_list("partner_id", flat=True)
     )
     assert set(active.values_list("id", flat=True)) <= enrolled
+
+
+@pytest.mark.django_db
+def test_every_write_of_the_demo_names_its_business_action():
+    # The demo drives most services (partners, imports, applications, journeys,
+    # deals, leads, campaigns, ...): each of their audit entries has a verb.
+    seed("--partners", "20")
+
+    assert AuditEntry.objects.count() > 100
+    assert list(
+        AuditEntry.objects.filter(verb="").values_list("object_type", flat=True)
+    ) == []
