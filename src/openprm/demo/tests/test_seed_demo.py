@@ -146,6 +146,7 @@ def test_every_write_of_the_demo_names_its_business_action():
     seed("--partners", "20")
 
     assert AuditEntry.objects.count() > 100
-    assert list(
-        AuditEntry.objects.filter(verb="").values_list("object_type", flat=True)
-    ) == []
+    assert (
+        list(AuditEntry.objects.filter(verb="").values_list("object_type", flat=True))
+        == []
+    )
