@@ -23,8 +23,7 @@ install_problem_handlers(api)
 
 
 def _add_routers() -> None:
-    from openprm.accounts import api as accounts_api
-    from openprm.accounts import api_team, api_tokens
+    from openprm.accounts import api_tokens
     from openprm.agreements import api as agreements_api
     from openprm.campaigns import api as campaigns_api
     from openprm.core import api_endpoints as core_api
@@ -41,8 +40,10 @@ def _add_routers() -> None:
     from openprm.programs import api as programs_api
     from openprm.scoring import api as scoring_api
     from openprm.segments import api as segments_api
+    from openprm.tenancy import api as tenancy_api
+    from openprm.tenancy import api_team
 
-    api.add_router("", accounts_api.router)
+    api.add_router("", tenancy_api.router)
     api.add_router("", api_tokens.router)
     api.add_router("", api_team.router)
     api.add_router("", core_api.router)

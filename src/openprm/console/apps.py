@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from openprm.accounts.choices import VendorRole
+
 # Administration pages (audit trail, outbox) come after the area's everyday pages.
 ADMIN_ITEMS_ORDER = 80
 
@@ -42,6 +44,4 @@ class ConsoleConfig(AppConfig):
 
 
 def is_vendor_admin(request) -> bool:
-    from openprm.accounts.choices import VendorRole
-
     return request.user.vendor_role == VendorRole.VENDOR_ADMIN

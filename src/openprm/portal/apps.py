@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from openprm.tenancy.choices import PartnerRole
+
 # Administration pages (audit trail, outbox) come after the area's everyday pages.
 ADMIN_ITEMS_ORDER = 80
 
@@ -30,8 +32,7 @@ class PortalConfig(AppConfig):
 
 
 def is_partner_admin(request) -> bool:
-    """Whether the membership the portal runs in (set by portal_view) is an admin's."""
-    from openprm.accounts.choices import PartnerRole
-
+    """Whether the membership the portal runs in (set by the portal guard) is an
+    admin's."""
     membership = getattr(request, "membership", None)
     return membership is not None and PartnerRole.PARTNER_ADMIN in membership.roles

@@ -28,7 +28,8 @@ from typing import Any
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
+from openprm.tenancy.choices import PartnerRole
 
 
 class Outcome(enum.Enum):

@@ -6,21 +6,8 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from openprm.accounts import services
-from openprm.accounts.models import Invitation, Membership, User
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
-from openprm.accounts.tests.team_helpers import (
-    BASE_URL,
-    link_path,
-    nothing_changes,
-    token_of,
-)
+from openprm.accounts.models import User
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.errors import (
     Conflict,
     InvalidTransition,
@@ -30,6 +17,19 @@ from openprm.core.errors import (
 )
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy import services
+from openprm.tenancy.models import Invitation, Membership
+from openprm.tenancy.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    partner_user,
+)
+from openprm.tenancy.tests.team_helpers import (
+    BASE_URL,
+    link_path,
+    nothing_changes,
+    token_of,
+)
 
 PASSWORD = "a long and unusual passphrase"
 

@@ -1,6 +1,6 @@
 """The team API: users, memberships and invitations.
 
-Who may call it (see accounts.permissions and docs/permissions.md): vendor admins
+Who may call it (see tenancy.permissions and docs/permissions.md): vendor admins
 (everything) and partner admins (the members and invitations of the organisations
 they administer). Everyone else gets 403 from every operation, whatever the id; an
 administrator asking for an object outside their scope gets 404. Changing an
@@ -18,12 +18,16 @@ from uuid import UUID
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from openprm.accounts import selectors, services
-from openprm.accounts.choices import InvitationStatus, PartnerRole, VendorRole
-from openprm.accounts.permissions import require_team_admin, require_vendor_admin
+from openprm.accounts.choices import VendorRole
 from openprm.core.api import Pagination, StrictSchema
+from openprm.tenancy import selectors, services
+from openprm.tenancy.choices import InvitationStatus, PartnerRole
+from openprm.tenancy.permissions import require_team_admin, require_vendor_admin
 
 router = Router()
+
+# The operations were first written in the accounts app; their operation ids stay
+# as clients generated from the schema know them.
 
 USER_TAGS = ["users"]
 MEMBERSHIP_TAGS = ["memberships"]
@@ -89,6 +93,7 @@ class UserIn(StrictSchema):
     summary="List users",
     description="Vendor admins: every account. Partner admins: the members (active "
     "or not) of the organisations they administer. Others: 403.",
+    operation_id="openprm_accounts_api_team_user_list",
 )
 @paginate(Pagination)
 def user_list(request, filters: Query[UserFilters]):
@@ -104,7 +109,13 @@ def user_list(request, filters: Query[UserFilters]):
     )
 
 
-@router.get("/users/{user_id}", response=UserOut, tags=USER_TAGS, summary="Get a user")
+@router.get(
+    "/users/{user_id}",
+    response=UserOut,
+    tags=USER_TAGS,
+    summary="Get a user",
+    operation_id="openprm_accounts_api_team_user_get",
+)
 def user_get(request, user_id: UUID):
     require_team_admin(request.auth)
     return selectors.user_get(user=request.auth, public_id=user_id)
@@ -116,6 +127,7 @@ def user_get(request, user_id: UUID):
     tags=USER_TAGS,
     summary="Change a staff member's vendor role and territories",
     description="Vendor admins only; the account must be vendor staff.",
+    operation_id="openprm_accounts_api_team_user_update",
 )
 def user_update(request, user_id: UUID, payload: UserIn):
     require_vendor_admin(request.auth)
@@ -136,6 +148,7 @@ def user_update(request, user_id: UUID, payload: UserIn):
     summary="Deactivate an account",
     description="Vendor admins only. The account's sessions and API tokens stop "
     "working at once.",
+    operation_id="openprm_accounts_api_team_user_deactivate",
 )
 def user_deactivate(request, user_id: UUID):
     require_vendor_admin(request.auth)
@@ -148,6 +161,7 @@ def user_deactivate(request, user_id: UUID):
     response=UserOut,
     tags=USER_TAGS,
     summary="Reactivate an account",
+    operation_id="openprm_accounts_api_team_user_reactivate",
 )
 def user_reactivate(request, user_id: UUID):
     require_vendor_admin(request.auth)
@@ -198,6 +212,7 @@ class MembershipIn(StrictSchema):
     tags=MEMBERSHIP_TAGS,
     summary="List memberships",
     description="Vendor admins: all. Partner admins: their organisations'.",
+    operation_id="openprm_accounts_api_team_membership_list",
 )
 @paginate(Pagination)
 def membership_list(request, filters: Query[MembershipFilters]):
@@ -218,6 +233,7 @@ def membership_list(request, filters: Query[MembershipFilters]):
     response=MembershipOut,
     tags=MEMBERSHIP_TAGS,
     summary="Get a membership",
+    operation_id="openprm_accounts_api_team_membership_get",
 )
 def membership_get(request, membership_id: int):
     require_team_admin(request.auth)
@@ -231,6 +247,7 @@ def membership_get(request, membership_id: int):
     summary="Change a member's roles",
     description="Refused with 409 (last_partner_admin) when it would leave the "
     "partner without an active partner admin.",
+    operation_id="openprm_accounts_api_team_membership_update",
 )
 def membership_update(request, membership_id: int, payload: MembershipIn):
     require_team_admin(request.auth)
@@ -249,6 +266,7 @@ def membership_update(request, membership_id: int, payload: MembershipIn):
     summary="Deactivate a membership",
     description="The member can no longer act for this partner; refused with 409 "
     "for the partner's last active partner admin.",
+    operation_id="openprm_accounts_api_team_membership_deactivate",
 )
 def membership_deactivate(request, membership_id: int):
     require_team_admin(request.auth)
@@ -263,6 +281,7 @@ def membership_deactivate(request, membership_id: int):
     response=MembershipOut,
     tags=MEMBERSHIP_TAGS,
     summary="Reactivate a membership",
+    operation_id="openprm_accounts_api_team_membership_reactivate",
 )
 def membership_reactivate(request, membership_id: int):
     require_team_admin(request.auth)
@@ -326,6 +345,7 @@ class InvitationIn(StrictSchema):
     summary="List invitations",
     description="Vendor admins: all, vendor staff invitations included. Partner "
     "admins: their organisations'.",
+    operation_id="openprm_accounts_api_team_invitation_list",
 )
 @paginate(Pagination)
 def invitation_list(request, filters: Query[InvitationFilters]):
@@ -345,6 +365,7 @@ def invitation_list(request, filters: Query[InvitationFilters]):
     response=InvitationOut,
     tags=INVITATION_TAGS,
     summary="Get an invitation",
+    operation_id="openprm_accounts_api_team_invitation_get",
 )
 def invitation_get(request, invitation_id: UUID):
     require_team_admin(request.auth)
@@ -359,6 +380,7 @@ def invitation_get(request, invitation_id: UUID):
     description="Sends an email with a single-use link that expires (7 days by "
     "default). 409 when the person is already a member or an invitation to them "
     "is open (resend it instead).",
+    operation_id="openprm_accounts_api_team_invitation_create",
 )
 def invitation_create(request, payload: InvitationIn):
     require_team_admin(request.auth)
@@ -384,6 +406,7 @@ def invitation_create(request, payload: InvitationIn):
     tags=INVITATION_TAGS,
     summary="Send an open invitation again",
     description="A new link with a new expiry; the previous link stops working.",
+    operation_id="openprm_accounts_api_team_invitation_resend",
 )
 def invitation_resend(request, invitation_id: UUID):
     require_team_admin(request.auth)
@@ -399,6 +422,7 @@ def invitation_resend(request, invitation_id: UUID):
     tags=INVITATION_TAGS,
     summary="Revoke an invitation",
     description="Its link stops working. 409 when it was accepted or revoked already.",
+    operation_id="openprm_accounts_api_team_invitation_revoke",
 )
 def invitation_revoke(request, invitation_id: UUID):
     require_team_admin(request.auth)

@@ -5,17 +5,17 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.utils import timezone
 
-from openprm.accounts.models import Invitation, Membership, User
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
-from openprm.accounts.tests.team_helpers import link_path, nothing_changes
+from openprm.accounts.models import User
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.models import Invitation, Membership
+from openprm.tenancy.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    partner_user,
+)
+from openprm.tenancy.tests.team_helpers import link_path, nothing_changes
 
 PASSWORD = "a long and unusual passphrase"
 
@@ -89,7 +89,7 @@ def test_team_page_runs_the_same_queries_for_few_or_many_members(
 ):
     admin_client.get("/portal/team/")  # warm caches
 
-    # session, user, membership (portal_view), team scope, partner scope
+    # session, user, membership (portal guard), team scope, partner scope
     # (visible_to), members, invitations
     with django_assert_num_queries(7):
         admin_client.get("/portal/team/")
@@ -597,7 +597,7 @@ def test_a_deactivated_user_is_signed_out_of_every_page(client, contoso):
     client.force_login(seller)
     assert client.get("/portal/").status_code == 200
     vendor_admin = VendorUserFactory()
-    from openprm.accounts import services
+    from openprm.tenancy import services
 
     services.user_deactivate(actor=vendor_admin, user=seller)
 

@@ -13,18 +13,19 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from openprm.accounts import selectors, services
-from openprm.accounts.access import console_view
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.forms import (
+from openprm.accounts.forms import add_application_error
+from openprm.accounts.web import REFUSALS
+from openprm.core.web import console_page
+from openprm.tenancy import selectors, services
+from openprm.tenancy.forms import (
     InvitationFilterForm,
     UserFilterForm,
     VendorInvitationForm,
     VendorRoleForm,
-    add_application_error,
 )
-from openprm.accounts.permissions import require_vendor_admin
-from openprm.accounts.web import REFUSALS, errors_as_http, site_url
+from openprm.tenancy.permissions import require_vendor_admin
+from openprm.tenancy.web import site_url
 
 USERS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
@@ -38,7 +39,7 @@ def vendor_admin_view(view):
         require_vendor_admin(request.user)
         return view(request, *args, **kwargs)
 
-    return console_view(errors_as_http(wrapper))
+    return console_page(wrapper)
 
 
 def _query_without_page(request) -> str:
@@ -54,9 +55,9 @@ def user_list(request):
     users = selectors.users_visible_to(user=request.user, **form.selector_arguments())
     page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
     template = (
-        "accounts/_user_table.html"
+        "tenancy/_user_table.html"
         if request.headers.get("HX-Request")
-        else "accounts/user_list.html"
+        else "tenancy/user_list.html"
     )
     return render(
         request,
@@ -96,7 +97,7 @@ def user_detail(request, public_id):
                 return redirect("console:user_detail", public_id=account.public_id)
     return render(
         request,
-        "accounts/user_detail.html",
+        "tenancy/user_detail.html",
         {
             "account": account,
             "form": form,
@@ -163,7 +164,7 @@ def user_invite(request):
             return redirect("console:user_invitations")
     return render(
         request,
-        "accounts/user_invite.html",
+        "tenancy/user_invite.html",
         {"form": form},
         status=400 if form.errors else 200,
     )
@@ -181,7 +182,7 @@ def user_invitations(request):
     )
     return render(
         request,
-        "accounts/user_invitations.html",
+        "tenancy/user_invitations.html",
         {"page": page, "form": form, "query": _query_without_page(request)},
     )
 

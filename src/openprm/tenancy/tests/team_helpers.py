@@ -5,8 +5,9 @@ import re
 
 from django.core import mail
 
-from openprm.accounts.models import Invitation, Membership, User
+from openprm.accounts.models import User
 from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.tenancy.models import Invitation, Membership
 
 BASE_URL = "http://testserver/"
 LINK = re.compile(r"http://testserver(/accounts/invitations/[\w-]+/)")

@@ -1,6 +1,6 @@
-"""Identity, roles and team: every write about who may sign in, where, with which
-roles. Each service authorizes its actor (see accounts.permissions), validates,
-writes, records an audit entry and emits an event in one transaction."""
+"""Roles and team: every write about who may sign in, where, with which roles.
+Each service authorizes its actor (see tenancy.permissions), validates, writes,
+records an audit entry and emits an event in one transaction."""
 
 import secrets
 from collections.abc import Iterable
@@ -18,13 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.choices import InvitationStatus, PartnerRole, VendorRole
-from openprm.accounts.models import Invitation, Membership, User
-from openprm.accounts.permissions import (
-    forget_team_scope,
-    require_in_team,
-    require_vendor_admin,
-)
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import User
 from openprm.accounts.tokens import hash_token
 from openprm.core import audit, events
 from openprm.core.errors import (
@@ -35,8 +30,12 @@ from openprm.core.errors import (
     ValidationFailed,
 )
 from openprm.core.models import AuditAction
+from openprm.core.permissions import forget_reader_facts
 from openprm.partners.choices import PartnerStatus, Region
 from openprm.partners.models import Partner
+from openprm.tenancy.choices import InvitationStatus, PartnerRole
+from openprm.tenancy.models import Invitation, Membership
+from openprm.tenancy.permissions import require_in_team, require_vendor_admin
 
 INVITATION_AUDITED_FIELDS = ["partner", "email", "roles", "vendor_role", "expires_at"]
 MEMBERSHIP_AUDITED_FIELDS = ["user", "partner", "roles", "is_active"]
@@ -216,9 +215,9 @@ def _send_invitation_email(
         "vendor_role_label": invitation.get_vendor_role_display(),
     }
     subject = " ".join(
-        render_to_string("accounts/email/invitation_subject.txt", context).split()
+        render_to_string("tenancy/email/invitation_subject.txt", context).split()
     )
-    body = render_to_string("accounts/email/invitation_message.txt", context)
+    body = render_to_string("tenancy/email/invitation_message.txt", context)
     transaction.on_commit(
         lambda: send_mail(subject, body, None, [invitation.email]), robust=True
     )
@@ -491,7 +490,7 @@ def invitation_accept(
     _verify_email_address(account)
     if invitation.partner is not None:
         _join_partner(account=account, invitation=invitation)
-    forget_team_scope(account)
+    forget_reader_facts(account)
     return account
 
 
@@ -647,6 +646,20 @@ def _set_membership_active(
     return membership
 
 
+def memberships_merge_move(*, duplicate: Partner, survivor: Partner) -> tuple[int, int]:
+    """Move the members of a duplicate being merged (``partners.lifecycle_services.
+    partner_merge``, which audits the merge) to the survivor: a person who is
+    already a member of the survivor keeps that membership, and their membership
+    of the (terminated) duplicate stays behind. Returns (moved, left)."""
+    survivor_users = Membership.objects.filter(partner=survivor).values("user_id")
+    memberships = Membership.objects.filter(partner=duplicate)
+    moved = memberships.exclude(user_id__in=survivor_users).update(
+        partner=survivor, updated_at=timezone.now()
+    )
+    left = Membership.objects.filter(partner=duplicate).count()
+    return moved, left
+
+
 # --- users (vendor admins) ----------------------------------------------------------
 
 
@@ -719,7 +732,7 @@ def user_vendor_role_update(
     user.vendor_role = vendor_role
     user.territories = territories
     user.save(update_fields=["vendor_role", "territories"])
-    forget_team_scope(user)
+    forget_reader_facts(user)
     if audit.record_change(
         actor=actor, instance=user, before=before, verb="user.vendor_role_changed"
     ):

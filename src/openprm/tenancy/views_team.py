@@ -11,13 +11,11 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from openprm.accounts import selectors, services
-from openprm.accounts.forms import (
-    MembershipRolesForm,
-    PartnerInvitationForm,
-    add_application_error,
-)
-from openprm.accounts.web import REFUSALS, partner_admin_view, site_url
+from openprm.accounts.forms import add_application_error
+from openprm.accounts.web import REFUSALS
+from openprm.tenancy import selectors, services
+from openprm.tenancy.forms import MembershipRolesForm, PartnerInvitationForm
+from openprm.tenancy.web import partner_admin_view, site_url
 
 
 def _member_of_this_partner(request, membership_id: int):
@@ -48,7 +46,7 @@ def team(request):
     )
     return render(
         request,
-        "accounts/team.html",
+        "tenancy/team.html",
         {
             "members": members,
             "invitations": invitations,
@@ -80,7 +78,7 @@ def team_invite(request):
             return redirect("portal:team")
     return render(
         request,
-        "accounts/team_invite.html",
+        "tenancy/team_invite.html",
         {"form": form, "partner": request.partner},
         status=400 if form.errors else 200,
     )
@@ -111,7 +109,7 @@ def team_member(request, membership_id: int):
             return redirect("portal:team")
     return render(
         request,
-        "accounts/team_member.html",
+        "tenancy/team_member.html",
         {"membership": membership, "form": form, "partner": request.partner},
         status=400 if form.errors else 200,
     )

@@ -1,7 +1,10 @@
+"""``/me``: the caller's account and the organisations they belong to."""
+
 from ninja import Router, Schema
 
-from openprm.accounts.selectors import memberships_active_for
+from openprm.tenancy.selectors import memberships_active_for
 
+# Tagged and named (operation id) as when the accounts app served it.
 router = Router(tags=["accounts"])
 
 
@@ -19,7 +22,12 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, summary="The authenticated user")
+@router.get(
+    "/me",
+    response=MeOut,
+    summary="The authenticated user",
+    operation_id="openprm_accounts_api_me",
+)
 def me(request):
     user = request.user
     return {

@@ -9,12 +9,10 @@ extend to teams). Changing accounts themselves is for vendor admins only.
 
 import itertools
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    UserFactory,
-)
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.tests.factories import UserFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import InvitationFactory, MembershipFactory
 from openprm.testing.authz import Policy, World, gated, public, vendor
 
 ADMINS = {

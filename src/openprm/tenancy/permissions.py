@@ -11,8 +11,10 @@ does not see or manage the staff of the partners beneath it.
 
 from dataclasses import dataclass
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.permissions import is_active_user, partner_roles_of
+from openprm.tenancy.choices import PartnerRole
 
 
 @dataclass(frozen=True)
@@ -46,31 +48,22 @@ def is_vendor_admin(user) -> bool:
 
 def team_scope_for(user) -> TeamScope:
     """The user's team scope, computed once per user object (once per request)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return NO_TEAM
     cached = getattr(user, "_openprm_team_scope", None)
     if cached is None:
         if user.is_vendor_staff:
             cached = TeamScope(everything=True) if is_vendor_admin(user) else NO_TEAM
         else:
-            from openprm.accounts.selectors import memberships_active_for
-
             cached = TeamScope(
                 partner_ids=frozenset(
-                    membership.partner_id
-                    for membership in memberships_active_for(user=user)
-                    if PartnerRole.PARTNER_ADMIN in membership.roles
+                    partner_id
+                    for partner_id, roles in partner_roles_of(user).items()
+                    if PartnerRole.PARTNER_ADMIN in roles
                 )
             )
         user._openprm_team_scope = cached
     return cached
-
-
-def forget_team_scope(user) -> None:
-    """Drop the cached scopes of a user object whose roles just changed."""
-    for name in ("_openprm_team_scope", "_openprm_partner_scope"):
-        if hasattr(user, name):
-            delattr(user, name)
 
 
 def require_team_admin(user) -> TeamScope:

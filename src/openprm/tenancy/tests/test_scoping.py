@@ -1,14 +1,10 @@
 import pytest
 
-from openprm.accounts.models import Membership
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.models import Membership
+from openprm.tenancy.tests.factories import MembershipFactory, partner_user
 
 
 @pytest.fixture

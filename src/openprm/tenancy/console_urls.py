@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openprm.accounts import views_users
+from openprm.tenancy import views_users
 
 urlpatterns: list = [
     path("users/", views_users.user_list, name="user_list"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openprm.accounts import views_team
+from openprm.tenancy import views_team
 
 urlpatterns: list = [
     path("team/", views_team.team, name="team"),

@@ -5,18 +5,18 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from openprm.accounts import services
-from openprm.accounts.models import ApiToken, Invitation
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
-from openprm.accounts.tests.team_helpers import nothing_changes
+from openprm.accounts.models import ApiToken
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy import services
+from openprm.tenancy.models import Invitation
+from openprm.tenancy.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    partner_user,
+)
+from openprm.tenancy.tests.team_helpers import nothing_changes
 
 
 def bearer(user) -> dict:

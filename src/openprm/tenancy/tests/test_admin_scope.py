@@ -2,9 +2,11 @@
 
 import pytest
 
-from openprm.accounts.tests.factories import MembershipFactory, UserFactory
-from openprm.core.scoping import NOTHING, PartnerScope, admin_scope_for, scope_for
+from openprm.accounts.tests.factories import UserFactory
+from openprm.core.scoping import admin_scope_for, scope_for
+from openprm.partners.scoping import NOTHING, PartnerScope
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 
 @pytest.mark.django_db

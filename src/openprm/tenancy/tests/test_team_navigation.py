@@ -3,8 +3,9 @@ after the area's own items."""
 
 import pytest
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import partner_user
 
 
 def nav_labels(client, path: str) -> list[str]:

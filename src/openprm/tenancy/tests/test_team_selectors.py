@@ -3,17 +3,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openprm.accounts import selectors
-from openprm.accounts.permissions import team_scope_for
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.errors import NotFound
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy import selectors
+from openprm.tenancy.permissions import team_scope_for
+from openprm.tenancy.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    partner_user,
+)
 
 
 @pytest.fixture

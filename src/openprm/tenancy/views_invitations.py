@@ -10,17 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from openprm.accounts import selectors, services
-from openprm.accounts.choices import InvitationStatus
-from openprm.accounts.forms import AcceptInvitationForm, add_application_error
-from openprm.accounts.services import InvitationNotUsable
+from openprm.accounts.forms import add_application_error
 from openprm.core.errors import ApplicationError
+from openprm.tenancy import selectors, services
+from openprm.tenancy.choices import InvitationStatus
+from openprm.tenancy.forms import AcceptInvitationForm
+from openprm.tenancy.services import InvitationNotUsable
 
 
 def _unusable(request, error: InvitationNotUsable, invitation=None):
     return render(
         request,
-        "accounts/invitation_unusable.html",
+        "tenancy/invitation_unusable.html",
         {"error": error, "invitation": invitation},
         status=error.status,
     )
@@ -29,7 +30,7 @@ def _unusable(request, error: InvitationNotUsable, invitation=None):
 def _page(request, invitation, *, step: str, form=None, status: int = 200):
     return render(
         request,
-        "accounts/invitation_accept.html",
+        "tenancy/invitation_accept.html",
         {"invitation": invitation, "step": step, "form": form},
         status=status,
     )
