@@ -10,6 +10,7 @@ from openprm.partners.models import (
     Partner,
     PartnerDomain,
 )
+from openprm.partners.permissions import PARTNER, VENDOR
 
 
 def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner]:
@@ -185,8 +186,6 @@ def custom_field_definitions_editable_by(
     *, user: User, level: str | None
 ) -> list[CustomFieldDefinition]:
     """The active custom fields an editor at ``level`` (partners.permissions) sets."""
-    from openprm.partners.permissions import PARTNER, VENDOR
-
     definitions = CustomFieldDefinition.objects.filter(is_active=True)
     if level == PARTNER:
         return list(definitions.filter(editable_by_partners=True))

@@ -9,6 +9,7 @@ from openprm.accounts.models import User
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy import services
 from openprm.tenancy.models import Invitation, Membership
 from openprm.tenancy.tests.factories import (
     InvitationFactory,
@@ -597,8 +598,6 @@ def test_a_deactivated_user_is_signed_out_of_every_page(client, contoso):
     client.force_login(seller)
     assert client.get("/portal/").status_code == 200
     vendor_admin = VendorUserFactory()
-    from openprm.tenancy import services
-
     services.user_deactivate(actor=vendor_admin, user=seller)
 
     portal = client.get("/portal/")
