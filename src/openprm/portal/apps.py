@@ -1,8 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from openprm.tenancy.choices import PartnerRole
-
 # Administration pages (audit trail, outbox) come after the area's everyday pages.
 ADMIN_ITEMS_ORDER = 80
 
@@ -16,6 +14,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from openprm.core.navigation import PORTAL, NavItem
+        from openprm.tenancy.web import is_partner_admin
 
         PORTAL.extend(
             [
@@ -29,10 +28,3 @@ class PortalConfig(AppConfig):
                 ),
             ]
         )
-
-
-def is_partner_admin(request) -> bool:
-    """Whether the membership the portal runs in (set by the portal guard) is an
-    admin's."""
-    membership = getattr(request, "membership", None)
-    return membership is not None and PartnerRole.PARTNER_ADMIN in membership.roles
