@@ -212,9 +212,10 @@ def prepare(
 
 
 def row_counts() -> dict[str, int]:
-    from openprm.accounts.models import Membership, User
+    from openprm.accounts.models import User
     from openprm.core.models import AuditEntry
     from openprm.partners.models import Partner
+    from openprm.tenancy.models import Membership
 
     return {
         "partners": Partner.objects.count(),
@@ -230,7 +231,7 @@ def row_counts() -> dict[str, int]:
 
 def bench_partner_id() -> int:
     """The organisation of the bench partner admin (0 when there is none)."""
-    from openprm.accounts.models import Membership
+    from openprm.tenancy.models import Membership
 
     membership = Membership.objects.filter(user__email=BENCH_PARTNER_EMAIL).first()
     return membership.partner_id if membership else 0
@@ -375,7 +376,7 @@ def _generate(spec: DatasetSpec) -> None:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from openprm.accounts.models import ApiToken, Membership, User
+    from openprm.accounts.models import ApiToken, User
     from openprm.accounts.tokens import SHOWN_PREFIX_LENGTH, hash_token
     from openprm.core.models import AuditEntry
     from openprm.demo.ecosystem import (
@@ -391,6 +392,7 @@ def _generate(spec: DatasetSpec) -> None:
     )
     from openprm.partners.choices import PartnerStatus, PartnerType
     from openprm.partners.models import Partner
+    from openprm.tenancy.models import Membership
 
     partner_table = Table.of(Partner, PARTNER_COLUMNS)
     user_table = Table.of(User, USER_COLUMNS)

@@ -272,9 +272,10 @@ def child(rows: int) -> dict:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from openprm.accounts.models import Membership, User
+    from openprm.accounts.models import User
     from openprm.deals import selectors, services
     from openprm.deals.models import Deal
+    from openprm.tenancy.models import Membership
 
     insert_seconds = _insert(rows)
     rng = random.Random(6)

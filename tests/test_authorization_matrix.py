@@ -8,10 +8,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import MembershipFactory, UserFactory
+from openprm.accounts.tests.factories import UserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 from openprm.testing import authz
 
 POLICIES = authz.declared_policies()

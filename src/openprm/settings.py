@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "openprm.core",
     "openprm.accounts",
     "openprm.partners",
+    "openprm.tenancy",
     "openprm.portal",
     "openprm.integrations",
     "openprm.programs",

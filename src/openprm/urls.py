@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # Account pages of our own (API tokens, invitations) before allauth's.
     path("accounts/", include("openprm.accounts.account_urls")),
+    path("accounts/", include("openprm.tenancy.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("console/", include("openprm.console.urls")),
     path("portal/", include("openprm.portal.urls")),

@@ -5,11 +5,7 @@ active in the programme's entry tier, with the partner resources unlocked."""
 import pytest
 from playwright.sync_api import expect
 
-from openprm.accounts.tests.factories import (
-    TEST_PASSWORD,
-    MembershipFactory,
-    UserFactory,
-)
+from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from openprm.agreements.tests.factories import AgreementVersionFactory
 from openprm.journeys import services
 from openprm.journeys.choices import TaskKind
@@ -19,6 +15,7 @@ from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.models import Enrolment
 from openprm.programs.tests.factories import programme_with_tiers
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,12 +11,12 @@ from playwright.sync_api import expect
 
 from openprm.accounts.tests.factories import (
     TEST_PASSWORD,
-    MembershipFactory,
     UserFactory,
     VendorUserFactory,
 )
 from openprm.leads.services import recall_overdue_leads
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

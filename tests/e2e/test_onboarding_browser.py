@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from openprm.accounts.models import Invitation
 from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from openprm.onboarding.models import Application
 from openprm.onboarding.tests.factories import (
@@ -20,6 +19,7 @@ from openprm.onboarding.tests.factories import (
 )
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.tests.factories import ProgrammeFactory
+from openprm.tenancy.models import Invitation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,13 +4,10 @@ suspends the original with a reason."""
 import pytest
 from playwright.sync_api import expect
 
-from openprm.accounts.tests.factories import (
-    TEST_PASSWORD,
-    MembershipFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +37,7 @@ def test_a_duplicate_is_found_merged_and_the_original_suspended(page):
     page.goto(
         f"/console/partners/{original.public_id}/merge/?duplicate={duplicate.public_id}"
     )
-    expect(page.get_by_test_id("merge-preview")).to_contain_text("accounts.membership")
+    expect(page.get_by_test_id("merge-preview")).to_contain_text("tenancy.membership")
     page.get_by_role("button", name="Merge").click()
     expect(
         page.get_by_text("contoso limited was merged into Contoso Ltd.")

@@ -4,17 +4,14 @@ partner's admin then sees the new tier, its benefits and the next tier's rules."
 import pytest
 from playwright.sync_api import expect
 
-from openprm.accounts.tests.factories import (
-    TEST_PASSWORD,
-    MembershipFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.tests.factories import (
     TierBenefitFactory,
     TierRequirementFactory,
     programme_with_tiers,
 )
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,12 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from openprm.accounts.tests.factories import (
-    TEST_PASSWORD,
-    MembershipFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

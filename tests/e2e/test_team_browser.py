@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from openprm.accounts.models import Membership
-from openprm.accounts.tests.factories import TEST_PASSWORD, MembershipFactory
+from openprm.accounts.tests.factories import TEST_PASSWORD
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.models import Membership
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

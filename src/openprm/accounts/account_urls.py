@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openprm.accounts import token_views, views_invitations
+from openprm.accounts import token_views
 
 urlpatterns: list = [
     path("tokens/", token_views.api_token_list, name="api_tokens"),
@@ -9,10 +9,5 @@ urlpatterns: list = [
         "tokens/<int:token_id>/revoke/",
         token_views.api_token_revoke,
         name="api_token_revoke",
-    ),
-    path(
-        "invitations/<str:token>/",
-        views_invitations.invitation_accept,
-        name="invitation_accept",
     ),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.models import Membership, User
+from openprm.accounts.models import User
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -18,12 +18,6 @@ class EmailUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    raw_id_fields = ["partner"]
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Superuser maintenance of accounts; everyday user management is in the product."""
@@ -35,7 +29,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["vendor_role", "is_active", "is_superuser"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["public_id", "last_login", "date_joined"]
-    inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password", "public_id"]}),
         (_("Profile"), {"fields": ["full_name", "vendor_role"]}),

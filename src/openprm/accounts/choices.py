@@ -8,20 +8,3 @@ class VendorRole(models.TextChoices):
     CHANNEL_MARKETING = "channel_marketing", _("Channel marketing")
     FINANCE = "finance", _("Finance")
     ANALYST = "analyst", _("Analyst")
-
-
-class PartnerRole(models.TextChoices):
-    PARTNER_ADMIN = "partner_admin", _("Partner admin")
-    SALES = "sales", _("Sales")
-    MARKETING = "marketing", _("Marketing")
-    FINANCE = "finance", _("Finance")
-    LEARNER = "learner", _("Learner")
-
-
-class InvitationStatus(models.TextChoices):
-    """Where an invitation stands; derived from its dates, never stored."""
-
-    PENDING = "pending", _("Pending")
-    EXPIRED = "expired", _("Expired")
-    ACCEPTED = "accepted", _("Accepted")
-    REVOKED = "revoked", _("Revoked")

@@ -1,7 +1,8 @@
 """Who may do what with agreements (see ``core.permissions``)."""
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.core.permissions import Rule
+from openprm.tenancy.choices import PartnerRole
 
 # Documents and their versions are the vendor's: staff read them, admins publish.
 READ_TERMS = Rule("agreements.read_terms", vendor=VendorRole.values)

@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.models import Membership
 from openprm.agreements import permissions
 from openprm.agreements.models import (
     AgreementAcceptance,
@@ -29,6 +27,8 @@ from openprm.core.errors import Conflict, ValidationFailed
 from openprm.notifications.services import notify
 from openprm.partners.models import Partner
 from openprm.programs.models import Programme
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Membership
 
 ACCEPTANCE_FIELDS = [
     "partner",

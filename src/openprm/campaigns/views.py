@@ -11,17 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view
 from openprm.campaigns import links, selectors, services
 from openprm.campaigns.forms import CampaignForm, ScheduleForm
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.web import console_page
 
 RECIPIENTS_PER_PAGE = 50
 
 
 def _campaign_view(*, edit: bool = False):
     def decorator(view):
-        @console_view
+        @console_page
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             allowed = (

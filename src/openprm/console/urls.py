@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     # Pages that other apps contribute to the console (names join "console:").
     path("", include("openprm.core.console_urls")),
-    path("", include("openprm.accounts.console_urls")),
+    path("", include("openprm.tenancy.console_urls")),
     path("", include("openprm.integrations.console_urls")),
     path("", include("openprm.partners.console_urls_lifecycle")),
     path("", include("openprm.partners.console_urls_profile")),

@@ -13,9 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from openprm.accounts.access import console_view
-from openprm.accounts.web import errors_as_http
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.web import console_page
 from openprm.partners import directory, permissions, saved_view_services
 from openprm.partners.choices import (
     EmployeeBand,
@@ -51,7 +50,7 @@ SORT_CHOICES = [
 ]
 
 
-@console_view
+@console_page
 def dashboard(request):
     counts = partner_counts_by_status(user=request.user)
     status_counts = [
@@ -202,7 +201,7 @@ def _directory_filters(request):
     return filters, view, problems
 
 
-@console_view
+@console_page
 def partner_list(request):
     filters, applied_view, view_problems = _directory_filters(request)
     paginator = CappedPaginator(
@@ -276,7 +275,7 @@ def _has_more_filters(filters: directory.DirectoryFilters) -> bool:
 
 
 @require_safe
-@console_view
+@console_page
 def partner_filter_panel(request):
     """The directory's further filters (bands, languages, manager, programme, score,
     custom fields), loaded when the "More filters" panel opens."""
@@ -311,11 +310,6 @@ def partner_filter_panel(request):
             "scorecards": scorecard_list_visible_to(user=request.user),
         },
     )
-
-
-def console_page(view):
-    """A console view whose NotFound / PermissionDenied become 404 / 403."""
-    return console_view(errors_as_http(view))
 
 
 def _list_url(view=None) -> str:

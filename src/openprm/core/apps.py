@@ -2,7 +2,10 @@ from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
-DISCOVERED_MODULES = ("tasks", "subscribers", "notices", "navigation")
+# Each app's conventional modules, imported at start-up in this order: what it plugs
+# into the layers below it (hooks.py), its periodic sweeps (tasks.py), event
+# subscribers, notification kinds and navigation items.
+DISCOVERED_MODULES = ("hooks", "tasks", "subscribers", "notices", "navigation")
 
 
 class CoreConfig(AppConfig):
@@ -11,7 +14,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Every app's conventional modules register themselves when imported: its
-        # periodic sweeps (tasks.py), event subscribers (subscribers.py),
-        # notification kinds (notices.py) and navigation items (navigation.py).
         autodiscover_modules(*DISCOVERED_MODULES)

@@ -12,16 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core import money, rate_selectors, rate_services
-from openprm.core.areas import CONSOLE, area_view
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.rate_forms import ExchangeRateForm
+from openprm.core.web import console_page
 
 RATES_PER_PAGE = 50
 
 
 def _console(check):
     def decorator(view):
-        @area_view(CONSOLE)
+        @console_page
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not check(request.user):

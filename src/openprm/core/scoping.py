@@ -1,118 +1,86 @@
 """Partner isolation: which partners' rows a user may see (DESIGN rule 1).
 
-Every read by a user goes through ``Model.objects.visible_to(user)``. The rule
-itself (memberships, downstream visibility, channel-manager territories) is resolved
-by the accounts app, which registers :func:`set_scope_resolver` at start-up; ``core``
-only knows how to turn a scope into a query.
+Every read by a user goes through ``Model.objects.visible_to(user)``. Who sees which
+partners (memberships, downstream visibility, channel-manager territories) is decided
+by the tenancy app and what a scope holds by the partners app
+(``partners.scoping.PartnerScope``); tenancy registers the resolvers at start-up,
+since ``core`` imports no app. ``core`` only caches the answer and turns it into a
+query (:class:`Scope`).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import models
 from django.db.models import Q
 
+from openprm.core.permissions import is_active_user
 
-@dataclass(frozen=True)
-class PartnerScope:
-    """The partners whose rows a user may see."""
 
-    everything: bool = False
-    # Organisations the user belongs to.
-    partner_ids: frozenset[int] = frozenset()
-    # Materialised paths of partners whose whole subtree is visible (distributors).
-    subtree_paths: tuple[str, ...] = ()
-    # A channel manager sees partners assigned to them or in their territories.
-    manager_id: int | None = None
-    regions: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
+class Scope(Protocol):
+    """What the kernel asks of a scope (the partners app's ``PartnerScope``)."""
+
+    everything: bool
 
     @property
-    def is_empty(self) -> bool:
-        return not (
-            self.everything
-            or self.partner_ids
-            or self.subtree_paths
-            or self.manager_id
-            or self.regions
-            or self.countries
-        )
+    def is_empty(self) -> bool: ...
 
     def q(self, partner_field: str = "partner") -> Q:
         """A filter for rows whose partner is at ``partner_field`` ("" for partners)."""
-        if self.everything:
-            return Q()
-        prefix = f"{partner_field}__" if partner_field else ""
-        id_field = f"{partner_field}_id" if partner_field else "id"
-        condition = Q(pk__in=[])  # matches nothing; the parts below widen it
-        if self.partner_ids:
-            condition |= Q(**{f"{id_field}__in": sorted(self.partner_ids)})
-        for path in self.subtree_paths:
-            condition |= Q(**{f"{prefix}path__startswith": path})
-        if self.manager_id:
-            condition |= Q(**{f"{prefix}channel_manager_id": self.manager_id})
-        if self.regions:
-            condition |= Q(**{f"{prefix}region__in": self.regions})
-        if self.countries:
-            condition |= Q(**{f"{prefix}country__in": self.countries})
-        return condition
+
+    def id_q(self, id_field: str) -> Q:
+        """A filter on a plain partner id column (no foreign key)."""
 
     def includes(self, partner) -> bool:
-        """Whether one partner (with path, region, country loaded) is in scope."""
-        return (
-            self.everything
-            or partner.pk in self.partner_ids
-            or any(partner.path.startswith(path) for path in self.subtree_paths)
-            or (
-                self.manager_id is not None
-                and partner.channel_manager_id == self.manager_id
-            )
-            or partner.region in self.regions
-            or partner.country in self.countries
-        )
+        """Whether one partner is in scope."""
+
+    def of_organisation(self, partner) -> "Scope":
+        """The scope of ``partner`` itself: it, and beneath it when it sees
+        downstream (what its portal shows)."""
 
 
-NOTHING = PartnerScope()
-_resolver: Callable[[object], PartnerScope] | None = None
-_admin_resolver: Callable[[object], PartnerScope] | None = None
+# A resolver answers for an active user, and with the empty scope for None (a reader
+# who is signed out or whose account is deactivated).
+ScopeResolver = Callable[[object], Scope]
+
+_resolver: ScopeResolver | None = None
+_admin_resolver: ScopeResolver | None = None
 
 
-def set_scope_resolver(resolver: Callable[[object], PartnerScope]) -> None:
+def set_scope_resolver(resolver: ScopeResolver) -> None:
     global _resolver
     _resolver = resolver
 
 
-def set_admin_scope_resolver(resolver: Callable[[object], PartnerScope]) -> None:
+def set_admin_scope_resolver(resolver: ScopeResolver) -> None:
     global _admin_resolver
     _admin_resolver = resolver
 
 
-def scope_for(user) -> PartnerScope:
-    """The user's scope, computed once per user object (i.e. once per request)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    cached = getattr(user, "_openprm_partner_scope", None)
+def _resolved(user, attribute: str, resolver: ScopeResolver | None, what: str):
+    """``resolver``'s answer for ``user``, computed once per user object (that is,
+    once per request) and kept on it as ``attribute``."""
+    if resolver is None:
+        raise RuntimeError(f"No {what} resolver is registered")
+    if not is_active_user(user):
+        return resolver(None)
+    cached = getattr(user, attribute, None)
     if cached is None:
-        if _resolver is None:
-            raise RuntimeError("No partner scope resolver is registered")
-        cached = _resolver(user)
-        user._openprm_partner_scope = cached
+        cached = resolver(user)
+        setattr(user, attribute, cached)
     return cached
 
 
-def admin_scope_for(user) -> PartnerScope:
+def scope_for(user) -> Scope:
+    """The partners whose rows the user may see."""
+    return _resolved(user, "_openprm_partner_scope", _resolver, "partner scope")
+
+
+def admin_scope_for(user) -> Scope:
     """The partners whose administration records (the audit trail) the user may read:
     everything for a vendor admin, the organisations a partner admin administers
     (a part of :func:`scope_for`), and nothing for anyone else."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    cached = getattr(user, "_openprm_admin_scope", None)
-    if cached is None:
-        if _admin_resolver is None:
-            raise RuntimeError("No admin scope resolver is registered")
-        cached = _admin_resolver(user)
-        user._openprm_admin_scope = cached
-    return cached
+    return _resolved(user, "_openprm_admin_scope", _admin_resolver, "admin scope")
 
 
 class PartnerOwnedQuerySet(models.QuerySet):

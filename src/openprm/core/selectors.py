@@ -21,7 +21,7 @@ from openprm.core.models import (
     OutboxEvent,
     SubscriberDelivery,
 )
-from openprm.core.scoping import PartnerScope, admin_scope_for
+from openprm.core.scoping import Scope, admin_scope_for
 
 AUDIT_SORTS = {
     "-occurred_at": ("-occurred_at", "-id"),
@@ -68,20 +68,7 @@ class EventFilters:
     request_id: str = ""
 
 
-def _partner_id_q(scope: PartnerScope, field: str = "partner_id") -> Q:
-    """``scope`` as a filter on a plain partner id column (audit entries keep the id
-    without a foreign key, so that history outlives the partner row)."""
-    if scope.everything:
-        return Q()
-    if scope.partner_ids and scope == PartnerScope(partner_ids=scope.partner_ids):
-        return Q(**{f"{field}__in": sorted(scope.partner_ids)})
-    # Subtrees, managers and territories are properties of the partner rows. The
-    # model is looked up by label because core imports no app.
-    partner_model = apps.get_model("partners", "Partner")
-    return Q(**{f"{field}__in": partner_model.objects.filter(scope.q("")).values("pk")})
-
-
-def _audit_scope(user) -> PartnerScope:
+def _audit_scope(user) -> Scope:
     scope = admin_scope_for(user)
     if scope.is_empty:
         raise PermissionDenied
@@ -105,20 +92,11 @@ def audit_entries_visible_to(
     """
     filters = filters or AuditFilters()
     scope = _audit_scope(user)
-    entries = AuditEntry.objects.filter(_partner_id_q(scope))
+    entries = AuditEntry.objects.filter(scope.id_q("partner_id"))
     if organisation is not None:
         if not scope.includes(organisation):
             raise PermissionDenied
-        entries = entries.filter(
-            _partner_id_q(
-                PartnerScope(
-                    partner_ids=frozenset({organisation.pk}),
-                    subtree_paths=(organisation.path,)
-                    if organisation.downstream_visibility
-                    else (),
-                )
-            )
-        )
+        entries = entries.filter(scope.of_organisation(organisation).id_q("partner_id"))
     if filters.actor:
         entries = entries.filter(actor_label=filters.actor.strip().lower())
     if filters.object_type:

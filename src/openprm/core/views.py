@@ -1,12 +1,10 @@
 import json
-from functools import wraps
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -14,10 +12,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 import openprm
 from openprm.core import selectors, services
-from openprm.core.areas import CONSOLE, PORTAL, area_view
-from openprm.core.errors import NotFound, ValidationFailed
-from openprm.core.errors import PermissionDenied as ApplicationPermissionDenied
+from openprm.core.errors import ValidationFailed
 from openprm.core.forms import AuditFilterForm, EventFilterForm, ReplayForm
+from openprm.core.web import CONSOLE, PORTAL, console_page, portal_page
 
 
 @never_cache
@@ -41,21 +38,6 @@ def health(request):
 
 AUDIT_ENTRIES_PER_PAGE = 50
 EVENTS_PER_PAGE = 50
-
-
-def _errors_as_http(view):
-    """The selectors' and services' refusals as the web's 403 and 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-        except ApplicationPermissionDenied as error:
-            raise PermissionDenied from error
-
-    return wrapper
 
 
 def _audit_list(request, *, area: str):
@@ -107,36 +89,31 @@ def _audit_detail(request, entry_id: int, *, area: str):
 
 
 @require_safe
-@area_view(CONSOLE)
-@_errors_as_http
+@console_page
 def console_audit_list(request):
     return _audit_list(request, area=CONSOLE)
 
 
 @require_safe
-@area_view(CONSOLE)
-@_errors_as_http
+@console_page
 def console_audit_detail(request, entry_id: int):
     return _audit_detail(request, entry_id, area=CONSOLE)
 
 
 @require_safe
-@area_view(PORTAL)
-@_errors_as_http
+@portal_page
 def portal_audit_list(request):
     return _audit_list(request, area=PORTAL)
 
 
 @require_safe
-@area_view(PORTAL)
-@_errors_as_http
+@portal_page
 def portal_audit_detail(request, entry_id: int):
     return _audit_detail(request, entry_id, area=PORTAL)
 
 
 @require_safe
-@area_view(CONSOLE)
-@_errors_as_http
+@console_page
 def event_list(request):
     form = EventFilterForm(request.GET)
     events = selectors.outbox_events_for(user=request.user, filters=form.filters())
@@ -145,8 +122,7 @@ def event_list(request):
 
 
 @require_safe
-@area_view(CONSOLE)
-@_errors_as_http
+@console_page
 def event_detail(request, event_id: UUID):
     event = selectors.outbox_event_for(user=request.user, event_id=event_id)
     return render(
@@ -157,8 +133,7 @@ def event_detail(request, event_id: UUID):
 
 
 @require_POST
-@area_view(CONSOLE)
-@_errors_as_http
+@console_page
 def event_replay(request, event_id: UUID):
     event = selectors.outbox_event_for(user=request.user, event_id=event_id)
     form = ReplayForm(request.POST)

@@ -15,9 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
-from openprm.accounts.selectors import memberships_active_for
 from openprm.core.db import (
     CappedCount,
     CompiledQueries,
@@ -43,6 +42,8 @@ from openprm.deals.models import (
     Stage,
 )
 from openprm.partners.models import Partner
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.selectors import memberships_active_for
 
 DEAL_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
 REVIEWER_ROLES = (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view, portal_view
 from openprm.core import errors
+from openprm.core.web import console_page, portal_page
 from openprm.deals import selectors, services
 from openprm.deals.choices import IN_REVIEW, DealStatus
 from openprm.deals.forms import (
@@ -50,9 +50,9 @@ def _guarded(area_view, check=None):
     return decorator
 
 
-staff_view = _guarded(console_view)
-reviewer_view = _guarded(console_view, selectors.ensure_can_review)
-seller_view = _guarded(portal_view, selectors.ensure_has_deal_role)
+staff_view = _guarded(console_page)
+reviewer_view = _guarded(console_page, selectors.ensure_can_review)
+seller_view = _guarded(portal_page, selectors.ensure_has_deal_role)
 
 
 def _page(request, queryset):

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from openprm.accounts.access import console_view, portal_view
 from openprm.core import errors
+from openprm.core.web import console_page, portal_page
 from openprm.deals import selectors_pipeline as selectors
 from openprm.deals.forms_pipeline import PipelineFilterForm
 
@@ -47,7 +47,7 @@ def _page(request, template: str, form, summary, **context):
 
 
 @require_safe
-@console_view
+@console_page
 def console_pipeline(request):
     form = PipelineFilterForm(request.GET)
     try:
@@ -63,7 +63,7 @@ def console_pipeline(request):
 
 
 @require_safe
-@portal_view
+@portal_page
 def portal_pipeline(request):
     """The organisation the portal works for (its switcher), with its downstream
     partners when it is a distributor that sees them."""

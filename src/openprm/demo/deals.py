@@ -10,11 +10,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.models import Membership
 from openprm.deals import services
 from openprm.deals.choices import AccountKind
 from openprm.deals.models import Deal
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Membership
 
 ACCOUNTS = [
     ("SF-0001", "Globex Corporation", "globex.com", "US", AccountKind.ACCOUNT, ""),

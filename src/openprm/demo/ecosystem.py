@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.models import Membership, User
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import User
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
 from openprm.partners.models import Partner
 from openprm.partners.services import partner_create
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Membership
 
 DEMO_DOMAIN = "openprm.example"
 

@@ -10,8 +10,6 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.models import Membership
 from openprm.agreements import services as agreements
 from openprm.agreements.models import AgreementDocument
 from openprm.core import context
@@ -21,6 +19,8 @@ from openprm.journeys.models import JourneyTask
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner
 from openprm.programs.models import Enrolment, Programme
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Membership
 
 TERMS_V1 = """Reseller partner agreement
 

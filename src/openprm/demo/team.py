@@ -14,10 +14,12 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.models import Invitation, Membership, User
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import User
 from openprm.accounts.tokens import hash_token
 from openprm.demo.ecosystem import DISTRIBUTOR_LOGIN, PARTNER_LOGIN, VENDOR_LOGINS
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Invitation, Membership
 
 # (inviter's login, invitee, roles or vendor role, state, age in days)
 FIXED_INVITATIONS = [

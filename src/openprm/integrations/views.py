@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.web import console_page
 from openprm.integrations import selectors, services
 from openprm.integrations.forms import DeliveryFilterForm, WebhookEndpointForm
 
@@ -23,7 +23,7 @@ SECRET_SESSION_KEY = "integrations.new_webhook_secret"  # noqa: S105 (a key name
 def webhook_admin_view(view):
     """Console pages for vendor admins only: other vendor staff get 403 too."""
 
-    @console_view
+    @console_page
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not selectors.can_manage_webhooks(request.user):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 
-from openprm.accounts.access import console_view
+from openprm.core.web import console_page
 from openprm.integrations import exporting
 from openprm.partners import directory
 from openprm.partners.selectors_directory import (
@@ -54,11 +54,11 @@ def export_response(*, user, params, file_format: str) -> HttpResponseBase:
     )
 
 
-@console_view
+@console_page
 def partner_export_csv(request):
     return export_response(user=request.user, params=request.GET, file_format="csv")
 
 
-@console_view
+@console_page
 def partner_export_xlsx(request):
     return export_response(user=request.user, params=request.GET, file_format="xlsx")

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view
 from openprm.core.errors import ApplicationError, NotFound, PermissionDenied
+from openprm.core.web import console_page
 from openprm.integrations import selectors_imports, services_imports
 from openprm.integrations.forms_imports import ImportUploadForm
 from openprm.integrations.models import IssueKind
@@ -28,7 +28,7 @@ def _job(request, public_id):
         raise Http404 from error
 
 
-@console_view
+@console_page
 def import_start(request):
     _require_importer(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -46,7 +46,7 @@ def import_start(request):
     return render(request, "integrations/import_start.html", {"form": form})
 
 
-@console_view
+@console_page
 def import_detail(request, public_id):
     _require_importer(request)
     job = _job(request, public_id)
@@ -70,7 +70,7 @@ def import_detail(request, public_id):
     return render(request, template, context)
 
 
-@console_view
+@console_page
 @require_POST
 def import_confirm(request, public_id):
     _require_importer(request)

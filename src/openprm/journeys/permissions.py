@@ -1,7 +1,8 @@
 """Who may do what with onboarding journeys (see ``core.permissions``)."""
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.core.permissions import Rule
+from openprm.tenancy.choices import PartnerRole
 
 # Journeys are read by vendor staff (within their partner scope).
 READ = Rule("journeys.read", vendor=VendorRole.values)

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.models import Membership, User
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import User
 from openprm.agreements.models import AgreementAcceptance, AgreementVersion
 from openprm.core import audit, events
 from openprm.core.errors import (
@@ -41,6 +41,8 @@ from openprm.partners.lifecycle_services import partner_status_change
 from openprm.partners.models import Partner
 from openprm.programs.models import Enrolment, Programme
 from openprm.programs.services import enrolment_create
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Membership
 
 TEMPLATE_FIELDS = ["programme", "position", "kind", "title", "is_required", "due_days"]
 TEMPLATE_FIELDS_ALL = [*TEMPLATE_FIELDS, "config"]

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.leads.models import (
     OPEN_STATUSES,
@@ -23,6 +23,8 @@ from openprm.leads.models import (
     LeadRoutingRule,
 )
 from openprm.partners.models import Partner
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.selectors import memberships_active_for
 
 LEAD_MANAGERS = (
     VendorRole.VENDOR_ADMIN,
@@ -51,8 +53,6 @@ def lead_partner_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_openprm_lead_partner_ids", None)
     if cached is None:
-        from openprm.accounts.selectors import memberships_active_for
-
         cached = frozenset(
             membership.partner_id
             for membership in memberships_active_for(user=user)

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view, portal_view
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.web import console_page, portal_page
 from openprm.leads import selectors, services
 from openprm.leads.forms import (
     CapacityForm,
@@ -47,8 +47,8 @@ def _guard(area, check=None):
     return decorator
 
 
-staff_view = _guard(console_view)
-manager_view = _guard(console_view, selectors.can_manage_leads)
+staff_view = _guard(console_page)
+manager_view = _guard(console_page, selectors.can_manage_leads)
 
 
 def _seller(request) -> bool:
@@ -58,7 +58,7 @@ def _seller(request) -> bool:
 def seller_view(view):
     """Partner admins and sellers; other partner roles are refused."""
 
-    @_guard(portal_view)
+    @_guard(portal_page)
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _seller(request):

@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view, portal_view
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.web import console_page, portal_page
 from openprm.notifications import selectors, services
 
 PER_PAGE = 50
@@ -88,13 +88,13 @@ def _preferences(request):
     )
 
 
-console_list = console_view(_list)
-console_badge = console_view(_badge)
-console_read = console_view(_read)
-console_read_all = console_view(_read_all)
-console_preferences = console_view(_preferences)
-portal_list = portal_view(_list)
-portal_badge = portal_view(_badge)
-portal_read = portal_view(_read)
-portal_read_all = portal_view(_read_all)
-portal_preferences = portal_view(_preferences)
+console_list = console_page(_list)
+console_badge = console_page(_badge)
+console_read = console_page(_read)
+console_read_all = console_page(_read_all)
+console_preferences = console_page(_preferences)
+portal_list = portal_page(_list)
+portal_badge = portal_page(_badge)
+portal_read = portal_page(_read)
+portal_read_all = portal_page(_read_all)
+portal_preferences = portal_page(_preferences)

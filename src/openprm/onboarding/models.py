@@ -231,7 +231,7 @@ class Application(TimeStampedModel):
     decision_reason = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     invitation = models.ForeignKey(
-        "accounts.Invitation",
+        "tenancy.Invitation",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

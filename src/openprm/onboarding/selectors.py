@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from openprm.accounts.models import User
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus
 from openprm.onboarding.models import (
@@ -177,8 +178,6 @@ def approval_queue_get(*, queue_id: int) -> ApprovalQueue:
 
 
 def vendor_users():
-    from openprm.accounts.models import User
-
     return User.objects.filter(is_active=True).exclude(vendor_role="").order_by("email")
 
 

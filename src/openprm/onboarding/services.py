@@ -21,9 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.permissions import TeamScope, is_vendor_admin
-from openprm.accounts.services import invitation_create
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.models import User
 from openprm.core import audit, events
 from openprm.core.business_days import add_business_days
 from openprm.core.errors import (
@@ -55,6 +54,9 @@ from openprm.partners.choices import PartnerStatus, PartnerType, Region
 from openprm.partners.lifecycle_services import partner_duplicates_find
 from openprm.partners.models import Partner, PartnerDomain
 from openprm.partners.services import partner_create, partner_payload
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.permissions import TeamScope, is_vendor_admin
+from openprm.tenancy.services import invitation_create
 
 APPLICATION_AUDITED_FIELDS = [
     "programme",
@@ -186,8 +188,6 @@ def _recipients(application: Application) -> list:
     if application.queue_id:
         users.extend(application.queue.members.filter(is_active=True))
     if not users:  # unrouted: the vendor admins take it
-        from openprm.accounts.models import User
-
         users = list(User.objects.filter(vendor_role="vendor_admin", is_active=True))
     return users
 

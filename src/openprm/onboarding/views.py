@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view
 from openprm.core.context import client_ip
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.web import console_page
 from openprm.onboarding import config_services, selectors, services, spam
 from openprm.onboarding.forms import (
     AnswerForm,
@@ -114,7 +114,7 @@ def application_answer(request, token):
 
 def _console(check=None):
     def decorator(view):
-        @console_view
+        @console_page
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if check is not None and not check(request.user):

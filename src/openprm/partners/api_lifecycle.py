@@ -11,10 +11,10 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
 
-from openprm.accounts.permissions import require_vendor_admin
 from openprm.core.api import StrictSchema, reject_unknown_query
 from openprm.partners import lifecycle_services as services
 from openprm.partners.choices import PartnerStatus
+from openprm.partners.permissions import require_vendor_admin
 
 router = Router(tags=["partner lifecycle"])
 

@@ -6,6 +6,7 @@ the status of the partners in their scope; everyone else is refused (403). A par
 outside the actor's scope does not exist for them (404).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -16,8 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.models import Membership
-from openprm.accounts.permissions import is_vendor_admin, require_vendor_admin
 from openprm.core import audit, events
 from openprm.core.errors import (
     InvalidTransition,
@@ -30,6 +29,7 @@ from openprm.core.scoping import scope_for
 from openprm.partners import duplicates, hierarchy, lifecycle
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner, PartnerDomain
+from openprm.partners.permissions import is_vendor_admin, require_vendor_admin
 from openprm.partners.services import partner_payload
 
 # At most this many partners are compared by rapidfuzz in one duplicate search.
@@ -316,6 +316,18 @@ def _move_rows(model, field_name: str, duplicate: Partner, survivor: Partner):
     return moved, left
 
 
+# How an app moves its own rows from a merged duplicate to the survivor when a plain
+# re-pointing would be wrong: {model: mover(duplicate=, survivor=) -> (moved,
+# left)}. The tenancy app registers its memberships at start-up (partners does not
+# import it): a person already a member of the survivor keeps that membership.
+MergeMover = Callable[..., tuple[int, int]]
+_merge_movers: dict[type, MergeMover] = {}
+
+
+def set_merge_mover(model: type, mover: MergeMover) -> None:
+    _merge_movers[model] = mover
+
+
 @transaction.atomic
 def partner_merge(*, survivor: Partner, duplicate: Partner, actor) -> MergeResult:
     """Fold ``duplicate`` into ``survivor``: its members, the partners beneath it,
@@ -361,19 +373,14 @@ def partner_merge(*, survivor: Partner, duplicate: Partner, actor) -> MergeResul
         )
         result.moved["partners.partner (children)"] = children
 
-    # Members: a person who is already a member of the survivor keeps that
-    # membership; their membership of the (terminated) duplicate stays behind.
-    survivor_users = Membership.objects.filter(partner=survivor).values("user_id")
-    memberships = Membership.objects.filter(partner=duplicate)
-    moved = memberships.exclude(user_id__in=survivor_users).update(
-        partner=survivor, updated_at=timezone.now()
-    )
-    left = Membership.objects.filter(partner=duplicate).count()
-    _count(result, "accounts.membership", moved, left)
+    # Rows whose app moves them by its own rule (members: see set_merge_mover).
+    for model, mover in _merge_movers.items():
+        moved, left = mover(duplicate=duplicate, survivor=survivor)
+        _count(result, model._meta.label_lower, moved, left)
 
     for relation in _partner_relations():
         model = relation.related_model
-        if model is Membership or (
+        if model in _merge_movers or (
             model is Partner and relation.field.name == "parent"
         ):
             continue

@@ -1,7 +1,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.models import Membership, User
+from openprm.accounts.models import User
 from openprm.core import selectors as core_selectors
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.partners.models import (
@@ -10,6 +10,7 @@ from openprm.partners.models import (
     Partner,
     PartnerDomain,
 )
+from openprm.partners.permissions import PARTNER, VENDOR
 
 
 def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner]:
@@ -20,26 +21,6 @@ def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner
             Q(name__icontains=search) | Q(city__icontains=search)
         )
     return partners.order_by("name", "id")
-
-
-def partners_with_member_counts(partners: list[Partner]) -> list[Partner]:
-    """Set ``member_count`` (active members) on each of a page of partners.
-
-    One grouped query for the page's ids: an annotation on the paged queryset is
-    evaluated for every row the OFFSET skips on PostgreSQL, and makes SQLite sort the
-    whole table before the LIMIT.
-    """
-    counts = dict(
-        Membership.objects.filter(
-            partner_id__in=[partner.pk for partner in partners], is_active=True
-        )
-        .values_list("partner_id")
-        .annotate(total=Count("id"))
-        .order_by()
-    )
-    for partner in partners:
-        partner.member_count = counts.get(partner.pk, 0)
-    return partners
 
 
 def partner_counts_by_status(*, user: User) -> dict[str, int]:
@@ -205,8 +186,6 @@ def custom_field_definitions_editable_by(
     *, user: User, level: str | None
 ) -> list[CustomFieldDefinition]:
     """The active custom fields an editor at ``level`` (partners.permissions) sets."""
-    from openprm.partners.permissions import PARTNER, VENDOR
-
     definitions = CustomFieldDefinition.objects.filter(is_active=True)
     if level == PARTNER:
         return list(definitions.filter(editable_by_partners=True))

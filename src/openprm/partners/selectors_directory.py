@@ -6,17 +6,16 @@ its exports are the partner database's hottest reads.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import Any
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
-from openprm.accounts.models import Membership, User
+from openprm.accounts.models import User
 from openprm.core.db import (
     CappedCount,
     CompiledQueries,
@@ -131,21 +130,22 @@ def directory_label_page(rows: list[dict], *, detail_url: str = "") -> list[dict
     return rows
 
 
+# Active members per partner of one page ({partner id: count}): memberships belong
+# to the tenancy app, which registers its counter at start-up (partners does not
+# import it).
+MemberCounter = Callable[[list[int]], dict[int, int]]
+_member_counter: MemberCounter | None = None
+
+
+def set_member_counter(counter: MemberCounter) -> None:
+    global _member_counter
+    _member_counter = counter
+
+
 def _active_member_counts(partner_ids: list[int]) -> dict[int, int]:
-    """Active memberships per partner of one page: one query, written here rather
-    than compiled by the ORM for each page's list of ids."""
-    if not partner_ids:
-        return {}
-    quote = connection.ops.quote_name
-    sql = "SELECT {}, COUNT(*) FROM {} WHERE {} = %s AND {} IN ({}) GROUP BY {}".format(  # noqa: S608
-        quote("partner_id"),
-        quote(Membership._meta.db_table),
-        quote("is_active"),
-        quote("partner_id"),
-        ", ".join(["%s"] * len(partner_ids)),
-        quote("partner_id"),
-    )
-    return dict(sql_rows(sql, [True, *partner_ids]))
+    if _member_counter is None:
+        raise RuntimeError("No member counter is registered")
+    return _member_counter(partner_ids)
 
 
 # The console page's SQL by the reader's scope and the filters (which determine it),

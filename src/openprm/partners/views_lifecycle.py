@@ -10,10 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from openprm.accounts.access import console_view
 from openprm.accounts.forms import add_application_error
-from openprm.accounts.permissions import require_vendor_admin
-from openprm.accounts.web import REFUSALS, errors_as_http
+from openprm.accounts.web import REFUSALS
+from openprm.core.web import console_page
 from openprm.partners import lifecycle_services as services
 from openprm.partners.forms_lifecycle import (
     DuplicateSearchForm,
@@ -21,6 +20,7 @@ from openprm.partners.forms_lifecycle import (
     MoveForm,
     StatusChangeForm,
 )
+from openprm.partners.permissions import require_vendor_admin
 
 
 def _gated(gate):
@@ -32,7 +32,7 @@ def _gated(gate):
             gate(request.user)
             return view(request, *args, **kwargs)
 
-        return console_view(errors_as_http(wrapper))
+        return console_page(wrapper)
 
     return decorator
 

@@ -12,19 +12,15 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from openprm.accounts.access import console_view, portal_view
 from openprm.accounts.forms import add_application_error
-from openprm.accounts.web import REFUSALS, errors_as_http, partner_admin_view
+from openprm.accounts.web import REFUSALS
+from openprm.core.web import console_page, portal_page
 from openprm.partners import permissions, selectors, services
 from openprm.partners.forms_profile import (
     ContactForm,
     CustomFieldDefinitionForm,
     PartnerProfileForm,
 )
-
-
-def console_page(view):
-    return console_view(errors_as_http(view))
 
 
 def _detail_url(partner) -> str:
@@ -253,7 +249,7 @@ def _place_errors(form, error) -> None:
 
 
 @require_safe
-@portal_view
+@portal_page
 def organisation(request):
     partner = selectors.partner_get(
         user=request.user, public_id=request.partner.public_id
@@ -276,7 +272,7 @@ def organisation(request):
 
 
 @require_http_methods(["GET", "POST"])
-@partner_admin_view
+@portal_page  # partner admins only: require_profile_editor refuses the others (403)
 def organisation_edit(request):
     partner = selectors.partner_get(
         user=request.user, public_id=request.partner.public_id

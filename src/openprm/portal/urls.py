@@ -9,7 +9,7 @@ urlpatterns = [
     path("switch/", views.switch_partner, name="switch_partner"),
     # Pages that other apps contribute to the portal (names join "portal:").
     path("", include("openprm.core.portal_urls")),
-    path("", include("openprm.accounts.portal_urls")),
+    path("", include("openprm.tenancy.portal_urls")),
     path("", include("openprm.partners.portal_urls_profile")),
     path("", include("openprm.programs.portal_urls")),
     path("", include("openprm.deals.portal_urls")),

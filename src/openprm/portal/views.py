@@ -2,16 +2,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import CURRENT_PARTNER_SESSION_KEY, portal_view
+from openprm.core.web import portal_page
+from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 
 
-@portal_view
+@portal_page
 def dashboard(request):
     return render(request, "portal/dashboard.html", {"partner": request.partner})
 
 
 @require_POST
-@portal_view
+@portal_page
 def switch_partner(request):
     """Work for another of the user's organisations; someone else's is a 404."""
     try:

@@ -10,7 +10,6 @@ from uuid import UUID
 from django.db.models import Prefetch, QuerySet
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.models import Membership
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.scoping import scope_for
 from openprm.partners.models import Partner
@@ -23,6 +22,7 @@ from openprm.programs.models import (
     TierChange,
     TierRequirement,
 )
+from openprm.tenancy.models import Membership
 
 
 def _signed_in(user) -> bool:

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view, portal_view
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.web import console_page, portal_page
 from openprm.programs import requirements, selectors, services
 from openprm.programs.forms import (
     BenefitForm,
@@ -32,7 +32,7 @@ def _console(check=None):
     a NotFound from a selector or service is a 404 page."""
 
     def decorator(view):
-        @console_view
+        @console_page
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if check is not None and not check(request.user):
@@ -390,7 +390,7 @@ def enrolment_end(request, public_id):
 # --- portal
 
 
-@portal_view
+@portal_page
 def portal_programme(request):
     """The organisation's programmes: current tier, its benefits, and where it
     stands on the next tier's requirements."""

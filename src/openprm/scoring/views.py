@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.web import console_page
 from openprm.partners.choices import PartnerStatus
 from openprm.scoring import selectors, services
 from openprm.scoring.forms import CriterionForm, ScorecardForm, config_as_lines
@@ -22,7 +22,7 @@ RANKING_PER_PAGE = 50
 
 def _console(check=None):
     def decorator(view):
-        @console_view
+        @console_page
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if check is not None and not check(request.user):

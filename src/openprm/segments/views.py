@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.accounts.access import console_view
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.web import console_page
 from openprm.integrations.views_exports import download, export_custom_keys
 from openprm.segments import selectors, services
 from openprm.segments.forms import SegmentForm, parse_rule
@@ -28,7 +28,7 @@ MEMBERS_PER_PAGE = 50
 
 def _console(check=None):
     def decorator(view):
-        @console_view
+        @console_page
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if check is not None and not check(request.user):

@@ -34,8 +34,9 @@ from typing import Any
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.core.permissions import Rule
+from openprm.tenancy.choices import PartnerRole
 
 
 class Outcome(enum.Enum):

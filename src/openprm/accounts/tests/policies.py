@@ -1,6 +1,5 @@
 """Access policies of sign-in (django-allauth) and account routes."""
 
-from openprm.accounts.tests.policies_team import TEAM_POLICIES
 from openprm.accounts.tests.policies_tokens import TOKEN_POLICIES
 from openprm.testing.authz import Policy, public, signed_in, signed_in_hidden
 
@@ -40,10 +39,6 @@ POLICIES = [
     Policy("web:mfa_view_recovery_codes", signed_in_hidden()),
     Policy("web:mfa_generate_recovery_codes", signed_in()),  # redirects to set-up
     Policy("web:mfa_download_recovery_codes", signed_in_hidden()),
-    # The API's "who am I".
-    Policy("api:GET /api/v1/me", signed_in()),
     # API tokens: each signed-in user their own (policies_tokens.py).
     *TOKEN_POLICIES,
-    # Team, Users and invitations (policies_team.py).
-    *TEAM_POLICIES,
 ]

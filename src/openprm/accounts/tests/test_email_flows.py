@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 
-from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory, partner_user
+from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 
 NEW_PASSWORD = "another long passphrase"
 
@@ -67,28 +67,6 @@ def test_a_deactivated_account_gets_no_reset_link(client):
     client.post("/accounts/password/reset/", {"email": "gone@contoso.example"})
 
     assert [message.subject for message in mail.outbox] == ["[OpenPRM] Unknown Account"]
-
-
-@pytest.mark.django_db
-def test_email_verification_confirms_an_address(client):
-    user = partner_user(user__email="sam@contoso.example")
-    EmailAddress.objects.create(
-        user=user, email="sam@contoso.example", primary=True, verified=False
-    )
-    client.force_login(user)
-
-    client.post(
-        "/accounts/email/",
-        {"action_send": "", "email": "sam@contoso.example"},
-    )
-    confirm_page = client.get(path_in(mail.outbox[0]))
-    confirmed = client.post(path_in(mail.outbox[0]), follow=True)
-
-    assert mail.outbox[0].subject == "[OpenPRM] Please Confirm Your Email Address"
-    assert in_shell(confirm_page)
-    assert "sam@contoso.example" in confirm_page.content.decode()
-    assert confirmed.status_code == 200
-    assert EmailAddress.objects.get(user=user).verified
 
 
 @pytest.mark.django_db

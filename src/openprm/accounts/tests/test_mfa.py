@@ -10,11 +10,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import (
-    TEST_PASSWORD,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 
 ACTIVATE_URL = "/accounts/2fa/totp/activate/"
@@ -111,13 +107,6 @@ def test_staff_with_totp_go_about_their_work(client, mfa_required):
     client.force_login(with_totp(VendorUserFactory()))
 
     assert client.get("/console/").status_code == 200
-
-
-@pytest.mark.django_db
-def test_partner_users_are_not_asked_for_totp(client, mfa_required):
-    client.force_login(partner_user())
-
-    assert client.get("/portal/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -3,22 +3,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import (
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.token_services import api_token_create
 from openprm.accounts.tokens import hash_token
 from openprm.core.models import AuditEntry
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("make_user", [VendorUserFactory, partner_user])
-def test_every_signed_in_user_has_a_token_page_linked_from_the_header(
-    client, make_user
-):
-    client.force_login(make_user())
+def test_every_signed_in_user_has_a_token_page_linked_from_the_header(client):
+    # A partner user's page: tenancy/tests/test_member_accounts.py.
+    client.force_login(VendorUserFactory())
 
     response = client.get("/accounts/tokens/")
     portal_or_console = client.get("/", follow=True)

@@ -3,7 +3,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import MembershipFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.agreements.models import AgreementAcceptance
 from openprm.agreements.services import text_hash
@@ -14,6 +13,7 @@ from openprm.agreements.tests.factories import (
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.journeys.tests.factories import JourneyFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.agreements import selectors, services
 from openprm.agreements.models import AgreementAcceptance
 from openprm.agreements.pdf import acceptance_pdf
@@ -18,6 +17,8 @@ from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.journeys.tests.factories import JourneyFactory
 from openprm.notifications.models import Notification
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

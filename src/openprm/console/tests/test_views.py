@@ -2,8 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import partner_user
 
 
 @pytest.fixture

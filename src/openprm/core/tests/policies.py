@@ -1,8 +1,9 @@
 """Access policies of the kernel's routes (see openprm.testing.authz)."""
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.core import audit, events
 from openprm.core.tests.factories import ExchangeRateFactory
+from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
     FORBID,

@@ -1,8 +1,9 @@
 import pytest
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import MembershipFactory, UserFactory
+from openprm.accounts.tests.factories import UserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.tenancy.tests.factories import MembershipFactory
 
 
 def make_token(user) -> str:

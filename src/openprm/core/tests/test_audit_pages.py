@@ -5,14 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core import audit, context
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 
 @pytest.fixture
@@ -243,7 +240,7 @@ def test_no_page_edits_or_deletes_an_entry(client, channel):
 
 def work_in(client, partner) -> None:
     """Choose the portal's organisation, as the header's switcher does."""
-    from openprm.accounts.access import CURRENT_PARTNER_SESSION_KEY
+    from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 
     session = client.session
     session[CURRENT_PARTNER_SESSION_KEY] = partner.pk

@@ -1,7 +1,6 @@
 import pytest
 
-from openprm.accounts.models import Membership
-from openprm.accounts.tests.factories import MembershipFactory, UserFactory
+from openprm.accounts.tests.factories import UserFactory
 from openprm.core import audit
 from openprm.core.db import (
     CompiledQueries,
@@ -14,6 +13,8 @@ from openprm.core.db import (
 )
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.models import Membership
+from openprm.tenancy.tests.factories import MembershipFactory
 
 
 def memberships_of(user_id):

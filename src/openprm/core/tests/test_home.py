@@ -1,6 +1,7 @@
 import pytest
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.tenancy.tests.factories import partner_user
 
 
 @pytest.mark.django_db

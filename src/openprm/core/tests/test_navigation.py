@@ -9,11 +9,13 @@ from django.urls import resolve
 from django.utils.functional import lazy
 from django.utils.translation import get_language, override
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core import navigation
 from openprm.core.navigation import NavItem
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

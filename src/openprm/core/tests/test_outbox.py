@@ -4,15 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.token_services import api_token_create
 from openprm.core import context, events, services
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent, SubscriberDelivery
+from openprm.tenancy.tests.factories import MembershipFactory
 
 failing = {"ledger": False}
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.tests.factories import partner_user
 from openprm.deals import conflicts
 from openprm.deals.choices import DealStatus, StageKind
 from openprm.deals.models import CustomerAccount, Deal, DealLine, Stage
 from openprm.deals.services import customer_columns
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import partner_user
 
 _counter = iter(range(1, 10**9))
 

@@ -12,11 +12,11 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import DealAttachment, DealExtension
 from openprm.deals.tests.factories import make_deal
 from openprm.programs.tests.policies import staff_scoped
+from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
     FORBID,

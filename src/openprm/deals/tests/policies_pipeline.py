@@ -6,7 +6,7 @@ portal and the API; other partner roles are refused. The figures are aggregates,
 so there is no object to hide: scoping is tested in test_pipeline_selectors.py.
 """
 
-from openprm.accounts.choices import PartnerRole
+from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import VENDOR_ACTORS, Policy, gated, partner_area, vendor
 
 SELLERS = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)

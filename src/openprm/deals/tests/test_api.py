@@ -2,14 +2,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import OutboxEvent
 from openprm.deals import selectors
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import CustomerAccount, Deal
 from openprm.deals.tests.factories import make_deal, registration, seller
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

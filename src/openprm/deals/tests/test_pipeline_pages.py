@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from openprm.accounts.choices import PartnerRole
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
@@ -15,6 +14,7 @@ from openprm.core.tests.factories import ExchangeRateFactory
 from openprm.deals.models import Deal, Stage
 from openprm.deals.tests.factories import make_deal, seller
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
 
 pytestmark = pytest.mark.django_db
 

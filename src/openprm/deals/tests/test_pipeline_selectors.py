@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import PermissionDenied
 from openprm.core.tests.factories import ExchangeRateFactory
 from openprm.deals import pipeline
@@ -21,6 +20,8 @@ from openprm.deals.selectors_pipeline import (
 )
 from openprm.deals.tests.factories import make_deal, seller
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

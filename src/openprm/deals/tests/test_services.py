@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.business_days import add_business_days
 from openprm.core.errors import (
@@ -29,6 +29,7 @@ from openprm.notifications.models import Notification
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.choices import BenefitKind
 from openprm.programs.tests.factories import EnrolmentFactory, TierBenefitFactory
+from openprm.tenancy.choices import PartnerRole
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from openprm.accounts.models import Invitation, Membership, User
+from openprm.accounts.models import User
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.demo.ecosystem import DEMO_LOGINS, EcosystemBuilder
 from openprm.integrations.models import WebhookEndpoint
 from openprm.partners.models import Partner, PartnerDomain
 from openprm.programs.models import Enrolment, Programme
+from openprm.tenancy.models import Invitation, Membership
 
 
 def seed(*args: str) -> str:

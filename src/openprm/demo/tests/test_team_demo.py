@@ -2,9 +2,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 
-from openprm.accounts.models import Invitation, Membership
 from openprm.demo.ecosystem import EcosystemBuilder
 from openprm.demo.team import build_demo_invitations
+from openprm.tenancy.models import Invitation, Membership
 
 
 @pytest.fixture

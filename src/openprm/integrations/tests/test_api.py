@@ -3,11 +3,7 @@ import uuid
 import pytest
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import (
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
@@ -17,6 +13,7 @@ from openprm.integrations.tests.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
+from openprm.tenancy.tests.factories import partner_user
 
 ENDPOINTS = "/api/v1/webhook-endpoints"
 DELIVERIES = "/api/v1/webhook-deliveries"

@@ -3,11 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openprm.accounts.tests.factories import (
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.integrations import services, signing
@@ -16,6 +12,7 @@ from openprm.integrations.tests.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
+from openprm.tenancy.tests.factories import partner_user
 
 
 def counts() -> tuple[int, int, int, int]:

@@ -3,11 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openprm.accounts.tests.factories import (
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.models import AuditEntry
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
 from openprm.integrations.tests.factories import (
@@ -16,6 +12,7 @@ from openprm.integrations.tests.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
+from openprm.tenancy.tests.factories import partner_user
 
 
 @pytest.fixture

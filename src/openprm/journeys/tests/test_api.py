@@ -4,11 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.agreements.tests.test_api import bearer
 from openprm.journeys.choices import TaskKind
 from openprm.journeys.models import JourneyDocument, TaskTemplate
@@ -17,6 +13,7 @@ from openprm.journeys.tests.helpers import deliver_all
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.tests.factories import programme_with_tiers
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import re
 import pytest
 from django.core import mail
 
-from openprm.accounts.services import invitation_accept
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.agreements import services as agreements
 from openprm.agreements.tests.factories import AgreementDocumentFactory
@@ -21,6 +20,7 @@ from openprm.onboarding.tests.factories import submit
 from openprm.partners.choices import PartnerStatus
 from openprm.programs.models import Enrolment
 from openprm.programs.tests.factories import programme_with_tiers
+from openprm.tenancy.services import invitation_accept
 
 pytestmark = pytest.mark.django_db
 

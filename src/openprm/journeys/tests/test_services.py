@@ -4,12 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.agreements import services as agreement_services
 from openprm.agreements.tests.factories import AgreementVersionFactory
 from openprm.core import events
@@ -26,6 +22,8 @@ from openprm.partners.services import partner_update
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.models import Enrolment
 from openprm.programs.tests.factories import programme_with_tiers
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

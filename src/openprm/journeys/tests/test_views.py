@@ -4,11 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.agreements.models import AgreementAcceptance
 from openprm.agreements.services import text_hash
 from openprm.agreements.tests.factories import AgreementVersionFactory
@@ -16,6 +12,7 @@ from openprm.journeys.choices import TaskKind
 from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import OutboxEvent
 from openprm.leads.models import Lead, LeadStatus
 from openprm.leads.tests.factories import LeadFactory, RuleFactory
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.segments.tests.test_api import bearer, send
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

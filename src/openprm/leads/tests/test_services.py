@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.leads import selectors, services
@@ -17,6 +17,7 @@ from openprm.leads.models import (
 )
 from openprm.leads.tests.factories import CapacityFactory, LeadFactory, RuleFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

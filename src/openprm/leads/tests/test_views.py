@@ -4,11 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.leads import services
 from openprm.leads.models import LeadAssignment, LeadRoutingRule, LeadStatus
 from openprm.leads.tests.factories import LeadFactory, RuleFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.notifications.models import Notification, NotificationPreference
 from openprm.notifications.tests.factories import NotificationFactory
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from openprm.accounts.choices import PartnerRole
-from openprm.accounts.models import Invitation
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core import sweeps
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
@@ -34,6 +28,9 @@ from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.tests.factories import ProgrammeFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Invitation
+from openprm.tenancy.tests.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ Custom field definitions are written by vendor admins only.
 
 import itertools
 
-from openprm.accounts.choices import PartnerRole, VendorRole
+from openprm.accounts.choices import VendorRole
 from openprm.partners.models import Contact, CustomFieldDefinition
+from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
     FORBID,

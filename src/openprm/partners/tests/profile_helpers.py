@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from openprm.accounts.choices import PartnerRole, VendorRole
-from openprm.accounts.tests.factories import MembershipFactory, UserFactory
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.tests.factories import UserFactory
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.models import (
     Contact,
@@ -17,6 +17,8 @@ from openprm.partners.models import (
     PartnerDomain,
 )
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import MembershipFactory
 
 
 def png_upload(

@@ -3,10 +3,7 @@
 import pytest
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.tests.factories import (
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.partners import directory
 from openprm.partners.selectors_directory import (
     directory_label_page,
@@ -16,6 +13,7 @@ from openprm.partners.selectors_directory import (
     saved_views_for,
 )
 from openprm.partners.tests.factories import PartnerFactory, SavedViewFactory
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,7 @@
 import pytest
 
-from openprm.accounts.models import Invitation, Membership, User
-from openprm.accounts.tests.factories import (
-    InvitationFactory,
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.models import User
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.errors import (
     InvalidTransition,
     NotFound,
@@ -23,6 +18,8 @@ from openprm.partners.lifecycle_services import (
 )
 from openprm.partners.models import Contact, Partner, PartnerDomain
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.models import Invitation, Membership
+from openprm.tenancy.tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -346,10 +343,10 @@ def test_merging_moves_every_related_row_to_the_survivor():
 
     assert result.moved == {
         "partners.partner (children)": 1,
-        "accounts.membership": 1,
-        "accounts.invitation": 1,
+        "tenancy.membership": 1,
+        "tenancy.invitation": 1,
     }
-    assert result.left == {"accounts.membership": 1}
+    assert result.left == {"tenancy.membership": 1}
     assert Membership.objects.get(pk=newcomer.pk).partner == survivor
     assert Invitation.objects.get(pk=invitation.pk).partner == survivor
     assert tree_of(child, grandchild) == {
@@ -385,7 +382,7 @@ def test_the_merge_preview_counts_what_would_move():
     MembershipFactory(partner=duplicate)
 
     assert merge_preview(survivor=survivor, duplicate=duplicate) == {
-        "accounts.membership": 1,
+        "tenancy.membership": 1,
         "partners.partner (children)": 1,
     }
 

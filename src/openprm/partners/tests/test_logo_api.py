@@ -1,12 +1,12 @@
 import pytest
 
-from openprm.accounts.tests.test_team_api import bearer
 from openprm.partners.tests import profile_helpers
 from openprm.partners.tests.profile_helpers import (
     fake_png_upload,
     png_upload,
     world_state,
 )
+from openprm.tenancy.tests.test_team_api import bearer
 
 cast = profile_helpers.cast
 pytestmark = pytest.mark.django_db

@@ -2,13 +2,13 @@ import json
 
 import pytest
 
-from openprm.accounts.tests.test_team_api import bearer
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners import services
 from openprm.partners.models import Contact, Partner
 from openprm.partners.tests import profile_helpers
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.partners.tests.profile_helpers import world_state
+from openprm.tenancy.tests.test_team_api import bearer
 
 cast = profile_helpers.cast
 pytestmark = pytest.mark.django_db

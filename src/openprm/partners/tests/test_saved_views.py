@@ -2,8 +2,7 @@ import json
 
 import pytest
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
-from openprm.accounts.tests.test_team_api import bearer
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.models import CustomFieldDefinition, SavedView
@@ -14,6 +13,8 @@ from openprm.partners.saved_view_services import (
 )
 from openprm.partners.selectors_directory import saved_view_filters, saved_views_for
 from openprm.partners.tests.factories import SavedViewFactory
+from openprm.tenancy.tests.factories import partner_user
+from openprm.tenancy.tests.test_team_api import bearer
 
 pytestmark = pytest.mark.django_db
 

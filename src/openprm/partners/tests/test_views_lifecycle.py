@@ -1,14 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +111,7 @@ def test_the_merge_page_shows_what_moves_before_merging(admin_client):
         + f"?duplicate={duplicate.public_id}"
     )
 
-    assert response.context["preview"] == {"accounts.membership": 1}
+    assert response.context["preview"] == {"tenancy.membership": 1}
     assert Partner.objects.get(pk=duplicate.pk).status == "active"
 
 

@@ -1,6 +1,6 @@
 """Access policies of the partner portal's pages."""
 
-from openprm.accounts.choices import PartnerRole
+from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import Policy, gated, partner_area
 
 POLICIES = [

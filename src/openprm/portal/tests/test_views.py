@@ -1,7 +1,8 @@
 import pytest
 
-from openprm.accounts.tests.factories import MembershipFactory, VendorUserFactory
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 
 @pytest.mark.django_db

@@ -3,11 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import (
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.core.models import OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
@@ -18,6 +14,7 @@ from openprm.programs.tests.factories import (
     TierRequirementFactory,
     programme_with_tiers,
 )
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,13 @@
 import pytest
 from django.db import IntegrityError
 
-from openprm.accounts.tests.factories import UserFactory, partner_user
+from openprm.accounts.tests.factories import UserFactory
 from openprm.core.errors import NotFound
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs import selectors
 from openprm.programs.models import Enrolment
 from openprm.programs.tests.factories import EnrolmentFactory, programme_with_tiers
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,6 @@
 import pytest
 
-from openprm.accounts.tests.factories import (
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.errors import (
     Conflict,
     InvalidTransition,
@@ -29,6 +25,7 @@ from openprm.programs.tests.factories import (
     TierRequirementFactory,
     programme_with_tiers,
 )
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

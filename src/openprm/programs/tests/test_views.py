@@ -2,12 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openprm.accounts.tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VendorUserFactory,
-    partner_user,
-)
+from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.models import Enrolment, Programme, TierChange
 from openprm.programs.tests.factories import (
@@ -16,6 +11,7 @@ from openprm.programs.tests.factories import (
     TierRequirementFactory,
     programme_with_tiers,
 )
+from openprm.tenancy.tests.factories import MembershipFactory, partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,13 +4,14 @@ from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.scoring.models import Criterion, Scorecard
 from openprm.scoring.services import partner_score_recompute
 from openprm.scoring.tests.factories import scorecard_with_criteria
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

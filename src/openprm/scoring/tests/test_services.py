@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core import events
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
@@ -13,6 +13,7 @@ from openprm.scoring import services
 from openprm.scoring.models import Criterion, PartnerScore, Scorecard, ScoreRun
 from openprm.scoring.subscribers import recompute_partner
 from openprm.scoring.tests.factories import ScorecardFactory, scorecard_with_criteria
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
 from openprm.partners.models import CustomFieldDefinition, Partner
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.segments.tests.factories import SegmentFactory, StaticListMemberFactory
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

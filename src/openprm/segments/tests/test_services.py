@@ -1,12 +1,13 @@
 import pytest
 
-from openprm.accounts.tests.factories import VendorUserFactory, partner_user
+from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.segments import selectors, services
 from openprm.segments.models import Segment, StaticListMember
 from openprm.segments.tests.factories import SegmentFactory, StaticListFactory
+from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 

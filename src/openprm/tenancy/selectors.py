@@ -1,0 +1,269 @@
+"""Reads about who belongs where: a user's memberships, and the people, memberships
+and invitations an administrator manages (the Team and Users pages, the team API).
+"""
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from openprm.accounts.models import User
+from openprm.accounts.tokens import hash_token
+from openprm.core.db import sql_rows
+from openprm.core.errors import NotFound
+from openprm.partners.models import Partner
+from openprm.tenancy.models import Invitation, Membership
+from openprm.tenancy.permissions import team_scope_for
+
+
+def memberships_active_for(*, user: User) -> QuerySet[Membership]:
+    """The user's active memberships in partners that are not terminated."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .exclude(partner__status="terminated")
+        .select_related("partner")
+        .order_by("partner__name", "partner_id")
+    )
+
+
+# --- people management (Team and Users pages, the team API) ------------------------
+
+USER_ORDERINGS = {
+    "email": ("email",),
+    "-email": ("-email",),
+    "full_name": ("full_name", "email"),
+    "-full_name": ("-full_name", "-email"),
+    "date_joined": ("date_joined", "id"),
+    "-date_joined": ("-date_joined", "-id"),
+}
+MEMBERSHIP_ORDERINGS = {
+    "email": ("user__email", "partner_id"),
+    "-email": ("-user__email", "-partner_id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "partner": ("partner__name", "partner_id", "user__email"),
+}
+INVITATION_ORDERINGS = {
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "expires_at": ("expires_at", "id"),
+    "-expires_at": ("-expires_at", "-id"),
+    "email": ("email", "id"),
+}
+
+
+def _team_memberships(*, user: User) -> QuerySet[Membership]:
+    """Memberships in the user's team scope (see tenancy.permissions)."""
+    scope = team_scope_for(user)
+    if scope.is_empty:
+        return Membership.objects.none()
+    memberships = Membership.objects.visible_to(user)
+    if not scope.everything:
+        memberships = memberships.filter(partner_id__in=sorted(scope.partner_ids))
+    return memberships
+
+
+def _holding_role(role: str) -> Q:
+    # Roles are a JSON list; JSON containment is not portable to SQLite, but the
+    # quoted role name in the list's text is (role names are validated choices).
+    return Q(roles__icontains=f'"{role}"')
+
+
+def memberships_visible_to(
+    *,
+    user: User,
+    partner_id: int | None = None,
+    partner: Partner | None = None,
+    member_public_id: str | None = None,
+    role: str = "",
+    is_active: bool | None = None,
+    search: str = "",
+    order: str = "email",
+) -> QuerySet[Membership]:
+    """Memberships the user may manage, with user and partner joined."""
+    memberships = _team_memberships(user=user)
+    if partner is not None:
+        partner_id = partner.pk
+    if partner_id is not None:
+        memberships = memberships.filter(partner_id=partner_id)
+    if member_public_id is not None:
+        memberships = memberships.filter(user__public_id=member_public_id)
+    if role:
+        memberships = memberships.filter(_holding_role(role))
+    if is_active is not None:
+        memberships = memberships.filter(is_active=is_active)
+    if search:
+        memberships = memberships.filter(
+            Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
+        )
+    return memberships.select_related("user", "partner").order_by(
+        *MEMBERSHIP_ORDERINGS[order]
+    )
+
+
+def membership_get(*, user: User, membership_id: int) -> Membership:
+    """One membership the user may manage; 404 for anyone else's."""
+    membership = (
+        _team_memberships(user=user)
+        .select_related("user", "partner")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        raise NotFound
+    return membership
+
+
+def users_visible_to(
+    *,
+    user: User,
+    search: str = "",
+    kind: str = "",
+    vendor_role: str = "",
+    partner_id: int | None = None,
+    partner_search: str = "",
+    is_active: bool | None = None,
+    order: str = "email",
+) -> QuerySet[User]:
+    """Users the user may manage, each with ``team_memberships``: only the
+    memberships inside the user's scope (a partner admin never learns where else
+    a colleague is a member)."""
+    scope = team_scope_for(user)
+    if scope.is_empty:
+        return User.objects.none()
+    memberships = _team_memberships(user=user)
+    users = User.objects.all()
+    if not scope.everything:
+        users = users.filter(Exists(memberships.filter(user=OuterRef("pk"))))
+    if search:
+        users = users.filter(
+            Q(email__icontains=search) | Q(full_name__icontains=search)
+        )
+    if kind == "vendor":
+        users = users.exclude(vendor_role="")
+    elif kind == "partner":
+        users = users.filter(vendor_role="")
+    if vendor_role:
+        users = users.filter(vendor_role=vendor_role)
+    if partner_id is not None:
+        users = users.filter(
+            Exists(memberships.filter(user=OuterRef("pk"), partner_id=partner_id))
+        )
+    if partner_search:
+        users = users.filter(
+            Exists(
+                memberships.filter(
+                    user=OuterRef("pk"), partner__name__icontains=partner_search
+                )
+            )
+        )
+    if is_active is not None:
+        users = users.filter(is_active=is_active)
+    return users.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=memberships.select_related("partner").order_by(
+                "partner__name", "partner_id"
+            ),
+            to_attr="team_memberships",
+        )
+    ).order_by(*USER_ORDERINGS[order])
+
+
+def user_get(*, user: User, public_id) -> User:
+    """One user the user may manage; 404 for anyone outside their scope."""
+    found = users_visible_to(user=user).filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def invitations_visible_to(
+    *,
+    user: User,
+    partner_id: int | None = None,
+    partner: Partner | None = None,
+    status: str = "",
+    kind: str = "",
+    search: str = "",
+    order: str = "-created_at",
+) -> QuerySet[Invitation]:
+    """Invitations the user may manage (vendor staff invitations: vendor admins).
+    ``status`` is an :class:`InvitationStatus` or "open" (pending or expired)."""
+    scope = team_scope_for(user)
+    if scope.is_empty:
+        return Invitation.objects.none()
+    invitations = Invitation.objects.visible_to(user)
+    if not scope.everything:
+        invitations = invitations.filter(partner_id__in=sorted(scope.partner_ids))
+    if partner is not None:
+        partner_id = partner.pk
+    if partner_id is not None:
+        invitations = invitations.filter(partner_id=partner_id)
+    if kind == "vendor":
+        invitations = invitations.filter(partner__isnull=True)
+    elif kind == "partner":
+        invitations = invitations.filter(partner__isnull=False)
+    if status == "open":
+        invitations = invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        )
+    elif status:
+        invitations = invitations.with_status(status)
+    if search:
+        invitations = invitations.filter(email__icontains=search)
+    return invitations.select_related("partner", "invited_by").order_by(
+        *INVITATION_ORDERINGS[order]
+    )
+
+
+def invitation_get(*, user: User, public_id) -> Invitation:
+    """One invitation the user may manage; 404 for anyone else's."""
+    invitation = invitations_visible_to(user=user).filter(public_id=public_id).first()
+    if invitation is None:
+        raise NotFound
+    return invitation
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    """The invitation an emailed link points to, whatever its state; None if the
+    link matches none."""
+    return (
+        Invitation.objects.select_related("partner", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def team_partner_get(*, user: User, partner_id: int) -> Partner:
+    """A partner whose team the user manages (to invite into it); 404 otherwise."""
+    scope = team_scope_for(user)
+    partner = (
+        Partner.objects.visible_to(user).filter(pk=partner_id).first()
+        if scope.includes(partner_id)
+        else None
+    )
+    if partner is None:
+        raise NotFound
+    return partner
+
+
+def account_for_email(*, email: str) -> User | None:
+    """The account that signs in with an address, if any (for the invitation page)."""
+    return User.objects.filter(email__iexact=email).first()
+
+
+def active_member_counts(partner_ids: list[int]) -> dict[int, int]:
+    """Active memberships per partner of one page of the partner directory (which
+    asks through ``partners.selectors_directory.set_member_counter``): one query,
+    written here rather than compiled by the ORM for each page's list of ids."""
+    if not partner_ids:
+        return {}
+    quote = connection.ops.quote_name
+    sql = "SELECT {}, COUNT(*) FROM {} WHERE {} = %s AND {} IN ({}) GROUP BY {}".format(  # noqa: S608
+        quote("partner_id"),
+        quote(Membership._meta.db_table),
+        quote("is_active"),
+        quote("partner_id"),
+        ", ".join(["%s"] * len(partner_ids)),
+        quote("partner_id"),
+    )
+    return dict(sql_rows(sql, [True, *partner_ids]))

@@ -1,0 +1,58 @@
+"""The partner portal's access rule (registered with ``core.web`` in ready()), and
+helpers of the Team, Users and invitation pages."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from openprm.core.web import portal_page
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.selectors import memberships_active_for
+
+# The session key of the organisation a member of several partners is working for.
+CURRENT_PARTNER_SESSION_KEY = "portal_partner_id"
+
+
+def portal_guard(request: HttpRequest) -> HttpResponse | None:
+    """Partner users only (403 for anyone without an active membership of a partner
+    that is not terminated); sets ``request.membership`` and ``request.partner``
+    (the organisation chosen with the switcher, else the first by name) and
+    ``request.memberships`` (all of the user's active ones, for the switcher)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    memberships = list(memberships_active_for(user=request.user))
+    if not memberships:
+        raise PermissionDenied
+    chosen = request.session.get(CURRENT_PARTNER_SESSION_KEY)
+    membership = next(
+        (item for item in memberships if item.partner_id == chosen), memberships[0]
+    )
+    request.memberships = memberships
+    request.membership = membership
+    request.partner = membership.partner
+    return None
+
+
+def partner_admin_view(view):
+    """Portal pages of the partner admin: other partner users get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if PartnerRole.PARTNER_ADMIN not in request.membership.roles:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return portal_page(wrapper)
+
+
+def is_partner_admin(request) -> bool:
+    """For the navigation: the portal page's membership holds the admin role."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and PartnerRole.PARTNER_ADMIN in membership.roles
+
+
+def site_url(request) -> str:
+    """The address emailed links start with, as the person reached the site."""
+    return request.build_absolute_uri("/")
