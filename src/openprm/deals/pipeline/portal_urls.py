@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from openprm.deals import views_pipeline
+from openprm.deals.pipeline import views
 
 urlpatterns = [
-    path("pipeline/", views_pipeline.portal_pipeline, name="pipeline"),
+    path("pipeline/", views.portal_pipeline, name="pipeline"),
 ]
