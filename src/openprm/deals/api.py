@@ -245,12 +245,6 @@ class DealFilters(Schema):
 # --- lookups
 
 
-def _deal(request, deal_id, rule=None) -> Deal:
-    """The deal the path names, as the caller may see it: ``rule`` first (403),
-    then 404 for a deal unknown, malformed or outside the caller's scope."""
-    return lookup(request, selectors.deal_get, rule=rule, public_id=deal_id)
-
-
 def _stage(stage_id: int | None) -> Stage | None:
     if stage_id is None:
         return None
@@ -315,7 +309,7 @@ def deal_register(request, payload: DealIn):
     deal = services.deal_register(
         actor=request.user, partner=partner, stage=stage, **data
     )
-    return Status(201, _deal(request, deal.public_id))
+    return Status(201, selectors.deal_get(user=request.user, public_id=deal.public_id))
 
 
 @router.list(
@@ -330,7 +324,7 @@ def deal_review_queue(request):
 
 @router.get("/deals/{deal_id}", response=DealOut, summary="Get a deal")
 def deal_get(request, deal_id: str):
-    return _deal(request, deal_id)
+    return selectors.deal_get(user=request.user, public_id=deal_id)
 
 
 @router.get(
@@ -339,27 +333,33 @@ def deal_get(request, deal_id: str):
     summary="The conflicts found when the deal was registered",
 )
 def deal_conflicts(request, deal_id: str):
-    return selectors.deal_conflicts(deal=_deal(request, deal_id))
+    return selectors.deal_conflicts(
+        deal=selectors.deal_get(user=request.user, public_id=deal_id)
+    )
 
 
 @router.post("/deals/{deal_id}/approve", response=DealOut, summary="Approve")
 def deal_approve(request, deal_id: str):
     """Grants the protection period and discount of the partner's tier; 409 when
     another registration already protects the customer and product line."""
-    deal = services.deal_approve(
-        actor=request.user, deal=_deal(request, deal_id, permissions.REVIEW)
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
     )
-    return _deal(request, deal.public_id)
+    deal = services.deal_approve(actor=request.user, deal=deal)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post("/deals/{deal_id}/reject", response=DealOut, summary="Reject")
 def deal_reject(request, deal_id: str, payload: ReasonIn):
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
+    )
     deal = services.deal_reject(
         actor=request.user,
-        deal=_deal(request, deal_id, permissions.REVIEW),
+        deal=deal,
         reason=payload.reason,
     )
-    return _deal(request, deal.public_id)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
@@ -368,12 +368,15 @@ def deal_reject(request, deal_id: str, payload: ReasonIn):
     summary="Ask the partner for more information",
 )
 def deal_request_info(request, deal_id: str, payload: QuestionIn):
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
+    )
     deal = services.deal_request_info(
         actor=request.user,
-        deal=_deal(request, deal_id, permissions.REVIEW),
+        deal=deal,
         question=payload.question,
     )
-    return _deal(request, deal.public_id)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
@@ -382,12 +385,13 @@ def deal_request_info(request, deal_id: str, payload: QuestionIn):
     summary="Answer the reviewer's question",
 )
 def deal_answer(request, deal_id: str, payload: AnswerIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     deal = services.deal_answer(
         actor=request.user,
-        deal=_deal(request, deal_id, permissions.WORK),
+        deal=deal,
         answer=payload.answer,
     )
-    return _deal(request, deal.public_id)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
@@ -396,9 +400,10 @@ def deal_answer(request, deal_id: str, payload: AnswerIn):
     summary="Request a longer protection",
 )
 def deal_extension_request(request, deal_id: str, payload: ExtensionIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     extension = services.deal_extension_request(
         actor=request.user,
-        deal=_deal(request, deal_id, permissions.WORK),
+        deal=deal,
         days=payload.days,
         reason=payload.reason,
     )
@@ -413,7 +418,9 @@ def deal_extension_request(request, deal_id: str, payload: ExtensionIn):
 def deal_extension_decide(
     request, deal_id: str, extension_id: int, payload: DecisionIn
 ):
-    deal = _deal(request, deal_id, permissions.REVIEW)
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
+    )
     return services.deal_extension_decide(
         actor=request.user,
         extension=selectors.extension_get(deal=deal, extension_id=extension_id),
@@ -427,23 +434,25 @@ def deal_extension_decide(
     summary="Mark won (records the revenue)",
 )
 def deal_won(request, deal_id: str, payload: WonIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     deal = services.deal_mark_won(
         actor=request.user,
-        deal=_deal(request, deal_id, permissions.WORK),
+        deal=deal,
         amount=payload.amount,
         won_on=payload.won_on,
     )
-    return _deal(request, deal.public_id)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post("/deals/{deal_id}/lost", response=DealOut, summary="Mark lost")
 def deal_lost(request, deal_id: str, payload: LostIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     deal = services.deal_mark_lost(
         actor=request.user,
-        deal=_deal(request, deal_id, permissions.WORK),
+        deal=deal,
         reason=payload.reason,
     )
-    return _deal(request, deal.public_id)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
@@ -452,10 +461,10 @@ def deal_lost(request, deal_id: str, payload: LostIn):
     summary="Move to another open stage",
 )
 def deal_stage(request, deal_id: str, payload: StageIn):
-    deal = _deal(request, deal_id, permissions.WORK)
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     stage = _stage(payload.stage)
     services.deal_stage_change(actor=request.user, deal=deal, stage=stage)
-    return _deal(request, deal.public_id)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.get(

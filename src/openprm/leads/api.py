@@ -277,12 +277,6 @@ class CapacityOut(Schema):
 # --- leads
 
 
-def _lead(request, lead_id, rule=None) -> Lead:
-    """The lead the path names, as the caller may see it: ``rule`` first (403),
-    then 404 for a lead unknown or outside the caller's scope."""
-    return lookup(request, selectors.lead_get, rule=rule, public_id=lead_id)
-
-
 def _detail(lead: Lead) -> Lead:
     lead.assignment_list = selectors.lead_assignments(lead=lead)
     lead.timeline = selectors.lead_timeline(lead=lead)
@@ -290,7 +284,7 @@ def _detail(lead: Lead) -> Lead:
 
 
 def _detail_of(request, lead: Lead) -> Lead:
-    return _detail(_lead(request, lead.public_id))
+    return _detail(selectors.lead_get(user=request.user, public_id=lead.public_id))
 
 
 @router.list("/leads", response=LeadOut, summary="List leads")
@@ -361,12 +355,14 @@ def lead_route_waiting(request):
     summary="Get a lead with its assignments, reasons and timeline",
 )
 def lead_get(request, lead_id: UUID):
-    return _detail(_lead(request, lead_id))
+    return _detail(selectors.lead_get(user=request.user, public_id=lead_id))
 
 
 @router.patch("/leads/{lead_id}", response=LeadDetailOut, summary="Edit a lead")
 def lead_update(request, lead_id: UUID, payload: LeadPatch):
-    lead = _lead(request, lead_id, permissions.MANAGE)
+    lead = lookup(
+        request, selectors.lead_get, rule=permissions.MANAGE, public_id=lead_id
+    )
     data = payload.model_dump(exclude_unset=True)
     lead = services.lead_update(actor=request.user, lead=lead, data=data)
     return _detail(lead)
@@ -378,7 +374,9 @@ def lead_update(request, lead_id: UUID, payload: LeadPatch):
     summary="Route a waiting lead",
 )
 def lead_route(request, lead_id: UUID):
-    lead = _lead(request, lead_id, permissions.MANAGE)
+    lead = lookup(
+        request, selectors.lead_get, rule=permissions.MANAGE, public_id=lead_id
+    )
     services.lead_route(actor=request.user, lead=lead)
     return _detail_of(request, lead)
 
@@ -389,7 +387,9 @@ def lead_route(request, lead_id: UUID):
     summary="Recall an offered lead and route it on",
 )
 def lead_recall(request, lead_id: UUID):
-    lead = _lead(request, lead_id, permissions.MANAGE)
+    lead = lookup(
+        request, selectors.lead_get, rule=permissions.MANAGE, public_id=lead_id
+    )
     services.lead_recall(actor=request.user, lead=lead, reason="Recalled by the vendor")
     return _detail_of(request, lead)
 
@@ -400,9 +400,8 @@ def lead_recall(request, lead_id: UUID):
     summary="Accept an offered lead",
 )
 def lead_accept(request, lead_id: UUID):
-    lead = services.lead_accept(
-        actor=request.user, lead=_lead(request, lead_id, permissions.WORK)
-    )
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
+    lead = services.lead_accept(actor=request.user, lead=lead)
     return _detail(lead)
 
 
@@ -414,9 +413,10 @@ def lead_accept(request, lead_id: UUID):
     "rejecting partner's list.",
 )
 def lead_reject(request, lead_id: UUID, payload: ReasonIn):
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
     return services.lead_reject(
         actor=request.user,
-        lead=_lead(request, lead_id, permissions.WORK),
+        lead=lead,
         reason=payload.reason,
     )
 
@@ -427,9 +427,10 @@ def lead_reject(request, lead_id: UUID, payload: ReasonIn):
     summary="Move an accepted lead on (working, lost)",
 )
 def lead_status(request, lead_id: UUID, payload: LeadStatusIn):
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
     lead = services.lead_set_status(
         actor=request.user,
-        lead=_lead(request, lead_id, permissions.WORK),
+        lead=lead,
         status=payload.status,
         note=payload.note,
     )
@@ -443,7 +444,9 @@ def lead_status(request, lead_id: UUID, payload: LeadStatusIn):
 )
 def lead_note(request, lead_id: UUID, payload: LeadNoteIn):
     activity = services.lead_add_note(
-        actor=request.user, lead=_lead(request, lead_id), text=payload.text
+        actor=request.user,
+        lead=selectors.lead_get(user=request.user, public_id=lead_id),
+        text=payload.text,
     )
     return Status(201, activity)
 
@@ -457,7 +460,7 @@ def lead_note(request, lead_id: UUID, payload: LeadNoteIn):
     "already protects the customer.",
 )
 def lead_convert(request, lead_id: UUID, payload: ConvertIn):
-    lead = _lead(request, lead_id, permissions.WORK)
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
     data = payload.model_dump()
     services.lead_convert(actor=request.user, lead=lead, **data)
     return _detail(lead)
