@@ -172,7 +172,7 @@ def floor_forecast(request: HttpRequest) -> JsonResponse:
 
     from openprm.deals.choices import LIVE
     from openprm.deals.models import Deal
-    from openprm.deals.selectors_pipeline import close_month
+    from openprm.deals.pipeline.selectors import close_month
 
     rows = list(
         Deal.objects.filter(

@@ -29,7 +29,7 @@ urlpatterns = [
     path("", include("openprm.segments.console_urls")),
     path("", include("openprm.scoring.console_urls")),
     path("", include("openprm.deals.console_urls")),
-    path("", include("openprm.deals.console_urls_pipeline")),
+    path("", include("openprm.deals.pipeline.console_urls")),
     path("", include("openprm.leads.console_urls")),
     path("", include("openprm.onboarding.console_urls")),
     path("", include("openprm.journeys.console_urls")),

@@ -49,6 +49,12 @@ class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class ReasonIn(StrictSchema):
+    """Why: the body of every "reject" or "refuse" action that needs a reason."""
+
+    reason: str
+
+
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``: ``limit`` defaults to 50 and may not exceed 100."""
 

@@ -1,6 +1,7 @@
 """REST endpoints of deals: registration and its review, protection extensions,
-outcomes, stages, and the vendor's CRM accounts that registrations are checked
-against."""
+outcomes, stages, a partner's won revenue, and the vendor's CRM accounts that
+registrations are checked against. The pipeline's endpoints are in
+``deals.pipeline.api``, added to this router."""
 
 import json
 from datetime import date, datetime
@@ -8,31 +9,31 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema
 from ninja.responses import NinjaJSONEncoder, Status
 
 from openprm.core.api import (
+    ApiRouter,
     CappedPagination,
-    Pagination,
-    Problem,
+    ReasonIn,
     StrictSchema,
-    reject_unknown_query,
+    lookup,
 )
-from openprm.core.errors import NotFound, ValidationFailed
-from openprm.deals import selectors, services
+from openprm.core.errors import ValidationFailed
+from openprm.deals import permissions, selectors, services
 from openprm.deals.choices import AccountKind, DealStatus
 from openprm.deals.models import CustomerAccount, Deal, DealConflict, Stage
+from openprm.deals.pipeline import api as pipeline_api
+from openprm.deals.pipeline import selectors as pipeline_selectors
 
-router = Router(tags=["deals"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["deals"])
+router.add_router("", pipeline_api.router, tags=["pipeline"])
 
 
 # --- schemas
 
 
-class LineIn(StrictSchema):
+class DealLineIn(StrictSchema):
     product_line: str
     quantity: int = 1
     amount: Decimal
@@ -51,7 +52,7 @@ class DealIn(StrictSchema):
     stage: int | None = None
     description: str = ""
     competitor: str = ""
-    lines: list[LineIn]
+    lines: list[DealLineIn]
 
 
 class QuestionIn(StrictSchema):
@@ -60,10 +61,6 @@ class QuestionIn(StrictSchema):
 
 class AnswerIn(StrictSchema):
     answer: str
-
-
-class RejectIn(StrictSchema):
-    reason: str
 
 
 class ExtensionIn(StrictSchema):
@@ -248,26 +245,6 @@ class DealFilters(Schema):
 # --- lookups
 
 
-def _deal(request, deal_id: str) -> Deal:
-    try:
-        public_id = UUID(str(deal_id))
-    except ValueError:
-        raise NotFound from None
-    return selectors.deal_get(user=request.user, public_id=public_id)
-
-
-def _reviewed_deal(request, deal_id: str) -> Deal:
-    """403 for anyone but a reviewer before the lookup; 404 out of scope."""
-    selectors.ensure_can_review(request.user)
-    return _deal(request, deal_id)
-
-
-def _worked_deal(request, deal_id: str) -> Deal:
-    """403 for anyone without the deal roles before the lookup."""
-    selectors.ensure_has_deal_role(request.user)
-    return _deal(request, deal_id)
-
-
 def _stage(stage_id: int | None) -> Stage | None:
     if stage_id is None:
         return None
@@ -288,7 +265,7 @@ class DealPage(Schema):
     )
 
 
-@router.get("/deals", response={200: DealPage, **ERRORS}, summary="List deals")
+@router.get("/deals", response=DealPage, summary="List deals")
 def deal_list(
     request, filters: Query[DealFilters], page: Query[CappedPagination.Input]
 ):
@@ -296,7 +273,6 @@ def deal_list(
     (a distributor with downstream visibility those beneath it too); vendor staff
     see those in their scope. `count` is exact up to 1,000 deals
     (`count_is_capped` when more match)."""
-    reject_unknown_query(request, DealFilters, CappedPagination.Input)
     limit, offset = CappedPagination.checked(page)
     status = filters.status or ""
     items, counted = selectors.deal_list_page(
@@ -322,9 +298,7 @@ def deal_list(
     )
 
 
-@router.post(
-    "/deals", response={201: RegisteredOut, **ERRORS}, summary="Register a deal"
-)
+@router.post("/deals", response={201: RegisteredOut}, summary="Register a deal")
 def deal_register(request, payload: DealIn):
     """The response lists the conflicts found, each with a score and its reasons."""
     data = payload.model_dump()
@@ -335,93 +309,101 @@ def deal_register(request, payload: DealIn):
     deal = services.deal_register(
         actor=request.user, partner=partner, stage=stage, **data
     )
-    return Status(201, _deal(request, str(deal.public_id)))
+    return Status(201, selectors.deal_get(user=request.user, public_id=deal.public_id))
 
 
-@router.get(
+@router.list(
     "/deals/review-queue",
-    response={200: list[DealOut], **ERRORS},
+    response=DealOut,
     summary="Registrations awaiting a decision",
 )
-@paginate(Pagination)
 def deal_review_queue(request):
     """The most urgent (earliest review due) first; reviewers only."""
     return selectors.review_queue(user=request.user)
 
 
-@router.get("/deals/{deal_id}", response={200: DealOut, **ERRORS}, summary="Get a deal")
+@router.get("/deals/{deal_id}", response=DealOut, summary="Get a deal")
 def deal_get(request, deal_id: str):
-    return _deal(request, deal_id)
+    return selectors.deal_get(user=request.user, public_id=deal_id)
 
 
 @router.get(
     "/deals/{deal_id}/conflicts",
-    response={200: list[ConflictOut], **ERRORS},
+    response=list[ConflictOut],
     summary="The conflicts found when the deal was registered",
 )
 def deal_conflicts(request, deal_id: str):
-    return selectors.deal_conflicts(deal=_deal(request, deal_id))
+    return selectors.deal_conflicts(
+        deal=selectors.deal_get(user=request.user, public_id=deal_id)
+    )
 
 
-@router.post(
-    "/deals/{deal_id}/approve", response={200: DealOut, **ERRORS}, summary="Approve"
-)
+@router.post("/deals/{deal_id}/approve", response=DealOut, summary="Approve")
 def deal_approve(request, deal_id: str):
     """Grants the protection period and discount of the partner's tier; 409 when
     another registration already protects the customer and product line."""
-    deal = services.deal_approve(
-        actor=request.user, deal=_reviewed_deal(request, deal_id)
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
     )
-    return _deal(request, str(deal.public_id))
+    deal = services.deal_approve(actor=request.user, deal=deal)
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
-@router.post(
-    "/deals/{deal_id}/reject", response={200: DealOut, **ERRORS}, summary="Reject"
-)
-def deal_reject(request, deal_id: str, payload: RejectIn):
+@router.post("/deals/{deal_id}/reject", response=DealOut, summary="Reject")
+def deal_reject(request, deal_id: str, payload: ReasonIn):
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
+    )
     deal = services.deal_reject(
         actor=request.user,
-        deal=_reviewed_deal(request, deal_id),
+        deal=deal,
         reason=payload.reason,
     )
-    return _deal(request, str(deal.public_id))
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
     "/deals/{deal_id}/request-info",
-    response={200: DealOut, **ERRORS},
+    response=DealOut,
     summary="Ask the partner for more information",
 )
 def deal_request_info(request, deal_id: str, payload: QuestionIn):
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
+    )
     deal = services.deal_request_info(
         actor=request.user,
-        deal=_reviewed_deal(request, deal_id),
+        deal=deal,
         question=payload.question,
     )
-    return _deal(request, str(deal.public_id))
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
     "/deals/{deal_id}/answer",
-    response={200: DealOut, **ERRORS},
+    response=DealOut,
     summary="Answer the reviewer's question",
 )
 def deal_answer(request, deal_id: str, payload: AnswerIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     deal = services.deal_answer(
-        actor=request.user, deal=_worked_deal(request, deal_id), answer=payload.answer
+        actor=request.user,
+        deal=deal,
+        answer=payload.answer,
     )
-    return _deal(request, str(deal.public_id))
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
     "/deals/{deal_id}/extensions",
-    response={201: ExtensionOut, **ERRORS},
+    response={201: ExtensionOut},
     summary="Request a longer protection",
 )
 def deal_extension_request(request, deal_id: str, payload: ExtensionIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     extension = services.deal_extension_request(
         actor=request.user,
-        deal=_worked_deal(request, deal_id),
+        deal=deal,
         days=payload.days,
         reason=payload.reason,
     )
@@ -430,13 +412,15 @@ def deal_extension_request(request, deal_id: str, payload: ExtensionIn):
 
 @router.post(
     "/deals/{deal_id}/extensions/{extension_id}/decision",
-    response={200: ExtensionOut, **ERRORS},
+    response=ExtensionOut,
     summary="Approve or refuse an extension",
 )
 def deal_extension_decide(
     request, deal_id: str, extension_id: int, payload: DecisionIn
 ):
-    deal = _reviewed_deal(request, deal_id)
+    deal = lookup(
+        request, selectors.deal_get, rule=permissions.REVIEW, public_id=deal_id
+    )
     return services.deal_extension_decide(
         actor=request.user,
         extension=selectors.extension_get(deal=deal, extension_id=extension_id),
@@ -446,66 +430,122 @@ def deal_extension_decide(
 
 @router.post(
     "/deals/{deal_id}/won",
-    response={200: DealOut, **ERRORS},
+    response=DealOut,
     summary="Mark won (records the revenue)",
 )
 def deal_won(request, deal_id: str, payload: WonIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     deal = services.deal_mark_won(
         actor=request.user,
-        deal=_worked_deal(request, deal_id),
+        deal=deal,
         amount=payload.amount,
         won_on=payload.won_on,
     )
-    return _deal(request, str(deal.public_id))
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
-@router.post(
-    "/deals/{deal_id}/lost", response={200: DealOut, **ERRORS}, summary="Mark lost"
-)
+@router.post("/deals/{deal_id}/lost", response=DealOut, summary="Mark lost")
 def deal_lost(request, deal_id: str, payload: LostIn):
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     deal = services.deal_mark_lost(
-        actor=request.user, deal=_worked_deal(request, deal_id), reason=payload.reason
+        actor=request.user,
+        deal=deal,
+        reason=payload.reason,
     )
-    return _deal(request, str(deal.public_id))
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.post(
     "/deals/{deal_id}/stage",
-    response={200: DealOut, **ERRORS},
+    response=DealOut,
     summary="Move to another open stage",
 )
 def deal_stage(request, deal_id: str, payload: StageIn):
-    deal = _worked_deal(request, deal_id)
+    deal = lookup(request, selectors.deal_get, rule=permissions.WORK, public_id=deal_id)
     stage = _stage(payload.stage)
     services.deal_stage_change(actor=request.user, deal=deal, stage=stage)
-    return _deal(request, str(deal.public_id))
+    return selectors.deal_get(user=request.user, public_id=deal.public_id)
 
 
 @router.get(
     "/deal-stages",
-    response={200: list[StageOut], **ERRORS},
+    response=list[StageOut],
     summary="Pipeline stages with their probabilities",
 )
 def stage_list(request):
     return list(selectors.stages())
 
 
-# --- the vendor's CRM accounts
+# --- won revenue
+
+
+class WonRevenueQuery(StrictSchema):
+    won_from: date | None = Field(None, description="Won on or after (inclusive).")
+    won_to: date | None = Field(None, description="Won on or before (inclusive).")
+
+
+class WonRevenueOut(Schema):
+    partner: int = Field(description="The partner's numeric id.")
+    currency: str = Field(description="The reporting currency.")
+    complete: bool = Field(description="False when some revenue had no rate.")
+    count: int = Field(description="Deals won.")
+    amount: Decimal = Field(description="Their revenue, in the reporting currency.")
+    unconverted: list[pipeline_api.UnconvertedOut] = Field(
+        description="Revenue no exchange rate converts, per currency (its first "
+        "and last close dates are the days the deals were won)."
+    )
 
 
 @router.get(
+    "/partners/{uuid:public_id}/won-revenue",
+    response=WonRevenueOut,
+    summary="A partner's won revenue in the reporting currency",
+)
+def partner_won_revenue(request, public_id: UUID, query: Query[WonRevenueQuery]):
+    """The revenue recorded when the partner's deals were marked won, each amount
+    converted with the rate valid on the day it was won; revenue in a currency no
+    rate converts is listed in `unconverted`, never counted as zero. Vendor staff
+    within their scope, and partner admins and salespeople (their organisations,
+    and a distributor's downstream partners where it sees them)."""
+    if query.won_from and query.won_to and query.won_from > query.won_to:
+        raise ValidationFailed(
+            field_errors={"won_to": ["Must not be before won_from."]}
+        )
+    revenue = pipeline_selectors.partner_won_revenue(
+        user=request.user,
+        public_id=public_id,
+        won_from=query.won_from,
+        won_to=query.won_to,
+    )
+    return {
+        "partner": revenue.partner_id,
+        "currency": revenue.currency,
+        "complete": revenue.is_complete,
+        "count": revenue.total.count,
+        "amount": revenue.total.amount,
+        "unconverted": pipeline_api.unconverted_of(revenue.unconverted),
+    }
+
+
+# --- the vendor's CRM accounts
+
+
+class AccountFilters(StrictSchema):
+    q: str = ""
+
+
+@router.list(
     "/customer-accounts",
-    response={200: list[AccountOut], **ERRORS},
+    response=AccountOut,
     summary="The vendor's accounts and opportunities",
 )
-@paginate(Pagination)
-def account_list(request, q: str = ""):
-    return selectors.customer_accounts(user=request.user, search=q)
+def account_list(request, filters: Query[AccountFilters]):
+    return selectors.customer_accounts(user=request.user, search=filters.q)
 
 
 @router.put(
     "/customer-accounts/{external_id}",
-    response={200: AccountOut, 201: AccountOut, **ERRORS},
+    response={200: AccountOut, 201: AccountOut},
     summary="Create or update an account by its CRM id (idempotent)",
 )
 def account_upsert(request, external_id: str, payload: AccountIn):

@@ -1,16 +1,19 @@
 """Forms of deal registration and review: input only; the rules are in the services,
-whose field errors are added back to these forms."""
+whose field errors are added back to these forms (``core.forms.ServiceForm``).
+
+Text a service checks itself (a reason, a question) is optional here, so that the
+service's own words say what is missing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.forms import ServiceForm
 from openprm.partners.choices import specialisation_choices
-from openprm.programs.forms import ServiceErrorsForm
 
 LINE_ROWS = 3
 
 
-class DealRegistrationForm(ServiceErrorsForm):
+class DealRegistrationForm(ServiceForm):
     title = forms.CharField(label=_("Opportunity"), max_length=200)
     customer_name = forms.CharField(label=_("Customer company"), max_length=200)
     customer_domain = forms.CharField(
@@ -74,8 +77,9 @@ class DealRegistrationForm(ServiceErrorsForm):
             for index in range(LINE_ROWS)
         ]
 
-    def main_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("line")]
+    def line_names(self) -> list[str]:
+        """The product line fields, which the page lays out as a table."""
+        return [name for name in self.fields if name.startswith("line")]
 
     def lines(self) -> list[dict]:
         data = self.cleaned_data
@@ -89,53 +93,71 @@ class DealRegistrationForm(ServiceErrorsForm):
             if data.get(f"line{index}_product_line")
         ]
 
-    def service_kwargs(self) -> dict:
+    def registration(self, stages) -> dict:
+        """The service's arguments from the cleaned data (``stages``: the choices)."""
         data = dict(self.cleaned_data)
         attachment = data.pop("attachment", None)
-        data.pop("stage")
-        for name in list(data):
-            if name.startswith("line"):
-                data.pop(name)
-        return {**data, "attachments": [attachment] if attachment else []}
+        stage_id = data.pop("stage")
+        for name in self.line_names():
+            data.pop(name, None)
+        return {
+            **data,
+            "stage": next(stage for stage in stages if str(stage.pk) == stage_id),
+            "lines": self.lines(),
+            "attachments": [attachment] if attachment else [],
+        }
 
-    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        mapped = {}
-        for key, messages in field_errors.items():
-            parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "lines":
-                key = f"line{parts[1]}_{parts[2]}"
-            elif key == "lines":
-                key = "line0_product_line"
-            elif key == "attachments":
-                key = "attachment"
-            mapped.setdefault(key, []).extend(messages)
-        super().add_service_errors(mapped)
+    def service_field(self, name: str) -> str | None:
+        # The service names lines by position ("lines.0.amount") and its files
+        # "attachments"; the form has one field per line and column.
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "lines":
+            name = f"line{parts[1]}_{parts[2]}"
+        elif name == "lines":
+            name = "line0_product_line"
+        elif name == "attachments":
+            name = "attachment"
+        return super().service_field(name)
 
 
-class QuestionForm(ServiceErrorsForm):
+class QuestionForm(ServiceForm):
     question = forms.CharField(
-        label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Ask for more information"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class AnswerForm(ServiceErrorsForm):
+class AnswerForm(ServiceForm):
     answer = forms.CharField(
-        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Answer the reviewer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class RejectForm(ServiceErrorsForm):
+class RejectForm(ServiceForm):
     reason = forms.CharField(
-        label=_("Reason for rejecting"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for rejecting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class ExtensionForm(ServiceErrorsForm):
+class ExtensionDecisionForm(ServiceForm):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Refuse"))]
+    )
+
+
+class ExtensionForm(ServiceForm):
     days = forms.IntegerField(label=_("Extra days"), min_value=1, max_value=365)
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
-class WonForm(ServiceErrorsForm):
+class WonForm(ServiceForm):
     amount = forms.DecimalField(
         label=_("Final amount"),
         min_value=0,
@@ -151,7 +173,7 @@ class WonForm(ServiceErrorsForm):
     )
 
 
-class LostForm(ServiceErrorsForm):
+class LostForm(ServiceForm):
     reason = forms.CharField(
         label=_("Why was it lost?"),
         required=False,

@@ -3,6 +3,9 @@ app (its ``notify`` sends after the caller's transaction commits)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from openprm.notifications import kinds
+from openprm.notifications.services import notify
+
 KINDS = {
     "deal.registered": _("A deal was registered for review"),
     "deal.info_requested": _("More information is needed on your deal"),
@@ -14,17 +17,11 @@ KINDS = {
 }
 REQUIRED = {"deal.info_requested", "deal.review_escalated"}
 
-
-def register_kinds() -> None:
-    from openprm.notifications import kinds
-
-    for key, label in KINDS.items():
-        kinds.register(key, label, required=key in REQUIRED)
+for _key, _label in KINDS.items():
+    kinds.register(_key, _label, required=_key in REQUIRED)
 
 
 def tell(*, recipients, kind: str, subject, body, url: str = "") -> None:
-    from openprm.notifications.services import notify
-
     notify(
         recipients=[user for user in recipients if user is not None],
         kind=kind,

@@ -1,9 +1,8 @@
-"""Reads of deals, restricted to the user, and the access rules they share.
+"""Reads of deals, restricted to the user.
 
-Partner users with the partner admin or sales role register and work their
-organisation's deals; a distributor granted downstream visibility reads those beneath
-it. Vendor staff read every deal (channel managers: their partners' and territories');
-vendor admins and channel managers review them.
+Partner users who work deals (``permissions.WORK``) read their organisation's deals;
+a distributor granted downstream visibility reads those beneath it. Vendor staff
+read every deal (channel managers: their partners' and territories').
 """
 
 import decimal
@@ -28,9 +27,9 @@ from openprm.core.db import (
     uuid_text,
     with_page,
 )
-from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.scoping import scope_for
-from openprm.deals import conflicts
+from openprm.deals import conflicts, permissions
 from openprm.deals.choices import IN_REVIEW, LIVE, DealStatus, StageKind
 from openprm.deals.models import (
     CustomerAccount,
@@ -42,11 +41,10 @@ from openprm.deals.models import (
     Stage,
 )
 from openprm.partners.models import Partner
-from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.selectors import memberships_active_for
 
-DEAL_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
-REVIEWER_ROLES = (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
+# The deal roles, as the list's query checks them (``_holds_a_deal_role``).
+DEAL_ROLES = tuple(sorted(permissions.WORK.partner))
 # Candidates scored per registration at most: blocking keys keep the real number
 # far below this; the cap bounds the worst case of a very common name.
 CANDIDATE_LIMIT = 200
@@ -54,48 +52,6 @@ CANDIDATE_LIMIT = 200
 
 def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_review(user) -> bool:
-    return _signed_in(user) and user.vendor_role in REVIEWER_ROLES
-
-
-def can_manage_accounts(user) -> bool:
-    return _signed_in(user) and user.vendor_role == VendorRole.VENDOR_ADMIN
-
-
-def ensure_can_review(user) -> None:
-    if not can_review(user):
-        raise PermissionDenied
-
-
-def ensure_can_manage_accounts(user) -> None:
-    if not can_manage_accounts(user):
-        raise PermissionDenied
-
-
-def ensure_can_review_deal(user, deal: Deal) -> None:
-    """The role gate (403), then the partner's scope (404: not theirs)."""
-    ensure_can_review(user)
-    if not scope_for(user).includes(deal.partner):
-        raise NotFound
-
-
-def deal_partner_ids(user) -> set[int]:
-    """Organisations where the user may register and work deals."""
-    if not _signed_in(user) or user.is_vendor_staff:
-        return set()
-    cached = getattr(user, "_openprm_deal_partner_ids", None)
-    if cached is None:
-        cached = {
-            partner_id
-            for partner_id, roles in memberships_active_for(user=user)
-            .order_by()
-            .values_list("partner_id", "roles")
-            if set(roles) & set(DEAL_ROLES)
-        }
-        user._openprm_deal_partner_ids = cached
-    return cached
 
 
 def _holds_a_deal_role(user) -> Exists:
@@ -106,24 +62,11 @@ def _holds_a_deal_role(user) -> Exists:
     return Exists(memberships_active_for(user=user).order_by().filter(any_role))
 
 
-def ensure_has_deal_role(user) -> None:
-    """A partner admin or salesperson somewhere (the portal's deal pages)."""
-    if not deal_partner_ids(user):
-        raise PermissionDenied
-
-
-def ensure_can_work_deals(user, partner) -> None:
-    """A partner admin or salesperson of ``partner`` (403 otherwise)."""
-    if partner is None or partner.pk not in deal_partner_ids(user):
-        raise PermissionDenied
-
-
 def registering_partner(*, user, partner_id: int | None) -> Partner:
     """The organisation a user registers a deal for: the one given, else their only
     one (403 without the deal roles anywhere; 422 for a partner not theirs)."""
-    allowed = deal_partner_ids(user)
-    if not allowed:
-        raise PermissionDenied
+    permissions.WORK.ensure(user)
+    allowed = permissions.WORK.partner_ids(user)
     if partner_id is None:
         if len(allowed) > 1:
             raise ValidationFailed(
@@ -137,10 +80,6 @@ def registering_partner(*, user, partner_id: int | None) -> Partner:
             field_errors={"partner": [str(_("You cannot register deals for it."))]}
         )
     return Partner.objects.get(pk=partner_id)
-
-
-def ensure_can_work_deal(user, deal: Deal) -> None:
-    ensure_can_work_deals(user, deal.partner)
 
 
 # --- deals
@@ -162,14 +101,9 @@ def deal_list_visible_to(
     """Deals the user may read, newest first, with partner, stage and lines."""
     if not _signed_in(user):
         return Deal.objects.none()
+    if not user.is_vendor_staff and not permissions.WORK.allows(user):
+        return Deal.objects.none()
     deals = Deal.objects.visible_to(user)
-    if not user.is_vendor_staff:
-        known = getattr(user, "_openprm_deal_partner_ids", None)
-        if known is None:
-            # Checked in the deals' own query rather than by a query of its own.
-            deals = deals.filter(_holds_a_deal_role(user))
-        elif not known:
-            return Deal.objects.none()
     if partner_id is not None:
         deals = deals.filter(partner_id=partner_id)
     deals = _filtered(deals, status=status, search=search)
@@ -405,7 +339,7 @@ def _decimal(value, places: int) -> str | None:
 
 def review_queue(*, user) -> QuerySet[Deal]:
     """Registrations awaiting a decision, the most urgent first."""
-    ensure_can_review(user)
+    permissions.REVIEW.ensure(user)
     return (
         Deal.objects.visible_to(user)
         .filter(status__in=IN_REVIEW)
@@ -477,8 +411,7 @@ def stage_of_kind(kind: str) -> Stage:
 
 
 def customer_accounts(*, user, search: str = "") -> QuerySet[CustomerAccount]:
-    if not (_signed_in(user) and user.is_vendor_staff):
-        raise PermissionDenied
+    permissions.READ_ACCOUNTS.ensure(user)
     accounts = CustomerAccount.objects.order_by("customer_name", "id")
     if search := search.strip():
         accounts = accounts.filter(customer_name__icontains=search)

@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, events
 from openprm.core.business_days import add_business_days
-from openprm.core.errors import Conflict, InvalidTransition, ValidationFailed
-from openprm.deals import conflicts, notices
+from openprm.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from openprm.core.scoping import scope_for
+from openprm.deals import conflicts, notices, permissions
 from openprm.deals.attachments import attachment_errors, safe_name
 from openprm.deals.choices import (
     IN_REVIEW,
@@ -46,10 +47,6 @@ from openprm.deals.models import (
     Stage,
 )
 from openprm.deals.selectors import (
-    ensure_can_manage_accounts,
-    ensure_can_review_deal,
-    ensure_can_work_deal,
-    ensure_can_work_deals,
     find_conflicts,
     party_for,
     reviewers_for,
@@ -150,6 +147,13 @@ def _emit(name: str, deal: Deal, *, actor, **extra) -> None:
         actor=actor,
         partner_id=deal.partner_id,
     )
+
+
+def _ensure_reviews(actor, deal: Deal) -> None:
+    """A reviewer (403), of a partner in their scope (404: not theirs)."""
+    permissions.REVIEW.ensure(actor)
+    if not scope_for(actor).includes(deal.partner):
+        raise NotFound
 
 
 def portal_url(deal: Deal) -> str:
@@ -305,7 +309,7 @@ def deal_register(
     it at once on the vendor's behalf; when another registration already holds the
     protection, the deal stays submitted for a reviewer.
     """
-    ensure_can_work_deals(actor, partner)
+    permissions.WORK.ensure(actor, partner_id=partner.pk)
     cleaned = _clean_registration(
         title=title,
         customer_name=customer_name,
@@ -375,9 +379,6 @@ def deal_register(
     return deal
 
 
-register_deal = deal_register  # the name the leads app converts with
-
-
 def record_conflicts(*, deal: Deal, lines: list[dict], now: datetime) -> list:
     """Find and store the deal's conflicts; its score is the highest of them."""
     party = party_for(
@@ -417,7 +418,7 @@ def record_conflicts(*, deal: Deal, lines: list[dict], now: datetime) -> list:
 def deal_request_info(*, actor, deal: Deal, question: str) -> Deal:
     """Ask the partner for more before deciding; the review clock restarts when
     they answer."""
-    ensure_can_review_deal(actor, deal)
+    _ensure_reviews(actor, deal)
     question = question.strip()
     if not question:
         raise ValidationFailed(field_errors={"question": [str(_("Ask a question."))]})
@@ -448,7 +449,7 @@ def deal_request_info(*, actor, deal: Deal, question: str) -> Deal:
 @transaction.atomic
 def deal_answer(*, actor, deal: Deal, answer: str) -> Deal:
     """The partner's answer: back to the review queue with a fresh SLA."""
-    ensure_can_work_deal(actor, deal)
+    permissions.WORK.ensure(actor, partner_id=deal.partner_id)
     answer = answer.strip()
     if not answer:
         raise ValidationFailed(field_errors={"answer": [str(_("Enter an answer."))]})
@@ -556,13 +557,13 @@ def _approve(*, deal: Deal, actor, now: datetime) -> Deal:
 @transaction.atomic
 def deal_approve(*, actor, deal: Deal) -> Deal:
     """Approve: the protection period and discount come from the partner's tier."""
-    ensure_can_review_deal(actor, deal)
+    _ensure_reviews(actor, deal)
     return _approve(deal=deal, actor=actor, now=timezone.now())
 
 
 @transaction.atomic
 def deal_reject(*, actor, deal: Deal, reason: str) -> Deal:
-    ensure_can_review_deal(actor, deal)
+    _ensure_reviews(actor, deal)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(
@@ -600,7 +601,7 @@ def deal_reject(*, actor, deal: Deal, reason: str) -> Deal:
 @transaction.atomic
 def deal_extension_request(*, actor, deal: Deal, days: int, reason: str):
     """The partner asks for a longer protection; a reviewer decides."""
-    ensure_can_work_deal(actor, deal)
+    permissions.WORK.ensure(actor, partner_id=deal.partner_id)
     field_errors = {}
     if not isinstance(days, int) or not 1 <= days <= max_extension_days():
         field_errors["days"] = [
@@ -644,7 +645,7 @@ def deal_extension_decide(
     *, actor, extension: DealExtension, approve: bool
 ) -> DealExtension:
     deal = extension.deal
-    ensure_can_review_deal(actor, deal)
+    _ensure_reviews(actor, deal)
     now = timezone.now()
     target = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     before = audit.snapshot(extension, ["status"])
@@ -688,7 +689,7 @@ def deal_mark_won(
     *, actor, deal: Deal, amount=None, won_on: date | None = None
 ) -> Deal:
     """The deal closed: its revenue is recorded for the partner."""
-    ensure_can_work_deal(actor, deal)
+    permissions.WORK.ensure(actor, partner_id=deal.partner_id)
     field_errors: dict = {}
     value = (
         deal.total_amount
@@ -751,7 +752,7 @@ def deal_mark_won(
 
 @transaction.atomic
 def deal_mark_lost(*, actor, deal: Deal, reason: str = "") -> Deal:
-    ensure_can_work_deal(actor, deal)
+    permissions.WORK.ensure(actor, partner_id=deal.partner_id)
     now = timezone.now()
     before = audit.snapshot(deal, ["status", "stage"])
     lost_stage = stage_of_kind(StageKind.LOST)
@@ -779,7 +780,7 @@ def deal_mark_lost(*, actor, deal: Deal, reason: str = "") -> Deal:
 @transaction.atomic
 def deal_stage_change(*, actor, deal: Deal, stage: Stage) -> Deal:
     """Move a live deal between open stages (won and lost have their own actions)."""
-    ensure_can_work_deal(actor, deal)
+    permissions.WORK.ensure(actor, partner_id=deal.partner_id)
     if stage.kind != StageKind.OPEN:
         raise ValidationFailed(
             field_errors={"stage": [str(_("Mark the deal won or lost instead."))]}
@@ -820,7 +821,7 @@ def _store_attachment(*, deal: Deal, upload, actor) -> DealAttachment:
 
 @transaction.atomic
 def deal_attachment_add(*, actor, deal: Deal, upload) -> DealAttachment:
-    ensure_can_work_deal(actor, deal)
+    permissions.WORK.ensure(actor, partner_id=deal.partner_id)
     if deal.status not in LIVE:
         raise InvalidTransition(deal.status, "attachment")
     if errors := attachment_errors(upload):
@@ -939,7 +940,7 @@ def customer_account_upsert(
     is_active: bool = True,
 ) -> tuple[CustomerAccount, bool]:
     """Create or update an account by its CRM id (idempotent); (account, created)."""
-    ensure_can_manage_accounts(actor)
+    permissions.MANAGE_ACCOUNTS.ensure(actor)
     field_errors = {}
     external_id, name = external_id.strip(), name.strip()
     if not external_id:

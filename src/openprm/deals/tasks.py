@@ -5,21 +5,18 @@ from datetime import timedelta
 from django_tasks import task
 
 from openprm.core import sweeps
+from openprm.deals import services
 
 
 @sweeps.register(every=timedelta(minutes=5))
 @task()
 def deal_review_sla() -> None:
     """Remind reviewers of overdue registrations; escalate those still undecided."""
-    from openprm.deals.services import deals_review_sla
-
-    deals_review_sla()
+    services.deals_review_sla()
 
 
 @sweeps.register(every=timedelta(minutes=5))
 @task()
 def deal_protection_expiry() -> None:
     """Expire approved registrations whose protection has lapsed."""
-    from openprm.deals.services import deals_expire_due
-
-    deals_expire_due()
+    services.deals_expire_due()

@@ -10,19 +10,17 @@ them, and work them.
 from datetime import date, datetime
 from uuid import UUID
 
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
-from openprm.core.errors import PermissionDenied, ValidationFailed
-from openprm.leads import selectors, services
+from openprm.core.api import ApiRouter, ReasonIn, StrictSchema, lookup
+from openprm.core.errors import ValidationFailed
+from openprm.leads import permissions, selectors, services
+from openprm.leads.batch import route_waiting_leads
 from openprm.leads.models import Lead, LeadStatus, RoutingStrategy
 
-router = Router(tags=["leads"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["leads"])
 
 
 class LeadPushIn(StrictSchema):
@@ -68,20 +66,16 @@ class LeadFilters(StrictSchema):
     q: str = ""
 
 
-class RejectIn(StrictSchema):
-    reason: str
-
-
-class StatusIn(StrictSchema):
+class LeadStatusIn(StrictSchema):
     status: LeadStatus
     note: str = ""
 
 
-class NoteIn(StrictSchema):
+class LeadNoteIn(StrictSchema):
     text: str
 
 
-class LineIn(StrictSchema):
+class ConvertLineIn(StrictSchema):
     product_line: str
     quantity: int = 1
     amount: str
@@ -90,7 +84,7 @@ class LineIn(StrictSchema):
 class ConvertIn(StrictSchema):
     title: str
     expected_close_date: date
-    lines: list[LineIn]
+    lines: list[ConvertLineIn]
     currency: str = "USD"
     description: str = ""
 
@@ -175,7 +169,7 @@ class LeadDetailOut(LeadOut):
         return obj.assignment_list
 
 
-class ImportOut(Schema):
+class LeadImportOut(Schema):
     created: int
     updated: int
     failed: int
@@ -188,7 +182,7 @@ class BatchOut(Schema):
     unassigned: int
 
 
-class RuleIn(StrictSchema):
+class LeadRuleIn(StrictSchema):
     name: str
     strategy: RoutingStrategy
     order: int = 100
@@ -210,7 +204,7 @@ class RuleIn(StrictSchema):
     win_weight: float = 1.0
 
 
-class RulePatch(StrictSchema):
+class LeadRulePatch(StrictSchema):
     name: str | None = None
     strategy: RoutingStrategy | None = None
     order: int | None = None
@@ -232,7 +226,7 @@ class RulePatch(StrictSchema):
     win_weight: float | None = None
 
 
-class RuleOut(Schema):
+class LeadRuleOut(Schema):
     id: UUID
     name: str
     order: int
@@ -283,16 +277,6 @@ class CapacityOut(Schema):
 # --- leads
 
 
-def _lead(request, lead_id) -> Lead:
-    return selectors.lead_get(user=request.user, public_id=lead_id)
-
-
-def _managed(request, lead_id) -> Lead:
-    """403 for a non-manager before the lookup; 404 for an unknown lead."""
-    selectors.ensure_can_manage_leads(request.user)
-    return _lead(request, lead_id)
-
-
 def _detail(lead: Lead) -> Lead:
     lead.assignment_list = selectors.lead_assignments(lead=lead)
     lead.timeline = selectors.lead_timeline(lead=lead)
@@ -300,16 +284,14 @@ def _detail(lead: Lead) -> Lead:
 
 
 def _detail_of(request, lead: Lead) -> Lead:
-    return _detail(_lead(request, lead.public_id))
+    return _detail(selectors.lead_get(user=request.user, public_id=lead.public_id))
 
 
-@router.get("/leads", response={200: list[LeadOut], **ERRORS}, summary="List leads")
-@paginate(Pagination)
+@router.list("/leads", response=LeadOut, summary="List leads")
 def lead_list(request, filters: Query[LeadFilters]):
     """Newest first: vendor staff see the leads in their scope, partner users the
     leads currently offered to or held by their organisations."""
-    reject_unknown_query(request, LeadFilters, Pagination.Input)
-    selectors.ensure_can_read_leads(request.user)
+    permissions.READ.ensure(request.user)
     return selectors.lead_list(
         user=request.user, status=filters.status or "", search=filters.q
     )
@@ -317,7 +299,7 @@ def lead_list(request, filters: Query[LeadFilters]):
 
 @router.post(
     "/leads",
-    response={201: LeadDetailOut, **ERRORS},
+    response={201: LeadDetailOut},
     summary="Create a lead (and route it)",
 )
 def lead_create(request, payload: LeadIn):
@@ -327,7 +309,7 @@ def lead_create(request, payload: LeadIn):
 
 @router.put(
     "/leads/by-external-id/{external_id}",
-    response={200: LeadDetailOut, 201: LeadDetailOut, **ERRORS},
+    response={200: LeadDetailOut, 201: LeadDetailOut},
     summary="Push a lead from a CRM (create or update by external id)",
     description="Idempotent: the same body twice changes nothing. 201 when the "
     "lead is new (and routed), 200 when it existed (not re-routed).",
@@ -341,14 +323,14 @@ def lead_push(request, external_id: str, payload: LeadPushIn):
 
 @router.post(
     "/leads/import",
-    response={200: ImportOut, **ERRORS},
+    response=LeadImportOut,
     summary="Import leads from CSV or XLSX",
     description="One lead per row (columns as the lead fields; a row with a known "
     "external_id updates that lead); returns each row's outcome, then routes the "
     "new leads.",
 )
 def lead_import(request, file: File[UploadedFile] = None):
-    selectors.ensure_can_manage_leads(request.user)
+    permissions.MANAGE.ensure(request.user)
     if file is None:
         raise ValidationFailed(field_errors={"file": ["Upload a file."]})
     return services.lead_import(
@@ -358,31 +340,29 @@ def lead_import(request, file: File[UploadedFile] = None):
 
 @router.post(
     "/leads/route-waiting",
-    response={200: BatchOut, **ERRORS},
+    response=BatchOut,
     summary="Route every waiting lead",
     description="New, unassigned, rejected and recalled leads, in one batch.",
 )
 def lead_route_waiting(request):
-    from openprm.leads.batch import route_waiting_leads
-
     result = route_waiting_leads(actor=request.user)
     return {"routed": result.routed, "unassigned": result.unassigned}
 
 
 @router.get(
     "/leads/{lead_id}",
-    response={200: LeadDetailOut, **ERRORS},
+    response=LeadDetailOut,
     summary="Get a lead with its assignments, reasons and timeline",
 )
 def lead_get(request, lead_id: UUID):
-    return _detail(_lead(request, lead_id))
+    return _detail(selectors.lead_get(user=request.user, public_id=lead_id))
 
 
-@router.patch(
-    "/leads/{lead_id}", response={200: LeadDetailOut, **ERRORS}, summary="Edit a lead"
-)
+@router.patch("/leads/{lead_id}", response=LeadDetailOut, summary="Edit a lead")
 def lead_update(request, lead_id: UUID, payload: LeadPatch):
-    lead = _managed(request, lead_id)
+    lead = lookup(
+        request, selectors.lead_get, rule=permissions.MANAGE, public_id=lead_id
+    )
     data = payload.model_dump(exclude_unset=True)
     lead = services.lead_update(actor=request.user, lead=lead, data=data)
     return _detail(lead)
@@ -390,65 +370,67 @@ def lead_update(request, lead_id: UUID, payload: LeadPatch):
 
 @router.post(
     "/leads/{lead_id}/route",
-    response={200: LeadDetailOut, **ERRORS},
+    response=LeadDetailOut,
     summary="Route a waiting lead",
 )
 def lead_route(request, lead_id: UUID):
-    lead = _managed(request, lead_id)
+    lead = lookup(
+        request, selectors.lead_get, rule=permissions.MANAGE, public_id=lead_id
+    )
     services.lead_route(actor=request.user, lead=lead)
     return _detail_of(request, lead)
 
 
 @router.post(
     "/leads/{lead_id}/recall",
-    response={200: LeadDetailOut, **ERRORS},
+    response=LeadDetailOut,
     summary="Recall an offered lead and route it on",
 )
 def lead_recall(request, lead_id: UUID):
-    lead = _managed(request, lead_id)
+    lead = lookup(
+        request, selectors.lead_get, rule=permissions.MANAGE, public_id=lead_id
+    )
     services.lead_recall(actor=request.user, lead=lead, reason="Recalled by the vendor")
     return _detail_of(request, lead)
 
 
-def _held(request, lead_id) -> Lead:
-    """A lead of the user's partner; vendor staff are refused before the lookup."""
-    if request.user.is_vendor_staff:
-        raise PermissionDenied
-    return _lead(request, lead_id)
-
-
 @router.post(
     "/leads/{lead_id}/accept",
-    response={200: LeadDetailOut, **ERRORS},
+    response=LeadDetailOut,
     summary="Accept an offered lead",
 )
 def lead_accept(request, lead_id: UUID):
-    lead = services.lead_accept(actor=request.user, lead=_held(request, lead_id))
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
+    lead = services.lead_accept(actor=request.user, lead=lead)
     return _detail(lead)
 
 
 @router.post(
     "/leads/{lead_id}/reject",
-    response={200: LeadOut, **ERRORS},
+    response=LeadOut,
     summary="Reject an offered lead with a reason",
     description="The lead goes to the next eligible partner, so it leaves the "
     "rejecting partner's list.",
 )
-def lead_reject(request, lead_id: UUID, payload: RejectIn):
+def lead_reject(request, lead_id: UUID, payload: ReasonIn):
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
     return services.lead_reject(
-        actor=request.user, lead=_held(request, lead_id), reason=payload.reason
+        actor=request.user,
+        lead=lead,
+        reason=payload.reason,
     )
 
 
 @router.post(
     "/leads/{lead_id}/status",
-    response={200: LeadDetailOut, **ERRORS},
+    response=LeadDetailOut,
     summary="Move an accepted lead on (working, lost)",
 )
-def lead_status(request, lead_id: UUID, payload: StatusIn):
+def lead_status(request, lead_id: UUID, payload: LeadStatusIn):
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
     lead = services.lead_set_status(
         actor=request.user,
-        lead=_held(request, lead_id),
+        lead=lead,
         status=payload.status,
         note=payload.note,
     )
@@ -457,26 +439,28 @@ def lead_status(request, lead_id: UUID, payload: StatusIn):
 
 @router.post(
     "/leads/{lead_id}/notes",
-    response={201: ActivityOut, **ERRORS},
+    response={201: ActivityOut},
     summary="Add a note to a lead's timeline",
 )
-def lead_note(request, lead_id: UUID, payload: NoteIn):
+def lead_note(request, lead_id: UUID, payload: LeadNoteIn):
     activity = services.lead_add_note(
-        actor=request.user, lead=_lead(request, lead_id), text=payload.text
+        actor=request.user,
+        lead=selectors.lead_get(user=request.user, public_id=lead_id),
+        text=payload.text,
     )
     return Status(201, activity)
 
 
 @router.post(
     "/leads/{lead_id}/convert",
-    response={200: LeadDetailOut, **ERRORS},
+    response=LeadDetailOut,
     summary="Convert an accepted lead into a registered deal (approved at once)",
     description="The deal carries the lead's customer; `converted_deal_id` names "
     "it. It stays submitted for a reviewer when another partner's registration "
     "already protects the customer.",
 )
 def lead_convert(request, lead_id: UUID, payload: ConvertIn):
-    lead = _held(request, lead_id)
+    lead = lookup(request, selectors.lead_get, rule=permissions.WORK, public_id=lead_id)
     data = payload.model_dump()
     services.lead_convert(actor=request.user, lead=lead, **data)
     return _detail(lead)
@@ -494,23 +478,22 @@ def _rule_data(request, payload, *, partial: bool) -> dict:
     return data
 
 
-@router.get(
+@router.list(
     "/lead-rules",
-    response={200: list[RuleOut], **ERRORS},
+    response=LeadRuleOut,
     summary="List lead routing rules",
 )
-@paginate(Pagination)
 def rule_list(request):
     return selectors.rule_list(user=request.user)
 
 
 @router.post(
     "/lead-rules",
-    response={201: RuleOut, **ERRORS},
+    response={201: LeadRuleOut},
     summary="Create a lead routing rule",
 )
-def rule_create(request, payload: RuleIn):
-    selectors.ensure_can_manage_leads(request.user)
+def rule_create(request, payload: LeadRuleIn):
+    permissions.MANAGE.ensure(request.user)
     rule = services.rule_create(
         actor=request.user, data=_rule_data(request, payload, partial=False)
     )
@@ -519,7 +502,7 @@ def rule_create(request, payload: RuleIn):
 
 @router.get(
     "/lead-rules/{rule_id}",
-    response={200: RuleOut, **ERRORS},
+    response=LeadRuleOut,
     summary="Get a routing rule",
 )
 def rule_get(request, rule_id: UUID):
@@ -528,12 +511,13 @@ def rule_get(request, rule_id: UUID):
 
 @router.patch(
     "/lead-rules/{rule_id}",
-    response={200: RuleOut, **ERRORS},
+    response=LeadRuleOut,
     summary="Edit a routing rule",
 )
-def rule_update(request, rule_id: UUID, payload: RulePatch):
-    selectors.ensure_can_manage_leads(request.user)
-    rule = selectors.rule_get(user=request.user, public_id=rule_id)
+def rule_update(request, rule_id: UUID, payload: LeadRulePatch):
+    rule = lookup(
+        request, selectors.rule_get, rule=permissions.MANAGE, public_id=rule_id
+    )
     return services.rule_update(
         actor=request.user, rule=rule, data=_rule_data(request, payload, partial=True)
     )
@@ -541,19 +525,20 @@ def rule_update(request, rule_id: UUID, payload: RulePatch):
 
 @router.delete(
     "/lead-rules/{rule_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Delete a routing rule",
 )
 def rule_delete(request, rule_id: UUID):
-    selectors.ensure_can_manage_leads(request.user)
-    rule = selectors.rule_get(user=request.user, public_id=rule_id)
+    rule = lookup(
+        request, selectors.rule_get, rule=permissions.MANAGE, public_id=rule_id
+    )
     services.rule_delete(actor=request.user, rule=rule)
     return Status(204, None)
 
 
 @router.get(
     "/lead-capacities",
-    response={200: list[CapacityOut], **ERRORS},
+    response=list[CapacityOut],
     summary="Partners' open leads against capacity, and their acceptance record",
 )
 def capacity_list(request):
@@ -562,11 +547,11 @@ def capacity_list(request):
 
 @router.put(
     "/lead-capacities/{partner_id}",
-    response={200: CapacityOut, **ERRORS},
+    response=CapacityOut,
     summary="Set a partner's capacity (maximum open leads)",
 )
 def capacity_set(request, partner_id: int, payload: CapacityIn):
-    selectors.ensure_can_manage_leads(request.user)
+    permissions.MANAGE.ensure(request.user)
     partner = selectors.partner_for_leads(user=request.user, partner_id=partner_id)
     services.capacity_set(
         actor=request.user, partner=partner, max_open_leads=payload.max_open_leads

@@ -22,6 +22,8 @@ from openprm.leads.models import (
 from openprm.leads.routing import Candidate, CandidatePool, LeadFacts, RuleSpec
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner
+from openprm.programs.models import Enrolment
+from openprm.scoring.models import PartnerScore
 
 
 def _float(value) -> float | None:
@@ -93,9 +95,6 @@ def _candidate_filter(leads: list[LeadFacts], rules: list[RuleSpec]) -> Q:
 
 def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
     """The candidate partners for ``leads`` under ``rules`` (six queries)."""
-    from openprm.programs.models import Enrolment
-    from openprm.scoring.models import PartnerScore
-
     partners = Partner.objects.filter(_candidate_filter(leads, rules))
     candidates = {
         row[0]: Candidate(

@@ -1,8 +1,13 @@
-"""Forms of the lead pages; the services check the business rules."""
+"""Forms of the lead pages: input only; the services check the business rules and
+their refusals are shown on these forms (``core.forms.ServiceForm``).
+
+Text a service checks itself (a reason, a note) is optional here, so that the
+service's own words say what is missing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.forms import ServiceForm
 from openprm.leads.models import LeadStatus, RoutingStrategy
 from openprm.partners.choices import (
     EmployeeBand,
@@ -14,23 +19,7 @@ from openprm.partners.choices import (
 BLANK = [("", "—")]
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        for path, messages in field_errors.items():
-            for message in messages:
-                self.add_error(path if path in self.fields else None, message)
-
-
-class LeadForm(_Styled):
+class LeadForm(ServiceForm):
     company = forms.CharField(label=_("Company"), max_length=200)
     domain = forms.CharField(label=_("Domain"), required=False)
     contact_name = forms.CharField(label=_("Contact name"), required=False)
@@ -61,7 +50,7 @@ class LeadForm(_Styled):
         self.fields["product_interest"].choices = BLANK + specialisation_choices()
 
 
-class ImportForm(_Styled):
+class ImportForm(ServiceForm):
     file = forms.FileField(label=_("CSV or XLSX file"))
 
 
@@ -71,7 +60,7 @@ def _csv_field(label, help_text=""):
     )
 
 
-class RuleForm(_Styled):
+class RuleForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     order = forms.IntegerField(label=_("Order"), min_value=0, initial=100)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -102,27 +91,47 @@ class RuleForm(_Styled):
     acceptance_weight = forms.FloatField(label=_("Acceptance-rate weight"), initial=1.0)
     win_weight = forms.FloatField(label=_("Win-rate weight"), initial=1.0)
 
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partners = partners
 
-class CapacityForm(_Styled):
+    def clean_named_partner(self):
+        """The named partner, among ``partners`` (the user's scope)."""
+        partner_id = self.cleaned_data["named_partner"]
+        if partner_id is None:
+            return None
+        partner = self.partners.filter(pk=partner_id).first()
+        if partner is None:
+            raise forms.ValidationError(_("No such partner."))
+        return partner
+
+
+class CapacityForm(ServiceForm):
     partner = forms.IntegerField(label=_("Partner (id)"), min_value=1)
     max_open_leads = forms.IntegerField(
         label=_("Maximum open leads"), min_value=0, max_value=100_000
     )
 
 
-class RejectForm(_Styled):
+class RejectForm(ServiceForm):
     reason = forms.CharField(
-        label=_("Why not?"), widget=forms.Textarea({"rows": 2}), max_length=2000
+        label=_("Why not?"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
     )
 
 
-class NoteForm(_Styled):
+class NoteForm(ServiceForm):
     text = forms.CharField(
-        label=_("Note"), widget=forms.Textarea({"rows": 2}), max_length=5000
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        max_length=5000,
     )
 
 
-class WorkForm(_Styled):
+class WorkForm(ServiceForm):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
@@ -133,7 +142,7 @@ class WorkForm(_Styled):
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class ConvertForm(_Styled):
+class ConvertForm(ServiceForm):
     """The deal a lead becomes: one product line here; more through the deal."""
 
     title = forms.CharField(label=_("Deal title"), max_length=200)

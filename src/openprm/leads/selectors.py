@@ -1,9 +1,8 @@
 """Reads of leads, rules and capacities, restricted to the user.
 
 Vendor staff read leads within their partner scope (a channel manager: their
-partners' leads and their territories'); vendor admins, channel managers and
-channel marketing manage them. A partner user reads and works only the leads
-currently with an organisation where they hold the partner admin or sales role.
+partners' leads and their territories'). A partner user reads and works only the
+leads currently with an organisation where they work leads (``permissions``).
 """
 
 from uuid import UUID
@@ -11,8 +10,8 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from openprm.accounts.choices import VendorRole
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
+from openprm.leads import permissions
 from openprm.leads.models import (
     OPEN_STATUSES,
     AssignmentOutcome,
@@ -23,63 +22,21 @@ from openprm.leads.models import (
     LeadRoutingRule,
 )
 from openprm.partners.models import Partner
-from openprm.tenancy.choices import PartnerRole
-from openprm.tenancy.selectors import memberships_active_for
 
-LEAD_MANAGERS = (
-    VendorRole.VENDOR_ADMIN,
-    VendorRole.CHANNEL_MANAGER,
-    VendorRole.CHANNEL_MARKETING,
-)
-PARTNER_LEAD_ROLES = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
-
-
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_manage_leads(user) -> bool:
-    return _signed_in(user) and user.vendor_role in LEAD_MANAGERS
-
-
-def ensure_can_manage_leads(user) -> None:
-    if not can_manage_leads(user):
-        raise PermissionDenied
-
-
-def lead_partner_ids(user) -> frozenset[int]:
-    """Partners in which the user holds a role that works leads (cached per user)."""
-    if not _signed_in(user) or user.is_vendor_staff:
-        return frozenset()
-    cached = getattr(user, "_openprm_lead_partner_ids", None)
-    if cached is None:
-        cached = frozenset(
-            membership.partner_id
-            for membership in memberships_active_for(user=user)
-            if set(membership.roles) & set(PARTNER_LEAD_ROLES)
-        )
-        user._openprm_lead_partner_ids = cached
-    return cached
-
-
-def can_read_leads(user) -> bool:
-    return _signed_in(user) and (user.is_vendor_staff or bool(lead_partner_ids(user)))
-
-
-def ensure_can_read_leads(user) -> None:
-    if not can_read_leads(user):
-        raise PermissionDenied
+# The batch router (leads/batch.py, kept by the bulk-write work) checks its actor
+# under this name; everything else checks ``permissions.MANAGE`` itself.
+ensure_can_manage_leads = permissions.MANAGE.ensure
 
 
 def leads_visible_to(*, user, partner_id: int | None = None) -> QuerySet[Lead]:
     """The leads the user may read, with their partner; ``partner_id`` narrows a
     partner user's list to one of their organisations."""
-    if not can_read_leads(user):
+    if not permissions.READ.allows(user):
         return Lead.objects.none()
     if user.is_vendor_staff:
         leads = Lead.objects.visible_to(user)
     else:
-        ids = lead_partner_ids(user)
+        ids = permissions.READ.partner_ids(user)
         if partner_id is not None:
             ids = ids & {partner_id}
         leads = Lead.objects.filter(current_partner_id__in=sorted(ids))
@@ -100,7 +57,7 @@ def lead_list(
 
 
 def lead_get(*, user, public_id: UUID | str) -> Lead:
-    ensure_can_read_leads(user)
+    permissions.READ.ensure(user)
     try:
         public_id = UUID(str(public_id))
     except ValueError:
@@ -142,8 +99,7 @@ def lead_timeline(*, lead: Lead) -> list[LeadActivity]:
 
 
 def rule_list(*, user) -> QuerySet[LeadRoutingRule]:
-    if not _signed_in(user) or not user.is_vendor_staff:
-        raise PermissionDenied
+    permissions.READ_ROUTING.ensure(user)
     return LeadRoutingRule.objects.select_related("named_partner").order_by(
         "order", "id"
     )
@@ -160,9 +116,14 @@ def rule_get(*, user, public_id: UUID | str) -> LeadRoutingRule:
     return rule
 
 
+def partners_for_leads(*, user) -> QuerySet[Partner]:
+    """The partners a rule may name or a capacity be given to: the user's scope."""
+    return Partner.objects.visible_to(user)
+
+
 def partner_for_leads(*, user, partner_id: int) -> Partner:
     """A partner named in a rule or given a capacity: 404 outside the user's scope."""
-    partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
+    partner = partners_for_leads(user=user).filter(pk=partner_id).first()
     if partner is None:
         raise NotFound
     return partner
@@ -171,8 +132,7 @@ def partner_for_leads(*, user, partner_id: int) -> Partner:
 def capacity_list(*, user) -> list[dict]:
     """Partners in the user's scope that hold leads or have a capacity set: open
     leads against capacity and their lead record (three queries)."""
-    if not _signed_in(user) or not user.is_vendor_staff:
-        raise PermissionDenied
+    permissions.READ_ROUTING.ensure(user)
     partners = Partner.objects.visible_to(user)
     capacities = dict(
         LeadCapacity.objects.filter(partner__in=partners).values_list(

@@ -20,7 +20,9 @@ from openprm.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from openprm.leads import candidates, routing
+from openprm.deals import services as deal_services
+from openprm.leads import candidates, permissions, routing
+from openprm.leads.importing import iter_rows
 from openprm.leads.models import (
     LEAD_DATA_FIELDS,
     ROUTABLE_STATUSES,
@@ -34,11 +36,6 @@ from openprm.leads.models import (
     LeadSource,
     LeadStatus,
     RoutingStrategy,
-)
-from openprm.leads.selectors import (
-    can_manage_leads,
-    ensure_can_manage_leads,
-    lead_partner_ids,
 )
 from openprm.partners.choices import (
     EmployeeBand,
@@ -185,7 +182,7 @@ def lead_create(
     route: bool = True,
 ) -> Lead:
     """A new vendor lead, routed straight away unless ``route`` is false."""
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     cleaned = clean_lead(data)
     try:
         with transaction.atomic():
@@ -208,7 +205,7 @@ def lead_create(
 @transaction.atomic
 def lead_update(*, actor, lead: Lead, data: dict) -> Lead:
     """Change the lead's data (what is given); routing is not redone."""
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     current = {name: getattr(lead, name) for name in LEAD_FIELDS}
     cleaned = clean_lead({**current, **data})
     before = audit.snapshot(lead, LEAD_FIELDS)
@@ -237,7 +234,7 @@ def lead_update(*, actor, lead: Lead, data: dict) -> Lead:
 def lead_upsert(*, actor, external_id: str, data: dict) -> tuple[Lead, bool]:
     """The CRM push: create the lead with this external id, or update it; pushing
     the same data twice changes nothing. Returns the lead and whether it is new."""
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     external_id = str(external_id).strip()
     if not external_id:
         raise ValidationFailed(
@@ -361,7 +358,7 @@ def lead_route(*, actor, lead: Lead, now: datetime | None = None):
     """Offer a waiting lead (new, unassigned, rejected, recalled) to the partner
     the rules choose; returns the assignment, or None when nobody is eligible."""
     if actor is not None:
-        ensure_can_manage_leads(actor)
+        permissions.MANAGE.ensure(actor)
     locked = _locked(lead)
     if locked.status not in ROUTABLE_STATUSES:
         raise InvalidTransition(locked.status, LeadStatus.OFFERED)
@@ -372,10 +369,9 @@ def lead_route(*, actor, lead: Lead, now: datetime | None = None):
 
 def _ensure_holder(actor, lead: Lead) -> None:
     """The actor works leads for the partner currently holding this one."""
-    if lead.current_partner_id is None or lead.current_partner_id not in (
-        lead_partner_ids(actor)
-    ):
+    if lead.current_partner_id is None:
         raise PermissionDenied
+    permissions.WORK.ensure(actor, partner_id=lead.current_partner_id)
 
 
 def _close_offer(
@@ -494,7 +490,7 @@ def lead_recall(
     """Take an offered lead back (the sweep, once the acceptance SLA passed, or a
     lead manager) and route it to the next eligible partner."""
     if actor is not None:
-        ensure_can_manage_leads(actor)
+        permissions.MANAGE.ensure(actor)
     locked = _locked(lead)
     if locked.status != LeadStatus.OFFERED:
         raise InvalidTransition(locked.status, LeadStatus.RECALLED)
@@ -570,7 +566,7 @@ def lead_set_status(*, actor, lead: Lead, status: str, note: str = "") -> Lead:
 @transaction.atomic
 def lead_add_note(*, actor, lead: Lead, text: str) -> LeadActivity:
     """A note on the timeline, by the holding partner or a lead manager."""
-    if not can_manage_leads(actor):
+    if not permissions.MANAGE.allows(actor):
         _ensure_holder(actor, lead)
     text = (text or "").strip()
     if not text:
@@ -612,13 +608,11 @@ def lead_convert(
     at once (the vendor assigned the customer); returns the deal. When another
     partner's registration already protects the customer, the deal waits for a
     reviewer instead (the deals service decides)."""
-    from openprm.deals.services import register_deal
-
     _ensure_holder(actor, lead)
     locked = _locked(lead)
     if locked.status not in (LeadStatus.ACCEPTED, LeadStatus.WORKING):
         raise InvalidTransition(locked.status, LeadStatus.CONVERTED)
-    deal = register_deal(
+    deal = deal_services.deal_register(
         actor=actor,
         partner=locked.current_partner,
         title=title,
@@ -741,7 +735,7 @@ def clean_rule(data: dict) -> dict:
 @transaction.atomic
 def rule_create(*, actor, data: dict) -> LeadRoutingRule:
     """``data['named_partner']`` is a Partner the caller resolved in scope."""
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     rule = LeadRoutingRule.objects.create(**clean_rule(data))
     audit.record_create(
         actor=actor, instance=rule, fields=RULE_FIELDS, verb="lead_rule.created"
@@ -752,7 +746,7 @@ def rule_create(*, actor, data: dict) -> LeadRoutingRule:
 
 @transaction.atomic
 def rule_update(*, actor, rule: LeadRoutingRule, data: dict) -> LeadRoutingRule:
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     current = {name: getattr(rule, name) for name in RULE_FIELDS}
     cleaned = clean_rule({**current, **data})
     before = audit.snapshot(rule, RULE_FIELDS)
@@ -774,7 +768,7 @@ def rule_update(*, actor, rule: LeadRoutingRule, data: dict) -> LeadRoutingRule:
 @transaction.atomic
 def rule_delete(*, actor, rule: LeadRoutingRule) -> None:
     """Delete a rule; its past assignments keep its name."""
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     payload = rule_payload(rule)
     audit.record_delete(
         actor=actor, instance=rule, fields=RULE_FIELDS, verb="lead_rule.deleted"
@@ -787,7 +781,7 @@ def rule_delete(*, actor, rule: LeadRoutingRule) -> None:
 def capacity_set(*, actor, partner: Partner, max_open_leads: int) -> LeadCapacity:
     """How many open leads the partner takes at most (``partner`` resolved in the
     actor's scope)."""
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     if not isinstance(max_open_leads, int) or not 0 <= max_open_leads <= 100_000:
         raise ValidationFailed(
             field_errors={
@@ -830,10 +824,11 @@ def lead_import(*, actor, file_name: str, content: bytes) -> dict:
     ones in one batch. Returns a report: counts and each row's outcome with its
     errors. A row with errors is skipped; a file that cannot be read writes
     nothing."""
+    # batch imports this module's routing helpers: a module-level import would
+    # be a cycle (batch.py is the bulk writers' to restructure).
     from openprm.leads.batch import route_waiting_leads
-    from openprm.leads.importing import iter_rows
 
-    ensure_can_manage_leads(actor)
+    permissions.MANAGE.ensure(actor)
     report = {"created": 0, "updated": 0, "failed": 0, "routed": 0, "rows": []}
     new_ids = []
     for number, values in iter_rows(file_name=file_name, content=content):

@@ -5,12 +5,11 @@ from datetime import timedelta
 from django_tasks import task
 
 from openprm.core import sweeps
+from openprm.leads import services
 
 
 @sweeps.register(every=timedelta(minutes=5), name="leads.recall_overdue_leads")
 @task()
 def recall_overdue_leads() -> int:
     """Recall offers whose acceptance SLA passed and route them on."""
-    from openprm.leads.services import recall_overdue_leads as recall
-
-    return recall()
+    return services.recall_overdue_leads()

@@ -1,20 +1,22 @@
 """Lead pages: the console (leads, their reasons and timeline, routing rules,
 capacities) and the portal (my leads: accept or reject within the SLA, work,
-convert)."""
+convert).
 
-from functools import wraps
+The portal's list is of the organisation it works for (the switcher's), so its rule
+is checked there; a lead's own pages are gated by a lead role in any of the user's
+organisations, and the services check the organisation holding the lead.
+"""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
-from openprm.core.web import console_page, portal_page
-from openprm.leads import selectors, services
+from openprm.core import errors
+from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.leads import permissions, selectors, services
+from openprm.leads.batch import route_waiting_leads
 from openprm.leads.forms import (
     CapacityForm,
     ConvertForm,
@@ -25,47 +27,9 @@ from openprm.leads.forms import (
     RuleForm,
     WorkForm,
 )
-from openprm.leads.models import LeadStatus
+from openprm.leads.models import Lead, LeadStatus
 
 PER_PAGE = 50
-
-
-def _guard(area, check=None):
-    def decorator(view):
-        @area
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if check is not None and not check(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404 from error
-
-        return wrapper
-
-    return decorator
-
-
-staff_view = _guard(console_page)
-manager_view = _guard(console_page, selectors.can_manage_leads)
-
-
-def _seller(request) -> bool:
-    return bool(selectors.lead_partner_ids(request.user))
-
-
-def seller_view(view):
-    """Partner admins and sellers; other partner roles are refused."""
-
-    @_guard(portal_page)
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _seller(request):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _page(request, leads):
@@ -84,7 +48,11 @@ def _detail_context(lead) -> dict:
 # --- console
 
 
-@staff_view
+def _console_detail(lead: Lead) -> str:
+    return reverse("console:lead_detail", args=[lead.public_id])
+
+
+@console_page
 def lead_list(request):
     status = request.GET.get("status", "")
     search = request.GET.get("q", "")
@@ -101,31 +69,28 @@ def lead_list(request):
             "status": status,
             "search": search,
             "statuses": LeadStatus.choices,
-            "can_manage": selectors.can_manage_leads(request.user),
+            "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
 
 
-@manager_view
+@console_page(rule=permissions.MANAGE)
 def lead_create(request):
-    form = LeadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.lead_create(actor=request.user, data=form.cleaned_data)
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The lead was created and routed."))
-            return redirect("console:lead_detail", public_id=lead.public_id)
-    return render(
+    return form_page(
         request,
-        "leads/form.html",
-        {"form": form, "title": _("New lead"), "back": "console:lead_list"},
+        LeadForm(request.POST or None),
+        template="leads/form.html",
+        save=lambda data: services.lead_create(actor=request.user, data=data),
+        success=_("The lead was created and routed."),
+        next=_console_detail,
+        context={"title": _("New lead"), "back": "console:lead_list"},
     )
 
 
-@manager_view
+@console_page(rule=permissions.MANAGE)
 def lead_import(request):
+    """The upload form, then on the same page the report of each row (there is
+    nothing to redirect to: the report is the result)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -134,114 +99,105 @@ def lead_import(request):
             report = services.lead_import(
                 actor=request.user, file_name=upload.name, content=upload.read()
             )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
+        except errors.ValidationFailed as error:
+            form.add_service_error(error)
     return render(request, "leads/import.html", {"form": form, "report": report})
 
 
+@console_page(rule=permissions.MANAGE)
 @require_POST
-@manager_view
 def lead_route_waiting(request):
-    from openprm.leads.batch import route_waiting_leads
-
-    result = route_waiting_leads(actor=request.user)
-    messages.success(
+    return act(
         request,
-        _("%(routed)s leads routed, %(unassigned)s found no partner.")
-        % {"routed": result.routed, "unassigned": result.unassigned},
+        lambda: route_waiting_leads(actor=request.user),
+        success=lambda result: (
+            _("%(routed)s leads routed, %(unassigned)s found no partner.")
+            % {"routed": result.routed, "unassigned": result.unassigned}
+        ),
+        next="console:lead_list",
     )
-    return redirect("console:lead_list")
 
 
-@staff_view
+@console_page
 def lead_detail(request, public_id):
     lead = selectors.lead_get(user=request.user, public_id=public_id)
     context = _detail_context(lead)
     context.update(
-        can_manage=selectors.can_manage_leads(request.user), note_form=NoteForm()
+        can_manage=permissions.MANAGE.allows(request.user), note_form=NoteForm()
     )
     return render(request, "leads/lead_detail.html", context)
 
 
-def _lead_action(request, public_id, action, done, *, back: str):
-    """Run ``action`` on the lead and come back to ``back`` with a message."""
+def _console_act(request, public_id, action, *, success, form=None):
+    """A lead manager's button on a lead's page: ``action(lead, cleaned_data)``."""
     lead = selectors.lead_get(user=request.user, public_id=public_id)
-    try:
-        action(lead)
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        back = back if back.endswith("detail") else back.replace("list", "detail")
-    else:
-        messages.success(request, done)
-    if back.endswith("list"):
-        return redirect(back)
-    return redirect(back, public_id=lead.public_id)
-
-
-def _console_action(request, public_id, action, done):
-    return _lead_action(request, public_id, action, done, back="console:lead_detail")
-
-
-@require_POST
-@manager_view
-def lead_route(request, public_id):
-    return _console_action(
+    return act(
         request,
-        public_id,
-        lambda lead: services.lead_route(actor=request.user, lead=lead),
-        _("The lead was routed."),
+        lambda data=None: action(lead, data),
+        form=form,
+        success=success,
+        next=_console_detail(lead),
     )
 
 
+@console_page(rule=permissions.MANAGE)
 @require_POST
-@manager_view
-def lead_recall(request, public_id):
-    return _console_action(
+def lead_route(request, public_id):
+    return _console_act(
         request,
         public_id,
-        lambda lead: services.lead_recall(
+        lambda lead, data: services.lead_route(actor=request.user, lead=lead),
+        success=_("The lead was routed."),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def lead_recall(request, public_id):
+    return _console_act(
+        request,
+        public_id,
+        lambda lead, data: services.lead_recall(
             actor=request.user, lead=lead, reason=str(_("Recalled by the vendor"))
         ),
-        _("The lead was recalled and routed on."),
+        success=_("The lead was recalled and routed on."),
     )
 
 
+@console_page(rule=permissions.MANAGE)
 @require_POST
-@manager_view
 def lead_note(request, public_id):
-    return _console_action(
+    return _console_act(
         request,
         public_id,
-        lambda lead: services.lead_add_note(
-            actor=request.user, lead=lead, text=request.POST.get("text", "")
+        lambda lead, data: services.lead_add_note(
+            actor=request.user, lead=lead, text=data["text"]
         ),
-        _("The note was added."),
+        form=NoteForm(request.POST),
+        success=_("The note was added."),
     )
 
 
-@staff_view
+@console_page
 def rule_list(request):
     return render(
         request,
         "leads/rule_list.html",
         {
             "rules": list(selectors.rule_list(user=request.user)),
-            "can_manage": selectors.can_manage_leads(request.user),
+            "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
 
 
-def _rule_data(request, form) -> dict:
-    data = dict(form.cleaned_data)
-    partner_id = data.pop("named_partner")
-    data["named_partner"] = (
-        selectors.partner_for_leads(user=request.user, partner_id=partner_id)
-        if partner_id
-        else None
-    )
-    return data
+_LIST_FIELDS = (
+    "countries",
+    "regions",
+    "postal_prefixes",
+    "industries",
+    "product_interests",
+    "size_bands",
+)
 
 
 def _rule_initial(rule) -> dict:
@@ -250,90 +206,82 @@ def _rule_initial(rule) -> dict:
         for name in RuleForm.base_fields
         if name != "named_partner"
     }
-    for name in (
-        "countries",
-        "regions",
-        "postal_prefixes",
-        "industries",
-        "product_interests",
-        "size_bands",
-    ):
+    for name in _LIST_FIELDS:
         initial[name] = ", ".join(initial[name])
     initial["named_partner"] = rule.named_partner_id
     return initial
 
 
 def _rule_form(request, rule=None):
-    initial = _rule_initial(rule) if rule is not None else None
-    form = RuleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = _rule_data(request, form)
-            if rule is None:
-                services.rule_create(actor=request.user, data=data)
-            else:
-                services.rule_update(actor=request.user, rule=rule, data=data)
-        except NotFound:
-            form.add_error("named_partner", _("No such partner."))
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The routing rule was saved."))
-            return redirect("console:lead_rule_list")
-    title = _("New routing rule") if rule is None else _("Edit routing rule")
-    return render(
+    form = RuleForm(
+        request.POST or None,
+        initial=_rule_initial(rule) if rule is not None else None,
+        partners=selectors.partners_for_leads(user=request.user),
+    )
+    return form_page(
         request,
-        "leads/form.html",
-        {"form": form, "title": title, "back": "console:lead_rule_list"},
+        form,
+        template="leads/form.html",
+        save=lambda data: (
+            services.rule_create(actor=request.user, data=data)
+            if rule is None
+            else services.rule_update(actor=request.user, rule=rule, data=data)
+        ),
+        success=_("The routing rule was saved."),
+        next="console:lead_rule_list",
+        context={
+            "title": _("New routing rule") if rule is None else _("Edit routing rule"),
+            "back": "console:lead_rule_list",
+        },
     )
 
 
-@manager_view
+@console_page(rule=permissions.MANAGE)
 def rule_create(request):
     return _rule_form(request)
 
 
-@manager_view
+@console_page(rule=permissions.MANAGE)
 def rule_update(request, public_id):
     return _rule_form(
         request, selectors.rule_get(user=request.user, public_id=public_id)
     )
 
 
+@console_page(rule=permissions.MANAGE)
 @require_POST
-@manager_view
 def rule_delete(request, public_id):
     rule = selectors.rule_get(user=request.user, public_id=public_id)
-    services.rule_delete(actor=request.user, rule=rule)
-    messages.success(request, _("The routing rule was deleted."))
-    return redirect("console:lead_rule_list")
-
-
-@staff_view
-def capacity_list(request):
-    can_manage = selectors.can_manage_leads(request.user)
-    form = CapacityForm(request.POST or None)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if form.is_valid():
-            partner = selectors.partner_for_leads(
-                user=request.user, partner_id=form.cleaned_data["partner"]
-            )
-            services.capacity_set(
-                actor=request.user,
-                partner=partner,
-                max_open_leads=form.cleaned_data["max_open_leads"],
-            )
-            messages.success(request, _("The capacity was saved."))
-            return redirect("console:lead_capacity")
-    return render(
+    return act(
         request,
-        "leads/capacity.html",
-        {
+        lambda: services.rule_delete(actor=request.user, rule=rule),
+        success=_("The routing rule was deleted."),
+        next="console:lead_rule_list",
+    )
+
+
+@console_page
+def capacity_list(request):
+    """Every vendor role reads the capacities; lead managers set them (403 for
+    anyone else who posts)."""
+    if request.method == "POST":
+        permissions.MANAGE.ensure(request.user)
+    return form_page(
+        request,
+        CapacityForm(request.POST or None),
+        template="leads/capacity.html",
+        save=lambda data: services.capacity_set(
+            actor=request.user,
+            partner=selectors.partner_for_leads(
+                user=request.user, partner_id=data["partner"]
+            ),
+            max_open_leads=data["max_open_leads"],
+        ),
+        success=_("The capacity was saved."),
+        next="console:lead_capacity",
+        context={
             "rows": selectors.capacity_list(user=request.user),
-            "form": form,
-            "can_manage": can_manage,
+            "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
 
@@ -341,7 +289,18 @@ def capacity_list(request):
 # --- portal
 
 
-@seller_view
+def _portal_lead(request, public_id) -> Lead:
+    """A lead the user may read: 403 without a lead role in any of their
+    organisations, 404 unless one of them holds it."""
+    permissions.WORK.ensure(request.user)
+    return selectors.lead_get(user=request.user, public_id=public_id)
+
+
+def _portal_detail(lead: Lead) -> str:
+    return reverse("portal:lead_detail", args=[lead.public_id])
+
+
+@portal_page(rule=permissions.WORK)
 def portal_lead_list(request):
     leads = selectors.with_deadline(
         selectors.lead_list(
@@ -360,12 +319,12 @@ def portal_lead_list(request):
     )
 
 
-@seller_view
+@portal_page
 def portal_lead_detail(request, public_id):
-    lead = selectors.lead_get(user=request.user, public_id=public_id)
+    lead = _portal_lead(request, public_id)
     context = _detail_context(lead)
     # A partner sees its own offers and their reasons, never other partners'.
-    own = selectors.lead_partner_ids(request.user)
+    own = permissions.WORK.partner_ids(request.user)
     context.update(
         assignments=[item for item in context["assignments"] if item.partner_id in own],
         timeline=[
@@ -382,77 +341,84 @@ def portal_lead_detail(request, public_id):
     return render(request, "leads/portal_detail.html", context)
 
 
-def _portal_action(request, public_id, action, done, *, to_list=False):
-    back = "portal:lead_list" if to_list else "portal:lead_detail"
-    return _lead_action(request, public_id, action, done, back=back)
+def _portal_act(request, public_id, action, *, success, form=None, next=None):
+    """A button on a lead's page: ``action(lead, cleaned_data)``; back to the lead
+    (or to ``next``, a callable of the action's result, on success)."""
+    lead = _portal_lead(request, public_id)
+    detail = _portal_detail(lead)
+    return act(
+        request,
+        lambda data=None: action(lead, data),
+        form=form,
+        success=success,
+        next=next or detail,
+        on_refusal=detail,
+    )
 
 
+@portal_page
 @require_POST
-@seller_view
 def portal_lead_accept(request, public_id):
-    return _portal_action(
+    return _portal_act(
         request,
         public_id,
-        lambda lead: services.lead_accept(actor=request.user, lead=lead),
-        _("You accepted the lead."),
+        lambda lead, data: services.lead_accept(actor=request.user, lead=lead),
+        success=_("You accepted the lead."),
     )
 
 
+@portal_page
 @require_POST
-@seller_view
 def portal_lead_reject(request, public_id):
-    return _portal_action(
+    # Rejected, the lead goes to another partner: back to the list.
+    return _portal_act(
         request,
         public_id,
-        lambda lead: services.lead_reject(
-            actor=request.user, lead=lead, reason=request.POST.get("reason", "")
+        lambda lead, data: services.lead_reject(
+            actor=request.user, lead=lead, reason=data["reason"]
         ),
-        _("You rejected the lead; it goes to another partner."),
-        to_list=True,
+        form=RejectForm(request.POST),
+        success=_("You rejected the lead; it goes to another partner."),
+        next=reverse("portal:lead_list"),
     )
 
 
+@portal_page
 @require_POST
-@seller_view
 def portal_lead_status(request, public_id):
-    return _portal_action(
+    return _portal_act(
         request,
         public_id,
-        lambda lead: services.lead_set_status(
-            actor=request.user,
-            lead=lead,
-            status=request.POST.get("status", ""),
-            note=request.POST.get("note", ""),
+        lambda lead, data: services.lead_set_status(
+            actor=request.user, lead=lead, status=data["status"], note=data["note"]
         ),
-        _("The lead was updated."),
+        form=WorkForm(request.POST),
+        success=_("The lead was updated."),
     )
 
 
+@portal_page
 @require_POST
-@seller_view
 def portal_lead_note(request, public_id):
-    return _portal_action(
+    return _portal_act(
         request,
         public_id,
-        lambda lead: services.lead_add_note(
-            actor=request.user, lead=lead, text=request.POST.get("text", "")
+        lambda lead, data: services.lead_add_note(
+            actor=request.user, lead=lead, text=data["text"]
         ),
-        _("The note was added."),
+        form=NoteForm(request.POST),
+        success=_("The note was added."),
     )
 
 
+@portal_page
 @require_POST
-@seller_view
 def portal_lead_convert(request, public_id):
-    lead = selectors.lead_get(user=request.user, public_id=public_id)
-    form = ConvertForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-        return redirect("portal:lead_detail", public_id=lead.public_id)
-    data = form.cleaned_data
-    try:
-        deal = services.lead_convert(
+    """The lead becomes a registered deal; success opens the deal."""
+    return _portal_act(
+        request,
+        public_id,
+        lambda lead, data: services.lead_convert(
             actor=request.user,
             lead=lead,
             title=data["title"],
@@ -465,11 +431,8 @@ def portal_lead_convert(request, public_id):
                     "amount": data["amount"],
                 }
             ],
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        for field, errors in error.field_errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
-        return redirect("portal:lead_detail", public_id=lead.public_id)
-    messages.success(request, _("The lead is now a registered deal."))
-    return redirect("portal:deal_detail", public_id=deal.public_id)
+        ),
+        form=ConvertForm(request.POST),
+        success=_("The lead is now a registered deal."),
+        next=lambda deal: reverse("portal:deal_detail", args=[deal.public_id]),
+    )

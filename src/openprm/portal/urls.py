@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("openprm.partners.portal_urls_profile")),
     path("", include("openprm.programs.portal_urls")),
     path("", include("openprm.deals.portal_urls")),
-    path("", include("openprm.deals.portal_urls_pipeline")),
+    path("", include("openprm.deals.pipeline.portal_urls")),
     path("", include("openprm.leads.portal_urls")),
     path("", include("openprm.onboarding.portal_urls")),
     path("", include("openprm.journeys.portal_urls")),

@@ -12,11 +12,12 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from openprm.deals.choices import DealStatus
-from openprm.deals.models import DealAttachment, DealExtension
+from openprm.deals import permissions
+from openprm.deals.choices import DealStatus, StageKind
+from openprm.deals.models import DealAttachment, DealExtension, Stage
 from openprm.deals.tests.factories import make_deal
+from openprm.deals.tests.pipeline.policies import POLICIES as PIPELINE_POLICIES
 from openprm.programs.tests.policies import staff_scoped
-from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
     FORBID,
@@ -26,13 +27,14 @@ from openprm.testing.authz import (
     SIGNED_OUT_ACTORS,
     VENDOR_ACTORS,
     Policy,
+    owned,
     partner_area,
     signed_in,
     vendor,
 )
 
-SELLERS = (PartnerRole.PARTNER_ADMIN, PartnerRole.SALES)
-REVIEWERS = staff_scoped("vendor_admin", "channel_manager")
+SELLERS = permissions.WORK.partner
+REVIEWERS = staff_scoped(*permissions.REVIEW.vendor)
 
 
 def _partner_side(actor, *, distributor):
@@ -109,6 +111,12 @@ def with_attachment(world):
     return attachment
 
 
+def another_open_stage(deal) -> dict:
+    """A move that changes the deal's stage (so that it is audited)."""
+    stage = Stage.objects.filter(kind=StageKind.OPEN).exclude(pk=deal.stage_id).first()
+    return {"stage": stage.pk}
+
+
 def deal_kwargs(obj):
     return {"public_id": obj.public_id}
 
@@ -145,7 +153,7 @@ DEALS = "api:{method} /api/v1/deals"
 POLICIES = [
     # Console.
     Policy("web:console:deal_list", vendor()),
-    Policy("web:console:deal_queue", vendor("vendor_admin", "channel_manager")),
+    Policy("web:console:deal_queue", vendor(rule=permissions.REVIEW)),
     Policy("web:console:deal_detail", staff_read, make=submitted, kwargs=deal_kwargs),
     Policy(
         "web:console:deal_approve",
@@ -189,10 +197,10 @@ POLICIES = [
         },
     ),
     # Portal.
-    Policy("web:portal:deal_list", partner_area(*SELLERS)),
+    Policy("web:portal:deal_list", partner_area(rule=permissions.WORK)),
     Policy(
         "web:portal:deal_register",
-        partner_area(*SELLERS),
+        partner_area(rule=permissions.WORK),
         method="POST",
         data=registration_form,
     ),
@@ -240,10 +248,14 @@ POLICIES = [
     ),
     # API.
     Policy(DEALS.format(method="GET"), signed_in(), make=submitted),
-    Policy(DEALS.format(method="POST"), partner_area(*SELLERS), data=registration_json),
+    Policy(
+        DEALS.format(method="POST"),
+        partner_area(rule=permissions.WORK),
+        data=registration_json,
+    ),
     Policy(
         DEALS.format(method="GET") + "/review-queue",
-        vendor("vendor_admin", "channel_manager"),
+        vendor(rule=permissions.REVIEW),
     ),
     Policy(
         DEALS.format(method="GET") + "/{deal_id}",
@@ -317,18 +329,21 @@ POLICIES = [
         seller_write,
         make=submitted,
         kwargs=api_deal,
-        data=lambda obj: {"stage": obj.stage_id},
+        data=another_open_stage,
     ),
     Policy("api:GET /api/v1/deal-stages", signed_in()),
-    Policy("api:GET /api/v1/customer-accounts", vendor()),
+    Policy(
+        "api:GET /api/v1/partners/{public_id}/won-revenue",
+        owned(rule=permissions.READ_PIPELINE),
+        make=lambda world: world.owner,
+        kwargs=lambda obj: {"public_id": obj.public_id},
+    ),
+    Policy("api:GET /api/v1/customer-accounts", vendor(rule=permissions.READ_ACCOUNTS)),
     Policy(
         "api:PUT /api/v1/customer-accounts/{external_id}",
-        vendor("vendor_admin"),
+        vendor(rule=permissions.MANAGE_ACCOUNTS),
         kwargs=lambda obj: {"external_id": "CRM-1"},
         data=lambda obj: {"name": "Acme"},
     ),
+    *PIPELINE_POLICIES,
 ]
-
-from openprm.deals.tests.policies_pipeline import POLICIES as _PIPELINE  # noqa: E402
-
-POLICIES += _PIPELINE

@@ -1,12 +1,16 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import OutboxEvent
+from openprm.core.tests.factories import ExchangeRateFactory
 from openprm.deals import selectors
 from openprm.deals.choices import DealStatus
-from openprm.deals.models import CustomerAccount, Deal
+from openprm.deals.models import CustomerAccount, Deal, DealRevenue
 from openprm.deals.tests.factories import make_deal, registration, seller
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.choices import PartnerRole
@@ -286,4 +290,73 @@ def test_a_deep_page_binds_its_page_and_count_to_the_compiled_sql(client, monkey
         (2, True),
         (4, True),
         (5, False),
+    ]
+
+
+# --- won revenue
+
+
+def won_revenue(partner, amount: str, currency: str, on: datetime.date):
+    deal = make_deal(partner=partner, status=DealStatus.WON, amount=Decimal(amount))
+    DealRevenue.objects.create(
+        partner=partner, deal=deal, amount=Decimal(amount), currency=currency, won_on=on
+    )
+
+
+def revenue_url(partner) -> str:
+    return f"/api/v1/partners/{partner.public_id}/won-revenue"
+
+
+def test_a_partners_won_revenue_in_the_reporting_currency(client):
+    ExchangeRateFactory(
+        currency="USD", rate=Decimal("0.9"), valid_from=datetime.date(2026, 1, 1)
+    )
+    user = seller()
+    partner = user.memberships.get().partner
+    won_revenue(partner, "1000.00", "USD", datetime.date(2026, 2, 1))
+    won_revenue(partner, "99.99", "EUR", datetime.date(2026, 3, 1))
+    won_revenue(partner, "5.00", "CHF", datetime.date(2026, 3, 2))
+    client.force_login(user)
+
+    body = client.get(revenue_url(partner)).json()
+    march = client.get(revenue_url(partner) + "?won_from=2026-03-01").json()
+
+    assert body == {
+        "partner": partner.pk,
+        "currency": "EUR",
+        "complete": False,
+        "count": 2,
+        "amount": "999.99",
+        "unconverted": [
+            {
+                "currency": "CHF",
+                "count": 1,
+                "amount": "5.00",
+                "first_close": "2026-03-02",
+                "last_close": "2026-03-02",
+            }
+        ],
+    }
+    assert (march["count"], march["amount"]) == (1, "99.99")
+
+
+def test_another_partners_won_revenue_is_not_found(client):
+    client.force_login(seller())
+
+    response = client.get(revenue_url(PartnerFactory()))
+
+    assert response.status_code == 404
+
+
+def test_an_inverted_won_revenue_range_is_refused(client):
+    partner = PartnerFactory()
+    client.force_login(VendorUserFactory())
+
+    response = client.get(
+        revenue_url(partner) + "?won_from=2026-03-01&won_to=2026-02-01"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "won_to", "message": "Must not be before won_from."}
     ]

@@ -415,7 +415,7 @@ def test_a_deal_decided_in_time_is_not_reminded(reviewer):
 def test_a_converted_lead_is_approved_at_once():
     lead_id = "4f5e7c1e-8d8c-4a53-9a1e-0d6b0f5d3c11"
     user = seller()
-    deal = services.register_deal(
+    deal = services.deal_register(
         actor=user,
         partner=user.memberships.get().partner,
         source_lead_id=lead_id,
@@ -431,7 +431,7 @@ def test_a_converted_lead_is_approved_at_once():
 def test_a_converted_lead_for_a_protected_customer_waits_for_review(reviewer):
     approved(reviewer)
     user = seller()
-    deal = services.register_deal(
+    deal = services.deal_register(
         actor=user,
         partner=user.memberships.get().partner,
         auto_approve=True,

@@ -10,65 +10,35 @@ partners, the distributor above included, never see them (404).
 import uuid
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from openprm.leads import permissions
 from openprm.leads.models import LeadAssignment, LeadStatus
 from openprm.leads.tests.factories import LeadFactory, RuleFactory
-from openprm.testing.authz import (
-    ALLOW,
-    FORBID,
-    HIDE,
-    LOGIN,
-    OWNER_ACTORS,
-    SIGNED_OUT_ACTORS,
-    VENDOR_ACTORS,
-    Policy,
-    gated,
-    partner_area,
-    vendor,
-)
+from openprm.programs.tests.policies import staff_scoped
+from openprm.testing.authz import Policy, gated, owned, partner_area, vendor
 
-MANAGERS = ("vendor_admin", "channel_manager", "channel_marketing")
-SELLERS = ("partner_admin", "sales")
-STAFF = vendor()
-MANAGE = vendor(*MANAGERS)
-WORK = gated(partner_roles=SELLERS, owner_only=True)
+STAFF = vendor(rule=permissions.READ)
+ROUTING_STAFF = vendor(rule=permissions.READ_ROUTING)
+MANAGE = vendor(rule=permissions.MANAGE)
+WORK = gated(rule=permissions.WORK, owner_only=True)
 # Lists: partner admins and sellers of any partner read their own (maybe empty).
-READ_LIST = gated(vendor_roles=list(VENDOR_ACTORS.values()), partner_roles=SELLERS)
-
-
-def _signed_out(actor: str) -> bool:
-    return actor in (*SIGNED_OUT_ACTORS, "revoked_token")
-
-
-def managed(actor: str):
-    """A lead manager acting on the owner's lead or the owner itself: the channel
-    manager (assigned to nobody) cannot find it; everyone else is refused first."""
-    if _signed_out(actor):
-        return LOGIN
-    if actor == "channel_manager":
-        return HIDE
-    return ALLOW if actor in ("vendor_admin", "channel_marketing") else FORBID
-
-
-def readable(actor: str):
-    """The owner's lead: vendor staff in scope, the owner's admins and sellers."""
-    if _signed_out(actor):
-        return LOGIN
-    if actor == "channel_manager":
-        return HIDE
-    if actor in VENDOR_ACTORS:
-        return ALLOW
-    if actor in OWNER_ACTORS:
-        return ALLOW if OWNER_ACTORS[actor] in SELLERS else FORBID
-    return HIDE
-
-
-def notes(actor: str):
-    """Notes: lead managers and the holding partner's admins and sellers."""
-    if actor in ("finance", "analyst"):
-        return FORBID
-    return readable(actor)
+READ_LIST = gated(rule=permissions.READ)
+# A lead manager acting on the owner's lead or the owner itself: the channel
+# manager (assigned to nobody) cannot find it; everyone else is refused first.
+managed = staff_scoped(*permissions.MANAGE.vendor)
+# The owner's lead: vendor staff in scope, the owner's admins and sellers.
+readable = owned(rule=permissions.READ, distributor=False)
+# Notes: lead managers and the holding partner's admins and sellers.
+notes = owned(
+    vendor_roles=permissions.MANAGE.vendor,
+    partner_roles=permissions.WORK.partner,
+    distributor=False,
+)
+# A console page of the owner's lead: vendor staff in scope; partner users never
+# reach the console.
+console_lead = staff_scoped(*permissions.READ.vendor)
 
 
 def new_lead(world):
@@ -107,6 +77,19 @@ def rule_kwargs(obj):
 
 
 LEAD_DATA = {"company": "Matrix GmbH", "country": "DE", "region": "EMEA"}
+
+
+def lead_file(obj) -> dict:
+    """A real upload: a CSV file of one lead."""
+    return {
+        "file": SimpleUploadedFile(
+            "leads.csv",
+            b"company,country,region\nMatrix Import GmbH,DE,EMEA\n",
+            content_type="text/csv",
+        )
+    }
+
+
 CONVERT = {
     "title": "Matrix deal",
     "expected_close_date": str(timezone.localdate() + timedelta(days=30)),
@@ -115,16 +98,6 @@ CONVERT = {
 RULE_DATA = {"name": "Matrix rule", "strategy": "round_robin"}
 LEADS = "api:{method} /api/v1/leads"
 RULES = "api:{method} /api/v1/lead-rules"
-
-
-def console_lead(actor: str):
-    """A console page of the owner's lead: vendor staff in scope; partner users
-    never reach the console."""
-    if _signed_out(actor):
-        return LOGIN
-    if actor == "channel_manager":
-        return HIDE
-    return ALLOW if actor in VENDOR_ACTORS else FORBID
 
 
 RULE_FORM = {
@@ -148,9 +121,14 @@ POLICIES = [
         method="POST",
         data=lambda obj: LEAD_DATA,
     ),
-    Policy("web:console:lead_import", MANAGE),
+    Policy("web:console:lead_import", MANAGE, method="POST", files=lead_file),
+    # A waiting lead, so that routing it writes something.
     Policy(
-        "web:console:lead_route_waiting", MANAGE, method="POST", data=lambda obj: {}
+        "web:console:lead_route_waiting",
+        MANAGE,
+        method="POST",
+        make=new_lead,
+        data=lambda obj: {},
     ),
     Policy("web:console:lead_detail", console_lead, make=offered, kwargs=web_kwargs),
     Policy(
@@ -177,7 +155,7 @@ POLICIES = [
         kwargs=web_kwargs,
         data=lambda obj: {"text": "Called"},
     ),
-    Policy("web:console:lead_rule_list", STAFF, make=rule),
+    Policy("web:console:lead_rule_list", ROUTING_STAFF, make=rule),
     Policy(
         "web:console:lead_rule_create",
         MANAGE,
@@ -200,9 +178,9 @@ POLICIES = [
         kwargs=web_kwargs,
         data=lambda obj: {},
     ),
-    Policy("web:console:lead_capacity", STAFF),
+    Policy("web:console:lead_capacity", ROUTING_STAFF),
     # Portal pages.
-    Policy("web:portal:lead_list", partner_area(*SELLERS), make=offered),
+    Policy("web:portal:lead_list", partner_area(rule=permissions.WORK), make=offered),
     Policy("web:portal:lead_detail", WORK, make=offered, kwargs=web_kwargs),
     Policy(
         "web:portal:lead_accept",
@@ -260,15 +238,8 @@ POLICIES = [
         kwargs=lambda obj: {"external_id": f"MATRIX-{uuid.uuid4()}"},
         data=lambda obj: LEAD_DATA,
     ),
-    Policy(
-        LEADS.format(method="POST") + "/import",
-        MANAGE,
-        data=lambda obj: {},
-        # Managers need a multipart file, which the harness does not send; their
-        # imports are covered in test_api.py.
-        skip=MANAGERS,
-    ),
-    Policy(LEADS.format(method="POST") + "/route-waiting", MANAGE),
+    Policy(LEADS.format(method="POST") + "/import", MANAGE, files=lead_file),
+    Policy(LEADS.format(method="POST") + "/route-waiting", MANAGE, make=new_lead),
     Policy(
         LEADS.format(method="GET") + "/{lead_id}",
         readable,
@@ -329,10 +300,13 @@ POLICIES = [
         data=lambda obj: CONVERT,
     ),
     # API: rules and capacities.
-    Policy(RULES.format(method="GET"), STAFF, make=rule),
+    Policy(RULES.format(method="GET"), ROUTING_STAFF, make=rule),
     Policy(RULES.format(method="POST"), MANAGE, data=lambda obj: RULE_DATA),
     Policy(
-        RULES.format(method="GET") + "/{rule_id}", STAFF, make=rule, kwargs=rule_kwargs
+        RULES.format(method="GET") + "/{rule_id}",
+        ROUTING_STAFF,
+        make=rule,
+        kwargs=rule_kwargs,
     ),
     Policy(
         RULES.format(method="PATCH") + "/{rule_id}",
@@ -347,7 +321,7 @@ POLICIES = [
         make=rule,
         kwargs=rule_kwargs,
     ),
-    Policy("api:GET /api/v1/lead-capacities", STAFF),
+    Policy("api:GET /api/v1/lead-capacities", ROUTING_STAFF),
     Policy(
         "api:PUT /api/v1/lead-capacities/{partner_id}",
         managed,

@@ -1,16 +1,15 @@
 """The pipeline and forecast pages: the console's (the ecosystem, by region and
 partner, with charts) and the portal's (the partner's own, and a distributor's
-downstream where it may see it). The figures come from ``selectors_pipeline``; the
+downstream where it may see it). The figures come from ``pipeline.selectors``; the
 charts read them from ``json_script`` blocks."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from openprm.core import errors
 from openprm.core.web import console_page, portal_page
-from openprm.deals import selectors_pipeline as selectors
-from openprm.deals.forms_pipeline import PipelineFilterForm
+from openprm.deals import permissions
+from openprm.deals.pipeline import selectors
+from openprm.deals.pipeline.forms import PipelineFilterForm
 
 # The partners listed on a page (the API pages through all of them).
 TOP_PARTNERS = 20
@@ -47,23 +46,20 @@ def _page(request, template: str, form, summary, **context):
 
 
 @require_safe
-@console_page
+@console_page(rule=permissions.READ_PIPELINE)
 def console_pipeline(request):
     form = PipelineFilterForm(request.GET)
-    try:
-        summary = selectors.pipeline_summary(
-            user=request.user,
-            filters=form.filters(),
-            regions=True,
-            partners=TOP_PARTNERS,
-        )
-    except errors.PermissionDenied as error:
-        raise PermissionDenied from error
+    summary = selectors.pipeline_summary(
+        user=request.user,
+        filters=form.filters(),
+        regions=True,
+        partners=TOP_PARTNERS,
+    )
     return _page(request, "deals/pipeline_console.html", form, summary)
 
 
 @require_safe
-@portal_page
+@portal_page(rule=permissions.READ_PIPELINE)
 def portal_pipeline(request):
     """The organisation the portal works for (its switcher), with its downstream
     partners when it is a distributor that sees them."""
@@ -71,15 +67,12 @@ def portal_pipeline(request):
     form = PipelineFilterForm(request.GET, regions=False)
     if not downstream:
         del form.fields["partner"]
-    try:
-        summary = selectors.pipeline_summary(
-            user=request.user,
-            filters=form.filters(),
-            organisation=request.partner,
-            partners=TOP_PARTNERS if downstream else 0,
-        )
-    except errors.PermissionDenied as error:
-        raise PermissionDenied from error
+    summary = selectors.pipeline_summary(
+        user=request.user,
+        filters=form.filters(),
+        organisation=request.partner,
+        partners=TOP_PARTNERS if downstream else 0,
+    )
     return _page(
         request, "deals/pipeline_portal.html", form, summary, downstream=downstream
     )

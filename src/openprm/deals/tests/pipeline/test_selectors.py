@@ -7,14 +7,15 @@ from decimal import Decimal
 import pytest
 
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.core.errors import PermissionDenied
+from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.tests.factories import ExchangeRateFactory
-from openprm.deals import pipeline
 from openprm.deals.choices import DealStatus
-from openprm.deals.models import Deal, Stage
-from openprm.deals.selectors_pipeline import (
+from openprm.deals.models import Deal, DealRevenue, Stage
+from openprm.deals.pipeline.figures import Figures, Unconverted
+from openprm.deals.pipeline.selectors import (
     GROUP_PARTNER,
     PipelineFilters,
+    partner_won_revenue,
     pipeline_groups,
     pipeline_summary,
 )
@@ -87,7 +88,7 @@ def test_the_ecosystem_pipeline_by_stage_in_the_reporting_currency(admin, rates)
         ("Negotiation", (1, Decimal("333.33"), Decimal("233.33"))),
     ]
     # Rounded once from the exact sums: 2150.465169... and 925.044516...
-    assert summary.total == pipeline.Figures(4, Decimal("2150.47"), Decimal("925.04"))
+    assert summary.total == Figures(4, Decimal("2150.47"), Decimal("925.04"))
 
 
 def test_the_forecast_by_month_and_quarter(admin, rates):
@@ -261,3 +262,114 @@ def test_the_partner_list_of_the_api(admin, rates):
     assert [(line.key, line.figures.amount) for line in lines] == [
         (partner.pk, Decimal("10.00"))
     ]
+
+
+# --- won revenue
+
+
+def won(partner, amount, on, *, currency="EUR"):
+    """A deal of ``partner`` won on ``on``, with its revenue (as the service
+    records it)."""
+    made = deal(partner, amount, currency=currency, status=DealStatus.WON)
+    return DealRevenue.objects.create(
+        partner=partner,
+        deal=made,
+        amount=Decimal(amount),
+        currency=currency,
+        won_on=on,
+    )
+
+
+def test_a_partners_won_revenue_in_the_reporting_currency(admin, rates):
+    partner = PartnerFactory()
+    won(partner, "100.00", D(2026, 3, 19), currency="USD")  # 0.9
+    won(partner, "100.00", D(2026, 3, 20), currency="USD")  # 0.8
+    won(partner, "10.10", D(2026, 3, 20), currency="GBP")  # 1.1712345678
+    won(partner, "50.05", D(2026, 3, 21))
+    won(partner, "7.00", D(2026, 3, 21), currency="CHF")  # no rate
+    won(PartnerFactory(), "999.00", D(2026, 3, 21))  # another partner's
+
+    revenue = partner_won_revenue(user=admin, public_id=partner.public_id)
+
+    assert revenue.partner_id == partner.pk
+    assert revenue.currency == "EUR"
+    # 90 + 80 + 11.829469... + 50.05, rounded once.
+    assert (revenue.total.count, revenue.total.amount) == (4, Decimal("231.88"))
+    assert not revenue.is_complete
+    assert revenue.unconverted == [
+        Unconverted("CHF", 1, Decimal("7.00"), D(2026, 3, 21), D(2026, 3, 21))
+    ]
+
+
+def test_won_revenue_between_two_days(admin, rates):
+    partner = PartnerFactory()
+    won(partner, "1.00", D(2026, 1, 31))
+    won(partner, "2.00", D(2026, 2, 1))
+    won(partner, "4.00", D(2026, 2, 28))
+    won(partner, "8.00", D(2026, 3, 1))
+
+    revenue = partner_won_revenue(
+        user=admin,
+        public_id=partner.public_id,
+        won_from=D(2026, 2, 1),
+        won_to=D(2026, 2, 28),
+    )
+
+    assert (revenue.total.count, revenue.total.amount) == (2, Decimal("6.00"))
+    assert revenue.is_complete
+
+
+def test_a_partner_without_won_deals_has_no_revenue(admin, rates):
+    revenue = partner_won_revenue(user=admin, public_id=PartnerFactory().public_id)
+
+    assert (revenue.total.count, revenue.total.amount) == (0, Decimal("0.00"))
+    assert revenue.unconverted == []
+
+
+def test_won_revenue_is_read_within_the_readers_scope(rates):
+    mine, other = PartnerFactory(), PartnerFactory()
+    won(mine, "5.00", D(2026, 3, 21))
+    user = seller(mine)
+
+    assert partner_won_revenue(user=user, public_id=mine.public_id).total.amount == (
+        Decimal("5.00")
+    )
+    with pytest.raises(NotFound):
+        partner_won_revenue(user=user, public_id=other.public_id)
+    with pytest.raises(NotFound):
+        partner_won_revenue(
+            user=VendorUserFactory(vendor_role="channel_manager"),
+            public_id=mine.public_id,
+        )
+
+
+def test_won_revenue_is_refused_to_partner_roles_without_deals(rates):
+    partner = PartnerFactory()
+
+    with pytest.raises(PermissionDenied):
+        partner_won_revenue(
+            user=seller(partner, roles=[PartnerRole.MARKETING]),
+            public_id=partner.public_id,
+        )
+
+
+def test_won_revenue_takes_the_same_queries_for_more_deals(
+    admin, rates, django_assert_num_queries
+):
+    partner = PartnerFactory()
+    won(partner, "1.00", D(2026, 3, 1))
+    # The partner in scope, the rates, the GROUP BY.
+    with django_assert_num_queries(3):
+        partner_won_revenue(user=admin, public_id=partner.public_id)
+    for index in range(9):
+        won(
+            partner,
+            f"{index}.00",
+            D(2026, 1 + index, 1),
+            currency=("EUR", "USD", "GBP")[index % 3],
+        )
+
+    with django_assert_num_queries(3):
+        revenue = partner_won_revenue(user=admin, public_id=partner.public_id)
+
+    assert revenue.total.count == 10

@@ -3,11 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.deals.selectors_pipeline import PipelineFilters
+from openprm.core.forms import StyledForm
+from openprm.deals.pipeline.selectors import PipelineFilters
 from openprm.partners.choices import Region
 
 
-class PipelineFilterForm(forms.Form):
+class PipelineFilterForm(StyledForm):
+    compact = True
+
     region = forms.ChoiceField(
         label=_("Region"),
         required=False,
@@ -29,13 +32,6 @@ class PipelineFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not regions:
             del self.fields["region"]
-        for field in self.fields.values():
-            css = (
-                "form-select"
-                if isinstance(field, forms.ChoiceField)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
 
     def clean(self):
         data = super().clean()

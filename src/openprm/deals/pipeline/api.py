@@ -13,18 +13,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema
 
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
+from openprm.core.api import ERRORS, ApiRouter, StrictSchema
 from openprm.core.errors import ValidationFailed
-from openprm.deals import pipeline
-from openprm.deals import selectors_pipeline as selectors
+from openprm.deals.pipeline import figures, selectors
 from openprm.partners.choices import Region
 
-router = Router(tags=["pipeline"])
-
-ERRORS = {401: Problem, 403: Problem, 422: Problem}
+# Figures of the caller's scope, not objects: nothing to be not found or in conflict.
+router = ApiRouter(
+    tags=["pipeline"], errors={code: ERRORS[code] for code in (401, 403, 422)}
+)
 
 
 class PipelineQuery(StrictSchema):
@@ -56,14 +55,14 @@ class UnconvertedOut(Schema):
     last_close: date
 
 
-class StageOut(Schema):
+class PipelineStageOut(Schema):
     id: int
     name: str
     probability: int
 
 
 class StageLineOut(FiguresOut):
-    stage: StageOut
+    stage: PipelineStageOut
 
 
 class PipelineOut(Schema):
@@ -106,9 +105,8 @@ class PartnerLineOut(FiguresOut):
     unconverted: list[UnconvertedOut]
 
 
-def _filters(request, query: PipelineQuery, *more_schemas) -> selectors.PipelineFilters:
-    """The query's filters; an unknown parameter or an inverted range is a 422."""
-    reject_unknown_query(request, type(query), *more_schemas)
+def _filters(query: PipelineQuery) -> selectors.PipelineFilters:
+    """The query's filters; an inverted range is a 422."""
     if query.close_from and query.close_to and query.close_from > query.close_to:
         raise ValidationFailed(
             field_errors={"close_to": ["Must not be before close_from."]}
@@ -121,15 +119,15 @@ def _filters(request, query: PipelineQuery, *more_schemas) -> selectors.Pipeline
     )
 
 
-def _figures(figures: pipeline.Figures) -> dict:
+def _figures(amounts: figures.Figures) -> dict:
     return {
-        "count": figures.count,
-        "amount": figures.amount,
-        "weighted": figures.weighted,
+        "count": amounts.count,
+        "amount": amounts.amount,
+        "weighted": amounts.weighted,
     }
 
 
-def _unconverted(items: list[pipeline.Unconverted]) -> list[dict]:
+def unconverted_of(items: list[figures.Unconverted]) -> list[dict]:
     return [
         {
             "currency": item.currency,
@@ -144,15 +142,13 @@ def _unconverted(items: list[pipeline.Unconverted]) -> list[dict]:
 
 @router.get(
     "/pipeline",
-    response={200: PipelineOut, **ERRORS},
+    response=PipelineOut,
     summary="Open pipeline by stage",
 )
 def pipeline_get(request, query: Query[PipelineQuery]):
     """Open deals per stage (count, amount, weighted amount), each amount converted
     with the rate valid on the deal's expected close date."""
-    summary = selectors.pipeline_summary(
-        user=request.user, filters=_filters(request, query)
-    )
+    summary = selectors.pipeline_summary(user=request.user, filters=_filters(query))
     return {
         "currency": summary.currency,
         "complete": summary.is_complete,
@@ -168,21 +164,19 @@ def pipeline_get(request, query: Query[PipelineQuery]):
             for line in summary.stages
         ],
         "total": _figures(summary.total),
-        "unconverted": _unconverted(summary.unconverted),
+        "unconverted": unconverted_of(summary.unconverted),
     }
 
 
 @router.get(
     "/forecast",
-    response={200: ForecastOut, **ERRORS},
+    response=ForecastOut,
     summary="Weighted forecast by month or quarter",
 )
 def forecast_get(request, query: Query[ForecastQuery]):
     """Open deals per month (or calendar quarter) of their expected close date,
     every period of the range listed (empty ones at zero)."""
-    summary = selectors.pipeline_summary(
-        user=request.user, filters=_filters(request, query)
-    )
+    summary = selectors.pipeline_summary(user=request.user, filters=_filters(query))
     periods = summary.months if query.period == "month" else summary.quarters
     return {
         "currency": summary.currency,
@@ -193,13 +187,13 @@ def forecast_get(request, query: Query[ForecastQuery]):
             for line in periods
         ],
         "total": _figures(summary.total),
-        "unconverted": _unconverted(summary.unconverted),
+        "unconverted": unconverted_of(summary.unconverted),
     }
 
 
 @router.get(
     "/pipeline/regions",
-    response={200: RegionsOut, **ERRORS},
+    response=RegionsOut,
     summary="Open pipeline by region",
 )
 def pipeline_regions(request, query: Query[PipelineQuery]):
@@ -207,7 +201,7 @@ def pipeline_regions(request, query: Query[PipelineQuery]):
     currency, lines = selectors.pipeline_groups(
         user=request.user,
         group=selectors.GROUP_REGION,
-        filters=_filters(request, query),
+        filters=_filters(query),
     )
     return {
         "currency": currency,
@@ -216,7 +210,7 @@ def pipeline_regions(request, query: Query[PipelineQuery]):
                 "region": line.key,
                 "label": line.label,
                 **_figures(line.figures),
-                "unconverted": _unconverted(line.unconverted),
+                "unconverted": unconverted_of(line.unconverted),
             }
             for line in lines
         ],
@@ -226,7 +220,7 @@ def pipeline_regions(request, query: Query[PipelineQuery]):
 class _PartnerPage:
     """The partners' lines, named page by page (one query per page)."""
 
-    def __init__(self, currency: str, lines: list[pipeline.GroupLine]):
+    def __init__(self, currency: str, lines: list[figures.GroupLine]):
         self.currency, self.lines = currency, lines
 
     def __len__(self) -> int:
@@ -241,23 +235,22 @@ class _PartnerPage:
                 "name": line.label,
                 "currency": self.currency,
                 **_figures(line.figures),
-                "unconverted": _unconverted(line.unconverted),
+                "unconverted": unconverted_of(line.unconverted),
             }
             for line in lines
         ]
 
 
-@router.get(
+@router.list(
     "/pipeline/partners",
-    response={200: list[PartnerLineOut], **ERRORS},
+    response=PartnerLineOut,
     summary="Open pipeline by partner",
 )
-@paginate(Pagination)
 def pipeline_partners(request, query: Query[PipelineQuery]):
     """Per partner, the largest weighted amount first."""
     currency, lines = selectors.pipeline_groups(
         user=request.user,
         group=selectors.GROUP_PARTNER,
-        filters=_filters(request, query, Pagination.Input),
+        filters=_filters(query),
     )
     return _PartnerPage(currency, lines)

@@ -1,17 +1,19 @@
-"""Scoped reads of the pipeline and the forecast: open deals summed in SQL.
+"""Scoped reads of the pipeline, the forecast and won revenue: amounts summed in
+SQL.
 
 Open deals are live registrations (submitted, waiting for information or approved)
 in a stage of kind *open*. The database groups them by stage, currency, month of
 the expected close date and exchange-rate period, and sums their amounts as integer
-hundredths (exact on SQLite too, where decimals are doubles); ``deals.pipeline``
+hundredths (exact on SQLite too, where decimals are doubles); ``figures``
 converts and weights the groups. A page or an endpoint therefore runs the same few
 queries however many deals there are: the rates, the stages, one GROUP BY per view
-(whole, by region, by partner) and the names of the partners shown.
+(whole, by region, by partner) and the names of the partners shown. A partner's won
+revenue (``DealRevenue``) is summed the same way by the day each deal was won.
 
-Who reads what: every vendor role (channel managers: their partners and
-territories, through ``visible_to``); partner admins and salespeople their
-organisation's deals and, for a distributor granted downstream visibility, those of
-the partners beneath it.
+Who reads what (``permissions.READ_PIPELINE``): every vendor role (channel
+managers: their partners and territories, through ``visible_to``); partner admins
+and salespeople their organisation's deals and, for a distributor granted
+downstream visibility, those of the partners beneath it.
 """
 
 import datetime
@@ -36,13 +38,13 @@ from django.db.models import (
 from django.db.models.functions import Cast, Round, Substr
 
 from openprm.core import money
-from openprm.core.errors import PermissionDenied
+from openprm.core.errors import NotFound
 from openprm.core.rate_selectors import rate_table
 from openprm.core.scoping import scope_for
-from openprm.deals import pipeline
+from openprm.deals import permissions
 from openprm.deals.choices import LIVE, StageKind
-from openprm.deals.models import Deal, Stage
-from openprm.deals.selectors import deal_partner_ids
+from openprm.deals.models import Deal, DealRevenue, Stage
+from openprm.deals.pipeline import figures
 from openprm.partners.choices import Region
 from openprm.partners.models import Partner
 
@@ -65,33 +67,17 @@ class PipelineSummary:
     """The figures of one pipeline page or endpoint, in the reporting currency."""
 
     currency: str
-    stages: list[pipeline.StageLine]
-    total: pipeline.Figures
-    months: list[pipeline.PeriodLine]
-    quarters: list[pipeline.PeriodLine]
-    unconverted: list[pipeline.Unconverted]
-    regions: list[pipeline.GroupLine] = field(default_factory=list)
-    partners: list[pipeline.GroupLine] = field(default_factory=list)
+    stages: list[figures.StageLine]
+    total: figures.Figures
+    months: list[figures.PeriodLine]
+    quarters: list[figures.PeriodLine]
+    unconverted: list[figures.Unconverted]
+    regions: list[figures.GroupLine] = field(default_factory=list)
+    partners: list[figures.GroupLine] = field(default_factory=list)
 
     @property
     def is_complete(self) -> bool:
         return not self.unconverted
-
-
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_read_pipeline(user) -> bool:
-    """Vendor staff, and partner users who work deals somewhere."""
-    if not _signed_in(user):
-        return False
-    return user.is_vendor_staff or bool(deal_partner_ids(user))
-
-
-def ensure_can_read_pipeline(user) -> None:
-    if not can_read_pipeline(user):
-        raise PermissionDenied
 
 
 def _own_id(path: str) -> int:
@@ -103,11 +89,11 @@ def _partner_q(user, organisation: Partner | None) -> Q:
     """A partner user's organisations where they work deals (or only
     ``organisation``, the portal's), with the downstream partners that the scope
     lets a distributor see."""
-    allowed = deal_partner_ids(user)
     if organisation is not None:
-        if organisation.pk not in allowed:
-            raise PermissionDenied
+        permissions.READ_PIPELINE.ensure(user, partner_id=organisation.pk)
         allowed = {organisation.pk}
+    else:
+        allowed = permissions.READ_PIPELINE.partner_ids(user)
     condition = Q(partner_id__in=sorted(allowed))
     for path in scope_for(user).subtree_paths:
         if _own_id(path) in allowed:
@@ -123,7 +109,7 @@ def open_deals(
     organisation: Partner | None = None,
 ) -> QuerySet[Deal]:
     """The open deals in the user's scope that the filters select."""
-    ensure_can_read_pipeline(user)
+    permissions.READ_PIPELINE.ensure(user)
     deals = Deal.objects.visible_to(user).filter(
         status__in=LIVE, stage_id__in=sorted(stage_ids)
     )
@@ -140,10 +126,10 @@ def open_deals(
     return deals
 
 
-def open_stages() -> dict[int, pipeline.StageInfo]:
+def open_stages() -> dict[int, figures.StageInfo]:
     """The stages of kind open, in pipeline order."""
     return {
-        stage.id: pipeline.StageInfo(
+        stage.id: figures.StageInfo(
             id=stage.id,
             name=stage.name,
             probability=stage.probability,
@@ -153,13 +139,13 @@ def open_stages() -> dict[int, pipeline.StageInfo]:
     }
 
 
-def _rate_period(rates: money.RateTable):
-    """The ``valid_from`` of the rate that applies to each deal (NULL: none, or the
-    reporting currency), so that a group never mixes two rates."""
+def _rate_period(rates: money.RateTable, day: str = "expected_close_date"):
+    """The ``valid_from`` of the rate that applies to each row on its ``day`` (NULL:
+    none, or the reporting currency), so that a group never mixes two rates."""
     whens = [
         When(
             currency=currency,
-            expected_close_date__gte=valid_from,
+            **{f"{day}__gte": valid_from},
             then=Value(valid_from),
         )
         for currency in rates.currencies()
@@ -171,11 +157,11 @@ def _rate_period(rates: money.RateTable):
     return Case(*whens, default=Value(None), output_field=DateField())
 
 
-def _amount_minor():
+def _amount_minor(amount: str = "total_amount"):
     # Hundredths as integers: an exact SUM on both databases.
     return Sum(
         Cast(
-            Round(F("total_amount") * pipeline.AMOUNT_SCALE),
+            Round(F(amount) * figures.AMOUNT_SCALE),
             output_field=BigIntegerField(),
         )
     )
@@ -187,7 +173,7 @@ def aggregate(
     rates: money.RateTable,
     group: str | None = None,
     by_month: bool = False,
-) -> list[pipeline.Aggregate]:
+) -> list[figures.Aggregate]:
     """One GROUP BY: the open deals' counts and sums per stage, currency and rate
     period, and per ``group`` (a column) and close month when asked."""
     keys = ["stage_id", "currency", "rate_period"]
@@ -209,7 +195,7 @@ def aggregate(
         .order_by()
     )
     return [
-        pipeline.Aggregate(
+        figures.Aggregate(
             stage_id=row["stage_id"],
             currency=row["currency"],
             count=row["deal_count"],
@@ -244,22 +230,22 @@ def pipeline_summary(
 ) -> PipelineSummary:
     """The pipeline by stage, the weighted forecast by month and quarter, and on
     request the pipeline by region and of the ``partners`` largest partners."""
-    ensure_can_read_pipeline(user)
+    permissions.READ_PIPELINE.ensure(user)
     stages = open_stages()
     rates = rate_table()
     deals = open_deals(
         user=user, filters=filters, stage_ids=stages, organisation=organisation
     )
     rows = aggregate(deals, rates=rates, by_month=True)
-    converted = pipeline.convert(rows, stages=stages, rates=rates)
+    converted = figures.convert(rows, stages=stages, rates=rates)
     summary = PipelineSummary(
         currency=rates.reporting,
-        stages=pipeline.by_stage(converted, stages.values()),
-        total=pipeline.total(converted),
-        months=pipeline.by_month(
+        stages=figures.by_stage(converted, stages.values()),
+        total=figures.total(converted),
+        months=figures.by_month(
             converted, first=filters.close_from, last=filters.close_to
         ),
-        quarters=pipeline.by_quarter(
+        quarters=figures.by_quarter(
             converted, first=filters.close_from, last=filters.close_to
         ),
         unconverted=converted.missing(),
@@ -280,13 +266,13 @@ def pipeline_by_group(
     deals: QuerySet[Deal],
     *,
     group: str,
-    stages: dict[int, pipeline.StageInfo],
+    stages: dict[int, figures.StageInfo],
     rates: money.RateTable,
-) -> list[pipeline.GroupLine]:
+) -> list[figures.GroupLine]:
     """Per region or partner, the largest weighted amount first, with what each
     holds unconverted."""
     rows = aggregate(deals, rates=rates, group=group)
-    lines = pipeline.by_group(pipeline.convert(rows, stages=stages, rates=rates))
+    lines = figures.by_group(figures.convert(rows, stages=stages, rates=rates))
     if group == GROUP_REGION:
         labels = dict(Region.choices)
         for line in lines:
@@ -294,7 +280,7 @@ def pipeline_by_group(
     return lines
 
 
-def label_partners(lines: list[pipeline.GroupLine]) -> None:
+def label_partners(lines: list[figures.GroupLine]) -> None:
     """Name the partner of each line, in one query."""
     names = dict(
         Partner.objects.filter(pk__in=[line.key for line in lines]).values_list(
@@ -311,10 +297,10 @@ def pipeline_groups(
     group: str,
     filters: PipelineFilters = PipelineFilters(),
     organisation: Partner | None = None,
-) -> tuple[str, list[pipeline.GroupLine]]:
+) -> tuple[str, list[figures.GroupLine]]:
     """The reporting currency and the pipeline per region or per partner (the
     API's lists; partners are named by the caller, page by page)."""
-    ensure_can_read_pipeline(user)
+    permissions.READ_PIPELINE.ensure(user)
     stages = open_stages()
     rates = rate_table()
     deals = open_deals(
@@ -322,4 +308,79 @@ def pipeline_groups(
     )
     return rates.reporting, pipeline_by_group(
         deals, group=group, stages=stages, rates=rates
+    )
+
+
+# --- won revenue
+
+
+@dataclass
+class WonRevenue:
+    """A partner's won revenue in the reporting currency."""
+
+    partner_id: int
+    currency: str
+    total: figures.Figures  # ``weighted`` equals ``amount``: won counts whole
+    unconverted: list[figures.Unconverted]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.unconverted
+
+
+def partner_won_revenue(
+    *,
+    user,
+    public_id,
+    won_from: datetime.date | None = None,
+    won_to: datetime.date | None = None,
+) -> WonRevenue:
+    """The revenue of the deals a partner won (between ``won_from`` and ``won_to``,
+    inclusive), each converted with the rate valid on the day it was won; 404 for
+    a partner outside the user's scope. Two queries and the rates."""
+    permissions.READ_PIPELINE.ensure(user)
+    partner_id = (
+        Partner.objects.visible_to(user)
+        .filter(public_id=public_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if partner_id is None:
+        raise NotFound
+    revenues = DealRevenue.objects.filter(partner_id=partner_id)
+    if won_from is not None:
+        revenues = revenues.filter(won_on__gte=won_from)
+    if won_to is not None:
+        revenues = revenues.filter(won_on__lte=won_to)
+    rates = rate_table()
+    rows = (
+        revenues.annotate(rate_period=_rate_period(rates, "won_on"))
+        .values("currency", "rate_period")
+        .annotate(
+            deal_count=Count("id"),
+            amount_minor=_amount_minor("amount"),
+            first_won=Min("won_on"),
+            last_won=Max("won_on"),
+        )
+        .order_by()
+    )
+    converted = figures.won(
+        [
+            figures.Aggregate(
+                stage_id=figures.WON.id,
+                currency=row["currency"],
+                count=row["deal_count"],
+                amount_minor=row["amount_minor"],
+                first_close=row["first_won"],
+                last_close=row["last_won"],
+            )
+            for row in rows
+        ],
+        rates=rates,
+    )
+    return WonRevenue(
+        partner_id=partner_id,
+        currency=rates.reporting,
+        total=figures.total(converted),
+        unconverted=converted.missing(),
     )

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from openprm.deals import views_pipeline
+from openprm.deals.pipeline import views
 
 urlpatterns = [
-    path("pipeline/", views_pipeline.console_pipeline, name="pipeline"),
+    path("pipeline/", views.console_pipeline, name="pipeline"),
 ]

@@ -1,9 +1,11 @@
 """Pipeline and forecast figures from aggregated deal rows: pure logic, no queries.
 
 The database sums open deals by group (partner, region or none), stage, currency,
-month of the expected close date and exchange-rate period (``selectors_pipeline``);
+month of the expected close date and exchange-rate period (``pipeline.selectors``);
 this module converts each sum into the reporting currency with the rate valid on
 the deal's expected close date, weights it by the stage's probability and adds it up.
+Won revenue is summed the same way, by the date each deal was won, and counted
+whole (:data:`WON`).
 
 - *amount*: the deals' amounts; *weighted*: amount x stage probability / 100.
 - Sums are exact (amounts arrive as integer minor units); each figure is rounded once,
@@ -33,10 +35,16 @@ class StageInfo:
     order: int
 
 
+# Won revenue, converted as the sums of a stage whose deals all close: weighted
+# in full.
+WON = StageInfo(id=0, name="won", probability=PERCENT, order=0)
+
+
 @dataclass(frozen=True)
 class Aggregate:
     """One row of the database's GROUP BY: deals sharing a group, stage, currency,
-    close month and rate period."""
+    close month and rate period. Their close dates are the expected ones, or for
+    won revenue the days the deals were won."""
 
     stage_id: int
     currency: str
@@ -161,6 +169,12 @@ def convert(
         )
         result.rows.append((row, amount, weighted))
     return result
+
+
+def won(aggregates: Iterable[Aggregate], *, rates: money.RateTable) -> Converted:
+    """Won revenue (aggregates of :data:`WON`) in the reporting currency, each sum
+    converted with the rate valid on the day its deals were won."""
+    return convert(aggregates, stages={WON.id: WON}, rates=rates)
 
 
 def total(converted: Converted) -> Figures:

@@ -1,0 +1,23 @@
+"""Who may do what with deals (see ``core.permissions``)."""
+
+from openprm.accounts.choices import VendorRole
+from openprm.core.permissions import Rule
+from openprm.tenancy.choices import PartnerRole
+
+# Vendor admins and channel managers decide registrations and their protection
+# extensions (a channel manager only for the partners in their scope).
+REVIEW = Rule(
+    "deals.review", vendor=[VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER]
+)
+# Partner admins and salespeople register and work their organisation's deals, and
+# read those of the organisations it may see (a distributor's downstream).
+WORK = Rule("deals.work", partner=[PartnerRole.PARTNER_ADMIN, PartnerRole.SALES])
+# The vendor's CRM accounts that registrations are checked against: vendor staff
+# read them; vendor admins sync them.
+READ_ACCOUNTS = Rule("deals.read_accounts", vendor=VendorRole.values)
+MANAGE_ACCOUNTS = Rule("deals.manage_accounts", vendor=[VendorRole.VENDOR_ADMIN])
+# The deals' figures in the reporting currency (pipeline, forecast, won revenue):
+# vendor staff within their scope, and those who work deals.
+READ_PIPELINE = Rule(
+    "deals.read_pipeline", vendor=VendorRole.values, partner=WORK.partner
+)
