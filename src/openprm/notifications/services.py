@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit
 from openprm.core.errors import ValidationFailed
 from openprm.notifications import kinds
-from openprm.notifications.delivery import enqueue_after_commit
+from openprm.notifications.tasks import enqueue_after_commit
 from openprm.notifications.models import (
     Notification,
     NotificationPreference,
