@@ -57,8 +57,9 @@ def _read_all(request):
     return act(
         request,
         lambda: services.notification_mark_all_read(user=request.user),
-        success=lambda count: _("%(count)d notifications marked read.")
-        % {"count": count},
+        success=lambda count: (
+            _("%(count)d notifications marked read.") % {"count": count}
+        ),
         next=_here(request, "notification_list"),
     )
 
