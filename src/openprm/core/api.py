@@ -49,6 +49,10 @@ class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class ReasonIn(StrictSchema):
+    reason: str
+
+
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``: ``limit`` defaults to 50 and may not exceed 100."""
 
