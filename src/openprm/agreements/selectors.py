@@ -9,6 +9,7 @@ from openprm.agreements.models import (
     AgreementVersion,
 )
 from openprm.core.errors import NotFound
+from openprm.onboarding.selectors import approved_partner_ids, approved_programme_ids
 from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
 from openprm.programs.models import Enrolment, Programme
@@ -16,7 +17,7 @@ from openprm.programs.models import Enrolment, Programme
 
 def partners_bound_to(*, programme: Programme) -> QuerySet[Partner]:
     """Partners that must accept a programme's terms: those enrolled in it and
-    those onboarding into it."""
+    those onboarding into it (approved into it, their journey started or not)."""
     return Partner.objects.filter(
         Q(
             pk__in=Enrolment.objects.filter(
@@ -24,10 +25,14 @@ def partners_bound_to(*, programme: Programme) -> QuerySet[Partner]:
             ).values("partner_id")
         )
         | Q(pk__in=programme.journeys.values("partner_id"))
+        | Q(pk__in=approved_partner_ids(programme=programme))
     ).exclude(status="terminated")
 
 
 def programmes_of(*, partner: Partner) -> QuerySet[Programme]:
+    """The programmes whose terms bind the partner: enrolled in, onboarding into,
+    or approved into (the journey is started after the approval commits, by an
+    event subscriber; the terms bind from the approval on)."""
     return Programme.objects.filter(
         Q(
             pk__in=Enrolment.objects.filter(
@@ -35,6 +40,7 @@ def programmes_of(*, partner: Partner) -> QuerySet[Programme]:
             ).values("programme_id")
         )
         | Q(journeys__partner=partner)
+        | Q(pk__in=approved_programme_ids(partner=partner))
     ).distinct()
 
 

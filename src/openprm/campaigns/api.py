@@ -5,18 +5,15 @@ from datetime import datetime
 from uuid import UUID
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 from ninja.responses import Status
 
-from openprm.campaigns import selectors, services
+from openprm.campaigns import permissions, selectors, services
 from openprm.campaigns.models import Campaign
-from openprm.core.api import Pagination, Problem, StrictSchema
+from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
 
-router = Router(tags=["campaigns"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["campaigns"])
 
 
 class CampaignIn(StrictSchema):
@@ -113,13 +110,11 @@ def _references(data: dict) -> dict:
     return data
 
 
-def _campaign(request, campaign_id: str) -> Campaign:
-    return selectors.campaign_get(user=request.user, public_id=campaign_id)
-
-
 def _editable(request, campaign_id: str) -> Campaign:
-    selectors.ensure_can_edit_campaigns(request.user)
-    return _campaign(request, campaign_id)
+    """403 for anyone who may not edit, before the lookup."""
+    return lookup(
+        request, selectors.campaign_get, rule=permissions.EDIT, public_id=campaign_id
+    )
 
 
 def _detail(campaign: Campaign) -> Campaign:
@@ -131,25 +126,22 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@router.get(
-    "/campaigns", response={200: list[CampaignOut], **ERRORS}, summary="List campaigns"
-)
-@paginate(Pagination)
+@router.list("/campaigns", response=CampaignOut, summary="List campaigns")
 def campaign_list(request):
     """Newest first; vendor staff only."""
-    selectors.ensure_can_read_campaigns(request.user)
+    permissions.READ.ensure(request.user)
     return selectors.campaign_list_visible_to(user=request.user)
 
 
 @router.post(
     "/campaigns",
-    response={201: CampaignDetailOut, **ERRORS},
+    response={201: CampaignDetailOut},
     summary="Create a draft campaign",
 )
 def campaign_create(request, payload: CampaignIn):
     """``subject`` and ``body`` may use {{ company }}, {{ contact }} and
     {{ programme }}; any other placeholder is a 422."""
-    selectors.ensure_can_edit_campaigns(request.user)
+    permissions.EDIT.ensure(request.user)
     campaign = services.campaign_create(
         actor=request.user, **_references(payload.model_dump())
     )
@@ -158,16 +150,16 @@ def campaign_create(request, payload: CampaignIn):
 
 @router.get(
     "/campaigns/{campaign_id}",
-    response={200: CampaignDetailOut, **ERRORS},
+    response=CampaignDetailOut,
     summary="Get a campaign with its funnel",
 )
 def campaign_get(request, campaign_id: str):
-    return _detail(_campaign(request, campaign_id))
+    return _detail(selectors.campaign_get(user=request.user, public_id=campaign_id))
 
 
 @router.patch(
     "/campaigns/{campaign_id}",
-    response={200: CampaignDetailOut, **ERRORS},
+    response=CampaignDetailOut,
     summary="Change a draft campaign",
 )
 def campaign_update(request, campaign_id: str, payload: CampaignPatch):
@@ -183,7 +175,7 @@ def campaign_update(request, campaign_id: str, payload: CampaignPatch):
 
 @router.post(
     "/campaigns/{campaign_id}/test-send",
-    response={202: None, **ERRORS},
+    response={202: None},
     summary="Send the campaign's email to myself",
 )
 def campaign_test_send(request, campaign_id: str):
@@ -197,7 +189,7 @@ def campaign_test_send(request, campaign_id: str):
 
 @router.post(
     "/campaigns/{campaign_id}/schedule",
-    response={200: CampaignDetailOut, **ERRORS},
+    response=CampaignDetailOut,
     summary="Schedule a draft campaign",
 )
 def campaign_schedule(request, campaign_id: str, payload: ScheduleIn):
@@ -213,7 +205,7 @@ def campaign_schedule(request, campaign_id: str, payload: ScheduleIn):
 
 @router.post(
     "/campaigns/{campaign_id}/cancel",
-    response={200: CampaignDetailOut, **ERRORS},
+    response=CampaignDetailOut,
     summary="Cancel a scheduled or sending campaign",
 )
 def campaign_cancel(request, campaign_id: str):
@@ -223,11 +215,11 @@ def campaign_cancel(request, campaign_id: str):
     return _detail(campaign)
 
 
-@router.get(
+@router.list(
     "/campaigns/{campaign_id}/recipients",
-    response={200: list[RecipientOut], **ERRORS},
+    response=RecipientOut,
     summary="List a campaign's recipients and what each did",
 )
-@paginate(Pagination)
 def campaign_recipients(request, campaign_id: str):
-    return selectors.campaign_recipients(campaign=_campaign(request, campaign_id))
+    campaign = selectors.campaign_get(user=request.user, public_id=campaign_id)
+    return selectors.campaign_recipients(campaign=campaign)

@@ -11,18 +11,3 @@ class CampaignsConfig(AppConfig):
     name = "openprm.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
-
-    def ready(self) -> None:
-        from openprm.campaigns import subscribers  # noqa: F401  (registers them)
-        from openprm.core.navigation import CONSOLE, NavItem
-        from openprm.notifications import kinds
-
-        kinds.register("campaign.sent", _("A campaign I scheduled was sent"))
-        CONSOLE.append(
-            NavItem(
-                _("Campaigns"),
-                "console:campaign_list",
-                active_prefix="console:campaign",
-                order=26,
-            )
-        )

@@ -1,7 +1,10 @@
+"""Forms of the campaign pages: input only; the rules are in the services."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.campaigns.selectors import programme_choices, segment_choices
+from openprm.core.forms import ServiceForm
 
 MERGE_HELP = _(
     "Merge fields: {{ company }}, {{ contact }}, {{ programme }}. The link to apply "
@@ -9,7 +12,7 @@ MERGE_HELP = _(
 )
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(ServiceForm):
     """A campaign's draft; the service checks the merge fields."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -32,24 +35,14 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = segment_choices()
         self.fields["programme"].queryset = programme_choices()
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
-        for name in ("segment", "programme"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-
-    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        for field, messages in field_errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(ServiceForm):
     send_at = forms.DateTimeField(
         label=_("Send at"),
         required=False,
         help_text=_("Leave empty to send now."),
         widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"},
-            format="%Y-%m-%dT%H:%M",
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
         ),
     )

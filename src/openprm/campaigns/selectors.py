@@ -6,10 +6,10 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.choices import VendorRole
+from openprm.campaigns import permissions
 from openprm.campaigns.choices import RecipientStatus
 from openprm.campaigns.models import Campaign, CampaignRecipient, Suppression
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Contact
 from openprm.programs.models import Programme
@@ -17,39 +17,14 @@ from openprm.segments.models import Segment
 from openprm.segments.selectors import segment_members
 
 
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_read_campaigns(user) -> bool:
-    return _signed_in(user) and user.is_vendor_staff
-
-
-def can_edit_campaigns(user) -> bool:
-    return _signed_in(user) and user.vendor_role in (
-        VendorRole.VENDOR_ADMIN,
-        VendorRole.CHANNEL_MARKETING,
-    )
-
-
-def ensure_can_read_campaigns(user) -> None:
-    if not can_read_campaigns(user):
-        raise PermissionDenied
-
-
-def ensure_can_edit_campaigns(user) -> None:
-    if not can_edit_campaigns(user):
-        raise PermissionDenied
-
-
 def campaign_list_visible_to(*, user) -> QuerySet[Campaign]:
-    if not can_read_campaigns(user):
+    if not permissions.READ.allows(user):
         return Campaign.objects.none()
     return Campaign.objects.select_related("segment", "programme", "created_by")
 
 
 def campaign_get(*, user, public_id: UUID | str) -> Campaign:
-    ensure_can_read_campaigns(user)
+    permissions.READ.ensure(user)
     try:
         public_id = UUID(str(public_id))
     except ValueError:

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openprm.campaigns import emails, links
+from openprm.campaigns import emails, links, services
 from openprm.campaigns.choices import CampaignStatus, RecipientStatus
 from openprm.campaigns.models import Campaign, CampaignRecipient
 from openprm.campaigns.selectors import campaign_funnel, prospects_of, suppressed_among
-from openprm.campaigns.services import campaign_payload
 from openprm.core import audit, events
+from openprm.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,10 @@ def start_due(*, now=None) -> list[Campaign]:
             )
             events.emit(
                 "campaign.started",
-                payload={**campaign_payload(campaign), "recipients": len(prospects)},
+                payload={
+                    **services.campaign_payload(campaign),
+                    "recipients": len(prospects),
+                },
             )
         started.append(campaign)
     return started
@@ -195,8 +198,6 @@ def finish_if_done(*, campaign: Campaign) -> bool:
     ).exists()
     if waiting:
         return False
-    from openprm.notifications.services import notify
-
     with transaction.atomic():
         now = timezone.now()
         moved = Campaign.objects.filter(
@@ -213,7 +214,7 @@ def finish_if_done(*, campaign: Campaign) -> bool:
         events.emit(
             "campaign.sent",
             payload={
-                **campaign_payload(campaign),
+                **services.campaign_payload(campaign),
                 "sent": funnel["sent"],
                 "bounced": funnel["bounced"],
             },

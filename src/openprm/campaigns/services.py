@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.campaigns import merge
+from openprm.campaigns import merge, permissions, tasks
 from openprm.campaigns.choices import CampaignStatus
 from openprm.campaigns.models import Campaign, CampaignRecipient, Suppression
-from openprm.campaigns.selectors import ensure_can_edit_campaigns
+from openprm.campaigns.selectors import recipient_for_token
 from openprm.core import audit, events
 from openprm.core.errors import InvalidTransition, ValidationFailed
 from openprm.programs.models import Programme
@@ -83,7 +83,7 @@ def campaign_create(
     subject: str,
     body: str,
 ) -> Campaign:
-    ensure_can_edit_campaigns(actor)
+    permissions.EDIT.ensure(actor)
     cleaned = _clean(
         name=name, segment=segment, programme=programme, subject=subject, body=body
     )
@@ -116,7 +116,7 @@ def campaign_update(
     body: str | None = None,
 ) -> Campaign:
     """Change a draft; what is not given (``None``) stays."""
-    ensure_can_edit_campaigns(actor)
+    permissions.EDIT.ensure(actor)
     _ensure_draft(campaign)
     cleaned = _clean(
         name=campaign.name if name is None else name,
@@ -148,7 +148,7 @@ def campaign_schedule(
 ) -> Campaign:
     """Queue a draft for sending at ``send_at`` (now when not given); the links in
     its emails point to ``base_url``."""
-    ensure_can_edit_campaigns(actor)
+    permissions.EDIT.ensure(actor)
     if campaign.status != CampaignStatus.DRAFT:
         raise InvalidTransition(campaign.status, CampaignStatus.SCHEDULED)
     if send_at is not None and timezone.is_naive(send_at):
@@ -173,7 +173,7 @@ def campaign_schedule(
 @transaction.atomic
 def campaign_cancel(*, actor, campaign: Campaign) -> Campaign:
     """Stop a scheduled or sending campaign: emails not yet sent never will be."""
-    ensure_can_edit_campaigns(actor)
+    permissions.EDIT.ensure(actor)
     if campaign.status not in (CampaignStatus.SCHEDULED, CampaignStatus.SENDING):
         raise InvalidTransition(campaign.status, CampaignStatus.CANCELLED)
     before = audit.snapshot(campaign, STATE_FIELDS)
@@ -195,14 +195,12 @@ def campaign_cancel(*, actor, campaign: Campaign) -> Campaign:
 def campaign_test_send(*, actor, campaign: Campaign, base_url: str) -> None:
     """Send the campaign's email to its author (the actor), merged with the first
     prospect's values, by the worker; its links are not tracked."""
-    ensure_can_edit_campaigns(actor)
+    permissions.EDIT.ensure(actor)
     if not actor.email:
         raise ValidationFailed(_("Your account has no email address."))
 
     def enqueue() -> None:
-        from openprm.campaigns.tasks import send_test
-
-        send_test.enqueue(campaign.pk, actor.pk, base_url.rstrip("/"))
+        tasks.send_test.enqueue(campaign.pk, actor.pk, base_url.rstrip("/"))
 
     with transaction.atomic():
         events.emit(
@@ -216,8 +214,6 @@ def campaign_test_send(*, actor, campaign: Campaign, base_url: str) -> None:
 def recipient_click(*, token: str) -> CampaignRecipient | None:
     """Record the first click of a recipient's tracked link (later ones change
     nothing); return the recipient, or None for an unknown token."""
-    from openprm.campaigns.selectors import recipient_for_token
-
     recipient = recipient_for_token(token)
     if recipient is None:
         return None
@@ -243,8 +239,6 @@ def recipient_click(*, token: str) -> CampaignRecipient | None:
 def unsubscribe(*, token: str) -> Suppression | None:
     """Add the recipient's address to the suppression list (honoured by every
     later campaign); None for an unknown token. Twice is harmless."""
-    from openprm.campaigns.selectors import recipient_for_token
-
     recipient = recipient_for_token(token)
     if recipient is None:
         return None

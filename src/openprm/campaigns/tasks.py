@@ -4,6 +4,10 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from openprm.accounts.models import User
+from openprm.campaigns import emails, links, sending
+from openprm.campaigns.models import Campaign
+from openprm.campaigns.selectors import prospects_of
 from openprm.core import sweeps
 
 
@@ -11,19 +15,12 @@ from openprm.core import sweeps
 @task()
 def send_campaigns() -> None:
     """Start campaigns that are due and send their emails within the rate limit."""
-    from openprm.campaigns import sending
-
     sending.run()
 
 
 @task()
 def send_test(campaign_id: int, user_id: int, base_url: str) -> None:
     """The test send of a campaign to its author."""
-    from openprm.accounts.models import User
-    from openprm.campaigns import emails, links
-    from openprm.campaigns.models import Campaign
-    from openprm.campaigns.selectors import prospects_of
-
     campaign = Campaign.objects.select_related("segment", "programme").get(
         pk=campaign_id
     )

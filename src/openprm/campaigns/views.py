@@ -1,84 +1,60 @@
 """Console pages of campaigns, and the public pages their emails link to."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from openprm.campaigns import links, selectors, services
+from openprm.campaigns import links, permissions, selectors, services
 from openprm.campaigns.forms import CampaignForm, ScheduleForm
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
-from openprm.core.web import console_page
+from openprm.core.web import act, console_page, form_page, public_page
 
 RECIPIENTS_PER_PAGE = 50
-
-
-def _campaign_view(*, edit: bool = False):
-    def decorator(view):
-        @console_page
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            allowed = (
-                selectors.can_edit_campaigns if edit else selectors.can_read_campaigns
-            )
-            if not allowed(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404 from error
-
-        return wrapper
-
-    return decorator
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@_campaign_view()
+def _detail_url(campaign) -> str:
+    return reverse("console:campaign_detail", kwargs={"public_id": campaign.public_id})
+
+
+@console_page(rule=permissions.READ)
 def campaign_list(request):
     return render(
         request,
         "campaigns/campaign_list.html",
         {
             "campaigns": list(selectors.campaign_list_with_funnel(user=request.user)),
-            "can_edit": selectors.can_edit_campaigns(request.user),
+            "can_edit": permissions.EDIT.allows(request.user),
         },
     )
 
 
-@_campaign_view(edit=True)
+@console_page(rule=permissions.EDIT)
 def campaign_create(request):
-    form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The campaign was created as a draft."))
-            return redirect("console:campaign_detail", public_id=campaign.public_id)
-    return render(
+    return form_page(
         request,
-        "campaigns/campaign_form.html",
-        {"form": form, "title": _("New campaign")},
+        CampaignForm(request.POST or None),
+        template="campaigns/campaign_form.html",
+        save=lambda data: services.campaign_create(actor=request.user, **data),
+        success=_("The campaign was created as a draft."),
+        next=_detail_url,
+        context={"title": _("New campaign")},
     )
 
 
-@_campaign_view(edit=True)
+@console_page(rule=permissions.EDIT)
 def campaign_update(request, public_id):
     campaign = selectors.campaign_get(user=request.user, public_id=public_id)
     if not campaign.is_editable:
         messages.error(request, _("Only a draft campaign can be changed."))
-        return redirect("console:campaign_detail", public_id=campaign.public_id)
+        return redirect(_detail_url(campaign))
     initial = {
         "name": campaign.name,
         "segment": campaign.segment,
@@ -86,25 +62,20 @@ def campaign_update(request, public_id):
         "subject": campaign.subject,
         "body": campaign.body,
     }
-    form = CampaignForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(
-                actor=request.user, campaign=campaign, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The campaign was saved."))
-            return redirect("console:campaign_detail", public_id=campaign.public_id)
-    return render(
+    return form_page(
         request,
-        "campaigns/campaign_form.html",
-        {"form": form, "title": _("Edit campaign"), "campaign": campaign},
+        CampaignForm(request.POST or None, initial=initial),
+        template="campaigns/campaign_form.html",
+        save=lambda data: services.campaign_update(
+            actor=request.user, campaign=campaign, **data
+        ),
+        success=_("The campaign was saved."),
+        next=_detail_url(campaign),
+        context={"title": _("Edit campaign"), "campaign": campaign},
     )
 
 
-@_campaign_view()
+@console_page(rule=permissions.READ)
 def campaign_detail(request, public_id):
     """The campaign with its funnel (numbers and chart) and its recipients."""
     campaign = selectors.campaign_get(user=request.user, public_id=public_id)
@@ -124,78 +95,60 @@ def campaign_detail(request, public_id):
             },
             "page": page,
             "recipients": list(page.object_list),
-            "can_edit": selectors.can_edit_campaigns(request.user),
+            "can_edit": permissions.EDIT.allows(request.user),
             "schedule_form": ScheduleForm(),
         },
     )
 
 
-def _action(request, public_id, act, done_message):
-    campaign = selectors.campaign_get(user=request.user, public_id=public_id)
-    try:
-        act(campaign)
-    except ApplicationError as error:
-        messages.error(
-            request,
-            "; ".join(
-                str(message)
-                for messages_ in error.field_errors.values()
-                for message in messages_
-            )
-            or error.message,
-        )
-    else:
-        messages.success(request, done_message)
-    return redirect("console:campaign_detail", public_id=campaign.public_id)
-
-
+@console_page(rule=permissions.EDIT)
 @require_POST
-@_campaign_view(edit=True)
 def campaign_test_send(request, public_id):
-    return _action(
+    campaign = selectors.campaign_get(user=request.user, public_id=public_id)
+    return act(
         request,
-        public_id,
-        lambda campaign: services.campaign_test_send(
+        lambda: services.campaign_test_send(
             actor=request.user, campaign=campaign, base_url=_base_url(request)
         ),
-        _("A test email is on its way to you."),
+        success=_("A test email is on its way to you."),
+        next=_detail_url(campaign),
     )
 
 
+@console_page(rule=permissions.EDIT)
 @require_POST
-@_campaign_view(edit=True)
 def campaign_schedule(request, public_id):
-    form = ScheduleForm(request.POST)
-
-    def schedule(campaign):
-        if not form.is_valid():
-            raise ValidationFailed(field_errors=form.errors)
-        services.campaign_schedule(
+    campaign = selectors.campaign_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.campaign_schedule(
             actor=request.user,
             campaign=campaign,
             base_url=_base_url(request),
-            send_at=form.cleaned_data["send_at"],
-        )
-
-    return _action(request, public_id, schedule, _("The campaign was scheduled."))
-
-
-@require_POST
-@_campaign_view(edit=True)
-def campaign_cancel(request, public_id):
-    return _action(
-        request,
-        public_id,
-        lambda campaign: services.campaign_cancel(
-            actor=request.user, campaign=campaign
+            send_at=data["send_at"],
         ),
-        _("The campaign was cancelled."),
+        form=ScheduleForm(request.POST),
+        success=_("The campaign was scheduled."),
+        next=_detail_url(campaign),
+    )
+
+
+@console_page(rule=permissions.EDIT)
+@require_POST
+def campaign_cancel(request, public_id):
+    campaign = selectors.campaign_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda: services.campaign_cancel(actor=request.user, campaign=campaign),
+        success=_("The campaign was cancelled."),
+        next=_detail_url(campaign),
     )
 
 
 # --- public pages (no sign-in): the links in the emails
 
 
+@public_page
 def campaign_click(request, signed):
     """The tracked link: record the click, go on to the application form."""
     token = links.click_token(signed)
@@ -209,6 +162,7 @@ def campaign_click(request, signed):
 # Mail clients post the one-click unsubscribe (RFC 8058) without a CSRF token;
 # the signed link is what authorises it.
 @csrf_exempt
+@public_page
 def campaign_unsubscribe(request, signed):
     """A confirmation page; posting it (or a one-click unsubscribe) records it."""
     token = links.unsubscribe_token(signed)

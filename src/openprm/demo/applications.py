@@ -13,7 +13,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from openprm.accounts.models import User
-from openprm.onboarding import config_services, services
+from openprm.onboarding import services
+from openprm.onboarding.config import services as config_services
 from openprm.onboarding.models import Application
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner

@@ -4,16 +4,13 @@ preferences (any signed-in user or API token)."""
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 
-from openprm.core.api import Pagination, Problem, StrictSchema
+from openprm.core.api import ApiRouter, StrictSchema
 from openprm.notifications import selectors, services
 from openprm.notifications.models import Notification
 
-router = Router(tags=["notifications"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+router = ApiRouter(tags=["notifications"])
 
 
 class NotificationOut(Schema):
@@ -34,7 +31,7 @@ class UnreadOut(Schema):
     unread: int
 
 
-class CountOut(Schema):
+class MarkedReadOut(Schema):
     marked: int
 
 
@@ -50,12 +47,11 @@ class PreferenceIn(StrictSchema):
     email_enabled: bool
 
 
-@router.get(
+@router.list(
     "/notifications",
-    response={200: list[NotificationOut], **ERRORS},
+    response=NotificationOut,
     summary="List my notifications",
 )
-@paginate(Pagination)
 def notification_list(request):
     """Unread first, newest first within each."""
     return selectors.notification_list_for(user=request.user)
@@ -63,7 +59,7 @@ def notification_list(request):
 
 @router.get(
     "/notifications/unread-count",
-    response={200: UnreadOut, **ERRORS},
+    response=UnreadOut,
     summary="Count my unread notifications",
 )
 def notification_unread_count(request):
@@ -72,7 +68,7 @@ def notification_unread_count(request):
 
 @router.post(
     "/notifications/read-all",
-    response={200: CountOut, **ERRORS},
+    response=MarkedReadOut,
     summary="Mark all my notifications read",
 )
 def notification_read_all(request):
@@ -81,7 +77,7 @@ def notification_read_all(request):
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response={200: NotificationOut, **ERRORS},
+    response=NotificationOut,
     summary="Mark one notification read",
 )
 def notification_read(request, notification_id: str):
@@ -94,7 +90,7 @@ def notification_read(request, notification_id: str):
 
 @router.get(
     "/notifications/preferences",
-    response={200: list[PreferenceOut], **ERRORS},
+    response=list[PreferenceOut],
     summary="My email preferences per kind",
 )
 def preference_list(request):
@@ -104,7 +100,7 @@ def preference_list(request):
 
 @router.put(
     "/notifications/preferences",
-    response={200: list[PreferenceOut], **ERRORS},
+    response=list[PreferenceOut],
     summary="Switch the email of one kind on or off",
 )
 def preference_set(request, payload: PreferenceIn):

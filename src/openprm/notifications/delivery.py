@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone
 
 from openprm.notifications.models import EmailStatus, OutgoingEmail
@@ -17,22 +16,6 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=1)
 # Sent and failed emails are kept this long (to look into a complaint), then deleted.
 KEEP_FOR = timedelta(days=30)
-
-
-def enqueue_after_commit(email_ids: list[int]) -> None:
-    """Hand the emails to the worker once the transaction that wrote them commits."""
-    if not email_ids:
-        return
-
-    def enqueue() -> None:
-        from openprm.notifications.tasks import send_outgoing_emails
-
-        try:
-            send_outgoing_emails.enqueue(email_ids)
-        except Exception:  # the sweep sends them later; they are safe in the table
-            logger.exception("Could not enqueue emails %s", email_ids)
-
-    transaction.on_commit(enqueue)
 
 
 def send_one(email_id: int) -> bool:

@@ -1,8 +1,8 @@
 """The registry of notification kinds.
 
-Each app registers the kinds it sends in its ``AppConfig.ready()``::
+Each app registers the kinds it sends in its ``notices.py`` (imported at start-up
+like its ``tasks.py``), with this module's :func:`register`::
 
-    from openprm.notifications import kinds
     kinds.register("application.approved", _("Your application was approved"),
                    required=True)
 

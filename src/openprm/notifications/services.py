@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit
 from openprm.core.errors import ValidationFailed
 from openprm.notifications import kinds
-from openprm.notifications.delivery import enqueue_after_commit
 from openprm.notifications.models import (
     Notification,
     NotificationPreference,
     OutgoingEmail,
 )
 from openprm.notifications.selectors import email_disabled_kinds
+from openprm.notifications.tasks import enqueue_after_commit
 
 
 def absolute_url(url: str) -> str:

@@ -4,19 +4,21 @@ The unread badge in the navigation is loaded by htmx from its own small view (on
 COUNT query), so no page pays for it in its own query count.
 """
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.core.errors import NotFound, ValidationFailed
-from openprm.core.web import console_page, portal_page
+from openprm.core.web import act, console_page, portal_page
 from openprm.notifications import selectors, services
 
 PER_PAGE = 50
+
+
+def _here(request, name: str) -> str:
+    """A page of the area (console or portal) the request came through."""
+    return f"{request.resolver_match.namespace}:{name}"
 
 
 def _list(request):
@@ -40,47 +42,44 @@ def _badge(request):
 
 @require_POST
 def _read(request, public_id):
-    try:
-        notification = selectors.notification_get(
-            user=request.user, public_id=public_id
-        )
-    except NotFound as error:
-        raise Http404 from error
+    notification = selectors.notification_get(user=request.user, public_id=public_id)
     services.notification_mark_read(user=request.user, notification=notification)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return redirect(target)
-    return redirect(f"{request.resolver_match.namespace}:notification_list")
+    return redirect(_here(request, "notification_list"))
 
 
 @require_POST
 def _read_all(request):
-    count = services.notification_mark_all_read(user=request.user)
-    messages.success(
-        request, _("%(count)d notifications marked read.") % {"count": count}
+    return act(
+        request,
+        lambda: services.notification_mark_all_read(user=request.user),
+        success=lambda count: (
+            _("%(count)d notifications marked read.") % {"count": count}
+        ),
+        next=_here(request, "notification_list"),
     )
-    return redirect(f"{request.resolver_match.namespace}:notification_list")
+
+
+def _save_preferences(user, chosen: set[str]) -> None:
+    for item in selectors.preferences_for(user=user):
+        if not item["required"]:
+            services.notification_preference_set(
+                user=user, kind=item["kind"], email_enabled=item["kind"] in chosen
+            )
 
 
 def _preferences(request):
     if request.method == "POST":
-        chosen = set(request.POST.getlist("email"))
-        try:
-            for item in selectors.preferences_for(user=request.user):
-                if item["required"]:
-                    continue
-                services.notification_preference_set(
-                    user=request.user,
-                    kind=item["kind"],
-                    email_enabled=item["kind"] in chosen,
-                )
-        except ValidationFailed as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Your email preferences were saved."))
-        return redirect(f"{request.resolver_match.namespace}:notification_preferences")
+        return act(
+            request,
+            lambda: _save_preferences(request.user, set(request.POST.getlist("email"))),
+            success=_("Your email preferences were saved."),
+            next=_here(request, "notification_preferences"),
+        )
     return render(
         request,
         "notifications/preferences.html",

@@ -1,23 +1,25 @@
-"""REST endpoints of onboarding: applications (the public submit endpoint, the
-vendor's list, detail and actions), routing rules and approval chains."""
+"""REST endpoints of applications: the public form (describe it, submit it) and
+the vendor's list, detail and decisions. The configuration's endpoints (routing
+rules, approval queues and chains) are in ``config/api.py``, added here."""
 
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
+from openprm.core.api import ApiRouter, Problem, ReasonIn, StrictSchema, as_uuid
 from openprm.core.context import client_ip
-from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
-from openprm.onboarding import config_services, selectors, services, spam
-from openprm.onboarding.models import Application, ApprovalStep, RoutingRule
+from openprm.onboarding import selectors, services, spam
+from openprm.onboarding.choices import ApplicationStatus, QueueView
+from openprm.onboarding.config import api as config_api
+from openprm.onboarding.models import Application, ApplicationQuestion
+from openprm.partners.choices import PartnerType, Region
+from openprm.programs.models import Programme
 
-router = Router(tags=["onboarding"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["onboarding"])
+router.add_router("", config_api.router)
 
 
 # --- schemas
@@ -42,6 +44,52 @@ class ReceivedOut(Schema):
     status: str
 
 
+class ApplicationQuestionOut(Schema):
+    key: str
+    label: str
+    kind: str
+    choices: list[str]
+    is_required: bool
+    help_text: str
+
+
+class ApplicationFormOut(Schema):
+    """What a client needs to render a programme's application form."""
+
+    programme: UUID
+    slug: str
+    name: str
+    description: str
+    partner_types: list[str] = Field(
+        description="The partner types that may apply (`partner_types` of the body)."
+    )
+    regions: list[str] = Field(description="The values of the body's `region`.")
+    questions: list[ApplicationQuestionOut] = Field(
+        description="The programme's own questions, in order; answers go in "
+        "`answers` by `key`."
+    )
+
+    @staticmethod
+    def resolve_programme(obj: Programme) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner_types(obj: Programme) -> list[str]:
+        return [
+            code
+            for code in PartnerType.values
+            if not obj.eligible_partner_types or code in obj.eligible_partner_types
+        ]
+
+    @staticmethod
+    def resolve_regions(obj: Programme) -> list[str]:
+        return list(Region.values)
+
+    @staticmethod
+    def resolve_questions(obj: Programme) -> list[ApplicationQuestion]:
+        return list(obj.questions.all())
+
+
 class ActionOut(Schema):
     kind: str
     step: int
@@ -63,7 +111,7 @@ class ActionOut(Schema):
         return obj.created_at
 
 
-class DuplicateOut(Schema):
+class ApplicationDuplicateOut(Schema):
     partner_id: int
     name: str
     status: str
@@ -86,7 +134,7 @@ class ApplicationOut(Schema):
     answers: dict[str, Any]
     campaign_token: str
     partner: UUID | None
-    duplicates: list[DuplicateOut]
+    duplicates: list[ApplicationDuplicateOut]
     routing_reason: str
     step: int
     step_name: str
@@ -131,126 +179,41 @@ class ApplicationDetailOut(ApplicationOut):
         return list(obj.actions.all())
 
 
-class QueueQuery(StrictSchema):
-    view: str = "all"
-    status: str = ""
-    programme: UUID | None = None
+class ApplicationFilters(StrictSchema):
+    """The filters of the review queue, as in the console."""
+
+    view: QueueView = Field(
+        QueueView.ALL,
+        description="mine: open and assigned to me or my queues; due: in review and "
+        "due within the reminder window; overdue: in review past its SLA; open; "
+        "decided; all.",
+    )
+    status: ApplicationStatus | None = Field(None, description="Only this status.")
+    programme: UUID | None = Field(None, description="Only this programme (its id).")
 
 
-class NoteIn(StrictSchema):
+class ApplicationNoteIn(StrictSchema):
     note: str = ""
-
-
-class RejectIn(StrictSchema):
-    reason: str
 
 
 class InfoIn(StrictSchema):
     question: str
 
 
-class RuleIn(StrictSchema):
-    name: str
-    position: int = 0
-    is_active: bool = True
-    programme: UUID | None = None
-    regions: list[str] = []
-    countries: list[str] = []
-    partner_types: list[str] = []
-    user: int | None = None
-    queue: int | None = None
+# --- the public form
 
 
-class RulePatch(StrictSchema):
-    name: str | None = None
-    position: int | None = None
-    is_active: bool | None = None
-    programme: UUID | None = None
-    regions: list[str] | None = None
-    countries: list[str] | None = None
-    partner_types: list[str] | None = None
-    user: int | None = None
-    queue: int | None = None
-
-
-class RuleOut(Schema):
-    id: int
-    name: str
-    position: int
-    is_active: bool
-    programme: UUID | None
-    regions: list[str]
-    countries: list[str]
-    partner_types: list[str]
-    user: int | None
-    queue: int | None
-
-    @staticmethod
-    def resolve_programme(obj: RoutingRule) -> UUID | None:
-        return obj.programme.public_id if obj.programme_id else None
-
-    @staticmethod
-    def resolve_user(obj: RoutingRule) -> int | None:
-        return obj.user_id
-
-    @staticmethod
-    def resolve_queue(obj: RoutingRule) -> int | None:
-        return obj.queue_id
-
-
-class StepIn(StrictSchema):
-    position: int
-    name: str
-    user: int | None = None
-    queue: int | None = None
-    sla_business_days: int = 2
-    escalate_to_user: int | None = None
-    escalate_to_queue: int | None = None
-
-
-class StepPatch(StrictSchema):
-    position: int | None = None
-    name: str | None = None
-    user: int | None = None
-    queue: int | None = None
-    sla_business_days: int | None = None
-    escalate_to_user: int | None = None
-    escalate_to_queue: int | None = None
-
-
-class StepOut(Schema):
-    id: int
-    programme: UUID
-    position: int
-    name: str
-    user: int | None
-    queue: int | None
-    sla_business_days: int
-    escalate_to_user: int | None
-    escalate_to_queue: int | None
-
-    @staticmethod
-    def resolve_programme(obj: ApprovalStep) -> UUID:
-        return obj.programme.public_id
-
-    @staticmethod
-    def resolve_user(obj) -> int | None:
-        return obj.user_id
-
-    @staticmethod
-    def resolve_queue(obj) -> int | None:
-        return obj.queue_id
-
-    @staticmethod
-    def resolve_escalate_to_user(obj) -> int | None:
-        return obj.escalate_to_user_id
-
-    @staticmethod
-    def resolve_escalate_to_queue(obj) -> int | None:
-        return obj.escalate_to_queue_id
-
-
-# --- public
+@router.get(
+    "/applications/apply/{programme}",
+    auth=None,
+    response=ApplicationFormOut,
+    summary="Describe a programme's application form (public, no authentication)",
+)
+def application_form(request, programme: str):
+    """The partner types that may apply, the regions and the programme's own
+    questions: what a client needs to render the form it then posts here.
+    ``programme`` is its slug or public id; an inactive one is a 404."""
+    return selectors.programme_for_application(key=programme)
 
 
 @router.post(
@@ -280,238 +243,79 @@ def application_apply(request, programme: str, payload: ApplicationIn):
 # --- vendor side
 
 
-def _application(request, application_id: str) -> Application:
-    try:
-        public_id = UUID(str(application_id))
-    except ValueError:
-        raise NotFound from None
-    return selectors.application_get(user=request.user, public_id=public_id)
-
-
-@router.get(
-    "/applications",
-    response={200: list[ApplicationOut], **ERRORS},
-    summary="List applications",
-)
-@paginate(Pagination)
-def application_list(request, filters: QueueQuery = None):
-    """``view``: mine, due, overdue, open, decided or all (default)."""
-    reject_unknown_query(request, QueueQuery, Pagination.Input)
-    filters = filters or QueueQuery()
-    if filters.view not in selectors.QUEUE_VIEWS:
-        raise ValidationFailed(field_errors={"view": ["Unknown view."]})
+@router.list("/applications", response=ApplicationOut, summary="List applications")
+def application_list(request, filters: Query[ApplicationFilters]):
+    """The review queue, soonest due first (decided and all: newest first). Vendor
+    admins and channel managers see every application, other vendor staff those
+    assigned to them or to their queues."""
     return selectors.application_queue(
         user=request.user,
         filters=selectors.QueueFilters(
-            view=filters.view, status=filters.status, programme=filters.programme
+            view=filters.view,
+            status=filters.status or "",
+            programme=filters.programme,
         ),
     ).select_related("partner")
 
 
 @router.get(
     "/applications/{application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=ApplicationDetailOut,
     summary="Get an application with its step history",
 )
 def application_get(request, application_id: str):
-    return _application(request, application_id)
+    return selectors.application_get(
+        user=request.user, public_id=as_uuid(application_id)
+    )
 
 
 @router.post(
     "/applications/{application_id}/approve",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=ApplicationDetailOut,
     summary="Approve the current step",
 )
-def application_approve(request, application_id: str, payload: NoteIn):
+def application_approve(request, application_id: str, payload: ApplicationNoteIn):
     """The last step's approval approves the application: the partner is created
-    or moved to onboarding and the applicant invited as its partner admin."""
+    or moved to onboarding and the applicant invited as its partner admin. From
+    then on the partner may accept the programme's agreement."""
     application = services.application_approve_step(
-        application=_application(request, application_id),
+        application=selectors.application_get(
+            user=request.user, public_id=as_uuid(application_id)
+        ),
         actor=request.user,
         note=payload.note,
         base_url=request.build_absolute_uri("/"),
     )
-    return _application(request, str(application.public_id))
+    return selectors.application_get(user=request.user, public_id=application.public_id)
 
 
 @router.post(
     "/applications/{application_id}/reject",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=ApplicationDetailOut,
     summary="Reject (the applicant receives the reason)",
 )
-def application_reject(request, application_id: str, payload: RejectIn):
+def application_reject(request, application_id: str, payload: ReasonIn):
     application = services.application_reject(
-        application=_application(request, application_id),
+        application=selectors.application_get(
+            user=request.user, public_id=as_uuid(application_id)
+        ),
         actor=request.user,
         reason=payload.reason,
     )
-    return _application(request, str(application.public_id))
+    return selectors.application_get(user=request.user, public_id=application.public_id)
 
 
 @router.post(
     "/applications/{application_id}/request-info",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response=ApplicationDetailOut,
     summary="Ask the applicant for more information",
 )
 def application_request_info(request, application_id: str, payload: InfoIn):
     application = services.application_request_info(
-        application=_application(request, application_id),
+        application=selectors.application_get(
+            user=request.user, public_id=as_uuid(application_id)
+        ),
         actor=request.user,
         question=payload.question,
     )
-    return _application(request, str(application.public_id))
-
-
-# --- configuration
-
-
-def _require_reader(request) -> None:
-    if not services.can_review(request.user):
-        raise PermissionDenied
-
-
-def _user(user_id):
-    if user_id is None:
-        return None
-    user = selectors.vendor_users().filter(pk=user_id).first()
-    if user is None:
-        raise ValidationFailed(field_errors={"user": ["Unknown vendor user."]})
-    return user
-
-
-def _queue(queue_id):
-    if queue_id is None:
-        return None
-    queue = selectors.approval_queues().filter(pk=queue_id).first()
-    if queue is None:
-        raise ValidationFailed(field_errors={"queue": ["Unknown queue."]})
-    return queue
-
-
-def _resolve(data: dict) -> dict:
-    for name in ("user", "escalate_to_user"):
-        if name in data:
-            data[name] = _user(data[name])
-    for name in ("queue", "escalate_to_queue"):
-        if name in data:
-            data[name] = _queue(data[name])
-    if data.get("programme") is not None:
-        data["programme"] = selectors.programme_get(public_id=data["programme"])
-    return data
-
-
-@router.get(
-    "/application-routing-rules",
-    response={200: list[RuleOut], **ERRORS},
-    summary="List routing rules, in the order they are tried",
-)
-@paginate(Pagination)
-def routing_rule_list(request):
-    _require_reader(request)
-    return selectors.routing_rules()
-
-
-@router.post(
-    "/application-routing-rules",
-    response={201: RuleOut, **ERRORS},
-    summary="Add a routing rule",
-)
-def routing_rule_create(request, payload: RuleIn):
-    services.require_configurer(request.user)
-    rule = config_services.routing_rule_create(
-        actor=request.user, data=_resolve(payload.model_dump())
-    )
-    return Status(201, rule)
-
-
-def _rule(request, rule_id: int) -> RoutingRule:
-    services.require_configurer(request.user)
-    return selectors.routing_rule_get(rule_id=rule_id)
-
-
-@router.patch(
-    "/application-routing-rules/{rule_id}",
-    response={200: RuleOut, **ERRORS},
-    summary="Change a routing rule",
-)
-def routing_rule_update(request, rule_id: int, payload: RulePatch):
-    return config_services.routing_rule_update(
-        actor=request.user,
-        rule=_rule(request, rule_id),
-        data=_resolve(payload.model_dump(exclude_unset=True)),
-    )
-
-
-@router.delete(
-    "/application-routing-rules/{rule_id}",
-    response={204: None, **ERRORS},
-    summary="Delete a routing rule",
-)
-def routing_rule_delete(request, rule_id: int):
-    config_services.routing_rule_delete(
-        actor=request.user, rule=_rule(request, rule_id)
-    )
-    return Status(204, None)
-
-
-def _programme(programme_id: str):
-    try:
-        return selectors.programme_get(public_id=UUID(str(programme_id)))
-    except ValueError:
-        raise NotFound from None
-
-
-@router.get(
-    "/programmes/{programme_id}/approval-steps",
-    response={200: list[StepOut], **ERRORS},
-    summary="The approval chain of a programme, in order",
-)
-@paginate(Pagination)
-def approval_step_list(request, programme_id: str):
-    _require_reader(request)
-    return selectors.approval_steps(programme=_programme(programme_id))
-
-
-@router.post(
-    "/programmes/{programme_id}/approval-steps",
-    response={201: StepOut, **ERRORS},
-    summary="Add a step to a programme's approval chain",
-)
-def approval_step_create(request, programme_id: str, payload: StepIn):
-    services.require_configurer(request.user)
-    step = config_services.approval_step_create(
-        actor=request.user,
-        programme=_programme(programme_id),
-        data=_resolve(payload.model_dump()),
-    )
-    return Status(201, step)
-
-
-def _step(request, step_id: int) -> ApprovalStep:
-    services.require_configurer(request.user)
-    return selectors.approval_step_get(step_id=step_id)
-
-
-@router.patch(
-    "/approval-steps/{step_id}",
-    response={200: StepOut, **ERRORS},
-    summary="Change an approval step",
-)
-def approval_step_update(request, step_id: int, payload: StepPatch):
-    return config_services.approval_step_update(
-        actor=request.user,
-        step=_step(request, step_id),
-        data=_resolve(payload.model_dump(exclude_unset=True)),
-    )
-
-
-@router.delete(
-    "/approval-steps/{step_id}",
-    response={204: None, **ERRORS},
-    summary="Delete an approval step",
-)
-def approval_step_delete(request, step_id: int):
-    config_services.approval_step_delete(
-        actor=request.user, step=_step(request, step_id)
-    )
-    return Status(204, None)
+    return selectors.application_get(user=request.user, public_id=application.public_id)

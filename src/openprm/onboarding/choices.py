@@ -20,6 +20,17 @@ class ApplicationStatus(models.TextChoices):
 OPEN_STATUSES = (ApplicationStatus.IN_REVIEW, ApplicationStatus.INFO_REQUESTED)
 
 
+class QueueView(models.TextChoices):
+    """The views of the review queue (the console's tabs and the API's ``view``)."""
+
+    MINE = "mine", _("My queue")
+    DUE = "due", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    OPEN = "open", _("All open")
+    DECIDED = "decided", _("Decided")
+    ALL = "all", _("All")
+
+
 class ActionKind(models.TextChoices):
     """One line of an application's step history."""
 

@@ -1,13 +1,13 @@
-"""Forms of onboarding: input only; the rules live in the services, whose field
-errors are added back to these forms."""
+"""Forms of the application pages: input only; the rules live in the services,
+whose field errors are shown on these forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.forms import ServiceForm
 from openprm.onboarding.choices import QuestionKind
 from openprm.onboarding.spam import HONEYPOT_FIELD
 from openprm.partners.choices import PartnerType, Region
-from openprm.programs.forms import ServiceErrorsForm
 
 
 def _question_field(question) -> forms.Field:
@@ -36,7 +36,7 @@ def _question_field(question) -> forms.Field:
     )
 
 
-class ApplicationForm(ServiceErrorsForm):
+class ApplicationForm(ServiceForm):
     """The public application form: the fixed fields, then the programme's own
     questions (as ``q_<key>``), and a honeypot hidden from people."""
 
@@ -61,9 +61,22 @@ class ApplicationForm(ServiceErrorsForm):
         label=_("Your phone number"), max_length=40, required=False
     )
 
+    # Shown by the page on its own, out of sight (see apply.html).
+    honeypot_fields = (HONEYPOT_FIELD,)
+
     def __init__(self, *args, programme, **kwargs):
         self.programme = programme
         self.questions = list(programme.questions.all())
+        # This form's own fields: the class's, the programme's questions, then the
+        # honeypot (styled with the rest by the base form).
+        self.base_fields = {
+            **type(self).base_fields,
+            **{f"q_{item.key}": _question_field(item) for item in self.questions},
+            HONEYPOT_FIELD: forms.CharField(
+                required=False,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+            ),
+        }
         super().__init__(*args, **kwargs)
         if programme.eligible_partner_types:
             self.fields["partner_types"].choices = [
@@ -71,29 +84,10 @@ class ApplicationForm(ServiceErrorsForm):
                 for code, label in PartnerType.choices
                 if code in programme.eligible_partner_types
             ]
-        for question in self.questions:
-            field = _question_field(question)
-            if not isinstance(
-                field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput
-            ):
-                css = (
-                    "form-select"
-                    if isinstance(field, forms.ChoiceField)
-                    else "form-control"
-                )
-                field.widget.attrs.setdefault("class", css)
-            self.fields[f"q_{question.key}"] = field
-        self.fields[HONEYPOT_FIELD] = forms.CharField(
-            required=False,
-            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-        )
 
     @property
     def honeypot(self):
         return self[HONEYPOT_FIELD]
-
-    def visible_fields_list(self):
-        return [field for field in self if field.name != HONEYPOT_FIELD]
 
     def submission(self) -> dict:
         data = {
@@ -119,19 +113,14 @@ class ApplicationForm(ServiceErrorsForm):
         data["answers"] = answers
         return data
 
-    def add_service_errors(self, field_errors) -> None:
-        renamed = {
-            (
-                f"q_{name.removeprefix('answers.')}"
-                if name.startswith("answers.")
-                else name
-            ): messages
-            for name, messages in field_errors.items()
-        }
-        super().add_service_errors(renamed)
+    def service_field(self, name: str) -> str | None:
+        # The service names an answer "answers.<key>"; its field is "q_<key>".
+        if name.startswith("answers."):
+            name = f"q_{name.removeprefix('answers.')}"
+        return super().service_field(name)
 
 
-class AnswerForm(ServiceErrorsForm):
+class AnswerForm(ServiceForm):
     answer = forms.CharField(
         label=_("Your answer"),
         max_length=5000,
@@ -139,130 +128,21 @@ class AnswerForm(ServiceErrorsForm):
     )
 
 
-class NoteForm(ServiceErrorsForm):
+class NoteForm(ServiceForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RejectForm(ServiceErrorsForm):
+class RejectForm(ServiceForm):
     reason = forms.CharField(
         label=_("Reason (sent to the applicant)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class InfoRequestForm(ServiceErrorsForm):
+class InfoRequestForm(ServiceForm):
     question = forms.CharField(
         label=_("What should the applicant tell you?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class _UserChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.email
-
-
-class _TargetForm(ServiceErrorsForm):
-    def __init__(self, *args, users, queues, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField):
-                field.queryset = (
-                    users if name in ("user", "escalate_to_user") else queues
-                )
-
-
-class RoutingRuleForm(_TargetForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    position = forms.IntegerField(label=_("Order"), min_value=0, initial=10)
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=None, required=False, empty_label=_("Any")
-    )
-    regions = forms.MultipleChoiceField(
-        label=_("Regions"),
-        choices=Region.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    countries = forms.CharField(
-        label=_("Countries"),
-        required=False,
-        help_text=_("Two-letter codes separated by commas; empty: any country."),
-    )
-    partner_types = forms.MultipleChoiceField(
-        label=_("Partner types"),
-        choices=PartnerType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    user = _UserChoice(label=_("Approver"), queryset=None, required=False)
-    queue = forms.ModelChoiceField(label=_("or queue"), queryset=None, required=False)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-
-    def __init__(self, *args, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-
-    def data_for_service(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["countries"] = [
-            code.strip()
-            for code in (data["countries"] or "").split(",")
-            if code.strip()
-        ]
-        return data
-
-
-class ApprovalStepForm(_TargetForm):
-    position = forms.IntegerField(label=_("Order"), min_value=1)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    user = _UserChoice(
-        label=_("Approver"),
-        queryset=None,
-        required=False,
-        help_text=_("Neither approver nor queue: the routed approver or queue."),
-    )
-    queue = forms.ModelChoiceField(label=_("or queue"), queryset=None, required=False)
-    sla_business_days = forms.IntegerField(
-        label=_("SLA (business days)"), min_value=0, max_value=60, initial=2
-    )
-    escalate_to_user = _UserChoice(
-        label=_("Escalate to (user)"), queryset=None, required=False
-    )
-    escalate_to_queue = forms.ModelChoiceField(
-        label=_("or escalate to (queue)"), queryset=None, required=False
-    )
-
-
-class QueueForm(ServiceErrorsForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    members = forms.ModelMultipleChoiceField(
-        label=_("Members"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    is_fallback = forms.BooleanField(
-        label=_("Fallback queue (takes what no rule matches)"), required=False
-    )
-
-    def __init__(self, *args, users, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = users
-        self.fields["members"].label_from_instance = lambda user: user.email
-
-
-class QuestionForm(ServiceErrorsForm):
-    key = forms.SlugField(label=_("Key"), max_length=50)
-    label = forms.CharField(label=_("Question"), max_length=200)
-    kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
-    choices = forms.CharField(
-        label=_("Choices"),
-        required=False,
-        help_text=_("For choice questions: the answers, separated by commas."),
-    )
-    is_required = forms.BooleanField(label=_("Required"), required=False)
-    help_text = forms.CharField(label=_("Help text"), max_length=255, required=False)
-    position = forms.IntegerField(label=_("Order"), min_value=0, initial=0)

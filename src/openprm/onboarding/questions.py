@@ -70,6 +70,12 @@ def _one(question, value) -> Any:
     raise ValueError(_("Unknown question type."))
 
 
+def _required(question) -> str:
+    if question.kind == QuestionKind.BOOLEAN:
+        return _("This must be confirmed.")
+    return _("This question is required.")
+
+
 def check_answers(questions: Iterable, answers: Mapping[str, Any]) -> CheckedAnswers:
     """Check ``answers`` against ``questions``: required ones answered, each of the
     right type, no answer to a question that does not exist. Errors are keyed
@@ -82,11 +88,12 @@ def check_answers(questions: Iterable, answers: Mapping[str, Any]) -> CheckedAns
             result.errors[f"answers.{key}"] = [_("There is no such question.")]
     for question in questions:
         raw = answers.get(question.key)
-        if _empty(raw) and question.kind != QuestionKind.BOOLEAN:
+        # A yes/no answer may be "no" (false, ""), which is an answer; left out
+        # (None) it is no answer at all.
+        left_out = raw is None if question.kind == QuestionKind.BOOLEAN else _empty(raw)
+        if left_out:
             if question.is_required:
-                result.errors[f"answers.{question.key}"] = [
-                    _("This question is required.")
-                ]
+                result.errors[f"answers.{question.key}"] = [_required(question)]
             continue
         try:
             value = _one(question, raw)
@@ -94,7 +101,7 @@ def check_answers(questions: Iterable, answers: Mapping[str, Any]) -> CheckedAns
             result.errors[f"answers.{question.key}"] = [str(error.args[0])]
             continue
         if question.kind == QuestionKind.BOOLEAN and question.is_required and not value:
-            result.errors[f"answers.{question.key}"] = [_("This must be confirmed.")]
+            result.errors[f"answers.{question.key}"] = [_required(question)]
             continue
         result.values[question.key] = value
     return result

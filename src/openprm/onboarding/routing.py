@@ -2,11 +2,15 @@
 conditions all hold sends the application to its approver or queue; when none
 matches, the fallback queue takes it. The decision carries its reason."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+# A country as applications and routing rules name it: two upper-case letters.
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
 
 @dataclass(frozen=True)

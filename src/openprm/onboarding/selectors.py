@@ -1,7 +1,7 @@
-"""Scoped reads of onboarding: the review queue, an application's page, and the
-configuration lists. Vendor admins and channel managers see every application;
-other vendor staff see the ones assigned to them or to their queues; partner users
-see none."""
+"""Scoped reads of applications: the review queue, an application's page, and the
+public form. Vendor admins and channel managers see every application; other
+vendor staff see the ones assigned to them or to their queues; partner users see
+none."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,21 +11,12 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from openprm.accounts.models import User
-from openprm.core.errors import NotFound, PermissionDenied
-from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus
-from openprm.onboarding.models import (
-    Application,
-    ApplicationAction,
-    ApplicationQuestion,
-    ApprovalQueue,
-    ApprovalStep,
-    RoutingRule,
-)
-from openprm.onboarding.services import can_review
+from openprm.core.errors import NotFound
+from openprm.onboarding import permissions
+from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus, QueueView
+from openprm.onboarding.models import Application, ApplicationAction
+from openprm.partners.models import Partner
 from openprm.programs.models import Programme
-
-QUEUE_VIEWS = ("mine", "due", "overdue", "open", "decided", "all")
 
 
 def _assigned_to(user) -> Q:
@@ -33,19 +24,34 @@ def _assigned_to(user) -> Q:
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    if not (user.is_authenticated and user.is_active and user.is_vendor_staff):
-        raise PermissionDenied
+    permissions.READ.ensure(user)
     applications = Application.objects.all()
-    if not can_review(user):
+    if not permissions.REVIEW_ALL.allows(user):
         applications = applications.filter(
             pk__in=Application.objects.filter(_assigned_to(user)).values("pk")
         )
     return applications
 
 
+def is_assigned(user, application: Application) -> bool:
+    """The application's current step is the user's: theirs, or their queue's."""
+    if not permissions.READ.allows(user):
+        return False
+    if application.assignee_id == user.pk:
+        return True
+    if application.queue_id is None:
+        return False
+    return application.queue.members.filter(pk=user.pk).exists()
+
+
+def may_act(user, application: Application) -> bool:
+    """Vendor admins act on any application; others on the ones assigned to them."""
+    return permissions.DECIDE_ANY.allows(user) or is_assigned(user, application)
+
+
 @dataclass(frozen=True)
 class QueueFilters:
-    view: str = "mine"
+    view: str = QueueView.MINE
     programme: UUID | None = None
     status: str = ""
 
@@ -58,30 +64,30 @@ def application_queue(*, user, filters: QueueFilters) -> QuerySet[Application]:
         "programme", "assignee", "queue"
     )
     now = timezone.now()
-    view = filters.view if filters.view in QUEUE_VIEWS else "mine"
-    if view == "mine":
+    view = filters.view if filters.view in QueueView.values else QueueView.MINE
+    if view == QueueView.MINE:
         applications = applications.filter(
             pk__in=Application.objects.filter(_assigned_to(user)).values("pk"),
             status__in=OPEN_STATUSES,
         )
-    elif view == "due":
+    elif view == QueueView.DUE:
         window = timedelta(hours=settings.OPENPRM_APPLICATION_REMINDER_HOURS)
         applications = applications.filter(
             status=ApplicationStatus.IN_REVIEW, due_at__gt=now, due_at__lte=now + window
         )
-    elif view == "overdue":
+    elif view == QueueView.OVERDUE:
         applications = applications.filter(
             status=ApplicationStatus.IN_REVIEW, due_at__lte=now
         )
-    elif view == "open":
+    elif view == QueueView.OPEN:
         applications = applications.filter(status__in=OPEN_STATUSES)
-    elif view == "decided":
+    elif view == QueueView.DECIDED:
         applications = applications.exclude(status__in=OPEN_STATUSES)
     if filters.programme:
         applications = applications.filter(programme__public_id=filters.programme)
     if filters.status in ApplicationStatus.values:
         applications = applications.filter(status=filters.status)
-    if view in ("decided", "all"):
+    if view in (QueueView.DECIDED, QueueView.ALL):
         return applications.order_by("-created_at", "-id")
     return applications.order_by("due_at", "created_at", "id")
 
@@ -111,7 +117,8 @@ def application_get(*, user, public_id) -> Application:
 
 
 def programme_for_application(*, key: str) -> Programme:
-    """An active programme by slug or public id, for the public form."""
+    """An active programme by slug or public id, with its questions, for the public
+    form (and the endpoints that submit it or describe it)."""
     programmes = Programme.objects.filter(is_active=True)
     try:
         lookup = Q(public_id=UUID(str(key)))
@@ -123,63 +130,19 @@ def programme_for_application(*, key: str) -> Programme:
     return programme
 
 
-def programme_get(*, public_id) -> Programme:
-    try:
-        return Programme.objects.get(public_id=public_id)
-    except (Programme.DoesNotExist, ValueError) as error:
-        raise NotFound from error
+def approved_programme_ids(*, partner: Partner) -> QuerySet[Application]:
+    """The programmes the partner's applications were approved into (ids): the
+    partner is bound by their terms from the approval on, before its onboarding
+    journey has started."""
+    return Application.objects.filter(
+        partner=partner, status=ApplicationStatus.APPROVED
+    ).values("programme_id")
 
 
-def questions_of(*, programme) -> QuerySet[ApplicationQuestion]:
-    return ApplicationQuestion.objects.filter(programme=programme)
-
-
-def question_get(*, programme, question_id: int) -> ApplicationQuestion:
-    try:
-        return ApplicationQuestion.objects.get(programme=programme, pk=question_id)
-    except ApplicationQuestion.DoesNotExist as error:
-        raise NotFound from error
-
-
-def routing_rules() -> QuerySet[RoutingRule]:
-    return RoutingRule.objects.select_related("programme", "user", "queue")
-
-
-def routing_rule_get(*, rule_id: int) -> RoutingRule:
-    try:
-        return routing_rules().get(pk=rule_id)
-    except RoutingRule.DoesNotExist as error:
-        raise NotFound from error
-
-
-def approval_steps(*, programme=None) -> QuerySet[ApprovalStep]:
-    steps = ApprovalStep.objects.select_related(
-        "programme", "user", "queue", "escalate_to_user", "escalate_to_queue"
-    )
-    return steps if programme is None else steps.filter(programme=programme)
-
-
-def approval_step_get(*, step_id: int) -> ApprovalStep:
-    try:
-        return approval_steps().get(pk=step_id)
-    except ApprovalStep.DoesNotExist as error:
-        raise NotFound from error
-
-
-def approval_queues() -> QuerySet[ApprovalQueue]:
-    return ApprovalQueue.objects.prefetch_related("members")
-
-
-def approval_queue_get(*, queue_id: int) -> ApprovalQueue:
-    try:
-        return approval_queues().get(pk=queue_id)
-    except ApprovalQueue.DoesNotExist as error:
-        raise NotFound from error
-
-
-def vendor_users():
-    return User.objects.filter(is_active=True).exclude(vendor_role="").order_by("email")
-
-
-def programmes():
-    return Programme.objects.order_by("name", "id")
+def approved_partner_ids(*, programme: Programme) -> QuerySet[Application]:
+    """The partners whose application to ``programme`` was approved (ids)."""
+    return Application.objects.filter(
+        programme=programme,
+        status=ApplicationStatus.APPROVED,
+        partner__isnull=False,
+    ).values("partner_id")

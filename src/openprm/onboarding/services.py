@@ -1,13 +1,12 @@
-"""Every write of onboarding: submitting an application, routing it, moving it
-through its programme's approval chain (approve a step, reject, ask for more
-information), the SLA sweep, and the configuration behind it.
+"""Every write of applications: submitting one, routing it, moving it through its
+programme's approval chain (approve a step, reject, ask for more information) and
+the SLA sweep. The configuration behind it is written by ``config/services.py``.
 
-Who may: anyone submits (the public form); vendor admins configure; a step is
-acted on by its approver, a member of its queue, or a vendor admin.
+Who may: anyone submits (the public form); a step is acted on by its approver, a
+member of its queue, or a vendor admin (``selectors.may_act``).
 """
 
 import copy
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +40,7 @@ from openprm.onboarding.choices import (
     ActionKind,
     ApplicationStatus,
 )
+from openprm.onboarding.config.selectors import fallback_queue
 from openprm.onboarding.models import (
     Application,
     ApplicationAction,
@@ -48,6 +48,8 @@ from openprm.onboarding.models import (
     ApprovalStep,
     RoutingRule,
 )
+from openprm.onboarding.routing import COUNTRY_PATTERN
+from openprm.onboarding.selectors import may_act
 from openprm.partners import duplicates as duplicate_rules
 from openprm.partners import lifecycle
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
@@ -90,47 +92,10 @@ STATE_FIELDS = [
     "decision_reason",
     "partner",
 ]
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 INFO_SALT = "openprm.onboarding.info"
 SWEEP_BATCH = 500
 # Statuses of an existing organisation that an application attaches to.
 ATTACHABLE_STATUSES = (PartnerStatus.PROSPECT, PartnerStatus.APPLICANT)
-
-
-# --- who may ---------------------------------------------------------------------
-
-
-def can_configure(user) -> bool:
-    """Routing rules, queues, approval chains and questions: vendor admins."""
-    return is_vendor_admin(user)
-
-
-def can_review(user) -> bool:
-    """Sees every application: vendor admins and channel managers."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.vendor_role in (VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER)
-    )
-
-
-def is_assigned(user, application: Application) -> bool:
-    if not (user.is_authenticated and user.is_active and user.is_vendor_staff):
-        return False
-    if application.assignee_id == user.pk:
-        return True
-    if application.queue_id is None:
-        return False
-    return application.queue.members.filter(pk=user.pk).exists()
-
-
-def can_act(user, application: Application) -> bool:
-    return is_vendor_admin(user) or is_assigned(user, application)
-
-
-def require_configurer(user) -> None:
-    if not can_configure(user):
-        raise PermissionDenied
 
 
 # --- payloads --------------------------------------------------------------------
@@ -331,10 +296,6 @@ def _sla_days(step: ApprovalStep | None) -> int:
     return step.sla_business_days if step else settings.OPENPRM_APPLICATION_SLA_DAYS
 
 
-def fallback_queue() -> ApprovalQueue | None:
-    return ApprovalQueue.objects.filter(is_fallback=True).first()
-
-
 @transaction.atomic
 def application_submit(
     *,
@@ -448,7 +409,7 @@ def _save_state(application: Application, before: dict, actor, verb: str) -> Non
 
 
 def _require_actor(actor, application: Application) -> None:
-    if not can_act(actor, application):
+    if not may_act(actor, application):
         raise PermissionDenied
 
 

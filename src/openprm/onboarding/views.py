@@ -1,31 +1,24 @@
-"""Pages of onboarding: the public application form, its confirmation and the
-applicant's answer page; the console's review queue, application page and the
-editors of routing rules, queues, approval chains and questions."""
+"""Pages of applications: the public application form, its confirmation and the
+applicant's answer page; the console's review queue and application page. The
+configuration pages are in ``config/views.py``."""
 
-from functools import wraps
-
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core.context import client_ip
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
-from openprm.core.web import console_page
-from openprm.onboarding import config_services, selectors, services, spam
+from openprm.core.errors import ValidationFailed
+from openprm.core.web import act, console_page, public_page
+from openprm.onboarding import permissions, selectors, services, spam
+from openprm.onboarding.choices import QueueView
 from openprm.onboarding.forms import (
     AnswerForm,
     ApplicationForm,
-    ApprovalStepForm,
     InfoRequestForm,
     NoteForm,
-    QuestionForm,
-    QueueForm,
     RejectForm,
-    RoutingRuleForm,
 )
 
 APPLICATIONS_PER_PAGE = 50
@@ -34,18 +27,7 @@ APPLICATIONS_PER_PAGE = 50
 # --- public pages ----------------------------------------------------------------
 
 
-def _public(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapper
-
-
-@_public
+@public_page
 def apply(request, key):
     programme = selectors.programme_for_application(key=key)
     campaign_token = (request.POST.get("c") or request.GET.get("c") or "")[:200]
@@ -70,7 +52,7 @@ def apply(request, key):
                         campaign_token=campaign_token,
                     )
                 except ValidationFailed as error:
-                    form.add_service_errors(error.field_errors)
+                    form.add_service_error(error)
                 else:
                     return redirect("public:apply_done", key=key)
     return render(
@@ -81,14 +63,16 @@ def apply(request, key):
     )
 
 
-@_public
+@public_page
 def apply_done(request, key):
     programme = selectors.programme_for_application(key=key)
     return render(request, "onboarding/apply_done.html", {"programme": programme})
 
 
-@_public
+@public_page
 def application_answer(request, token):
+    """The applicant's answer through the signed link; success shows a thank-you
+    page (the link is used up, so there is nowhere to redirect to)."""
     application = services.application_for_info_token(token)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +81,7 @@ def application_answer(request, token):
                 token=token, answer=form.cleaned_data["answer"]
             )
         except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
+            form.add_service_error(error)
         else:
             return render(
                 request, "onboarding/answer_done.html", {"application": application}
@@ -112,34 +96,11 @@ def application_answer(request, token):
 # --- console ---------------------------------------------------------------------
 
 
-def _console(check=None):
-    def decorator(view):
-        @console_page
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if check is not None and not check(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404 from error
-            except services.PermissionDenied as error:
-                raise PermissionDenied from error
-
-        return wrapper
-
-    return decorator
-
-
-staff_view = _console()
-config_view = _console(services.can_configure)
-
-
-@staff_view
+@console_page(rule=permissions.READ)
 def application_queue(request):
-    view = request.GET.get("view") or "mine"
+    view = request.GET.get("view") or QueueView.MINE
     filters = selectors.QueueFilters(
-        view=view if view in selectors.QUEUE_VIEWS else "mine",
+        view=view if view in QueueView.values else QueueView.MINE,
         status=request.GET.get("status", ""),
     )
     applications = selectors.application_queue(user=request.user, filters=filters)
@@ -152,15 +113,8 @@ def application_queue(request):
         {
             "page": page,
             "view": filters.view,
-            "views": [
-                ("mine", _("My queue")),
-                ("due", _("Due soon")),
-                ("overdue", _("Overdue")),
-                ("open", _("All open")),
-                ("decided", _("Decided")),
-                ("all", _("All")),
-            ],
-            "can_configure": services.can_configure(request.user),
+            "views": QueueView.choices,
+            "can_configure": permissions.CONFIGURE.allows(request.user),
         },
     )
 
@@ -173,7 +127,7 @@ def _answer_text(value) -> str:
     return str(value)
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def application_detail(request, public_id):
     application = selectors.application_get(user=request.user, public_id=public_id)
     return render(
@@ -188,7 +142,7 @@ def application_detail(request, public_id):
             ],
             "actions": list(application.actions.all()),
             "can_act": application.is_open
-            and services.can_act(request.user, application),
+            and selectors.may_act(request.user, application),
             "note_form": NoteForm(),
             "reject_form": RejectForm(),
             "info_form": InfoRequestForm(),
@@ -196,291 +150,53 @@ def application_detail(request, public_id):
     )
 
 
-def _act(request, public_id, form_class, action, done_message):
-    application = selectors.application_get(user=request.user, public_id=public_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(application, form.cleaned_data)
-        except ApplicationError as error:
-            if isinstance(error, services.PermissionDenied):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done_message)
-    else:
-        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
-    return redirect("console:application_detail", public_id=public_id)
+def _detail_url(application) -> str:
+    return reverse("console:application_detail", args=[application.public_id])
 
 
+@console_page(rule=permissions.READ)
 @require_POST
-@staff_view
 def application_approve(request, public_id):
-    return _act(
+    application = selectors.application_get(user=request.user, public_id=public_id)
+    return act(
         request,
-        public_id,
-        NoteForm,
-        lambda application, data: services.application_approve_step(
+        lambda data: services.application_approve_step(
             application=application,
             actor=request.user,
             note=data["note"],
             base_url=request.build_absolute_uri("/"),
         ),
-        _("The step was approved."),
+        form=NoteForm(request.POST),
+        success=_("The step was approved."),
+        next=_detail_url(application),
     )
 
 
+@console_page(rule=permissions.READ)
 @require_POST
-@staff_view
 def application_reject(request, public_id):
-    return _act(
+    application = selectors.application_get(user=request.user, public_id=public_id)
+    return act(
         request,
-        public_id,
-        RejectForm,
-        lambda application, data: services.application_reject(
+        lambda data: services.application_reject(
             application=application, actor=request.user, reason=data["reason"]
         ),
-        _("The application was rejected; the applicant was told why."),
+        form=RejectForm(request.POST),
+        success=_("The application was rejected; the applicant was told why."),
+        next=_detail_url(application),
     )
 
 
+@console_page(rule=permissions.READ)
 @require_POST
-@staff_view
 def application_request_info(request, public_id):
-    return _act(
+    application = selectors.application_get(user=request.user, public_id=public_id)
+    return act(
         request,
-        public_id,
-        InfoRequestForm,
-        lambda application, data: services.application_request_info(
+        lambda data: services.application_request_info(
             application=application, actor=request.user, question=data["question"]
         ),
-        _("The applicant was asked for more information."),
+        form=InfoRequestForm(request.POST),
+        success=_("The applicant was asked for more information."),
+        next=_detail_url(application),
     )
-
-
-# --- configuration ---------------------------------------------------------------
-
-
-def _users_and_queues():
-    return {"users": selectors.vendor_users(), "queues": selectors.approval_queues()}
-
-
-@config_view
-def routing_rules(request):
-    form = RoutingRuleForm(
-        request.POST or None, programmes=selectors.programmes(), **_users_and_queues()
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            config_services.routing_rule_create(
-                actor=request.user, data=form.data_for_service()
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The routing rule was added."))
-            return redirect("console:application_routing")
-    return render(
-        request,
-        "onboarding/routing_rules.html",
-        {
-            "rules": list(selectors.routing_rules()),
-            "fallback": services.fallback_queue(),
-            "form": form,
-        },
-    )
-
-
-@config_view
-def routing_rule_edit(request, rule_id):
-    rule = selectors.routing_rule_get(rule_id=rule_id)
-    initial = {
-        "name": rule.name,
-        "position": rule.position,
-        "programme": rule.programme,
-        "regions": rule.regions,
-        "countries": ", ".join(rule.countries),
-        "partner_types": rule.partner_types,
-        "user": rule.user,
-        "queue": rule.queue,
-        "is_active": rule.is_active,
-    }
-    form = RoutingRuleForm(
-        request.POST or None,
-        initial=initial,
-        programmes=selectors.programmes(),
-        **_users_and_queues(),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            config_services.routing_rule_update(
-                actor=request.user, rule=rule, data=form.data_for_service()
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The routing rule was saved."))
-            return redirect("console:application_routing")
-    return render(
-        request,
-        "onboarding/simple_form.html",
-        {"form": form, "title": rule.name, "back": "console:application_routing"},
-    )
-
-
-@require_POST
-@config_view
-def routing_rule_delete(request, rule_id):
-    rule = selectors.routing_rule_get(rule_id=rule_id)
-    config_services.routing_rule_delete(actor=request.user, rule=rule)
-    messages.success(request, _("The routing rule was deleted."))
-    return redirect("console:application_routing")
-
-
-@config_view
-def queues(request):
-    form = QueueForm(request.POST or None, users=selectors.vendor_users())
-    if request.method == "POST" and form.is_valid():
-        try:
-            config_services.approval_queue_save(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The queue was saved."))
-            return redirect("console:application_queues")
-    return render(
-        request,
-        "onboarding/queues.html",
-        {"queues": list(selectors.approval_queues()), "form": form},
-    )
-
-
-@config_view
-def queue_edit(request, queue_id):
-    queue = selectors.approval_queue_get(queue_id=queue_id)
-    initial = {
-        "name": queue.name,
-        "members": list(queue.members.all()),
-        "is_fallback": queue.is_fallback,
-    }
-    form = QueueForm(
-        request.POST or None, initial=initial, users=selectors.vendor_users()
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            config_services.approval_queue_save(
-                actor=request.user, queue=queue, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The queue was saved."))
-            return redirect("console:application_queues")
-    return render(
-        request,
-        "onboarding/simple_form.html",
-        {"form": form, "title": queue.name, "back": "console:application_queues"},
-    )
-
-
-@config_view
-def chains(request):
-    programmes = selectors.programmes().prefetch_related("approval_steps", "questions")
-    return render(request, "onboarding/chains.html", {"programmes": list(programmes)})
-
-
-@config_view
-def chain(request, public_id):
-    programme = selectors.programme_get(public_id=public_id)
-    which = request.POST.get("form") if request.method == "POST" else None
-    step_form = ApprovalStepForm(
-        request.POST if which == "step" else None, **_users_and_queues()
-    )
-    question_form = QuestionForm(request.POST if which == "question" else None)
-    form = {"step": step_form, "question": question_form}.get(which)
-    if form is not None and form.is_valid():
-        try:
-            if which == "step":
-                config_services.approval_step_create(
-                    actor=request.user, programme=programme, data=form.cleaned_data
-                )
-            else:
-                config_services.question_create(
-                    actor=request.user, programme=programme, data=form.cleaned_data
-                )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("console:application_chain", public_id=public_id)
-    return render(
-        request,
-        "onboarding/chain.html",
-        {
-            "programme": programme,
-            "steps": list(selectors.approval_steps(programme=programme)),
-            "questions": list(selectors.questions_of(programme=programme)),
-            "step_form": step_form,
-            "question_form": question_form,
-        },
-    )
-
-
-@config_view
-def chain_step_edit(request, public_id, step_id):
-    programme = selectors.programme_get(public_id=public_id)
-    step = selectors.approval_step_get(step_id=step_id)
-    if step.programme_id != programme.pk:
-        raise Http404
-    initial = {
-        name: getattr(step, name)
-        for name in (
-            "position",
-            "name",
-            "user",
-            "queue",
-            "sla_business_days",
-            "escalate_to_user",
-            "escalate_to_queue",
-        )
-    }
-    form = ApprovalStepForm(
-        request.POST or None, initial=initial, **_users_and_queues()
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            config_services.approval_step_update(
-                actor=request.user, step=step, data=form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The step was saved."))
-            return redirect("console:application_chain", public_id=public_id)
-    return render(
-        request,
-        "onboarding/step_form.html",
-        {"form": form, "programme": programme, "step": step},
-    )
-
-
-@require_POST
-@config_view
-def chain_step_delete(request, public_id, step_id):
-    programme = selectors.programme_get(public_id=public_id)
-    step = selectors.approval_step_get(step_id=step_id)
-    if step.programme_id != programme.pk:
-        raise Http404
-    config_services.approval_step_delete(actor=request.user, step=step)
-    messages.success(request, _("The step was deleted."))
-    return redirect("console:application_chain", public_id=public_id)
-
-
-@require_POST
-@config_view
-def chain_question_delete(request, public_id, question_id):
-    programme = selectors.programme_get(public_id=public_id)
-    question = selectors.question_get(programme=programme, question_id=question_id)
-    config_services.question_delete(actor=request.user, question=question)
-    messages.success(request, _("The question was deleted."))
-    return redirect("console:application_chain", public_id=public_id)

@@ -10,19 +10,16 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema
+from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.core.errors import NotFound, ValidationFailed
-from openprm.programs import selectors, services
+from openprm.programs import permissions, selectors, services
 from openprm.programs.choices import BenefitKind, EnrolmentStatus, Operator
 from openprm.programs.models import Enrolment, Programme, Tier, TierChange
 
-router = Router(tags=["programmes"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["programmes"])
 
 
 # --- schemas
@@ -202,21 +199,18 @@ class TierChangeOut(Schema):
 # --- lookups
 
 
-def _uuid(value) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise NotFound from None
-
-
 def _programme(request, programme_id: str) -> Programme:
-    return selectors.programme_get(user=request.user, public_id=_uuid(programme_id))
+    return selectors.programme_get(user=request.user, public_id=as_uuid(programme_id))
 
 
 def _definable_programme(request, programme_id: str) -> Programme:
     """A programme to change: 403 for anyone but a vendor admin, before any lookup."""
-    selectors.ensure_can_define_programmes(request.user)
-    return _programme(request, programme_id)
+    return lookup(
+        request,
+        selectors.programme_get,
+        rule=permissions.DEFINE,
+        public_id=as_uuid(programme_id),
+    )
 
 
 def _definable_tier(request, programme_id: str, tier_id: int) -> Tier:
@@ -225,24 +219,23 @@ def _definable_tier(request, programme_id: str, tier_id: int) -> Tier:
 
 
 def _enrolment(request, enrolment_id: str) -> Enrolment:
-    return selectors.enrolment_get(user=request.user, public_id=_uuid(enrolment_id))
+    return selectors.enrolment_get(user=request.user, public_id=as_uuid(enrolment_id))
 
 
 def _managed_enrolment(request, enrolment_id: str) -> Enrolment:
     """403 for the wrong role before the lookup; 404 out of scope."""
-    selectors.ensure_can_manage_enrolments(request.user)
-    return _enrolment(request, enrolment_id)
+    return lookup(
+        request,
+        selectors.enrolment_get,
+        rule=permissions.MANAGE_ENROLMENTS,
+        public_id=as_uuid(enrolment_id),
+    )
 
 
 # --- programmes
 
 
-@router.get(
-    "/programmes",
-    response={200: list[ProgrammeOut], **ERRORS},
-    summary="List programmes",
-)
-@paginate(Pagination)
+@router.list("/programmes", response=ProgrammeOut, summary="List programmes")
 def programme_list(request):
     """By name. Vendor staff see every programme; partner users those their
     organisation is actively enrolled in."""
@@ -253,7 +246,7 @@ def programme_list(request):
 
 @router.post(
     "/programmes",
-    response={201: ProgrammeOut, **ERRORS},
+    response={201: ProgrammeOut},
     summary="Create a programme",
 )
 def programme_create(request, payload: ProgrammeIn):
@@ -263,7 +256,7 @@ def programme_create(request, payload: ProgrammeIn):
 
 @router.get(
     "/programmes/{programme_id}",
-    response={200: ProgrammeOut, **ERRORS},
+    response=ProgrammeOut,
     summary="Get a programme with its tiers, requirements and benefits",
 )
 def programme_get(request, programme_id: str):
@@ -272,7 +265,7 @@ def programme_get(request, programme_id: str):
 
 @router.patch(
     "/programmes/{programme_id}",
-    response={200: ProgrammeOut, **ERRORS},
+    response=ProgrammeOut,
     summary="Change a programme",
 )
 def programme_update(request, programme_id: str, payload: ProgrammePatch):
@@ -290,7 +283,7 @@ def programme_update(request, programme_id: str, payload: ProgrammePatch):
 
 @router.post(
     "/programmes/{programme_id}/tiers",
-    response={201: TierOut, **ERRORS},
+    response={201: TierOut},
     summary="Add a tier to a programme",
 )
 def tier_create(request, programme_id: str, payload: TierIn):
@@ -304,7 +297,7 @@ def tier_create(request, programme_id: str, payload: TierIn):
 
 @router.patch(
     "/programmes/{programme_id}/tiers/{tier_id}",
-    response={200: TierOut, **ERRORS},
+    response=TierOut,
     summary="Change a tier",
 )
 def tier_update(request, programme_id: str, tier_id: int, payload: TierPatch):
@@ -317,7 +310,7 @@ def tier_update(request, programme_id: str, tier_id: int, payload: TierPatch):
 
 @router.post(
     "/programmes/{programme_id}/tiers/{tier_id}/requirements",
-    response={201: RequirementOut, **ERRORS},
+    response={201: RequirementOut},
     summary="Add a requirement to a tier",
 )
 def tier_requirement_create(
@@ -334,7 +327,7 @@ def tier_requirement_create(
 
 @router.delete(
     "/programmes/{programme_id}/tiers/{tier_id}/requirements/{requirement_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove a requirement from a tier",
 )
 def tier_requirement_delete(
@@ -352,7 +345,7 @@ def tier_requirement_delete(
 
 @router.put(
     "/programmes/{programme_id}/tiers/{tier_id}/benefits",
-    response={200: BenefitOut, **ERRORS},
+    response=BenefitOut,
     summary="Give a tier a benefit (or change the value of that kind)",
 )
 def tier_benefit_set(request, programme_id: str, tier_id: int, payload: BenefitIn):
@@ -368,7 +361,7 @@ def tier_benefit_set(request, programme_id: str, tier_id: int, payload: BenefitI
 
 @router.delete(
     "/programmes/{programme_id}/tiers/{tier_id}/benefits/{benefit_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove a benefit from a tier",
 )
 def tier_benefit_delete(request, programme_id: str, tier_id: int, benefit_id: int):
@@ -383,12 +376,7 @@ def tier_benefit_delete(request, programme_id: str, tier_id: int, benefit_id: in
 # --- enrolments
 
 
-@router.get(
-    "/enrolments",
-    response={200: list[EnrolmentOut], **ERRORS},
-    summary="List enrolments",
-)
-@paginate(Pagination)
+@router.list("/enrolments", response=EnrolmentOut, summary="List enrolments")
 def enrolment_list(
     request,
     programme: str | None = None,
@@ -407,7 +395,7 @@ def enrolment_list(
 
 @router.post(
     "/enrolments",
-    response={201: EnrolmentOut, **ERRORS},
+    response={201: EnrolmentOut},
     summary="Enrol a partner in a programme",
 )
 def enrolment_create(request, payload: EnrolIn):
@@ -439,7 +427,7 @@ def _tier_field(programme: Programme, tier_id: int) -> Tier:
 
 @router.get(
     "/enrolments/{enrolment_id}",
-    response={200: EnrolmentOut, **ERRORS},
+    response=EnrolmentOut,
     summary="Get an enrolment",
 )
 def enrolment_get(request, enrolment_id: str):
@@ -448,7 +436,7 @@ def enrolment_get(request, enrolment_id: str):
 
 @router.post(
     "/enrolments/{enrolment_id}/change-tier",
-    response={200: EnrolmentOut, **ERRORS},
+    response=EnrolmentOut,
     summary="Move an enrolment to another tier",
 )
 def enrolment_change_tier(request, enrolment_id: str, payload: ChangeTierIn):
@@ -464,7 +452,7 @@ def enrolment_change_tier(request, enrolment_id: str, payload: ChangeTierIn):
 
 @router.post(
     "/enrolments/{enrolment_id}/end",
-    response={200: EnrolmentOut, **ERRORS},
+    response=EnrolmentOut,
     summary="End an enrolment",
 )
 def enrolment_end(request, enrolment_id: str, payload: EndIn):
@@ -475,12 +463,11 @@ def enrolment_end(request, enrolment_id: str, payload: EndIn):
     )
 
 
-@router.get(
+@router.list(
     "/enrolments/{enrolment_id}/tier-changes",
-    response={200: list[TierChangeOut], **ERRORS},
+    response=TierChangeOut,
     summary="List an enrolment's tier history",
 )
-@paginate(Pagination)
 def tier_change_list(request, enrolment_id: str):
     """Newest first; the first step (no ``from_tier``) is the enrolment itself."""
     return selectors.tier_change_list(enrolment=_enrolment(request, enrolment_id))

@@ -4,33 +4,23 @@ the services, whose field errors are added back to these forms."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.errors import ValidationFailed
+from openprm.core.forms import ServiceForm
 from openprm.partners.choices import PartnerType
 from openprm.programs.choices import BenefitKind, Operator
 from openprm.programs.metrics import metric_choices
 
 
-class ServiceErrorsForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(
-                field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput
-            ):
-                continue
-            css = (
-                "form-select"
-                if isinstance(field, forms.ChoiceField)
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css)
+class ServiceErrorsForm(ServiceForm):
+    """Transitional (issue 12): the deals and scoring forms still derive from this
+    and call ``add_service_errors``; their own branches move them onto
+    ``core.forms.ServiceForm``, and then this goes."""
 
     def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        for field, messages in field_errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        self.add_service_error(ValidationFailed(field_errors=field_errors))
 
 
-class ProgrammeForm(ServiceErrorsForm):
+class ProgrammeForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(label=_("Slug"), max_length=100)
     description = forms.CharField(
@@ -44,7 +34,7 @@ class ProgrammeForm(ServiceErrorsForm):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
-class TierForm(ServiceErrorsForm):
+class TierForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     rank = forms.IntegerField(
         label=_("Rank"),
@@ -56,7 +46,7 @@ class TierForm(ServiceErrorsForm):
     )
 
 
-class RequirementForm(ServiceErrorsForm):
+class RequirementForm(ServiceForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
     operator = forms.ChoiceField(label=_("Operator"), choices=Operator.choices)
     threshold = forms.DecimalField(
@@ -64,7 +54,7 @@ class RequirementForm(ServiceErrorsForm):
     )
 
 
-class BenefitForm(ServiceErrorsForm):
+class BenefitForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Benefit"), choices=BenefitKind.choices)
     value = forms.CharField(
         label=_("Value"),
@@ -77,7 +67,7 @@ class BenefitForm(ServiceErrorsForm):
     )
 
 
-class EnrolForm(ServiceErrorsForm):
+class EnrolForm(ServiceForm):
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, to_field_name="public_id"
@@ -93,7 +83,7 @@ class EnrolForm(ServiceErrorsForm):
         self.fields["tier"].label_from_instance = lambda tier: str(tier)
 
 
-class ChangeTierForm(ServiceErrorsForm):
+class ChangeTierForm(ServiceForm):
     tier = forms.ModelChoiceField(label=_("New tier"), queryset=None)
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -105,5 +95,5 @@ class ChangeTierForm(ServiceErrorsForm):
         self.fields["tier"].label_from_instance = lambda tier: tier.name
 
 
-class EndEnrolmentForm(ServiceErrorsForm):
+class EndEnrolmentForm(ServiceForm):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)

@@ -9,10 +9,10 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
-from openprm.accounts.choices import VendorRole
-from openprm.core.errors import NotFound, PermissionDenied
-from openprm.core.scoping import scope_for
+from openprm.core.errors import NotFound
+from openprm.core.permissions import is_active_user
 from openprm.partners.models import Partner
+from openprm.programs import permissions
 from openprm.programs.choices import EnrolmentStatus
 from openprm.programs.models import (
     Enrolment,
@@ -23,41 +23,6 @@ from openprm.programs.models import (
     TierRequirement,
 )
 from openprm.tenancy.models import Membership
-
-
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_define_programmes(user) -> bool:
-    """Programme, tier, requirement and benefit definitions: vendor admins only."""
-    return _signed_in(user) and user.vendor_role == VendorRole.VENDOR_ADMIN
-
-
-def can_manage_enrolments(user) -> bool:
-    """Enrolling partners and changing their tiers: vendor admins and channel
-    managers (the latter for the partners in their scope)."""
-    return _signed_in(user) and user.vendor_role in (
-        VendorRole.VENDOR_ADMIN,
-        VendorRole.CHANNEL_MANAGER,
-    )
-
-
-def ensure_can_define_programmes(user) -> None:
-    if not can_define_programmes(user):
-        raise PermissionDenied
-
-
-def ensure_can_manage_enrolments(user) -> None:
-    if not can_manage_enrolments(user):
-        raise PermissionDenied
-
-
-def ensure_can_manage_enrolment(user, partner: Partner) -> None:
-    """The role gate (403), then the partner's scope (404: it is not theirs)."""
-    ensure_can_manage_enrolments(user)
-    if not scope_for(user).includes(partner):
-        raise NotFound
 
 
 def tiers_prefetch() -> Prefetch:
@@ -72,7 +37,7 @@ def tiers_prefetch() -> Prefetch:
 
 
 def programme_list_visible_to(*, user) -> QuerySet[Programme]:
-    if not _signed_in(user):
+    if not is_active_user(user):
         return Programme.objects.none()
     programmes = Programme.objects.all()
     if not user.is_vendor_staff:
@@ -194,15 +159,14 @@ def partner_metric_values(*, partner: Partner) -> dict[str, int]:
 
 def enrollable_partners(*, user) -> QuerySet[Partner]:
     """Partners a user may enrol (the console's choice list)."""
-    if not can_manage_enrolments(user):
+    if not permissions.MANAGE_ENROLMENTS.allows(user):
         return Partner.objects.none()
     return Partner.objects.visible_to(user).order_by("name", "id")
 
 
 def partner_for_enrolment(*, user, partner_id: int) -> Partner:
     """A partner to enrol, by id: 403 for the wrong role, 404 out of scope."""
-    if not can_manage_enrolments(user):
-        raise PermissionDenied
+    permissions.MANAGE_ENROLMENTS.ensure(user)
     partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
     if partner is None:
         raise NotFound

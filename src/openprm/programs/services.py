@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, events
-from openprm.core.errors import Conflict, InvalidTransition, ValidationFailed
+from openprm.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from openprm.core.scoping import scope_for
 from openprm.partners.choices import PartnerType
 from openprm.partners.models import Partner
 from openprm.programs import benefits as benefit_rules
+from openprm.programs import permissions
 from openprm.programs.choices import BenefitKind, EnrolmentStatus, Operator
 from openprm.programs.metrics import CATALOGUE
 from openprm.programs.models import (
@@ -23,10 +25,6 @@ from openprm.programs.models import (
     TierBenefit,
     TierChange,
     TierRequirement,
-)
-from openprm.programs.selectors import (
-    ensure_can_define_programmes,
-    ensure_can_manage_enrolment,
 )
 
 PROGRAMME_FIELDS = [
@@ -115,7 +113,7 @@ def programme_create(
     description: str = "",
     is_active: bool = True,
 ) -> Programme:
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     cleaned = _clean_programme(
         name=name, slug=slug, eligible_partner_types=eligible_partner_types
     )
@@ -149,7 +147,7 @@ def programme_update(
 ) -> Programme:
     """Change what is given (``None`` keeps a value). Narrowing the eligible types
     does not end existing enrolments."""
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     cleaned = _clean_programme(
         name=programme.name if name is None else name,
         slug=programme.slug if slug is None else slug,
@@ -209,7 +207,7 @@ def _rank_taken() -> ValidationFailed:
 def tier_create(
     *, actor, programme: Programme, name: str, rank: int, description: str = ""
 ) -> Tier:
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     name, rank = _clean_tier(name=name, rank=rank)
     try:
         with transaction.atomic():
@@ -237,7 +235,7 @@ def tier_update(
     rank: int | None = None,
     description: str | None = None,
 ) -> Tier:
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     name, rank = _clean_tier(
         name=tier.name if name is None else name,
         rank=tier.rank if rank is None else rank,
@@ -268,7 +266,7 @@ def tier_update(
 def tier_requirement_create(
     *, actor, tier: Tier, metric: str, operator: str, threshold
 ) -> TierRequirement:
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     field_errors = {}
     if metric not in CATALOGUE:
         field_errors["metric"] = [str(_("Choose a metric from the catalogue."))]
@@ -310,7 +308,7 @@ def tier_requirement_create(
 
 @transaction.atomic
 def tier_requirement_delete(*, actor, requirement: TierRequirement) -> None:
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     audit.record_delete(
         actor=actor,
         instance=requirement,
@@ -333,7 +331,7 @@ def tier_requirement_delete(*, actor, requirement: TierRequirement) -> None:
 @transaction.atomic
 def tier_benefit_set(*, actor, tier: Tier, kind: str, value) -> TierBenefit:
     """Give a tier a benefit, or change the value of the one of that kind."""
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     if kind not in BenefitKind.values:
         raise ValidationFailed(field_errors={"kind": [str(_("Unknown benefit."))]})
     try:
@@ -373,7 +371,7 @@ def tier_benefit_set(*, actor, tier: Tier, kind: str, value) -> TierBenefit:
 
 @transaction.atomic
 def tier_benefit_delete(*, actor, benefit: TierBenefit) -> None:
-    ensure_can_define_programmes(actor)
+    permissions.DEFINE.ensure(actor)
     audit.record_delete(
         actor=actor,
         instance=benefit,
@@ -391,6 +389,13 @@ def tier_benefit_delete(*, actor, benefit: TierBenefit) -> None:
 # --- enrolments
 
 
+def _ensure_manages(actor, partner: Partner) -> None:
+    """The role gate (403), then the partner's scope (404: it is not theirs)."""
+    permissions.MANAGE_ENROLMENTS.ensure(actor)
+    if not scope_for(actor).includes(partner):
+        raise NotFound
+
+
 def _tier_of(programme: Programme, tier: Tier) -> Tier:
     if tier.programme_id != programme.pk:
         raise ValidationFailed(
@@ -404,7 +409,7 @@ def enrolment_create(
     *, actor, partner: Partner, programme: Programme, tier: Tier, reason: str = ""
 ) -> Enrolment:
     """Enrol a partner in a programme at a tier; its history starts here."""
-    ensure_can_manage_enrolment(actor, partner)
+    _ensure_manages(actor, partner)
     _tier_of(programme, tier)
     if not programme.is_active:
         raise ValidationFailed(
@@ -473,7 +478,7 @@ def enrolment_change_tier(
     *, actor, enrolment: Enrolment, tier: Tier, reason: str
 ) -> Enrolment:
     """Move an active enrolment to another tier of its programme, saying why."""
-    ensure_can_manage_enrolment(actor, enrolment.partner)
+    _ensure_manages(actor, enrolment.partner)
     _ensure_active(enrolment, EnrolmentStatus.ACTIVE)
     _tier_of(enrolment.programme, tier)
     field_errors = {}
@@ -520,7 +525,7 @@ def enrolment_change_tier(
 @transaction.atomic
 def enrolment_end(*, actor, enrolment: Enrolment, reason: str = "") -> Enrolment:
     """End an active enrolment; it stays as history and the partner may enrol again."""
-    ensure_can_manage_enrolment(actor, enrolment.partner)
+    _ensure_manages(actor, enrolment.partner)
     _ensure_active(enrolment, EnrolmentStatus.ENDED)
     now = timezone.now()
     updated = Enrolment.objects.filter(

@@ -1,18 +1,13 @@
 """Console pages of programmes and enrolments, and the portal's Programme page."""
 
-from functools import wraps
-
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
-from openprm.core.web import console_page, portal_page
-from openprm.programs import requirements, selectors, services
+from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.programs import permissions, requirements, selectors, services
 from openprm.programs.forms import (
     BenefitForm,
     ChangeTierForm,
@@ -25,45 +20,25 @@ from openprm.programs.forms import (
 from openprm.programs.models import Tier
 
 ENROLMENTS_PER_PAGE = 50
+FORM_TEMPLATE = "programs/form.html"
 
 
-def _console(check=None):
-    """Vendor staff (and, with ``check``, only those it accepts: 403 otherwise);
-    a NotFound from a selector or service is a 404 page."""
-
-    def decorator(view):
-        @console_page
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if check is not None and not check(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404 from error
-
-        return wrapper
-
-    return decorator
+def _programme_url(programme) -> str:
+    return reverse("console:programme_detail", args=[programme.public_id])
 
 
-staff_view = _console()
-definer_view = _console(selectors.can_define_programmes)
-manager_view = _console(selectors.can_manage_enrolments)
+def _tier_url(tier) -> str:
+    return reverse("console:programme_tier", args=[tier.programme.public_id, tier.pk])
 
 
-def _form_page(request, *, form, title, back_url, programme=None):
-    return render(
-        request,
-        "programs/form.html",
-        {"form": form, "title": title, "back_url": back_url, "programme": programme},
-    )
+def _enrolment_url(enrolment) -> str:
+    return reverse("console:programme_enrolment", args=[enrolment.public_id])
 
 
 # --- programmes
 
 
-@staff_view
+@console_page
 def programme_list(request):
     programmes = list(selectors.programme_list_visible_to(user=request.user))
     return render(
@@ -71,34 +46,26 @@ def programme_list(request):
         "programs/programme_list.html",
         {
             "programmes": programmes,
-            "can_define": selectors.can_define_programmes(request.user),
-            "can_enrol": selectors.can_manage_enrolments(request.user),
+            "can_define": permissions.DEFINE.allows(request.user),
+            "can_enrol": permissions.MANAGE_ENROLMENTS.allows(request.user),
         },
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 def programme_create(request):
-    form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(
-                actor=request.user, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The programme was created."))
-            return redirect("console:programme_detail", public_id=programme.public_id)
-    return _form_page(
+    return form_page(
         request,
-        form=form,
-        title=_("New programme"),
-        back_url="console:programme_list",
+        ProgrammeForm(request.POST or None),
+        template=FORM_TEMPLATE,
+        save=lambda data: services.programme_create(actor=request.user, **data),
+        success=_("The programme was created."),
+        next=_programme_url,
+        context={"title": _("New programme"), "back_url": "console:programme_list"},
     )
 
 
-@staff_view
+@console_page
 def programme_detail(request, public_id):
     programme = selectors.programme_get(user=request.user, public_id=public_id)
     enrolments = selectors.enrolment_list_visible_to(
@@ -112,13 +79,13 @@ def programme_detail(request, public_id):
             "programme": programme,
             "tiers": list(programme.tiers.all()),
             "page": page,
-            "can_define": selectors.can_define_programmes(request.user),
-            "can_enrol": selectors.can_manage_enrolments(request.user),
+            "can_define": permissions.DEFINE.allows(request.user),
+            "can_enrol": permissions.MANAGE_ENROLMENTS.allows(request.user),
         },
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 def programme_update(request, public_id):
     programme = selectors.programme_get(user=request.user, public_id=public_id)
     initial = {
@@ -128,23 +95,20 @@ def programme_update(request, public_id):
         "eligible_partner_types": programme.eligible_partner_types,
         "is_active": programme.is_active,
     }
-    form = ProgrammeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_update(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The programme was saved."))
-            return redirect("console:programme_detail", public_id=programme.public_id)
-    return _form_page(
+    return form_page(
         request,
-        form=form,
-        title=_("Edit programme"),
-        back_url="console:programme_detail",
-        programme=programme,
+        ProgrammeForm(request.POST or None, initial=initial),
+        template=FORM_TEMPLATE,
+        save=lambda data: services.programme_update(
+            actor=request.user, programme=programme, **data
+        ),
+        success=_("The programme was saved."),
+        next=_programme_url(programme),
+        context={
+            "title": _("Edit programme"),
+            "back_url": "console:programme_detail",
+            "programme": programme,
+        },
     )
 
 
@@ -156,143 +120,131 @@ def _tier(request, public_id, tier_id) -> Tier:
     return selectors.tier_get(programme=programme, tier_id=tier_id)
 
 
-@definer_view
-def tier_create(request, public_id):
-    programme = selectors.programme_get(user=request.user, public_id=public_id)
-    form = TierForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tier = services.tier_create(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The tier was added."))
-            return redirect(
-                "console:programme_tier", public_id=public_id, tier_id=tier.pk
-            )
-    return _form_page(
-        request,
-        form=form,
-        title=_("New tier"),
-        back_url="console:programme_detail",
-        programme=programme,
-    )
-
-
-@definer_view
-def tier_detail(request, public_id, tier_id):
-    """A tier's definition: its name and rank, requirements and benefits."""
-    tier = _tier(request, public_id, tier_id)
-    form = TierForm(
-        request.POST or None,
+def _tier_form(tier, data=None) -> TierForm:
+    return TierForm(
+        data,
         initial={"name": tier.name, "rank": tier.rank, "description": tier.description},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tier_update(actor=request.user, tier=tier, **form.cleaned_data)
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The tier was saved."))
-            return redirect(
-                "console:programme_tier", public_id=public_id, tier_id=tier_id
-            )
-    return _tier_page(request, tier, form=form)
 
 
-def _tier_page(request, tier, *, form=None, requirement_form=None, benefit_form=None):
-    return render(
+def _tier_context(tier, **forms) -> dict:
+    """The tier page: its definition form, and the forms adding a requirement and
+    a benefit (a bound one shows its errors)."""
+    return {
+        "programme": tier.programme,
+        "tier": tier,
+        "form": forms.get("form") or _tier_form(tier),
+        "requirement_form": forms.get("requirement_form") or RequirementForm(),
+        "benefit_form": forms.get("benefit_form") or BenefitForm(),
+    }
+
+
+@console_page(rule=permissions.DEFINE)
+def tier_create(request, public_id):
+    programme = selectors.programme_get(user=request.user, public_id=public_id)
+    return form_page(
         request,
-        "programs/tier_detail.html",
-        {
-            "programme": tier.programme,
-            "tier": tier,
-            "form": form
-            or TierForm(
-                initial={
-                    "name": tier.name,
-                    "rank": tier.rank,
-                    "description": tier.description,
-                }
-            ),
-            "requirement_form": requirement_form or RequirementForm(),
-            "benefit_form": benefit_form or BenefitForm(),
+        TierForm(request.POST or None),
+        template=FORM_TEMPLATE,
+        save=lambda data: services.tier_create(
+            actor=request.user, programme=programme, **data
+        ),
+        success=_("The tier was added."),
+        next=_tier_url,
+        context={
+            "title": _("New tier"),
+            "back_url": "console:programme_detail",
+            "programme": programme,
         },
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
+def tier_detail(request, public_id, tier_id):
+    """A tier's definition: its name and rank, requirements and benefits."""
+    tier = _tier(request, public_id, tier_id)
+    form = _tier_form(tier, request.POST or None)
+    return form_page(
+        request,
+        form,
+        template="programs/tier_detail.html",
+        save=lambda data: services.tier_update(actor=request.user, tier=tier, **data),
+        success=_("The tier was saved."),
+        next=_tier_url(tier),
+        context=_tier_context(tier, form=form),
+    )
+
+
+@console_page(rule=permissions.DEFINE)
 @require_POST
 def tier_requirement_create(request, public_id, tier_id):
     tier = _tier(request, public_id, tier_id)
     form = RequirementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.tier_requirement_create(
-                actor=request.user, tier=tier, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The requirement was added."))
-            return redirect(
-                "console:programme_tier", public_id=public_id, tier_id=tier_id
-            )
-    return _tier_page(request, tier, requirement_form=form)
+    return form_page(
+        request,
+        form,
+        template="programs/tier_detail.html",
+        save=lambda data: services.tier_requirement_create(
+            actor=request.user, tier=tier, **data
+        ),
+        success=_("The requirement was added."),
+        next=_tier_url(tier),
+        context=_tier_context(tier, requirement_form=form),
+    )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 @require_POST
 def tier_requirement_delete(request, public_id, tier_id, requirement_id):
     tier = _tier(request, public_id, tier_id)
-    services.tier_requirement_delete(
-        actor=request.user,
-        requirement=selectors.tier_requirement_get(
-            tier=tier, requirement_id=requirement_id
-        ),
+    requirement = selectors.tier_requirement_get(
+        tier=tier, requirement_id=requirement_id
     )
-    messages.success(request, _("The requirement was removed."))
-    return redirect("console:programme_tier", public_id=public_id, tier_id=tier_id)
+    return act(
+        request,
+        lambda: services.tier_requirement_delete(
+            actor=request.user, requirement=requirement
+        ),
+        success=_("The requirement was removed."),
+        next=_tier_url(tier),
+    )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 @require_POST
 def tier_benefit_set(request, public_id, tier_id):
     tier = _tier(request, public_id, tier_id)
     form = BenefitForm(request.POST)
-    if form.is_valid():
-        try:
-            services.tier_benefit_set(
-                actor=request.user, tier=tier, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The benefit was saved."))
-            return redirect(
-                "console:programme_tier", public_id=public_id, tier_id=tier_id
-            )
-    return _tier_page(request, tier, benefit_form=form)
+    return form_page(
+        request,
+        form,
+        template="programs/tier_detail.html",
+        save=lambda data: services.tier_benefit_set(
+            actor=request.user, tier=tier, **data
+        ),
+        success=_("The benefit was saved."),
+        next=_tier_url(tier),
+        context=_tier_context(tier, benefit_form=form),
+    )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 @require_POST
 def tier_benefit_delete(request, public_id, tier_id, benefit_id):
     tier = _tier(request, public_id, tier_id)
-    services.tier_benefit_delete(
-        actor=request.user,
-        benefit=selectors.tier_benefit_get(tier=tier, benefit_id=benefit_id),
+    benefit = selectors.tier_benefit_get(tier=tier, benefit_id=benefit_id)
+    return act(
+        request,
+        lambda: services.tier_benefit_delete(actor=request.user, benefit=benefit),
+        success=_("The benefit was removed."),
+        next=_tier_url(tier),
     )
-    messages.success(request, _("The benefit was removed."))
-    return redirect("console:programme_tier", public_id=public_id, tier_id=tier_id)
 
 
 # --- enrolments
 
 
-@manager_view
+@console_page(rule=permissions.MANAGE_ENROLMENTS)
 def enrolment_create(request):
     programmes = selectors.programme_list_visible_to(user=request.user).filter(
         is_active=True
@@ -304,87 +256,73 @@ def enrolment_create(request):
         programmes=programmes,
         tiers=selectors.tiers_of(programmes=programmes),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = services.enrolment_create(
-                actor=request.user, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            form.add_service_errors(error.field_errors or {None: [error.message]})
-        else:
-            messages.success(request, _("The partner was enrolled."))
-            return redirect(
-                "console:programme_enrolment", public_id=enrolment.public_id
-            )
-    return _form_page(
+    return form_page(
         request,
-        form=form,
-        title=_("Enrol a partner"),
-        back_url="console:programme_list",
+        form,
+        template=FORM_TEMPLATE,
+        save=lambda data: services.enrolment_create(actor=request.user, **data),
+        success=_("The partner was enrolled."),
+        next=_enrolment_url,
+        context={"title": _("Enrol a partner"), "back_url": "console:programme_list"},
     )
 
 
-def _enrolment_page(request, enrolment, *, change_form=None, end_form=None):
-    can_manage = selectors.can_manage_enrolments(request.user)
+def _tiers_of(enrolment):
+    return enrolment.programme.tiers.order_by("rank")
+
+
+def _enrolment_context(request, enrolment, *, change_form=None) -> dict:
+    return {
+        "enrolment": enrolment,
+        "history": list(selectors.tier_change_list(enrolment=enrolment)),
+        "can_manage": permissions.MANAGE_ENROLMENTS.allows(request.user)
+        and enrolment.status == "active",
+        "change_form": change_form or ChangeTierForm(tiers=_tiers_of(enrolment)),
+        "end_form": EndEnrolmentForm(),
+    }
+
+
+@console_page
+def enrolment_detail(request, public_id):
+    enrolment = selectors.enrolment_get(user=request.user, public_id=public_id)
     return render(
         request,
         "programs/enrolment_detail.html",
-        {
-            "enrolment": enrolment,
-            "history": list(selectors.tier_change_list(enrolment=enrolment)),
-            "can_manage": can_manage and enrolment.status == "active",
-            "change_form": change_form
-            or ChangeTierForm(tiers=enrolment.programme.tiers.order_by("rank")),
-            "end_form": end_form or EndEnrolmentForm(),
-        },
+        _enrolment_context(request, enrolment),
     )
 
 
-@staff_view
-def enrolment_detail(request, public_id):
-    enrolment = selectors.enrolment_get(user=request.user, public_id=public_id)
-    return _enrolment_page(request, enrolment)
-
-
-@manager_view
+@console_page(rule=permissions.MANAGE_ENROLMENTS)
 @require_POST
 def enrolment_change_tier(request, public_id):
     enrolment = selectors.enrolment_get(user=request.user, public_id=public_id)
-    form = ChangeTierForm(
-        request.POST, tiers=enrolment.programme.tiers.order_by("rank")
+    form = ChangeTierForm(request.POST, tiers=_tiers_of(enrolment))
+    return form_page(
+        request,
+        form,
+        template="programs/enrolment_detail.html",
+        save=lambda data: services.enrolment_change_tier(
+            actor=request.user, enrolment=enrolment, **data
+        ),
+        success=_("The tier was changed."),
+        next=_enrolment_url(enrolment),
+        context=_enrolment_context(request, enrolment, change_form=form),
     )
-    if form.is_valid():
-        try:
-            services.enrolment_change_tier(
-                actor=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            if isinstance(error, NotFound):
-                raise
-            form.add_service_errors(error.field_errors or {None: [error.message]})
-        else:
-            messages.success(request, _("The tier was changed."))
-            return redirect("console:programme_enrolment", public_id=public_id)
-    return _enrolment_page(request, enrolment, change_form=form)
 
 
-@manager_view
+@console_page(rule=permissions.MANAGE_ENROLMENTS)
 @require_POST
 def enrolment_end(request, public_id):
     enrolment = selectors.enrolment_get(user=request.user, public_id=public_id)
-    form = EndEnrolmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.enrolment_end(
-                actor=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            if isinstance(error, NotFound):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The enrolment was ended."))
-    return redirect("console:programme_enrolment", public_id=public_id)
+    return act(
+        request,
+        lambda data: services.enrolment_end(
+            actor=request.user, enrolment=enrolment, **data
+        ),
+        form=EndEnrolmentForm(request.POST),
+        success=_("The enrolment was ended."),
+        next=_enrolment_url(enrolment),
+    )
 
 
 # --- portal

@@ -5,15 +5,15 @@ them; partner users are refused (403). The tracked link and the unsubscribe page
 are public, authorised by their signature.
 """
 
-from openprm.campaigns import links
+from openprm.campaigns import links, permissions
 from openprm.campaigns.choices import CampaignStatus
 from openprm.campaigns.tests.factories import CampaignFactory, CampaignRecipientFactory
 from openprm.programs.tests.factories import ProgrammeFactory
 from openprm.segments.tests.factories import StaticListFactory
 from openprm.testing.authz import Policy, public, vendor
 
-STAFF = vendor()
-EDITORS = vendor("vendor_admin", "channel_marketing")
+STAFF = vendor(rule=permissions.READ)
+EDITORS = vendor(rule=permissions.EDIT)
 
 
 def campaign(world):

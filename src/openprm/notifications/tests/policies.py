@@ -2,10 +2,13 @@
 
 Every signed-in user has their own notifications: the console pages are for vendor
 staff, the portal pages for partner users, the API for anyone with a token.
-Someone else's notification is a 404.
+Someone else's notification is a 404. Marking read writes no audit entry or event
+(a reader's own bookkeeping, not business data): the policies check the
+notification is read instead.
 """
 
 from openprm.notifications import kinds
+from openprm.notifications.models import Notification
 from openprm.notifications.tests.factories import NotificationFactory
 from openprm.testing.authz import (
     ALLOW,
@@ -58,6 +61,24 @@ def _kwargs(notification):
     return {"public_id": notification.public_id}
 
 
+def _one_unread_each(world) -> list[Notification]:
+    """An unread notification for every actor: "mark all read" has something to do
+    whoever sends it."""
+    return [NotificationFactory(recipient=user) for user in world.users.values()]
+
+
+def _is_read(notification) -> bool:
+    notification.refresh_from_db()
+    return notification.read_at is not None
+
+
+def _any_read(notifications) -> bool:
+    """The sender's own notification was marked read (only theirs can be)."""
+    return Notification.objects.filter(
+        pk__in=[item.pk for item in notifications], read_at__isnull=False
+    ).exists()
+
+
 def _area_policies(area: str, expect, owner: str, is_area) -> list[Policy]:
     return [
         Policy(f"web:{area}:notification_list", expect, make=_owned_by(owner)),
@@ -66,7 +87,9 @@ def _area_policies(area: str, expect, owner: str, is_area) -> list[Policy]:
             f"web:{area}:notification_read_all",
             expect,
             method="POST",
+            make=_one_unread_each,
             data=lambda obj: {},
+            happened=_any_read,
         ),
         Policy(f"web:{area}:notification_preferences", expect),
         Policy(
@@ -76,6 +99,7 @@ def _area_policies(area: str, expect, owner: str, is_area) -> list[Policy]:
             make=_owned_by(owner),
             kwargs=_kwargs,
             data=lambda obj: {},
+            happened=_is_read,
         ),
     ]
 
@@ -85,13 +109,20 @@ POLICIES = [
     *_area_policies("portal", partner_area(), "owner_partner_admin", _is_partner),
     Policy("api:GET /api/v1/notifications", signed_in()),
     Policy("api:GET /api/v1/notifications/unread-count", signed_in()),
-    Policy("api:POST /api/v1/notifications/read-all", signed_in(), data=lambda o: {}),
+    Policy(
+        "api:POST /api/v1/notifications/read-all",
+        signed_in(),
+        make=_one_unread_each,
+        data=lambda obj: {},
+        happened=_any_read,
+    ),
     Policy(
         "api:POST /api/v1/notifications/{notification_id}/read",
         _only("vendor_admin"),
         make=_owned_by("vendor_admin"),
         kwargs=lambda obj: {"notification_id": obj.public_id},
         data=lambda obj: {},
+        happened=_is_read,
     ),
     Policy("api:GET /api/v1/notifications/preferences", signed_in()),
     Policy(

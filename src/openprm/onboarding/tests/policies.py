@@ -5,10 +5,11 @@ submit endpoint are open to anyone. Applications are seen by vendor admins and
 channel managers (other vendor staff only when assigned: 404 otherwise) and acted on
 by the step's approver, its queue's members or a vendor admin (the harness's channel
 manager is not assigned: 403). Routing rules, queues, chains and questions are
-configured by vendor admins; channel managers may read rules and chains in the API.
+configured by vendor admins; channel managers may read rules, queues and chains in
+the API.
 """
 
-from openprm.onboarding import services, spam
+from openprm.onboarding import permissions, services, spam
 from openprm.onboarding.tests.factories import (
     ApplicationQuestionFactory,
     ApprovalQueueFactory,
@@ -31,25 +32,27 @@ from openprm.testing.authz import (
     vendor,
 )
 
-ADMIN = vendor("vendor_admin")
-STAFF = vendor()
-READERS = vendor("vendor_admin", "channel_manager")
+ADMIN = vendor(rule=permissions.CONFIGURE)
+STAFF = vendor(rule=permissions.READ)
+READERS = vendor(rule=permissions.READ_CONFIG)
 
 
 def application_seen(acting: bool):
-    """Vendor admins act; the unassigned channel manager sees (403 when acting);
-    other vendor staff are not assigned (404); partner users 403."""
+    """An application assigned to none of the harness's users: those who act on any
+    (vendor admins) act; those who see every one (the channel manager) see it,
+    403 when acting; other vendor staff do not see it (404); partner users 403."""
 
     def expect(actor: str):
         if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
             return LOGIN
-        if actor == "vendor_admin":
+        if actor not in VENDOR_ACTORS:
+            return FORBID
+        role = VENDOR_ACTORS[actor]
+        if acting and role in permissions.DECIDE_ANY.vendor:
             return ALLOW
-        if actor == "channel_manager":
+        if role in permissions.REVIEW_ALL.vendor:
             return FORBID if acting else ALLOW
-        if actor in VENDOR_ACTORS:
-            return HIDE
-        return FORBID
+        return HIDE
 
     return expect
 
@@ -235,7 +238,13 @@ POLICIES = [
         kwargs=lambda q: {"public_id": q.programme.public_id, "question_id": q.pk},
         data=lambda q: {},
     ),
-    # API: the public submit endpoint.
+    # API: the public form and its submit endpoint.
+    Policy(
+        APPLICATIONS.format(method="GET") + "/apply/{programme}",
+        public(),
+        make=programme,
+        kwargs=lambda p: {"programme": p.slug},
+    ),
     Policy(
         APPLICATIONS.format(method="POST") + "/apply/{programme}",
         public(),
@@ -293,6 +302,7 @@ POLICIES = [
         make=rule,
         kwargs=lambda r: {"rule_id": r.pk},
     ),
+    Policy("api:GET /api/v1/approval-queues", READERS, make=queue),
     Policy(
         STEPS.format(method="GET"),
         READERS,

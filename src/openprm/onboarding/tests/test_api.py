@@ -5,9 +5,17 @@ import pytest
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.agreements import services as agreements
+from openprm.agreements.models import AgreementAcceptance
+from openprm.agreements.tests.factories import AgreementDocumentFactory
+from openprm.api import api
+from openprm.core.models import SubscriberDelivery
+from openprm.journeys.models import Journey
+from openprm.onboarding import services
 from openprm.onboarding.choices import ApplicationStatus
 from openprm.onboarding.models import Application, ApprovalStep, RoutingRule
 from openprm.onboarding.tests.factories import (
+    ApplicationQuestionFactory,
     ApprovalQueueFactory,
     ChannelManagerFactory,
     RoutingRuleFactory,
@@ -16,6 +24,8 @@ from openprm.onboarding.tests.factories import (
 )
 from openprm.partners.choices import PartnerStatus
 from openprm.programs.tests.factories import ProgrammeFactory
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +113,225 @@ def test_the_list_runs_the_same_queries_for_one_or_many(
 def test_the_list_refuses_an_unknown_filter(client, admin_headers):
     response = client.get(f"{APPLICATIONS}?colour=red", headers=admin_headers)
     assert response.status_code == 422
+
+
+def test_the_list_filters_by_view_status_and_programme_as_the_console_does(
+    client, admin_headers
+):
+    manager = ChannelManagerFactory()
+    RoutingRuleFactory(user=manager)
+    programme = ProgrammeFactory()
+    submit(programme, company="Kept")
+    submit(company="Elsewhere")
+    services.application_reject(
+        application=submit(programme, company="Turned down"),
+        actor=manager,
+        reason="Not a fit",
+    )
+
+    def companies(query, headers=admin_headers):
+        response = client.get(f"{APPLICATIONS}?{query}", headers=headers)
+        assert response.status_code == 200, response.content
+        return sorted(item["company"] for item in response.json()["items"])
+
+    assert companies("") == ["Elsewhere", "Kept", "Turned down"]
+    assert companies(f"programme={programme.public_id}") == ["Kept", "Turned down"]
+    assert companies("status=rejected") == ["Turned down"]
+    assert companies("view=open") == ["Elsewhere", "Kept"]
+    assert companies("view=decided") == ["Turned down"]
+    assert companies(f"view=open&programme={programme.public_id}") == ["Kept"]
+    assert companies("view=mine") == []
+    assert companies("view=mine", headers=bearer(manager)) == ["Elsewhere", "Kept"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=bogus", "status"),
+        ("view=everything", "view"),
+        ("programme=not-a-uuid", "programme"),
+    ],
+)
+def test_the_list_refuses_a_filter_value_it_does_not_know(
+    client, admin_headers, query, field
+):
+    RoutingRuleFactory()
+    submit()
+
+    response = client.get(f"{APPLICATIONS}?{query}", headers=admin_headers)
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_the_list_documents_its_filters():
+    operation = api.get_openapi_schema()["paths"][APPLICATIONS]["get"]
+
+    names = [parameter["name"] for parameter in operation["parameters"]]
+
+    assert names == ["view", "status", "programme", "limit", "offset"]
+
+
+def test_an_optional_yes_no_question_may_be_left_out(client):
+    programme = ProgrammeFactory()
+    ApplicationQuestionFactory(programme=programme, key="partnered", kind="boolean")
+
+    response = apply(client, programme)
+
+    assert response.status_code == 202
+    assert Application.objects.get().answers == {}
+
+
+def test_a_required_yes_no_question_left_out_is_refused(client):
+    programme = ProgrammeFactory()
+    ApplicationQuestionFactory(
+        programme=programme, key="terms", kind="boolean", is_required=True
+    )
+
+    response = apply(client, programme)
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "answers.terms", "message": "This must be confirmed."}
+    ]
+    assert Application.objects.count() == 0
+
+
+def test_anyone_reads_the_application_form_of_an_active_programme(
+    client, django_assert_num_queries
+):
+    programme = ProgrammeFactory(
+        slug="msp",
+        name="MSP",
+        description="For managed service providers.",
+        eligible_partner_types=["msp", "reseller"],
+    )
+    ApplicationQuestionFactory(
+        programme=programme,
+        key="staff",
+        label="How many engineers?",
+        kind="number",
+        is_required=True,
+        help_text="Certified ones.",
+        position=2,
+    )
+    ApplicationQuestionFactory(
+        programme=programme,
+        key="focus",
+        label="Focus",
+        kind="multi_choice",
+        choices=["cloud", "security"],
+        position=1,
+    )
+
+    with django_assert_num_queries(2):  # the programme, its questions
+        response = client.get(f"{APPLICATIONS}/apply/msp")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["programme"], body["slug"], body["name"]) == (
+        str(programme.public_id),
+        "msp",
+        "MSP",
+    )
+    assert body["description"] == "For managed service providers."
+    assert body["partner_types"] == ["reseller", "msp"]
+    assert body["regions"] == ["NA", "LATAM", "EMEA", "APAC"]
+    assert body["questions"] == [
+        {
+            "key": "focus",
+            "label": "Focus",
+            "kind": "multi_choice",
+            "choices": ["cloud", "security"],
+            "is_required": False,
+            "help_text": "",
+        },
+        {
+            "key": "staff",
+            "label": "How many engineers?",
+            "kind": "number",
+            "choices": [],
+            "is_required": True,
+            "help_text": "Certified ones.",
+        },
+    ]
+    assert client.get(f"{APPLICATIONS}/apply/{programme.public_id}").json() == body
+
+
+def test_an_inactive_programme_has_no_application_form(client):
+    ProgrammeFactory(slug="closed", is_active=False)
+
+    assert client.get(f"{APPLICATIONS}/apply/closed").status_code == 404
+    assert client.get(f"{APPLICATIONS}/apply/no-such-thing").status_code == 404
+
+
+def test_approval_queues_are_listed_with_their_members(
+    client, admin_headers, django_assert_num_queries
+):
+    zoe = ChannelManagerFactory(email="zoe@vendor.example", full_name="Zoe Zed")
+    amy = ChannelManagerFactory(email="amy@vendor.example", full_name="Amy Ash")
+    ApprovalQueueFactory(name="Legal", members=[zoe, amy])
+    ApprovalQueueFactory(name="Americas", is_fallback=True)
+    client.get("/api/v1/approval-queues", headers=admin_headers)  # the token's use
+
+    with django_assert_num_queries(4):  # token, count, queues, their members
+        response = client.get("/api/v1/approval-queues", headers=admin_headers)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [(item["name"], item["is_fallback"]) for item in body["items"]] == [
+        ("Americas", True),
+        ("Legal", False),
+    ]
+    assert body["items"][0]["members"] == []
+    assert body["items"][1]["members"] == [
+        {"id": amy.pk, "email": "amy@vendor.example", "name": "Amy Ash"},
+        {"id": zoe.pk, "email": "zoe@vendor.example", "name": "Zoe Zed"},
+    ]
+
+
+def test_the_agreement_is_accepted_right_after_approval_before_the_worker_runs(
+    client, django_capture_on_commit_callbacks
+):
+    vendor_admin = VendorUserFactory()
+    programme = ProgrammeFactory()
+    version = agreements.agreement_version_publish(
+        actor=vendor_admin,
+        document=AgreementDocumentFactory(programme=programme),
+        text="The terms.",
+    )
+    application = submit(programme)
+
+    # Nothing that runs after commit runs here: no event reaches a subscriber.
+    with django_capture_on_commit_callbacks(execute=False):
+        approved = client.post(
+            f"{APPLICATIONS}/{application.public_id}/approve",
+            {"note": "Welcome"},
+            content_type="application/json",
+            headers=bearer(vendor_admin),
+        )
+        application.refresh_from_db()
+        applicant = MembershipFactory(
+            partner=application.partner, roles=[PartnerRole.PARTNER_ADMIN]
+        ).user
+        accepted = client.post(
+            "/api/v1/agreement-acceptances",
+            {
+                "partner": application.partner.pk,
+                "version": str(version.public_id),
+                "name": "Nora North",
+                "title": "CEO",
+            },
+            content_type="application/json",
+            headers=bearer(applicant),
+        )
+
+    assert approved.status_code == 200
+    assert accepted.status_code == 201, accepted.content
+    assert AgreementAcceptance.objects.get().partner == application.partner
+    assert Journey.objects.count() == 0
+    assert SubscriberDelivery.objects.count() == 0
 
 
 def test_approve_through_the_api_creates_the_partner(client):

@@ -135,3 +135,15 @@ def test_wrong_or_missing_answers_are_refused(q, answer):
 def test_an_answer_to_no_question_is_refused():
     checked = questions.check_answers([], {"ghost": "boo"})
     assert list(checked.errors) == ["answers.ghost"]
+
+
+def test_an_optional_yes_no_question_left_out_is_no_answer_and_no_error():
+    checked = questions.check_answers([question(QuestionKind.BOOLEAN)], {})
+    assert (checked.errors, checked.values) == ({}, {})
+
+
+def test_a_required_yes_no_question_left_out_must_be_confirmed():
+    checked = questions.check_answers(
+        [question(QuestionKind.BOOLEAN, is_required=True)], {}
+    )
+    assert checked.errors == {"answers.q": ["This must be confirmed."]}

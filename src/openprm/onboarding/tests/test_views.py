@@ -100,6 +100,17 @@ def test_submitting_stores_the_application_with_answers_and_campaign_token(
     assert "received" in client.get(response["Location"]).content.decode()
 
 
+def test_an_optional_yes_no_question_left_unticked_is_accepted(client, programme):
+    ApplicationQuestionFactory(
+        programme=programme, key="partnered", label="Partnered before?", kind="boolean"
+    )
+
+    response = client.post("/apply/reseller/", form_data(q_staff="4"))
+
+    assert response.status_code == 302
+    assert Application.objects.get().answers == {"staff": 4, "partnered": False}
+
+
 def test_a_missing_required_answer_is_shown_on_the_form(client, programme):
     response = client.post("/apply/reseller/", form_data())
     assert response.status_code == 200

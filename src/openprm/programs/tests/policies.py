@@ -8,6 +8,8 @@ channel manager has no partners: 404 on someone's enrolment).
 
 from types import SimpleNamespace
 
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.programs import permissions
 from openprm.programs.tests.factories import (
     EnrolmentFactory,
     TierBenefitFactory,
@@ -29,11 +31,11 @@ from openprm.testing.authz import (
     vendor,
 )
 
-ADMIN = vendor("vendor_admin")
+ADMIN = vendor(rule=permissions.DEFINE)
 STAFF = vendor()
 ALL_VENDOR = list(VENDOR_ACTORS.values())
 ALL_PARTNER = list(OWNER_ACTORS.values())
-MANAGERS = ("vendor_admin", "channel_manager")
+MANAGERS = tuple(permissions.MANAGE_ENROLMENTS.vendor)
 
 
 def staff_scoped(*roles: str):
@@ -87,6 +89,14 @@ def to_enrol(world):
     return SimpleNamespace(
         programme=programme, tier=programme.tiers.get(rank=1), partner=world.owner
     )
+
+
+def to_enrol_managed(world):
+    """What to enrol, for a partner the harness's channel manager manages (the
+    owner is outside their scope), so that every allowed actor really enrols."""
+    enrolment = to_enrol(world)
+    enrolment.partner = PartnerFactory(channel_manager=world.users["channel_manager"])
+    return enrolment
 
 
 def programme_form(obj):
@@ -194,10 +204,9 @@ POLICIES = [
     ),
     Policy(
         "web:console:programme_enrol",
-        # A channel manager may open the form; the owner is not among its choices.
-        vendor(*MANAGERS),
+        vendor(rule=permissions.MANAGE_ENROLMENTS),
         method="POST",
-        make=to_enrol,
+        make=to_enrol_managed,
         data=lambda obj: {
             "partner": obj.partner.pk,
             "programme": obj.programme.public_id,

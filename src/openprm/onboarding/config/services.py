@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openprm.core import audit
 from openprm.core.errors import ValidationFailed
 from openprm.core.models import AuditAction
+from openprm.onboarding import permissions
 from openprm.onboarding.choices import QuestionKind
 from openprm.onboarding.models import (
     ApplicationQuestion,
@@ -18,10 +19,8 @@ from openprm.onboarding.models import (
     ApprovalStep,
     RoutingRule,
 )
-from openprm.onboarding.services import COUNTRY_PATTERN, require_configurer
+from openprm.onboarding.routing import COUNTRY_PATTERN
 from openprm.partners.choices import PartnerType, Region
-
-# --- configuration ---------------------------------------------------------------
 
 
 def _codes(value, allowed, name: str, errors: dict) -> list[str]:
@@ -88,7 +87,7 @@ def _clean_rule(data: Mapping[str, Any]) -> dict:
 
 @transaction.atomic
 def routing_rule_create(*, actor, data: Mapping[str, Any]) -> RoutingRule:
-    require_configurer(actor)
+    permissions.CONFIGURE.ensure(actor)
     rule = RoutingRule.objects.create(**_clean_rule(data))
     audit.record_create(
         actor=actor, instance=rule, fields=RULE_FIELDS, verb="routing_rule.created"
@@ -107,7 +106,7 @@ def routing_rule_update(
 def _update(actor, instance, data, fields, clean, verb):
     """Re-check the whole object with ``data`` applied, save it, audit the change;
     a broken unique constraint is the step position's."""
-    require_configurer(actor)
+    permissions.CONFIGURE.ensure(actor)
     current = {name: getattr(instance, name) for name in fields}
     cleaned = clean({**current, **data})
     before = audit.snapshot(instance, fields)
@@ -123,7 +122,7 @@ def _update(actor, instance, data, fields, clean, verb):
 
 
 def _delete(actor, instance, fields, verb) -> None:
-    require_configurer(actor)
+    permissions.CONFIGURE.ensure(actor)
     audit.record_delete(actor=actor, instance=instance, fields=fields, verb=verb)
     instance.delete()
 
@@ -185,7 +184,7 @@ def _position_taken() -> ValidationFailed:
 
 @transaction.atomic
 def approval_step_create(*, actor, programme, data: Mapping[str, Any]) -> ApprovalStep:
-    require_configurer(actor)
+    permissions.CONFIGURE.ensure(actor)
     cleaned = _clean_step(data)
     try:
         with transaction.atomic():
@@ -225,7 +224,7 @@ def approval_queue_save(
 ) -> ApprovalQueue:
     """Create (or, given ``queue``, change) a queue and its members; at most one
     queue is the fallback, so making one the fallback unsets the other."""
-    require_configurer(actor)
+    permissions.CONFIGURE.ensure(actor)
     name = (name or "").strip()
     members = list(members)
     if not name:
@@ -289,7 +288,7 @@ def question_create(
     *, actor, programme, data: Mapping[str, Any]
 ) -> ApplicationQuestion:
     """Add a question to a programme's application form."""
-    require_configurer(actor)
+    permissions.CONFIGURE.ensure(actor)
     errors: dict = {}
     key = str(data.get("key") or "").strip()
     if not KEY_PATTERN.match(key):
