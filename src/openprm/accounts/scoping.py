@@ -35,12 +35,12 @@ def resolve_partner_scope(user) -> PartnerScope:
     )
 
 
-def _admin_memberships_query(user_id):
-    from openprm.accounts.models import User
+def _admin_memberships_query(user):
+    # ``user`` is the prepared query's slot for the reader's id.
     from openprm.accounts.selectors import memberships_active_for
 
     return (
-        memberships_active_for(user=User(pk=user_id))
+        memberships_active_for(user=user)
         .order_by()
         .values_list("partner_id", "roles")
     )
