@@ -4,7 +4,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -224,7 +224,10 @@ def _is_frozen(value) -> bool:
     kind = type(value)
     if kind in _FROZEN_TYPES:
         return True
-    if is_dataclass(kind) and kind.__dataclass_params__.frozen:
+    # The class itself a frozen dataclass: a plain subclass of one may set
+    # attributes of its own.
+    params = kind.__dict__.get("__dataclass_params__")
+    if params is not None and params.frozen:
         _FROZEN_TYPES.add(kind)
         return True
     return False
