@@ -209,25 +209,24 @@ class ScopedReader(ReaderContext):
 # Every cached list by name, for the tests generated for each of them
 # (tests/test_cached_lists.py).
 _CACHED_LISTS: dict[str, "CachedList"] = {}
-# Dataclasses already checked to be frozen (checked once per type, not per read).
-_FROZEN_TYPES: set[type] = set()
+# Types whose values cannot change: scalars, and frozen dataclasses once checked
+# (by type, not on every read).
+_FROZEN_TYPES: set[type] = {type(None), bool, int, float, str, bytes}
 
 
 def _is_frozen(value) -> bool:
     """Whether a key part is a value that cannot change: a scalar, a tuple or
     frozenset of such values, or a frozen dataclass (its fields then hash, or the
     key cannot be made)."""
-    if value is None or isinstance(value, bool | int | float | str | bytes):
-        return True
-    if isinstance(value, tuple | frozenset):
-        return all(_is_frozen(item) for item in value)
     kind = type(value)
     if kind in _FROZEN_TYPES:
         return True
-    # The class itself a frozen dataclass: a plain subclass of one may set
-    # attributes of its own.
+    if kind is tuple or kind is frozenset:
+        return all(_is_frozen(item) for item in value)
+    # The class itself a frozen dataclass (a plain subclass of one may set
+    # attributes of its own), or a scalar's subclass (a str enumeration).
     params = kind.__dict__.get("__dataclass_params__")
-    if params is not None and params.frozen:
+    if (params is not None and params.frozen) or issubclass(kind, str | int | float):
         _FROZEN_TYPES.add(kind)
         return True
     return False
