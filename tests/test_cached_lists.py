@@ -198,31 +198,33 @@ def _document_key(row: dict):
 
 DIRECTORY_QUERIES = ({"status": "active", "sort": "-created"}, {"region": "EMEA"})
 
-READS = {
-    "deals.deal_list_page": Reads(
-        variants=({"status": "approved"}, {}),
-        cached=lambda client, user, query: _api_list(
-            client, user, "/api/v1/deals", query
-        ),
+
+def _api_reads(path: str, ids: Callable, variants: tuple) -> Reads:
+    """An API list read through the API, and the same rows as the detail of each
+    object the uncached selector finds (``ids(user, query)``)."""
+    return Reads(
+        variants=variants,
+        cached=lambda client, user, query: _api_list(client, user, path, query),
         uncached=lambda client, user, query: _api_details(
-            client, user, "/api/v1/deals", _deal_ids(user, query)
+            client, user, path, ids(user, query)
         ),
         key=_document_key,
+    )
+
+
+READS = {
+    "deals.deal_list_page": _api_reads(
+        "/api/v1/deals", _deal_ids, variants=({"status": "approved"}, {})
     ),
-    "partners.api_page": Reads(
-        # The last filters by a custom field: the page then reads no custom keys.
+    # The last filters by a custom field: the page then reads no custom keys.
+    "partners.api_page": _api_reads(
+        "/api/v1/partners",
+        _partner_ids,
         variants=(
             {"status": "active", "sort": "-created_at"},
             {"sort": "name"},
             {"cf_seats__min": "1"},
         ),
-        cached=lambda client, user, query: _api_list(
-            client, user, "/api/v1/partners", query
-        ),
-        uncached=lambda client, user, query: _api_details(
-            client, user, "/api/v1/partners", _partner_ids(user, query)
-        ),
-        key=_document_key,
     ),
     "partners.directory_count": Reads(
         variants=DIRECTORY_QUERIES,

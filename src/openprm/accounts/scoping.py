@@ -40,9 +40,7 @@ def _admin_memberships_query(user):
     from openprm.accounts.selectors import memberships_active_for
 
     return (
-        memberships_active_for(user=user)
-        .order_by()
-        .values_list("partner_id", "roles")
+        memberships_active_for(user=user).order_by().values_list("partner_id", "roles")
     )
 
 
