@@ -25,6 +25,34 @@ from django.db.models import (
 )
 
 from openprm.core import jsontext
+from openprm.core.scoping import Scope, scope_for
+
+
+class Slot(Expression):
+    """A named parameter of compiled SQL, filled in each time the SQL runs
+    (``bind``): one compilation serves every value (a page, a cap, a reader's id).
+
+    It compiles to one placeholder whose parameter is the slot itself, so ``bind``
+    finds it by its type and fills it by its name; no value is searched for.
+    """
+
+    def __init__(self, name: str, output_field=None):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", (self,)
+
+
+def bind(sql: str, params, **values) -> tuple[str, tuple]:
+    """Compiled SQL with every ``Slot`` among its parameters replaced by the value
+    of its name (values no slot names are ignored)."""
+    try:
+        return sql, tuple(
+            values[param.name] if isinstance(param, Slot) else param for param in params
+        )
+    except KeyError as missing:
+        raise ValueError(f"No value for the SQL's slot {missing}") from None
 
 
 class PreparedQuery:
@@ -33,32 +61,27 @@ class PreparedQuery:
 
     Django compiles a query afresh every time it runs; for a small indexed lookup on
     every request (a reader's memberships, their session and user) compiling costs
-    about ten times running. ``build(value)`` makes the queryset; ``value`` must
-    reach the SQL as exactly one parameter (as itself, or as its text for a text
-    column). ``rows()`` returns the database's own values (no field converters):
-    the caller decodes what it selected. ``instances()`` returns model instances
-    as the queryset would (field converters applied), for a queryset of one model's
-    own columns (no ``select_related``, annotations or ``values()``).
+    about ten times running. ``build(value)`` makes the queryset, with ``value`` a
+    ``Slot`` where the value goes: it must reach the SQL as exactly one parameter,
+    and the value is handed to the database as given (text for a text column).
+    ``rows()`` returns the database's own values (no field converters): the caller
+    decodes what it selected. ``instances()`` returns model instances as the
+    queryset would (field converters applied), for a queryset of one model's own
+    columns (no ``select_related``, annotations or ``values()``).
     """
 
-    # Stands in for the value while compiling: no real parameter equals it.
-    MARKER = -7_310_246_199
+    VALUE = Slot("value")
 
     def __init__(self, build: Callable[[Any], QuerySet]):
         self.build = build
         self._compiled: dict[str, _Prepared] = {}
 
     def _compile(self, using: str) -> "_Prepared":
-        queryset = self.build(self.MARKER)
+        queryset = self.build(self.VALUE)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        positions = [
-            index
-            for index, param in enumerate(params)
-            if (type(param) is int and param == self.MARKER)
-            or (type(param) is str and param == str(self.MARKER))
-        ]
-        if len(positions) != 1:
+        slots = [param for param in params if isinstance(param, Slot)]
+        if len(slots) != 1 or slots[0].name != self.VALUE.name:
             raise ValueError("The value must reach the SQL as exactly one parameter")
         model = None
         init_list: list[str] = []
@@ -75,7 +98,7 @@ class PreparedQuery:
             converters = compiler.get_converters(
                 [column for column, *_ in compiler.select]
             )
-        return _Prepared(sql, tuple(params), positions[0], model, init_list, converters)
+        return _Prepared(sql, tuple(params), model, init_list, converters)
 
     def _prepared(self, using: str) -> "_Prepared":
         prepared = self._compiled.get(using)
@@ -85,11 +108,7 @@ class PreparedQuery:
 
     def rows(self, value: Any, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         prepared = self._prepared(using)
-        position = prepared.position
-        params = (*prepared.params[:position], value, *prepared.params[position + 1 :])
-        with connections[using].cursor() as cursor:
-            cursor.execute(prepared.sql, params)
-            return cursor.fetchall()
+        return sql_rows(*bind(prepared.sql, prepared.params, value=value), using=using)
 
     def instances(self, value: Any, *, using: str = DEFAULT_DB_ALIAS) -> list:
         prepared = self._prepared(using)
@@ -110,7 +129,6 @@ class PreparedQuery:
 class _Prepared:
     sql: str
     params: tuple
-    position: int
     # For instances(): the model, the attributes its columns fill, the converters.
     model: Any
     init_list: list[str]
@@ -120,14 +138,11 @@ class _Prepared:
 class CompiledQueries:
     """The SQL of querysets, compiled once per key and database.
 
-    Building a filtered queryset and compiling it cost several times running it on
-    a hot, indexed read (the directory API's page and count). The caller passes a
-    ``key`` that **determines the queryset completely** — every value ``build``
-    reads, the reader's scope included (never only the user: two users share SQL
-    only when they see the same rows) — and gets back the SQL and its parameters,
-    compiled from ``build()`` the first time. Nothing in the SQL depends on the
-    data, so nothing needs invalidating; the least recently used keys are dropped
-    beyond ``size``. A queryset that cannot match anything (``.none()``) is kept as
+    The engine under ``CachedList``, which is how a read by a reader uses it: the
+    key must **determine the queryset completely**, and only a cached list's
+    reader context makes that checkable. Nothing in the SQL depends on the data,
+    so nothing needs invalidating; the least recently used keys are dropped beyond
+    ``size``. A queryset that cannot match anything (``.none()``) is kept as
     ``None``.
     """
 
@@ -162,6 +177,130 @@ class CompiledQueries:
     def clear(self) -> None:
         with self._lock:
             self._compiled.clear()
+
+
+@dataclass(frozen=True)
+class ReaderContext:
+    """What a cached list's query reads about its reader — their scope, the role
+    facts it tests — as one frozen value, which is the list's cache key.
+
+    Each list declares its own (a frozen dataclass deriving from this one or from
+    ``ScopedReader``) with exactly the facts its query reads, and makes it from
+    the user in one place. The query is built from the context and the filters
+    alone, never from the user, so it cannot depend on a fact the key lacks; two
+    readers share SQL exactly when their contexts are equal. A value that changes
+    the rows but not the SQL (the reader's id in a condition, a page, a cap) is a
+    ``Slot``, bound when the SQL runs.
+    """
+
+
+@dataclass(frozen=True)
+class ScopedReader(ReaderContext):
+    """A reader as a query that reads only their scope sees them: the partners
+    whose rows they may read."""
+
+    scope: Scope
+
+    @classmethod
+    def of(cls, user) -> "ScopedReader":
+        return cls(scope=scope_for(user))
+
+
+# Every cached list by name, for the tests generated for each of them
+# (tests/test_cached_lists.py).
+_CACHED_LISTS: dict[str, "CachedList"] = {}
+# Types whose values cannot change: scalars, and frozen dataclasses once checked
+# (by type, not on every read).
+_FROZEN_TYPES: set[type] = {type(None), bool, int, float, str, bytes}
+
+
+def _is_frozen(value) -> bool:
+    """Whether a key part is a value that cannot change: a scalar, a tuple or
+    frozenset of such values, or a frozen dataclass (its fields then hash, or the
+    key cannot be made)."""
+    kind = type(value)
+    if kind in _FROZEN_TYPES:
+        return True
+    if kind is tuple or kind is frozenset:
+        return all(_is_frozen(item) for item in value)
+    # The class itself a frozen dataclass (a plain subclass of one may set
+    # attributes of its own), or a scalar's subclass (a str enumeration).
+    params = kind.__dict__.get("__dataclass_params__")
+    if (params is not None and params.frozen) or issubclass(kind, str | int | float):
+        _FROZEN_TYPES.add(kind)
+        return True
+    return False
+
+
+class CachedList:
+    """A read whose SQL is compiled once per reader context and filters, the cache
+    key, and run with its slots bound on each request.
+
+    Building a scoped, filtered queryset and compiling it cost more than running
+    it on a hot, indexed read (the directory, the deal list). ``build(reader,
+    filters)`` makes the queryset from a frozen ``ReaderContext`` and frozen
+    filters, and from nothing else: it is given when the list is made, at import,
+    so it cannot close over a request's user. Every cached list registers itself
+    by ``name``; ``tests/test_cached_lists.py`` then holds it to giving each
+    reader, in turn with others, the rows they read without it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        build: Callable[[Any, Any], QuerySet],
+        *,
+        size: int = 256,
+    ):
+        if name in _CACHED_LISTS:
+            raise ValueError(f"A cached list named {name!r} exists already")
+        self.name = name
+        self.build = build
+        self._queries = CompiledQueries(size=size)
+        _CACHED_LISTS[name] = self
+
+    def sql(
+        self,
+        reader: ReaderContext,
+        filters: Hashable = None,
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> tuple[str, tuple] | None:
+        """The SQL for this reader context and these filters, with its slots
+        unbound; ``None`` when it can match nothing."""
+        if not (isinstance(reader, ReaderContext) and _is_frozen(reader)):
+            raise TypeError(f"{self.name} is read by a frozen ReaderContext")
+        if not _is_frozen(filters):
+            raise TypeError(f"{self.name} takes frozen filters")
+        return self._queries.sql(
+            (reader, filters), lambda: self.build(reader, filters), using=using
+        )
+
+    def rows(
+        self,
+        reader: ReaderContext,
+        filters: Hashable = None,
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+        **values,
+    ) -> list[tuple]:
+        """The rows, with ``values`` in the SQL's slots by name."""
+        compiled = self.sql(reader, filters, using=using)
+        if compiled is None:
+            return []
+        return sql_rows(*bind(*compiled, **values), using=using)
+
+    def clear(self) -> None:
+        self._queries.clear()
+
+    def __len__(self) -> int:
+        """How many compiled queries the list holds (for tests)."""
+        return len(self._queries._compiled)
+
+
+def cached_lists() -> tuple[CachedList, ...]:
+    """Every cached list made so far (their modules imported)."""
+    return tuple(_CACHED_LISTS.values())
 
 
 def sql_rows(sql: str, params, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
@@ -364,11 +503,12 @@ class CappedCount(Expression):
     """How many rows ``queryset`` matches, counted up to ``most`` (as
     ``capped_count_sql``), as a scalar subquery: another query's rows bring their
     list's count along. The subquery does not refer to the outer query, so the
-    database runs it once, not once per row."""
+    database runs it once, not once per row. ``most`` may be a slot
+    (``COUNT_MOST``), bound when the SQL runs."""
 
     output_field = IntegerField()
 
-    def __init__(self, queryset: QuerySet, most: int):
+    def __init__(self, queryset: QuerySet, most: "int | Slot"):
         super().__init__()
         self.keys = queryset.order_by().values("pk").query
         self.most = most
@@ -382,10 +522,12 @@ class CappedCount(Expression):
         return f"({sql})", params
 
 
-# Stand in for a page's LIMIT and OFFSET in compiled SQL (see PageKeys): objects no
-# parameter of a query can be.
-PAGE_LIMIT = object()
-PAGE_OFFSET = object()
+# A count's cap in compiled SQL (see CappedCount), bound per request: the cap
+# grows with the page's offset.
+COUNT_MOST = Slot("count_most")
+# A page's LIMIT and OFFSET in compiled SQL (see PageKeys).
+PAGE_LIMIT = Slot("limit")
+PAGE_OFFSET = Slot("offset")
 
 
 class PageKeys(Expression):
@@ -394,9 +536,9 @@ class PageKeys(Expression):
 
     The outer query then reads (and computes its columns and subqueries for) only
     the page's rows; a plain OFFSET computes them for every skipped row too, which
-    on PostgreSQL cost more than the page. The SQL holds ``PAGE_LIMIT`` and
-    ``PAGE_OFFSET`` as its parameters: ``with_page`` puts the page in, so one
-    compiled SQL serves every page.
+    on PostgreSQL cost more than the page. The SQL holds the slots ``limit`` and
+    ``offset`` (``PAGE_LIMIT``, ``PAGE_OFFSET``): ``with_page`` or ``bind`` puts
+    the page in, so one compiled SQL serves every page.
     """
 
     output_field = IntegerField()
@@ -412,7 +554,4 @@ class PageKeys(Expression):
 
 def with_page(sql: str, params, *, limit: int, offset: int) -> tuple[str, tuple]:
     """Compiled SQL with a ``PageKeys`` subquery, its page's parameters filled in."""
-    return sql, tuple(
-        limit if param is PAGE_LIMIT else offset if param is PAGE_OFFSET else param
-        for param in params
-    )
+    return bind(sql, params, limit=limit, offset=offset)

@@ -89,7 +89,11 @@ class PartnerOwnedQuerySet(models.QuerySet):
     partner_field = "partner"
 
     def visible_to(self, user):
-        scope = scope_for(user)
+        return self.within(scope_for(user))
+
+    def within(self, scope: Scope):
+        """The rows of the partners in ``scope`` (a cached list's reader context
+        holds the scope, not the user)."""
         if scope.is_empty:
             return self.none()
         return self.filter(scope.q(self.partner_field))

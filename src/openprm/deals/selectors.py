@@ -6,26 +6,28 @@ read every deal (channel managers: their partners' and territories').
 """
 
 import decimal
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.db.models import Exists, IntegerField, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
 from openprm.core.db import (
+    COUNT_MOST,
+    CachedList,
     CappedCount,
-    CompiledQueries,
     DateTimeText,
     JSONListContains,
     PageKeys,
+    ScopedReader,
+    Slot,
     datetime_text,
-    sql_rows,
     uuid_text,
-    with_page,
 )
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.scoping import scope_for
@@ -54,8 +56,10 @@ def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _holds_a_deal_role(user) -> Exists:
-    """``deal_partner_ids(user)`` is not empty, as a condition of a query."""
+def _holds_a_deal_role(user: "User | Slot") -> Exists:
+    """The reader holds a deal role (``permissions.WORK``) somewhere, as a condition
+    of a query (``user`` may be the slot of compiled SQL that the reader's id
+    fills)."""
     any_role = Q()
     for role in DEAL_ROLES:
         any_role |= Q(JSONListContains("roles", role))
@@ -158,15 +162,40 @@ _DOCUMENT_TIMES = {
 # once with NULLs), then the capped count, the same in every row.
 _LINE_COLUMNS = ("lines__id", "lines__product_line", "lines__quantity", "lines__amount")
 
-# The list's SQL by the reader's scope, the deal-role check and the filters (which
-# determine it completely): building and compiling the scoped, filtered queryset
-# cost more than running it. The page (``PageKeys``), the count's cap and the
-# reader whose deal roles are checked are parameters put in for each request.
-_LIST_QUERIES = CompiledQueries()
-# Stand in for the count's cap in the compiled SQL: no parameter of a query is it.
-_COUNT_MOST = object()
-# Stands in for the reader's id in the deal-role check: no user has it.
-_READER = -7_310_246_199
+
+@dataclass(frozen=True)
+class DealListReader(ScopedReader):
+    """What the deal list's query reads about its reader: their scope, and whether
+    the query itself checks that they hold a deal role (a partner user whose roles
+    are not known yet; the reader's id is then bound as the ``reader_id`` slot)."""
+
+    checks_deal_role: bool
+
+
+# The reader whose deal roles the list's query checks (``_deal_list_query``).
+_READER_ID = Slot("reader_id", output_field=IntegerField())
+
+
+def _deal_list_query(reader: DealListReader, filters: tuple[str, str]) -> QuerySet:
+    """The list's one query: the page's keys (``PageKeys``), their rows joined to
+    their lines, and the capped count (``COUNT_MOST``), the same in every row."""
+    status, search = filters
+    deals = Deal.objects.within(reader.scope)
+    if reader.checks_deal_role:
+        deals = deals.filter(_holds_a_deal_role(_READER_ID))
+    deals = _filtered(deals, status=status, search=search).order_by(
+        "-submitted_at", "-id"
+    )
+    return (
+        Deal._base_manager.filter(pk__in=PageKeys(deals))
+        .order_by("-submitted_at", "-id", "lines__id")
+        .annotate(**_DOCUMENT_TIMES, list_count=CappedCount(deals, COUNT_MOST))
+        .values(*_DOCUMENT_COLUMNS, *_DOCUMENT_TIMES, *_LINE_COLUMNS, "list_count")
+    )
+
+
+# Building and compiling the scoped, filtered queryset cost more than running it.
+_DEAL_LIST = CachedList("deals.deal_list_page", _deal_list_query)
 
 
 def deal_list_page(
@@ -185,43 +214,31 @@ def deal_list_page(
 
     One query brings the page's keys, their rows joined to their lines and the
     capped count (an uncorrelated scalar subquery the database runs once). Its SQL
-    is compiled once per reader scope, deal-role check and filters: the list reads
-    tens of thousands of a partner's deals, and on PostgreSQL compiling the scoped
-    query cost nearly as much as running it.
+    is compiled once per reader context (``DealListReader``) and filters: the list
+    reads tens of thousands of a partner's deals, and on PostgreSQL compiling the
+    scoped query cost nearly as much as running it.
     """
     if not _signed_in(user):
         return [], 0
-    search = search.strip()
-    gate = False
+    checks_deal_role = False
     if not user.is_vendor_staff:
         known = getattr(user, "_openprm_deal_partner_ids", None)
         if known is None:
-            gate = True  # checked in the page's query, for this reader
+            checks_deal_role = True  # in the page's query, for this reader
         elif not known:
             return [], 0
-    compiled = _LIST_QUERIES.sql(
-        ("page", scope_for(user), user.is_vendor_staff, gate, status, search),
-        lambda: _page_rows(user=user, gate=gate, status=status, search=search),
+    rows = _DEAL_LIST.rows(
+        DealListReader(scope=scope_for(user), checks_deal_role=checks_deal_role),
+        (status, search.strip()),
+        limit=limit,
+        offset=offset,
+        count_most=count_most,
+        reader_id=user.pk,
     )
-    if compiled is None:
-        return [], 0
-    sql, params = with_page(*compiled, limit=limit, offset=offset)
-    params = [count_most if param is _COUNT_MOST else param for param in params]
-    if gate:
-        readers = [
-            at
-            for at, param in enumerate(params)
-            if type(param) is int and param == _READER
-        ]
-        # The check is in the page's keys and in the count: both hold this reader.
-        if len(readers) != 2:
-            raise RuntimeError("The deal-role check lost its reader")
-        for at in readers:
-            params[at] = user.pk
     documents: list[dict] = []
     count = None
     last_id = None
-    for row in sql_rows(sql, params):
+    for row in rows:
         (pk, *columns, line_id, product_line, quantity, amount, count) = row
         if pk != last_id:
             last_id = pk
@@ -236,23 +253,6 @@ def deal_list_page(
                 }
             )
     return documents, count
-
-
-def _page_rows(*, user, gate: bool, status: str, search: str) -> QuerySet:
-    """The page's query, for ``deal_list_page``: with ``gate``, the deal-role check
-    is of the stand-in reader ``_READER``, replaced by the real one's id."""
-    deals = Deal.objects.visible_to(user)
-    if gate:
-        deals = deals.filter(_holds_a_deal_role(User(pk=_READER)))
-    deals = _filtered(deals, status=status, search=search).order_by(
-        "-submitted_at", "-id"
-    )
-    return (
-        Deal._base_manager.filter(pk__in=PageKeys(deals))
-        .order_by("-submitted_at", "-id", "lines__id")
-        .annotate(**_DOCUMENT_TIMES, list_count=CappedCount(deals, _COUNT_MOST))
-        .values(*_DOCUMENT_COLUMNS, *_DOCUMENT_TIMES, *_LINE_COLUMNS, "list_count")
-    )
 
 
 def _document(columns: list, lines: list[dict]) -> dict:

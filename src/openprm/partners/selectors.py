@@ -125,10 +125,20 @@ def contact_get(*, user: User, partner: Partner, public_id) -> Contact:
 def custom_field_definitions_for(
     *, user: User, include_inactive: bool = False
 ) -> QuerySet[CustomFieldDefinition]:
-    """The custom fields a user may see: vendor staff all (active ones unless
-    ``include_inactive``), partner users the active ones shown to partners."""
+    """The custom fields a user may see (``custom_field_definitions_seen``)."""
+    return custom_field_definitions_seen(
+        by_vendor_staff=user.is_vendor_staff, include_inactive=include_inactive
+    )
+
+
+def custom_field_definitions_seen(
+    *, by_vendor_staff: bool, include_inactive: bool = False
+) -> QuerySet[CustomFieldDefinition]:
+    """The custom fields a reader sees by their role (what a cached list's reader
+    context holds): vendor staff all (active ones unless ``include_inactive``),
+    partner users the active ones shown to partners."""
     definitions = CustomFieldDefinition.objects.all()
-    if not user.is_vendor_staff:
+    if not by_vendor_staff:
         return definitions.filter(is_active=True, visible_to_partners=True)
     if not include_inactive:
         definitions = definitions.filter(is_active=True)

@@ -8,7 +8,7 @@ its exports are the partner database's hottest reads.
 import json
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.apps import apps
@@ -17,18 +17,20 @@ from django.utils.translation import gettext
 
 from openprm.accounts.models import User
 from openprm.core.db import (
+    COUNT_MOST,
+    CachedList,
     CappedCount,
-    CompiledQueries,
     DateTimeText,
     JSONArrayAgg,
     PageKeys,
+    ReaderContext,
+    ScopedReader,
     capped_count_sql,
     datetime_text,
     json_array_subquery,
     paged_sql,
     sql_rows,
     uuid_text,
-    with_page,
 )
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
@@ -36,7 +38,11 @@ from openprm.partners import directory
 from openprm.partners.choices import PartnerStatus, PartnerType
 from openprm.partners.directory import DirectoryFilters
 from openprm.partners.models import Partner, PartnerDomain, SavedView
-from openprm.partners.selectors import custom_field_definitions_for
+from openprm.partners.scoping import PartnerScope
+from openprm.partners.selectors import (
+    custom_field_definitions_for,
+    custom_field_definitions_seen,
+)
 
 PAGE_COLUMNS = (
     "id",
@@ -73,28 +79,40 @@ EXPORT_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class CustomFieldReader(ReaderContext):
+    """What the custom field keys' query reads about its reader: their role (the
+    definitions' rule depends on nothing else)."""
+
+    is_vendor_staff: bool
+
+
+def _custom_keys_query(reader: CustomFieldReader, include_inactive: bool) -> QuerySet:
+    return custom_field_definitions_seen(
+        by_vendor_staff=reader.is_vendor_staff, include_inactive=include_inactive
+    ).values_list("key", "field_type")
+
+
+# Read on every directory request; two kinds of reader, two kinds of list.
+_CUSTOM_KEYS = CachedList("partners.directory_custom_keys", _custom_keys_query, size=4)
+
+
 def directory_custom_keys(
     *, user: User, include_inactive: bool = True
 ) -> dict[str, str]:
     """The custom fields the user may filter on (and, active ones, export): key to
     field type, which says how the directory compares their values."""
-    # Read on every directory request: compiled once per kind of reader (the
-    # definitions' rule depends on nothing else).
-    compiled = _CUSTOM_KEY_QUERIES.sql(
-        (user.is_vendor_staff, include_inactive),
-        lambda: custom_field_definitions_for(
-            user=user, include_inactive=include_inactive
-        ).values_list("key", "field_type"),
-    )
-    return dict(sql_rows(*compiled)) if compiled else {}
-
-
-_CUSTOM_KEY_QUERIES = CompiledQueries(size=4)
+    reader = CustomFieldReader(is_vendor_staff=user.is_vendor_staff)
+    return dict(_CUSTOM_KEYS.rows(reader, include_inactive))
 
 
 def directory_partners(*, user: User, filters: DirectoryFilters) -> QuerySet[Partner]:
     """The partners the user may see that match ``filters``, in their order."""
-    partners = Partner.objects.visible_to(user).filter(filters.to_q())
+    return _matching(scope_for(user), filters)
+
+
+def _matching(scope: PartnerScope, filters: DirectoryFilters) -> QuerySet[Partner]:
+    partners = Partner.objects.within(scope).filter(filters.to_q())
     if annotations := filters.annotations():
         partners = partners.annotate(**annotations)
     return partners.order_by(*filters.ordering())
@@ -148,9 +166,12 @@ def _active_member_counts(partner_ids: list[int]) -> dict[int, int]:
     return _member_counter(partner_ids)
 
 
-# The console page's SQL by the reader's scope and the filters (which determine it),
-# as for the API's list below.
-_PAGE_QUERIES = CompiledQueries()
+def _directory_page_query(reader: ScopedReader, filters: DirectoryFilters) -> QuerySet:
+    return _matching(reader.scope, filters).values(*PAGE_COLUMNS)
+
+
+# The console page's SQL, as the API's list below.
+_DIRECTORY_PAGE = CachedList("partners.directory_page", _directory_page_query)
 
 
 def directory_page(
@@ -159,10 +180,7 @@ def directory_page(
     """One page of the directory as the console shows it: ``directory_rows``,
     labelled by ``directory_label_page``, read with SQL compiled once per reader
     scope and filters."""
-    compiled = _PAGE_QUERIES.sql(
-        ("page", scope_for(user), filters),
-        lambda: directory_rows(user=user, filters=filters),
-    )
+    compiled = _DIRECTORY_PAGE.sql(ScopedReader.of(user), filters)
     if compiled is None:
         return []
     rows = [
@@ -193,15 +211,32 @@ def directory_export_rows(
 # --- saved views ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SavedViewReader(ReaderContext):
+    """What the saved views' query reads about its reader: who they are (their
+    own views) and whether they are vendor staff (partner users have none)."""
+
+    user_id: int
+    is_vendor_staff: bool
+
+    @classmethod
+    def of(cls, user: User) -> "SavedViewReader":
+        return cls(user_id=user.pk, is_vendor_staff=user.is_vendor_staff)
+
+
 def saved_views_for(*, user: User) -> QuerySet[SavedView]:
     """The saved views a user may apply: their own and those shared with vendor
     staff (none for partner users)."""
-    if not user.is_vendor_staff:
+    return _saved_views(SavedViewReader.of(user))
+
+
+def _saved_views(reader: SavedViewReader) -> QuerySet[SavedView]:
+    if not reader.is_vendor_staff:
         return SavedView.objects.none()
     # The owner's public id by a subquery per view, not a join: with the user
     # table a hundred thousand rows long, SQLite would rather scan users.
     return (
-        SavedView.objects.filter(Q(owner=user) | Q(is_shared=True))
+        SavedView.objects.filter(Q(owner_id=reader.user_id) | Q(is_shared=True))
         .annotate(
             owner_public_id=Subquery(
                 User.objects.filter(pk=OuterRef("owner_id")).values("public_id")[:1]
@@ -215,21 +250,17 @@ def saved_view_links(*, user: User) -> list[dict]:
     """The saved views a user may apply (``saved_views_for``) as the directory
     lists them: public id (text), name and whether shared; SQL compiled once per
     user, as the page shows them on every request."""
-    compiled = _SAVED_VIEW_QUERIES.sql(
-        (user.pk, user.is_vendor_staff),
-        lambda: saved_views_for(user=user).values_list(
-            "public_id", "name", "is_shared"
-        ),
-    )
-    if compiled is None:
-        return []
     return [
         {"public_id": uuid_text(public_id), "name": name, "is_shared": bool(shared)}
-        for public_id, name, shared in sql_rows(*compiled)
+        for public_id, name, shared in _SAVED_VIEW_LINKS.rows(SavedViewReader.of(user))
     ]
 
 
-_SAVED_VIEW_QUERIES = CompiledQueries()
+def _saved_view_links_query(reader: SavedViewReader, _filters: None) -> QuerySet:
+    return _saved_views(reader).values_list("public_id", "name", "is_shared")
+
+
+_SAVED_VIEW_LINKS = CachedList("partners.saved_view_links", _saved_view_links_query)
 
 
 def saved_view_get(*, user: User, public_id) -> SavedView:
@@ -342,9 +373,44 @@ API_ANNOTATIONS = {
     ),
 }
 
-# The API list's SQL by the reader's scope and the filters (which determine it):
-# building and compiling the filtered queryset cost more than running it.
-_API_QUERIES = CompiledQueries()
+
+@dataclass(frozen=True)
+class DirectoryApiReader(ScopedReader):
+    """What the API list's query reads about its reader: their scope, and their
+    role for the custom field keys the page brings along (for active readers the
+    scope says it already: the key is split no further)."""
+
+    is_vendor_staff: bool
+
+
+def _api_page_query(
+    reader: DirectoryApiReader, query: tuple[DirectoryFilters, bool]
+) -> QuerySet:
+    """The page's keys first (``PageKeys``), then only those rows with their
+    columns, the capped count (``COUNT_MOST``) and, with ``read_keys``, the
+    reader's custom field keys."""
+    filters, read_keys = query
+    partners = _matching(reader.scope, filters)
+    extra = {"list_count": CappedCount(partners, COUNT_MOST)}
+    if read_keys:
+        extra["custom_keys"] = json_array_subquery(
+            custom_field_definitions_seen(
+                by_vendor_staff=reader.is_vendor_staff, include_inactive=True
+            ),
+            "key",
+        )
+    page = Partner._base_manager.filter(pk__in=PageKeys(partners))
+    if annotations := filters.annotations():
+        page = page.annotate(**annotations)
+    return (
+        page.order_by(*filters.ordering())
+        .annotate(**API_ANNOTATIONS, **extra)
+        .values(*API_COLUMNS, *API_ANNOTATIONS, *extra)
+    )
+
+
+# Building and compiling the filtered queryset cost more than running it.
+_API_PAGE = CachedList("partners.api_page", _api_page_query)
 
 
 def partners_api_page(
@@ -368,22 +434,16 @@ def partners_api_page(
     counts in a second one. ``logo_url`` turns a stored logo name into its URL.
     """
     read_keys = custom_keys is None
-    compiled = _API_QUERIES.sql(
-        (
-            "page",
-            scope_for(user),
-            filters,
-            count_up_to,
-            # The custom field rule depends on whether the reader is vendor staff.
-            user.is_vendor_staff if read_keys else None,
-        ),
-        lambda: _api_page_rows(
-            user=user, filters=filters, count_up_to=count_up_to, read_keys=read_keys
-        ),
+    reader = DirectoryApiReader(
+        scope=scope_for(user), is_vendor_staff=user.is_vendor_staff
     )
-    if compiled is None:
-        return [], 0
-    rows = sql_rows(*with_page(*compiled, limit=limit, offset=offset))
+    rows = _API_PAGE.rows(
+        reader,
+        (filters, read_keys),
+        limit=limit,
+        offset=offset,
+        count_most=count_up_to,
+    )
     if not rows:
         return [], partners_api_count(user=user, filters=filters, limit=count_up_to)
     decode_json = _json_decoder()
@@ -469,36 +529,20 @@ def partners_api_page(
     return items, counted
 
 
-def _api_page_rows(
-    *, user: User, filters: DirectoryFilters, count_up_to: int, read_keys: bool
-) -> QuerySet:
-    partners = directory_partners(user=user, filters=filters)
-    extra = {"list_count": CappedCount(partners, count_up_to)}
-    if read_keys:
-        extra["custom_keys"] = json_array_subquery(
-            custom_field_definitions_for(user=user, include_inactive=True), "key"
-        )
-    # The page's keys first (PageKeys), then only those rows with their columns.
-    page = Partner._base_manager.filter(pk__in=PageKeys(partners))
-    if annotations := filters.annotations():
-        page = page.annotate(**annotations)
-    return (
-        page.order_by(*filters.ordering())
-        .annotate(**API_ANNOTATIONS, **extra)
-        .values(*API_COLUMNS, *API_ANNOTATIONS, *extra)
-    )
-
-
 def partners_api_count(*, user: User, filters: DirectoryFilters, limit: int) -> int:
     """How many partners the API's list matches, counted up to ``limit``."""
-    compiled = _API_QUERIES.sql(
-        ("count", scope_for(user), filters),
-        lambda: directory_partners(user=user, filters=filters).order_by().values("pk"),
-    )
+    compiled = _DIRECTORY_COUNT.sql(ScopedReader.of(user), filters)
     if compiled is None:
         return 0
     ((counted,),) = sql_rows(*capped_count_sql(*compiled, limit=limit))
     return counted
+
+
+def _directory_count_query(reader: ScopedReader, filters: DirectoryFilters):
+    return _matching(reader.scope, filters).order_by().values("pk")
+
+
+_DIRECTORY_COUNT = CachedList("partners.directory_count", _directory_count_query)
 
 
 def _json_decoder():

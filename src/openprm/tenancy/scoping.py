@@ -4,7 +4,6 @@
 import json
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.models import User
 from openprm.core.db import PreparedQuery
 from openprm.partners.choices import Region
 from openprm.partners.scoping import NOTHING, PartnerScope
@@ -39,11 +38,10 @@ def resolve_partner_scope(user) -> PartnerScope:
     )
 
 
-def _member_roles_query(user_id):
+def _member_roles_query(user):
+    # ``user`` is the prepared query's slot for the reader's id.
     return (
-        memberships_active_for(user=User(pk=user_id))
-        .order_by()
-        .values_list("partner_id", "roles")
+        memberships_active_for(user=user).order_by().values_list("partner_id", "roles")
     )
 
 

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 import pytest
 
 from openprm.accounts.tests.factories import UserFactory
@@ -6,6 +8,8 @@ from openprm.core.db import (
     CompiledQueries,
     JSONListContains,
     PreparedQuery,
+    ReaderContext,
+    cached_lists,
     capped_count_sql,
     page_by_keys,
     paged_sql,
@@ -330,3 +334,102 @@ def test_uuid_and_datetime_text_write_what_the_api_writes():
     ]:
         expected = encoder.default(moment.replace(tzinfo=UTC))
         assert datetime_text(stored) == expected.replace("+00:00", "Z")
+
+
+def test_bind_fills_each_slot_by_its_name():
+    from openprm.core.db import Slot, bind
+
+    first, second = Slot("first"), Slot("second")
+
+    assert bind("sql", (1, first, second, first), first="a", second="b", extra=0) == (
+        "sql",
+        (1, "a", "b", "a"),
+    )
+    with pytest.raises(ValueError, match="second"):
+        bind("sql", (first, second), first="a")
+
+
+@pytest.mark.django_db
+def test_a_slot_in_a_filter_is_bound_when_the_sql_runs():
+    from django.db.models import IntegerField
+
+    from openprm.core.db import Slot, bind
+
+    first, second = MembershipFactory(), MembershipFactory()
+    reader = Slot("reader", output_field=IntegerField())
+    sql, params = memberships_of(reader).query.get_compiler("default").as_sql()
+
+    assert [
+        [row[0] for row in sql_rows(*bind(sql, params, reader=membership.user_id))]
+        for membership in (first, second)
+    ] == [[first.partner_id], [second.partner_id]]
+
+
+def _cached_list(name, built=None):
+    from openprm.core import db
+
+    def build(reader, filters):
+        if built is not None:
+            built.append((reader, filters))
+        return memberships_of(reader.user_id)
+
+    cached = db.CachedList(name, build)
+    # Made by a test: not one of the product's lists the generated tests cover.
+    del db._CACHED_LISTS[name]
+    return cached
+
+
+@dataclass(frozen=True)
+class _Reader(ReaderContext):
+    user_id: int
+
+
+@pytest.mark.django_db
+def test_a_cached_list_compiles_once_per_reader_context_and_filters():
+    first, second = MembershipFactory(), MembershipFactory()
+    built = []
+    cached = _cached_list("test.memberships", built)
+
+    answers = [
+        [row[0] for row in cached.rows(_Reader(user_id=membership.user_id), "all")]
+        for membership in (first, second, first)
+    ]
+
+    assert answers == [[first.partner_id], [second.partner_id], [first.partner_id]]
+    assert built == [
+        (_Reader(user_id=first.user_id), "all"),
+        (_Reader(user_id=second.user_id), "all"),
+    ]
+    assert len(cached) == 2
+
+
+def test_a_cached_list_is_keyed_only_by_frozen_values():
+    class Thawed(_Reader):  # a subclass that is not itself a frozen dataclass
+        def __init__(self, user_id):
+            object.__setattr__(self, "user_id", user_id)
+
+    @dataclass(frozen=True)
+    class NotAContext:
+        user_id: int
+
+    cached = _cached_list("test.frozen")
+
+    with pytest.raises(TypeError, match="frozen ReaderContext"):
+        cached.sql(Thawed(user_id=1))
+    with pytest.raises(TypeError, match="frozen ReaderContext"):
+        cached.sql(NotAContext(user_id=1))
+    with pytest.raises(TypeError, match="frozen filters"):
+        cached.sql(_Reader(user_id=1), ("status", ["active"]))
+    assert len(cached) == 0
+
+
+def test_two_cached_lists_cannot_share_a_name():
+    from openprm.core import db
+
+    db.CachedList("test.twice", lambda reader, filters: None)
+    try:
+        with pytest.raises(ValueError, match="exists already"):
+            db.CachedList("test.twice", lambda reader, filters: None)
+    finally:
+        del db._CACHED_LISTS["test.twice"]
+    assert "test.twice" not in [cached.name for cached in cached_lists()]

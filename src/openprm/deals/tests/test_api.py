@@ -258,7 +258,7 @@ def test_readers_with_the_same_filters_never_share_deals_through_compiled_sql(cl
     theirs = make_deal(partner=second.memberships.get().partner, status="approved")
     make_deal(partner=second.memberships.get().partner)  # another status
     query = f"{DEALS}?status=approved&limit=10"
-    selectors._LIST_QUERIES.clear()
+    selectors._DEAL_LIST.clear()
     seen = {}
     for reader in (first, second, colleague, first, second):
         client.force_login(reader)
@@ -273,8 +273,8 @@ def test_readers_with_the_same_filters_never_share_deals_through_compiled_sql(cl
         colleague.email: [([], 0)],
     }
     # Two scopes, so two compiled queries: the colleague's reused the first's.
-    keys = [key for _using, key in selectors._LIST_QUERIES._compiled]
-    assert len([key for key in keys if "approved" in key]) == 2
+    keys = [key for _using, key in selectors._DEAL_LIST._queries._compiled]
+    assert len([key for key in keys if "approved" in key[1]]) == 2
 
 
 def test_a_deep_page_binds_its_page_and_count_to_the_compiled_sql(client, monkeypatch):
