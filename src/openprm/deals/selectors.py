@@ -220,15 +220,12 @@ def deal_list_page(
     """
     if not _signed_in(user):
         return [], 0
-    checks_deal_role = False
-    if not user.is_vendor_staff:
-        known = getattr(user, "_openprm_deal_partner_ids", None)
-        if known is None:
-            checks_deal_role = True  # in the page's query, for this reader
-        elif not known:
-            return [], 0
+    # A partner user's deal role is checked in the page's query itself (no query
+    # of its own for the reader's roles).
     rows = _DEAL_LIST.rows(
-        DealListReader(scope=scope_for(user), checks_deal_role=checks_deal_role),
+        DealListReader(
+            scope=scope_for(user), checks_deal_role=not user.is_vendor_staff
+        ),
         (status, search.strip()),
         limit=limit,
         offset=offset,
