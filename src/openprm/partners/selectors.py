@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.accounts.models import Membership, User
 from openprm.core import selectors as core_selectors
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.partners import permissions
 from openprm.partners.models import (
     Contact,
     CustomFieldDefinition,
@@ -119,6 +120,16 @@ def partner_get(*, user: User, public_id) -> Partner:
     return partner
 
 
+def partner_public_id(*, user: User, partner_id: int):
+    """The public id of a partner the user may see, by its id; None otherwise."""
+    return (
+        Partner.objects.visible_to(user)
+        .filter(pk=partner_id)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+
+
 def partner_children(*, user: User, partner: Partner) -> QuerySet[Partner]:
     """The partners directly beneath ``partner`` that the user may see."""
     return Partner.objects.visible_to(user).filter(parent=partner).order_by("name")
@@ -205,12 +216,10 @@ def custom_field_definitions_editable_by(
     *, user: User, level: str | None
 ) -> list[CustomFieldDefinition]:
     """The active custom fields an editor at ``level`` (partners.permissions) sets."""
-    from openprm.partners.permissions import PARTNER, VENDOR
-
     definitions = CustomFieldDefinition.objects.filter(is_active=True)
-    if level == PARTNER:
+    if level == permissions.PARTNER:
         return list(definitions.filter(editable_by_partners=True))
-    return list(definitions) if level == VENDOR else []
+    return list(definitions) if level == permissions.VENDOR else []
 
 
 def channel_managers() -> list[User]:

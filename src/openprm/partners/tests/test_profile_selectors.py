@@ -102,7 +102,7 @@ def test_the_audit_history_is_for_readers_of_the_audit_trail(cast):
 
     assert [(entry.action, entry.verb) for entry in history] == [
         ("update", "partner.updated"),
-        ("create", ""),
+        ("create", "partner.created"),
     ]
     assert (
         selectors.partner_audit_history(user=cast.analyst, partner=cast.reseller) == []
