@@ -13,6 +13,7 @@ from uuid import UUID
 from ninja import Field, Query, Schema
 
 from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.errors import ValidationFailed
 from openprm.partners import permissions
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.lifecycle import selectors, services
@@ -69,7 +70,9 @@ class MergeIn(StrictSchema):
 
 
 class DuplicateFilters(StrictSchema):
-    name: str = Field(min_length=1, max_length=200)
+    # Required, but checked by the operation: a parameter the schema requires would
+    # be reported missing before an unknown one is refused.
+    name: str = Field("", max_length=200, description="The name to match (required).")
     website: str = Field("", max_length=200, description="A website or domain.")
 
 
@@ -178,6 +181,8 @@ def partner_downstream_visibility_set(
     "punctuation ignored) and by website domain, best first, with reasons.",
 )
 def partner_duplicates(request, filters: Query[DuplicateFilters]):
+    if not filters.name:
+        raise ValidationFailed(field_errors={"name": ["Field required"]})
     permissions.MERGE.ensure(request.user)
     candidates = selectors.partner_duplicates_find(
         name=filters.name, website=filters.website, user=request.user

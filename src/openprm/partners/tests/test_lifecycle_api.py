@@ -283,3 +283,13 @@ def test_granted_visibility_shows_the_partners_beneath_at_once(client):
     put_visibility(client, distributor, headers_for(VendorUserFactory()), True)
 
     assert (before, listed()) == (["Northwind"], ["Contoso", "Northwind"])
+
+
+def test_a_duplicate_search_without_a_name_is_a_422(client):
+    response = client.get(
+        "/api/v1/partners/duplicates?website=contoso.example",
+        headers=headers_for(VendorUserFactory()),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "name", "message": "Field required"}]
