@@ -37,7 +37,7 @@ from openprm.journeys.models import (
 )
 from openprm.notifications.services import notify
 from openprm.partners.choices import PartnerStatus
-from openprm.partners.lifecycle_services import partner_status_change
+from openprm.partners.lifecycle.services import partner_status_change
 from openprm.partners.models import Partner
 from openprm.programs.models import Enrolment, Programme
 from openprm.programs.services import enrolment_create

@@ -51,9 +51,9 @@ from openprm.onboarding.models import (
 from openprm.onboarding.routing import COUNTRY_PATTERN
 from openprm.onboarding.selectors import may_act
 from openprm.partners import duplicates as duplicate_rules
-from openprm.partners import lifecycle
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
-from openprm.partners.lifecycle_services import partner_duplicates_find
+from openprm.partners.lifecycle import transitions as lifecycle
+from openprm.partners.lifecycle.selectors import partner_duplicates_find
 from openprm.partners.models import Partner, PartnerDomain
 from openprm.partners.services import partner_create, partner_payload
 from openprm.tenancy.choices import PartnerRole

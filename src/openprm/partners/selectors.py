@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from openprm.accounts.models import User
 from openprm.core import selectors as core_selectors
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.partners import permissions
 from openprm.partners.models import (
     Contact,
     CustomFieldDefinition,
     Partner,
     PartnerDomain,
 )
-from openprm.partners.permissions import PARTNER, VENDOR
 
 
 def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner]:
@@ -98,6 +98,16 @@ def partner_get(*, user: User, public_id) -> Partner:
     if partner is None:
         raise NotFound
     return partner
+
+
+def partner_public_id(*, user: User, partner_id: int):
+    """The public id of a partner the user may see, by its id; None otherwise."""
+    return (
+        Partner.objects.visible_to(user)
+        .filter(pk=partner_id)
+        .values_list("public_id", flat=True)
+        .first()
+    )
 
 
 def partner_children(*, user: User, partner: Partner) -> QuerySet[Partner]:
@@ -197,9 +207,9 @@ def custom_field_definitions_editable_by(
 ) -> list[CustomFieldDefinition]:
     """The active custom fields an editor at ``level`` (partners.permissions) sets."""
     definitions = CustomFieldDefinition.objects.filter(is_active=True)
-    if level == PARTNER:
+    if level == permissions.PARTNER:
         return list(definitions.filter(editable_by_partners=True))
-    return list(definitions) if level == VENDOR else []
+    return list(definitions) if level == permissions.VENDOR else []
 
 
 def channel_managers() -> list[User]:

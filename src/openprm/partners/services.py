@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit, events
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditAction
+from openprm.core.scoping import scope_for
 from openprm.partners import custom_fields, hierarchy, logos, permissions
 from openprm.partners.choices import (
     CustomFieldType,
@@ -397,8 +398,7 @@ def partner_add(*, actor, data: Mapping[str, Any]) -> Partner:
     """A vendor admin or channel manager adds a partner (or prospect) with its
     profile; a channel manager's new partner is assigned to them unless they name
     another manager."""
-    if not permissions.can_create_partners(actor):
-        raise PermissionDenied
+    permissions.CREATE.ensure(actor)
     missing = {
         name: [_("This field is required.")]
         for name in ("name", "partner_type", "country", "region")
@@ -417,7 +417,8 @@ def partner_add(*, actor, data: Mapping[str, Any]) -> Partner:
             field_errors={f"custom_fields.{k}": v for k, v in values.errors.items()}
         )
     _check_unique(partner=None, cleaned=cleaned, domains=domains)
-    if "channel_manager" not in cleaned and not permissions.is_vendor_admin(actor):
+    # A creator who sees only their own partners would lose sight of the new one.
+    if "channel_manager" not in cleaned and not scope_for(actor).everything:
         cleaned["channel_manager"] = actor
     logo = cleaned.pop("logo", None)
     cleaned["partner_types"] = _with_primary(
@@ -741,7 +742,7 @@ def custom_field_definition_create(
     *, actor, data: Mapping[str, Any]
 ) -> CustomFieldDefinition:
     """A vendor admin adds a custom field to every partner's profile."""
-    permissions.require_vendor_admin(actor)
+    permissions.DEFINE_FIELDS.ensure(actor)
     cleaned = _clean_definition(data, definition=None)
     if CustomFieldDefinition.objects.filter(key=cleaned["key"]).exists():
         raise ValidationFailed(field_errors={"key": [_("This key is taken.")]})
@@ -767,7 +768,7 @@ def custom_field_definition_update(
     """Change a definition's label, choices, flags or order (not its key or type,
     which stored values depend on). Removing a choice leaves stored values alone;
     they are refused at the next edit of that partner."""
-    permissions.require_vendor_admin(actor)
+    permissions.DEFINE_FIELDS.ensure(actor)
     cleaned = _clean_definition(data, definition=definition)
     before = audit.snapshot(definition, cleaned.keys())
     for name, value in cleaned.items():
@@ -794,7 +795,7 @@ def custom_field_definition_deactivate(
     *, definition: CustomFieldDefinition, actor
 ) -> CustomFieldDefinition:
     """Hide a custom field from forms and the API; stored values are kept."""
-    permissions.require_vendor_admin(actor)
+    permissions.DEFINE_FIELDS.ensure(actor)
     if not definition.is_active:
         return definition
     before = audit.snapshot(definition, ["is_active"])

@@ -9,21 +9,17 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from ninja import Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Query, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
-from openprm.core.errors import NotFound
+from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.partners.choices import PartnerStatus
-from openprm.scoring import selectors, services
+from openprm.scoring import permissions, selectors, services
 from openprm.scoring.choices import CriterionKind
 from openprm.scoring.models import PartnerScore, Scorecard, ScoreRun
 
-router = Router(tags=["scorecards"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["scorecards"])
 
 
 # --- schemas
@@ -150,41 +146,31 @@ class ScoreRunOut(Schema):
 # --- lookups
 
 
-def _uuid(value) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise NotFound from None
-
-
 def _scorecard(request, scorecard_id: str) -> Scorecard:
-    return selectors.scorecard_get(user=request.user, public_id=_uuid(scorecard_id))
+    return selectors.scorecard_get(user=request.user, public_id=as_uuid(scorecard_id))
 
 
 def _definable_scorecard(request, scorecard_id: str) -> Scorecard:
     """403 for anyone but a vendor admin, before any lookup."""
-    selectors.ensure_can_define_scorecards(request.user)
-    return _scorecard(request, scorecard_id)
+    return lookup(
+        request,
+        selectors.scorecard_get,
+        rule=permissions.DEFINE,
+        public_id=as_uuid(scorecard_id),
+    )
 
 
 # --- scorecards
 
 
-@router.get(
-    "/scorecards",
-    response={200: list[ScorecardOut], **ERRORS},
-    summary="List scorecards",
-)
-@paginate(Pagination)
+@router.list("/scorecards", response=ScorecardOut, summary="List scorecards")
 def scorecard_list(request):
     """By name, with their criteria. Vendor staff only."""
-    selectors.ensure_can_read_scorecards(request.user)
+    permissions.READ.ensure(request.user)
     return selectors.scorecard_list_visible_to(user=request.user)
 
 
-@router.post(
-    "/scorecards", response={201: ScorecardOut, **ERRORS}, summary="Create a scorecard"
-)
+@router.post("/scorecards", response={201: ScorecardOut}, summary="Create a scorecard")
 def scorecard_create(request, payload: ScorecardIn):
     """``applies_to_statuses`` limits the partners scored (e.g. ``["prospect"]``);
     empty scores every partner."""
@@ -195,7 +181,7 @@ def scorecard_create(request, payload: ScorecardIn):
 # Before /scorecards/{scorecard_id}, which would otherwise take the path.
 @router.post(
     "/scorecards/recompute",
-    response={202: ScoreRunOut, **ERRORS},
+    response={202: ScoreRunOut},
     summary="Recompute every partner's scores in the background",
 )
 def score_run_create(request):
@@ -207,7 +193,7 @@ def score_run_create(request):
 
 @router.get(
     "/scorecards/{scorecard_id}",
-    response={200: ScorecardOut, **ERRORS},
+    response=ScorecardOut,
     summary="Get a scorecard with its criteria",
 )
 def scorecard_get(request, scorecard_id: str):
@@ -216,7 +202,7 @@ def scorecard_get(request, scorecard_id: str):
 
 @router.patch(
     "/scorecards/{scorecard_id}",
-    response={200: ScorecardOut, **ERRORS},
+    response=ScorecardOut,
     summary="Change (or deactivate) a scorecard",
 )
 def scorecard_update(request, scorecard_id: str, payload: ScorecardPatch):
@@ -231,7 +217,7 @@ def scorecard_update(request, scorecard_id: str, payload: ScorecardPatch):
 
 @router.post(
     "/scorecards/{scorecard_id}/criteria",
-    response={201: CriterionOut, **ERRORS},
+    response={201: CriterionOut},
     summary="Add a criterion to a scorecard",
 )
 def criterion_create(request, scorecard_id: str, payload: CriterionIn):
@@ -249,7 +235,7 @@ def criterion_create(request, scorecard_id: str, payload: CriterionIn):
 
 @router.patch(
     "/scorecards/{scorecard_id}/criteria/{criterion_id}",
-    response={200: CriterionOut, **ERRORS},
+    response=CriterionOut,
     summary="Change a criterion",
 )
 def criterion_update(
@@ -267,7 +253,7 @@ def criterion_update(
 
 @router.delete(
     "/scorecards/{scorecard_id}/criteria/{criterion_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove a criterion",
 )
 def criterion_delete(request, scorecard_id: str, criterion_id: int):
@@ -288,18 +274,16 @@ class RankingFilters(Schema):
     max_score: Annotated[Decimal, Field(ge=0, le=100)] | None = None
 
 
-@router.get(
+@router.list(
     "/scorecards/{scorecard_id}/ranking",
-    response={200: list[RankedPartnerOut], **ERRORS},
+    response=RankedPartnerOut,
     summary="Partners ranked by their current score",
 )
-@paginate(Pagination)
 def scorecard_ranking(request, scorecard_id: str, filters: Query[RankingFilters]):
     """Best first (``sort``: ``-score``, ``score``, ``name``, ``-name``), within the
     caller's partner scope; ``status`` filters, e.g. ``prospect`` to rank by fit;
     ``min_score`` and ``max_score`` (0-100, inclusive) keep the scores between. An
     unknown query parameter is a 422."""
-    reject_unknown_query(request, RankingFilters, Pagination.Input)
     return selectors.ranking(
         user=request.user,
         scorecard=_scorecard(request, scorecard_id),
@@ -315,11 +299,11 @@ def scorecard_ranking(request, scorecard_id: str, filters: Query[RankingFilters]
 
 @router.get(
     "/score-runs/{run_id}",
-    response={200: ScoreRunOut, **ERRORS},
+    response=ScoreRunOut,
     summary="Get a score run's progress",
 )
 def score_run_get(request, run_id: str):
-    return selectors.score_run_get(user=request.user, public_id=_uuid(run_id))
+    return selectors.score_run_get(user=request.user, public_id=as_uuid(run_id))
 
 
 # --- a partner's scores
@@ -327,11 +311,11 @@ def score_run_get(request, run_id: str):
 
 @router.get(
     "/partners/{public_id}/scores",
-    response={200: list[PartnerScoreOut], **ERRORS},
+    response=list[PartnerScoreOut],
     summary="A partner's current scores with their reasons",
 )
 def partner_scores(request, public_id: str):
     partner = selectors.partner_for_scores(
-        user=request.user, public_id=_uuid(public_id)
+        user=request.user, public_id=as_uuid(public_id)
     )
     return selectors.partner_current_scores(user=request.user, partner=partner)

@@ -4,13 +4,13 @@ services, whose field errors are added back to these forms."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.forms import ServiceForm
 from openprm.partners.choices import PartnerStatus
-from openprm.programs.forms import ServiceErrorsForm
 from openprm.scoring.choices import CriterionKind
 from openprm.scoring.scorecards import CUSTOM_PREFIX, PROFILE_FIELDS
 
 
-class ScorecardForm(ServiceErrorsForm):
+class ScorecardForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -74,7 +74,7 @@ def config_as_lines(kind: str, config: dict) -> str:
     )
 
 
-class CriterionForm(ServiceErrorsForm):
+class CriterionForm(ServiceForm):
     label = forms.CharField(label=_("Label"), max_length=200)
     field = forms.ChoiceField(label=_("Field"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CriterionKind.choices)

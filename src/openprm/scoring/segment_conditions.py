@@ -1,7 +1,8 @@
 """The ``score`` condition of segment rules: partners whose current score on a
 scorecard lies between two bounds.
 
-Registered with ``segments.rules.register_field`` by ``ScoringConfig.ready()``; a
+Registered with ``segments.rules.register_field`` when this module is imported
+(``SegmentsConfig.ready()`` imports every app's ``segment_conditions``); a
 condition reads::
 
     {"field": "score", "op": "between",
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openprm.scoring.models import PartnerScore, Scorecard
-from openprm.segments.rules import FieldSpec, RuleError
+from openprm.segments.rules import FieldSpec, RuleError, register_field
 
 OPS = ("between", "gte", "lte")
 BOUNDS = {"between": ("min", "max"), "gte": ("min",), "lte": ("max",)}
@@ -73,3 +74,4 @@ def scorecard_choices() -> list[dict]:
 
 
 SCORE_FIELD = FieldSpec(_("Score"), OPS, clean, to_q, choices=scorecard_choices)
+register_field("score", SCORE_FIELD)

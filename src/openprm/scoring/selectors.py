@@ -10,9 +10,9 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
-from openprm.accounts.choices import VendorRole
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
 from openprm.partners.models import CustomFieldDefinition, Partner
+from openprm.scoring import permissions
 from openprm.scoring.models import Criterion, PartnerScore, Scorecard, ScoreRun
 
 RANKING_SORTS = {
@@ -23,30 +23,8 @@ RANKING_SORTS = {
 }
 
 
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_read_scorecards(user) -> bool:
-    return _signed_in(user) and user.is_vendor_staff
-
-
-def can_define_scorecards(user) -> bool:
-    return _signed_in(user) and user.vendor_role == VendorRole.VENDOR_ADMIN
-
-
-def ensure_can_read_scorecards(user) -> None:
-    if not can_read_scorecards(user):
-        raise PermissionDenied
-
-
-def ensure_can_define_scorecards(user) -> None:
-    if not can_define_scorecards(user):
-        raise PermissionDenied
-
-
 def scorecard_list_visible_to(*, user) -> QuerySet[Scorecard]:
-    if not can_read_scorecards(user):
+    if not permissions.READ.allows(user):
         return Scorecard.objects.none()
     return Scorecard.objects.prefetch_related(
         Prefetch("criteria", queryset=Criterion.objects.order_by("id"))
@@ -54,7 +32,7 @@ def scorecard_list_visible_to(*, user) -> QuerySet[Scorecard]:
 
 
 def scorecard_get(*, user, public_id: UUID | str) -> Scorecard:
-    ensure_can_read_scorecards(user)
+    permissions.READ.ensure(user)
     scorecard = scorecard_list_visible_to(user=user).filter(public_id=public_id).first()
     if scorecard is None:
         raise NotFound
@@ -100,7 +78,7 @@ def ranking(
     """The current scores of a scorecard within the user's partner scope, best
     first by default (one query on the ranking index); ``min_score`` and
     ``max_score`` keep the scores between them (inclusive)."""
-    ensure_can_read_scorecards(user)
+    permissions.READ.ensure(user)
     scores = (
         PartnerScore.objects.visible_to(user)
         .filter(scorecard=scorecard, is_current=True)
@@ -127,7 +105,7 @@ def score_bound(text: str | None) -> Decimal | None:
 
 def partner_for_scores(*, user, public_id: UUID | str) -> Partner:
     """A partner whose scores the user reads: 403 for non-staff, 404 out of scope."""
-    ensure_can_read_scorecards(user)
+    permissions.READ.ensure(user)
     partner = Partner.objects.visible_to(user).filter(public_id=public_id).first()
     if partner is None:
         raise NotFound
@@ -136,7 +114,7 @@ def partner_for_scores(*, user, public_id: UUID | str) -> Partner:
 
 def partner_current_scores(*, user, partner: Partner) -> list[PartnerScore]:
     """A partner's current score on every scorecard, by scorecard name."""
-    if not can_read_scorecards(user):
+    if not permissions.READ.allows(user):
         return []
     return list(
         PartnerScore.objects.visible_to(user)
@@ -149,7 +127,7 @@ def partner_current_scores(*, user, partner: Partner) -> list[PartnerScore]:
 def partner_score_history(
     *, user, partner: Partner, scorecard: Scorecard | None = None
 ) -> QuerySet[PartnerScore]:
-    ensure_can_read_scorecards(user)
+    permissions.READ.ensure(user)
     scores = PartnerScore.objects.visible_to(user).filter(partner=partner)
     if scorecard is not None:
         scores = scores.filter(scorecard=scorecard)
@@ -157,7 +135,7 @@ def partner_score_history(
 
 
 def score_run_list(*, user) -> QuerySet[ScoreRun]:
-    if not can_read_scorecards(user):
+    if not permissions.READ.allows(user):
         return ScoreRun.objects.none()
     return ScoreRun.objects.select_related("requested_by").order_by(
         "-created_at", "-id"
@@ -165,7 +143,7 @@ def score_run_list(*, user) -> QuerySet[ScoreRun]:
 
 
 def score_run_get(*, user, public_id: UUID | str) -> ScoreRun:
-    ensure_can_read_scorecards(user)
+    permissions.READ.ensure(user)
     run = score_run_list(user=user).filter(public_id=public_id).first()
     if run is None:
         raise NotFound

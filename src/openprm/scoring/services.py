@@ -20,14 +20,11 @@ from openprm.core import audit, events
 from openprm.core.errors import ValidationFailed
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner
+from openprm.scoring import permissions, tasks
 from openprm.scoring import scorecards as rules
 from openprm.scoring.choices import CriterionKind
 from openprm.scoring.models import Criterion, PartnerScore, Scorecard, ScoreRun
-from openprm.scoring.selectors import (
-    active_scorecards,
-    custom_field_types,
-    ensure_can_define_scorecards,
-)
+from openprm.scoring.selectors import active_scorecards, custom_field_types
 
 SCORECARD_FIELDS = ["name", "description", "is_active", "applies_to_statuses"]
 CRITERION_FIELDS = ["scorecard", "label", "field", "kind", "weight", "config"]
@@ -84,7 +81,7 @@ def scorecard_create(
     applies_to_statuses: list[str] | None = None,
     is_active: bool = True,
 ) -> Scorecard:
-    ensure_can_define_scorecards(actor)
+    permissions.DEFINE.ensure(actor)
     cleaned = _clean_scorecard(name=name, applies_to_statuses=applies_to_statuses)
     scorecard = Scorecard.objects.create(
         **cleaned, description=description.strip(), is_active=is_active
@@ -110,7 +107,7 @@ def scorecard_update(
     is_active: bool | None = None,
 ) -> Scorecard:
     """Change what is given (``None`` keeps a value)."""
-    ensure_can_define_scorecards(actor)
+    permissions.DEFINE.ensure(actor)
     cleaned = _clean_scorecard(
         name=scorecard.name if name is None else name,
         applies_to_statuses=(
@@ -197,7 +194,7 @@ def criterion_create(
     config: dict,
     weight: int = 1,
 ) -> Criterion:
-    ensure_can_define_scorecards(actor)
+    permissions.DEFINE.ensure(actor)
     cleaned = _clean_criterion(
         label=label, field=field, kind=kind, weight=weight, config=config
     )
@@ -225,7 +222,7 @@ def criterion_update(
     config: dict | None = None,
     weight: int | None = None,
 ) -> Criterion:
-    ensure_can_define_scorecards(actor)
+    permissions.DEFINE.ensure(actor)
     cleaned = _clean_criterion(
         label=criterion.label if label is None else label,
         field=criterion.field if field is None else field,
@@ -255,7 +252,7 @@ def criterion_update(
 
 @transaction.atomic
 def criterion_delete(*, actor, criterion: Criterion) -> None:
-    ensure_can_define_scorecards(actor)
+    permissions.DEFINE.ensure(actor)
     payload = criterion_payload(criterion)
     audit.record_delete(
         actor=actor,
@@ -410,19 +407,14 @@ def score_run_payload(run: ScoreRun) -> dict:
 @transaction.atomic
 def score_run_start(*, actor) -> ScoreRun:
     """Recompute every partner's scores in the worker; the run shows the progress."""
-    ensure_can_define_scorecards(actor)
+    permissions.DEFINE.ensure(actor)
     run = ScoreRun.objects.create(requested_by=actor, total=Partner.objects.count())
     audit.record_create(
         actor=actor, instance=run, fields=["total"], verb="score_run.started"
     )
     events.emit("score_run.started", payload=score_run_payload(run), actor=actor)
 
-    def enqueue():
-        from openprm.scoring.tasks import recompute_all_scores
-
-        recompute_all_scores.enqueue(run.pk)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: tasks.recompute_all_scores.enqueue(run.pk))
     return run
 
 

@@ -1,47 +1,28 @@
 """Console pages of scorecards: definitions, rankings and the bulk recompute."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.core.errors import NotFound, ValidationFailed
-from openprm.core.web import console_page
+from openprm.core.web import act, console_page, form_page
 from openprm.partners.choices import PartnerStatus
-from openprm.scoring import selectors, services
+from openprm.scoring import permissions, selectors, services
 from openprm.scoring.forms import CriterionForm, ScorecardForm, config_as_lines
 
 RANKING_PER_PAGE = 50
 
 
-def _console(check=None):
-    def decorator(view):
-        @console_page
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if check is not None and not check(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404 from error
-
-        return wrapper
-
-    return decorator
+def _detail_url(scorecard) -> str:
+    return reverse(
+        "console:scorecard_detail", kwargs={"public_id": scorecard.public_id}
+    )
 
 
-staff_view = _console(selectors.can_read_scorecards)
-definer_view = _console(selectors.can_define_scorecards)
-
-
-@staff_view
+@console_page(rule=permissions.READ)
 def scorecard_list(request):
     return render(
         request,
@@ -49,39 +30,38 @@ def scorecard_list(request):
         {
             "scorecards": list(selectors.scorecard_list_visible_to(user=request.user)),
             "runs": list(selectors.score_run_list(user=request.user)[:5]),
-            "can_define": selectors.can_define_scorecards(request.user),
+            "can_define": permissions.DEFINE.allows(request.user),
         },
     )
 
 
-def _form_page(request, *, form, title, scorecard=None):
-    return render(
+def _form_page(request, form, *, title, save, success, scorecard=None):
+    return form_page(
         request,
-        "scoring/form.html",
-        {"form": form, "title": title, "scorecard": scorecard},
+        form,
+        template="scoring/form.html",
+        save=save,
+        success=success,
+        next=lambda saved: _detail_url(scorecard or saved),
+        context={"title": title, "scorecard": scorecard},
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 def scorecard_create(request):
-    form = ScorecardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scorecard = services.scorecard_create(
-                actor=request.user, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The scorecard was created."))
-            return redirect("console:scorecard_detail", public_id=scorecard.public_id)
-    return _form_page(request, form=form, title=_("New scorecard"))
+    return _form_page(
+        request,
+        ScorecardForm(request.POST or None),
+        title=_("New scorecard"),
+        save=lambda data: services.scorecard_create(actor=request.user, **data),
+        success=_("The scorecard was created."),
+    )
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def scorecard_detail(request, public_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
-    can_define = selectors.can_define_scorecards(request.user)
+    can_define = permissions.DEFINE.allows(request.user)
     criteria = [
         (criterion, config_as_lines(criterion.kind, criterion.config))
         for criterion in scorecard.criteria.all()
@@ -102,7 +82,7 @@ def scorecard_detail(request, public_id):
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 def scorecard_update(request, public_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
     initial = {
@@ -111,42 +91,36 @@ def scorecard_update(request, public_id):
         "applies_to_statuses": scorecard.applies_to_statuses,
         "is_active": scorecard.is_active,
     }
-    form = ScorecardForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scorecard_update(
-                actor=request.user, scorecard=scorecard, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The scorecard was saved."))
-            return redirect("console:scorecard_detail", public_id=scorecard.public_id)
     return _form_page(
-        request, form=form, title=_("Edit scorecard"), scorecard=scorecard
+        request,
+        ScorecardForm(request.POST or None, initial=initial),
+        title=_("Edit scorecard"),
+        save=lambda data: services.scorecard_update(
+            actor=request.user, scorecard=scorecard, **data
+        ),
+        success=_("The scorecard was saved."),
+        scorecard=scorecard,
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 def criterion_create(request, public_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
-    form = CriterionForm(
-        request.POST or None, custom_fields=selectors.custom_field_definitions()
+    return _form_page(
+        request,
+        CriterionForm(
+            request.POST or None, custom_fields=selectors.custom_field_definitions()
+        ),
+        title=_("New criterion"),
+        save=lambda data: services.criterion_create(
+            actor=request.user, scorecard=scorecard, **data
+        ),
+        success=_("The criterion was added."),
+        scorecard=scorecard,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_create(
-                actor=request.user, scorecard=scorecard, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The criterion was added."))
-            return redirect("console:scorecard_detail", public_id=scorecard.public_id)
-    return _form_page(request, form=form, title=_("New criterion"), scorecard=scorecard)
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 def criterion_update(request, public_id, criterion_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
     criterion = selectors.criterion_get(scorecard=scorecard, criterion_id=criterion_id)
@@ -157,41 +131,36 @@ def criterion_update(request, public_id, criterion_id):
         "weight": criterion.weight,
         "config": config_as_lines(criterion.kind, criterion.config),
     }
-    form = CriterionForm(
-        request.POST or None,
-        initial=initial,
-        custom_fields=selectors.custom_field_definitions(),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_update(
-                actor=request.user, criterion=criterion, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The criterion was saved."))
-            return redirect("console:scorecard_detail", public_id=scorecard.public_id)
     return _form_page(
-        request, form=form, title=_("Edit criterion"), scorecard=scorecard
+        request,
+        CriterionForm(
+            request.POST or None,
+            initial=initial,
+            custom_fields=selectors.custom_field_definitions(),
+        ),
+        title=_("Edit criterion"),
+        save=lambda data: services.criterion_update(
+            actor=request.user, criterion=criterion, **data
+        ),
+        success=_("The criterion was saved."),
+        scorecard=scorecard,
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 @require_POST
 def criterion_delete(request, public_id, criterion_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
-    services.criterion_delete(
-        actor=request.user,
-        criterion=selectors.criterion_get(
-            scorecard=scorecard, criterion_id=criterion_id
-        ),
+    criterion = selectors.criterion_get(scorecard=scorecard, criterion_id=criterion_id)
+    return act(
+        request,
+        lambda: services.criterion_delete(actor=request.user, criterion=criterion),
+        success=_("The criterion was removed."),
+        next=_detail_url(scorecard),
     )
-    messages.success(request, _("The criterion was removed."))
-    return redirect("console:scorecard_detail", public_id=scorecard.public_id)
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def scorecard_ranking(request, public_id):
     scorecard = selectors.scorecard_get(user=request.user, public_id=public_id)
     status = request.GET.get("status", "")
@@ -239,15 +208,19 @@ def scorecard_ranking(request, public_id):
     )
 
 
-@definer_view
+@console_page(rule=permissions.DEFINE)
 @require_POST
 def score_run_start(request):
-    run = services.score_run_start(actor=request.user)
-    messages.success(request, _("Scores are being recomputed."))
-    return redirect("console:score_run", public_id=run.public_id)
+    return act(
+        request,
+        lambda: services.score_run_start(actor=request.user),
+        success=_("Scores are being recomputed."),
+        next=lambda run: reverse("console:score_run", args=[run.public_id]),
+        on_refusal="console:scorecard_list",
+    )
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def score_run_detail(request, public_id):
     run = selectors.score_run_get(user=request.user, public_id=public_id)
     template = (

@@ -8,17 +8,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
-from openprm.segments import selectors, services, views
+from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.segments import exports, permissions, selectors, services
 from openprm.segments.models import Segment, SegmentKind
 
-router = Router(tags=["segments"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["segments"])
 
 
 class SegmentIn(StrictSchema):
@@ -63,7 +60,7 @@ class SegmentDetailOut(SegmentOut):
     member_count: int
 
 
-class CountOut(Schema):
+class SegmentCountOut(Schema):
     count: int
 
 
@@ -87,8 +84,9 @@ def _segment(request, segment_id: str) -> Segment:
 
 def _editable(request, segment_id: str) -> Segment:
     """403 for a reader before the lookup; 404 for an unknown segment."""
-    selectors.ensure_can_edit_segments(request.user)
-    return _segment(request, segment_id)
+    return lookup(
+        request, selectors.segment_get, rule=permissions.EDIT, public_id=segment_id
+    )
 
 
 def _detail(request, segment: Segment) -> Segment:
@@ -98,19 +96,16 @@ def _detail(request, segment: Segment) -> Segment:
     return segment
 
 
-@router.get(
-    "/segments", response={200: list[SegmentOut], **ERRORS}, summary="List segments"
-)
-@paginate(Pagination)
+@router.list("/segments", response=SegmentOut, summary="List segments")
 def segment_list(request):
     """By name; vendor staff only. Member counts are on each segment's own page."""
-    selectors.ensure_can_read_segments(request.user)
+    permissions.READ.ensure(request.user)
     return selectors.segment_list_visible_to(user=request.user)
 
 
 @router.post(
     "/segments",
-    response={201: SegmentDetailOut, **ERRORS},
+    response={201: SegmentDetailOut},
     summary="Create a segment or static list",
 )
 def segment_create(request, payload: SegmentIn):
@@ -122,17 +117,17 @@ def segment_create(request, payload: SegmentIn):
 
 @router.post(
     "/segments/preview",
-    response={200: CountOut, **ERRORS},
+    response=SegmentCountOut,
     summary="Count the partners a draft rule selects",
 )
 def segment_preview(request, payload: PreviewIn):
-    selectors.ensure_can_edit_segments(request.user)
+    permissions.EDIT.ensure(request.user)
     return {"count": selectors.rule_preview_count(user=request.user, rule=payload.rule)}
 
 
 @router.get(
     "/segments/{segment_id}",
-    response={200: SegmentDetailOut, **ERRORS},
+    response=SegmentDetailOut,
     summary="Get a segment with its member count",
 )
 def segment_get(request, segment_id: str):
@@ -141,7 +136,7 @@ def segment_get(request, segment_id: str):
 
 @router.patch(
     "/segments/{segment_id}",
-    response={200: SegmentDetailOut, **ERRORS},
+    response=SegmentDetailOut,
     summary="Change a segment",
 )
 def segment_update(request, segment_id: str, payload: SegmentPatch):
@@ -154,19 +149,18 @@ def segment_update(request, segment_id: str, payload: SegmentPatch):
 
 
 @router.delete(
-    "/segments/{segment_id}", response={204: None, **ERRORS}, summary="Delete a segment"
+    "/segments/{segment_id}", response={204: None}, summary="Delete a segment"
 )
 def segment_delete(request, segment_id: str):
     services.segment_delete(actor=request.user, segment=_editable(request, segment_id))
     return Status(204, None)
 
 
-@router.get(
+@router.list(
     "/segments/{segment_id}/members",
-    response={200: list[MemberOut], **ERRORS},
+    response=MemberOut,
     summary="List a segment's partners",
 )
-@paginate(Pagination)
 def segment_member_list(request, segment_id: str):
     """By name, within the caller's partner scope; computed from the current data."""
     return selectors.segment_members(
@@ -183,8 +177,7 @@ EXPORT_DESCRIPTION = (
 
 
 def _export(request, segment_id: str, file_format: str):
-    reject_unknown_query(request)
-    return views.export_response(
+    return exports.segment_download(
         user=request.user,
         segment=_segment(request, segment_id),
         file_format=file_format,
@@ -193,7 +186,7 @@ def _export(request, segment_id: str, file_format: str):
 
 @router.get(
     "/segments/{segment_id}/export.csv",
-    response={200: None, **ERRORS},
+    response={200: None},
     summary="Export a segment's partners as CSV",
     description=EXPORT_DESCRIPTION,
 )
@@ -203,7 +196,7 @@ def segment_export_csv(request, segment_id: str):
 
 @router.get(
     "/segments/{segment_id}/export.xlsx",
-    response={200: None, **ERRORS},
+    response={200: None},
     summary="Export a segment's partners as XLSX",
     description=EXPORT_DESCRIPTION,
 )
@@ -213,7 +206,7 @@ def segment_export_xlsx(request, segment_id: str):
 
 @router.post(
     "/segments/{segment_id}/members",
-    response={201: MemberOut, **ERRORS},
+    response={201: MemberOut},
     summary="Add a partner to a static list",
 )
 def static_list_add(request, segment_id: str, payload: MemberIn):
@@ -226,7 +219,7 @@ def static_list_add(request, segment_id: str, payload: MemberIn):
 
 @router.delete(
     "/segments/{segment_id}/members/{partner_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Remove a partner from a static list",
 )
 def static_list_remove(request, segment_id: str, partner_id: int):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,14 +11,7 @@ class SegmentsConfig(AppConfig):
     verbose_name = _("Segments")
 
     def ready(self) -> None:
-        from openprm.core.navigation import CONSOLE, NavItem
-
-        CONSOLE.append(
-            NavItem(
-                _("Segments"),
-                "console:segment_list",
-                active_prefix="console:segment",
-                # After programmes, before the administration pages.
-                order=25,
-            )
-        )
+        # Rule conditions that other apps contribute (scoring's ``score``) register
+        # themselves in each app's ``segment_conditions.py``, found here as the
+        # kernel finds every app's tasks.py: segments names none of those apps.
+        autodiscover_modules("segment_conditions")

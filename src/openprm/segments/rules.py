@@ -16,8 +16,9 @@ turns a valid rule into a ``Q`` on ``Partner`` that the database evaluates (SQLi
 and PostgreSQL alike), so membership is always computed from the current data.
 
 Extension point: each field is a :class:`FieldSpec` in :data:`FIELDS`. Another app
-adds a condition by calling :func:`register_field` in its ``AppConfig.ready()``, e.g.
-the scoring app a ``score`` field whose ``to_q`` filters on
+adds a condition by calling :func:`register_field` in its ``segment_conditions.py``
+(imported at start-up, see ``SegmentsConfig``), e.g. the scoring app a ``score``
+field whose ``to_q`` filters on
 ``Q(pk__in=PartnerScore.objects.filter(...).values("partner_id"))``. This module never
 imports that app.
 """
@@ -40,6 +41,8 @@ from openprm.partners.choices import (
     Region,
     RevenueBand,
 )
+from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.models import Enrolment, Tier
 
 MAX_DEPTH = 6
 MAX_CONDITIONS = 100
@@ -158,9 +161,6 @@ def _programme(op: str, value: Any) -> Any:
 
 
 def _enrolled(**filters) -> Q:
-    from openprm.programs.choices import EnrolmentStatus
-    from openprm.programs.models import Enrolment
-
     return Q(
         pk__in=Enrolment.objects.filter(
             status=EnrolmentStatus.ACTIVE, **filters
@@ -184,8 +184,6 @@ def _tier(op: str, value: Any) -> Any:
 def _tier_q(op: str, value: Any) -> Q:
     """Enrolled in the programme at the tier (``eq``), at it or above (``gte``),
     or at it or below (``lte``); tiers compare by rank, looked up in SQL."""
-    from openprm.programs.models import Tier
-
     if op == "eq":
         return _enrolled(
             programme__slug=value["programme"], tier__name__iexact=value["tier"]

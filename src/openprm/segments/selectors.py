@@ -10,38 +10,11 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from openprm.accounts.choices import VendorRole
-from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openprm.core.errors import NotFound, ValidationFailed
 from openprm.partners.models import CustomFieldDefinition, Partner
 from openprm.partners.selectors_directory import EXPORT_COLUMNS
-from openprm.segments import rules
+from openprm.segments import permissions, rules
 from openprm.segments.models import Segment, StaticListMember
-
-
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_read_segments(user) -> bool:
-    return _signed_in(user) and user.is_vendor_staff
-
-
-def can_edit_segments(user) -> bool:
-    """Vendor admins and channel marketing define segments and lists."""
-    return _signed_in(user) and user.vendor_role in (
-        VendorRole.VENDOR_ADMIN,
-        VendorRole.CHANNEL_MARKETING,
-    )
-
-
-def ensure_can_read_segments(user) -> None:
-    if not can_read_segments(user):
-        raise PermissionDenied
-
-
-def ensure_can_edit_segments(user) -> None:
-    if not can_edit_segments(user):
-        raise PermissionDenied
 
 
 def custom_field_types() -> dict[str, str]:
@@ -66,13 +39,13 @@ def _prefixed(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def segment_list_visible_to(*, user) -> QuerySet[Segment]:
-    if not can_read_segments(user):
+    if not permissions.READ.allows(user):
         return Segment.objects.none()
     return Segment.objects.select_related("created_by").order_by("name", "id")
 
 
 def segment_get(*, user, public_id: UUID | str) -> Segment:
-    ensure_can_read_segments(user)
+    permissions.READ.ensure(user)
     try:
         public_id = UUID(str(public_id))
     except ValueError:
@@ -97,7 +70,7 @@ def _membership_q(segment: Segment, field_types: dict[str, str]) -> Q:
 
 def segment_members(*, user, segment: Segment) -> QuerySet[Partner]:
     """The segment's partners in the user's scope, as the directory lists them."""
-    ensure_can_read_segments(user)
+    permissions.READ.ensure(user)
     return (
         Partner.objects.visible_to(user)
         .filter(_membership_q(segment, custom_field_types()))
@@ -110,7 +83,7 @@ def segment_export_rows(
     *, user, segment: Segment, custom_keys: list[str]
 ) -> Iterator[list]:
     """The segment's partners in the user's scope as the directory export's cells
-    (``integrations.exporting.HEADER`` then one column per custom key), streamed
+    (``partners.directory.exports.HEADER`` then one column per custom key), streamed
     from the database in chunks."""
     queryset = segment_members(user=user, segment=segment).values_list(*EXPORT_COLUMNS)
     for *cells, custom in queryset.iterator(chunk_size=2000):
@@ -119,7 +92,7 @@ def segment_export_rows(
 
 def segment_member_count(*, user, segment: Segment) -> int:
     """One COUNT query (plus the custom field types for a dynamic rule)."""
-    ensure_can_read_segments(user)
+    permissions.READ.ensure(user)
     return (
         Partner.objects.visible_to(user)
         .filter(_membership_q(segment, custom_field_types()))
@@ -130,7 +103,7 @@ def segment_member_count(*, user, segment: Segment) -> int:
 def rule_preview_count(*, user, rule) -> int:
     """How many partners in the user's scope a draft rule selects; a rule with
     errors raises ValidationFailed with the errors by path."""
-    ensure_can_read_segments(user)
+    permissions.READ.ensure(user)
     field_types = custom_field_types()
     errors = rules.validate(rule, custom_fields=field_types)
     if errors:

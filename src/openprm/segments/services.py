@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit, events
 from openprm.core.errors import Conflict, NotFound, ValidationFailed
 from openprm.partners.models import Partner
+from openprm.segments import permissions
 from openprm.segments.models import Segment, SegmentKind, StaticListMember
-from openprm.segments.selectors import ensure_can_edit_segments, rule_errors
+from openprm.segments.selectors import rule_errors
 
 SEGMENT_FIELDS = ["name", "description", "kind", "rule", "is_active"]
 
@@ -60,7 +61,7 @@ def segment_create(
     description: str = "",
     is_active: bool = True,
 ) -> Segment:
-    ensure_can_edit_segments(actor)
+    permissions.EDIT.ensure(actor)
     cleaned = _clean(name=name, kind=kind, rule=rule)
     try:
         with transaction.atomic():
@@ -90,7 +91,7 @@ def segment_update(
     is_active: bool | None = None,
 ) -> Segment:
     """Change what is given (``None`` keeps a value); the kind never changes."""
-    ensure_can_edit_segments(actor)
+    permissions.EDIT.ensure(actor)
     cleaned = _clean(
         name=segment.name if name is None else name,
         kind=segment.kind,
@@ -123,7 +124,7 @@ def segment_update(
 @transaction.atomic
 def segment_delete(*, actor, segment: Segment) -> None:
     """Delete a segment (and a static list's members with it)."""
-    ensure_can_edit_segments(actor)
+    permissions.EDIT.ensure(actor)
     payload = segment_payload(segment)
     audit.record_delete(
         actor=actor, instance=segment, fields=SEGMENT_FIELDS, verb="segment.deleted"
@@ -141,7 +142,7 @@ def _static(segment: Segment) -> None:
 def static_list_add(*, actor, segment: Segment, partner: Partner) -> StaticListMember:
     """Add a partner the caller already resolved within the actor's scope
     (``selectors.partner_for_list``); adding one twice is a 409."""
-    ensure_can_edit_segments(actor)
+    permissions.EDIT.ensure(actor)
     _static(segment)
     try:
         with transaction.atomic():
@@ -167,7 +168,7 @@ def static_list_add(*, actor, segment: Segment, partner: Partner) -> StaticListM
 
 @transaction.atomic
 def static_list_remove(*, actor, segment: Segment, partner: Partner) -> None:
-    ensure_can_edit_segments(actor)
+    permissions.EDIT.ensure(actor)
     _static(segment)
     member = StaticListMember.objects.filter(segment=segment, partner=partner).first()
     if member is None:

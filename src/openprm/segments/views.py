@@ -5,61 +5,39 @@ row, so the page itself runs a constant number of queries however many segments
 there are; the rule editor previews the member count of the draft rule.
 """
 
-from functools import wraps
-
 from django import forms as django_forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
-from openprm.core.web import console_page
-from openprm.integrations.views_exports import download, export_custom_keys
-from openprm.segments import selectors, services
+from openprm.core.errors import ValidationFailed
+from openprm.core.web import act, console_page, form_page
+from openprm.segments import exports, permissions, selectors, services
 from openprm.segments.forms import SegmentForm, parse_rule
 
 MEMBERS_PER_PAGE = 50
 
 
-def _console(check=None):
-    def decorator(view):
-        @console_page
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if check is not None and not check(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as error:
-                raise Http404 from error
-
-        return wrapper
-
-    return decorator
+def _detail_url(segment) -> str:
+    return reverse("console:segment_detail", kwargs={"public_id": segment.public_id})
 
 
-staff_view = _console()
-editor_view = _console(selectors.can_edit_segments)
-
-
-@staff_view
+@console_page(rule=permissions.READ)
 def segment_list(request):
     return render(
         request,
         "segments/segment_list.html",
         {
             "segments": list(selectors.segment_list_visible_to(user=request.user)),
-            "can_edit": selectors.can_edit_segments(request.user),
+            "can_edit": permissions.EDIT.allows(request.user),
         },
     )
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def segment_count(request, public_id):
     """The member count of one segment, for its row on the list page (htmx)."""
     segment = selectors.segment_get(user=request.user, public_id=public_id)
@@ -68,7 +46,7 @@ def segment_count(request, public_id):
 
 
 @require_POST
-@editor_view
+@console_page(rule=permissions.EDIT)
 def segment_preview(request):
     """The member count of the rule being edited (htmx), or its errors."""
     context = {}
@@ -80,18 +58,21 @@ def segment_preview(request):
     except ValidationFailed as error:
         context["errors"] = [
             f"{path}: {message}"
-            for path, messages_ in error.field_errors.items()
-            for message in messages_
+            for path, messages in error.field_errors.items()
+            for message in messages
         ]
     return render(request, "segments/_preview.html", context)
 
 
-def _form_page(request, form, title, segment=None):
-    return render(
+def _form_page(request, form, *, title, save, success, segment=None):
+    return form_page(
         request,
-        "segments/segment_form.html",
-        {
-            "form": form,
+        form,
+        template="segments/segment_form.html",
+        save=lambda _data: save(form.service_data()),
+        success=success,
+        next=_detail_url,
+        context={
             "title": title,
             "segment": segment,
             "rule_fields": selectors.rule_field_catalogue(),
@@ -99,21 +80,18 @@ def _form_page(request, form, title, segment=None):
     )
 
 
-@editor_view
+@console_page(rule=permissions.EDIT)
 def segment_create(request):
-    form = SegmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            segment = services.segment_create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The segment was created."))
-            return redirect("console:segment_detail", public_id=segment.public_id)
-    return _form_page(request, form, _("New segment"))
+    return _form_page(
+        request,
+        SegmentForm(request.POST or None),
+        title=_("New segment"),
+        save=lambda data: services.segment_create(actor=request.user, **data),
+        success=_("The segment was created."),
+    )
 
 
-@editor_view
+@console_page(rule=permissions.EDIT)
 def segment_update(request, public_id):
     segment = selectors.segment_get(user=request.user, public_id=public_id)
     initial = {
@@ -123,35 +101,37 @@ def segment_update(request, public_id):
         "rule": services.rule_text(segment.rule),
         "is_active": segment.is_active,
     }
-    form = SegmentForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
-        try:
-            services.segment_update(actor=request.user, segment=segment, **data)
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The segment was saved."))
-            return redirect("console:segment_detail", public_id=segment.public_id)
-    return _form_page(request, form, _("Edit segment"), segment)
+    return _form_page(
+        request,
+        SegmentForm(request.POST or None, initial=initial, editing=True),
+        title=_("Edit segment"),
+        save=lambda data: services.segment_update(
+            actor=request.user, segment=segment, **data
+        ),
+        success=_("The segment was saved."),
+        segment=segment,
+    )
 
 
 @require_POST
-@editor_view
+@console_page(rule=permissions.EDIT)
 def segment_delete(request, public_id):
     segment = selectors.segment_get(user=request.user, public_id=public_id)
-    services.segment_delete(actor=request.user, segment=segment)
-    messages.success(request, _("The segment was deleted."))
-    return redirect("console:segment_list")
+    return act(
+        request,
+        lambda: services.segment_delete(actor=request.user, segment=segment),
+        success=_("The segment was deleted."),
+        next="console:segment_list",
+    )
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def segment_detail(request, public_id):
     """The segment's members (paginated), and for a static list, adding partners."""
     segment = selectors.segment_get(user=request.user, public_id=public_id)
     members = selectors.segment_members(user=request.user, segment=segment)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    can_edit = selectors.can_edit_segments(request.user)
+    can_edit = permissions.EDIT.allows(request.user)
     search = request.GET.get("q", "").strip()
     candidates = []
     if segment.is_static and can_edit and search:
@@ -173,25 +153,24 @@ def segment_detail(request, public_id):
 
 
 def _member_action(request, public_id, action, done_message):
+    """Add a partner in the user's scope to a static list, or remove it (404 for a
+    partner they do not see)."""
     segment = selectors.segment_get(user=request.user, public_id=public_id)
     try:
         partner_id = int(request.POST.get("partner", ""))
     except ValueError:
         raise Http404 from None
     partner = selectors.partner_for_list(user=request.user, partner_id=partner_id)
-    try:
-        action(actor=request.user, segment=segment, partner=partner)
-    except NotFound:
-        raise
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done_message)
-    return redirect("console:segment_detail", public_id=segment.public_id)
+    return act(
+        request,
+        lambda: action(actor=request.user, segment=segment, partner=partner),
+        success=done_message,
+        next=_detail_url(segment),
+    )
 
 
 @require_POST
-@editor_view
+@console_page(rule=permissions.EDIT)
 def segment_member_add(request, public_id):
     return _member_action(
         request, public_id, services.static_list_add, _("The partner was added.")
@@ -199,35 +178,24 @@ def segment_member_add(request, public_id):
 
 
 @require_POST
-@editor_view
+@console_page(rule=permissions.EDIT)
 def segment_member_remove(request, public_id):
     return _member_action(
         request, public_id, services.static_list_remove, _("The partner was removed.")
     )
 
 
-def export_response(*, user, segment, file_format: str):
-    """The segment's partners in the user's scope, with the directory export's
-    columns, as a streamed CSV or XLSX download."""
-    custom_keys = export_custom_keys(user=user)
-    rows = selectors.segment_export_rows(
-        user=user, segment=segment, custom_keys=custom_keys
-    )
-    return download(
-        custom_keys=custom_keys,
-        rows=rows,
-        file_format=file_format,
-        name=f"segment-{slugify(segment.name) or segment.public_id}",
-    )
-
-
-@staff_view
+@console_page(rule=permissions.READ)
 def segment_export_csv(request, public_id):
     segment = selectors.segment_get(user=request.user, public_id=public_id)
-    return export_response(user=request.user, segment=segment, file_format="csv")
+    return exports.segment_download(
+        user=request.user, segment=segment, file_format="csv"
+    )
 
 
-@staff_view
+@console_page(rule=permissions.READ)
 def segment_export_xlsx(request, public_id):
     segment = selectors.segment_get(user=request.user, public_id=public_id)
-    return export_response(user=request.user, segment=segment, file_format="xlsx")
+    return exports.segment_download(
+        user=request.user, segment=segment, file_format="xlsx"
+    )

@@ -647,7 +647,7 @@ def _set_membership_active(
 
 
 def memberships_merge_move(*, duplicate: Partner, survivor: Partner) -> tuple[int, int]:
-    """Move the members of a duplicate being merged (``partners.lifecycle_services.
+    """Move the members of a duplicate being merged (``partners.lifecycle.services.
     partner_merge``, which audits the merge) to the survivor: a person who is
     already a member of the survivor keeps that membership, and their membership
     of the (terminated) duplicate stays behind. Returns (moved, left)."""

@@ -4,6 +4,7 @@ deletes one; partner users are refused (403)."""
 
 import uuid
 
+from openprm.partners import permissions
 from openprm.partners.tests.factories import SavedViewFactory
 from openprm.testing.authz import (
     ALLOW,
@@ -14,7 +15,7 @@ from openprm.testing.authz import (
     vendor,
 )
 
-STAFF = vendor()
+STAFF = vendor(rule=permissions.SAVE_VIEWS)
 VIEWS = "api:{method} /api/v1/partners/views"
 
 

@@ -131,6 +131,22 @@ def test_language_and_parent_filters():
 
 
 @pytest.mark.django_db
+def test_the_parent_filter_takes_the_partners_id_or_its_public_id():
+    top = PartnerFactory(name="Top", partner_type="distributor")
+    PartnerFactory(name="Below", parent=top)
+    PartnerFactory(name="Elsewhere")
+
+    assert _names(f"parent={top.pk}") == ["Below"]
+    assert _names(f"parent={top.public_id}") == ["Below"]
+
+
+def test_parse_drops_a_parent_that_names_no_partner():
+    for value in ("0", "-3", "abc", "9" * 30, "\u0663"):
+        assert directory.parse({"parent": [value]}).parent == ""
+    assert directory.parse({"parent": ["042"]}).parent == "42"
+
+
+@pytest.mark.django_db
 def test_band_filters():
     PartnerFactory(
         name="Big", profile={"employee_band": "5001+", "revenue_band": ">1b"}

@@ -9,9 +9,11 @@ from openprm.core.errors import (
     ValidationFailed,
 )
 from openprm.core.models import AuditEntry, OutboxEvent
-from openprm.partners.lifecycle_services import (
+from openprm.partners.lifecycle.selectors import (
     merge_preview,
     partner_duplicates_find,
+)
+from openprm.partners.lifecycle.services import (
     partner_merge,
     partner_move,
     partner_status_change,

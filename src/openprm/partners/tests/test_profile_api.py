@@ -299,6 +299,22 @@ def _names(response) -> list[str]:
     return [item["name"] for item in response.json()["items"]]
 
 
+def test_the_parent_filter_takes_the_id_the_partner_documents_show(api, cast):
+    api.as_user(cast.vendor_admin)
+    parent = api.get(f"/partners/{cast.reseller.public_id}").json()["parent"]
+
+    by_id = api.get("/partners", parent=str(parent))
+    by_public_id = api.get("/partners", parent=str(cast.distributor.public_id))
+    refused = api.get("/partners", parent="0")
+
+    assert parent == cast.distributor.pk
+    assert _names(by_id) == _names(by_public_id) == ["Contoso"]
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "parent", "message": "Must be an id or `none`."}
+    ]
+
+
 def test_the_list_filters_on_lists_bands_and_custom_fields(api, cast):
     from openprm.partners.models import CustomFieldDefinition
 

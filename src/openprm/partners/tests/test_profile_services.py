@@ -2,7 +2,7 @@ import pytest
 
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
-from openprm.partners import services
+from openprm.partners import permissions, services
 from openprm.partners.models import Contact, CustomFieldDefinition, PartnerDomain
 from openprm.partners.tests import profile_helpers
 from openprm.partners.tests.profile_helpers import (
@@ -10,6 +10,7 @@ from openprm.partners.tests.profile_helpers import (
     png_upload,
     world_state,
 )
+from openprm.tenancy.choices import PartnerRole
 
 cast = profile_helpers.cast
 
@@ -577,3 +578,7 @@ def test_a_field_partners_edit_must_be_visible_to_them(cast):
     )
     assert CustomFieldDefinition.objects.count() == 0
     assert PartnerDomain.objects.count() == 0
+
+
+def test_the_partner_admin_role_is_named_as_memberships_name_it():
+    assert permissions.PARTNER_ADMIN == PartnerRole.PARTNER_ADMIN

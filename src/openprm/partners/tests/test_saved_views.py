@@ -5,14 +5,14 @@ import pytest
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
-from openprm.partners.models import CustomFieldDefinition, SavedView
-from openprm.partners.saved_view_services import (
+from openprm.partners.directory.services import (
     saved_view_create,
     saved_view_delete,
     saved_view_update,
 )
+from openprm.partners.models import CustomFieldDefinition, SavedView
 from openprm.partners.selectors_directory import saved_view_filters, saved_views_for
-from openprm.partners.tests.factories import SavedViewFactory
+from openprm.partners.tests.factories import PartnerFactory, SavedViewFactory
 from openprm.tenancy.tests.factories import partner_user
 from openprm.tenancy.tests.test_team_api import bearer
 
@@ -45,6 +45,25 @@ def test_saving_a_view_normalises_its_query_audits_and_announces():
     }
     assert AuditEntry.objects.get().verb == "partner_view.created"
     assert OutboxEvent.objects.get().name == "partner_view.created"
+
+
+def test_a_view_names_its_parent_partner_by_public_id():
+    parent = PartnerFactory(partner_type="distributor")
+
+    view = saved_view_create(
+        actor=VendorUserFactory(), name="Beneath", query=f"parent={parent.pk}"
+    )
+
+    assert view.query == {"parent": [str(parent.public_id)]}
+
+
+def test_a_parent_out_of_sight_drops_out_of_a_view():
+    parent = PartnerFactory(partner_type="distributor")
+    manager = VendorUserFactory(vendor_role="channel_manager")
+
+    view = saved_view_create(actor=manager, name="Beneath", query=f"parent={parent.pk}")
+
+    assert view.query == {}
 
 
 def test_a_name_is_required_and_unique_per_owner():

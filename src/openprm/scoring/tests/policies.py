@@ -5,36 +5,24 @@ admins write them, partner users are refused (403). A partner's scores follow th
 partner scope (the harness's channel manager has no partners: 404).
 """
 
+from openprm.scoring import permissions
 from openprm.scoring.services import partner_score_recompute
 from openprm.scoring.tests.factories import (
     ScoreRunFactory,
     scorecard_with_criteria,
 )
-from openprm.testing.authz import (
-    ALLOW,
-    FORBID,
-    HIDE,
-    LOGIN,
-    SIGNED_OUT_ACTORS,
-    VENDOR_ACTORS,
-    Policy,
-    vendor,
-)
+from openprm.testing.authz import HIDE, Policy, vendor
 
-ADMIN = vendor("vendor_admin")
-STAFF = vendor()
+ADMIN = vendor(rule=permissions.DEFINE)
+STAFF = vendor(rule=permissions.READ)
 
 
 def staff_in_scope(actor: str):
-    """Vendor staff on world.owner: the unassigned channel manager gets 404;
+    """The rule's roles on world.owner: the unassigned channel manager gets 404;
     every partner user 403."""
-    if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
-        return LOGIN
     if actor == "channel_manager":
         return HIDE
-    if actor in VENDOR_ACTORS:
-        return ALLOW
-    return FORBID
+    return STAFF(actor)
 
 
 def scorecard(world):

@@ -6,8 +6,8 @@ import pytest
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core import events
 from openprm.core.models import OutboxEvent
-from openprm.partners import lifecycle_services
 from openprm.partners import services as partner_services
+from openprm.partners.lifecycle import services as lifecycle_services
 from openprm.partners.models import CustomFieldDefinition, Partner
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs import services as programme_services

@@ -4,8 +4,11 @@ Every vendor role reads segments (members within their own scope); vendor admins
 and channel marketing write them; partner users are refused (403).
 """
 
+import json
 import uuid
 
+from openprm.segments import permissions
+from openprm.segments.models import Segment
 from openprm.segments.tests.factories import (
     SegmentFactory,
     StaticListFactory,
@@ -13,9 +16,15 @@ from openprm.segments.tests.factories import (
 )
 from openprm.testing.authz import Policy, vendor
 
-STAFF = vendor()
-EDITORS = vendor("vendor_admin", "channel_marketing")
+STAFF = vendor(rule=permissions.READ)
+EDITORS = vendor(rule=permissions.EDIT)
 RULE = {"all": [{"field": "region", "op": "eq", "value": "EMEA"}]}
+
+
+def saved_nothing(obj) -> bool:
+    """A preview only counts the partners a draft rule selects: it writes no audit
+    entry or event, so what shows it ran as a preview is that no segment was saved."""
+    return not Segment.objects.exists()
 
 
 def segment(world):
@@ -54,6 +63,7 @@ POLICIES = [
         EDITORS,
         method="POST",
         data=lambda obj: {"rule": '{"field": "region", "op": "eq", "value": "NA"}'},
+        happened=saved_nothing,
     ),
     Policy("web:console:segment_detail", STAFF, make=listed, kwargs=web_kwargs),
     Policy("web:console:segment_count", STAFF, make=segment, kwargs=web_kwargs),
@@ -66,7 +76,11 @@ POLICIES = [
         method="POST",
         make=segment,
         kwargs=web_kwargs,
-        data=lambda obj: {"name": "Renamed", "kind": "dynamic", "rule": "{}"},
+        data=lambda obj: {
+            "name": f"Renamed {uuid.uuid4()}",
+            "kind": "dynamic",
+            "rule": json.dumps(RULE),
+        },
     ),
     Policy(
         "web:console:segment_delete",
@@ -107,6 +121,7 @@ POLICIES = [
         SEGMENTS.format(method="POST") + "/preview",
         EDITORS,
         data=lambda obj: {"rule": RULE},
+        happened=saved_nothing,
     ),
     Policy(
         SEGMENTS.format(method="GET") + "/{segment_id}",

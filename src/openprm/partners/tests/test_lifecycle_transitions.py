@@ -1,7 +1,7 @@
 import pytest
 
 from openprm.partners.choices import PartnerStatus as S
-from openprm.partners.lifecycle import allowed_targets, check_transition
+from openprm.partners.lifecycle.transitions import allowed_targets, check_transition
 
 
 @pytest.mark.parametrize(

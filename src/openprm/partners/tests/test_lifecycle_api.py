@@ -7,6 +7,7 @@ from openprm.accounts.token_services import api_token_create
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.models import Partner, PartnerDomain
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,108 @@ def test_the_duplicate_search_runs_a_fixed_number_of_queries(client, rows):
 
     assert len(response.json()) == rows
     assert len(queries) == QUERIES
+
+
+# --- downstream visibility
+
+
+def put_visibility(client, partner, headers: dict, visible: bool):
+    return client.put(
+        f"/api/v1/partners/{partner.public_id}/downstream-visibility",
+        {"downstream_visibility": visible},
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_a_vendor_admin_grants_a_distributor_sight_of_its_downstream(client):
+    distributor = PartnerFactory(partner_type="distributor")
+
+    response = put_visibility(
+        client, distributor, headers_for(VendorUserFactory()), True
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": str(distributor.public_id),
+        "partner": distributor.pk,
+        "downstream_visibility": True,
+    }
+    entry = AuditEntry.objects.get(verb="partner.downstream_visibility_changed")
+    assert entry.changes == {"downstream_visibility": [False, True]}
+    event = OutboxEvent.objects.get(name="partner.downstream_visibility_changed")
+    assert (event.partner_id, event.payload["downstream_visibility"]) == (
+        distributor.pk,
+        True,
+    )
+
+
+def test_setting_the_value_it_has_writes_nothing(client):
+    distributor = PartnerFactory(partner_type="distributor", downstream_visibility=True)
+    headers = headers_for(VendorUserFactory())
+    before = (AuditEntry.objects.count(), OutboxEvent.objects.count())
+
+    response = put_visibility(client, distributor, headers, True)
+
+    assert response.status_code == 200
+    assert response.json()["downstream_visibility"] is True
+    assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
+
+
+def test_only_vendor_admins_set_downstream_visibility(client):
+    distributor = PartnerFactory(partner_type="distributor")
+    refusing = [
+        headers_for(UserFactory(vendor_role="channel_manager")),
+        headers_for(MembershipFactory(partner=distributor).user),
+    ]
+    before = (AuditEntry.objects.count(), OutboxEvent.objects.count())
+
+    refused = [
+        put_visibility(client, distributor, headers, True).status_code
+        for headers in refusing
+    ]
+
+    assert refused == [403, 403]
+    assert Partner.objects.get(pk=distributor.pk).downstream_visibility is False
+    assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
+
+
+def test_the_partners_own_users_read_their_downstream_visibility(client):
+    distributor = PartnerFactory(partner_type="distributor", downstream_visibility=True)
+    other = PartnerFactory()
+    url = f"/api/v1/partners/{distributor.public_id}/downstream-visibility"
+
+    own = client.get(
+        url, headers=headers_for(MembershipFactory(partner=distributor).user)
+    )
+    stranger = client.get(
+        url, headers=headers_for(MembershipFactory(partner=other).user)
+    )
+
+    assert (own.status_code, own.json()["downstream_visibility"]) == (200, True)
+    assert stranger.status_code == 404
+
+
+def test_granted_visibility_shows_the_partners_beneath_at_once(client):
+    distributor = PartnerFactory(name="Northwind", partner_type="distributor")
+    PartnerFactory(name="Contoso", parent=distributor)
+    headers = headers_for(MembershipFactory(partner=distributor).user)
+
+    def listed() -> list[str]:
+        response = client.get("/api/v1/partners", headers=headers)
+        return [item["name"] for item in response.json()["items"]]
+
+    before = listed()
+    put_visibility(client, distributor, headers_for(VendorUserFactory()), True)
+
+    assert (before, listed()) == (["Northwind"], ["Contoso", "Northwind"])
+
+
+def test_a_duplicate_search_without_a_name_is_a_422(client):
+    response = client.get(
+        "/api/v1/partners/duplicates?website=contoso.example",
+        headers=headers_for(VendorUserFactory()),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "name", "message": "Field required"}]

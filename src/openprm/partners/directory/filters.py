@@ -94,7 +94,9 @@ class DirectoryFilters:
     employee_band: str = ""
     revenue_band: str = ""
     language: tuple[str, ...] = ()
-    parent: str = ""  # a partner's public id, or "none" for partners at the top
+    # The parent partner: its id (digits, as partner documents' ``parent``) or its
+    # public id, or "none" for partners at the top.
+    parent: str = ""
     programme: str = ""  # a programme's public id
     tier: int | None = None
     scorecard: str = ""  # a scorecard's public id: score range and score sort
@@ -162,6 +164,8 @@ class DirectoryFilters:
             q &= Q(channel_manager__public_id=self.manager)
         if self.parent == "none":
             q &= Q(parent__isnull=True)
+        elif self.parent.isdigit():
+            q &= Q(parent_id=int(self.parent))
         elif self.parent:
             q &= Q(parent__public_id=self.parent)
         columns = {
@@ -350,6 +354,14 @@ def _uuid(value: str) -> str:
         return ""
 
 
+def _partner_id(value: str) -> str:
+    """A partner's id (a positive integer that fits a 64-bit column) or public id
+    (a UUID), normalised."""
+    if value.isascii() and value.isdigit() and 0 < int(value) < 2**63:
+        return str(int(value))
+    return _uuid(value)
+
+
 def _split_custom(name: str) -> tuple[str, str]:
     """``cf_<key>__min`` -> (key, "min"); ``cf_<key>`` -> (key, "")."""
     key = name[len(CUSTOM_FIELD_PREFIX) :]
@@ -419,7 +431,7 @@ def parse(params, *, custom_keys: Mapping[str, str] | AbstractSet = frozenset())
     used = {key for key, _operator, _values in custom}
     parent = one("parent")
     if parent != "none":
-        parent = _uuid(parent) if parent else ""
+        parent = _partner_id(parent) if parent else ""
     scorecard = _uuid(one("scorecard")) if one("scorecard") else ""
     return DirectoryFilters(
         q=one("q")[:SEARCH_MAX_LENGTH],

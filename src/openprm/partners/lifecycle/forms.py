@@ -4,12 +4,12 @@ merge."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.forms import StyledForm
+from openprm.core.forms import ServiceForm, StyledForm
 from openprm.partners.choices import PartnerStatus
-from openprm.partners.lifecycle import allowed_targets
+from openprm.partners.lifecycle.transitions import allowed_targets
 
 
-class StatusChangeForm(StyledForm):
+class StatusChangeForm(ServiceForm):
     status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(
         label=_("Reason"),
@@ -26,7 +26,7 @@ class StatusChangeForm(StyledForm):
         ]
 
 
-class MoveForm(StyledForm):
+class MoveForm(ServiceForm):
     parent = forms.UUIDField(
         label=_("New parent partner"),
         required=False,

@@ -48,7 +48,7 @@ def test_a_status_change_without_a_reason_shows_the_form_again(admin_client):
         {"status": "suspended", "reason": ""},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert Partner.objects.get(pk=partner.pk).status == "active"
     assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
 
@@ -87,7 +87,7 @@ def test_a_refused_move_shows_why(admin_client):
         {"parent": str(child.public_id)},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "beneath itself" in response.content.decode()
 
 

@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.forms import StyledForm
+from openprm.core.forms import ServiceForm
 from openprm.partners.choices import (
     CustomFieldType,
     EmployeeBand,
@@ -63,7 +63,7 @@ def _initial_custom(definition, value):
     return value
 
 
-class PartnerProfileForm(StyledForm):
+class PartnerProfileForm(ServiceForm):
     """Every profile field; ``partner_level`` keeps the partner-editable ones."""
 
     name = forms.CharField(label=_("Display name"), max_length=200)
@@ -223,14 +223,9 @@ class PartnerProfileForm(StyledForm):
             }
         return data
 
-    def add_service_errors(self, error) -> None:
-        for field, messages in error.field_errors.items():
-            name = field.replace("custom_fields.", CUSTOM_PREFIX, 1)
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message if target else f"{field}: {message}")
-        if not error.field_errors:
-            self.add_error(None, str(error.message))
+    def service_field(self, name: str) -> str | None:
+        # The services name custom fields ``custom_fields.<key>``; here ``cf_<key>``.
+        return super().service_field(name.replace("custom_fields.", CUSTOM_PREFIX, 1))
 
 
 def _custom_value(value):
@@ -243,7 +238,7 @@ def _custom_value(value):
     return value
 
 
-class ContactForm(StyledForm):
+class ContactForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -254,7 +249,7 @@ class ContactForm(StyledForm):
     )
 
 
-class CustomFieldDefinitionForm(StyledForm):
+class CustomFieldDefinitionForm(ServiceForm):
     key = forms.CharField(
         label=_("Key"),
         max_length=50,

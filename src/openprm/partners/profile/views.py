@@ -12,11 +12,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from openprm.accounts.forms import add_application_error
-from openprm.accounts.web import REFUSALS
-from openprm.core.web import console_page, portal_page
+from openprm.core.web import console_page, form_page, portal_page
 from openprm.partners import permissions, selectors, services
-from openprm.partners.forms_profile import (
+from openprm.partners.profile.forms import (
     ContactForm,
     CustomFieldDefinitionForm,
     PartnerProfileForm,
@@ -25,6 +23,13 @@ from openprm.partners.forms_profile import (
 
 def _detail_url(partner) -> str:
     return reverse("console:partner_detail", kwargs={"public_id": partner.public_id})
+
+
+def _custom_values(partner, definitions) -> list[tuple]:
+    return [
+        (definition, partner.custom_fields.get(definition.key))
+        for definition in definitions
+    ]
 
 
 @require_safe
@@ -41,10 +46,7 @@ def partner_detail(request, public_id):
             "children": list(
                 selectors.partner_children(user=request.user, partner=partner)
             ),
-            "custom_values": [
-                (definition, partner.custom_fields.get(definition.key))
-                for definition in definitions
-            ],
+            "custom_values": _custom_values(partner, definitions),
             "history": selectors.partner_audit_history(
                 user=request.user, partner=partner
             ),
@@ -54,102 +56,94 @@ def partner_detail(request, public_id):
     )
 
 
-def _profile_form_page(request, partner, *, level, template, done_url):
-    definitions = selectors.custom_field_definitions_editable_by(
-        user=request.user, level=level
-    )
+def _profile_form_page(request, partner, *, template: str, done_url: str):
+    """The profile form at the actor's edit level (404 out of scope, 403 for a
+    reader): every field for the vendor, the partner-editable ones for a partner
+    admin."""
+    level = permissions.require_profile_editor(request.user, partner)
     form = PartnerProfileForm(
         request.POST or None,
         request.FILES or None,
         partner=partner,
-        definitions=definitions,
+        definitions=selectors.custom_field_definitions_editable_by(
+            user=request.user, level=level
+        ),
         partner_level=level == permissions.PARTNER,
         managers=selectors.channel_managers() if level == permissions.VENDOR else (),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(
-                partner=partner, actor=request.user, data=form.service_data()
-            )
-        except REFUSALS as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect(done_url)
-    return render(
+    return form_page(
         request,
-        template,
-        {"partner": partner, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        template=template,
+        save=lambda _data: services.partner_update(
+            partner=partner, actor=request.user, data=form.service_data()
+        ),
+        success=_("The profile is saved."),
+        next=done_url,
+        context={"partner": partner},
     )
 
 
 @require_http_methods(["GET", "POST"])
-@console_page
+@console_page(rule=permissions.EDIT_PROFILE)
 def partner_edit(request, public_id):
     partner = selectors.partner_get(user=request.user, public_id=public_id)
-    level = permissions.require_profile_editor(request.user, partner)
     return _profile_form_page(
         request,
         partner,
-        level=level,
         template="partners/profile_edit.html",
         done_url=_detail_url(partner),
     )
 
 
-@require_http_methods(["GET", "POST"])
-@console_page
-def contact_create(request, public_id):
-    partner = selectors.partner_get(user=request.user, public_id=public_id)
+def _contact_page(request, partner, *, form, save, contact=None):
     permissions.require_profile_editor(request.user, partner)
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(
-                partner=partner, actor=request.user, data=form.cleaned_data
-            )
-        except REFUSALS as error:
-            form.add_error(None, str(error.message))
-        else:
-            return redirect(_detail_url(partner))
-    return render(
+    return form_page(
         request,
-        "partners/profile_contact.html",
-        {"partner": partner, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        template="partners/profile_contact.html",
+        save=save,
+        success=_("The contact is saved."),
+        next=_detail_url(partner),
+        context={"partner": partner, "contact": contact},
     )
 
 
 @require_http_methods(["GET", "POST"])
-@console_page
+@console_page(rule=permissions.EDIT_PROFILE)
+def contact_create(request, public_id):
+    partner = selectors.partner_get(user=request.user, public_id=public_id)
+    return _contact_page(
+        request,
+        partner,
+        form=ContactForm(request.POST or None),
+        save=lambda data: services.contact_create(
+            partner=partner, actor=request.user, data=data
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@console_page(rule=permissions.EDIT_PROFILE)
 def contact_edit(request, public_id, contact_id):
     partner = selectors.partner_get(user=request.user, public_id=public_id)
     contact = selectors.contact_get(
         user=request.user, partner=partner, public_id=contact_id
     )
-    permissions.require_profile_editor(request.user, partner)
     initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
-    form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(
-                contact=contact, actor=request.user, data=form.cleaned_data
-            )
-        except REFUSALS as error:
-            form.add_error(None, str(error.message))
-        else:
-            return redirect(_detail_url(partner))
-    return render(
+    return _contact_page(
         request,
-        "partners/profile_contact.html",
-        {"partner": partner, "form": form, "contact": contact},
-        status=400 if form.errors else 200,
+        partner,
+        form=ContactForm(request.POST or None, initial=initial),
+        save=lambda data: services.contact_update(
+            contact=contact, actor=request.user, data=data
+        ),
+        contact=contact,
     )
 
 
 @require_POST
-@console_page
+@console_page(rule=permissions.EDIT_PROFILE)
 def contact_delete(request, public_id, contact_id):
     partner = selectors.partner_get(user=request.user, public_id=public_id)
     contact = selectors.contact_get(
@@ -163,18 +157,8 @@ def contact_delete(request, public_id, contact_id):
 # --- custom field settings (vendor admins) -----------------------------------------
 
 
-def vendor_admin_page(view):
-    def gated(request, *args, **kwargs):
-        permissions.require_vendor_admin(request.user)
-        return view(request, *args, **kwargs)
-
-    gated.__name__ = view.__name__
-    gated.__doc__ = view.__doc__
-    return console_page(gated)
-
-
 @require_safe
-@vendor_admin_page
+@console_page(rule=permissions.DEFINE_FIELDS)
 def custom_field_list(request):
     definitions = selectors.custom_field_definitions_for(
         user=request.user, include_inactive=True
@@ -185,28 +169,23 @@ def custom_field_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@vendor_admin_page
+@console_page(rule=permissions.DEFINE_FIELDS)
 def custom_field_create(request):
     form = CustomFieldDefinitionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custom_field_definition_create(
-                actor=request.user, data=form.service_data()
-            )
-        except REFUSALS as error:
-            _place_errors(form, error)
-        else:
-            return redirect("console:custom_field_list")
-    return render(
+    return form_page(
         request,
-        "partners/custom_field_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        form,
+        template="partners/custom_field_form.html",
+        save=lambda _data: services.custom_field_definition_create(
+            actor=request.user, data=form.service_data()
+        ),
+        success=_("The custom field is defined."),
+        next="console:custom_field_list",
     )
 
 
 @require_http_methods(["GET", "POST"])
-@vendor_admin_page
+@console_page(rule=permissions.DEFINE_FIELDS)
 def custom_field_edit(request, key):
     definition = selectors.custom_field_definition_get(user=request.user, key=key)
     initial = {name: getattr(definition, name) for name in services.DEFINITION_FIELDS}
@@ -214,35 +193,27 @@ def custom_field_edit(request, key):
     form = CustomFieldDefinitionForm(
         request.POST or None, initial=initial, editing=True
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.custom_field_definition_update(
-                definition=definition, actor=request.user, data=form.service_data()
-            )
-        except REFUSALS as error:
-            _place_errors(form, error)
-        else:
-            return redirect("console:custom_field_list")
-    return render(
+    return form_page(
         request,
-        "partners/custom_field_form.html",
-        {"form": form, "definition": definition},
-        status=400 if form.errors else 200,
+        form,
+        template="partners/custom_field_form.html",
+        save=lambda _data: services.custom_field_definition_update(
+            definition=definition, actor=request.user, data=form.service_data()
+        ),
+        success=_("The custom field is saved."),
+        next="console:custom_field_list",
+        context={"definition": definition},
     )
 
 
 @require_POST
-@vendor_admin_page
+@console_page(rule=permissions.DEFINE_FIELDS)
 def custom_field_deactivate(request, key):
     definition = selectors.custom_field_definition_get(user=request.user, key=key)
     services.custom_field_definition_deactivate(
         definition=definition, actor=request.user
     )
     return redirect("console:custom_field_list")
-
-
-def _place_errors(form, error) -> None:
-    add_application_error(form, error)
 
 
 # --- portal ---------------------------------------------------------------------
@@ -261,10 +232,7 @@ def organisation(request):
         {
             "partner": partner,
             "contacts": list(selectors.contacts_of(user=request.user, partner=partner)),
-            "custom_values": [
-                (definition, partner.custom_fields.get(definition.key))
-                for definition in definitions
-            ],
+            "custom_values": _custom_values(partner, definitions),
             "can_edit": permissions.profile_edit_level(request.user, partner)
             == permissions.PARTNER,
         },
@@ -272,16 +240,14 @@ def organisation(request):
 
 
 @require_http_methods(["GET", "POST"])
-@portal_page  # partner admins only: require_profile_editor refuses the others (403)
+@portal_page(rule=permissions.EDIT_PROFILE)
 def organisation_edit(request):
     partner = selectors.partner_get(
         user=request.user, public_id=request.partner.public_id
     )
-    level = permissions.require_profile_editor(request.user, partner)
     return _profile_form_page(
         request,
         partner,
-        level=level,
         template="partners/organisation_edit.html",
         done_url=reverse("portal:organisation"),
     )

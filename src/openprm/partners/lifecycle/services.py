@@ -1,132 +1,30 @@
-"""Writes of the partner lifecycle: status changes, hierarchy moves, merging
-duplicates; and the scoped reads their pages and endpoints need.
+"""Writes of the partner lifecycle: status changes, hierarchy moves and downstream
+visibility, merging duplicates.
 
-Who may do what (docs/partners.md): vendor admins everything; channel managers change
-the status of the partners in their scope; everyone else is refused (403). A partner
-outside the actor's scope does not exist for them (404).
+Who may do what (``partners.permissions``, docs/partners.md): vendor admins
+everything; channel managers change the status of the partners in their scope;
+everyone else is refused (403). A partner outside the actor's scope does not exist
+for them (404).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Max, Prefetch, Q, Value
+from django.db.models import CharField, F, Max, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.choices import VendorRole
 from openprm.core import audit, events
-from openprm.core.errors import (
-    InvalidTransition,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from openprm.core.errors import InvalidTransition, NotFound, ValidationFailed
 from openprm.core.models import AuditAction
 from openprm.core.scoping import scope_for
-from openprm.partners import duplicates, hierarchy, lifecycle
+from openprm.partners import hierarchy, permissions
 from openprm.partners.choices import PartnerStatus
-from openprm.partners.models import Partner, PartnerDomain
-from openprm.partners.permissions import is_vendor_admin, require_vendor_admin
+from openprm.partners.lifecycle import selectors, transitions
+from openprm.partners.models import Partner
 from openprm.partners.services import partner_payload
-
-# At most this many partners are compared by rapidfuzz in one duplicate search.
-DUPLICATE_PREFILTER_LIMIT = 500
-PARENT_CHOICES_LIMIT = 20
-
-
-# --- who may ---------------------------------------------------------------------
-
-
-def can_change_status(user) -> bool:
-    """Vendor admins, and channel managers (for the partners in their scope)."""
-    return is_vendor_admin(user) or (
-        user.is_authenticated
-        and user.is_active
-        and user.vendor_role == VendorRole.CHANNEL_MANAGER
-    )
-
-
-def require_status_changer(user) -> None:
-    if not can_change_status(user):
-        raise PermissionDenied
-
-
-def _require_in_scope(user, partner: Partner) -> None:
-    if not scope_for(user).includes(partner):
-        raise NotFound
-
-
-# --- reads -----------------------------------------------------------------------
-
-
-def partner_get_for_lifecycle(*, user, public_id: UUID) -> Partner:
-    """A partner the user may see, by its public id; 404 for any other."""
-    try:
-        return (
-            Partner.objects.visible_to(user)
-            .select_related("parent")
-            .get(public_id=public_id)
-        )
-    except (Partner.DoesNotExist, ValueError, TypeError) as error:
-        raise NotFound from error
-
-
-def partner_parent_choices(*, user, partner: Partner, search: str) -> list[Partner]:
-    """Partners the user may see whose name contains ``search``, that ``partner``
-    could be placed beneath (not itself nor one beneath it)."""
-    if not search:
-        return []
-    return list(
-        Partner.objects.visible_to(user)
-        .filter(name__icontains=search)
-        .exclude(path__startswith=partner.path)
-        .order_by("name", "id")[:PARENT_CHOICES_LIMIT]
-    )
-
-
-def partner_duplicates_find(
-    *,
-    name: str,
-    website: str = "",
-    exclude: Partner | None = None,
-    user=None,
-) -> list[duplicates.DuplicateCandidate]:
-    """Existing partners that may be the organisation ``name`` at ``website``.
-
-    Bounded work: SQL keeps the partners whose name starts like the normalised
-    name's first word or whose website or domains hold the same host (at most
-    DUPLICATE_PREFILTER_LIMIT), then rapidfuzz scores those alone.
-    """
-    normalised = duplicates.normalise_name(name)
-    host = duplicates.website_host(website)
-    condition = Q(pk__in=[])
-    if normalised:
-        condition |= Q(name__istartswith=normalised.split()[0][:4])
-    if host:
-        condition |= Q(website__icontains=host) | Q(
-            pk__in=PartnerDomain.objects.filter(domain=host).values("partner_id")
-        )
-    partners = (
-        Partner.objects.all() if user is None else Partner.objects.visible_to(user)
-    )
-    partners = partners.filter(condition)
-    if exclude is not None:
-        partners = partners.exclude(pk=exclude.pk)
-    found = partners.only("id", "public_id", "name", "website", "status", "country")
-    found = list(
-        found.prefetch_related(
-            Prefetch(
-                "domains", queryset=PartnerDomain.objects.only("partner", "domain")
-            )
-        ).order_by("name", "id")[:DUPLICATE_PREFILTER_LIMIT]
-    )
-    for partner in found:
-        partner.domain_names = [item.domain for item in partner.domains.all()]
-    return duplicates.find_candidates(name=name, website=website, partners=found)
-
 
 # --- status ----------------------------------------------------------------------
 
@@ -135,9 +33,10 @@ def partner_duplicates_find(
 def partner_status_change(
     *, partner: Partner, status: str, reason: str, actor
 ) -> Partner:
-    """Move a partner along its lifecycle (see lifecycle.py), for a stated reason."""
-    require_status_changer(actor)
-    _require_in_scope(actor, partner)
+    """Move a partner along its lifecycle (see transitions.py), for a stated reason."""
+    permissions.CHANGE_STATUS.ensure(actor)
+    if not scope_for(actor).includes(partner):
+        raise NotFound
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
@@ -145,7 +44,7 @@ def partner_status_change(
             field_errors={"reason": [_("Say why the status changes.")]},
         )
     current = partner.status
-    check = lifecycle.check_transition(current, status)
+    check = transitions.check_transition(current, status)
     if not check:
         raise InvalidTransition(current, status, message=check.reason)
     now = timezone.now()
@@ -210,7 +109,7 @@ def _rewrite_paths(*, old_prefix: str, new_prefix: str, depth_change: int, rows)
 def partner_move(*, partner: Partner, parent: Partner | None, actor) -> Partner:
     """Place a partner, with everything beneath it, beneath ``parent`` (``None``: at
     the top). Who sees it downstream changes with its path."""
-    require_vendor_admin(actor)
+    permissions.PLACE.ensure(actor)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if parent is not None:
         parent = Partner.objects.get(pk=parent.pk)
@@ -257,6 +156,38 @@ def partner_move(*, partner: Partner, parent: Partner | None, actor) -> Partner:
     return partner
 
 
+@transaction.atomic
+def partner_downstream_visibility_set(
+    *, partner: Partner, visible: bool, actor
+) -> Partner:
+    """Grant (or withdraw) a distributor's sight of the partners beneath it: its
+    users then read their deals, leads and other business data. Setting what is
+    already set writes nothing."""
+    permissions.PLACE.ensure(actor)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = audit.snapshot(partner, ["downstream_visibility"])
+    partner.downstream_visibility = bool(visible)
+    entry = audit.record_change(
+        actor=actor,
+        instance=partner,
+        before=before,
+        verb="partner.downstream_visibility_changed",
+    )
+    if entry is None:
+        return partner
+    partner.save(update_fields=["downstream_visibility", "updated_at"])
+    events.emit(
+        "partner.downstream_visibility_changed",
+        payload={
+            **partner_payload(partner),
+            "downstream_visibility": partner.downstream_visibility,
+        },
+        actor=actor,
+        partner_id=partner.pk,
+    )
+    return partner
+
+
 # --- merge -----------------------------------------------------------------------
 
 
@@ -268,31 +199,6 @@ class MergeResult:
     duplicate: Partner
     moved: dict[str, int] = field(default_factory=dict)
     left: dict[str, int] = field(default_factory=dict)
-
-
-def merge_preview(*, survivor: Partner, duplicate: Partner) -> dict[str, int]:
-    """How many rows of each kind would move from the duplicate (for the confirm
-    page): one count query per relation."""
-    counts = {}
-    for relation in _partner_relations():
-        label = relation.related_model._meta.label_lower
-        if relation.related_model is Partner and relation.field.name == "parent":
-            label = "partners.partner (children)"
-        total = relation.related_model._base_manager.filter(
-            **{relation.field.name: duplicate}
-        ).count()
-        if total:
-            counts[label] = total
-    return counts
-
-
-def _partner_relations():
-    """Every relation from another row to a partner, later apps' included."""
-    return [
-        relation
-        for relation in Partner._meta.related_objects
-        if relation.one_to_many or relation.one_to_one or relation.many_to_many
-    ]
 
 
 def _move_rows(model, field_name: str, duplicate: Partner, survivor: Partner):
@@ -334,7 +240,7 @@ def partner_merge(*, survivor: Partner, duplicate: Partner, actor) -> MergeResul
     invitations and every other row that points at it move to the survivor; the
     duplicate stays, terminated, so that its audit history and links still resolve.
     """
-    require_vendor_admin(actor)
+    permissions.MERGE.ensure(actor)
     if survivor.pk == duplicate.pk:
         raise ValidationFailed(
             _("A partner cannot be merged into itself."),
@@ -378,7 +284,7 @@ def partner_merge(*, survivor: Partner, duplicate: Partner, actor) -> MergeResul
         moved, left = mover(duplicate=duplicate, survivor=survivor)
         _count(result, model._meta.label_lower, moved, left)
 
-    for relation in _partner_relations():
+    for relation in selectors.partner_relations():
         model = relation.related_model
         if model in _merge_movers or (
             model is Partner and relation.field.name == "parent"
