@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "openprm.agreements",
     "openprm.notifications",
     "openprm.campaigns",
+    "openprm.content",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

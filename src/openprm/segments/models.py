@@ -83,3 +83,35 @@ class StaticListMember(PartnerOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.partner} in {self.segment}"
+
+
+class Audience(TimeStampedModel):
+    """Who a piece of content (and later a course, an incentive or a fund) is for:
+    the partners a rule selects — evaluated in SQL on every read, so a change of
+    the rule or of a partner shows on the next request — and, inside them, the
+    users holding one of ``partner_roles`` (every role when it is empty)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    # A rule tree of rules.py (the same conditions as a dynamic segment's, plus a
+    # segment's membership); {"all": []} selects every partner.
+    rule = models.JSONField(_("rule"), default=dict)
+    # Roles inside the partner (tenancy's PartnerRole values); [] is every role.
+    partner_roles = models.JSONField(_("roles"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("audience")
+
+    def __str__(self) -> str:
+        return self.name
