@@ -1,0 +1,3 @@
+"""Access policies of the announcements (see openprm.testing.authz)."""
+
+POLICIES: list = []

@@ -1,0 +1,3 @@
+"""Access policies of the cobranding (see openprm.testing.authz)."""
+
+POLICIES: list = []

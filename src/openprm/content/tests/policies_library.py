@@ -1,0 +1,3 @@
+"""Access policies of the library (see openprm.testing.authz)."""
+
+POLICIES: list = []
