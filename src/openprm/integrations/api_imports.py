@@ -19,7 +19,8 @@ from ninja.responses import Status
 
 from openprm.core.api import Pagination, Problem
 from openprm.core.errors import PermissionDenied, ValidationFailed
-from openprm.integrations import selectors_imports, services_imports
+from openprm.integrations import selectors_imports
+from openprm.integrations.imports import services as services_imports
 from openprm.integrations.models import IssueKind
 from openprm.integrations.views_exports import export_response
 from openprm.partners import directory

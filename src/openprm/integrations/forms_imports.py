@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.integrations import importing
+from openprm.integrations.imports import reading as importing
 
 
 class ImportUploadForm(forms.Form):

@@ -27,7 +27,7 @@ def send_due_webhooks() -> None:
 @task()
 def preview_import(job_id: int) -> None:
     """Check every row of an uploaded partner import."""
-    from openprm.integrations import services_imports
+    from openprm.integrations.imports import services as services_imports
 
     services_imports.import_preview(job_id=job_id)
 
@@ -35,7 +35,7 @@ def preview_import(job_id: int) -> None:
 @task()
 def run_import(job_id: int) -> None:
     """Write the rows of a confirmed partner import."""
-    from openprm.integrations import services_imports
+    from openprm.integrations.imports import services as services_imports
 
     services_imports.import_run(job_id=job_id)
 

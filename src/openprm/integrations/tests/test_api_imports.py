@@ -41,7 +41,7 @@ def _upload(django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 def test_upload_queues_the_preview_then_get_reports_it(client, admin_headers):
-    with patch("openprm.integrations.services_imports._enqueue") as enqueue:
+    with patch("openprm.integrations.imports.services._enqueue") as enqueue:
         response = client.post(
             "/api/v1/imports",
             {"file": SimpleUploadedFile("p.csv", TEXT.encode())},

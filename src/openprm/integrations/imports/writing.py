@@ -41,7 +41,8 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit, context, jsontext
 from openprm.core.errors import ValidationFailed
 from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
-from openprm.integrations import bulk_sql, importing
+from openprm.integrations import bulk_sql
+from openprm.integrations.imports import reading as importing
 from openprm.integrations.models import ImportIssue, ImportKey, IssueKind
 from openprm.partners import custom_fields, duplicates, permissions
 from openprm.partners import services as partner_services

@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import InvalidTransition, PermissionDenied
-from openprm.integrations import import_writer, importing
+from openprm.integrations.imports import reading as importing
+from openprm.integrations.imports import writing as import_writer
 from openprm.integrations.models import (
     ImportIssue,
     ImportJob,

@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
-from openprm.integrations import import_writer, services_imports
+from openprm.integrations.imports import services as services_imports
+from openprm.integrations.imports import writing as import_writer
 from openprm.integrations.models import ImportIssue, ImportJob, ImportKey, ImportStatus
 from openprm.partners.models import Contact, CustomFieldDefinition, Partner
 from openprm.partners.tests.factories import PartnerFactory
@@ -554,7 +555,7 @@ def test_websites_are_checked_and_completed(admin):
     ],
 )
 def test_the_website_check_agrees_with_the_partner_services(website):
-    from openprm.integrations.import_writer import _clean_website, _Row
+    from openprm.integrations.imports.writing import _clean_website, _Row
     from openprm.partners.services import clean_profile
 
     row = _Row(number=2, raw={}, data={})

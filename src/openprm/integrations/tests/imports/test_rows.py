@@ -5,7 +5,7 @@ import json
 import pytest
 
 from openprm.core import jsontext
-from openprm.integrations import importing
+from openprm.integrations.imports import reading as importing
 
 ROWS = [
     {
@@ -105,7 +105,7 @@ def test_external_id_lookups_use_the_partial_unique_index():
     from django.test.utils import CaptureQueriesContext
 
     from openprm.accounts.tests.factories import VendorUserFactory
-    from openprm.integrations import import_writer
+    from openprm.integrations.imports import writing as import_writer
     from openprm.integrations.models import ImportJob
     from openprm.partners import services as partner_services
 
@@ -138,7 +138,7 @@ def test_external_id_lookups_use_the_partial_unique_index():
 def test_collector_paused_for_a_batch_only():
     import gc
 
-    from openprm.integrations import import_writer
+    from openprm.integrations.imports import writing as import_writer
 
     assert gc.isenabled()
     with import_writer.collector_paused():
