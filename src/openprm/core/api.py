@@ -289,12 +289,15 @@ def refusing_unknown_query(
 ) -> Callable:
     """``view_func`` refusing (422) any query parameter its operation does not
     declare, or that is not in ``also`` (names a view reads from ``request.GET``
-    itself). The declared names are learnt from the operation once it is built."""
-    known: set[str] = set(also)
+    itself; ``"cf_*"`` stands for every name that starts with ``cf_``). The
+    declared names are learnt from the operation once it is built."""
+    known: set[str] = {name for name in also if not name.endswith("*")}
+    prefixes = tuple(name[:-1] for name in also if name.endswith("*"))
 
     @wraps(view_func)
     def checked(request, *args, **kwargs):
-        if unknown := sorted(set(request.GET) - known):
+        names = set(request.GET) - known
+        if unknown := sorted(name for name in names if not name.startswith(prefixes)):
             raise ValidationFailed(
                 field_errors={name: ["Unknown query parameter."] for name in unknown}
             )
@@ -354,7 +357,8 @@ class ApiRouter(Router):
 
 def reads_query(*names: str) -> Callable:
     """A view that reads these query parameters from ``request.GET`` itself, besides
-    the ones its signature declares (e.g. the directory export's filter keys)."""
+    the ones its signature declares (e.g. the directory export's filter keys); a
+    name ending in ``*`` stands for a family (``"cf_*"``: the custom field filters)."""
 
     def decorator(view_func: Callable) -> Callable:
         view_func.query_also = (*getattr(view_func, "query_also", ()), *names)
