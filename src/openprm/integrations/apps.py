@@ -13,7 +13,7 @@ class IntegrationsConfig(AppConfig):
         from openprm.core.navigation import CONSOLE, NavItem
 
         # Registers the webhooks subscriber of the event outbox.
-        from openprm.integrations import dispatch  # noqa: F401
+        from openprm.integrations.webhooks import dispatch  # noqa: F401
 
         CONSOLE.append(
             NavItem(
@@ -29,6 +29,6 @@ class IntegrationsConfig(AppConfig):
 
 
 def _manages_webhooks(request) -> bool:
-    from openprm.integrations.selectors import can_manage_webhooks
+    from openprm.integrations.webhooks.selectors import can_manage_webhooks
 
     return can_manage_webhooks(request.user)

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from openprm.integrations import views, views_exports, views_imports
+from openprm.integrations.exports import views as views_exports
+from openprm.integrations.imports import views as views_imports
+from openprm.integrations.webhooks import views
 
 urlpatterns = [
     path(

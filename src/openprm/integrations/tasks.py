@@ -10,7 +10,7 @@ from openprm.core import sweeps
 @task()
 def send_webhook(delivery_id: int) -> None:
     """Send one freshly created (or retried) webhook delivery."""
-    from openprm.integrations import dispatch
+    from openprm.integrations.webhooks import dispatch
 
     dispatch.attempt(delivery_id)
 
@@ -19,7 +19,7 @@ def send_webhook(delivery_id: int) -> None:
 @task()
 def send_due_webhooks() -> None:
     """Send retries that are due, and deliveries whose task or worker was lost."""
-    from openprm.integrations import dispatch
+    from openprm.integrations.webhooks import dispatch
 
     dispatch.send_due()
 

@@ -9,7 +9,6 @@ from standardwebhooks import Webhook
 
 from openprm.core import events
 from openprm.core.models import OutboxEvent
-from openprm.integrations import dispatch, services
 from openprm.integrations.models import WebhookAttempt, WebhookDelivery
 from openprm.integrations.tests.factories import (
     OutboxEventFactory,
@@ -17,6 +16,7 @@ from openprm.integrations.tests.factories import (
     WebhookEndpointFactory,
 )
 from openprm.integrations.tests.receiver import Receiver, Reply
+from openprm.integrations.webhooks import dispatch, services
 from openprm.partners.tests.factories import PartnerFactory
 
 

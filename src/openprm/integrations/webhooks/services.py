@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit, events
 from openprm.core.errors import Conflict, ValidationFailed
 from openprm.core.models import AuditAction, DeliveryStatus, OutboxEvent
-from openprm.integrations import dispatch, rules, signing
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
-from openprm.integrations.selectors import ensure_can_manage_webhooks
+from openprm.integrations.webhooks import dispatch, rules, signing
+from openprm.integrations.webhooks.selectors import ensure_can_manage_webhooks
 
 AUDITED_FIELDS = ["url", "description", "event_types", "is_active"]
 # How long a rotated-out secret still signs deliveries, so receivers can switch.

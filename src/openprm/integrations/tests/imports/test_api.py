@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.integrations.tests.test_api import bearer
+from openprm.integrations.tests.webhooks.test_api import bearer
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
 from openprm.core.web import console_page
-from openprm.integrations import selectors, services
-from openprm.integrations.forms import DeliveryFilterForm, WebhookEndpointForm
+from openprm.integrations.webhooks import selectors, services
+from openprm.integrations.webhooks.forms import DeliveryFilterForm, WebhookEndpointForm
 
 DELIVERIES_PER_PAGE = 50
 SECRET_SESSION_KEY = "integrations.new_webhook_secret"  # noqa: S105 (a key name)

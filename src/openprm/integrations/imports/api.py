@@ -19,10 +19,10 @@ from ninja.responses import Status
 
 from openprm.core.api import Pagination, Problem
 from openprm.core.errors import PermissionDenied, ValidationFailed
-from openprm.integrations import selectors_imports
+from openprm.integrations.exports.views import export_response
+from openprm.integrations.imports import selectors as selectors_imports
 from openprm.integrations.imports import services as services_imports
 from openprm.integrations.models import IssueKind
-from openprm.integrations.views_exports import export_response
 from openprm.partners import directory
 
 router = Router(tags=["imports and exports"])

@@ -24,8 +24,8 @@ from django.utils import timezone
 from openprm import __version__ as openprm_version
 from openprm.core import events
 from openprm.core.models import DeliveryStatus, OutboxEvent
-from openprm.integrations import signing
 from openprm.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from openprm.integrations.webhooks import signing
 
 logger = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from django.utils import timezone
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core.errors import Conflict, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
-from openprm.integrations import services, signing
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
 from openprm.integrations.tests.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
+from openprm.integrations.webhooks import services, signing
 from openprm.tenancy.tests.factories import partner_user
 
 

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ApplicationError, NotFound, PermissionDenied
 from openprm.core.web import console_page
-from openprm.integrations import selectors_imports
-from openprm.integrations.forms_imports import ImportUploadForm
+from openprm.integrations.imports import selectors as selectors_imports
 from openprm.integrations.imports import services as services_imports
+from openprm.integrations.imports.forms import ImportUploadForm
 from openprm.integrations.models import IssueKind
 from openprm.partners import permissions
 

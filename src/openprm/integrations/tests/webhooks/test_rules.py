@@ -1,6 +1,6 @@
 import pytest
 
-from openprm.integrations import rules
+from openprm.integrations.webhooks import rules
 
 ONLY_HTTP = "Only http:// and https:// URLs can receive webhooks."
 NO_CREDENTIALS = "Put credentials in the receiver's check, not in the URL."

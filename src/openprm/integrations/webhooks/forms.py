@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.models import DeliveryStatus
-from openprm.integrations import rules
+from openprm.integrations.webhooks import rules
 
 
 class WebhookEndpointForm(forms.Form):

@@ -7,7 +7,7 @@ import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from openprm.integrations import signing
+from openprm.integrations.webhooks import signing
 
 
 def test_a_new_secret_is_whsec_and_the_base64_of_32_random_bytes():
