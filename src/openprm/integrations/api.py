@@ -1,9 +1,11 @@
 """The integrations' REST endpoints: webhooks, imports and exports."""
 
 from openprm.core.api import ApiRouter
+from openprm.integrations.exports import api as exports_api
 from openprm.integrations.imports import api as imports_api
 from openprm.integrations.webhooks import api as webhooks_api
 
 router = ApiRouter()
 router.add_router("", webhooks_api.router)
+router.add_router("", exports_api.router)
 router.add_router("", imports_api.router)

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
 from openprm.core.web import console_page
-from openprm.integrations.exports.views import download, export_custom_keys
+from openprm.integrations.exports.layout import export_custom_keys
+from openprm.integrations.exports.layout import partners_download as download
 from openprm.segments import selectors, services
 from openprm.segments.forms import SegmentForm, parse_rule
 

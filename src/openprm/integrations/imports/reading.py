@@ -1,9 +1,9 @@
 """Reading an uploaded CSV or XLSX file of partners as a stream of rows, and a row
 into the data the partner validators take. Pure: no query runs here.
 
-The columns are the export's (see exporting.py), so an exported file imports back
-unchanged; list cells (industries, specialisations, tags, domains) are separated by
-semicolons; ``cf_<key>`` columns are custom fields; ``contact_name``,
+The columns are the export's (see partners.directory.exports), so an exported
+file imports back unchanged; list cells (industries, specialisations, tags, domains)
+are separated by semicolons; ``cf_<key>`` columns are custom fields; ``contact_name``,
 ``contact_email``, ``contact_phone`` and ``contact_title`` give the partner's primary
 contact. Unknown columns are ignored.
 
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import ValidationFailed
-from openprm.integrations.exporting import CUSTOM_FIELD_PREFIX
+from openprm.partners.directory import CUSTOM_FIELD_PREFIX
 
 __all__ = ["CUSTOM_FIELD_PREFIX", "RowReader", "row_data", "row_parser"]
 

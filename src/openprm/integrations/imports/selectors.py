@@ -5,16 +5,16 @@ from django.db.models import QuerySet
 from openprm.accounts.models import User
 from openprm.core.errors import NotFound
 from openprm.integrations.models import ImportIssue, ImportJob
-from openprm.partners import permissions
+from openprm.integrations.permissions import FOLLOW_ALL_IMPORTS, IMPORT
 
 
 def import_jobs_visible_to(*, user: User) -> QuerySet[ImportJob]:
-    """Imports a user may follow: vendor admins all, channel managers their own,
-    anyone else none."""
-    if not permissions.can_create_partners(user):
+    """Imports a user may follow: vendor admins all, other importers (channel
+    managers) their own, anyone else none."""
+    if not IMPORT.allows(user):
         return ImportJob.objects.none()
     jobs = ImportJob.objects.all()
-    if not permissions.is_vendor_admin(user):
+    if not FOLLOW_ALL_IMPORTS.allows(user):
         jobs = jobs.filter(created_by=user)
     return jobs
 

@@ -3,12 +3,14 @@
 The upload only checks the file's type, size and header and stores it; the preview
 (every row checked, nothing written but the job's counts and issues) and the run
 (rows written) happen in the worker, reading the stored file as a stream in batches
-of ``import_writer.BATCH_SIZE`` rows, and saving their progress after each batch.
+of ``writing.BATCH_SIZE`` rows, and saving their progress after each batch.
 Per-row errors and possible duplicates are ``ImportIssue`` rows, inserted a batch at
 a time, so neither the rows nor the errors are ever all in memory.
 
-Both phases apply the same checks (import_writer.py), so the preview says what the
-run will do; the run checks again, since partners may have changed in between.
+Both phases apply the same checks (``writing.py``), so the preview says what the
+run will do; the run checks again, since partners may have changed in between. The
+worker's tasks (``integrations.tasks``) call this module, which queues them: each
+of the two uses the other's names only when called.
 
 A job's keys and issues (a row or more per file row) are deleted
 ``DELETE_CHUNK`` rows at a time: SQLite keeps every row id a single ``DELETE``
@@ -26,9 +28,9 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.errors import InvalidTransition, PermissionDenied
-from openprm.integrations.imports import reading as importing
-from openprm.integrations.imports import writing as import_writer
+from openprm.core.errors import InvalidTransition
+from openprm.integrations import tasks
+from openprm.integrations.imports import reading, writing
 from openprm.integrations.models import (
     ImportIssue,
     ImportJob,
@@ -36,25 +38,20 @@ from openprm.integrations.models import (
     ImportStatus,
     IssueKind,
 )
-from openprm.partners import permissions
+from openprm.integrations.permissions import IMPORT
 
 DELETE_CHUNK = 10_000
-
-
-def ensure_can_import(actor) -> None:
-    if not permissions.can_create_partners(actor):
-        raise PermissionDenied(_("Only vendor admins and channel managers import."))
 
 
 def import_upload(*, actor, file_name: str, upload) -> ImportJob:
     """Store an uploaded file (any binary file object) and queue its preview;
     raises ValidationFailed (field ``file``) for a file that cannot be imported."""
-    ensure_can_import(actor)
+    IMPORT.ensure(actor)
     upload.seek(0, 2)
     size = upload.tell()
     upload.seek(0)
-    suffix = importing.check_name(file_name, size)
-    importing.RowReader(upload, suffix=suffix, size=size)  # the header, at once
+    suffix = reading.check_name(file_name, size)
+    reading.RowReader(upload, suffix=suffix, size=size)  # the header, at once
     upload.seek(0)
     with transaction.atomic():
         job = ImportJob.objects.create(
@@ -69,8 +66,6 @@ def import_upload(*, actor, file_name: str, upload) -> ImportJob:
 
 
 def _enqueue(task_name: str, job_id: int) -> None:
-    from openprm.integrations import tasks
-
     getattr(tasks, task_name).enqueue(job_id)
 
 
@@ -85,11 +80,11 @@ def _batches(rows: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _read(job: ImportJob) -> Iterator[tuple[importing.RowReader, list]]:
+def _read(job: ImportJob) -> Iterator[tuple[reading.RowReader, list]]:
     suffix = PurePath(job.file.name).suffix.lower()
     with job.file.open("rb") as stored:
-        reader = importing.RowReader(stored, suffix=suffix, size=job.file_size)
-        for batch in _batches(reader, import_writer.BATCH_SIZE):
+        reader = reading.RowReader(stored, suffix=suffix, size=job.file_size)
+        for batch in _batches(reader, writing.BATCH_SIZE):
             yield reader, batch
 
 
@@ -122,13 +117,13 @@ def import_preview(*, job_id: int) -> ImportJob:
     # A retried task starts again from the top.
     _delete(ImportIssue.objects.filter(job=job))
     _delete(ImportKey.objects.filter(job=job))
-    ctx = import_writer.ImportContext(actor=job.created_by, job=job)
+    ctx = writing.ImportContext(actor=job.created_by, job=job)
     counts: Counter = Counter()
     rows = 0
     try:
         for reader, batch in _read(job):
             with transaction.atomic():
-                result = import_writer.preview_batch(ctx, batch)
+                result = writing.preview_batch(ctx, batch)
                 ImportIssue.objects.bulk_create(result.issues)
                 counts.update(result.counts)
                 rows += len(batch)
@@ -138,7 +133,7 @@ def import_preview(*, job_id: int) -> ImportJob:
                     **_preview_counts(counts),
                     updated_at=timezone.now(),
                 )
-    except importing.FileProblem as problem:
+    except reading.FileProblem as problem:
         _finish_failed(job, problem.text)
         job.refresh_from_db()
         return job
@@ -168,7 +163,7 @@ def _preview_counts(counts: Counter) -> dict:
 
 def import_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Queue a previewed import for the worker; rows with errors will be skipped."""
-    ensure_can_import(actor)
+    IMPORT.ensure(actor)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.QUEUED, updated_at=timezone.now()
     )
@@ -185,10 +180,8 @@ def import_confirm(*, actor, job: ImportJob) -> ImportJob:
 
 def _enqueue_events(event_ids: list[int]) -> None:
     if event_ids:
-        from openprm.integrations.tasks import deliver_import_events, id_ranges
-
-        ranges = id_ranges(event_ids)
-        transaction.on_commit(lambda: deliver_import_events.enqueue(ranges))
+        ranges = tasks.id_ranges(event_ids)
+        transaction.on_commit(lambda: tasks.deliver_import_events.enqueue(ranges))
 
 
 def import_run(*, job_id: int) -> ImportJob:
@@ -201,19 +194,19 @@ def import_run(*, job_id: int) -> ImportJob:
     if not claimed:
         return job
     actor = job.created_by
-    if not permissions.can_create_partners(actor):
+    if not IMPORT.allows(actor):
         _finish_failed(job, _("The person who started this import may not import."))
         job.refresh_from_db()
         return job
     # The run's errors replace the preview's (partners may have changed since).
     _delete(ImportIssue.objects.filter(job=job, kind=IssueKind.ERROR))
-    ctx = import_writer.ImportContext(actor=actor, job=job)
+    ctx = writing.ImportContext(actor=actor, job=job)
     counts: Counter = Counter()
     rows = 0
     try:
         for _reader, batch in _read(job):
             with transaction.atomic():
-                result = import_writer.run_batch(ctx, batch)
+                result = writing.run_batch(ctx, batch)
                 ImportIssue.objects.bulk_create(result.issues)
                 _enqueue_events(result.event_ids)
                 counts.update(result.counts)
@@ -221,7 +214,7 @@ def import_run(*, job_id: int) -> ImportJob:
                 ImportJob.objects.filter(pk=job.pk).update(
                     done=rows, **_run_counts(counts), updated_at=timezone.now()
                 )
-    except importing.FileProblem as problem:
+    except reading.FileProblem as problem:
         _finish_failed(job, problem.text)
         job.refresh_from_db()
         return job

@@ -42,7 +42,7 @@ from openprm.core import audit, context, jsontext
 from openprm.core.errors import ValidationFailed
 from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
 from openprm.integrations import bulk_sql
-from openprm.integrations.imports import reading as importing
+from openprm.integrations.imports import reading
 from openprm.integrations.models import ImportIssue, ImportKey, IssueKind
 from openprm.partners import custom_fields, duplicates, permissions
 from openprm.partners import services as partner_services
@@ -185,7 +185,7 @@ class _RowChecks:
     distinct combination of their cells) and the row's own (name, domains, ...)."""
 
     def __init__(self, ctx: ImportContext, columns: tuple):
-        self.parse = importing.row_parser(columns, ctx.multi_choice_keys)
+        self.parse = reading.row_parser(columns, ctx.multi_choice_keys)
         # The fields a row of these columns gives (cells only fill them).
         fields = [
             key
@@ -867,7 +867,7 @@ def issues_of(ctx, rows: list[_Row], *, warn_duplicates: bool) -> list[ImportIss
             ordered = sorted(
                 row.errors.items(),
                 key=lambda item: columns.get(
-                    item[0].replace("custom_fields.", importing.CUSTOM_FIELD_PREFIX),
+                    item[0].replace("custom_fields.", reading.CUSTOM_FIELD_PREFIX),
                     len(columns),
                 ),
             )

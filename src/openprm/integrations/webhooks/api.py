@@ -4,19 +4,16 @@ any lookup, so that nothing can be learnt about endpoints or deliveries)."""
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Schema
 from ninja.responses import Status
 
-from openprm.core.api import Pagination, Problem, StrictSchema
-from openprm.core.errors import NotFound
+from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.core.models import DeliveryStatus
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
+from openprm.integrations.permissions import MANAGE_WEBHOOKS
 from openprm.integrations.webhooks import selectors, services
 
-router = Router(tags=["webhooks"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+router = ApiRouter(tags=["webhooks"])
 
 
 class EndpointIn(StrictSchema):
@@ -80,7 +77,7 @@ class AttemptOut(Schema):
         return obj.is_success
 
 
-class DeliveryOut(Schema):
+class WebhookDeliveryOut(Schema):
     id: UUID
     webhook_id: str
     endpoint: UUID
@@ -111,7 +108,7 @@ class DeliveryOut(Schema):
         return obj.next_attempt_at if obj.status == DeliveryStatus.PENDING else None
 
 
-class DeliveryDetailOut(DeliveryOut):
+class DeliveryDetailOut(WebhookDeliveryOut):
     attempt_log: list[AttemptOut]
 
     @staticmethod
@@ -119,42 +116,18 @@ class DeliveryDetailOut(DeliveryOut):
         return list(obj.attempt_log.all())
 
 
-def _uuid(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        raise NotFound from None
-
-
-def _endpoint(request, endpoint_id: str) -> WebhookEndpoint:
-    selectors.ensure_can_manage_webhooks(request.user)
-    return selectors.webhook_endpoint_get(
-        user=request.user, public_id=_uuid(endpoint_id)
-    )
-
-
-def _delivery(request, delivery_id: str) -> WebhookDelivery:
-    selectors.ensure_can_manage_webhooks(request.user)
-    return selectors.webhook_delivery_get(
-        user=request.user, public_id=_uuid(delivery_id)
-    )
-
-
-@router.get(
-    "/webhook-endpoints",
-    response={200: list[EndpointOut], **ERRORS},
-    summary="List webhook endpoints",
+@router.list(
+    "/webhook-endpoints", response=EndpointOut, summary="List webhook endpoints"
 )
-@paginate(Pagination)
 def endpoint_list(request):
     """Ordered by URL. Vendor admins only."""
-    selectors.ensure_can_manage_webhooks(request.user)
+    MANAGE_WEBHOOKS.ensure(request.user)
     return selectors.webhook_endpoint_list_visible_to(user=request.user)
 
 
 @router.post(
     "/webhook-endpoints",
-    response={201: EndpointWithSecretOut, **ERRORS},
+    response={201: EndpointWithSecretOut},
     summary="Register a webhook endpoint",
 )
 def endpoint_create(request, payload: EndpointIn):
@@ -168,99 +141,140 @@ def endpoint_create(request, payload: EndpointIn):
 
 @router.get(
     "/webhook-endpoints/{endpoint_id}",
-    response={200: EndpointOut, **ERRORS},
+    response=EndpointOut,
     summary="Get a webhook endpoint",
 )
 def endpoint_get(request, endpoint_id: str):
-    return _endpoint(request, endpoint_id)
+    return lookup(
+        request,
+        selectors.webhook_endpoint_get,
+        rule=MANAGE_WEBHOOKS,
+        public_id=as_uuid(endpoint_id),
+    )
 
 
 @router.patch(
     "/webhook-endpoints/{endpoint_id}",
-    response={200: EndpointOut, **ERRORS},
+    response=EndpointOut,
     summary="Change a webhook endpoint",
 )
 def endpoint_update(request, endpoint_id: str, payload: EndpointPatch):
     """Only the fields sent are changed. Disabling fails its pending deliveries."""
-    endpoint = _endpoint(request, endpoint_id)
     return services.webhook_endpoint_update(
-        actor=request.user, endpoint=endpoint, **payload.model_dump(exclude_unset=True)
+        actor=request.user,
+        endpoint=lookup(
+            request,
+            selectors.webhook_endpoint_get,
+            rule=MANAGE_WEBHOOKS,
+            public_id=as_uuid(endpoint_id),
+        ),
+        **payload.model_dump(exclude_unset=True),
     )
 
 
 @router.delete(
     "/webhook-endpoints/{endpoint_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Delete a webhook endpoint and its delivery log",
 )
 def endpoint_delete(request, endpoint_id: str):
     services.webhook_endpoint_delete(
-        actor=request.user, endpoint=_endpoint(request, endpoint_id)
+        actor=request.user,
+        endpoint=lookup(
+            request,
+            selectors.webhook_endpoint_get,
+            rule=MANAGE_WEBHOOKS,
+            public_id=as_uuid(endpoint_id),
+        ),
     )
     return Status(204, None)
 
 
 @router.post(
     "/webhook-endpoints/{endpoint_id}/rotate-secret",
-    response={200: EndpointWithSecretOut, **ERRORS},
+    response=EndpointWithSecretOut,
     summary="Give a webhook endpoint a new signing secret",
 )
 def endpoint_rotate_secret(request, endpoint_id: str):
     """Returns the new secret, once. For 24 hours deliveries are signed with the old
     and the new secret, so the receiver can switch without missing an event."""
     return services.webhook_endpoint_rotate_secret(
-        actor=request.user, endpoint=_endpoint(request, endpoint_id)
+        actor=request.user,
+        endpoint=lookup(
+            request,
+            selectors.webhook_endpoint_get,
+            rule=MANAGE_WEBHOOKS,
+            public_id=as_uuid(endpoint_id),
+        ),
     )
 
 
 @router.post(
     "/webhook-endpoints/{endpoint_id}/test",
-    response={202: DeliveryOut, **ERRORS},
+    response={202: WebhookDeliveryOut},
     summary="Send a webhook.test event to one endpoint",
 )
 def endpoint_test_send(request, endpoint_id: str):
     delivery = services.webhook_test_send(
-        actor=request.user, endpoint=_endpoint(request, endpoint_id)
+        actor=request.user,
+        endpoint=lookup(
+            request,
+            selectors.webhook_endpoint_get,
+            rule=MANAGE_WEBHOOKS,
+            public_id=as_uuid(endpoint_id),
+        ),
     )
     return Status(202, delivery)
 
 
-@router.get(
+@router.list(
     "/webhook-deliveries",
-    response={200: list[DeliveryOut], **ERRORS},
+    response=WebhookDeliveryOut,
     summary="List webhook deliveries",
 )
-@paginate(Pagination)
 def delivery_list(
     request, endpoint: str | None = None, status: DeliveryStatus | None = None
 ):
     """Newest first. Filter by ``endpoint`` (its id; an unknown one is a 404) and
     ``status`` (pending, delivered, failed)."""
-    selectors.ensure_can_manage_webhooks(request.user)
+    MANAGE_WEBHOOKS.ensure(request.user)
+    if endpoint:
+        endpoint = selectors.webhook_endpoint_get(
+            user=request.user, public_id=as_uuid(endpoint)
+        )
     return selectors.webhook_delivery_list_visible_to(
-        user=request.user,
-        endpoint=_endpoint(request, endpoint) if endpoint else None,
-        status=status or "",
+        user=request.user, endpoint=endpoint or None, status=status or ""
     )
 
 
 @router.get(
     "/webhook-deliveries/{delivery_id}",
-    response={200: DeliveryDetailOut, **ERRORS},
+    response=DeliveryDetailOut,
     summary="Get a webhook delivery with its attempts",
 )
 def delivery_get(request, delivery_id: str):
-    return _delivery(request, delivery_id)
+    return lookup(
+        request,
+        selectors.webhook_delivery_get,
+        rule=MANAGE_WEBHOOKS,
+        public_id=as_uuid(delivery_id),
+    )
 
 
 @router.post(
     "/webhook-deliveries/{delivery_id}/retry",
-    response={202: DeliveryOut, **ERRORS},
+    response={202: WebhookDeliveryOut},
     summary="Send a webhook delivery again now",
 )
 def delivery_retry(request, delivery_id: str):
     """Keeps the ``webhook-id``, so a receiver that already has it can tell."""
     delivery = services.webhook_delivery_retry(
-        actor=request.user, delivery=_delivery(request, delivery_id)
+        actor=request.user,
+        delivery=lookup(
+            request,
+            selectors.webhook_delivery_get,
+            rule=MANAGE_WEBHOOKS,
+            public_id=as_uuid(delivery_id),
+        ),
     )
     return Status(202, delivery)

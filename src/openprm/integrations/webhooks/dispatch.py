@@ -1,13 +1,14 @@
 """Webhook delivery: from an outbox event to signed HTTP requests, at least once.
 
-The ``integrations.webhooks`` subscriber turns each event into one
-``WebhookDelivery`` per active endpoint whose filter matches, and enqueues a task
-that sends it. A send claims the delivery (a claim that expires, as in
-``core.events``), logs the attempt *before* the request so that a request cut short
-by a dying worker stays visible, POSTs the event, and records the outcome. A
-failure is retried with exponential backoff (``core.events.retry_delay``) until
-``MAX_ATTEMPTS``; the ``integrations.send_due_webhooks`` sweep sends whatever is due,
-so a lost task or a killed worker only delays a delivery.
+The ``integrations.webhooks`` subscriber (``integrations/subscribers.py``) turns
+each event into one ``WebhookDelivery`` per active endpoint whose filter matches
+(:func:`delivery_create`); a task (``integrations.tasks``) sends it. A send claims
+the delivery (a claim that expires, as in ``core.events``), logs the attempt
+*before* the request so that a request cut short by a dying worker stays visible,
+POSTs the event, and records the outcome. A failure is retried with exponential
+backoff (``core.events.retry_delay``) until ``MAX_ATTEMPTS``; the
+``integrations.send_due_webhooks`` sweep sends whatever is due, so a lost task or a
+killed worker only delays a delivery.
 """
 
 import http.client
@@ -29,7 +30,6 @@ from openprm.integrations.webhooks import signing
 
 logger = logging.getLogger(__name__)
 
-SUBSCRIBER_NAME = "integrations.webhooks"
 # 15 attempts with delays of 10 s, 20 s, 40 s … (capped at 6 h) span about a day.
 MAX_ATTEMPTS = 15
 TIMEOUT_SECONDS = 10
@@ -39,40 +39,16 @@ RESPONSE_EXCERPT_CHARS = 1000
 USER_AGENT = f"OpenPRM-Webhooks/{openprm_version}"
 
 
-@events.subscriber(SUBSCRIBER_NAME, events=["*"])
-def fan_out_to_endpoints(event: OutboxEvent) -> None:
-    """Create the delivery of ``event`` to each interested endpoint (idempotent)."""
-    for endpoint in WebhookEndpoint.objects.filter(is_active=True).order_by("id"):
-        if endpoint.wants(event.name):
-            delivery_create(event=event, endpoint=endpoint)
-
-
-def delivery_create(*, event: OutboxEvent, endpoint: WebhookEndpoint):
-    """The delivery of ``event`` to ``endpoint``, created once; sent after commit."""
+def delivery_create(
+    *, event: OutboxEvent, endpoint: WebhookEndpoint
+) -> tuple[WebhookDelivery, bool]:
+    """The delivery of ``event`` to ``endpoint``, created once (idempotent); and
+    whether this call created it (and so should have it sent)."""
     try:
         with transaction.atomic():
-            delivery, created = WebhookDelivery.objects.get_or_create(
-                event=event, endpoint=endpoint
-            )
+            return WebhookDelivery.objects.get_or_create(event=event, endpoint=endpoint)
     except IntegrityError:  # created concurrently by another worker
-        return WebhookDelivery.objects.get(event=event, endpoint=endpoint)
-    if created:
-        enqueue_send(delivery.pk)
-    return delivery
-
-
-def enqueue_send(delivery_id: int) -> None:
-    """Send the delivery from a task once the current transaction commits."""
-    transaction.on_commit(lambda: _enqueue(delivery_id))
-
-
-def _enqueue(delivery_id: int) -> None:
-    from openprm.integrations.tasks import send_webhook
-
-    try:
-        send_webhook.enqueue(delivery_id)
-    except Exception:  # the sweep sends it later; the delivery row is safe
-        logger.exception("Could not enqueue webhook delivery %s", delivery_id)
+        return WebhookDelivery.objects.get(event=event, endpoint=endpoint), False
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -1,12 +1,15 @@
+"""Forms of the webhook pages: input only; the service validates again and decides."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.forms import ServiceForm, StyledForm
 from openprm.core.models import DeliveryStatus
 from openprm.integrations.webhooks import rules
 
 
-class WebhookEndpointForm(forms.Form):
-    """The fields of an endpoint; the service validates them again and decides."""
+class WebhookEndpointForm(ServiceForm):
+    """The fields of an endpoint."""
 
     url = forms.CharField(
         label=_("URL"),
@@ -20,7 +23,9 @@ class WebhookEndpointForm(forms.Form):
     event_types = forms.CharField(
         label=_("Events"),
         initial="*",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "class": "form-control font-monospace"}
+        ),
         help_text=_(
             "One per line or comma-separated: an event name (partner.created), a "
             'prefix (partner.*) or "*" for every event.'
@@ -40,15 +45,16 @@ class WebhookEndpointForm(forms.Form):
             raise forms.ValidationError(errors)
         return patterns
 
-    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        for field, messages in field_errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
+class DeliveryFilterForm(StyledForm):
+    compact = True
 
-class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("Any status")), *DeliveryStatus.choices],
         required=False,
     )
+
+    def status_value(self) -> str:
+        """The chosen status; an unknown one filters nothing."""
+        return self.cleaned_data["status"] if self.is_valid() else ""

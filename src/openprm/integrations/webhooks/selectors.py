@@ -5,25 +5,10 @@ from uuid import UUID
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from openprm.accounts.choices import VendorRole
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
 from openprm.core.models import DeliveryStatus
 from openprm.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-
-
-def can_manage_webhooks(user) -> bool:
-    """Webhooks carry every event of the ecosystem: only vendor admins manage them."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.vendor_role == VendorRole.VENDOR_ADMIN
-    )
-
-
-def ensure_can_manage_webhooks(user) -> None:
-    if not can_manage_webhooks(user):
-        raise PermissionDenied
+from openprm.integrations.permissions import MANAGE_WEBHOOKS
 
 
 def _count_of(status: str) -> Subquery:
@@ -39,7 +24,7 @@ def _count_of(status: str) -> Subquery:
 
 def webhook_endpoint_list_visible_to(*, user) -> QuerySet[WebhookEndpoint]:
     """Endpoints with their pending and failed delivery counts, for the list pages."""
-    if not can_manage_webhooks(user):
+    if not MANAGE_WEBHOOKS.allows(user):
         return WebhookEndpoint.objects.none()
     return WebhookEndpoint.objects.annotate(
         pending_count=_count_of(DeliveryStatus.PENDING),
@@ -63,7 +48,7 @@ def webhook_delivery_list_visible_to(
     status: str = "",
 ) -> QuerySet[WebhookDelivery]:
     """The delivery log, newest first, with the event and endpoint of each row."""
-    if not can_manage_webhooks(user):
+    if not MANAGE_WEBHOOKS.allows(user):
         return WebhookDelivery.objects.none()
     deliveries = WebhookDelivery.objects.select_related("event", "endpoint")
     if endpoint is not None:

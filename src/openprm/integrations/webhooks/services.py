@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import audit, events
 from openprm.core.errors import Conflict, ValidationFailed
 from openprm.core.models import AuditAction, DeliveryStatus, OutboxEvent
+from openprm.integrations import tasks
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
-from openprm.integrations.webhooks import dispatch, rules, signing
-from openprm.integrations.webhooks.selectors import ensure_can_manage_webhooks
+from openprm.integrations.permissions import MANAGE_WEBHOOKS
+from openprm.integrations.webhooks import rules, signing
 
 AUDITED_FIELDS = ["url", "description", "event_types", "is_active"]
 # How long a rotated-out secret still signs deliveries, so receivers can switch.
@@ -57,7 +58,7 @@ def webhook_endpoint_create(
     is_active: bool = True,
 ) -> WebhookEndpoint:
     """Register a receiver; its new secret is in ``endpoint.secret`` (show it once)."""
-    ensure_can_manage_webhooks(actor)
+    MANAGE_WEBHOOKS.ensure(actor)
     url, patterns = _validated(url=url, event_types=event_types)
     endpoint = WebhookEndpoint.objects.create(
         url=url,
@@ -91,7 +92,7 @@ def webhook_endpoint_update(
 ) -> WebhookEndpoint:
     """Change what is given (``None`` keeps a value). Disabling fails the pending
     deliveries, which a vendor admin can retry once the endpoint is enabled again."""
-    ensure_can_manage_webhooks(actor)
+    MANAGE_WEBHOOKS.ensure(actor)
     new_url, patterns = _validated(
         url=endpoint.url if url is None else url,
         event_types=endpoint.event_types if event_types is None else event_types,
@@ -124,7 +125,7 @@ def webhook_endpoint_update(
 @transaction.atomic
 def webhook_endpoint_delete(*, actor, endpoint: WebhookEndpoint) -> None:
     """Remove an endpoint with its delivery log (the audit trail keeps the record)."""
-    ensure_can_manage_webhooks(actor)
+    MANAGE_WEBHOOKS.ensure(actor)
     payload = endpoint_payload(endpoint)
     audit.record_delete(
         actor=actor,
@@ -142,7 +143,7 @@ def webhook_endpoint_rotate_secret(
 ) -> WebhookEndpoint:
     """Give the endpoint a new secret (in ``endpoint.secret``: show it once); the old
     one keeps signing deliveries, beside the new, for ``SECRET_GRACE_PERIOD``."""
-    ensure_can_manage_webhooks(actor)
+    MANAGE_WEBHOOKS.ensure(actor)
     old_secret = endpoint.secret
     endpoint.previous_secret = old_secret
     endpoint.previous_secret_expires_at = timezone.now() + SECRET_GRACE_PERIOD
@@ -190,7 +191,7 @@ def _ensure_active(endpoint: WebhookEndpoint) -> None:
 def webhook_delivery_retry(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery again now, whatever its state (with the same webhook-id, so
     a receiver that already has it can recognise it)."""
-    ensure_can_manage_webhooks(actor)
+    MANAGE_WEBHOOKS.ensure(actor)
     _ensure_active(delivery.endpoint)
     before = audit.snapshot(delivery, ["status", "next_attempt_at"])
     delivery.status = DeliveryStatus.PENDING
@@ -202,14 +203,14 @@ def webhook_delivery_retry(*, actor, delivery: WebhookDelivery) -> WebhookDelive
     audit.record_change(
         actor=actor, instance=delivery, before=before, verb="webhook.delivery_retried"
     )
-    dispatch.enqueue_send(delivery.pk)
+    tasks.enqueue_send(delivery.pk)
     return delivery
 
 
 @transaction.atomic
 def webhook_test_send(*, actor, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Send a ``webhook.test`` event to this endpoint only, to check the receiver."""
-    ensure_can_manage_webhooks(actor)
+    MANAGE_WEBHOOKS.ensure(actor)
     _ensure_active(endpoint)
     event: OutboxEvent = events.emit(
         TEST_EVENT,
@@ -226,5 +227,5 @@ def webhook_test_send(*, actor, endpoint: WebhookEndpoint) -> WebhookDelivery:
         fields=["event", "endpoint", "status"],
         verb="webhook.test_sent",
     )
-    dispatch.enqueue_send(delivery.pk)
+    tasks.enqueue_send(delivery.pk)
     return delivery

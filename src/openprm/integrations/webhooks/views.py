@@ -1,39 +1,23 @@
-"""Console pages of the webhooks: endpoints, secrets and the delivery log."""
+"""Console pages of the webhooks: endpoints, secrets and the delivery log (vendor
+admins only: other vendor staff get 403 too)."""
 
 import json
-from functools import wraps
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
-from openprm.core.web import console_page
+from openprm.core.web import act, console_page, form_page
+from openprm.integrations.permissions import MANAGE_WEBHOOKS
 from openprm.integrations.webhooks import selectors, services
 from openprm.integrations.webhooks.forms import DeliveryFilterForm, WebhookEndpointForm
 
 DELIVERIES_PER_PAGE = 50
 SECRET_SESSION_KEY = "integrations.new_webhook_secret"  # noqa: S105 (a key name)
 
-
-def webhook_admin_view(view):
-    """Console pages for vendor admins only: other vendor staff get 403 too."""
-
-    @console_page
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not selectors.can_manage_webhooks(request.user):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404 from error
-
-    return wrapper
+webhook_page = console_page(rule=MANAGE_WEBHOOKS)
 
 
 def _show_secret_once(request, endpoint) -> None:
@@ -51,45 +35,53 @@ def _pop_secret(request, endpoint) -> str:
     return ""
 
 
-def _delivery_page(request, *, endpoint=None):
+def _detail_url(endpoint) -> str:
+    return reverse("console:webhook_detail", kwargs={"public_id": endpoint.public_id})
+
+
+def _delivery_url(delivery) -> str:
+    return reverse(
+        "console:webhook_delivery_detail", kwargs={"public_id": delivery.public_id}
+    )
+
+
+def _delivery_page(request, *, endpoint=None) -> dict:
     filters = DeliveryFilterForm(request.GET)
-    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    status = filters.status_value()
     deliveries = selectors.webhook_delivery_list_visible_to(
         user=request.user, endpoint=endpoint, status=status
     )
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    return filters, status, page
+    return {"filters": filters, "status": status, "page": page}
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_list(request):
     endpoints = list(selectors.webhook_endpoint_list_visible_to(user=request.user))
     return render(request, "integrations/webhook_list.html", {"endpoints": endpoints})
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_create(request):
-    form = WebhookEndpointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            endpoint = services.webhook_endpoint_create(
-                actor=request.user, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            _show_secret_once(request, endpoint)
-            messages.success(request, _("The endpoint was added."))
-            return redirect("console:webhook_detail", public_id=endpoint.public_id)
-    return render(
-        request, "integrations/webhook_form.html", {"form": form, "endpoint": None}
+    def save(data):
+        endpoint = services.webhook_endpoint_create(actor=request.user, **data)
+        _show_secret_once(request, endpoint)
+        return endpoint
+
+    return form_page(
+        request,
+        WebhookEndpointForm(request.POST or None),
+        template="integrations/webhook_form.html",
+        save=save,
+        success=_("The endpoint was added."),
+        next=_detail_url,
+        context={"endpoint": None},
     )
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_detail(request, public_id):
     endpoint = selectors.webhook_endpoint_get(user=request.user, public_id=public_id)
-    filters, status, page = _delivery_page(request, endpoint=endpoint)
     return render(
         request,
         "integrations/webhook_detail.html",
@@ -101,14 +93,12 @@ def webhook_detail(request, public_id):
                 if len(endpoint.signing_secrets()) > 1
                 else None
             ),
-            "filters": filters,
-            "status": status,
-            "page": page,
+            **_delivery_page(request, endpoint=endpoint),
         },
     )
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_update(request, public_id):
     endpoint = selectors.webhook_endpoint_get(user=request.user, public_id=public_id)
     initial = {
@@ -117,47 +107,50 @@ def webhook_update(request, public_id):
         "event_types": "\n".join(endpoint.event_types),
         "is_active": endpoint.is_active,
     }
-    form = WebhookEndpointForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.webhook_endpoint_update(
-                actor=request.user, endpoint=endpoint, **form.cleaned_data
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.field_errors)
-        else:
-            messages.success(request, _("The endpoint was saved."))
-            return redirect("console:webhook_detail", public_id=endpoint.public_id)
-    return render(
-        request, "integrations/webhook_form.html", {"form": form, "endpoint": endpoint}
+    return form_page(
+        request,
+        WebhookEndpointForm(request.POST or None, initial=initial),
+        template="integrations/webhook_form.html",
+        save=lambda data: services.webhook_endpoint_update(
+            actor=request.user, endpoint=endpoint, **data
+        ),
+        success=_("The endpoint was saved."),
+        next=_detail_url(endpoint),
+        context={"endpoint": endpoint},
     )
 
 
-@webhook_admin_view
+@webhook_page
 @require_POST
 def webhook_set_active(request, public_id):
     endpoint = selectors.webhook_endpoint_get(user=request.user, public_id=public_id)
     is_active = request.POST.get("is_active") == "1"
-    services.webhook_endpoint_update(
-        actor=request.user, endpoint=endpoint, is_active=is_active
+    return act(
+        request,
+        lambda: services.webhook_endpoint_update(
+            actor=request.user, endpoint=endpoint, is_active=is_active
+        ),
+        success=(
+            _("The endpoint is enabled.")
+            if is_active
+            else _("The endpoint is disabled; its pending deliveries were stopped.")
+        ),
+        next=_detail_url(endpoint),
     )
-    if is_active:
-        messages.success(request, _("The endpoint is enabled."))
-    else:
-        messages.success(
-            request,
-            _("The endpoint is disabled; its pending deliveries were stopped."),
-        )
-    return redirect("console:webhook_detail", public_id=endpoint.public_id)
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_delete(request, public_id):
     endpoint = selectors.webhook_endpoint_get(user=request.user, public_id=public_id)
     if request.method == "POST":
-        services.webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
-        messages.success(request, _("The endpoint was deleted."))
-        return redirect("console:webhook_list")
+        return act(
+            request,
+            lambda: services.webhook_endpoint_delete(
+                actor=request.user, endpoint=endpoint
+            ),
+            success=_("The endpoint was deleted."),
+            next="console:webhook_list",
+        )
     return render(
         request,
         "integrations/webhook_confirm.html",
@@ -165,14 +158,23 @@ def webhook_delete(request, public_id):
     )
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_rotate_secret(request, public_id):
     endpoint = selectors.webhook_endpoint_get(user=request.user, public_id=public_id)
     if request.method == "POST":
-        services.webhook_endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
-        _show_secret_once(request, endpoint)
-        messages.success(request, _("The endpoint has a new secret."))
-        return redirect("console:webhook_detail", public_id=endpoint.public_id)
+
+        def rotate():
+            services.webhook_endpoint_rotate_secret(
+                actor=request.user, endpoint=endpoint
+            )
+            _show_secret_once(request, endpoint)
+
+        return act(
+            request,
+            rotate,
+            success=_("The endpoint has a new secret."),
+            next=_detail_url(endpoint),
+        )
     return render(
         request,
         "integrations/webhook_confirm.html",
@@ -184,30 +186,25 @@ def webhook_rotate_secret(request, public_id):
     )
 
 
-@webhook_admin_view
+@webhook_page
 @require_POST
 def webhook_test_send(request, public_id):
     endpoint = selectors.webhook_endpoint_get(user=request.user, public_id=public_id)
-    try:
-        delivery = services.webhook_test_send(actor=request.user, endpoint=endpoint)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("console:webhook_detail", public_id=endpoint.public_id)
-    messages.success(request, _("A test event was sent."))
-    return redirect("console:webhook_delivery_detail", public_id=delivery.public_id)
-
-
-@webhook_admin_view
-def webhook_delivery_list(request):
-    filters, status, page = _delivery_page(request)
-    return render(
+    return act(
         request,
-        "integrations/delivery_list.html",
-        {"filters": filters, "status": status, "page": page},
+        lambda: services.webhook_test_send(actor=request.user, endpoint=endpoint),
+        success=_("A test event was sent."),
+        next=_delivery_url,
+        on_refusal=_detail_url(endpoint),
     )
 
 
-@webhook_admin_view
+@webhook_page
+def webhook_delivery_list(request):
+    return render(request, "integrations/delivery_list.html", _delivery_page(request))
+
+
+@webhook_page
 def webhook_delivery_detail(request, public_id):
     delivery = selectors.webhook_delivery_get(user=request.user, public_id=public_id)
     return render(
@@ -221,7 +218,7 @@ def webhook_delivery_detail(request, public_id):
     )
 
 
-@webhook_admin_view
+@webhook_page
 def webhook_attempt_detail(request, public_id, number):
     attempt = selectors.webhook_attempt_get(
         user=request.user, delivery_public_id=public_id, number=number
@@ -233,14 +230,13 @@ def webhook_attempt_detail(request, public_id, number):
     )
 
 
-@webhook_admin_view
+@webhook_page
 @require_POST
 def webhook_delivery_retry(request, public_id):
     delivery = selectors.webhook_delivery_get(user=request.user, public_id=public_id)
-    try:
-        services.webhook_delivery_retry(actor=request.user, delivery=delivery)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The delivery will be sent again now."))
-    return redirect("console:webhook_delivery_detail", public_id=delivery.public_id)
+    return act(
+        request,
+        lambda: services.webhook_delivery_retry(actor=request.user, delivery=delivery),
+        success=_("The delivery will be sent again now."),
+        next=_delivery_url(delivery),
+    )

@@ -1,5 +1,3 @@
-import csv
-import io
 from unittest.mock import patch
 
 import pytest
@@ -155,48 +153,3 @@ def test_running_twice_is_a_conflict(
     again = client.post(f"/api/v1/imports/{import_id}/run", headers=admin_headers)
 
     assert again.status_code == 409
-
-
-@pytest.mark.django_db
-def test_export_csv_applies_the_filters(client, admin_headers):
-    PartnerFactory(name="Acme", status="active")
-    PartnerFactory(name="Globex", status="prospect")
-
-    response = client.get(
-        "/api/v1/exports/partners.csv?status=active", headers=admin_headers
-    )
-
-    text = b"".join(response.streaming_content).decode()
-    assert [row["name"] for row in csv.DictReader(io.StringIO(text))] == ["Acme"]
-
-
-@pytest.mark.django_db
-def test_export_refuses_an_unknown_filter(client, admin_headers):
-    response = client.get(
-        "/api/v1/exports/partners.csv?stauts=x", headers=admin_headers
-    )
-
-    assert response.status_code == 422
-
-
-@pytest.mark.django_db
-def test_export_runs_the_same_queries_for_one_row_or_many(client, admin_headers):
-    PartnerFactory()
-    client.get("/api/v1/exports/partners.csv", headers=admin_headers)
-
-    with CaptureQueriesContext(connection) as one_row:
-        b"".join(
-            client.get(
-                "/api/v1/exports/partners.csv", headers=admin_headers
-            ).streaming_content
-        )
-    PartnerFactory.create_batch(20)
-    with CaptureQueriesContext(connection) as many_rows:
-        b"".join(
-            client.get(
-                "/api/v1/exports/partners.csv", headers=admin_headers
-            ).streaming_content
-        )
-
-    # token, custom field keys (for filters, then the active ones), the rows
-    assert len(one_row) == len(many_rows) == 4

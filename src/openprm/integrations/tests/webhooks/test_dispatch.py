@@ -9,6 +9,7 @@ from standardwebhooks import Webhook
 
 from openprm.core import events
 from openprm.core.models import OutboxEvent
+from openprm.integrations import subscribers
 from openprm.integrations.models import WebhookAttempt, WebhookDelivery
 from openprm.integrations.tests.factories import (
     OutboxEventFactory,
@@ -50,7 +51,7 @@ def test_an_event_gets_one_delivery_per_active_endpoint_whose_filter_matches():
     WebhookEndpointFactory(event_types=["*"], is_active=False)
     event = OutboxEventFactory(name="partner.created")
 
-    dispatch.fan_out_to_endpoints(event)
+    subscribers.fan_out_to_endpoints(event)
 
     assert set(event.webhook_deliveries.values_list("endpoint", "status")) == {
         (everything.pk, "pending"),
@@ -63,8 +64,8 @@ def test_fanning_out_the_same_event_twice_creates_each_delivery_once():
     WebhookEndpointFactory.create_batch(2)
     event = OutboxEventFactory()
 
-    dispatch.fan_out_to_endpoints(event)
-    dispatch.fan_out_to_endpoints(event)
+    subscribers.fan_out_to_endpoints(event)
+    subscribers.fan_out_to_endpoints(event)
 
     assert event.webhook_deliveries.count() == 2
 
@@ -74,7 +75,7 @@ def test_events_about_webhooks_themselves_are_not_fanned_out():
     WebhookEndpointFactory(event_types=["*"])
     event = OutboxEventFactory(name="webhook.endpoint_created")
 
-    dispatch.fan_out_to_endpoints(event)
+    subscribers.fan_out_to_endpoints(event)
 
     assert event.webhook_deliveries.count() == 0
 
@@ -86,7 +87,7 @@ def test_the_webhooks_subscriber_is_registered_for_every_event():
     )
 
     assert subscriber.patterns == ("*",)
-    assert subscriber.handler is dispatch.fan_out_to_endpoints
+    assert subscriber.handler is subscribers.fan_out_to_endpoints
 
 
 # --- sending
