@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from openprm.core import money
+from openprm.currencies import money
 from openprm.deals import pipeline
 
 D = datetime.date

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.forms import ServiceForm
 
-class ExchangeRateForm(forms.Form):
+
+class ExchangeRateForm(ServiceForm):
     currency = forms.CharField(
         label=_("Currency"),
         max_length=3,
@@ -17,13 +19,3 @@ class ExchangeRateForm(forms.Form):
     valid_from = forms.DateField(
         label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
-
-    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        for field, messages in field_errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)

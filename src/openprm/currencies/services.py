@@ -11,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import audit, events, money
+from openprm.core import audit, events
 from openprm.core.errors import ValidationFailed
-from openprm.core.models import ExchangeRate
-from openprm.core.rate_selectors import ensure_can_edit_rates
+from openprm.currencies import money
+from openprm.currencies.models import ExchangeRate
+from openprm.currencies.permissions import EDIT_RATES
 
 RATE_FIELDS = ["currency", "base_currency", "rate", "valid_from"]
 _RATE_FIELD = ExchangeRate._meta.get_field("rate")
@@ -99,7 +100,7 @@ def exchange_rate_create(
     *, actor, currency: str, rate, valid_from: datetime.date | None
 ) -> ExchangeRate:
     """A rate of ``currency`` into the reporting currency, from ``valid_from`` on."""
-    ensure_can_edit_rates(actor)
+    EDIT_RATES.ensure(actor)
     base_currency = money.reporting_currency()
     cleaned = _clean(
         currency=currency, rate=rate, valid_from=valid_from, base_currency=base_currency
@@ -136,7 +137,7 @@ def exchange_rate_update(
 ) -> ExchangeRate:
     """Change what is given (``None`` keeps a value); the reporting currency the
     rate converts into stays the one it was entered for."""
-    ensure_can_edit_rates(actor)
+    EDIT_RATES.ensure(actor)
     cleaned = _clean(
         currency=exchange_rate.currency if currency is None else currency,
         rate=exchange_rate.rate if rate is None else rate,
@@ -169,7 +170,7 @@ def exchange_rate_update(
 
 @transaction.atomic
 def exchange_rate_delete(*, actor, exchange_rate: ExchangeRate) -> None:
-    ensure_can_edit_rates(actor)
+    EDIT_RATES.ensure(actor)
     payload = exchange_rate_payload(exchange_rate)
     audit.record_delete(
         actor=actor,

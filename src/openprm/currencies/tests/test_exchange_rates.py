@@ -7,10 +7,12 @@ from django.urls import reverse
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.accounts.tokens import hash_token, new_token_secret
-from openprm.core import rate_selectors, rate_services
 from openprm.core.errors import PermissionDenied, ValidationFailed
-from openprm.core.models import AuditEntry, ExchangeRate, OutboxEvent
-from openprm.core.tests.factories import ExchangeRateFactory
+from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.currencies import selectors as rate_selectors
+from openprm.currencies import services as rate_services
+from openprm.currencies.models import ExchangeRate
+from openprm.currencies.tests.factories import ExchangeRateFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from openprm.core import money
+from openprm.currencies import money
 
 D = datetime.date
 

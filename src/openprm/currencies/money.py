@@ -2,11 +2,11 @@
 vendor's reporting currency (DESIGN rule 4).
 
 An exchange rate says how many units of the reporting currency one unit of another
-currency is worth from a date on (``core.models.ExchangeRate``, maintained by vendor
-admins). A conversion on a date uses the latest rate whose ``valid_from`` is on or
-before that date; with no such rate the conversion raises :class:`MissingExchangeRate`
-(never a silent zero). Arithmetic is exact; amounts are rounded once, at the end, to
-the currency's minor unit with :data:`ROUNDING`.
+currency is worth from a date on (``currencies.models.ExchangeRate``, maintained
+by vendor admins). A conversion on a date uses the latest rate whose ``valid_from``
+is on or before that date; with no such rate the conversion raises
+:class:`MissingExchangeRate` (never a silent zero). Arithmetic is exact; amounts
+are rounded once, at the end, to the currency's minor unit with :data:`ROUNDING`.
 """
 
 import bisect

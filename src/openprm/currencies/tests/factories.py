@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from openprm.core.models import ExchangeRate
+from openprm.currencies.models import ExchangeRate
 
 
 class ExchangeRateFactory(factory.django.DjangoModelFactory):

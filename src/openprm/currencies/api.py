@@ -5,16 +5,17 @@ maintain it. A rate is how many units of the reporting currency one unit of
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 
-from openprm.core import rate_selectors, rate_services
-from openprm.core.api import Pagination, Problem, StrictSchema, reject_unknown_query
-from openprm.core.models import ExchangeRate
+from openprm.core.api import ApiRouter, Problem, StrictSchema, lookup
+from openprm.currencies import selectors, services
+from openprm.currencies.permissions import EDIT_RATES
 
-router = Router(tags=["exchange rates"])
-
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+# No 409: a clash (one rate per currency and date) is a 422 on ``valid_from``.
+router = ApiRouter(
+    tags=["exchange rates"],
+    errors={401: Problem, 403: Problem, 404: Problem, 422: Problem},
+)
 
 
 class ExchangeRateIn(StrictSchema):
@@ -45,72 +46,57 @@ class ExchangeRateFilters(StrictSchema):
     currency: str = ""
 
 
-def _rate(request, rate_id: int) -> ExchangeRate:
-    return rate_selectors.exchange_rate_get(user=request.user, rate_id=rate_id)
-
-
-def _editable(request, rate_id: int) -> ExchangeRate:
-    """403 for a reader before the lookup; 404 for an unknown rate."""
-    rate_selectors.ensure_can_edit_rates(request.user)
-    return _rate(request, rate_id)
-
-
-@router.get(
-    "/exchange-rates",
-    response={200: list[ExchangeRateOut], **ERRORS},
-    summary="List exchange rates",
-)
-@paginate(Pagination)
+@router.list("/exchange-rates", response=ExchangeRateOut, summary="List exchange rates")
 def exchange_rate_list(request, filters: Query[ExchangeRateFilters]):
     """By currency, newest first; ``currency`` narrows to one. Vendor staff only."""
-    reject_unknown_query(request, ExchangeRateFilters, Pagination.Input)
-    return rate_selectors.exchange_rate_list(
-        user=request.user, currency=filters.currency
-    )
+    return selectors.exchange_rate_list(user=request.user, currency=filters.currency)
 
 
 @router.post(
     "/exchange-rates",
-    response={201: ExchangeRateOut, **ERRORS},
+    response={201: ExchangeRateOut},
     summary="Add an exchange rate",
 )
 def exchange_rate_create(request, payload: ExchangeRateIn):
     """Vendor admins. One rate per currency and date (422 on ``valid_from``)."""
-    rate = rate_services.exchange_rate_create(
-        actor=request.user, **payload.model_dump()
-    )
+    rate = services.exchange_rate_create(actor=request.user, **payload.model_dump())
     return Status(201, rate)
 
 
 @router.get(
     "/exchange-rates/{rate_id}",
-    response={200: ExchangeRateOut, **ERRORS},
+    response=ExchangeRateOut,
     summary="Get an exchange rate",
 )
 def exchange_rate_get(request, rate_id: int):
-    return _rate(request, rate_id)
+    return selectors.exchange_rate_get(user=request.user, rate_id=rate_id)
 
 
 @router.patch(
     "/exchange-rates/{rate_id}",
-    response={200: ExchangeRateOut, **ERRORS},
+    response=ExchangeRateOut,
     summary="Change an exchange rate",
 )
 def exchange_rate_update(request, rate_id: int, payload: ExchangeRatePatch):
-    return rate_services.exchange_rate_update(
+    return services.exchange_rate_update(
         actor=request.user,
-        exchange_rate=_editable(request, rate_id),
+        exchange_rate=lookup(
+            request, selectors.exchange_rate_get, rule=EDIT_RATES, rate_id=rate_id
+        ),
         **payload.model_dump(exclude_unset=True),
     )
 
 
 @router.delete(
     "/exchange-rates/{rate_id}",
-    response={204: None, **ERRORS},
+    response={204: None},
     summary="Delete an exchange rate",
 )
 def exchange_rate_delete(request, rate_id: int):
-    rate_services.exchange_rate_delete(
-        actor=request.user, exchange_rate=_editable(request, rate_id)
+    services.exchange_rate_delete(
+        actor=request.user,
+        exchange_rate=lookup(
+            request, selectors.exchange_rate_get, rule=EDIT_RATES, rate_id=rate_id
+        ),
     )
     return Status(204, None)

@@ -9,39 +9,15 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from openprm.core import money
-from openprm.core.errors import NotFound, PermissionDenied
-from openprm.core.models import ExchangeRate
-from openprm.core.scoping import admin_scope_for
-
-
-def can_read_rates(user) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and getattr(user, "is_vendor_staff", False)
-    )
-
-
-def can_edit_rates(user) -> bool:
-    """Vendor admins (the users whose administration scope is everything)."""
-    return can_read_rates(user) and admin_scope_for(user).everything
-
-
-def ensure_can_read_rates(user) -> None:
-    if not can_read_rates(user):
-        raise PermissionDenied
-
-
-def ensure_can_edit_rates(user) -> None:
-    if not can_edit_rates(user):
-        raise PermissionDenied
+from openprm.core.errors import NotFound
+from openprm.currencies import money
+from openprm.currencies.models import ExchangeRate
+from openprm.currencies.permissions import READ_RATES
 
 
 def exchange_rate_list(*, user, currency: str = "") -> QuerySet[ExchangeRate]:
     """Every rate, by currency and newest first; ``currency`` narrows to one."""
-    ensure_can_read_rates(user)
+    READ_RATES.ensure(user)
     rates = ExchangeRate.objects.select_related("created_by")
     if currency:
         rates = rates.filter(currency=currency.upper())
@@ -49,7 +25,7 @@ def exchange_rate_list(*, user, currency: str = "") -> QuerySet[ExchangeRate]:
 
 
 def exchange_rate_get(*, user, rate_id: int) -> ExchangeRate:
-    ensure_can_read_rates(user)
+    READ_RATES.ensure(user)
     rate = ExchangeRate.objects.select_related("created_by").filter(pk=rate_id).first()
     if rate is None:
         raise NotFound
