@@ -85,7 +85,7 @@ def generate(
     ``insert(table, rows)`` writes rows into a ``bench.dataset.Table``.
     """
     from bench.dataset import Table
-    from openprm.core.models import ExchangeRate
+    from openprm.currencies.models import ExchangeRate
     from openprm.deals.models import Deal, DealLine, Stage
 
     deal_table = Table.of(Deal, DEAL_COLUMNS)
@@ -175,7 +175,7 @@ def _rates(rng: random.Random, when: Callable[[float], Any]) -> list[tuple]:
 
 def models() -> list:
     """The models whose id sequences move past the inserted rows (PostgreSQL)."""
-    from openprm.core.models import ExchangeRate
+    from openprm.currencies.models import ExchangeRate
     from openprm.deals.models import Deal, DealLine
 
     return [Deal, DealLine, ExchangeRate]

@@ -241,7 +241,7 @@ def _raw_insert_all(rows: int) -> float:
 
 
 def _import(admin, path: Path) -> tuple[float, float, object]:
-    from openprm.integrations import services_imports
+    from openprm.integrations.imports import services as services_imports
 
     started = time.perf_counter()
     with path.open("rb") as upload:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "openprm.programs",
     "openprm.segments",
     "openprm.scoring",
+    "openprm.currencies",
     "openprm.deals",
     "openprm.leads",
     "openprm.onboarding",

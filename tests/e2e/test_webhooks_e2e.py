@@ -18,7 +18,7 @@ SETUP = """
 import django
 django.setup()
 from openprm.accounts.models import User
-from openprm.integrations.services import webhook_endpoint_create
+from openprm.integrations.webhooks.services import webhook_endpoint_create
 from openprm.partners.services import partner_create
 
 admin = User.objects.create_user("admin@vendor.example", vendor_role="vendor_admin")

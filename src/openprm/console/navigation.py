@@ -36,12 +36,4 @@ register(
         order=ADMIN_ITEMS_ORDER,
         section=SETTINGS,
     ),
-    NavItem(
-        _("Exchange rates"),
-        "console:exchange_rate_list",
-        active_prefix="console:exchange_rate",
-        # An administration page, after the Audit trail and Events.
-        order=85,
-        section=SETTINGS,
-    ),
 )

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("openprm.programs.console_urls")),
     path("", include("openprm.segments.console_urls")),
     path("", include("openprm.scoring.console_urls")),
+    path("", include("openprm.currencies.console_urls")),
     path("", include("openprm.deals.console_urls")),
     path("", include("openprm.deals.pipeline.console_urls")),
     path("", include("openprm.leads.console_urls")),

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from openprm.core import money, rate_services
-from openprm.core.models import ExchangeRate
+from openprm.currencies import money
+from openprm.currencies import services as rate_services
+from openprm.currencies.models import ExchangeRate
 
 # EUR per unit at the start of each quarter, cycling; good enough for a demo.
 EUR_RATES = {

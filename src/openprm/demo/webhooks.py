@@ -1,7 +1,7 @@
 """Demo data of the webhooks: one endpoint to look at, which sends nothing."""
 
 from openprm.integrations.models import WebhookEndpoint
-from openprm.integrations.services import webhook_endpoint_create
+from openprm.integrations.webhooks.services import webhook_endpoint_create
 
 # Port 9 is the discard service: nothing listens there, and the endpoint is disabled.
 DEMO_WEBHOOK_URL = "http://127.0.0.1:9/openprm-demo-webhook"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.models import DeliveryStatus, OutboxEvent, TimeStampedModel
-from openprm.integrations import rules
+from openprm.integrations.webhooks import rules
 
 
 class WebhookEndpoint(TimeStampedModel):

@@ -1,42 +1,58 @@
-"""Background work of the integrations: sending webhooks, importing partners."""
+"""Background work of the integrations: sending webhooks, importing partners.
 
+The task functions keep their dotted paths (queued tasks name them); each calls the
+module that does the work, and those modules queue a task through this one.
+"""
+
+import logging
 from datetime import timedelta
 
+from django.db import transaction
+from django.db.models import Q
 from django_tasks import task
 
-from openprm.core import sweeps
+from openprm.core import events, sweeps
+from openprm.core.models import OutboxEvent
+from openprm.integrations.imports import services as services_imports
+from openprm.integrations.webhooks import dispatch
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def send_webhook(delivery_id: int) -> None:
     """Send one freshly created (or retried) webhook delivery."""
-    from openprm.integrations import dispatch
-
     dispatch.attempt(delivery_id)
+
+
+def enqueue_send(delivery_id: int) -> None:
+    """Send the delivery from a task once the current transaction commits."""
+    transaction.on_commit(lambda: _enqueue_send(delivery_id))
+
+
+def _enqueue_send(delivery_id: int) -> None:
+    try:
+        send_webhook.enqueue(delivery_id)
+    except Exception:  # the sweep sends it later; the delivery row is safe
+        logger.exception("Could not enqueue webhook delivery %s", delivery_id)
 
 
 @sweeps.register(every=timedelta(seconds=15), name="integrations.send_due_webhooks")
 @task()
 def send_due_webhooks() -> None:
     """Send retries that are due, and deliveries whose task or worker was lost."""
-    from openprm.integrations import dispatch
-
     dispatch.send_due()
 
 
 @task()
 def preview_import(job_id: int) -> None:
     """Check every row of an uploaded partner import."""
-    from openprm.integrations import services_imports
-
     services_imports.import_preview(job_id=job_id)
 
 
 @task()
 def run_import(job_id: int) -> None:
     """Write the rows of a confirmed partner import."""
-    from openprm.integrations import services_imports
-
     services_imports.import_run(job_id=job_id)
 
 
@@ -58,11 +74,6 @@ def deliver_import_events(event_ids: list) -> None:
     """Hand a batch of an import's events to their subscribers (one task per batch
     rather than one per event). ``event_ids``: ``[first, last]`` runs of ids
     (``id_ranges``), or ids (tasks queued before runs were used)."""
-    from django.db.models import Q
-
-    from openprm.core import events
-    from openprm.core.models import OutboxEvent
-
     wanted = Q(pk__in=[item for item in event_ids if isinstance(item, int)])
     for item in event_ids:
         if not isinstance(item, int):

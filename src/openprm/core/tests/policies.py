@@ -2,7 +2,6 @@
 
 from openprm.accounts.choices import VendorRole
 from openprm.core import audit, events
-from openprm.core.tests.factories import ExchangeRateFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
@@ -63,10 +62,6 @@ AUDIT_ENTRY = {
     "make": owners_audit_entry,
     "kwargs": lambda entry: {"entry_id": entry.pk},
 }
-RATE = {
-    "make": lambda world: ExchangeRateFactory(),
-    "kwargs": lambda rate: {"rate_id": rate.pk},
-}
 EVENT = {"make": owners_event, "kwargs": lambda event: {"event_id": event.uuid}}
 
 POLICIES = [
@@ -110,57 +105,5 @@ POLICIES = [
         vendor(VendorRole.VENDOR_ADMIN),
         data=lambda event: {},
         **EVENT,
-    ),
-    # Exchange rates: vendor staff read them, vendor admins maintain them.
-    Policy("web:console:exchange_rate_list", vendor()),
-    Policy(
-        "web:console:exchange_rate_create",
-        vendor(VendorRole.VENDOR_ADMIN),
-        method="POST",
-        data=lambda obj: {
-            "currency": "CHF",
-            "rate": "1.05",
-            "valid_from": "2026-01-01",
-        },
-    ),
-    Policy(
-        "web:console:exchange_rate_update",
-        vendor(VendorRole.VENDOR_ADMIN),
-        method="POST",
-        **RATE,
-        data=lambda rate: {
-            "currency": "USD",
-            "rate": "0.95",
-            "valid_from": "2031-01-01",
-        },
-    ),
-    Policy(
-        "web:console:exchange_rate_delete",
-        vendor(VendorRole.VENDOR_ADMIN),
-        method="POST",
-        data=lambda rate: {},
-        **RATE,
-    ),
-    Policy("api:GET /api/v1/exchange-rates", vendor()),
-    Policy(
-        "api:POST /api/v1/exchange-rates",
-        vendor(VendorRole.VENDOR_ADMIN),
-        data=lambda obj: {
-            "currency": "GBP",
-            "rate": "1.17",
-            "valid_from": "2026-01-01",
-        },
-    ),
-    Policy("api:GET /api/v1/exchange-rates/{rate_id}", vendor(), **RATE),
-    Policy(
-        "api:PATCH /api/v1/exchange-rates/{rate_id}",
-        vendor(VendorRole.VENDOR_ADMIN),
-        data=lambda rate: {"rate": "0.97"},
-        **RATE,
-    ),
-    Policy(
-        "api:DELETE /api/v1/exchange-rates/{rate_id}",
-        vendor(VendorRole.VENDOR_ADMIN),
-        **RATE,
     ),
 ]

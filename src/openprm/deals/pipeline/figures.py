@@ -9,7 +9,7 @@ whole (:data:`WON`).
 
 - *amount*: the deals' amounts; *weighted*: amount x stage probability / 100.
 - Sums are exact (amounts arrive as integer minor units); each figure is rounded once,
-  at the end, to the reporting currency's minor unit (``core.money.ROUNDING``), so a
+  at the end, to the reporting currency's minor unit (``money.ROUNDING``), so a
   total is the rounded exact total, not the sum of rounded lines.
 - A sum without a rate is never counted as zero: it is left out of the converted
   figures and reported in ``unconverted`` with its currency, amount and dates.
@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openprm.core import money
+from openprm.currencies import money
 
 # Deal amounts are stored with two decimal places (deals.Deal.total_amount).
 AMOUNT_SCALE = 100

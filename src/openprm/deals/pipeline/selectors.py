@@ -37,10 +37,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Round, Substr
 
-from openprm.core import money
 from openprm.core.errors import NotFound
-from openprm.core.rate_selectors import rate_table
 from openprm.core.scoping import scope_for
+from openprm.currencies import money
+from openprm.currencies.selectors import rate_table
 from openprm.deals import permissions
 from openprm.deals.choices import LIVE, StageKind
 from openprm.deals.models import Deal, DealRevenue, Stage

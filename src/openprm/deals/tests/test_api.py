@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import OutboxEvent
-from openprm.core.tests.factories import ExchangeRateFactory
+from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.deals import selectors
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import CustomerAccount, Deal, DealRevenue

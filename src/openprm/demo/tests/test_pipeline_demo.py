@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.core.models import AuditEntry, ExchangeRate
-from openprm.core.rate_selectors import rate_table
+from openprm.core.models import AuditEntry
+from openprm.currencies.models import ExchangeRate
+from openprm.currencies.selectors import rate_table
 from openprm.demo.pipeline import build_demo_rates
 
 pytestmark = pytest.mark.django_db

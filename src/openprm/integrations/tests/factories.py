@@ -4,7 +4,7 @@ from django.utils import timezone
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import OutboxEvent
 from openprm.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from openprm.integrations.signing import new_secret
+from openprm.integrations.webhooks.signing import new_secret
 
 
 class WebhookEndpointFactory(factory.django.DjangoModelFactory):

@@ -1,18 +1,28 @@
-"""Access policies of the webhook pages and endpoints: vendor admins only.
+"""Access policies of the integrations.
 
-Every other signed-in user, vendor staff included, gets 403 — also for objects that
-exist — so that nothing can be learnt about endpoints or deliveries.
+Webhooks: vendor admins only; every other signed-in user, vendor staff included,
+gets 403 — also for objects that exist — so that nothing can be learnt about
+endpoints or deliveries. Imports: importers (a channel manager follows only their
+own). Exports: any vendor staff, scoped as the directory page is.
 """
 
-from openprm.integrations.models import ImportJob
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from openprm.integrations.models import ImportJob, ImportStatus
+from openprm.integrations.permissions import (
+    EXPORT,
+    FOLLOW_ALL_IMPORTS,
+    IMPORT,
+    MANAGE_WEBHOOKS,
+)
 from openprm.integrations.tests.factories import (
     WebhookAttemptFactory,
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
-from openprm.testing.authz import HIDE, Policy, vendor
+from openprm.testing.authz import HIDE, VENDOR_ACTORS, Policy, vendor
 
-ADMIN = vendor("vendor_admin")
+ADMIN = vendor(rule=MANAGE_WEBHOOKS)
 
 
 def endpoint(world):
@@ -47,7 +57,10 @@ def api_delivery_kwargs(obj):
     return {"delivery_id": obj.public_id}
 
 
-IMPORTERS = vendor("vendor_admin", "channel_manager")
+IMPORTERS = vendor(rule=IMPORT)
+EXPORTERS = vendor(rule=EXPORT)
+# Importers who follow only the imports they started.
+OWN_IMPORTS_ONLY = IMPORT.vendor - FOLLOW_ALL_IMPORTS.vendor
 
 
 def import_job(world):
@@ -70,8 +83,36 @@ def api_import_kwargs(obj):
 
 
 def someone_elses_import(actor: str):
-    """Importers only; a channel manager follows only their own imports."""
-    return HIDE if actor == "channel_manager" else IMPORTERS(actor)
+    """Importers only; an importer who follows only their own imports (a channel
+    manager) does not find the vendor admin's."""
+    if VENDOR_ACTORS.get(actor) in OWN_IMPORTS_ONLY:
+        return HIDE
+    return IMPORTERS(actor)
+
+
+def partners_csv(obj) -> dict:
+    """A real file to upload: two partners, one of them with a bad region."""
+    return {
+        "file": SimpleUploadedFile(
+            "partners.csv",
+            b"name,partner_type,country,region\n"
+            b"Acme,reseller,DE,EMEA\n"
+            b"Bad,reseller,DE,MARS\n",
+            content_type="text/csv",
+        )
+    }
+
+
+def import_count(world) -> int:
+    return ImportJob.objects.count()
+
+
+def one_more_import(before: int) -> bool:
+    return ImportJob.objects.count() == before + 1
+
+
+def queued(job) -> bool:
+    return ImportJob.objects.get(pk=job.pk).status == ImportStatus.QUEUED
 
 
 ENDPOINTS = "api:{method} /api/v1/webhook-endpoints"
@@ -201,32 +242,42 @@ POLICIES = [
         kwargs=api_delivery_kwargs,
     ),
     # Directory exports: any vendor staff, scoped as the directory page is.
-    Policy("web:console:partner_export_csv", vendor()),
-    Policy("web:console:partner_export_xlsx", vendor()),
-    Policy("web:console:import_start", IMPORTERS),
+    Policy("web:console:partner_export_csv", EXPORTERS),
+    Policy("web:console:partner_export_xlsx", EXPORTERS),
+    # Uploading stores the file and queues its check (no business data changes,
+    # so no audit entry or event): one more import is how to tell.
+    Policy(
+        "web:console:import_start",
+        IMPORTERS,
+        method="POST",
+        make=import_count,
+        files=partners_csv,
+        happened=one_more_import,
+    ),
     Policy(
         "web:console:import_detail",
         someone_elses_import,
         make=import_job,
         kwargs=import_kwargs,
     ),
+    # Confirming queues the run: the worker writes the rows (each audited) after
+    # the request, so the job's state is how to tell it was confirmed.
     Policy(
         "web:console:import_confirm",
         someone_elses_import,
         method="POST",
         make=import_job,
         kwargs=import_kwargs,
+        happened=queued,
     ),
-    Policy("api:GET /api/v1/exports/partners.csv", vendor()),
-    Policy("api:GET /api/v1/exports/partners.xlsx", vendor()),
+    Policy("api:GET /api/v1/exports/partners.csv", EXPORTERS),
+    Policy("api:GET /api/v1/exports/partners.xlsx", EXPORTERS),
     Policy(
         "api:POST /api/v1/imports",
         IMPORTERS,
-        method="POST",
-        data=lambda obj: {},
-        # Importers need a multipart file, which the harness does not send; their
-        # uploads are covered in test_api_imports.py.
-        skip=("vendor_admin", "channel_manager"),
+        make=import_count,
+        files=partners_csv,
+        happened=one_more_import,
     ),
     Policy(
         "api:GET /api/v1/imports/{import_id}",
@@ -237,9 +288,9 @@ POLICIES = [
     Policy(
         "api:POST /api/v1/imports/{import_id}/run",
         someone_elses_import,
-        method="POST",
         make=import_job,
         kwargs=api_import_kwargs,
+        happened=queued,
     ),
     Policy(
         "api:GET /api/v1/imports/{import_id}/errors",

@@ -4,7 +4,7 @@ database."""
 import datetime
 from decimal import Decimal
 
-from openprm.core import money
+from openprm.currencies import money
 from openprm.deals.pipeline import figures
 
 D = datetime.date

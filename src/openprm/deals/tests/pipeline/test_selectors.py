@@ -8,7 +8,7 @@ import pytest
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import NotFound, PermissionDenied
-from openprm.core.tests.factories import ExchangeRateFactory
+from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal, DealRevenue, Stage
 from openprm.deals.pipeline.figures import Figures, Unconverted
