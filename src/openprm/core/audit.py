@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from openprm.core import context
+from openprm.core import bulk_sql, context, jsontext
 from openprm.core.models import AuditAction, AuditEntry
 
 
@@ -124,3 +124,59 @@ def record_delete(*, actor, instance: models.Model, fields: Iterable[str], verb:
         changes=changes,
         verb=verb,
     )
+
+
+class AuditBatch:
+    """Many audit entries written at once, for the bulk writers (the partner import,
+    the lead batch): the same columns and values ``record`` writes, in the row layout
+    of ``AuditEntry.BULK_FIELDS``, inserted with one statement per batch (``COPY`` on
+    PostgreSQL). Add entries inside the write transaction, then ``write()``.
+
+    ``changes`` is a dict of JSON values (``json_value``'s), or its JSON text when
+    the caller already has it (the import writes a new partner's changes from its
+    row's JSON columns)."""
+
+    def __init__(self, *, actor, now: datetime.datetime):
+        request = context.current()
+        self._common_head = (
+            bulk_sql.datetime_value(now),
+            actor.pk if actor is not None and actor.pk else None,
+            getattr(actor, "email", "") if actor is not None else "",
+            request.token_id,
+            request.token_label,
+        )
+        self._common_tail = (request.request_id, request.client_ip)
+        self.rows: list[tuple] = []
+
+    def add(
+        self,
+        *,
+        action: str,
+        verb: str,
+        object_type: str,
+        object_id,
+        label: str,
+        partner_id: int | None,
+        changes: dict | str,
+    ) -> None:
+        if not verb:
+            raise ValueError("An audit entry names its business action (verb)")
+        if not isinstance(changes, str):
+            changes = jsontext.dumps(changes)
+        self.rows.append(
+            (
+                *self._common_head,
+                action,
+                verb,
+                object_type,
+                str(object_id),
+                str(label)[:200],
+                partner_id,
+                changes,
+                *self._common_tail,
+            )
+        )
+
+    def write(self) -> None:
+        bulk_sql.copy_rows(AuditEntry, AuditEntry.BULK_FIELDS, self.rows)
+        self.rows = []

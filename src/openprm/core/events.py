@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from openprm.core import context
+from openprm.core import bulk_sql, context, jsontext
 from openprm.core.models import DeliveryStatus, OutboxEvent, SubscriberDelivery
 
 logger = logging.getLogger(__name__)
@@ -220,3 +220,46 @@ def replay(*, event: OutboxEvent, subscriber_name: str | None = None) -> int:
     )
     transaction.on_commit(lambda: _enqueue_delivery(event.pk))
     return count
+
+
+class EventBatch:
+    """Many events written to the outbox at once, for the bulk writers: the columns
+    ``emit`` fills, in the row layout of ``OutboxEvent.BULK_FIELDS``, the payload
+    encoded as ``JSONField`` stores it, inserted with one statement per batch. The
+    payload comes from the same function the per-row service uses, so the two paths
+    cannot drift. Nothing is enqueued per event: the ``core.deliver_due_events``
+    sweep (or the caller's own task, with the ids ``write`` returns) delivers them."""
+
+    def __init__(self, *, actor, now):
+        self._stamp = bulk_sql.datetime_value(now)
+        self._actor_id = getattr(actor, "pk", None)
+        self._request_id = context.current().request_id
+        self.rows: list[list] = []
+
+    def add(self, name: str, *, payload: dict, partner_id: int | None) -> None:
+        self.rows.append(
+            [
+                name,
+                1,
+                self._stamp,
+                self._actor_id,
+                partner_id,
+                jsontext.dumps(payload),
+                self._request_id,
+            ]
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def write(self) -> list[int]:
+        """Insert the events; returns their ids, in the order they were added."""
+        ids = bulk_sql.reserve_ids(OutboxEvent, len(self.rows))
+        uuids = jsontext.ordered_uuids(len(self.rows))
+        rows = [
+            (pk, event_uuid, *row)
+            for pk, event_uuid, row in zip(ids, uuids, self.rows, strict=True)
+        ]
+        bulk_sql.copy_rows(OutboxEvent, ("id", *OutboxEvent.BULK_FIELDS), rows)
+        self.rows = []
+        return ids

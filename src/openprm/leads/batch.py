@@ -18,10 +18,9 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from openprm.core import context, jsontext
-from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
-from openprm.integrations import bulk_sql
-from openprm.leads import candidates, routing
+from openprm.core import audit, bulk_sql, events, jsontext
+from openprm.core.models import AuditAction
+from openprm.leads import candidates, routing, services
 from openprm.leads.models import (
     ROUTABLE_STATUSES,
     ActivityKind,
@@ -135,24 +134,40 @@ def _public_id(value) -> str:
     return jsontext.uuid_text(value)
 
 
-_event_ids = jsontext.ordered_uuids
+class _Lead:
+    """What the events read of a lead in the batch (``services.lead_payload``)."""
+
+    __slots__ = (
+        "company",
+        "country",
+        "current_partner_id",
+        "external_id",
+        "public_id",
+        "region",
+        "status",
+    )
+
+    def __init__(self, row: tuple, status: str, partner_id: int | None):
+        self.public_id = _public_id(row[1])
+        self.company, self.external_id = row[2], row[3]
+        self.country, self.region = row[6], row[7]
+        self.status, self.current_partner_id = status, partner_id
 
 
 class _Writer:
-    """The rows of one chunk, written together."""
+    """The rows of one chunk, written together; audit entries and events through
+    the kernel's batch recorder and emitter."""
 
     def __init__(self, *, actor, now: datetime):
         self.now = connection.ops.adapt_datetimefield_value(now)
-        self.respond_by = connection.ops.adapt_datetimefield_value(_respond_by(now))
-        self.respond_by_text = _json(_respond_by(now).isoformat())
+        self.respond_by_at = _respond_by(now)
+        self.respond_by = connection.ops.adapt_datetimefield_value(self.respond_by_at)
         self.actor_id = actor.pk if actor is not None and actor.pk else None
-        self.actor_label = getattr(actor, "email", "") if actor is not None else ""
-        self.request = context.current()
         self.postgresql = connection.vendor == "postgresql"
         self.assignments: list[tuple] = []
         self.activities: list[tuple] = []
-        self.audits: list[tuple] = []
-        self.events: list[tuple] = []
+        self.audit = audit.AuditBatch(actor=actor, now=now)
+        self.events = events.EventBatch(actor=actor, now=now)
         self.updates: list[tuple] = []
         self._rules: dict[str, str] = {}
 
@@ -163,8 +178,7 @@ class _Writer:
         return text
 
     def add(self, row: tuple, decision: routing.Decision) -> None:
-        (lead_id, public_id, company, external_id, status, holder) = row[:6]
-        country, region = row[6], row[7]
+        (lead_id, _public, company, _external, status, holder) = row[:6]
         partner_id = decision.partner_id
         reasons = _strings_json(decision.reasons)
         passed = _passed_json(decision.passed_over)
@@ -187,10 +201,6 @@ class _Writer:
             )
             rule = self._rule(decision.rule_name)
             data = f'{{"reasons": {reasons}, "passed_over": {passed}, "rule": {rule}}}'
-            extra = (
-                f', "rule": {rule}, "reasons": {reasons}, '
-                f'"respond_by": {self.respond_by_text}}}'
-            )
         else:
             new_status = (
                 status
@@ -199,71 +209,40 @@ class _Writer:
             )
             verb, kind = "lead.unassigned", ActivityKind.UNASSIGNED.value
             data = f'{{"reasons": {reasons}, "passed_over": {passed}}}'
-            extra = f', "reasons": {reasons}}}'
         self.activities.append(
             (lead_id, kind, partner_id, self.actor_id, "", data, self.now)
         )
-        request = self.request
         # audit.record_change: the fields that changed, nothing if none did.
-        changes = []
+        changes = {}
         if status != new_status:
-            changes.append(f'"status": [{_text(status)}, "{new_status}"]')
+            changes["status"] = [status, new_status]
         if holder != partner_id:
-            changes.append(
-                f'"current_partner": [{_number(holder)}, {_number(partner_id)}]'
-            )
+            changes["current_partner"] = [holder, partner_id]
         if changes:
-            self.audits.append(
-                (
-                    self.now,
-                    self.actor_id,
-                    self.actor_label,
-                    request.token_id,
-                    request.token_label,
-                    AuditAction.UPDATE,
-                    verb,
-                    "leads.lead",
-                    str(lead_id),
-                    company[:200],
-                    partner_id,
-                    "{" + ", ".join(changes) + "}",
-                    request.request_id,
-                    request.client_ip,
-                )
+            self.audit.add(
+                action=AuditAction.UPDATE,
+                verb=verb,
+                object_type="leads.lead",
+                object_id=lead_id,
+                label=company,
+                partner_id=partner_id,
+                changes=changes,
             )
-        # services.lead_payload, in its order.
-        payload = (
-            f'{{"id": "{_public_id(public_id)}", "external_id": '
-            f"{'null' if external_id is None else _text(external_id)}, "
-            f'"company": {_text(company)}, "country": {_text(country)}, '
-            f'"region": {_text(region)}, "status": "{new_status}", '
-            f'"partner": {_number(partner_id)}'
-        )
-        self.events.append(
-            (
-                None,  # its UUID, drawn for the whole chunk in flush
-                verb,
-                1,
-                self.now,
-                self.actor_id,
-                partner_id,
-                payload + extra,
-                request.request_id,
+        lead = _Lead(row, new_status, partner_id)
+        if partner_id is not None:
+            payload = services.assigned_payload(
+                lead, decision, respond_by=self.respond_by_at
             )
-        )
+        else:
+            payload = services.unassigned_payload(lead, decision)
+        self.events.add(verb, payload=payload, partner_id=partner_id)
         self.updates.append((lead_id, new_status, partner_id))
 
     def flush(self) -> None:
-        self.events = [
-            (event_id, *row[1:])
-            for event_id, row in zip(
-                _event_ids(len(self.events)), self.events, strict=True
-            )
-        ]
         bulk_sql.copy_rows(LeadAssignment, ASSIGNMENT_FIELDS, self.assignments)
         bulk_sql.copy_rows(LeadActivity, ACTIVITY_FIELDS, self.activities)
-        bulk_sql.copy_rows(AuditEntry, AuditEntry.BULK_FIELDS, self.audits)
-        bulk_sql.copy_rows(OutboxEvent, OutboxEvent.BULK_FIELDS, self.events)
+        self.audit.write()
+        self.events.write()
         self._update_leads()
 
     def _update_leads(self) -> None:

@@ -82,6 +82,21 @@ def lead_payload(lead: Lead) -> dict:
     }
 
 
+def assigned_payload(lead: Lead, decision, *, respond_by: datetime) -> dict:
+    """The ``lead.assigned`` event, from the lead as routed (here and in the batch)."""
+    return {
+        **lead_payload(lead),
+        "rule": decision.rule_name,
+        "reasons": decision.reasons,
+        "respond_by": respond_by.isoformat(),
+    }
+
+
+def unassigned_payload(lead: Lead, decision) -> dict:
+    """The ``lead.unassigned`` event, from the lead as left (here and in the batch)."""
+    return {**lead_payload(lead), "reasons": decision.reasons}
+
+
 def _activity(
     lead: Lead,
     kind: str,
@@ -288,9 +303,7 @@ def _apply(
         )
         _activity(lead, ActivityKind.UNASSIGNED, actor=actor, data=data, now=now)
         events.emit(
-            "lead.unassigned",
-            payload={**lead_payload(lead), "reasons": decision.reasons},
-            actor=actor,
+            "lead.unassigned", payload=unassigned_payload(lead, decision), actor=actor
         )
         return None
     assignment = LeadAssignment.objects.create(
@@ -316,12 +329,7 @@ def _apply(
     )
     events.emit(
         "lead.assigned",
-        payload={
-            **lead_payload(lead),
-            "rule": decision.rule_name,
-            "reasons": decision.reasons,
-            "respond_by": assignment.respond_by.isoformat(),
-        },
+        payload=assigned_payload(lead, decision, respond_by=assignment.respond_by),
         actor=actor,
         partner_id=decision.partner_id,
     )

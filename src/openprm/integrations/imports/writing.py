@@ -38,10 +38,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import audit, context, jsontext
+from openprm.core import audit, bulk_sql, events, jsontext
 from openprm.core.errors import ValidationFailed
-from openprm.core.models import AuditAction, AuditEntry, OutboxEvent
-from openprm.integrations import bulk_sql
+from openprm.core.models import AuditAction
 from openprm.integrations.imports import reading
 from openprm.integrations.models import ImportIssue, ImportKey, IssueKind
 from openprm.partners import custom_fields, duplicates, permissions
@@ -505,8 +504,6 @@ class _Tables:
                 "updated_at",
             ],
         )
-        self.audit = bulk_sql.Table(AuditEntry, AuditEntry.BULK_FIELDS)
-        self.event = bulk_sql.Table(OutboxEvent, ("id", *OutboxEvent.BULK_FIELDS))
 
     def new_partner_plan(self, keys: tuple) -> "_NewPartnerPlan":
         plan = self._new_partner_plans.get(keys)
@@ -600,62 +597,33 @@ CONTACT_DEFAULTS = {"name": "", "email": "", "phone": "", "title": "", "notes": 
 
 
 class _Writer:
-    """Collects one batch's audit entries and events, in the database's form, then
-    inserts each table in one go."""
+    """One batch's audit entries and events (the kernel's batch recorder and
+    emitter), written after its rows."""
 
     def __init__(self, ctx, now):
-        self.ctx = ctx
         self.now = now
         self.stamp = bulk_sql.datetime_value(now)
-        self.request = context.current()
-        self.audit: list[tuple] = []
-        self.events: list[list] = []
+        self.audit = audit.AuditBatch(actor=ctx.actor, now=now)
+        self.events = events.EventBatch(actor=ctx.actor, now=now)
 
     def entry(self, object_type, object_id, label, partner_id, action, changes, verb):
         """An audit entry; ``changes`` is JSON text (``jsontext.dumps``)."""
-        request = self.request
-        self.audit.append(
-            (
-                self.stamp,
-                self.ctx.actor.pk,
-                self.ctx.actor.email,
-                request.token_id,
-                request.token_label,
-                action,
-                verb,
-                object_type,
-                str(object_id),
-                str(label)[:200],
-                partner_id,
-                changes,
-                request.request_id,
-                request.client_ip,
-            )
+        self.audit.add(
+            action=action,
+            verb=verb,
+            object_type=object_type,
+            object_id=object_id,
+            label=label,
+            partner_id=partner_id,
+            changes=changes,
         )
 
     def event(self, name, payload: dict, partner_id):
-        self.events.append(
-            [
-                None,
-                None,  # its UUID, drawn for the whole batch in flush
-                name,
-                1,
-                self.stamp,
-                self.ctx.actor.pk,
-                partner_id,
-                jsontext.dumps(payload),
-                self.request.request_id,
-            ]
-        )
+        self.events.add(name, payload=payload, partner_id=partner_id)
 
-    def flush(self, tables: _Tables) -> list[int]:
-        ids = bulk_sql.reserve_ids(OutboxEvent, len(self.events))
-        uuids = jsontext.ordered_uuids(len(self.events))
-        for event, pk, event_uuid in zip(self.events, ids, uuids, strict=True):
-            event[0], event[1] = pk, event_uuid
-        tables.audit.insert_prepared(self.audit)
-        tables.event.insert_prepared(self.events)
-        return ids
+    def flush(self) -> list[int]:
+        self.audit.write()
+        return self.events.write()
 
 
 def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
@@ -678,7 +646,7 @@ def _create_partners(ctx, tables: _Tables, writer: _Writer, rows: list[_Row]):
             pk,
             AuditAction.CREATE,
             plan.changes(fields, partner_row, row.add_domains),
-            "",
+            "partner.created",
         )
         writer.event("partner.created", partner_services.partner_payload(partner), pk)
     tables.partner.insert_prepared(values)
@@ -796,7 +764,7 @@ def _write_contacts(tables: _Tables, writer: _Writer, rows: list[_Row]) -> None:
             jsontext.dumps(
                 {name: [None, fields[name]] for name in partner_services.CONTACT_FIELDS}
             ),
-            "",
+            "partner.contact_created",
         )
         writer.event(
             "partner.contact_created",
@@ -817,7 +785,7 @@ def _write_contacts(tables: _Tables, writer: _Writer, rows: list[_Row]) -> None:
             contact.partner_id,
             AuditAction.UPDATE,
             jsontext.dumps(row.contact_changes),
-            "",
+            "partner.contact_updated",
         )
         writer.event(
             "partner.contact_updated",
@@ -854,7 +822,7 @@ def write(ctx, rows: list[_Row]) -> list[int]:
         ]
     )
     _write_contacts(tables, writer, rows)
-    return writer.flush(tables)
+    return writer.flush()
 
 
 def issues_of(ctx, rows: list[_Row], *, warn_duplicates: bool) -> list[ImportIssue]:

@@ -78,7 +78,7 @@ def test_bulk_insert_reports_a_taken_key_as_integrity_error():
     from django.db import IntegrityError, transaction
     from django.utils import timezone
 
-    from openprm.integrations import bulk_sql
+    from openprm.core import bulk_sql
     from openprm.partners.models import PartnerDomain
     from openprm.partners.tests.factories import PartnerFactory
 

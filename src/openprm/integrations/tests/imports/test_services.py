@@ -165,6 +165,10 @@ def test_run_creates_partners_with_lists_domains_contacts_and_custom_fields(admi
         object_id=str(acme.pk), object_type="partners.partner"
     )
     assert entry.actor == admin
+    assert entry.verb == "partner.created"  # as partner_create records it
+    assert AuditEntry.objects.get(object_type="partners.contact").verb == (
+        "partner.contact_created"
+    )
     assert entry.changes["domains"] == [None, ["acme.example"]]
     assert entry.changes["name"] == [None, "Acme"]
     names = sorted(OutboxEvent.objects.values_list("name", flat=True))

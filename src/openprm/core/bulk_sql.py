@@ -1,4 +1,4 @@
-"""Plain multi-row INSERTs for the import's bulk writes.
+"""Plain multi-row INSERTs for bulk writes (the partner import, the lead batch).
 
 ``bulk_create`` spends most of its time preparing each value of each object through
 the field's ``get_db_prep_save`` and, on SQLite, splits inserts at 999 parameters;
