@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("openprm.agreements.console_urls")),
     path("", include("openprm.notifications.console_urls")),
     path("", include("openprm.campaigns.console_urls")),
+    path("", include("openprm.content.console_urls")),
 ]

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("openprm.agreements.portal_urls")),
     path("", include("openprm.notifications.portal_urls")),
     path("", include("openprm.campaigns.portal_urls")),
+    path("", include("openprm.content.portal_urls")),
 ]
