@@ -26,9 +26,7 @@ from openprm.core.db import cached_lists
 from openprm.deals.selectors import deal_list_visible_to
 from openprm.deals.tests.factories import ensure_stages, make_deal
 from openprm.partners import directory
-from openprm.partners.models import CustomFieldDefinition, Partner
-from openprm.partners.selectors import custom_field_definitions_for
-from openprm.partners.selectors_directory import (
+from openprm.partners.directory.selectors import (
     directory_custom_keys,
     directory_label_page,
     directory_page,
@@ -38,6 +36,8 @@ from openprm.partners.selectors_directory import (
     saved_view_links,
     saved_views_for,
 )
+from openprm.partners.models import CustomFieldDefinition, Partner
+from openprm.partners.selectors import custom_field_definitions_for
 from openprm.partners.tests.factories import PartnerFactory, SavedViewFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import MembershipFactory

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import console_page
-from openprm.partners import directory, permissions, saved_view_services
+from openprm.partners import directory, permissions
 from openprm.partners.choices import (
     EmployeeBand,
     Industry,
@@ -25,8 +25,8 @@ from openprm.partners.choices import (
     RevenueBand,
     specialisation_choices,
 )
-from openprm.partners.selectors import channel_managers, partner_counts_by_status
-from openprm.partners.selectors_directory import (
+from openprm.partners.directory import services as directory_services
+from openprm.partners.directory.selectors import (
     directory_custom_keys,
     directory_filter_definitions,
     directory_page,
@@ -35,6 +35,7 @@ from openprm.partners.selectors_directory import (
     saved_view_get,
     saved_view_links,
 )
+from openprm.partners.selectors import channel_managers, partner_counts_by_status
 from openprm.programs.selectors import programme_list_visible_to
 from openprm.scoring.selectors import scorecard_list_visible_to
 
@@ -321,7 +322,7 @@ def _list_url(view=None) -> str:
 @console_page
 def partner_view_create(request):
     try:
-        view = saved_view_services.saved_view_create(
+        view = directory_services.saved_view_create(
             actor=request.user,
             name=request.POST.get("name", ""),
             query=request.POST.get("query", ""),
@@ -342,7 +343,7 @@ def partner_view_create(request):
 def partner_view_update(request, public_id):
     view = saved_view_get(user=request.user, public_id=public_id)
     try:
-        saved_view_services.saved_view_update(
+        directory_services.saved_view_update(
             view=view,
             actor=request.user,
             data={
@@ -363,7 +364,7 @@ def partner_view_update(request, public_id):
 @console_page
 def partner_view_delete(request, public_id):
     view = saved_view_get(user=request.user, public_id=public_id)
-    saved_view_services.saved_view_delete(view=view, actor=request.user)
+    directory_services.saved_view_delete(view=view, actor=request.user)
     messages.success(
         request, _("The view “%(name)s” was deleted.") % {"name": view.name}
     )

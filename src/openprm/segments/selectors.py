@@ -11,8 +11,8 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.partners.directory.selectors import EXPORT_COLUMNS
 from openprm.partners.models import CustomFieldDefinition, Partner
-from openprm.partners.selectors_directory import EXPORT_COLUMNS
 from openprm.segments import permissions, rules
 from openprm.segments.models import Segment, StaticListMember
 

@@ -5,8 +5,8 @@ read, the portal's access rule, and the membership parts of partner pages."""
 from openprm.core.permissions import set_partner_roles_resolver
 from openprm.core.scoping import set_admin_scope_resolver, set_scope_resolver
 from openprm.core.web import PORTAL, set_area_guard
+from openprm.partners.directory.selectors import set_member_counter
 from openprm.partners.lifecycle.services import set_merge_mover
-from openprm.partners.selectors_directory import set_member_counter
 from openprm.tenancy.models import Membership
 from openprm.tenancy.scoping import (
     resolve_admin_scope,

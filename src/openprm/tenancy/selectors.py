@@ -253,7 +253,7 @@ def account_for_email(*, email: str) -> User | None:
 
 def active_member_counts(partner_ids: list[int]) -> dict[int, int]:
     """Active memberships per partner of one page of the partner directory (which
-    asks through ``partners.selectors_directory.set_member_counter``): one query,
+    asks through ``partners.directory.selectors.set_member_counter``): one query,
     written here rather than compiled by the ORM for each page's list of ids."""
     if not partner_ids:
         return {}

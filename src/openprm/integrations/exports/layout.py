@@ -6,7 +6,7 @@ from django.http import HttpResponseBase
 
 from openprm.partners import directory
 from openprm.partners.directory.exports import export_custom_keys, partners_download
-from openprm.partners.selectors_directory import (
+from openprm.partners.directory.selectors import (
     directory_custom_keys,
     directory_export_rows,
 )

@@ -1,9 +1,8 @@
 """The partner directory: finding partners by a query string (``filters``), saved
-views of it (``services``, ``api``) and its exports (``exports``).
+views of it (``services``, ``api``), its exports (``exports``), and the reads behind
+the directory page, the API's list and the exports (``selectors``).
 
-The query language is the package's face: ``directory.parse(request.GET)``. Its
-reads (``partners.selectors_directory``) still sit beside the package and move into
-it as ``selectors`` once the cached reads they hold settle (issue 12).
+The query language is the package's face: ``directory.parse(request.GET)``.
 """
 
 from openprm.partners.directory.filters import (

@@ -9,8 +9,8 @@ from uuid import UUID
 from ninja import Field, Schema, Status
 
 from openprm.core.api import ApiRouter, StrictSchema, lookup
-from openprm.partners import permissions, selectors_directory
-from openprm.partners.directory import services
+from openprm.partners import permissions
+from openprm.partners.directory import selectors, services
 
 router = ApiRouter(tags=["saved views"])
 
@@ -70,7 +70,7 @@ class SavedViewPatchIn(StrictSchema):
 def _view(request, view_id: UUID):
     return lookup(
         request,
-        selectors_directory.saved_view_get,
+        selectors.saved_view_get,
         rule=permissions.SAVE_VIEWS,
         public_id=view_id,
     )
@@ -84,7 +84,7 @@ def _view(request, view_id: UUID):
 )
 def saved_view_list(request):
     permissions.SAVE_VIEWS.ensure(request.user)
-    return selectors_directory.saved_views_for(user=request.user)
+    return selectors.saved_views_for(user=request.user)
 
 
 @router.post(
@@ -105,9 +105,7 @@ def saved_view_create(request, payload: SavedViewIn):
 )
 def saved_view_get(request, view_id: UUID):
     view = _view(request, view_id)
-    _filters, view.problems = selectors_directory.saved_view_filters(
-        user=request.user, view=view
-    )
+    _filters, view.problems = selectors.saved_view_filters(user=request.user, view=view)
     return view
 
 

@@ -3,7 +3,7 @@ partners exported the same way (a segment's members).
 
 The columns are the ones the partner import reads back
 (``integrations.importing``), so an exported file imports again: the profile
-(:data:`HEADER`, in the order of ``selectors_directory.EXPORT_COLUMNS``), then one
+(:data:`HEADER`, in the order of ``directory.selectors.EXPORT_COLUMNS``), then one
 ``cf_<key>`` column per active custom field the reader may see.
 """
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from openprm.core import exports
 from openprm.partners.directory.filters import CUSTOM_FIELD_PREFIX
-from openprm.partners.selectors_directory import directory_custom_keys
+from openprm.partners.directory.selectors import directory_custom_keys
 
 HEADER = (
     "id",

@@ -1,7 +1,7 @@
 """Saved views of the partner directory: a vendor user names the current filters
 and sort, keeps them private or shares them with all vendor staff, renames and
 deletes their own. Only the owner changes a view; shared views are read by all
-vendor staff (partners.selectors_directory)."""
+vendor staff (partners.directory.selectors)."""
 
 from collections.abc import Mapping
 from dataclasses import replace
@@ -14,8 +14,8 @@ from openprm.core import audit, events
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.partners import permissions, selectors
 from openprm.partners.directory import filters as directory
+from openprm.partners.directory.selectors import directory_custom_keys
 from openprm.partners.models import SavedView
-from openprm.partners.selectors_directory import directory_custom_keys
 
 VIEW_FIELDS = ["name", "is_shared", "query"]
 NAME_MAX_LENGTH = 100

@@ -42,11 +42,11 @@ from openprm.partners.choices import (
     RevenueBand,
 )
 from openprm.partners.directory import filters as directory
-from openprm.partners.models import Partner
-from openprm.partners.selectors_directory import (
+from openprm.partners.directory.selectors import (
     directory_custom_keys,
     partners_api_page,
 )
+from openprm.partners.models import Partner
 
 router = ApiRouter()
 

@@ -3,8 +3,8 @@ from django.http import QueryDict
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.partners import directory
+from openprm.partners.directory.selectors import directory_partners
 from openprm.partners.models import Contact, CustomFieldDefinition, PartnerDomain
-from openprm.partners.selectors_directory import directory_partners
 from openprm.partners.tests.factories import PartnerFactory
 
 

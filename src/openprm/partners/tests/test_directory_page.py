@@ -5,7 +5,7 @@ import pytest
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.partners import directory
-from openprm.partners.selectors_directory import (
+from openprm.partners.directory.selectors import (
     directory_label_page,
     directory_page,
     directory_rows,

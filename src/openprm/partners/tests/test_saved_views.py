@@ -5,13 +5,13 @@ import pytest
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.partners.directory.selectors import saved_view_filters, saved_views_for
 from openprm.partners.directory.services import (
     saved_view_create,
     saved_view_delete,
     saved_view_update,
 )
 from openprm.partners.models import CustomFieldDefinition, SavedView
-from openprm.partners.selectors_directory import saved_view_filters, saved_views_for
 from openprm.partners.tests.factories import PartnerFactory, SavedViewFactory
 from openprm.tenancy.tests.factories import partner_user
 from openprm.tenancy.tests.test_team_api import bearer
