@@ -9,6 +9,8 @@ noreferrer"``) and images from ``https`` addresses. Scripts, styles, event handl
 attributes, ``javascript:`` and ``data:`` addresses are removed.
 """
 
+import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
@@ -48,6 +50,10 @@ ATTRIBUTES = {
 LINK_SCHEMES = {"http", "https", "mailto"}
 IMAGE_SCHEMES = {"https"}
 # Removed with everything inside them (not only the tags).
+# Where words of adjacent blocks must stay apart in plain text.
+_BLOCK_END = re.compile(
+    r"(</(?:p|h[2-4]|li|blockquote|pre|tr|th|td)>|<br\s*/?>)", re.IGNORECASE
+)
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template"}
 
 
@@ -77,6 +83,7 @@ def clean_html(html: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """The text of ``html`` without any tag (entities still escaped), e.g. for an
-    email or to tell whether a body says anything."""
-    return " ".join(nh3.clean(html or "", tags=set()).split())
+    """The text of ``html`` without any tag, as plain text (entities decoded), e.g.
+    for an email or to tell whether a body says anything. Never render it as HTML."""
+    spaced = _BLOCK_END.sub(r"\1 ", html or "")
+    return " ".join(unescape(nh3.clean(spaced, tags=set())).split())

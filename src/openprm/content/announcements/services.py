@@ -6,7 +6,6 @@ The body is sanitised here, on every save (``content.sanitise``); pages render i
 as it is stored.
 """
 
-import html
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -197,7 +196,7 @@ def _announce_if_due(announcement: Announcement, *, actor, now=None) -> bool:
 
 
 def _excerpt(announcement: Announcement) -> str:
-    text = html.unescape(plain_text(announcement.body))
+    text = plain_text(announcement.body)
     if len(text) > EXCERPT_LENGTH:
         text = text[: EXCERPT_LENGTH - 1].rstrip() + "…"
     return text
