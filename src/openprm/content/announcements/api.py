@@ -7,6 +7,7 @@ organisations), else their first by name — and acknowledges the ones that ask 
 it; any other announcement is not found (404).
 """
 
+from contextlib import contextmanager
 from datetime import datetime
 from uuid import UUID
 
@@ -153,14 +154,25 @@ def _visible(request, partner_id: int | None):
 
 
 def _audience(public_id: UUID | None) -> Audience | None:
+    """The active audience the API names; None (refused by the service, see
+    :func:`_saving`) when there is none."""
     if public_id is None:
         return None
-    audience = selectors.audiences_by_public_id([public_id]).get(public_id)
-    if audience is None:
-        raise ValidationFailed(
-            field_errors={"audience": ["No active audience has this id."]}
-        )
-    return audience
+    return selectors.audiences_by_public_id([public_id]).get(public_id)
+
+
+@contextmanager
+def _saving(audience_named: bool):
+    """A service's refusal, saying "no such audience" when the id named none."""
+    try:
+        yield
+    except ValidationFailed as error:
+        if audience_named and "audience" in error.field_errors:
+            error.field_errors["audience"] = [UNKNOWN_AUDIENCE]
+        raise
+
+
+UNKNOWN_AUDIENCE = "No active audience has this id."
 
 
 @router.list(
@@ -181,7 +193,8 @@ def announcement_create(request, payload: AnnouncementIn):
     permissions.MANAGE.ensure(request.user)
     data = payload.dict()
     data["audience"] = _audience(payload.audience)
-    announcement = services.announcement_create(actor=request.user, **data)
+    with _saving(data["audience"] is None):
+        announcement = services.announcement_create(actor=request.user, **data)
     return Status(
         201,
         selectors.announcement_get(user=request.user, public_id=announcement.public_id),
@@ -219,9 +232,10 @@ def announcement_update(request, announcement_id: UUID, payload: AnnouncementPat
             raise ValidationFailed(field_errors={name: ["May not be null."]})
     if "audience" in changes:
         changes["audience"] = _audience(changes["audience"])
-    services.announcement_update(
-        actor=request.user, announcement=announcement, **changes
-    )
+    with _saving("audience" in changes and changes["audience"] is None):
+        services.announcement_update(
+            actor=request.user, announcement=announcement, **changes
+        )
     return selectors.announcement_get(user=request.user, public_id=announcement_id)
 
 
