@@ -173,6 +173,14 @@ def _saving(audience_named: bool):
 
 
 UNKNOWN_AUDIENCE = "No active audience has this id."
+# What a PATCH may not clear (the dates may: no date is a draft, or no expiry).
+NOT_NULL = (
+    "title",
+    "body",
+    "is_pinned",
+    "requires_acknowledgement",
+    "sends_notification",
+)
 
 
 @router.list(
@@ -227,9 +235,13 @@ def announcement_update(request, announcement_id: UUID, payload: AnnouncementPat
         public_id=announcement_id,
     )
     changes = payload.dict(exclude_unset=True)
-    for name in ("title", "body", "is_pinned", "requires_acknowledgement"):
-        if name in changes and changes[name] is None:
-            raise ValidationFailed(field_errors={name: ["May not be null."]})
+    nulls = sorted(
+        name for name in NOT_NULL if name in changes and changes[name] is None
+    )
+    if nulls:
+        raise ValidationFailed(
+            field_errors={name: ["May not be null."] for name in nulls}
+        )
     if "audience" in changes:
         changes["audience"] = _audience(changes["audience"])
     with _saving("audience" in changes and changes["audience"] is None):

@@ -154,13 +154,16 @@ def test_a_null_title_is_refused(client, marketing_headers, emea):
 
     response = client.patch(
         f"{URL}/{announcement.public_id}",
-        {"title": None},
+        {"title": None, "sends_notification": None, "expires_at": None},
         content_type="application/json",
         headers=marketing_headers,
     )
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "title"
+    assert [error["field"] for error in response.json()["errors"]] == [
+        "sends_notification",
+        "title",
+    ]
 
 
 def test_a_partner_user_lists_only_their_live_announcements_in_fixed_queries(
