@@ -1,5 +1,6 @@
 """Console and portal pages of announcements."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,9 @@ from openprm.content.announcements.choices import AnnouncementStatus
 from openprm.content.announcements.forms import AnnouncementForm
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.segments.audiences import audience_reader
+
+CONSOLE_PER_PAGE = 50
+PORTAL_PER_PAGE = 20
 
 # --- console
 
@@ -39,7 +43,8 @@ def announcement_list(request):
     now = timezone.now()
     if status in selectors.STATUS_Q:
         announcements = announcements.filter(selectors.STATUS_Q[status](now))
-    announcements = list(announcements)
+    page = Paginator(announcements, CONSOLE_PER_PAGE).get_page(request.GET.get("page"))
+    announcements = list(page)
     reach = selectors.audience_reach([item.audience for item in announcements])
     rows = [
         {
@@ -54,6 +59,7 @@ def announcement_list(request):
         "content/announcements/console_list.html",
         {
             "rows": rows,
+            "page": page,
             "status": status,
             "statuses": AnnouncementStatus.choices,
             "can_manage": permissions.MANAGE.allows(request.user),
@@ -131,16 +137,14 @@ def _reader(request):
 
 @portal_page
 def portal_announcement_list(request):
+    announcements = selectors.announcements_for_reader(
+        reader=_reader(request), user=request.user
+    )
+    page = Paginator(announcements, PORTAL_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "content/announcements/portal_list.html",
-        {
-            "announcements": list(
-                selectors.announcements_for_reader(
-                    reader=_reader(request), user=request.user
-                )
-            )
-        },
+        {"announcements": list(page), "page": page},
     )
 
 

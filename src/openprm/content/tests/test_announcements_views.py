@@ -138,8 +138,9 @@ def test_the_console_list_shows_status_reach_and_counts_in_fixed_queries(
     client.force_login(marketing)
     client.get("/console/announcements/")  # warm the session and the navigation
 
-    # session, user, announcements with counts, custom field types, reach
-    with django_assert_num_queries(5):
+    # session, user, the count and the page of announcements (with their receipt
+    # counts), custom field types, reach
+    with django_assert_num_queries(6):
         response = client.get("/console/announcements/")
 
     rows = {row["announcement"].title: row for row in response.context["rows"]}
@@ -204,8 +205,8 @@ def test_the_portal_list_shows_the_readers_live_announcements_pinned_first(
     client.get("/portal/announcements/")
 
     # session, user, membership; audiences, custom field types, the partner's row;
-    # the announcements
-    with django_assert_num_queries(7):
+    # the count and the page of announcements
+    with django_assert_num_queries(8):
         response = client.get("/portal/announcements/")
 
     assert [item.title for item in response.context["announcements"]] == [
@@ -322,3 +323,20 @@ def test_the_portal_home_shows_the_newest_three_with_required_ones_first(
         "News 2",
     ]
     assert response.content.decode().count('data-testid="needs-acknowledgement"') == 1
+
+
+def test_the_portal_list_is_paged(client, emea, member):
+    now = timezone.now()
+    for minutes in range(21):
+        AnnouncementFactory(
+            audience=emea,
+            title=f"News {minutes:02d}",
+            publish_at=now - timedelta(minutes=minutes),
+        )
+    client.force_login(member.user)
+
+    first = client.get("/portal/announcements/")
+    second = client.get("/portal/announcements/?page=2")
+
+    assert len(first.context["announcements"]) == 20
+    assert [item.title for item in second.context["announcements"]] == ["News 20"]
