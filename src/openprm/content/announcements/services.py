@@ -195,10 +195,11 @@ def _announce_if_due(announcement: Announcement, *, actor, now=None) -> bool:
     return announcement_announce(announcement=announcement, actor=actor, now=now)
 
 
-def _excerpt(announcement: Announcement) -> str:
+def excerpt(announcement: Announcement, length: int = EXCERPT_LENGTH) -> str:
+    """The start of the body as plain text (an email's body, a list's summary)."""
     text = plain_text(announcement.body)
-    if len(text) > EXCERPT_LENGTH:
-        text = text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
     return text
 
 
@@ -239,7 +240,7 @@ def announcement_announce(
         actor=actor,
     )
     if announcement.sends_notification:
-        body = _excerpt(announcement)
+        body = excerpt(announcement)
         if announcement.requires_acknowledgement:
             body = "{}\n\n{}".format(body, _("Please read and acknowledge it."))
         notify(

@@ -16,6 +16,7 @@ from openprm.segments.audiences import audience_reader
 
 CONSOLE_PER_PAGE = 50
 PORTAL_PER_PAGE = 20
+LIST_EXCERPT_LENGTH = 200
 
 # --- console
 
@@ -141,10 +142,13 @@ def portal_announcement_list(request):
         reader=_reader(request), user=request.user
     )
     page = Paginator(announcements, PORTAL_PER_PAGE).get_page(request.GET.get("page"))
+    announcements = list(page)
+    for item in announcements:
+        item.excerpt = services.excerpt(item, length=LIST_EXCERPT_LENGTH)
     return render(
         request,
         "content/announcements/portal_list.html",
-        {"announcements": list(page), "page": page},
+        {"announcements": announcements, "page": page},
     )
 
 

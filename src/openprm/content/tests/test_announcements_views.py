@@ -214,6 +214,9 @@ def test_the_portal_list_shows_the_readers_live_announcements_pinned_first(
         "New",
         "Old",
     ]
+    assert response.context["announcements"][0].excerpt == (
+        "Our new price list applies from Monday."
+    )
 
 
 def test_opening_an_announcement_marks_it_read(client, emea, member):
