@@ -294,6 +294,12 @@ OPENPRM_APPLICATION_INFO_LINK_DAYS = int(
     os.environ.get("APPLICATION_INFO_LINK_DAYS", "30")
 )
 
+# --- Announcements (docs/content.md): days after an announcement that requires
+# acknowledgement goes out before, and between, reminders to those who have not.
+OPENPRM_ANNOUNCEMENT_REMINDER_DAYS = int(
+    os.environ.get("ANNOUNCEMENT_REMINDER_DAYS", "3")
+)
+
 # --- Agreements and onboarding journeys (docs/agreements.md, docs/journeys.md).
 # Days partners have to accept a new version when no deadline is given, and how many
 # days before the deadline the reminder goes out.

@@ -2,13 +2,28 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openprm.content.announcements.selectors import announcements_for_home
 from openprm.core.web import portal_page
+from openprm.segments.audiences import audience_reader
 from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 
 
 @portal_page
 def dashboard(request):
-    return render(request, "portal/dashboard.html", {"partner": request.partner})
+    """The portal home: the organisation, and the newest announcements for the
+    reader (those to acknowledge first). The content library fills the
+    ``home_assets`` block of the template with its newest assets."""
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "partner": request.partner,
+            "home_announcements": announcements_for_home(
+                reader=audience_reader(membership=request.membership),
+                user=request.user,
+            ),
+        },
+    )
 
 
 @require_POST

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from openprm.accounts.models import User
+from openprm.demo.announcements import build_demo_announcements
 from openprm.demo.applications import build_demo_applications
 from openprm.demo.campaigns import build_demo_campaigns
 from openprm.demo.deals import build_demo_deals
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 build_demo_leads(actor=vendor_admin)
                 build_demo_rates(actor=vendor_admin)
                 build_demo_campaigns(actor=vendor_admin)
+                build_demo_announcements(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "

@@ -1,0 +1,3 @@
+"""The content app's navigation items (found at start-up): each part's module."""
+
+from openprm.content.announcements import navigation as announcements_navigation  # noqa: F401
