@@ -13,8 +13,18 @@ from dataclasses import dataclass
 
 from openprm.accounts.choices import VendorRole
 from openprm.core.errors import NotFound, PermissionDenied
-from openprm.core.permissions import is_active_user, partner_roles_of
+from openprm.core.permissions import Rule, is_active_user, partner_roles_of
 from openprm.tenancy.choices import PartnerRole
+
+# The gate of every people-management page and operation: vendor admins, and partner
+# admins for the organisations they administer (the team scope below).
+MANAGE_TEAM = Rule(
+    "tenancy.manage_team",
+    vendor=[VendorRole.VENDOR_ADMIN],
+    partner=[PartnerRole.PARTNER_ADMIN],
+)
+# Changing an account itself (vendor role, deactivation): vendor admins only.
+MANAGE_ACCOUNTS = Rule("tenancy.manage_accounts", vendor=[VendorRole.VENDOR_ADMIN])
 
 
 @dataclass(frozen=True)
