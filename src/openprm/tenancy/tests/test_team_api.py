@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy import services
 from openprm.tenancy.models import Invitation
