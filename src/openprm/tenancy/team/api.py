@@ -19,6 +19,7 @@ from ninja import Field, Query, Schema, Status
 
 from openprm.accounts.choices import VendorRole
 from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.errors import ValidationFailed
 from openprm.tenancy import selectors, services
 from openprm.tenancy.choices import InvitationStatus, PartnerRole
 from openprm.tenancy.permissions import MANAGE_ACCOUNTS, MANAGE_TEAM
@@ -366,6 +367,50 @@ def invitation_list(request, filters: Query[InvitationFilters]):
         search=filters.q,
         order=filters.sort,
     )
+
+
+class InvitationAcceptIn(StrictSchema):
+    token: str = Field(description="The secret of the emailed link (its last part).")
+    full_name: str = Field(max_length=200, description="The new user's name.")
+    password: str = Field(description="The new user's password.")
+
+
+class InvitationAcceptedOut(Schema):
+    """The account an accepted invitation created; it signs in with its email
+    address and the password chosen."""
+
+    user: UUID = Field(validation_alias="public_id")
+    email: str
+    full_name: str
+    vendor_role: str = Field(description="Empty for partner users.")
+
+
+# Before "/invitations/{invitation_id}", whose path would otherwise take "accept".
+@router.post(
+    "/invitations/accept",
+    auth=None,
+    response={201: InvitationAcceptedOut},
+    tags=INVITATION_TAGS,
+    summary="Accept an invitation, creating the invited person's account",
+    description="No authentication: holding the emailed link's token is the "
+    "proof. Creates the account (the address counts as verified) and, for a "
+    "partner invitation, its membership with the invited roles. 422 with field "
+    "errors for a token that is unknown, used, expired or revoked (`token`), a "
+    "missing name (`full_name`) or a weak password (`password`). Someone who "
+    "already has an account accepts on the invitation's web page, signed in (403 "
+    "here).",
+    operation_id="openprm_tenancy_team_api_invitation_accept",
+)
+def invitation_accept(request, payload: InvitationAcceptIn):
+    try:
+        account = services.invitation_accept(
+            token=payload.token,
+            full_name=payload.full_name,
+            password=payload.password,
+        )
+    except services.InvitationNotUsable as error:
+        raise ValidationFailed(field_errors={"token": [error.message]}) from error
+    return Status(201, account)
 
 
 @router.get(
