@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import console_page
-from openprm.partners import directory, permissions
+from openprm.partners import directory, permissions, saved_view_services
 from openprm.partners.choices import (
     EmployeeBand,
     Industry,
@@ -25,7 +25,6 @@ from openprm.partners.choices import (
     RevenueBand,
     specialisation_choices,
 )
-from openprm.partners.directory import services as saved_view_services
 from openprm.partners.selectors import channel_managers, partner_counts_by_status
 from openprm.partners.selectors_directory import (
     directory_custom_keys,
