@@ -4,7 +4,8 @@ Who may call it (see tenancy.permissions and docs/permissions.md): vendor admins
 (everything) and partner admins (the members and invitations of the organisations
 they administer). Everyone else gets 403 from every operation, whatever the id; an
 administrator asking for an object outside their scope gets 404. Changing an
-account itself (vendor role, deactivation) is for vendor admins only.
+account itself (vendor role, deactivation) is for vendor admins only. Accepting an
+invitation is the exception: no authentication, the emailed link's token is the proof.
 
 Lists run a fixed number of queries whatever the page size: the count, the page,
 the memberships of the page's users (users only) and, for partner admins, their
