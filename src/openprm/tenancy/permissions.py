@@ -12,7 +12,7 @@ does not see or manage the staff of the partners beneath it.
 from dataclasses import dataclass
 
 from openprm.accounts.choices import VendorRole
-from openprm.core.errors import NotFound
+from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.permissions import Rule, is_active_user, partner_roles_of
 from openprm.tenancy.choices import PartnerRole
 
@@ -77,14 +77,18 @@ def team_scope_for(user) -> TeamScope:
 
 
 def require_team_admin(user) -> TeamScope:
-    """The gate of every people-management page and operation (``MANAGE_TEAM``);
-    the actor's team scope past it."""
-    MANAGE_TEAM.ensure(user)
-    return team_scope_for(user)
+    """The gate of the team services: the actor's team scope, refused when empty.
+    (The scope, not ``MANAGE_TEAM``: a service acting for a user, e.g. onboarding's
+    invitation of an approved applicant, may set that scope on the user object.)"""
+    scope = team_scope_for(user)
+    if scope.is_empty:
+        raise PermissionDenied
+    return scope
 
 
 def require_vendor_admin(user) -> None:
-    MANAGE_ACCOUNTS.ensure(user)
+    if not is_vendor_admin(user):
+        raise PermissionDenied
 
 
 def require_in_team(user, partner_id: int | None) -> None:
