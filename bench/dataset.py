@@ -377,7 +377,7 @@ def _generate(spec: DatasetSpec) -> None:
     from django.db import connection, transaction
 
     from openprm.accounts.models import ApiToken, User
-    from openprm.accounts.tokens import SHOWN_PREFIX_LENGTH, hash_token
+    from openprm.accounts.tokens.keys import SHOWN_PREFIX_LENGTH, hash_token
     from openprm.core.models import AuditEntry
     from openprm.demo.ecosystem import (
         COUNTRIES,

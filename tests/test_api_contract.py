@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.api import api
 
 SCHEMA = api.get_openapi_schema()

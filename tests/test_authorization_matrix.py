@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.tests.factories import MembershipFactory

@@ -1,17 +1,19 @@
 """The REST API under /api/v1/: one NinjaAPI, with each app's router.
 
-An app's endpoints live in its ``api`` module (or package), whose ``router`` is found
-here at start-up: adding an app adds its operations without editing this file.
+An app's endpoints live in its ``api`` module, whose ``router`` is found here at
+start-up (an app in sub-packages combines their routers there): adding an app adds
+its operations without editing this file. The kernel's own endpoints
+(``core.api_endpoints``) are added first, by name.
 """
 
 import importlib
 import importlib.util
-from pathlib import Path
 
 from django.apps import apps
 from ninja import NinjaAPI
 
-from openprm.accounts.api_auth import API_AUTH
+from openprm.accounts.tokens.auth import API_AUTH
+from openprm.core import api_endpoints as core_api_endpoints
 from openprm.core.api import install_problem_handlers
 
 api = NinjaAPI(
@@ -32,25 +34,17 @@ install_problem_handlers(api)
 
 
 def _app_routers():
-    """Each OpenPRM app's routers, in INSTALLED_APPS order."""
+    """The kernel's router, then each OpenPRM app's, in INSTALLED_APPS order."""
+    yield core_api_endpoints.router
     for app_config in apps.get_app_configs():
         if not app_config.name.startswith("openprm."):
             continue
-        for name in _api_modules(app_config.name):
-            router = getattr(importlib.import_module(name), "router", None)
-            if router is not None:
-                yield router
-
-
-def _api_modules(package: str) -> list[str]:
-    # TODO(issue 12): apps still split in api_*.py modules until they become one
-    # api package each; then only f"{package}.api" remains.
-    found = []
-    spec = importlib.util.find_spec(package)
-    for path in spec.submodule_search_locations or []:
-        for file in sorted(Path(path).glob("api*.py")):
-            found.append(f"{package}.{file.stem}")
-    return found
+        name = f"{app_config.name}.api"
+        if importlib.util.find_spec(name) is None:
+            continue
+        router = getattr(importlib.import_module(name), "router", None)
+        if router is not None:
+            yield router
 
 
 for _router in _app_routers():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openprm.accounts import token_views
+from openprm.accounts.tokens import views as token_views
 
 urlpatterns: list = [
     path("tokens/", token_views.api_token_list, name="api_tokens"),

@@ -144,16 +144,6 @@ def capped_count(queryset, limit: int) -> int:
     return queryset.order_by().values("pk")[:limit].count()
 
 
-def reject_unknown_query(request, *schemas: type[Schema]) -> None:
-    """Refuse query parameters that none of the operation's schemas declares: a
-    mistyped filter must not silently answer with everything."""
-    known = set().union(*(schema.model_fields for schema in schemas))
-    if unknown := sorted(set(request.GET) - known):
-        raise ValidationFailed(
-            field_errors={name: ["Unknown query parameter."] for name in unknown}
-        )
-
-
 class ProblemError(Schema):
     field: str
     message: str

@@ -139,11 +139,13 @@ def form_page(
     success: str | Callable[[Any], str],
     next: Any,
     context: dict | None = None,
+    invalid_status: int = 200,
 ) -> HttpResponse:
     """GET shows ``form``; a valid POST goes to ``save(cleaned_data)``. A refusal is
-    shown on the form (``form.add_service_error``) and the page again; success is
-    the ``success`` message and a redirect to ``next`` (a URL, a model, or a
-    callable of what ``save`` returned)."""
+    shown on the form (``form.add_service_error``) and the page again, answered
+    with ``invalid_status`` as is any page shown with errors; success is the
+    ``success`` message and a redirect to ``next`` (a URL, a model, or a callable
+    of what ``save`` returned)."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -154,7 +156,12 @@ def form_page(
         else:
             messages.success(request, _resolve(success, result))
             return redirect(_resolve(next, result))
-    return render(request, template, {"form": form, **(context or {})})
+    return render(
+        request,
+        template,
+        {"form": form, **(context or {})},
+        status=invalid_status if form.errors else 200,
+    )
 
 
 def act(

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
-from openprm.accounts.tokens import hash_token
+from openprm.accounts.tokens.keys import hash_token
 from openprm.demo.ecosystem import DISTRIBUTOR_LOGIN, PARTNER_LOGIN, VENDOR_LOGINS
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.models import Invitation, Membership

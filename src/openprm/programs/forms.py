@@ -4,20 +4,10 @@ the services, whose field errors are added back to these forms."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.errors import ValidationFailed
 from openprm.core.forms import ServiceForm
 from openprm.partners.choices import PartnerType
 from openprm.programs.choices import BenefitKind, Operator
 from openprm.programs.metrics import metric_choices
-
-
-class ServiceErrorsForm(ServiceForm):
-    """Transitional (issue 12): the deals and scoring forms still derive from this
-    and call ``add_service_errors``; their own branches move them onto
-    ``core.forms.ServiceForm``, and then this goes."""
-
-    def add_service_errors(self, field_errors: dict[str, list[str]]) -> None:
-        self.add_service_error(ValidationFailed(field_errors=field_errors))
 
 
 class ProgrammeForm(ServiceForm):

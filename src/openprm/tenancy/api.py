@@ -1,14 +1,19 @@
-"""``/me``: the caller's account and the organisations they belong to."""
+"""The tenancy app's REST endpoints: ``/me`` (the caller's account and the
+organisations they belong to) and the team API (users, memberships, invitations)."""
 
-from ninja import Router, Schema
+from ninja import Schema
 
+from openprm.core.api import ApiRouter
 from openprm.tenancy.selectors import memberships_active_for
+from openprm.tenancy.team import api as team_api
 
-# Tagged and named (operation id) as when the accounts app served it.
-router = Router(tags=["accounts"])
+router = ApiRouter()
+router.add_router("", team_api.router)
 
 
-class MembershipOut(Schema):
+class MeMembershipOut(Schema):
+    """One organisation the caller belongs to, with their roles there."""
+
     partner: int
     partner_name: str
     roles: list[str]
@@ -19,12 +24,14 @@ class MeOut(Schema):
     email: str
     full_name: str
     vendor_role: str
-    memberships: list[MembershipOut]
+    memberships: list[MeMembershipOut]
 
 
+# Tagged and named (operation id) as when the accounts app served it.
 @router.get(
     "/me",
     response=MeOut,
+    tags=["accounts"],
     summary="The authenticated user",
     operation_id="openprm_accounts_api_me",
 )

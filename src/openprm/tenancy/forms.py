@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.forms import StyledForm
+from openprm.core.forms import ServiceForm
 from openprm.tenancy.choices import InvitationStatus, PartnerRole
 
 
@@ -17,7 +17,7 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=PartnerRole.choices, **kwargs)
 
 
-class PartnerInvitationForm(StyledForm):
+class PartnerInvitationForm(ServiceForm):
     email = forms.EmailField(label=_("Email address"))
     roles = RolesField(
         initial=[PartnerRole.SALES],
@@ -25,7 +25,7 @@ class PartnerInvitationForm(StyledForm):
     )
 
 
-class VendorInvitationForm(StyledForm):
+class VendorInvitationForm(ServiceForm):
     email = forms.EmailField(label=_("Email address"))
     vendor_role = forms.ChoiceField(
         label=_("Vendor role"),
@@ -34,11 +34,11 @@ class VendorInvitationForm(StyledForm):
     )
 
 
-class MembershipRolesForm(StyledForm):
+class MembershipRolesForm(ServiceForm):
     roles = RolesField()
 
 
-class VendorRoleForm(StyledForm):
+class VendorRoleForm(ServiceForm):
     vendor_role = forms.ChoiceField(label=_("Vendor role"), choices=VendorRole.choices)
     territories = forms.CharField(
         label=_("Territories"),
@@ -54,7 +54,7 @@ class VendorRoleForm(StyledForm):
         return [code.strip() for code in raw.replace(";", ",").split(",") if code]
 
 
-class AcceptInvitationForm(StyledForm):
+class AcceptInvitationForm(ServiceForm):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
     password1 = forms.CharField(
         label=_("Password"),
@@ -66,6 +66,10 @@ class AcceptInvitationForm(StyledForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def service_field(self, name: str) -> str | None:
+        # The service checks "password"; the form asks for it twice.
+        return "password1" if name == "password" else super().service_field(name)
 
     def clean(self):
         cleaned = super().clean()

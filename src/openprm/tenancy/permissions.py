@@ -13,8 +13,18 @@ from dataclasses import dataclass
 
 from openprm.accounts.choices import VendorRole
 from openprm.core.errors import NotFound, PermissionDenied
-from openprm.core.permissions import is_active_user, partner_roles_of
+from openprm.core.permissions import Rule, is_active_user, partner_roles_of
 from openprm.tenancy.choices import PartnerRole
+
+# The gate of every people-management page and operation: vendor admins, and partner
+# admins for the organisations they administer (the team scope below).
+MANAGE_TEAM = Rule(
+    "tenancy.manage_team",
+    vendor=[VendorRole.VENDOR_ADMIN],
+    partner=[PartnerRole.PARTNER_ADMIN],
+)
+# Changing an account itself (vendor role, deactivation): vendor admins only.
+MANAGE_ACCOUNTS = Rule("tenancy.manage_accounts", vendor=[VendorRole.VENDOR_ADMIN])
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,9 @@ def team_scope_for(user) -> TeamScope:
 
 
 def require_team_admin(user) -> TeamScope:
-    """The gate of every people-management page and operation."""
+    """The gate of the team services: the actor's team scope, refused when empty.
+    (The scope, not ``MANAGE_TEAM``: a service acting for a user, e.g. onboarding's
+    invitation of an approved applicant, may set that scope on the user object.)"""
     scope = team_scope_for(user)
     if scope.is_empty:
         raise PermissionDenied

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from openprm.accounts.models import User
-from openprm.accounts.tokens import hash_token
+from openprm.accounts.tokens.keys import hash_token
 from openprm.core.db import sql_rows
 from openprm.core.errors import NotFound
 from openprm.partners.models import Partner

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
-from openprm.accounts.tokens import hash_token
+from openprm.accounts.tokens.keys import hash_token
 from openprm.core import audit, events
 from openprm.core.errors import (
     ApplicationError,

@@ -1,13 +1,10 @@
 """The partner portal's access rule (registered with ``core.web`` in ready()), and
 helpers of the Team, Users and invitation pages."""
 
-from functools import wraps
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from openprm.core.web import portal_page
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.selectors import memberships_active_for
 
@@ -33,18 +30,6 @@ def portal_guard(request: HttpRequest) -> HttpResponse | None:
     request.membership = membership
     request.partner = membership.partner
     return None
-
-
-def partner_admin_view(view):
-    """Portal pages of the partner admin: other partner users get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if PartnerRole.PARTNER_ADMIN not in request.membership.roles:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return portal_page(wrapper)
 
 
 def is_partner_admin(request) -> bool:

@@ -2,7 +2,7 @@
 every signed-in user manages their own tokens; someone else's token is 404."""
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.testing.authz import (
     ALLOW,
     HIDE,

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory
-from openprm.accounts.tokens import hash_token
+from openprm.accounts.tokens.keys import hash_token
 from openprm.core.models import AuditEntry
 
 

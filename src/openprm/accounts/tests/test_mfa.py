@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import (
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 
 ACTIVATE_URL = "/accounts/2fa/totp/activate/"
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.token_services import api_token_create, api_token_revoke
+from openprm.accounts.tokens.services import api_token_create, api_token_revoke
 from openprm.core.models import AuditEntry, OutboxEvent
 
 

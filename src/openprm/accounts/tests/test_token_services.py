@@ -2,8 +2,8 @@ import pytest
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory
-from openprm.accounts.token_services import api_token_create, api_token_revoke
-from openprm.accounts.tokens import TOKEN_PREFIX, hash_token
+from openprm.accounts.tokens.keys import TOKEN_PREFIX, hash_token
+from openprm.accounts.tokens.services import api_token_create, api_token_revoke
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
 

@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.token_services import api_token_create
-from openprm.accounts.tokens import hash_token
+from openprm.accounts.tokens.keys import hash_token
+from openprm.accounts.tokens.services import api_token_create
 from openprm.core.models import AuditEntry
 
 

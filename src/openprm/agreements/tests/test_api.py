@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.agreements.models import AgreementAcceptance
 from openprm.agreements.services import text_hash
 from openprm.agreements.tests.factories import (

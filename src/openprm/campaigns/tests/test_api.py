@@ -2,7 +2,7 @@ import pytest
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.campaigns.models import Campaign
 from openprm.campaigns.tests.factories import CampaignFactory, CampaignRecipientFactory
 from openprm.core.models import AuditEntry, OutboxEvent

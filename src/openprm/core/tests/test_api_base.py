@@ -2,7 +2,7 @@ import pytest
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.tenancy.tests.factories import MembershipFactory
 
 

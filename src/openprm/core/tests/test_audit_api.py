@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.token_services import api_token_create
+from openprm.accounts.tokens.services import api_token_create
 from openprm.core import audit, context
 from openprm.core.models import AuditEntry
 from openprm.partners.tests.factories import PartnerFactory

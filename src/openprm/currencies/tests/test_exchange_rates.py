@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.currencies import selectors as rate_selectors

@@ -4,7 +4,7 @@ import pytest
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.agreements import services as agreements
 from openprm.agreements.models import AgreementAcceptance
 from openprm.agreements.tests.factories import AgreementDocumentFactory

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.token_services import api_token_create
+from openprm.accounts.tokens.services import api_token_create
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.models import Partner, PartnerDomain
 from openprm.partners.tests.factories import PartnerFactory

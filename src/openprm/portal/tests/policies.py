@@ -1,7 +1,20 @@
 """Access policies of the partner portal's pages."""
 
+from django.contrib.sessions.models import Session
+
 from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 from openprm.testing.authz import Policy, gated, partner_area
+
+
+def a_session_works_for(partner) -> bool:
+    """Whether a signed-in session now works for ``partner``: switching is a session
+    change, not business data, so it writes no audit entry or event."""
+    return any(
+        session.get_decoded().get(CURRENT_PARTNER_SESSION_KEY) == partner.pk
+        for session in Session.objects.all()
+    )
+
 
 POLICIES = [
     Policy("web:portal:dashboard", partner_area()),
@@ -12,5 +25,6 @@ POLICIES = [
         method="POST",
         data=lambda obj: {"partner": obj.pk},
         make=lambda world: world.owner,
+        happened=a_session_works_for,
     ),
 ]

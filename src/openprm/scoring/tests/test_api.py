@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.scoring.models import Criterion, Scorecard

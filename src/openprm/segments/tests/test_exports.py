@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.partners.models import CustomFieldDefinition, Partner
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.segments.tests.factories import SegmentFactory, StaticListMemberFactory

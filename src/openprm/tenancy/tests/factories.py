@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from openprm.accounts.models import User
 from openprm.accounts.tests.factories import UserFactory
-from openprm.accounts.tokens import hash_token
+from openprm.accounts.tokens.keys import hash_token
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.models import Invitation, Membership

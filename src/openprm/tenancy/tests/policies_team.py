@@ -12,19 +12,17 @@ import itertools
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import UserFactory
 from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.permissions import MANAGE_ACCOUNTS, MANAGE_TEAM
 from openprm.tenancy.tests.factories import InvitationFactory, MembershipFactory
 from openprm.testing.authz import Policy, World, gated, public, vendor
 
-ADMINS = {
-    "vendor_roles": [VendorRole.VENDOR_ADMIN],
-    "partner_roles": [PartnerRole.PARTNER_ADMIN],
-}
-team_admins = gated(**ADMINS)
-owner_team_admins = gated(**ADMINS, owner_only=True)
-partner_admins = gated(partner_roles=[PartnerRole.PARTNER_ADMIN])
-owner_partner_admins = gated(partner_roles=[PartnerRole.PARTNER_ADMIN], owner_only=True)
-vendor_admins = vendor(VendorRole.VENDOR_ADMIN)
-vendor_admins_api = gated(vendor_roles=[VendorRole.VENDOR_ADMIN])
+team_admins = gated(rule=MANAGE_TEAM)
+owner_team_admins = gated(rule=MANAGE_TEAM, owner_only=True)
+# The portal's Team pages: MANAGE_TEAM's partner roles (vendor staff have no portal).
+partner_admins = gated(partner_roles=MANAGE_TEAM.partner)
+owner_partner_admins = gated(partner_roles=MANAGE_TEAM.partner, owner_only=True)
+vendor_admins = vendor(rule=MANAGE_ACCOUNTS)
+vendor_admins_api = gated(rule=MANAGE_ACCOUNTS)
 _emails = itertools.count()
 
 
@@ -206,6 +204,18 @@ TEAM_POLICIES = [
     ),
     # API: invitations.
     Policy("api:GET /api/v1/invitations", team_admins),
+    # Accepting creates the invited person's account: open to anyone holding the
+    # link's token (no authentication; a token sent along is not looked at).
+    Policy(
+        "api:POST /api/v1/invitations/accept",
+        public(),
+        make=owner_invitation,
+        data=lambda invitation: {
+            "token": invitation.token,
+            "full_name": "Matrix Invitee",
+            "password": "a long and unusual passphrase",
+        },
+    ),
     Policy(
         "api:POST /api/v1/invitations",
         owner_team_admins,

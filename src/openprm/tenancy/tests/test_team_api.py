@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy import services
 from openprm.tenancy.models import Invitation
@@ -537,3 +537,125 @@ def test_accepting_through_the_service_shows_up_in_the_api(api, admin, contoso):
     assert [item["email"] for item in accepted] == ["sam@contoso.example"]
     assert accepted[0]["accepted_at"] is not None
     assert "sam@contoso.example" in emails(api.get("/users"))
+
+
+# --- accepting an invitation ----------------------------------------------------------
+
+PASSWORD = "a long and unusual passphrase"
+
+
+@pytest.mark.django_db
+def test_accepting_an_invitation_through_the_api_creates_the_member(api, contoso):
+    invitation = InvitationFactory(
+        partner=contoso, email="sam@contoso.example", roles=["sales", "finance"]
+    )
+
+    response = api.send(
+        "POST",
+        "/invitations/accept",
+        {"token": invitation.token, "full_name": "Sam Reyes", "password": PASSWORD},
+    )
+
+    invitation.refresh_from_db()
+    member = invitation.accepted_by
+    assert response.status_code == 201
+    assert response.json() == {
+        "user": str(member.public_id),
+        "email": "sam@contoso.example",
+        "full_name": "Sam Reyes",
+        "vendor_role": "",
+    }
+    assert member.check_password(PASSWORD)
+    assert invitation.accepted_at is not None
+    assert list(member.memberships.values_list("partner_id", "roles")) == [
+        (contoso.pk, ["sales", "finance"])
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"accepted_at": timezone.now()},
+            "This invitation has already been used. Sign in with the account it "
+            "created.",
+        ),
+        (
+            {"expires_at": timezone.now() - timedelta(minutes=1)},
+            "This invitation has expired. Ask the person who invited you to send it "
+            "again.",
+        ),
+    ],
+    ids=["used", "expired"],
+)
+def test_a_used_or_expired_invitation_is_a_422_on_the_token(
+    api, contoso, change, message
+):
+    invitation = InvitationFactory(partner=contoso, email="sam@contoso.example")
+    Invitation.objects.filter(pk=invitation.pk).update(**change)
+
+    with nothing_changes():
+        response = api.send(
+            "POST",
+            "/invitations/accept",
+            {"token": invitation.token, "full_name": "Sam", "password": PASSWORD},
+        )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "token", "message": message}]
+
+
+@pytest.mark.django_db
+def test_an_unknown_token_is_a_422_on_the_token(api):
+    with nothing_changes():
+        response = api.send(
+            "POST",
+            "/invitations/accept",
+            {"token": "not-a-token", "full_name": "Sam", "password": PASSWORD},
+        )
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["token"]
+
+
+@pytest.mark.django_db
+def test_a_weak_password_or_a_blank_name_is_a_422_on_that_field(api, contoso):
+    invitation = InvitationFactory(partner=contoso, email="sam@contoso.example")
+
+    with nothing_changes():
+        weak = api.send(
+            "POST",
+            "/invitations/accept",
+            {"token": invitation.token, "full_name": "Sam", "password": "password"},
+        )
+        nameless = api.send(
+            "POST",
+            "/invitations/accept",
+            {"token": invitation.token, "full_name": "  ", "password": PASSWORD},
+        )
+
+    assert weak.status_code == 422
+    assert {error["field"] for error in weak.json()["errors"]} == {"password"}
+    assert nameless.status_code == 422
+    assert nameless.json()["errors"] == [
+        {"field": "full_name", "message": "Tell us your name."}
+    ]
+
+
+@pytest.mark.django_db
+def test_an_incomplete_accept_request_is_a_422(api, contoso):
+    invitation = InvitationFactory(partner=contoso)
+
+    with nothing_changes():
+        response = api.send(
+            "POST",
+            "/invitations/accept",
+            {"token": invitation.token, "password": PASSWORD, "role": "admin"},
+        )
+
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == {
+        "full_name",
+        "role",
+    }

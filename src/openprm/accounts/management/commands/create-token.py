@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from openprm.accounts.token_selectors import user_by_email
-from openprm.accounts.token_services import api_token_create
+from openprm.accounts.tokens.selectors import user_by_email
+from openprm.accounts.tokens.services import api_token_create
 from openprm.core.errors import ApplicationError
 
 DEFAULT_NAME = "Command line"

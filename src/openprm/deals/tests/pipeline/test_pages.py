@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.deals.models import Deal, Stage
 from openprm.deals.tests.factories import make_deal, seller

@@ -4,7 +4,7 @@ import pytest
 
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.integrations.models import WebhookDelivery, WebhookEndpoint
 from openprm.integrations.tests.factories import (

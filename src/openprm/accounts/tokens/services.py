@@ -9,7 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import ApiToken, User
-from openprm.accounts.tokens import SHOWN_PREFIX_LENGTH, hash_token, new_token_secret
+from openprm.accounts.tokens.keys import (
+    SHOWN_PREFIX_LENGTH,
+    hash_token,
+    new_token_secret,
+)
 from openprm.core import audit, events
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 

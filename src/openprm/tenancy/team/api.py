@@ -4,7 +4,8 @@ Who may call it (see tenancy.permissions and docs/permissions.md): vendor admins
 (everything) and partner admins (the members and invitations of the organisations
 they administer). Everyone else gets 403 from every operation, whatever the id; an
 administrator asking for an object outside their scope gets 404. Changing an
-account itself (vendor role, deactivation) is for vendor admins only.
+account itself (vendor role, deactivation) is for vendor admins only. Accepting an
+invitation is the exception: no authentication, the emailed link's token is the proof.
 
 Lists run a fixed number of queries whatever the page size: the count, the page,
 the memberships of the page's users (users only) and, for partner admins, their
@@ -15,16 +16,16 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema, Status
 
 from openprm.accounts.choices import VendorRole
-from openprm.core.api import Pagination, StrictSchema
+from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.errors import ValidationFailed
 from openprm.tenancy import selectors, services
 from openprm.tenancy.choices import InvitationStatus, PartnerRole
-from openprm.tenancy.permissions import require_team_admin, require_vendor_admin
+from openprm.tenancy.permissions import MANAGE_ACCOUNTS, MANAGE_TEAM
 
-router = Router()
+router = ApiRouter()
 
 # The operations were first written in the accounts app; their operation ids stay
 # as clients generated from the schema know them.
@@ -86,20 +87,19 @@ class UserIn(StrictSchema):
     )
 
 
-@router.get(
+@router.list(
     "/users",
-    response=list[UserOut],
+    response=UserOut,
     tags=USER_TAGS,
     summary="List users",
     description="Vendor admins: every account. Partner admins: the members (active "
     "or not) of the organisations they administer. Others: 403.",
     operation_id="openprm_accounts_api_team_user_list",
 )
-@paginate(Pagination)
 def user_list(request, filters: Query[UserFilters]):
-    require_team_admin(request.auth)
+    MANAGE_TEAM.ensure(request.user)
     return selectors.users_visible_to(
-        user=request.auth,
+        user=request.user,
         search=filters.q,
         kind=filters.kind,
         vendor_role=filters.vendor_role,
@@ -117,8 +117,7 @@ def user_list(request, filters: Query[UserFilters]):
     operation_id="openprm_accounts_api_team_user_get",
 )
 def user_get(request, user_id: UUID):
-    require_team_admin(request.auth)
-    return selectors.user_get(user=request.auth, public_id=user_id)
+    return lookup(request, selectors.user_get, rule=MANAGE_TEAM, public_id=user_id)
 
 
 @router.patch(
@@ -130,10 +129,11 @@ def user_get(request, user_id: UUID):
     operation_id="openprm_accounts_api_team_user_update",
 )
 def user_update(request, user_id: UUID, payload: UserIn):
-    require_vendor_admin(request.auth)
-    account = selectors.user_get(user=request.auth, public_id=user_id)
+    account = lookup(
+        request, selectors.user_get, rule=MANAGE_ACCOUNTS, public_id=user_id
+    )
     services.user_vendor_role_update(
-        actor=request.auth,
+        actor=request.user,
         user=account,
         vendor_role=payload.vendor_role,
         territories=payload.territories,
@@ -151,9 +151,10 @@ def user_update(request, user_id: UUID, payload: UserIn):
     operation_id="openprm_accounts_api_team_user_deactivate",
 )
 def user_deactivate(request, user_id: UUID):
-    require_vendor_admin(request.auth)
-    account = selectors.user_get(user=request.auth, public_id=user_id)
-    return services.user_deactivate(actor=request.auth, user=account)
+    account = lookup(
+        request, selectors.user_get, rule=MANAGE_ACCOUNTS, public_id=user_id
+    )
+    return services.user_deactivate(actor=request.user, user=account)
 
 
 @router.post(
@@ -164,9 +165,10 @@ def user_deactivate(request, user_id: UUID):
     operation_id="openprm_accounts_api_team_user_reactivate",
 )
 def user_reactivate(request, user_id: UUID):
-    require_vendor_admin(request.auth)
-    account = selectors.user_get(user=request.auth, public_id=user_id)
-    return services.user_reactivate(actor=request.auth, user=account)
+    account = lookup(
+        request, selectors.user_get, rule=MANAGE_ACCOUNTS, public_id=user_id
+    )
+    return services.user_reactivate(actor=request.user, user=account)
 
 
 # --- memberships --------------------------------------------------------------------
@@ -206,19 +208,18 @@ class MembershipIn(StrictSchema):
     )
 
 
-@router.get(
+@router.list(
     "/memberships",
-    response=list[MembershipOut],
+    response=MembershipOut,
     tags=MEMBERSHIP_TAGS,
     summary="List memberships",
     description="Vendor admins: all. Partner admins: their organisations'.",
     operation_id="openprm_accounts_api_team_membership_list",
 )
-@paginate(Pagination)
 def membership_list(request, filters: Query[MembershipFilters]):
-    require_team_admin(request.auth)
+    MANAGE_TEAM.ensure(request.user)
     return selectors.memberships_visible_to(
-        user=request.auth,
+        user=request.user,
         partner_id=filters.partner,
         member_public_id=filters.user,
         role=filters.role,
@@ -236,8 +237,12 @@ def membership_list(request, filters: Query[MembershipFilters]):
     operation_id="openprm_accounts_api_team_membership_get",
 )
 def membership_get(request, membership_id: int):
-    require_team_admin(request.auth)
-    return selectors.membership_get(user=request.auth, membership_id=membership_id)
+    return lookup(
+        request,
+        selectors.membership_get,
+        rule=MANAGE_TEAM,
+        membership_id=membership_id,
+    )
 
 
 @router.patch(
@@ -250,12 +255,14 @@ def membership_get(request, membership_id: int):
     operation_id="openprm_accounts_api_team_membership_update",
 )
 def membership_update(request, membership_id: int, payload: MembershipIn):
-    require_team_admin(request.auth)
-    membership = selectors.membership_get(
-        user=request.auth, membership_id=membership_id
+    membership = lookup(
+        request,
+        selectors.membership_get,
+        rule=MANAGE_TEAM,
+        membership_id=membership_id,
     )
     return services.membership_roles_update(
-        actor=request.auth, membership=membership, roles=payload.roles
+        actor=request.user, membership=membership, roles=payload.roles
     )
 
 
@@ -269,11 +276,13 @@ def membership_update(request, membership_id: int, payload: MembershipIn):
     operation_id="openprm_accounts_api_team_membership_deactivate",
 )
 def membership_deactivate(request, membership_id: int):
-    require_team_admin(request.auth)
-    membership = selectors.membership_get(
-        user=request.auth, membership_id=membership_id
+    membership = lookup(
+        request,
+        selectors.membership_get,
+        rule=MANAGE_TEAM,
+        membership_id=membership_id,
     )
-    return services.membership_deactivate(actor=request.auth, membership=membership)
+    return services.membership_deactivate(actor=request.user, membership=membership)
 
 
 @router.post(
@@ -284,11 +293,13 @@ def membership_deactivate(request, membership_id: int):
     operation_id="openprm_accounts_api_team_membership_reactivate",
 )
 def membership_reactivate(request, membership_id: int):
-    require_team_admin(request.auth)
-    membership = selectors.membership_get(
-        user=request.auth, membership_id=membership_id
+    membership = lookup(
+        request,
+        selectors.membership_get,
+        rule=MANAGE_TEAM,
+        membership_id=membership_id,
     )
-    return services.membership_reactivate(actor=request.auth, membership=membership)
+    return services.membership_reactivate(actor=request.user, membership=membership)
 
 
 # --- invitations --------------------------------------------------------------------
@@ -338,26 +349,69 @@ class InvitationIn(StrictSchema):
     )
 
 
-@router.get(
+@router.list(
     "/invitations",
-    response=list[InvitationOut],
+    response=InvitationOut,
     tags=INVITATION_TAGS,
     summary="List invitations",
     description="Vendor admins: all, vendor staff invitations included. Partner "
     "admins: their organisations'.",
     operation_id="openprm_accounts_api_team_invitation_list",
 )
-@paginate(Pagination)
 def invitation_list(request, filters: Query[InvitationFilters]):
-    require_team_admin(request.auth)
+    MANAGE_TEAM.ensure(request.user)
     return selectors.invitations_visible_to(
-        user=request.auth,
+        user=request.user,
         partner_id=filters.partner,
         kind=filters.kind,
         status=filters.status,
         search=filters.q,
         order=filters.sort,
     )
+
+
+class InvitationAcceptIn(StrictSchema):
+    token: str = Field(description="The secret of the emailed link (its last part).")
+    full_name: str = Field(max_length=200, description="The new user's name.")
+    password: str = Field(description="The new user's password.")
+
+
+class InvitationAcceptedOut(Schema):
+    """The account an accepted invitation created; it signs in with its email
+    address and the password chosen."""
+
+    user: UUID = Field(validation_alias="public_id")
+    email: str
+    full_name: str
+    vendor_role: str = Field(description="Empty for partner users.")
+
+
+# Before "/invitations/{invitation_id}", whose path would otherwise take "accept".
+@router.post(
+    "/invitations/accept",
+    auth=None,
+    response={201: InvitationAcceptedOut},
+    tags=INVITATION_TAGS,
+    summary="Accept an invitation, creating the invited person's account",
+    description="No authentication: holding the emailed link's token is the "
+    "proof. Creates the account (the address counts as verified) and, for a "
+    "partner invitation, its membership with the invited roles. 422 with field "
+    "errors for a token that is unknown, used, expired or revoked (`token`), a "
+    "missing name (`full_name`) or a weak password (`password`). Someone who "
+    "already has an account accepts on the invitation's web page, signed in (403 "
+    "here).",
+    operation_id="openprm_tenancy_team_api_invitation_accept",
+)
+def invitation_accept(request, payload: InvitationAcceptIn):
+    try:
+        account = services.invitation_accept(
+            token=payload.token,
+            full_name=payload.full_name,
+            password=payload.password,
+        )
+    except services.InvitationNotUsable as error:
+        raise ValidationFailed(field_errors={"token": [error.message]}) from error
+    return Status(201, account)
 
 
 @router.get(
@@ -368,8 +422,9 @@ def invitation_list(request, filters: Query[InvitationFilters]):
     operation_id="openprm_accounts_api_team_invitation_get",
 )
 def invitation_get(request, invitation_id: UUID):
-    require_team_admin(request.auth)
-    return selectors.invitation_get(user=request.auth, public_id=invitation_id)
+    return lookup(
+        request, selectors.invitation_get, rule=MANAGE_TEAM, public_id=invitation_id
+    )
 
 
 @router.post(
@@ -383,14 +438,14 @@ def invitation_get(request, invitation_id: UUID):
     operation_id="openprm_accounts_api_team_invitation_create",
 )
 def invitation_create(request, payload: InvitationIn):
-    require_team_admin(request.auth)
+    MANAGE_TEAM.ensure(request.user)
     partner = (
-        selectors.team_partner_get(user=request.auth, partner_id=payload.partner)
+        selectors.team_partner_get(user=request.user, partner_id=payload.partner)
         if payload.partner is not None
         else None
     )
     invitation = services.invitation_create(
-        actor=request.auth,
+        actor=request.user,
         email=payload.email,
         partner=partner,
         roles=payload.roles,
@@ -409,10 +464,11 @@ def invitation_create(request, payload: InvitationIn):
     operation_id="openprm_accounts_api_team_invitation_resend",
 )
 def invitation_resend(request, invitation_id: UUID):
-    require_team_admin(request.auth)
-    invitation = selectors.invitation_get(user=request.auth, public_id=invitation_id)
+    invitation = lookup(
+        request, selectors.invitation_get, rule=MANAGE_TEAM, public_id=invitation_id
+    )
     return services.invitation_resend(
-        actor=request.auth, invitation=invitation, base_url=_base_url(request)
+        actor=request.user, invitation=invitation, base_url=_base_url(request)
     )
 
 
@@ -425,7 +481,8 @@ def invitation_resend(request, invitation_id: UUID):
     operation_id="openprm_accounts_api_team_invitation_revoke",
 )
 def invitation_revoke(request, invitation_id: UUID):
-    require_team_admin(request.auth)
-    invitation = selectors.invitation_get(user=request.auth, public_id=invitation_id)
-    services.invitation_revoke(actor=request.auth, invitation=invitation)
+    invitation = lookup(
+        request, selectors.invitation_get, rule=MANAGE_TEAM, public_id=invitation_id
+    )
+    services.invitation_revoke(actor=request.user, invitation=invitation)
     return Status(204, None)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from openprm.accounts.models import ApiToken
-from openprm.accounts.tokens import TOKEN_PREFIX, hash_token
+from openprm.accounts.tokens.keys import TOKEN_PREFIX, hash_token
 from openprm.core import context
 
 # Writing last_used_at on every request would turn each read into a write.

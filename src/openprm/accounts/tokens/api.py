@@ -6,13 +6,12 @@ tokens; someone else's token answers 404.
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Schema, Status
 
-from openprm.accounts import token_selectors, token_services
-from openprm.core.api import Pagination, StrictSchema, reject_unknown_query
+from openprm.accounts.tokens import selectors, services
+from openprm.core.api import ApiRouter, StrictSchema, lookup
 
-router = Router(tags=["tokens"])
+router = ApiRouter(tags=["tokens"])
 
 
 class TokenOut(Schema):
@@ -45,11 +44,15 @@ def token_data(token) -> dict:
     }
 
 
-@router.get("/tokens", response=list[TokenOut], summary="List your API tokens")
-@paginate(Pagination)
+# The operation ids stay as when these lived in accounts.api_tokens.
+@router.list(
+    "/tokens",
+    response=TokenOut,
+    summary="List your API tokens",
+    operation_id="openprm_accounts_api_tokens_token_list",
+)
 def token_list(request):
-    reject_unknown_query(request, Pagination.Input)
-    return token_selectors.api_tokens_of(user=request.auth)
+    return selectors.api_tokens_of(user=request.user)
 
 
 @router.post(
@@ -57,10 +60,11 @@ def token_list(request):
     response={201: TokenCreatedOut},
     summary="Create an API token",
     description="The response holds the secret; it is not stored and not shown again.",
+    operation_id="openprm_accounts_api_tokens_token_create",
 )
 def token_create(request, payload: TokenIn):
-    token, secret = token_services.api_token_create(
-        user=request.auth, name=payload.name, actor=request.auth
+    token, secret = services.api_token_create(
+        user=request.user, name=payload.name, actor=request.user
     )
     return Status(201, {**token_data(token), "token": secret})
 
@@ -70,8 +74,9 @@ def token_create(request, payload: TokenIn):
     response={204: None},
     summary="Revoke an API token",
     description="The token stops working at once. Revoking it again is harmless.",
+    operation_id="openprm_accounts_api_tokens_token_revoke",
 )
 def token_revoke(request, token_id: int):
-    token = token_selectors.api_token_of(user=request.auth, token_id=token_id)
-    token_services.api_token_revoke(token=token, actor=request.auth)
+    token = lookup(request, selectors.api_token_of, token_id=token_id)
+    services.api_token_revoke(token=token, actor=request.user)
     return Status(204, None)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accounts.token_services import NAME_MAX_LENGTH
+from openprm.accounts.tokens.services import NAME_MAX_LENGTH
 
 
 class ApiTokenForm(forms.Form):

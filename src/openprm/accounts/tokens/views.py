@@ -9,15 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from openprm.accounts import token_selectors, token_services
-from openprm.accounts.token_forms import ApiTokenForm
+from openprm.accounts.tokens import selectors, services
+from openprm.accounts.tokens.forms import ApiTokenForm
 from openprm.core.errors import NotFound, ValidationFailed
 
 TOKENS_PER_PAGE = 50
 
 
 def _render_list(request, form: ApiTokenForm, *, status: int = 200):
-    tokens = token_selectors.api_tokens_of(user=request.user)
+    tokens = selectors.api_tokens_of(user=request.user)
     page = Paginator(tokens, TOKENS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -40,7 +40,7 @@ def api_token_create(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, secret = token_services.api_token_create(
+            token, secret = services.api_token_create(
                 user=request.user, name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationFailed as error:
@@ -60,10 +60,10 @@ def api_token_create(request):
 @login_required
 def api_token_revoke(request, token_id: int):
     try:
-        token = token_selectors.api_token_of(user=request.user, token_id=token_id)
+        token = selectors.api_token_of(user=request.user, token_id=token_id)
     except NotFound as error:
         raise Http404 from error
-    token_services.api_token_revoke(token=token, actor=request.user)
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(
         request, _("The token “%(name)s” was revoked.") % {"name": token.name}
     )

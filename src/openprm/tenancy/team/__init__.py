@@ -1,0 +1,1 @@
+"""People management: the team API and pages (users, memberships, invitations)."""
