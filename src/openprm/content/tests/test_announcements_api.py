@@ -7,7 +7,7 @@ from django.utils import timezone
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import ApiToken
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.accounts.tokens import hash_token, new_token_secret
+from openprm.accounts.tokens.keys import hash_token, new_token_secret
 from openprm.content.models import Announcement, AnnouncementReceipt
 from openprm.content.tests.factories import (
     AnnouncementFactory,
