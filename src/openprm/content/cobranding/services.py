@@ -169,7 +169,8 @@ def cobranded_copy_get(*, partner: Partner, asset: Asset) -> tuple[CobrandedCopy
     extension = generation.EXTENSIONS[generation.content_type_of(original)]
     copy = CobrandedCopy(version=version, partner=partner, fingerprint=fingerprint)
     copy.file.save(
-        f"{asset.public_id}-{partner.public_id}-{fingerprint[:16]}.{extension}",
+        # Short enough for the field's 100 characters with its folders.
+        f"{partner.pk}-{fingerprint[:32]}.{extension}",
         ContentFile(data),
         save=False,
     )
