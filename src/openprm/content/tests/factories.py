@@ -97,8 +97,8 @@ class AssetVersionFactory(factory.django.DjangoModelFactory):
 
 def cobrandable_asset(*, data: bytes | None = None, zones=None, **asset_fields) -> Asset:
     """A published co-brandable PDF asset with a logo and a name zone on page 1."""
+    asset_fields.setdefault("is_cobrandable", True)
     asset = AssetFactory(
-        is_cobrandable=True,
         cobrand_zones=[LOGO_ZONE, NAME_ZONE] if zones is None else zones,
         **asset_fields,
     )
