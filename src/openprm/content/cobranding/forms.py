@@ -36,7 +36,9 @@ class ZoneForm(StyledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("x", "y", "width", "height", "font_size"):
-            self.fields[name].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+            self.fields[name].widget.attrs.update(
+                {"step": "any", "inputmode": "decimal"}
+            )
 
     def zone(self) -> dict | None:
         """The row as a zone of ``Asset.cobrand_zones``; None for an empty row or

@@ -206,9 +206,7 @@ def _draw_pdf_zone(
     # fpdf2 measures from the page's top-left corner; zones from the lower-left.
     x, y = zone.x - left, top - zone.y - zone.height
     if zone.kind == LOGO:
-        pdf.image(
-            logo, x=x, y=y, w=zone.width, h=zone.height, keep_aspect_ratio=True
-        )
+        pdf.image(logo, x=x, y=y, w=zone.width, h=zone.height, keep_aspect_ratio=True)
         return
     text = _latin(details.text(zone.field)).strip()
     if not text:

@@ -21,7 +21,7 @@ from openprm.content import permissions
 from openprm.content.choices import ActivityKind, AssetKind
 from openprm.content.cobranding import generation, selectors, zones
 from openprm.content.cobranding.generation import CobrandingFailed, PartnerDetails
-from openprm.content.models import Asset, AssetVersion, CobrandedCopy, ContentActivity
+from openprm.content.models import Asset, CobrandedCopy, ContentActivity
 from openprm.core import audit, events
 from openprm.core.errors import ValidationFailed
 from openprm.partners.models import Partner
@@ -73,14 +73,18 @@ def checked_zones(*, asset: Asset, raw, is_cobrandable: bool) -> list[zones.Zone
             raise ValidationFailed(
                 field_errors={
                     "is_cobrandable": [
-                        str(_("Only a file with an uploaded version can be co-branded."))
+                        str(
+                            _("Only a file with an uploaded version can be co-branded.")
+                        )
                     ]
                 }
             )
         if not parsed:
             raise ValidationFailed(
                 field_errors={
-                    "zones": [str(_("Place at least one zone for the partner's details."))]
+                    "zones": [
+                        str(_("Place at least one zone for the partner's details."))
+                    ]
                 }
             )
     if parsed and version is not None:

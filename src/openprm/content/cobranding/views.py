@@ -42,7 +42,9 @@ def _layout(asset) -> tuple[list[dict], str, str]:
     if asset.current_version is None:
         return [], "pt", str(_("Upload a version of this asset first."))
     try:
-        boxes, unit = generation.page_boxes(selectors.original_bytes(asset.current_version))
+        boxes, unit = generation.page_boxes(
+            selectors.original_bytes(asset.current_version)
+        )
     except ApplicationError as error:
         return [], "pt", str(error.message)
     pages = []
@@ -158,9 +160,7 @@ def portal_cobranded_list(request):
         "content/cobranding/portal_list.html",
         {
             "assets": list(
-                selectors.cobrandable_assets_for_reader(
-                    membership=request.membership
-                )
+                selectors.cobrandable_assets_for_reader(membership=request.membership)
             )
         },
     )

@@ -15,8 +15,8 @@ from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import MembershipFactory
 
 
-@pytest.fixture
-def media(settings, tmp_path):
+@pytest.fixture(name="media")
+def media_fixture(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -27,8 +27,8 @@ def give_logo(partner, *, colour="red", name="logo.png") -> None:
     )
 
 
-@pytest.fixture
-def people(media):
+@pytest.fixture(name="people")
+def people_fixture(media):
     """A reseller (Contoso) with a logo, website and primary contact, another
     partner (Fabrikam) with its own, a user of each, and vendor staff."""
     contoso = PartnerFactory(
@@ -49,9 +49,7 @@ def people(media):
     return SimpleNamespace(
         contoso=contoso,
         fabrikam=fabrikam,
-        contoso_user=MembershipFactory(
-            partner=contoso, roles=[PartnerRole.SALES]
-        ).user,
+        contoso_user=MembershipFactory(partner=contoso, roles=[PartnerRole.SALES]).user,
         fabrikam_user=MembershipFactory(partner=fabrikam).user,
         marketing=UserFactory(vendor_role=VendorRole.CHANNEL_MARKETING),
         analyst=UserFactory(vendor_role=VendorRole.ANALYST),

@@ -87,7 +87,9 @@ class AssetVersionFactory(factory.django.DjangoModelFactory):
         version = model_class(
             size=len(data), sha256=hashlib.sha256(data).hexdigest(), **fields
         )
-        version.file.save(fields.get("original_name", "file.pdf"), ContentFile(data), save=False)
+        version.file.save(
+            fields.get("original_name", "file.pdf"), ContentFile(data), save=False
+        )
         version.save()
         asset = version.asset
         asset.current_version = version
@@ -95,7 +97,9 @@ class AssetVersionFactory(factory.django.DjangoModelFactory):
         return version
 
 
-def cobrandable_asset(*, data: bytes | None = None, zones=None, **asset_fields) -> Asset:
+def cobrandable_asset(
+    *, data: bytes | None = None, zones=None, **asset_fields
+) -> Asset:
     """A published co-brandable PDF asset with a logo and a name zone on page 1."""
     asset_fields.setdefault("is_cobrandable", True)
     asset = AssetFactory(

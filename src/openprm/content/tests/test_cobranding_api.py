@@ -6,7 +6,10 @@ import pytest
 from pypdf import PdfReader
 
 from openprm.content.models import CobrandedCopy, ContentActivity
-from openprm.content.tests.cobranding_fixtures import media, people  # noqa: F401
+from openprm.content.tests.cobranding_fixtures import (  # noqa: F401
+    media_fixture,
+    people_fixture,
+)
 from openprm.content.tests.factories import (
     LOGO_ZONE,
     NAME_ZONE,

@@ -69,11 +69,20 @@ def test_the_original_bytes_are_unchanged():
 
 def test_every_text_field_can_be_stamped():
     fields = ["name", "website", "phone", "email", "contact_name"]
-    raw = [{**NAME_ZONE, "field": field, "y": 700 - 30 * i} for i, field in enumerate(fields)]
+    raw = [
+        {**NAME_ZONE, "field": field, "y": 700 - 30 * i}
+        for i, field in enumerate(fields)
+    ]
 
     text = page_texts(generation.render(pdf_bytes(pages=1), parsed(*raw), DETAILS))[0]
 
-    for value in ["Contoso Reseller", "contoso.example", "+49 30 555 0100", "dana@", "Dana Seller"]:
+    for value in [
+        "Contoso Reseller",
+        "contoso.example",
+        "+49 30 555 0100",
+        "dana@",
+        "Dana Seller",
+    ]:
         assert value in text
 
 
@@ -151,7 +160,14 @@ def test_text_only_zones_need_no_logo():
 
 def test_an_image_gets_the_logo_pasted_and_keeps_its_format():
     original = image_bytes(size=(800, 400), image_format="JPEG")
-    logo_zone = {"kind": "logo", "page": 1, "x": 0, "y": 300, "width": 200, "height": 100}
+    logo_zone = {
+        "kind": "logo",
+        "page": 1,
+        "x": 0,
+        "y": 300,
+        "width": 200,
+        "height": 100,
+    }
     name_zone = {**NAME_ZONE, "x": 300, "y": 340, "width": 400, "height": 40}
 
     copy = generation.render(original, parsed(logo_zone, name_zone), DETAILS)
@@ -167,7 +183,9 @@ def test_an_image_gets_the_logo_pasted_and_keeps_its_format():
 
 
 def test_a_png_stays_a_png():
-    copy = generation.render(image_bytes(), parsed({**NAME_ZONE, "x": 10, "y": 10}), DETAILS)
+    copy = generation.render(
+        image_bytes(), parsed({**NAME_ZONE, "x": 10, "y": 10}), DETAILS
+    )
 
     assert Image.open(BytesIO(copy)).format == "PNG"
 
@@ -190,6 +208,8 @@ def test_the_fingerprint_follows_details_logo_and_zones():
     assert generation.fingerprint(DETAILS, zones_now) == base
     renamed = PartnerDetails(**{**DETAILS.__dict__, "name": "Contoso AG"})
     assert generation.fingerprint(renamed, zones_now) != base
-    new_logo = PartnerDetails(**{**DETAILS.__dict__, "logo": image_bytes(size=(10, 10))})
+    new_logo = PartnerDetails(
+        **{**DETAILS.__dict__, "logo": image_bytes(size=(10, 10))}
+    )
     assert generation.fingerprint(new_logo, zones_now) != base
     assert generation.fingerprint(DETAILS, parsed(NAME_ZONE)) != base

@@ -10,7 +10,11 @@ from openprm.content.choices import ActivityKind
 from openprm.content.cobranding import services
 from openprm.content.cobranding.generation import CobrandingFailed
 from openprm.content.models import CobrandedCopy, ContentActivity
-from openprm.content.tests.cobranding_fixtures import give_logo, media, people  # noqa: F401
+from openprm.content.tests.cobranding_fixtures import (  # noqa: F401
+    give_logo,
+    media_fixture,
+    people_fixture,
+)
 from openprm.content.tests.factories import (
     LOGO_ZONE,
     NAME_ZONE,
@@ -132,7 +136,10 @@ def test_an_analyst_may_not_set_up_cobranding(people):
 
     with pytest.raises(PermissionDenied):
         services.asset_cobranding_update(
-            actor=people.analyst, asset=asset, is_cobrandable=True, zones_raw=[NAME_ZONE]
+            actor=people.analyst,
+            asset=asset,
+            is_cobrandable=True,
+            zones_raw=[NAME_ZONE],
         )
 
     assert AuditEntry.objects.count() == audits
@@ -273,7 +280,9 @@ def test_a_copy_whose_file_is_gone_is_made_again(people):
 def test_each_partner_gets_its_own_copy(people):
     asset = cobrandable_asset()
 
-    contoso_copy, _made = services.cobranded_copy_get(partner=people.contoso, asset=asset)
+    contoso_copy, _made = services.cobranded_copy_get(
+        partner=people.contoso, asset=asset
+    )
     fabrikam_copy, _made = services.cobranded_copy_get(
         partner=people.fabrikam, asset=asset
     )
@@ -306,7 +315,14 @@ def test_a_corrupt_version_is_refused(people):
 
 
 def test_an_image_asset_gets_an_image_copy(people):
-    logo_zone = {"kind": "logo", "page": 1, "x": 0, "y": 300, "width": 200, "height": 100}
+    logo_zone = {
+        "kind": "logo",
+        "page": 1,
+        "x": 0,
+        "y": 300,
+        "width": 200,
+        "height": 100,
+    }
     asset = cobrandable_asset(data=image_bytes(), zones=[logo_zone])
 
     copy, _made = services.cobranded_copy_get(partner=people.contoso, asset=asset)
@@ -325,6 +341,8 @@ def test_a_download_is_recorded_with_its_event(people):
         actor=people.contoso_user, membership=membership, asset=asset
     )
 
+    assert made is True
+    assert copy.partner == people.contoso
     activity = ContentActivity.objects.get()
     assert (activity.kind, activity.partner, activity.user, activity.asset) == (
         ActivityKind.COBRANDED_DOWNLOAD,

@@ -10,7 +10,10 @@ from pypdf import PdfReader
 
 from openprm.content.choices import ActivityKind
 from openprm.content.models import ContentActivity
-from openprm.content.tests.cobranding_fixtures import media, people  # noqa: F401
+from openprm.content.tests.cobranding_fixtures import (  # noqa: F401
+    media_fixture,
+    people_fixture,
+)
 from openprm.content.tests.factories import (
     LOGO_ZONE,
     NAME_ZONE,
@@ -38,7 +41,9 @@ def body_of(response) -> bytes:
 
 
 def test_the_portal_lists_the_readers_cobrandable_assets(client, people):
-    mine = cobrandable_asset(title="EMEA brochure", audience=AudienceFactory(rule=EMEA_ONLY))
+    mine = cobrandable_asset(
+        title="EMEA brochure", audience=AudienceFactory(rule=EMEA_ONLY)
+    )
     cobrandable_asset(title="Not yet", publish_at=None)
     AssetVersionFactory(asset=AssetFactory(title="Plain file"))
     client.force_login(people.contoso_user)
@@ -138,7 +143,9 @@ def test_an_audience_for_other_roles_hides_the_download(client, people):
     ],
     ids=["draft", "scheduled", "expired", "not-cobrandable"],
 )
-def test_an_asset_that_is_not_live_or_not_cobrandable_is_not_found(client, people, window):
+def test_an_asset_that_is_not_live_or_not_cobrandable_is_not_found(
+    client, people, window
+):
     asset = cobrandable_asset(**window)
     client.force_login(people.contoso_user)
 
@@ -186,7 +193,9 @@ def zone_post(*rows, is_cobrandable=True) -> dict:
     return data
 
 
-def test_the_console_lists_pdf_and_image_assets(client, people, django_assert_num_queries):
+def test_the_console_lists_pdf_and_image_assets(
+    client, people, django_assert_num_queries
+):
     cobrandable_asset(title="Cobranded")
     AssetVersionFactory(asset=AssetFactory(title="Plain PDF"))
     AssetFactory(title="No file yet")

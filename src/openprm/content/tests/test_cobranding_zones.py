@@ -63,7 +63,9 @@ def test_a_text_zone_names_a_known_field():
 def test_a_logo_zone_shows_no_field():
     _parsed, errors = zones.parse([logo(field="name")])
 
-    assert errors == {"zones.0.field": ["Zone 1: a logo zone shows the logo, not a field."]}
+    assert errors == {
+        "zones.0.field": ["Zone 1: a logo zone shows the logo, not a field."]
+    }
 
 
 def test_font_size_is_bounded():
