@@ -14,7 +14,7 @@ copy. No database access here.
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.utils.translation import gettext_lazy as _
@@ -72,9 +72,14 @@ def file_kind(data: bytes) -> str | None:
 def fingerprint(details: PartnerDetails, zones: list[Zone]) -> str:
     """The hash of everything stamped: the details, the logo file's bytes, the
     zones and the drawing's version."""
-    facts = asdict(details)
-    logo = facts.pop("logo")
-    facts["logo"] = hashlib.sha256(logo).hexdigest() if logo else None
+    facts = {
+        "name": details.name,
+        "website": details.website,
+        "phone": details.phone,
+        "email": details.email,
+        "contact_name": details.contact_name,
+        "logo": hashlib.sha256(details.logo).hexdigest() if details.logo else None,
+    }
     document = {
         "format": FORMAT_VERSION,
         "details": facts,

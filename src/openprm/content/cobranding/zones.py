@@ -14,7 +14,7 @@ return errors by field (``zones.1.x``: the second zone's ``x``) with messages th
 name the zone as people count (from 1). No I/O here.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -50,11 +50,19 @@ class Zone:
 
     def as_json(self) -> dict:
         """The zone as stored in ``Asset.cobrand_zones`` (no empty keys)."""
-        return {
-            key: value
-            for key, value in asdict(self).items()
-            if value not in ("", None) or key in ("x", "y")
+        zone = {
+            "kind": self.kind,
+            "page": self.page,
+            "x": self.x,
+            "y": self.y,
+            "width": self.width,
+            "height": self.height,
         }
+        if self.field:
+            zone["field"] = self.field
+        if self.font_size is not None:
+            zone["font_size"] = self.font_size
+        return zone
 
 
 # A page's box: (left, bottom, right, top), as a PDF's MediaBox.
