@@ -39,6 +39,12 @@ class ZoneForm(StyledForm):
             self.fields[name].widget.attrs.update(
                 {"step": "any", "inputmode": "decimal"}
             )
+        # The table's cells have no label of their own: name them for screen
+        # readers (and tests) by row.
+        row = (self.prefix or "").rpartition("-")[2]
+        number = int(row) + 1 if row.isdigit() else ""
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} {number}".strip()
 
     def zone(self) -> dict | None:
         """The row as a zone of ``Asset.cobrand_zones``; None for an empty row or

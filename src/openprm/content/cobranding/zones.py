@@ -53,16 +53,21 @@ class Zone:
         zone = {
             "kind": self.kind,
             "page": self.page,
-            "x": self.x,
-            "y": self.y,
-            "width": self.width,
-            "height": self.height,
+            "x": _plain(self.x),
+            "y": _plain(self.y),
+            "width": _plain(self.width),
+            "height": _plain(self.height),
         }
         if self.field:
             zone["field"] = self.field
         if self.font_size is not None:
-            zone["font_size"] = self.font_size
+            zone["font_size"] = _plain(self.font_size)
         return zone
+
+
+def _plain(value: float) -> int | float:
+    """36.0 as 36: how people write a whole number of points."""
+    return int(value) if float(value).is_integer() else value
 
 
 # A page's box: (left, bottom, right, top), as a PDF's MediaBox.
