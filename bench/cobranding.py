@@ -21,7 +21,9 @@ it and dropped afterwards — and a temporary media folder, then:
    cached copy streamed from storage, the download recorded as a ``ContentActivity``
    and a ``content.downloaded`` event), ``--requests`` times round-robin over the
    partners' users, in requests per second;
-6. **warm, service**: ``cobranded_copy_get`` alone on the cached copies.
+6. **list page**: the portal's list of co-brandable assets through the same
+   clients (the same guard and audience check, no file, no write), to compare with;
+7. **warm, service**: ``cobranded_copy_get`` alone on the cached copies.
 
 ``make bench`` runs :func:`report` after the scenarios (``--cobranded-copies N``
 partners; 0 skips it). ``--json`` prints the figures as JSON.
@@ -254,6 +256,15 @@ def measure(partners: int, requests: int) -> dict:
     view_seconds = time.perf_counter() - started
     assert body[:5] == b"%PDF-"
 
+    # The same clients on the portal's list of co-brandable assets: a page with
+    # the same guard and audience check and no file, to compare with.
+    list_url = reverse("portal:content_cobranded")
+    started = time.perf_counter()
+    for number in range(requests):
+        response = clients[number % len(clients)].get(list_url)
+        assert response.status_code == 200, response.status_code
+    list_seconds = time.perf_counter() - started
+
     started = time.perf_counter()
     for number in range(requests):
         _copy, made = services.cobranded_copy_get(
@@ -276,6 +287,7 @@ def measure(partners: int, requests: int) -> dict:
         "warm_view_per_s": round(requests / view_seconds, 1),
         "warm_view_ms": round(1000 * view_seconds / requests, 2),
         "warm_service_per_s": round(requests / service_seconds, 1),
+        "list_page_per_s": round(requests / list_seconds, 1),
     }
 
 
@@ -292,6 +304,8 @@ def lines(vendor: str, result: dict) -> list[str]:
         f"({result['warm_view_ms']} ms each, {result['warm_requests']} requests, "
         f"each recorded as a download)",
         f"  warm, service only: {result['warm_service_per_s']:,} lookups/s",
+        f"  for comparison, the portal's list of co-branded assets: "
+        f"{result['list_page_per_s']:,} requests/s",
     ]
 
 
