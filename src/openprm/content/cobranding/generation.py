@@ -227,6 +227,13 @@ def render_pdf(data: bytes, zones: list[Zone], details: PartnerDetails) -> bytes
     by_page: dict[int, list[Zone]] = defaultdict(list)
     for zone in zones:
         by_page[zone.page].append(zone)
+    if max(by_page, default=0) > len(reader.pages):
+        # A new version with fewer pages than the zones were placed on.
+        message = _(
+            "The co-branding zones do not fit this version (it has %(count)s "
+            "pages): they must be placed again."
+        ) % {"count": len(reader.pages)}
+        raise CobrandingFailed(message, field_errors={"zones": [str(message)]})
     try:
         boxes = {
             number: (
@@ -236,7 +243,6 @@ def render_pdf(data: bytes, zones: list[Zone], details: PartnerDetails) -> bytes
                 float(reader.pages[number - 1].mediabox.top),
             )
             for number in by_page
-            if number <= len(reader.pages)
         }
         writer = PdfWriter(clone_from=reader)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):

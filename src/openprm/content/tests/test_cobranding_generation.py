@@ -127,6 +127,20 @@ def test_a_corrupt_pdf_is_refused_with_a_clear_message():
     }
 
 
+def test_zones_on_pages_a_new_version_lacks_are_refused():
+    footer = {**NAME_ZONE, "page": 3}
+
+    with pytest.raises(CobrandingFailed) as refused:
+        generation.render(pdf_bytes(pages=2), parsed(footer), DETAILS)
+
+    assert refused.value.field_errors == {
+        "zones": [
+            "The co-branding zones do not fit this version (it has 2 pages): they "
+            "must be placed again."
+        ]
+    }
+
+
 def test_a_file_that_is_neither_pdf_nor_image_is_refused():
     with pytest.raises(CobrandingFailed) as refused:
         generation.render(b"<html></html>", parsed(NAME_ZONE), DETAILS)
