@@ -207,7 +207,8 @@ def populate(partners: int):
 
 
 def measure(partners: int, requests: int) -> dict:
-    from django.test import Client
+    from django.conf import settings
+    from django.test import Client, override_settings
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
@@ -217,6 +218,15 @@ def measure(partners: int, requests: int) -> dict:
     from openprm.partners.models import Partner
 
     setup_test_environment()  # the test Client's host and a quiet email backend
+    # Pages link static files by name: no collectstatic manifest here.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        }
+    ).enable()
     asset, users, pdf_size = populate(partners)
     asset = Asset.objects.select_related("current_version").get(pk=asset.pk)
     partner_rows = list(Partner.objects.order_by("id"))

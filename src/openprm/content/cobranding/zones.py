@@ -17,6 +17,7 @@ name the zone as people count (from 1). No I/O here.
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 LOGO, TEXT = "logo", "text"
@@ -84,6 +85,9 @@ def _label(index: int) -> str:
     return str(_("Zone %(number)s") % {"number": index + 1})
 
 
+_lazy_label = lazy(_label, str)
+
+
 def parse(raw: Any) -> tuple[list[Zone], Errors]:
     """The zones of ``raw`` (the JSON list) and what is wrong with their shape."""
     errors: Errors = {}
@@ -99,7 +103,8 @@ def parse(raw: Any) -> tuple[list[Zone], Errors]:
         return [], errors
     zones = []
     for index, item in enumerate(raw):
-        prefix, label = f"zones.{index}", _label(index)
+        # Named only when a message needs it (parsing runs on every download).
+        prefix, label = f"zones.{index}", _lazy_label(index)
         if not isinstance(item, dict):
             add(prefix, _("%(zone)s is not an object.") % {"zone": label})
             continue
