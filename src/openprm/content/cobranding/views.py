@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from openprm.content import permissions
-from openprm.content.cobranding import generation, selectors, services
+from openprm.content.cobranding import generation, selectors, services, zones
 from openprm.content.cobranding.forms import (
     CobrandingForm,
     ZoneFormSet,
@@ -50,12 +50,12 @@ def _layout(asset) -> tuple[list[dict], str, str]:
     pages = []
     for number, (left, bottom, right, top) in enumerate(boxes, start=1):
         width, height = right - left, top - bottom
-        zones = []
+        placed = []
         for index, zone in enumerate(asset.cobrand_zones, start=1):
             if not isinstance(zone, dict) or zone.get("page") != number:
                 continue
             try:
-                zones.append(
+                placed.append(
                     {
                         "number": index,
                         "kind": zone.get("kind"),
@@ -70,17 +70,30 @@ def _layout(asset) -> tuple[list[dict], str, str]:
                 )
             except (KeyError, TypeError, ValueError, ZeroDivisionError):
                 continue
-        if zones or number == 1:
+        if placed or number == 1:
             pages.append(
                 {
                     "number": number,
                     "width": f"{width:g}",
                     "height": f"{height:g}",
                     "ratio": 100 * height / width if width else 100,
-                    "zones": zones,
+                    "zones": placed,
                 }
             )
     return pages, unit, ""
+
+
+def _suggested_zones(asset) -> list[dict]:
+    """A starting layout for an asset without zones (saved only with Save)."""
+    if asset.current_version is None:
+        return []
+    try:
+        boxes, _unit = generation.page_boxes(
+            selectors.original_bytes(asset.current_version)
+        )
+    except ApplicationError:
+        return []
+    return zones.sample_zones(boxes)
 
 
 @console_page(rule=permissions.MANAGE)
@@ -111,7 +124,7 @@ def cobranding_edit(request, public_id):
             prefix="zones",
             initial=[
                 {key: zone.get(key) for key in ZONE_FIELDS}
-                for zone in asset.cobrand_zones
+                for zone in asset.cobrand_zones or _suggested_zones(asset)
                 if isinstance(zone, dict)
             ],
         )

@@ -288,3 +288,20 @@ def test_an_analyst_may_not_open_the_editor(client, people):
     client.force_login(people.analyst)
 
     assert client.get(editor_url(asset)).status_code == 403
+
+
+def test_the_editor_suggests_zones_for_an_asset_without_any(client, people):
+    asset = AssetFactory()
+    AssetVersionFactory(asset=asset)
+    client.force_login(people.marketing)
+
+    response = client.get(editor_url(asset))
+
+    suggested = [form.initial for form in response.context["formset"].initial_forms]
+    assert [(row["kind"], row["field"]) for row in suggested] == [
+        ("logo", None),
+        ("text", "name"),
+        ("text", "website"),
+    ]
+    asset.refresh_from_db()
+    assert asset.cobrand_zones == []
