@@ -107,6 +107,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "measured against after the scenarios, e.g. 1000000; 0 skips it (see "
         "bench/deal_conflicts.py)",
     )
+    data.add_argument(
+        "--cobranded-copies",
+        type=int,
+        default=None,
+        help="partners whose co-branded copy of a 10-page PDF is measured cold and "
+        "warm after the scenarios; 0 skips it (default: 8 for a full run, 0 with "
+        "--scenarios; see bench/cobranding.py)",
+    )
     load = parser.add_argument_group("load")
     load.add_argument(
         "--scenarios",
@@ -339,6 +347,14 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["deal_conflicts"] = deal_conflicts.report(args.deal_conflict_rows, say=say)
+    copies = args.cobranded_copies
+    if copies is None:
+        copies = 0 if args.scenarios else 8
+    if copies:  # co-branded copies made cold and served warm (issue 13)
+        from bench import cobranding
+
+        say("")
+        data["cobranding"] = cobranding.report(copies, say=say)
     written = report.write(RESULTS_DIR, data, summaries)
     say("")
     say(

@@ -2,7 +2,9 @@
 
 from django.urls import include, path
 
+from openprm.content.cobranding.urls import console_urlpatterns as cobranding_urls
+
 urlpatterns: list = [
-    # One include per part: library, co-branding, announcements.
     path("", include("openprm.content.announcements.console_urls")),
+    *cobranding_urls,
 ]

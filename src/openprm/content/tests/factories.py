@@ -1,20 +1,122 @@
-import factory
-from django.utils import timezone
+"""Factories of the content app's rows (each part keeps its own under a comment)."""
 
-from openprm.content.models import Announcement, AnnouncementReceipt
+import hashlib
+from datetime import timedelta
+from io import BytesIO
+
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from fpdf import FPDF
+from PIL import Image
+
+from openprm.content.choices import AssetKind
+from openprm.content.models import (
+    Announcement,
+    AnnouncementReceipt,
+    Asset,
+    AssetVersion,
+)
 from openprm.segments.models import Audience
 
-# --- announcements
+# --- co-branding
+
+
+def pdf_bytes(*, pages: int = 2, size=(612, 792), text: str = "Original page") -> bytes:
+    """A real PDF of ``pages`` pages of ``size`` points, each saying its number."""
+    pdf = FPDF(unit="pt", format=size)
+    pdf.set_compression(False)
+    pdf.set_font("Helvetica", size=18)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.set_xy(72, 72)
+        pdf.cell(text=f"{text} {number}")
+    return bytes(pdf.output())
+
+
+def image_bytes(*, size=(800, 400), image_format: str = "PNG", colour="white") -> bytes:
+    output = BytesIO()
+    Image.new("RGB", size, colour).save(output, image_format)
+    return output.getvalue()
+
+
+LOGO_ZONE = {"kind": "logo", "page": 1, "x": 36, "y": 720, "width": 144, "height": 48}
+NAME_ZONE = {
+    "kind": "text",
+    "page": 1,
+    "x": 360,
+    "y": 730,
+    "width": 216,
+    "height": 20,
+    "field": "name",
+}
 
 
 class AudienceFactory(factory.django.DjangoModelFactory):
-    """An audience (everyone unless a ``rule`` is given)."""
+    """Every active partner, unless given a rule."""
 
     class Meta:
         model = Audience
 
     name = factory.Sequence(lambda n: f"Audience {n:03d}")
     rule = factory.LazyFunction(lambda: {"all": []})
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    """A published file asset for everyone (no version until given one)."""
+
+    class Meta:
+        model = Asset
+
+    kind = AssetKind.FILE
+    title = factory.Sequence(lambda n: f"Brochure {n:03d}")
+    audience = factory.SubFactory(AudienceFactory)
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class AssetVersionFactory(factory.django.DjangoModelFactory):
+    """An uploaded file of an asset (a 2-page PDF unless ``data`` is given); made
+    the asset's current version."""
+
+    class Meta:
+        model = AssetVersion
+
+    asset = factory.SubFactory(AssetFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    original_name = "brochure.pdf"
+    content_type = "application/pdf"
+
+    @classmethod
+    def _create(cls, model_class, data: bytes | None = None, **fields):
+        data = pdf_bytes() if data is None else data
+        version = model_class(
+            size=len(data), sha256=hashlib.sha256(data).hexdigest(), **fields
+        )
+        version.file.save(
+            fields.get("original_name", "file.pdf"), ContentFile(data), save=False
+        )
+        version.save()
+        asset = version.asset
+        asset.current_version = version
+        asset.save(update_fields=["current_version"])
+        return version
+
+
+def cobrandable_asset(
+    *, data: bytes | None = None, zones=None, **asset_fields
+) -> Asset:
+    """A published co-brandable PDF asset with a logo and a name zone on page 1."""
+    asset_fields.setdefault("is_cobrandable", True)
+    asset = AssetFactory(
+        cobrand_zones=[LOGO_ZONE, NAME_ZONE] if zones is None else zones,
+        **asset_fields,
+    )
+    AssetVersionFactory(asset=asset, number=1, data=data)
+    asset.refresh_from_db()
+    return asset
+
+
+# --- announcements
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):
