@@ -1,0 +1,84 @@
+"""Audiences as a condition of other apps' list queries: who a row is for.
+
+A content item (and later a course, an incentive, a fund) carries an ``audience``.
+A partner user reading for one organisation is an :class:`AudienceReader`; a list of
+items for them filters on :func:`audience_q`, evaluated by the database from the
+audiences' current rules and the partner's current data, so a change of either shows
+on the next request (nothing is cached between requests).
+
+The matching audiences are found in a constant number of queries whatever their
+number: the audiences open to the reader's roles (matched in SQL on their
+``partner_roles``), the rules' context (active custom fields, and the segments the
+rules name), then one query over the reader's partner row with each audience's rule
+as a boolean column. The list then filters on their ids. This interface
+(``AudienceReader``, ``audience_reader``, ``audience_q``, ``matching_audience_ids``)
+is what other apps use; how it is evaluated may change behind it.
+
+The console's side (audience pages, reach, explanations, the API) is in the
+sub-modules ``services``, ``selectors``, ``views`` and ``api``; other apps say which
+of their models carry an audience in ``registry``.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from openprm.core.db import ReaderContext
+from openprm.partners.models import Partner
+from openprm.segments.audiences.evaluation import (
+    as_column,
+    roles_q,
+    row_values,
+    rule_context,
+)
+from openprm.segments.models import Audience
+
+__all__ = [
+    "AudienceReader",
+    "audience_q",
+    "audience_reader",
+    "matching_audience_ids",
+]
+
+
+@dataclass(frozen=True)
+class AudienceReader(ReaderContext):
+    """A partner user reading for one organisation: the organisation and the roles
+    they hold there (what an audience's rule and roles are matched against)."""
+
+    partner_id: int
+    roles: frozenset[str]
+
+
+def audience_reader(*, membership) -> AudienceReader:
+    """The reader a portal request is (its ``request.membership``)."""
+    return AudienceReader(
+        partner_id=membership.partner_id, roles=frozenset(membership.roles)
+    )
+
+
+def matching_audience_ids(reader: AudienceReader) -> list[int]:
+    """The active audiences that hold the reader, by id: three queries (four when
+    a rule names a segment), whatever the number of audiences."""
+    audiences = list(
+        Audience.objects.filter(roles_q(reader.roles), is_active=True)
+        .order_by("id")
+        .values_list("id", "rule")
+    )
+    if not audiences:
+        return []
+    context = rule_context(rule for _pk, rule in audiences)
+    columns = {}
+    for pk, rule in audiences:
+        condition = context.q(rule)
+        if condition is not None:
+            columns[f"audience_{pk}"] = as_column(condition)
+    if not columns:
+        return []
+    row = row_values(Partner.objects.filter(pk=reader.partner_id), columns)
+    return [pk for pk, _rule in audiences if row.get(f"audience_{pk}")]
+
+
+def audience_q(reader: AudienceReader, field: str = "audience") -> Q:
+    """Rows whose ``field`` (a foreign key to Audience) holds the reader."""
+    return Q(**{f"{field}_id__in": matching_audience_ids(reader)})
