@@ -316,9 +316,7 @@ def _clean_segment(segments: Mapping[str, SegmentRef]) -> Callable[[str, Any], A
     return clean
 
 
-def _segment_q(
-    ref: SegmentRef | None, custom_fields: Mapping[str, str]
-) -> Q:
+def _segment_q(ref: SegmentRef | None, custom_fields: Mapping[str, str]) -> Q:
     if ref is None or (not ref.is_static and ref.rule is None):
         return Q(pk__in=[])
     if ref.is_static:

@@ -10,7 +10,7 @@ a change of an audience, a segment or a custom field shows on the next request.
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
@@ -34,6 +34,7 @@ class RuleContext:
 
     custom_fields: dict[str, str]
     segments: dict[str, rules.SegmentRef]
+    segment_names: dict[str, str] = field(default_factory=dict)
 
     def errors(self, rule: Any) -> rules.Errors:
         if rule == EVERY_PARTNER:
@@ -48,7 +49,9 @@ class RuleContext:
         which selects nobody rather than failing the reader's page."""
         if self.errors(rule):
             return None
-        return rules.to_q(rule, custom_fields=self.custom_fields, segments=self.segments)
+        return rules.to_q(
+            rule, custom_fields=self.custom_fields, segments=self.segments
+        )
 
 
 def rule_context(rule_trees: Iterable[Any]) -> RuleContext:
@@ -63,17 +66,23 @@ def rule_context(rule_trees: Iterable[Any]) -> RuleContext:
             except ValueError:
                 continue  # validation reports it as an unknown segment
     segments: dict[str, rules.SegmentRef] = {}
+    names: dict[str, str] = {}
     if named:
         found = Segment.objects.filter(is_active=True, public_id__in=named).values_list(
-            "pk", "public_id", "kind", "rule"
+            "pk", "public_id", "kind", "rule", "name"
         )
-        for pk, public_id, kind, rule in found:
+        for pk, public_id, kind, rule, name in found:
+            names[str(public_id)] = name
             is_static = kind == "static"
             usable = is_static or not rules.validate(rule, custom_fields=field_types)
             segments[str(public_id)] = rules.SegmentRef(
-                id=pk, is_static=is_static, rule=None if is_static or not usable else rule
+                id=pk,
+                is_static=is_static,
+                rule=None if is_static or not usable else rule,
             )
-    return RuleContext(custom_fields=field_types, segments=segments)
+    return RuleContext(
+        custom_fields=field_types, segments=segments, segment_names=names
+    )
 
 
 def as_column(condition: Q) -> ExpressionWrapper | Value:
@@ -91,7 +100,9 @@ def row_values(queryset, columns: dict[str, Any]) -> dict[str, bool]:
     values: dict[str, bool] = {}
     names = list(columns)
     for start in range(0, len(names), COLUMNS_PER_QUERY):
-        chunk = {name: columns[name] for name in names[start : start + COLUMNS_PER_QUERY]}
+        chunk = {
+            name: columns[name] for name in names[start : start + COLUMNS_PER_QUERY]
+        }
         row = queryset.annotate(**chunk).values(*chunk).first()
         if row is None:
             return {}
