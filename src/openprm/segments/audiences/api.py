@@ -37,12 +37,12 @@ class AudiencePatch(StrictSchema):
     is_active: bool | None = None
 
 
-class PreviewIn(StrictSchema):
+class AudiencePreviewIn(StrictSchema):
     rule: Any
     partner_roles: list[str] = []
 
 
-class ReachOut(Schema):
+class AudienceReachOut(Schema):
     partners: int
     users: int
     is_valid: bool
@@ -64,10 +64,10 @@ class AudienceOut(Schema):
 
 
 class AudienceDetailOut(AudienceOut):
-    reach: ReachOut
+    reach: AudienceReachOut
 
 
-class MatchOut(Schema):
+class AudienceMatchOut(Schema):
     id: UUID
     name: str
     holds: bool
@@ -78,22 +78,22 @@ class MatchOut(Schema):
     users: int
 
 
-class ItemOut(Schema):
+class AudienceItemOut(Schema):
     title: str
     audience: UUID
 
 
-class ItemGroupOut(Schema):
+class AudienceItemGroupOut(Schema):
     model: str
     label: str
     total: int
-    items: list[ItemOut]
+    items: list[AudienceItemOut]
 
 
-class ExplanationOut(Schema):
+class AudienceExplanationOut(Schema):
     partner: UUID
-    audiences: list[MatchOut]
-    items: list[ItemGroupOut]
+    audiences: list[AudienceMatchOut]
+    items: list[AudienceItemGroupOut]
 
 
 def _audience(request, audience_id: str) -> Audience:
@@ -138,10 +138,10 @@ def audience_create(request, payload: AudienceIn):
 
 @router.post(
     "/audiences/preview",
-    response=ReachOut,
+    response=AudienceReachOut,
     summary="Count the partners and users a draft rule reaches",
 )
-def audience_preview(request, payload: PreviewIn):
+def audience_preview(request, payload: AudiencePreviewIn):
     reach = selectors.rule_reach(
         user=request.user, rule=payload.rule, partner_roles=payload.partner_roles
     )
@@ -175,7 +175,7 @@ def audience_update(request, audience_id: str, payload: AudiencePatch):
 
 @router.get(
     "/audiences/{audience_id}/reach",
-    response=ReachOut,
+    response=AudienceReachOut,
     summary="How many partners and users an audience reaches now",
 )
 def audience_reach(request, audience_id: str):
@@ -184,7 +184,7 @@ def audience_reach(request, audience_id: str):
 
 @router.get(
     "/partners/{public_id}/audiences",
-    response=ExplanationOut,
+    response=AudienceExplanationOut,
     summary="Which audiences hold a partner, why, and what it sees",
 )
 def partner_audiences(request, public_id: str):
