@@ -221,7 +221,7 @@ def partner_audiences(request, public_id: str):
                 "total": group.total,
                 "items": [
                     {"title": str(item), "audience": audience.public_id}
-                    for item, audience in group.items
+                    for item, audience, _roles in group.items
                 ],
             }
             for group in explanation.groups

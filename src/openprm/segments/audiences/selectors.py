@@ -184,7 +184,7 @@ class ItemGroup:
 
     label: str
     key: str
-    # (item, its audience) pairs, the first ITEMS_SHOWN.
+    # (item, its audience, the audience's role labels), the first ITEMS_SHOWN.
     items: list[tuple]
     total: int
 
@@ -279,7 +279,11 @@ def _item_groups(audience_ids: list[int]) -> list[ItemGroup]:
                 label=str(registered.label),
                 key=registered.key,
                 items=[
-                    (item, getattr(item, registered.field))
+                    (
+                        item,
+                        getattr(item, registered.field),
+                        role_labels(getattr(item, registered.field).partner_roles),
+                    )
                     for item in rows.select_related(registered.field)[:ITEMS_SHOWN]
                 ],
                 total=rows.count() if audience_ids else 0,

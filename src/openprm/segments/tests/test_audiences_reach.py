@@ -197,7 +197,7 @@ def test_the_explanation_lists_the_live_items_the_partner_sees(admin):
 
     groups = {group.key: group for group in explanation.groups}
     assets = groups["content.asset"]
-    assert (assets.total, [(str(i), a.name) for i, a in assets.items]) == (
+    assert (assets.total, [(str(i), a.name) for i, a, _r in assets.items]) == (
         1,
         [("EMEA price list", "EMEA")],
     )
