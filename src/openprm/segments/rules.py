@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.db import JSONListContains
@@ -180,10 +180,15 @@ def _programme(op: str, value: Any) -> Any:
 
 
 def _enrolled(**filters) -> Q:
+    """An active enrolment of the partner (a correlated EXISTS: an index lookup
+    per partner row, where ``pk IN (...)`` would read every enrolment of the
+    programme for each condition)."""
     return Q(
-        pk__in=Enrolment.objects.filter(
-            status=EnrolmentStatus.ACTIVE, **filters
-        ).values("partner_id")
+        Exists(
+            Enrolment.objects.filter(
+                partner_id=OuterRef("pk"), status=EnrolmentStatus.ACTIVE, **filters
+            )
+        )
     )
 
 

@@ -10,7 +10,8 @@ The matching audiences are found in a constant number of queries whatever their
 number: the audiences open to the reader's roles (matched in SQL on their
 ``partner_roles``), the rules' context (active custom fields, and the segments the
 rules name), then one query over the reader's partner row with each audience's rule
-as a boolean column. The list then filters on their ids. This interface
+as a boolean column (its SQL compiled once per content of the rules, see
+``evaluation.rule_values``). The list then filters on their ids. This interface
 (``AudienceReader``, ``audience_reader``, ``audience_q``, ``matching_audience_ids``)
 is what other apps use; how it is evaluated may change behind it.
 
@@ -24,13 +25,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from openprm.core.db import ReaderContext
-from openprm.partners.models import Partner
-from openprm.segments.audiences.evaluation import (
-    as_column,
-    roles_q,
-    row_values,
-    rule_context,
-)
+from openprm.segments.audiences.evaluation import roles_q, rule_context, rule_values
 from openprm.segments.models import Audience
 
 __all__ = [
@@ -68,15 +63,8 @@ def matching_audience_ids(reader: AudienceReader) -> list[int]:
     if not audiences:
         return []
     context = rule_context(rule for _pk, rule in audiences)
-    columns = {}
-    for pk, rule in audiences:
-        condition = context.q(rule)
-        if condition is not None:
-            columns[f"audience_{pk}"] = as_column(condition)
-    if not columns:
-        return []
-    row = row_values(Partner.objects.filter(pk=reader.partner_id), columns)
-    return [pk for pk, _rule in audiences if row.get(f"audience_{pk}")]
+    held = rule_values(reader.partner_id, dict(audiences), context)
+    return [pk for pk, _rule in audiences if held.get(pk)]
 
 
 def audience_q(reader: AudienceReader, field: str = "audience") -> Q:

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, Value
 
-from openprm.core.db import JSONListContains
+from openprm.core.db import CompiledQueries, JSONListContains, Slot, bind, sql_rows
+from openprm.partners.models import Partner
 from openprm.segments import rules
 from openprm.segments.models import Segment
 from openprm.segments.selectors import custom_field_types
@@ -93,21 +94,72 @@ def as_column(condition: Q) -> ExpressionWrapper | Value:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def row_values(queryset, columns: dict[str, Any]) -> dict[str, bool]:
-    """The boolean ``columns`` (name → expression) over the one row of
-    ``queryset``, read in chunks of :data:`COLUMNS_PER_QUERY`; {} without a row.
-    SQL's NULL (a condition on a missing value) reads as False."""
-    values: dict[str, bool] = {}
-    names = list(columns)
-    for start in range(0, len(names), COLUMNS_PER_QUERY):
-        chunk = {
-            name: columns[name] for name in names[start : start + COLUMNS_PER_QUERY]
-        }
-        row = queryset.annotate(**chunk).values(*chunk).first()
-        if row is None:
+def rule_values(
+    partner_id: int, named_rules: dict[str, Any], context: RuleContext
+) -> dict[str, bool]:
+    """Whether each rule (by name) holds the partner, from one query over its row
+    per :data:`COLUMNS_PER_QUERY` rules; a rule that does not validate holds
+    nobody, and SQL's NULL (a condition on a missing value) reads as False.
+
+    Compiling hundreds of rules is what costs (Django builds each tier's
+    subquery anew), so the SQL is compiled once per content of the rules and of
+    their context (custom fields, named segments) — the key holds everything the
+    SQL is made from, the partner being a parameter — and never goes stale: a
+    changed rule or context is another key, read fresh on every call."""
+    # Audiences sharing a rule share its column.
+    texts = {
+        name: json.dumps(rule, sort_keys=True, default=str)
+        for name, rule in named_rules.items()
+    }
+    distinct = {text: named_rules[name] for name, text in texts.items()}
+    items = list(distinct.items())
+    signature = _context_signature(context)
+    held: dict[str, bool] = {}
+    for start in range(0, len(items), COLUMNS_PER_QUERY):
+        chunk = items[start : start + COLUMNS_PER_QUERY]
+        key = (tuple(text for text, _rule in chunk), signature)
+        compiled = _COMPILED.sql(key, lambda chunk=chunk: _row_query(chunk, context))
+        if compiled is None:
             return {}
-        values.update({name: bool(row[name]) for name in chunk})
-    return values
+        rows = sql_rows(*bind(*compiled, partner=partner_id))
+        if not rows:
+            return {}
+        held.update(
+            {
+                text: bool(value)
+                for (text, _rule), value in zip(chunk, rows[0], strict=True)
+            }
+        )
+    return {name: held[text] for name, text in texts.items()}
+
+
+_COMPILED = CompiledQueries(size=64)
+_PARTNER = Slot("partner", output_field=IntegerField())
+
+
+def _row_query(chunk: list[tuple[str, Any]], context: RuleContext):
+    columns = {}
+    for index, (_name, rule) in enumerate(chunk):
+        condition = context.q(rule)
+        columns[f"c{index}"] = (
+            Value(False, output_field=BooleanField())
+            if condition is None
+            else as_column(condition)
+        )
+    return Partner.objects.filter(pk=_PARTNER).annotate(**columns).values_list(*columns)
+
+
+def _context_signature(context: RuleContext) -> str:
+    return json.dumps(
+        [
+            sorted(context.custom_fields.items()),
+            sorted(
+                (key, ref.id, ref.is_static, ref.rule)
+                for key, ref in context.segments.items()
+            ),
+        ],
+        default=str,
+    )
 
 
 def roles_q(roles: Iterable[str], column: str = "partner_roles") -> Q:

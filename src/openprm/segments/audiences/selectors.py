@@ -18,12 +18,11 @@ from openprm.segments import permissions, rules
 from openprm.segments.audiences.evaluation import (
     EVERY_PARTNER,
     RuleContext,
-    as_column,
     leaf_key,
     leaves,
     membership_roles_q,
-    row_values,
     rule_context,
+    rule_values,
 )
 from openprm.segments.audiences.registry import audience_users
 from openprm.segments.models import Audience, Segment
@@ -211,29 +210,19 @@ def audience_explanation(*, user, partner: Partner) -> Explanation:
     permissions.AUDIENCE_READ.ensure(user)
     audiences = list(Audience.objects.filter(is_active=True).order_by("name", "id"))
     context = rule_context(audience.rule for audience in audiences)
-    columns, leaf_columns = {}, {}
+    named_rules, leaf_names = {}, {}
     for audience in audiences:
-        condition = context.q(audience.rule)
-        if condition is None:
-            continue
-        columns[f"audience_{audience.pk}"] = as_column(condition)
+        named_rules[f"audience_{audience.pk}"] = audience.rule
         for leaf in leaves(audience.rule):
             key = leaf_key(leaf)
-            if key not in leaf_columns:
-                leaf_columns[key] = (
-                    f"leaf_{len(leaf_columns)}",
-                    as_column(context.q(leaf) or Q()),
-                )
-    row = row_values(
-        Partner.objects.filter(pk=partner.pk),
-        {**columns, **dict(leaf_columns.values())},
-    )
-    leaf_values = {
-        key: row.get(name, False) for key, (name, _c) in leaf_columns.items()
-    }
+            if key not in leaf_names:
+                leaf_names[key] = f"leaf_{len(leaf_names)}"
+                named_rules[leaf_names[key]] = leaf
+    row = rule_values(partner.pk, named_rules, context)
+    leaf_values = {key: row.get(name, False) for key, name in leaf_names.items()}
     matches = []
     for audience in audiences:
-        is_valid = f"audience_{audience.pk}" in columns
+        is_valid = not context.errors(audience.rule)
         holds = bool(row.get(f"audience_{audience.pk}"))
         matches.append(
             AudienceMatch(
