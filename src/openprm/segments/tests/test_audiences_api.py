@@ -2,6 +2,8 @@
 partner's explanation."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import AuditEntry, OutboxEvent
@@ -144,3 +146,19 @@ def test_partner_users_are_refused_everywhere(client, emea_partner):
             response = send(client, method, url, body, headers)
         assert response.status_code == 403, url
     assert Audience.objects.get().name == audience.name
+
+
+def test_the_list_runs_the_same_queries_for_one_or_many(
+    client, headers, django_assert_num_queries
+):
+    AudienceFactory()
+    client.get(AUDIENCES, headers=headers)
+    with CaptureQueriesContext(connection) as one:
+        client.get(AUDIENCES, headers=headers)
+    for _index in range(5):
+        AudienceFactory()
+
+    with django_assert_num_queries(len(one)):
+        response = client.get(AUDIENCES, headers=headers)
+
+    assert response.json()["count"] == 6

@@ -5,7 +5,7 @@ freshness; and the constant query count."""
 import pytest
 
 from openprm.content.models import Asset
-from openprm.partners.models import Partner
+from openprm.partners.models import CustomFieldDefinition, Partner
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.tests.factories import EnrolmentFactory, programme_with_tiers
 from openprm.segments.audiences import (
@@ -253,3 +253,28 @@ def test_naming_segments_adds_one_query_whatever_their_number(
         matched = matching_audience_ids(reader(partner))
 
     assert len(matched) == count
+
+
+def test_a_deactivated_custom_field_makes_its_audience_hold_nobody_next_call():
+    definition = CustomFieldDefinition.objects.create(
+        key="gold_club", label="Gold club", field_type="boolean"
+    )
+    partner = PartnerFactory()
+    Partner.objects.filter(pk=partner.pk).update(custom_fields={"gold_club": True})
+    audience = AudienceFactory(
+        rule={"not": {"field": "custom:gold_club", "op": "is", "value": False}}
+    )
+    assert matching_audience_ids(reader(partner)) == [audience.pk]
+
+    CustomFieldDefinition.objects.filter(pk=definition.pk).update(is_active=False)
+
+    assert matching_audience_ids(reader(partner)) == []
+
+
+def test_audiences_sharing_a_rule_are_each_held():
+    partner = PartnerFactory(region="EMEA")
+    rule = condition("region", "eq", "EMEA")
+    first, second = AudienceFactory(rule=rule), AudienceFactory(rule=rule)
+    AudienceFactory(rule=condition("region", "eq", "NA"))
+
+    assert matching_audience_ids(reader(partner)) == [first.pk, second.pk]
