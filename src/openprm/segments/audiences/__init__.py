@@ -22,7 +22,8 @@ of their models carry an audience in ``registry``.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from openprm.core.db import ReaderContext
 from openprm.segments.audiences.evaluation import roles_q, rule_context, rule_values
@@ -55,16 +56,18 @@ def audience_reader(*, membership) -> AudienceReader:
 def matching_audience_ids(reader: AudienceReader) -> list[int]:
     """The active audiences that hold the reader, by id: three queries (four when
     a rule names a segment), whatever the number of audiences."""
+    # The rules as their stored text: decoded only to compile them (or to find
+    # the segments they name), see evaluation.rule_values.
     audiences = list(
         Audience.objects.filter(roles_q(reader.roles), is_active=True)
         .order_by("id")
-        .values_list("id", "rule")
+        .values_list("id", Cast("rule", TextField()))
     )
     if not audiences:
         return []
-    context = rule_context(rule for _pk, rule in audiences)
+    context = rule_context(text for _pk, text in audiences)
     held = rule_values(reader.partner_id, dict(audiences), context)
-    return [pk for pk, _rule in audiences if held.get(pk)]
+    return [pk for pk, _text in audiences if held.get(pk)]
 
 
 def audience_q(reader: AudienceReader, field: str = "audience") -> Q:

@@ -24,6 +24,9 @@ from openprm.segments.selectors import custom_field_types
 # SQLite allows 2,000 result columns; a partner row's boolean columns are read in
 # chunks well below it (one query per chunk).
 COLUMNS_PER_QUERY = 500
+# Any rule naming a segment has this in its JSON text (a cheap test before
+# decoding it).
+SEGMENT_TEXT = f'"{rules.SEGMENT_FIELD}"'
 # The rule of an audience holding every partner (its roles still apply).
 EVERY_PARTNER: dict = {"all": []}
 
@@ -56,11 +59,15 @@ class RuleContext:
 
 
 def rule_context(rule_trees: Iterable[Any]) -> RuleContext:
-    """The context of these rules: one query for the custom fields, and one for the
-    segments when any rule names one."""
+    """The context of these rules (trees, or their JSON text): one query for the
+    custom fields, and one for the segments when any rule names one."""
     field_types = custom_field_types()
     named = set()
     for tree in rule_trees:
+        if isinstance(tree, str):
+            if SEGMENT_TEXT not in tree:
+                continue
+            tree = json.loads(tree)
         for value in rules.segment_ids(tree):
             try:
                 named.add(uuid.UUID(value))
@@ -106,9 +113,13 @@ def rule_values(
     their context (custom fields, named segments) — the key holds everything the
     SQL is made from, the partner being a parameter — and never goes stale: a
     changed rule or context is another key, read fresh on every call."""
-    # Audiences sharing a rule share its column.
+    # A rule may come as its stored JSON text (what the reader API reads, so a
+    # compiled rule is never decoded again); audiences sharing a rule share its
+    # column.
     texts = {
-        name: json.dumps(rule, sort_keys=True, default=str)
+        name: rule
+        if isinstance(rule, str)
+        else json.dumps(rule, sort_keys=True, default=str)
         for name, rule in named_rules.items()
     }
     distinct = {text: named_rules[name] for name, text in texts.items()}
@@ -139,8 +150,8 @@ _PARTNER = Slot("partner", output_field=IntegerField())
 
 def _row_query(chunk: list[tuple[str, Any]], context: RuleContext):
     columns = {}
-    for index, (_name, rule) in enumerate(chunk):
-        condition = context.q(rule)
+    for index, (_text, rule) in enumerate(chunk):
+        condition = context.q(json.loads(rule) if isinstance(rule, str) else rule)
         columns[f"c{index}"] = (
             Value(False, output_field=BooleanField())
             if condition is None
