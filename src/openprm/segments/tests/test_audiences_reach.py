@@ -210,3 +210,25 @@ def test_a_partner_outside_the_scope_cannot_be_explained(world):
     with pytest.raises(NotFound):
         selectors.explain_partner_get(user=manager, public_id=world[0].public_id)
     assert selectors.explain_partner_search(user=manager, search="Alpha") == []
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_explanation_costs_the_same_queries_for_one_or_many_audiences(
+    admin, django_assert_num_queries, count
+):
+    partner = PartnerFactory(region="EMEA")
+    MembershipFactory(partner=partner, roles=["sales"])
+    for index in range(count):
+        audience = AudienceFactory(
+            rule={"any": [EMEA, {"field": "country", "op": "eq", "value": "FR"}]},
+            partner_roles=["sales"] if index % 2 else [],
+        )
+        live_asset(f"Asset {index}", audience)
+
+    # Audiences, custom fields, the partner row, the users per audience, then
+    # per registered model (assets, announcements) its first items and a count.
+    with django_assert_num_queries(8):
+        explanation = selectors.audience_explanation(user=admin, partner=partner)
+
+    assert len(explanation.holding) == count
+    assert explanation.holding[0].reasons == ["Region is EMEA"]
