@@ -3,8 +3,10 @@ fields, the segments it names), and its conditions as boolean columns over a
 partner's row.
 
 This is the glue between :mod:`segments.rules` (pure: validation and rule → ``Q``)
-and the audience reads; it never caches anything beyond the one read it serves, so
-a change of an audience, a segment or a custom field shows on the next request.
+and the audience reads. No result is kept between reads, so a change of an
+audience, a segment, a custom field or a partner shows on the next request; only
+the SQL of a set of rules is kept, keyed on everything it is made from (see
+:func:`rule_values`).
 """
 
 import json
@@ -18,7 +20,7 @@ from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, V
 from openprm.core.db import CompiledQueries, JSONListContains, Slot, bind, sql_rows
 from openprm.partners.models import Partner
 from openprm.segments import rules
-from openprm.segments.models import Segment
+from openprm.segments.models import Segment, SegmentKind
 from openprm.segments.selectors import custom_field_types
 
 # SQLite allows 2,000 result columns; a partner row's boolean columns are read in
@@ -81,7 +83,7 @@ def rule_context(rule_trees: Iterable[Any]) -> RuleContext:
         )
         for pk, public_id, kind, rule, name in found:
             names[str(public_id)] = name
-            is_static = kind == "static"
+            is_static = kind == SegmentKind.STATIC
             usable = is_static or not rules.validate(rule, custom_fields=field_types)
             segments[str(public_id)] = rules.SegmentRef(
                 id=pk,

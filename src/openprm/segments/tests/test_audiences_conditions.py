@@ -278,3 +278,19 @@ def test_audiences_sharing_a_rule_are_each_held():
     AudienceFactory(rule=condition("region", "eq", "NA"))
 
     assert matching_audience_ids(reader(partner)) == [first.pk, second.pk]
+
+
+def test_a_segment_whose_own_rule_broke_holds_nobody_and_spoils_no_other():
+    CustomFieldDefinition.objects.create(
+        key="tier_note", label="Note", field_type="text", is_active=False
+    )
+    partner = PartnerFactory(region="EMEA")
+    broken = SegmentFactory(
+        rule={"field": "custom:tier_note", "op": "eq", "value": "x"}
+    )
+    naming = AudienceFactory(rule=condition("segment", "eq", str(broken.public_id)))
+    emea = AudienceFactory(rule=condition("region", "eq", "EMEA"))
+    everyone = AudienceFactory(rule={"all": []})
+
+    assert naming.pk not in matching_audience_ids(reader(partner))
+    assert matching_audience_ids(reader(partner)) == [emea.pk, everyone.pk]
