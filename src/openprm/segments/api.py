@@ -13,9 +13,12 @@ from ninja.responses import Status
 
 from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.segments import exports, permissions, selectors, services
+from openprm.segments.audiences import api as audiences_api
 from openprm.segments.models import Segment, SegmentKind
 
 router = ApiRouter(tags=["segments"])
+# Audiences: their own sub-package, on the same router.
+router.add_router("", audiences_api.router)
 
 
 class SegmentIn(StrictSchema):

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from openprm.segments import views
 
 urlpatterns = [
+    path("", include("openprm.segments.audiences.urls")),
     path("segments/", views.segment_list, name="segment_list"),
     path("segments/new/", views.segment_create, name="segment_create"),
     path("segments/preview/", views.segment_preview, name="segment_preview"),

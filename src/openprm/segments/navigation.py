@@ -1,6 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.navigation import CONSOLE_AREA, PARTNERS, NavItem, register
+from openprm.core.navigation import (
+    CONSOLE_AREA,
+    ENABLEMENT,
+    PARTNERS,
+    NavItem,
+    register,
+)
 
 register(
     CONSOLE_AREA,
@@ -11,5 +17,13 @@ register(
         # After programmes, before the administration pages.
         order=25,
         section=PARTNERS,
+    ),
+    # Who content, courses and incentives are for: with the content they target.
+    NavItem(
+        _("Audiences"),
+        "console:audience_list",
+        active_prefix="console:audience",
+        order=60,
+        section=ENABLEMENT,
     ),
 )

@@ -14,3 +14,12 @@ EDIT = Rule(
     "segments.edit",
     vendor=[VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MARKETING],
 )
+
+# Audiences (who content, courses, incentives are for): every vendor role reads them,
+# their reach and a partner's explanation; vendor admins and channel marketing (who
+# manage content) define them. Partner users never see an audience.
+AUDIENCE_READ = Rule("audiences.read", vendor=VendorRole.values)
+AUDIENCE_MANAGE = Rule(
+    "audiences.manage",
+    vendor=[VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MARKETING],
+)

@@ -21,6 +21,11 @@ adds a condition by calling :func:`register_field` in its ``segment_conditions.p
 field whose ``to_q`` filters on
 ``Q(pk__in=PartnerScore.objects.filter(...).values("partner_id"))``. This module never
 imports that app.
+
+Audiences (``segments.audiences``) also test a segment's membership: the ``segment``
+condition, known only when the caller passes the segments it may name
+(``segments={public id: SegmentRef}``); a segment's own rule never names another
+segment, so membership never recurses.
 """
 
 import datetime
@@ -29,7 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.db import JSONListContains
@@ -43,10 +48,13 @@ from openprm.partners.choices import (
 )
 from openprm.programs.choices import EnrolmentStatus
 from openprm.programs.models import Enrolment, Tier
+from openprm.segments.models import StaticListMember
 
 MAX_DEPTH = 6
 MAX_CONDITIONS = 100
 CUSTOM_PREFIX = "custom:"
+SEGMENT_FIELD = "segment"
+SEGMENT_OPS = ("eq", "in")
 GROUPS = ("all", "any", "not")
 
 Errors = dict[str, list[str]]
@@ -71,6 +79,17 @@ class FieldSpec:
 
 
 FIELDS: dict[str, FieldSpec] = {}
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    """What a ``segment`` condition reads of a segment: its id, whether it is a
+    static list, and a dynamic one's rule (None when it no longer validates: the
+    segment then holds nobody)."""
+
+    id: int
+    is_static: bool
+    rule: dict | None = None
 
 
 def register_field(name: str, spec: FieldSpec) -> None:
@@ -161,10 +180,15 @@ def _programme(op: str, value: Any) -> Any:
 
 
 def _enrolled(**filters) -> Q:
+    """An active enrolment of the partner (a correlated EXISTS: an index lookup
+    per partner row, where ``pk IN (...)`` would read every enrolment of the
+    programme for each condition)."""
     return Q(
-        pk__in=Enrolment.objects.filter(
-            status=EnrolmentStatus.ACTIVE, **filters
-        ).values("partner_id")
+        Exists(
+            Enrolment.objects.filter(
+                partner_id=OuterRef("pk"), status=EnrolmentStatus.ACTIVE, **filters
+            )
+        )
     )
 
 
@@ -281,13 +305,72 @@ def _custom_q(key: str, field_type: str, op: str, value: Any) -> Q:
     return Q(custom_fields__has_key=key) & condition
 
 
+# --- segment membership (audiences only)
+
+
+def _clean_segment(segments: Mapping[str, SegmentRef]) -> Callable[[str, Any], Any]:
+    def clean(op: str, value: Any) -> Any:
+        _codes(None)(op, value)
+        for item in value if op == "in" else [value]:
+            if item not in segments:
+                raise RuleError(
+                    _("Unknown or inactive segment %(value)s.") % {"value": item}
+                )
+        return value
+
+    return clean
+
+
+def _segment_q(ref: SegmentRef | None, custom_fields: Mapping[str, str]) -> Q:
+    if ref is None or (not ref.is_static and ref.rule is None):
+        return Q(pk__in=[])
+    if ref.is_static:
+        return Q(
+            pk__in=StaticListMember.objects.filter(segment_id=ref.id).values(
+                "partner_id"
+            )
+        )
+    return to_q(ref.rule, custom_fields=custom_fields)
+
+
+def segment_ids(rule: Any) -> set[str]:
+    """The segments (public ids, as written) the ``segment`` conditions of a rule
+    name, whether or not the rule is valid."""
+    found: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        for key in ("all", "any"):
+            if isinstance(node.get(key), list):
+                for child in node[key]:
+                    visit(child)
+        if "not" in node:
+            visit(node["not"])
+        if node.get("field") == SEGMENT_FIELD:
+            value = node.get("value")
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    found.add(item)
+
+    visit(rule)
+    return found
+
+
 # --- the tree
 
 
-def validate(rule: Any, *, custom_fields: Mapping[str, str] | None = None) -> Errors:
+def validate(
+    rule: Any,
+    *,
+    custom_fields: Mapping[str, str] | None = None,
+    segments: Mapping[str, SegmentRef] | None = None,
+) -> Errors:
     """The errors of ``rule`` by path ("" for the whole rule); empty when valid.
 
-    ``custom_fields`` maps each active custom field's key to its type.
+    ``custom_fields`` maps each active custom field's key to its type;
+    ``segments`` (an audience's rule only) the segments a ``segment`` condition may
+    name, by public id.
     """
     custom_fields = custom_fields or {}
     errors: Errors = {}
@@ -337,6 +420,8 @@ def validate(rule: Any, *, custom_fields: Mapping[str, str] | None = None) -> Er
                 return
             ops = CUSTOM_OPS[field_type]
             clean = lambda op, value: _clean_custom(field_type, op, value)  # noqa: E731
+        elif field == SEGMENT_FIELD and segments is not None:
+            ops, clean = SEGMENT_OPS, _clean_segment(segments)
         elif field in FIELDS:
             ops, clean = FIELDS[field].ops, FIELDS[field].clean
         else:
@@ -359,22 +444,34 @@ def validate(rule: Any, *, custom_fields: Mapping[str, str] | None = None) -> Er
     return errors
 
 
-def to_q(rule: dict, *, custom_fields: Mapping[str, str] | None = None) -> Q:
-    """The partners a valid rule selects, as a ``Q`` on ``Partner``."""
+def to_q(
+    rule: dict,
+    *,
+    custom_fields: Mapping[str, str] | None = None,
+    segments: Mapping[str, SegmentRef] | None = None,
+) -> Q:
+    """The partners a valid rule selects, as a ``Q`` on ``Partner`` (``segments``
+    as given to :func:`validate`)."""
     custom_fields = custom_fields or {}
+    context = {"custom_fields": custom_fields, "segments": segments}
     if "all" in rule:
         condition = Q()
         for child in rule["all"]:
-            condition &= to_q(child, custom_fields=custom_fields)
+            condition &= to_q(child, **context)
         return condition
     if "any" in rule:
         condition = Q(pk__in=[])
         for child in rule["any"]:
-            condition |= to_q(child, custom_fields=custom_fields)
+            condition |= to_q(child, **context)
         return condition
     if "not" in rule:
-        return ~to_q(rule["not"], custom_fields=custom_fields)
+        return ~to_q(rule["not"], **context)
     field, op, value = rule["field"], rule["op"], rule["value"]
+    if field == SEGMENT_FIELD and segments is not None:
+        condition = Q(pk__in=[])
+        for item in value if op == "in" else [value]:
+            condition |= _segment_q(segments.get(item), custom_fields)
+        return condition
     if field.startswith(CUSTOM_PREFIX):
         key = field.removeprefix(CUSTOM_PREFIX)
         field_type = custom_fields[key]

@@ -6,6 +6,7 @@ class PartnerRole(models.TextChoices):
     PARTNER_ADMIN = "partner_admin", _("Partner admin")
     SALES = "sales", _("Sales")
     MARKETING = "marketing", _("Marketing")
+    TECHNICAL = "technical", _("Technical")
     FINANCE = "finance", _("Finance")
     LEARNER = "learner", _("Learner")
 

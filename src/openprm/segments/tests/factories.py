@@ -1,6 +1,6 @@
 import factory
 
-from openprm.segments.models import Segment, SegmentKind, StaticListMember
+from openprm.segments.models import Audience, Segment, SegmentKind, StaticListMember
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):
@@ -24,3 +24,16 @@ class StaticListMemberFactory(factory.django.DjangoModelFactory):
         model = StaticListMember
 
     segment = factory.SubFactory(StaticListFactory)
+
+
+# Audiences.
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audience
+
+    name = factory.Sequence(lambda n: f"Audience {n:03d}")
+    rule = factory.LazyFunction(
+        lambda: {"all": [{"field": "status", "op": "eq", "value": "active"}]}
+    )

@@ -8,13 +8,14 @@ import json
 import uuid
 
 from openprm.segments import permissions
-from openprm.segments.models import Segment
+from openprm.segments.models import Audience, Segment
 from openprm.segments.tests.factories import (
+    AudienceFactory,
     SegmentFactory,
     StaticListFactory,
     StaticListMemberFactory,
 )
-from openprm.testing.authz import Policy, vendor
+from openprm.testing.authz import HIDE, Policy, vendor
 
 STAFF = vendor(rule=permissions.READ)
 EDITORS = vendor(rule=permissions.EDIT)
@@ -172,5 +173,116 @@ POLICIES = [
         EDITORS,
         make=lambda world: (listed(world), world.owner),
         kwargs=lambda obj: {**api_kwargs(obj[0]), "partner_id": obj[1].pk},
+    ),
+]
+
+
+# Audiences: every vendor role reads them; vendor admins and channel marketing
+# manage them; partner users get 403 everywhere.
+AUDIENCE_STAFF = vendor(rule=permissions.AUDIENCE_READ)
+AUDIENCE_MANAGERS = vendor(rule=permissions.AUDIENCE_MANAGE)
+AUDIENCES = "api:{method} /api/v1/audiences"
+
+
+def audience(world):
+    return AudienceFactory()
+
+
+def previewed_only(obj) -> bool:
+    """A preview counts a draft's reach: it saves no audience."""
+    return not Audience.objects.exists()
+
+
+def audience_form(obj) -> dict:
+    return {
+        "name": f"Audience {uuid.uuid4()}",
+        "rule": json.dumps(RULE),
+        "partner_roles": ["marketing", "technical"],
+        "is_active": "on",
+    }
+
+
+def explain_owner(actor: str):
+    """Staff in scope of world.owner: the unassigned channel manager gets 404."""
+    return HIDE if actor == "channel_manager" else AUDIENCE_STAFF(actor)
+
+
+POLICIES += [
+    Policy("web:console:audience_list", AUDIENCE_STAFF, make=audience),
+    Policy(
+        "web:console:audience_create",
+        AUDIENCE_MANAGERS,
+        method="POST",
+        data=audience_form,
+    ),
+    Policy(
+        "web:console:audience_preview",
+        AUDIENCE_MANAGERS,
+        method="POST",
+        data=lambda obj: {"rule": json.dumps(RULE), "partner_roles": ["sales"]},
+        happened=previewed_only,
+    ),
+    Policy(
+        "web:console:audience_explain",
+        AUDIENCE_STAFF,
+        make=lambda world: world.owner,
+        query="?q=a",
+    ),
+    Policy(
+        "web:console:audience_update",
+        AUDIENCE_MANAGERS,
+        method="POST",
+        make=audience,
+        kwargs=web_kwargs,
+        data=audience_form,
+    ),
+    Policy(
+        "web:console:audience_deactivate",
+        AUDIENCE_MANAGERS,
+        method="POST",
+        make=audience,
+        kwargs=web_kwargs,
+        data=lambda obj: {},
+    ),
+    Policy(AUDIENCES.format(method="GET"), AUDIENCE_STAFF, make=audience),
+    Policy(
+        AUDIENCES.format(method="POST"),
+        AUDIENCE_MANAGERS,
+        data=lambda obj: {
+            "name": f"EMEA {uuid.uuid4()}",
+            "rule": RULE,
+            "partner_roles": ["sales"],
+        },
+    ),
+    Policy(
+        AUDIENCES.format(method="POST") + "/preview",
+        AUDIENCE_MANAGERS,
+        data=lambda obj: {"rule": RULE, "partner_roles": []},
+        happened=previewed_only,
+    ),
+    Policy(
+        AUDIENCES.format(method="GET") + "/{audience_id}",
+        AUDIENCE_STAFF,
+        make=audience,
+        kwargs=lambda obj: {"audience_id": obj.public_id},
+    ),
+    Policy(
+        AUDIENCES.format(method="PATCH") + "/{audience_id}",
+        AUDIENCE_MANAGERS,
+        make=audience,
+        kwargs=lambda obj: {"audience_id": obj.public_id},
+        data=lambda obj: {"description": "Changed"},
+    ),
+    Policy(
+        AUDIENCES.format(method="GET") + "/{audience_id}/reach",
+        AUDIENCE_STAFF,
+        make=audience,
+        kwargs=lambda obj: {"audience_id": obj.public_id},
+    ),
+    Policy(
+        "api:GET /api/v1/partners/{public_id}/audiences",
+        explain_owner,
+        make=lambda world: (AudienceFactory(), world.owner)[1],
+        kwargs=lambda obj: {"public_id": obj.public_id},
     ),
 ]
