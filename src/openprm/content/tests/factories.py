@@ -17,7 +17,9 @@ from openprm.content.models import (
     Asset,
     AssetVersion,
 )
-from openprm.segments.models import Audience
+from openprm.segments.tests.factories import (
+    AudienceFactory as SegmentsAudienceFactory,
+)
 
 # --- co-branding
 
@@ -52,13 +54,9 @@ NAME_ZONE = {
 }
 
 
-class AudienceFactory(factory.django.DjangoModelFactory):
-    """Every active partner, unless given a rule."""
+class AudienceFactory(SegmentsAudienceFactory):
+    """Every partner, unless given a rule (the segments' factory holds active ones)."""
 
-    class Meta:
-        model = Audience
-
-    name = factory.Sequence(lambda n: f"Audience {n:03d}")
     rule = factory.LazyFunction(lambda: {"all": []})
 
 
