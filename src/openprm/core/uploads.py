@@ -135,8 +135,11 @@ def extension_of(name: str) -> str:
     return "jpg" if extension == "jpeg" else extension
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}" if size >= 1024 * 1024 else f"{size / 1024:g}"
+def human_size(size: int) -> str:
+    """A byte count as people read it: "50 MB", "512 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{size / 1024:.3g} KB"
 
 
 def _office_kind(file) -> str | None:
@@ -275,7 +278,7 @@ def examine(
     if size > limit:
         raise UploadRefused(
             "size",
-            _("The file is larger than %(mb)s MB.") % {"mb": _megabytes(limit)},
+            _("The file is larger than %(limit)s.") % {"limit": human_size(limit)},
         )
     found = sniff(file, name=name)
     known = {item for kind in TYPES.values() for item in kind.extensions}
