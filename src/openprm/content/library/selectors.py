@@ -74,6 +74,11 @@ def _filtered(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
 F_NEWEST = "-publish_at"
 
 
+def narrowed(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
+    """A library list (already scoped to its reader) narrowed by ``filters``."""
+    return _filtered(assets, filters)
+
+
 def _for_page(assets: QuerySet) -> QuerySet:
     return assets.select_related(
         "folder", "audience", "owner", "current_version"

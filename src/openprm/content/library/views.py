@@ -67,9 +67,7 @@ def library(request):
         "content/library/console_library.html",
         {
             "form": form,
-            "page": _page(
-                request, selectors.assets_for_staff(user=request.user, filters=filters)
-            ),
+            "page": _page(request, selectors.narrowed(staff_assets, filters)),
             "can_manage": permissions.MANAGE.allows(request.user),
             "is_filtered": form.is_filtered(),
         },
@@ -283,9 +281,7 @@ def portal_library(request):
         "content/library/portal_library.html",
         {
             "form": form,
-            "page": _page(
-                request, selectors.assets_for_reader(reader=reader, filters=filters)
-            ),
+            "page": _page(request, selectors.narrowed(readable, filters)),
             "since": since,
             "is_filtered": form.is_filtered(),
         },
