@@ -1,5 +1,7 @@
 """The content app's REST endpoints: each part's router joins this one."""
 
+from openprm.content.library import api as library_api
 from openprm.core.api import ApiRouter
 
 router = ApiRouter(tags=["content"])
+router.add_router("", library_api.router)

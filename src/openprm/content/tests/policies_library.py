@@ -28,6 +28,7 @@ from openprm.testing.authz import (
     VENDOR_ACTORS,
     Policy,
     partner_area,
+    signed_in,
     vendor,
 )
 
@@ -181,5 +182,72 @@ POLICIES = [
         audience_reader,
         make=owner_file_asset,
         kwargs=public_kwargs,
+    ),
+    Policy(API.format(method="GET", path="/content/assets"), signed_in()),
+    Policy(
+        API.format(method="POST", path="/content/assets"),
+        MANAGE,
+        make=link_asset,
+        data=new_asset_data,
+    ),
+    Policy(
+        API.format(method="POST", path="/content/assets/files"),
+        MANAGE,
+        make=link_asset,
+        data=lambda asset: {
+            "title": "Datasheet",
+            "audience": str(asset.audience.public_id),
+        },
+        files=lambda asset: {"file": pdf_upload()},
+    ),
+    Policy(
+        API.format(method="GET", path="/content/assets/{asset_id}"),
+        api_audience_reader,
+        make=owner_file_asset,
+        kwargs=asset_kwargs,
+    ),
+    Policy(
+        API.format(method="PATCH", path="/content/assets/{asset_id}"),
+        MANAGE,
+        make=link_asset,
+        kwargs=asset_kwargs,
+        data=lambda asset: {"title": "Renamed"},
+    ),
+    Policy(
+        API.format(method="POST", path="/content/assets/{asset_id}/versions"),
+        MANAGE,
+        make=file_asset,
+        kwargs=asset_kwargs,
+        files=lambda asset: {"file": pdf_upload("v2.pdf")},
+    ),
+    Policy(
+        API.format(method="GET", path="/content/assets/{asset_id}/versions"),
+        READ,
+        make=file_asset,
+        kwargs=asset_kwargs,
+    ),
+    Policy(
+        API.format(method="GET", path="/content/assets/{asset_id}/download"),
+        api_audience_reader,
+        make=owner_file_asset,
+        kwargs=asset_kwargs,
+    ),
+    Policy(
+        API.format(method="GET", path="/content/assets/{asset_id}/usage"),
+        READ,
+        make=link_asset,
+        kwargs=asset_kwargs,
+    ),
+    Policy(API.format(method="GET", path="/content/folders"), READ),
+    Policy(
+        API.format(method="POST", path="/content/folders"),
+        MANAGE,
+        data=lambda obj: {"name": f"Folder {uuid.uuid4().hex[:8]}"},
+    ),
+    Policy(API.format(method="GET", path="/content/tags"), READ),
+    Policy(
+        API.format(method="POST", path="/content/tags"),
+        MANAGE,
+        data=lambda obj: {"name": f"tag-{uuid.uuid4().hex[:8]}"},
     ),
 ]
