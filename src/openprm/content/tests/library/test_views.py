@@ -313,3 +313,43 @@ def test_usage_counts_views_and_downloads_by_partner(client, analyst, everyone):
         second.partner_id: 1,
     }
     assert b"<svg" in response.content
+
+
+def test_a_partners_engagement_counts_its_own_activity_only(client, analyst, everyone):
+    asset = AssetFactory(kind=AssetKind.FILE, audience=everyone)
+    mine, theirs = MembershipFactory(), MembershipFactory()
+    for membership, kind in [
+        (mine, ActivityKind.VIEW),
+        (mine, ActivityKind.DOWNLOAD),
+        (mine, ActivityKind.ANNOUNCEMENT_READ),
+        (theirs, ActivityKind.DOWNLOAD),
+        (theirs, ActivityKind.DOWNLOAD),
+    ]:
+        ContentActivity.objects.create(
+            partner=membership.partner, user=membership.user, kind=kind, asset=asset
+        )
+    client.force_login(analyst)
+
+    response = client.get(
+        reverse("console:library_partner_engagement", args=[mine.partner.public_id])
+    )
+
+    engagement = response.context["engagement"]
+    assert (
+        engagement["views"],
+        engagement["downloads"],
+        engagement["announcements_read"],
+    ) == (1, 1, 1)
+    assert b'data-testid="partner-engagement"' in response.content
+
+
+def test_the_partner_profile_loads_the_engagement_block(client, analyst):
+    partner = PartnerFactory()
+    client.force_login(analyst)
+
+    response = client.get(reverse("console:partner_detail", args=[partner.public_id]))
+
+    assert (
+        reverse("console:library_partner_engagement", args=[partner.public_id]).encode()
+        in response.content
+    )
