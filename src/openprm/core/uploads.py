@@ -317,3 +317,15 @@ def validate_upload(
         )
     except UploadRefused as refused:
         raise ValidationFailed(field_errors={field: [str(refused.message)]}) from None
+
+
+def label_of(content_type: str) -> str:
+    """What people call a file of ``content_type`` ("PDF document"); "" if unknown."""
+    return next(
+        (
+            str(item.label)
+            for item in TYPES.values()
+            if item.content_type == content_type
+        ),
+        "",
+    )

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from openprm.content import permissions
-from openprm.content.choices import ActivityKind
+from openprm.content.choices import ActivityKind, AssetKind
 from openprm.content.models import (
     Asset,
     AssetVersion,
@@ -19,6 +19,7 @@ from openprm.content.models import (
     LibraryVisit,
     Tag,
 )
+from openprm.core import uploads
 from openprm.core.db import JSONListContains
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
@@ -313,7 +314,18 @@ def with_status(assets) -> list[Asset]:
     rows = list(assets)
     for asset in rows:
         asset.library_status = status_of(asset, now)
+        asset.type_label = type_label(asset)
     return rows
+
+
+def type_label(asset: Asset) -> str:
+    """What the asset is, for people: its file's type, else its kind."""
+    version = asset.current_version
+    if asset.kind == AssetKind.FILE and version is not None:
+        found = uploads.label_of(version.content_type)
+        if found:
+            return found[:1].upper() + found[1:]
+    return str(asset.get_kind_display())
 
 
 def chart_bars(by_day: list[dict], *, width: int = 300, height: int = 100) -> list:

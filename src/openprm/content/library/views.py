@@ -303,6 +303,7 @@ def portal_asset(request, public_id):
         "content/library/portal_asset.html",
         {
             "asset": asset,
+            "type_label": selectors.type_label(asset),
             "version": version,
             "is_video": bool(version and version.content_type.startswith("video/")),
             "is_image": bool(
