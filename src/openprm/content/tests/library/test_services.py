@@ -245,3 +245,19 @@ def test_new_since_the_last_visit_compares_with_the_visit_before():
     assert services.library_visit_record(user=user, now=later) is None
     next_day = first + datetime.timedelta(days=1)
     assert services.library_visit_record(user=user, now=next_day) == later
+
+
+def test_a_thumbnail_must_be_an_image(marketing, everyone, media):
+    with pytest.raises(ValidationFailed) as refused:
+        services.asset_create(
+            actor=marketing,
+            kind=AssetKind.LINK,
+            title="Portal",
+            url="https://example.com",
+            audience=everyone,
+            thumbnail=SimpleUploadedFile("thumb.svg", b"<svg></svg>"),
+        )
+
+    assert list(refused.value.field_errors) == ["thumbnail"]
+    assert Asset.objects.count() == 0
+    assert stored_files(media) == []

@@ -353,3 +353,31 @@ def test_the_partner_profile_loads_the_engagement_block(client, analyst):
         reverse("console:library_partner_engagement", args=[partner.public_id]).encode()
         in response.content
     )
+
+
+def test_a_channel_manager_sees_the_usage_of_their_own_partners_only(client, everyone):
+    from openprm.accounts.tests.factories import VendorUserFactory
+
+    manager = VendorUserFactory(vendor_role="channel_manager")
+    asset = AssetFactory(kind=AssetKind.FILE, audience=everyone)
+    mine = MembershipFactory(partner=PartnerFactory(channel_manager=manager))
+    theirs = MembershipFactory()
+    for membership in (mine, theirs):
+        ContentActivity.objects.create(
+            partner=membership.partner,
+            user=membership.user,
+            kind=ActivityKind.DOWNLOAD,
+            asset=asset,
+        )
+    client.force_login(manager)
+
+    usage = client.get(
+        reverse("console:library_usage", args=[asset.public_id])
+    ).context["usage"]
+    engagement = client.get(
+        reverse("console:library_partner_engagement", args=[theirs.partner.public_id])
+    )
+
+    assert [row["partner_id"] for row in usage["by_partner"]] == [mine.partner_id]
+    assert usage["downloads"] == 1
+    assert engagement.status_code == 404
