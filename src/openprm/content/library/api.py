@@ -79,6 +79,7 @@ class AssetListFilters(StrictSchema):
     kind: AssetKind | None = None
     product_line: str = ""
     language: str = ""
+    folder: UUID | None = None
     sort: str = "newest"
 
 
@@ -262,6 +263,7 @@ def asset_list(request, filters: Query[AssetListFilters]):
             kind=filters.kind or "",
             product_line=filters.product_line,
             language=filters.language,
+            folder=str(filters.folder) if filters.folder else "",
             sort=filters.sort if filters.sort in selectors.SORTS else "newest",
         ),
     )

@@ -72,7 +72,9 @@ class AssetForm(ServiceForm):
         label=_("Expires at"), required=False, widget=DATETIME
     )
 
-    def __init__(self, *args, audiences, folders, owners, editing=False, **kwargs):
+    def __init__(
+        self, *args, audiences, folders, owners, editing=False, kind="", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["audience"].queryset = audiences
         self.fields["folder"].queryset = folders
@@ -80,6 +82,10 @@ class AssetForm(ServiceForm):
         if editing:
             del self.fields["kind"]
             del self.fields["file"]
+            if kind != AssetKind.LINK:
+                del self.fields["url"]
+            if kind != AssetKind.PAGE:
+                del self.fields["body"]
 
     def service_field(self, name: str) -> str | None:
         return name if name in self.fields else None
@@ -146,6 +152,7 @@ class LibraryFilterForm(StyledForm):
         label=_("Product line"), required=False, choices=[]
     )
     language = forms.ChoiceField(label=_("Language"), required=False, choices=[])
+    folder = forms.ChoiceField(label=_("Folder"), required=False, choices=[])
     new = forms.BooleanField(label=_("New since my last visit"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -163,6 +170,10 @@ class LibraryFilterForm(StyledForm):
             ("", _("Any language")),
             *[(value, value) for value in facets.get("languages", [])],
         ]
+        self.fields["folder"].choices = [
+            ("", _("Any folder")),
+            *facets.get("folders", []),
+        ]
         if not with_new:
             del self.fields["new"]
 
@@ -173,6 +184,7 @@ class LibraryFilterForm(StyledForm):
             kind=data.get("kind", ""),
             product_line=data.get("product_line", ""),
             language=data.get("language", ""),
+            folder=data.get("folder", ""),
             since=since if data.get("new") else None,
             sort=data.get("sort") or "newest",
         )

@@ -39,7 +39,8 @@ class LibraryFilters:
     kind: str = ""
     product_line: str = ""
     language: str = ""
-    folder: Folder | None = None
+    # A folder's public id.
+    folder: str = ""
     # Only assets published after this moment ("new since my last visit").
     since: datetime | None = None
     sort: str = "newest"
@@ -62,8 +63,8 @@ def _filtered(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
         assets = assets.filter(language=filters.language.lower())
     if filters.product_line:
         assets = assets.filter(JSONListContains("product_lines", filters.product_line))
-    if filters.folder is not None:
-        assets = assets.filter(folder=filters.folder)
+    if filters.folder:
+        assets = assets.filter(folder__public_id=filters.folder)
     if filters.since is not None:
         assets = assets.filter(publish_at__gt=filters.since)
     if filters.sort == "most_used":
@@ -193,15 +194,26 @@ def last_visit(*, user) -> datetime | None:
     return visit.previous_seen_at if visit else None
 
 
-def facet_values(assets: QuerySet) -> dict[str, list[str]]:
-    """The languages and product lines present among ``assets`` (one query)."""
+def facet_values(assets: QuerySet) -> dict[str, list]:
+    """The languages, product lines and folders present among ``assets`` (one
+    query): what the filters offer."""
     languages: set[str] = set()
     product_lines: set[str] = set()
-    for language, lines in assets.order_by().values_list("language", "product_lines"):
+    folders: dict[str, str] = {}
+    rows = assets.order_by().values_list(
+        "language", "product_lines", "folder__public_id", "folder__name"
+    )
+    for language, lines, folder_id, folder_name in rows:
         if language:
             languages.add(language)
         product_lines.update(str(line) for line in lines or [])
-    return {"languages": sorted(languages), "product_lines": sorted(product_lines)}
+        if folder_id:
+            folders[str(folder_id)] = folder_name
+    return {
+        "languages": sorted(languages),
+        "product_lines": sorted(product_lines),
+        "folders": sorted(folders.items(), key=lambda item: (item[1], item[0])),
+    }
 
 
 # --- engagement

@@ -38,7 +38,7 @@ def _asset_url(asset) -> str:
     return reverse("console:library_asset", args=[asset.public_id])
 
 
-def _asset_form(request, *, editing=False, initial=None):
+def _asset_form(request, *, editing=False, kind="", initial=None):
     return AssetForm(
         request.POST or None,
         request.FILES or None,
@@ -46,6 +46,7 @@ def _asset_form(request, *, editing=False, initial=None):
         folders=selectors.folder_choices(user=request.user),
         owners=selectors.owners_for_choice(user=request.user),
         editing=editing,
+        kind=kind,
         initial=initial,
     )
 
@@ -109,7 +110,9 @@ def asset_detail(request, public_id):
 @console_page(rule=permissions.MANAGE)
 def asset_edit(request, public_id):
     asset = selectors.asset_get(user=request.user, public_id=public_id)
-    form = _asset_form(request, editing=True, initial=asset_initial(asset))
+    form = _asset_form(
+        request, editing=True, kind=asset.kind, initial=asset_initial(asset)
+    )
     return form_page(
         request,
         form,

@@ -381,3 +381,32 @@ def test_a_channel_manager_sees_the_usage_of_their_own_partners_only(client, eve
     assert [row["partner_id"] for row in usage["by_partner"]] == [mine.partner_id]
     assert usage["downloads"] == 1
     assert engagement.status_code == 404
+
+
+def test_the_library_filters_by_folder(client, reader, everyone):
+    from openprm.content.tests.factories import FolderFactory
+
+    sales = FolderFactory(name="Sales")
+    AssetFactory(title="Deck", audience=everyone, folder=sales)
+    AssetFactory(title="Loose", audience=everyone)
+
+    response = client.get(LIBRARY, {"folder": str(sales.public_id)})
+
+    assert titles(response) == ["Deck"]
+    assert response.context["form"].fields["folder"].choices[1] == (
+        str(sales.public_id),
+        "Sales",
+    )
+
+
+def test_editing_a_link_offers_its_address_but_no_page_text(client, marketing):
+    client.force_login(marketing)
+    asset = AssetFactory()
+
+    form = client.get(
+        reverse("console:library_asset_edit", args=[asset.public_id])
+    ).context["form"]
+
+    assert "url" in form.fields
+    assert "body" not in form.fields
+    assert "file" not in form.fields
