@@ -200,8 +200,11 @@ def facet_values(assets: QuerySet) -> dict[str, list]:
     languages: set[str] = set()
     product_lines: set[str] = set()
     folders: dict[str, str] = {}
-    rows = assets.order_by().values_list(
-        "language", "product_lines", "folder__public_id", "folder__name"
+    # DISTINCT: a few rows reach Python however many assets there are.
+    rows = (
+        assets.order_by()
+        .values_list("language", "product_lines", "folder__public_id", "folder__name")
+        .distinct()
     )
     for language, lines, folder_id, folder_name in rows:
         if language:
