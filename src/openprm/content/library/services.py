@@ -359,7 +359,15 @@ def asset_update(*, actor, asset: Asset, tags=None, thumbnail=None, **changes) -
         asset.tags.set(tag_rows)
     text = asset.current_version.text if asset.current_version_id else ""
     asset.search_text = search_text_of(asset, tags=tag_rows, text=text)
-    asset.save()
+    # Only what changed: a full save would write back a stale download count.
+    asset.save(
+        update_fields=[
+            *changes,
+            *(["thumbnail"] if thumbnail else []),
+            "search_text",
+            "updated_at",
+        ]
+    )
     entry = audit.record_change(
         actor=actor, instance=asset, before=before, verb="content.asset_updated"
     )

@@ -261,3 +261,12 @@ def test_a_thumbnail_must_be_an_image(marketing, everyone, media):
     assert list(refused.value.field_errors) == ["thumbnail"]
     assert Asset.objects.count() == 0
     assert stored_files(media) == []
+
+
+def test_an_update_keeps_downloads_counted_meanwhile(marketing):
+    asset = AssetFactory(title="Old title")
+    Asset.objects.filter(pk=asset.pk).update(downloads=7)  # by another request
+
+    services.asset_update(actor=marketing, asset=asset, title="New title")
+
+    assert Asset.objects.get(pk=asset.pk).downloads == 7
