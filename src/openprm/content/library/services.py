@@ -510,9 +510,11 @@ def library_visit_record(*, user, now: datetime | None = None) -> datetime | Non
     before was (what "new since my last visit" compares with). Not business data:
     no audit entry."""
     now = now or timezone.now()
-    visit = LibraryVisit.objects.filter(user=user).first()
-    if visit is None:
-        LibraryVisit.objects.create(user=user, last_seen_at=now)
+    # get_or_create: two first visits at once make one row, not an error.
+    visit, created = LibraryVisit.objects.get_or_create(
+        user=user, defaults={"last_seen_at": now}
+    )
+    if created:
         return None
     # Several pages in one sitting are one visit.
     if now - visit.last_seen_at > VISIT_GAP:
