@@ -6,6 +6,7 @@ from openprm.content.library import views
 
 urlpatterns = [
     path("library/", views.portal_library, name="library"),
+    path("library/newest/", views.portal_newest, name="library_newest"),
     path("library/<uuid:public_id>/", views.portal_asset, name="library_asset"),
     path(
         "library/<uuid:public_id>/download/",

@@ -26,6 +26,7 @@ from openprm.partners.selectors import partner_get
 from openprm.segments.audiences import audience_reader
 
 PER_PAGE = 24
+NEWEST_SHOWN = 5
 
 
 def _page(request, queryset):
@@ -288,6 +289,17 @@ def portal_library(request):
             "since": since,
             "is_filtered": form.is_filtered(),
         },
+    )
+
+
+@portal_page
+def portal_newest(request):
+    """The newest assets for the reader: a fragment the portal home loads."""
+    assets = selectors.assets_for_reader(reader=_reader(request))[:NEWEST_SHOWN]
+    return render(
+        request,
+        "content/library/_portal_newest.html",
+        {"assets": selectors.with_status(assets)},
     )
 
 

@@ -165,6 +165,7 @@ POLICIES = [
     ),
     Policy("web:console:library_usage", READ, make=link_asset, kwargs=public_kwargs),
     Policy("web:portal:library", partner_area()),
+    Policy("web:portal:library_newest", partner_area()),
     Policy(
         "web:portal:library_asset",
         audience_reader,

@@ -410,3 +410,15 @@ def test_editing_a_link_offers_its_address_but_no_page_text(client, marketing):
     assert "url" in form.fields
     assert "body" not in form.fields
     assert "file" not in form.fields
+
+
+def test_the_portal_home_loads_the_newest_assets(client, reader, everyone):
+    AssetFactory(title="Fresh deck", audience=everyone)
+    AssetFactory(title="Draft deck", audience=everyone, publish_at=None)
+
+    home = client.get(reverse("portal:dashboard"))
+    fragment = client.get(reverse("portal:library_newest"))
+
+    assert reverse("portal:library_newest").encode() in home.content
+    assert b"Fresh deck" in fragment.content
+    assert b"Draft deck" not in fragment.content
