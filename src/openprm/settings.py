@@ -315,6 +315,11 @@ OPENPRM_JOURNEY_UPLOAD_TYPES = {
     ".jpg": b"\xff\xd8",
 }
 
+# --- Content (docs/content.md): the largest file the asset library takes.
+OPENPRM_CONTENT_UPLOAD_MAX_BYTES = int(
+    os.environ.get("CONTENT_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))
+)
+
 # --- Money: the vendor's reporting currency (ISO 4217). Pipeline and forecast figures
 # are converted into it through the exchange rates admins maintain (docs/pipeline.md).
 OPENPRM_REPORTING_CURRENCY = os.environ.get("REPORTING_CURRENCY", "EUR").upper()

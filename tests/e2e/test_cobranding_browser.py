@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from openprm.content.tests.factories import (
-    AssetFactory,
     AssetVersionFactory,
+    FileAssetFactory,
     image_bytes,
 )
 from openprm.partners.models import Contact
@@ -59,7 +59,7 @@ def test_marketing_places_zones_and_a_partner_downloads_its_copy(
 ):
     settings.MEDIA_ROOT = tmp_path
     UserFactory(email="maria@vendor.example", vendor_role="channel_marketing")
-    asset = AssetFactory(title="Managed networks brochure")
+    asset = FileAssetFactory(title="Managed networks brochure")
     AssetVersionFactory(asset=asset)
     partner = PartnerFactory(name="Contoso Reseller", website="https://contoso.example")
     partner.logo.save("logo.png", ContentFile(image_bytes(size=(200, 80))), save=True)

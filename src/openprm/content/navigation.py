@@ -2,3 +2,4 @@
 
 from openprm.content.announcements import navigation as announcements_navigation  # noqa: F401
 from openprm.content.cobranding import navigation as cobranding_navigation  # noqa: F401
+from openprm.content.library import navigation as library_navigation  # noqa: F401

@@ -1,5 +1,5 @@
 """Pure decisions of onboarding journeys: when a task's condition holds, when a
-journey is done, whether an uploaded file is acceptable."""
+journey is done (an uploaded file is checked by ``core.uploads``)."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -34,18 +34,3 @@ def journey_done(tasks) -> bool:
 
 def is_overdue(task, now: datetime) -> bool:
     return task.completed_at is None and task.due_at is not None and task.due_at < now
-
-
-def check_upload(*, name: str, head: bytes, size: int, types: dict, max_bytes: int):
-    """An error message for an unacceptable file, else ``None``: the extension must
-    be allowed and the content must start like that type's files."""
-    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension == ".jpeg":
-        extension = ".jpg"
-    if extension not in types:
-        return "type"
-    if not head.startswith(types[extension]):
-        return "content"
-    if size > max_bytes:
-        return "size"
-    return None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
 from openprm.agreements.models import AgreementAcceptance, AgreementVersion
-from openprm.core import audit, events
+from openprm.core import audit, events, uploads
 from openprm.core.errors import (
     Conflict,
     InvalidTransition,
@@ -340,6 +340,33 @@ def journey_task_sign_off(*, actor, task: JourneyTask, note: str = "") -> Journe
     return task
 
 
+def _check_document(upload) -> None:
+    """A task's document: one of the journey's types, within its size, its content
+    sniffed by the kernel (``core.uploads``); refused with the journeys' messages."""
+    types = settings.OPENPRM_JOURNEY_UPLOAD_TYPES
+    max_bytes = settings.OPENPRM_JOURNEY_UPLOAD_MAX_BYTES
+    try:
+        uploads.examine(
+            upload,
+            name=upload.name,
+            size=upload.size,
+            max_bytes=max_bytes,
+            accept=types,
+        )
+    except uploads.UploadRefused as refused:
+        if refused.code in ("type", "accept"):
+            message = _("Upload one of: %(types)s.") % {
+                "types": ", ".join(sorted(types))
+            }
+        elif refused.code == "size" and upload.size > max_bytes:
+            message = _("The file is larger than %(mb)s MB.") % {
+                "mb": max_bytes // (1024 * 1024)
+            }
+        else:
+            message = _("The file's content does not match its extension.")
+        raise ValidationFailed(field_errors={"file": [str(message)]}) from None
+
+
 @transaction.atomic
 def journey_document_upload(*, actor, task: JourneyTask, upload) -> JourneyDocument:
     """A partner user uploads the document a task asks for (type and size checked)."""
@@ -350,24 +377,7 @@ def journey_document_upload(*, actor, task: JourneyTask, upload) -> JourneyDocum
         raise ValidationFailed(
             field_errors={"file": [str(_("This task does not take a document."))]}
         )
-    head = upload.read(16)
-    upload.seek(0)
-    problem = progress.check_upload(
-        name=upload.name,
-        head=head,
-        size=upload.size,
-        types=settings.OPENPRM_JOURNEY_UPLOAD_TYPES,
-        max_bytes=settings.OPENPRM_JOURNEY_UPLOAD_MAX_BYTES,
-    )
-    if problem is not None:
-        messages = {
-            "type": _("Upload one of: %(types)s.")
-            % {"types": ", ".join(sorted(settings.OPENPRM_JOURNEY_UPLOAD_TYPES))},
-            "content": _("The file's content does not match its extension."),
-            "size": _("The file is larger than %(mb)s MB.")
-            % {"mb": settings.OPENPRM_JOURNEY_UPLOAD_MAX_BYTES // (1024 * 1024)},
-        }
-        raise ValidationFailed(field_errors={"file": [str(messages[problem])]})
+    _check_document(upload)
     document = JourneyDocument.objects.create(
         partner=journey.partner,
         task=task,

@@ -1,4 +1,4 @@
-"""Factories of the content app's rows (each part keeps its own under a comment)."""
+"""Factories of the content app's rows: assets, versions, folders, announcements."""
 
 import hashlib
 from datetime import timedelta
@@ -6,6 +6,7 @@ from io import BytesIO
 
 import factory
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from fpdf import FPDF
 from PIL import Image
@@ -16,12 +17,12 @@ from openprm.content.models import (
     AnnouncementReceipt,
     Asset,
     AssetVersion,
+    Folder,
 )
+from openprm.segments.models import Audience
 from openprm.segments.tests.factories import (
     AudienceFactory as SegmentsAudienceFactory,
 )
-
-# --- co-branding
 
 
 def pdf_bytes(*, pages: int = 2, size=(612, 792), text: str = "Original page") -> bytes:
@@ -54,22 +55,75 @@ NAME_ZONE = {
 }
 
 
+def pdf_upload(name: str = "price-list.pdf", text: str = "Partner price list"):
+    """An uploaded one-page PDF saying ``text``."""
+    data = pdf_bytes(pages=1, text=text)
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def png_upload(name: str = "thumb.png"):
+    """An uploaded small PNG (a thumbnail)."""
+    data = image_bytes(size=(8, 8), colour=(13, 110, 253))
+    return SimpleUploadedFile(name, data, content_type="image/png")
+
+
 class AudienceFactory(SegmentsAudienceFactory):
     """Every partner, unless given a rule (the segments' factory holds active ones)."""
 
     rule = factory.LazyFunction(lambda: {"all": []})
 
 
+class FolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Folder
+
+    name = factory.Sequence(lambda n: f"Folder {n:03d}")
+
+
 class AssetFactory(factory.django.DjangoModelFactory):
-    """A published file asset for everyone (no version until given one)."""
+    """A live link asset for everyone (made directly: no audit entry or event);
+    ``AssetFactory(kind="file")`` gets a first version holding a PDF."""
 
     class Meta:
         model = Asset
+        skip_postgeneration_save = True
 
-    kind = AssetKind.FILE
-    title = factory.Sequence(lambda n: f"Brochure {n:03d}")
+    kind = AssetKind.LINK
+    title = factory.Sequence(lambda n: f"Asset {n:03d}")
+    summary = "Material for partners."
+    url = "https://example.com/material"
     audience = factory.SubFactory(AudienceFactory)
     publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    search_text = factory.LazyAttribute(lambda asset: asset.title.lower())
+
+    @factory.post_generation
+    def file(asset, create, extracted, **kwargs):
+        if not create or asset.kind != AssetKind.FILE:
+            return
+        upload = extracted or pdf_upload()
+        version = AssetVersion.objects.create(
+            asset=asset,
+            number=1,
+            file=upload,
+            original_name=upload.name,
+            content_type="application/pdf",
+            size=upload.size,
+            sha256="0" * 64,
+        )
+        asset.current_version = version
+        asset.url = ""
+        asset.save(update_fields=["current_version", "url"])
+
+
+class FileAssetFactory(AssetFactory):
+    """A live file asset without a version: add one with ``AssetVersionFactory``."""
+
+    kind = AssetKind.FILE
+    url = ""
+
+    @factory.post_generation
+    def file(asset, create, extracted, **kwargs):
+        """No first version (see the class)."""
 
 
 class AssetVersionFactory(factory.django.DjangoModelFactory):
@@ -79,7 +133,7 @@ class AssetVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AssetVersion
 
-    asset = factory.SubFactory(AssetFactory)
+    asset = factory.SubFactory(FileAssetFactory)
     number = factory.Sequence(lambda n: n + 1)
     original_name = "brochure.pdf"
     content_type = "application/pdf"
@@ -105,13 +159,27 @@ def cobrandable_asset(
 ) -> Asset:
     """A published co-brandable PDF asset with a logo and a name zone on page 1."""
     asset_fields.setdefault("is_cobrandable", True)
-    asset = AssetFactory(
+    asset = FileAssetFactory(
         cobrand_zones=[LOGO_ZONE, NAME_ZONE] if zones is None else zones,
         **asset_fields,
     )
     AssetVersionFactory(asset=asset, number=1, data=data)
     asset.refresh_from_db()
     return asset
+
+
+def audience_of(partner, *, tag: str = "library-reader") -> Audience:
+    """An audience holding ``partner`` alone (through a partner tag only it has)."""
+    from openprm.partners.models import Partner
+
+    tags = sorted({*(partner.tags or []), tag})
+    Partner.objects.filter(pk=partner.pk).update(tags=tags)
+    partner.tags = tags
+    audience, _created = Audience.objects.get_or_create(
+        name=f"Partners tagged {tag}",
+        defaults={"rule": {"field": "tags", "op": "any", "value": [tag]}},
+    )
+    return audience
 
 
 # --- announcements

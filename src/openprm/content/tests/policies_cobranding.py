@@ -9,9 +9,9 @@ distributor above and another partner are outside it (404); vendor staff 403.
 from openprm.content import permissions
 from openprm.content.tests.factories import (
     NAME_ZONE,
-    AssetFactory,
     AssetVersionFactory,
     AudienceFactory,
+    FileAssetFactory,
     cobrandable_asset,
 )
 from openprm.partners.models import Partner
@@ -54,7 +54,7 @@ def owner_asset(world):
 
 
 def plain_pdf(world):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     return asset
 

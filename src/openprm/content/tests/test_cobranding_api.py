@@ -13,9 +13,9 @@ from openprm.content.tests.cobranding_fixtures import (  # noqa: F401
 from openprm.content.tests.factories import (
     LOGO_ZONE,
     NAME_ZONE,
-    AssetFactory,
     AssetVersionFactory,
     AudienceFactory,
+    FileAssetFactory,
     cobrandable_asset,
 )
 from openprm.core.models import OutboxEvent
@@ -51,7 +51,7 @@ def test_vendor_staff_read_the_zones_and_pages(client, people):
 
 
 def test_marketing_updates_the_zones(client, people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     client.force_login(people.marketing)
 
@@ -68,7 +68,7 @@ def test_marketing_updates_the_zones(client, people):
 
 
 def test_bad_zones_are_a_422_with_field_errors(client, people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     client.force_login(people.marketing)
 

@@ -18,8 +18,8 @@ from openprm.content.tests.cobranding_fixtures import (  # noqa: F401
 from openprm.content.tests.factories import (
     LOGO_ZONE,
     NAME_ZONE,
-    AssetFactory,
     AssetVersionFactory,
+    FileAssetFactory,
     cobrandable_asset,
     image_bytes,
     pdf_bytes,
@@ -41,7 +41,7 @@ def text_of(copy) -> str:
 
 
 def test_marketing_marks_a_pdf_cobrandable_with_zones(people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     asset.refresh_from_db()
 
@@ -62,7 +62,7 @@ def test_marketing_marks_a_pdf_cobrandable_with_zones(people):
 
 
 def test_a_zone_outside_the_page_is_refused_and_nothing_changes(people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     asset.refresh_from_db()
     audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()
@@ -84,7 +84,7 @@ def test_a_zone_outside_the_page_is_refused_and_nothing_changes(people):
 
 
 def test_cobrandable_needs_at_least_one_zone(people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     asset.refresh_from_db()
 
@@ -99,7 +99,7 @@ def test_cobrandable_needs_at_least_one_zone(people):
 
 
 def test_an_asset_without_a_version_cannot_be_cobrandable(people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
 
     with pytest.raises(ValidationFailed) as refused:
         services.asset_cobranding_update(
@@ -113,7 +113,7 @@ def test_an_asset_without_a_version_cannot_be_cobrandable(people):
 
 
 def test_zones_of_a_corrupt_pdf_are_refused(people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset, data=b"%PDF-1.7 broken")
     asset.refresh_from_db()
 
@@ -129,7 +129,7 @@ def test_zones_of_a_corrupt_pdf_are_refused(people):
 
 
 def test_an_analyst_may_not_set_up_cobranding(people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     asset.refresh_from_db()
     audits = AuditEntry.objects.count()

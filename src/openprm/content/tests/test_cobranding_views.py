@@ -17,9 +17,9 @@ from openprm.content.tests.cobranding_fixtures import (  # noqa: F401
 from openprm.content.tests.factories import (
     LOGO_ZONE,
     NAME_ZONE,
-    AssetFactory,
     AssetVersionFactory,
     AudienceFactory,
+    FileAssetFactory,
     cobrandable_asset,
 )
 from openprm.core.models import OutboxEvent
@@ -45,7 +45,7 @@ def test_the_portal_lists_the_readers_cobrandable_assets(client, people):
         title="EMEA brochure", audience=AudienceFactory(rule=EMEA_ONLY)
     )
     cobrandable_asset(title="Not yet", publish_at=None)
-    AssetVersionFactory(asset=AssetFactory(title="Plain file"))
+    AssetVersionFactory(asset=FileAssetFactory(title="Plain file"))
     client.force_login(people.contoso_user)
 
     response = client.get(reverse("portal:content_cobranded"))
@@ -201,8 +201,8 @@ def test_the_console_lists_pdf_and_image_assets(
     client, people, django_assert_num_queries
 ):
     cobrandable_asset(title="Cobranded")
-    AssetVersionFactory(asset=AssetFactory(title="Plain PDF"))
-    AssetFactory(title="No file yet")
+    AssetVersionFactory(asset=FileAssetFactory(title="Plain PDF"))
+    FileAssetFactory(title="No file yet")
     client.force_login(people.analyst)
 
     # session, user, assets with versions and audiences
@@ -228,7 +228,7 @@ def test_the_editor_shows_the_zones_and_the_page(client, people):
 
 
 def test_marketing_saves_zones_in_the_editor(client, people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     client.force_login(people.marketing)
 
@@ -241,7 +241,7 @@ def test_marketing_saves_zones_in_the_editor(client, people):
 
 
 def test_a_zone_outside_the_page_shows_on_its_row(client, people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     client.force_login(people.marketing)
 
@@ -258,7 +258,7 @@ def test_a_zone_outside_the_page_shows_on_its_row(client, people):
 
 
 def test_a_bad_cell_shows_on_its_field(client, people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     client.force_login(people.marketing)
 
@@ -291,7 +291,7 @@ def test_an_analyst_may_not_open_the_editor(client, people):
 
 
 def test_the_editor_suggests_zones_for_an_asset_without_any(client, people):
-    asset = AssetFactory()
+    asset = FileAssetFactory()
     AssetVersionFactory(asset=asset)
     client.force_login(people.marketing)
 

@@ -1,0 +1,366 @@
+"""Reads of the asset library: everything for vendor staff (the console), the live
+assets of a reader's audiences for partner users (the portal), and the engagement
+figures (per asset, per partner) within the reader's partner scope."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from openprm.content import permissions
+from openprm.content.choices import ActivityKind, AssetKind
+from openprm.content.models import (
+    Asset,
+    AssetVersion,
+    ContentActivity,
+    Folder,
+    LibraryVisit,
+    Tag,
+)
+from openprm.core import uploads
+from openprm.core.db import JSONListContains
+from openprm.core.errors import NotFound
+from openprm.core.scoping import scope_for
+from openprm.segments.audiences import AudienceReader, audience_q
+from openprm.segments.models import Audience
+from openprm.tenancy.models import Membership
+
+SORTS = ("newest", "most_used")
+USAGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """What a library list is narrowed to (portal, console and API alike)."""
+
+    q: str = ""
+    kind: str = ""
+    product_line: str = ""
+    language: str = ""
+    # A folder's public id.
+    folder: str = ""
+    # Only assets published after this moment ("new since my last visit").
+    since: datetime | None = None
+    sort: str = "newest"
+
+
+def live_q(now: datetime | None = None) -> Q:
+    """Published and not expired at ``now``."""
+    now = now or timezone.now()
+    return Q(publish_at__isnull=False, publish_at__lte=now) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def _filtered(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
+    for word in filters.q.lower().split()[:8]:
+        assets = assets.filter(search_text__contains=word)
+    if filters.kind:
+        assets = assets.filter(kind=filters.kind)
+    if filters.language:
+        assets = assets.filter(language=filters.language.lower())
+    if filters.product_line:
+        assets = assets.filter(JSONListContains("product_lines", filters.product_line))
+    if filters.folder:
+        assets = assets.filter(folder__public_id=filters.folder)
+    if filters.since is not None:
+        assets = assets.filter(publish_at__gt=filters.since)
+    if filters.sort == "most_used":
+        return assets.order_by("-downloads", "-publish_at", "-id")
+    return assets.order_by(F_NEWEST, "-id")
+
+
+# Drafts (no publish date) sort with the newest in the console.
+F_NEWEST = "-publish_at"
+
+
+def narrowed(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
+    """A library list (already scoped to its reader) narrowed by ``filters``."""
+    return _filtered(assets, filters)
+
+
+def _for_page(assets: QuerySet) -> QuerySet:
+    return assets.select_related(
+        "folder", "audience", "owner", "current_version"
+    ).prefetch_related("tags")
+
+
+# --- console (vendor staff)
+
+
+def assets_for_staff(*, user, filters: LibraryFilters | None = None) -> QuerySet:
+    """Every asset of the library, for vendor staff who read content."""
+    permissions.READ.ensure(user)
+    return _for_page(_filtered(Asset.objects.all(), filters or LibraryFilters()))
+
+
+def asset_get(*, user, public_id) -> Asset:
+    """One asset, for vendor staff."""
+    permissions.READ.ensure(user)
+    asset = _for_page(Asset.objects.filter(public_id=public_id)).first()
+    if asset is None:
+        raise NotFound
+    return asset
+
+
+def versions_of(asset: Asset) -> list[AssetVersion]:
+    """An asset's versions, newest first (its history)."""
+    return list(asset.versions.select_related("created_by").order_by("-number"))
+
+
+def expired_assets(*, user, owner=None, now: datetime | None = None) -> QuerySet:
+    """Assets no longer on the portal (expired), newest expiry first; ``owner``
+    narrows them to one owner's."""
+    permissions.READ.ensure(user)
+    now = now or timezone.now()
+    assets = Asset.objects.filter(expires_at__isnull=False, expires_at__lte=now)
+    if owner is not None:
+        assets = assets.filter(owner=owner)
+    return _for_page(assets).order_by("-expires_at", "-id")
+
+
+def folders_list(*, user) -> list[Folder]:
+    """Every folder, each with its ``depth`` and ``path`` (parents first)."""
+    permissions.READ.ensure(user)
+    folders = list(Folder.objects.all())
+    children: dict[int | None, list[Folder]] = {}
+    for folder in folders:
+        children.setdefault(folder.parent_id, []).append(folder)
+    ordered: list[Folder] = []
+
+    def walk(parent_id, depth, path):
+        for folder in children.get(parent_id, []):
+            folder.depth = depth
+            folder.path = f"{path} / {folder.name}" if path else folder.name
+            ordered.append(folder)
+            walk(folder.pk, depth + 1, folder.path)
+
+    walk(None, 0, "")
+    return ordered
+
+
+def folder_choices(*, user) -> QuerySet:
+    """The folders an asset or a folder may go in."""
+    permissions.READ.ensure(user)
+    return Folder.objects.order_by("name", "id")
+
+
+def folder_get(*, user, public_id) -> Folder:
+    permissions.READ.ensure(user)
+    folder = Folder.objects.filter(public_id=public_id).first()
+    if folder is None:
+        raise NotFound
+    return folder
+
+
+def tags_list(*, user=None) -> QuerySet:
+    """Every tag (anyone who reads the library may know its words)."""
+    return Tag.objects.order_by("name")
+
+
+def audiences_for_choice(*, user) -> QuerySet:
+    """The audiences an asset may be given."""
+    permissions.MANAGE.ensure(user)
+    return Audience.objects.filter(is_active=True).order_by("name", "id")
+
+
+# --- portal (partner users)
+
+
+def assets_for_reader(
+    *,
+    reader: AudienceReader,
+    filters: LibraryFilters | None = None,
+    now: datetime | None = None,
+) -> QuerySet:
+    """The live assets the reader's audiences hold."""
+    assets = Asset.objects.filter(live_q(now), audience_q(reader))
+    return _for_page(_filtered(assets, filters or LibraryFilters()))
+
+
+def asset_for_reader(*, reader: AudienceReader, public_id) -> Asset:
+    """One live asset of the reader's audiences; anything else is not found."""
+    asset = assets_for_reader(reader=reader).filter(public_id=public_id).first()
+    if asset is None:
+        raise NotFound
+    return asset
+
+
+def last_visit(*, user) -> datetime | None:
+    """When the user opened the library before this visit."""
+    visit = LibraryVisit.objects.filter(user=user).first()
+    return visit.previous_seen_at if visit else None
+
+
+def facet_values(assets: QuerySet) -> dict[str, list]:
+    """The languages, product lines and folders present among ``assets`` (one
+    query): what the filters offer."""
+    languages: set[str] = set()
+    product_lines: set[str] = set()
+    folders: dict[str, str] = {}
+    # DISTINCT: a few rows reach Python however many assets there are.
+    rows = (
+        assets.order_by()
+        .values_list("language", "product_lines", "folder__public_id", "folder__name")
+        .distinct()
+    )
+    for language, lines, folder_id, folder_name in rows:
+        if language:
+            languages.add(language)
+        product_lines.update(str(line) for line in lines or [])
+        if folder_id:
+            folders[str(folder_id)] = folder_name
+    return {
+        "languages": sorted(languages),
+        "product_lines": sorted(product_lines),
+        "folders": sorted(folders.items(), key=lambda item: (item[1], item[0])),
+    }
+
+
+# --- engagement
+
+
+def asset_usage(
+    *, user, asset: Asset, days: int = USAGE_DAYS, now: datetime | None = None
+) -> dict:
+    """An asset's views and downloads: totals, per day over the last ``days``
+    days and per partner (within the user's partner scope)."""
+    permissions.READ.ensure(user)
+    now = now or timezone.now()
+    activity = ContentActivity.objects.visible_to(user).filter(asset=asset)
+    viewed = Count("id", filter=Q(kind=ActivityKind.VIEW))
+    downloaded = Count(
+        "id",
+        filter=Q(kind__in=[ActivityKind.DOWNLOAD, ActivityKind.COBRANDED_DOWNLOAD]),
+    )
+    totals = activity.aggregate(views=viewed, downloads=downloaded)
+    start = (now - timedelta(days=days - 1)).date()
+    by_day_rows = {
+        row["day"]: row
+        for row in activity.filter(occurred_at__date__gte=start)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day")
+        .annotate(views=viewed, downloads=downloaded)
+        .order_by("day")
+    }
+    by_day = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        row = by_day_rows.get(day, {})
+        by_day.append(
+            {
+                "day": day,
+                "views": row.get("views", 0),
+                "downloads": row.get("downloads", 0),
+            }
+        )
+    by_partner = list(
+        activity.values("partner_id", "partner__name")
+        .annotate(views=viewed, downloads=downloaded, last=Max("occurred_at"))
+        .order_by("-downloads", "-views", "partner__name")
+    )
+    return {
+        "views": totals["views"],
+        "downloads": totals["downloads"],
+        "by_day": by_day,
+        "by_partner": by_partner,
+        "bars": chart_bars(by_day),
+    }
+
+
+def partner_engagement(*, user, partner) -> dict:
+    """A partner's engagement with the portal: its users' last login, and its
+    content activity (views, downloads, announcements read) — for its console
+    profile. Within the reader's partner scope (outside it: not found)."""
+    permissions.READ.ensure(user)
+    if not scope_for(user).includes(partner):
+        raise NotFound
+    activity = ContentActivity.objects.filter(partner=partner)
+    counts = activity.aggregate(
+        views=Count("id", filter=Q(kind=ActivityKind.VIEW)),
+        downloads=Count(
+            "id",
+            filter=Q(kind__in=[ActivityKind.DOWNLOAD, ActivityKind.COBRANDED_DOWNLOAD]),
+        ),
+        announcements_read=Count(
+            "id",
+            filter=Q(
+                kind__in=[
+                    ActivityKind.ANNOUNCEMENT_READ,
+                    ActivityKind.ANNOUNCEMENT_ACKNOWLEDGED,
+                ]
+            ),
+        ),
+        last_activity=Max("occurred_at"),
+    )
+    last_login = Membership.objects.filter(partner=partner, is_active=True).aggregate(
+        last=Max("user__last_login")
+    )["last"]
+    return {**counts, "last_login": last_login}
+
+
+def owners_for_choice(*, user) -> QuerySet:
+    """Vendor staff who may own an asset (its expiry is theirs to handle)."""
+    from openprm.accounts.models import User
+
+    permissions.MANAGE.ensure(user)
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(vendor_role="")
+        .order_by("full_name", "email")
+    )
+
+
+def status_of(asset: Asset, now: datetime | None = None) -> str:
+    """draft, scheduled, live or expired."""
+    now = now or timezone.now()
+    if asset.publish_at is None:
+        return "draft"
+    if asset.expires_at is not None and asset.expires_at <= now:
+        return "expired"
+    return "scheduled" if asset.publish_at > now else "live"
+
+
+def with_status(assets) -> list[Asset]:
+    """``assets`` (a page of them) each with its ``library_status``."""
+    now = timezone.now()
+    rows = list(assets)
+    for asset in rows:
+        asset.library_status = status_of(asset, now)
+        asset.type_label = type_label(asset)
+    return rows
+
+
+def type_label(asset: Asset) -> str:
+    """What the asset is, for people: its file's type, else its kind."""
+    version = asset.current_version
+    if asset.kind == AssetKind.FILE and version is not None:
+        found = uploads.label_of(version.content_type)
+        if found:
+            return found[:1].upper() + found[1:]
+    return str(asset.get_kind_display())
+
+
+def chart_bars(by_day: list[dict], *, width: int = 300, height: int = 100) -> list:
+    """Bars of an inline SVG chart, one pair per day (views behind, downloads in
+    front), scaled to the busiest day."""
+    peak = max([1, *(max(row["views"], row["downloads"]) for row in by_day)])
+    step = width / max(1, len(by_day))
+    bars = []
+    for index, row in enumerate(by_day):
+        view_h = round(row["views"] / peak * height, 1)
+        down_h = round(row["downloads"] / peak * height, 1)
+        bars.append(
+            {
+                **row,
+                "x": round(index * step + step * 0.1, 1),
+                "width": round(step * 0.8, 1),
+                "view_y": round(height - view_h, 1),
+                "view_h": view_h,
+                "down_y": round(height - down_h, 1),
+                "down_h": down_h,
+            }
+        )
+    return bars
