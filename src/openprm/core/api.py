@@ -55,6 +55,17 @@ class ReasonIn(StrictSchema):
     reason: str
 
 
+class ReaderQuery(StrictSchema):
+    """``?partner=``: which of a partner user's organisations an operation reads
+    for (the portal's switcher, in the API)."""
+
+    partner: int | None = Field(
+        None,
+        description="Partner users: the organisation to read for (one of theirs; "
+        "default the first by name). Ignored for vendor staff.",
+    )
+
+
 class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``: ``limit`` defaults to 50 and may not exceed 100."""
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from openprm.accounts.models import User
 from openprm.accounts.tokens.keys import hash_token
 from openprm.core.db import sql_rows
-from openprm.core.errors import NotFound
+from openprm.core.errors import NotFound, PermissionDenied
 from openprm.partners.models import Partner
 from openprm.tenancy.models import Invitation, Membership
 from openprm.tenancy.permissions import team_scope_for
@@ -22,6 +22,22 @@ def memberships_active_for(*, user: User) -> QuerySet[Membership]:
         .select_related("partner")
         .order_by("partner__name", "partner_id")
     )
+
+
+def membership_read_for(*, user: User, partner_id: int | None = None) -> Membership:
+    """The membership a partner user of the API reads for (the portal has its
+    switcher; the API names the organisation with ``?partner=``): the one of
+    ``partner_id`` — another organisation is not found — else their first
+    organisation by name, as the portal starts. A user without one is refused."""
+    memberships = list(memberships_active_for(user=user))
+    if not memberships:
+        raise PermissionDenied
+    if partner_id is None:
+        return memberships[0]
+    for membership in memberships:
+        if membership.partner_id == partner_id:
+            return membership
+    raise NotFound
 
 
 # --- people management (Team and Users pages, the team API) ------------------------

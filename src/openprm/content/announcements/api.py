@@ -17,7 +17,7 @@ from ninja.responses import Status
 from openprm.content import permissions
 from openprm.content.announcements import selectors, services
 from openprm.content.models import Announcement, AnnouncementReceipt
-from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.api import ApiRouter, ReaderQuery, StrictSchema, lookup
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.segments.models import Audience
 
@@ -51,14 +51,6 @@ class AnnouncementPatch(StrictSchema):
 class AcknowledgeIn(StrictSchema):
     partner: int | None = Field(
         None, description="The organisation acknowledging (default: the first)."
-    )
-
-
-class ReaderQuery(StrictSchema):
-    partner: int | None = Field(
-        None,
-        description="Partner users: the organisation to read for (default: the "
-        "first of theirs by name). Ignored for vendor staff.",
     )
 
 

@@ -28,14 +28,14 @@ from openprm.content import permissions
 from openprm.content.announcements.choices import AnnouncementStatus
 from openprm.content.models import Announcement, AnnouncementReceipt
 from openprm.core.db import JSONListContains
-from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.errors import NotFound
 from openprm.partners.models import Partner
 from openprm.segments import rules
 from openprm.segments.audiences import AudienceReader, audience_q, audience_reader
 from openprm.segments.models import Audience
 from openprm.segments.selectors import custom_field_types
 from openprm.tenancy.models import Membership
-from openprm.tenancy.selectors import memberships_active_for
+from openprm.tenancy.selectors import membership_read_for
 
 # How many announcements the portal home shows.
 HOME_COUNT = 3
@@ -236,20 +236,9 @@ def progress_by_partner(*, user, announcement: Announcement) -> list[PartnerProg
 
 
 def reader_for(*, user, partner_id: int | None = None) -> tuple[AudienceReader, int]:
-    """A partner user of the API as a reader: for ``partner_id`` (one of their
-    organisations; another is not found), else their first organisation by name.
-    Returns the reader and the partner's id."""
-    memberships = list(memberships_active_for(user=user))
-    if not memberships:
-        raise PermissionDenied
-    if partner_id is None:
-        membership = memberships[0]
-    else:
-        membership = next(
-            (item for item in memberships if item.partner_id == partner_id), None
-        )
-        if membership is None:
-            raise NotFound
+    """A partner user of the API as a reader (``tenancy.selectors.membership_read_for``)
+    and the partner's id."""
+    membership = membership_read_for(user=user, partner_id=partner_id)
     return audience_reader(membership=membership), membership.partner_id
 
 

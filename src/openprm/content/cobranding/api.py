@@ -11,8 +11,9 @@ from ninja import Field, Query, Schema
 from openprm.content import permissions
 from openprm.content.cobranding import generation, selectors, services
 from openprm.content.models import Asset
-from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.api import ApiRouter, ReaderQuery, StrictSchema, lookup
 from openprm.core.errors import ApplicationError, PermissionDenied
+from openprm.tenancy.selectors import membership_read_for
 
 router = ApiRouter(tags=["content"])
 
@@ -53,14 +54,6 @@ class CopyOut(Schema):
     size: int
     made: bool = Field(description="True when the copy was made by this request.")
     download: str = Field(description="Where GET downloads it.")
-
-
-class ReaderQuery(StrictSchema):
-    partner: int | None = Field(
-        None,
-        description="The organisation to read for (one of the caller's); default "
-        "the first by name.",
-    )
 
 
 def _cobranding_out(asset: Asset) -> dict:
@@ -124,7 +117,7 @@ def cobranding_update(request, asset_id: UUID, payload: CobrandingIn):
 def _reader_asset(request, asset_id: UUID, partner: int | None):
     if request.user.is_vendor_staff:
         raise PermissionDenied("Co-branded copies are made for partner users.")
-    membership = selectors.reader_membership(user=request.user, partner_id=partner)
+    membership = membership_read_for(user=request.user, partner_id=partner)
     asset = selectors.cobrandable_asset_for_reader(
         membership=membership, public_id=asset_id
     )

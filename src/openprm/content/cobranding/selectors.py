@@ -14,7 +14,6 @@ from openprm.content.models import Asset, AssetVersion, CobrandedCopy
 from openprm.core.errors import NotFound
 from openprm.partners.models import Contact, Partner
 from openprm.segments.audiences import audience_q, audience_reader
-from openprm.tenancy.selectors import memberships_active_for
 
 # What the console can set up for co-branding (the type of the current version).
 COBRANDABLE_TYPES = ("application/pdf", "image/png", "image/jpeg")
@@ -53,17 +52,6 @@ def cobrandable_asset_for_reader(*, membership, public_id) -> Asset:
         )
     except (Asset.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
-
-
-def reader_membership(*, user: User, partner_id: int | None = None):
-    """The membership an API caller reads for: the one of ``partner_id``, else
-    their first organisation by name (as the portal picks it)."""
-    memberships = list(memberships_active_for(user=user))
-    if partner_id is not None:
-        memberships = [item for item in memberships if item.partner_id == partner_id]
-    if not memberships:
-        raise NotFound
-    return memberships[0]
 
 
 def assets_for_cobranding(*, user: User) -> QuerySet[Asset]:

@@ -18,10 +18,10 @@ from openprm.content.choices import ActivityKind, AssetKind
 from openprm.content.library import selectors, services, serving
 from openprm.content.models import Asset
 from openprm.core.api import ApiRouter, StrictSchema
-from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openprm.core.errors import NotFound, ValidationFailed
 from openprm.segments.audiences import audience_reader
 from openprm.segments.models import Audience
-from openprm.tenancy.selectors import memberships_active_for
+from openprm.tenancy.selectors import membership_read_for
 
 router = ApiRouter(tags=["content"])
 
@@ -185,10 +185,7 @@ def _reader_membership(request):
     user = request.user
     if user.is_vendor_staff:
         return None
-    membership = memberships_active_for(user=user).first()
-    if membership is None:
-        raise PermissionDenied
-    return membership
+    return membership_read_for(user=user)
 
 
 def _readable(request):
