@@ -1,6 +1,7 @@
 """Demo data of the asset library: 32 items (PDF datasheets and guides, links and
-pages) in folders, for audiences by region, tier and role, and some views and
-downloads by the demo partners' users.
+pages) in folders, for audiences by region, tier and role, two of the datasheets
+co-brandable (logo, name and website stamped on the first page), and some views
+and downloads by the demo partners' users.
 
 Safe to run twice: nothing is added when the library already holds assets.
 """
@@ -12,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openprm.content.choices import ActivityKind, AssetKind
+from openprm.content.cobranding import generation, zones
+from openprm.content.cobranding import services as cobranding_services
 from openprm.content.library import selectors, services
 from openprm.content.models import Asset
 from openprm.segments.audiences import audience_reader
@@ -162,8 +165,22 @@ def build_demo_library(*, actor, seed: int = 13) -> int:
                 else now - datetime.timedelta(days=rng.randint(1, 30)),
             )
         )
+    for asset in [item for item in made if item.kind == AssetKind.FILE][:2]:
+        _make_cobrandable(actor, asset)
     _activity(rng)
     return len(made)
+
+
+def _make_cobrandable(actor, asset: Asset) -> None:
+    """The editor's suggested layout on the asset's first page."""
+    with asset.current_version.file.open("rb") as handle:
+        boxes, _unit = generation.page_boxes(handle.read())
+    cobranding_services.asset_cobranding_update(
+        actor=actor,
+        asset=asset,
+        is_cobrandable=True,
+        zones_raw=zones.sample_zones(boxes),
+    )
 
 
 def _activity(rng: random.Random) -> None:

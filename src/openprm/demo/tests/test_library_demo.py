@@ -21,5 +21,8 @@ def test_the_demo_library_fills_folders_for_several_audiences(settings, tmp_path
     assert (
         Asset.objects.filter(kind="file", current_version__isnull=False).count() == 24
     )
+    cobrandable = Asset.objects.filter(is_cobrandable=True)
+    assert cobrandable.count() == 2
+    assert all(len(asset.cobrand_zones) >= 2 for asset in cobrandable)
     assert ContentActivity.objects.filter(kind="download").exists()
     assert build_demo_library(actor=admin) == 0
