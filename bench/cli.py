@@ -24,6 +24,7 @@ from bench.dataset import (
     DatasetSpec,
     prepare,
 )
+from bench.dataset_content import DEFAULT_ASSETS, DEFAULT_AUDIENCES
 from bench.dataset_deals import DEFAULT_DEALS
 from bench.environment import (
     BENCH_DIR,
@@ -79,6 +80,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_DEALS,
         help="deal registrations to generate, with one line each, 5%% of them the "
         "bench partner's (default: %(default)s)",
+    )
+    data.add_argument(
+        "--assets",
+        type=int,
+        default=DEFAULT_ASSETS,
+        help="library assets to generate, spread over the audiences "
+        "(default: %(default)s)",
+    )
+    data.add_argument(
+        "--audiences",
+        type=int,
+        default=DEFAULT_AUDIENCES,
+        help="audiences to generate, 30 of them holding the bench partner admin "
+        "(default: %(default)s)",
     )
     data.add_argument(
         "--seed",
@@ -215,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         for scenario in SCENARIOS:
             auth = " (signed in)" if scenario.auth else ""
             auth += " (API token)" if scenario.token else ""
+            auth += " (partner user)" if scenario.portal else ""
             say(f"{scenario.name:<22} {scenario.path}{auth}")
             say(f"{'':<22} {scenario.description}")
         return 0
@@ -245,6 +261,8 @@ def run(args: argparse.Namespace) -> None:
         args.seed,
         args.audit_entries,
         args.deals,
+        args.assets,
+        args.audiences,
     )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
@@ -298,6 +316,14 @@ def run(args: argparse.Namespace) -> None:
                 name: signed_in[name] for name in cookie_names if name in signed_in
             }
             say(f"Signed in as {BENCH_USER_EMAIL} through /accounts/login/")
+        if any(scenario.portal for scenario in scenarios):
+            signed_in = sign_in(
+                port, email=BENCH_PARTNER_EMAIL, password=BENCH_USER_PASSWORD
+            )
+            session.portal_cookies = {
+                name: signed_in[name] for name in cookie_names if name in signed_in
+            }
+            say(f"Portal scenarios sign in as {BENCH_PARTNER_EMAIL}")
         for scenario in scenarios:
             session.check(scenario)
         if args.warmup:
@@ -374,17 +400,25 @@ class LoadSession:
     partner: int = 0  # the bench partner's id, for ``{partner}`` in paths
     cookies: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # for token scenarios
+    # The bench partner admin's session, for portal scenarios.
+    portal_cookies: dict[str, str] = field(default_factory=dict)
 
     def paths(self, scenario: Scenario) -> list[str]:
         return scenario.paths(self.pages[scenario.rows], partner=self.partner)
 
+    def cookies_for(self, scenario: Scenario) -> dict[str, str] | None:
+        if scenario.portal:
+            return self.portal_cookies
+        return self.cookies if scenario.auth else None
+
     def load(self, scenario: Scenario, settings: LoadSettings) -> LoadResult:
         """One load run, then wait until the server has finished what it queued."""
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        cookies = self.cookies_for(scenario) or {}
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
         result = self.tool.run(
             port=self.port,
             paths=self.paths(scenario),
-            cookie=cookie if scenario.auth else "",
+            cookie=cookie,
             settings=settings,
             headers=self.headers if scenario.token else None,
         )
@@ -415,7 +449,7 @@ class LoadSession:
     def check(self, scenario: Scenario) -> None:
         """The first and last paths answer 200 with the expected content."""
         paths = self.paths(scenario)
-        cookies = self.cookies if scenario.auth else None
+        cookies = self.cookies_for(scenario)
         headers = self.headers if scenario.token else None
         for path in dict.fromkeys((paths[0], paths[-1])):
             response = request(
@@ -491,7 +525,11 @@ def run_facts(
             f"{counts['audit_entries']:,} audit entries "
             f"({counts['bench_partner_audit_entries']:,} of the bench partner, "
             f"id {dataset.bench_partner_id}), {counts['deals']:,} deals "
-            f"({counts['bench_partner_deals']:,} of the bench partner)"
+            f"({counts['bench_partner_deals']:,} of the bench partner), "
+            f"{counts['assets']:,} assets for {counts['audiences']:,} audiences "
+            f"({counts['bench_partner_audiences']:,} holding the bench partner "
+            f"admin, {counts['bench_partner_library_assets']:,} live assets for "
+            "them)"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import dataset_deals
+from bench import dataset_content, dataset_deals
 from bench.environment import (
     BenchDatabase,
     configure_django,
@@ -35,7 +35,7 @@ from bench.environment import (
 )
 from bench.processes import BenchError
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 2026
 DEFAULT_PARTNERS = 100_000
 DEFAULT_MEMBERS_PER_PARTNER = 1.5
@@ -139,6 +139,8 @@ class DatasetSpec:
     seed: int
     audit_entries: int = DEFAULT_AUDIT_ENTRIES
     deals: int = dataset_deals.DEFAULT_DEALS
+    assets: int = dataset_content.DEFAULT_ASSETS
+    audiences: int = dataset_content.DEFAULT_AUDIENCES
 
     def as_dict(self) -> dict[str, Any]:
         return {"generator": GENERATOR_VERSION, **asdict(self)}
@@ -193,7 +195,9 @@ def prepare(
     say(
         "Generated {partners:,} partners, {users:,} users, {memberships:,} memberships"
         ", {audit_entries:,} audit entries ({bench_partner_audit_entries:,} of the"
-        " bench partner) in {seconds:.1f} s".format(seconds=seconds, **counts)
+        " bench partner), {assets:,} assets for {audiences:,} audiences"
+        " ({bench_partner_library_assets:,} live ones for the bench partner admin)"
+        " in {seconds:.1f} s".format(seconds=seconds, **counts)
     )
     partner_id = bench_partner_id()
     manifest = {
@@ -226,6 +230,7 @@ def row_counts() -> dict[str, int]:
             partner_id=bench_partner_id()
         ).count(),
         **dataset_deals.counts(bench_partner_id()),
+        **dataset_content.counts(bench_partner_id()),
     }
 
 
@@ -586,10 +591,28 @@ def _generate(spec: DatasetSpec) -> None:
             insert=lambda table, rows: table.insert(cursor, rows),
             new_uuid=new_uuid,
         )
+        dataset_content.generate(
+            assets=spec.assets,
+            audiences=spec.audiences,
+            rng=random.Random(spec.seed + 2),
+            partners=partners,
+            bench_partner_id=bench_partner[0],
+            when=created,
+            insert=lambda table, rows: table.insert(cursor, rows),
+            new_uuid=new_uuid,
+        )
         # Explicit ids: move PostgreSQL's sequences past them (SQLite needs nothing).
         for statement in connection.ops.sequence_reset_sql(
             no_style(),
-            [Partner, User, Membership, ApiToken, AuditEntry, *dataset_deals.models()],
+            [
+                Partner,
+                User,
+                Membership,
+                ApiToken,
+                AuditEntry,
+                *dataset_deals.models(),
+                *dataset_content.models(),
+            ],
         ):
             cursor.execute(statement)
     # Fresh planner statistics, as autovacuum (PostgreSQL) would gather by itself soon

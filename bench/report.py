@@ -30,6 +30,7 @@ class ScenarioSummary:
             "path": self.scenario.path,
             "description": self.scenario.description,
             "auth": self.scenario.auth,
+            "portal": self.scenario.portal,
             "floor": self.scenario.floor,
             "requests_per_second": round(self.requests_per_second, 1),
             "p50_ms": round(self.p50_ms, 3),

@@ -15,6 +15,7 @@ FLOOR_AUDIT_ENTRIES = "floor-audit-entries-50"
 FLOOR_DIRECTORY = "floor-directory-50"
 FLOOR_DEALS = "floor-deals-50"
 FLOOR_FORECAST = "floor-forecast"
+FLOOR_LIBRARY = "floor-library-24"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -35,7 +36,9 @@ class Scenario:
     bench partner's id. ``auth`` sends the session cookie of the benchmark's
     vendor-staff user; ``token`` sends the bench partner admin's API token as
     ``Authorization: Bearer``. ``floor`` names the raw-floor scenario this one is
-    compared with; every scenario is also compared with the ceiling. ``expect`` is
+    compared with; every scenario is also compared with the ceiling. ``portal``
+    sends the session cookie of the bench partner admin (a partner user, for the
+    portal's pages) instead of the vendor staff's. ``expect`` is
     a piece of text a correct response body contains, checked once before loading
     (the status must be 200, so a redirect to sign-in fails).
     """
@@ -48,6 +51,7 @@ class Scenario:
     expect: str = ""
     token: bool = False
     rows: str = "partners"
+    portal: bool = False
 
     @property
     def paged(self) -> bool:
@@ -205,6 +209,33 @@ SCENARIOS += [
     ),
 ]
 
+SCENARIOS += [
+    Scenario(
+        name=FLOOR_LIBRARY,
+        path="/_bench/floor/library/?partner={partner}&page={page}",
+        description=(
+            "Baseline: the bench partner admin's 24 newest live assets of the "
+            "audiences holding them (found once per process) from .values() as "
+            "JSON, with the count."
+        ),
+        floor=FLOOR_LIBRARY,
+        expect='"results": [{',
+        rows="bench_partner_library_assets",
+    ),
+    Scenario(
+        name="portal-library-24",
+        path="/portal/library/?page={page}",
+        description=(
+            "Portal library, 24 assets of the reader's audiences (matched on "
+            "every request), signed-in partner admin, with filters and count."
+        ),
+        portal=True,
+        floor=FLOOR_LIBRARY,
+        expect='data-testid="library-asset"',
+        rows="bench_partner_library_assets",
+    ),
+]
+
 BASELINES = (
     CEILING,
     FLOOR_PARTNERS,
@@ -212,6 +243,7 @@ BASELINES = (
     FLOOR_DIRECTORY,
     FLOOR_DEALS,
     FLOOR_FORECAST,
+    FLOOR_LIBRARY,
 )
 
 

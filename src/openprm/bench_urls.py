@@ -13,6 +13,9 @@ server in the same run:
   to the floor".
 - ``floor/audit-entries/?partner=&page=``: the same for the API's audit entry list
   of one partner's admin (the partner given in the URL instead of a token).
+- ``floor/library/?partner=&page=``: the portal library's page of 24 live assets
+  for a partner admin of that partner, the audiences holding them found once per
+  process (see ``floor_library``).
 """
 
 from django.db.models import F
@@ -188,7 +191,53 @@ def floor_forecast(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": rows})
 
 
+# The portal library's page (content.library.views.PER_PAGE) and the columns its
+# cards show.
+FLOOR_LIBRARY_PAGE_SIZE = 24
+FLOOR_LIBRARY_COLUMNS = (
+    "id",
+    "public_id",
+    "kind",
+    "title",
+    "summary",
+    "language",
+    "product_lines",
+    "thumbnail",
+    "publish_at",
+)
+# The audiences holding the floor's reader, by (partner, roles): found once per
+# process, which makes the floor strict (the portal finds them on every request).
+_LIBRARY_AUDIENCES: dict[tuple[int, frozenset[str]], list[int]] = {}
+
+
+def floor_library(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the portal library for a partner admin of the partner in
+    ``?partner=``: the same page of live assets (newest first) of the audiences
+    that hold them, ``.values()`` and the count as JSON; no session, matching of
+    the audiences (cached in the process), filters, template or visit record."""
+    from openprm.content.library.selectors import live_q
+    from openprm.content.models import Asset
+    from openprm.segments.audiences import AudienceReader, matching_audience_ids
+
+    reader = AudienceReader(
+        partner_id=int(request.GET["partner"]), roles=frozenset({"partner_admin"})
+    )
+    key = (reader.partner_id, reader.roles)
+    if key not in _LIBRARY_AUDIENCES:
+        _LIBRARY_AUDIENCES[key] = matching_audience_ids(reader)
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_LIBRARY_PAGE_SIZE
+    assets = Asset.objects.filter(live_q(), audience_id__in=_LIBRARY_AUDIENCES[key])
+    rows = list(
+        assets.order_by("-publish_at", "-id").values(*FLOOR_LIBRARY_COLUMNS)[
+            offset : offset + FLOOR_LIBRARY_PAGE_SIZE
+        ]
+    )
+    return JsonResponse({"page": page, "count": assets.count(), "results": rows})
+
+
 urlpatterns = [
+    path("floor/library/", floor_library, name="bench_floor_library"),
     path("floor/deals/", floor_deals, name="bench_floor_deals"),
     path("floor/forecast/", floor_forecast, name="bench_floor_forecast"),
     path("floor/directory/", floor_directory, name="bench_floor_directory"),

@@ -80,6 +80,41 @@ def test_the_portal_library_costs_the_same_queries_for_5_or_25_assets(
     assert len(titles(response)) == min(count, 24)
 
 
+@pytest.mark.parametrize(("audiences", "assets"), [(1, 5), (30, 50)])
+def test_the_portal_library_costs_the_same_queries_for_1_or_30_audiences(
+    client, reader, django_assert_num_queries, audiences, assets
+):
+    rules = [
+        {"all": []},
+        {"field": "region", "op": "in", "value": ["EMEA", "NA"]},
+        {"any": [{"field": "status", "op": "eq", "value": "active"}]},
+        {"field": "tags", "op": "any", "value": ["nobody"]},
+    ]
+    made = [
+        AudienceFactory(
+            name=f"Audience {index}",
+            rule=rules[index % len(rules)],
+            partner_roles=["sales"] if index % 5 == 1 else [],
+        )
+        for index in range(audiences)
+    ]
+    for index in range(assets):
+        asset = AssetFactory(
+            kind=AssetKind.FILE if index % 3 == 0 else AssetKind.LINK,
+            title=f"Asset {index}",
+            audience=made[index % audiences],
+        )
+        asset.tags.create(name=f"tag {index}")
+    client.get(LIBRARY)  # the first visit writes the visit row
+
+    # As for any number of assets: the audiences cost three queries however many.
+    with django_assert_num_queries(12):
+        response = client.get(LIBRARY)
+
+    assert response.status_code == 200
+    assert titles(response)
+
+
 def test_search_finds_the_text_of_a_pdf_and_filters_narrow(
     client, reader, everyone, marketing
 ):
