@@ -52,6 +52,9 @@ PDF_TEXT_PAGES = 50
 PDF_TEXT_CHARS = 200_000
 # Pages of the library opened within this gap are one visit.
 VISIT_GAP = timedelta(minutes=30)
+# A page opened this soon after the last one recorded is not written down: the
+# same sitting, and a write per page would serialise a user's pages on SQLite.
+VISIT_TOUCH = timedelta(minutes=1)
 
 
 # --- pure helpers
@@ -516,6 +519,8 @@ def library_visit_record(*, user, now: datetime | None = None) -> datetime | Non
     )
     if created:
         return None
+    if now - visit.last_seen_at < VISIT_TOUCH:
+        return visit.previous_seen_at
     # Several pages in one sitting are one visit.
     if now - visit.last_seen_at > VISIT_GAP:
         visit.previous_seen_at = visit.last_seen_at

@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from openprm.content.choices import ActivityKind, AssetKind
 from openprm.content.library import services
-from openprm.content.models import Asset, AssetVersion, ContentActivity, Tag
+from openprm.content.models import (
+    Asset,
+    AssetVersion,
+    ContentActivity,
+    LibraryVisit,
+    Tag,
+)
 from openprm.content.tests.factories import AssetFactory, pdf_upload
 from openprm.content.tests.library.conftest import stored_files
 from openprm.core.errors import PermissionDenied, ValidationFailed
@@ -245,6 +251,18 @@ def test_new_since_the_last_visit_compares_with_the_visit_before():
     assert services.library_visit_record(user=user, now=later) is None
     next_day = first + datetime.timedelta(days=1)
     assert services.library_visit_record(user=user, now=next_day) == later
+
+
+def test_pages_opened_within_a_minute_do_not_write_the_visit_again():
+    user = MembershipFactory().user
+    first = timezone.now() - datetime.timedelta(days=2)
+    services.library_visit_record(user=user, now=first)
+
+    services.library_visit_record(user=user, now=first + datetime.timedelta(seconds=30))
+
+    visit = LibraryVisit.objects.get(user=user)
+    assert visit.last_seen_at == first
+    assert visit.previous_seen_at is None
 
 
 def test_a_thumbnail_must_be_an_image(marketing, everyone, media):
