@@ -97,3 +97,28 @@ def test_on_a_phone_the_navigation_opens_from_the_menu_button(phone_page):
     expect(nav_link).to_be_visible()
     nav_link.click()
     expect(phone_page).to_have_url("/console/partners/")
+
+
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [("alex@vendor.example", "/console/"), ("pat@partner.example", "/portal/")],
+)
+def test_on_a_390_px_phone_nothing_runs_past_the_screen(
+    browser, live_server, email, path
+):
+    VendorUserFactory(email="alex@vendor.example")
+    MembershipFactory(user__email="pat@partner.example")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    sign_in(page, email)
+    page.goto(path)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Open navigation").click()
+    # What the header leaves out at this width is in the menu.
+    expect(
+        page.get_by_test_id("account-nav").get_by_role("link", name="API tokens")
+    ).to_be_visible()
+    context.close()

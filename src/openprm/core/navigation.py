@@ -26,7 +26,7 @@ from types import MappingProxyType
 
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -119,34 +119,45 @@ _DRAWINGS_SIZE = 512
 _lock = threading.Lock()
 
 
+NAV_SECTION = (
+    '<li class="nav-item nav-section mt-3 px-3 small text-uppercase '
+    'text-body-secondary fw-semibold" role="presentation">{}</li>'
+)
+
+
 def _draw(items: list[NavItem], shown: tuple[bool, ...], view_name: str) -> Drawing:
-    ordered = sorted(
-        (item for item, is_shown in zip(items, shown, strict=True) if is_shown),
-        key=lambda item: item.order,
-    )
+    """The shown items by ``order``; items with a section are grouped under its
+    heading, the sections in :data:`SECTIONS` order, after the items without one."""
+    visible = [item for item, is_shown in zip(items, shown, strict=True) if is_shown]
+    rank = {key: position for position, key in enumerate(SECTIONS, start=1)}
+    ordered = sorted(visible, key=lambda item: (rank.get(item.section, 0), item.order))
     entries = tuple(
         MappingProxyType(
             {
                 "label": str(item.label),
                 "url": item.url(),
                 "active": item.is_active(view_name),
+                "section": item.section,
             }
         )
         for item in ordered
     )
-    html = format_html_join(
-        "\n",
-        NAV_LINK,
-        (
-            (
+    parts = []
+    section = ""
+    for entry in entries:
+        if entry["section"] != section:
+            section = entry["section"]
+            parts.append(format_html(NAV_SECTION, SECTIONS[section]))
+        parts.append(
+            format_html(
+                NAV_LINK,
                 " active" if entry["active"] else "",
                 entry["url"],
                 mark_safe(' aria-current="page"') if entry["active"] else "",
                 entry["label"],
             )
-            for entry in entries
-        ),
-    )
+        )
+    html = format_html_join("\n", "{}", ((part,) for part in parts))
     return Drawing(source=tuple(items), items=entries, html=html)
 
 

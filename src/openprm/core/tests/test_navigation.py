@@ -90,7 +90,9 @@ def test_the_active_item_follows_the_page(client):
 def test_an_item_registered_later_is_drawn(client):
     client.force_login(VendorUserFactory())
     nav(client, "/console/partners/")
-    late = NavItem("Late item", "console:dashboard", order=200)
+    late = NavItem(
+        "Late item", "console:dashboard", order=200, section=navigation.SETTINGS
+    )
 
     navigation.CONSOLE.append(late)
     try:
@@ -101,6 +103,25 @@ def test_an_item_registered_later_is_drawn(client):
 
     assert labels[-1] == "Late item"
     assert "Late item" not in after
+
+
+def test_the_console_navigation_is_grouped_by_the_job_people_do(client):
+    client.force_login(VendorUserFactory())
+    response = client.get("/console/")
+    html = response.content.decode()
+    headings = re.findall(r"nav-section[^>]*>([^<]+)</li>", html)
+
+    # The sections show in their order, each once, each over its own items.
+    order = [str(label) for label in navigation.SECTIONS.values()]
+    assert headings == [label for label in order if label in headings]
+    assert {"Partners", "Revenue", "Enablement", "Settings"} <= set(headings)
+    entries = response.context["shell_nav"]
+    sections = [entry["section"] for entry in entries]
+    assert sections == sorted(
+        sections, key=lambda key: ([""] + list(navigation.SECTIONS)).index(key)
+    )
+    library = html.index('href="/console/library/"')
+    assert html.rindex("Enablement", 0, library) > html.rindex("Revenue", 0, library)
 
 
 def test_drawings_are_kept_per_language(monkeypatch):
