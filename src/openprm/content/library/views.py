@@ -285,7 +285,10 @@ def portal_library(request):
         "content/library/portal_library.html",
         {
             "form": form,
-            "page": _page(request, selectors.narrowed(readable, filters)),
+            "page": _page(
+                request,
+                selectors.for_portal_cards(selectors.narrowed(readable, filters)),
+            ),
             "since": since,
             "is_filtered": form.is_filtered(),
         },
