@@ -192,8 +192,13 @@ def asset_for_reader(*, reader: AudienceReader, public_id) -> Asset:
 def for_portal_cards(assets: QuerySet) -> QuerySet:
     """A reader's list as the portal's cards need it: the current version (the
     file's type) and the tags, not the audience, owner or folder (joining the
-    audience made SQLite read and sort every readable asset before the page)."""
-    return assets.select_related(None).select_related("current_version")
+    audience made SQLite read and sort every readable asset before the page), nor
+    the long texts (a page's body, the search text, a PDF's extracted text)."""
+    return (
+        assets.select_related(None)
+        .select_related("current_version")
+        .defer("body", "search_text", "current_version__text")
+    )
 
 
 def last_visit(*, user) -> datetime | None:
