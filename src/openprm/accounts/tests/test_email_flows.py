@@ -19,7 +19,7 @@ def path_in(message) -> str:
 def in_shell(response) -> bool:
     """Rendered inside base.html (our navbar and stylesheet)."""
     html = response.content.decode()
-    return 'class="navbar-brand fw-semibold"' in html and "openprm/openprm.css" in html
+    return 'class="navbar-brand fw-semibold' in html and "openprm/openprm.css" in html
 
 
 @pytest.mark.django_db
