@@ -117,9 +117,7 @@ def test_the_console_navigation_is_grouped_by_the_job_people_do(client):
     assert {"Partners", "Revenue", "Enablement", "Settings"} <= set(headings)
     entries = response.context["shell_nav"]
     sections = [entry["section"] for entry in entries]
-    assert sections == sorted(
-        sections, key=lambda key: ([""] + list(navigation.SECTIONS)).index(key)
-    )
+    assert sections == sorted(sections, key=["", *navigation.SECTIONS].index)
     library = html.index('href="/console/library/"')
     assert html.rindex("Enablement", 0, library) > html.rindex("Revenue", 0, library)
 
