@@ -215,8 +215,7 @@ def floor_library(request: HttpRequest) -> JsonResponse:
     ``?partner=``: the same page of live assets (newest first) of the audiences
     that hold them, ``.values()`` and the count as JSON; no session, matching of
     the audiences (cached in the process), filters, template or visit record."""
-    from openprm.content.library.selectors import live_q
-    from openprm.content.models import Asset
+    from openprm.content.models import Asset, live_q
     from openprm.segments.audiences import AudienceReader, matching_audience_ids
 
     reader = AudienceReader(

@@ -14,6 +14,15 @@ from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 
 
+def live_q(now=None) -> Q:
+    """Published and not expired at ``now`` (an asset's or an announcement's
+    window; ``Asset.is_live`` for one row)."""
+    now = now or timezone.now()
+    return Q(publish_at__isnull=False, publish_at__lte=now) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
 class Folder(TimeStampedModel):
     """A collection of the library (folders nest)."""
 

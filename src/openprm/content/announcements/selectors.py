@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from openprm.content import permissions
 from openprm.content.announcements.choices import AnnouncementStatus
-from openprm.content.models import Announcement, AnnouncementReceipt
+from openprm.content.models import Announcement, AnnouncementReceipt, live_q
 from openprm.core.db import JSONListContains
 from openprm.core.errors import NotFound
 from openprm.partners.models import Partner
@@ -51,12 +51,6 @@ def status_of(announcement: Announcement, now: datetime | None = None) -> str:
     if announcement.expires_at is not None and announcement.expires_at <= now:
         return AnnouncementStatus.EXPIRED
     return AnnouncementStatus.LIVE
-
-
-def live_q(now: datetime | None = None) -> Q:
-    """Published and not expired at ``now``."""
-    now = now or timezone.now()
-    return Q(publish_at__lte=now) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
 STATUS_Q = {

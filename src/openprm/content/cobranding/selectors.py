@@ -2,7 +2,7 @@
 audiences, the live window), the assets vendor staff set up, a partner's details as
 stamped, and the cached copies."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,19 +10,13 @@ from openprm.accounts.models import User
 from openprm.content import permissions
 from openprm.content.choices import AssetKind
 from openprm.content.cobranding.generation import CobrandingFailed, PartnerDetails
-from openprm.content.models import Asset, AssetVersion, CobrandedCopy
+from openprm.content.models import Asset, AssetVersion, CobrandedCopy, live_q
 from openprm.core.errors import NotFound
 from openprm.partners.models import Contact, Partner
 from openprm.segments.audiences import audience_q, audience_reader
 
 # What the console can set up for co-branding (the type of the current version).
 COBRANDABLE_TYPES = ("application/pdf", "image/png", "image/jpeg")
-
-
-def _live(now) -> Q:
-    return Q(publish_at__isnull=False, publish_at__lte=now) & (
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
 
 
 def cobrandable_assets_for_reader(*, membership, now=None) -> QuerySet[Asset]:
@@ -33,7 +27,7 @@ def cobrandable_assets_for_reader(*, membership, now=None) -> QuerySet[Asset]:
     return (
         Asset.objects.filter(
             audience_q(audience_reader(membership=membership)),
-            _live(now),
+            live_q(now),
             kind=AssetKind.FILE,
             is_cobrandable=True,
             current_version__isnull=False,

@@ -19,6 +19,7 @@ from openprm.content.models import (
     Folder,
     LibraryVisit,
     Tag,
+    live_q,
 )
 from openprm.core import uploads
 from openprm.core.db import JSONListContains
@@ -45,14 +46,6 @@ class LibraryFilters:
     # Only assets published after this moment ("new since my last visit").
     since: datetime | None = None
     sort: str = "newest"
-
-
-def live_q(now: datetime | None = None) -> Q:
-    """Published and not expired at ``now``."""
-    now = now or timezone.now()
-    return Q(publish_at__isnull=False, publish_at__lte=now) & (
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
 
 
 def _filtered(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
