@@ -215,8 +215,20 @@ SCENARIOS += [
         path="/_bench/floor/library/?partner={partner}&page={page}",
         description=(
             "Baseline: the bench partner admin's 24 newest live assets of the "
-            "audiences holding them (found once per process) from .values() as "
-            "JSON, with the count."
+            "audiences holding them (matched on every request) from .values() "
+            "as JSON, keys first, with the count."
+        ),
+        floor=FLOOR_LIBRARY,
+        expect='"results": [{',
+        rows="bench_partner_library_assets",
+    ),
+    Scenario(
+        name="floor-library-24-cached",
+        path="/_bench/floor/library-cached/?partner={partner}&page={page}",
+        description=(
+            "The library floor with the audiences found once per process (not "
+            "a correct reader: it misses audience changes); the strictest "
+            "yardstick, shown beside the fair floor."
         ),
         floor=FLOOR_LIBRARY,
         expect='"results": [{',

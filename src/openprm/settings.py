@@ -116,6 +116,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "openprm.urls"
 WSGI_APPLICATION = "openprm.wsgi.application"
 
+# Plain inputs and selects written in Python, the rest by templates
+# (core/form_renderer.py).
+FORM_RENDERER = "openprm.core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -135,9 +135,20 @@ class Asset(TimeStampedModel):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("asset")
         indexes = [
+            # The reader's live assets by audience, covering what the portal
+            # library counts and offers as filters (language, folder, product
+            # lines): the count and the facets read the index alone, not the
+            # table's wide rows (search text, body).
             models.Index(
-                fields=["audience", "publish_at", "id"],
-                name="content_asset_audience_idx",
+                fields=[
+                    "audience",
+                    "publish_at",
+                    "expires_at",
+                    "language",
+                    "folder",
+                    "product_lines",
+                ],
+                name="content_asset_reader_idx",
             ),
             models.Index(fields=["publish_at", "id"], name="content_asset_newest_idx"),
         ]

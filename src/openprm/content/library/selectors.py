@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
@@ -22,7 +22,13 @@ from openprm.content.models import (
     live_q,
 )
 from openprm.core import uploads
-from openprm.core.db import JSONListContains
+from openprm.core.db import (
+    JSONListContains,
+    json_array_subquery,
+    page_by_keys,
+    raw_rows,
+    uuid_text,
+)
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
 from openprm.segments.audiences import AudienceReader, audience_q
@@ -182,16 +188,44 @@ def asset_for_reader(*, reader: AudienceReader, public_id) -> Asset:
     return asset
 
 
-def for_portal_cards(assets: QuerySet) -> QuerySet:
-    """A reader's list as the portal's cards need it: the current version (the
-    file's type) and the tags, not the audience, owner or folder (joining the
-    audience made SQLite read and sort every readable asset before the page), nor
-    the long texts (a page's body, the search text, a PDF's extracted text)."""
-    return (
-        assets.select_related(None)
+# What a portal card shows (and its status reads).
+CARD_COLUMNS = (
+    "public_id",
+    "kind",
+    "title",
+    "summary",
+    "language",
+    "product_lines",
+    "thumbnail",
+    "publish_at",
+    "expires_at",
+    "current_version__content_type",
+)
+
+
+def portal_cards(assets: QuerySet, window: slice) -> list[Asset]:
+    """The ``window`` of a reader's ordered list as the portal's cards show it,
+    each with its ``library_status``, ``type_label`` and ``tag_names``.
+
+    One query: the page's keys first (the reader index covers the audiences, the
+    publishing window and the newest-first order, so they come from the index
+    alone), then those rows with the current version (the file's type) and the
+    tags' names as one JSON array (prefetching the tags cost more than the rest
+    of the page's rows); only the columns a card shows (not the long texts: a
+    page's body, the search text, a PDF's extracted text)."""
+    rows = with_status(
+        page_by_keys(assets, window)
         .select_related("current_version")
-        .defer("body", "search_text", "current_version__text")
+        .only(*CARD_COLUMNS)
+        .annotate(
+            tag_names_json=json_array_subquery(
+                Tag.objects.filter(assets=OuterRef("pk")), "name"
+            )
+        )
     )
+    for asset in rows:
+        asset.tag_names = sorted(json.loads(asset.tag_names_json or "[]"))
+    return rows
 
 
 def last_visit(*, user) -> datetime | None:
@@ -220,13 +254,16 @@ def facet_values(assets: QuerySet) -> dict[str, list]:
         .distinct()
     )
     line_texts: set[str] = set()
-    for language, lines, folder_id, folder_name in rows:
+    folder_keys: set = set()
+    # As the database returns them: each distinct folder's id is read once.
+    for language, lines, folder_id, folder_name in raw_rows(rows):
         if language:
             languages.add(language)
         if lines:
             line_texts.add(lines)
-        if folder_id:
-            folders[str(folder_id)] = folder_name
+        if folder_id is not None and folder_id not in folder_keys:
+            folder_keys.add(folder_id)
+            folders[uuid_text(folder_id)] = folder_name
     for text in line_texts:
         decoded = json.loads(text)
         if isinstance(decoded, list):

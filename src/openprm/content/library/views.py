@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -21,17 +22,24 @@ from openprm.content.library.forms import (
     asset_initial,
 )
 from openprm.core import uploads
-from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.core.web import act, console_page, form_page, portal_page, uuid_urls
 from openprm.partners.selectors import partner_get
 from openprm.segments.audiences import audience_reader
 
 PER_PAGE = 24
 NEWEST_SHOWN = 5
+CARD_SUMMARY_CHARS = 140
 
 
-def _page(request, queryset):
+def _page(request, queryset, *, rows=None):
+    """A page of ``queryset``; ``rows(window)`` reads the page's rows when given
+    (the portal reads them keys first, see ``selectors.portal_cards``)."""
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_status(page.object_list)
+    if rows is None:
+        page.object_list = selectors.with_status(page.object_list)
+    else:
+        window = slice(page.start_index() - 1, page.end_index())
+        page.object_list = rows(window) if page.paginator.count else []
     return page
 
 
@@ -271,6 +279,21 @@ def _reader(request):
     return audience_reader(membership=request.membership)
 
 
+def _cards(assets, window) -> list:
+    """The page's assets with what their cards show: the link and the summary
+    cut to its length (here once rather than by a template filter per card)."""
+    cards = selectors.portal_cards(assets, window)
+    asset_url = uuid_urls("portal:library_asset")
+    for asset in cards:
+        asset.portal_url = asset_url(asset.public_id)
+        asset.card_summary = (
+            asset.summary
+            if len(asset.summary) <= CARD_SUMMARY_CHARS
+            else Truncator(asset.summary).chars(CARD_SUMMARY_CHARS)
+        )
+    return cards
+
+
 @portal_page
 def portal_library(request):
     reader = _reader(request)
@@ -280,15 +303,13 @@ def portal_library(request):
         request.GET or None, facets=selectors.facet_values(readable)
     )
     filters = form.filters(since=since)
+    assets = selectors.narrowed(readable, filters)
     return render(
         request,
         "content/library/portal_library.html",
         {
             "form": form,
-            "page": _page(
-                request,
-                selectors.for_portal_cards(selectors.narrowed(readable, filters)),
-            ),
+            "page": _page(request, assets, rows=lambda window: _cards(assets, window)),
             "since": since,
             "is_filtered": form.is_filtered(),
         },
