@@ -321,11 +321,9 @@ def validate_upload(
 
 def label_of(content_type: str) -> str:
     """What people call a file of ``content_type`` ("PDF document"); "" if unknown."""
-    return next(
-        (
-            str(item.label)
-            for item in TYPES.values()
-            if item.content_type == content_type
-        ),
-        "",
-    )
+    item = _TYPE_OF_CONTENT_TYPE.get(content_type)
+    return str(item.label) if item is not None else ""
+
+
+# The first kind of each content type (a page of cards asks for each card's).
+_TYPE_OF_CONTENT_TYPE = {item.content_type: item for item in reversed(TYPES.values())}

@@ -6,7 +6,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, TextField
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
@@ -199,7 +207,6 @@ CARD_COLUMNS = (
     "thumbnail",
     "publish_at",
     "expires_at",
-    "current_version__content_type",
 )
 
 
@@ -209,18 +216,18 @@ def portal_cards(assets: QuerySet, window: slice) -> list[Asset]:
 
     One query: the page's keys first (the reader index covers the audiences, the
     publishing window and the newest-first order, so they come from the index
-    alone), then those rows with the current version (the file's type) and the
+    alone), then those rows with the current version's file type and the
     tags' names as one JSON array (prefetching the tags cost more than the rest
     of the page's rows); only the columns a card shows (not the long texts: a
     page's body, the search text, a PDF's extracted text)."""
     rows = with_status(
         page_by_keys(assets, window)
-        .select_related("current_version")
         .only(*CARD_COLUMNS)
         .annotate(
+            file_content_type=F("current_version__content_type"),
             tag_names_json=json_array_subquery(
                 Tag.objects.filter(assets=OuterRef("pk")), "name"
-            )
+            ),
         )
     )
     for asset in rows:
@@ -380,20 +387,35 @@ def status_of(asset: Asset, now: datetime | None = None) -> str:
 
 
 def with_status(assets) -> list[Asset]:
-    """``assets`` (a page of them) each with its ``library_status``."""
+    """``assets`` (a page of them) each with its ``library_status`` and
+    ``type_label`` (each label translated once per page)."""
     now = timezone.now()
     rows = list(assets)
+    labels: dict[tuple[str, str], str] = {}
     for asset in rows:
         asset.library_status = status_of(asset, now)
-        asset.type_label = type_label(asset)
+        key = _type_key(asset)
+        if key not in labels:
+            labels[key] = type_label(asset)
+        asset.type_label = labels[key]
     return rows
+
+
+def _type_key(asset: Asset) -> tuple[str, str]:
+    if asset.kind != AssetKind.FILE:
+        return asset.kind, ""
+    # Read with the row where a list selected it (the portal's cards).
+    if hasattr(asset, "file_content_type"):
+        return asset.kind, asset.file_content_type or ""
+    version = asset.current_version
+    return asset.kind, version.content_type if version is not None else ""
 
 
 def type_label(asset: Asset) -> str:
     """What the asset is, for people: its file's type, else its kind."""
-    version = asset.current_version
-    if asset.kind == AssetKind.FILE and version is not None:
-        found = uploads.label_of(version.content_type)
+    _kind, content_type = _type_key(asset)
+    if content_type:
+        found = uploads.label_of(content_type)
         if found:
             return found[:1].upper() + found[1:]
     return str(asset.get_kind_display())
