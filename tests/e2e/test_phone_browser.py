@@ -1,11 +1,14 @@
 """At 390 px (a phone) no page runs past the right edge of the screen: every portal
 page, and the console's main pages, with the demo's data on them."""
 
+import io
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from openprm.deals.tests.factories import ensure_stages
 from openprm.demo.ecosystem import DISTRIBUTOR_LOGIN, PARTNER_LOGIN, VENDOR_LOGINS
 from openprm.testing.authz import web_route_keys
 from openprm.testing.browser import overflow, sign_in
@@ -51,7 +54,10 @@ def widths(page, paths, *, follow_prefix: str | None = None) -> dict[str, int]:
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed-demo", "--partners", "20", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    """The demo ecosystem with 20 partners (the stages of deals are data of a
+    migration, which an earlier transactional test flushed)."""
+    ensure_stages()
+    call_command("seed-demo", "--partners", "20", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ _lock = threading.Lock()
 
 NAV_SECTION = (
     '<li class="nav-item nav-section mt-3 px-3 small text-uppercase '
-    'text-body-secondary fw-semibold" role="presentation">{}</li>'
+    'text-body-secondary fw-semibold">{}</li>'
 )
 
 
