@@ -8,6 +8,7 @@ into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 
 import argparse
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from openprm.testing.browser import CHROMIUM_ARGS, chromium_path, sign_in
 ROOT = Path(__file__).resolve().parent.parent
 WIDTHS = (1366, 390)
 HEIGHT = {1366: 900, 390: 844}
-DEMO_PASSWORD = "openprm-demo"
+# The throwaway database's demo users get a password of their own.
+DEMO_PASSWORD = secrets.token_urlsafe(16)
 PARTNER = "partner@openprm.example"
 ADMIN = "admin@openprm.example"
 
@@ -47,7 +49,8 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> No
         if server.poll() is not None:
             raise SystemExit(f"openprm serve exited with code {server.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # Our own server, on http://127.0.0.1.
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:
