@@ -7,9 +7,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
+from openprm.accounts.tests.factories import TEST_PASSWORD
 from openprm.deals.tests.factories import ensure_stages
 from openprm.demo.ecosystem import DISTRIBUTOR_LOGIN, PARTNER_LOGIN, VENDOR_LOGINS
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
 from openprm.testing.authz import web_route_keys
 from openprm.testing.browser import overflow, sign_in
 
@@ -107,3 +111,21 @@ def test_on_a_phone_sign_out_is_on_the_screen(demo, phone):
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     sign_out.click()
     phone.wait_for_url("**/accounts/login/**")
+
+
+def test_a_member_of_two_partners_switches_on_a_phone(phone):
+    northwind = PartnerFactory(name="Northwind Distribution International")
+    contoso = PartnerFactory(name="Contoso Solutions Worldwide")
+    member = MembershipFactory(partner=northwind).user
+    MembershipFactory(user=member, partner=contoso)
+    sign_in(phone, member.email, TEST_PASSWORD)
+
+    assert overflow(phone) == 0
+    phone.get_by_label("Organisation").select_option(label=northwind.name)
+
+    # The switcher submits itself (shell.js): the portal now works for Northwind.
+    expect(phone.get_by_label("Organisation")).to_have_value(str(northwind.pk))
+    expect(
+        phone.get_by_role("heading", name=f"Welcome, {northwind.name}")
+    ).to_be_visible()
+    assert overflow(phone) == 0
