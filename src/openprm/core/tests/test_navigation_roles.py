@@ -19,6 +19,7 @@ from openprm.core.navigation import SETTINGS, NavItem
 from openprm.deals.permissions import REVIEW
 from openprm.demo.ecosystem import DISTRIBUTOR_LOGIN, PARTNER_LOGIN
 from openprm.partners.models import Partner
+from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.models import Membership
 from openprm.tenancy.tests.factories import MembershipFactory
@@ -121,3 +122,19 @@ def test_an_item_is_hidden_when_its_pages_rule_refuses_the_role(client):
     assert review.rule() is REVIEW
     assert "Review" not in [entry["label"] for entry in analyst]
     assert "Review" in [entry["label"] for entry in manager]
+
+
+def test_a_partner_user_without_the_role_is_told_who_can_grant_it(client):
+    learner = MembershipFactory(
+        partner=PartnerFactory(name="Contoso Solutions", status="active"),
+        roles=[PartnerRole.LEARNER],
+    ).user
+    client.force_login(learner)
+
+    response = client.get("/portal/deals/")
+
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Your roles at Contoso Solutions do not include the permission" in text
+    assert "partner admin of your organisation can give you the role" in text
+    assert "another part of OpenPRM" not in text
