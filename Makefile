@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint format bench lock vendor-static clean
+.PHONY: help install install-dev run test lint format bench lock vendor-static screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ lock: install-dev ## Re-resolve the lock files from pyproject.toml
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/base.lock -q
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 -o requirements/dev.lock -q
+
+screenshots: install-dev ## PNGs of the portal home, partner 360 and a deal conflict at 1366 and 390 px in var/screenshots
+	$(BIN)/python scripts/screenshots.py
 
 vendor-static: ## Refresh htmx, Bootstrap and Chart.js in static/vendor from npm (pinned versions)
 	scripts/vendor-static.sh

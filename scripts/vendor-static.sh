@@ -5,6 +5,8 @@ set -euo pipefail
 HTMX_VERSION=2.0.11
 BOOTSTRAP_VERSION=5.3.9
 CHARTJS_VERSION=4.6.1
+# Used only by the browser tests (tests/e2e/conftest.py), never served by the app.
+AXE_VERSION=4.14.1
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest="$here/src/openprm/static/vendor"
@@ -12,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cd "$work"
-npm pack --silent "htmx.org@$HTMX_VERSION" "bootstrap@$BOOTSTRAP_VERSION" "chart.js@$CHARTJS_VERSION" >/dev/null
+npm pack --silent "htmx.org@$HTMX_VERSION" "bootstrap@$BOOTSTRAP_VERSION" "chart.js@$CHARTJS_VERSION" "axe-core@$AXE_VERSION" >/dev/null
 mkdir -p htmx bootstrap chartjs
 tar -xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx
 tar -xzf "bootstrap-$BOOTSTRAP_VERSION.tgz" -C bootstrap
@@ -31,3 +33,11 @@ sed -i '/^\/\/# sourceMappingURL=/d' "$dest/chartjs/chart.umd.min.js"
 printf 'htmx.org %s\nbootstrap %s\nchart.js %s\n' "$HTMX_VERSION" "$BOOTSTRAP_VERSION" "$CHARTJS_VERSION" > "$dest/VERSIONS"
 echo "Vendored into $dest:"
 cat "$dest/VERSIONS"
+
+tests_dest="$here/tests/e2e/vendor"
+mkdir -p axe && tar -xzf "axe-core-$AXE_VERSION.tgz" -C axe
+rm -rf "$tests_dest/axe-core" && mkdir -p "$tests_dest/axe-core"
+cp axe/package/axe.min.js axe/package/LICENSE "$tests_dest/axe-core/"
+printf 'axe-core %s\n' "$AXE_VERSION" > "$tests_dest/VERSIONS"
+echo "Vendored into $tests_dest (browser tests only):"
+cat "$tests_dest/VERSIONS"

@@ -15,6 +15,12 @@ answer, asked on every request), which one is active, the language and the URLco
 and script prefix. Two requests share a drawing only when all of these are equal,
 so it cannot show one user's items to another, and nothing needs invalidating: a
 change of role changes the ``visible`` answers and so the key.
+
+An item is shown only to those who may open its page: the page's own
+:class:`~openprm.core.permissions.Rule` (the one its ``console_page``/``portal_page``
+decorator checks) is asked first, from the roles the request already holds, so an
+item can never lead to a 403 its page would answer. ``visible`` adds what the rule
+does not say (e.g. "only while the partner is onboarding").
 """
 
 import functools
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from django.core.signals import setting_changed
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -59,6 +65,26 @@ def _reverse(url_name: str, urlconf: str | None, script_prefix: str) -> str:
     return reverse(url_name, urlconf=urlconf)
 
 
+@functools.lru_cache(maxsize=512)
+def _page_rule(url_name: str, urlconf: str | None, script_prefix: str):
+    """The access rule of the page an item opens (None: the area's rule only)."""
+    path = _reverse(url_name, urlconf, script_prefix)
+    return getattr(resolve(path, urlconf=urlconf).func, "rule", None)
+
+
+def _holds_rule(rule, request) -> bool:
+    """Whether the request's reader passes ``rule``, from the roles the page
+    already holds: the vendor role of staff, the portal membership's roles of
+    partner users (never a query)."""
+    if rule is None:
+        return True
+    user = request.user
+    if getattr(user, "is_vendor_staff", False):
+        return rule.allows_roles(vendor_role=user.vendor_role)
+    membership = getattr(request, "membership", None)
+    return membership is not None and rule.allows_roles(partner_roles=membership.roles)
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -77,8 +103,14 @@ class NavItem:
     def url(self) -> str:
         return _reverse(self.url_name, get_urlconf(), get_script_prefix())
 
+    def rule(self):
+        """The access rule of the item's page."""
+        return _page_rule(self.url_name, get_urlconf(), get_script_prefix())
+
     def is_visible(self, request) -> bool:
-        return self.visible is None or self.visible(request)
+        return _holds_rule(self.rule(), request) and (
+            self.visible is None or self.visible(request)
+        )
 
     def is_active(self, view_name: str) -> bool:
         return view_name == self.url_name or bool(
@@ -121,7 +153,7 @@ _lock = threading.Lock()
 
 NAV_SECTION = (
     '<li class="nav-item nav-section mt-3 px-3 small text-uppercase '
-    'text-body-secondary fw-semibold" role="presentation">{}</li>'
+    'text-body-secondary fw-semibold">{}</li>'
 )
 
 
@@ -201,6 +233,7 @@ def clear_drawings() -> None:
 def _forget(**kwargs) -> None:
     # A setting that the drawings depend on (the URLconf, the languages) changed.
     _reverse.cache_clear()
+    _page_rule.cache_clear()
     clear_drawings()
 
 

@@ -66,6 +66,16 @@ class Rule:
             )
         return bool(self.partner_ids(user))
 
+    def allows_roles(
+        self, *, vendor_role: str | None = None, partner_roles: Iterable[str] = ()
+    ) -> bool:
+        """Whether the rule admits a holder of these roles, with nothing looked up:
+        what the navigation asks on every page, from the roles the page already
+        holds (the user's vendor role, or the portal membership's roles)."""
+        if vendor_role is not None:
+            return vendor_role in self.vendor
+        return not self.partner.isdisjoint(partner_roles)
+
     def ensure(self, user, *, partner_id: int | None = None) -> None:
         """Refuse (403) a user the rule does not allow."""
         if not self.allows(user, partner_id=partner_id):

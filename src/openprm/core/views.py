@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -32,6 +33,13 @@ def health(request):
     return JsonResponse(
         {"status": "ok", "database": "ok", "version": openprm.__version__}
     )
+
+
+@require_safe
+def favicon(request):
+    """``/favicon.ico``, which browsers and tools ask for whatever the page links:
+    the app's icon among the static files (a permanent redirect, cached)."""
+    return redirect(static("openprm/favicon.ico"), permanent=True)
 
 
 # --- the audit trail and the outbox (console and portal pages)

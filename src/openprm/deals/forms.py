@@ -45,18 +45,33 @@ class DealRegistrationForm(ServiceForm):
         self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
         product_lines = [("", "—"), *specialisation_choices()]
         for index in range(LINE_ROWS):
+            # The lines are a table with one header per column: each input is
+            # named for assistive technology by its column and line.
+            def named(column, index=index):
+                return _("%(column)s, line %(number)d") % {
+                    "column": column,
+                    "number": index + 1,
+                }
+
             self.fields[f"line{index}_product_line"] = forms.ChoiceField(
                 label=_("Product line"),
                 choices=product_lines,
                 required=index == 0,
-                widget=forms.Select(attrs={"class": "form-select"}),
+                widget=forms.Select(
+                    attrs={
+                        "class": "form-select",
+                        "aria-label": named(_("Product line")),
+                    }
+                ),
             )
             self.fields[f"line{index}_quantity"] = forms.IntegerField(
                 label=_("Quantity"),
                 min_value=1,
                 required=False,
                 initial=1,
-                widget=forms.NumberInput(attrs={"class": "form-control"}),
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "aria-label": named(_("Quantity"))}
+                ),
             )
             self.fields[f"line{index}_amount"] = forms.DecimalField(
                 label=_("Amount"),
@@ -64,7 +79,9 @@ class DealRegistrationForm(ServiceForm):
                 max_digits=14,
                 decimal_places=2,
                 required=False,
-                widget=forms.NumberInput(attrs={"class": "form-control"}),
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "aria-label": named(_("Amount"))}
+                ),
             )
 
     def line_rows(self):

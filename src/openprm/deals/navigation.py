@@ -22,9 +22,10 @@ def _works_deals(request) -> bool:
 
 register(
     CONSOLE_AREA,
+    # The list every vendor role may read; reviewers reach their queue from it.
     NavItem(
         _("Deals"),
-        "console:deal_queue",
+        "console:deal_list",
         active_prefix="console:deal",
         order=30,
         section=REVENUE,

@@ -93,6 +93,7 @@ def deal_list(request):
             "status": status,
             "statuses": DealStatus.choices,
             "q": request.GET.get("q", ""),
+            "can_review": permissions.REVIEW.allows(request.user),
         },
     )
 

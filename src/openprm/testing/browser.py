@@ -26,3 +26,19 @@ def chromium_path() -> str | None:
     if configured := os.environ.get("OPENPRM_CHROMIUM"):
         return configured if shutil.which(configured) else None
     return next((path for path in CHROMIUM_CANDIDATES if os.path.exists(path)), None)
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in through the sign-in page, as a person does."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def overflow(page) -> int:
+    """How many pixels the page runs past the right edge of the window (0: none)."""
+    return page.evaluate(
+        "Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+    )

@@ -67,6 +67,7 @@ EVENT = {"make": owners_event, "kwargs": lambda event: {"event_id": event.uuid}}
 POLICIES = [
     Policy("web:home", signed_in()),  # a redirect to the user's own area
     Policy("web:health", public()),
+    Policy("web:favicon", public()),
     Policy("web:api:openapi-json", public()),
     Policy("web:api:openapi-view", public()),
     # The Django admin: superusers only; everyone else is sent to its sign-in page.

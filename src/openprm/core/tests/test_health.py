@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.staticfiles import finders
 
 
 @pytest.mark.django_db
@@ -44,3 +45,14 @@ def test_health_is_503_when_the_database_does_not_answer(tmp_path):
         "status": 503,
         "body": {"status": "unavailable", "database": "unreachable"},
     }
+
+
+@pytest.mark.django_db
+def test_favicon_ico_answers_with_the_apps_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("openprm/favicon.ico")
+    assert finders.find("openprm/favicon.ico")
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page

@@ -151,3 +151,17 @@ def test_every_write_of_the_demo_names_its_business_action():
         list(AuditEntry.objects.filter(verb="").values_list("object_type", flat=True))
         == []
     )
+
+
+@pytest.mark.django_db
+def test_seeding_prints_the_logins_and_no_email(settings, capsys):
+    # The console backend of `make run` writes every email to standard output.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+    output = seed("--partners", "20")
+
+    printed = capsys.readouterr().out
+    assert "MIME-Version" not in printed
+    assert "Subject:" not in printed + output
+    assert all(login.email in output for login in DEMO_LOGINS)
+    assert Invitation.objects.filter(partner__name="Contoso Solutions").exists()

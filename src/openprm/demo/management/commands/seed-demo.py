@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from openprm.accounts.models import User
 from openprm.demo.announcements import build_demo_announcements
@@ -21,6 +22,7 @@ from openprm.demo.webhooks import build_demo_webhooks
 from openprm.partners.models import Partner
 
 DEFAULT_SEED = 2026
+QUIET_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -66,7 +68,12 @@ class Command(BaseCommand):
                 password=settings.OPENPRM_DEMO_PASSWORD,
             )
             # All or nothing: a half-seeded database would be skipped next time.
-            with transaction.atomic():
+            # The demo's own emails (invitations to .example addresses) go nowhere:
+            # seeding prints the logins, not the mail a console backend would.
+            with (
+                override_settings(EMAIL_BACKEND=QUIET_EMAIL_BACKEND),
+                transaction.atomic(),
+            ):
                 counts = builder.build()
                 # Each capability adds its demo data on top of the ecosystem.
                 vendor_admin = User.objects.get(email=VENDOR_LOGINS[0].email)
