@@ -61,6 +61,11 @@ class LibraryFilters:
     since: datetime | None = None
     sort: str = "newest"
 
+    def narrows(self) -> bool:
+        """Whether the list holds fewer assets than without these filters (the
+        order does not narrow it)."""
+        return self != LibraryFilters(sort=self.sort)
+
 
 def _filtered(assets: QuerySet, filters: LibraryFilters) -> QuerySet:
     for word in filters.q.lower().split()[:8]:
@@ -241,13 +246,14 @@ def last_visit(*, user) -> datetime | None:
     return visit.previous_seen_at if visit else None
 
 
-def facet_values(assets: QuerySet) -> dict[str, list]:
+def facet_values(assets: QuerySet) -> dict:
     """The languages, product lines and folders present among ``assets`` (one
-    query): what the filters offer."""
+    query): what the filters offer; and ``total``, how many assets there are
+    (the count of the unfiltered list, without a query of its own)."""
     languages: set[str] = set()
     product_lines: set[str] = set()
     folders: dict[str, str] = {}
-    # DISTINCT: a few rows reach Python however many assets there are.
+    # Grouped: a few rows reach Python however many assets there are.
     # The product lines as their stored text: hundreds of rows repeat a few
     # lists, each decoded once.
     rows = (
@@ -258,12 +264,14 @@ def facet_values(assets: QuerySet) -> dict[str, list]:
             "folder__public_id",
             "folder__name",
         )
-        .distinct()
+        .annotate(assets=Count("pk"))
     )
     line_texts: set[str] = set()
     folder_keys: set = set()
     # As the database returns them: each distinct folder's id is read once.
-    for language, lines, folder_id, folder_name in raw_rows(rows):
+    total = 0
+    for language, lines, folder_id, folder_name, count in raw_rows(rows):
+        total += count
         if language:
             languages.add(language)
         if lines:
@@ -279,6 +287,7 @@ def facet_values(assets: QuerySet) -> dict[str, list]:
         "languages": sorted(languages),
         "product_lines": sorted(product_lines),
         "folders": sorted(folders.items(), key=lambda item: (item[1], item[0])),
+        "total": total,
     }
 
 

@@ -31,10 +31,14 @@ NEWEST_SHOWN = 5
 CARD_SUMMARY_CHARS = 140
 
 
-def _page(request, queryset, *, rows=None):
+def _page(request, queryset, *, rows=None, count=None):
     """A page of ``queryset``; ``rows(window)`` reads the page's rows when given
-    (the portal reads them keys first, see ``selectors.portal_cards``)."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    (the portal reads them keys first, see ``selectors.portal_cards``), and
+    ``count`` is how many there are when already known."""
+    paginator = Paginator(queryset, PER_PAGE)
+    if count is not None:
+        paginator.count = count  # a cached property: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     if rows is None:
         page.object_list = selectors.with_status(page.object_list)
     else:
@@ -299,9 +303,8 @@ def portal_library(request):
     reader = _reader(request)
     since = services.library_visit_record(user=request.user)
     readable = selectors.assets_for_reader(reader=reader)
-    form = LibraryFilterForm(
-        request.GET or None, facets=selectors.facet_values(readable)
-    )
+    facets = selectors.facet_values(readable)
+    form = LibraryFilterForm(request.GET or None, facets=facets)
     filters = form.filters(since=since)
     assets = selectors.narrowed(readable, filters)
     return render(
@@ -309,7 +312,12 @@ def portal_library(request):
         "content/library/portal_library.html",
         {
             "form": form,
-            "page": _page(request, assets, rows=lambda window: _cards(assets, window)),
+            "page": _page(
+                request,
+                assets,
+                rows=lambda window: _cards(assets, window),
+                count=None if filters.narrows() else facets["total"],
+            ),
             "since": since,
             "is_filtered": form.is_filtered(),
         },
