@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # translated country names (core.iso)
     "allauth",
     "allauth.account",
     "allauth.mfa",

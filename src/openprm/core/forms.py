@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import events
+from openprm.core import events, iso
 from openprm.core.errors import ApplicationError
 from openprm.core.models import AuditAction
 from openprm.core.selectors import RETRYING, AuditFilters, EventFilters
@@ -40,6 +40,35 @@ class StyledForm(forms.Form):
             if self.compact:
                 css = f"{css} {css}-sm"
             field.widget.attrs.setdefault("class", css)
+
+
+def _country_options():
+    return [("", _("Choose a country")), *iso.country_choices()]
+
+
+def _currency_options():
+    return iso.currency_choices()
+
+
+class CountryField(forms.ChoiceField):
+    """A country picked by its name from the ISO 3166 list; the value is the code.
+    A page that includes ``openprm/pickers.js`` adds a search box to the select
+    (``data-searchable``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        super().__init__(choices=_country_options, **kwargs)
+        self.widget.attrs.setdefault("data-searchable", "")
+        self.widget.attrs.setdefault("autocomplete", "country")
+
+
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 currency; the form sets its ``initial`` to the partner's
+    (``iso.currency_for_country``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Currency"))
+        super().__init__(choices=_currency_options, **kwargs)
 
 
 class ServiceForm(StyledForm):
