@@ -5,8 +5,10 @@ organisation (or, for a distributor, a partner beneath it) is actively enrolled 
 Enrolments and their history follow the partner scope (``visible_to``).
 """
 
+from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from openprm.core.errors import NotFound
@@ -148,13 +150,29 @@ def partner_enrolments_for_portal(*, partner: Partner) -> list[Enrolment]:
     )
 
 
-def partner_metric_values(*, partner: Partner) -> dict[str, int]:
-    """The metrics OpenPRM measures today for one partner (see programs.metrics)."""
-    return {
+def _certified_people(partner: Partner) -> Decimal | None:
+    """The number of certified people the partner's profile states, if it does."""
+    value = partner.custom_fields.get(settings.OPENPRM_CERTIFIED_PEOPLE_FIELD)
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def partner_metric_values(*, partner: Partner) -> dict[str, int | Decimal]:
+    """The metrics OpenPRM measures today for one partner (see programs.metrics);
+    a metric the partner has no figure for is left out (not measured)."""
+    values: dict[str, int | Decimal] = {
         "active_users": Membership.objects.filter(
             partner=partner, is_active=True, user__is_active=True
         ).count()
     }
+    certified = _certified_people(partner)
+    if certified is not None:
+        values["certified_people"] = certified
+    return values
 
 
 def enrollable_partners(*, user) -> QuerySet[Partner]:

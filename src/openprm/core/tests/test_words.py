@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.template import Context, Template
 from django.utils import translation
 
-from openprm.core.templatetags.words import format_money, format_number
+from openprm.core.formatting import format_money, format_number
 from openprm.partners.choices import Industry, PartnerType
 
 
