@@ -40,3 +40,25 @@ def format_money(amount, currency: str = "") -> str:
         return "" if amount is None else str(amount)
     text = format_number(number, iso.minor_units(currency) if currency else 2)
     return f"{text} {currency}" if currency else text
+
+
+def _label_map(choices) -> dict[str, str]:
+    choices = getattr(choices, "choices", choices) or ()
+    return {str(code): str(label) for code, label in choices}
+
+
+def choice_label(code, choices) -> str:
+    """The label of one stored ``code`` among ``choices`` (a list of pairs or a
+    choices class); the code itself when it is not one of them (a value a
+    deployment has since removed)."""
+    if code in (None, ""):
+        return ""
+    return _label_map(choices).get(str(code), str(code))
+
+
+def choice_labels(codes, choices) -> str:
+    """The labels of a list of codes, joined with commas."""
+    if not codes:
+        return ""
+    names = _label_map(choices)
+    return ", ".join(names.get(str(code), str(code)) for code in codes)

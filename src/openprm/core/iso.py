@@ -7,6 +7,7 @@ stored code through :func:`country_name` (the ``country`` template filter). The
 names come from django-countries, which follows the active language.
 """
 
+from django.utils.translation import get_language_info
 from django_countries import countries
 
 # --- Countries -------------------------------------------------------------------
@@ -28,6 +29,17 @@ def country_name(code: str) -> str:
     if not code:
         return ""
     return str(countries.name(code.upper())) or code
+
+
+def language_name(code: str) -> str:
+    """The name of the language ``code`` (ISO 639-1) in the active language, as
+    far as Django knows it; the code otherwise."""
+    if not code:
+        return ""
+    try:
+        return str(get_language_info(code.lower())["name_translated"])
+    except KeyError:
+        return code
 
 
 def _codes(text: str) -> frozenset[str]:

@@ -189,3 +189,51 @@ def partner_for_enrolment(*, user, partner_id: int) -> Partner:
     if partner is None:
         raise NotFound
     return partner
+
+
+def partner_programme_section(user, partner: Partner) -> dict | None:
+    """The partner page's programmes: each enrolment with its tier, the tier's
+    requirements and the next tier's, met or missed with the partner's figures,
+    and the latest tier change with its reason. Six queries however many
+    enrolments."""
+    from openprm.programs.requirements import evaluate_requirements
+
+    if not user.is_vendor_staff:
+        return None
+    enrolments = list(
+        enrolment_list_visible_to(user=user, partner_id=partner.pk)
+        .order_by("status", "programme__name", "-enrolled_at", "-id")
+        .prefetch_related(
+            Prefetch("programme__tiers", queryset=tiers_prefetch().queryset),
+            Prefetch(
+                "tier_changes",
+                queryset=TierChange.objects.select_related(
+                    "from_tier", "to_tier", "changed_by"
+                ).order_by("-changed_at", "-id"),
+            ),
+        )
+    )
+    values = partner_metric_values(partner=partner) if enrolments else {}
+    rows = []
+    for enrolment in enrolments:
+        tiers = list(enrolment.programme.tiers.all())
+        current = next((tier for tier in tiers if tier.pk == enrolment.tier_id), None)
+        next_tier = next(
+            (tier for tier in tiers if current and tier.rank > current.rank), None
+        )
+        changes = list(enrolment.tier_changes.all())
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "tier": current,
+                "held": evaluate_requirements(
+                    current.requirements.all() if current else [], values
+                ),
+                "next_tier": next_tier,
+                "next": evaluate_requirements(next_tier.requirements.all(), values)
+                if next_tier
+                else [],
+                "last_change": changes[0] if changes else None,
+            }
+        )
+    return {"rows": rows}

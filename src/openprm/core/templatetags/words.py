@@ -7,6 +7,7 @@ region or a list of choices, so that a deal and the pipeline never disagree:
   separator of the reader's language, as many decimals as the currency has;
 - ``{{ value|number }}``: "2,000,000", "2.5"; no ".00" on whole numbers;
 - ``{{ code|country }}``: "Norway";
+- ``{{ code|language }}``: "English";
 - ``{{ codes|labels:choices }}``: "Managed service provider, System integrator",
   where ``choices`` is a list of (code, label) pairs or a Django choices class.
 """
@@ -14,7 +15,12 @@ region or a list of choices, so that a deal and the pipeline never disagree:
 from django import template
 
 from openprm.core import iso
-from openprm.core.formatting import format_money, format_number
+from openprm.core.formatting import (
+    choice_label,
+    choice_labels,
+    format_money,
+    format_number,
+)
 
 register = template.Library()
 
@@ -34,24 +40,16 @@ def country(code):
     return iso.country_name(code or "")
 
 
-def _label_map(choices) -> dict:
-    choices = getattr(choices, "choices", choices) or ()
-    return {str(code): str(label) for code, label in choices}
-
-
 @register.filter
 def label(code, choices):
-    """The label of one stored ``code`` among ``choices`` (the code itself when it
-    is not one of them: a value a deployment has since removed)."""
-    if code in (None, ""):
-        return ""
-    return _label_map(choices).get(str(code), str(code))
+    return choice_label(code, choices)
 
 
 @register.filter
 def labels(codes, choices):
-    """The labels of a list of codes, joined with commas."""
-    if not codes:
-        return ""
-    names = _label_map(choices)
-    return ", ".join(names.get(str(code), str(code)) for code in codes)
+    return choice_labels(codes, choices)
+
+
+@register.filter
+def language(code):
+    return iso.language_name(code or "")

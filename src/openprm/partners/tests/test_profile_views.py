@@ -62,7 +62,9 @@ def test_the_partner_page_shows_profile_contacts_hierarchy_and_history(client, c
     assert "Ada Lovelace" in page
     assert "Northwind" in page  # the parent
     assert 'data-testid="history"' in page
-    assert "partner.updated" in page
+    assert "updated the partner “" in page
+    assert "Legal name: Contoso GmbH" in page
+    assert "partner.updated" not in page
     assert detail_url(cast.reseller) in parent_page  # a child
 
 
