@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.agreements.models import AgreementDocument
 from openprm.agreements.tests.factories import (
     AgreementAcceptanceFactory,
     AgreementVersionFactory,
 )
-from openprm.agreements.models import AgreementDocument
 from openprm.deals.choices import DealStatus
 from openprm.deals.tests.factories import make_deal
-from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
 from openprm.journeys.models import Journey
+from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
 from openprm.leads.models import AssignmentOutcome, LeadAssignment, LeadStatus
 from openprm.leads.tests.factories import LeadFactory
 from openprm.notifications.tests.factories import NotificationFactory
@@ -168,4 +168,3 @@ def test_a_partner_user_never_opens_the_console_partner_page(client, contoso):
     client.force_login(partner_user(partner=partner))
 
     assert client.get(page_url(partner)).status_code in (403, 404)
-
