@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openprm.core import iso
 from openprm.core.formatting import choice_label, choice_labels, format_number
 
 # Fields nobody reads in the trail: internal keys, hashes, network details.
@@ -207,6 +208,17 @@ def changes(entry) -> list[Change]:
         else:
             before, after = None, values
         model_field = _model_field(model, name)
+        if before is None and after is None:
+            continue
+        if name == "country" or name.endswith("_country"):
+            shown.append(
+                Change(
+                    _label(model_field, name),
+                    iso.country_name(before or "") or "—",
+                    iso.country_name(after or "") or "—",
+                )
+            )
+            continue
         if model_field is not None and model_field.is_relation:
             shown.append(Change(_label(model_field, name), "", "", values_hidden=True))
             continue

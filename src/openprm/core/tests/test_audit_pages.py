@@ -365,3 +365,31 @@ def test_the_console_filters_by_a_partner_picked_by_name(client, channel):
     assert f'<option value="{reseller.pk}" selected>Contoso</option>' in html
     assert "data-searchable" in html
     assert "Partner id" not in html
+
+
+def test_a_new_partner_reads_by_names_not_codes():
+    from openprm.core.audit_text import describe
+
+    entry = AuditEntry(
+        actor_label="",
+        action="create",
+        verb="partner.created",
+        object_type="partners.partner",
+        object_id="6",
+        object_repr="Contoso",
+        changes={
+            "country": [None, "NO"],
+            "region": [None, "EMEA"],
+            "parent": [None, None],
+            "partner_types": [None, ["msp", "system_integrator"]],
+        },
+    )
+
+    line = describe(entry)
+
+    assert line.sentence == "OpenPRM created the partner “Contoso”"
+    assert [change.text for change in line.changes] == [
+        "Country: Norway",
+        "Region: Europe, Middle East and Africa",
+        "Partner types: Managed service provider, System integrator",
+    ]
