@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # translated country names (core.iso)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -275,6 +276,11 @@ OPENPRM_CAMPAIGN_BATCH_SIZE = int(os.environ.get("CAMPAIGN_BATCH_SIZE", "20"))
 
 # SLAs counted in business days skip weekends and the public holidays of this country
 # (ISO 3166 code known to the `holidays` package; empty: weekends only).
+# Until the learning app tracks certifications, the tier requirement "Certified
+# people" is read from this numeric profile custom field of the partner.
+OPENPRM_CERTIFIED_PEOPLE_FIELD = os.environ.get(
+    "CERTIFIED_PEOPLE_FIELD", "certified_engineers"
+)
 OPENPRM_HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "")
 
 # --- Onboarding applications (docs/onboarding.md)

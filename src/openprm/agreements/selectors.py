@@ -134,3 +134,11 @@ def partner_get(*, user, partner_id: int) -> Partner:
     if partner is None:
         raise NotFound
     return partner
+
+
+def partner_agreement_section(user, partner: Partner) -> dict | None:
+    """The partner page's agreements: the current version of each agreement of
+    its programmes, accepted (by whom, when) or not yet. Three queries."""
+    if not user.is_vendor_staff:
+        return None
+    return {"rows": documents_for_partner(partner=partner)}

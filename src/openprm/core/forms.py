@@ -4,10 +4,12 @@ filter forms of the kernel's own pages (audit trail, outbox)."""
 import datetime
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import events
+from openprm.core import events, iso
 from openprm.core.errors import ApplicationError
 from openprm.core.models import AuditAction
 from openprm.core.selectors import RETRYING, AuditFilters, EventFilters
@@ -40,6 +42,35 @@ class StyledForm(forms.Form):
             if self.compact:
                 css = f"{css} {css}-sm"
             field.widget.attrs.setdefault("class", css)
+
+
+def _country_options():
+    return [("", _("Choose a country")), *iso.country_choices()]
+
+
+def _currency_options():
+    return iso.currency_choices()
+
+
+class CountryField(forms.ChoiceField):
+    """A country picked by its name from the ISO 3166 list; the value is the code.
+    A page that includes ``openprm/pickers.js`` adds a search box to the select
+    (``data-searchable``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        super().__init__(choices=_country_options, **kwargs)
+        self.widget.attrs.setdefault("data-searchable", "")
+        self.widget.attrs.setdefault("autocomplete", "country")
+
+
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 currency; the form sets its ``initial`` to the partner's
+    (``iso.currency_for_country``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Currency"))
+        super().__init__(choices=_currency_options, **kwargs)
 
 
 class ServiceForm(StyledForm):
@@ -78,8 +109,29 @@ class _PeriodForm(StyledForm):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    partner = forms.IntegerField(label=_("Partner id"), required=False, min_value=1)
-    request_id = forms.CharField(label=_("Request id"), required=False, max_length=64)
+    partner = forms.TypedChoiceField(
+        label=_("Partner"), required=False, coerce=int, empty_value=None
+    )
+    request_id = forms.CharField(
+        label=_("Request"),
+        required=False,
+        max_length=64,
+        help_text=_("The changes made by one request (linked from an entry)."),
+    )
+
+    def __init__(self, *args, partner_choices=None, internal=True, **kwargs):
+        """``partner_choices``: (id, name) of the partners the reader may pick;
+        ``internal=False`` (the portal) leaves out what only vendor staff
+        follow: the partner and the request."""
+        super().__init__(*args, **kwargs)
+        if not internal or partner_choices is None:
+            self.fields.pop("partner")
+        else:
+            partner = self.fields["partner"]
+            partner.choices = [("", _("Any partner")), *partner_choices]
+            partner.widget.attrs["data-searchable"] = ""
+        if not internal:
+            self.fields.pop("request_id")
 
     def value(self, name: str):
         """A cleaned value; a field that failed to validate does not filter."""
@@ -96,13 +148,23 @@ class _PeriodForm(StyledForm):
         )
 
 
+def _object_type_choices():
+    """Every OpenPRM model by its name ("Deal"), the value its audit key."""
+    kinds = sorted(
+        (
+            (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
+            for model in apps.get_models()
+            if model.__module__.startswith("openprm.")
+        ),
+        key=lambda item: str(item[1]).casefold(),
+    )
+    return [("", _("Any kind")), *kinds]
+
+
 class AuditFilterForm(_PeriodForm):
     actor = forms.CharField(label=_("Actor email"), required=False, max_length=254)
-    object_type = forms.CharField(
-        label=_("Object type"),
-        required=False,
-        max_length=100,
-        help_text=_("e.g. partners.partner"),
+    object_type = forms.ChoiceField(
+        label=_("Kind of record"), required=False, choices=_object_type_choices
     )
     action = forms.ChoiceField(
         label=_("Action"),

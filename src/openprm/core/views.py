@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 import openprm
-from openprm.core import selectors, services
+from openprm.core import audit_text, selectors, services
 from openprm.core.errors import ValidationFailed
 from openprm.core.forms import AuditFilterForm, EventFilterForm, ReplayForm
 from openprm.core.web import CONSOLE, PORTAL, console_page, portal_page
@@ -49,7 +49,13 @@ EVENTS_PER_PAGE = 50
 
 
 def _audit_list(request, *, area: str):
-    form = AuditFilterForm(request.GET)
+    form = AuditFilterForm(
+        request.GET,
+        internal=area == CONSOLE,
+        partner_choices=selectors.partner_choices(user=request.user)
+        if area == CONSOLE
+        else None,
+    )
     entries = selectors.audit_entries_visible_to(
         user=request.user,
         filters=form.filters(),
@@ -61,7 +67,11 @@ def _audit_list(request, *, area: str):
         partner_ids={entry.partner_id for entry in page if entry.partner_id}
     )
     rows = [
-        {"entry": entry, "partner_name": names.get(entry.partner_id, "")}
+        {
+            "entry": entry,
+            "line": audit_text.describe(entry),
+            "partner_name": names.get(entry.partner_id, ""),
+        }
         for entry in page
     ]
     return render(
@@ -80,16 +90,16 @@ def _audit_detail(request, entry_id: int, *, area: str):
     names = selectors.partner_names(
         partner_ids={entry.partner_id} if entry.partner_id else set()
     )
-    changes = [
-        {"field": field, "before": values[0], "after": values[1]}
-        for field, values in entry.changes.items()
-    ]
+    line = audit_text.describe(entry)
     return render(
         request,
         "core/audit_detail.html",
         {
             "entry": entry,
-            "changes": changes,
+            "line": line,
+            # A partner reads its own people's addresses, not the vendor's staff's.
+            "show_client_ip": area == CONSOLE
+            or (entry.actor is not None and not entry.actor.is_vendor_staff),
             "partner_name": names.get(entry.partner_id, ""),
             "area": area,
         },
@@ -123,7 +133,9 @@ def portal_audit_detail(request, entry_id: int):
 @require_safe
 @console_page
 def event_list(request):
-    form = EventFilterForm(request.GET)
+    form = EventFilterForm(
+        request.GET, partner_choices=selectors.partner_choices(user=request.user)
+    )
     events = selectors.outbox_events_for(user=request.user, filters=form.filters())
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "core/event_list.html", {"page": page, "form": form})

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core import iso
 from openprm.core.errors import ApplicationError
 
 # Commercial rounding (half away from zero), applied once to a final figure.
@@ -26,41 +27,10 @@ ROUNDING = ROUND_HALF_UP
 EXACT_PRECISION = 60
 
 
-def _codes(text: str) -> list[str]:
-    return text.split()
-
-
-# Active ISO 4217 codes (funds and precious metals excluded).
-CURRENCIES = frozenset(
-    _codes(
-        """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL
-    BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP
-    ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
-    IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
-    LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
-    NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
-    SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
-    USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
-    """
-    )
-)
-# ISO 4217 minor units where they are not 2.
-_MINOR_UNITS = {
-    **dict.fromkeys(
-        _codes("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF"), 0
-    ),
-    **dict.fromkeys(_codes("BHD IQD JOD KWD LYD OMR TND"), 3),
-}
-
-
-def is_currency(code: str) -> bool:
-    return code in CURRENCIES
-
-
-def minor_units(currency: str) -> int:
-    """Digits after the decimal point of ``currency`` (2 for most, 0 for JPY)."""
-    return _MINOR_UNITS.get(currency, 2)
+# The ISO 4217 list lives in the kernel, with the other lists people pick from.
+CURRENCIES = iso.CURRENCIES
+is_currency = iso.is_currency
+minor_units = iso.minor_units
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

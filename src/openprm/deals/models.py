@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.formatting import choice_label
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 from openprm.deals.choices import (
@@ -19,6 +20,7 @@ from openprm.deals.choices import (
     NoteKind,
     StageKind,
 )
+from openprm.partners.choices import specialisation_choices
 
 
 class Stage(TimeStampedModel):
@@ -199,6 +201,11 @@ class DealLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_line} x {self.quantity}"
+
+    @property
+    def product_line_label(self) -> str:
+        """The product line by its name ("Security"), as the form offers it."""
+        return choice_label(self.product_line, specialisation_choices())
 
     @property
     def owning_partner_id(self) -> int:

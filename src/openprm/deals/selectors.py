@@ -7,12 +7,13 @@ read every deal (channel managers: their partners' and territories').
 
 import decimal
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, IntegerField, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
@@ -583,3 +584,50 @@ def deal_status_counts(*, user) -> dict[str, int]:
     ):
         counts[row["status"]] = row["total"]
     return counts
+
+
+PARTNER_SECTION_DEALS = 5
+
+
+def partner_deal_section(user, partner: Partner) -> dict | None:
+    """The partner page's deals: how many in each status, the open pipeline and
+    the deals won in the last twelve months per currency, and the latest deals.
+    Four queries."""
+    if not user.is_vendor_staff:
+        return None
+    deals = Deal.objects.visible_to(user).filter(partner=partner)
+    counts = {
+        row["status"]: row["total"]
+        for row in deals.order_by().values("status").annotate(total=Count("id"))
+    }
+    year_ago = timezone.now() - timedelta(days=365)
+    sums = (
+        deals.filter(
+            Q(status__in=LIVE) | Q(status=DealStatus.WON, closed_at__gte=year_ago)
+        )
+        .order_by()
+        .values("currency", "status")
+        .annotate(amount=Sum("total_amount"), total=Count("id"))
+    )
+    pipeline: dict[str, dict] = {}
+    won: dict[str, dict] = {}
+    for row in sums:
+        target = won if row["status"] == DealStatus.WON else pipeline
+        entry = target.setdefault(row["currency"], {"amount": 0, "count": 0})
+        entry["amount"] += row["amount"] or 0
+        entry["count"] += row["total"]
+    return {
+        "counts": [
+            (label, counts.get(status, 0))
+            for status, label in DealStatus.choices
+            if counts.get(status)
+        ],
+        "total": sum(counts.values()),
+        "pipeline": sorted(pipeline.items()),
+        "won": sorted(won.items()),
+        "latest": list(
+            deals.select_related("stage").order_by("-submitted_at", "-id")[
+                :PARTNER_SECTION_DEALS
+            ]
+        ),
+    }

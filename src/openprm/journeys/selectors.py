@@ -119,3 +119,29 @@ def journeys_with_tasks_visible_to(*, user) -> QuerySet[Journey]:
     return _with_tasks(
         Journey.objects.visible_to(user).select_related("partner", "programme")
     ).order_by("-started_at", "-id")
+
+
+def partner_journey_section(user, partner: Partner) -> dict | None:
+    """The partner page's onboarding journeys with their progress and the tasks
+    still open. Three queries."""
+    if not user.is_vendor_staff:
+        return None
+    journeys = list(
+        _with_tasks(
+            Journey.objects.visible_to(user)
+            .filter(partner=partner)
+            .select_related("programme")
+        ).order_by("-started_at", "-id")
+    )
+    return {
+        "rows": [
+            {
+                "journey": journey,
+                "progress": progress_of(journey),
+                "open_tasks": [
+                    task for task in journey.tasks.all() if task.completed_at is None
+                ],
+            }
+            for journey in journeys
+        ]
+    }

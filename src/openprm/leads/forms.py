@@ -15,6 +15,7 @@ from openprm.partners.choices import (
     Region,
     specialisation_choices,
 )
+from openprm.partners.pickers import PartnerPickerField
 
 BLANK = [("", "—")]
 
@@ -65,8 +66,8 @@ class RuleForm(ServiceForm):
     order = forms.IntegerField(label=_("Order"), min_value=0, initial=100)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     strategy = forms.ChoiceField(label=_("Strategy"), choices=RoutingStrategy.choices)
-    named_partner = forms.IntegerField(
-        label=_("Named partner (id)"), required=False, min_value=1
+    named_partner = PartnerPickerField(
+        label=_("Named partner"), required=False, empty_label=_("None")
     )
     countries = _csv_field(_("Countries"), _("Comma-separated codes, e.g. DE, AT"))
     regions = _csv_field(_("Regions"), _("NA, LATAM, EMEA, APAC"))
@@ -94,6 +95,7 @@ class RuleForm(ServiceForm):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.partners = partners
+        self.fields["named_partner"].set_partners(partners)
 
     def clean_named_partner(self):
         """The named partner, among ``partners`` (the user's scope)."""
@@ -107,10 +109,14 @@ class RuleForm(ServiceForm):
 
 
 class CapacityForm(ServiceForm):
-    partner = forms.IntegerField(label=_("Partner (id)"), min_value=1)
+    partner = PartnerPickerField()
     max_open_leads = forms.IntegerField(
         label=_("Maximum open leads"), min_value=0, max_value=100_000
     )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].set_partners(partners)
 
 
 class RejectForm(ServiceForm):

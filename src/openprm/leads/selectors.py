@@ -205,3 +205,27 @@ def with_deadline(leads: QuerySet[Lead]) -> QuerySet[Lead]:
         lead=OuterRef("pk"), outcome=AssignmentOutcome.PENDING
     ).values("respond_by")[:1]
     return leads.annotate(respond_by=Subquery(pending))
+
+
+PARTNER_SECTION_OFFERS = 5
+
+
+def partner_lead_section(user, partner: Partner) -> dict | None:
+    """The partner page's leads: its acceptance record, the offers waiting for an
+    answer and the latest offers with their outcome. Three queries."""
+    if not user.is_vendor_staff:
+        return None
+    offers = LeadAssignment.objects.visible_to(user).filter(partner=partner)
+    record = partner_lead_record(partner_id=partner.pk)
+    return {
+        "record": record,
+        "rate_percent": round(record["rate"] * 100)
+        if record["rate"] is not None
+        else None,
+        "pending": offers.filter(outcome=AssignmentOutcome.PENDING).count(),
+        "latest": list(
+            offers.select_related("lead").order_by("-offered_at", "-id")[
+                :PARTNER_SECTION_OFFERS
+            ]
+        ),
+    }

@@ -268,7 +268,10 @@ def capacity_list(request):
         permissions.MANAGE.ensure(request.user)
     return form_page(
         request,
-        CapacityForm(request.POST or None),
+        CapacityForm(
+            request.POST or None,
+            partners=selectors.partners_for_leads(user=request.user),
+        ),
         template="leads/capacity.html",
         save=lambda data: services.capacity_set(
             actor=request.user,

@@ -55,3 +55,25 @@ def preferences_for(*, user) -> list[dict]:
         }
         for kind in kinds.registered()
     ]
+
+
+PARTNER_SECTION_NOTIFICATIONS = 8
+
+
+def partner_notification_section(user, partner) -> dict | None:
+    """The partner page's notifications: the latest sent to the partner's people,
+    with whether they were read. Two queries. Vendor staff only (a partner user
+    reads only their own notifications)."""
+    if not user.is_vendor_staff:
+        return None
+    sent = Notification.objects.filter(
+        recipient__memberships__partner=partner
+    ).distinct()
+    return {
+        "count": sent.count(),
+        "latest": list(
+            sent.select_related("recipient").order_by("-created_at", "-id")[
+                :PARTNER_SECTION_NOTIFICATIONS
+            ]
+        ),
+    }

@@ -9,8 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.formatting import choice_label, choice_labels
 from openprm.core.models import TimeStampedModel
 from openprm.onboarding.choices import ActionKind, ApplicationStatus, QuestionKind
+from openprm.partners.choices import PartnerType, Region
 
 
 def _user(on_delete, verbose_name=None) -> models.ForeignKey:
@@ -252,6 +254,14 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.company
+
+    @property
+    def region_label(self) -> str:
+        return choice_label(self.region, Region)
+
+    @property
+    def partner_types_display(self) -> str:
+        return choice_labels(self.partner_types, PartnerType)
 
     @property
     def is_open(self) -> bool:

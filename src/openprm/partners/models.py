@@ -4,15 +4,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core import iso
+from openprm.core.formatting import choice_labels
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 from openprm.partners.choices import (
     CustomFieldType,
     EmployeeBand,
+    Industry,
     PartnerStatus,
     PartnerType,
     Region,
     RevenueBand,
+    specialisation_choices,
 )
 
 
@@ -156,6 +160,32 @@ class Partner(TimeStampedModel):
     @property
     def owning_partner_id(self) -> int:
         return self.pk
+
+    # People's words for the codes the profile stores (see core.iso, core.formatting).
+
+    @property
+    def country_name(self) -> str:
+        return iso.country_name(self.country)
+
+    @property
+    def partner_types_display(self) -> str:
+        """The main type first, then the others it also works as."""
+        others = [
+            code for code in self.partner_types or [] if code != self.partner_type
+        ]
+        return choice_labels([self.partner_type, *others], PartnerType)
+
+    @property
+    def industries_display(self) -> str:
+        return choice_labels(self.industries, Industry)
+
+    @property
+    def specialisations_display(self) -> str:
+        return choice_labels(self.specialisations, specialisation_choices())
+
+    @property
+    def languages_display(self) -> str:
+        return ", ".join(iso.language_name(code) for code in self.languages or [])
 
 
 class PartnerDomain(TimeStampedModel, PartnerOwnedModel):

@@ -8,7 +8,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import audit, events
+from openprm.core import audit, events, iso
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditAction
 from openprm.core.scoping import scope_for
@@ -135,7 +135,7 @@ def partner_create(
         name=name,
         partner_type=partner_type,
         country=country.upper(),
-        region=region,
+        region=region or iso.region_for_country(country),
         city=city,
         website=website,
         status=status,
@@ -262,9 +262,13 @@ def clean_profile(data: Mapping[str, Any]) -> tuple[dict, list[str] | None]:
             errors["country"] = [_("Enter a two-letter ISO country code.")]
         cleaned["country"] = country
     if "region" in data:
-        if data["region"] not in Region.values:
+        region = data["region"]
+        if not region and cleaned.get("country"):
+            # Unless set, the region is the country's.
+            region = iso.region_for_country(cleaned["country"])
+        if region not in Region.values:
             errors["region"] = [_("Choose one of the regions.")]
-        cleaned["region"] = data["region"]
+        cleaned["region"] = region
     if "latitude" in data:
         cleaned["latitude"] = _coordinate(data["latitude"], 90, "latitude", errors)
     if "longitude" in data:

@@ -68,6 +68,8 @@ class EnrolForm(ServiceForm):
     def __init__(self, *args, partners, programmes, tiers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
+        for name in ("partner", "programme"):
+            self.fields[name].widget.attrs["data-searchable"] = ""
         self.fields["programme"].queryset = programmes
         self.fields["tier"].queryset = tiers
         self.fields["tier"].label_from_instance = lambda tier: str(tier)

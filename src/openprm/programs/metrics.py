@@ -23,7 +23,9 @@ CATALOGUE: dict[str, Metric] = {
     metric.code: metric
     for metric in [
         Metric("trailing_12m_sales", _("Sales, trailing 12 months"), _("currency")),
-        Metric("certified_people", _("Certified people"), _("people")),
+        # Read from the partner's profile (settings.OPENPRM_CERTIFIED_PEOPLE_FIELD)
+        # until the learning app counts certifications.
+        Metric("certified_people", _("Certified people"), _("people"), available=True),
         Metric("deals_won_12m", _("Deals won, trailing 12 months"), _("deals")),
         Metric("scorecard_score", _("Scorecard score"), _("points (0-100)")),
         Metric("lead_acceptance_rate", _("Lead acceptance rate"), _("%")),

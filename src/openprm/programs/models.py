@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.formatting import choice_labels
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
+from openprm.partners.choices import PartnerType
 from openprm.programs import benefits
 from openprm.programs.choices import BenefitKind, EnrolmentStatus, Operator
 from openprm.programs.metrics import get_metric
@@ -32,6 +34,10 @@ class Programme(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def eligible_partner_types_display(self) -> str:
+        return choice_labels(self.eligible_partner_types, PartnerType)
 
 
 class Tier(TimeStampedModel):

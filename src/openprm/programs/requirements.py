@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.formatting import format_number
 from openprm.programs.choices import Operator
 from openprm.programs.metrics import get_metric
 
@@ -59,7 +60,7 @@ def evaluate_requirement(requirement, values: Mapping[str, Decimal | int]):
     wanted = {
         "metric": label,
         "operator": Operator(requirement.operator).label,
-        "threshold": requirement.threshold,
+        "threshold": format_number(requirement.threshold),
     }
     if metric is None or not metric.available or requirement.metric not in values:
         return RequirementResult(
@@ -85,7 +86,7 @@ def evaluate_requirement(requirement, values: Mapping[str, Decimal | int]):
         requirement,
         Outcome.MET if met else Outcome.NOT_MET,
         value,
-        str(message % {**wanted, "value": value}),
+        str(message % {**wanted, "value": format_number(value)}),
     )
 
 

@@ -5,8 +5,10 @@ organisation (or, for a distributor, a partner beneath it) is actively enrolled 
 Enrolments and their history follow the partner scope (``visible_to``).
 """
 
+from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from openprm.core.errors import NotFound
@@ -148,13 +150,29 @@ def partner_enrolments_for_portal(*, partner: Partner) -> list[Enrolment]:
     )
 
 
-def partner_metric_values(*, partner: Partner) -> dict[str, int]:
-    """The metrics OpenPRM measures today for one partner (see programs.metrics)."""
-    return {
+def _certified_people(partner: Partner) -> Decimal | None:
+    """The number of certified people the partner's profile states, if it does."""
+    value = partner.custom_fields.get(settings.OPENPRM_CERTIFIED_PEOPLE_FIELD)
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def partner_metric_values(*, partner: Partner) -> dict[str, int | Decimal]:
+    """The metrics OpenPRM measures today for one partner (see programs.metrics);
+    a metric the partner has no figure for is left out (not measured)."""
+    values: dict[str, int | Decimal] = {
         "active_users": Membership.objects.filter(
             partner=partner, is_active=True, user__is_active=True
         ).count()
     }
+    certified = _certified_people(partner)
+    if certified is not None:
+        values["certified_people"] = certified
+    return values
 
 
 def enrollable_partners(*, user) -> QuerySet[Partner]:
@@ -171,3 +189,51 @@ def partner_for_enrolment(*, user, partner_id: int) -> Partner:
     if partner is None:
         raise NotFound
     return partner
+
+
+def partner_programme_section(user, partner: Partner) -> dict | None:
+    """The partner page's programmes: each enrolment with its tier, the tier's
+    requirements and the next tier's, met or missed with the partner's figures,
+    and the latest tier change with its reason. Six queries however many
+    enrolments."""
+    from openprm.programs.requirements import evaluate_requirements
+
+    if not user.is_vendor_staff:
+        return None
+    enrolments = list(
+        enrolment_list_visible_to(user=user, partner_id=partner.pk)
+        .order_by("status", "programme__name", "-enrolled_at", "-id")
+        .prefetch_related(
+            Prefetch("programme__tiers", queryset=tiers_prefetch().queryset),
+            Prefetch(
+                "tier_changes",
+                queryset=TierChange.objects.select_related(
+                    "from_tier", "to_tier", "changed_by"
+                ).order_by("-changed_at", "-id"),
+            ),
+        )
+    )
+    values = partner_metric_values(partner=partner) if enrolments else {}
+    rows = []
+    for enrolment in enrolments:
+        tiers = list(enrolment.programme.tiers.all())
+        current = next((tier for tier in tiers if tier.pk == enrolment.tier_id), None)
+        next_tier = next(
+            (tier for tier in tiers if current and tier.rank > current.rank), None
+        )
+        changes = list(enrolment.tier_changes.all())
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "tier": current,
+                "held": evaluate_requirements(
+                    current.requirements.all() if current else [], values
+                ),
+                "next_tier": next_tier,
+                "next": evaluate_requirements(next_tier.requirements.all(), values)
+                if next_tier
+                else [],
+                "last_change": changes[0] if changes else None,
+            }
+        )
+    return {"rows": rows}

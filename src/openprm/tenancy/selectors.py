@@ -283,3 +283,26 @@ def active_member_counts(partner_ids: list[int]) -> dict[int, int]:
         quote("partner_id"),
     )
     return dict(sql_rows(sql, [True, *partner_ids]))
+
+
+def partner_user_section(user: User, partner: Partner) -> dict | None:
+    """The partner page's users: every member with their roles, last sign-in and
+    whether the membership is active, and the invitations waiting for an answer.
+    Two queries."""
+    from openprm.tenancy.choices import InvitationStatus
+
+    if not user.is_vendor_staff:
+        return None
+    memberships = list(
+        Membership.objects.visible_to(user)
+        .filter(partner=partner)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "user__email", "id")
+    )
+    return {
+        "memberships": memberships,
+        "pending_invitations": Invitation.objects.visible_to(user)
+        .filter(partner=partner)
+        .with_status(InvitationStatus.PENDING)
+        .count(),
+    }

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.core import audit, context
@@ -124,8 +125,8 @@ def test_the_console_list_runs_the_same_queries_for_one_entry_or_a_full_page(cli
 
     assert partner.pk
     assert len(response.context["rows"]) == 50
-    # session, user, count, page, the partners' names
-    assert len(one) == len(many) == 5
+    # session, user, the partner picker, count, page, the partners' names
+    assert len(one) == len(many) == 6
 
 
 @pytest.mark.django_db
@@ -144,9 +145,9 @@ def test_the_detail_shows_before_and_after_of_each_field(client, channel):
     response = client.get(f"/console/audit/{entry.pk}/")
 
     html = response.content.decode()
-    assert response.context["changes"] == [
-        {"field": "city", "before": "Berlin", "after": "Munich"},
-        {"field": "status", "before": "active", "after": "suspended"},
+    assert [change.text for change in response.context["line"].changes] == [
+        "City: Berlin → Munich",
+        "Status: Active → Suspended",
     ]
     assert "203.0.113.9" in html
     assert "/console/audit/?request_id=req-5" in html
@@ -276,3 +277,119 @@ def test_the_portal_refuses_an_organisation_the_user_does_not_administer(client)
     response = client.get("/portal/audit/")
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_partner_audit_trail_reads_as_sentences_without_internals(client, channel):
+    distributor, reseller, _ = channel
+    staff = VendorUserFactory(email="cm@vendor.example")
+    before = audit.snapshot(reseller, ["status", "parent"])
+    reseller.status, reseller.parent = "suspended", None
+    reseller.save()
+    with context.acting(request_id="req-secret-77", client_ip="198.51.100.23"):
+        changed = audit.record_change(
+            actor=staff, instance=reseller, before=before, verb="partner.status_changed"
+        )
+        hashed = audit.record(
+            actor=staff,
+            instance=reseller,
+            action="update",
+            verb="lead.accepted",
+            changes={
+                "text_sha256": [None, "ab" * 32],
+                "source_lead_id": [6, 29],
+                "client_ip": [None, "198.51.100.23"],
+                "public_id": [None, "0f0f"],
+                "industries": [[], ["public_sector"]],
+            },
+        )
+    client.force_login(MembershipFactory(partner=reseller).user)
+
+    pages = [
+        client.get("/portal/audit/").content.decode(),
+        client.get(f"/portal/audit/{changed.pk}/").content.decode(),
+        client.get(f"/portal/audit/{hashed.pk}/").content.decode(),
+    ]
+
+    # What people read: the text, and the values of links (an id in a link is
+    # an address, not something shown).
+    text = strip_tags("".join(pages))
+    for internal in (
+        "198.51.100.23",
+        "req-secret-77",
+        "ab" * 32,
+        "text_sha256",
+        "source_lead_id",
+        "client_ip",
+        "partners.partner",
+        f"#{reseller.pk}",
+        f"#{changed.pk}",
+        "Partner id",
+        "Request id",
+        "partner.status_changed",
+        "public_sector",
+        f"{distributor.pk} to",
+    ):
+        assert internal not in text, internal
+    assert "cm@vendor.example changed the status of the partner “Contoso”" in text
+    assert "Status: Active → Suspended" not in pages[0]  # the list names the fields
+    assert "Active" in pages[1] and "Suspended" in pages[1]
+    assert "Parent partner" in pages[1] and "changed" in pages[1]
+    assert "Public sector" in pages[2]
+    assert 'name="request_id"' not in pages[0]
+    assert 'name="partner"' not in pages[0]
+
+
+@pytest.mark.django_db
+def test_a_partner_reads_the_client_address_of_its_own_people_only(client, channel):
+    _, reseller, _ = channel
+    member = MembershipFactory(partner=reseller).user
+    with context.acting(client_ip="192.0.2.44"):
+        own = audit.record_create(
+            actor=member, instance=reseller, fields=["city"], verb="partner.updated"
+        )
+    client.force_login(member)
+
+    assert "192.0.2.44" in client.get(f"/portal/audit/{own.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_console_filters_by_a_partner_picked_by_name(client, channel):
+    _, reseller, _ = channel
+    client.force_login(VendorUserFactory())
+
+    response = client.get(f"/console/audit/?partner={reseller.pk}")
+
+    html = response.content.decode()
+    assert listed(response) == ["Contoso"]
+    assert f'<option value="{reseller.pk}" selected>Contoso</option>' in html
+    assert "data-searchable" in html
+    assert "Partner id" not in html
+
+
+def test_a_new_partner_reads_by_names_not_codes():
+    from openprm.core.audit_text import describe
+
+    entry = AuditEntry(
+        actor_label="",
+        action="create",
+        verb="partner.created",
+        object_type="partners.partner",
+        object_id="6",
+        object_repr="Contoso",
+        changes={
+            "country": [None, "NO"],
+            "region": [None, "EMEA"],
+            "parent": [None, None],
+            "partner_types": [None, ["msp", "system_integrator"]],
+        },
+    )
+
+    line = describe(entry)
+
+    assert line.sentence == "OpenPRM created the partner “Contoso”"
+    assert [change.text for change in line.changes] == [
+        "Country: Norway",
+        "Region: Europe, Middle East and Africa",
+        "Partner types: Managed service provider, System integrator",
+    ]

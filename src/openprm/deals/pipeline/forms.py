@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core.forms import StyledForm
 from openprm.deals.pipeline.selectors import PipelineFilters
 from openprm.partners.choices import Region
+from openprm.partners.pickers import PartnerPickerField
 
 
 class PipelineFilterForm(StyledForm):
@@ -16,7 +17,7 @@ class PipelineFilterForm(StyledForm):
         required=False,
         choices=[("", _("All regions")), *Region.choices],
     )
-    partner = forms.IntegerField(label=_("Partner id"), required=False, min_value=1)
+    partner = PartnerPickerField(required=False, empty_label=_("All partners"))
     close_from = forms.DateField(
         label=_("Closing from"),
         required=False,
@@ -28,10 +29,16 @@ class PipelineFilterForm(StyledForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, regions: bool = True, **kwargs):
+    def __init__(self, *args, partners=None, regions: bool = True, **kwargs):
+        """``partners``: those the reader may narrow to (none: no partner
+        filter)."""
         super().__init__(*args, **kwargs)
         if not regions:
             del self.fields["region"]
+        if partners is None:
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].set_partners(partners)
 
     def clean(self):
         data = super().clean()

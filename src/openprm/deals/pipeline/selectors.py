@@ -384,3 +384,8 @@ def partner_won_revenue(
         total=figures.total(converted),
         unconverted=converted.missing(),
     )
+
+
+def filter_partners(*, user) -> QuerySet[Partner]:
+    """The partners a reader of the pipeline may narrow it to (the picker)."""
+    return Partner.objects.visible_to(user)

@@ -48,7 +48,9 @@ def _page(request, template: str, form, summary, **context):
 @require_safe
 @console_page(rule=permissions.READ_PIPELINE)
 def console_pipeline(request):
-    form = PipelineFilterForm(request.GET)
+    form = PipelineFilterForm(
+        request.GET, partners=selectors.filter_partners(user=request.user)
+    )
     summary = selectors.pipeline_summary(
         user=request.user,
         filters=form.filters(),
@@ -64,9 +66,11 @@ def portal_pipeline(request):
     """The organisation the portal works for (its switcher), with its downstream
     partners when it is a distributor that sees them."""
     downstream = request.partner.downstream_visibility
-    form = PipelineFilterForm(request.GET, regions=False)
-    if not downstream:
-        del form.fields["partner"]
+    form = PipelineFilterForm(
+        request.GET,
+        regions=False,
+        partners=selectors.filter_partners(user=request.user) if downstream else None,
+    )
     summary = selectors.pipeline_summary(
         user=request.user,
         filters=form.filters(),

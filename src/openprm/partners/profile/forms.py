@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.forms import ServiceForm
+from openprm.core.forms import CountryField, ServiceForm
 from openprm.partners.choices import (
     CustomFieldType,
     EmployeeBand,
@@ -90,10 +90,13 @@ class PartnerProfileForm(ServiceForm):
     state = forms.CharField(
         label=_("State or province"), max_length=120, required=False
     )
-    country = forms.CharField(
-        label=_("Country"), max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. DE")
+    country = CountryField()
+    region = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        choices=[("", _("The country's region")), *Region.choices],
+        help_text=_("Left empty, the region follows from the country."),
     )
-    region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
     latitude = forms.DecimalField(label=_("Latitude"), required=False)
     longitude = forms.DecimalField(label=_("Longitude"), required=False)
     industries = forms.MultipleChoiceField(

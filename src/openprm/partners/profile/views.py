@@ -12,6 +12,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from openprm.core import audit_text
 from openprm.core.web import console_page, form_page, portal_page
 from openprm.partners import permissions, selectors, services
 from openprm.partners.profile.forms import (
@@ -19,6 +20,7 @@ from openprm.partners.profile.forms import (
     CustomFieldDefinitionForm,
     PartnerProfileForm,
 )
+from openprm.partners.sections import sections_for
 
 
 def _detail_url(partner) -> str:
@@ -47,11 +49,14 @@ def partner_detail(request, public_id):
                 selectors.partner_children(user=request.user, partner=partner)
             ),
             "custom_values": _custom_values(partner, definitions),
-            "history": selectors.partner_audit_history(
-                user=request.user, partner=partner
+            "history": audit_text.describe_all(
+                selectors.partner_audit_history(user=request.user, partner=partner)
             ),
             "can_edit": permissions.profile_edit_level(request.user, partner)
             is not None,
+            # The programmes, deals, leads, users, agreements, journeys and
+            # notifications of the partner, each from the app that owns them.
+            "sections": sections_for(user=request.user, partner=partner),
         },
     )
 

@@ -62,7 +62,9 @@ def test_the_partner_page_shows_profile_contacts_hierarchy_and_history(client, c
     assert "Ada Lovelace" in page
     assert "Northwind" in page  # the parent
     assert 'data-testid="history"' in page
-    assert "partner.updated" in page
+    assert "updated the partner “" in page
+    assert "Legal name: Contoso GmbH" in page
+    assert "partner.updated" not in page
     assert detail_url(cast.reseller) in parent_page  # a child
 
 
@@ -279,3 +281,45 @@ def test_the_partner_page_links_a_vendor_admin_to_the_lifecycle_actions(client):
 
     for action in ("status", "move", "merge"):
         assert f"/console/partners/{partner.public_id}/{action}/" in html
+
+
+def test_the_country_is_picked_by_name_and_the_region_follows_it(client, cast):
+    client.force_login(cast.manager)
+
+    form = client.get(edit_url(cast.reseller)).content.decode()
+    response = client.post(
+        edit_url(cast.reseller), form_data(cast.reseller, country="BR", region="")
+    )
+
+    assert '<option value="NO">Norway</option>' in form
+    assert 'name="country"' in form and "data-searchable" in form
+    assert response.status_code == 302
+    cast.reseller.refresh_from_db()
+    assert (cast.reseller.country, cast.reseller.region) == ("BR", "LATAM")
+    client.force_login(cast.vendor_admin)  # Brazil is outside the manager's region
+    page = client.get(detail_url(cast.reseller)).content.decode()
+    assert "Brazil · Latin America" in page
+
+
+def test_a_region_set_by_hand_stays(client, cast):
+    client.force_login(cast.manager)
+
+    client.post(
+        edit_url(cast.reseller), form_data(cast.reseller, country="MX", region="NA")
+    )
+
+    cast.reseller.refresh_from_db()
+    assert cast.reseller.region == "NA"
+
+
+def test_a_country_not_in_the_list_is_refused(client, cast):
+    client.force_login(cast.manager)
+
+    response = client.post(
+        edit_url(cast.reseller), form_data(cast.reseller, country="No")
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    cast.reseller.refresh_from_db()
+    assert cast.reseller.country != "NO"

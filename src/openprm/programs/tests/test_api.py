@@ -90,7 +90,7 @@ def test_a_programme_is_created_then_given_tiers_requirements_and_benefits(
                     "id": requirement.json()["id"],
                     "metric": "certified_people",
                     "metric_label": "Certified people",
-                    "metric_available": False,
+                    "metric_available": True,
                     "operator": ">=",
                     "threshold": "2.00",
                 }

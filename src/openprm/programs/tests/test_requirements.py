@@ -40,14 +40,23 @@ def test_at_most_and_exactly_compare_as_declared():
 
 def test_a_metric_without_data_yet_is_not_evaluable_even_with_a_value():
     result = evaluate_requirement(
-        rule(metric="certified_people", threshold="2"), {"certified_people": 9}
+        rule(metric="deals_won_12m", threshold="2.00"), {"deals_won_12m": 9}
     )
 
     assert result.outcome == Outcome.NOT_EVALUABLE
     assert result.value is None
     assert result.reason == (
-        "Certified people is not measured yet (needed: at least 2)."
+        "Deals won, trailing 12 months is not measured yet (needed: at least 2)."
     )
+
+
+def test_figures_read_as_numbers_not_as_stored():
+    result = evaluate_requirement(
+        rule(metric="certified_people", threshold="2.00"),
+        {"certified_people": Decimal("23")},
+    )
+
+    assert result.reason == "Certified people is 23: at least 2 is met."
 
 
 def test_an_available_metric_without_a_value_is_not_evaluable():

@@ -229,8 +229,22 @@ def test_the_portal_shows_the_tier_benefits_and_next_requirements(client):
     assert "Discount (%): 10 %" in page
     assert "Discount (%): 20 %" not in page
     assert "To reach Gold" in page
-    assert "Active portal users is 2: at least 2.00 is met." in page
-    assert "Certified people is not measured yet (needed: at least 2.00)." in page
+    assert "Active portal users is 2: at least 2 is met." in page
+    assert "Certified people is not measured yet (needed: at least 2)." in page
+
+
+def test_certified_people_are_read_from_the_profile(client, settings):
+    settings.OPENPRM_CERTIFIED_PEOPLE_FIELD = "certified_engineers"
+    enrolment = EnrolmentFactory()
+    enrolment.partner.custom_fields = {"certified_engineers": 23}
+    enrolment.partner.save()
+    gold = enrolment.programme.tiers.get(rank=2)
+    TierRequirementFactory(tier=gold, metric="certified_people", threshold=30)
+    client.force_login(partner_user(partner=enrolment.partner))
+
+    page = html(client.get("/portal/programme/"))
+
+    assert "Certified people is 23: at least 30 is not met." in page
 
 
 def test_the_portal_says_when_the_organisation_is_not_enrolled(client):

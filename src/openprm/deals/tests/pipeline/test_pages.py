@@ -108,7 +108,7 @@ def test_the_console_page_says_which_deals_have_no_rate(admin_client, rates):
     html = admin_client.get(reverse("console:pipeline")).content.decode()
 
     assert 'data-testid="unconverted-JPY"' in html
-    assert "1 deal in JPY, 7,000.00 JPY" in html
+    assert "1 deal in JPY, 7,000 JPY" in html
     assert 'data-testid="total-amount">100.00 EUR' in html
 
 
@@ -117,13 +117,14 @@ def test_the_console_page_runs_the_same_queries_for_few_or_many_deals(
 ):
     url = reverse("console:pipeline")
     deal(PartnerFactory(), "1.00")
-    # Session, user; stages, rates, the three GROUP BYs, partner names.
-    with django_assert_num_queries(8):
+    # Session, user; stages, rates, the three GROUP BYs, partner names; the
+    # partner picker.
+    with django_assert_num_queries(9):
         admin_client.get(url)
     for index in range(10):
         deal(PartnerFactory(), f"{index + 1}.00", close=D(2026, 1 + index, 1))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = admin_client.get(url)
 
     assert 'data-testid="total-count">11<' in response.content.decode()
@@ -336,3 +337,22 @@ def test_the_portal_nav_hides_deals_and_pipeline_from_other_roles(client, role):
     items = nav(client, "/portal/")
     assert "Deals" not in items and "Pipeline" not in items
     assert client.get(reverse("portal:pipeline")).status_code == 403
+
+
+def test_money_reads_the_same_on_the_deal_the_list_and_the_pipeline(
+    admin_client, rates
+):
+    made = deal(PartnerFactory(), "35000.00")
+
+    pages = [
+        admin_client.get(reverse("console:pipeline")).content.decode(),
+        admin_client.get(reverse("console:deal_list")).content.decode(),
+        admin_client.get(
+            reverse("console:deal_detail", kwargs={"public_id": made.public_id})
+        ).content.decode(),
+    ]
+
+    for page in pages:
+        assert "35,000.00 EUR" in page
+        assert "35000.00" not in page
+    assert "Security × 1" in pages[2]  # noqa: RUF001 (the product line by name)
