@@ -32,7 +32,12 @@ from openprm.core.errors import (
     ValidationFailed,
 )
 from openprm.core.models import AuditAction
-from openprm.notifications.services import absolute_url, notify, send_email
+from openprm.notifications.services import (
+    absolute_url,
+    notifications_settle,
+    notify,
+    send_email,
+)
 from openprm.onboarding import questions as question_rules
 from openprm.onboarding import routing
 from openprm.onboarding.choices import (
@@ -403,9 +408,25 @@ def _lock(application: Application, allowed: Iterable[str], target: str) -> None
         )
 
 
+# The notifications that ask someone to review an application.
+REVIEW_KINDS = ("onboarding.application_assigned", "onboarding.application_reminder")
+
+
 def _save_state(application: Application, before: dict, actor, verb: str) -> None:
     application.save()
     audit.record_change(actor=actor, instance=application, before=before, verb=verb)
+    # Those it left (the next step's, an escalation's, or a decision) have nothing
+    # left to review: their "application to review" is settled.
+    still_reviewing = (
+        [user.pk for user in _recipients(application)]
+        if application.status in OPEN_STATUSES
+        else []
+    )
+    notifications_settle(
+        url=_detail_url(application),
+        kinds=REVIEW_KINDS,
+        keep_user_ids=still_reviewing,
+    )
 
 
 def _require_actor(actor, application: Application) -> None:

@@ -4,20 +4,25 @@ from django.views.decorators.http import require_POST
 
 from openprm.content.announcements.selectors import announcements_for_home
 from openprm.core.web import portal_page
+from openprm.core.worklist import portal_work
 from openprm.segments.audiences import audience_reader
 from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 
 
 @portal_page
 def dashboard(request):
-    """The portal home: the organisation, and the newest announcements for the
-    reader (those to acknowledge first). The content library fills the
-    ``home_assets`` block of the template with its newest assets."""
+    """The portal home: what needs the reader now at the organisation the portal
+    works for (each app's contribution, ``core.worklist``), its recent activity,
+    the organisation, and the newest announcements for the reader (those to
+    acknowledge first). The content library's newest assets load after."""
+    work, activity = portal_work(user=request.user, partner=request.partner)
     return render(
         request,
         "portal/dashboard.html",
         {
             "partner": request.partner,
+            "work": work,
+            "activity": activity,
             "home_announcements": announcements_for_home(
                 reader=audience_reader(membership=request.membership),
                 user=request.user,

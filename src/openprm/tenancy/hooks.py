@@ -5,6 +5,7 @@ read, the portal's access rule, and the membership parts of partner pages."""
 from openprm.core.permissions import set_partner_roles_resolver
 from openprm.core.scoping import set_admin_scope_resolver, set_scope_resolver
 from openprm.core.web import PORTAL, set_area_guard
+from openprm.core.worklist import register_portal_work
 from openprm.partners.directory.selectors import set_member_counter
 from openprm.partners.lifecycle.services import set_merge_mover
 from openprm.tenancy.models import Membership
@@ -13,7 +14,7 @@ from openprm.tenancy.scoping import (
     resolve_partner_roles,
     resolve_partner_scope,
 )
-from openprm.tenancy.selectors import active_member_counts
+from openprm.tenancy.selectors import active_member_counts, portal_home_work
 from openprm.tenancy.services import memberships_merge_move
 from openprm.tenancy.web import portal_guard
 
@@ -23,3 +24,6 @@ set_partner_roles_resolver(resolve_partner_roles)
 set_area_guard(PORTAL, portal_guard)
 set_member_counter(active_member_counts)
 set_merge_mover(Membership, memberships_merge_move)
+
+# The portal home: invitations that expired unanswered, and who joined.
+register_portal_work(portal_home_work, order=50)
