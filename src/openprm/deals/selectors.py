@@ -733,3 +733,18 @@ def console_home_queues(*, user) -> list[Queue]:
             order=20,
         )
     ]
+
+
+def deal_counts_by_partner(*, partner_ids) -> dict[int, dict]:
+    """Each partner's live registrations and won deals (one query; the ids come
+    from a scoped list)."""
+    rows = (
+        Deal.objects.filter(partner_id__in=list(partner_ids))
+        .order_by()
+        .values("partner_id")
+        .annotate(
+            live=Count("pk", filter=Q(status__in=LIVE)),
+            won=Count("pk", filter=Q(status=DealStatus.WON)),
+        )
+    )
+    return {row["partner_id"]: row for row in rows}

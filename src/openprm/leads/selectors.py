@@ -313,3 +313,16 @@ def console_home_queues(*, user) -> list[Queue]:
             order=30,
         )
     ]
+
+
+def open_lead_counts(*, partner_ids) -> dict[int, int]:
+    """How many leads each partner holds (offered, accepted or being worked; one
+    query; the ids come from a scoped list)."""
+    rows = (
+        Lead.objects.filter(current_partner_id__in=list(partner_ids))
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("current_partner_id")
+        .annotate(total=Count("pk"))
+    )
+    return {row["current_partner_id"]: row["total"] for row in rows}

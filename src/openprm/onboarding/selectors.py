@@ -200,3 +200,14 @@ def console_home_queues(*, user) -> list[Queue]:
             order=10,
         )
     ]
+
+
+def programmes_open_to(*, partner_type: str) -> list[Programme]:
+    """The active programmes a partner of ``partner_type`` may apply to, whose
+    public application form can be shared with it (one query)."""
+    return [
+        programme
+        for programme in Programme.objects.filter(is_active=True).order_by("name")
+        if not programme.eligible_partner_types
+        or partner_type in programme.eligible_partner_types
+    ]

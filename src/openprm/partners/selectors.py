@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from openprm.accounts.models import User
 from openprm.core import scoping as core_scoping
 from openprm.core import selectors as core_selectors
-from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.partners import permissions
-from openprm.partners.choices import Region
+from openprm.partners.choices import PartnerType, Region
 from openprm.partners.models import (
     Contact,
     CustomFieldDefinition,
@@ -139,6 +139,21 @@ def partner_public_id(*, user: User, partner_id: int):
 def partner_children(*, user: User, partner: Partner) -> QuerySet[Partner]:
     """The partners directly beneath ``partner`` that the user may see."""
     return Partner.objects.visible_to(user).filter(parent=partner).order_by("name")
+
+
+def resellers_visible_to(*, user: User, partner: Partner) -> QuerySet[Partner]:
+    """The partners beneath ``partner`` (a distributor, at any depth) that the user
+    may see: all of them when its downstream visibility is granted, none
+    otherwise (the scope decides), each with its parent."""
+    if partner.partner_type != PartnerType.DISTRIBUTOR:
+        raise PermissionDenied
+    permissions.READ_RESELLERS.ensure(user, partner_id=partner.pk)
+    return (
+        Partner.objects.visible_to(user)
+        .filter(path__startswith=partner.path, depth__gt=partner.depth)
+        .select_related("parent")
+        .order_by("name", "id")
+    )
 
 
 def contacts_of(*, user: User, partner: Partner) -> QuerySet[Contact]:

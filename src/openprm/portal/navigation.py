@@ -7,9 +7,21 @@ from openprm.tenancy.web import is_partner_admin
 ADMIN_ITEMS_ORDER = 80
 
 
+def is_distributor(request) -> bool:
+    """The portal works for a distributor (its resellers' page is shown)."""
+    partner = getattr(request, "partner", None)
+    return partner is not None and partner.partner_type == "distributor"
+
+
 register(
     PORTAL_AREA,
     NavItem(_("Dashboard"), "portal:dashboard"),
+    NavItem(
+        _("Resellers"),
+        "portal:resellers",
+        visible=is_distributor,
+        order=5,
+    ),
     NavItem(
         _("Audit trail"),
         "portal:audit_list",

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("switch/", views.switch_partner, name="switch_partner"),
+    path("resellers/", views.resellers, name="resellers"),
     # Pages that other apps contribute to the portal (names join "portal:").
     path("", include("openprm.core.portal_urls")),
     path("", include("openprm.tenancy.portal_urls")),

@@ -5,6 +5,11 @@ from django.views.decorators.http import require_POST
 from openprm.content.announcements.selectors import announcements_for_home
 from openprm.core.web import portal_page
 from openprm.core.worklist import portal_work
+from openprm.onboarding.selectors import programmes_open_to
+from openprm.partners.choices import PartnerType
+from openprm.partners.permissions import READ_RESELLERS
+from openprm.portal.navigation import is_distributor
+from openprm.portal.resellers import reseller_rows
 from openprm.segments.audiences import audience_reader
 from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 
@@ -16,6 +21,7 @@ def dashboard(request):
     the organisation, and the newest announcements for the reader (those to
     acknowledge first). The content library's newest assets load after."""
     work, activity = portal_work(user=request.user, partner=request.partner)
+    sees_resellers = is_distributor(request)
     return render(
         request,
         "portal/dashboard.html",
@@ -23,10 +29,27 @@ def dashboard(request):
             "partner": request.partner,
             "work": work,
             "activity": activity,
+            "sees_resellers": sees_resellers,
             "home_announcements": announcements_for_home(
                 reader=audience_reader(membership=request.membership),
                 user=request.user,
             ),
+        },
+    )
+
+
+@portal_page(rule=READ_RESELLERS)
+def resellers(request):
+    """A distributor's resellers with their status, tiers, deals and leads, and
+    the application forms to send a new one; a reseller's people get a 403."""
+    distributor = request.partner
+    return render(
+        request,
+        "portal/resellers.html",
+        {
+            "partner": distributor,
+            "rows": reseller_rows(user=request.user, distributor=distributor),
+            "programmes": programmes_open_to(partner_type=PartnerType.RESELLER),
         },
     )
 

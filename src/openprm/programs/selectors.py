@@ -171,3 +171,20 @@ def partner_for_enrolment(*, user, partner_id: int) -> Partner:
     if partner is None:
         raise NotFound
     return partner
+
+
+def current_tiers(*, partner_ids) -> dict[int, list[str]]:
+    """Each partner's tiers in its active enrolments, as "Gold (Reseller
+    programme)" (one query; the ids come from a scoped list)."""
+    tiers: dict[int, list[str]] = {}
+    for enrolment in (
+        Enrolment.objects.filter(
+            partner_id__in=list(partner_ids), status=EnrolmentStatus.ACTIVE
+        )
+        .select_related("tier", "programme")
+        .order_by("programme__name", "id")
+    ):
+        tiers.setdefault(enrolment.partner_id, []).append(
+            f"{enrolment.tier.name} ({enrolment.programme.name})"
+        )
+    return tiers
