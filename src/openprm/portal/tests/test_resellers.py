@@ -122,7 +122,7 @@ def test_the_page_reads_the_same_number_of_queries_for_many_resellers(client):
     counts = []
     for size in (1, 6):
         parent = distributor(f"Distributor {size}")
-        for number in range(size):
+        for _ in range(size):
             reseller = PartnerFactory(parent=parent)
             make_deal(partner=reseller)
             EnrolmentFactory(partner=reseller)
