@@ -161,7 +161,7 @@ def portal_home_work(*, user, partner: Partner) -> Contribution:
                     url=reverse("portal:agreement_accept", args=[version.public_id]),
                     due_at=version.accept_by,
                     since=version.published_at,
-                    detail=str(_("Terms of the %(programme)s programme"))
+                    detail=str(_("Programme: %(programme)s"))
                     % {"programme": row["document"].programme.name},
                 )
             )

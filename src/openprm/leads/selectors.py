@@ -309,7 +309,6 @@ def console_home_queues(*, user) -> list[Queue]:
             count=counts["waiting"] or 0,
             overdue=counts["late"] or 0,
             unit=str(_("waiting for a partner")),
-            note=str(_("Offers past their answer deadline are counted as overdue.")),
             order=30,
         )
     ]

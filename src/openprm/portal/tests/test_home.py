@@ -10,36 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openprm.agreements.tests.factories import AgreementVersionFactory
-from openprm.deals.choices import DealStatus, NoteKind
-from openprm.deals.models import DealNote
-from openprm.deals.tests.factories import make_deal
 from openprm.journeys.choices import TaskKind
 from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
-from openprm.leads.models import LeadAssignment, LeadStatus
-from openprm.leads.tests.factories import LeadFactory
+from openprm.leads.models import LeadAssignment
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.portal.tests.factories import offer, question
 from openprm.programs.tests.factories import EnrolmentFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import MembershipFactory
-
-
-def offer(partner, *, hours: int = 47, company: str = "Bluewater Foods"):
-    lead = LeadFactory(
-        company=company, status=LeadStatus.OFFERED, current_partner=partner
-    )
-    return LeadAssignment.objects.create(
-        lead=lead, partner=partner, respond_by=timezone.now() + timedelta(hours=hours)
-    )
-
-
-def question(partner, *, title: str = "Fourth Coffee refresh"):
-    deal = make_deal(
-        partner=partner, title=title, status=DealStatus.MORE_INFO_REQUESTED
-    )
-    DealNote.objects.create(
-        deal=deal, kind=NoteKind.INFO_REQUEST, body="Who signs the order?"
-    )
-    return deal
 
 
 def work_for(partner, *, count: int) -> None:
