@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 # What the portal home shows at most of each list.
@@ -85,6 +86,33 @@ class Queue:
     unit: str = ""
     note: str = ""
     order: int = 100
+
+    @classmethod
+    def counted(cls, counts: dict, **fields) -> "Queue":
+        """A queue from an aggregate's ``count``, ``overdue`` and ``due_soon``
+        (each None when no row matched, and absent when not counted)."""
+        return cls(
+            count=counts.get("count") or 0,
+            overdue=counts.get("overdue") or 0,
+            due_soon=counts.get("due_soon") or 0,
+            **fields,
+        )
+
+
+def sla_counts(*, due_field: str, waiting: Q, soon: timedelta = DUE_SOON) -> dict:
+    """The aggregates of a queue with an SLA: the rows ``waiting`` for the reader
+    (``count``), those past ``due_field`` (``overdue``) and those due within
+    ``soon`` (``due_soon``), for ``QuerySet.aggregate``."""
+    now = timezone.now()
+    return {
+        "count": Count("pk", filter=waiting),
+        "overdue": Count("pk", filter=waiting & Q(**{f"{due_field}__lte": now})),
+        "due_soon": Count(
+            "pk",
+            filter=waiting
+            & Q(**{f"{due_field}__gt": now, f"{due_field}__lte": now + soon}),
+        ),
+    }
 
 
 PortalContributor = Callable[..., Contribution]

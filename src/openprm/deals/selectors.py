@@ -46,13 +46,13 @@ from openprm.core.db import (
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.scoping import scope_for
 from openprm.core.worklist import (
-    DUE_SOON,
     NOTHING,
     WORK_LIMIT,
     Activity,
     Contribution,
     Queue,
     WorkItem,
+    sla_counts,
 )
 from openprm.deals import conflicts, permissions
 from openprm.deals.choices import IN_REVIEW, LIVE, DealStatus, NoteKind, StageKind
@@ -689,36 +689,23 @@ def console_home_queues(*, user) -> list[Queue]:
     """The registrations awaiting the user's decision with their SLA (one query)."""
     if not permissions.REVIEW.allows(user):
         return []
-    now = timezone.now()
     counts = (
         Deal.objects.visible_to(user)
         .filter(status__in=IN_REVIEW)
         .order_by()
         .aggregate(
-            count=Count("pk", filter=Q(status=DealStatus.SUBMITTED)),
-            overdue=Count(
-                "pk",
-                filter=Q(status=DealStatus.SUBMITTED, review_due_at__lte=now),
-            ),
-            due_soon=Count(
-                "pk",
-                filter=Q(
-                    status=DealStatus.SUBMITTED,
-                    review_due_at__gt=now,
-                    review_due_at__lte=now + DUE_SOON,
-                ),
+            **sla_counts(
+                due_field="review_due_at", waiting=Q(status=DealStatus.SUBMITTED)
             ),
             waiting=Count("pk", filter=Q(status=DealStatus.MORE_INFO_REQUESTED)),
         )
     )
     waiting = counts["waiting"] or 0
     return [
-        Queue(
+        Queue.counted(
+            counts,
             label=str(_("Deal registrations")),
             url=reverse("console:deal_queue"),
-            count=counts["count"] or 0,
-            overdue=counts["overdue"] or 0,
-            due_soon=counts["due_soon"] or 0,
             unit=str(_("to decide")),
             note=str(
                 ngettext(

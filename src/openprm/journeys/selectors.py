@@ -222,11 +222,10 @@ def console_home_queues(*, user) -> list[Queue]:
         )
     )
     return [
-        Queue(
+        Queue.counted(
+            counts,
             label=str(_("Onboarding sign-offs")),
             url=reverse("console:journeys"),
-            count=counts["count"] or 0,
-            overdue=counts["overdue"] or 0,
             unit=str(_("tasks to sign off")),
             order=40,
         )

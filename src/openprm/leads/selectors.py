@@ -298,16 +298,15 @@ def console_home_queues(*, user) -> list[Queue]:
         .order_by()
         .annotate(late=Exists(overdue_offer))
         .aggregate(
-            waiting=Count("pk", filter=Q(status__in=ROUTABLE_STATUSES)),
-            late=Count("pk", filter=Q(late=True)),
+            count=Count("pk", filter=Q(status__in=ROUTABLE_STATUSES)),
+            overdue=Count("pk", filter=Q(late=True)),
         )
     )
     return [
-        Queue(
+        Queue.counted(
+            counts,
             label=str(_("Leads to route")),
             url=reverse("console:lead_list"),
-            count=counts["waiting"] or 0,
-            overdue=counts["late"] or 0,
             unit=str(_("waiting for a partner")),
             order=30,
         )

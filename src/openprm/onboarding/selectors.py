@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from openprm.core.errors import NotFound
-from openprm.core.worklist import Queue
+from openprm.core.worklist import Queue, sla_counts
 from openprm.onboarding import permissions
 from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus, QueueView
 from openprm.onboarding.models import Application, ApplicationAction
@@ -160,9 +160,7 @@ def console_home_queues(*, user) -> list[Queue]:
     review queue's "mine" view, counted in one query)."""
     if not permissions.READ.allows(user):
         return []
-    now = timezone.now()
     window = timedelta(hours=settings.OPENPRM_APPLICATION_REMINDER_HOURS)
-    in_review = Q(status=ApplicationStatus.IN_REVIEW)
     counts = (
         Application.objects.filter(
             pk__in=Application.objects.filter(_assigned_to(user)).values("pk"),
@@ -170,22 +168,20 @@ def console_home_queues(*, user) -> list[Queue]:
         )
         .order_by()
         .aggregate(
-            count=Count("pk", filter=in_review),
-            overdue=Count("pk", filter=in_review & Q(due_at__lte=now)),
-            due_soon=Count(
-                "pk", filter=in_review & Q(due_at__gt=now, due_at__lte=now + window)
+            **sla_counts(
+                due_field="due_at",
+                waiting=Q(status=ApplicationStatus.IN_REVIEW),
+                soon=window,
             ),
             waiting=Count("pk", filter=Q(status=ApplicationStatus.INFO_REQUESTED)),
         )
     )
     waiting = counts["waiting"] or 0
     return [
-        Queue(
+        Queue.counted(
+            counts,
             label=str(_("Partner applications")),
             url=reverse("console:application_queue"),
-            count=counts["count"] or 0,
-            overdue=counts["overdue"] or 0,
-            due_soon=counts["due_soon"] or 0,
             unit=str(_("to review")),
             note=str(
                 ngettext(
