@@ -7,7 +7,7 @@ from ninja import Schema
 from openprm.core.api import ApiRouter, as_uuid, lookup
 from openprm.partners.permissions import READ_RESELLERS
 from openprm.partners.selectors import partner_get
-from openprm.portal.resellers import ResellerRow, reseller_rows
+from openprm.portal.resellers import reseller_rows
 
 router = ApiRouter(tags=["partners"])
 
@@ -24,34 +24,6 @@ class ResellerOut(Schema):
     live_deals: int
     won_deals: int
     open_leads: int
-
-    @staticmethod
-    def resolve_id(row: ResellerRow) -> UUID:
-        return row.partner.public_id
-
-    @staticmethod
-    def resolve_name(row: ResellerRow) -> str:
-        return row.partner.name
-
-    @staticmethod
-    def resolve_status(row: ResellerRow) -> str:
-        return row.partner.status
-
-    @staticmethod
-    def resolve_status_label(row: ResellerRow) -> str:
-        return str(row.partner.get_status_display())
-
-    @staticmethod
-    def resolve_country(row: ResellerRow) -> str:
-        return row.partner.country
-
-    @staticmethod
-    def resolve_city(row: ResellerRow) -> str:
-        return row.partner.city
-
-    @staticmethod
-    def resolve_parent(row: ResellerRow) -> UUID | None:
-        return row.partner.parent.public_id if row.partner.parent_id else None
 
 
 @router.list(

@@ -5,6 +5,7 @@ empty and says why). Read in a fixed number of queries, whatever the number of
 resellers."""
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from openprm.deals.selectors import deal_counts_by_partner
 from openprm.leads.selectors import open_lead_counts
@@ -20,6 +21,18 @@ class ResellerRow:
     live_deals: int
     won_deals: int
     open_leads: int
+
+    # The partner's fields the API shows, read off the row.
+    id = property(lambda self: self.partner.public_id)
+    name = property(lambda self: self.partner.name)
+    status = property(lambda self: self.partner.status)
+    status_label = property(lambda self: str(self.partner.get_status_display()))
+    country = property(lambda self: self.partner.country)
+    city = property(lambda self: self.partner.city)
+
+    @property
+    def parent(self) -> UUID | None:
+        return self.partner.parent.public_id if self.partner.parent_id else None
 
 
 def reseller_rows(*, user, distributor: Partner) -> list[ResellerRow]:
