@@ -21,7 +21,7 @@ from openprm.leads.tests.factories import LeadFactory
 from openprm.onboarding.tests.factories import RoutingRuleFactory, submit
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.portal.tests.factories import offer, question
-from openprm.programs.tests.factories import EnrolmentFactory
+from openprm.programs.tests.factories import EnrolmentFactory, ProgrammeFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import MembershipFactory
 
@@ -162,6 +162,7 @@ def test_a_distributor_follows_its_resellers(browser, live_server, tmp_path):
     make_deal(partner=contoso)
     offer(contoso)
     PartnerFactory(name="Oakedge Technologies", parent=northwind, status="onboarding")
+    ProgrammeFactory(name="Reseller", slug="reseller")
     folder = shots_dir(tmp_path)
 
     for name, page in at_each_width(
@@ -174,3 +175,11 @@ def test_a_distributor_follows_its_resellers(browser, live_server, tmp_path):
         expect(rows.nth(1)).to_contain_text("Onboarding")
         page.screenshot(path=folder / f"portal-resellers-{name}.png", full_page=True)
         assert overflow(page) == 0
+        if name == "laptop":
+            invitation = page.get_by_test_id("invite-reseller")
+            invitation.get_by_label("Company").fill("Fjord Networks AS")
+            invitation.get_by_label("Email address").fill("partners@fjord.example")
+            invitation.get_by_role("button", name="Send the invitation").click()
+            expect(
+                page.get_by_text("The invitation to apply was sent.")
+            ).to_be_visible()

@@ -1,10 +1,15 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.content.announcements.selectors import announcements_for_home
-from openprm.core.web import portal_page
+from openprm.core.web import form_page, portal_page
 from openprm.core.worklist import portal_work
+from openprm.onboarding import services
+from openprm.onboarding.forms import ResellerInviteForm
+from openprm.onboarding.permissions import INVITE_RESELLER
 from openprm.onboarding.selectors import programmes_open_to
 from openprm.partners.choices import PartnerType
 from openprm.partners.permissions import READ_RESELLERS
@@ -38,19 +43,50 @@ def dashboard(request):
     )
 
 
+def _resellers_context(request) -> dict:
+    distributor = request.partner
+    return {
+        "partner": distributor,
+        "rows": reseller_rows(user=request.user, distributor=distributor),
+        "can_invite": INVITE_RESELLER.allows(request.user, partner_id=distributor.pk),
+    }
+
+
+def _invite_form(request):
+    return ResellerInviteForm(
+        request.POST or None,
+        programmes=programmes_open_to(partner_type=PartnerType.RESELLER),
+    )
+
+
 @portal_page(rule=READ_RESELLERS)
 def resellers(request):
     """A distributor's resellers with their status, tiers, deals and leads, and
-    the application forms to send a new one; a reseller's people get a 403."""
-    distributor = request.partner
+    (for its admins) the invitation of a new one; a reseller's people get a 403."""
+    context = _resellers_context(request)
     return render(
         request,
         "portal/resellers.html",
-        {
-            "partner": distributor,
-            "rows": reseller_rows(user=request.user, distributor=distributor),
-            "programmes": programmes_open_to(partner_type=PartnerType.RESELLER),
-        },
+        {**context, "form": _invite_form(request) if context["can_invite"] else None},
+    )
+
+
+@require_POST
+@portal_page(rule=INVITE_RESELLER)
+def reseller_invite(request):
+    """Invite a company to apply as a reseller beneath the distributor."""
+    distributor = request.partner
+    return form_page(
+        request,
+        _invite_form(request),
+        template="portal/resellers.html",
+        save=lambda data: services.reseller_invite(
+            actor=request.user, distributor=distributor, **data
+        ),
+        success=_("The invitation to apply was sent."),
+        next=reverse("portal:resellers"),
+        context=_resellers_context(request),
+        invalid_status=422,
     )
 
 

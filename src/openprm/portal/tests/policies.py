@@ -2,6 +2,8 @@
 
 from django.contrib.sessions.models import Session
 
+from openprm.core.models import AuditEntry
+from openprm.programs.tests.factories import ProgrammeFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 from openprm.testing.authz import (
@@ -51,8 +53,27 @@ def distributor_resellers_api(actor: str) -> Outcome:
     return FORBID
 
 
+def an_invitation_was_audited(programme) -> bool:
+    return AuditEntry.objects.filter(verb="reseller.invited").exists()
+
+
 POLICIES = [
     Policy("web:portal:resellers", distributor_page),
+    # Inviting a reseller to apply: the distributor's admins only (the harness's
+    # distributor admin); a reseller's admin passes the role gate and is refused by
+    # the service (403), as is another partner's admin.
+    Policy(
+        "web:portal:reseller_invite",
+        distributor_page,
+        method="POST",
+        make=lambda world: ProgrammeFactory(),
+        data=lambda programme: {
+            "company": "Fjord Networks",
+            "email": "partners@fjord.example",
+            "programme_key": programme.slug,
+        },
+        happened=an_invitation_was_audited,
+    ),
     Policy(
         "api:GET /api/v1/partners/{public_id}/resellers",
         distributor_resellers_api,

@@ -5,10 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.deals.choices import DealStatus
 from openprm.deals.tests.factories import make_deal
 from openprm.partners.tests.factories import PartnerFactory
-from openprm.programs.tests.factories import EnrolmentFactory
+from openprm.programs.tests.factories import EnrolmentFactory, ProgrammeFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import MembershipFactory
 
@@ -134,3 +135,65 @@ def test_the_page_reads_the_same_number_of_queries_for_many_resellers(client):
         client.logout()
 
     assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def programme():
+    return ProgrammeFactory(name="Reseller", slug="reseller")
+
+
+def invite(client, programme, **overrides):
+    data = {
+        "company": "Fjord Networks",
+        "email": "Partners@Fjord.example",
+        "programme_key": programme.slug,
+        **overrides,
+    }
+    return client.post("/portal/resellers/invite/", data)
+
+
+@pytest.mark.django_db
+def test_a_distributor_admin_invites_a_company_to_apply(
+    client, programme, mailoutbox, django_capture_on_commit_callbacks
+):
+    northwind = distributor("Northwind")
+    signed_in(client, northwind)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, programme)
+
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [["partners@fjord.example"]]
+    assert "/apply/reseller/" in mailoutbox[0].body
+    assert "Northwind" in mailoutbox[0].subject
+    entry = AuditEntry.objects.get(verb="reseller.invited")
+    assert entry.partner_id == northwind.pk
+    event = OutboxEvent.objects.get(name="reseller.invited")
+    assert event.payload["email"] == "partners@fjord.example"
+
+
+@pytest.mark.django_db
+def test_a_bad_invitation_is_shown_on_the_form_and_sends_nothing(
+    client, programme, mailoutbox
+):
+    signed_in(client, distributor("Northwind"))
+
+    response = invite(client, programme, email="not an address", company="")
+
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"email", "company"}
+    assert mailoutbox == []
+    assert not AuditEntry.objects.filter(verb="reseller.invited").exists()
+    assert not OutboxEvent.objects.filter(name="reseller.invited").exists()
+
+
+@pytest.mark.django_db
+def test_a_salesperson_sees_the_resellers_but_does_not_invite(client, programme):
+    northwind = distributor("Northwind")
+    signed_in(client, northwind, role=PartnerRole.SALES)
+
+    page = client.get("/portal/resellers/")
+
+    assert page.context["form"] is None
+    assert invite(client, programme).status_code == 403
+    assert not AuditEntry.objects.filter(verb="reseller.invited").exists()
