@@ -197,3 +197,16 @@ def test_a_salesperson_sees_the_resellers_but_does_not_invite(client, programme)
     assert page.context["form"] is None
     assert invite(client, programme).status_code == 403
     assert not AuditEntry.objects.filter(verb="reseller.invited").exists()
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_the_page_only_to_those_who_open_it(client):
+    northwind = distributor("Northwind")
+    signed_in(client, northwind, role=PartnerRole.MARKETING)
+
+    page = client.get("/portal/").content.decode()
+
+    assert "/portal/resellers/" not in page
+    client.logout()
+    signed_in(client, northwind, role=PartnerRole.SALES)
+    assert "/portal/resellers/" in client.get("/portal/").content.decode()
