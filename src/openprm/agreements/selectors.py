@@ -1,6 +1,8 @@
 """Scoped reads of agreements."""
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from openprm.agreements import permissions
 from openprm.agreements.models import (
@@ -9,6 +11,7 @@ from openprm.agreements.models import (
     AgreementVersion,
 )
 from openprm.core.errors import NotFound
+from openprm.core.worklist import Activity, Contribution, WorkItem
 from openprm.onboarding.selectors import approved_partner_ids, approved_programme_ids
 from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
@@ -142,3 +145,50 @@ def partner_agreement_section(user, partner: Partner) -> dict | None:
     if not user.is_vendor_staff:
         return None
     return {"rows": documents_for_partner(partner=partner)}
+
+
+# --- the portal home (registered with core.worklist in hooks.py)
+
+HOME_ACTIVITY = 3
+
+
+def portal_home_work(*, user, partner: Partner) -> Contribution:
+    """The current versions ``partner`` has not accepted (for those who sign: the
+    partner admins) and its latest acceptances (four queries)."""
+    items = []
+    if permissions.ACCEPT.allows(user, partner_id=partner.pk):
+        for row in documents_for_partner(partner=partner):
+            if row["acceptance"] is not None:
+                continue
+            version = row["version"]
+            items.append(
+                WorkItem(
+                    kind=str(_("Agreement")),
+                    title=str(_("Accept %(title)s, version %(number)s"))
+                    % {"title": row["document"].title, "number": version.number},
+                    url=reverse("portal:agreement_accept", args=[version.public_id]),
+                    due_at=version.accept_by,
+                    since=version.published_at,
+                    detail=str(_("Programme: %(programme)s"))
+                    % {"programme": row["document"].programme.name},
+                )
+            )
+    accepted = (
+        AgreementAcceptance.objects.filter(partner=partner)
+        .select_related("version__document")
+        .order_by("-accepted_at", "-id")[:HOME_ACTIVITY]
+    )
+    activity = [
+        Activity(
+            at=acceptance.accepted_at,
+            text=str(_("%(name)s accepted %(title)s, version %(number)s."))
+            % {
+                "name": acceptance.name,
+                "title": acceptance.version.document.title,
+                "number": acceptance.version.number,
+            },
+            url=reverse("portal:agreement_acceptance", args=[acceptance.public_id]),
+        )
+        for acceptance in accepted
+    ]
+    return Contribution(items=items, activity=activity)

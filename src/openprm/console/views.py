@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import console_page
+from openprm.core.worklist import console_queues
 from openprm.partners import directory, permissions
 from openprm.partners.choices import (
     EmployeeBand,
@@ -35,7 +36,12 @@ from openprm.partners.directory.selectors import (
     saved_view_get,
     saved_view_links,
 )
-from openprm.partners.selectors import channel_managers, partner_counts_by_status
+from openprm.partners.selectors import (
+    channel_managers,
+    empty_scope_reason,
+    partner_counts_by_status,
+    partner_list_visible_to,
+)
 from openprm.programs.selectors import programme_list_visible_to
 from openprm.scoring.selectors import scorecard_list_visible_to
 
@@ -51,17 +57,38 @@ SORT_CHOICES = [
 ]
 
 
+HOME_PARTNERS = 8
+
+
 @console_page
 def dashboard(request):
+    """The console home: the reader's queues with their SLA (each app's, as their
+    role has them: ``core.worklist``), then their partners by status and the
+    newest of them; an empty scope says why."""
     counts = partner_counts_by_status(user=request.user)
     status_counts = [
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in PartnerStatus.choices
     ]
+    partner_total = sum(counts.values())
     return render(
         request,
         "console/dashboard.html",
-        {"status_counts": status_counts, "partner_total": sum(counts.values())},
+        {
+            "queues": console_queues(user=request.user),
+            "status_counts": status_counts,
+            "partner_total": partner_total,
+            "partners": (
+                partner_list_visible_to(user=request.user).order_by(
+                    "-created_at", "-id"
+                )[:HOME_PARTNERS]
+                if partner_total
+                else []
+            ),
+            "empty_reason": (
+                "" if partner_total else empty_scope_reason(user=request.user)
+            ),
+        },
     )
 
 
@@ -249,6 +276,8 @@ def partner_list(request):
             "applied_view": applied_view,
             "applied_view_id": str(applied_view.public_id) if applied_view else "",
             "view_problems": view_problems,
+            # Why an unfiltered directory is empty (asked only then).
+            "empty_reason": functools.partial(empty_scope_reason, user=request.user),
             "has_more_filters": _has_more_filters(filters),
             # htmx swaps the table; the export links follow it out of band.
             "is_htmx": bool(request.headers.get("HX-Request")),

@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from openprm.deals.selectors import partner_deal_section
+from openprm.core.worklist import register_console_queues, register_portal_work
+from openprm.deals.selectors import (
+    console_home_queues,
+    partner_deal_section,
+    portal_home_work,
+)
 from openprm.partners.sections import PartnerSection, register_section
 
 register_section(
@@ -14,3 +19,8 @@ register_section(
         load=partner_deal_section,
     )
 )
+
+
+# The homes: the questions a partner must answer; the registrations to decide.
+register_portal_work(portal_home_work, order=20)
+register_console_queues(console_home_queues)

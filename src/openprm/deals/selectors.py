@@ -12,9 +12,23 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
@@ -32,8 +46,17 @@ from openprm.core.db import (
 )
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.scoping import scope_for
+from openprm.core.worklist import (
+    NOTHING,
+    WORK_LIMIT,
+    Activity,
+    Contribution,
+    Queue,
+    WorkItem,
+    sla_counts,
+)
 from openprm.deals import conflicts, permissions
-from openprm.deals.choices import IN_REVIEW, LIVE, DealStatus, StageKind
+from openprm.deals.choices import IN_REVIEW, LIVE, DealStatus, NoteKind, StageKind
 from openprm.deals.models import (
     CustomerAccount,
     Deal,
@@ -573,8 +596,6 @@ def party_for(
 
 
 def deal_status_counts(*, user) -> dict[str, int]:
-    from django.db.models import Count
-
     counts = {status: 0 for status in DealStatus.values}
     for row in (
         deal_list_visible_to(user=user)
@@ -631,3 +652,134 @@ def partner_deal_section(user, partner: Partner) -> dict | None:
             ]
         ),
     }
+
+
+# --- the homes (registered with core.worklist in hooks.py)
+
+HOME_ACTIVITY = 5
+
+
+def _name(user) -> str:
+    return user.get_full_name() if user is not None else str(_("Someone"))
+
+
+def _day(value) -> str:
+    return date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
+def _deal_sentence(deal: Deal) -> str:
+    values = {"title": deal.title, "who": _name(deal.decided_by)}
+    if deal.status == DealStatus.APPROVED and deal.protected_until:
+        values["until"] = _day(deal.protected_until)
+        return _("The deal %(title)s was approved: protected until %(until)s.") % values
+    sentences = {
+        DealStatus.APPROVED: _("The deal %(title)s was approved."),
+        DealStatus.REJECTED: _("The deal %(title)s was rejected."),
+        DealStatus.MORE_INFO_REQUESTED: _(
+            "The vendor asked a question about the deal %(title)s."
+        ),
+        DealStatus.EXPIRED: _("The protection of the deal %(title)s ended."),
+        DealStatus.WON: _("The deal %(title)s was won."),
+        DealStatus.LOST: _("The deal %(title)s was lost."),
+    }
+    if deal.status in sentences:
+        return sentences[deal.status] % values
+    return _("%(who)s registered the deal %(title)s.") % {
+        "who": _name(deal.registered_by),
+        "title": deal.title,
+    }
+
+
+def portal_home_work(*, user, partner) -> Contribution:
+    """The deals on which the vendor waits for ``partner``'s answer, and its latest
+    deal news (two queries; nothing for a user who does not work deals)."""
+    if not permissions.WORK.allows(user, partner_id=partner.pk):
+        return NOTHING
+    question = DealNote.objects.filter(
+        deal=OuterRef("pk"), kind=NoteKind.INFO_REQUEST
+    ).order_by("-created_at", "-id")
+    waiting = (
+        Deal.objects.filter(partner=partner, status=DealStatus.MORE_INFO_REQUESTED)
+        .annotate(
+            question=Subquery(question.values("body")[:1]),
+            asked_at=Subquery(question.values("created_at")[:1]),
+        )
+        .order_by("updated_at", "id")[:WORK_LIMIT]
+    )
+    items = [
+        WorkItem(
+            kind=str(_("Deal question")),
+            title=str(_("Answer the question about the deal %(title)s"))
+            % {"title": deal.title},
+            url=reverse("portal:deal_detail", args=[deal.public_id]),
+            since=deal.asked_at or deal.updated_at,
+            detail=Truncator(deal.question or "").chars(120),
+        )
+        for deal in waiting
+    ]
+    latest = (
+        Deal.objects.filter(partner=partner)
+        .select_related("registered_by", "decided_by")
+        .order_by("-updated_at", "-id")[:HOME_ACTIVITY]
+    )
+    activity = [
+        Activity(
+            at=deal.updated_at,
+            text=str(_deal_sentence(deal)),
+            url=reverse("portal:deal_detail", args=[deal.public_id]),
+        )
+        for deal in latest
+    ]
+    return Contribution(items=items, activity=activity)
+
+
+def console_home_queues(*, user) -> list[Queue]:
+    """The registrations awaiting the user's decision with their SLA (one query)."""
+    if not permissions.REVIEW.allows(user):
+        return []
+    counts = (
+        Deal.objects.visible_to(user)
+        .filter(status__in=IN_REVIEW)
+        .order_by()
+        .aggregate(
+            **sla_counts(
+                due_field="review_due_at", waiting=Q(status=DealStatus.SUBMITTED)
+            ),
+            waiting=Count("pk", filter=Q(status=DealStatus.MORE_INFO_REQUESTED)),
+        )
+    )
+    waiting = counts["waiting"] or 0
+    return [
+        Queue.counted(
+            counts,
+            label=str(_("Deal registrations")),
+            url=reverse("console:deal_queue"),
+            unit=str(_("to decide")),
+            note=str(
+                ngettext(
+                    "%(count)s more waits for the partner's answer.",
+                    "%(count)s more wait for the partners' answers.",
+                    waiting,
+                )
+            )
+            % {"count": waiting}
+            if waiting
+            else "",
+            order=20,
+        )
+    ]
+
+
+def deal_counts_by_partner(*, partner_ids) -> dict[int, dict]:
+    """Each partner's live registrations and won deals (one query; the ids come
+    from a scoped list)."""
+    rows = (
+        Deal.objects.filter(partner_id__in=list(partner_ids))
+        .order_by()
+        .values("partner_id")
+        .annotate(
+            live=Count("pk", filter=Q(status__in=LIVE)),
+            won=Count("pk", filter=Q(status=DealStatus.WON)),
+        )
+    )
+    return {row["partner_id"]: row for row in rows}

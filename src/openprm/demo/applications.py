@@ -112,15 +112,20 @@ def build_demo_applications(*, actor) -> int:
     second = submit("Danube IT GmbH", "danube-it.example", "AT", "EMEA")
     services.application_approve_step(application=second, actor=manager)
     made.append(second)
-    # Overdue (nobody acted for days), and escalated by the sweep.
+    # Escalated by the sweep: only this one is past its due date when it runs
+    # (sweeping at its due date would escalate every application above too).
+    escalated = submit("Iberia Secure SL", "iberia-secure.example", "ES", "EMEA")
+    Application.objects.filter(pk=escalated.pk).update(
+        due_at=timezone.now() - timedelta(minutes=1)
+    )
+    services.applications_sweep(now=timezone.now())
+    made.append(escalated)
+    # Overdue (nobody acted for days), still with the channel manager.
     overdue = submit("Baltic Cloud OU", "baltic-cloud.example", "EE", "EMEA")
     Application.objects.filter(pk=overdue.pk).update(
         due_at=timezone.now() - timedelta(hours=6)
     )
     made.append(overdue)
-    escalated = submit("Iberia Secure SL", "iberia-secure.example", "ES", "EMEA")
-    services.applications_sweep(now=escalated.due_at + timedelta(minutes=1))
-    made.append(escalated)
     # Waiting for the applicant's answer.
     waiting = submit("Maple Integrators Inc", "maple-int.example", "CA", "NA")
     services.application_request_info(

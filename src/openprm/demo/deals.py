@@ -13,6 +13,7 @@ from django.utils import timezone
 from openprm.deals import services
 from openprm.deals.choices import AccountKind
 from openprm.deals.models import Deal
+from openprm.demo.ecosystem import PARTNER_LOGIN
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.models import Membership
 
@@ -121,6 +122,34 @@ def build_demo_deals(*, actor) -> int:
     services.deal_answer(
         actor=proseware.registered_by, deal=proseware, answer="EUR 30k, approved."
     )
+    # Contoso's admin (the demo partner login) registered one the vendor asked
+    # about: the portal home lists the question for them to answer.
+    contoso_admin = (
+        Membership.objects.filter(user__email=PARTNER_LOGIN.email, is_active=True)
+        .select_related("partner", "user")
+        .first()
+    )
+    if contoso_admin is not None:
+        question = services.deal_register(
+            actor=contoso_admin.user,
+            partner=contoso_admin.partner,
+            title="Fourth Coffee security refresh",
+            customer_name="Fourth Coffee",
+            customer_domain="fourthcoffee.com",
+            customer_country="US",
+            contact_name="Sam Buyer",
+            contact_email="sam@fourthcoffee.com",
+            currency="USD",
+            expected_close_date=today + timedelta(days=45),
+            lines=[{"product_line": "security", "quantity": 2, "amount": "26000"}],
+            description="Registered by the demo.",
+        )
+        services.deal_request_info(
+            actor=actor,
+            deal=question,
+            question="Which sites does the refresh cover, and who signs the order?",
+        )
+        deals.append(question)
     # Wide World's protection lapsed yesterday: the expiry sweep expires it.
     Deal.objects.filter(pk=wideworld.pk).update(
         protected_until=timezone.now() - timedelta(days=1)

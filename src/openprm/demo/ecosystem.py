@@ -249,6 +249,9 @@ class EcosystemBuilder:
                     email=login.email,
                     full_name=name,
                     vendor_role=role,
+                    # The channel manager looks after EMEA: its partners,
+                    # applications, deals and leads are theirs to act on.
+                    territories=["EMEA"] if role == VendorRole.CHANNEL_MANAGER else [],
                     is_staff=is_admin,
                     is_superuser=is_admin,
                     password=self.password_hash,
@@ -265,6 +268,8 @@ class EcosystemBuilder:
             city="Chicago",
             website="https://northwind.example",
             status=PartnerStatus.ACTIVE,
+            # Its programme lets it follow its resellers' deals and leads.
+            downstream_visibility=True,
         )
         contoso = partner_create(
             name="Contoso Solutions",

@@ -15,7 +15,7 @@ from openprm.accounts.models import User
 from openprm.demo.ecosystem import COUNTRIES, PARTNER_LOGIN
 from openprm.leads import services
 from openprm.leads.batch import route_waiting_leads
-from openprm.leads.models import Lead, LeadRoutingRule
+from openprm.leads.models import Lead, LeadAssignment, LeadRoutingRule
 from openprm.partners.models import Partner
 
 COMPANIES = [
@@ -116,9 +116,13 @@ def build_demo_leads(*, actor, seed: int = 2026) -> int:
 
     # Contoso's leads (retail: its named rule). Iceland has no partner, so a lead
     # Contoso gives back there stays rejected or recalled for the vendor to handle.
-    create(6, "IS", "EMEA", industry="retail")
+    first = create(6, "IS", "EMEA", industry="retail")
     # Contoso lets the first one's acceptance time pass: the sweep recalls it.
-    services.recall_overdue_leads(now=timezone.now() + timedelta(days=3))
+    LeadAssignment.objects.filter(lead=first, outcome="pending").update(
+        offered_at=timezone.now() - timedelta(days=3),
+        respond_by=timezone.now() - timedelta(hours=1),
+    )
+    services.recall_overdue_leads(now=timezone.now())
     create(1, "US", "NA", industry="retail")  # stays offered
     accepted = create(2, "US", "NA", industry="retail")
     working = create(3, "US", "NA", industry="retail")

@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from openprm.journeys.selectors import partner_journey_section
+from openprm.core.worklist import register_console_queues, register_portal_work
+from openprm.journeys.selectors import (
+    console_home_queues,
+    partner_journey_section,
+    portal_home_work,
+)
 from openprm.partners.sections import PartnerSection, register_section
 
 register_section(
@@ -14,3 +19,8 @@ register_section(
         load=partner_journey_section,
     )
 )
+
+
+# The homes: a partner's onboarding tasks; the manual tasks to sign off.
+register_portal_work(portal_home_work, order=40)
+register_console_queues(console_home_queues)

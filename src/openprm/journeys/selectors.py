@@ -1,12 +1,31 @@
 """Scoped reads of onboarding journeys."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import NotFound
+from openprm.core.permissions import partner_roles_of
+from openprm.core.worklist import (
+    NOTHING,
+    WORK_LIMIT,
+    Activity,
+    Contribution,
+    Queue,
+    WorkItem,
+)
 from openprm.journeys import permissions
-from openprm.journeys.models import Journey, JourneyDocument, JourneyTask, TaskTemplate
+from openprm.journeys.choices import TaskKind
+from openprm.journeys.models import (
+    Journey,
+    JourneyDocument,
+    JourneyStatus,
+    JourneyTask,
+    TaskTemplate,
+)
 from openprm.partners.models import Partner
 from openprm.programs.models import Programme
+from openprm.tenancy.choices import PartnerRole
 
 
 def journeys_visible_to(*, user) -> QuerySet[Journey]:
@@ -145,3 +164,95 @@ def partner_journey_section(user, partner: Partner) -> dict | None:
             for journey in journeys
         ]
     }
+
+
+# --- the homes (registered with core.worklist in hooks.py)
+
+HOME_ACTIVITY = 3
+# Tasks the partner's admins do themselves (the agreement is listed by the
+# agreements app; a manual task is the channel manager's; a course task has no
+# course to take in the portal yet).
+ADMIN_TASKS = {
+    TaskKind.PROFILE_FIELDS: "portal:organisation_edit",
+    TaskKind.DOCUMENT: "portal:journeys",
+    TaskKind.INVITE_COLLEAGUES: "portal:team_invite",
+}
+# Tasks any member may do.
+MEMBER_TASKS = {TaskKind.DOCUMENT: "portal:journeys"}
+
+
+def portal_home_work(*, user, partner: Partner) -> Contribution:
+    """The open onboarding tasks the reader can do for ``partner`` (a partner admin
+    all of them; others the document uploads), and the tasks done lately (two
+    queries)."""
+    if not permissions.WORK.allows(user, partner_id=partner.pk):
+        return NOTHING
+    is_admin = PartnerRole.PARTNER_ADMIN in partner_roles_of(user).get(
+        partner.pk, frozenset()
+    )
+    links = ADMIN_TASKS if is_admin else MEMBER_TASKS
+    tasks = (
+        JourneyTask.objects.filter(
+            journey__partner=partner,
+            journey__status=JourneyStatus.IN_PROGRESS,
+            completed_at__isnull=True,
+            kind__in=list(links),
+        )
+        .select_related("journey__programme")
+        .order_by(F("due_at").asc(nulls_last=True), "position", "id")[:WORK_LIMIT]
+    )
+    items = [
+        WorkItem(
+            kind=str(_("Onboarding")),
+            title=task.title,
+            url=reverse(links[task.kind]),
+            due_at=task.due_at,
+            since=task.created_at,
+            detail=str(_("Onboarding into %(programme)s"))
+            % {"programme": task.journey.programme.name},
+        )
+        for task in tasks
+    ]
+    done = (
+        JourneyTask.objects.filter(journey__partner=partner, completed_at__isnull=False)
+        .select_related("completed_by")
+        .order_by("-completed_at", "-id")[:HOME_ACTIVITY]
+    )
+    activity = [
+        Activity(
+            at=task.completed_at,
+            text=str(_("Onboarding task done: %(title)s.")) % {"title": task.title},
+            url=reverse("portal:journeys"),
+        )
+        for task in done
+    ]
+    return Contribution(items=items, activity=activity)
+
+
+def console_home_queues(*, user) -> list[Queue]:
+    """Manual onboarding tasks waiting for the user's sign-off (one query)."""
+    if not permissions.SIGN_OFF.allows(user):
+        return []
+    counts = (
+        JourneyTask.objects.filter(
+            journey__in=Journey.objects.visible_to(user).filter(
+                status=JourneyStatus.IN_PROGRESS
+            ),
+            kind=TaskKind.MANUAL,
+            completed_at__isnull=True,
+        )
+        .order_by()
+        .aggregate(
+            count=Count("pk"),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+        )
+    )
+    return [
+        Queue.counted(
+            counts,
+            label=str(_("Onboarding sign-offs")),
+            url=reverse("console:journeys"),
+            unit=str(_("tasks to sign off")),
+            order=40,
+        )
+    ]

@@ -8,12 +8,24 @@ leads currently with an organisation where they work leads (``permissions``).
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import NotFound
+from openprm.core.worklist import (
+    NOTHING,
+    WORK_LIMIT,
+    Activity,
+    Contribution,
+    Queue,
+    WorkItem,
+)
 from openprm.leads import permissions
 from openprm.leads.models import (
     OPEN_STATUSES,
+    ROUTABLE_STATUSES,
     AssignmentOutcome,
     Lead,
     LeadActivity,
@@ -229,3 +241,110 @@ def partner_lead_section(user, partner: Partner) -> dict | None:
             ]
         ),
     }
+
+
+# --- the homes (registered with core.worklist in hooks.py)
+
+HOME_ACTIVITY = 5
+
+
+def _who(user) -> str:
+    return user.get_full_name() if user is not None else str(_("Someone"))
+
+
+def portal_home_work(*, user, partner) -> Contribution:
+    """The lead offers ``partner`` must answer, soonest deadline first, and its
+    latest answers (two queries; nothing for a user who does not work leads)."""
+    if not permissions.WORK.allows(user, partner_id=partner.pk):
+        return NOTHING
+    offers = (
+        LeadAssignment.objects.filter(
+            partner=partner, outcome=AssignmentOutcome.PENDING
+        )
+        .select_related("lead")
+        .order_by("respond_by", "id")[:WORK_LIMIT]
+    )
+    items = [
+        WorkItem(
+            kind=str(_("Lead offer")),
+            title=str(_("Accept or decline the lead %(company)s"))
+            % {"company": offer.lead.company},
+            url=reverse("portal:lead_detail", args=[offer.lead.public_id]),
+            due_at=offer.respond_by,
+            detail=", ".join(
+                str(part)
+                for part in (
+                    offer.lead.get_industry_display() if offer.lead.industry else "",
+                    offer.lead.get_region_display(),
+                )
+                if part
+            ),
+        )
+        for offer in offers
+    ]
+    answered = (
+        LeadAssignment.objects.filter(partner=partner)
+        .exclude(outcome=AssignmentOutcome.PENDING)
+        .select_related("lead", "decided_by")
+        .order_by("-outcome_at", "-id")[:HOME_ACTIVITY]
+    )
+    sentences = {
+        AssignmentOutcome.ACCEPTED: _("%(who)s accepted the lead %(company)s."),
+        AssignmentOutcome.REJECTED: _("%(who)s declined the lead %(company)s."),
+        AssignmentOutcome.RECALLED: _(
+            "The lead %(company)s was taken back: it was not answered in time."
+        ),
+    }
+    activity = [
+        Activity(
+            at=assignment.outcome_at or assignment.offered_at,
+            text=str(sentences[assignment.outcome])
+            % {"who": _who(assignment.decided_by), "company": assignment.lead.company},
+            url=reverse("portal:lead_detail", args=[assignment.lead.public_id]),
+        )
+        for assignment in answered
+        if assignment.outcome in sentences
+    ]
+    return Contribution(items=items, activity=activity)
+
+
+def console_home_queues(*, user) -> list[Queue]:
+    """Leads waiting for the vendor (new, unassigned, rejected, recalled) and
+    offers past their answer deadline, in the user's scope (one query)."""
+    if not permissions.MANAGE.allows(user):
+        return []
+    now = timezone.now()
+    overdue_offer = LeadAssignment.objects.filter(
+        lead=OuterRef("pk"), outcome=AssignmentOutcome.PENDING, respond_by__lte=now
+    )
+    counts = (
+        Lead.objects.visible_to(user)
+        .order_by()
+        .annotate(late=Exists(overdue_offer))
+        .aggregate(
+            count=Count("pk", filter=Q(status__in=ROUTABLE_STATUSES)),
+            overdue=Count("pk", filter=Q(late=True)),
+        )
+    )
+    return [
+        Queue.counted(
+            counts,
+            label=str(_("Leads to route")),
+            url=reverse("console:lead_list"),
+            unit=str(_("waiting for a partner")),
+            order=30,
+        )
+    ]
+
+
+def open_lead_counts(*, partner_ids) -> dict[int, int]:
+    """How many leads each partner holds (offered, accepted or being worked; one
+    query; the ids come from a scoped list)."""
+    rows = (
+        Lead.objects.filter(current_partner_id__in=list(partner_ids))
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("current_partner_id")
+        .annotate(total=Count("pk"))
+    )
+    return {row["current_partner_id"]: row["total"] for row in rows}

@@ -6,7 +6,7 @@ without an account. Emails are sent by the worker after the caller's transaction
 commits: a rolled-back action sends nothing.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -113,6 +113,20 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
             read_at=notification.read_at
         )
     return notification
+
+
+def notifications_settle(
+    *, url: str, kinds: Sequence[str], keep_user_ids: Iterable[int] = ()
+) -> int:
+    """Mark read the unread notifications of ``kinds`` that point at ``url``, but
+    those of ``keep_user_ids``: what they asked for (an application to review) is
+    no longer their recipients' to do, so it must not wait among their unread
+    notifications after it left their queue. Returns how many."""
+    return (
+        Notification.objects.filter(url=url, kind__in=list(kinds), read_at__isnull=True)
+        .exclude(recipient_id__in=list(keep_user_ids))
+        .update(read_at=timezone.now())
+    )
 
 
 def notification_mark_all_read(*, user) -> int:

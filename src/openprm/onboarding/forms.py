@@ -146,3 +146,20 @@ class InfoRequestForm(ServiceForm):
         label=_("What should the applicant tell you?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ResellerInviteForm(ServiceForm):
+    """A distributor's invitation to a company to apply as a reseller."""
+
+    company = forms.CharField(label=_("Company"), max_length=200)
+    email = forms.EmailField(label=_("Email address"))
+    programme_key = forms.ChoiceField(label=_("Programme"))
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme_key"].choices = [
+            (programme.slug, programme.name) for programme in programmes
+        ]
+
+    def service_field(self, name: str) -> str | None:
+        return "programme_key" if name == "programme" else super().service_field(name)

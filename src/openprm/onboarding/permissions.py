@@ -7,6 +7,7 @@ selectors and services, and uses these rules for the role part.
 
 from openprm.accounts.choices import VendorRole
 from openprm.core.permissions import Rule
+from openprm.tenancy.choices import PartnerRole
 
 # Vendor staff open the review queue; they see what is assigned to them.
 READ = Rule("onboarding.read", vendor=VendorRole.values)
@@ -24,4 +25,9 @@ CONFIGURE = Rule("onboarding.configure", vendor=[VendorRole.VENDOR_ADMIN])
 READ_CONFIG = Rule(
     "onboarding.read_config",
     vendor=[VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER],
+)
+# A distributor's partner admins invite a company to apply as a reseller beneath
+# it (checked against the distributor).
+INVITE_RESELLER = Rule(
+    "onboarding.invite_reseller", partner=[PartnerRole.PARTNER_ADMIN]
 )

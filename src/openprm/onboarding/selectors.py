@@ -8,10 +8,14 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from openprm.core.errors import NotFound
+from openprm.core.worklist import Queue, sla_counts
 from openprm.onboarding import permissions
 from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus, QueueView
 from openprm.onboarding.models import Application, ApplicationAction
@@ -146,3 +150,60 @@ def approved_partner_ids(*, programme: Programme) -> QuerySet[Application]:
         status=ApplicationStatus.APPROVED,
         partner__isnull=False,
     ).values("partner_id")
+
+
+# --- the console home (registered with core.worklist in hooks.py)
+
+
+def console_home_queues(*, user) -> list[Queue]:
+    """The applications assigned to the user or their queues, with their SLA (the
+    review queue's "mine" view, counted in one query)."""
+    if not permissions.READ.allows(user):
+        return []
+    window = timedelta(hours=settings.OPENPRM_APPLICATION_REMINDER_HOURS)
+    counts = (
+        Application.objects.filter(
+            pk__in=Application.objects.filter(_assigned_to(user)).values("pk"),
+            status__in=OPEN_STATUSES,
+        )
+        .order_by()
+        .aggregate(
+            **sla_counts(
+                due_field="due_at",
+                waiting=Q(status=ApplicationStatus.IN_REVIEW),
+                soon=window,
+            ),
+            waiting=Count("pk", filter=Q(status=ApplicationStatus.INFO_REQUESTED)),
+        )
+    )
+    waiting = counts["waiting"] or 0
+    return [
+        Queue.counted(
+            counts,
+            label=str(_("Partner applications")),
+            url=reverse("console:application_queue"),
+            unit=str(_("to review")),
+            note=str(
+                ngettext(
+                    "%(count)s more waits for the applicant's answer.",
+                    "%(count)s more wait for the applicants' answers.",
+                    waiting,
+                )
+            )
+            % {"count": waiting}
+            if waiting
+            else "",
+            order=10,
+        )
+    ]
+
+
+def programmes_open_to(*, partner_type: str) -> list[Programme]:
+    """The active programmes a partner of ``partner_type`` may apply to, whose
+    public application form can be shared with it (one query)."""
+    return [
+        programme
+        for programme in Programme.objects.filter(is_active=True).order_by("name")
+        if not programme.eligible_partner_types
+        or partner_type in programme.eligible_partner_types
+    ]

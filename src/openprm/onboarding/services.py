@@ -32,9 +32,14 @@ from openprm.core.errors import (
     ValidationFailed,
 )
 from openprm.core.models import AuditAction
-from openprm.notifications.services import absolute_url, notify, send_email
+from openprm.notifications.services import (
+    absolute_url,
+    notifications_settle,
+    notify,
+    send_email,
+)
+from openprm.onboarding import permissions, routing
 from openprm.onboarding import questions as question_rules
-from openprm.onboarding import routing
 from openprm.onboarding.choices import (
     OPEN_STATUSES,
     ActionKind,
@@ -49,7 +54,7 @@ from openprm.onboarding.models import (
     RoutingRule,
 )
 from openprm.onboarding.routing import COUNTRY_PATTERN
-from openprm.onboarding.selectors import may_act
+from openprm.onboarding.selectors import may_act, programmes_open_to
 from openprm.partners import duplicates as duplicate_rules
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
 from openprm.partners.lifecycle import transitions as lifecycle
@@ -403,9 +408,25 @@ def _lock(application: Application, allowed: Iterable[str], target: str) -> None
         )
 
 
+# The notifications that ask someone to review an application.
+REVIEW_KINDS = ("onboarding.application_assigned", "onboarding.application_reminder")
+
+
 def _save_state(application: Application, before: dict, actor, verb: str) -> None:
     application.save()
     audit.record_change(actor=actor, instance=application, before=before, verb=verb)
+    # Those it left (the next step's, an escalation's, or a decision) have nothing
+    # left to review: their "application to review" is settled.
+    still_reviewing = (
+        [user.pk for user in _recipients(application)]
+        if application.status in OPEN_STATUSES
+        else []
+    )
+    notifications_settle(
+        url=_detail_url(application),
+        kinds=REVIEW_KINDS,
+        keep_user_ids=still_reviewing,
+    )
 
 
 def _require_actor(actor, application: Application) -> None:
@@ -817,3 +838,83 @@ def applications_sweep(*, now: datetime | None = None) -> dict[str, int]:
             _remind(application, now)
             counts["reminded"] += 1
     return counts
+
+
+# --- a distributor's invitation to apply -------------------------------------------
+
+
+@transaction.atomic
+def reseller_invite(
+    *, actor, distributor: Partner, company: str, email: str, programme_key: str
+) -> str:
+    """A distributor's admin invites a company to apply as a reseller beneath it:
+    an email with the application form of a programme open to resellers, recorded
+    against the distributor (audited, ``reseller.invited``). Returns the form's
+    link. The vendor reviews the application as any other."""
+    permissions.INVITE_RESELLER.ensure(actor, partner_id=distributor.pk)
+    if distributor.partner_type != PartnerType.DISTRIBUTOR:
+        raise PermissionDenied
+    company, email = company.strip(), email.strip().lower()
+    errors: dict[str, list] = {}
+    if not company:
+        errors["company"] = [_("Enter the company's name.")]
+    elif len(company) > 200:
+        errors["company"] = [_("At most %(count)s characters.") % {"count": 200}]
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    programme = next(
+        (
+            open_programme
+            for open_programme in programmes_open_to(partner_type=PartnerType.RESELLER)
+            if open_programme.slug == programme_key
+        ),
+        None,
+    )
+    if programme is None:
+        errors["programme"] = [_("Choose a programme open to resellers.")]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    link = absolute_url(reverse("public:apply", kwargs={"key": programme.slug}))
+    send_email(
+        to=email,
+        subject=_("%(distributor)s invites %(company)s to become a partner")
+        % {"distributor": distributor.name, "company": company},
+        body=_(
+            "Hello,\n\n%(who)s of %(distributor)s invites %(company)s to apply to "
+            "the %(programme)s programme as a reseller.\n\n"
+            "Apply here: %(link)s\n"
+        )
+        % {
+            "who": actor.get_full_name(),
+            "distributor": distributor.name,
+            "company": company,
+            "programme": programme.name,
+            "link": link,
+        },
+        kind="onboarding.reseller_invitation",
+    )
+    audit.record(
+        actor=actor,
+        instance=distributor,
+        action=AuditAction.UPDATE,
+        changes={
+            "invited_reseller": [None, company],
+            "invited_email": [None, email],
+            "programme": [None, programme.name],
+        },
+        verb="reseller.invited",
+    )
+    events.emit(
+        "reseller.invited",
+        payload={
+            "distributor": str(distributor.public_id),
+            "company": company,
+            "email": email,
+            "programme": str(programme.public_id),
+        },
+        actor=actor,
+        partner_id=distributor.pk,
+    )
+    return link

@@ -13,6 +13,7 @@ from openprm.core.scoping import scope_for
 # The partner admin role of a membership. Memberships (and their role names) sit
 # above partners, so the role is named by its value here; a test holds the two equal.
 PARTNER_ADMIN = "partner_admin"
+SALES = "sales"
 
 # Adding a partner or prospect: a channel manager's new partner is theirs.
 CREATE = Rule(
@@ -38,6 +39,9 @@ CHANGE_STATUS = Rule(
 PLACE = Rule("partners.place", vendor=[VendorRole.VENDOR_ADMIN])
 # Finding duplicates and merging them.
 MERGE = Rule("partners.merge", vendor=[VendorRole.VENDOR_ADMIN])
+# A distributor's people follow the resellers beneath it (their admins and
+# salespeople; what they see of each follows its downstream visibility).
+READ_RESELLERS = Rule("partners.read_resellers", partner=[PARTNER_ADMIN, SALES])
 # Saved directory views: any vendor staff member keeps their own and reads shared ones.
 SAVE_VIEWS = Rule("partners.save_views", vendor=VendorRole.values)
 

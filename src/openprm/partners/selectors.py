@@ -2,9 +2,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import User
+from openprm.core import scoping as core_scoping
 from openprm.core import selectors as core_selectors
-from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.partners import permissions
+from openprm.partners.choices import PartnerType, Region
 from openprm.partners.models import (
     Contact,
     CustomFieldDefinition,
@@ -32,6 +34,30 @@ def partner_counts_by_status(*, user: User) -> dict[str, int]:
         .order_by()
     )
     return dict(rows)
+
+
+def empty_scope_reason(*, user: User) -> str:
+    """Why a vendor user sees no partner, in their words: a channel manager's
+    territories hold none and none is assigned to them, or there are none yet."""
+    scope = core_scoping.scope_for(user)
+    if not getattr(user, "is_vendor_staff", False) or scope.everything:
+        return str(_("No partners yet: partners you add or import appear here."))
+    places = [str(Region(code).label) for code in scope.regions]
+    places += list(scope.countries)
+    if not places:
+        return str(
+            _(
+                "You look after no territory yet and no partner is assigned to you. "
+                "A vendor admin sets your territories on your user page and assigns "
+                "partners to you on their profiles."
+            )
+        )
+    return str(
+        _(
+            "No partner is in your territories (%(places)s) or assigned to you. "
+            "A vendor admin can change your territories or assign partners to you."
+        )
+    ) % {"places": ", ".join(places)}
 
 
 # --- the partner database: profile, contacts, custom fields -------------------------
@@ -113,6 +139,21 @@ def partner_public_id(*, user: User, partner_id: int):
 def partner_children(*, user: User, partner: Partner) -> QuerySet[Partner]:
     """The partners directly beneath ``partner`` that the user may see."""
     return Partner.objects.visible_to(user).filter(parent=partner).order_by("name")
+
+
+def resellers_visible_to(*, user: User, partner: Partner) -> QuerySet[Partner]:
+    """The partners beneath ``partner`` (a distributor, at any depth) that the user
+    may see: all of them when its downstream visibility is granted, none
+    otherwise (the scope decides), each with its parent."""
+    if partner.partner_type != PartnerType.DISTRIBUTOR:
+        raise PermissionDenied
+    permissions.READ_RESELLERS.ensure(user, partner_id=partner.pk)
+    return (
+        Partner.objects.visible_to(user)
+        .filter(path__startswith=partner.path, depth__gt=partner.depth)
+        .select_related("parent")
+        .order_by("name", "id")
+    )
 
 
 def contacts_of(*, user: User, partner: Partner) -> QuerySet[Contact]:

@@ -7,6 +7,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("switch/", views.switch_partner, name="switch_partner"),
+    path("resellers/", views.resellers, name="resellers"),
+    path("resellers/invite/", views.reseller_invite, name="reseller_invite"),
     # Pages that other apps contribute to the portal (names join "portal:").
     path("", include("openprm.core.portal_urls")),
     path("", include("openprm.tenancy.portal_urls")),

@@ -237,3 +237,20 @@ def partner_programme_section(user, partner: Partner) -> dict | None:
             }
         )
     return {"rows": rows}
+
+
+def current_tiers(*, partner_ids) -> dict[int, list[str]]:
+    """Each partner's tiers in its active enrolments, as "Gold (Reseller
+    programme)" (one query; the ids come from a scoped list)."""
+    tiers: dict[int, list[str]] = {}
+    for enrolment in (
+        Enrolment.objects.filter(
+            partner_id__in=list(partner_ids), status=EnrolmentStatus.ACTIVE
+        )
+        .select_related("tier", "programme")
+        .order_by("programme__name", "id")
+    ):
+        tiers.setdefault(enrolment.partner_id, []).append(
+            f"{enrolment.tier.name} ({enrolment.programme.name})"
+        )
+    return tiers

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core.permissions import set_partner_roles_resolver
 from openprm.core.scoping import set_admin_scope_resolver, set_scope_resolver
 from openprm.core.web import PORTAL, set_area_guard
+from openprm.core.worklist import register_portal_work
 from openprm.partners.directory.selectors import set_member_counter
 from openprm.partners.lifecycle.services import set_merge_mover
 from openprm.partners.sections import PartnerSection, register_section
@@ -17,7 +18,11 @@ from openprm.tenancy.scoping import (
     resolve_partner_roles,
     resolve_partner_scope,
 )
-from openprm.tenancy.selectors import active_member_counts, partner_user_section
+from openprm.tenancy.selectors import (
+    active_member_counts,
+    partner_user_section,
+    portal_home_work,
+)
 from openprm.tenancy.services import memberships_merge_move
 from openprm.tenancy.web import portal_guard
 
@@ -36,3 +41,7 @@ register_section(
         load=partner_user_section,
     )
 )
+
+
+# The portal home: invitations that expired unanswered, and who joined.
+register_portal_work(portal_home_work, order=50)

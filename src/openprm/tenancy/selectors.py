@@ -4,12 +4,17 @@ and invitations an administrator manages (the Team and Users pages, the team API
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import User
 from openprm.accounts.tokens.keys import hash_token
 from openprm.core.db import sql_rows
 from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.worklist import NOTHING, WORK_LIMIT, Activity, Contribution, WorkItem
 from openprm.partners.models import Partner
+from openprm.tenancy.choices import InvitationStatus
 from openprm.tenancy.models import Invitation, Membership
 from openprm.tenancy.permissions import team_scope_for
 
@@ -306,3 +311,52 @@ def partner_user_section(user: User, partner: Partner) -> dict | None:
         .with_status(InvitationStatus.PENDING)
         .count(),
     }
+
+
+# --- the portal home (registered with core.worklist in hooks.py)
+
+HOME_ACTIVITY = 3
+
+
+def portal_home_work(*, user: User, partner: Partner) -> Contribution:
+    """For a partner admin of ``partner``: the invitations that expired before
+    anyone answered them (to resend or revoke), and who joined lately (two
+    queries)."""
+    if not team_scope_for(user).includes(partner.pk):
+        return NOTHING
+    now = timezone.now()
+    expired = (
+        Invitation.objects.filter(partner=partner)
+        .with_status(InvitationStatus.EXPIRED, now=now)
+        .order_by("expires_at", "id")[:WORK_LIMIT]
+    )
+    items = [
+        WorkItem(
+            kind=str(_("Invitation")),
+            title=str(_("Resend or withdraw the invitation of %(email)s"))
+            % {"email": invitation.email},
+            url=reverse("portal:team"),
+            since=invitation.expires_at,
+            detail=str(_("It expired before it was answered.")),
+        )
+        for invitation in expired
+    ]
+    joined = (
+        Invitation.objects.filter(partner=partner, accepted_at__isnull=False)
+        .select_related("accepted_by")
+        .order_by("-accepted_at", "-id")[:HOME_ACTIVITY]
+    )
+    activity = [
+        Activity(
+            at=invitation.accepted_at,
+            text=str(_("%(name)s joined the team."))
+            % {
+                "name": invitation.accepted_by.get_full_name()
+                if invitation.accepted_by
+                else invitation.email
+            },
+            url=reverse("portal:team"),
+        )
+        for invitation in joined
+    ]
+    return Contribution(items=items, activity=activity)
