@@ -29,13 +29,16 @@ class ApplicationIn(StrictSchema):
     company: str
     website: str = ""
     country: str
-    region: str
+    # Empty: the region of the country.
+    region: str = ""
     partner_types: list[str]
     contact_name: str
     contact_email: str
     contact_phone: str = ""
     answers: dict[str, Any] = {}
     campaign_token: str = ""
+    # The applicant agreed to the vendor's privacy notice (required).
+    consent: bool = False
     # The honeypot: software that fills every field fills this one too.
     fax_number: str = ""
 
@@ -126,7 +129,8 @@ class ApplicationOut(Schema):
     company: str
     website: str
     country: str
-    region: str
+    # Empty: the region of the country.
+    region: str = ""
     partner_types: list[str]
     contact_name: str
     contact_email: str
