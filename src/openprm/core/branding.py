@@ -172,5 +172,8 @@ def branding_update(
         actor=actor, instance=row, before=before, verb="branding.updated"
     )
     events.emit("branding.updated", payload=payload(row), actor=actor)
+    # Forgotten now (this request shows the change) and again once committed (a
+    # page read in between in another thread may have kept the old one).
+    forget()
     transaction.on_commit(forget)
     return row
