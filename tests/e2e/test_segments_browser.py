@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
+from tests.e2e.screens import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +63,15 @@ def test_condition_rows_build_the_rule_and_the_count_follows(page):
     page.get_by_label("Operator 1").select_option("in")
     expect(page.get_by_test_id("rule-value")).to_have_attribute("data-widget", "multi")
     page.get_by_label("Value 1").select_option(["EMEA", "NA"])
+    expect(page.get_by_test_id("preview")).to_have_text("2 partners match")
+    page.get_by_role("button", name="Add condition").click()
+    page.get_by_label("Field 2").select_option("country")
+    expect(page.get_by_label("Value 2").locator("option[value=US]")).to_have_count(1)
+    page.get_by_label("Value 2").select_option("US")
+    expect(page.get_by_test_id("preview")).to_have_text("1 partner matches")
+    shoot(page, "segment-builder")
+    page.get_by_test_id("rule-remove").nth(1).click()
+    expect(page.get_by_test_id("rule-row")).to_have_count(1)
     expect(page.get_by_test_id("preview")).to_have_text("2 partners match")
     page.get_by_role("button", name="Save").click()
 

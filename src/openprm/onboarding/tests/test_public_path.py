@@ -50,7 +50,7 @@ def test_apply_lists_open_programmes_with_their_benefits(client):
     assert page.count('data-testid="programme-card"') == 1
     assert "Resell Acme" in page and "Closed one" not in page
     assert page.index("Silver") < page.index("Gold")
-    assert "Deal protection (days): 120 days" in page
+    assert "Deal protection: 120 days" in page
     assert 'href="/apply/resell/"' in page
 
 
