@@ -19,7 +19,6 @@ from openprm.deals.choices import (
     NoteKind,
     StageKind,
 )
-from openprm.partners.geography import country_name
 
 
 class Stage(TimeStampedModel):
@@ -168,11 +167,6 @@ class Deal(PartnerOwnedModel, CustomerFields, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.customer_name})"
-
-    @property
-    def customer_country_name(self) -> str:
-        """The customer's country by name ("Norway"), for people."""
-        return country_name(self.customer_country)
 
 
 class DealLineQuerySet(PartnerOwnedQuerySet):
