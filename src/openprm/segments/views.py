@@ -142,6 +142,7 @@ def segment_rule_builder(request):
         preview_template="segments/_preview.html",
         static=static,
         preview_url=reverse("console:segment_preview"),
+        refresh_from=", change from:#id_kind",
     )
 
 

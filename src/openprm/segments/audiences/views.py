@@ -104,6 +104,7 @@ def audience_rule_builder(request):
         preview_template="segments/audiences/_preview.html",
         presets={"everyone_active": EVERYONE_ACTIVE},
         preview_url=reverse("console:audience_preview"),
+        refresh_from=", change from:[name=partner_roles]",
     )
 
 
