@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("branding.css", views.branding_css, name="branding_css"),
     # Account pages of our own (API tokens, invitations) before allauth's.
     path("accounts/", include("openprm.accounts.account_urls")),
     path("accounts/", include("openprm.tenancy.account_urls")),

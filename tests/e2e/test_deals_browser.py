@@ -9,8 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
+from openprm.deals import services
 from openprm.deals.tests.factories import make_deal, seller
 from openprm.partners.tests.factories import PartnerFactory
+from tests.e2e.screens import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +44,7 @@ def test_a_conflicting_registration_shows_why_and_the_other_is_approved(page):
     page.get_by_label("Opportunity").fill("Acme security refresh")
     page.get_by_label("Customer company").fill("Acme Corporation")
     page.get_by_label("Customer web domain").fill("www.acme.com")
-    page.get_by_label("Currency").fill("EUR")
+    page.get_by_label("Currency").select_option("EUR")
     close = timezone.localdate() + timedelta(days=40)
     page.get_by_label("Expected close date").fill(close.isoformat())
     page.locator("select[name=line0_product_line]").select_option("security")
@@ -54,7 +56,10 @@ def test_a_conflicting_registration_shows_why_and_the_other_is_approved(page):
     reasons = page.get_by_test_id("conflict-reason")
     expect(reasons.filter(has_text="Same customer domain: acme.com")).to_be_visible()
     expect(reasons.filter(has_text="Same product line: security")).to_be_visible()
-    expect(reasons.filter(has_text="Registered by another partner")).to_be_visible()
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("A registration by another partner")
+    expect(conflict).not_to_contain_text("Bolt Networks")
+    expect(conflict.get_by_test_id("conflict-status")).to_have_text("Submitted")
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
 
     sign_in(page, "rita@vendor.example")
@@ -73,3 +78,56 @@ def test_a_conflicting_registration_shows_why_and_the_other_is_approved(page):
 
     other.refresh_from_db()
     assert other.status == "approved"
+
+
+def test_the_partner_is_warned_while_filling_in_and_the_reviewer_cannot_approve(
+    page,
+):
+    VendorUserFactory(email="rita@vendor.example", full_name="Rita Reviewer")
+    holder = make_deal(
+        partner=PartnerFactory(name="Bolt Networks"),
+        title="Acme firewall",
+        customer_name="ACME Corp.",
+        domain="acme.com",
+        product_lines=("security",),
+    )
+    services.deal_approve(actor=VendorUserFactory(), deal=holder)
+    holder.refresh_from_db()
+    until = holder.protected_until.strftime("%-d %b %Y")
+    user = seller(PartnerFactory(name="Crest Systems", country="NO"))
+    page.set_default_timeout(30_000)  # the shared test machine is often loaded
+
+    sign_in(page, user.email)
+    page.goto("/portal/deals/register/")
+    preview = page.get_by_test_id("conflict-preview")
+    expect(preview).to_contain_text("as you fill in the customer")
+    expect(page.get_by_label("Currency")).to_have_value("NOK")
+    page.get_by_label("Opportunity").fill("Acme security refresh")
+    page.get_by_label("Customer company").fill("Acme Corporation")
+    page.get_by_label("Customer web domain").fill("acme.com")
+    page.get_by_label("Customer country").select_option(label="Norway")
+    expect(preview.get_by_test_id("preview-conflict")).to_have_count(1)
+    expect(preview).to_contain_text("A registration by another partner")
+    expect(preview.get_by_test_id("conflict-status")).to_have_text("Approved")
+    expect(preview).not_to_contain_text("Bolt")
+    page.locator("select[name=line0_product_line]").select_option("security")
+    expect(preview.get_by_test_id("preview-blocking")).to_contain_text(
+        f"Another registration is protected until {until}."
+    )
+    close = timezone.localdate() + timedelta(days=40)
+    page.get_by_label("Expected close date").fill(close.isoformat())
+    page.locator("input[name=line0_amount]").fill("36000")
+    shoot(page, "deal-register-conflict")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_test_id("blocking")).to_contain_text(
+        "cannot be approved while that protection lasts"
+    )
+
+    sign_in(page, "rita@vendor.example")
+    page.goto("/console/deals/review/")
+    page.get_by_role("link", name="Acme security refresh").click()
+    expect(page.get_by_test_id("blocking")).to_contain_text("Bolt Networks")
+    expect(page.get_by_test_id("approve-unavailable")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reject")).to_be_visible()
+    shoot(page, "deal-review-blocked")

@@ -29,6 +29,13 @@ register(
         section=SETTINGS,
     ),
     NavItem(
+        _("Branding"),
+        "console:branding",
+        visible=is_vendor_admin,
+        order=ADMIN_ITEMS_ORDER,
+        section=SETTINGS,
+    ),
+    NavItem(
         _("Events"),
         "console:event_list",
         active_prefix="console:event",

@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Schema, Status
 from pydantic import BaseModel
 
-from openprm.core import selectors, services
+from openprm.core import branding, selectors, services
 from openprm.core.api import ApiRouter, Pagination, StrictSchema
 from openprm.core.db import page_by_keys
 from openprm.core.models import OutboxEvent
@@ -322,3 +322,46 @@ def event_replay(request, event_id: UUID, payload: ReplayIn | None = None):
         subscriber=payload.subscriber if payload else "",
     )
     return Status(202, {"event": event.uuid, "deliveries": count})
+
+
+# --- branding
+
+BRANDING_TAGS = ["branding"]
+
+
+class BrandingOut(Schema):
+    vendor_name: str
+    logo: str = Field(description="The logo's address; empty without one.")
+    primary_colour: str = Field(description="#rrggbb")
+    privacy_notice_url: str
+    programme_pitch: str
+
+
+class BrandingIn(StrictSchema):
+    vendor_name: str
+    primary_colour: str = Field(description="#rrggbb")
+    privacy_notice_url: str = ""
+    programme_pitch: str = ""
+    remove_logo: bool = False
+
+
+@router.get(
+    "/branding",
+    response=BrandingOut,
+    tags=BRANDING_TAGS,
+    summary="The vendor's branding (vendor admins)",
+)
+def branding_read(request):
+    return branding.payload(branding.branding_get(user=request.user))
+
+
+@router.put(
+    "/branding",
+    response=BrandingOut,
+    tags=BRANDING_TAGS,
+    summary="Change the vendor's branding (vendor admins)",
+    description="The logo is uploaded in the console; here it can only be removed.",
+)
+def branding_write(request, payload: BrandingIn):
+    row = branding.branding_update(actor=request.user, **payload.model_dump())
+    return branding.payload(row)

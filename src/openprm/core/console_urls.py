@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("events/", views.event_list, name="event_list"),
     path("events/<uuid:event_id>/", views.event_detail, name="event_detail"),
     path("events/<uuid:event_id>/replay/", views.event_replay, name="event_replay"),
+    path("settings/branding/", views.branding_settings, name="branding"),
 ]

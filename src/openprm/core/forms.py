@@ -241,3 +241,41 @@ class EventFilterForm(_PeriodForm):
 
 class ReplayForm(forms.Form):
     subscriber = forms.CharField(required=False, max_length=100)
+
+
+class BrandingForm(ServiceForm):
+    """The vendor's branding (``core.branding.branding_update`` checks it)."""
+
+    vendor_name = forms.CharField(label=_("Vendor name"), max_length=100)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 1 MB; shown on a dark header."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    primary_colour = forms.CharField(
+        label=_("Primary colour"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_(
+            "Buttons and links of the public pages, the portal and the console."
+        ),
+    )
+    privacy_notice_url = forms.CharField(
+        label=_("Privacy notice address"),
+        max_length=500,
+        required=False,
+        help_text=_("Linked from the consent box of the application form."),
+    )
+    programme_pitch = forms.CharField(
+        label=_("Why partner with us"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown above the programmes on the public page /apply/."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_colour"].widget.attrs["class"] = (
+            "form-control form-control-color"
+        )

@@ -218,3 +218,32 @@ class SubscriberDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event.name} → {self.subscriber}: {self.status}"
+
+
+class Branding(TimeStampedModel):
+    """The vendor's name, logo, colour and privacy notice, shown on the public
+    pages, the portal, the console and in emails. One row (``core.branding``)."""
+
+    vendor_name = models.CharField(_("vendor name"), max_length=100, default="OpenPRM")
+    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    # "#rrggbb": the buttons and links of every page.
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#0d6efd"
+    )
+    privacy_notice_url = models.URLField(
+        _("privacy notice address"), max_length=500, blank=True
+    )
+    programme_pitch = models.TextField(
+        _("why partner with us"),
+        blank=True,
+        help_text=_("A few sentences for the public page that lists the programmes."),
+    )
+
+    class Meta:
+        verbose_name = _("branding")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="core_branding_one")
+        ]
+
+    def __str__(self) -> str:
+        return self.vendor_name

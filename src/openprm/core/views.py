@@ -7,15 +7,21 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 import openprm
-from openprm.core import audit_text, selectors, services
+from openprm.core import audit_text, branding, selectors, services
 from openprm.core.errors import ValidationFailed
-from openprm.core.forms import AuditFilterForm, EventFilterForm, ReplayForm
-from openprm.core.web import CONSOLE, PORTAL, console_page, portal_page
+from openprm.core.forms import (
+    AuditFilterForm,
+    BrandingForm,
+    EventFilterForm,
+    ReplayForm,
+)
+from openprm.core.web import CONSOLE, PORTAL, console_page, form_page, portal_page
 
 
 @never_cache
@@ -175,3 +181,49 @@ def event_replay(request, event_id: UUID):
             % {"count": count},
         )
     return redirect("console:event_detail", event_id=event.uuid)
+
+
+# --- branding
+
+
+@console_page(rule=branding.MANAGE)
+def branding_settings(request):
+    """The vendor's name, logo, colour and privacy notice (vendor admins)."""
+    row = branding.branding_get(user=request.user)
+    form = BrandingForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=branding.payload(row),
+    )
+    return form_page(
+        request,
+        form,
+        template="core/branding.html",
+        save=lambda data: branding.branding_update(
+            actor=request.user,
+            vendor_name=data["vendor_name"],
+            primary_colour=data["primary_colour"],
+            privacy_notice_url=data["privacy_notice_url"],
+            programme_pitch=data["programme_pitch"],
+            logo=data["logo"],
+            remove_logo=data["remove_logo"],
+        ),
+        success=_("The branding was saved."),
+        next="console:branding",
+        context={"row": row},
+    )
+
+
+@require_safe
+def branding_css(request):
+    """The primary colour as Bootstrap's variables (a stylesheet, so that pages
+    carry no inline style); cached for long, its address changes with it."""
+    brand = branding.current()
+    response = render(
+        request,
+        "core/branding.css",
+        {"brand": brand},
+        content_type="text/css; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import ServiceForm
 from openprm.partners.choices import specialisation_choices
+from openprm.partners.geography import country_choices, currency_choices, currency_for
 
 LINE_ROWS = 3
 
@@ -22,14 +23,12 @@ class DealRegistrationForm(ServiceForm):
         required=False,
         help_text=_("e.g. example.com"),
     )
-    customer_country = forms.CharField(
-        label=_("Customer country (ISO code)"), max_length=2, required=False
-    )
+    customer_country = forms.ChoiceField(label=_("Customer country"), required=False)
     contact_name = forms.CharField(
         label=_("Contact name"), max_length=200, required=False
     )
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+    currency = forms.ChoiceField(label=_("Currency"))
     expected_close_date = forms.DateField(
         label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -40,8 +39,14 @@ class DealRegistrationForm(ServiceForm):
     competitor = forms.CharField(label=_("Competitor"), max_length=200, required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
-    def __init__(self, *args, stages=(), **kwargs):
+    def __init__(self, *args, stages=(), partner=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["customer_country"].choices = [("", "—"), *country_choices()]
+        self.fields["currency"].choices = currency_choices()
+        # The partner's own currency until they choose another.
+        self.fields["currency"].initial = currency_for(
+            partner.country if partner else ""
+        )
         self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
         product_lines = [("", "—"), *specialisation_choices()]
         for index in range(LINE_ROWS):

@@ -7,6 +7,11 @@ from openprm.deals import views
 urlpatterns = [
     path("deals/", views.portal_deal_list, name="deal_list"),
     path("deals/register/", views.portal_deal_register, name="deal_register"),
+    path(
+        "deals/register/conflicts/",
+        views.portal_deal_conflict_preview,
+        name="deal_conflict_preview",
+    ),
     path("deals/<uuid:public_id>/", views.portal_deal_detail, name="deal_detail"),
     path(
         "deals/<uuid:public_id>/answer/", views.portal_deal_answer, name="deal_answer"

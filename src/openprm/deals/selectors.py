@@ -7,7 +7,7 @@ read every deal (channel managers: their partners' and territories').
 
 import decimal
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -64,6 +64,7 @@ from openprm.deals.models import (
     DealExtension,
     DealLine,
     DealNote,
+    DealProtection,
     Stage,
 )
 from openprm.partners.models import Partner
@@ -384,6 +385,135 @@ def deal_conflicts(*, deal: Deal) -> list[DealConflict]:
         .select_related("conflicting_deal__partner", "account")
         .order_by("-score", "id")
     )
+
+
+@dataclass(frozen=True)
+class Blocking:
+    """Another registration's protection that makes approving this one impossible:
+    until when, and the deal that holds it (shown to vendor staff only)."""
+
+    ends_at: "datetime"
+    deal: Deal
+
+
+def blocking_protection(
+    *, customer_key: str, product_lines, exclude_deal_id: int | None = None
+) -> Blocking | None:
+    """The active, unexpired protection of another registration on the customer and
+    any of the product lines (the latest-ending when several), else ``None``:
+    while it lasts the partial unique index refuses an approval (one query)."""
+    protections = DealProtection.objects.filter(
+        customer_key=customer_key,
+        product_line__in=list(product_lines),
+        is_active=True,
+        ends_at__gte=timezone.now(),
+    )
+    if exclude_deal_id is not None:
+        protections = protections.exclude(deal_id=exclude_deal_id)
+    found = protections.select_related("deal__partner").order_by("-ends_at").first()
+    return Blocking(ends_at=found.ends_at, deal=found.deal) if found else None
+
+
+def deal_blocking_protection(*, deal: Deal, lines=None) -> Blocking | None:
+    """What stops ``deal`` from being approved, for a registration in review."""
+    if deal.status not in IN_REVIEW:
+        return None
+    product_lines = (
+        [line.product_line for line in lines]
+        if lines is not None
+        else deal.lines.values_list("product_line", flat=True)
+    )
+    return blocking_protection(
+        customer_key=deal.customer_key,
+        product_lines=product_lines,
+        exclude_deal_id=deal.pk,
+    )
+
+
+@dataclass(frozen=True)
+class PreviewConflict:
+    """One registration or vendor account a new registration would conflict with,
+    as the partner may see it: their own registration by its title, another
+    partner's by its status only."""
+
+    kind: str  # "own", "other" or "account"
+    score: int
+    reasons: list
+    status: str = ""
+    status_label: str = ""
+    protected_until: "datetime | None" = None
+    deal: Deal | None = None  # the partner's own registration only
+
+    def get_status_display(self) -> str:
+        return self.status_label
+
+
+def conflict_preview(
+    *,
+    user,
+    partner: Partner,
+    customer_name: str,
+    customer_domain: str = "",
+    contact_email: str = "",
+    product_lines=(),
+    expected_close_date: date | None = None,
+) -> tuple[list[PreviewConflict], Blocking | None]:
+    """The conflicts a registration with these values would have, grouped by the
+    other registration with its status, and the protection that would make its
+    approval impossible: what the registration form shows while it is filled in.
+    Another partner's registration is never named."""
+    permissions.WORK.ensure(user, partner_id=partner.pk)
+    if not customer_name.strip():
+        return [], None
+    today = timezone.localdate()
+    product_lines = [line for line in product_lines if line]
+    party = party_for(
+        customer_name=customer_name.strip(),
+        customer_domain=customer_domain or contact_email,
+        product_lines=product_lines,
+        expected_close_date=max(expected_close_date or today, today),
+        starts_on=today,
+        partner_id=partner.pk,
+    )
+    found = find_conflicts(party=party, partner_id=partner.pk)
+    deals = Deal.objects.in_bulk(
+        [target for kind, target, _match in found if kind == "deal"]
+    )
+    preview = []
+    for kind, target, match in found:
+        if kind == "account":
+            preview.append(
+                PreviewConflict(
+                    kind="account", score=match.score, reasons=match.reasons
+                )
+            )
+            continue
+        other = deals[target]
+        own = other.partner_id == partner.pk
+        preview.append(
+            PreviewConflict(
+                kind="own" if own else "other",
+                score=match.score,
+                reasons=match.reasons,
+                status=other.status,
+                status_label=other.get_status_display(),
+                protected_until=(
+                    other.protected_until
+                    if other.status == DealStatus.APPROVED
+                    else None
+                ),
+                deal=other if own else None,
+            )
+        )
+    blocking = None
+    if product_lines:
+        blocking = blocking_protection(
+            customer_key=conflicts.customer_key(
+                domain=party.domain, normalised=party.normalised_name
+            ),
+            product_lines=product_lines,
+        )
+    return preview, blocking
 
 
 def deal_notes(*, deal: Deal) -> list[DealNote]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, events
@@ -47,6 +48,7 @@ from openprm.deals.models import (
     Stage,
 )
 from openprm.deals.selectors import (
+    blocking_protection,
     find_conflicts,
     party_for,
     reviewers_for,
@@ -494,6 +496,18 @@ def tier_benefits_for(partner: Partner) -> tuple[int, Decimal | None]:
     return (default_protection_days() if days is None else days), discount
 
 
+def _protected_message(ends_at: datetime | None) -> str:
+    if ends_at is None:
+        return _(
+            "Another registration already protects this customer and product "
+            "line; reject this one or wait until that protection ends."
+        )
+    return _(
+        "Another registration protects this customer and product line until "
+        "%(date)s; reject this one or wait until that protection ends."
+    ) % {"date": date_format(timezone.localtime(ends_at), "DATE_FORMAT")}
+
+
 def _approve(*, deal: Deal, actor, now: datetime) -> Deal:
     days, discount = tier_benefits_for(deal.partner)
     protected_until = now + timedelta(days=days)
@@ -506,6 +520,11 @@ def _approve(*, deal: Deal, actor, now: datetime) -> Deal:
         is_active=True,
         ends_at__lt=now,
     ).update(is_active=False)
+    # Refused with the date first; the unique index below still decides a race.
+    if blocking := blocking_protection(
+        customer_key=deal.customer_key, product_lines=keys, exclude_deal_id=deal.pk
+    ):
+        raise Conflict(_protected_message(blocking.ends_at))
     updated = Deal.objects.filter(pk=deal.pk, status__in=IN_REVIEW).update(
         status=DealStatus.APPROVED,
         protected_until=protected_until,
@@ -534,12 +553,7 @@ def _approve(*, deal: Deal, actor, now: datetime) -> Deal:
                 ]
             )
     except IntegrityError:
-        raise Conflict(
-            _(
-                "Another registration already protects this customer and product "
-                "line; reject this one or wait until that protection ends."
-            )
-        ) from None
+        raise Conflict(_protected_message(None)) from None
     deal.status, deal.protected_until = DealStatus.APPROVED, protected_until
     deal.discount_percent, deal.decided_by, deal.decided_at = discount, actor, now
     audit.record_change(actor=actor, instance=deal, before=before, verb="deal.approved")

@@ -7,6 +7,8 @@ role in any of the user's organisations (the list may show another organisation'
 deals of theirs), and the services check the deal's own organisation.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -20,6 +22,7 @@ from openprm.core.web import act, console_page, portal_page
 from openprm.deals import permissions, selectors, services
 from openprm.deals.choices import IN_REVIEW, DealStatus, ExtensionStatus
 from openprm.deals.forms import (
+    LINE_ROWS,
     AnswerForm,
     DealRegistrationForm,
     ExtensionDecisionForm,
@@ -39,10 +42,12 @@ def _page(request, queryset):
 
 
 def _detail_context(deal, *, console: bool) -> dict:
+    lines = list(deal.lines.all())
     return {
         "deal": deal,
-        "lines": list(deal.lines.all()),
+        "lines": lines,
         "conflicts": selectors.deal_conflicts(deal=deal),
+        "blocking": selectors.deal_blocking_protection(deal=deal, lines=lines),
         "notes": selectors.deal_notes(deal=deal),
         "extensions": selectors.deal_extensions(deal=deal),
         "attachments": selectors.deal_attachments(deal=deal),
@@ -208,7 +213,10 @@ def portal_deal_register(request):
     when the registration has possible conflicts."""
     stages = list(selectors.stages(open_only=True))
     form = DealRegistrationForm(
-        request.POST or None, request.FILES or None, stages=stages
+        request.POST or None,
+        request.FILES or None,
+        stages=stages,
+        partner=request.partner,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,6 +240,38 @@ def portal_deal_register(request):
                 messages.success(request, _("Registered: the vendor will review it."))
             return redirect(_portal_detail(deal))
     return render(request, "deals/portal_register.html", {"form": form})
+
+
+@portal_page(rule=permissions.WORK)
+def portal_deal_conflict_preview(request):
+    """The conflicts the registration being filled in would have (the form's
+    values, sent by htmx as they change): the portal's organisation's own
+    registrations by title, another partner's by status only."""
+    data = request.GET
+    try:
+        close_date = date.fromisoformat(data.get("expected_close_date", ""))
+    except ValueError:
+        close_date = None
+    found, blocking = selectors.conflict_preview(
+        user=request.user,
+        partner=request.partner,
+        customer_name=data.get("customer_name", "")[:200],
+        customer_domain=data.get("customer_domain", "")[:253],
+        contact_email=data.get("contact_email", "")[:254],
+        product_lines=[
+            data.get(f"line{index}_product_line", "")[:64] for index in range(LINE_ROWS)
+        ],
+        expected_close_date=close_date,
+    )
+    return render(
+        request,
+        "deals/_conflict_preview.html",
+        {
+            "found": found,
+            "blocking": blocking,
+            "asked": bool(data.get("customer_name", "").strip()),
+        },
+    )
 
 
 @portal_page

@@ -56,6 +56,7 @@ def _applicant(company: str, domain: str, country: str, region: str) -> dict:
         "contact_name": f"{company.split()[0]} Contact",
         "contact_email": f"partners@{domain}",
         "answers": {"engineers": "3", "focus": ["security"], "competitors": False},
+        "consent": True,
     }
 
 

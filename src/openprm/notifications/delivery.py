@@ -2,11 +2,13 @@
 
 import logging
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from openprm.core import branding
 from openprm.notifications.models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -18,6 +20,11 @@ STALE_AFTER = timedelta(minutes=1)
 KEEP_FOR = timedelta(days=30)
 
 
+def branded_body(body: str, brand: branding.Brand) -> str:
+    """The email's text signed with the vendor's name (the branding)."""
+    return f"{body.rstrip()}\n\n-- \n{brand.name}\n"
+
+
 def send_one(email_id: int) -> bool:
     """Send one pending email if no other worker has claimed it; True if sent."""
     claimed = OutgoingEmail.objects.filter(
@@ -26,11 +33,14 @@ def send_one(email_id: int) -> bool:
     if not claimed:
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
+    brand = branding.current()
     try:
         EmailMessage(
             subject=email.subject,
-            body=email.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            body=branded_body(email.body, brand),
+            from_email=formataddr(
+                (brand.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+            ),
             to=[email.to],
         ).send()
     except Exception as error:  # an SMTP refusal, a connection error: recorded

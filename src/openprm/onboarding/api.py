@@ -29,13 +29,16 @@ class ApplicationIn(StrictSchema):
     company: str
     website: str = ""
     country: str
-    region: str
+    # Empty: the region of the country.
+    region: str = ""
     partner_types: list[str]
     contact_name: str
     contact_email: str
     contact_phone: str = ""
     answers: dict[str, Any] = {}
     campaign_token: str = ""
+    # The applicant agreed to the vendor's privacy notice (required).
+    consent: bool = False
     # The honeypot: software that fills every field fills this one too.
     fax_number: str = ""
 
@@ -126,7 +129,8 @@ class ApplicationOut(Schema):
     company: str
     website: str
     country: str
-    region: str
+    # Empty: the region of the country.
+    region: str = ""
     partner_types: list[str]
     contact_name: str
     contact_email: str
@@ -214,6 +218,58 @@ def application_form(request, programme: str):
     questions: what a client needs to render the form it then posts here.
     ``programme`` is its slug or public id; an inactive one is a 404."""
     return selectors.programme_for_application(key=programme)
+
+
+class OpenBenefitOut(Schema):
+    kind: str
+    label: str
+    value: str = Field(description="The benefit in words, e.g. 120 days.")
+
+    @staticmethod
+    def resolve_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_value(obj) -> str:
+        return obj.display_value
+
+
+class OpenTierOut(Schema):
+    name: str
+    rank: int
+    benefits: list[OpenBenefitOut]
+
+    @staticmethod
+    def resolve_benefits(obj) -> list:
+        return list(obj.benefits.all())
+
+
+class OpenProgrammeOut(Schema):
+    id: UUID
+    slug: str
+    name: str
+    description: str
+    tiers: list[OpenTierOut]
+
+    @staticmethod
+    def resolve_id(obj: Programme) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_tiers(obj: Programme) -> list:
+        return list(obj.tiers.all())
+
+
+@router.get(
+    "/applications/programmes",
+    auth=None,
+    response=list[OpenProgrammeOut],
+    summary="The programmes open to applications (public, no authentication)",
+)
+def open_programme_list(request):
+    """What the public page /apply/ lists: each active programme with its tiers
+    and their benefits."""
+    return selectors.open_programmes()
 
 
 @router.post(

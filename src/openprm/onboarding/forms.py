@@ -8,6 +8,7 @@ from openprm.core.forms import ServiceForm
 from openprm.onboarding.choices import QuestionKind
 from openprm.onboarding.spam import HONEYPOT_FIELD
 from openprm.partners.choices import PartnerType, Region
+from openprm.partners.geography import country_choices
 
 
 def _question_field(question) -> forms.Field:
@@ -44,12 +45,12 @@ class ApplicationForm(ServiceForm):
     website = forms.CharField(
         label=_("Website or domain"), max_length=200, required=False
     )
-    country = forms.CharField(
-        label=_("Country"),
-        max_length=2,
-        help_text=_("Two-letter code, e.g. DE, US."),
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        choices=[("", _("The region of my country")), *Region.choices],
     )
-    region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
     partner_types = forms.MultipleChoiceField(
         label=_("Partner types"),
         choices=PartnerType.choices,
@@ -60,9 +61,12 @@ class ApplicationForm(ServiceForm):
     contact_phone = forms.CharField(
         label=_("Your phone number"), max_length=40, required=False
     )
+    # Required by the service (its words say why); the page links the notice.
+    consent = forms.BooleanField(required=False)
 
-    # Shown by the page on its own, out of sight (see apply.html).
-    honeypot_fields = (HONEYPOT_FIELD,)
+    # Shown by the page on its own: the honeypot out of sight, the consent with
+    # its link to the privacy notice (see apply.html).
+    honeypot_fields = (HONEYPOT_FIELD, "consent")
 
     def __init__(self, *args, programme, **kwargs):
         self.programme = programme
@@ -78,6 +82,7 @@ class ApplicationForm(ServiceForm):
             ),
         }
         super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *country_choices()]
         if programme.eligible_partner_types:
             self.fields["partner_types"].choices = [
                 (code, label)
@@ -101,6 +106,7 @@ class ApplicationForm(ServiceForm):
                 "contact_name",
                 "contact_email",
                 "contact_phone",
+                "consent",
             )
         }
         answers = {}

@@ -197,6 +197,11 @@ class Application(TimeStampedModel):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     campaign_token = models.CharField(_("campaign token"), max_length=200, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The applicant's consent to the privacy notice, and which notice it was.
+    consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    privacy_notice_url = models.URLField(
+        _("privacy notice"), max_length=500, blank=True
+    )
     # --- what the system found
     partner = models.ForeignKey(
         "partners.Partner",

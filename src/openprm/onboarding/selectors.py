@@ -20,7 +20,7 @@ from openprm.onboarding import permissions
 from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus, QueueView
 from openprm.onboarding.models import Application, ApplicationAction
 from openprm.partners.models import Partner
-from openprm.programs.models import Programme
+from openprm.programs.models import Programme, Tier, TierBenefit
 
 
 def _assigned_to(user) -> Q:
@@ -118,6 +118,23 @@ def application_get(*, user, public_id) -> Application:
         )
     except (Application.DoesNotExist, ValueError, TypeError) as error:
         raise NotFound from error
+
+
+def open_programmes() -> list[Programme]:
+    """The active programmes anyone may apply to, with their tiers and each tier's
+    benefits, for the public page that lists them (three queries)."""
+    return list(
+        Programme.objects.filter(is_active=True)
+        .order_by("name", "id")
+        .prefetch_related(
+            Prefetch(
+                "tiers",
+                queryset=Tier.objects.order_by("rank", "id").prefetch_related(
+                    Prefetch("benefits", queryset=TierBenefit.objects.order_by("kind"))
+                ),
+            )
+        )
+    )
 
 
 def programme_for_application(*, key: str) -> Programme:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
-from openprm.core import audit, events
+from openprm.core import audit, branding, events
 from openprm.core.business_days import add_business_days
 from openprm.core.errors import (
     Conflict,
@@ -57,6 +57,7 @@ from openprm.onboarding.routing import COUNTRY_PATTERN
 from openprm.onboarding.selectors import may_act, programmes_open_to
 from openprm.partners import duplicates as duplicate_rules
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
+from openprm.partners.geography import region_for
 from openprm.partners.lifecycle import transitions as lifecycle
 from openprm.partners.lifecycle.selectors import partner_duplicates_find
 from openprm.partners.models import Partner, PartnerDomain
@@ -77,6 +78,8 @@ APPLICATION_AUDITED_FIELDS = [
     "contact_phone",
     "answers",
     "campaign_token",
+    "consented_at",
+    "privacy_notice_url",
     "partner",
     "routing_reason",
     "step_position",
@@ -238,9 +241,18 @@ def _clean_submission(programme, data: Mapping[str, Any]) -> tuple[dict, dict]:
         errors["country"] = [_("Enter a two-letter country code, e.g. DE.")]
     cleaned["country"] = country
     region = str(data.get("region") or "")
+    if not region and COUNTRY_PATTERN.match(country):
+        region = region_for(country)  # unless the applicant chose one
     if region not in Region.values:
         errors["region"] = [_("Choose a region.")]
     cleaned["region"] = region
+    if data.get("consent") is not True:
+        errors["consent"] = [
+            _(
+                "Tick the box to agree to the privacy notice: we cannot process "
+                "your application without it."
+            )
+        ]
     types = data.get("partner_types") or []
     types = [types] if isinstance(types, str) else list(types)
     allowed = programme.eligible_partner_types or PartnerType.values
@@ -326,6 +338,8 @@ def application_submit(
         **cleaned,
         campaign_token=str(campaign_token or "")[:200],
         client_ip=client_ip,
+        consented_at=now,
+        privacy_notice_url=branding.current().privacy_notice_url,
         partner=_existing_prospect(candidates),
         duplicates=[
             {

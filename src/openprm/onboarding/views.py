@@ -28,6 +28,17 @@ APPLICATIONS_PER_PAGE = 50
 
 
 @public_page
+def apply_index(request):
+    """The programmes open to applications, with what each tier brings: where a
+    company that wants to become a partner starts (linked from the sign-in page)."""
+    return render(
+        request,
+        "onboarding/apply_index.html",
+        {"programmes": selectors.open_programmes()},
+    )
+
+
+@public_page
 def apply(request, key):
     programme = selectors.programme_for_application(key=key)
     campaign_token = (request.POST.get("c") or request.GET.get("c") or "")[:200]

@@ -121,6 +121,11 @@ class TierBenefit(TimeStampedModel):
     def display_value(self) -> str:
         return benefits.display_value(self.kind, self.value)
 
+    @property
+    def short_label(self) -> str:
+        """The benefit without the unit its value already says ("Deal protection")."""
+        return str(self.get_kind_display()).split(" (")[0]
+
 
 class Enrolment(PartnerOwnedModel, TimeStampedModel):
     """A partner's membership of a programme, at one tier at a time."""

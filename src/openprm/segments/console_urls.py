@@ -7,6 +7,11 @@ urlpatterns = [
     path("segments/", views.segment_list, name="segment_list"),
     path("segments/new/", views.segment_create, name="segment_create"),
     path("segments/preview/", views.segment_preview, name="segment_preview"),
+    path(
+        "segments/rule-builder/",
+        views.segment_rule_builder,
+        name="segment_rule_builder",
+    ),
     path("segments/<uuid:public_id>/", views.segment_detail, name="segment_detail"),
     path("segments/<uuid:public_id>/count/", views.segment_count, name="segment_count"),
     path(

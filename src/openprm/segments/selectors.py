@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.partners.directory.selectors import EXPORT_COLUMNS
 from openprm.partners.models import CustomFieldDefinition, Partner
+from openprm.programs.models import Programme, Tier
 from openprm.segments import permissions, rules
 from openprm.segments.models import Segment, StaticListMember
 
@@ -153,6 +154,33 @@ def rule_field_catalogue() -> list[dict]:
                 "label": definition.label,
                 "ops": list(rules.CUSTOM_OPS[definition.field_type]),
                 "type": definition.field_type,
+                "options": list(definition.choices or []),
             }
         )
     return fields
+
+
+def rule_value_options() -> dict[str, list[tuple[str, str]]]:
+    """The values the rule builder offers for the fields whose values live in the
+    database: programmes by slug, tiers as "programme slug/tier name" (one query)."""
+    tiers = Tier.objects.select_related("programme").order_by(
+        "programme__name", "programme_id", "rank"
+    )
+    programmes: dict[str, str] = {}
+    tier_options = []
+    for tier in tiers:
+        programmes[tier.programme.slug] = tier.programme.name
+        tier_options.append(
+            (
+                f"{tier.programme.slug}/{tier.name}",
+                f"{tier.programme.name} · {tier.name}",
+            )
+        )
+    for slug, name in Programme.objects.exclude(slug__in=programmes).values_list(
+        "slug", "name"
+    ):
+        programmes[slug] = name
+    return {
+        "programme": sorted(programmes.items(), key=lambda item: str(item[1])),
+        "tier": tier_options,
+    }

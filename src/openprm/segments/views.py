@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ValidationFailed
 from openprm.core.web import act, console_page, form_page
-from openprm.segments import exports, permissions, selectors, services
+from openprm.segments import builder, exports, permissions, selectors, services
 from openprm.segments.forms import SegmentForm, parse_rule
+from openprm.segments.models import SegmentKind
 
 MEMBERS_PER_PAGE = 50
 
@@ -64,6 +65,87 @@ def segment_preview(request):
     return render(request, "segments/_preview.html", context)
 
 
+def segment_catalogue() -> builder.Catalogue:
+    return builder.Catalogue(
+        selectors.rule_field_catalogue(), selectors.rule_value_options()
+    )
+
+
+def rule_builder_response(
+    request, *, catalogue: builder.Catalogue, count, preview_template: str, **extra
+):
+    """The rule builder redrawn from the posted form (htmx, on every change):
+    the rows with the widget each value needs, a row added or removed, the switch
+    between rows and JSON, and what the rule selects, or its errors on their rows.
+    A condition still missing its value is left out, without an error."""
+    data = request.POST
+    action = data.get("builder_action", "")
+    mode = data.get("rule_mode", "builder")
+    rule_text = data.get("rule", "")
+    notice = ""
+    if action == "builder":
+        try:
+            built = builder.from_rule(parse_rule(rule_text), catalogue)
+        except django_forms.ValidationError:
+            built = builder.Builder(flat=False)
+        if built.flat:
+            mode, rows = "builder", built
+        else:
+            mode, rows = "json", None
+            notice = _(
+                "This rule nests groups or names unknown values: edit it as JSON."
+            )
+    elif mode == "json":
+        rows = None
+    else:
+        rows = builder.from_data(data, catalogue)
+        if action == "add":
+            builder.add_row(rows, catalogue)
+        elif action.startswith("remove-"):
+            rows.rows = [row for row in rows.rows if f"remove-{row.index}" != action]
+        elif action in extra.get("presets", {}):
+            rows = builder.from_rule(extra["presets"][action], catalogue)
+    context = {"mode": mode, "notice": notice, "builder_url": request.path, **extra}
+    if rows is not None:
+        rule, places = builder.to_rule(rows)
+        if action == "json":
+            mode = context["mode"] = "json"
+            rule_text = services.rule_text(rule)
+        else:
+            rule_text = services.rule_text(rule)
+            try:
+                context["preview"] = count(rule)
+            except ValidationFailed as error:
+                context["errors"] = builder.place_errors(
+                    rows, places, error.field_errors
+                )
+        context["builder"] = rows if mode == "builder" else None
+    context.update(rule_text=rule_text, preview_template=preview_template)
+    return render(request, "segments/_rule_builder.html", context)
+
+
+@require_POST
+@console_page(rule=permissions.EDIT)
+def segment_rule_builder(request):
+    def count(rule):
+        if not rule:
+            return None
+        return selectors.rule_preview_count(user=request.user, rule=rule)
+
+    static = request.POST.get("kind") == SegmentKind.STATIC or bool(
+        request.POST.get("builder_static")
+    )
+    return rule_builder_response(
+        request,
+        catalogue=segment_catalogue(),
+        count=count,
+        preview_template="segments/_preview.html",
+        static=static,
+        preview_url=reverse("console:segment_preview"),
+        refresh_from=", change from:#id_kind",
+    )
+
+
 def _form_page(request, form, *, title, save, success, segment=None):
     return form_page(
         request,
@@ -72,11 +154,7 @@ def _form_page(request, form, *, title, save, success, segment=None):
         save=lambda _data: save(form.service_data()),
         success=success,
         next=_detail_url,
-        context={
-            "title": title,
-            "segment": segment,
-            "rule_fields": selectors.rule_field_catalogue(),
-        },
+        context={"title": title, "segment": segment},
     )
 
 
@@ -84,7 +162,7 @@ def _form_page(request, form, *, title, save, success, segment=None):
 def segment_create(request):
     return _form_page(
         request,
-        SegmentForm(request.POST or None),
+        SegmentForm(request.POST or None, catalogue=segment_catalogue()),
         title=_("New segment"),
         save=lambda data: services.segment_create(actor=request.user, **data),
         success=_("The segment was created."),
@@ -103,7 +181,12 @@ def segment_update(request, public_id):
     }
     return _form_page(
         request,
-        SegmentForm(request.POST or None, initial=initial, editing=True),
+        SegmentForm(
+            request.POST or None,
+            initial=initial,
+            editing=True,
+            catalogue=segment_catalogue(),
+        ),
         title=_("Edit segment"),
         save=lambda data: services.segment_update(
             actor=request.user, segment=segment, **data

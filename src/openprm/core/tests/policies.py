@@ -1,7 +1,7 @@
 """Access policies of the kernel's routes (see openprm.testing.authz)."""
 
 from openprm.accounts.choices import VendorRole
-from openprm.core import audit, events
+from openprm.core import audit, branding, events
 from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
@@ -89,6 +89,19 @@ POLICIES = [
     ),
     # The event outbox: vendor admins only.
     Policy("web:console:event_list", vendor(VendorRole.VENDOR_ADMIN)),
+    Policy("web:branding_css", public()),
+    Policy(
+        "web:console:branding",
+        vendor(rule=branding.MANAGE),
+        method="POST",
+        data=lambda obj: {"vendor_name": "Acme", "primary_colour": "#112233"},
+    ),
+    Policy("api:GET /api/v1/branding", vendor(rule=branding.MANAGE)),
+    Policy(
+        "api:PUT /api/v1/branding",
+        vendor(rule=branding.MANAGE),
+        data=lambda obj: {"vendor_name": "Acme", "primary_colour": "#112233"},
+    ),
     Policy("web:console:event_detail", vendor(VendorRole.VENDOR_ADMIN), **EVENT),
     Policy(
         "web:console:event_replay",

@@ -204,6 +204,11 @@ POLICIES = [
         method="POST",
         data=registration_form,
     ),
+    Policy(
+        "web:portal:deal_conflict_preview",
+        partner_area(rule=permissions.WORK),
+        query="?customer_name=Acme&line0_product_line=security",
+    ),
     Policy("web:portal:deal_detail", portal_read, make=submitted, kwargs=deal_kwargs),
     Policy(
         "web:portal:deal_answer",

@@ -37,7 +37,7 @@ def test_registering_in_the_portal_shows_the_conflicts_and_why(client):
     page = response.content.decode()
     assert "possible conflicts" in page
     assert "Same customer domain: acme.com" in page
-    assert "Registered by another partner" in page
+    assert "A registration by another partner" in page
     assert Deal.objects.count() == 2
 
 
@@ -70,7 +70,9 @@ def test_a_refused_approval_is_a_message_not_an_error_page(client):
     response = client.post(
         reverse("console:deal_approve", args=[second.public_id]), follow=True
     )
-    assert "already protects this customer" in response.content.decode()
+    assert "protects this customer and product line until" in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("name", ["console:deal_queue", "console:deal_list"])

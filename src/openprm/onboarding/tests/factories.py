@@ -71,6 +71,7 @@ def application_data(**overrides) -> dict:
         "contact_email": "nora@northwind.example",
         "contact_phone": "+49 30 1234",
         "answers": {},
+        "consent": True,
     }
     data.update(overrides)
     return data

@@ -238,6 +238,8 @@ POLICIES = [
         kwargs=lambda q: {"public_id": q.programme.public_id, "question_id": q.pk},
         data=lambda q: {},
     ),
+    Policy("web:public:apply_index", public(), make=programme),
+    Policy(APPLICATIONS.format(method="GET") + "/programmes", public(), make=programme),
     # API: the public form and its submit endpoint.
     Policy(
         APPLICATIONS.format(method="GET") + "/apply/{programme}",

@@ -27,13 +27,14 @@ def form_data(**overrides):
     data = {
         "company": "Northwind Traders",
         "website": "northwind.example",
-        "country": "de",
+        "country": "DE",
         "region": "EMEA",
         "partner_types": ["reseller"],
         "contact_name": "Nora North",
         "contact_email": "nora@northwind.example",
         "contact_phone": "",
         "fax_number": "",
+        "consent": "on",
     }
     data.update(overrides)
     return data

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.segments.audiences.evaluation import EVERY_PARTNER
-from openprm.segments.forms import SegmentForm, parse_rule
+from openprm.segments.forms import SegmentForm
 from openprm.tenancy.choices import PartnerRole
 
 RULE_HELP = _(
@@ -42,7 +42,7 @@ class AudienceForm(SegmentForm):
         del self.fields["kind"]
 
     def clean_rule(self) -> dict:
-        return parse_rule(self.cleaned_data["rule"]) or dict(EVERY_PARTNER)
+        return self.rule_from_input() or dict(EVERY_PARTNER)
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ValidationFailed
 from openprm.core.web import act, console_page, form_page
-from openprm.segments import permissions
+from openprm.segments import builder, permissions
+from openprm.segments import selectors as segment_selectors
 from openprm.segments.audiences import selectors, services
 from openprm.segments.audiences.evaluation import EVERY_PARTNER, rule_context
 from openprm.segments.audiences.forms import AudienceForm
 from openprm.segments.forms import parse_rule
+from openprm.segments.views import rule_builder_response
 
 AUDIENCES_PER_PAGE = 50
 
@@ -78,6 +80,34 @@ def audience_preview(request):
     return render(request, "segments/audiences/_preview.html", context)
 
 
+def audience_catalogue() -> builder.Catalogue:
+    return builder.Catalogue(
+        selectors.audience_rule_catalogue(), segment_selectors.rule_value_options()
+    )
+
+
+EVERYONE_ACTIVE = {"all": [{"field": "status", "op": "eq", "value": "active"}]}
+
+
+@require_POST
+@console_page(rule=permissions.AUDIENCE_MANAGE)
+def audience_rule_builder(request):
+    """The audience's rule builder redrawn (htmx); no condition is every partner."""
+    return rule_builder_response(
+        request,
+        catalogue=audience_catalogue(),
+        count=lambda rule: selectors.rule_reach(
+            user=request.user,
+            rule=rule or dict(EVERY_PARTNER),
+            partner_roles=request.POST.getlist("partner_roles"),
+        ),
+        preview_template="segments/audiences/_preview.html",
+        presets={"everyone_active": EVERYONE_ACTIVE},
+        preview_url=reverse("console:audience_preview"),
+        refresh_from=", change from:[name=partner_roles]",
+    )
+
+
 def _form_page(request, form, *, title, save, success, audience=None):
     return form_page(
         request,
@@ -89,7 +119,6 @@ def _form_page(request, form, *, title, save, success, audience=None):
         context={
             "title": title,
             "audience": audience,
-            "rule_fields": selectors.audience_rule_catalogue(),
         },
     )
 
@@ -98,7 +127,11 @@ def _form_page(request, form, *, title, save, success, audience=None):
 def audience_create(request):
     return _form_page(
         request,
-        AudienceForm(request.POST or None, initial={"is_active": True}),
+        AudienceForm(
+            request.POST or None,
+            initial={"is_active": True},
+            catalogue=audience_catalogue(),
+        ),
         title=_("New audience"),
         save=lambda data: services.audience_create(actor=request.user, **data),
         success=_("The audience was created."),
@@ -117,7 +150,9 @@ def audience_update(request, public_id):
     }
     return _form_page(
         request,
-        AudienceForm(request.POST or None, initial=initial),
+        AudienceForm(
+            request.POST or None, initial=initial, catalogue=audience_catalogue()
+        ),
         title=_("Edit audience"),
         save=lambda data: services.audience_update(
             actor=request.user, audience=audience, **data

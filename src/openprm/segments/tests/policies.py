@@ -66,6 +66,19 @@ POLICIES = [
         data=lambda obj: {"rule": '{"field": "region", "op": "eq", "value": "NA"}'},
         happened=saved_nothing,
     ),
+    Policy(
+        "web:console:segment_rule_builder",
+        EDITORS,
+        method="POST",
+        data=lambda obj: {
+            "rule_mode": "builder",
+            "cond": "0",
+            "cond-0-field": "region",
+            "cond-0-op": "eq",
+            "cond-0-value": "NA",
+        },
+        happened=saved_nothing,
+    ),
     Policy("web:console:segment_detail", STAFF, make=listed, kwargs=web_kwargs),
     Policy("web:console:segment_count", STAFF, make=segment, kwargs=web_kwargs),
     # Exports: any vendor staff, rows limited to their scope (test_exports.py).
@@ -220,6 +233,13 @@ POLICIES += [
         AUDIENCE_MANAGERS,
         method="POST",
         data=lambda obj: {"rule": json.dumps(RULE), "partner_roles": ["sales"]},
+        happened=previewed_only,
+    ),
+    Policy(
+        "web:console:audience_rule_builder",
+        AUDIENCE_MANAGERS,
+        method="POST",
+        data=lambda obj: {"rule_mode": "builder", "builder_action": "add"},
         happened=previewed_only,
     ),
     Policy(

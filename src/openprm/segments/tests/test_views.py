@@ -122,7 +122,9 @@ def test_the_member_page_runs_the_same_queries_for_one_or_many(admin_client):
     assert len(many) == len(one)
 
 
-def test_the_edit_form_shows_the_rule_as_json_with_a_live_preview(admin_client):
+def test_the_edit_form_shows_the_rule_as_conditions_json_and_a_live_preview(
+    admin_client,
+):
     segment = SegmentFactory(rule={"field": "region", "op": "eq", "value": "EMEA"})
 
     response = admin_client.get(
@@ -131,4 +133,6 @@ def test_the_edit_form_shows_the_rule_as_json_with_a_live_preview(admin_client):
 
     content = response.content.decode()
     assert "&quot;field&quot;: &quot;region&quot;" in content
-    assert reverse("console:segment_preview") in content
+    assert content.count('data-testid="rule-row"') == 1
+    assert '<option value="EMEA" selected>' in content
+    assert reverse("console:segment_rule_builder") in content
