@@ -5,11 +5,12 @@ Text a service checks itself (a reason, a question) is optional here, so that th
 service's own words say what is missing."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core import iso
 from openprm.core.forms import ServiceForm
 from openprm.partners.choices import specialisation_choices
-from openprm.partners.geography import country_choices, currency_choices, currency_for
 
 LINE_ROWS = 3
 
@@ -41,11 +42,12 @@ class DealRegistrationForm(ServiceForm):
 
     def __init__(self, *args, stages=(), partner=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer_country"].choices = [("", "—"), *country_choices()]
-        self.fields["currency"].choices = currency_choices()
+        self.fields["customer_country"].choices = [("", "—"), *iso.country_choices()]
+        self.fields["currency"].choices = iso.currency_choices()
         # The partner's own currency until they choose another.
-        self.fields["currency"].initial = currency_for(
-            partner.country if partner else ""
+        self.fields["currency"].initial = iso.currency_for_country(
+            partner.country if partner else "",
+            default=settings.OPENPRM_REPORTING_CURRENCY,
         )
         self.fields["stage"].choices = [(stage.pk, stage.name) for stage in stages]
         product_lines = [("", "—"), *specialisation_choices()]

@@ -5,10 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import ServiceForm
+from openprm.core.iso import country_choices
 from openprm.onboarding.choices import QuestionKind
 from openprm.onboarding.spam import HONEYPOT_FIELD
 from openprm.partners.choices import PartnerType, Region
-from openprm.partners.geography import country_choices
 
 
 def _question_field(question) -> forms.Field:

@@ -31,6 +31,7 @@ from openprm.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from openprm.core.iso import is_country, region_for_country
 from openprm.core.models import AuditAction
 from openprm.notifications.services import (
     absolute_url,
@@ -53,11 +54,9 @@ from openprm.onboarding.models import (
     ApprovalStep,
     RoutingRule,
 )
-from openprm.onboarding.routing import COUNTRY_PATTERN
 from openprm.onboarding.selectors import may_act, programmes_open_to
 from openprm.partners import duplicates as duplicate_rules
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
-from openprm.partners.geography import region_for
 from openprm.partners.lifecycle import transitions as lifecycle
 from openprm.partners.lifecycle.selectors import partner_duplicates_find
 from openprm.partners.models import Partner, PartnerDomain
@@ -237,12 +236,12 @@ def _clean_submission(programme, data: Mapping[str, Any]) -> tuple[dict, dict]:
             errors["website"] = [_("Enter a website or a domain, e.g. contoso.com.")]
         cleaned["website"] = host
     country = str(data.get("country") or "").strip().upper()
-    if not COUNTRY_PATTERN.match(country):
-        errors["country"] = [_("Enter a two-letter country code, e.g. DE.")]
+    if not is_country(country):
+        errors["country"] = [_("Choose a country.")]
     cleaned["country"] = country
     region = str(data.get("region") or "")
-    if not region and COUNTRY_PATTERN.match(country):
-        region = region_for(country)  # unless the applicant chose one
+    if not region and is_country(country):
+        region = region_for_country(country)  # unless the applicant chose one
     if region not in Region.values:
         errors["region"] = [_("Choose a region.")]
     cleaned["region"] = region

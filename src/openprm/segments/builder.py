@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.iso import country_choices
 from openprm.partners.choices import (
     CustomFieldType,
     EmployeeBand,
@@ -25,7 +26,6 @@ from openprm.partners.choices import (
     RevenueBand,
     specialisation_choices,
 )
-from openprm.partners.geography import country_choices
 
 OP_LABELS = {
     "eq": _("is"),
