@@ -143,7 +143,7 @@ def branding_update(
         errors["vendor_name"] = [str(_("At most 100 characters."))]
     primary_colour = (primary_colour or "").strip()
     if not COLOUR.match(primary_colour):
-        errors["primary_colour"] = [str(_("Give a colour as #rrggbb, e.g. #0d6efd."))]
+        errors["primary_colour"] = [str(_("Give a colour as #rrggbb, e.g. #0a58ca."))]
     privacy_notice_url = (privacy_notice_url or "").strip()
     if privacy_notice_url and not re.match(r"^https?://\S+$", privacy_notice_url):
         errors["privacy_notice_url"] = [

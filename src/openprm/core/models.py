@@ -228,7 +228,7 @@ class Branding(TimeStampedModel):
     logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
     # "#rrggbb": the buttons and links of every page.
     primary_colour = models.CharField(
-        _("primary colour"), max_length=7, default="#0d6efd"
+        _("primary colour"), max_length=7, default="#0a58ca"
     )
     privacy_notice_url = models.URLField(
         _("privacy notice address"), max_length=500, blank=True

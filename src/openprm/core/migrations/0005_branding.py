@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('vendor_name', models.CharField(default='OpenPRM', max_length=100, verbose_name='vendor name')),
                 ('logo', models.ImageField(blank=True, upload_to='branding/', verbose_name='logo')),
-                ('primary_colour', models.CharField(default='#0d6efd', max_length=7, verbose_name='primary colour')),
+                ('primary_colour', models.CharField(default='#0a58ca', max_length=7, verbose_name='primary colour')),
                 ('privacy_notice_url', models.URLField(blank=True, max_length=500, verbose_name='privacy notice address')),
                 ('programme_pitch', models.TextField(blank=True, help_text='A few sentences for the public page that lists the programmes.', verbose_name='why partner with us')),
             ],

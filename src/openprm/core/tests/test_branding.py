@@ -60,7 +60,7 @@ def test_a_colour_must_be_rrggbb(client):
     client.force_login(VendorUserFactory())
     response = client.post(reverse("console:branding"), form(primary_colour="red"))
     assert b'data-testid="error-primary_colour"' in response.content
-    assert branding.current().primary_colour == "#0d6efd"
+    assert branding.current().primary_colour == "#0a58ca"
 
 
 def test_only_vendor_admins_set_the_branding(client):

@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
       labels: funnel.labels,
       datasets: [{
         data: funnel.values,
-        backgroundColor: ["#0d6efd", "#dc3545", "#6f42c1", "#fd7e14", "#198754"],
+        backgroundColor: ["#0a58ca", "#dc3545", "#6f42c1", "#fd7e14", "#198754"],
       }],
     },
     options: {
