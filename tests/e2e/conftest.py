@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from openprm.testing.browser import CHROMIUM_ARGS, chromium_path
+
+# Assertions wait as long as actions do: a page redrawn by htmx on a loaded machine
+# (CI shares it) can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that
 # the tests make there (to set up data) are still plain synchronous calls.
