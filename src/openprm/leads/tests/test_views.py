@@ -14,6 +14,12 @@ from openprm.tenancy.tests.factories import partner_user
 pytestmark = pytest.mark.django_db
 
 LEAD = {"company": "Acme GmbH", "country": "DE", "region": "EMEA"}
+WEIGHTS = {
+    "tier_weight": "1",
+    "score_weight": "1",
+    "acceptance_weight": "1",
+    "win_weight": "1",
+}
 
 
 def offered(partner):
@@ -98,6 +104,7 @@ def test_rule_editor_creates_a_rule(client):
     response = client.post(
         reverse("console:lead_rule_create"),
         {
+            **WEIGHTS,
             "name": "DACH",
             "order": "1",
             "is_active": "on",
@@ -106,9 +113,6 @@ def test_rule_editor_creates_a_rule(client):
             "regions": ["EMEA"],
             "same_country": "on",
             "tier_weight": "2",
-            "score_weight": "1",
-            "acceptance_weight": "1",
-            "win_weight": "1",
         },
     )
 
@@ -144,15 +148,12 @@ def test_rule_editor_refuses_an_unknown_country_or_region_by_field(client):
     response = client.post(
         reverse("console:lead_rule_create"),
         {
+            **WEIGHTS,
             "name": "Nowhere",
             "order": "1",
             "strategy": "weighted",
             "countries": ["DE", "ZZ"],
             "regions": ["MARS"],
-            "tier_weight": "1",
-            "score_weight": "1",
-            "acceptance_weight": "1",
-            "win_weight": "1",
         },
     )
 
@@ -168,13 +169,10 @@ def test_a_named_rule_without_partner_shows_the_field_error(client):
     response = client.post(
         reverse("console:lead_rule_create"),
         {
+            **WEIGHTS,
             "name": "Key",
             "order": "1",
             "strategy": "named",
-            "tier_weight": "1",
-            "score_weight": "1",
-            "acceptance_weight": "1",
-            "win_weight": "1",
         },
     )
 
