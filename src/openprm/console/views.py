@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
+from openprm.core import iso
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import console_page
 from openprm.core.worklist import console_queues
@@ -332,6 +333,7 @@ def partner_filter_panel(request):
             "filters": filters,
             "custom_fields": fields,
             "industry_choices": Industry.choices,
+            "country_choices": iso.country_choices(),
             "specialisation_choices": specialisation_choices(),
             "employee_choices": EmployeeBand.choices,
             "revenue_choices": RevenueBand.choices,

@@ -9,6 +9,7 @@ from openprm.notifications.services import notify
 KINDS = {
     "deal.registered": _("A deal was registered for review"),
     "deal.info_requested": _("More information is needed on your deal"),
+    "deal.info_provided": _("A partner answered your question on a deal"),
     "deal.decided": _("A decision on your deal registration"),
     "deal.review_reminder": _("A deal registration is due for review"),
     "deal.review_escalated": _("A deal registration is overdue for review"),

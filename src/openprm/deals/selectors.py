@@ -578,6 +578,20 @@ def reviewers_for(deal: Deal) -> list[User]:
     return vendor_admins()
 
 
+def question_askers(deal: Deal) -> list[User]:
+    """Who is told of a partner's answer: the reviewer who asked the open
+    question (the latest request for information), else the deal's reviewers."""
+    note = (
+        deal.notes.filter(kind=NoteKind.INFO_REQUEST, author__isnull=False)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if note is not None and note.author.is_active:
+        return [note.author]
+    return reviewers_for(deal)
+
+
 def vendor_admins() -> list[User]:
     return list(
         User.objects.filter(vendor_role=VendorRole.VENDOR_ADMIN, is_active=True)

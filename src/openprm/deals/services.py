@@ -51,6 +51,7 @@ from openprm.deals.selectors import (
     blocking_protection,
     find_conflicts,
     party_for,
+    question_askers,
     reviewers_for,
     stage_of_kind,
     vendor_admins,
@@ -474,6 +475,14 @@ def deal_answer(*, actor, deal: Deal, answer: str) -> Deal:
     DealNote.objects.create(deal=deal, kind=NoteKind.ANSWER, author=actor, body=answer)
     audit.record_change(actor=actor, instance=deal, before=before, verb="deal.answered")
     _emit("deal.info_provided", deal, actor=actor)
+    notices.tell(
+        recipients=question_askers(deal),
+        kind="deal.info_provided",
+        subject=_("%(partner)s answered your question on %(title)s")
+        % {"partner": deal.partner.name, "title": deal.title},
+        body=answer,
+        url=console_url(deal),
+    )
     return deal
 
 

@@ -7,6 +7,7 @@ service's own words say what is missing."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core import iso
 from openprm.core.forms import ServiceForm
 from openprm.leads.models import LeadStatus, RoutingStrategy
 from openprm.partners.choices import (
@@ -69,8 +70,26 @@ class RuleForm(ServiceForm):
     named_partner = PartnerPickerField(
         label=_("Named partner"), required=False, empty_label=_("None")
     )
-    countries = _csv_field(_("Countries"), _("Comma-separated codes, e.g. DE, AT"))
-    regions = _csv_field(_("Regions"), _("NA, LATAM, EMEA, APAC"))
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"),
+        required=False,
+        choices=iso.country_choices,
+        help_text=_("None: any country. Hold Ctrl or ⌘ to pick several."),
+        widget=forms.SelectMultiple(
+            {
+                "data-searchable": "",
+                "data-search-placeholder": _("Search countries…"),
+                "size": 8,
+            }
+        ),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions"),
+        required=False,
+        choices=Region.choices,
+        help_text=_("None: any region."),
+        widget=forms.CheckboxSelectMultiple,
+    )
     postal_prefixes = _csv_field(_("Postal-code prefixes"))
     industries = _csv_field(_("Industries"))
     product_interests = _csv_field(_("Product interests"))

@@ -190,9 +190,8 @@ def rule_list(request):
     )
 
 
+# Typed as comma-separated text (countries and regions are picked from lists).
 _LIST_FIELDS = (
-    "countries",
-    "regions",
     "postal_prefixes",
     "industries",
     "product_interests",

@@ -372,3 +372,21 @@ def test_further_filters_open_the_panel_and_filter_the_table(vendor_client):
     assert response.context["has_more_filters"] is True
     assert [row["name"] for row in response.context["page"].object_list] == ["German"]
     assert 'id="more-filters" open' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_filter_panel_offers_countries_by_name_and_filters_by_code(
+    vendor_client,
+):
+    PartnerFactory(name="Fjord", country="NO")
+    PartnerFactory(name="Pampas", country="AR")
+
+    body = vendor_client.get("/console/partners/filters/?country=NO").content.decode()
+
+    assert '<select id="f-country"' in body
+    assert "data-searchable" in body
+    assert '<option value="NO" selected>Norway</option>' in body
+    assert '<option value="AR">Argentina</option>' in body
+    assert "ISO code" not in body.split('id="f-language"')[1]
+    response = vendor_client.get("/console/partners/?country=NO")
+    assert [row["name"] for row in response.context["page"].object_list] == ["Fjord"]

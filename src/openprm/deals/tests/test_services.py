@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -298,6 +299,48 @@ def test_more_information_then_an_answer_restarts_the_review_clock(reviewer):
     ]
     with pytest.raises(InvalidTransition):
         services.deal_answer(actor=user, deal=deal, answer="again")
+
+
+def test_the_reviewer_who_asked_is_told_of_the_answer(
+    reviewer, django_capture_on_commit_callbacks
+):
+    user = seller()
+    deal = register(user)
+    other_reviewer = VendorUserFactory(vendor_role=VendorRole.VENDOR_ADMIN)
+    services.deal_request_info(actor=reviewer, deal=deal, question="Budget?")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deal_answer(actor=user, deal=deal, answer="100k approved")
+    told = Notification.objects.filter(kind="deal.info_provided")
+    assert [notification.recipient for notification in told] == [reviewer]
+    notice = told.get()
+    assert notice.subject == (
+        f"{deal.partner.name} answered your question on {deal.title}"
+    )
+    assert notice.url == f"/console/deals/{deal.public_id}/"
+    assert not told.filter(recipient__in=[user, other_reviewer]).exists()
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+    assert "100k approved" in mail.outbox[0].body
+
+
+def test_without_a_recorded_asker_the_deals_reviewers_are_told(reviewer):
+    user = seller()
+    deal = register(user)
+    services.deal_request_info(actor=reviewer, deal=deal, question="Budget?")
+    deal.notes.filter(kind="info_request").update(author=None)
+    services.deal_answer(actor=user, deal=deal, answer="100k approved")
+    told = Notification.objects.filter(kind="deal.info_provided")
+    assert services.reviewers_for(deal) == [reviewer]
+    assert list(told.values_list("recipient", flat=True)) == [reviewer.pk]
+    assert not told.filter(recipient=user).exists()
+
+
+def test_no_answer_is_announced_when_nothing_was_asked(reviewer):
+    user = seller()
+    deal = register(user)
+    with pytest.raises(InvalidTransition):
+        services.deal_answer(actor=user, deal=deal, answer="unasked")
+    assert not Notification.objects.filter(kind="deal.info_provided").exists()
 
 
 # --- extension, outcome, sweeps

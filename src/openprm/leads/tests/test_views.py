@@ -14,6 +14,12 @@ from openprm.tenancy.tests.factories import partner_user
 pytestmark = pytest.mark.django_db
 
 LEAD = {"company": "Acme GmbH", "country": "DE", "region": "EMEA"}
+WEIGHTS = {
+    "tier_weight": "1",
+    "score_weight": "1",
+    "acceptance_weight": "1",
+    "win_weight": "1",
+}
 
 
 def offered(partner):
@@ -98,22 +104,63 @@ def test_rule_editor_creates_a_rule(client):
     response = client.post(
         reverse("console:lead_rule_create"),
         {
+            **WEIGHTS,
             "name": "DACH",
             "order": "1",
             "is_active": "on",
             "strategy": "weighted",
-            "countries": "DE, AT, CH",
+            "countries": ["DE", "AT", "CH"],
+            "regions": ["EMEA"],
             "same_country": "on",
             "tier_weight": "2",
-            "score_weight": "1",
-            "acceptance_weight": "1",
-            "win_weight": "1",
         },
     )
 
     assert response.status_code == 302
     rule = LeadRoutingRule.objects.get()
-    assert (rule.countries, rule.tier_weight) == (["DE", "AT", "CH"], 2.0)
+    assert (rule.countries, rule.regions, rule.tier_weight) == (
+        ["DE", "AT", "CH"],
+        ["EMEA"],
+        2.0,
+    )
+
+
+def test_rule_editor_offers_countries_and_regions_by_name(client):
+    client.force_login(VendorUserFactory(vendor_role="channel_manager"))
+    rule = RuleFactory(name="Nordics", countries=["NO", "SE"], regions=["EMEA"])
+
+    body = client.get(
+        reverse("console:lead_rule_update", args=[rule.public_id])
+    ).content.decode()
+
+    assert 'name="countries"' in body and "data-searchable" in body
+    assert '<option value="NO" selected>Norway</option>' in body
+    assert '<option value="SE" selected>Sweden</option>' in body
+    assert '<option value="DE">Germany</option>' in body
+    assert 'value="EMEA" id="id_regions_2" checked' in body
+    assert "Europe" in body  # the region's label, not its code alone
+    assert "Comma-separated codes" not in body
+
+
+def test_rule_editor_refuses_an_unknown_country_or_region_by_field(client):
+    client.force_login(VendorUserFactory(vendor_role="channel_manager"))
+
+    response = client.post(
+        reverse("console:lead_rule_create"),
+        {
+            **WEIGHTS,
+            "name": "Nowhere",
+            "order": "1",
+            "strategy": "weighted",
+            "countries": ["DE", "ZZ"],
+            "regions": ["MARS"],
+        },
+    )
+
+    assert response.status_code == 200
+    assert b'data-testid="error-countries"' in response.content
+    assert b'data-testid="error-regions"' in response.content
+    assert LeadRoutingRule.objects.count() == 0
 
 
 def test_a_named_rule_without_partner_shows_the_field_error(client):
@@ -122,13 +169,10 @@ def test_a_named_rule_without_partner_shows_the_field_error(client):
     response = client.post(
         reverse("console:lead_rule_create"),
         {
+            **WEIGHTS,
             "name": "Key",
             "order": "1",
             "strategy": "named",
-            "tier_weight": "1",
-            "score_weight": "1",
-            "acceptance_weight": "1",
-            "win_weight": "1",
         },
     )
 

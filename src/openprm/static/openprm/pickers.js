@@ -20,7 +20,8 @@
         option.hidden = !match;
         if (match && option.value && !first) first = option;
       }
-      if (needle && first && select.selectedOptions[0]?.hidden) {
+      // A single select follows the search; a multiple one keeps its choices.
+      if (!select.multiple && needle && first && select.selectedOptions[0]?.hidden) {
         select.value = first.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
