@@ -214,12 +214,14 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(product_env, tmp
             )
             second_worker = start_worker(product_env)
             wait_for(
-                lambda: query(
-                    tmp_path,
-                    "SELECT COUNT(*) FROM integrations_webhookdelivery "
-                    "WHERE status = 'delivered'",
-                )[0][0]
-                == count,
+                lambda: (
+                    query(
+                        tmp_path,
+                        "SELECT COUNT(*) FROM integrations_webhookdelivery "
+                        "WHERE status = 'delivered'",
+                    )[0][0]
+                    == count
+                ),
                 timeout=60,
                 what="every delivery to be recorded as delivered",
             )
