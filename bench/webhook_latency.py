@@ -34,11 +34,11 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.environment import drop_database, throwaway_database
 
 DEFAULT_RATES = (50, 500)
 DEFAULT_DURATION = 60.0
@@ -47,40 +47,6 @@ DEFAULT_PRODUCERS = 2
 # The target of issue 20: p95 from commit to receipt under 2 s at 500 events/s.
 TARGET_P95_SECONDS = 2.0
 EVENT_NAME = "bench.ping"
-
-
-def _postgres_url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _database() -> tuple[str, str | None]:
-    """The database to measure on: (vendor, the PostgreSQL database to drop
-    afterwards). Sets ``DATABASE_URL`` and ``OPENPRM_VAR_DIR`` for Django."""
-    folder = tempfile.mkdtemp(prefix="openprm-webhooks-")
-    os.environ["OPENPRM_VAR_DIR"] = folder
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return "sqlite", None
-    import psycopg
-
-    base = urlsplit(url).path.lstrip("/")
-    if "bench" not in base:
-        raise SystemExit(f"Refusing a database whose name lacks 'bench': {base!r}")
-    name = f"{base}_webhooks"
-    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = _postgres_url(url, name)
-    return "postgresql", name
-
-
-def _drop(name: str | None, url: str) -> None:
-    if name is None:
-        return
-    import psycopg
-
-    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Processes:
@@ -391,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     rates = [float(rate) for rate in args.rates.split(",") if float(rate)]
     original_url = os.environ.get("DATABASE_URL", "").strip()
-    vendor, dropped = _database()
+    vendor, dropped = throwaway_database("webhooks")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
     os.environ["DEBUG"] = "0"
     try:
@@ -412,7 +378,7 @@ def main(argv: list[str] | None = None) -> None:
 
         connections.close_all()
     finally:
-        _drop(dropped, original_url)
+        drop_database(dropped, original_url)
     if args.json:
         print(json.dumps(result))
 
