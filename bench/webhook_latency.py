@@ -43,7 +43,7 @@ from bench.environment import drop_database, throwaway_database
 DEFAULT_RATES = (50, 500)
 DEFAULT_DURATION = 60.0
 DEFAULT_BACKLOG = 5000
-DEFAULT_PRODUCERS = 2
+DEFAULT_PRODUCERS = 4
 # The target of issue 20: p95 from commit to receipt under 2 s at 500 events/s.
 TARGET_P95_SECONDS = 2.0
 EVENT_NAME = "bench.ping"
