@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 from standardwebhooks import Webhook
@@ -35,7 +36,13 @@ class Running:
     def __init__(self):
         self.dispatcher = WebhookDispatcher()
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.dispatcher.run, args=(self.stop,))
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        try:
+            self.dispatcher.run(self.stop)
+        finally:
+            connections.close_all()  # this thread's
 
     def __enter__(self):
         self.thread.start()
