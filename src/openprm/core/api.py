@@ -26,6 +26,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponse
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import (
@@ -330,6 +331,15 @@ def install_problem_handlers(api) -> None:
             status=413,
             code="content_too_large",
             detail=_too_big_detail(),
+        )
+
+    @api.exception_handler(ProtectedError)
+    @api.exception_handler(RestrictedError)
+    def still_used(request, exc):
+        return problem_response(
+            status=409,
+            code="conflict",
+            detail="Other records still refer to this one; remove them first.",
         )
 
     @api.exception_handler(SuspiciousOperation)
