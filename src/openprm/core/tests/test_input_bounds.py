@@ -1,4 +1,4 @@
-"""Bad input from the outside (issue 20, findings 1–7): each is refused by the API
+"""Bad input from the outside (issue 20, findings 1 to 7): each is refused by the API
 layer with a problem document, or no longer breaks what reads the stored value."""
 
 import datetime
