@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from openprm.accounts.tests.factories import UserFactory
 from openprm.accounts.tokens.services import api_token_create
@@ -28,6 +30,18 @@ GENERATOR = shutil.which("openapi-python-client") or shutil.which(
 PACKAGE = "openprm_api_client"
 
 httpx = pytest.importorskip("httpx")
+
+
+@pytest.fixture(autouse=True)
+def connection_kept():
+    """The WSGI app is called in process, in the test's transaction: it must not
+    close the connection at the end of each request (as Django's test client does
+    not either; on PostgreSQL that would end the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -63,6 +65,18 @@ schema.app = application
 def bearer(user) -> dict:
     _, secret = api_token_create(user=user, name="fuzz", actor=user)
     return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture(autouse=True)
+def connection_kept():
+    """The WSGI app is called in process, in the test's transaction: it must not
+    close the connection at the end of each request (as Django's test client does
+    not either; on PostgreSQL that would end the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
