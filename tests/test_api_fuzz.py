@@ -5,8 +5,8 @@ partner admin, with valid and invalid input alike.
 Every answer must be one the schema documents — no server error, a documented
 status, the documented media type and a body matching its schema. The budget
 (``OPENPRM_FUZZ_EXAMPLES`` generated cases per operation and identity, 4 by
-default: 462 operation runs, about 1,850 requests) fits the normal test run; ``make fuzz`` runs the
-nightly size.
+default: 462 operation runs, about 1,850 requests) fits the normal test run;
+``make fuzz`` runs the nightly size.
 """
 
 import os
