@@ -373,12 +373,24 @@ class ProblemMiddleware:
             return response
         status = response.status_code
         code, detail = _PLAIN_ERRORS.get(status, ("http_error", problem_title(status)))
-        if status == 400 and getattr(request, "_openprm_body_too_big", False):
+        if status == 400 and _body_too_big(request):
             status, code, detail = 413, "content_too_large", _too_big_detail()
         headers = {name: response[name] for name in ("Allow",) if name in response}
         return problem_response(
             status=status, code=code, detail=detail, headers=headers
         )
+
+
+def _body_too_big(request) -> bool:
+    """Whether Django refused the request for its body's size (it answers 400)."""
+    if getattr(request, "_openprm_body_too_big", False):
+        return True
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return limit is not None and length > limit
 
 
 API_PATH_PREFIX = "/api/"

@@ -345,3 +345,15 @@ def test_every_operation_documents_its_errors_as_problem_documents():
             for status, response in responses.items():
                 if int(status) >= 400:
                     assert list(response["content"]) == [PROBLEM_CONTENT_TYPE]
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_an_oversized_form_body_refused_before_the_api_is_a_413_problem(client):
+    response = client.post(
+        "/api/v1/partners",
+        "name=" + "A" * 2000,
+        content_type="application/x-www-form-urlencoded",
+        headers=vendor_admin(),
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
