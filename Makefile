@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint format bench lock vendor-static screenshots clean
+.PHONY: help install install-dev run test fuzz lint format bench lock vendor-static screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ run: install ## Migrate, seed demo data if the database is empty, serve on http:
 test: install-dev ## Run the whole test suite (browser tests too when Chromium is present)
 	$(BIN)/python -m openprm.testing.browser_notice
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz: install-dev ## The nightly-size API fuzzing: FUZZ_EXAMPLES (default 50) generated requests per operation and identity
+	OPENPRM_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),50) $(BIN)/pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: install-dev ## ruff check, format check and the layering contracts (import-linter)
 	$(BIN)/ruff check .

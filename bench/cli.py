@@ -130,6 +130,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "warm after the scenarios; 0 skips it (default: 8 for a full run, 0 with "
         "--scenarios; see bench/cobranding.py)",
     )
+    data.add_argument(
+        "--webhook-rates",
+        default="",
+        help="events per second at which webhook latency from commit to receipt is "
+        "measured after the scenarios, comma-separated; 0 skips it (default: 50,500 "
+        "for a full run, 0 with --scenarios; see bench/webhook_latency.py)",
+    )
+    data.add_argument(
+        "--webhook-duration",
+        type=float,
+        default=60.0,
+        help="seconds each webhook rate is sustained (default: %(default)s; e.g. 10 "
+        "for a quick run)",
+    )
     load = parser.add_argument_group("load")
     load.add_argument(
         "--scenarios",
@@ -381,6 +395,15 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["cobranding"] = cobranding.report(copies, say=say)
+    webhook_rates = args.webhook_rates or ("0" if args.scenarios else "50,500")
+    rates = [float(rate) for rate in webhook_rates.split(",") if float(rate)]
+    if rates:  # webhook latency from commit to receipt, one worker (issue 20)
+        from bench import webhook_latency
+
+        say("")
+        data["webhook_latency"] = webhook_latency.report(
+            rates, args.webhook_duration, say=say
+        )
     written = report.write(RESULTS_DIR, data, summaries)
     say("")
     say(

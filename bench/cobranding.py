@@ -35,9 +35,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.environment import drop_database, throwaway_database
 
 PAGES = 10
 DEFAULT_PARTNERS = 8
@@ -50,39 +50,11 @@ PARAGRAPH = (
 ) * 4
 
 
-def _postgres_url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
 def _database() -> tuple[str, str | None]:
-    """The database to measure on: (vendor, the PostgreSQL database to drop
-    afterwards). Sets ``DATABASE_URL`` and ``OPENPRM_VAR_DIR`` for Django."""
-    folder = tempfile.mkdtemp(prefix="openprm-cobranding-")
-    os.environ["OPENPRM_VAR_DIR"] = folder
-    os.environ["MEDIA_ROOT"] = os.path.join(folder, "media")
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return "sqlite", None
-    import psycopg
-
-    base = urlsplit(url).path.lstrip("/")
-    if "bench" not in base:
-        raise SystemExit(f"Refusing a database whose name lacks 'bench': {base!r}")
-    name = f"{base}_cobranding"
-    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = _postgres_url(url, name)
-    return "postgresql", name
-
-
-def _drop(name: str | None, url: str) -> None:
-    if name is None:
-        return
-    import psycopg
-
-    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """The database to measure on, and a temporary media folder next to it."""
+    vendor, name = throwaway_database("cobranding")
+    os.environ["MEDIA_ROOT"] = os.path.join(os.environ["OPENPRM_VAR_DIR"], "media")
+    return vendor, name
 
 
 def brochure(pages: int = PAGES) -> bytes:
@@ -341,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
 
         connections.close_all()
     finally:
-        _drop(dropped, original_url)
+        drop_database(dropped, original_url)
     if args.json:
         print(json.dumps(result))
     else:

@@ -8,6 +8,7 @@ throwaway one (its name must contain "bench").
 
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -107,3 +108,41 @@ def openprm(database: BenchDatabase, *args: str, timeout: float = 600) -> str:
         timeout=timeout,
         what=f"openprm {' '.join(args)}",
     )
+
+
+def _postgres_url(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def throwaway_database(label: str) -> tuple[str, str | None]:
+    """A database of its own for a measurement outside the HTTP scenarios: SQLite in a
+    temporary folder, or with ``DATABASE_URL`` (its name must contain "bench") a
+    PostgreSQL database ``<its name>_<label>`` created next to it. Returns (vendor,
+    the PostgreSQL database to drop afterwards with :func:`drop_database`); sets
+    ``DATABASE_URL`` and ``OPENPRM_VAR_DIR`` (the temporary folder) for Django."""
+    folder = tempfile.mkdtemp(prefix=f"openprm-{label}-")
+    os.environ["OPENPRM_VAR_DIR"] = folder
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite", None
+    import psycopg
+
+    base = urlsplit(url).path.lstrip("/")
+    if "bench" not in base:
+        raise SystemExit(f"Refusing a database whose name lacks 'bench': {base!r}")
+    name = f"{base}_{label}"
+    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = _postgres_url(url, name)
+    return "postgresql", name
+
+
+def drop_database(name: str | None, url: str) -> None:
+    """Drop a database made by :func:`throwaway_database` (``url``: the original)."""
+    if name is None:
+        return
+    import psycopg
+
+    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -10,13 +10,12 @@ import importlib
 import importlib.util
 
 from django.apps import apps
-from ninja import NinjaAPI
 
 from openprm.accounts.tokens.auth import API_AUTH
 from openprm.core import api_endpoints as core_api_endpoints
-from openprm.core.api import install_problem_handlers
+from openprm.core.api import ProblemApi, install_problem_handlers
 
-api = NinjaAPI(
+api = ProblemApi(
     title="OpenPRM API",
     version="1",
     description=(

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Errors under /api/ that Django answers itself become problem documents.
+    "openprm.core.api.ProblemMiddleware",
     "openprm.core.context.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +209,19 @@ else:
     )
 # How often the worker looks for due periodic sweeps, in seconds.
 OPENPRM_SWEEP_POLL_SECONDS = float(os.environ.get("OPENPRM_SWEEP_POLL_SECONDS", "5"))
+# With a real queue the worker's outbox relay hands new events to their subscribers
+# (polling every OPENPRM_OUTBOX_POLL_SECONDS); with the immediate backend each event
+# is delivered by a task that runs as it commits (docs/events.md).
+OPENPRM_OUTBOX_RELAY = TASKS_BACKEND != "immediate"
+OPENPRM_OUTBOX_POLL_SECONDS = float(
+    os.environ.get("OPENPRM_OUTBOX_POLL_SECONDS", "0.1")
+)
+# Webhook requests one worker has in flight at once, in all and per endpoint (a slow
+# endpoint holds at most the latter, so the others keep being served).
+OPENPRM_WEBHOOK_CONCURRENCY = int(os.environ.get("OPENPRM_WEBHOOK_CONCURRENCY", "16"))
+OPENPRM_WEBHOOK_CONCURRENCY_PER_ENDPOINT = int(
+    os.environ.get("OPENPRM_WEBHOOK_CONCURRENCY_PER_ENDPOINT", "4")
+)
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"

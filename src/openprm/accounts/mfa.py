@@ -69,7 +69,6 @@ class VendorMFAMiddleware:
             return problem_response(
                 status=403,
                 code="mfa_required",
-                title="Two-factor authentication required",
                 detail="Set up two-factor authentication in the web UI first.",
             )
         if not mfa_setup_outstanding(request.user):

@@ -22,6 +22,9 @@ router = ApiRouter(tags=["agreements"])
 
 
 class DocumentIn(StrictSchema):
+    class Meta:
+        model = AgreementDocument
+
     programme: UUID
     title: str
 
@@ -32,6 +35,9 @@ class VersionIn(StrictSchema):
 
 
 class AcceptIn(StrictSchema):
+    class Meta:
+        model = AgreementAcceptance
+
     partner: int
     version: UUID
     name: str

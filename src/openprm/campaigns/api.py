@@ -17,6 +17,9 @@ router = ApiRouter(tags=["campaigns"])
 
 
 class CampaignIn(StrictSchema):
+    class Meta:
+        model = Campaign
+
     name: str
     segment: UUID
     programme: UUID
@@ -25,6 +28,9 @@ class CampaignIn(StrictSchema):
 
 
 class CampaignPatch(StrictSchema):
+    class Meta:
+        model = Campaign
+
     name: str | None = None
     segment: UUID | None = None
     programme: UUID | None = None

@@ -19,12 +19,16 @@ field. The API object itself is in ``openprm/api.py``.
 import json
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from http import HTTPStatus
+from typing import Any, ClassVar, TypeVar, get_origin
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -32,19 +36,45 @@ from ninja.errors import (
     ValidationError,
 )
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params.models import BodyModel, _MultiPartBodyModel
 from pydantic import ConfigDict
 
+from openprm.core import inputs
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
 from openprm.core.permissions import Rule
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://openprm.org/problems/"
 MAX_PAGE_SIZE = 100
+# Deeper than any list goes; keeps offset + limit inside every database's integers.
+MAX_OFFSET = 1_000_000_000
 DEFAULT_PAGE_SIZE = 50
 
 
-class StrictSchema(Schema):
-    """Input schema that rejects unknown fields instead of ignoring them."""
+class _BoundedFields(type(Schema)):
+    """Gives every field of an input schema its bounds (``core.inputs.bounded``),
+    from the model named by the schema's ``Meta.model`` where a field has the name
+    of one of the model's fields."""
+
+    def __new__(mcs, name, bases, namespace, **kwargs):
+        model = getattr(namespace.get("Meta"), "model", None)
+        annotations = namespace.get("__annotations__", {})
+        namespace["__annotations__"] = {
+            field: annotation
+            if field.startswith("_") or get_origin(annotation) is ClassVar
+            else inputs.bounded(annotation, inputs.model_field(model, field))
+            for field, annotation in annotations.items()
+        }
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+class StrictSchema(Schema, metaclass=_BoundedFields):
+    """Input schema that rejects unknown fields instead of ignoring them, and
+    holds every field to the bounds of ``core.inputs`` (text without control
+    characters, lengths, integer, decimal and date ranges; a JSON body's booleans,
+    integers and numbers of their own JSON type). A schema that stands for a model
+    names it in ``class Meta: model = …``: its fields then take that model's
+    lengths, ranges and decimal places."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -70,8 +100,8 @@ class Pagination(LimitOffsetPagination):
     """``?limit=&offset=``: ``limit`` defaults to 50 and may not exceed 100."""
 
     class Input(StrictSchema):
-        limit: int = DEFAULT_PAGE_SIZE
-        offset: int = 0
+        limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         limit, offset = self.checked(pagination)
@@ -86,14 +116,14 @@ class Pagination(LimitOffsetPagination):
         that page by hand."""
         limit, offset = pagination.limit, pagination.offset
         if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise ApplicationError(
+            raise ValidationFailed(
                 f"limit must be between 1 and {MAX_PAGE_SIZE}",
                 field_errors={"limit": [f"Must be between 1 and {MAX_PAGE_SIZE}."]},
             )
-        if offset < 0:
-            raise ApplicationError(
-                "offset must not be negative",
-                field_errors={"offset": ["Must be zero or more."]},
+        if not 0 <= offset <= MAX_OFFSET:
+            raise ValidationFailed(
+                f"offset must be between 0 and {MAX_OFFSET}",
+                field_errors={"offset": [f"Must be between 0 and {MAX_OFFSET}."]},
             )
         return limit, offset
 
@@ -171,18 +201,42 @@ class Problem(Schema):
     errors: list[ProblemError] = []
 
 
+# One title per status, whatever raised the problem (``code`` tells them apart).
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Permission denied",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+def problem_title(status: int) -> str:
+    if status in TITLES:
+        return TITLES[status]
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def problem_response(
     *,
     status: int,
     code: str,
-    title: str,
     detail: str,
     errors: list[dict] | None = None,
     headers: dict | None = None,
 ) -> HttpResponse:
     body = {
         "type": PROBLEM_TYPE_BASE + code,
-        "title": title,
+        "title": problem_title(status),
         "status": status,
         "detail": detail,
         "code": code,
@@ -205,6 +259,14 @@ def _location(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
+class MalformedRequest(ApplicationError):
+    """The request body is not JSON (or not UTF-8)."""
+
+    code = "malformed_request"
+    status = 400
+    default_message = "The request body is not valid JSON."
+
+
 def install_problem_handlers(api) -> None:
     """Every error the API can raise becomes a problem document; never a 500 page."""
 
@@ -216,11 +278,7 @@ def install_problem_handlers(api) -> None:
             for message in messages
         ]
         return problem_response(
-            status=exc.status,
-            code=exc.code,
-            title=exc.__class__.__name__,
-            detail=str(exc.message),
-            errors=errors,
+            status=exc.status, code=exc.code, detail=str(exc.message), errors=errors
         )
 
     @api.exception_handler(ValidationError)
@@ -232,7 +290,6 @@ def install_problem_handlers(api) -> None:
         return problem_response(
             status=422,
             code="validation_failed",
-            title="Validation failed",
             detail="Some values are not valid.",
             errors=errors,
         )
@@ -242,7 +299,6 @@ def install_problem_handlers(api) -> None:
         return problem_response(
             status=401,
             code="not_authenticated",
-            title="Not authenticated",
             detail="Send a valid API token (Authorization: Bearer …) or sign in.",
             headers={"WWW-Authenticate": 'Bearer realm="openprm"'},
         )
@@ -252,7 +308,6 @@ def install_problem_handlers(api) -> None:
         return problem_response(
             status=403,
             code="permission_denied",
-            title="Permission denied",
             detail="You do not have permission to do this.",
         )
 
@@ -262,22 +317,171 @@ def install_problem_handlers(api) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return problem_response(
-            status=404, code="not_found", title="Not found", detail="Not found."
-        )
+        return problem_response(status=404, code="not_found", detail="Not found.")
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         return problem_response(
-            status=exc.status_code,
-            code="http_error",
-            title="Request refused",
-            detail=str(exc),
+            status=exc.status_code, code="http_error", detail=str(exc)
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return problem_response(
+            status=413,
+            code="content_too_large",
+            detail=_too_big_detail(),
+        )
+
+    @api.exception_handler(ProtectedError)
+    @api.exception_handler(RestrictedError)
+    def still_used(request, exc):
+        return problem_response(
+            status=409,
+            code="conflict",
+            detail="Other records still refer to this one; remove them first.",
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        return problem_response(
+            status=400, code="bad_request", detail="The request was refused."
         )
 
 
-# The error responses every operation documents (all problem documents).
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+def _too_big_detail() -> str:
+    return (
+        f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+    )
+
+
+class ProblemMiddleware:
+    """Under the API's path, an error answered outside the API's own handlers — a
+    body too large for Django, an unknown path, a method not allowed, a server
+    error — becomes a problem document too (keeping ``Allow`` and the status)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path_info.startswith(API_PATH_PREFIX)
+            or response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
+        ):
+            return response
+        status = response.status_code
+        code, detail = _PLAIN_ERRORS.get(status, ("http_error", problem_title(status)))
+        if status == 400 and _body_too_big(request):
+            status, code, detail = 413, "content_too_large", _too_big_detail()
+        headers = {name: response[name] for name in ("Allow",) if name in response}
+        return problem_response(
+            status=status, code=code, detail=detail, headers=headers
+        )
+
+
+def _body_too_big(request) -> bool:
+    """Whether Django refused the request for its body's size (it answers 400)."""
+    if getattr(request, "_openprm_body_too_big", False):
+        return True
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return limit is not None and length > limit
+
+
+API_PATH_PREFIX = "/api/"
+_PLAIN_ERRORS = {
+    400: ("bad_request", "The request was refused."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    500: ("server_error", "The server failed to answer; the error was logged."),
+}
+
+
+def _strict_json_resolve(cls, request, api, path_params):
+    """A JSON body's model, validated from the parsed JSON with the ``json_body``
+    context (booleans, integers and numbers of their own JSON type, see
+    ``core.inputs``); a body that is not JSON answers 400, one holding text no
+    database stores (a lone surrogate, NUL) 422."""
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        request._openprm_body_too_big = True
+        raise
+    if not body:
+        return cls()
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedRequest from None
+    if inputs.has_unicode_problem(data):
+        raise ValidationFailed(
+            field_errors={
+                "body": ["Text must be valid Unicode without NUL characters."]
+            }
+        )
+    varname = getattr(cls, "__read_from_single_attr__", None)
+    if varname:
+        data = {varname: data}
+    data = cls._map_data_paths(data)
+    return cls.model_validate(data, context={"request": request, "json_body": True})
+
+
+def _strict_json_body(operation) -> None:
+    """Each JSON body model of ``operation`` resolves with :func:`_strict_json_resolve`
+    (form and file bodies are left as they are)."""
+    for model in operation.models:
+        if (
+            model.__ninja_param_source__ == "body"
+            and issubclass(model, BodyModel)
+            and not issubclass(model, _MultiPartBodyModel)
+        ):
+            model.resolve = classmethod(_strict_json_resolve)
+
+
+# The error responses every operation documents (all problem documents); 413 is
+# added to every operation that takes a body (see ProblemApi).
+ERRORS = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    422: Problem,
+}
+
+
+class ProblemApi(NinjaAPI):
+    """The API object: its schema documents every error response of every operation
+    as the ``application/problem+json`` document it is."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Problem", Problem.json_schema())
+        schemas.setdefault("ProblemError", ProblemError.json_schema())
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                statuses = set(ERRORS) | (
+                    {413} if "requestBody" in operation else set()
+                )
+                for status in statuses:
+                    responses.setdefault(
+                        str(status), {"description": problem_title(status)}
+                    )
+                for status, response in responses.items():
+                    if int(status) >= 400:
+                        response["content"] = {
+                            PROBLEM_CONTENT_TYPE: {"schema": problem_ref}
+                        }
+        return schema
+
 
 T = TypeVar("T")
 
@@ -339,6 +543,7 @@ class ApiRouter(Router):
         view_func = refusing_unknown_query(
             view_func, also=getattr(view_func, "query_also", ())
         )
+        view_func._ninja_contribute_to_operation.append(_strict_json_body)
         super().add_api_operation(path, methods, view_func, response=response, **kwargs)
 
     def list(

@@ -555,3 +555,64 @@ class PageKeys(Expression):
 def with_page(sql: str, params, *, limit: int, offset: int) -> tuple[str, tuple]:
     """Compiled SQL with a ``PageKeys`` subquery, its page's parameters filled in."""
     return bind(sql, params, limit=limit, offset=offset)
+
+
+def update_returning(
+    queryset: QuerySet, *, returning: tuple[str, ...] = ("pk",), **values
+) -> list[tuple]:
+    """``queryset.update(**values)`` in one statement that also answers the given
+    columns of the rows it changed (``UPDATE … RETURNING``, PostgreSQL and SQLite ≥
+    3.35): a claim that tells each claimer exactly which rows it won, with no second
+    read that another claimer could have changed meanwhile."""
+    from django.db.models.sql.subqueries import UpdateQuery
+
+    model = queryset.model
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    query.annotations = {}
+    query.clear_ordering(force=True)
+    connection = connections[queryset.db]
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    if not sql:
+        return []
+    columns = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(name).column)
+        if name != "pk"
+        else connection.ops.quote_name(model._meta.pk.column)
+        for name in returning
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {columns}", params)
+        return cursor.fetchall()
+
+
+def update_rows(
+    model, *, fields: list[str], rows: list[tuple], match: tuple[str, ...] = ("pk",)
+) -> int:
+    """``UPDATE … SET <fields> WHERE <match>`` once per row, one statement prepared
+    once (``executemany``): many rows, each with its own values, without the CASE
+    per field and row that ``bulk_update`` compiles. A row is the values of
+    ``fields`` then those of ``match``; answers how many rows were changed."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    set_fields = [meta.get_field(name) for name in fields]
+    match_fields = [meta.pk if name == "pk" else meta.get_field(name) for name in match]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {}".format(  # noqa: S608 (names from the model)
+        quote(meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in set_fields),
+        " AND ".join(f"{quote(field.column)} = %s" for field in match_fields),
+    )
+    columns = set_fields + match_fields
+    params = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(columns, row, strict=True)
+        ]
+        for row in rows
+    ]
+    if not params:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        return cursor.rowcount

@@ -6,24 +6,33 @@ with the change. Apps register subscribers::
     @events.subscriber("onboarding.journeys", events=["agreement.accepted"])
     def complete_agreement_task(event: OutboxEvent) -> None: ...
 
-After commit a task hands the event to each subscriber. A subscriber runs at least once
-per event (so it must be idempotent); a failure is retried with exponential backoff and
-stays visible (``SubscriberDelivery``) until it succeeds or is given up; a worker that
-dies mid-delivery loses only its claim, which expires. The ``core.deliver_due_events``
-sweep picks up whatever was not delivered straight away.
+After commit the event is handed to each subscriber: by the worker's **outbox relay**
+(:func:`relay`, a loop of ``openprm worker`` that reads new events in batches, a few
+times a second) when a real task queue is configured, or by a task per event
+(``core.tasks.deliver_event``) with the immediate backend, which runs it at once. A
+subscriber runs at least once per event (so it must be idempotent); a failure is
+retried with exponential backoff and stays visible (``SubscriberDelivery``) until it
+succeeds or is given up; a worker that dies mid-delivery loses only its claim, which
+expires. The ``core.deliver_due_events`` sweep picks up whatever was not delivered
+straight away.
+
+A subscriber that can take many events at once also registers a batch handler
+(:func:`batch_handler`); the relay calls it with every event of a batch that the
+subscriber wants, in one transaction, instead of once per event.
 """
 
 import fnmatch
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from openprm.core import bulk_sql, context, jsontext
+from openprm.core import bulk_sql, context, db, jsontext
 from openprm.core.models import DeliveryStatus, OutboxEvent, SubscriberDelivery
 
 logger = logging.getLogger(__name__)
@@ -32,6 +41,8 @@ MAX_ATTEMPTS = 12
 FIRST_RETRY_SECONDS = 10
 MAX_RETRY_SECONDS = 6 * 3600
 CLAIM_SECONDS = 300
+# Events the relay hands over per transaction.
+RELAY_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ class Subscriber:
     name: str
     patterns: tuple[str, ...]
     handler: Callable[[OutboxEvent], None]
+    # The same work for many events at once (the relay's), idempotent like handler.
+    batch: Callable[[list[OutboxEvent]], None] | None = None
 
     def wants(self, event_name: str) -> bool:
         return any(
@@ -58,6 +71,16 @@ def subscriber(name: str, *, events: Iterable[str]) -> Callable:
         _subscribers[name] = Subscriber(
             name=name, patterns=tuple(events), handler=handler
         )
+        return handler
+
+    return decorator
+
+
+def batch_handler(name: str) -> Callable:
+    """Register the batch form of the subscriber ``name`` (registered before)."""
+
+    def decorator(handler):
+        _subscribers[name] = replace(_subscribers[name], batch=handler)
         return handler
 
     return decorator
@@ -84,7 +107,8 @@ def emit(
         partner_id=partner_id,
         request_id=context.current().request_id,
     )
-    transaction.on_commit(lambda: _enqueue_delivery(event.pk))
+    if not settings.OPENPRM_OUTBOX_RELAY:
+        transaction.on_commit(lambda: _enqueue_delivery(event.pk))
     return event
 
 
@@ -205,6 +229,105 @@ def deliver_due(*, limit: int = 500) -> int:
         attempt(delivery)
         count += 1
     return count
+
+
+def relay(*, limit: int = RELAY_BATCH) -> int:
+    """Hand up to ``limit`` events not yet fanned out to their subscribers; returns
+    how many. One transaction writes every delivery row, marks the events fanned
+    out and runs each batch handler on its events (a savepoint each); subscribers
+    without one, and a batch handler that failed, are then attempted event by event
+    (with their retries and backoff). Several relays may run at once: the rows are
+    created once, and a delivery runs only for the relay whose update moved it from
+    pending to delivered."""
+    pending = list(
+        OutboxEvent.objects.filter(fanned_out_at__isnull=True).order_by("id")[:limit]
+    )
+    if not pending:  # read outside a transaction: SQLite takes its lock at BEGIN
+        return 0
+    wanted = {
+        item.name: [event for event in pending if item.wants(event.name)]
+        for item in subscribers()
+    }
+    now = timezone.now()
+    one_by_one = [name for name, found in wanted.items() if found]
+    with transaction.atomic():
+        SubscriberDelivery.objects.bulk_create(
+            [
+                SubscriberDelivery(event=event, subscriber=name, next_attempt_at=now)
+                for name, found in wanted.items()
+                for event in found
+            ],
+            ignore_conflicts=True,
+        )
+        OutboxEvent.objects.filter(
+            pk__in=[event.pk for event in pending], fanned_out_at__isnull=True
+        ).update(fanned_out_at=now)
+        for name, found in wanted.items():
+            batch = found and _subscribers[name].batch is not None
+            if batch and _run_batch(_subscribers[name], found, now):
+                one_by_one.remove(name)
+    if one_by_one:
+        for delivery in SubscriberDelivery.objects.filter(
+            event__in=pending,
+            subscriber__in=one_by_one,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
+        ).select_related("event"):
+            attempt(delivery)
+    return len(pending)
+
+
+def _run_batch(item: Subscriber, found: list[OutboxEvent], now) -> bool:
+    """Deliver ``found`` to a batch handler in a savepoint; False if it failed."""
+    claimable = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    try:
+        with transaction.atomic():
+            won = db.update_returning(
+                SubscriberDelivery.objects.filter(
+                    claimable,
+                    event__in=found,
+                    subscriber=item.name,
+                    status=DeliveryStatus.PENDING,
+                    next_attempt_at__lte=now,
+                ),
+                returning=("event",),
+                status=DeliveryStatus.DELIVERED,
+                attempts=F("attempts") + 1,
+                delivered_at=now,
+                locked_until=None,
+                last_error="",
+            )
+            event_ids = {event_id for (event_id,) in won}
+            if event_ids:
+                item.batch([event for event in found if event.pk in event_ids])
+        return True
+    except Exception as error:
+        logger.warning(
+            "Subscriber %s failed on a batch of %s events, retrying one by one: %r",
+            item.name,
+            len(found),
+            error,
+        )
+        return False
+
+
+class OutboxRelay:
+    """The worker loop of :func:`relay`: a batch as soon as the last one was full,
+    else every ``OPENPRM_OUTBOX_POLL_SECONDS``."""
+
+    name = "core.outbox_relay"
+
+    def run(self, stop) -> None:
+        from openprm.core import worker_loops
+
+        while not stop.is_set():
+            handed = worker_loops.guarded(self.name, relay)
+            if handed is None or handed < RELAY_BATCH:
+                stop.wait(settings.OPENPRM_OUTBOX_POLL_SECONDS)
+
+    def run_once(self) -> None:
+        while relay() == RELAY_BATCH:
+            pass
 
 
 def replay(*, event: OutboxEvent, subscriber_name: str | None = None) -> int:

@@ -9,6 +9,7 @@ rows (or the whole file) in memory.
 """
 
 import csv
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -24,21 +25,31 @@ FORMATS = ("csv", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# What no spreadsheet cell holds (the XML of a workbook has no way to write C0
+# controls but tab, line feed and carriage return; UTF-8 none for a lone
+# surrogate), and the longest text a cell holds.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+MAX_CELL_TEXT = 32_767
+
+
 def cell(value) -> str | int | float | bool:
-    """A value as a spreadsheet cell; text that would run as a formula is quoted."""
+    """A value as a spreadsheet cell, whatever was stored: text that would run as
+    a formula is quoted, characters no workbook can hold are dropped and text is cut
+    to what a cell holds, so that an export never fails on a stored value."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, UUID | dict):
+        value = str(value)
+    elif isinstance(value, list):
+        value = "; ".join(str(item) for item in value)
+    if not isinstance(value, str):
+        return value
+    value = _UNWRITABLE.sub("", value)[:MAX_CELL_TEXT]
+    if value.startswith(FORMULA_PREFIXES):
         # Neutralise CSV/formula injection from user-entered text.
-        return "'" + value
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return str(value)
+        return "'" + value[: MAX_CELL_TEXT - 1]
     return value
 
 

@@ -5,11 +5,12 @@ import datetime
 
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import events, iso
+from openprm.core import events, inputs, iso
 from openprm.core.errors import ApplicationError
 from openprm.core.models import AuditAction
 from openprm.core.selectors import RETRYING, AuditFilters, EventFilters
@@ -23,15 +24,25 @@ _UNBOXED_WIDGETS = (
 )
 
 
+def refuse_control_characters(value) -> None:
+    """The text rule of every input (``core.inputs``): no control characters but
+    tab and line breaks, no lone surrogates."""
+    if isinstance(value, str) and (problem := inputs.text_problem(value)):
+        raise ValidationError(problem, code="control_characters")
+
+
 class StyledForm(forms.Form):
     """Bootstrap's classes on the widgets: ``form-select`` on choices, and
-    ``form-control`` on the rest (``-sm`` for the compact filter bars)."""
+    ``form-control`` on the rest (``-sm`` for the compact filter bars). Every text
+    field refuses control characters, as the API does."""
 
     compact = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(refuse_control_characters)
             if isinstance(field.widget, _UNBOXED_WIDGETS):
                 continue
             css = (

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django_tasks import task
 
-from openprm.core import sweeps
+from openprm.core import events, sweeps, worker_loops
 
 FINISHED_TASK_RETENTION_DAYS = 14
+
+worker_loops.register(events.OutboxRelay())
 
 
 @sweeps.register(every=timedelta(hours=6), name="core.clear_expired_sessions")

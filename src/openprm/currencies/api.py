@@ -9,6 +9,7 @@ from ninja import Field, Query, Schema, Status
 
 from openprm.core.api import ApiRouter, Problem, StrictSchema, lookup
 from openprm.currencies import selectors, services
+from openprm.currencies.models import ExchangeRate
 from openprm.currencies.permissions import EDIT_RATES
 
 # No 409: a clash (one rate per currency and date) is a 422 on ``valid_from``.
@@ -19,6 +20,9 @@ router = ApiRouter(
 
 
 class ExchangeRateIn(StrictSchema):
+    class Meta:
+        model = ExchangeRate
+
     currency: str = Field(description="ISO 4217 code, e.g. USD.")
     rate: Decimal = Field(
         description="Units of the reporting currency per unit of `currency`."
@@ -27,6 +31,9 @@ class ExchangeRateIn(StrictSchema):
 
 
 class ExchangeRatePatch(StrictSchema):
+    class Meta:
+        model = ExchangeRate
+
     currency: str | None = None
     rate: Decimal | None = None
     valid_from: date | None = None
@@ -43,6 +50,9 @@ class ExchangeRateOut(Schema):
 
 
 class ExchangeRateFilters(StrictSchema):
+    class Meta:
+        model = ExchangeRate
+
     currency: str = ""
 
 

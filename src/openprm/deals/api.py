@@ -22,7 +22,14 @@ from openprm.core.api import (
 from openprm.core.errors import ValidationFailed
 from openprm.deals import permissions, selectors, services
 from openprm.deals.choices import AccountKind, DealStatus
-from openprm.deals.models import CustomerAccount, Deal, DealConflict, Stage
+from openprm.deals.models import (
+    CustomerAccount,
+    Deal,
+    DealConflict,
+    DealLine,
+    DealRevenue,
+    Stage,
+)
 from openprm.deals.pipeline import api as pipeline_api
 from openprm.deals.pipeline import selectors as pipeline_selectors
 
@@ -34,12 +41,18 @@ router.add_router("", pipeline_api.router, tags=["pipeline"])
 
 
 class DealLineIn(StrictSchema):
+    class Meta:
+        model = DealLine
+
     product_line: str
     quantity: int = 1
     amount: Decimal
 
 
 class DealIn(StrictSchema):
+    class Meta:
+        model = Deal
+
     partner: int | None = None
     title: str
     customer_name: str
@@ -73,6 +86,9 @@ class DecisionIn(StrictSchema):
 
 
 class WonIn(StrictSchema):
+    class Meta:
+        model = DealRevenue
+
     amount: Decimal | None = None
     won_on: date | None = None
 
@@ -86,6 +102,9 @@ class StageIn(StrictSchema):
 
 
 class AccountIn(StrictSchema):
+    class Meta:
+        model = CustomerAccount
+
     name: str
     domain: str = ""
     country: str = ""

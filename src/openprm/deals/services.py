@@ -24,6 +24,7 @@ from openprm.core import audit, events
 from openprm.core.business_days import add_business_days
 from openprm.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from openprm.core.scoping import scope_for
+from openprm.currencies import money
 from openprm.deals import conflicts, notices, permissions
 from openprm.deals.attachments import attachment_errors, safe_name
 from openprm.deals.choices import (
@@ -93,7 +94,16 @@ ACCOUNT_FIELDS = [
     "expected_close_date",
     "is_active",
 ]
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+# A deal expected to close further out is not a forecast a business makes (and
+# a date in 9999 would leave the calendar of the pipeline's months).
+CLOSE_DATE_YEARS = 10
+
+
+def latest_close_date() -> date:
+    today = timezone.localdate()
+    return today.replace(year=today.year + CLOSE_DATE_YEARS, day=min(today.day, 28))
+
+
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 MAX_LINES = 20
 
@@ -249,13 +259,20 @@ def _clean_registration(
         ]
     if country and not _COUNTRY.match(country):
         field_errors["customer_country"] = [str(_("Enter a two-letter country code."))]
-    if not _CURRENCY.match(currency):
-        field_errors["currency"] = [str(_("Enter a three-letter ISO currency code."))]
+    if not money.is_currency(currency):
+        field_errors["currency"] = [
+            str(_("Enter an ISO 4217 currency code, e.g. USD."))
+        ]
     if not isinstance(expected_close_date, date):
         field_errors["expected_close_date"] = [str(_("Enter a date."))]
     elif expected_close_date < timezone.localdate():
         field_errors["expected_close_date"] = [
             str(_("The expected close date cannot be in the past."))
+        ]
+    elif expected_close_date > latest_close_date():
+        field_errors["expected_close_date"] = [
+            str(_("The expected close date must be within %(years)s years."))
+            % {"years": CLOSE_DATE_YEARS}
         ]
     if stage is not None and stage.kind != StageKind.OPEN:
         field_errors["stage"] = [str(_("Register a deal in an open stage."))]

@@ -117,6 +117,11 @@ class WebhookDelivery(models.Model):
                 fields=["status", "next_attempt_at"],
                 name="integrations_delivery_due_idx",
             ),
+            # The dispatcher claims each endpoint's oldest due deliveries.
+            models.Index(
+                fields=["endpoint", "status", "next_attempt_at"],
+                name="integrations_delivery_ep_idx",
+            ),
         ]
 
     def __str__(self) -> str:

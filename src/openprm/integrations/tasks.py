@@ -7,16 +7,20 @@ module that does the work, and those modules queue a task through this one.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django_tasks import task
 
-from openprm.core import events, sweeps
+from openprm.core import events, sweeps, worker_loops
 from openprm.core.models import OutboxEvent
 from openprm.integrations.imports import services as services_imports
 from openprm.integrations.webhooks import dispatch
+from openprm.integrations.webhooks.dispatcher import dispatcher
 
 logger = logging.getLogger(__name__)
+
+worker_loops.register(dispatcher)
 
 
 @task()
@@ -26,8 +30,10 @@ def send_webhook(delivery_id: int) -> None:
 
 
 def enqueue_send(delivery_id: int) -> None:
-    """Send the delivery from a task once the current transaction commits."""
-    transaction.on_commit(lambda: _enqueue_send(delivery_id))
+    """Send the delivery once the current transaction commits: the worker's
+    dispatcher finds it due by itself; with the immediate backend, a task."""
+    if not settings.OPENPRM_OUTBOX_RELAY:
+        transaction.on_commit(lambda: _enqueue_send(delivery_id))
 
 
 def _enqueue_send(delivery_id: int) -> None:
@@ -40,7 +46,8 @@ def _enqueue_send(delivery_id: int) -> None:
 @sweeps.register(every=timedelta(seconds=15), name="integrations.send_due_webhooks")
 @task()
 def send_due_webhooks() -> None:
-    """Send retries that are due, and deliveries whose task or worker was lost."""
+    """Send retries that are due, and deliveries whose task or worker was lost
+    (with the worker's dispatcher: fail those to disabled endpoints)."""
     dispatch.send_due()
 
 

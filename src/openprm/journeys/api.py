@@ -20,6 +20,9 @@ router = ApiRouter(tags=["journeys"])
 
 
 class TaskTemplateIn(StrictSchema):
+    class Meta:
+        model = TaskTemplate
+
     kind: TaskKind
     title: str
     is_required: bool = True

@@ -18,12 +18,15 @@ from openprm.core.api import ApiRouter, ReasonIn, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
 from openprm.leads import permissions, selectors, services
 from openprm.leads.batch import route_waiting_leads
-from openprm.leads.models import Lead, LeadStatus, RoutingStrategy
+from openprm.leads.models import Lead, LeadRoutingRule, LeadStatus, RoutingStrategy
 
 router = ApiRouter(tags=["leads"])
 
 
 class LeadPushIn(StrictSchema):
+    class Meta:
+        model = Lead
+
     company: str
     country: str
     region: str
@@ -45,6 +48,9 @@ class LeadIn(LeadPushIn):
 
 
 class LeadPatch(StrictSchema):
+    class Meta:
+        model = Lead
+
     company: str | None = None
     country: str | None = None
     region: str | None = None
@@ -183,6 +189,9 @@ class BatchOut(Schema):
 
 
 class LeadRuleIn(StrictSchema):
+    class Meta:
+        model = LeadRoutingRule
+
     name: str
     strategy: RoutingStrategy
     order: int = 100
@@ -205,6 +214,9 @@ class LeadRuleIn(StrictSchema):
 
 
 class LeadRulePatch(StrictSchema):
+    class Meta:
+        model = LeadRoutingRule
+
     name: str | None = None
     strategy: RoutingStrategy | None = None
     order: int | None = None

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from ninja import Schema
 
-from openprm.core.api import ApiRouter, StrictSchema
+from openprm.core.api import ApiRouter, StrictSchema, as_uuid
 from openprm.notifications import selectors, services
 from openprm.notifications.models import Notification
 
@@ -83,7 +83,7 @@ def notification_read_all(request):
 def notification_read(request, notification_id: str):
     """Someone else's notification is a 404."""
     notification = selectors.notification_get(
-        user=request.user, public_id=notification_id
+        user=request.user, public_id=as_uuid(notification_id)
     )
     return services.notification_mark_read(user=request.user, notification=notification)
 

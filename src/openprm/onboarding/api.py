@@ -26,6 +26,9 @@ router.add_router("", config_api.router)
 
 
 class ApplicationIn(StrictSchema):
+    class Meta:
+        model = Application
+
     company: str
     website: str = ""
     country: str

@@ -47,7 +47,10 @@ def website_host(website: str) -> str:
         return ""
     if "//" not in website:
         website = "//" + website
-    host = urlsplit(website).hostname or ""
+    try:
+        host = urlsplit(website).hostname or ""
+    except ValueError:  # not a URL at all ("http://["): no host to compare
+        return ""
     return host.removeprefix("www.")
 
 

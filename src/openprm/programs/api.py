@@ -17,7 +17,14 @@ from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.programs import permissions, selectors, services
 from openprm.programs.choices import BenefitKind, EnrolmentStatus, Operator
-from openprm.programs.models import Enrolment, Programme, Tier, TierChange
+from openprm.programs.models import (
+    Enrolment,
+    Programme,
+    Tier,
+    TierBenefit,
+    TierChange,
+    TierRequirement,
+)
 
 router = ApiRouter(tags=["programmes"])
 
@@ -26,6 +33,9 @@ router = ApiRouter(tags=["programmes"])
 
 
 class ProgrammeIn(StrictSchema):
+    class Meta:
+        model = Programme
+
     name: str
     slug: str
     eligible_partner_types: list[str]
@@ -34,6 +44,9 @@ class ProgrammeIn(StrictSchema):
 
 
 class ProgrammePatch(StrictSchema):
+    class Meta:
+        model = Programme
+
     name: str | None = None
     slug: str | None = None
     eligible_partner_types: list[str] | None = None
@@ -42,24 +55,36 @@ class ProgrammePatch(StrictSchema):
 
 
 class TierIn(StrictSchema):
+    class Meta:
+        model = Tier
+
     name: str
     rank: int
     description: str = ""
 
 
 class TierPatch(StrictSchema):
+    class Meta:
+        model = Tier
+
     name: str | None = None
     rank: int | None = None
     description: str | None = None
 
 
 class RequirementIn(StrictSchema):
+    class Meta:
+        model = TierRequirement
+
     metric: str
     operator: Operator = Operator.AT_LEAST
     threshold: Decimal
 
 
 class BenefitIn(StrictSchema):
+    class Meta:
+        model = TierBenefit
+
     kind: BenefitKind
     value: Any
 

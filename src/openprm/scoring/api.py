@@ -17,7 +17,7 @@ from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.partners.choices import PartnerStatus
 from openprm.scoring import permissions, selectors, services
 from openprm.scoring.choices import CriterionKind
-from openprm.scoring.models import PartnerScore, Scorecard, ScoreRun
+from openprm.scoring.models import Criterion, PartnerScore, Scorecard, ScoreRun
 
 router = ApiRouter(tags=["scorecards"])
 
@@ -26,6 +26,9 @@ router = ApiRouter(tags=["scorecards"])
 
 
 class ScorecardIn(StrictSchema):
+    class Meta:
+        model = Scorecard
+
     name: str
     description: str = ""
     applies_to_statuses: list[str] = []
@@ -33,6 +36,9 @@ class ScorecardIn(StrictSchema):
 
 
 class ScorecardPatch(StrictSchema):
+    class Meta:
+        model = Scorecard
+
     name: str | None = None
     description: str | None = None
     applies_to_statuses: list[str] | None = None
@@ -40,6 +46,9 @@ class ScorecardPatch(StrictSchema):
 
 
 class CriterionIn(StrictSchema):
+    class Meta:
+        model = Criterion
+
     label: str
     field: str
     kind: CriterionKind
@@ -48,6 +57,9 @@ class CriterionIn(StrictSchema):
 
 
 class CriterionPatch(StrictSchema):
+    class Meta:
+        model = Criterion
+
     label: str | None = None
     field: str | None = None
     kind: CriterionKind | None = None

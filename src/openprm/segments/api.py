@@ -22,6 +22,9 @@ router.add_router("", audiences_api.router)
 
 
 class SegmentIn(StrictSchema):
+    class Meta:
+        model = Segment
+
     name: str
     kind: SegmentKind
     rule: dict[str, Any] = {}
@@ -30,6 +33,9 @@ class SegmentIn(StrictSchema):
 
 
 class SegmentPatch(StrictSchema):
+    class Meta:
+        model = Segment
+
     name: str | None = None
     rule: dict[str, Any] | None = None
     description: str | None = None

@@ -7,6 +7,7 @@ partners in the actor's scope. Each action is audited and announces itself.
 import json
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, events
@@ -129,7 +130,13 @@ def segment_delete(*, actor, segment: Segment) -> None:
     audit.record_delete(
         actor=actor, instance=segment, fields=SEGMENT_FIELDS, verb="segment.deleted"
     )
-    segment.delete()
+    try:
+        with transaction.atomic():
+            segment.delete()
+    except ProtectedError:
+        raise Conflict(
+            _("Campaigns or content use this segment; remove it from them first.")
+        ) from None
     events.emit("segment.deleted", payload=payload, actor=actor)
 
 

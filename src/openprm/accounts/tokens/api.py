@@ -8,6 +8,7 @@ from datetime import datetime
 
 from ninja import Field, Schema, Status
 
+from openprm.accounts.models import ApiToken
 from openprm.accounts.tokens import selectors, services
 from openprm.core.api import ApiRouter, StrictSchema, lookup
 
@@ -31,6 +32,9 @@ class TokenCreatedOut(TokenOut):
 
 
 class TokenIn(StrictSchema):
+    class Meta:
+        model = ApiToken
+
     name: str = Field(max_length=100, description="What the token is for.")
 
 

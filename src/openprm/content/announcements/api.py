@@ -25,6 +25,9 @@ router = ApiRouter(tags=["content"])
 
 
 class AnnouncementIn(StrictSchema):
+    class Meta:
+        model = Announcement
+
     title: str
     body: str = Field(description="HTML; sanitised when it is saved.")
     audience: UUID
@@ -38,6 +41,9 @@ class AnnouncementIn(StrictSchema):
 
 
 class AnnouncementPatch(StrictSchema):
+    class Meta:
+        model = Announcement
+
     title: str | None = None
     body: str | None = None
     audience: UUID | None = None

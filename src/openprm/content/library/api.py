@@ -16,7 +16,7 @@ from ninja.responses import Status
 from openprm.content import permissions
 from openprm.content.choices import ActivityKind, AssetKind
 from openprm.content.library import selectors, services, serving
-from openprm.content.models import Asset
+from openprm.content.models import Asset, Folder, Tag
 from openprm.core.api import ApiRouter, StrictSchema
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.segments.audiences import audience_reader
@@ -75,6 +75,9 @@ class AssetOut(Schema):
 
 
 class AssetListFilters(StrictSchema):
+    class Meta:
+        model = Asset
+
     q: str = ""
     kind: AssetKind | None = None
     product_line: str = ""
@@ -85,6 +88,9 @@ class AssetListFilters(StrictSchema):
 
 class AssetIn(StrictSchema):
     """A link or a page (a file asset is made with the multipart endpoint)."""
+
+    class Meta:
+        model = Asset
 
     kind: AssetKind
     title: str
@@ -101,6 +107,9 @@ class AssetIn(StrictSchema):
 
 
 class AssetPatch(StrictSchema):
+    class Meta:
+        model = Asset
+
     title: str | None = None
     summary: str | None = None
     audience: UUID | None = None
@@ -143,6 +152,9 @@ class LibraryFolderOut(Schema):
 
 
 class LibraryFolderIn(StrictSchema):
+    class Meta:
+        model = Folder
+
     name: str
     parent: UUID | None = None
 
@@ -153,6 +165,9 @@ class LibraryTagOut(Schema):
 
 
 class LibraryTagIn(StrictSchema):
+    class Meta:
+        model = Tag
+
     name: str
 
 

@@ -251,7 +251,7 @@ def test_unknown_filters_and_bad_values_are_422_problems(client, channel):
     ]
     assert bad_action.status_code == bad_date.status_code == 422
     assert bad_action.json()["errors"][0]["field"] == "action"
-    assert too_many.status_code == 400
+    assert too_many.status_code == 422
     assert too_many["Content-Type"] == "application/problem+json"
 
 

@@ -255,11 +255,20 @@ MONTHS = _Calendar(month_start, _next_month, month_label)
 QUARTERS = _Calendar(quarter_start, _next_quarter, quarter_label)
 
 
+# The most periods a forecast lists one by one: ten years of months, or of
+# quarters. Deals expected later are summed in one last line, "later", so that the
+# forecast's size does not depend on the dates stored (a close date in 9999).
+MAX_MONTHS = 120
+MAX_QUARTERS = 40
+LATER = "later"
+
+
 def _periods(
     converted: Converted,
     calendar: _Calendar,
     first: datetime.date | None,
     last: datetime.date | None,
+    most: int,
 ) -> list[PeriodLine]:
     sums: dict[datetime.date, Figures] = {}
     for row, amount, weighted in converted.rows:
@@ -271,10 +280,19 @@ def _periods(
     current = calendar.start_of(first or min(sums))
     last = calendar.start_of(last or max(sums))
     lines = []
-    while current <= last:
-        figures = sums.get(current, Figures()).rounded(converted.currency)
+    while current <= last and len(lines) < most:
+        figures = sums.pop(current, Figures()).rounded(converted.currency)
         lines.append(PeriodLine(current, calendar.label(current), figures))
-        current = calendar.following(current)
+        try:
+            current = calendar.following(current)
+        except ValueError:  # past year 9999: nothing can follow
+            return lines
+    later = Figures()
+    for start, figures in sums.items():
+        if current <= start <= last:
+            later.add(figures.count, figures.amount, figures.weighted)
+    if later.count and current <= last:
+        lines.append(PeriodLine(current, LATER, later.rounded(converted.currency)))
     return lines
 
 
@@ -285,8 +303,9 @@ def by_month(
     last: datetime.date | None = None,
 ) -> list[PeriodLine]:
     """The weighted forecast per month of the expected close date, every month from
-    ``first`` (or the earliest) to ``last`` (or the latest), empty ones at zero."""
-    return _periods(converted, MONTHS, first, last)
+    ``first`` (or the earliest) to ``last`` (or the latest), empty ones at zero; at
+    most :data:`MAX_MONTHS` of them, and then one line for the later ones."""
+    return _periods(converted, MONTHS, first, last, MAX_MONTHS)
 
 
 def by_quarter(
@@ -295,5 +314,5 @@ def by_quarter(
     first: datetime.date | None = None,
     last: datetime.date | None = None,
 ) -> list[PeriodLine]:
-    """The same per calendar quarter."""
-    return _periods(converted, QUARTERS, first, last)
+    """The same per calendar quarter (at most :data:`MAX_QUARTERS`)."""
+    return _periods(converted, QUARTERS, first, last, MAX_QUARTERS)

@@ -17,6 +17,9 @@ router = ApiRouter(tags=["webhooks"])
 
 
 class EndpointIn(StrictSchema):
+    class Meta:
+        model = WebhookEndpoint
+
     url: str
     event_types: list[str]
     description: str = ""
@@ -24,6 +27,9 @@ class EndpointIn(StrictSchema):
 
 
 class EndpointPatch(StrictSchema):
+    class Meta:
+        model = WebhookEndpoint
+
     url: str | None = None
     event_types: list[str] | None = None
     description: str | None = None

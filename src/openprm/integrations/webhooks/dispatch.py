@@ -2,31 +2,33 @@
 
 The ``integrations.webhooks`` subscriber (``integrations/subscribers.py``) turns
 each event into one ``WebhookDelivery`` per active endpoint whose filter matches
-(:func:`delivery_create`); a task (``integrations.tasks``) sends it. A send claims
+(:func:`delivery_create`, or in bulk from the worker's outbox relay). A send claims
 the delivery (a claim that expires, as in ``core.events``), logs the attempt
 *before* the request so that a request cut short by a dying worker stays visible,
-POSTs the event, and records the outcome. A failure is retried with exponential
-backoff (``core.events.retry_delay``) until ``MAX_ATTEMPTS``; the
-``integrations.send_due_webhooks`` sweep sends whatever is due, so a lost task or a
-killed worker only delays a delivery.
+POSTs the event (``transport``: kept-alive connections), and records the outcome. A
+failure is retried with exponential backoff (``core.events.retry_delay``) until
+``MAX_ATTEMPTS``.
+
+Who sends: in ``openprm worker`` the :class:`~openprm.integrations.webhooks.
+dispatcher.WebhookDispatcher` loop, many deliveries at once (``dispatcher.py``);
+with the immediate task backend a task per delivery (:func:`attempt`). The
+``integrations.send_due_webhooks`` sweep (:func:`send_due`) is the backstop.
 """
 
-import http.client
 import logging
 import time
-import urllib.error
-import urllib.request
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from openprm import __version__ as openprm_version
 from openprm.core import events
 from openprm.core.models import DeliveryStatus, OutboxEvent
 from openprm.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from openprm.integrations.webhooks import signing
+from openprm.integrations.webhooks import signing, transport
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,6 @@ MAX_ATTEMPTS = 15
 TIMEOUT_SECONDS = 10
 # Longer than a request can take, so that a live request keeps its claim.
 CLAIM_SECONDS = 60
-RESPONSE_EXCERPT_CHARS = 1000
-USER_AGENT = f"OpenPRM-Webhooks/{openprm_version}"
 
 
 def delivery_create(
@@ -51,68 +51,110 @@ def delivery_create(
         return WebhookDelivery.objects.get(event=event, endpoint=endpoint), False
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not an instruction: it counts as a failure."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+def claimable(now: datetime) -> Q:
+    return Q(locked_until__isnull=True) | Q(locked_until__lt=now)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+@dataclass(frozen=True)
+class Outcome:
+    """What one request came to."""
+
+    status_code: int | None
+    excerpt: str
+    error: str
+    latency_ms: int
+    finished: datetime
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def post(
-    url: str, *, body: bytes, headers: dict[str, str]
-) -> tuple[int | None, str, str]:
-    """POST ``body``; returns (status code or None, response excerpt, error text)."""
-    if not url.startswith(("http://", "https://")):  # validated on save; and here
-        return None, "", "Only http:// and https:// URLs receive webhooks."
-    try:
-        request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-                **headers,
-            },
+def send(delivery: WebhookDelivery) -> Outcome:
+    """POST the delivery's event, signed; ``event`` and ``endpoint`` are loaded."""
+    endpoint, event = delivery.endpoint, delivery.event
+    body = signing.envelope(
+        event_id=str(event.uuid),
+        name=event.name,
+        version=event.version,
+        occurred_at=event.occurred_at,
+        payload=event.payload,
+        partner_id=event.partner_id,
+    )
+    started = time.monotonic()
+    status_code, excerpt, error = transport.post(
+        endpoint.url,
+        body=body,
+        headers=signing.headers(
+            secrets_in_use=endpoint.signing_secrets(),
+            msg_id=delivery.webhook_id,
+            timestamp=int(time.time()),
+            body=body,
+        ),
+        timeout=TIMEOUT_SECONDS,
+    )
+    latency_ms = round((time.monotonic() - started) * 1000)
+    if not error and not (status_code is not None and 200 <= status_code < 300):
+        error = f"The receiver answered {status_code}."
+    return Outcome(status_code, excerpt, error[:2000], latency_ms, timezone.now())
+
+
+def record(attempt_log: WebhookAttempt, delivery: WebhookDelivery, outcome: Outcome):
+    """Set the outcome on the attempt's log and on its delivery (not saved)."""
+    attempt_log.finished_at = outcome.finished
+    attempt_log.status_code = outcome.status_code
+    attempt_log.latency_ms = outcome.latency_ms
+    attempt_log.error = outcome.error
+    attempt_log.response_body = outcome.excerpt
+    attempt_log.is_success = outcome.succeeded
+    delivery.locked_until = None
+    delivery.last_status_code = outcome.status_code
+    if outcome.succeeded:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = outcome.finished
+        delivery.last_error = ""
+    else:
+        delivery.status = (
+            DeliveryStatus.FAILED
+            if attempt_log.number >= MAX_ATTEMPTS
+            else DeliveryStatus.PENDING
         )
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.status, _excerpt(response), ""
-    except urllib.error.HTTPError as error:  # a non-2xx answer is still an answer
-        with error:
-            excerpt = _excerpt(error)
-        if 300 <= error.code < 400:
-            return error.code, excerpt, "Redirects are not followed."
-        return error.code, excerpt, ""
-    except urllib.error.URLError as error:  # no connection: refused, DNS, TLS
-        return None, "", _describe(error.reason)
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        # Timeouts, resets, malformed responses.
-        return None, "", _describe(error)
+        delivery.next_attempt_at = outcome.finished + events.retry_delay(
+            attempt_log.number
+        )
+        delivery.last_error = outcome.error
+        logger.warning(
+            "Webhook delivery %s to %s failed (attempt %s): %s",
+            delivery.webhook_id,
+            delivery.endpoint.url,
+            attempt_log.number,
+            outcome.error,
+        )
 
 
-def _describe(error) -> str:
-    if not isinstance(error, BaseException):
-        return str(error)
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-
-
-def _excerpt(response) -> str:
-    try:
-        raw = response.read(RESPONSE_EXCERPT_CHARS * 4)
-    except (OSError, ValueError):
-        return ""
-    return raw.decode("utf-8", errors="replace")[:RESPONSE_EXCERPT_CHARS]
+ATTEMPT_OUTCOME_FIELDS = [
+    "finished_at",
+    "status_code",
+    "latency_ms",
+    "error",
+    "response_body",
+    "is_success",
+]
+DELIVERY_OUTCOME_FIELDS = [
+    "status",
+    "delivered_at",
+    "next_attempt_at",
+    "last_error",
+    "last_status_code",
+    "locked_until",
+]
 
 
 def _claim(delivery_id: int, now: datetime) -> datetime | None:
     """Claim a due delivery; returns the claim (its expiry) or None if not ours."""
     locked_until = now + timedelta(seconds=CLAIM_SECONDS)
-    claimable = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     claimed = WebhookDelivery.objects.filter(
-        claimable,
+        claimable(now),
         pk=delivery_id,
         status=DeliveryStatus.PENDING,
         next_attempt_at__lte=now,
@@ -134,8 +176,7 @@ def attempt(delivery_id: int) -> bool:
     if delivery is None:  # its endpoint was deleted meanwhile
         return False
     mine = WebhookDelivery.objects.filter(pk=delivery_id, locked_until=claim)
-    endpoint, event = delivery.endpoint, delivery.event
-    if not endpoint.is_active:
+    if not delivery.endpoint.is_active:
         mine.update(
             status=DeliveryStatus.FAILED,
             locked_until=None,
@@ -147,86 +188,42 @@ def attempt(delivery_id: int) -> bool:
     with transaction.atomic():
         mine.update(attempts=number)
         log = WebhookAttempt.objects.create(
-            delivery=delivery, number=number, attempted_at=now, url=endpoint.url
+            delivery=delivery,
+            number=number,
+            attempted_at=now,
+            url=delivery.endpoint.url,
         )
-    body = signing.envelope(
-        event_id=str(event.uuid),
-        name=event.name,
-        version=event.version,
-        occurred_at=event.occurred_at,
-        payload=event.payload,
-        partner_id=event.partner_id,
-    )
-    timestamp = int(time.time())
-    started = time.monotonic()
-    status_code, excerpt, error = post(
-        endpoint.url,
-        body=body,
-        headers=signing.headers(
-            secrets_in_use=endpoint.signing_secrets(),
-            msg_id=delivery.webhook_id,
-            timestamp=timestamp,
-            body=body,
-        ),
-    )
-    latency_ms = round((time.monotonic() - started) * 1000)
-    succeeded = status_code is not None and 200 <= status_code < 300
-    if not succeeded and not error:
-        error = f"The receiver answered {status_code}."
-    finished = timezone.now()
-
+    outcome = send(delivery)
+    record(log, delivery, outcome)
     with transaction.atomic():
         WebhookAttempt.objects.filter(pk=log.pk).update(
-            finished_at=finished,
-            status_code=status_code,
-            latency_ms=latency_ms,
-            error=error[:2000],
-            response_body=excerpt,
-            is_success=succeeded,
+            **{name: getattr(log, name) for name in ATTEMPT_OUTCOME_FIELDS}
         )
-        if succeeded:
-            outcome = {
-                "status": DeliveryStatus.DELIVERED,
-                "delivered_at": finished,
-                "last_error": "",
-            }
-        else:
-            outcome = {
-                "status": DeliveryStatus.FAILED
-                if number >= MAX_ATTEMPTS
-                else DeliveryStatus.PENDING,
-                "next_attempt_at": finished + events.retry_delay(number),
-                "last_error": error[:2000],
-            }
         # Only while the claim is ours: a worker that took over an expired claim
         # owns the outcome from then on.
-        kept = mine.update(locked_until=None, last_status_code=status_code, **outcome)
-    if not succeeded:
-        logger.warning(
-            "Webhook delivery %s to %s failed (attempt %s): %s",
-            delivery.webhook_id,
-            endpoint.url,
-            number,
-            error,
+        kept = mine.update(
+            **{name: getattr(delivery, name) for name in DELIVERY_OUTCOME_FIELDS}
         )
     if not kept:
         logger.warning(
             "Webhook delivery %s: the claim expired during the request", delivery.pk
         )
-    return succeeded
+    return outcome.succeeded
 
 
 def send_due(*, limit: int = 100, budget_seconds: float = 60) -> int:
     """The sweep: send due deliveries, oldest first, for up to ``budget_seconds``
-    (a dead receiver costs a timeout each); returns how many were tried."""
+    (a dead receiver costs a timeout each); returns how many were tried. Where the
+    worker's dispatcher sends (``OPENPRM_OUTBOX_RELAY``), only the deliveries it
+    leaves alone: those to endpoints disabled since, which fail here."""
     now = timezone.now()
+    due = WebhookDelivery.objects.filter(
+        claimable(now), status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    )
+    if settings.OPENPRM_OUTBOX_RELAY:
+        due = due.filter(endpoint__is_active=False)
     due = list(
-        WebhookDelivery.objects.filter(
-            status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-        )
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+        due.order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
     )
     deadline = time.monotonic() + budget_seconds
     count = 0

@@ -20,6 +20,9 @@ router = ApiRouter(tags=["onboarding"])
 
 
 class RoutingRuleIn(StrictSchema):
+    class Meta:
+        model = RoutingRule
+
     name: str
     position: int = 0
     is_active: bool = True
@@ -32,6 +35,9 @@ class RoutingRuleIn(StrictSchema):
 
 
 class RoutingRulePatch(StrictSchema):
+    class Meta:
+        model = RoutingRule
+
     name: str | None = None
     position: int | None = None
     is_active: bool | None = None
@@ -69,6 +75,9 @@ class RoutingRuleOut(Schema):
 
 
 class StepIn(StrictSchema):
+    class Meta:
+        model = ApprovalStep
+
     position: int
     name: str
     user: int | None = None
@@ -79,6 +88,9 @@ class StepIn(StrictSchema):
 
 
 class StepPatch(StrictSchema):
+    class Meta:
+        model = ApprovalStep
+
     position: int | None = None
     name: str | None = None
     user: int | None = None

@@ -11,6 +11,7 @@ from ninja import Field, Schema, Status
 from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.partners import permissions
 from openprm.partners.directory import selectors, services
+from openprm.partners.models import SavedView
 
 router = ApiRouter(tags=["saved views"])
 
@@ -52,6 +53,9 @@ class SavedViewDetailOut(SavedViewOut):
 
 
 class SavedViewIn(StrictSchema):
+    class Meta:
+        model = SavedView
+
     name: str
     query: str = Field(
         "",
@@ -62,6 +66,9 @@ class SavedViewIn(StrictSchema):
 
 
 class SavedViewPatchIn(StrictSchema):
+    class Meta:
+        model = SavedView
+
     name: str = ""
     query: str = ""
     is_shared: bool = False

@@ -17,6 +17,7 @@ from openprm.core.errors import ValidationFailed
 from openprm.partners import permissions
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.lifecycle import selectors, services
+from openprm.partners.models import Partner
 
 router = ApiRouter(tags=["partner lifecycle"])
 
@@ -70,6 +71,9 @@ class MergeIn(StrictSchema):
 
 
 class DuplicateFilters(StrictSchema):
+    class Meta:
+        model = Partner
+
     # Required, but checked by the operation: a parameter the schema requires would
     # be reported missing before an unknown one is refused.
     name: str = Field("", max_length=200, description="The name to match (required).")

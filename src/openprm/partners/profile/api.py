@@ -46,7 +46,7 @@ from openprm.partners.directory.selectors import (
     directory_custom_keys,
     partners_api_page,
 )
-from openprm.partners.models import Partner
+from openprm.partners.models import Contact, CustomFieldDefinition, Partner
 
 router = ApiRouter()
 
@@ -145,6 +145,9 @@ class PartnerFilters(StrictSchema):
     multi-choice: one of, repeatable; boolean ``true``/``false``) and
     ``cf_<key>__min`` / ``cf_<key>__max`` (number and date ranges)."""
 
+    class Meta:
+        model = Partner
+
     q: str = Field("", description="Part of the name, a domain or a contact.")
     status: list[StatusName] = []
     type: list[PartnerTypeName] = Field([], description="Any of the partner's types.")
@@ -208,6 +211,9 @@ def _directory_filters(
 
 class PartnerProfileIn(StrictSchema):
     """Profile fields; on PATCH only those sent change."""
+
+    class Meta:
+        model = Partner
 
     legal_name: str = ""
     partner_types: list[PartnerTypeName] = []
@@ -406,6 +412,9 @@ class ContactOut(Schema):
 
 
 class ContactIn(StrictSchema):
+    class Meta:
+        model = Contact
+
     name: str
     email: str = ""
     phone: str = ""
@@ -415,6 +424,9 @@ class ContactIn(StrictSchema):
 
 
 class ContactPatchIn(StrictSchema):
+    class Meta:
+        model = Contact
+
     name: str = ""
     email: str = ""
     phone: str = ""
@@ -511,6 +523,9 @@ class CustomFieldOut(Schema):
 
 
 class CustomFieldIn(StrictSchema):
+    class Meta:
+        model = CustomFieldDefinition
+
     key: str = Field(description="Lowercase letters, digits and underscores.")
     label: str
     field_type: FieldTypeName
@@ -523,6 +538,9 @@ class CustomFieldIn(StrictSchema):
 
 
 class CustomFieldPatchIn(StrictSchema):
+    class Meta:
+        model = CustomFieldDefinition
+
     label: str = ""
     choices: list[str] = []
     is_required: bool = False

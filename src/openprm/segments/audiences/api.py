@@ -22,6 +22,9 @@ router = ApiRouter(tags=["audiences"])
 
 
 class AudienceIn(StrictSchema):
+    class Meta:
+        model = Audience
+
     name: str
     rule: dict[str, Any] = {"all": []}
     partner_roles: list[str] = []
@@ -30,6 +33,9 @@ class AudienceIn(StrictSchema):
 
 
 class AudiencePatch(StrictSchema):
+    class Meta:
+        model = Audience
+
     name: str | None = None
     rule: dict[str, Any] | None = None
     partner_roles: list[str] | None = None

@@ -23,6 +23,7 @@ from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
 from openprm.tenancy import selectors, services
 from openprm.tenancy.choices import InvitationStatus, PartnerRole
+from openprm.tenancy.models import Invitation
 from openprm.tenancy.permissions import MANAGE_ACCOUNTS, MANAGE_TEAM
 
 router = ApiRouter()
@@ -337,6 +338,9 @@ class InvitationFilters(StrictSchema):
 
 
 class InvitationIn(StrictSchema):
+    class Meta:
+        model = Invitation
+
     email: str = Field(max_length=254)
     partner: int | None = Field(
         None, description="The partner to join; omit to invite vendor staff."

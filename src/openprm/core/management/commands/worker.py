@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from openprm.core import worker_loops
 from openprm.core.sweeps import enqueue_due_sweeps, registered
 
 logger = logging.getLogger("openprm.worker")
@@ -49,9 +50,15 @@ class Command(BaseCommand):
         backend = settings.TASKS["default"]["BACKEND"]
         names = ", ".join(sweep.name for sweep in registered()) or "none"
         self.stdout.write(f"OpenPRM worker: queue {backend}; sweeps: {names}")
+        # The outbox relay and webhook sending (core.worker_loops), with a real queue.
+        loops = settings.OPENPRM_OUTBOX_RELAY
         if batch:
             enqueue_due_sweeps()
+            if loops:
+                worker_loops.run_once()
             self._run_tasks(backend, interval=interval, batch=True, verbosity=verbosity)
+            if loops:
+                worker_loops.run_once()
             return
         stop = threading.Event()
         scheduler = threading.Thread(
@@ -61,12 +68,14 @@ class Command(BaseCommand):
             daemon=True,
         )
         scheduler.start()
+        threads = worker_loops.start(stop) if loops else []
         try:
             self._run_tasks(
                 backend, interval=interval, batch=False, verbosity=verbosity
             )
         finally:
             stop.set()
+            worker_loops.join(threads, timeout=15)
 
     def _run_tasks(self, backend: str, *, interval: float, batch: bool, verbosity: int):
         if backend == "django_tasks_db.DatabaseBackend":
