@@ -169,6 +169,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions
+# What the cache holds must be seen by every process that serves: the counts of the
+# login rate limits (allauth), the TOTP codes already used (allauth.mfa), the public
+# application form's rate limit (onboarding/spam.py). A per-process memory cache
+# would let each web process count on its own (N processes, N times the limit), so
+# the default is the database cache, in a table `openprm migrate` creates
+# (core/apps.py), and Redis when REDIS_URL is set. Per-process memos on purpose --
+# compiled SQL (core/db.py CachedList), the fixed parts of pages ({% once %}),
+# lru_caches -- are plain Python objects, not this cache: they hold nothing that
+# depends on the data, so they stay local.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -178,7 +187,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "openprm_cache",
+            # Past MAX_ENTRIES Django culls a third of the entries, live or not:
+            # room enough that flooding it with addresses cannot wipe a limit.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 # Django's database sessions, read with SQL compiled once (accounts/sessions.py).
 SESSION_ENGINE = "openprm.accounts.sessions"
 
