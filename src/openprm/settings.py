@@ -219,6 +219,11 @@ else:
     )
 # How often the worker looks for due periodic sweeps, in seconds.
 OPENPRM_SWEEP_POLL_SECONDS = float(os.environ.get("OPENPRM_SWEEP_POLL_SECONDS", "5"))
+# Seconds a worker of the database queue stays presumed alive without renewing its
+# lease (it renews every quarter of this); a task running under a worker silent for
+# longer goes back to the queue (core/task_recovery.py). Longer than any pause of
+# the worker (a database lock, a busy machine), shorter than people will wait.
+OPENPRM_WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "60"))
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"

@@ -48,7 +48,9 @@ class Browser:
 
     def request(self, path: str, data: bytes | None = None, headers=None):
         request = urllib.request.Request(  # noqa: S310 (a local test server)
-            self.base + path, data=data, headers={"Host": "localhost", **(headers or {})}
+            self.base + path,
+            data=data,
+            headers={"Host": "localhost", **(headers or {})},
         )
         try:
             with self.opener.open(request, timeout=30) as response:
@@ -138,7 +140,9 @@ def test_five_wrong_passwords_to_one_account_across_two_servers_lock_it(pair):
     first, second = pair
 
     # Five wrong passwords (the documented 5 per 5 minutes), alternating servers.
-    tries = [(first, second)[n % 2].sign_in("ada@example.com", "wrong") for n in range(5)]
+    tries = [
+        (first, second)[n % 2].sign_in("ada@example.com", "wrong") for n in range(5)
+    ]
 
     assert tries == ["wrong"] * 5
     # The right password is not even checked now, on either server.
@@ -167,9 +171,7 @@ def test_the_application_limit_holds_across_two_servers(pair):
     headers = {"Content-Type": "application/json"}
 
     def apply(browser):
-        return browser.request(
-            "/api/v1/applications/apply/resellers", body, headers
-        )[0]
+        return browser.request("/api/v1/applications/apply/resellers", body, headers)[0]
 
     # The documented 5 an hour per address.
     statuses = [apply((first, second)[n % 2]) for n in range(5)]

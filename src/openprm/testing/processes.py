@@ -47,7 +47,9 @@ def product_environment(var_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a product installation in ``var_dir`` (SQLite there),
     migrated."""
     env = {
-        key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES
+        key: value
+        for key, value in os.environ.items()
+        if key not in TEST_ONLY_VARIABLES
     }
     env.update(
         OPENPRM_VAR_DIR=str(var_dir),
