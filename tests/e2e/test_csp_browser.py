@@ -39,9 +39,11 @@ def watched_page(page):
     page.console_errors = []
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and "Content Security Policy" in message.text
-        and page.console_errors.append(message.text),
+        lambda message: (
+            message.type == "error"
+            and "Content Security Policy" in message.text
+            and page.console_errors.append(message.text)
+        ),
     )
     return page
 

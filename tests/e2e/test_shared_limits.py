@@ -1,8 +1,9 @@
 """Limits hold across web processes: two `openprm serve` on two ports, one database.
 
 Each server is one web process; requests alternate between them as a load balancer
-would send them, with the one host name the load balancer passes on. The documented limits (docs/operations.md) must hold for the
-pair, which they do only when the counts are kept in a cache both processes share.
+would send them, with the one host name the load balancer passes on. The documented
+limits (docs/operations.md) must hold for the pair, which they do only when the
+counts are kept in a cache both processes share.
 """
 
 import contextlib
@@ -129,10 +130,12 @@ def servers(product):
 def pair(servers, product):
     """A browser on each server, with no count left by an earlier test."""
     var_dir, _ = product
-    with sqlite3.connect(var_dir / "openprm.sqlite3") as db:
-        # No such table when the cache is kept in each process: nothing to clear.
-        with contextlib.suppress(sqlite3.OperationalError):
-            db.execute("DELETE FROM openprm_cache")
+    # No such table when the cache is kept in each process: nothing to clear.
+    with (
+        sqlite3.connect(var_dir / "openprm.sqlite3") as db,
+        contextlib.suppress(sqlite3.OperationalError),
+    ):
+        db.execute("DELETE FROM openprm_cache")
     return [Browser(base) for base in servers]
 
 

@@ -53,7 +53,7 @@ def product_environment(var_dir: Path, **extra: str) -> dict[str, str]:
     }
     env.update(
         OPENPRM_VAR_DIR=str(var_dir),
-        SECRET_KEY="serve-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        SECRET_KEY="serve-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",  # noqa: S106
         OPENPRM_SWEEP_POLL_SECONDS="0.5",
         **extra,
     )
