@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -431,18 +431,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Content-Security-Policy (django-csp) on every response, in development as in
-# production: scripts and style sheets only from the app's own static files -- no
-# inline <script>, no on*= handler, no eval, no <style> element (htmx's indicator
-# styles are off for that: base.html, openprm.css). Images may be data: URIs
-# (Bootstrap's form icons). Style *attributes* are still allowed (style-src-attr):
-# the templates set widths and positions with them (progress bars, the co-branding
-# zones); they cannot run code. The browser tests fail on any violation.
+# production: scripts and styles only from the app's own static files -- no inline
+# <script>, no on*= handler, no eval, no <style> element (htmx's indicator styles
+# are off for that: base.html, openprm.css), no style attribute (sizes the server
+# computes are data- attributes that static/openprm/behaviour.js applies). Images
+# may be data: URIs (Bootstrap's form icons). The browser tests fail on any
+# violation (tests/e2e/test_csp_browser.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

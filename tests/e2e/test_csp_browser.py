@@ -35,6 +35,7 @@ def demo(db):
 @pytest.fixture
 def watched_page(page):
     """The browser page, with the violations it reports collected."""
+    page.set_default_timeout(30_000)  # many pages, on a machine that may be busy
     page.add_init_script(RECORD_VIOLATIONS)
     page.console_errors = []
     page.on(
@@ -70,7 +71,8 @@ def violations_on(page, paths: list[str]) -> dict[str, list[str]]:
         response = page.goto(path)
         assert response.status == 200, (path, response.status)
         policy = response.header_value("content-security-policy") or ""
-        assert "script-src 'self';" in policy, (path, policy)
+        directives = {part.strip() for part in policy.split(";")}
+        assert {"script-src 'self'", "style-src 'self'"} <= directives, (path, policy)
         page.wait_for_load_state("networkidle")
         reported = page.evaluate("window.__cspViolations") + page.console_errors
         if reported:
