@@ -23,6 +23,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
+SIZES_APPLIED = """[...document.querySelectorAll("[data-progress]")].every(
+  (bar) => bar.style.width === `${bar.dataset.progress}%`
+)"""
 # Pages the navigation does not link to directly but whose scripts matter.
 CONSOLE_FORMS = ["/console/segments/new/", "/console/audiences/new/"]
 
@@ -75,6 +78,8 @@ def violations_on(page, paths: list[str]) -> dict[str, list[str]]:
         assert {"script-src 'self'", "style-src 'self'"} <= directives, (path, policy)
         page.wait_for_load_state("networkidle")
         reported = page.evaluate("window.__cspViolations") + page.console_errors
+        # Sizes come as data- attributes, applied by behaviour.js, not style=.
+        assert page.evaluate(SIZES_APPLIED), path
         if reported:
             found[path] = reported
     return found
