@@ -36,7 +36,7 @@ def test_serve_runs_the_web_server_and_the_worker_and_stops_both(product_env, tm
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for(lambda: get(f"{base}/health/")[0] == 200, timeout=30, what="/health/")
+        wait_for(lambda: get(f"{base}/health/")[0] == 200, timeout=90, what="/health/")
         status, body = get(f"{base}/static/vendor/htmx/htmx.min.js")
         assert status == 200
         assert b"htmx" in body
@@ -53,7 +53,7 @@ def test_serve_runs_the_web_server_and_the_worker_and_stops_both(product_env, tm
             }
 
         # The worker under serve's supervision enqueued the sweeps and ran them.
-        wait_for(sweeps_done, timeout=30, what="the worker to run the sweeps")
+        wait_for(sweeps_done, timeout=60, what="the worker to run the sweeps")
 
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
@@ -83,7 +83,7 @@ def test_killing_serve_stops_its_web_server_and_worker_too(product_env):
     )
     wait_for(
         lambda: get(f"http://127.0.0.1:{port}/health/")[0] == 200,
-        timeout=30,
+        timeout=90,
         what="/health/",
     )
 
