@@ -6,8 +6,11 @@ event and as a console error; either fails the test, with the page it was on.
 """
 
 import pytest
+from django.urls import reverse
 
 from openprm.demo.ecosystem import DEMO_DOMAIN, EcosystemBuilder
+from openprm.partners.models import Partner
+from openprm.programs.tests.factories import TierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +30,12 @@ SIZES_APPLIED = """[...document.querySelectorAll("[data-progress]")].every(
   (bar) => bar.style.width === `${bar.dataset.progress}%`
 )"""
 # Pages the navigation does not link to directly but whose scripts matter.
-CONSOLE_FORMS = ["/console/segments/new/", "/console/audiences/new/"]
+CONSOLE_FORMS = [
+    "/console/segments/new/",
+    "/console/audiences/new/",
+    "/console/settings/branding/",
+]
+PORTAL_FORMS = ["/portal/deals/register/"]
 
 
 @pytest.fixture
@@ -89,7 +97,9 @@ def test_the_console_pages_keep_the_content_security_policy(demo, watched_page):
     page = watched_page
     sign_in(page, f"admin@{DEMO_DOMAIN}")
     page.goto("/console/")
-    paths = [*dict.fromkeys([*nav_links(page, "console"), *CONSOLE_FORMS])]
+    partner = Partner.objects.order_by("depth", "pk").first()
+    partner_360 = reverse("console:partner_detail", args=[partner.public_id])
+    paths = [*dict.fromkeys([*nav_links(page, "console"), *CONSOLE_FORMS, partner_360])]
 
     assert len(paths) >= 10
     assert violations_on(page, paths) == {}
@@ -99,7 +109,7 @@ def test_the_portal_pages_keep_the_content_security_policy(demo, watched_page):
     page = watched_page
     sign_in(page, f"distributor@{DEMO_DOMAIN}")
     page.goto("/portal/")
-    paths = [*dict.fromkeys(nav_links(page, "portal"))]
+    paths = [*dict.fromkeys([*nav_links(page, "portal"), *PORTAL_FORMS])]
 
     assert len(paths) >= 5
     assert violations_on(page, paths) == {}
@@ -107,6 +117,14 @@ def test_the_portal_pages_keep_the_content_security_policy(demo, watched_page):
 
 def test_the_sign_in_page_and_the_api_docs_keep_it(db, watched_page):
     assert violations_on(watched_page, ["/accounts/login/", "/api/v1/docs"]) == {}
+
+
+def test_the_public_application_pages_keep_it(db, watched_page):
+    tier = TierFactory(programme__name="Resellers")
+
+    assert (
+        violations_on(watched_page, ["/apply/", f"/apply/{tier.programme.slug}/"]) == {}
+    )
 
 
 def test_an_inline_script_is_reported_by_this_test(live_server, watched_page):
