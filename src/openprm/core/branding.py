@@ -83,11 +83,11 @@ class Brand:
         )
 
 
-# The page's light grey (Bootstrap's body-tertiary), on which text in the primary
-# colour (links, outline buttons) must reach WCAG AA's 4.5:1; 5:1 leaves room for
-# the greyer grounds of striped and hovered table rows.
-PAGE_GROUND = "#f8f9fa"
-LINK_CONTRAST = 5.0
+# The light grounds text in the primary colour stands on: the page's grey
+# (body-tertiary), a hovered row, and the alerts (danger, success, info, warning),
+# where links appear too. WCAG AA asks 4.5:1 on each.
+GROUNDS = ("#f8f9fa", "#e9ecef", "#f8d7da", "#d1e7dd", "#cff4fc", "#fff3cd")
+LINK_CONTRAST = 4.6
 
 
 def _luminance(colour: str) -> float:
@@ -115,11 +115,11 @@ def _darker(colour: str, share: float) -> str:
 
 
 def readable_on_light(colour: str, *, ratio: float = LINK_CONTRAST) -> str:
-    """``colour`` darkened just enough for text in it to read on the page's light
-    grey (WCAG AA): a vendor may pick a colour too light for links."""
+    """``colour`` darkened just enough for text in it to read on every light ground
+    of the pages (WCAG AA): a vendor may pick a colour too light for links."""
     share = 1.0
     found = colour.lower()
-    while contrast(found, PAGE_GROUND) < ratio and share > 0:
+    while min(contrast(found, ground) for ground in GROUNDS) < ratio and share > 0:
         share = round(share - 0.02, 2)
         found = _darker(colour, share)
     return found

@@ -130,8 +130,8 @@ def test_links_take_the_colour_darkened_until_they_read_on_the_page(colour):
     WCAG AA, buttons filled with it keep it as chosen."""
     brand = dataclasses.replace(branding.defaults(), primary_colour=colour)
 
-    assert branding.contrast(brand.link_colour, branding.PAGE_GROUND) >= 4.5
-    assert branding.contrast(brand.link_colour, "#ffffff") >= 4.5
+    for ground in (*branding.GROUNDS, "#ffffff"):
+        assert branding.contrast(brand.link_colour, ground) >= 4.5, ground
     css = _stylesheet(brand)
     assert f"--bs-link-color: {brand.link_colour};" in css
     assert f"--bs-btn-bg: {colour};" in css
