@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "ninja",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_tasks_rq",
@@ -102,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Errors under /api/ that Django answers itself become problem documents.
     "openprm.core.api.ProblemMiddleware",
@@ -176,6 +179,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions
+# What the cache holds must be seen by every process that serves: the counts of the
+# login rate limits (allauth), the TOTP codes already used (allauth.mfa), the public
+# application form's rate limit (onboarding/spam.py). A per-process memory cache
+# would let each web process count on its own (N processes, N times the limit), so
+# the default is the database cache, in a table `openprm migrate` creates
+# (core/apps.py), and Redis when REDIS_URL is set. Per-process memos on purpose --
+# compiled SQL (core/db.py CachedList), the fixed parts of pages ({% once %}),
+# lru_caches -- are plain Python objects, not this cache: they hold nothing that
+# depends on the data, so they stay local.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -185,7 +197,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "openprm_cache",
+            # Past MAX_ENTRIES Django culls a third of the entries, live or not:
+            # room enough that flooding it with addresses cannot wipe a limit.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 # Django's database sessions, read with SQL compiled once (accounts/sessions.py).
 SESSION_ENGINE = "openprm.accounts.sessions"
 
@@ -222,6 +242,11 @@ OPENPRM_WEBHOOK_CONCURRENCY = int(os.environ.get("OPENPRM_WEBHOOK_CONCURRENCY", 
 OPENPRM_WEBHOOK_CONCURRENCY_PER_ENDPOINT = int(
     os.environ.get("OPENPRM_WEBHOOK_CONCURRENCY_PER_ENDPOINT", "4")
 )
+# Seconds a worker of the database queue stays presumed alive without renewing its
+# lease (it renews every quarter of this); a task running under a worker silent for
+# longer goes back to the queue (core/task_recovery.py). Longer than any pause of
+# the worker (a database lock, a busy machine), shorter than people will wait.
+OPENPRM_WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "60"))
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"
@@ -430,6 +455,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp) on every response, in development as in
+# production: scripts and styles only from the app's own static files -- no inline
+# <script>, no on*= handler, no eval, no <style> element (htmx's indicator styles
+# are off for that: base.html, openprm.css), no style attribute (sizes the server
+# computes are data- attributes that static/openprm/behaviour.js applies). Images
+# may be data: URIs (Bootstrap's form icons). The browser tests fail on any
+# violation (tests/e2e/test_csp_browser.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted for
 # the client address (audit entries, rate limits). 0: use the socket's address.

@@ -1,64 +1,20 @@
 """`openprm serve` as an operator runs it: a real server process and its worker."""
 
-import os
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from openprm.core.sweeps import registered
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def wait_for(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if result := condition():
-                return result
-        except (OSError, sqlite3.Error):
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {what}")
+from openprm.testing.processes import free_port, get, product_environment, wait_for
 
 
 @pytest.fixture
 def product_env(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASKS_BACKEND"}
-    }
-    env.update(
-        OPENPRM_VAR_DIR=str(tmp_path),
-        SECRET_KEY="serve-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        OPENPRM_SWEEP_POLL_SECONDS="0.5",
-    )
-    subprocess.run(
-        [sys.executable, "-m", "openprm", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-    )
-    return env
+    return product_environment(tmp_path)
 
 
 def test_serve_runs_the_web_server_and_the_worker_and_stops_both(product_env, tmp_path):
@@ -80,7 +36,7 @@ def test_serve_runs_the_web_server_and_the_worker_and_stops_both(product_env, tm
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for(lambda: get(f"{base}/health/")[0] == 200, timeout=30, what="/health/")
+        wait_for(lambda: get(f"{base}/health/")[0] == 200, timeout=90, what="/health/")
         status, body = get(f"{base}/static/vendor/htmx/htmx.min.js")
         assert status == 200
         assert b"htmx" in body
@@ -97,7 +53,7 @@ def test_serve_runs_the_web_server_and_the_worker_and_stops_both(product_env, tm
             }
 
         # The worker under serve's supervision enqueued the sweeps and ran them.
-        wait_for(sweeps_done, timeout=30, what="the worker to run the sweeps")
+        wait_for(sweeps_done, timeout=60, what="the worker to run the sweeps")
 
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
@@ -127,7 +83,7 @@ def test_killing_serve_stops_its_web_server_and_worker_too(product_env):
     )
     wait_for(
         lambda: get(f"http://127.0.0.1:{port}/health/")[0] == 200,
-        timeout=30,
+        timeout=90,
         what="/health/",
     )
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 DISCOVERED_MODULES = ("hooks", "tasks", "subscribers", "notices", "navigation")
 
 
+def create_cache_table(*, using: str, **kwargs) -> None:
+    """Create the database cache's table (settings.CACHES) if it is missing.
+
+    After every ``migrate``, so that a fresh machine, a new database or a switch
+    from Redis back to the database cache needs no extra command; Django's own
+    ``createcachetable`` does nothing when the table exists or no cache is a
+    database cache.
+    """
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 class CoreConfig(AppConfig):
     name = "openprm.core"
     label = "core"
@@ -15,3 +28,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         autodiscover_modules(*DISCOVERED_MODULES)
+        post_migrate.connect(
+            create_cache_table, sender=self, dispatch_uid="openprm.cache_table"
+        )

@@ -52,9 +52,25 @@ class Brand:
     @property
     def primary_rgb(self) -> str:
         """ "13, 110, 253": the colour as Bootstrap's ``--bs-primary-rgb``."""
-        return ", ".join(
-            str(int(self.primary_colour[i : i + 2], 16)) for i in (1, 3, 5)
-        )
+        return _rgb(self.primary_colour)
+
+    @property
+    def link_colour(self) -> str:
+        """The colour of links and outline buttons: the primary colour, darkened
+        as much as it takes to read on the page (WCAG AA)."""
+        return readable_on_light(self.primary_colour)
+
+    @property
+    def link_rgb(self) -> str:
+        return _rgb(self.link_colour)
+
+    @property
+    def link_hover_colour(self) -> str:
+        return _darker(self.link_colour, 0.8)
+
+    @property
+    def link_hover_rgb(self) -> str:
+        return _rgb(self.link_hover_colour)
 
     @property
     def text_on_primary(self) -> str:
@@ -65,6 +81,52 @@ class Brand:
             if (red * 299 + green * 587 + blue * 114) / 1000 > 150
             else ("#ffffff")
         )
+
+
+# The light grounds text in the primary colour stands on: the page's grey
+# (body-tertiary), a hovered row, and the alerts (danger, success, info, warning),
+# where links appear too. WCAG AA asks 4.5:1 on each.
+GROUNDS = ("#f8f9fa", "#e9ecef", "#f8d7da", "#d1e7dd", "#cff4fc", "#fff3cd")
+LINK_CONTRAST = 4.6
+
+
+def _luminance(colour: str) -> float:
+    """WCAG's relative luminance of "#rrggbb"."""
+    channels = []
+    for i in (1, 3, 5):
+        value = int(colour[i : i + 2], 16) / 255
+        channels.append(
+            value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+        )
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _darker(colour: str, share: float) -> str:
+    return "#" + "".join(
+        f"{round(int(colour[i : i + 2], 16) * share):02x}" for i in (1, 3, 5)
+    )
+
+
+def readable_on_light(colour: str, *, ratio: float = LINK_CONTRAST) -> str:
+    """``colour`` darkened just enough for text in it to read on every light ground
+    of the pages (WCAG AA): a vendor may pick a colour too light for links."""
+    share = 1.0
+    found = colour.lower()
+    while min(contrast(found, ground) for ground in GROUNDS) < ratio and share > 0:
+        share = round(share - 0.02, 2)
+        found = _darker(colour, share)
+    return found
+
+
+def _rgb(colour: str) -> str:
+    return ", ".join(str(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
 
 
 def _row() -> Branding:

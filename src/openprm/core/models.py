@@ -37,6 +37,28 @@ class SweepRun(models.Model):
         return self.name
 
 
+class WorkerLease(models.Model):
+    """A running worker process's claim to be alive, renewed while it lives.
+
+    A task of the database queue that is running under a worker whose lease has
+    run out is taken to be lost with its worker (killed, out of memory, the
+    machine gone) and put back in the queue (core/task_recovery.py).
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host name"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        ordering = ["worker_id"]
+        verbose_name = _("worker lease")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}, pid {self.pid})"
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Changed")

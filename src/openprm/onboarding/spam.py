@@ -1,6 +1,6 @@
 """Spam protection of the public application form and endpoint: a honeypot field
 that people never see (bots fill it), and a rate limit per client address kept in
-the Django cache (shared by every app server when the cache is Redis)."""
+the Django cache, which every web process shares (the database, or Redis)."""
 
 from django.conf import settings
 from django.core.cache import cache

@@ -1,7 +1,10 @@
 """The vendor's branding: set by vendor admins in the console and the API, with the
 logo checked by its content; shown by the shell on every page."""
 
+import dataclasses
+
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from openprm.accounts.choices import VendorRole
@@ -16,6 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+def _stylesheet(brand) -> str:
+    return render_to_string("core/branding.css", {"brand": brand})
 
 
 def form(**overrides) -> dict:
@@ -114,3 +121,23 @@ def test_the_stylesheet_carries_the_colour_and_text_that_reads_on_it():
     )
     assert brand.primary_rgb == "255, 238, 0"
     assert brand.text_on_primary == "#000000"
+
+
+@pytest.mark.parametrize("colour", ["#0d6efd", "#ffee00", "#ffffff", "#198754"])
+def test_links_take_the_colour_darkened_until_they_read_on_the_page(colour):
+    """Bootstrap's own blue is too light for text on the page's grey (axe's
+    color-contrast): links and outline buttons take the colour darkened to
+    WCAG AA, buttons filled with it keep it as chosen."""
+    brand = dataclasses.replace(branding.defaults(), primary_colour=colour)
+
+    for ground in (*branding.GROUNDS, "#ffffff"):
+        assert branding.contrast(brand.link_colour, ground) >= 4.5, ground
+    css = _stylesheet(brand)
+    assert f"--bs-link-color: {brand.link_colour};" in css
+    assert f"--bs-btn-bg: {colour};" in css
+
+
+def test_a_dark_colour_is_kept_for_links():
+    brand = dataclasses.replace(branding.defaults(), primary_colour="#0a58ca")
+
+    assert brand.link_colour == "#0a58ca"

@@ -30,9 +30,3 @@ function labelTableCells(root) {
 
 document.addEventListener("DOMContentLoaded", () => labelTableCells(document));
 document.addEventListener("htmx:load", () => labelTableCells(document));
-
-// A <select data-autosubmit> (the organisation switcher) submits its form on change.
-document.addEventListener("change", (event) => {
-  const select = event.target.closest("select[data-autosubmit]");
-  if (select && select.form) select.form.requestSubmit();
-});

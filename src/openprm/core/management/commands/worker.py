@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from openprm.core import worker_loops
+from openprm.core import task_recovery, worker_loops
 from openprm.core.sweeps import enqueue_due_sweeps, registered
 
 logger = logging.getLogger("openprm.worker")
@@ -24,6 +24,20 @@ def run_sweep_scheduler(*, poll_seconds: float, stop: threading.Event) -> None:
         finally:
             close_old_connections()
         stop.wait(poll_seconds)
+
+
+def run_lease_keeper(*, worker_id: str, stop: threading.Event) -> None:
+    """Renew the worker's lease and take back the tasks of dead workers, every
+    quarter of a lease, until ``stop`` is set; survive database hiccups."""
+    period = settings.OPENPRM_WORKER_LEASE_SECONDS / 4
+    while not stop.wait(period):
+        try:
+            task_recovery.lease_renew(worker_id=worker_id)
+            task_recovery.recover_lost_tasks()
+        except Exception:
+            logger.exception("Could not renew the worker's lease; trying again")
+        finally:
+            close_old_connections()
 
 
 class Command(BaseCommand):
@@ -79,14 +93,8 @@ class Command(BaseCommand):
 
     def _run_tasks(self, backend: str, *, interval: float, batch: bool, verbosity: int):
         if backend == "django_tasks_db.DatabaseBackend":
-            call_command(
-                "db_worker",
-                queue_name="*",
-                interval=interval,
-                batch=batch,
-                reload=False,
-                startup_delay=not batch,
-                verbosity=verbosity,
+            self._run_database_queue(
+                interval=interval, batch=batch, verbosity=verbosity
             )
         elif backend == "django_tasks_rq.RQBackend":
             rq_args = ["--job-class", "django_tasks_rq.Job", "default"]
@@ -98,3 +106,34 @@ class Command(BaseCommand):
             # sweep scheduler has work to do here.
             while True:
                 time.sleep(3600)
+
+    def _run_database_queue(self, *, interval: float, batch: bool, verbosity: int):
+        """django-tasks-db's worker, under a lease renewed while this process lives
+        (core/task_recovery.py)."""
+        worker_id = task_recovery.new_worker_id()
+        # Before the first claim: a task of ours is never without a live lease.
+        task_recovery.lease_renew(worker_id=worker_id)
+        task_recovery.recover_lost_tasks()
+        stop = threading.Event()
+        keeper = threading.Thread(
+            target=run_lease_keeper,
+            kwargs={"worker_id": worker_id, "stop": stop},
+            name="lease-keeper",
+            daemon=True,
+        )
+        keeper.start()
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                interval=interval,
+                batch=batch,
+                reload=False,
+                startup_delay=not batch,
+                worker_id=worker_id,
+                verbosity=verbosity,
+            )
+        finally:
+            stop.set()
+            keeper.join(timeout=5)
+            task_recovery.lease_release(worker_id=worker_id)
