@@ -46,7 +46,7 @@ def test_a_lead_left_unanswered_is_recalled_and_lands_with_the_next_partner(page
     page.get_by_role("link", name="New rule").click()
     page.get_by_label("Name", exact=True).fill("Germany")
     page.get_by_label("Strategy", exact=True).select_option("weighted")
-    page.get_by_label("Countries", exact=True).fill("DE")
+    page.get_by_label("Countries", exact=True).select_option(["DE"])
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("rules")).to_contain_text("Germany")
 
