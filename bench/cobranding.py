@@ -33,11 +33,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 
 from bench.environment import drop_database, throwaway_database
+from bench.processes import measure_in_child
 
 PAGES = 10
 DEFAULT_PARTNERS = 8
@@ -322,16 +321,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def report(partners: int = DEFAULT_PARTNERS, say=print) -> dict:
     """Measure in a child process of its own and print the figures."""
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.cobranding", "--json", f"--partners={partners}"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result = json.loads(output.stdout.strip().splitlines()[-1])
-    for line in lines(result["database"], result):
-        say(line)
-    return result
+    return measure_in_child("bench.cobranding", [f"--partners={partners}"], lines, say)
 
 
 if __name__ == "__main__":

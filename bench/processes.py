@@ -5,9 +5,11 @@ terminal reaches only the runner, which then stops each group it started (SIGTER
 then SIGKILL after a grace period), including grandchildren such as granian's workers.
 """
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -121,3 +123,19 @@ def log_tail(path: Path, lines: int = 30) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+def measure_in_child(module: str, args: Sequence[str], lines, say) -> dict:
+    """Run ``python -m module --json *args`` (a measurement in a process of its
+    own), read the JSON figures of its last line, print them with ``lines`` (a
+    function of the database and the figures) and return them."""
+    output = subprocess.run(
+        [sys.executable, "-m", module, "--json", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    for line in lines(result["database"], result):
+        say(line)
+    return result

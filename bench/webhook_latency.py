@@ -39,6 +39,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.environment import drop_database, throwaway_database
+from bench.processes import measure_in_child
 
 DEFAULT_RATES = (50, 500)
 DEFAULT_DURATION = 60.0
@@ -385,23 +386,15 @@ def main(argv: list[str] | None = None) -> None:
 
 def report(rates: list[float], duration: float = DEFAULT_DURATION, say=print) -> dict:
     """Measure in a child process of its own and print the figures."""
-    output = subprocess.run(
+    return measure_in_child(
+        "bench.webhook_latency",
         [
-            sys.executable,
-            "-m",
-            "bench.webhook_latency",
-            "--json",
             f"--rates={','.join(f'{rate:g}' for rate in rates)}",
             f"--duration={duration:g}",
         ],
-        check=True,
-        capture_output=True,
-        text=True,
+        lines,
+        say,
     )
-    result = json.loads(output.stdout.strip().splitlines()[-1])
-    for line in lines(result["database"], result):
-        say(line)
-    return result
 
 
 if __name__ == "__main__":
