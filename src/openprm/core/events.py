@@ -144,11 +144,16 @@ def retry_delay(attempts: int) -> timedelta:
     )
 
 
+def claimable(now) -> Q:
+    """Rows (deliveries) no worker holds a claim on at ``now``: never claimed, or
+    the claim has run out."""
+    return Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+
+
 def _claim(delivery_id: int, now) -> bool:
-    claimable = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     return bool(
         SubscriberDelivery.objects.filter(
-            claimable,
+            claimable(now),
             pk=delivery_id,
             status=DeliveryStatus.PENDING,
             next_attempt_at__lte=now,
@@ -220,7 +225,7 @@ def deliver_due(*, limit: int = 500) -> int:
         SubscriberDelivery.objects.filter(
             status=DeliveryStatus.PENDING, next_attempt_at__lte=now
         )
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .filter(claimable(now))
         .select_related("event")
         .order_by("next_attempt_at", "id")[:limit]
     )
@@ -279,12 +284,11 @@ def relay(*, limit: int = RELAY_BATCH) -> int:
 
 def _run_batch(item: Subscriber, found: list[OutboxEvent], now) -> bool:
     """Deliver ``found`` to a batch handler in a savepoint; False if it failed."""
-    claimable = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     try:
         with transaction.atomic():
             won = db.update_returning(
                 SubscriberDelivery.objects.filter(
-                    claimable,
+                    claimable(now),
                     event__in=found,
                     subscriber=item.name,
                     status=DeliveryStatus.PENDING,

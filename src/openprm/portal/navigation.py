@@ -18,7 +18,7 @@ def is_distributor(request) -> bool:
         partner is not None
         and membership is not None
         and partner.partner_type == PartnerType.DISTRIBUTOR
-        and bool(set(membership.roles) & READ_RESELLERS.partner)
+        and READ_RESELLERS.allows_roles(partner_roles=membership.roles)
     )
 
 

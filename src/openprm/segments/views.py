@@ -108,11 +108,10 @@ def rule_builder_response(
     context = {"mode": mode, "notice": notice, "builder_url": request.path, **extra}
     if rows is not None:
         rule, places = builder.to_rule(rows)
+        rule_text = services.rule_text(rule)
         if action == "json":
             mode = context["mode"] = "json"
-            rule_text = services.rule_text(rule)
         else:
-            rule_text = services.rule_text(rule)
             try:
                 context["preview"] = count(rule)
             except ValidationFailed as error:

@@ -294,8 +294,6 @@ def partner_user_section(user: User, partner: Partner) -> dict | None:
     """The partner page's users: every member with their roles, last sign-in and
     whether the membership is active, and the invitations waiting for an answer.
     Two queries."""
-    from openprm.tenancy.choices import InvitationStatus
-
     if not user.is_vendor_staff:
         return None
     memberships = list(

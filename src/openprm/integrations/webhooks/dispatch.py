@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from openprm.core import events
@@ -49,10 +48,6 @@ def delivery_create(
             return WebhookDelivery.objects.get_or_create(event=event, endpoint=endpoint)
     except IntegrityError:  # created concurrently by another worker
         return WebhookDelivery.objects.get(event=event, endpoint=endpoint), False
-
-
-def claimable(now: datetime) -> Q:
-    return Q(locked_until__isnull=True) | Q(locked_until__lt=now)
 
 
 @dataclass(frozen=True)
@@ -154,7 +149,7 @@ def _claim(delivery_id: int, now: datetime) -> datetime | None:
     """Claim a due delivery; returns the claim (its expiry) or None if not ours."""
     locked_until = now + timedelta(seconds=CLAIM_SECONDS)
     claimed = WebhookDelivery.objects.filter(
-        claimable(now),
+        events.claimable(now),
         pk=delivery_id,
         status=DeliveryStatus.PENDING,
         next_attempt_at__lte=now,
@@ -218,7 +213,7 @@ def send_due(*, limit: int = 100, budget_seconds: float = 60) -> int:
     leaves alone: those to endpoints disabled since, which fail here."""
     now = timezone.now()
     due = WebhookDelivery.objects.filter(
-        claimable(now), status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        events.claimable(now), status=DeliveryStatus.PENDING, next_attempt_at__lte=now
     )
     if settings.OPENPRM_OUTBOX_RELAY:
         due = due.filter(endpoint__is_active=False)

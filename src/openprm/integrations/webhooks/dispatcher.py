@@ -176,8 +176,10 @@ class WebhookDispatcher:
 
     def _claim(self) -> int:
         room = {}
+        # The query before the lock: the sending threads wait on it.
+        active = self._active_endpoints()
         with self._ready:
-            for endpoint_id in self._active_endpoints():
+            for endpoint_id in active:
                 waiting = len(self._waiting.get(endpoint_id, ()))
                 held = self._running[endpoint_id] + waiting
                 if held < (ahead := self._claim_ahead(endpoint_id)):
