@@ -2,8 +2,8 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the partner 360 and the deal conflict view at 1366 and 390 px
-into ``var/screenshots/`` (git-ignored; ``--out`` to change).
+of the portal home, the portal library, the partner 360 and the deal conflict view
+at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
 import argparse
@@ -76,6 +76,7 @@ def conflict_view(page) -> str:
 SHOTS = [
     # (file name, who signs in, the page: a path or a function finding it)
     ("portal-home", PARTNER, "/portal/"),
+    ("portal-library", PARTNER, "/portal/library/"),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
 ]
