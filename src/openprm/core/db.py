@@ -23,6 +23,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.query import get_related_populators
 
 from openprm.core import jsontext
 from openprm.core.scoping import Scope, scope_for
@@ -66,8 +67,8 @@ class PreparedQuery:
     and the value is handed to the database as given (text for a text column).
     ``rows()`` returns the database's own values (no field converters): the caller
     decodes what it selected. ``instances()`` returns model instances as the
-    queryset would (field converters applied), for a queryset of one model's own
-    columns (no ``select_related``, annotations or ``values()``).
+    queryset would (field converters applied, ``select_related`` objects filled
+    in), for a queryset of model columns (no annotations or ``values()``).
     """
 
     VALUE = Slot("value")
@@ -84,21 +85,27 @@ class PreparedQuery:
         if len(slots) != 1 or slots[0].name != self.VALUE.name:
             raise ValueError("The value must reach the SQL as exactly one parameter")
         model = None
+        columns = slice(0)
         init_list: list[str] = []
         converters: dict = {}
+        related: list = []
         klass_info = compiler.klass_info
-        if (
-            klass_info
-            and not klass_info.get("related_klass_infos")
-            and not compiler.annotation_col_map
-            and len(klass_info["select_fields"]) == compiler.col_count
-        ):
+        if klass_info and not compiler.annotation_col_map:
+            # As Django's ModelIterable reads rows: the model's own columns, then
+            # each select_related object's, filled in by Django's populators.
             model = klass_info["model"]
-            init_list = [column.target.attname for column, *_ in compiler.select]
+            fields = klass_info["select_fields"]
+            columns = slice(fields[0], fields[-1] + 1)
+            init_list = [
+                column.target.attname for column, *_ in compiler.select[columns]
+            ]
             converters = compiler.get_converters(
                 [column for column, *_ in compiler.select]
             )
-        return _Prepared(sql, tuple(params), model, init_list, converters)
+            related = get_related_populators(klass_info, compiler.select, using)
+        return _Prepared(
+            sql, tuple(params), model, columns, init_list, converters, related
+        )
 
     def _prepared(self, using: str) -> "_Prepared":
         prepared = self._compiled.get(using)
@@ -113,7 +120,7 @@ class PreparedQuery:
     def instances(self, value: Any, *, using: str = DEFAULT_DB_ALIAS) -> list:
         prepared = self._prepared(using)
         if prepared.model is None:
-            raise ValueError("Instances need a queryset of one model's own columns")
+            raise ValueError("Instances need a queryset of model columns")
         connection = connections[using]
         instances = []
         for row in self.rows(value, using=using):
@@ -121,7 +128,12 @@ class PreparedQuery:
             for index, (functions, expression) in prepared.converters.items():
                 for convert in functions:
                     values[index] = convert(values[index], expression, connection)
-            instances.append(prepared.model.from_db(using, prepared.init_list, values))
+            instance = prepared.model.from_db(
+                using, prepared.init_list, values[prepared.columns]
+            )
+            for populator in prepared.related:
+                populator.populate(values, instance)
+            instances.append(instance)
         return instances
 
 
@@ -129,10 +141,13 @@ class PreparedQuery:
 class _Prepared:
     sql: str
     params: tuple
-    # For instances(): the model, the attributes its columns fill, the converters.
+    # For instances(): the model, its columns in a row and the attributes they
+    # fill, the converters, the populators of select_related objects.
     model: Any
+    columns: slice
     init_list: list[str]
     converters: dict
+    related: list
 
 
 class CompiledQueries:

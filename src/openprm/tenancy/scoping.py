@@ -8,7 +8,7 @@ from openprm.core.db import PreparedQuery
 from openprm.partners.choices import Region
 from openprm.partners.scoping import NOTHING, PartnerScope
 from openprm.tenancy.choices import PartnerRole
-from openprm.tenancy.selectors import memberships_active_for
+from openprm.tenancy.selectors import memberships_active_for, memberships_of_reader
 
 
 def resolve_partner_scope(user) -> PartnerScope:
@@ -27,7 +27,7 @@ def resolve_partner_scope(user) -> PartnerScope:
             regions=tuple(code for code in territories if code in Region.values),
             countries=tuple(code for code in territories if code not in Region.values),
         )
-    partners = [membership.partner for membership in memberships_active_for(user=user)]
+    partners = [membership.partner for membership in memberships_of_reader(user=user)]
     if not partners:
         return NOTHING
     return PartnerScope(

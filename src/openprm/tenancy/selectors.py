@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import User
 from openprm.accounts.tokens.keys import hash_token
-from openprm.core.db import sql_rows
+from openprm.core.db import PreparedQuery, sql_rows
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.worklist import NOTHING, WORK_LIMIT, Activity, Contribution, WorkItem
 from openprm.partners.models import Partner
@@ -29,12 +29,22 @@ def memberships_active_for(*, user: User) -> QuerySet[Membership]:
     )
 
 
+# memberships_active_for compiled once: every portal page and every API call of a
+# partner user reads it, and compiling it cost more than running it.
+_active_memberships = PreparedQuery(lambda user: memberships_active_for(user=user))
+
+
+def memberships_of_reader(*, user: User) -> list[Membership]:
+    """:func:`memberships_active_for` as a list, each with its partner."""
+    return _active_memberships.instances(user.pk)
+
+
 def membership_read_for(*, user: User, partner_id: int | None = None) -> Membership:
     """The membership a partner user of the API reads for (the portal has its
     switcher; the API names the organisation with ``?partner=``): the one of
     ``partner_id`` — another organisation is not found — else their first
     organisation by name, as the portal starts. A user without one is refused."""
-    memberships = list(memberships_active_for(user=user))
+    memberships = memberships_of_reader(user=user)
     if not memberships:
         raise PermissionDenied
     if partner_id is None:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from openprm.tenancy.choices import PartnerRole
-from openprm.tenancy.selectors import memberships_active_for
+from openprm.tenancy.selectors import memberships_of_reader
 
 # The session key of the organisation a member of several partners is working for.
 CURRENT_PARTNER_SESSION_KEY = "portal_partner_id"
@@ -19,7 +19,7 @@ def portal_guard(request: HttpRequest) -> HttpResponse | None:
     ``request.memberships`` (all of the user's active ones, for the switcher)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    memberships = list(memberships_active_for(user=request.user))
+    memberships = memberships_of_reader(user=request.user)
     if not memberships:
         raise PermissionDenied
     chosen = request.session.get(CURRENT_PARTNER_SESSION_KEY)

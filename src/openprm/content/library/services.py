@@ -28,6 +28,7 @@ from openprm.content.models import (
     Tag,
 )
 from openprm.core import audit, events, uploads
+from openprm.core.db import PreparedQuery
 from openprm.core.errors import Conflict, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -508,17 +509,25 @@ def asset_activity_record(
     return activity
 
 
+# The visit read on every library page, compiled once.
+_visits = PreparedQuery(lambda user: LibraryVisit.objects.filter(user=user))
+
+
 def library_visit_record(*, user, now: datetime | None = None) -> datetime | None:
     """The user opened the library: remember when, and answer when the visit
     before was (what "new since my last visit" compares with). Not business data:
     no audit entry."""
     now = now or timezone.now()
-    # get_or_create: two first visits at once make one row, not an error.
-    visit, created = LibraryVisit.objects.get_or_create(
-        user=user, defaults={"last_seen_at": now}
-    )
-    if created:
-        return None
+    visits = _visits.instances(user.pk)
+    if visits:
+        visit = visits[0]
+    else:
+        # get_or_create: two first visits at once make one row, not an error.
+        visit, created = LibraryVisit.objects.get_or_create(
+            user=user, defaults={"last_seen_at": now}
+        )
+        if created:
+            return None
     if now - visit.last_seen_at < VISIT_TOUCH:
         return visit.previous_seen_at
     # Several pages in one sitting are one visit.

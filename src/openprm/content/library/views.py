@@ -6,8 +6,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +25,7 @@ from openprm.content.library.forms import (
     asset_initial,
 )
 from openprm.core import uploads
+from openprm.core.iso import language_name
 from openprm.core.web import act, console_page, form_page, portal_page, uuid_urls
 from openprm.partners.selectors import partner_get
 from openprm.segments.audiences import audience_reader
@@ -283,17 +287,34 @@ def _reader(request):
     return audience_reader(membership=request.membership)
 
 
-def _cards(assets, window) -> list:
-    """The page's assets with what their cards show: the link and the summary
-    cut to its length (here once rather than by a template filter per card)."""
+def _cards(assets, window, *, since=None) -> list:
+    """The page's assets with what their cards show, in words, written here once
+    per card rather than by a template filter each: the link and the thumbnail's,
+    the kind and language, whether it is new since the last visit, the summary
+    cut to its length, the date and product lines."""
     cards = selectors.portal_cards(assets, window)
     asset_url = uuid_urls("portal:library_asset")
+    thumbnail_url = uuid_urls("portal:library_thumbnail")
+    date_format = get_format("SHORT_DATE_FORMAT")
     for asset in cards:
         asset.portal_url = asset_url(asset.public_id)
+        asset.thumbnail_url = thumbnail_url(asset.public_id) if asset.thumbnail else ""
+        asset.card_kind = (
+            f"{asset.type_label} · {language_name(asset.language)}"
+            if asset.language
+            else asset.type_label
+        )
+        asset.is_new = since is not None and asset.publish_at > since
         asset.card_summary = (
             asset.summary
             if len(asset.summary) <= CARD_SUMMARY_CHARS
             else Truncator(asset.summary).chars(CARD_SUMMARY_CHARS)
+        )
+        published = format_date(localtime(asset.publish_at), date_format)
+        asset.card_footer = (
+            f"{published} · {', '.join(asset.product_lines)}"
+            if asset.product_lines
+            else published
         )
     return cards
 
@@ -315,7 +336,7 @@ def portal_library(request):
             "page": _page(
                 request,
                 assets,
-                rows=lambda window: _cards(assets, window),
+                rows=lambda window: _cards(assets, window, since=since),
                 count=None if filters.narrows() else facets["total"],
             ),
             "since": since,

@@ -194,12 +194,31 @@ def test_prepared_instances_are_the_querysets_instances_for_a_text_value():
 
 
 @pytest.mark.django_db
-def test_prepared_instances_need_a_querysets_own_columns():
+def test_prepared_instances_bring_their_select_related_objects(
+    django_assert_num_queries,
+):
+    membership = MembershipFactory(partner__name="Contoso")
+    prepared = PreparedQuery(
+        lambda user_id: Membership.objects.filter(user_id=user_id).select_related(
+            "partner"
+        )
+    )
+    prepared.instances(membership.user_id)  # compiled
+
+    with django_assert_num_queries(1):
+        (found,) = prepared.instances(membership.user_id)
+        assert found == membership
+        assert found.partner.name == "Contoso"
+        assert found.roles == membership.roles
+
+
+@pytest.mark.django_db
+def test_prepared_instances_need_a_querysets_model_columns():
     prepared = PreparedQuery(
         lambda user_id: Membership.objects.filter(user_id=user_id).values("id")
     )
 
-    with pytest.raises(ValueError, match="own columns"):
+    with pytest.raises(ValueError, match="of model columns"):
         prepared.instances(1)
 
 
