@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core import audit, events
-from openprm.core.errors import Conflict, NotFound, ValidationFailed
+from openprm.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from openprm.core.models import AuditAction
 from openprm.integrations.crm import credentials, mapping
 from openprm.integrations.crm.connectors import CONNECTORS
+from openprm.integrations.crm.connectors.base import ConnectorError
 from openprm.integrations.crm.models import (
     ChangeStatus,
     CrmConnection,
@@ -32,6 +33,30 @@ from openprm.integrations.crm.models import (
 )
 from openprm.integrations.crm.objects import OBJECTS
 from openprm.integrations.permissions import MANAGE_CRM_SYNC
+
+
+class CrmUnavailable(ApplicationError):
+    """The CRM cannot be reached, refuses the credentials, or the mapping is wrong:
+    the message is the CRM's (or the mapping's) own."""
+
+    code = "crm_unavailable"
+    status = 502
+
+
+def _sync_for(connection: CrmConnection, object_type: str):
+    from openprm.integrations.crm import engine
+
+    try:
+        return engine.ObjectSync(
+            connection=connection,
+            connector=engine.connector_of(connection),
+            object_type=object_type,
+        )
+    except Exception as error:
+        if isinstance(error, engine.RunStopped | ConnectorError):
+            raise CrmUnavailable(str(error)) from error
+        raise
+
 
 AUDITED_FIELDS = [
     "name",
@@ -300,13 +325,30 @@ def crm_decision_resolve(
     MANAGE_CRM_SYNC.ensure(actor)
     if decision.status != DecisionStatus.PENDING:
         raise Conflict(_("This record was already decided."))
-    from openprm.integrations.crm import engine
+    if choice not in ("link", "create", "ignore"):
+        raise ValidationFailed(
+            field_errors={"choice": [_("Choose link, create or ignore.")]}
+        )
+    try:
+        _decide(actor=actor, decision=decision, choice=choice, key=key)
+    except ConnectorError as error:
+        raise CrmUnavailable(error.message) from error
+    decision.decided_by = actor
+    decision.decided_at = timezone.now()
+    decision.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor, instance=decision.connection, action=AuditAction.UPDATE,
+        changes={"decision": [decision.label, decision.status]},
+        verb="crm.match_decided",
+    )  # fmt: skip
+    return decision
 
-    sync = engine.ObjectSync(
-        connection=decision.connection,
-        connector=engine.connector_of(decision.connection),
-        object_type=decision.object_type,
-    )
+
+def _decide(*, actor, decision: MatchDecision, choice: str, key) -> None:
+    if choice == "ignore":
+        decision.status = DecisionStatus.IGNORED
+        return
+    sync = _sync_for(decision.connection, decision.object_type)
     keys = {str(candidate["key"]) for candidate in decision.candidates}
     if choice == "link":
         if str(key) not in keys:
@@ -345,21 +387,6 @@ def crm_decision_resolve(
                 raise NotFound(_("The record is gone."))
             sync.create_remote(record)
         decision.status = DecisionStatus.CREATED
-    elif choice == "ignore":
-        decision.status = DecisionStatus.IGNORED
-    else:
-        raise ValidationFailed(
-            field_errors={"choice": [_("Choose link, create or ignore.")]}
-        )
-    decision.decided_by = actor
-    decision.decided_at = timezone.now()
-    decision.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(
-        actor=actor, instance=decision.connection, action=AuditAction.UPDATE,
-        changes={"decision": [decision.label, decision.status]},
-        verb="crm.match_decided",
-    )  # fmt: skip
-    return decision
 
 
 def crm_outgoing_queue(*, connection_ids: list[int], object_type: str, local_id: int):
@@ -413,14 +440,8 @@ def crm_record_resync(
     """ "Re-sync this record": forget what both sides last agreed, so that the next
     send compares afresh, and send it now."""
     MANAGE_CRM_SYNC.ensure(actor)
-    from openprm.integrations.crm import engine
-
+    sync = _sync_for(connection, object_type)
     SyncLink.objects.filter(
         connection=connection, object_type=object_type, local_id=local_id
     ).update(local_values={}, local_hash="", remote_hash="")
-    sync = engine.ObjectSync(
-        connection=connection,
-        connector=engine.connector_of(connection),
-        object_type=object_type,
-    )
     return sync.send(local_id)
