@@ -23,7 +23,7 @@ from openprm.integrations.permissions import MANAGE_CRM_SYNC
 router = ApiRouter(tags=["crm sync"])
 
 
-class ConnectionIn(StrictSchema):
+class CrmConnectionIn(StrictSchema):
     class Meta:
         model = CrmConnection
 
@@ -37,7 +37,7 @@ class ConnectionIn(StrictSchema):
     requests_per_second: float = 20.0
 
 
-class ConnectionPatch(StrictSchema):
+class CrmConnectionPatch(StrictSchema):
     class Meta:
         model = CrmConnection
 
@@ -51,7 +51,7 @@ class ConnectionPatch(StrictSchema):
     is_active: bool | None = None
 
 
-class ConnectionOut(Schema):
+class CrmConnectionOut(Schema):
     """A connection as the API shows it: its credentials never."""
 
     id: UUID
@@ -73,7 +73,7 @@ class ConnectionOut(Schema):
         return obj.public_id
 
 
-class RunIn(StrictSchema):
+class CrmRunIn(StrictSchema):
     class Meta:
         model = SyncRun
 
@@ -81,7 +81,7 @@ class RunIn(StrictSchema):
     full: bool = False
 
 
-class RunOut(Schema):
+class CrmRunOut(Schema):
     id: UUID
     connection: UUID
     object_types: list[str]
@@ -109,7 +109,7 @@ class RunOut(Schema):
         return obj.connection.public_id
 
 
-class LogOut(Schema):
+class CrmLogOut(Schema):
     id: int
     connection: UUID
     run: UUID | None
@@ -132,7 +132,7 @@ class LogOut(Schema):
         return obj.run.public_id if obj.run_id else None
 
 
-class DecisionOut(Schema):
+class CrmDecisionOut(Schema):
     id: UUID
     connection: UUID
     object_type: str
@@ -155,7 +155,7 @@ class DecisionOut(Schema):
         return obj.connection.public_id
 
 
-class DecisionIn(StrictSchema):
+class CrmDecisionIn(StrictSchema):
     class Meta:
         model = MatchDecision
 
@@ -172,16 +172,18 @@ def _connection(request, connection_id: str) -> CrmConnection:
     )
 
 
-@router.list("/crm-connections", response=ConnectionOut, summary="List CRM connections")
+@router.list(
+    "/crm-connections", response=CrmConnectionOut, summary="List CRM connections"
+)
 def connection_list(request):
     MANAGE_CRM_SYNC.ensure(request.user)
     return selectors.crm_connection_list_visible_to(user=request.user)
 
 
 @router.post(
-    "/crm-connections", response={201: ConnectionOut}, summary="Add a CRM connection"
+    "/crm-connections", response={201: CrmConnectionOut}, summary="Add a CRM connection"
 )
-def connection_create(request, payload: ConnectionIn):
+def connection_create(request, payload: CrmConnectionIn):
     """``credentials`` (e.g. ``{"email": …, "password": …}``) are stored encrypted
     and never returned."""
     data = payload.model_dump()
@@ -194,7 +196,7 @@ def connection_create(request, payload: ConnectionIn):
 
 @router.get(
     "/crm-connections/{connection_id}",
-    response=ConnectionOut,
+    response=CrmConnectionOut,
     summary="Get a CRM connection",
 )
 def connection_get(request, connection_id: str):
@@ -203,10 +205,10 @@ def connection_get(request, connection_id: str):
 
 @router.patch(
     "/crm-connections/{connection_id}",
-    response=ConnectionOut,
+    response=CrmConnectionOut,
     summary="Change a CRM connection",
 )
-def connection_update(request, connection_id: str, payload: ConnectionPatch):
+def connection_update(request, connection_id: str, payload: CrmConnectionPatch):
     """Only the fields sent change; ``credentials`` replace the stored ones."""
     data = payload.model_dump(exclude_unset=True)
     secret = data.pop("credentials", None)
@@ -220,10 +222,10 @@ def connection_update(request, connection_id: str, payload: ConnectionPatch):
 
 @router.post(
     "/crm-connections/{connection_id}/runs",
-    response={202: RunOut},
+    response={202: CrmRunOut},
     summary="Start a sync run",
 )
-def run_start(request, connection_id: str, payload: RunIn):
+def run_start(request, connection_id: str, payload: CrmRunIn):
     """Queued for the worker; ``full`` compares every record, not only changes.
     A run already under way: 409."""
     run = services.crm_run_start(
@@ -235,7 +237,7 @@ def run_start(request, connection_id: str, payload: RunIn):
     return Status(202, run)
 
 
-@router.list("/crm-runs", response=RunOut, summary="List sync runs")
+@router.list("/crm-runs", response=CrmRunOut, summary="List sync runs")
 def run_list(request, connection: str | None = None):
     """Newest first; filter by ``connection`` (its id)."""
     MANAGE_CRM_SYNC.ensure(request.user)
@@ -243,14 +245,14 @@ def run_list(request, connection: str | None = None):
     return selectors.crm_run_list_visible_to(user=request.user, connection=found)
 
 
-@router.get("/crm-runs/{run_id}", response=RunOut, summary="Get a sync run")
+@router.get("/crm-runs/{run_id}", response=CrmRunOut, summary="Get a sync run")
 def run_get(request, run_id: str):
     return lookup(
         request, selectors.crm_run_get, rule=MANAGE_CRM_SYNC, public_id=as_uuid(run_id)
     )
 
 
-@router.list("/crm-log", response=LogOut, summary="Read the sync log")
+@router.list("/crm-log", response=CrmLogOut, summary="Read the sync log")
 def log_list(
     request,
     connection: str | None = None,
@@ -269,7 +271,7 @@ def log_list(
 
 @router.list(
     "/crm-match-decisions",
-    response=DecisionOut,
+    response=CrmDecisionOut,
     summary="List records waiting for a matching decision",
 )
 def decision_list(request, connection: str | None = None):
@@ -280,10 +282,10 @@ def decision_list(request, connection: str | None = None):
 
 @router.post(
     "/crm-match-decisions/{decision_id}",
-    response=DecisionOut,
+    response=CrmDecisionOut,
     summary="Decide a matching question",
 )
-def decision_resolve(request, decision_id: str, payload: DecisionIn):
+def decision_resolve(request, decision_id: str, payload: CrmDecisionIn):
     """``link`` to one of the ``candidates`` (its ``key``), ``create`` a new
     record on the other side, or ``ignore``."""
     decision = lookup(
