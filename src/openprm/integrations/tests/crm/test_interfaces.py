@@ -65,7 +65,7 @@ def test_api_refuses_a_bad_connection_with_field_errors(client):
 
 
 def test_credentials_change_is_audited_without_the_values(client):
-    connection = connection_for(folder="/tmp")
+    connection = connection_for(folder="/srv/crm-exchange")
     headers = bearer(connection.run_as)
     response = client.patch(
         f"/api/v1/crm-connections/{connection.public_id}",
@@ -80,7 +80,7 @@ def test_credentials_change_is_audited_without_the_values(client):
 
 
 def test_log_lists_with_a_fixed_number_of_queries(client, django_assert_num_queries):
-    connection = connection_for(folder="/tmp")
+    connection = connection_for(folder="/srv/crm-exchange")
     for _ in range(4):
         SyncLogEntryFactory(connection=connection)
     headers = bearer(connection.run_as)
@@ -148,7 +148,7 @@ def test_console_detail_shows_the_connection_error_and_log(
 
 def test_console_mapping_preview_shows_real_partners(client):
     PartnerFactory(name="Preview Partner", website="https://preview.example")
-    connection = connection_for(folder="/tmp")
+    connection = connection_for(folder="/srv/crm-exchange")
     client.force_login(connection.run_as)
     url = reverse(
         "console:crm_mapping_edit", kwargs={"public_id": connection.public_id}
