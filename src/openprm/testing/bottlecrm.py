@@ -353,8 +353,22 @@ def start(*, port: int | None = None, root: Path | None = None) -> BottleCRM:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
-    port = parser.parse_args().port
-    crm = start(port=port)
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="Install and migrate only (for CI), then exit; fail when impossible.",
+    )
+    arguments = parser.parse_args()
+    if arguments.prepare:
+        try:
+            root = base_dir()
+            venv = install(root)
+            _template_database(root, venv, _write_app(root))
+        except Unavailable as error:
+            sys.exit(f"BottleCRM cannot be set up: {error}")
+        print(f"BottleCRM {VERSION} is ready in {root}")
+        return
+    crm = start(port=arguments.port)
     print(f"BottleCRM at {crm.url}  user {crm.email} / {crm.password}")
     try:
         crm.process.wait()
