@@ -541,7 +541,12 @@ class ObjectSync:
                 values[name] = incoming.get(name)
                 if decision.winner == "crm":
                     crm_changes[name] = incoming.get(name)
-        payload = self._payload(values, creating=False)
+        # Only what changed: the CRM keeps its own values of the other fields.
+        payload = {
+            name: value
+            for name, value in self._payload(values, creating=False).items()
+            if any(s.remote == name and s.local in changed for s in sent)
+        }
         updated = self.connector.upsert(self.remote_object, link.remote_id, payload)
         with transaction.atomic():
             if crm_changes:

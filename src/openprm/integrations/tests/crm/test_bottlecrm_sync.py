@@ -249,3 +249,20 @@ def test_mapping_to_a_field_the_crm_lacks_stops_the_run(crm):
 
     assert finished.status == RunStatus.FAILED
     assert "The CRM has no field “town”" in finished.error
+
+
+def test_sending_a_change_keeps_the_crm_fields_openprm_does_not_own(crm):
+    account(crm, "Blue Yonder", description="Key account, call Ann")
+    partner = PartnerFactory(name="Blue Yonder")
+    connection = connection_for(crm)
+    run(connection)
+
+    partner_services.partner_update(
+        partner=partner, actor=connection.run_as, data={"city": "Bonn"}
+    )
+    run(connection)
+
+    remote = by_name(crm)["Blue Yonder"]
+    assert remote["billing_city"] == "Bonn"
+    assert remote["description"] == "Key account, call Ann"
+    assert remote["billing_street"] == "Main St 1"  # not the "-" placeholder
