@@ -7,11 +7,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from openprm.core import sweeps
+from openprm.core import events, sweeps
 from openprm.integrations.crm import engine, services
 from openprm.integrations.crm.connectors.base import ConnectorError
 from openprm.integrations.crm.models import (
@@ -77,7 +76,7 @@ def retry_delay(attempts: int) -> timedelta:
 def _claim(now) -> list[OutgoingChange]:
     due = list(
         OutgoingChange.objects.filter(
-            Q(locked_until__isnull=True) | Q(locked_until__lt=now),
+            events.claimable(now),
             status=ChangeStatus.PENDING,
             next_attempt_at__lte=now,
             connection__is_active=True,
