@@ -132,6 +132,8 @@ class ObjectSync:
         if problems:
             raise RunStopped("The mapping is wrong: " + " ".join(problems))
         self.actor = connection.run_as
+        # The OpenPRM records not linked yet, read once per page of CRM records.
+        self._pool = None
 
     # --- the log -------------------------------------------------------------------
 
@@ -252,6 +254,7 @@ class ObjectSync:
         ``on_page(next_cursor)`` after each page is handled."""
         while True:
             page = self.connector.list_changed_since(self.remote_object, cursor)
+            self._pool = None
             unchanged = 0
             for record in page.records:
                 if not self.receive(record.id, record.values, record.version):
@@ -397,7 +400,13 @@ class ObjectSync:
                 Candidate(found.pk, found.name, 100.0, ["Same external id."], True)
             ]
         else:
-            candidates = self.handler.local_candidates(values=incoming, exclude=linked)
+            if self._pool is None:
+                self._pool = self.handler.local_pool(exclude=linked)
+            candidates = rank(
+                name=incoming.get("name", ""),
+                website=incoming.get("website", ""),
+                others=[item for item in self._pool if item.key not in linked],
+            )
         best = candidates[0] if candidates else None
         if best and (best.exact_id or best.score >= self.connection.auto_link_score):
             record = self.handler.load(best.key)

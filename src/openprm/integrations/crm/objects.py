@@ -121,9 +121,10 @@ class PartnerObject:
         found = Partner.objects.filter(external_id=remote_id).first()
         return found if found and found.pk not in exclude else None
 
-    def local_candidates(self, *, values: dict, exclude: set[int]) -> list[Candidate]:
-        """Partners (not linked yet) that may be the CRM record with ``values``."""
-        others = [
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        """The partners a CRM record may be matched to (those not linked yet), as
+        the matcher reads them."""
+        return [
             SimpleNamespace(
                 key=partner.pk,
                 name=partner.name,
@@ -135,11 +136,6 @@ class PartnerObject:
             .prefetch_related("domains")
             .only("pk", "name", "website")
         ]
-        return rank(
-            name=values.get("name", ""),
-            website=values.get("website", ""),
-            others=others,
-        )
 
 
 OBJECTS = {PartnerObject.object_type: PartnerObject()}
