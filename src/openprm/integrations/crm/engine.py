@@ -199,7 +199,13 @@ class ObjectSync:
         )
 
     def linked_local_ids(self) -> set[int]:
-        return set(self.links().values_list("local_id", flat=True))
+        """OpenPRM records linked to a CRM record (not those being created there:
+        a CRM record that arrives meanwhile may be the one being created)."""
+        return set(
+            self.links()
+            .filter(state=LinkState.LINKED)
+            .values_list("local_id", flat=True)
+        )
 
     def linked_remote_ids(self) -> set[str]:
         return set(
@@ -410,9 +416,12 @@ class ObjectSync:
         best = candidates[0] if candidates else None
         if best and (best.exact_id or best.score >= self.connection.auto_link_score):
             record = self.handler.load(best.key)
+            # A record whose creation in the CRM was cut short: this may be it.
+            creating = self.links().filter(local_id=record.pk).first()
             self.save_link(
-                None, record=record, remote_id=remote_id, remote_values=remote_values
-            )
+                creating, record=record, remote_id=remote_id,
+                remote_values=remote_values,
+            )  # fmt: skip
             self.handler.set_external_id(
                 record=record, remote_id=remote_id, actor=self.actor
             )

@@ -42,6 +42,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(crm, monkeypatch, setting
         actor=connection.run_as, connection=connection, full=True, enqueue=False
     )
     claimed = services.crm_run_claim(run_id=run.pk, stale_after=tasks.stale_after())
+    DyingConnector.created = 0
     monkeypatch.setitem(engine.connector_for.__globals__["CONNECTORS"], "bottlecrm",
                         DyingConnector)  # fmt: skip
 
@@ -71,3 +72,34 @@ def test_killed_run_resumes_without_loss_or_duplicates(crm, monkeypatch, setting
     assert set(Partner.objects.values_list("external_id", flat=True)) == {
         link.remote_id for link in SyncLink.objects.all()
     }
+
+
+def test_next_run_after_a_killed_one_links_the_record_it_was_creating(crm, monkeypatch):
+    for number in range(4):
+        PartnerFactory(name=f"Second Chance {number}")
+    connection = connection_for(crm)
+    run = services.crm_run_start(
+        actor=connection.run_as, connection=connection, full=True, enqueue=False
+    )
+    claimed = services.crm_run_claim(run_id=run.pk, stale_after=tasks.stale_after())
+    DyingConnector.created = 0
+    monkeypatch.setitem(engine.connector_for.__globals__["CONNECTORS"], "bottlecrm",
+                        DyingConnector)  # fmt: skip
+    with pytest.raises(WorkerKilled):
+        engine.run_execute(claimed)
+    monkeypatch.undo()
+    # The killed run is given up rather than resumed; a new run starts from scratch
+    SyncRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+
+    again = services.crm_run_start(
+        actor=connection.run_as, connection=connection, full=True, enqueue=False
+    )
+    run_again = services.crm_run_claim(run_id=again.pk, stale_after=tasks.stale_after())
+    finished = engine.run_execute(run_again)
+
+    assert finished.status == RunStatus.DONE, finished.error
+    assert sorted(record["name"] for record in crm.accounts()) == [
+        f"Second Chance {number}" for number in range(4)
+    ]
+    assert Partner.objects.count() == 4
+    assert SyncLink.objects.filter(state=LinkState.LINKED).count() == 4
