@@ -132,8 +132,10 @@ class ObjectSync:
         if problems:
             raise RunStopped("The mapping is wrong: " + " ".join(problems))
         self.actor = connection.run_as
-        # The OpenPRM records not linked yet, read once per page of CRM records.
+        # The OpenPRM records not linked yet, and the linked ones' ids, read once
+        # per page of CRM records.
         self._pool = None
+        self._linked: set[int] = set()
 
     # --- the log -------------------------------------------------------------------
 
@@ -399,15 +401,16 @@ class ObjectSync:
         if waiting.exists():
             self.count(Outcome.SKIPPED)
             return
-        linked = self.linked_local_ids()
+        if self._pool is None:
+            self._linked = self.linked_local_ids()
+            self._pool = self.handler.local_pool(exclude=self._linked)
+        linked = self._linked
         found = self.handler.by_external_id(remote_id, exclude=linked)
         if found is not None:
             candidates = [
                 Candidate(found.pk, found.name, 100.0, ["Same external id."], True)
             ]
         else:
-            if self._pool is None:
-                self._pool = self.handler.local_pool(exclude=linked)
             candidates = rank(
                 name=incoming.get("name", ""),
                 website=incoming.get("website", ""),
@@ -425,6 +428,7 @@ class ObjectSync:
             self.handler.set_external_id(
                 record=record, remote_id=remote_id, actor=self.actor
             )
+            linked.add(record.pk)
             self.log(
                 Outcome.LINKED, Direction.IN, local_id=record.pk, remote_id=remote_id,
                 label=label, message=" ".join(str(r) for r in best.reasons),
