@@ -247,6 +247,14 @@ OPENPRM_WEBHOOK_CONCURRENCY_PER_ENDPOINT = int(
 # longer goes back to the queue (core/task_recovery.py). Longer than any pause of
 # the worker (a database lock, a busy machine), shorter than people will wait.
 OPENPRM_WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "60"))
+# The key that encrypts CRM connection credentials (a Fernet key); empty: one derived
+# from SECRET_KEY (integrations/crm/credentials.py).
+OPENPRM_CREDENTIALS_KEY = os.environ.get("OPENPRM_CREDENTIALS_KEY", "")
+# A CRM sync run silent for this long (no page finished) is taken over and resumed
+# from its cursor by the next sweep: its worker is presumed dead.
+OPENPRM_SYNC_RUN_STALE_SECONDS = float(
+    os.environ.get("OPENPRM_SYNC_RUN_STALE_SECONDS", "120")
+)
 
 # --- Authentication
 AUTH_USER_MODEL = "accounts.User"

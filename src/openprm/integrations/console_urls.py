@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("openprm.integrations.exports.urls")),
     path("", include("openprm.integrations.imports.urls")),
     path("", include("openprm.integrations.webhooks.urls")),
+    path("", include("openprm.integrations.crm.urls")),
 ]

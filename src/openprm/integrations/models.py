@@ -297,3 +297,15 @@ class ImportKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# The CRM sync's models live in their sub-package; Django finds them through here.
+from openprm.integrations.crm.models import (  # noqa: E402, F401
+    CrmConnection,
+    MatchDecision,
+    OutgoingChange,
+    SyncLink,
+    SyncLogEntry,
+    SyncMapping,
+    SyncRun,
+)

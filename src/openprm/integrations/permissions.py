@@ -18,3 +18,6 @@ FOLLOW_ALL_IMPORTS = Rule(
 )
 # The directory's export is a console tool: any vendor staff, within their scope.
 EXPORT = Rule("integrations.export", vendor=VendorRole.values)
+# The CRM sync changes partners in bulk with the vendor's CRM credentials: vendor
+# admins only, like the webhooks.
+MANAGE_CRM_SYNC = Rule("integrations.manage_crm_sync", vendor=[VendorRole.VENDOR_ADMIN])

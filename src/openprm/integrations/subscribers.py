@@ -42,3 +42,6 @@ def fan_out_many_to_endpoints(batch: list[OutboxEvent]) -> None:
         ignore_conflicts=True,  # created before by another relay or a task
     )
     transaction.on_commit(dispatcher.wake)
+
+
+from openprm.integrations.crm import subscribers as crm_subscribers  # noqa: E402, F401

@@ -87,3 +87,6 @@ def deliver_import_events(event_ids: list) -> None:
             wanted |= Q(pk__range=item)
     for event in OutboxEvent.objects.filter(wanted).order_by("pk"):
         events.deliver(event)
+
+
+from openprm.integrations.crm import tasks as crm_tasks  # noqa: E402, F401 (its tasks and sweep)

@@ -6,14 +6,28 @@ endpoints or deliveries. Imports: importers (a channel manager follows only thei
 own). Exports: any vendor staff, scoped as the directory page is.
 """
 
+import tempfile
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from openprm.integrations.crm.models import (
+    DecisionStatus,
+    MatchDecision,
+    OutgoingChange,
+    SyncRun,
+)
 from openprm.integrations.models import ImportJob, ImportStatus
 from openprm.integrations.permissions import (
     EXPORT,
     FOLLOW_ALL_IMPORTS,
     IMPORT,
+    MANAGE_CRM_SYNC,
     MANAGE_WEBHOOKS,
+)
+from openprm.integrations.tests.crm.factories import (
+    CrmConnectionFactory,
+    MatchDecisionFactory,
+    OutgoingChangeFactory,
 )
 from openprm.integrations.tests.factories import (
     WebhookAttemptFactory,
@@ -113,6 +127,68 @@ def one_more_import(before: int) -> bool:
 
 def queued(job) -> bool:
     return ImportJob.objects.get(pk=job.pk).status == ImportStatus.QUEUED
+
+
+SYNC_ADMIN = vendor(rule=MANAGE_CRM_SYNC)
+
+
+def crm_connection(world):
+    """A CSV connection to an empty exchange folder (no server needed)."""
+    return CrmConnectionFactory(folder=tempfile.mkdtemp(prefix="crm-policy-"))
+
+
+def crm_connection_with_partner(world):
+    """The connection, and the owner partner to send again ("re-sync")."""
+    connection = crm_connection(world)
+    connection.partner_id = world.owner.pk
+    return connection
+
+
+def crm_decision(world):
+    """A CRM record that may be the owner partner, waiting for a person."""
+    return MatchDecisionFactory(
+        connection=crm_connection(world),
+        candidates=[{"key": world.owner.pk, "label": world.owner.name,
+                     "score": 90, "reasons": []}],
+    )  # fmt: skip
+
+
+def crm_dead_letter(world):
+    return OutgoingChangeFactory(
+        connection=crm_connection(world), local_id=world.owner.pk
+    )
+
+
+def crm_kwargs(obj):
+    return {"public_id": obj.public_id}
+
+
+def crm_api_kwargs(obj):
+    return {"connection_id": obj.public_id}
+
+
+def crm_connection_form(obj):
+    return {
+        "name": "Vendor CRM (edited)",
+        "connector_type": "csv",
+        "folder": tempfile.mkdtemp(prefix="crm-policy-"),
+        "partners_in": "on",
+        "partners_out": "on",
+        "schedule_minutes": "15",
+        "auto_link_score": "95",
+    }
+
+
+def one_more_run(connection) -> bool:
+    return SyncRun.objects.filter(connection=connection).count() == 1
+
+
+def decided(decision) -> bool:
+    return MatchDecision.objects.get(pk=decision.pk).status != DecisionStatus.PENDING
+
+
+def retried(change) -> bool:
+    return OutgoingChange.objects.get(pk=change.pk).status == "pending"
 
 
 ENDPOINTS = "api:{method} /api/v1/webhook-endpoints"
@@ -303,5 +379,117 @@ POLICIES = [
         someone_elses_import,
         make=import_job,
         kwargs=api_import_kwargs,
+    ),
+    # CRM sync: vendor admins only.
+    Policy("web:console:crm_connection_list", SYNC_ADMIN),
+    Policy(
+        "web:console:crm_connection_create",
+        SYNC_ADMIN,
+        method="POST",
+        data=crm_connection_form,
+    ),
+    Policy(
+        "web:console:crm_connection_detail",
+        SYNC_ADMIN,
+        make=crm_connection,
+        kwargs=crm_kwargs,
+    ),
+    Policy(
+        "web:console:crm_connection_update",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_connection,
+        kwargs=crm_kwargs,
+        data=crm_connection_form,
+    ),
+    Policy(
+        "web:console:crm_mapping_edit",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_connection,
+        kwargs=crm_kwargs,
+        data=lambda obj: {"fields_json": '[{"local": "name", "remote": "name"}]'},
+    ),
+    Policy(
+        "web:console:crm_run_start",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_connection,
+        kwargs=crm_kwargs,
+        happened=one_more_run,
+    ),
+    Policy(
+        "web:console:crm_record_resync",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_connection_with_partner,
+        kwargs=crm_kwargs,
+        data=lambda obj: {"local_id": obj.partner_id},
+    ),
+    Policy(
+        "web:console:crm_dead_letter_retry",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_dead_letter,
+        kwargs=lambda obj: {"public_id": obj.connection.public_id, "pk": obj.pk},
+        happened=retried,
+    ),
+    Policy(
+        "web:console:crm_decision_resolve",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_decision,
+        kwargs=crm_kwargs,
+        data=lambda obj: {"choice": "ignore"},
+        happened=decided,
+    ),
+    Policy("api:GET /api/v1/crm-connections", SYNC_ADMIN),
+    Policy(
+        "api:POST /api/v1/crm-connections",
+        SYNC_ADMIN,
+        data=lambda obj: {
+            "name": "API CRM",
+            "connector_type": "csv",
+            "config": {"folder": "/srv/crm"},
+            "credentials": {"token": "secret"},
+        },
+    ),
+    Policy(
+        "api:GET /api/v1/crm-connections/{connection_id}",
+        SYNC_ADMIN,
+        make=crm_connection,
+        kwargs=crm_api_kwargs,
+    ),
+    Policy(
+        "api:PATCH /api/v1/crm-connections/{connection_id}",
+        SYNC_ADMIN,
+        make=crm_connection,
+        kwargs=crm_api_kwargs,
+        data=lambda obj: {"schedule_minutes": 5},
+    ),
+    Policy(
+        "api:POST /api/v1/crm-connections/{connection_id}/runs",
+        SYNC_ADMIN,
+        make=crm_connection,
+        kwargs=crm_api_kwargs,
+        data=lambda obj: {"full": True},
+        happened=one_more_run,
+    ),
+    Policy("api:GET /api/v1/crm-runs", SYNC_ADMIN),
+    Policy(
+        "api:GET /api/v1/crm-runs/{run_id}",
+        SYNC_ADMIN,
+        make=lambda world: SyncRun.objects.create(connection=crm_connection(world)),
+        kwargs=lambda obj: {"run_id": obj.public_id},
+    ),
+    Policy("api:GET /api/v1/crm-log", SYNC_ADMIN),
+    Policy("api:GET /api/v1/crm-match-decisions", SYNC_ADMIN),
+    Policy(
+        "api:POST /api/v1/crm-match-decisions/{decision_id}",
+        SYNC_ADMIN,
+        make=crm_decision,
+        kwargs=lambda obj: {"decision_id": obj.public_id},
+        data=lambda obj: {"choice": "ignore"},
+        happened=decided,
     ),
 ]

@@ -7,6 +7,7 @@ from openprm.accounts.models import User
 from openprm.demo.announcements import build_demo_announcements
 from openprm.demo.applications import build_demo_applications
 from openprm.demo.campaigns import build_demo_campaigns
+from openprm.demo.crm_sync import build_demo_crm_sync
 from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
 from openprm.demo.journeys import build_demo_journeys
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 build_demo_segments(actor=vendor_admin)
                 build_demo_invitations(users=User.objects.all())
                 build_demo_webhooks(actor=vendor_admin)
+                build_demo_crm_sync(actor=vendor_admin)
                 build_demo_applications(actor=vendor_admin)
                 build_demo_journeys(actor=vendor_admin)
                 build_demo_deals(actor=vendor_admin)

@@ -1,0 +1,179 @@
+"""CRM sync against a real, local BottleCRM (issue 19): the initial sync's rate and
+OpenPRM's own share of its time, and the lag from a partner change committed in
+OpenPRM to its arrival in the CRM.
+
+Not an HTTP scenario and not yet part of ``make bench``. ``python -m bench.crm_sync
+[--accounts 200] [--changes 20]`` migrates a throwaway database (SQLite in a
+temporary folder; with ``DATABASE_URL`` — its name must contain "bench" — a database
+``<its name>_crm`` next to it, dropped afterwards), starts BottleCRM
+(``openprm.testing.bottlecrm``) and:
+
+1. puts ``--accounts`` partners in OpenPRM and as many accounts in the CRM, a tenth
+   of them the same organisations under slightly different names ("… Ltd." / "…
+   GmbH"), and times one full run: records per second, and the share of the run
+   spent outside the CRM's HTTP requests (OpenPRM's own work: matching, mapping,
+   the database);
+2. changes ``--changes`` partners one at a time through ``partner_update`` and times
+   each from its commit to the moment the CRM answers with the new value, with the
+   outgoing change sent as the worker sends it (``tasks.send_due``).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def child(accounts: int, changes: int) -> dict:
+    from bench.environment import drop_database, throwaway_database
+
+    original_url = os.environ.get("DATABASE_URL", "")
+    vendor, database = throwaway_database("crm")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-crm-sync-" + "x" * 40)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from openprm.testing import bottlecrm
+
+    crm = bottlecrm.start()
+    try:
+        return {"vendor": vendor, **_measure(crm, accounts, changes)}
+    finally:
+        crm.stop()
+        drop_database(database, original_url)
+
+
+WORDS = [
+    "alder", "birch", "cedar", "delta", "ember", "falcon", "garnet", "harbor",
+    "indigo", "juniper", "kestrel", "lumen", "marble", "nimbus", "onyx", "pioneer",
+    "quartz", "raven", "summit", "tundra", "umber", "vertex", "willow", "xenon",
+    "yonder", "zephyr",
+]  # fmt: skip
+
+
+def organisation(number: int) -> str:
+    """A name of three words, far from every other number's (unlike "Partner 17"
+    and "Partner 117", which a fuzzy matcher rightly finds alike)."""
+    size = len(WORDS)
+    first, second, third = number % size, (number // size) % size, number // size**2
+    words = (WORDS[first], WORDS[second], WORDS[third % size])
+    return " ".join(word.title() for word in words) + f" {number}"
+
+
+def _measure(crm, accounts: int, changes: int) -> dict:
+    from openprm.accounts.models import User
+    from openprm.integrations.crm import engine, services, tasks
+    from openprm.integrations.crm.connectors import bottlecrm as connector_module
+    from openprm.partners import services as partner_services
+    from openprm.partners.models import Partner
+
+    admin = User.objects.create_user(
+        email="bench-admin@example.com", password="x" * 20, vendor_role="vendor_admin"
+    )
+    similar = accounts // 10
+    for number in range(accounts):
+        partner_services.partner_create(
+            name=f"{organisation(number)} GmbH",
+            partner_type="reseller",
+            country="DE",
+            region="EMEA",
+            city="Berlin",
+        )
+    for number in range(accounts):
+        label = number if number < similar else accounts + number
+        crm.request(
+            "POST",
+            "/api/accounts/",
+            {
+                "name": f"{organisation(label)} Ltd.",
+                "email": "bench@example.com",
+                "billing_address_line": "-",
+                "billing_street": "-",
+                "billing_city": "Paris",
+                "billing_state": "-",
+                "billing_postcode": "-",
+                "billing_country": "FR",
+            },
+        )
+    connection = services.crm_connection_create(
+        actor=admin,
+        data={
+            "name": "Bench CRM",
+            "connector_type": "bottlecrm",
+            "config": {"url": crm.url},
+            "requests_per_second": 1000,
+        },
+        secret=crm.credentials,
+    )
+    spent = {"http": 0.0}
+    send = connector_module.BottleCrmConnector._send
+
+    def timed_send(self, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return send(self, *args, **kwargs)
+        finally:
+            spent["http"] += time.perf_counter() - began
+
+    connector_module.BottleCrmConnector._send = timed_send
+    run = services.crm_run_start(
+        actor=admin, connection=connection, full=True, enqueue=False
+    )
+    run = services.crm_run_claim(run_id=run.pk, stale_after=tasks.stale_after())
+    began = time.perf_counter()
+    run = engine.run_execute(run)
+    elapsed = time.perf_counter() - began
+    records = 2 * accounts
+    result = {
+        "accounts": accounts,
+        "similar": similar,
+        "status": run.status,
+        "linked": run.linked,
+        "created": run.created,
+        "queued": run.queued,
+        "crm_accounts_after": len(crm.accounts()),
+        "seconds": round(elapsed, 2),
+        "records_per_second": round(records / elapsed, 1),
+        "openprm_share": round(1 - spent["http"] / elapsed, 3),
+    }
+    lags = []
+    for partner in Partner.objects.order_by("pk")[:changes]:
+        city = f"City {partner.pk}"
+        committed = time.perf_counter()
+        partner_services.partner_update(
+            partner=partner, actor=admin, data={"city": city}
+        )
+        services.crm_outgoing_queue(
+            connection_ids=[connection.pk], object_type="partners", local_id=partner.pk
+        )
+        tasks.send_due()
+        link = connection.links.get(local_id=partner.pk)
+        found = crm.request("GET", f"/api/accounts/{link.remote_id}/")["account_obj"]
+        if found["billing_city"] == city:
+            lags.append(time.perf_counter() - committed)
+    if lags:
+        lags.sort()
+        result.update(
+            lag_median_seconds=round(statistics.median(lags), 3),
+            lag_p95_seconds=round(lags[max(0, int(len(lags) * 0.95) - 1)], 3),
+            lag_changes=len(lags),
+        )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.crm_sync")
+    parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--changes", type=int, default=20)
+    arguments = parser.parse_args()
+    print(json.dumps(child(arguments.accounts, arguments.changes), indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

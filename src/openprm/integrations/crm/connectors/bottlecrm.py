@@ -1,0 +1,356 @@
+"""BottleCRM (``django-crm`` on PyPI, MicroPyramid/Django-CRM) over its REST API.
+
+What its API (version 0.9.0) offers and how this connector copes:
+
+- Authentication: ``POST /api/auth/login/`` with ``email`` and ``password`` returns a
+  JWT, sent as ``Authorization: JWT <token>``; the connector logs in again once when
+  a token is refused.
+- Lists (``GET /api/accounts/?limit=&offset=``) return open and closed records in
+  two parallel pages; records carry no modification time, so "changed since" is a
+  full listing whose cursor is the offset, and the engine skips unchanged records
+  by hash.
+- A create answers with a message and no id: the record is found again by its
+  unique name (accounts and opportunities refuse a second record of the same name),
+  which also makes a repeated create harmless.
+- An update (``PUT``) replaces the record: the connector sends the record as it is
+  with the mapped fields over it, its contacts and tags included (else it would
+  clear them).
+"""
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from openprm.integrations.crm.connectors.base import (
+    Connector,
+    ConnectorError,
+    ErrorKind,
+    FieldInfo,
+    Page,
+    RemoteRecord,
+)
+
+PAGE_SIZE = 100
+TIMEOUT_SECONDS = 30
+
+# Per object: its path, the (group, list) keys of its list pages, the key of a
+# record on its detail page, the field a new record is found again by, and the
+# writable fields (those a PUT must carry again to keep them).
+OBJECTS: dict[str, dict[str, Any]] = {
+    "accounts": {
+        "path": "/api/accounts/",
+        "lists": [
+            ("active_accounts", "open_accounts"),
+            ("closed_accounts", "close_accounts"),
+        ],
+        "detail": "account_obj",
+        "key": "name",
+        "search": "name",
+        "fields": [
+            ("name", True), ("email", True), ("phone", False), ("industry", False),
+            ("website", False), ("description", False), ("status", False),
+            ("billing_address_line", True), ("billing_street", True),
+            ("billing_city", True), ("billing_state", True),
+            ("billing_postcode", True), ("billing_country", True),
+        ],
+        "choices": {"status": ["open", "close"]},
+    },
+    "contacts": {
+        "path": "/api/contacts/",
+        "lists": [(None, "contact_obj_list")],
+        "detail": "contact_obj",
+        "key": "email",
+        "search": "email",
+        "fields": [
+            ("first_name", True), ("last_name", True), ("email", True),
+            ("phone", False), ("description", False),
+        ],
+        "choices": {},
+    },
+    "leads": {
+        "path": "/api/leads/",
+        "lists": [("open_leads", "open_leads"), ("close_leads", "close_leads")],
+        "detail": "lead_obj",
+        "key": "title",
+        "search": "title",
+        "fields": [
+            ("title", True), ("first_name", False), ("last_name", False),
+            ("email", False), ("phone", False), ("status", False),
+            ("source", False), ("account_name", False), ("website", False),
+            ("description", False), ("opportunity_amount", False),
+            ("city", False), ("country", False),
+        ],
+        "choices": {
+            "status": ["assigned", "in process", "converted", "recycled", "closed"],
+        },
+    },
+    "opportunities": {
+        "path": "/api/opportunities/",
+        "lists": [(None, "opportunities")],
+        "detail": "opportunity_obj",
+        "key": "name",
+        "search": "name",
+        "fields": [
+            ("name", True), ("stage", True), ("currency", False), ("amount", False),
+            ("probability", True), ("closed_on", False), ("description", False),
+            ("lead_source", False), ("account", False),
+        ],
+        "choices": {
+            "stage": [
+                "QUALIFICATION", "NEEDS ANALYSIS", "VALUE PROPOSITION",
+                "ID.DECISION MAKERS", "PERCEPTION ANALYSIS", "PROPOSAL/PRICE QUOTE",
+                "NEGOTIATION/REVIEW", "CLOSED WON", "CLOSED LOST",
+            ],
+        },
+    },
+}  # fmt: skip
+
+
+def _flatten_errors(errors: Any) -> str:
+    if isinstance(errors, dict):
+        return "; ".join(
+            f"{name}: {_flatten_errors(value)}" for name, value in errors.items()
+        )
+    if isinstance(errors, list):
+        return " ".join(_flatten_errors(item) for item in errors)
+    return str(errors)
+
+
+class BottleCrmConnector(Connector):
+    """``config``: ``{"url": "https://crm.example.com"}``; ``credentials``:
+    ``{"email": …, "password": …}`` of a BottleCRM user with the ADMIN role."""
+
+    objects = tuple(OBJECTS)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.base_url = (self.config.get("url") or "").rstrip("/")
+        self._token = ""
+
+    # --- HTTP ----------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, data: dict | None, token: str):
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ConnectorError(
+                "The connection has no CRM address (http:// or https://).",
+                kind=ErrorKind.CONFIG,
+            )
+        self.limiter.wait()
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data else None
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"JWT {token}"
+        request = urllib.request.Request(  # noqa: S310 (http(s) checked above)
+            self.base_url + path, data=body, method=method, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "reason", error)
+            raise ConnectorError(
+                f"The CRM at {self.base_url} cannot be reached: {reason}",
+                kind=ErrorKind.UNAVAILABLE,
+            ) from error
+
+    def _login(self) -> str:
+        status, body = self._send(
+            "POST",
+            "/api/auth/login/",
+            {
+                "email": self.credentials.get("email", ""),
+                "password": self.credentials.get("password", ""),
+            },
+            token="",
+        )
+        payload = self._json(status, body)
+        if status != 200 or not payload.get("token"):
+            message = _flatten_errors(payload.get("errors") or payload) or str(status)
+            raise ConnectorError(
+                f"The CRM refused the credentials: {message}", kind=ErrorKind.AUTH
+            )
+        return payload["token"]
+
+    def _json(self, status: int, body: bytes) -> dict:
+        try:
+            return json.loads(body or b"{}")
+        except ValueError:
+            if status >= 500:
+                raise ConnectorError(
+                    f"The CRM failed (HTTP {status}).", kind=ErrorKind.UNAVAILABLE
+                ) from None
+            raise ConnectorError(
+                f"The CRM answered something other than JSON (HTTP {status}).",
+                kind=ErrorKind.UNAVAILABLE,
+            ) from None
+
+    def _call(self, method: str, path: str, data: dict | None = None) -> dict:
+        if not self._token:
+            self._token = self._login()
+        status, body = self._send(method, path, data, self._token)
+        if status in (401, 403):
+            self._token = self._login()
+            status, body = self._send(method, path, data, self._token)
+        if status == 404:
+            raise ConnectorError(
+                "The CRM has no such record.", kind=ErrorKind.NOT_FOUND
+            )
+        payload = self._json(status, body)
+        if status in (401, 403):
+            raise ConnectorError(
+                f"The CRM refused access: {_flatten_errors(payload)}",
+                kind=ErrorKind.AUTH,
+            )
+        if status >= 500:
+            raise ConnectorError(
+                f"The CRM failed (HTTP {status}).", kind=ErrorKind.UNAVAILABLE
+            )
+        if status >= 400 or payload.get("error") is True:
+            raise ConnectorError(
+                _flatten_errors(payload.get("errors") or payload),
+                kind=ErrorKind.REJECTED,
+                details={"status": status},
+            )
+        return payload
+
+    # --- the interface -------------------------------------------------------------
+
+    def _spec(self, object_name: str) -> dict:
+        if object_name not in OBJECTS:
+            raise ConnectorError(
+                f"BottleCRM has no object “{object_name}”.", kind=ErrorKind.CONFIG
+            )
+        return OBJECTS[object_name]
+
+    def check(self) -> None:
+        self._token = self._login()
+
+    def _record(self, raw: dict) -> RemoteRecord:
+        return RemoteRecord(id=str(raw["id"]), values=raw)
+
+    def list_changed_since(self, object_name: str, cursor: Any) -> Page:
+        return self._list(object_name, offset=int(cursor or 0))
+
+    def _list(self, object_name: str, *, offset: int, query: dict | None = None):
+        spec = self._spec(object_name)
+        params = {"limit": PAGE_SIZE, "offset": offset, **(query or {})}
+        payload = self._call("GET", f"{spec['path']}?{urllib.parse.urlencode(params)}")
+        records = []
+        for group, key in spec["lists"]:
+            holder = payload.get(group, {}) if group else payload
+            records.extend(self._record(raw) for raw in holder.get(key) or [])
+        more = any(
+            len((payload.get(group, {}) if group else payload).get(key) or [])
+            == PAGE_SIZE
+            for group, key in spec["lists"]
+        )
+        return Page(records=records, cursor=offset + PAGE_SIZE if more else None)
+
+    def get(self, object_name: str, remote_id: str) -> RemoteRecord | None:
+        spec = self._spec(object_name)
+        try:
+            payload = self._call("GET", f"{spec['path']}{int(remote_id)}/")
+        except ConnectorError as error:
+            if error.kind == ErrorKind.NOT_FOUND:
+                return None
+            raise
+        except ValueError:
+            return None
+        return self._record(payload[spec["detail"]])
+
+    def find(self, object_name: str, text: str) -> list[RemoteRecord]:
+        """Records whose name contains the first word of ``text`` (the API filters
+        by "contains"; the matcher then scores them)."""
+        spec = self._spec(object_name)
+        words = (text or "").split()
+        if not words or object_name != "accounts":
+            return super().find(object_name, text)
+        found, offset = [], 0
+        while True:
+            page = self._list(
+                object_name, offset=offset, query={spec["search"]: words[0]}
+            )
+            found.extend(page.records)
+            if page.cursor is None:
+                return found
+            offset = page.cursor
+
+    def _find_by_key(self, object_name: str, value: str) -> RemoteRecord | None:
+        spec = self._spec(object_name)
+        wanted = (value or "").strip().lower()
+        for record in self.find(object_name, value):
+            if str(record.values.get(spec["key"]) or "").strip().lower() == wanted:
+                return record
+        return None
+
+    def _form(self, object_name: str, current: dict, values: dict) -> dict:
+        """The full form of a record: its writable fields as they are, ``values``
+        over them, and its links (contacts, tags) so that a PUT keeps them."""
+        spec = self._spec(object_name)
+        form = {}
+        for name, _required in spec["fields"]:
+            value = values.get(name, current.get(name))
+            if isinstance(value, dict):  # a related record as the API shows it
+                value = value.get("id")
+            if value is not None and value != "":
+                form[name] = value
+        if current.get("contacts"):
+            form["contacts"] = json.dumps([c["id"] for c in current["contacts"]])
+        if current.get("tags"):
+            form["tags"] = json.dumps([t["name"] for t in current["tags"]])
+        return form
+
+    def upsert(
+        self, object_name: str, remote_id: str | None, values: dict
+    ) -> RemoteRecord:
+        spec = self._spec(object_name)
+        if remote_id:
+            current = self.get(object_name, remote_id)
+            if current is None:
+                raise ConnectorError(
+                    "The record was deleted in the CRM.", kind=ErrorKind.NOT_FOUND
+                )
+            self._call(
+                "PUT",
+                f"{spec['path']}{int(remote_id)}/",
+                self._form(object_name, current.values, values),
+            )
+            return self.get(object_name, remote_id) or current
+        key = values.get(spec["key"], "")
+        existing = self._find_by_key(object_name, key)
+        if existing is None:
+            self._call("POST", spec["path"], self._form(object_name, {}, values))
+            existing = self._find_by_key(object_name, key)
+        if existing is None:
+            raise ConnectorError(
+                "The CRM accepted the record but it cannot be found again by its "
+                f"{spec['key']}.",
+                kind=ErrorKind.REJECTED,
+            )
+        return existing
+
+    def delete(self, object_name: str, remote_id: str) -> None:
+        spec = self._spec(object_name)
+        try:
+            self._call("DELETE", f"{spec['path']}{int(remote_id)}/")
+        except ConnectorError as error:
+            if error.kind != ErrorKind.NOT_FOUND:
+                raise
+
+    def describe_fields(self, object_name: str) -> list[FieldInfo]:
+        spec = self._spec(object_name)
+        fields = [
+            FieldInfo(
+                name=name,
+                label=name.replace("_", " "),
+                required=required,
+                choices=spec["choices"].get(name),
+            )
+            for name, required in spec["fields"]
+        ]
+        fields.append(FieldInfo(name="id", label="id", read_only=True))
+        return fields

@@ -1,0 +1,802 @@
+"""The sync engine: one run over a connection's records, and the sending of single
+outgoing changes.
+
+A run reads the CRM's changed records page by page (saving its cursor after each
+page, so that a run taken over after its worker died goes on where it stopped), then
+sends OpenPRM's records that changed since they last agreed. Every record is
+handled on its own: an error is logged for that record and the run goes on; only
+an error that no record can escape (wrong credentials, the CRM down, a wrong
+mapping) stops the run, and is shown on the connection.
+
+Nothing is created twice: a record without a link is first matched (external id,
+then website domain and name with the partner duplicates' matcher) and linked, or
+left for a person to decide when the match is not certain enough; a CRM record
+being created is marked on its link before the request, and a retry looks for it
+before creating it again.
+"""
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from openprm.core import events
+from openprm.core.errors import ApplicationError
+from openprm.integrations.crm import credentials, mapping
+from openprm.integrations.crm.connectors import connector_for
+from openprm.integrations.crm.connectors.base import (
+    Connector,
+    ConnectorError,
+    ErrorKind,
+)
+from openprm.integrations.crm.models import (
+    CrmConnection,
+    DecisionStatus,
+    Direction,
+    LinkState,
+    MatchDecision,
+    Outcome,
+    RunStatus,
+    SyncLink,
+    SyncLogEntry,
+    SyncMapping,
+    SyncRun,
+)
+from openprm.integrations.crm.objects import OBJECTS, Candidate, rank
+
+logger = logging.getLogger(__name__)
+
+LOCAL_BATCH = 200
+COUNTERS = {
+    Outcome.CREATED: "created",
+    Outcome.UPDATED: "updated",
+    Outcome.LINKED: "linked",
+    Outcome.SKIPPED: "skipped",
+    Outcome.CONFLICT: "conflicts",
+    Outcome.ERROR: "errors",
+    Outcome.QUEUED: "queued",
+}
+
+
+WINNER_WORDS = {"crm": "CRM value kept", "prm": "OpenPRM value kept", "ask": "waiting"}
+
+
+class RunStopped(Exception):
+    """The run cannot go on: the message says why (shown on the connection)."""
+
+
+def _same(left: Any, right: Any) -> bool:
+    return ("" if left is None else str(left)) == ("" if right is None else str(right))
+
+
+def current_mapping(connection: CrmConnection, object_type: str) -> SyncMapping:
+    found = (
+        SyncMapping.objects.filter(connection=connection, object_type=object_type)
+        .order_by("-version")
+        .first()
+    )
+    if found is None:
+        raise RunStopped(f"The connection has no mapping for {object_type}.")
+    return found
+
+
+def connector_of(connection: CrmConnection) -> Connector:
+    try:
+        secret = credentials.decrypt(connection.credentials_encrypted)
+    except credentials.CredentialsUnreadable:
+        raise RunStopped(
+            "The stored credentials cannot be read with the current key: enter "
+            "them again."
+        ) from None
+    return connector_for(
+        connection.connector_type,
+        config=connection.config,
+        credentials=secret,
+        per_second=connection.requests_per_second,
+    )
+
+
+class ObjectSync:
+    """One kind of record of one connection, within a run (or alone, for single
+    outgoing changes and "re-sync this record")."""
+
+    def __init__(
+        self,
+        *,
+        connection: CrmConnection,
+        connector: Connector,
+        object_type: str,
+        run: SyncRun | None = None,
+    ):
+        self.connection = connection
+        self.connector = connector
+        self.run = run
+        self.handler = OBJECTS[object_type]
+        self.object_type = object_type
+        self.remote_object = self.handler.remote_object
+        self.mapping = current_mapping(connection, object_type)
+        try:
+            self.specs = mapping.parse(self.mapping.fields)
+        except mapping.MappingError as error:
+            raise RunStopped(f"The mapping is wrong: {error}") from None
+        described = connector.describe_fields(self.remote_object)
+        self.remote_fields = {info.name: info for info in described}
+        problems = mapping.check_fields(
+            self.specs,
+            local_fields=set(self.handler.fields),
+            remote_fields=(None if connector.open_schema else set(self.remote_fields)),
+        )
+        if problems:
+            raise RunStopped("The mapping is wrong: " + " ".join(problems))
+        self.actor = connection.run_as
+        # The OpenPRM records not linked yet, and the linked ones' ids, read once
+        # per page of CRM records.
+        self._pool = None
+        self._linked: set[int] = set()
+
+    # --- the log -------------------------------------------------------------------
+
+    def log(
+        self,
+        outcome: str,
+        direction: str,
+        *,
+        local_id: int | None = None,
+        remote_id: str = "",
+        label: str = "",
+        message: str = "",
+        details: dict | None = None,
+    ) -> SyncLogEntry:
+        entry = SyncLogEntry.objects.create(
+            connection=self.connection,
+            run=self.run,
+            object_type=self.object_type,
+            direction=direction,
+            outcome=outcome,
+            local_id=local_id,
+            remote_id=remote_id or "",
+            label=label[:200],
+            message=message,
+            details=details or {},
+        )
+        self.count(outcome)
+        if outcome == Outcome.ERROR:
+            events.emit(
+                "sync.error",
+                payload={
+                    "connection": str(self.connection.public_id),
+                    "object": self.object_type,
+                    "direction": direction,
+                    "local_id": local_id,
+                    "remote_id": remote_id,
+                    "message": message,
+                },
+            )
+        elif outcome == Outcome.CONFLICT:
+            events.emit(
+                "sync.conflict",
+                payload={
+                    "connection": str(self.connection.public_id),
+                    "object": self.object_type,
+                    "local_id": local_id,
+                    "remote_id": remote_id,
+                    "decisions": (details or {}).get("decisions", []),
+                },
+            )
+        return entry
+
+    def count(self, outcome: str, amount: int = 1) -> None:
+        if self.run is not None and amount:
+            name = COUNTERS[outcome]
+            SyncRun.objects.filter(pk=self.run.pk).update(**{name: F(name) + amount})
+
+    # --- links ---------------------------------------------------------------------
+
+    def links(self):
+        return SyncLink.objects.filter(
+            connection=self.connection, object_type=self.object_type
+        )
+
+    def linked_local_ids(self) -> set[int]:
+        """OpenPRM records linked to a CRM record (not those being created there:
+        a CRM record that arrives meanwhile may be the one being created)."""
+        return set(
+            self.links()
+            .filter(state=LinkState.LINKED)
+            .values_list("local_id", flat=True)
+        )
+
+    def linked_remote_ids(self) -> set[str]:
+        return set(
+            self.links().exclude(remote_id="").values_list("remote_id", flat=True)
+        )
+
+    def awaited_local_ids(self) -> set[int]:
+        """OpenPRM records a CRM record waiting for a person may be: not sent as
+        new while the person decides."""
+        keys = set()
+        for candidates in MatchDecision.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            direction=Direction.IN, status=DecisionStatus.PENDING,
+        ).values_list("candidates", flat=True):  # fmt: skip
+            keys.update(candidate["key"] for candidate in candidates)
+        return keys
+
+    def local_snapshot(self, record) -> dict:
+        values = self.handler.values(record)
+        return {
+            name: values.get(name, "") for name in mapping.local_fields_of(self.specs)
+        }
+
+    def remote_snapshot(self, remote_values: dict) -> dict:
+        return mapping.to_local(self.specs, remote_values)
+
+    def save_link(
+        self, link: SyncLink | None, *, record, remote_id: str, remote_values: dict
+    ) -> SyncLink:
+        local = self.local_snapshot(record)
+        remote = self.remote_snapshot(remote_values)
+        if link is None:
+            link = SyncLink(
+                connection=self.connection,
+                object_type=self.object_type,
+                local_id=record.pk,
+            )
+        link.remote_id = remote_id
+        link.state = LinkState.LINKED
+        link.local_values = local
+        link.remote_values = remote
+        link.local_hash = mapping.digest(local)
+        link.remote_hash = mapping.digest(remote)
+        link.synced_at = timezone.now()
+        link.save()
+        return link
+
+    # --- CRM → OpenPRM -------------------------------------------------------------
+
+    def pull(self, cursor: Any, *, on_page) -> None:
+        """Read the CRM's changed records from ``cursor`` to the end, calling
+        ``on_page(next_cursor)`` after each page is handled."""
+        while True:
+            page = self.connector.list_changed_since(self.remote_object, cursor)
+            self._pool = None
+            unchanged = 0
+            for record in page.records:
+                if not self.receive(record.id, record.values, record.version):
+                    unchanged += 1
+            self.count(Outcome.SKIPPED, unchanged)
+            cursor = page.cursor
+            on_page(cursor)
+            if cursor is None:
+                return
+
+    def receive(self, remote_id: str, remote_values: dict, version: str = "") -> bool:
+        """Handle one CRM record; False when it had not changed."""
+        try:
+            incoming = self.remote_snapshot(remote_values)
+        except mapping.TransformError as error:
+            self.log(
+                Outcome.ERROR, Direction.IN, remote_id=remote_id,
+                label=self._remote_label(remote_values), message=str(error),
+            )  # fmt: skip
+            return True
+        link = self.links().filter(remote_id=remote_id).first()
+        if link is not None and link.remote_hash == mapping.digest(incoming):
+            return False
+        try:
+            with transaction.atomic():
+                if link is not None:
+                    self._receive_change(link, incoming, remote_values, version)
+                else:
+                    self._receive_new(remote_id, incoming, remote_values)
+        except (ApplicationError, mapping.TransformError) as error:
+            self.log(
+                Outcome.ERROR, Direction.IN, remote_id=remote_id,
+                local_id=link.local_id if link else None,
+                label=self._remote_label(remote_values), message=_message(error),
+            )  # fmt: skip
+        return True
+
+    def _remote_label(self, remote_values: dict) -> str:
+        return str(remote_values.get("name") or remote_values.get("title") or "")
+
+    def _remote_time(self, version: str) -> datetime:
+        try:
+            moment = datetime.fromisoformat(version)
+        except (TypeError, ValueError):
+            # A CRM that keeps no modification time: its change is as recent as
+            # the moment the sync sees it.
+            return timezone.now()
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+    def _receive_change(self, link, incoming, remote_values, version) -> None:
+        record = self.handler.load(link.local_id)
+        if record is None:
+            self.log(
+                Outcome.SKIPPED, Direction.IN, remote_id=link.remote_id,
+                label=self._remote_label(remote_values),
+                message="The OpenPRM record was deleted.",
+            )  # fmt: skip
+            return
+        current = self.handler.values(record)
+        local_newer = record.updated_at > self._remote_time(version)
+        changes, decisions, kept = {}, [], {}
+        for spec in self.specs:
+            if not spec.receives or spec.create_only:
+                continue
+            name = spec.local
+            new = incoming.get(name, "")
+            if _same(new, link.remote_values.get(name)) or _same(
+                new, current.get(name)
+            ):
+                continue
+            local_changed = spec.direction == "both" and not _same(
+                current.get(name), link.local_values.get(name)
+            )
+            if not local_changed:
+                changes[name] = new
+                continue
+            decision = mapping.decide(
+                spec, local=current.get(name), remote=new, local_newer=local_newer
+            )
+            decisions.append(decision)
+            if decision.winner == "crm":
+                changes[name] = new
+            elif decision.winner == "ask":
+                kept[name] = link.remote_values.get(name)
+        if changes:
+            record = self.handler.update(
+                record=record, changes=changes, actor=self.actor
+            )
+        self._log_decisions(decisions, link=link, label=self.handler.label(record))
+        remote = dict(incoming)
+        remote.update(kept)  # a question open: the field is not agreed yet
+        local = self.local_snapshot(record)
+        for decision in decisions:
+            if decision.winner in ("prm", "ask"):
+                # Not agreed yet: OpenPRM's value is still to be sent (or decided).
+                local[decision.field] = link.local_values.get(decision.field, "")
+        link.local_values = local
+        link.remote_values = remote
+        link.local_hash = mapping.digest(local)
+        link.remote_hash = mapping.digest(incoming)
+        link.synced_at = timezone.now()
+        link.save()
+        if changes:
+            self.log(
+                Outcome.UPDATED, Direction.IN, local_id=record.pk,
+                remote_id=link.remote_id, label=self.handler.label(record),
+                details={"changes": _json_changes(changes)},
+            )  # fmt: skip
+        elif not decisions:
+            self.count(Outcome.SKIPPED)
+
+    def _log_decisions(self, decisions, *, link, label: str) -> None:
+        if not decisions:
+            return
+        self.log(
+            Outcome.CONFLICT, Direction.IN, local_id=link.local_id,
+            remote_id=link.remote_id, label=label,
+            message="; ".join(
+                f"{d.field}: {d.reasons[0]} ({WINNER_WORDS[d.winner]})"
+                for d in decisions
+            ),
+            details={"decisions": [
+                {"field": d.field, "rule": d.rule, "openprm": str(d.local),
+                 "crm": str(d.remote), "winner": d.winner, "reasons": d.reasons}
+                for d in decisions
+            ]},
+        )  # fmt: skip
+
+    def _receive_new(self, remote_id: str, incoming: dict, remote_values: dict) -> None:
+        label = self._remote_label(remote_values) or incoming.get("name", "")
+        waiting = MatchDecision.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            direction=Direction.IN, remote_id=remote_id,
+            status=DecisionStatus.PENDING,
+        )  # fmt: skip
+        if waiting.exists():
+            self.count(Outcome.SKIPPED)
+            return
+        if self._pool is None:
+            self._linked = self.linked_local_ids()
+            self._pool = self.handler.local_pool(exclude=self._linked)
+        linked = self._linked
+        found = self.handler.by_external_id(remote_id, exclude=linked)
+        if found is not None:
+            candidates = [
+                Candidate(found.pk, found.name, 100.0, ["Same external id."], True)
+            ]
+        else:
+            candidates = rank(
+                name=incoming.get("name", ""),
+                website=incoming.get("website", ""),
+                others=[item for item in self._pool if item.key not in linked],
+            )
+        best = candidates[0] if candidates else None
+        if best and (best.exact_id or best.score >= self.connection.auto_link_score):
+            record = self.handler.load(best.key)
+            # A record whose creation in the CRM was cut short: this may be it.
+            creating = self.links().filter(local_id=record.pk).first()
+            self.save_link(
+                creating, record=record, remote_id=remote_id,
+                remote_values=remote_values,
+            )  # fmt: skip
+            self.handler.set_external_id(
+                record=record, remote_id=remote_id, actor=self.actor
+            )
+            linked.add(record.pk)
+            self.log(
+                Outcome.LINKED, Direction.IN, local_id=record.pk, remote_id=remote_id,
+                label=label, message=" ".join(str(r) for r in best.reasons),
+                details={"score": best.score},
+            )  # fmt: skip
+            return
+        if candidates:
+            MatchDecision.objects.create(
+                connection=self.connection, object_type=self.object_type,
+                direction=Direction.IN, remote_id=remote_id, label=label[:200],
+                values=incoming, candidates=[c.as_json() for c in candidates[:5]],
+            )  # fmt: skip
+            self.log(
+                Outcome.QUEUED, Direction.IN, remote_id=remote_id, label=label,
+                message="Looks like an OpenPRM record, but not enough to link it "
+                "without a person.",
+            )  # fmt: skip
+            return
+        if not self.connection.allows(self.object_type, "in"):
+            return
+        self.create_local(remote_id, remote_values, label=label)
+
+    def create_local(self, remote_id: str, remote_values: dict, *, label: str):
+        values = mapping.to_local(self.specs, remote_values, creating=True)
+        record = self.handler.create(values=values, actor=self.actor)
+        self.handler.set_external_id(
+            record=record, remote_id=remote_id, actor=self.actor
+        )
+        self.save_link(
+            None, record=record, remote_id=remote_id, remote_values=remote_values
+        )
+        self.log(
+            Outcome.CREATED, Direction.IN, local_id=record.pk, remote_id=remote_id,
+            label=label,
+        )  # fmt: skip
+        return record
+
+    # --- OpenPRM → CRM -------------------------------------------------------------
+
+    def push_all(self, after: int, *, on_batch) -> None:
+        """Send every OpenPRM record (id > ``after``) that changed since it last
+        agreed with the CRM, or has no CRM record yet."""
+        while True:
+            ids = self.handler.ids_after(after, LOCAL_BATCH)
+            for local_id in ids:
+                self.send(local_id, raise_stops=True)
+            if not ids:
+                return
+            after = ids[-1]
+            on_batch(after)
+
+    def send(self, local_id: int, *, raise_stops: bool = False) -> bool:
+        """Send one OpenPRM record; True when it is in step with the CRM (or has
+        nothing to send), False on an error (logged). A ConnectorError that stops
+        runs is raised when ``raise_stops``."""
+        record = self.handler.load(local_id)
+        if record is None:
+            return True
+        label = self.handler.label(record)
+        link = self.links().filter(local_id=local_id).first()
+        try:
+            if link is not None and link.state == LinkState.LINKED:
+                self._send_change(record, link)
+            else:
+                self._send_new(record, link)
+        except ConnectorError as error:
+            if raise_stops and error.stops_run:
+                raise
+            self.log(
+                Outcome.ERROR, Direction.OUT, local_id=local_id,
+                remote_id=link.remote_id if link else "", label=label,
+                message=error.message, details={"kind": error.kind},
+            )  # fmt: skip
+            return False
+        except (ApplicationError, mapping.TransformError) as error:
+            self.log(
+                Outcome.ERROR, Direction.OUT, local_id=local_id,
+                remote_id=link.remote_id if link else "", label=label,
+                message=_message(error),
+            )  # fmt: skip
+            return False
+        return True
+
+    def _payload(self, values: dict, *, creating: bool) -> dict:
+        payload = mapping.to_remote(self.specs, values, creating=creating)
+        for name, value in payload.items():
+            info = self.remote_fields.get(name)
+            if (
+                info
+                and info.choices
+                and value not in ("", None)
+                and value not in info.choices
+            ):
+                raise mapping.TransformError(
+                    f"The CRM does not know “{value}” for {name} "
+                    f"(it knows {', '.join(info.choices)})."
+                )
+        return payload
+
+    def _send_change(self, record, link: SyncLink) -> None:
+        current = self.handler.values(record)
+        sent = [s for s in self.specs if s.sends and s.local and not s.create_only]
+        changed = {
+            s.local
+            for s in sent
+            if not _same(current.get(s.local), link.local_values.get(s.local))
+        }
+        if not changed:
+            self.count(Outcome.SKIPPED)
+            return
+        remote = self.connector.get(self.remote_object, link.remote_id)
+        if remote is None:
+            raise ConnectorError(
+                "The CRM record was deleted.", kind=ErrorKind.NOT_FOUND
+            )
+        incoming = self.remote_snapshot(remote.values)
+        values = dict(current)
+        decisions, crm_changes = [], {}
+        for spec in self.specs:
+            name = spec.local
+            if name not in changed or spec.direction != "both":
+                continue
+            remote_changed = not _same(incoming.get(name), link.remote_values.get(name))
+            if not remote_changed or _same(incoming.get(name), current.get(name)):
+                continue
+            decision = mapping.decide(
+                spec, local=current.get(name), remote=incoming.get(name),
+                local_newer=record.updated_at > self._remote_time(remote.version),
+            )  # fmt: skip
+            decisions.append(decision)
+            if decision.winner != "prm":
+                values[name] = incoming.get(name)
+                if decision.winner == "crm":
+                    crm_changes[name] = incoming.get(name)
+        # Only what changed: the CRM keeps its own values of the other fields.
+        payload = {
+            name: value
+            for name, value in self._payload(values, creating=False).items()
+            if any(s.remote == name and s.local in changed for s in sent)
+        }
+        updated = self.connector.upsert(self.remote_object, link.remote_id, payload)
+        with transaction.atomic():
+            if crm_changes:
+                record = self.handler.update(
+                    record=record, changes=crm_changes, actor=self.actor
+                )
+            self._log_decisions(decisions, link=link, label=self.handler.label(record))
+            link = self.save_link(
+                link, record=record, remote_id=link.remote_id,
+                remote_values=updated.values,
+            )  # fmt: skip
+            for decision in decisions:
+                if decision.winner == "ask":
+                    link.local_values[decision.field] = current.get(decision.field)
+                    link.remote_values[decision.field] = incoming.get(decision.field)
+            if any(d.winner == "ask" for d in decisions):
+                link.save(update_fields=["local_values", "remote_values"])
+            self.log(
+                Outcome.UPDATED, Direction.OUT, local_id=record.pk,
+                remote_id=link.remote_id, label=self.handler.label(record),
+                details={"changes": _json_changes({n: current[n] for n in changed})},
+            )  # fmt: skip
+
+    def remote_candidates(self, record) -> list[Candidate]:
+        values = self.handler.values(record)
+        taken = self.linked_remote_ids()
+        others = []
+        from types import SimpleNamespace
+
+        for found in self.connector.find(self.remote_object, values.get("name", "")):
+            if found.id in taken:
+                continue
+            snapshot = self.remote_snapshot(found.values)
+            others.append(
+                SimpleNamespace(
+                    key=found.id,
+                    name=snapshot.get("name", ""),
+                    website=snapshot.get("website", ""),
+                    domain_names=(),
+                    values=found.values,
+                )
+            )
+        return rank(
+            name=values.get("name", ""),
+            website=values.get("website", ""),
+            others=others,
+        )
+
+    def _send_new(self, record, link: SyncLink | None) -> None:
+        label = self.handler.label(record)
+        waiting = MatchDecision.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            direction=Direction.OUT, local_id=record.pk, status=DecisionStatus.PENDING,
+        )  # fmt: skip
+        if waiting.exists() or record.pk in self.awaited_local_ids():
+            self.count(Outcome.SKIPPED)
+            return
+        candidates = self.remote_candidates(record)
+        best = candidates[0] if candidates else None
+        creating = link is not None and link.state == LinkState.CREATING
+        if best and (best.score >= self.connection.auto_link_score or creating):
+            remote = self.connector.get(self.remote_object, best.key)
+            with transaction.atomic():
+                self.save_link(
+                    link, record=record, remote_id=best.key,
+                    remote_values=remote.values if remote else {},
+                )  # fmt: skip
+                self.handler.set_external_id(
+                    record=record, remote_id=best.key, actor=self.actor
+                )
+                self.log(
+                    Outcome.LINKED, Direction.OUT, local_id=record.pk,
+                    remote_id=best.key, label=label,
+                    message=" ".join(str(r) for r in best.reasons),
+                    details={"score": best.score},
+                )  # fmt: skip
+            return
+        if candidates:
+            with transaction.atomic():
+                MatchDecision.objects.create(
+                    connection=self.connection, object_type=self.object_type,
+                    direction=Direction.OUT, local_id=record.pk, label=label[:200],
+                    values=self.local_snapshot(record),
+                    candidates=[c.as_json() for c in candidates[:5]],
+                )  # fmt: skip
+                self.log(
+                    Outcome.QUEUED, Direction.OUT, local_id=record.pk, label=label,
+                    message="Looks like a CRM record, but not enough to link it "
+                    "without a person.",
+                )  # fmt: skip
+            return
+        if not self.connection.allows(self.object_type, "out"):
+            return
+        self.create_remote(record, link)
+
+    def create_remote(self, record, link: SyncLink | None = None) -> SyncLink:
+        payload = self._payload(self.handler.values(record), creating=True)
+        if link is None:
+            # Marked before the request: a retry after a crash looks for the record
+            # (by the matcher) before creating it again.
+            link = SyncLink.objects.create(
+                connection=self.connection, object_type=self.object_type,
+                local_id=record.pk, state=LinkState.CREATING,
+            )  # fmt: skip
+        created = self.connector.upsert(self.remote_object, None, payload)
+        with transaction.atomic():
+            link = self.save_link(
+                link, record=record, remote_id=created.id, remote_values=created.values
+            )
+            self.handler.set_external_id(
+                record=record, remote_id=created.id, actor=self.actor
+            )
+            self.log(
+                Outcome.CREATED, Direction.OUT, local_id=record.pk,
+                remote_id=created.id, label=self.handler.label(record),
+            )  # fmt: skip
+        return link
+
+
+def _message(error: Exception) -> str:
+    field_errors = getattr(error, "field_errors", None)
+    if field_errors:
+        return "; ".join(
+            f"{name}: {' '.join(str(m) for m in messages)}"
+            for name, messages in field_errors.items()
+        )
+    return str(getattr(error, "message", "") or error)
+
+
+def _json_changes(changes: dict) -> dict:
+    return {
+        name: "" if value is None else str(value) for name, value in changes.items()
+    }
+
+
+# --- runs ---------------------------------------------------------------------------
+
+
+def run_execute(run: SyncRun) -> SyncRun:
+    """Carry ``run`` (already claimed: RUNNING) to its end, from its cursor."""
+    connection = run.connection
+    try:
+        connector = connector_of(connection)
+        connector.check()
+        for object_type in run.object_types:
+            _run_object(run, connection, connector, object_type)
+    except (RunStopped, ConnectorError) as error:
+        return run_finish(run, error=str(error))
+    return run_finish(run)
+
+
+def _run_object(run, connection, connector, object_type: str) -> None:
+    sync = ObjectSync(
+        connection=connection, connector=connector, object_type=object_type, run=run
+    )
+    run.mapping_versions[object_type] = sync.mapping.version
+    state = run.cursor.setdefault(object_type, {})
+
+    def save() -> None:
+        run.heartbeat_at = timezone.now()
+        SyncRun.objects.filter(pk=run.pk).update(
+            cursor=run.cursor,
+            heartbeat_at=run.heartbeat_at,
+            mapping_versions=run.mapping_versions,
+        )
+
+    # Incoming first, also for an outgoing-only connection: its records are linked
+    # to what the CRM has before anything is created there.
+    if not state.get("in_done"):
+
+        def after_page(cursor) -> None:
+            state["in"] = cursor
+            state["in_done"] = cursor is None
+            save()
+
+        sync.pull(state.get("in"), on_page=after_page)
+    if connection.allows(object_type, "out") and not state.get("out_done"):
+
+        def after_batch(after: int) -> None:
+            state["out_after"] = after
+            save()
+
+        sync.push_all(state.get("out_after", 0), on_batch=after_batch)
+        state["out_done"] = True
+        save()
+
+
+def run_finish(run: SyncRun, *, error: str = "") -> SyncRun:
+    now = timezone.now()
+    run.refresh_from_db()
+    run.status = RunStatus.FAILED if error else RunStatus.DONE
+    run.error = error
+    run.finished_at = now
+    with transaction.atomic():
+        run.save(update_fields=["status", "error", "finished_at"])
+        connection = run.connection
+        if error:
+            connection.last_error = error
+            connection.last_error_at = now
+            fields = ["last_error", "last_error_at", "updated_at"]
+            SyncLogEntry.objects.create(
+                connection=connection, run=run,
+                object_type=(run.object_types or ["partners"])[0],
+                direction=Direction.IN, outcome=Outcome.ERROR,
+                label=connection.name, message=error,
+            )  # fmt: skip
+            events.emit(
+                "sync.error",
+                payload={"connection": str(connection.public_id), "message": error},
+            )
+        else:
+            connection.last_success_at = now
+            connection.last_error = ""
+            fields = ["last_success_at", "last_error", "updated_at"]
+        connection.save(update_fields=fields)
+        events.emit(
+            "sync.run_finished",
+            payload={
+                "connection": str(connection.public_id),
+                "run": str(run.public_id),
+                "status": run.status,
+                "created": run.created,
+                "updated": run.updated,
+                "linked": run.linked,
+                "conflicts": run.conflicts,
+                "errors": run.errors,
+                "queued": run.queued,
+                "error": error,
+            },
+        )
+    return run
