@@ -190,6 +190,9 @@ class CertificationAward(models.Model):
             models.UniqueConstraint(fields=["held", "key"], name="cert_award_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.held_id}: {self.key}"
+
 
 class ExpiryReminder(models.Model):
     """A reminder sent ``days`` before a held certification's ``valid_until``: one
@@ -209,6 +212,9 @@ class ExpiryReminder(models.Model):
                 fields=["held", "days", "valid_until"], name="cert_reminder_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.held_id}: {self.days} days"
 
 
 class ExternalCertificateQuerySet(PartnerOwnedQuerySet):
@@ -347,7 +353,7 @@ class AccreditationCondition(models.Model):
             % {"line": choice_label(self.product_line, specialisation_choices())}
         )
         role = choice_label(self.role, PartnerRole) if self.role else _("any role")
-        return _("%(count)s × %(what)s (%(role)s)") % {
+        return _("At least %(count)s people: %(what)s, %(role)s") % {
             "count": self.count,
             "what": what,
             "role": role,

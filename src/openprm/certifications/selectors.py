@@ -250,9 +250,9 @@ def accreditation_holders(*, user, accreditation: Accreditation) -> QuerySet:
 
 def partner_accreditations(*, partner_id: int, now=None) -> list[dict]:
     """Each active accreditation for one partner: held or not, and per condition
-    how many people count and how many are missing. Three queries whatever the
-    number of accreditations: the accreditations with their conditions, the
-    partner's held rows, and one aggregate of the partner's active
+    how many people count and how many are missing. Five queries whatever the
+    number of accreditations: the accreditations, their conditions and the
+    conditions' certifications, the partner's held rows, and one aggregate of the partner's active
     certifications with a count per condition."""
     now = now or timezone.now()
     accreditations = list(
