@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_sweep_is_registered_hourly():
-    [sweep] = [item for item in sweeps.registered() if item.name == "certifications.expiry"]
+    [sweep] = [
+        item for item in sweeps.registered() if item.name == "certifications.expiry"
+    ]
 
     assert sweep.every == timedelta(hours=1)
     assert sweep.task is tasks.certifications_expiry
