@@ -29,6 +29,7 @@ from openprm.certifications.models import (
 from openprm.certifications.services import condition_q
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
+from openprm.partners.models import Partner
 from openprm.segments.audiences import audience_q
 
 
@@ -217,7 +218,28 @@ def my_external(*, user, partner_id: int) -> QuerySet:
     )
 
 
+def my_external_all(*, user) -> QuerySet:
+    """A partner user's own uploads, in every organisation."""
+    return (
+        ExternalCertificate.objects.filter(user=user)
+        .select_related("certification")
+        .order_by("-created_at", "-id")
+    )
+
+
 # --- accreditations
+
+
+def partner_for_accreditations(*, user, public_id) -> Partner:
+    """A partner whose accreditations the reader may see: vendor staff in scope,
+    the partner's own users (and a distributor's above it)."""
+    if user.is_vendor_staff:
+        permissions.READ.ensure(user)
+    found = Partner.objects.visible_to(user).filter(public_id=_as_uuid(public_id))
+    partner = found.first()
+    if partner is None:
+        raise NotFound
+    return partner
 
 
 def accreditation_list(*, user) -> QuerySet[Accreditation]:

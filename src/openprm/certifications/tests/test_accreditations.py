@@ -56,7 +56,7 @@ def engineers(partner, count, **fields):
 
 
 def test_a_partner_meeting_every_condition_gains_it(firewall):
-    accreditation, sales = firewall
+    _accreditation, sales = firewall
     partner, short = PartnerFactory(), PartnerFactory()
     engineers(partner, 2)
     UserCertificationFactory(partner=partner, certification=sales)
