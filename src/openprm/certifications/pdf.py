@@ -15,7 +15,7 @@ def _latin(value) -> str:
 
 
 def _holder_name(user) -> str:
-    return user.get_full_name() or user.email
+    return user.get_full_name()  # the email address when no name is given
 
 
 def certificate_pdf(held) -> bytes:

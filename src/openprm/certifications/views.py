@@ -438,7 +438,7 @@ def verify(request, code):
             "held": held,
             "is_current": held is not None and selectors.is_current(held),
             # The name only: never the email address or the partner.
-            "holder": held.user.get_full_name() if held else "",
+            "holder": held.user.full_name if held else "",
         },
         status=200 if held is not None else 404,
     )
