@@ -18,6 +18,7 @@ register_section(
         order=25,
         template="certifications/_partner_section.html",
         load=selectors.partner_section,
+        in_portal=True,
     )
 )
 

@@ -342,8 +342,14 @@ def partner_accreditations(*, partner_id: int, now=None) -> list[dict]:
 
 
 def partner_section(user, partner) -> dict | None:
-    """The partner 360's accreditations and certified people."""
-    if not permissions.READ.allows(user):
+    """The accreditations and certified people of a partner: on the console's
+    partner 360 (vendor staff), and on the portal's organisation page (the
+    organisation's own users)."""
+    if user.is_vendor_staff and not permissions.READ.allows(user):
+        return None
+    if not user.is_vendor_staff and not permissions.HOLD.allows(
+        user, partner_id=partner.pk
+    ):
         return None
     return {
         "accreditations": partner_accreditations(partner_id=partner.pk),

@@ -400,3 +400,14 @@ def test_an_unknown_code_is_not_found(client):
 
     assert response.status_code == 404
     assert "No certificate has this verification code." in text(response)
+
+
+def test_the_portal_organisation_page_shows_accreditations(client, ada):
+    AccreditationConditionFactory(accreditation__name="Firewall Partner", count=2)
+    UserCertificationFactory(partner=ada.partner, user=ada.user)
+
+    page = text(client.get("/portal/organisation/"))
+
+    assert 'data-testid="section-accreditations"' in page
+    assert "Firewall Partner" in page
+    assert "1 of 2" in page
