@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from openprm.certifications.choices import (
     AccreditationStatus,
@@ -353,7 +354,11 @@ class AccreditationCondition(models.Model):
             % {"line": choice_label(self.product_line, specialisation_choices())}
         )
         role = choice_label(self.role, PartnerRole) if self.role else _("any role")
-        return _("At least %(count)s people: %(what)s, %(role)s") % {
+        return ngettext(
+            "At least %(count)s person: %(what)s, %(role)s",
+            "At least %(count)s people: %(what)s, %(role)s",
+            self.count,
+        ) % {
             "count": self.count,
             "what": what,
             "role": role,

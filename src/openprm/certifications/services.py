@@ -356,7 +356,7 @@ EXTERNAL_FIELDS = (
     "issuer",
     "credential_id",
     "issued_on",
-    "evidence",
+    "evidence_name",
     "status",
 )
 

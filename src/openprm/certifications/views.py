@@ -252,10 +252,13 @@ def expiring(request):
             name="expiring-certifications",
             sheet=str(_("Expiring")),
         )
+    page = _page(request, rows)
+    for held in page:
+        held.days_left = max((held.valid_until - now).days, 0)
     return render(
         request,
         "certifications/console_expiring.html",
-        {"form": form, "days": days, "page": _page(request, rows), "now": now},
+        {"form": form, "days": days, "page": page},
     )
 
 

@@ -216,7 +216,7 @@ def test_a_manager_declares_an_accreditation_with_conditions(client, manager):
     assert response.status_code == 302
     assert [c.describe() for c in accreditation.conditions.all()] == [
         "At least 2 people: certified in Security, Technical",
-        "At least 1 people: Security Sales, any role",
+        "At least 1 person: Security Sales, any role",
     ]
     page = text(client.get(f"/console/accreditations/{accreditation.public_id}/"))
     assert "No partner holds it yet." in page
