@@ -27,20 +27,11 @@ from openprm.certifications.models import (
     UserCertification,
 )
 from openprm.certifications.services import condition_q
+from openprm.core.api import as_uuid
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
 from openprm.partners.models import Partner
 from openprm.segments.audiences import audience_q
-
-
-def _as_uuid(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound from None
-
 
 # --- the catalogue
 
@@ -66,7 +57,7 @@ def certification_get(*, user, public_id) -> Certification:
     permissions.READ.ensure(user)
     found = (
         Certification.objects.select_related("audience")
-        .filter(public_id=_as_uuid(public_id))
+        .filter(public_id=as_uuid(public_id))
         .first()
     )
     if found is None:
@@ -127,7 +118,7 @@ def held_get(*, user, public_id, partner_id: int | None = None) -> UserCertifica
     """One held certification the reader may see (its certificate's PDF), or 404."""
     found = (
         held_visible_to(user=user, partner_id=partner_id)
-        .filter(public_id=_as_uuid(public_id))
+        .filter(public_id=as_uuid(public_id))
         .first()
     )
     if found is None:
@@ -198,7 +189,7 @@ def external_get(*, user, public_id) -> ExternalCertificate:
     """One uploaded certificate: vendor staff in scope, or its own uploader."""
     rows = ExternalCertificate.objects.select_related(
         "user", "partner", "certification", "reviewed_by"
-    ).filter(public_id=_as_uuid(public_id))
+    ).filter(public_id=as_uuid(public_id))
     if user.is_vendor_staff:
         permissions.READ.ensure(user)
         rows = rows.filter(scope_for(user).q("partner"))
@@ -235,7 +226,7 @@ def partner_for_accreditations(*, user, public_id) -> Partner:
     the partner's own users (and a distributor's above it)."""
     if user.is_vendor_staff:
         permissions.READ.ensure(user)
-    found = Partner.objects.visible_to(user).filter(public_id=_as_uuid(public_id))
+    found = Partner.objects.visible_to(user).filter(public_id=as_uuid(public_id))
     partner = found.first()
     if partner is None:
         raise NotFound
@@ -256,7 +247,7 @@ def accreditation_list(*, user) -> QuerySet[Accreditation]:
 
 
 def accreditation_get(*, user, public_id) -> Accreditation:
-    found = accreditation_list(user=user).filter(public_id=_as_uuid(public_id)).first()
+    found = accreditation_list(user=user).filter(public_id=as_uuid(public_id)).first()
     if found is None:
         raise NotFound
     return found

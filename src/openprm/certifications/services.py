@@ -6,7 +6,6 @@ Every change is audited and emits an event in the same transaction.
 """
 
 import calendar
-import hashlib
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -332,15 +331,6 @@ def certification_revoke(
 # --- external certificates
 
 
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(1024 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
-
-
 def external_payload(external: ExternalCertificate) -> dict:
     return {
         "external_certificate_id": str(external.public_id),
@@ -406,7 +396,6 @@ def external_certificate_submit(
                 "certification": [str(_("This certificate is waiting for review."))]
             }
         )
-    _sha256(evidence)  # reads the whole file once: a broken upload fails here
     external = ExternalCertificate(
         user=actor,
         partner_id=partner_id,
