@@ -2,8 +2,10 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the portal library, the partner 360 and the deal conflict view
-at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
+of the portal home, the portal library, the partner 360, the deal conflict view,
+the portal's certificates and team certifications, the certificate review queue
+and the expiring certifications report at 1366 and 390 px into
+``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
 import argparse
@@ -79,6 +81,10 @@ SHOTS = [
     ("portal-library", PARTNER, "/portal/library/"),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
+    ("portal-certificates", PARTNER, "/portal/certificates/"),
+    ("portal-team-certifications", PARTNER, "/portal/certificates/team/"),
+    ("certification-reviews", ADMIN, "/console/certifications/reviews/"),
+    ("expiring-certifications", ADMIN, "/console/certifications/expiring/"),
 ]
 
 

@@ -11,4 +11,5 @@ app_name = "public"
 urlpatterns = [
     path("apply/", include("openprm.onboarding.public_urls")),
     path("c/", include("openprm.campaigns.public_urls")),
+    path("verify/", include("openprm.certifications.public_urls")),
 ]

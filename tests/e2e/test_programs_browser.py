@@ -62,5 +62,5 @@ def test_a_partner_is_enrolled_promoted_and_sees_its_tier(page):
         "Deal protection (days): 90 days"
     )
     expect(page.get_by_test_id("next-requirements")).to_contain_text(
-        "Certified people is not measured yet"
+        "Certified people is 0: at least"
     )

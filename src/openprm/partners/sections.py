@@ -27,6 +27,9 @@ class PartnerSection:
     order: int
     template: str
     load: Callable[..., dict | None]
+    # Also on the portal's organisation page (``load`` gets the portal's user and
+    # the organisation it works for).
+    in_portal: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,13 @@ def registered_sections() -> list[PartnerSection]:
     return sorted(_sections.values(), key=lambda section: (section.order, section.key))
 
 
-def sections_for(*, user, partner) -> list[LoadedSection]:
-    """The sections ``user`` may see of ``partner``, in page order, loaded."""
+def sections_for(*, user, partner, portal: bool = False) -> list[LoadedSection]:
+    """The sections ``user`` may see of ``partner``, in page order, loaded: the
+    console's, or with ``portal`` those shown on the portal's organisation page."""
     loaded = []
     for section in registered_sections():
+        if portal and not section.in_portal:
+            continue
         context = section.load(user, partner)
         if context is not None:
             loaded.append(

@@ -16,6 +16,7 @@ from openprm.core.permissions import is_active_user
 from openprm.partners.models import Partner
 from openprm.programs import permissions
 from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.metrics import sources as metric_sources
 from openprm.programs.models import (
     Enrolment,
     Programme,
@@ -169,9 +170,15 @@ def partner_metric_values(*, partner: Partner) -> dict[str, int | Decimal]:
             partner=partner, is_active=True, user__is_active=True
         ).count()
     }
-    certified = _certified_people(partner)
-    if certified is not None:
-        values["certified_people"] = certified
+    measured = metric_sources()
+    if "certified_people" not in measured:
+        certified = _certified_people(partner)
+        if certified is not None:
+            values["certified_people"] = certified
+    for code, source in measured.items():
+        value = source(partner.pk)
+        if value is not None:
+            values[code] = value
     return values
 
 

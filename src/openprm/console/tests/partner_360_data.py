@@ -11,6 +11,10 @@ from openprm.agreements.tests.factories import (
     AgreementAcceptanceFactory,
     AgreementVersionFactory,
 )
+from openprm.certifications.tests.factories import (
+    CertificationFactory,
+    UserCertificationFactory,
+)
 from openprm.deals.choices import DealStatus
 from openprm.deals.tests.factories import make_deal
 from openprm.journeys.models import Journey
@@ -65,9 +69,11 @@ def make_contoso():
     Partner.objects.filter(pk=partner.pk).update(
         partner_types=["msp", "system_integrator"],
         industries=["public_sector"],
-        custom_fields={"certified_engineers": 23},
     )
     partner.refresh_from_db()
+    certification = CertificationFactory(name="Contoso Security Engineer")
+    for _ in range(3):  # three certified people (the certifications app counts them)
+        UserCertificationFactory(partner=partner, certification=certification)
     gold = programme.tiers.get(name="Gold")
     TierRequirementFactory(tier=gold, metric="certified_people", threshold=2)
     TierRequirementFactory(tier=gold, metric="active_users", threshold=2)

@@ -240,6 +240,7 @@ def organisation(request):
             "custom_values": _custom_values(partner, definitions),
             "can_edit": permissions.profile_edit_level(request.user, partner)
             == permissions.PARTNER,
+            "sections": sections_for(user=request.user, partner=partner, portal=True),
         },
     )
 

@@ -69,4 +69,4 @@ def test_active_users_counts_active_members_of_active_accounts():
     gone.is_active = False
     gone.save()
 
-    assert selectors.partner_metric_values(partner=partner) == {"active_users": 1}
+    assert selectors.partner_metric_values(partner=partner)["active_users"] == 1

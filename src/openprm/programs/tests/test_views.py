@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openprm.accounts.tests.factories import UserFactory, VendorUserFactory
 from openprm.partners.tests.factories import PartnerFactory
+from openprm.programs import metrics
 from openprm.programs.models import Enrolment, Programme, TierChange
 from openprm.programs.tests.factories import (
     EnrolmentFactory,
@@ -230,10 +231,15 @@ def test_the_portal_shows_the_tier_benefits_and_next_requirements(client):
     assert "Discount (%): 20 %" not in page
     assert "To reach Gold" in page
     assert "Active portal users is 2: at least 2 is met." in page
-    assert "Certified people is not measured yet (needed: at least 2)." in page
+    assert "Certified people is 0: at least 2 is not met." in page
 
 
-def test_certified_people_are_read_from_the_profile(client, settings):
+def test_certified_people_are_read_from_the_profile_without_a_source(
+    client, settings, monkeypatch
+):
+    """Without an app measuring it (the certifications app registers a source),
+    the figure comes from the partner's profile."""
+    monkeypatch.setattr(metrics, "_sources", {})
     settings.OPENPRM_CERTIFIED_PEOPLE_FIELD = "certified_engineers"
     enrolment = EnrolmentFactory()
     enrolment.partner.custom_fields = {"certified_engineers": 23}

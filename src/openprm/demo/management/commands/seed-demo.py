@@ -7,6 +7,7 @@ from openprm.accounts.models import User
 from openprm.demo.announcements import build_demo_announcements
 from openprm.demo.applications import build_demo_applications
 from openprm.demo.campaigns import build_demo_campaigns
+from openprm.demo.certifications import build_demo_certifications
 from openprm.demo.crm_sync import build_demo_crm_sync
 from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                 build_demo_campaigns(actor=vendor_admin)
                 build_demo_announcements(actor=vendor_admin)
                 build_demo_library(actor=vendor_admin)
+                build_demo_certifications(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "
