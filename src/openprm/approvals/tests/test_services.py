@@ -278,7 +278,7 @@ def test_the_sweep_is_registered_for_the_worker():
 # --- delegation
 
 
-def test_a_delegate_sees_and_acts_while_the_approver_is_away_and_history_says_for_whom():
+def test_a_delegate_acts_while_the_approver_is_away_and_history_says_for_whom():
     away, stand_in = manager(email="away@vendor.example"), manager()
     ChainStepFactory(position=1, user=away)
     request = start()
