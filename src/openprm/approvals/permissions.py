@@ -8,6 +8,7 @@ for the role part.
 
 from openprm.accounts.choices import VendorRole
 from openprm.core.permissions import Rule
+from openprm.tenancy.choices import PartnerRole
 
 # Vendor staff open the approvals page; they see what waits on them or their queues.
 READ = Rule("approvals.read", vendor=VendorRole.values)
@@ -16,3 +17,14 @@ DECIDE_ANY = Rule("approvals.decide_any", vendor=[VendorRole.VENDOR_ADMIN])
 # Any vendor staff member records their own absence and names a delegate; vendor
 # admins record anyone's.
 DELEGATE = Rule("approvals.delegate", vendor=VendorRole.values)
+# The requester's side: partner users answer the vendor's question about one of
+# their organisation's requests (which requests: the selector's scope).
+ANSWER = Rule(
+    "approvals.answer",
+    partner=[
+        PartnerRole.PARTNER_ADMIN,
+        PartnerRole.SALES,
+        PartnerRole.MARKETING,
+        PartnerRole.FINANCE,
+    ],
+)

@@ -177,3 +177,17 @@ def delegation_get(*, user, delegation_id) -> Delegation:
 def delegate_choices() -> QuerySet[User]:
     """Who may stand in for an approver: active vendor staff."""
     return User.objects.filter(is_active=True).exclude(vendor_role="").order_by("email")
+
+
+def request_awaiting_answer(*, user, public_id) -> Request:
+    """A request of one of the partner user's organisations that waits for their
+    answer; NotFound for any other (another partner's, or not waiting)."""
+    permissions.ANSWER.ensure(user)
+    try:
+        return Request.objects.select_related("partner").get(
+            public_id=public_id,
+            partner_id__in=permissions.ANSWER.partner_ids(user),
+            status=RequestStatus.INFO_REQUESTED,
+        )
+    except (Request.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
