@@ -52,10 +52,7 @@ def requests_visible_to(user) -> QuerySet[Request]:
 
 def queue_members(queue: Queue) -> list[User]:
     """The active users who act for ``queue``: named members and its role's."""
-    condition = Q(approval_queues=queue)
-    if queue.vendor_role:
-        condition |= Q(vendor_role=queue.vendor_role)
-    return list(User.objects.filter(condition, is_active=True).distinct())
+    return list(User.objects.filter(_member_q(queue), is_active=True).distinct())
 
 
 def is_assigned(user, request: Request) -> bool:
@@ -80,19 +77,33 @@ def may_act(user, request: Request) -> bool:
     return is_assigned(user, request)
 
 
+def _member_q(queue: Queue, *, prefix: str = "") -> Q:
+    """Users (under ``prefix``) who act for ``queue``: named members or its role."""
+    condition = Q(**{f"{prefix}approval_queues": queue})
+    if queue.vendor_role:
+        condition |= Q(**{f"{prefix}vendor_role": queue.vendor_role})
+    return condition
+
+
 def stands_in_for(user, request: Request) -> User | None:
-    """The absent assignee ``user`` acts for, when that is why they may act."""
-    assignee = request.assignee
-    if assignee is None or assignee.pk == user.pk:
+    """The absent approver ``user`` acts for, when that is why they may act (the
+    step's assignee, or a member of its queue the user does not belong to)."""
+    today = timezone.localdate()
+    delegations = Delegation.objects.filter(
+        delegate=user, starts_on__lte=today, ends_on__gte=today
+    ).select_related("user")
+    if request.assignee_id is not None:
+        if request.assignee_id == user.pk:
+            return None
+        delegation = delegations.filter(user_id=request.assignee_id).first()
+        return delegation.user if delegation else None
+    if request.queue_id is None:
         return None
-    if Delegation.objects.filter(
-        user=assignee,
-        delegate=user,
-        starts_on__lte=timezone.localdate(),
-        ends_on__gte=timezone.localdate(),
-    ).exists():
-        return assignee
-    return None
+    queue = request.queue
+    if User.objects.filter(_member_q(queue), pk=user.pk).exists():
+        return None
+    delegation = delegations.filter(_member_q(queue, prefix="user__")).first()
+    return delegation.user if delegation else None
 
 
 @dataclass(frozen=True)

@@ -340,3 +340,16 @@ def test_a_delegation_is_checked_and_only_a_vendor_admin_records_someone_elses()
     assert AuditEntry.objects.filter(verb="approval_delegation.created").count() == 1
     services.delegation_end(actor=away, delegation=delegation)
     assert not type(delegation).objects.filter(pk=delegation.pk).exists()
+
+
+def test_a_delegate_of_a_queue_member_acts_for_them():
+    member, stand_in = manager(email="member@vendor.example"), manager()
+    ChainStepFactory(position=1, queue=QueueFactory(members=[member]))
+    request = start()
+    today = timezone.localdate()
+    services.delegation_create(
+        actor=member, user=member, delegate=stand_in, starts_on=today, ends_on=today
+    )
+    services.request_approve(request=request, actor=stand_in)
+    step = fresh(request).actions.get(kind=ActionKind.STEP_APPROVED)
+    assert step.on_behalf_of == member
