@@ -2,8 +2,8 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the portal library, the partner 360 and the deal conflict view
-at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
+of the portal home, the portal library, the partner 360, the deal conflict view
+and the console's Approvals page at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
 import argparse
@@ -79,6 +79,7 @@ SHOTS = [
     ("portal-library", PARTNER, "/portal/library/"),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
+    ("approvals", ADMIN, "/console/approvals/?view=open"),
 ]
 
 
