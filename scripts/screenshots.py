@@ -3,7 +3,8 @@
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
 of the portal home, the portal library, the partner 360, the deal conflict view
-and the console's Approvals page at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
+and the console's Approvals page at 1366 and 390 px into ``var/screenshots/``
+(git-ignored; ``--out`` to change).
 """
 
 import argparse
