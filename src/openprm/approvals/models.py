@@ -17,7 +17,7 @@ from openprm.core.models import TimeStampedModel
 from openprm.partners.choices import PartnerType
 
 
-def _user(on_delete, verbose_name=None) -> models.ForeignKey:
+def optional_user(on_delete, verbose_name=None) -> models.ForeignKey:
     """An optional vendor user (an approver, an escalation target)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -29,7 +29,7 @@ def _user(on_delete, verbose_name=None) -> models.ForeignKey:
     )
 
 
-def _queue(on_delete, verbose_name=None) -> models.ForeignKey:
+def optional_queue(on_delete, verbose_name=None) -> models.ForeignKey:
     """An optional approval queue."""
     return models.ForeignKey(
         "approvals.Queue",
@@ -101,13 +101,13 @@ class ChainStep(TimeStampedModel):
         _("below amount"), max_digits=14, decimal_places=3, null=True, blank=True
     )
     # --- who acts, and how fast
-    user = _user(models.PROTECT, _("approver"))
-    queue = _queue(models.PROTECT, _("queue"))
+    user = optional_user(models.PROTECT, _("approver"))
+    queue = optional_queue(models.PROTECT, _("queue"))
     sla_business_days = models.PositiveSmallIntegerField(
         _("SLA (business days)"), default=2
     )
-    escalate_to_user = _user(models.PROTECT, _("escalate to (user)"))
-    escalate_to_queue = _queue(models.PROTECT, _("escalate to (queue)"))
+    escalate_to_user = optional_user(models.PROTECT, _("escalate to (user)"))
+    escalate_to_queue = optional_queue(models.PROTECT, _("escalate to (queue)"))
 
     class Meta:
         ordering = ["kind", "programme_id", "position", "id"]
@@ -170,8 +170,8 @@ class Request(TimeStampedModel):
     )
     partner_types = models.JSONField(_("partner types"), default=list, blank=True)
     # --- where the subject's own routing sent it (steps naming nobody go there)
-    routed_user = _user(models.SET_NULL)
-    routed_queue = _queue(models.SET_NULL)
+    routed_user = optional_user(models.SET_NULL)
+    routed_queue = optional_queue(models.SET_NULL)
     # --- where it stands
     status = models.CharField(
         _("status"),
@@ -181,8 +181,8 @@ class Request(TimeStampedModel):
     )
     step_position = models.PositiveSmallIntegerField(default=1)
     step_name = models.CharField(_("step"), max_length=100, blank=True)
-    assignee = _user(models.SET_NULL, _("approver"))
-    queue = _queue(models.SET_NULL, _("queue"))
+    assignee = optional_user(models.SET_NULL, _("approver"))
+    queue = optional_queue(models.SET_NULL, _("queue"))
     step_started_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -242,9 +242,9 @@ class Action(models.Model):
     kind = models.CharField(max_length=16, choices=ActionKind.choices)
     step_position = models.PositiveSmallIntegerField(default=0)
     step_name = models.CharField(max_length=100, blank=True)
-    actor = _user(models.SET_NULL)
+    actor = optional_user(models.SET_NULL)
     # The absent approver a delegate acted for.
-    on_behalf_of = _user(models.SET_NULL)
+    on_behalf_of = optional_user(models.SET_NULL)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -6,45 +6,26 @@ views of the engine's queues and of the steps of its application kind."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.approvals.models import Action, ChainStep, Queue
+from openprm.approvals.models import (
+    Action,
+    ChainStep,
+    Queue,
+    optional_queue,
+    optional_user,
+)
 from openprm.core.formatting import choice_label, choice_labels
 from openprm.core.models import TimeStampedModel
 from openprm.onboarding.choices import ApplicationStatus, QuestionKind
 from openprm.partners.choices import PartnerType, Region
 
-
-def _user(on_delete, verbose_name=None) -> models.ForeignKey:
-    """An optional vendor user (an approver, an escalation target)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=on_delete,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
-
-
 # The approval engine's subject kind of applications (see hooks.py).
 APPLICATION_KIND = "onboarding.application"
-
-
-def _queue(on_delete, verbose_name=None) -> models.ForeignKey:
-    """An optional approval queue (the engine's)."""
-    return models.ForeignKey(
-        "approvals.Queue",
-        on_delete=on_delete,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
+_user, _queue = optional_user, optional_queue
 
 
 class ApplicationQuestion(TimeStampedModel):
