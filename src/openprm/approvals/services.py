@@ -566,7 +566,9 @@ def requests_sweep(
     an approver acting meanwhile) makes it skip the request."""
     now = now or timezone.now()
     counts = {"reminded": 0, "escalated": 0}
-    kinds = kinds or tuple(kind.key for kind in subjects.registered())
+    kinds = kinds or tuple(
+        kind.key for kind in subjects.registered() if not kind.own_sweep
+    )
     for key in kinds:
         window = timedelta(hours=subjects.get(key).reminder_hours())
         due = (

@@ -74,6 +74,9 @@ class SubjectKind:
     # The queue (by name) a request escalates to once its step's own escalation
     # target has had it too.
     escalation_queue: Callable[[], str] = _no_escalation_queue
+    # The kind runs the engine's sweep for itself from a sweep of its own
+    # (``requests_sweep(kinds=(key,))``); the engine's sweep leaves it alone.
+    own_sweep: bool = False
 
 
 _KINDS: dict[str, SubjectKind] = {}

@@ -15,7 +15,7 @@ from openprm.onboarding.services import application_decided, application_moved
 register_console_queues(console_home_queues)
 
 # Applications are approved on the engine. They keep their own events
-# (application.*) and notices, so the engine's are off for them.
+# (application.*), notices and sweep, so the engine's are off for them.
 subjects.register(
     subjects.SubjectKind(
         key=APPLICATION_KIND,
@@ -32,5 +32,7 @@ subjects.register(
         sla_days=lambda: settings.OPENPRM_APPLICATION_SLA_DAYS,
         reminder_hours=lambda: settings.OPENPRM_APPLICATION_REMINDER_HOURS,
         escalation_queue=lambda: settings.OPENPRM_APPLICATION_ESCALATION_QUEUE,
+        # onboarding.tasks.applications_sla_sweep sweeps applications.
+        own_sweep=True,
     )
 )
