@@ -2,9 +2,8 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the portal library, the partner 360, the deal conflict view,
-the portal's certificates and team certifications, the certificate review queue
-and the expiring certifications report at 1366 and 390 px into
+of the pages in ``SHOTS`` (the portal home and library, the partner 360, the deal
+conflict view, certificates, approvals, ...) at 1366 and 390 px into
 ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
@@ -85,6 +84,7 @@ SHOTS = [
     ("portal-team-certifications", PARTNER, "/portal/certificates/team/"),
     ("certification-reviews", ADMIN, "/console/certifications/reviews/"),
     ("expiring-certifications", ADMIN, "/console/certifications/expiring/"),
+    ("approvals", ADMIN, "/console/approvals/?view=open"),
 ]
 
 

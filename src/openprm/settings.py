@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "openprm.currencies",
     "openprm.deals",
     "openprm.leads",
+    "openprm.approvals",
     "openprm.onboarding",
     "openprm.journeys",
     "openprm.agreements",
@@ -331,6 +332,12 @@ OPENPRM_CERTIFIED_PEOPLE_FIELD = os.environ.get(
     "CERTIFIED_PEOPLE_FIELD", "certified_engineers"
 )
 OPENPRM_HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "")
+
+# --- The approval engine (docs/approvals.md)
+# The approval engine (approvals): a step's SLA when its chain names none, and
+# how many hours before a step's SLA its approvers are reminded.
+OPENPRM_APPROVAL_SLA_DAYS = int(os.environ.get("APPROVAL_SLA_DAYS", "2"))
+OPENPRM_APPROVAL_REMINDER_HOURS = int(os.environ.get("APPROVAL_REMINDER_HOURS", "24"))
 
 # --- Onboarding applications (docs/onboarding.md)
 # The public form accepts at most RATE_LIMIT submissions per client address in each

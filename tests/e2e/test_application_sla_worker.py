@@ -17,9 +17,9 @@ import pytest
 from django.utils import timezone
 
 from openprm.accounts.tests.factories import UserFactory
+from openprm.approvals.models import Request
 from openprm.core import sweeps
 from openprm.onboarding.choices import ApplicationStatus
-from openprm.onboarding.models import Application
 from openprm.onboarding.tasks import applications_sla_sweep
 from openprm.onboarding.tests.factories import (
     ApprovalQueueFactory,
@@ -75,7 +75,7 @@ def test_an_idle_approver_is_reminded_then_the_application_escalates(
     ]
 
     # The SLA nearly ends; the next run of the sweep reminds the approver.
-    Application.objects.filter(pk=application.pk).update(
+    Request.objects.filter(pk=application.approval_id).update(
         due_at=timezone.now() + timedelta(hours=3)
     )
     assert SWEEP not in sweeps.enqueue_due_sweeps(now=start + timedelta(minutes=5))
@@ -94,7 +94,7 @@ def test_an_idle_approver_is_reminded_then_the_application_escalates(
     assert len(smtp_server.to("idle@vendor.example")) == 2
 
     # The SLA passes: the next run escalates to the step's escalation queue.
-    Application.objects.filter(pk=application.pk).update(
+    Request.objects.filter(pk=application.approval_id).update(
         due_at=timezone.now() - timedelta(minutes=1)
     )
     assert SWEEP in sweeps.enqueue_due_sweeps(now=start + timedelta(minutes=45))
@@ -116,7 +116,7 @@ SETUP = """
 from datetime import timedelta
 from django.utils import timezone
 from openprm.accounts.tests.factories import UserFactory
-from openprm.onboarding.models import Application
+from openprm.approvals.models import Request
 from openprm.onboarding.tests.factories import (
     ApprovalQueueFactory, ApprovalStepFactory, RoutingRuleFactory, submit,
 )
@@ -130,7 +130,7 @@ RoutingRuleFactory(name="EMEA", regions=["EMEA"], user=idle)
 ApprovalStepFactory(programme=programme, position=1, escalate_to_queue=heads)
 application = submit(programme)
 # The SLA nearly ends.
-Application.objects.filter(pk=application.pk).update(
+Request.objects.filter(pk=application.approval_id).update(
     due_at=timezone.now() + timedelta(hours=3)
 )
 """
@@ -138,10 +138,10 @@ Application.objects.filter(pk=application.pk).update(
 SLA_PASSES = f"""
 from datetime import timedelta
 from django.utils import timezone
+from openprm.approvals.models import Request
 from openprm.core.models import SweepRun
-from openprm.onboarding.models import Application
 
-Application.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+Request.objects.update(due_at=timezone.now() - timedelta(minutes=1))
 # A quarter of an hour later the sweep is due again.
 SweepRun.objects.filter(name="{SWEEP}").update(next_run_at=timezone.now())
 """

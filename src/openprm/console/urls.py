@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("openprm.deals.console_urls")),
     path("", include("openprm.deals.pipeline.console_urls")),
     path("", include("openprm.leads.console_urls")),
+    path("", include("openprm.approvals.console_urls")),
     path("", include("openprm.onboarding.console_urls")),
     path("", include("openprm.journeys.console_urls")),
     path("", include("openprm.agreements.console_urls")),

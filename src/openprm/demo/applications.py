@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from openprm.accounts.models import User
+from openprm.approvals.models import Request
 from openprm.onboarding import services
 from openprm.onboarding.config import services as config_services
 from openprm.onboarding.models import Application
@@ -116,14 +117,14 @@ def build_demo_applications(*, actor) -> int:
     # Escalated by the sweep: only this one is past its due date when it runs
     # (sweeping at its due date would escalate every application above too).
     escalated = submit("Iberia Secure SL", "iberia-secure.example", "ES", "EMEA")
-    Application.objects.filter(pk=escalated.pk).update(
+    Request.objects.filter(pk=escalated.approval_id).update(
         due_at=timezone.now() - timedelta(minutes=1)
     )
     services.applications_sweep(now=timezone.now())
     made.append(escalated)
     # Overdue (nobody acted for days), still with the channel manager.
     overdue = submit("Baltic Cloud OU", "baltic-cloud.example", "EE", "EMEA")
-    Application.objects.filter(pk=overdue.pk).update(
+    Request.objects.filter(pk=overdue.approval_id).update(
         due_at=timezone.now() - timedelta(hours=6)
     )
     made.append(overdue)

@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The lines of an application's history are the approval engine's.
+from openprm.approvals.choices import ActionKind  # noqa: F401
+
 
 class QuestionKind(models.TextChoices):
     TEXT = "text", _("Text")
@@ -29,17 +32,3 @@ class QueueView(models.TextChoices):
     OPEN = "open", _("All open")
     DECIDED = "decided", _("Decided")
     ALL = "all", _("All")
-
-
-class ActionKind(models.TextChoices):
-    """One line of an application's step history."""
-
-    SUBMITTED = "submitted", _("Submitted")
-    ROUTED = "routed", _("Routed")
-    STEP_APPROVED = "step_approved", _("Step approved")
-    INFO_REQUESTED = "info_requested", _("Information requested")
-    INFO_ANSWERED = "info_answered", _("Information provided")
-    REMINDED = "reminded", _("Reminder sent")
-    ESCALATED = "escalated", _("Escalated")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")

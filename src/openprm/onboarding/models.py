@@ -1,42 +1,31 @@
-"""Models of onboarding: programme questions, approval queues, routing rules,
-approval steps, and the applications that go through them."""
+"""Models of onboarding: programme questions, routing rules, and the applications
+that go through their approval chain. The chain, its queues, the state of each
+application's approval and its history live in the approval engine
+(``openprm.approvals``); ``ApprovalQueue`` and ``ApprovalStep`` are onboarding's
+views of the engine's queues and of the steps of its application kind."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.approvals.models import (
+    Action,
+    ChainStep,
+    Queue,
+    optional_queue,
+    optional_user,
+)
 from openprm.core.formatting import choice_label, choice_labels
 from openprm.core.models import TimeStampedModel
-from openprm.onboarding.choices import ActionKind, ApplicationStatus, QuestionKind
+from openprm.onboarding.choices import ApplicationStatus, QuestionKind
 from openprm.partners.choices import PartnerType, Region
 
-
-def _user(on_delete, verbose_name=None) -> models.ForeignKey:
-    """An optional vendor user (an approver, an escalation target)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=on_delete,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
-
-
-def _queue(on_delete, verbose_name=None) -> models.ForeignKey:
-    """An optional approval queue."""
-    return models.ForeignKey(
-        "ApprovalQueue",
-        on_delete=on_delete,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
+# The approval engine's subject kind of applications (see hooks.py).
+APPLICATION_KIND = "onboarding.application"
+_user, _queue = optional_user, optional_queue
 
 
 class ApplicationQuestion(TimeStampedModel):
@@ -70,28 +59,11 @@ class ApplicationQuestion(TimeStampedModel):
         return self.label
 
 
-class ApprovalQueue(TimeStampedModel):
-    """A group of vendor users who share applications: any member may act."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="approval_queues", blank=True
-    )
-    # Where an application goes when no routing rule matches.
-    is_fallback = models.BooleanField(_("fallback queue"), default=False)
+class ApprovalQueue(Queue):
+    """An approval queue of the engine, as onboarding's configuration names it."""
 
     class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_fallback"],
-                condition=Q(is_fallback=True),
-                name="onboarding_queue_one_fallback",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+        proxy = True
 
 
 def _one_target(prefix: str = "") -> Q:
@@ -133,42 +105,38 @@ class RoutingRule(TimeStampedModel):
         return self.name
 
 
-class ApprovalStep(TimeStampedModel):
-    """One level of a programme's approval chain (e.g. channel manager, then
-    legal). A step with neither approver nor queue goes to the routed target."""
+class ApplicationStepManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=APPLICATION_KIND)
 
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.CASCADE, related_name="approval_steps"
-    )
-    position = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("name"), max_length=100)
-    user = _user(models.PROTECT, _("approver"))
-    queue = _queue(models.PROTECT, _("queue"))
-    sla_business_days = models.PositiveSmallIntegerField(
-        _("SLA (business days)"), default=2
-    )
-    escalate_to_user = _user(models.PROTECT, _("escalate to (user)"))
-    escalate_to_queue = _queue(models.PROTECT, _("escalate to (queue)"))
+
+class ApprovalStep(ChainStep):
+    """One level of a programme's approval chain (e.g. channel manager, then
+    legal): a step of the engine's application kind for one programme. A step
+    with neither approver nor queue goes to the routed target."""
+
+    objects = ApplicationStepManager()
 
     class Meta:
+        proxy = True
         ordering = ["programme_id", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "position"], name="onboarding_step_position_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(user__isnull=True) | Q(queue__isnull=True),
-                name="onboarding_step_at_most_one_target",
-            ),
-            models.CheckConstraint(
-                condition=Q(escalate_to_user__isnull=True)
-                | Q(escalate_to_queue__isnull=True),
-                name="onboarding_step_at_most_one_escalation",
-            ),
-        ]
 
-    def __str__(self) -> str:
-        return f"{self.position}. {self.name}"
+    def save(self, *args, **kwargs):
+        # A proxy cannot give the engine's field its own default.
+        self.kind = APPLICATION_KIND
+        super().save(*args, **kwargs)
+
+
+def _approval_field(name: str, empty=None) -> property:
+    """A field of the application's approval request, read through."""
+
+    def read(application):
+        if application.approval_id is None:
+            return empty
+        return getattr(application.approval, name)
+
+    read.__name__ = name
+    return property(read)
 
 
 class Application(TimeStampedModel):
@@ -221,22 +189,14 @@ class Application(TimeStampedModel):
         related_name="+",
     )
     routing_reason = models.TextField(_("routing reason"), blank=True)
-    routed_user = _user(models.SET_NULL)
-    routed_queue = _queue(models.SET_NULL)
-    # --- where it stands
-    step_position = models.PositiveSmallIntegerField(default=1)
-    step_name = models.CharField(max_length=100, blank=True)
-    assignee = _user(models.SET_NULL, _("approver"))
-    queue = _queue(models.SET_NULL, _("queue"))
-    step_started_at = models.DateTimeField(default=timezone.now)
-    due_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(default=0)
-    info_request = models.TextField(blank=True)
-    # Bumped on each request so that an old answer link stops working.
-    info_round = models.PositiveSmallIntegerField(default=0)
-    decision_reason = models.TextField(blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    # --- where it stands in its approval chain (the engine's request)
+    approval = models.OneToOneField(
+        "approvals.Request",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     invitation = models.ForeignKey(
         "tenancy.Invitation",
         on_delete=models.SET_NULL,
@@ -247,9 +207,6 @@ class Application(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["status", "due_at"], name="onboarding_app_due_idx"),
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ApplicationStatus.values),
@@ -259,6 +216,30 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.company
+
+    routed_user = _approval_field("routed_user")
+    routed_queue = _approval_field("routed_queue")
+    step_position = _approval_field("step_position", 1)
+    step_name = _approval_field("step_name", "")
+    assignee = _approval_field("assignee")
+    assignee_id = _approval_field("assignee_id")
+    queue = _approval_field("queue")
+    queue_id = _approval_field("queue_id")
+    step_started_at = _approval_field("step_started_at")
+    due_at = _approval_field("due_at")
+    reminded_at = _approval_field("reminded_at")
+    escalation_level = _approval_field("escalation_level", 0)
+    info_request = _approval_field("info_request", "")
+    info_round = _approval_field("info_round", 0)
+    decision_reason = _approval_field("decision_reason", "")
+    decided_at = _approval_field("decided_at")
+
+    @property
+    def actions(self):
+        """The history of the application's approval (the engine's)."""
+        if self.approval_id is None:
+            return Action.objects.none()
+        return self.approval.actions
 
     @property
     def region_label(self) -> str:
@@ -282,23 +263,3 @@ class Application(TimeStampedModel):
             and self.due_at
             and self.due_at <= timezone.now()
         )
-
-
-class ApplicationAction(models.Model):
-    """One line of an application's history: who did what at which step."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="actions"
-    )
-    kind = models.CharField(max_length=16, choices=ActionKind.choices)
-    step_position = models.PositiveSmallIntegerField(default=0)
-    step_name = models.CharField(max_length=100, blank=True)
-    actor = _user(models.SET_NULL)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} ({self.step_name})"

@@ -14,17 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from openprm.approvals.models import Action
+from openprm.approvals.selectors import assigned_q, is_assigned
 from openprm.core.errors import NotFound
 from openprm.core.worklist import Queue, sla_counts
 from openprm.onboarding import permissions
 from openprm.onboarding.choices import OPEN_STATUSES, ApplicationStatus, QueueView
-from openprm.onboarding.models import Application, ApplicationAction
+from openprm.onboarding.models import Application
 from openprm.partners.models import Partner
 from openprm.programs.models import Programme, Tier, TierBenefit
 
 
 def _assigned_to(user) -> Q:
-    return Q(assignee=user) | Q(queue__members=user)
+    """Applications whose approval waits on the user (theirs, their queues', or
+    those of someone away who named them delegate)."""
+    return assigned_q(user, prefix="approval__")
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -37,20 +41,12 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return applications
 
 
-def is_assigned(user, application: Application) -> bool:
-    """The application's current step is the user's: theirs, or their queue's."""
-    if not permissions.READ.allows(user):
-        return False
-    if application.assignee_id == user.pk:
-        return True
-    if application.queue_id is None:
-        return False
-    return application.queue.members.filter(pk=user.pk).exists()
-
-
 def may_act(user, application: Application) -> bool:
-    """Vendor admins act on any application; others on the ones assigned to them."""
-    return permissions.DECIDE_ANY.allows(user) or is_assigned(user, application)
+    """Vendor admins act on any application; others on the ones assigned to them
+    (or to someone they stand in for)."""
+    return permissions.DECIDE_ANY.allows(user) or is_assigned(
+        user, application.approval
+    )
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ def application_queue(*, user, filters: QueueFilters) -> QuerySet[Application]:
     "due" (open, due within the reminder window), "overdue", "open", "decided",
     "all"; soonest due first."""
     applications = applications_visible_to(user).select_related(
-        "programme", "assignee", "queue"
+        "programme", "approval__assignee", "approval__queue"
     )
     now = timezone.now()
     view = filters.view if filters.view in QueueView.values else QueueView.MINE
@@ -77,11 +73,13 @@ def application_queue(*, user, filters: QueueFilters) -> QuerySet[Application]:
     elif view == QueueView.DUE:
         window = timedelta(hours=settings.OPENPRM_APPLICATION_REMINDER_HOURS)
         applications = applications.filter(
-            status=ApplicationStatus.IN_REVIEW, due_at__gt=now, due_at__lte=now + window
+            status=ApplicationStatus.IN_REVIEW,
+            approval__due_at__gt=now,
+            approval__due_at__lte=now + window,
         )
     elif view == QueueView.OVERDUE:
         applications = applications.filter(
-            status=ApplicationStatus.IN_REVIEW, due_at__lte=now
+            status=ApplicationStatus.IN_REVIEW, approval__due_at__lte=now
         )
     elif view == QueueView.OPEN:
         applications = applications.filter(status__in=OPEN_STATUSES)
@@ -93,7 +91,7 @@ def application_queue(*, user, filters: QueueFilters) -> QuerySet[Application]:
         applications = applications.filter(status=filters.status)
     if view in (QueueView.DECIDED, QueueView.ALL):
         return applications.order_by("-created_at", "-id")
-    return applications.order_by("due_at", "created_at", "id")
+    return applications.order_by("approval__due_at", "created_at", "id")
 
 
 def application_get(*, user, public_id) -> Application:
@@ -102,16 +100,16 @@ def application_get(*, user, public_id) -> Application:
             applications_visible_to(user)
             .select_related(
                 "programme",
-                "assignee",
-                "queue",
+                "approval__assignee",
+                "approval__queue",
                 "partner",
                 "routing_rule",
                 "invitation",
             )
             .prefetch_related(
                 Prefetch(
-                    "actions",
-                    queryset=ApplicationAction.objects.select_related("actor"),
+                    "approval__actions",
+                    queryset=Action.objects.select_related("actor", "on_behalf_of"),
                 )
             )
             .get(public_id=public_id)
@@ -186,7 +184,7 @@ def console_home_queues(*, user) -> list[Queue]:
         .order_by()
         .aggregate(
             **sla_counts(
-                due_field="due_at",
+                due_field="approval__due_at",
                 waiting=Q(status=ApplicationStatus.IN_REVIEW),
                 soon=window,
             ),

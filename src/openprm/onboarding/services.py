@@ -1,13 +1,17 @@
 """Every write of applications: submitting one, routing it, moving it through its
 programme's approval chain (approve a step, reject, ask for more information) and
-the SLA sweep. The configuration behind it is written by ``config/services.py``.
+the SLA sweep. The chain runs on the approval engine (``openprm.approvals``): these
+services check what is onboarding's to check and call the engine, which tells
+onboarding of each move through the hooks below (``application_moved``,
+``application_decided``, registered in hooks.py), in the same transaction, also
+when the move is made from the console's Approvals page.
 
 Who may: anyone submits (the public form); a step is acted on by its approver, a
-member of its queue, or a vendor admin (``selectors.may_act``).
+member of its queue, their delegate, or a vendor admin (the engine's ``may_act``).
 """
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,9 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openprm.accounts.choices import VendorRole
-from openprm.accounts.models import User
+from openprm.approvals import services as approvals
+from openprm.approvals.rules import Facts
+from openprm.approvals.selectors import may_act as approval_may_act
+from openprm.approvals.services import approval_partner_set
+from openprm.approvals.services import recipients as approval_recipients
+from openprm.approvals.subjects import Outcome
 from openprm.core import audit, branding, events
-from openprm.core.business_days import add_business_days
 from openprm.core.errors import (
     Conflict,
     InvalidTransition,
@@ -47,14 +55,8 @@ from openprm.onboarding.choices import (
     ApplicationStatus,
 )
 from openprm.onboarding.config.selectors import fallback_queue
-from openprm.onboarding.models import (
-    Application,
-    ApplicationAction,
-    ApprovalQueue,
-    ApprovalStep,
-    RoutingRule,
-)
-from openprm.onboarding.selectors import may_act, programmes_open_to
+from openprm.onboarding.models import APPLICATION_KIND, Application, RoutingRule
+from openprm.onboarding.selectors import programmes_open_to
 from openprm.partners import duplicates as duplicate_rules
 from openprm.partners.choices import PartnerStatus, PartnerType, Region
 from openprm.partners.lifecycle import transitions as lifecycle
@@ -81,26 +83,12 @@ APPLICATION_AUDITED_FIELDS = [
     "privacy_notice_url",
     "partner",
     "routing_reason",
-    "step_position",
-    "assignee",
-    "queue",
-    "due_at",
     "status",
 ]
-STATE_FIELDS = [
-    "status",
-    "step_position",
-    "step_name",
-    "assignee",
-    "queue",
-    "due_at",
-    "escalation_level",
-    "info_request",
-    "decision_reason",
-    "partner",
-]
+# The application's own state (the step, assignee, SLA and reason are audited on
+# its approval request by the engine).
+STATE_FIELDS = ["status", "partner"]
 INFO_SALT = "openprm.onboarding.info"
-SWEEP_BATCH = 500
 # Statuses of an existing organisation that an application attaches to.
 ATTACHABLE_STATUSES = (PartnerStatus.PROSPECT, PartnerStatus.APPLICANT)
 
@@ -138,30 +126,12 @@ def _emit(name: str, application: Application, actor=None, **extra) -> None:
     )
 
 
-def _history(application, kind: str, *, actor=None, note: str = "", at=None) -> None:
-    ApplicationAction.objects.create(
-        application=application,
-        kind=kind,
-        step_position=application.step_position,
-        step_name=application.step_name,
-        actor=actor if actor is not None and actor.pk else None,
-        note=note,
-        created_at=at or timezone.now(),
-    )
-
-
 # --- emails ----------------------------------------------------------------------
 
 
 def _recipients(application: Application) -> list:
-    users = []
-    if application.assignee_id:
-        users.append(application.assignee)
-    if application.queue_id:
-        users.extend(application.queue.members.filter(is_active=True))
-    if not users:  # unrouted: the vendor admins take it
-        users = list(User.objects.filter(vendor_role="vendor_admin", is_active=True))
-    return users
+    """The approvers of the current step (and their delegates), or vendor admins."""
+    return approval_recipients(application.approval)
 
 
 def _detail_url(application: Application) -> str:
@@ -277,41 +247,6 @@ def _existing_prospect(candidates) -> Partner | None:
     return None
 
 
-def _step_of(programme, position: int) -> ApprovalStep | None:
-    return (
-        ApprovalStep.objects.filter(programme=programme, position__gte=position)
-        .select_related("user", "queue")
-        .order_by("position")
-        .first()
-    )
-
-
-def _assign(application: Application, step: ApprovalStep | None, now) -> None:
-    """Put the application at ``step`` (None: the single routed review step)."""
-    if step is None or (step.user_id is None and step.queue_id is None):
-        application.assignee = application.routed_user
-        application.queue = application.routed_queue
-    else:
-        application.assignee, application.queue = step.user, step.queue
-    application.step_position = step.position if step else 1
-    application.step_name = step.name if step else _("Review")
-    sla = _sla_days(step)
-    application.step_started_at = now
-    application.due_at = add_business_days(now, sla)
-    application.reminded_at = None
-    application.escalation_level = 0
-
-
-def _current_step(application: Application) -> ApprovalStep | None:
-    return ApprovalStep.objects.filter(
-        programme=application.programme, position=application.step_position
-    ).first()
-
-
-def _sla_days(step: ApprovalStep | None) -> int:
-    return step.sla_business_days if step else settings.OPENPRM_APPLICATION_SLA_DAYS
-
-
 @transaction.atomic
 def application_submit(
     *,
@@ -322,7 +257,8 @@ def application_submit(
 ) -> Application:
     """Receive an application from the public form or endpoint (spam checks are
     done by the caller): check it, find possible duplicates, attach it to a known
-    prospect, route it and start the first approval step."""
+    prospect, route it and start its approval on the engine (the programme's
+    chain, its first step)."""
     if not programme.is_active:
         raise NotFound
     cleaned, errors = _clean_submission(programme, data)
@@ -366,8 +302,21 @@ def application_submit(
     )
     application.routing_rule = decision.rule
     application.routing_reason = decision.reason
-    application.routed_user, application.routed_queue = decision.user, decision.queue
-    _assign(application, _step_of(programme, 1), now)
+    application.approval = approvals.request_start(
+        kind=APPLICATION_KIND,
+        object_id=application.public_id,
+        subject_label=application.company,
+        facts=Facts(
+            region=cleaned["region"],
+            programme_id=programme.pk,
+            partner_types=tuple(cleaned["partner_types"]),
+        ),
+        partner=application.partner,
+        routed_user=decision.user,
+        routed_queue=decision.queue,
+        submitted_note=application.contact_email,
+        routed_note=decision.reason,
+    )
     application.save()
     audit.record_create(
         actor=None,
@@ -375,8 +324,6 @@ def application_submit(
         fields=APPLICATION_AUDITED_FIELDS,
         verb="application.submitted",
     )
-    _history(application, ActionKind.SUBMITTED, note=application.contact_email, at=now)
-    _history(application, ActionKind.ROUTED, note=decision.reason, at=now)
     _emit("application.submitted", application)
     _emit(
         "application.routed",
@@ -398,28 +345,7 @@ def application_submit(
     return application
 
 
-# --- reviewing -------------------------------------------------------------------
-
-
-def _lock(application: Application, allowed: Iterable[str], target: str) -> None:
-    """Refuse unless the application is still in one of ``allowed``; the row is
-    re-read so that two reviewers acting at once cannot both pass."""
-    current = (
-        Application.objects.select_for_update()
-        .filter(pk=application.pk)
-        .values_list("status", "step_position")
-        .first()
-    )
-    if current is None:
-        raise NotFound
-    status, position = current
-    if status not in allowed or position != application.step_position:
-        raise InvalidTransition(
-            status,
-            target,
-            message=_("The application has moved on meanwhile; reload it."),
-        )
-
+# --- reviewing (through the engine) -----------------------------------------------
 
 # The notifications that ask someone to review an application.
 REVIEW_KINDS = ("onboarding.application_assigned", "onboarding.application_reminder")
@@ -442,9 +368,8 @@ def _save_state(application: Application, before: dict, actor, verb: str) -> Non
     )
 
 
-def _require_actor(actor, application: Application) -> None:
-    if not may_act(actor, application):
-        raise PermissionDenied
+def _context(application: Application, **extra) -> dict:
+    return {"application": application, **extra}
 
 
 @transaction.atomic
@@ -453,27 +378,68 @@ def application_approve_step(
 ) -> Application:
     """Approve the current step: on to the next step of the chain, or — at the last
     one — approve the application (see :func:`_approve`)."""
-    _require_actor(actor, application)
-    _lock(application, [ApplicationStatus.IN_REVIEW], ApplicationStatus.APPROVED)
-    before = audit.snapshot(application, STATE_FIELDS)
-    now = timezone.now()
-    note = (note or "").strip()
-    _history(application, ActionKind.STEP_APPROVED, actor=actor, note=note, at=now)
-    approved = {
-        "approved_step": application.step_position,
-        "approved_step_name": application.step_name,
-    }
-    following = _step_of(application.programme, application.step_position + 1)
-    if following is None:
-        _emit("application.step_approved", application, actor, **approved)
-        return _approve(
-            application=application, actor=actor, before=before, base_url=base_url
-        )
-    _assign(application, following, now)
-    _save_state(application, before, actor, "application.step_approved")
-    _emit("application.step_approved", application, actor, **approved)
-    _notify_to_review(application)
+    approvals.request_approve(
+        request=application.approval,
+        actor=actor,
+        note=note,
+        context=_context(application, base_url=base_url),
+    )
     return application
+
+
+@transaction.atomic
+def application_reject(*, application: Application, actor, reason: str) -> Application:
+    """Turn the application down; the applicant receives the reason by email."""
+    _require_actor(actor, application)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            field_errors={"reason": [_("Say why; the applicant receives it.")]}
+        )
+    approvals.request_reject(
+        request=application.approval,
+        actor=actor,
+        reason=reason,
+        context=_context(application),
+    )
+    return application
+
+
+@transaction.atomic
+def application_request_info(
+    *, application: Application, actor, question: str
+) -> Application:
+    """Ask the applicant for more; they answer through a signed link, and the
+    application comes back to the same step. The SLA waits meanwhile."""
+    _require_actor(actor, application)
+    question = (question or "").strip()
+    if not question:
+        raise ValidationFailed(
+            field_errors={"question": [_("Say what the applicant should tell you.")]}
+        )
+    approvals.request_ask_info(
+        request=application.approval,
+        actor=actor,
+        question=question,
+        context=_context(application),
+    )
+    return application
+
+
+@transaction.atomic
+def application_answer_info(*, token: str, answer: str) -> Application:
+    """The applicant's answer (from the signed link): the application returns to
+    the step that asked, with a fresh SLA."""
+    application = application_for_info_token(token)
+    approvals.request_answer_info(
+        request=application.approval, answer=answer, context=_context(application)
+    )
+    return application
+
+
+def _require_actor(actor, application: Application) -> None:
+    if not approval_may_act(actor, application.approval):
+        raise PermissionDenied
 
 
 def _partner_to_onboarding(partner: Partner, actor, application) -> None:
@@ -564,7 +530,11 @@ def _invite(application: Application, partner: Partner, actor, base_url: str):
     }
 
 
-def _approve(*, application: Application, actor, before: dict, base_url: str):
+def _approve(*, application: Application, actor, base_url: str) -> str:
+    """The last step approved: the organisation (known prospect or new partner)
+    moves to onboarding and the applicant is invited as its admin. Returns the
+    history's note (who was invited, or why nobody was)."""
+    before = audit.snapshot(application, STATE_FIELDS)
     if application.partner_id is not None:
         partner = Partner.objects.get(pk=application.partner_id)
         if partner.status in ATTACHABLE_STATUSES:
@@ -572,16 +542,11 @@ def _approve(*, application: Application, actor, before: dict, base_url: str):
     else:
         partner = _new_partner(application, actor)
         application.partner = partner
+    approval_partner_set(request=application.approval, partner=partner)
     invitation, invitation_note = _invite(application, partner, actor, base_url)
-    now = timezone.now()
     application.invitation = invitation
     application.status = ApplicationStatus.APPROVED
-    application.decided_at = now
-    application.due_at = None
     _save_state(application, before, actor, "application.approved")
-    _history(
-        application, ActionKind.APPROVED, actor=actor, note=invitation_note, at=now
-    )
     _emit(
         "application.approved",
         application,
@@ -599,27 +564,13 @@ def _approve(*, application: Application, actor, before: dict, base_url: str):
         )
         % {"programme": application.programme.name},
     )
-    return application
+    return invitation_note
 
 
-@transaction.atomic
-def application_reject(*, application: Application, actor, reason: str) -> Application:
-    """Turn the application down; the applicant receives the reason by email."""
-    _require_actor(actor, application)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(
-            field_errors={"reason": [_("Say why; the applicant receives it.")]}
-        )
-    _lock(application, OPEN_STATUSES, ApplicationStatus.REJECTED)
+def _reject(application: Application, actor, reason: str) -> None:
     before = audit.snapshot(application, STATE_FIELDS)
-    now = timezone.now()
     application.status = ApplicationStatus.REJECTED
-    application.decision_reason = reason
-    application.decided_at = now
-    application.due_at = None
     _save_state(application, before, actor, "application.rejected")
-    _history(application, ActionKind.REJECTED, actor=actor, note=reason, at=now)
     _emit("application.rejected", application, actor, reason=reason)
     _email_applicant(
         application,
@@ -635,7 +586,6 @@ def application_reject(*, application: Application, actor, reason: str) -> Appli
             "reason": reason,
         },
     )
-    return application
 
 
 def info_token(application: Application) -> str:
@@ -666,27 +616,10 @@ def application_for_info_token(token: str) -> Application:
     return application
 
 
-@transaction.atomic
-def application_request_info(
-    *, application: Application, actor, question: str
-) -> Application:
-    """Ask the applicant for more; they answer through a signed link, and the
-    application comes back to the same step. The SLA waits meanwhile."""
-    _require_actor(actor, application)
-    question = (question or "").strip()
-    if not question:
-        raise ValidationFailed(
-            field_errors={"question": [_("Say what the applicant should tell you.")]}
-        )
-    _lock(application, [ApplicationStatus.IN_REVIEW], ApplicationStatus.INFO_REQUESTED)
+def _info_requested(application: Application, actor, question: str) -> None:
     before = audit.snapshot(application, STATE_FIELDS)
-    now = timezone.now()
     application.status = ApplicationStatus.INFO_REQUESTED
-    application.info_request = question
-    application.info_round += 1
-    application.due_at = None
     _save_state(application, before, actor, "application.info_requested")
-    _history(application, ActionKind.INFO_REQUESTED, actor=actor, note=question, at=now)
     _emit("application.info_requested", application, actor, question=question)
     link = absolute_url(
         reverse("public:application_answer", kwargs={"token": info_token(application)})
@@ -701,30 +634,12 @@ def application_request_info(
         )
         % {"question": question, "link": link},
     )
-    return application
 
 
-@transaction.atomic
-def application_answer_info(*, token: str, answer: str) -> Application:
-    """The applicant's answer (from the signed link): the application returns to
-    the step that asked, with a fresh SLA."""
-    application = application_for_info_token(token)
-    answer = (answer or "").strip()
-    if not answer:
-        raise ValidationFailed(field_errors={"answer": [_("Write your answer.")]})
-    if len(answer) > 5000:
-        raise ValidationFailed(field_errors={"answer": [_("At most 5000 characters.")]})
-    _lock(application, [ApplicationStatus.INFO_REQUESTED], ApplicationStatus.IN_REVIEW)
+def _info_answered(application: Application, answer: str) -> None:
     before = audit.snapshot(application, STATE_FIELDS)
-    now = timezone.now()
-    sla = _sla_days(_current_step(application))
     application.status = ApplicationStatus.IN_REVIEW
-    application.info_request = ""
-    application.step_started_at = now
-    application.due_at = add_business_days(now, sla)
-    application.reminded_at = None
     _save_state(application, before, None, "application.info_answered")
-    _history(application, ActionKind.INFO_ANSWERED, note=answer, at=now)
     _emit("application.info_answered", application, answer=answer)
     _notify_assignees(
         application,
@@ -732,43 +647,9 @@ def application_answer_info(*, token: str, answer: str) -> Application:
         subject=_("%(company)s answered your question")
         % {"company": application.company},
     )
-    return application
 
 
-# --- the SLA sweep ---------------------------------------------------------------
-
-
-def _escalation_target(application: Application):
-    """(user, queue) the application goes to when its SLA passes, or None when it
-    has no further level."""
-    if application.escalation_level == 0:
-        step = (
-            ApprovalStep.objects.filter(
-                programme=application.programme, position=application.step_position
-            )
-            .select_related("escalate_to_user", "escalate_to_queue")
-            .first()
-        )
-        if step and (step.escalate_to_user_id or step.escalate_to_queue_id):
-            return step.escalate_to_user, step.escalate_to_queue
-    name = settings.OPENPRM_APPLICATION_ESCALATION_QUEUE
-    queue = ApprovalQueue.objects.filter(name=name).first() if name else None
-    if queue is not None and queue.pk != application.queue_id:
-        return None, queue
-    return None
-
-
-def _remind(application: Application, now) -> None:
-    Application.objects.filter(pk=application.pk).update(reminded_at=now)
-    application.reminded_at = now
-    _history(application, ActionKind.REMINDED, at=now)
-    audit.record(
-        actor=None,
-        instance=application,
-        action=AuditAction.UPDATE,
-        changes={"reminded_at": [None, now.isoformat()]},
-        verb="application.reminded",
-    )
+def _reminded(application: Application) -> None:
     notify(
         recipients=_recipients(application),
         kind="onboarding.application_reminder",
@@ -780,23 +661,8 @@ def _remind(application: Application, now) -> None:
     )
 
 
-def _escalate(application: Application, now) -> bool:
-    target = _escalation_target(application)
-    if target is None:
-        return False
-    before = audit.snapshot(application, STATE_FIELDS)
-    previous = routing.target_label(user=application.assignee, queue=application.queue)
-    application.assignee, application.queue = target
-    application.escalation_level += 1
-    sla = _sla_days(_current_step(application))
-    application.due_at = add_business_days(now, sla)
-    application.reminded_at = None
-    _save_state(application, before, None, "application.escalated")
-    note = _("SLA passed; escalated from %(previous)s to %(target)s.") % {
-        "previous": previous,
-        "target": routing.target_label(user=target[0], queue=target[1]),
-    }
-    _history(application, ActionKind.ESCALATED, note=note, at=now)
+def _escalated(application: Application, note: str) -> None:
+    _save_state(application, {}, None, "application.escalated")
     _emit(
         "application.escalated",
         application,
@@ -809,48 +675,67 @@ def _escalate(application: Application, now) -> bool:
         subject=_("Escalated to you: the application of %(company)s")
         % {"company": application.company},
     )
-    return True
+
+
+def _application_of(outcome: Outcome) -> Application:
+    """The application a move of the engine is about: the caller's own object when
+    onboarding made the move, else read (a move from the Approvals page)."""
+    application = outcome.context.get("application")
+    if application is None:
+        application = Application.objects.select_related("programme").get(
+            approval=outcome.request
+        )
+    application.approval = outcome.request
+    return application
+
+
+def application_moved(outcome: Outcome) -> None:
+    """The engine moved an application's approval (hook, same transaction)."""
+    change = outcome.change
+    if change == ActionKind.SUBMITTED:
+        return  # application_submit speaks for the submission itself
+    application = _application_of(outcome)
+    if change == ActionKind.STEP_APPROVED:
+        approved = {
+            "approved_step": outcome.context["approved_step"],
+            "approved_step_name": outcome.context["approved_step_name"],
+        }
+        if outcome.context.get("last_step"):
+            _emit("application.step_approved", application, outcome.actor, **approved)
+            return
+        _save_state(application, {}, outcome.actor, "application.step_approved")
+        _emit("application.step_approved", application, outcome.actor, **approved)
+        _notify_to_review(application)
+    elif change == ActionKind.INFO_REQUESTED:
+        _info_requested(application, outcome.actor, outcome.note)
+    elif change == ActionKind.INFO_ANSWERED:
+        _info_answered(application, outcome.note)
+    elif change == ActionKind.REMINDED:
+        _reminded(application)
+    elif change == ActionKind.ESCALATED:
+        _escalated(application, outcome.note)
+
+
+def application_decided(outcome: Outcome) -> str | None:
+    """The engine decided an application's approval (hook, same transaction)."""
+    application = _application_of(outcome)
+    if outcome.change == ActionKind.APPROVED:
+        return _approve(
+            application=application,
+            actor=outcome.actor,
+            base_url=outcome.context.get("base_url", ""),
+        )
+    _reject(application, outcome.actor, outcome.note)
+    return None
+
+
+# --- the SLA sweep ---------------------------------------------------------------
 
 
 def applications_sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """Remind the approvers of steps due soon and escalate those past their SLA.
-    Each application is handled in its own transaction; conditional updates make a
-    second run at the same moment do nothing."""
-    now = now or timezone.now()
-    window = timedelta(hours=settings.OPENPRM_APPLICATION_REMINDER_HOURS)
-    counts = {"reminded": 0, "escalated": 0}
-    due = (
-        Application.objects.filter(
-            status=ApplicationStatus.IN_REVIEW, due_at__lte=now + window
-        )
-        .select_related("programme", "assignee", "queue")
-        .order_by("due_at", "id")
-    )
-    # Bounded work per run; the sweep runs again in minutes and takes the rest.
-    for application in list(due[:SWEEP_BATCH]):
-        with transaction.atomic():
-            fresh = (
-                Application.objects.select_for_update()
-                .filter(
-                    pk=application.pk,
-                    status=ApplicationStatus.IN_REVIEW,
-                    due_at=application.due_at,
-                )
-                .exists()
-            )
-            if not fresh:
-                continue
-            if application.due_at <= now:
-                if _escalate(application, now):
-                    counts["escalated"] += 1
-                    continue
-                if application.reminded_at is not None:
-                    continue
-            elif application.reminded_at is not None:
-                continue
-            _remind(application, now)
-            counts["reminded"] += 1
-    return counts
+    """Remind the approvers of steps due soon and escalate those past their SLA
+    (the engine's sweep, for applications)."""
+    return approvals.requests_sweep(now=now, kinds=(APPLICATION_KIND,))
 
 
 # --- a distributor's invitation to apply -------------------------------------------

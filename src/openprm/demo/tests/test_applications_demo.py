@@ -19,8 +19,10 @@ def test_the_demo_has_applications_in_every_state():
     assert created == Application.objects.count() >= 10
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == set(ApplicationStatus.values)
-    assert Application.objects.filter(step_position=2, status="in_review").exists()
-    assert Application.objects.filter(escalation_level=1).exists()
+    assert Application.objects.filter(
+        approval__step_position=2, status="in_review"
+    ).exists()
+    assert Application.objects.filter(approval__escalation_level=1).exists()
     approved = Application.objects.get(status=ApplicationStatus.APPROVED)
     assert approved.partner.status == "onboarding"
     assert approved.invitation is not None

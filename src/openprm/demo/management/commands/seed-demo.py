@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from openprm.accounts.models import User
 from openprm.demo.announcements import build_demo_announcements
 from openprm.demo.applications import build_demo_applications
+from openprm.demo.approvals import build_demo_approvals
 from openprm.demo.campaigns import build_demo_campaigns
 from openprm.demo.certifications import build_demo_certifications
 from openprm.demo.crm_sync import build_demo_crm_sync
@@ -87,6 +88,7 @@ class Command(BaseCommand):
                 build_demo_webhooks(actor=vendor_admin)
                 build_demo_crm_sync(actor=vendor_admin)
                 build_demo_applications(actor=vendor_admin)
+                build_demo_approvals(actor=vendor_admin)
                 build_demo_journeys(actor=vendor_admin)
                 build_demo_deals(actor=vendor_admin)
                 build_demo_leads(actor=vendor_admin)

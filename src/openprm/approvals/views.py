@@ -1,0 +1,159 @@
+"""The console's Approvals pages: the reader's queue, a request with its history
+and actions, and the reader's absences (delegations)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from openprm.approvals import permissions, selectors, services, subjects
+from openprm.approvals.choices import QueueView
+from openprm.approvals.forms import (
+    DelegationForm,
+    InfoRequestForm,
+    NoteForm,
+    QueueFilterForm,
+    RejectForm,
+)
+from openprm.core.web import act, console_page, form_page
+
+REQUESTS_PER_PAGE = 50
+
+
+@console_page(rule=permissions.READ)
+def approval_queue(request):
+    """What waits on the reader (their own steps, their queues', and those of
+    colleagues away who named them), soonest due first."""
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.RequestFilters(
+        view=data.get("view") or QueueView.MINE,
+        kind=data.get("kind") or "",
+        status=data.get("status") or "",
+        search=(data.get("q") or "").strip(),
+    )
+    requests = selectors.request_queue(user=request.user, filters=filters)
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    kinds = {kind.key: kind.label for kind in subjects.registered()}
+    rows = [(item, kinds.get(item.kind, item.kind)) for item in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "approvals/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "view": filters.view,
+            "views": QueueView.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _detail_url(approval) -> str:
+    return reverse("console:approval_detail", args=[approval.public_id])
+
+
+@console_page(rule=permissions.READ)
+def approval_detail(request, public_id):
+    approval = selectors.request_get(user=request.user, public_id=public_id)
+    kind = subjects.get(approval.kind)
+    return render(
+        request,
+        "approvals/detail.html",
+        {
+            "approval": approval,
+            "kind_label": kind.label,
+            "subject_url": kind.url(approval),
+            "actions": list(approval.actions.all()),
+            "can_act": approval.is_open and selectors.may_act(request.user, approval),
+            "note_form": NoteForm(),
+            "reject_form": RejectForm(),
+            "info_form": InfoRequestForm(),
+        },
+    )
+
+
+@console_page(rule=permissions.READ)
+@require_POST
+def approval_approve(request, public_id):
+    approval = selectors.request_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.request_approve(
+            request=approval,
+            actor=request.user,
+            note=data["note"],
+            context={"base_url": request.build_absolute_uri("/")},
+        ),
+        form=NoteForm(request.POST),
+        success=_("The step was approved."),
+        next=_detail_url(approval),
+    )
+
+
+@console_page(rule=permissions.READ)
+@require_POST
+def approval_reject(request, public_id):
+    approval = selectors.request_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.request_reject(
+            request=approval, actor=request.user, reason=data["reason"]
+        ),
+        form=RejectForm(request.POST),
+        success=_("The request was rejected."),
+        next=_detail_url(approval),
+    )
+
+
+@console_page(rule=permissions.READ)
+@require_POST
+def approval_request_info(request, public_id):
+    approval = selectors.request_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.request_ask_info(
+            request=approval, actor=request.user, question=data["question"]
+        ),
+        form=InfoRequestForm(request.POST),
+        success=_("The requester was asked for more information."),
+        next=_detail_url(approval),
+    )
+
+
+@console_page(rule=permissions.DELEGATE)
+def delegation_list(request):
+    """The reader's absences and whom they stand in for, with the form to add one."""
+    form = DelegationForm(request.POST or None, user=request.user)
+    return form_page(
+        request,
+        form,
+        template="approvals/delegations.html",
+        save=lambda data: services.delegation_create(
+            actor=request.user, user=request.user, **data
+        ),
+        success=_("Your absence was recorded; your delegate sees what waits on you."),
+        next=reverse("console:approval_delegations"),
+        context={
+            "delegations": list(selectors.delegations_visible_to(request.user)[:100]),
+            "can_end_any": permissions.DECIDE_ANY.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.DELEGATE)
+@require_POST
+def delegation_end(request, delegation_id):
+    delegation = selectors.delegation_get(
+        user=request.user, delegation_id=delegation_id
+    )
+    return act(
+        request,
+        lambda: services.delegation_end(actor=request.user, delegation=delegation),
+        success=_("The absence was ended."),
+        next=reverse("console:approval_delegations"),
+    )
