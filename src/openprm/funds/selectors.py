@@ -15,9 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from openprm.core.errors import NotFound
+from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.permissions import is_active_user
-from openprm.core.scoping import scope_for
 from openprm.funds import allocation, ledger, permissions
 from openprm.funds.choices import (
     AttributionKind,
@@ -466,5 +465,17 @@ def request_by_code(*, code: str) -> FundRequest | None:
     )
 
 
-def scope_includes(*, user, partner: Partner) -> bool:
-    return scope_for(user).includes(partner)
+def partner_for_figures(*, user, public_id) -> Partner:
+    """A partner whose fund figures the user may read: vendor staff in scope; a
+    partner user with a funds role in it or in the distributor above it (403
+    without; 404 out of scope)."""
+    partner = _get(
+        Partner.objects.visible_to(user).select_related("parent"), public_id=public_id
+    )
+    if user.is_vendor_staff:
+        permissions.READ.ensure(user)
+    elif not {partner.pk, partner.parent_id} & permissions.PARTNER_READ.partner_ids(
+        user
+    ):
+        raise PermissionDenied
+    return partner

@@ -173,7 +173,9 @@ def console_budget(request, public_id):
                     % {"count": run.partner_count},
                 )
                 return redirect("console:fund_budget", public_id=budget.public_id)
-    elif data is not None and form.is_valid():
+    elif (
+        data is not None and permissions.MANAGE.allows(request.user) and form.is_valid()
+    ):
         try:
             preview = services.allocation_preview(
                 actor=request.user,
@@ -526,7 +528,7 @@ def _portal_request(request, public_id):
     return fund_request
 
 
-@portal_page
+@portal_page(rule=permissions.WORK)
 def portal_claim_new(request, public_id):
     fund_request = _portal_request(request, public_id)
     form = ClaimForm(request.POST or None, request.FILES or None)
@@ -551,7 +553,7 @@ def portal_claim_new(request, public_id):
     )
 
 
-@portal_page
+@portal_page(rule=permissions.WORK)
 @require_POST
 def portal_request_close(request, public_id):
     fund_request = _portal_request(request, public_id)
@@ -563,7 +565,7 @@ def portal_request_close(request, public_id):
     )
 
 
-@portal_page
+@portal_page(rule=permissions.WORK)
 @require_POST
 def portal_request_submit(request, public_id):
     fund_request = _portal_request(request, public_id)
@@ -575,7 +577,7 @@ def portal_request_submit(request, public_id):
     )
 
 
-@portal_page
+@portal_page(rule=permissions.WORK)
 @require_POST
 def portal_attribution_propose(request, public_id):
     fund_request = _portal_request(request, public_id)
