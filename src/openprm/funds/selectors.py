@@ -114,8 +114,9 @@ def budget_allocated(*, budget: Budget) -> Decimal:
     return budget.amount - budget.unallocated
 
 
-def allocation_candidates(*, budget: Budget) -> list[allocation.Candidate]:
-    """Active partners with their active tiers' names, by name."""
+def allocation_candidates() -> list[allocation.Candidate]:
+    """Active partners with their active tiers' names, by name (any budget may
+    be allocated to any of them)."""
     tiers: dict[int, list[str]] = defaultdict(list)
     for partner_id, tier_name in Enrolment.objects.filter(
         status=EnrolmentStatus.ACTIVE, partner__status="active"

@@ -317,7 +317,7 @@ def allocation_preview(
     return allocation_rules.preview(
         method=method,
         amounts=cleaned,
-        candidates=selectors.allocation_candidates(budget=budget),
+        candidates=selectors.allocation_candidates(),
         unallocated=budget.unallocated,
     )
 
