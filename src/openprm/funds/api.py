@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from openprm.core.api import ApiRouter, ReasonIn, StrictSchema, lookup
-from openprm.core.errors import ValidationFailed
+from openprm.core.errors import NotFound, ValidationFailed
 from openprm.funds import permissions, selectors, services
 from openprm.funds.models import Budget, Fund, FundClaim, FundRequest
 from openprm.partners.models import Partner
@@ -447,6 +447,37 @@ def fiscal_year_create(request, payload: FiscalYearIn):
 )
 def activity_type_list(request):
     return list(selectors.activity_types())
+
+
+class ActivityTypeIn(StrictSchema):
+    name: str
+    is_active: bool = True
+
+
+@router.post(
+    "/fund-activity-types",
+    response={201: ActivityTypeOut},
+    summary="Add an activity type",
+)
+def activity_type_create(request, payload: ActivityTypeIn):
+    return Status(
+        201, services.activity_type_save(actor=request.user, **payload.dict())
+    )
+
+
+@router.put(
+    "/fund-activity-types/{type_id}",
+    response=ActivityTypeOut,
+    summary="Rename or withdraw an activity type",
+)
+def activity_type_update(request, type_id: int, payload: ActivityTypeIn):
+    permissions.MANAGE.ensure(request.user)
+    found = selectors.activity_types(offered_only=False).filter(pk=type_id).first()
+    if found is None:
+        raise NotFound
+    return services.activity_type_save(
+        actor=request.user, activity_type=found, **payload.dict()
+    )
 
 
 @router.list("/fund-budgets", response=BudgetOut, summary="List budgets")

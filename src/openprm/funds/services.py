@@ -1236,3 +1236,44 @@ def attribute_by_campaign_code(*, deal, text: str) -> Attribution | None:
                 status=AttributionStatus.APPROVED,
             )
     return None
+
+
+# --- activity types
+
+
+@transaction.atomic
+def activity_type_save(
+    *, actor, name: str, is_active: bool = True, activity_type=None
+) -> ActivityType:
+    """Add an activity type partners may ask funds for, or rename or withdraw one
+    (a withdrawn type stays on the requests that used it)."""
+    permissions.MANAGE.ensure(actor)
+    name = name.strip()
+    taken = ActivityType.objects.filter(name__iexact=name)
+    if activity_type is not None:
+        taken = taken.exclude(pk=activity_type.pk)
+    if not name or len(name) > 80 or taken.exists():
+        raise ValidationFailed(
+            field_errors={"name": [str(_("Enter a name not used by another type."))]}
+        )
+    if activity_type is None:
+        activity_type = ActivityType.objects.create(
+            name=name, is_active=is_active, order=ActivityType.objects.count()
+        )
+        audit.record_create(
+            actor=actor,
+            instance=activity_type,
+            fields=["name", "is_active"],
+            verb="fund_activity_type.created",
+        )
+        return activity_type
+    before = audit.snapshot(activity_type, ["name", "is_active"])
+    activity_type.name, activity_type.is_active = name, is_active
+    activity_type.save(update_fields=["name", "is_active", "updated_at"])
+    audit.record_change(
+        actor=actor,
+        instance=activity_type,
+        before=before,
+        verb="fund_activity_type.changed",
+    )
+    return activity_type

@@ -382,6 +382,18 @@ POLICIES = [
         data=lambda obj: {"fiscal_year": 2100 - next(_numbers) % 90},
     ),
     Policy(API.format("GET") + "fund-activity-types", signed_in()),
+    Policy(
+        API.format("POST") + "fund-activity-types",
+        vendor(rule=permissions.MANAGE),
+        data=lambda obj: {"name": f"Matrix activity {next(_numbers)}"},
+    ),
+    Policy(
+        API.format("PUT") + "fund-activity-types/{type_id}",
+        vendor(rule=permissions.MANAGE),
+        make=lambda world: f.activity_type(),
+        kwargs=lambda obj: {"type_id": obj.pk},
+        data=lambda obj: {"name": f"Webinar {next(_numbers)}"},
+    ),
     Policy(API.format("GET") + "fund-budgets", vendor(rule=permissions.READ)),
     Policy(
         API.format("POST") + "fund-budgets",
