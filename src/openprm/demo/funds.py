@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openprm.accounts.models import User
+from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal
 from openprm.demo.ecosystem import PARTNER_LOGIN, VENDOR_LOGINS
 from openprm.funds import periods, selectors, services
@@ -179,7 +180,11 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
     services.approve_claim(paid, by=marketing)
     services.payout_approve(actor=finance, claim=paid)
     services.payout_record(actor=finance, claim=paid, reference="SEPA-2026-0042")
-    deal = Deal.objects.filter(partner=contoso.partner).order_by("id").first()
+    deals = Deal.objects.filter(partner=contoso.partner)
+    deal = (
+        deals.filter(status=DealStatus.WON).order_by("id").first()
+        or deals.order_by("id").first()
+    )
     if deal is not None:
         services.attribution_propose(actor=contoso.user, request=webinar, deal=deal)
         attribution = webinar.attributions.get()

@@ -138,6 +138,7 @@ class FundFiguresOut(Schema):
     claimed: Decimal
     paid: Decimal
     is_expiring: bool
+    expiring: Decimal
 
 
 class EntryOut(Schema):
@@ -567,6 +568,7 @@ def balances(request, public_id: UUID):
             "period": row.allocation.budget.period.name,
             "currency": row.allocation.budget.fund.currency,
             "is_expiring": row.is_expiring,
+            "expiring": row.expiring,
             **row.figures.__dict__,
         }
         for row in selectors.partner_figures(user=request.user, partner=partner)

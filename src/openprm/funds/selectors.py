@@ -159,6 +159,15 @@ class FundFigures:
     figures: ledger.Figures
     is_expiring: bool
 
+    @property
+    def expiring(self) -> Decimal:
+        """What of the available amount expires at period end (the part the
+        budget's carry-over rule does not carry)."""
+        if not self.is_expiring:
+            return ledger.ZERO
+        kept = 100 - self.allocation.budget.carry_over_percent
+        return (self.figures.available * kept / 100).quantize(Decimal("0.01"))
+
 
 def partner_figures(*, user, partner: Partner) -> list[FundFigures]:
     """The partner's allocations with their figures, each a sum of the ledger
@@ -206,8 +215,7 @@ def totals_by_currency(rows: list[FundFigures]) -> dict[str, dict[str, Decimal]]
         )
         for name in ("available", "committed", "claimed", "paid"):
             total[name] += getattr(row.figures, name)
-        if row.is_expiring:
-            total["expiring"] += row.figures.available
+        total["expiring"] += row.expiring
     return totals
 
 

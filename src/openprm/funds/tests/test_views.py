@@ -177,3 +177,19 @@ def test_allocation_preview_in_the_console_writes_nothing(client):
     assert 'data-testid="allocation-preview"' in response.content.decode()
     budget.refresh_from_db()
     assert budget.unallocated == Decimal("1000.00")
+
+
+def test_expiring_is_what_the_carry_over_rule_does_not_keep(client):
+    partner = PartnerFactory()
+    budget = f.budget(carry_over_percent=25)  # its period ends within 60 days
+    budget.period.ends_on = (
+        budget.period.starts_on + (budget.period.ends_on - budget.period.starts_on) / 3
+    )
+    budget.period.save()
+    f.allocate(partner, budget, "1000.00")
+    client.force_login(f.marketer(partner))
+
+    response = client.get(reverse("portal:funds"))
+
+    expiring = response.context["totals"]["EUR"]["expiring"]
+    assert expiring == Decimal("750.00")
