@@ -187,6 +187,11 @@ def _amount(raw, field: str, *, positive: bool = True) -> Decimal:
     return value.quantize(CENT)
 
 
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationFailed(field_errors={"reason": [str(_("Give a reason."))]})
+
+
 def _tell_partner(partner_id: int, *, kind: str, subject, body, url: str) -> None:
     notify(
         recipients=selectors.fund_people(partner_id=partner_id),
@@ -661,8 +666,7 @@ def approve_request(request: FundRequest, *, by) -> FundRequest:
 def reject_request(request: FundRequest, *, by, reason: str) -> FundRequest:
     """Reject a submitted request with a reason (nothing is committed)."""
     _ensure_vendor(permissions.REVIEW, by, request.partner)
-    if not reason.strip():
-        raise ValidationFailed(field_errors={"reason": [str(_("Give a reason."))]})
+    _require_reason(reason)
     before = audit.snapshot(request, REQUEST_FIELDS)
     _decide(request, target=RequestStatus.REJECTED, by=by, decision_reason=reason)
     request.refresh_from_db()
@@ -929,8 +933,7 @@ def approve_claim(claim: FundClaim, *, by) -> FundClaim:
 @transaction.atomic
 def reject_claim(claim: FundClaim, *, by, reason: str) -> FundClaim:
     _ensure_vendor(permissions.REVIEW, by, claim.partner)
-    if not reason.strip():
-        raise ValidationFailed(field_errors={"reason": [str(_("Give a reason."))]})
+    _require_reason(reason)
     before = audit.snapshot(claim, CLAIM_FIELDS)
     _move_claim(
         claim,
