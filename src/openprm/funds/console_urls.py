@@ -12,6 +12,11 @@ urlpatterns = [
     path("funds/budgets/<uuid:public_id>/", views.console_budget, name="fund_budget"),
     path("funds/requests/", views.console_requests, name="fund_requests"),
     path(
+        "funds/requests/export/",
+        views.console_requests_export,
+        name="fund_requests_export",
+    ),
+    path(
         "funds/requests/<uuid:public_id>/",
         views.console_request_detail,
         name="fund_request_detail",

@@ -41,6 +41,12 @@ class InsufficientFunds(Conflict):
         super().__init__(message or _("There are not enough funds available for this."))
 
 
+def cents(value: Decimal | None) -> Decimal:
+    """A sum as the database returns it (None for no rows; SQLite may drop the
+    scale) to two decimals."""
+    return (value or ZERO).quantize(ZERO)
+
+
 @dataclass(frozen=True)
 class Figures:
     """A partner's money in a fund, as the portal and console show it."""

@@ -224,6 +224,22 @@ def console_requests(request):
 
 
 @console_page(rule=permissions.READ)
+def console_requests_export(request):
+    """The requests (of the status chosen) as CSV or XLSX, with what was claimed
+    and paid of each."""
+    status = request.GET.get("status", "")
+    return download(
+        columns=selectors.EXPORT_COLUMNS,
+        rows=selectors.requests_export_rows(
+            user=request.user, status=status if status in RequestStatus.values else ""
+        ),
+        file_format="xlsx" if request.GET.get("format") == "xlsx" else "csv",
+        name="fund-requests",
+        sheet="Fund requests",
+    )
+
+
+@console_page(rule=permissions.READ)
 def console_request_detail(request, public_id):
     fund_request = selectors.request_get(user=request.user, public_id=public_id)
     context = _request_context(fund_request, user=request.user)

@@ -252,6 +252,9 @@ POLICIES = [
         query="?method=fixed&amount=10",
     ),
     Policy("web:console:fund_requests", vendor(rule=permissions.READ)),
+    Policy(
+        "web:console:fund_requests_export", vendor(rule=permissions.READ), make=claim
+    ),
     Policy("web:console:fund_request_detail", staff_read, make=submitted, kwargs=key),
     Policy(
         "web:console:fund_request_approve",

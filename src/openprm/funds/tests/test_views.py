@@ -193,3 +193,19 @@ def test_expiring_is_what_the_carry_over_rule_does_not_keep(client):
 
     expiring = response.context["totals"]["EUR"]["expiring"]
     assert expiring == Decimal("750.00")
+
+
+def test_requests_export_sums_claims_and_payouts(client):
+    request = f.approved_request(amount="1000.00")
+    claim = f.make_claim(request, amount="300.00")
+    services.approve_claim(claim, by=f.reviewer())
+    f.make_request()
+    client.force_login(f.reviewer())
+
+    response = client.get(
+        reverse("console:fund_requests_export"), {"status": "approved"}
+    )
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 2
+    assert rows[1][5:10] == ["Approved", "1000.00", "300.00", "0.00", "EUR"]
