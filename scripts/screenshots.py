@@ -3,7 +3,7 @@
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
 of the pages in ``SHOTS`` (the portal home and library, the partner 360, the deal
-conflict view, certificates, approvals, ...) at 1366 and 390 px into
+conflict view, certificates, approvals, funds, ...) at 1366 and 390 px into
 ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
@@ -44,7 +44,7 @@ def openprm(*args: str, env: dict) -> None:
     )
 
 
-def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -74,10 +74,20 @@ def conflict_view(page) -> str:
     return row.first.locator("a").first.get_attribute("href")
 
 
+def fund_request(page) -> str:
+    """Contoso's paid and closed webinar, with its ROI."""
+    page.goto("/portal/funds/")
+    return page.get_by_role("link", name="Zero-trust webinar series").get_attribute(
+        "href"
+    )
+
+
 SHOTS = [
     # (file name, who signs in, the page: a path or a function finding it)
     ("portal-home", PARTNER, "/portal/"),
     ("portal-library", PARTNER, "/portal/library/"),
+    ("portal-funds", PARTNER, "/portal/funds/"),
+    ("portal-fund-request", PARTNER, fund_request),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
     ("portal-certificates", PARTNER, "/portal/certificates/"),
@@ -88,7 +98,7 @@ SHOTS = [
 ]
 
 
-def take(base_url: str, out: Path) -> list[Path]:
+def take(base_url: str, out: Path, only: set[str]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
@@ -100,6 +110,8 @@ def take(base_url: str, out: Path) -> list[Path]:
             executable_path=path, headless=True, args=CHROMIUM_ARGS
         )
         for name, email, where in SHOTS:
+            if only and name not in only:
+                continue
             for width in WIDTHS:
                 context = browser.new_context(
                     base_url=base_url,
@@ -124,6 +136,9 @@ def take(base_url: str, out: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
+    parser.add_argument(
+        "--only", action="append", default=[], help="Only this shot (repeatable)."
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="openprm-screenshots-") as var:
@@ -150,7 +165,7 @@ def main() -> None:
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{base_url}/health/", server)
-            written = take(base_url, args.out)
+            written = take(base_url, args.out, set(args.only))
         finally:
             server.terminate()
             server.wait(timeout=30)

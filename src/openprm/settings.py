@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "openprm.campaigns",
     "openprm.content",
     "openprm.certifications",
+    "openprm.funds",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

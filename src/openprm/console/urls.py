@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("openprm.campaigns.console_urls")),
     path("", include("openprm.content.console_urls")),
     path("", include("openprm.certifications.console_urls")),
+    path("", include("openprm.funds.console_urls")),
 ]

@@ -290,3 +290,25 @@ class BrandingForm(ServiceForm):
         self.fields["primary_colour"].widget.attrs["class"] = (
             "form-control form-control-color"
         )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (a claim's invoices, its proofs): the cleaned
+    value is a list; what each file is, the service checks (``core.uploads``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [
+                super(MultipleFileField, self).clean(item, initial) for item in data
+            ]
+        if not data:
+            return [] if not self.required else [super().clean(data, initial)]
+        return [super().clean(data, initial)]

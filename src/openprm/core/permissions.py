@@ -18,7 +18,7 @@ registers :func:`set_partner_roles_resolver` at start-up, since ``core`` imports
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from openprm.core.errors import PermissionDenied
+from openprm.core.errors import PermissionDenied, ValidationFailed
 
 # A user's partner roles by organisation: {partner id: roles held there}.
 PartnerRoles = Mapping[int, frozenset[str]]
@@ -80,6 +80,19 @@ class Rule:
         """Refuse (403) a user the rule does not allow."""
         if not self.allows(user, partner_id=partner_id):
             raise PermissionDenied
+
+    def acting_partner_id(self, user, partner_id: int | None, *, refusal) -> int:
+        """The organisation a partner user acts for through the API: the one
+        given, else their only one where the rule allows them (403 without the
+        roles anywhere; 422 on ``partner`` for one not theirs, or for none given
+        when they hold the roles in several, ``refusal`` saying so)."""
+        self.ensure(user)
+        allowed = self.partner_ids(user)
+        if partner_id is None and len(allowed) == 1:
+            return next(iter(allowed))
+        if partner_id is None or partner_id not in allowed:
+            raise ValidationFailed(field_errors={"partner": [str(refusal)]})
+        return partner_id
 
     def partner_ids(self, user) -> frozenset[int]:
         """The organisations where a partner user holds one of the rule's roles."""

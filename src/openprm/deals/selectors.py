@@ -44,7 +44,7 @@ from openprm.core.db import (
     datetime_text,
     uuid_text,
 )
-from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
 from openprm.core.worklist import (
     NOTHING,
@@ -94,20 +94,11 @@ def _holds_a_deal_role(user: "User | Slot") -> Exists:
 def registering_partner(*, user, partner_id: int | None) -> Partner:
     """The organisation a user registers a deal for: the one given, else their only
     one (403 without the deal roles anywhere; 422 for a partner not theirs)."""
-    permissions.WORK.ensure(user)
-    allowed = permissions.WORK.partner_ids(user)
-    if partner_id is None:
-        if len(allowed) > 1:
-            raise ValidationFailed(
-                field_errors={
-                    "partner": [str(_("Say which organisation registers it."))]
-                }
-            )
-        partner_id = next(iter(allowed))
-    if partner_id not in allowed:
-        raise ValidationFailed(
-            field_errors={"partner": [str(_("You cannot register deals for it."))]}
-        )
+    partner_id = permissions.WORK.acting_partner_id(
+        user,
+        partner_id,
+        refusal=_("Say which of your organisations registers it."),
+    )
     return Partner.objects.get(pk=partner_id)
 
 

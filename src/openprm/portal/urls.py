@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("openprm.campaigns.portal_urls")),
     path("", include("openprm.content.portal_urls")),
     path("", include("openprm.certifications.portal_urls")),
+    path("", include("openprm.funds.portal_urls")),
 ]

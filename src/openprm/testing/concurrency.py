@@ -1,8 +1,11 @@
-"""Running work in threads, each with its own connection and transaction, for the
-concurrency tests (two approvers at once). On PostgreSQL the threads share the test
-database; SQLite's in-memory test database (shared cache) fails a waiting writer at
-once instead of letting it wait, which is not how the product runs, so there the
-threads work on a file copy of it with the product's connection options."""
+"""Writers racing each other in tests: each function runs in its own thread, with
+its own connection and transaction.
+
+On PostgreSQL the threads share the test database. SQLite's in-memory test database
+(shared cache) fails a waiting writer at once instead of letting it wait, which is
+not how the product runs; there the threads work on a file copy of it, with the
+product's connection options (WAL, IMMEDIATE transactions, busy timeout).
+"""
 
 import contextlib
 import sqlite3

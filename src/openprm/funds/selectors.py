@@ -1,0 +1,540 @@
+"""Every read of funds scoped to a user or feeding a page.
+
+A partner user reads their organisation's allocations, ledger, requests and claims
+(and a distributor those beneath it, as everywhere); vendor staff read those of
+the partners in their scope. Nothing of another partner is ever found (404).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.permissions import is_active_user
+from openprm.funds import allocation, ledger, permissions
+from openprm.funds.choices import (
+    AttributionKind,
+    AttributionStatus,
+    ClaimStatus,
+    RequestStatus,
+)
+from openprm.funds.models import (
+    ActivityType,
+    Allocation,
+    Attribution,
+    Budget,
+    ClaimFile,
+    FiscalPeriod,
+    Fund,
+    FundClaim,
+    FundRequest,
+    LedgerEntry,
+)
+from openprm.partners.models import Partner
+from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.models import Enrolment
+from openprm.tenancy.models import Membership
+
+# Allocations whose period ends within this many days show as "expiring".
+EXPIRING_DAYS = 30
+
+
+def _reads(user) -> bool:
+    """Vendor staff, or a partner user with a funds role somewhere."""
+    if not is_active_user(user):
+        return False
+    return user.is_vendor_staff or permissions.PARTNER_READ.allows(user)
+
+
+def _scoped(queryset: QuerySet, user) -> QuerySet:
+    if not _reads(user):
+        return queryset.none()
+    if user.is_vendor_staff:
+        return queryset.visible_to(user)
+    ids = permissions.PARTNER_READ.partner_ids(user)
+    return queryset.visible_to(user).filter(
+        Q(partner_id__in=ids) | Q(partner__parent_id__in=ids)
+    )
+
+
+def _get(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValidationError, ValueError):
+        raise NotFound from None
+
+
+# --- configuration (vendor)
+
+
+def periods() -> QuerySet[FiscalPeriod]:
+    return FiscalPeriod.objects.order_by("starts_on")
+
+
+def period_after(period: FiscalPeriod) -> FiscalPeriod | None:
+    return FiscalPeriod.objects.filter(starts_on__gt=period.ends_on).first()
+
+
+def funds() -> QuerySet[Fund]:
+    return Fund.objects.order_by("name")
+
+
+def activity_types(*, offered_only: bool = True) -> QuerySet[ActivityType]:
+    types = ActivityType.objects.all()
+    return types.filter(is_active=True) if offered_only else types
+
+
+def budgets(*, open_only: bool = False) -> QuerySet[Budget]:
+    found = (
+        Budget.objects.select_related("fund", "period")
+        .annotate(allocated_amount=F("amount") - F("unallocated"))
+        .order_by("period__starts_on", "fund__name")
+    )
+    return found.filter(closed_at__isnull=True) if open_only else found
+
+
+def budget_get(*, user, public_id) -> Budget:
+    if not (is_active_user(user) and user.is_vendor_staff):
+        raise NotFound
+    return _get(budgets(), public_id=public_id)
+
+
+def budgets_open_for_requests(*, on: datetime.date) -> QuerySet[Budget]:
+    """Budgets a partner may ask funds from: active fund, period not over."""
+    return budgets(open_only=True).filter(fund__is_active=True, period__ends_on__gte=on)
+
+
+def budget_allocated(*, budget: Budget) -> Decimal:
+    return budget.amount - budget.unallocated
+
+
+def allocation_candidates() -> list[allocation.Candidate]:
+    """Active partners with their active tiers' names, by name (any budget may
+    be allocated to any of them)."""
+    tiers: dict[int, list[str]] = defaultdict(list)
+    for partner_id, tier_name in Enrolment.objects.filter(
+        status=EnrolmentStatus.ACTIVE, partner__status="active"
+    ).values_list("partner_id", "tier__name"):
+        tiers[partner_id].append(tier_name)
+    return [
+        allocation.Candidate(partner_id=pk, name=name, tiers=tuple(tiers[pk]))
+        for pk, name in Partner.objects.filter(status="active")
+        .order_by("name", "id")
+        .values_list("pk", "name")
+    ]
+
+
+def tier_names() -> list[str]:
+    return sorted(
+        set(
+            Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE).values_list(
+                "tier__name", flat=True
+            )
+        )
+    )
+
+
+# --- the ledger
+
+
+def _sums(entries: QuerySet[LedgerEntry], *group: str) -> dict:
+    """Sums of amounts by ``group`` + kind: {(group values…): {kind: sum}}."""
+    found: dict = defaultdict(dict)
+    for row in entries.order_by().values(*group, "kind").annotate(total=Sum("amount")):
+        found[tuple(row[name] for name in group)][row["kind"]] = row["total"]
+    return found
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    """A partner's figures in one allocation (one fund and period)."""
+
+    allocation: Allocation
+    figures: ledger.Figures
+    is_expiring: bool
+
+    @property
+    def expiring(self) -> Decimal:
+        """What of the available amount expires at period end (the part the
+        budget's carry-over rule does not carry)."""
+        if not self.is_expiring:
+            return ledger.ZERO
+        kept = 100 - self.allocation.budget.carry_over_percent
+        return (self.figures.available * kept / 100).quantize(Decimal("0.01"))
+
+
+def partner_figures(*, user, partner: Partner) -> list[FundFigures]:
+    """The partner's allocations with their figures, each a sum of the ledger
+    (two queries)."""
+    allocations = list(
+        _scoped(Allocation.objects.all(), user)
+        .filter(partner=partner)
+        .select_related("budget__fund", "budget__period")
+        .order_by("-budget__period__starts_on", "budget__fund__name")
+    )
+    sums = _sums(
+        LedgerEntry.objects.filter(allocation__in=[a.pk for a in allocations]),
+        "allocation_id",
+    )
+    soon = timezone.localdate() + datetime.timedelta(days=EXPIRING_DAYS)
+    return [
+        FundFigures(
+            allocation=item,
+            figures=ledger.figures(sums.get((item.pk,), {})),
+            is_expiring=item.expired_at is None
+            and item.budget.period.ends_on <= soon
+            and item.budget.carry_over_percent < 100,
+        )
+        for item in allocations
+    ]
+
+
+def totals_by_currency(rows: list[FundFigures]) -> dict[str, dict[str, Decimal]]:
+    """The figures added up per currency, plus what is expiring."""
+    totals: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        currency = row.allocation.budget.fund.currency
+        total = totals.setdefault(
+            currency,
+            {
+                name: ledger.ZERO
+                for name in (
+                    "available",
+                    "committed",
+                    "claimed",
+                    "paid",
+                    "expiring",
+                )
+            },
+        )
+        for name in ("available", "committed", "claimed", "paid"):
+            total[name] += getattr(row.figures, name)
+        total["expiring"] += row.expiring
+    return totals
+
+
+def allocation_figures(*, allocation: Allocation) -> ledger.Figures:
+    return ledger.figures(
+        _sums(LedgerEntry.objects.filter(allocation=allocation)).get((), {})
+    )
+
+
+def ledger_visible_to(*, user, partner: Partner | None = None) -> QuerySet[LedgerEntry]:
+    entries = _scoped(LedgerEntry.objects.all(), user)
+    if partner is not None:
+        entries = entries.filter(partner=partner)
+    return entries.select_related(
+        "allocation__budget__fund", "allocation__budget__period", "request", "partner"
+    ).order_by("-occurred_at", "-id")
+
+
+def allocations_visible_to(*, user) -> QuerySet[Allocation]:
+    return (
+        _scoped(Allocation.objects.all(), user)
+        .select_related("partner", "budget__fund", "budget__period")
+        .order_by("-budget__period__starts_on", "budget__fund__name", "partner__name")
+    )
+
+
+def allocation_for(*, partner_id: int, budget: Budget) -> Allocation | None:
+    return Allocation.objects.filter(partner_id=partner_id, budget=budget).first()
+
+
+# --- requests and claims
+
+
+def requests_visible_to(
+    *, user, status: str = "", partner: Partner | None = None
+) -> QuerySet[FundRequest]:
+    found = _scoped(FundRequest.objects.all(), user)
+    if partner is not None:
+        found = found.filter(partner=partner)
+    if status:
+        found = found.filter(status=status)
+    return found.select_related(
+        "partner", "budget__fund", "budget__period", "activity_type"
+    ).order_by("-created_at", "-id")
+
+
+def requests_export_rows(*, user, status: str = "") -> list[list]:
+    """The requests the user may read as rows of the console's export, with what
+    was claimed and paid of each (sums of the ledger, one query)."""
+    from openprm.funds.choices import EntryKind
+
+    rows = (
+        requests_visible_to(user=user, status=status)
+        .annotate(
+            claimed=Sum("entries__amount", filter=Q(entries__kind=EntryKind.CLAIM)),
+            paid=Sum("entries__amount", filter=Q(entries__kind=EntryKind.PAYOUT)),
+        )
+        .order_by("-created_at", "-id")
+    )
+    return [
+        [
+            item.partner.name,
+            item.title,
+            item.activity_type.name,
+            item.budget.fund.name,
+            item.budget.period.name,
+            item.get_status_display(),
+            item.amount,
+            ledger.cents(item.claimed),
+            ledger.cents(item.paid),
+            item.currency,
+            item.campaign_code,
+            item.starts_on,
+            item.ends_on,
+        ]
+        for item in rows
+    ]
+
+
+EXPORT_COLUMNS = [
+    "partner",
+    "title",
+    "activity_type",
+    "fund",
+    "period",
+    "status",
+    "amount",
+    "claimed",
+    "paid",
+    "currency",
+    "campaign_code",
+    "starts_on",
+    "ends_on",
+]
+
+
+def request_get(*, user, public_id: UUID | str) -> FundRequest:
+    return _get(requests_visible_to(user=user), public_id=public_id)
+
+
+def review_queue(*, user) -> QuerySet[FundRequest]:
+    if not permissions.REVIEW.allows(user):
+        return FundRequest.objects.none()
+    return requests_visible_to(user=user, status=RequestStatus.SUBMITTED).order_by(
+        "submitted_at", "id"
+    )
+
+
+def claims_visible_to(
+    *, user, status: str = "", partner: Partner | None = None
+) -> QuerySet[FundClaim]:
+    found = _scoped(FundClaim.objects.all(), user)
+    if partner is not None:
+        found = found.filter(partner=partner)
+    if status:
+        found = found.filter(status=status)
+    return found.select_related("partner", "request__budget__fund").order_by(
+        "-submitted_at", "-id"
+    )
+
+
+def claim_get(*, user, public_id: UUID | str) -> FundClaim:
+    return _get(claims_visible_to(user=user), public_id=public_id)
+
+
+def claim_queue(*, user) -> QuerySet[FundClaim]:
+    if not permissions.REVIEW.allows(user):
+        return FundClaim.objects.none()
+    return claims_visible_to(user=user, status=ClaimStatus.SUBMITTED).order_by(
+        "submitted_at", "id"
+    )
+
+
+def payout_queue(*, user, status: str = ClaimStatus.APPROVED) -> QuerySet[FundClaim]:
+    """Approved claims waiting for finance (or, with ``payout_approved``, those
+    waiting for the payment to be recorded)."""
+    if not permissions.PAYOUT.allows(user):
+        return FundClaim.objects.none()
+    return claims_visible_to(user=user, status=status).order_by("submitted_at", "id")
+
+
+def claim_files(*, claim: FundClaim) -> list[ClaimFile]:
+    return list(claim.files.all())
+
+
+def claim_file_get(*, claim: FundClaim, public_id) -> ClaimFile:
+    return _get(claim.files.all(), public_id=public_id)
+
+
+def request_claims(*, request: FundRequest) -> list[FundClaim]:
+    return list(
+        request.claims.annotate(file_count=Count("files")).order_by("submitted_at")
+    )
+
+
+def request_has_pending_claims(*, request: FundRequest) -> bool:
+    return request.claims.filter(status=ClaimStatus.SUBMITTED).exists()
+
+
+def request_claimed_total(*, request: FundRequest) -> Decimal:
+    """Approved (and paid) claims of the request, from the ledger."""
+    from openprm.funds.choices import EntryKind
+
+    total = LedgerEntry.objects.filter(request=request, kind=EntryKind.CLAIM).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or ledger.ZERO
+
+
+def requests_past_claim_deadline(*, today: datetime.date) -> QuerySet[FundRequest]:
+    return FundRequest.objects.filter(
+        status=RequestStatus.APPROVED, claim_deadline__lt=today
+    ).select_related("allocation", "partner")
+
+
+def budgets_ended(*, today: datetime.date) -> QuerySet[Budget]:
+    return budgets(open_only=True).filter(period__ends_on__lt=today)
+
+
+def fund_people(*, partner_id: int) -> list:
+    """The partner's users who work funds (they hear about requests and claims)."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            partner_id=partner_id, is_active=True, user__is_active=True
+        ).select_related("user")
+        if set(membership.roles) & permissions.WORK.partner
+    ]
+
+
+def reviewers() -> list:
+    from openprm.accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True, vendor_role__in=sorted(permissions.REVIEW.vendor)
+        ).order_by("id")
+    )
+
+
+# --- ROI
+
+
+@dataclass(frozen=True)
+class Roi:
+    cost: Decimal
+    leads: int
+    pipeline: Decimal
+    won: Decimal
+    currency: str
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """(won - cost) / cost, as a percentage with one decimal; None without cost."""
+        if not self.cost:
+            return None
+        return ((self.won - self.cost) * 100 / self.cost).quantize(Decimal("0.1"))
+
+
+def request_attributions(*, request: FundRequest) -> list[Attribution]:
+    return list(
+        request.attributions.select_related("deal__revenue", "lead").order_by("id")
+    )
+
+
+def request_roi(*, request: FundRequest, attributions: list[Attribution]) -> Roi:
+    """Cost (claimed, else committed), approved leads, open pipeline and won
+    revenue of attributed deals in the request's currency (deals in another
+    currency are converted with the exchange-rate table)."""
+    from openprm.currencies.money import RateTable
+    from openprm.currencies.selectors import rate_table
+    from openprm.deals.choices import DealStatus
+
+    claimed = request_claimed_total(request=request)
+    cost = claimed or (request.amount if request.status != RequestStatus.DRAFT else 0)
+    approved = [a for a in attributions if a.status == AttributionStatus.APPROVED]
+    leads = sum(1 for a in approved if a.lead_id)
+    pipeline = won = Decimal("0.00")
+    rates: RateTable | None = None
+    for item in approved:
+        deal = item.deal
+        if deal is None:
+            continue
+        revenue = getattr(deal, "revenue", None)
+        amount, currency = (
+            (revenue.amount, revenue.currency)
+            if revenue is not None
+            else (deal.total_amount, deal.currency)
+        )
+        if currency != request.currency:
+            rates = rates or rate_table()
+            on = timezone.localdate()
+            amount = rates.convert(amount, currency, on) / rates.convert(
+                Decimal(1), request.currency, on
+            )
+        if revenue is not None or deal.status == DealStatus.WON:
+            won += amount
+        elif deal.status in (DealStatus.APPROVED, DealStatus.SUBMITTED):
+            pipeline += amount
+    return Roi(
+        cost=Decimal(cost),
+        leads=leads,
+        pipeline=pipeline.quantize(Decimal("0.01")),
+        won=won.quantize(Decimal("0.01")),
+        currency=request.currency,
+    )
+
+
+def attribution_queue(*, user) -> QuerySet[Attribution]:
+    if not permissions.REVIEW.allows(user):
+        return Attribution.objects.none()
+    return (
+        Attribution.objects.visible_to(user)
+        .filter(status=AttributionStatus.PROPOSED)
+        .select_related("request", "deal", "lead", "partner")
+        .order_by("created_at", "id")
+    )
+
+
+def attribution_get(*, user, public_id) -> Attribution:
+    return _get(
+        _scoped(Attribution.objects.all(), user).select_related("request"),
+        public_id=public_id,
+    )
+
+
+def attributable(*, user, partner: Partner, kind: str) -> QuerySet:
+    """The partner's deals or leads the partner may attribute to a request."""
+    if kind == AttributionKind.DEAL:
+        from openprm.deals.models import Deal
+
+        return Deal.objects.filter(partner=partner).order_by("-submitted_at", "-id")
+    from openprm.leads.models import Lead
+
+    return Lead.objects.filter(current_partner=partner).order_by("-id")
+
+
+def request_by_code(*, code: str) -> FundRequest | None:
+    return (
+        FundRequest.objects.filter(
+            campaign_code=code,
+            status__in=[RequestStatus.APPROVED, RequestStatus.CLOSED],
+        )
+        .select_related("partner")
+        .first()
+    )
+
+
+def partner_for_figures(*, user, public_id) -> Partner:
+    """A partner whose fund figures the user may read: vendor staff in scope; a
+    partner user with a funds role in it or in the distributor above it (403
+    without; 404 out of scope)."""
+    partner = _get(
+        Partner.objects.visible_to(user).select_related("parent"), public_id=public_id
+    )
+    if user.is_vendor_staff:
+        permissions.READ.ensure(user)
+    elif not {partner.pk, partner.parent_id} & permissions.PARTNER_READ.partner_ids(
+        user
+    ):
+        raise PermissionDenied
+    return partner
