@@ -14,6 +14,7 @@ from openprm.core.formatting import choice_label
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 from openprm.deals.choices import (
+    LIVE,
     AccountKind,
     DealStatus,
     ExtensionStatus,
@@ -154,9 +155,28 @@ class Deal(PartnerOwnedModel, CustomerFields, TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["customer_domain"], name="deals_deal_domain_idx"),
-            models.Index(fields=["name_token_first"], name="deals_deal_token1_idx"),
-            models.Index(fields=["name_token_longest"], name="deals_deal_token2_idx"),
+            # The conflict check's lookups (selectors.conflict_candidates): live
+            # registrations only, so closed ones cost neither reads nor the bound.
+            models.Index(
+                fields=["customer_domain"],
+                condition=Q(status__in=LIVE),
+                name="deals_deal_live_domain_idx",
+            ),
+            models.Index(
+                fields=["customer_name_normalised"],
+                condition=Q(status__in=LIVE),
+                name="deals_deal_live_name_idx",
+            ),
+            models.Index(
+                fields=["name_token_first", "customer_name_normalised"],
+                condition=Q(status__in=LIVE),
+                name="deals_deal_live_token1_idx",
+            ),
+            models.Index(
+                fields=["name_token_longest", "customer_name_normalised"],
+                condition=Q(status__in=LIVE),
+                name="deals_deal_live_token2_idx",
+            ),
             models.Index(fields=["status", "review_due_at"], name="deals_deal_due_idx"),
             models.Index(
                 fields=["status", "protected_until"], name="deals_deal_protect_idx"
@@ -298,10 +318,26 @@ class CustomerAccount(CustomerFields, TimeStampedModel):
         ordering = ["customer_name", "id"]
         verbose_name = _("customer account")
         indexes = [
-            models.Index(fields=["customer_domain"], name="deals_account_domain_idx"),
-            models.Index(fields=["name_token_first"], name="deals_account_token1_idx"),
+            # The conflict check's lookups, active accounts only (as for deals).
             models.Index(
-                fields=["name_token_longest"], name="deals_account_token2_idx"
+                fields=["customer_domain"],
+                condition=Q(is_active=True),
+                name="deals_account_live_domain_idx",
+            ),
+            models.Index(
+                fields=["customer_name_normalised"],
+                condition=Q(is_active=True),
+                name="deals_account_live_name_idx",
+            ),
+            models.Index(
+                fields=["name_token_first", "customer_name_normalised"],
+                condition=Q(is_active=True),
+                name="deals_account_live_token1_idx",
+            ),
+            models.Index(
+                fields=["name_token_longest", "customer_name_normalised"],
+                condition=Q(is_active=True),
+                name="deals_account_live_token2_idx",
             ),
         ]
 

@@ -23,6 +23,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -72,9 +73,6 @@ from openprm.tenancy.selectors import memberships_active_for
 
 # The deal roles, as the list's query checks them (``_holds_a_deal_role``).
 DEAL_ROLES = tuple(sorted(permissions.WORK.partner))
-# Candidates scored per registration at most: blocking keys keep the real number
-# far below this; the cap bounds the worst case of a very common name.
-CANDIDATE_LIMIT = 200
 
 
 def _signed_in(user) -> bool:
@@ -602,16 +600,75 @@ def vendor_admins() -> list[User]:
 
 
 def _tokens(normalised: str) -> list[str]:
-    return sorted(set(conflicts.significant_tokens(normalised)))[:8]
+    return sorted(set(conflicts.significant_tokens(normalised)))[:MAX_TOKENS]
 
 
-def _candidate_filter(*, domain: str, tokens: list[str]) -> Q:
-    condition = Q(pk__in=[])
+# A name's significant tokens looked up at most (each a blocking key).
+MAX_TOKENS = 8
+# Fuzzy candidates read on each side of the new name in one blocking key's index
+# order (see ``_candidate_keys_sql``): the whole name's two sides, then for each
+# of at most MAX_TOKENS tokens two key columns' two sides, so at most
+# (2 + 8 x 2 x 2) x 25 = 850 fuzzy candidates are read and scored.
+NEIGHBOURS = 25
+# The conditions of the conflict indexes (models: ``*_live_*_idx``), written as the
+# indexes' own SQL: a database uses a partial index only when the query repeats
+# its condition with literals, not parameters.
+_LIVE_DEAL_SQL = '"status" IN ({})'.format(", ".join(f"'{status}'" for status in LIVE))
+_ACTIVE_ACCOUNT_SQL = '"is_active"'
+
+
+def _candidate_keys_sql(
+    *, table: str, live: str, normalised_name: str, domain: str
+) -> tuple[str, list]:
+    """The keys of the candidates in ``table`` (live rows only), as one SELECT.
+
+    Exact keys are looked up whole, whatever their number: every live row with
+    the same domain or the same normalised name (a conflict by definition, never
+    left out). Fuzzy candidates share a significant token as a blocking key
+    (the row's first or longest token): for each token and each of the two key
+    columns, the ``NEIGHBOURS`` rows on either side of the new name in the
+    index's order (token, normalised name) — the names that begin the same way
+    after the token —, and the ``NEIGHBOURS`` on either side of the whole name in
+    the name index; so a token shared by thousands of live rows costs a bounded
+    read, and the rows read are the likeliest matches, not a sample.
+    """
+    parts: list[str] = []
+    params: list = []
+    select = f'SELECT "id" FROM "{table}" WHERE {live} AND '  # noqa: S608 (constants)
     if domain:
-        condition |= Q(customer_domain=domain)
-    if tokens:
-        condition |= Q(name_token_first__in=tokens) | Q(name_token_longest__in=tokens)
-    return condition
+        parts.append(f'{select}"customer_domain" = %s')
+        params.append(domain)
+    if normalised_name:
+        parts.append(f'{select}"customer_name_normalised" = %s')
+        params.append(normalised_name)
+
+    def neighbours(column: str, token: str | None, anchor: str) -> None:
+        key = f'"{column}" = %s AND ' if token is not None else ""
+        for compare, order in ((">=", "ASC"), ("<", "DESC")):
+            parts.append(
+                f"SELECT * FROM ({select}{key}"  # noqa: S608 (constants)
+                f'"customer_name_normalised" {compare} %s '
+                f'ORDER BY "customer_name_normalised" {order} LIMIT %s) '
+                f"AS n{len(parts)}"
+            )
+            params.extend([*([token] if token is not None else []), anchor, NEIGHBOURS])
+
+    # The whole name's neighbours: a typo late in a name's first word, whatever
+    # its keys.
+    if normalised_name:
+        neighbours("customer_name_normalised", None, normalised_name)
+    words = normalised_name.split()
+    for token in _tokens(normalised_name):
+        # Rows keyed by their first token begin with it: look beside the new
+        # name with that token moved to the front.
+        rest = list(words)
+        if token in rest:
+            rest.remove(token)
+        neighbours("name_token_first", token, " ".join([token, *rest]))
+        neighbours("name_token_longest", token, normalised_name)
+    if not parts:
+        return "", []
+    return " UNION ".join(parts), params
 
 
 def conflict_candidates(
@@ -620,18 +677,22 @@ def conflict_candidates(
     domain: str,
     exclude_deal_id: int | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Live registrations and active vendor accounts sharing a blocking key: two
-    indexed queries (three with the candidates' product lines)."""
-    tokens = _tokens(normalised_name)
-    condition = _candidate_filter(domain=domain, tokens=tokens)
-    # The status is filtered here, not in SQL: with it in the WHERE clause SQLite
-    # may scan the status index instead of OR-ing the three blocking-key indexes.
-    candidates = Deal.objects.filter(condition).order_by()
+    """Live registrations and active vendor accounts that may be the same customer
+    (``_candidate_keys_sql``): three indexed queries, the deals, their product
+    lines and the accounts."""
+    deal_keys, deal_params = _candidate_keys_sql(
+        table=Deal._meta.db_table,
+        live=_LIVE_DEAL_SQL,
+        normalised_name=normalised_name,
+        domain=domain,
+    )
+    if not deal_keys:
+        return [], []
+    candidates = Deal.objects.filter(pk__in=RawSQL(deal_keys, deal_params)).order_by()  # noqa: S611
     if exclude_deal_id is not None:
         candidates = candidates.exclude(pk=exclude_deal_id)
-    deals = [
-        row
-        for row in candidates.values(
+    deals = list(
+        candidates.values(
             "pk",
             "partner_id",
             "status",
@@ -641,9 +702,8 @@ def conflict_candidates(
             "submitted_at",
             "expected_close_date",
             "protected_until",
-        )[:CANDIDATE_LIMIT]
-        if row["status"] in LIVE
-    ]
+        )
+    )
     if deals:
         lines: dict[int, set[str]] = {}
         for deal_id, product_line in DealLine.objects.filter(
@@ -652,8 +712,14 @@ def conflict_candidates(
             lines.setdefault(deal_id, set()).add(product_line)
         for row in deals:
             row["product_lines"] = lines.get(row["pk"], set())
+    account_keys, account_params = _candidate_keys_sql(
+        table=CustomerAccount._meta.db_table,
+        live=_ACTIVE_ACCOUNT_SQL,
+        normalised_name=normalised_name,
+        domain=domain,
+    )
     accounts = list(
-        CustomerAccount.objects.filter(condition, is_active=True)
+        CustomerAccount.objects.filter(pk__in=RawSQL(account_keys, account_params))  # noqa: S611
         .order_by()
         .values(
             "pk",
@@ -664,7 +730,7 @@ def conflict_candidates(
             "kind",
             "created_at",
             "expected_close_date",
-        )[:CANDIDATE_LIMIT]
+        )
     )
     return deals, accounts
 
