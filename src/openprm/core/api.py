@@ -41,6 +41,7 @@ from pydantic import ConfigDict
 
 from openprm.core import inputs
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.pagination import COUNT_CAP, capped_count
 from openprm.core.permissions import Rule
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -128,9 +129,6 @@ class Pagination(LimitOffsetPagination):
         return limit, offset
 
 
-COUNT_CAP = 1000
-
-
 class CappedPagination(Pagination):
     """``Pagination`` whose ``count`` stops counting past a cap.
 
@@ -176,13 +174,6 @@ class CappedPagination(Pagination):
         ``most_to_count``."""
         cap = max(COUNT_CAP, offset + limit)
         return min(counted, cap), counted > cap
-
-
-def capped_count(queryset, limit: int) -> int:
-    """``min(queryset.count(), limit)``, reading at most ``limit`` keys: the
-    ordering and selected columns are dropped, so the database counts off an
-    index where one covers the filter."""
-    return queryset.order_by().values("pk")[:limit].count()
 
 
 class ProblemError(Schema):

@@ -216,6 +216,16 @@ def name_similarity(left: str, right: str) -> float:
     return max(fuzz.token_sort_ratio(left, right), fuzz.token_set_ratio(left, right))
 
 
+def is_same_customer(
+    normalised_name: str, domain: str, *, existing_name: str, existing_domain: str
+) -> bool:
+    """Whether ``compare`` would score a pair above 0: the same domain, or names
+    similar enough (the check's cheap first pass over its candidates)."""
+    if domain and domain == existing_domain:
+        return True
+    return name_similarity(normalised_name, existing_name) >= NAME_MATCH_THRESHOLD
+
+
 def compare(new: Party, existing: Party, *, partner_id: int | None = None) -> Match:
     """The score (0-100) and reasons why ``existing`` may be the same opportunity;
     score 0 when the customer is not the same."""

@@ -184,6 +184,13 @@ class Deal(PartnerOwnedModel, CustomerFields, TimeStampedModel):
             models.Index(
                 fields=["partner", "submitted_at", "id"], name="deals_deal_partner_idx"
             ),
+            # The console's lists, newest first, all deals or one status: the page's
+            # keys from the index (core.pagination.capped_page), no sort.
+            models.Index(fields=["submitted_at", "id"], name="deals_deal_newest_idx"),
+            models.Index(
+                fields=["status", "submitted_at", "id"],
+                name="deals_deal_status_newest_idx",
+            ),
             models.Index(fields=["source_lead_id"], name="deals_deal_lead_idx"),
         ]
 

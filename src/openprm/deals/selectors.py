@@ -23,7 +23,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -43,6 +42,7 @@ from openprm.core.db import (
     ScopedReader,
     Slot,
     datetime_text,
+    sql_rows,
     uuid_text,
 )
 from openprm.core.errors import NotFound, ValidationFailed
@@ -620,7 +620,8 @@ _ACTIVE_ACCOUNT_SQL = '"is_active"'
 def _candidate_keys_sql(
     *, table: str, live: str, normalised_name: str, domain: str
 ) -> tuple[str, list]:
-    """The keys of the candidates in ``table`` (live rows only), as one SELECT.
+    """The key, normalised name and domain of the candidates in ``table`` (live
+    rows only), as one SELECT.
 
     Exact keys are looked up whole, whatever their number: every live row with
     the same domain or the same normalised name (a conflict by definition, never
@@ -634,7 +635,8 @@ def _candidate_keys_sql(
     """
     parts: list[str] = []
     params: list = []
-    select = f'SELECT "id" FROM "{table}" WHERE {live} AND '  # noqa: S608 (constants)
+    columns = '"id", "customer_name_normalised", "customer_domain"'
+    select = f'SELECT {columns} FROM "{table}" WHERE {live} AND '  # noqa: S608
     if domain:
         parts.append(f'{select}"customer_domain" = %s')
         params.append(domain)
@@ -671,67 +673,98 @@ def _candidate_keys_sql(
     return " UNION ".join(parts), params
 
 
+def _same_customer_keys(
+    *,
+    model,
+    live: str,
+    normalised_name: str,
+    domain: str,
+    exclude_id: int | None = None,
+) -> list[int]:
+    """The keys of the candidates (``_candidate_keys_sql``) that are the same
+    customer by the check's rules (``conflicts.is_same_customer``): one query
+    reading each candidate's key, name and domain, the names compared in Python."""
+    keys_sql, params = _candidate_keys_sql(
+        table=model._meta.db_table,
+        live=live,
+        normalised_name=normalised_name,
+        domain=domain,
+    )
+    if not keys_sql:
+        return []
+    return [
+        pk
+        for pk, name, row_domain in sql_rows(keys_sql, params)
+        if pk != exclude_id
+        and conflicts.is_same_customer(
+            normalised_name, domain, existing_name=name, existing_domain=row_domain
+        )
+    ]
+
+
 def conflict_candidates(
     *,
     normalised_name: str,
     domain: str,
     exclude_deal_id: int | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Live registrations and active vendor accounts that may be the same customer
-    (``_candidate_keys_sql``): three indexed queries, the deals, their product
-    lines and the accounts."""
-    deal_keys, deal_params = _candidate_keys_sql(
-        table=Deal._meta.db_table,
+    """Live registrations and active vendor accounts that are the same customer
+    (``_same_customer_keys``): two indexed queries for the candidates, then the
+    matching deals, their product lines and the matching accounts (none when none
+    match)."""
+    deal_ids = _same_customer_keys(
+        model=Deal,
         live=_LIVE_DEAL_SQL,
         normalised_name=normalised_name,
         domain=domain,
+        exclude_id=exclude_deal_id,
     )
-    if not deal_keys:
-        return [], []
-    candidates = Deal.objects.filter(pk__in=RawSQL(deal_keys, deal_params)).order_by()  # noqa: S611
-    if exclude_deal_id is not None:
-        candidates = candidates.exclude(pk=exclude_deal_id)
-    deals = list(
-        candidates.values(
-            "pk",
-            "partner_id",
-            "status",
-            "customer_name",
-            "customer_name_normalised",
-            "customer_domain",
-            "submitted_at",
-            "expected_close_date",
-            "protected_until",
+    deals = []
+    if deal_ids:
+        deals = list(
+            Deal.objects.filter(pk__in=deal_ids)
+            .order_by()
+            .values(
+                "pk",
+                "partner_id",
+                "status",
+                "customer_name",
+                "customer_name_normalised",
+                "customer_domain",
+                "submitted_at",
+                "expected_close_date",
+                "protected_until",
+            )
         )
-    )
-    if deals:
         lines: dict[int, set[str]] = {}
         for deal_id, product_line in DealLine.objects.filter(
-            deal_id__in=[row["pk"] for row in deals]
+            deal_id__in=deal_ids
         ).values_list("deal_id", "product_line"):
             lines.setdefault(deal_id, set()).add(product_line)
         for row in deals:
             row["product_lines"] = lines.get(row["pk"], set())
-    account_keys, account_params = _candidate_keys_sql(
-        table=CustomerAccount._meta.db_table,
+    account_ids = _same_customer_keys(
+        model=CustomerAccount,
         live=_ACTIVE_ACCOUNT_SQL,
         normalised_name=normalised_name,
         domain=domain,
     )
-    accounts = list(
-        CustomerAccount.objects.filter(pk__in=RawSQL(account_keys, account_params))  # noqa: S611
-        .order_by()
-        .values(
-            "pk",
-            "customer_name",
-            "customer_name_normalised",
-            "customer_domain",
-            "product_line",
-            "kind",
-            "created_at",
-            "expected_close_date",
+    accounts = []
+    if account_ids:
+        accounts = list(
+            CustomerAccount.objects.filter(pk__in=account_ids)
+            .order_by()
+            .values(
+                "pk",
+                "customer_name",
+                "customer_name_normalised",
+                "customer_domain",
+                "product_line",
+                "kind",
+                "created_at",
+                "expected_close_date",
+            )
         )
-    )
     return deals, accounts
 
 

@@ -10,7 +10,6 @@ deals of theirs), and the services check the deal's own organisation.
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core import errors
+from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, portal_page
 from openprm.deals import permissions, selectors, services
 from openprm.deals.choices import IN_REVIEW, DealStatus, ExtensionStatus
@@ -38,7 +38,8 @@ PER_PAGE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    """The page's deals keys first, counted up to a cap (``core.pagination``)."""
+    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 def _detail_context(deal, *, console: bool) -> dict:

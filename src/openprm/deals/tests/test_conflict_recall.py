@@ -136,9 +136,21 @@ def test_a_vendor_account_with_the_same_name_is_found_among_many_alike():
     assert account.pk in accounts
 
 
-def test_the_check_takes_three_queries(crowd, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        found_ids("Summit Pioneer Atlas", "summitpioneer.example")
+def test_the_check_takes_five_queries_when_deals_and_accounts_match(
+    crowd, django_assert_num_queries
+):
+    """The deal candidates, the matching deals, their lines, the account
+    candidates, the matching accounts."""
+    make_account(name="Summit Pioneer Group")
+    with django_assert_num_queries(5):
+        found_ids("Summit Pioneer Group", "summitpioneer.example")
+
+
+def test_the_check_takes_two_queries_when_nothing_matches(
+    crowd, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        found_ids("Quite Unheard Of", "unheard.example")
 
 
 def test_labelled_recall_is_exact_for_exact_keys_and_at_least_99_percent_fuzzy():
