@@ -170,11 +170,13 @@ def significant_tokens(normalised: str) -> list[str]:
 
 
 def blocking_keys(normalised: str) -> tuple[str, str]:
-    """The first and the longest significant token, stored and indexed per row."""
+    """The first significant token and the longest of the others (the first again
+    when it is the only one), stored and indexed per row: two different words
+    whenever the name has two, so a typo in either leaves the other to find it."""
     tokens = significant_tokens(normalised)
     if not tokens:
         return "", ""
-    longest = max(tokens, key=lambda word: (len(word), word))
+    longest = max(tokens[1:] or tokens, key=lambda word: (len(word), word))
     return tokens[0], longest
 
 

@@ -4,6 +4,29 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def recompute_second_keys(apps, schema_editor):
+    """The second blocking key is now the longest token after the first: rows whose
+    two keys were the same word get the other word of a two-word name."""
+    from django.db.models import F
+
+    from openprm.deals.conflicts import blocking_keys
+
+    for name in ("Deal", "CustomerAccount"):
+        model = apps.get_model("deals", name)
+        # Read whole before writing (SQLite: no update under an open cursor).
+        rows = list(
+            model.objects.filter(name_token_first=F("name_token_longest")).values_list(
+                "pk", "customer_name_normalised", "name_token_longest"
+            )
+        )
+        changed = []
+        for pk, normalised, stored in rows:
+            _first, longest = blocking_keys(normalised)
+            if longest != stored:
+                changed.append(model(pk=pk, name_token_longest=longest))
+        model.objects.bulk_update(changed, ["name_token_longest"], batch_size=1000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -13,6 +36,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(recompute_second_keys, migrations.RunPython.noop),
         migrations.RemoveIndex(
             model_name='customeraccount',
             name='deals_account_domain_idx',
