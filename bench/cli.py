@@ -302,7 +302,10 @@ def run(args: argparse.Namespace) -> None:
     # Scenarios over other rows (e.g. the bench partner's audit entries) spread their
     # pages over those rows instead.
     pages_by_rows = {
-        rows: pages_for(dataset.counts[rows], deep=args.deep_pages)
+        rows: pages_for(
+            dataset.counts[rows.removesuffix(":deep")],
+            deep=args.deep_pages or rows.endswith(":deep"),
+        )
         for rows in {scenario.rows for scenario in scenarios}
     }
     log_path = database.var_dir / "server.log"

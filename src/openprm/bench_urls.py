@@ -168,6 +168,30 @@ def floor_deals(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"page": page, "results": rows})
 
 
+def floor_console_deals(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's deal list: every deal newest first, the same
+    columns (with the partner's and the stage's) and the page's lines in a second
+    query, the page's keys found first (``page_by_keys``, as the list reads them:
+    the fair floor; ``?plain=1`` pages by a plain OFFSET instead); no
+    authentication, count or template."""
+    from openprm.deals.models import Deal, DealLine
+
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    deals = Deal.objects.order_by("-submitted_at", "-id")
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    deals = deals[window] if request.GET.get("plain") else page_by_keys(deals, window)
+    rows = list(deals.values(*FLOOR_DEAL_COLUMNS))
+    lines: dict[int, list] = {row["id"]: [] for row in rows}
+    for line in DealLine.objects.filter(deal_id__in=lines).values(
+        "deal_id", "product_line", "quantity", "amount"
+    ):
+        lines[line.pop("deal_id")].append(line)
+    for row in rows:
+        row["lines"] = lines[row["id"]]
+    return JsonResponse({"page": page, "results": rows})
+
+
 def floor_forecast(request: HttpRequest) -> JsonResponse:
     """The raw floor of ``GET /api/v1/forecast`` for one partner's admin: the open
     deals of the partner in ``?partner=`` summed per stage, currency and month in
@@ -267,6 +291,7 @@ urlpatterns = [
         name="bench_floor_library_cached",
     ),
     path("floor/deals/", floor_deals, name="bench_floor_deals"),
+    path("floor/console-deals/", floor_console_deals, name="bench_floor_console_deals"),
     path("floor/forecast/", floor_forecast, name="bench_floor_forecast"),
     path("floor/directory/", floor_directory, name="bench_floor_directory"),
     path("ceiling/", ceiling, name="bench_ceiling"),
