@@ -30,7 +30,7 @@ def _sql(pages: list[int]) -> dict[str, list[tuple[str, str, tuple]]]:
     from openprm.core.pagination import COUNT_CAP
     from openprm.deals.selectors import deal_list_visible_to
 
-    admin = User.objects.filter(is_vendor_staff=True).order_by("pk").first()
+    admin = User.objects.filter(vendor_role="vendor_admin").order_by("pk").first()
     if admin is None:  # an empty schema: any vendor admin will do for the SQL
         raise SystemExit("No vendor staff user in the data set")
     deals = deal_list_visible_to(user=admin)
