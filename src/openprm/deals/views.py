@@ -73,6 +73,8 @@ def _rows_html(deals, *, console: bool, queue: bool) -> SafeString:
     name = "console:deal_detail" if console else "portal:deal_detail"
     prefix, suffix = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
     escape = html.escape
+    # Each status translated once per page, not once per row.
+    labels = {value: escape(str(label)) for value, label in DealStatus.choices}
     escalated = escape(str(_("escalated")))
     overdue = escape(str(_("overdue")))
     rows = []
@@ -104,7 +106,7 @@ def _rows_html(deals, *, console: bool, queue: bool) -> SafeString:
         badge = STATUS_BADGES.get(deal.status, "text-bg-info")
         cells.append(
             f'<td><span class="badge {badge}" data-testid="status">'
-            f"{escape(str(deal.get_status_display()))}</span></td>"
+            f"{labels.get(deal.status) or escape(deal.status)}</span></td>"
         )
         if queue:
             due = escape(_local(deal.review_due_at, "%Y-%m-%d %H:%M"))
