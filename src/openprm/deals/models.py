@@ -52,6 +52,23 @@ class Stage(TimeStampedModel):
         return self.name
 
 
+def conflict_indexes(prefix: str, condition: Q) -> list[models.Index]:
+    """The conflict check's indexes of a table of customers, on the rows that can
+    conflict only: the domain, the normalised name, and each blocking key with the
+    name (the order in which the check reads a key's nearest names)."""
+    return [
+        models.Index(
+            fields=fields, condition=condition, name=f"{prefix}_live_{suffix}_idx"
+        )
+        for suffix, fields in (
+            ("domain", ["customer_domain"]),
+            ("name", ["customer_name_normalised"]),
+            ("token1", ["name_token_first", "customer_name_normalised"]),
+            ("token2", ["name_token_longest", "customer_name_normalised"]),
+        )
+    ]
+
+
 class CustomerFields(models.Model):
     """The end customer as the conflict check reads it: name, domain, country and the
     blocking keys that narrow a million rows to a few candidates by index."""
@@ -157,26 +174,7 @@ class Deal(PartnerOwnedModel, CustomerFields, TimeStampedModel):
         indexes = [
             # The conflict check's lookups (selectors.conflict_candidates): live
             # registrations only, so closed ones cost neither reads nor the bound.
-            models.Index(
-                fields=["customer_domain"],
-                condition=Q(status__in=LIVE),
-                name="deals_deal_live_domain_idx",
-            ),
-            models.Index(
-                fields=["customer_name_normalised"],
-                condition=Q(status__in=LIVE),
-                name="deals_deal_live_name_idx",
-            ),
-            models.Index(
-                fields=["name_token_first", "customer_name_normalised"],
-                condition=Q(status__in=LIVE),
-                name="deals_deal_live_token1_idx",
-            ),
-            models.Index(
-                fields=["name_token_longest", "customer_name_normalised"],
-                condition=Q(status__in=LIVE),
-                name="deals_deal_live_token2_idx",
-            ),
+            *conflict_indexes("deals_deal", Q(status__in=LIVE)),
             models.Index(fields=["status", "review_due_at"], name="deals_deal_due_idx"),
             models.Index(
                 fields=["status", "protected_until"], name="deals_deal_protect_idx"
@@ -326,26 +324,7 @@ class CustomerAccount(CustomerFields, TimeStampedModel):
         verbose_name = _("customer account")
         indexes = [
             # The conflict check's lookups, active accounts only (as for deals).
-            models.Index(
-                fields=["customer_domain"],
-                condition=Q(is_active=True),
-                name="deals_account_live_domain_idx",
-            ),
-            models.Index(
-                fields=["customer_name_normalised"],
-                condition=Q(is_active=True),
-                name="deals_account_live_name_idx",
-            ),
-            models.Index(
-                fields=["name_token_first", "customer_name_normalised"],
-                condition=Q(is_active=True),
-                name="deals_account_live_token1_idx",
-            ),
-            models.Index(
-                fields=["name_token_longest", "customer_name_normalised"],
-                condition=Q(is_active=True),
-                name="deals_account_live_token2_idx",
-            ),
+            *conflict_indexes("deals_account", Q(is_active=True)),
         ]
 
     def __str__(self) -> str:
