@@ -14,8 +14,11 @@ COUNT_CAP = 1000
 def capped_count(queryset: QuerySet, limit: int) -> int:
     """``min(queryset.count(), limit)``, reading at most ``limit`` keys: the
     ordering and selected columns are dropped, so the database counts off an
-    index where one covers the filter. A list already in memory (a sequence with
-    a length) is measured."""
+    index where one covers the filter. What stands for a queryset (``all()``
+    answers it, as ninja's pagination expects) counts that queryset; a list already
+    in memory (a sequence with a length) is measured."""
+    if not isinstance(queryset, QuerySet) and hasattr(queryset, "all"):
+        queryset = queryset.all()
     if not isinstance(queryset, QuerySet):
         return min(len(queryset), limit)
     return queryset.order_by().values("pk")[:limit].count()
