@@ -123,6 +123,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "bench/deal_conflicts.py)",
     )
     data.add_argument(
+        "--deal-conflict-labels",
+        type=int,
+        default=300,
+        help="labelled registrations of each kind (same domain, same name, fuzzy) "
+        "whose recall the deal conflict check reports",
+    )
+    data.add_argument(
         "--cobranded-copies",
         type=int,
         default=None,
@@ -295,7 +302,10 @@ def run(args: argparse.Namespace) -> None:
     # Scenarios over other rows (e.g. the bench partner's audit entries) spread their
     # pages over those rows instead.
     pages_by_rows = {
-        rows: pages_for(dataset.counts[rows], deep=args.deep_pages)
+        rows: pages_for(
+            dataset.counts[rows.removesuffix(":deep")],
+            deep=args.deep_pages or rows.endswith(":deep"),
+        )
         for rows in {scenario.rows for scenario in scenarios}
     }
     log_path = database.var_dir / "server.log"
@@ -382,11 +392,13 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["import_rate"] = import_rate.report(import_sizes, say=say)
-    if args.deal_conflict_rows:  # the conflict check of a registration (issue 6)
+    if args.deal_conflict_rows:  # the conflict check's recall (issues 6 and 21)
         from bench import deal_conflicts
 
         say("")
-        data["deal_conflicts"] = deal_conflicts.report(args.deal_conflict_rows, say=say)
+        data["deal_conflicts"] = deal_conflicts.report(
+            args.deal_conflict_rows, say=say, labels=args.deal_conflict_labels
+        )
     copies = args.cobranded_copies
     if copies is None:
         copies = 0 if args.scenarios else 8

@@ -15,6 +15,7 @@ FLOOR_AUDIT_ENTRIES = "floor-audit-entries-50"
 FLOOR_DIRECTORY = "floor-directory-50"
 FLOOR_DEALS = "floor-deals-50"
 FLOOR_FORECAST = "floor-forecast"
+FLOOR_CONSOLE_DEALS = "floor-console-deals-50"
 FLOOR_LIBRARY = "floor-library-24"
 
 PAGE_SIZE = 50
@@ -32,7 +33,8 @@ class Scenario:
 
     ``path`` may contain ``{page}`` (or ``{offset}``, the first row of the page):
     the load generator then rotates through pages spread across the rows named by
-    ``rows`` (a count of the data set, see ``pages_for``); ``{partner}`` is the
+    ``rows`` (a count of the data set, see ``pages_for``; ``"<count>:deep"``
+    spreads them over all those rows, as ``--deep-pages``); ``{partner}`` is the
     bench partner's id. ``auth`` sends the session cookie of the benchmark's
     vendor-staff user; ``token`` sends the bench partner admin's API token as
     ``Authorization: Bearer``. ``floor`` names the raw-floor scenario this one is
@@ -185,6 +187,46 @@ SCENARIOS += [
         expect='"items": [{',
         token=True,
         rows="bench_partner_deals",
+    ),
+    Scenario(
+        name=FLOOR_CONSOLE_DEALS,
+        path="/_bench/floor/console-deals/?page={page}",
+        description=(
+            "Baseline: every deal newest first, 50 keys first (partner, stage) and "
+            "their lines from .values() as JSON."
+        ),
+        floor=FLOOR_CONSOLE_DEALS,
+        expect='"results": [{',
+        rows="deals",
+    ),
+    Scenario(
+        name="console-deals-50",
+        path="/console/deals/?page={page}",
+        description=(
+            "Console deal list, a vendor admin: all deals newest first, capped "
+            "count, keys-first page (target: >= 0.40 of the floor)."
+        ),
+        auth=True,
+        floor=FLOOR_CONSOLE_DEALS,
+        expect='data-testid="deal-row"',
+        rows="deals",
+    ),
+    Scenario(
+        name="floor-console-deals-50-deep",
+        path="/_bench/floor/console-deals/?page={page}",
+        description="The console deal list's floor over pages spread over all deals.",
+        floor="floor-console-deals-50-deep",
+        expect='"results": [{',
+        rows="deals:deep",
+    ),
+    Scenario(
+        name="console-deals-50-deep",
+        path="/console/deals/?page={page}",
+        description="The console deal list, pages spread over all deals.",
+        auth=True,
+        floor="floor-console-deals-50-deep",
+        expect='data-testid="deal-row"',
+        rows="deals:deep",
     ),
     Scenario(
         name=FLOOR_FORECAST,

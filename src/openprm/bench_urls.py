@@ -144,12 +144,26 @@ FLOOR_DEAL_COLUMNS = (
 )
 
 
+def _with_lines(rows: list[dict]) -> list[dict]:
+    """The deals' rows, each with its lines, read in one more query."""
+    from openprm.deals.models import DealLine
+
+    lines: dict[int, list] = {row["id"]: [] for row in rows}
+    for line in DealLine.objects.filter(deal_id__in=lines).values(
+        "deal_id", "product_line", "quantity", "amount"
+    ):
+        lines[line.pop("deal_id")].append(line)
+    for row in rows:
+        row["lines"] = lines[row["id"]]
+    return rows
+
+
 def floor_deals(request: HttpRequest) -> JsonResponse:
     """The raw floor of ``GET /api/v1/deals`` for one partner's admin: the same
     columns (with the partner's and the stage's), order and LIMIT/OFFSET page of the
     partner given in ``?partner=``, and the page's lines in a second query; no
     authentication, scope, count or serializer."""
-    from openprm.deals.models import Deal, DealLine
+    from openprm.deals.models import Deal
 
     page = _page_number(request)
     offset = (page - 1) * FLOOR_PAGE_SIZE
@@ -158,14 +172,24 @@ def floor_deals(request: HttpRequest) -> JsonResponse:
         .order_by("-submitted_at", "-id")
         .values(*FLOOR_DEAL_COLUMNS)[offset : offset + FLOOR_PAGE_SIZE]
     )
-    lines: dict[int, list] = {row["id"]: [] for row in rows}
-    for line in DealLine.objects.filter(deal_id__in=lines).values(
-        "deal_id", "product_line", "quantity", "amount"
-    ):
-        lines[line.pop("deal_id")].append(line)
-    for row in rows:
-        row["lines"] = lines[row["id"]]
-    return JsonResponse({"page": page, "results": rows})
+    return JsonResponse({"page": page, "results": _with_lines(rows)})
+
+
+def floor_console_deals(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's deal list: every deal newest first, the same
+    columns (with the partner's and the stage's) and the page's lines in a second
+    query, the page's keys found first (``page_by_keys``, as the list reads them:
+    the fair floor; ``?plain=1`` pages by a plain OFFSET instead); no
+    authentication, count or template."""
+    from openprm.deals.models import Deal
+
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    deals = Deal.objects.order_by("-submitted_at", "-id")
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    deals = deals[window] if request.GET.get("plain") else page_by_keys(deals, window)
+    rows = list(deals.values(*FLOOR_DEAL_COLUMNS))
+    return JsonResponse({"page": page, "results": _with_lines(rows)})
 
 
 def floor_forecast(request: HttpRequest) -> JsonResponse:
@@ -267,6 +291,7 @@ urlpatterns = [
         name="bench_floor_library_cached",
     ),
     path("floor/deals/", floor_deals, name="bench_floor_deals"),
+    path("floor/console-deals/", floor_console_deals, name="bench_floor_console_deals"),
     path("floor/forecast/", floor_forecast, name="bench_floor_forecast"),
     path("floor/directory/", floor_directory, name="bench_floor_directory"),
     path("ceiling/", ceiling, name="bench_ceiling"),

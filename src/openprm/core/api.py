@@ -4,7 +4,7 @@
   a query parameter it does not declare (422: a mistyped filter must not silently
   answer with everything) and documents the standard error responses (:data:`ERRORS`).
 - A list is declared with :meth:`ApiRouter.list`: ``limit``/``offset`` pagination
-  (``limit`` at most 100; ``capped=True`` stops counting past 1,000 rows), its
+  (``limit`` at most 100; the count stops past 1,000 rows, ``count_is_capped``), its
   filters as a ``Query[Schema]`` argument of the function.
 - An object named by the path is found with :func:`lookup`: the rule's gate first
   (403), then the selector, whose ``NotFound`` (unknown, malformed or outside the
@@ -41,6 +41,7 @@ from pydantic import ConfigDict
 
 from openprm.core import inputs
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
+from openprm.core.pagination import COUNT_CAP, capped_count
 from openprm.core.permissions import Rule
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -128,9 +129,6 @@ class Pagination(LimitOffsetPagination):
         return limit, offset
 
 
-COUNT_CAP = 1000
-
-
 class CappedPagination(Pagination):
     """``Pagination`` whose ``count`` stops counting past a cap.
 
@@ -176,13 +174,6 @@ class CappedPagination(Pagination):
         ``most_to_count``."""
         cap = max(COUNT_CAP, offset + limit)
         return min(counted, cap), counted > cap
-
-
-def capped_count(queryset, limit: int) -> int:
-    """``min(queryset.count(), limit)``, reading at most ``limit`` keys: the
-    ordering and selected columns are dropped, so the database counts off an
-    index where one covers the filter."""
-    return queryset.order_by().values("pk")[:limit].count()
 
 
 class ProblemError(Schema):
@@ -552,15 +543,15 @@ class ApiRouter(Router):
         *,
         response: Any,
         summary: str,
-        capped: bool = False,
         **kwargs,
     ) -> Callable:
         """A GET list of ``response`` items, paginated with ``limit``/``offset``
-        and counted (up to 1,000 when ``capped``); the function returns a
-        queryset, its filters declared as a ``Query[Schema]`` argument."""
+        and counted up to a cap (``CappedPagination``: no list counts more rows
+        than it shows plus 1,000); the function returns a queryset, its filters
+        declared as a ``Query[Schema]`` argument."""
 
         def decorator(view_func: Callable) -> Callable:
-            paged = paginate(CappedPagination if capped else Pagination)(view_func)
+            paged = paginate(CappedPagination)(view_func)
             self.get(path, response=list[response], summary=summary, **kwargs)(paged)
             return view_func
 

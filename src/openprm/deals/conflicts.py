@@ -170,11 +170,13 @@ def significant_tokens(normalised: str) -> list[str]:
 
 
 def blocking_keys(normalised: str) -> tuple[str, str]:
-    """The first and the longest significant token, stored and indexed per row."""
+    """The first significant token and the longest of the others (the first again
+    when it is the only one), stored and indexed per row: two different words
+    whenever the name has two, so a typo in either leaves the other to find it."""
     tokens = significant_tokens(normalised)
     if not tokens:
         return "", ""
-    longest = max(tokens, key=lambda word: (len(word), word))
+    longest = max(tokens[1:] or tokens, key=lambda word: (len(word), word))
     return tokens[0], longest
 
 
@@ -214,6 +216,16 @@ def name_similarity(left: str, right: str) -> float:
     if not left or not right:
         return 0.0
     return max(fuzz.token_sort_ratio(left, right), fuzz.token_set_ratio(left, right))
+
+
+def is_same_customer(
+    normalised_name: str, domain: str, *, existing_name: str, existing_domain: str
+) -> bool:
+    """Whether ``compare`` would score a pair above 0: the same domain, or names
+    similar enough (the check's cheap first pass over its candidates)."""
+    if domain and domain == existing_domain:
+        return True
+    return name_similarity(normalised_name, existing_name) >= NAME_MATCH_THRESHOLD
 
 
 def compare(new: Party, existing: Party, *, partner_id: int | None = None) -> Match:

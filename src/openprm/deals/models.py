@@ -14,6 +14,7 @@ from openprm.core.formatting import choice_label
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 from openprm.deals.choices import (
+    LIVE,
     AccountKind,
     DealStatus,
     ExtensionStatus,
@@ -49,6 +50,23 @@ class Stage(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def conflict_indexes(prefix: str, condition: Q) -> list[models.Index]:
+    """The conflict check's indexes of a table of customers, on the rows that can
+    conflict only: the domain, the normalised name, and each blocking key with the
+    name (the order in which the check reads a key's nearest names)."""
+    return [
+        models.Index(
+            fields=fields, condition=condition, name=f"{prefix}_live_{suffix}_idx"
+        )
+        for suffix, fields in (
+            ("domain", ["customer_domain"]),
+            ("name", ["customer_name_normalised"]),
+            ("token1", ["name_token_first", "customer_name_normalised"]),
+            ("token2", ["name_token_longest", "customer_name_normalised"]),
+        )
+    ]
 
 
 class CustomerFields(models.Model):
@@ -154,15 +172,22 @@ class Deal(PartnerOwnedModel, CustomerFields, TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["customer_domain"], name="deals_deal_domain_idx"),
-            models.Index(fields=["name_token_first"], name="deals_deal_token1_idx"),
-            models.Index(fields=["name_token_longest"], name="deals_deal_token2_idx"),
+            # The conflict check's lookups (selectors.conflict_candidates): live
+            # registrations only, so closed ones cost neither reads nor the bound.
+            *conflict_indexes("deals_deal", Q(status__in=LIVE)),
             models.Index(fields=["status", "review_due_at"], name="deals_deal_due_idx"),
             models.Index(
                 fields=["status", "protected_until"], name="deals_deal_protect_idx"
             ),
             models.Index(
                 fields=["partner", "submitted_at", "id"], name="deals_deal_partner_idx"
+            ),
+            # The console's lists, newest first, all deals or one status: the page's
+            # keys from the index (core.pagination.capped_page), no sort.
+            models.Index(fields=["submitted_at", "id"], name="deals_deal_newest_idx"),
+            models.Index(
+                fields=["status", "submitted_at", "id"],
+                name="deals_deal_status_newest_idx",
             ),
             models.Index(fields=["source_lead_id"], name="deals_deal_lead_idx"),
         ]
@@ -298,11 +323,8 @@ class CustomerAccount(CustomerFields, TimeStampedModel):
         ordering = ["customer_name", "id"]
         verbose_name = _("customer account")
         indexes = [
-            models.Index(fields=["customer_domain"], name="deals_account_domain_idx"),
-            models.Index(fields=["name_token_first"], name="deals_account_token1_idx"),
-            models.Index(
-                fields=["name_token_longest"], name="deals_account_token2_idx"
-            ),
+            # The conflict check's lookups, active accounts only (as for deals).
+            *conflict_indexes("deals_account", Q(is_active=True)),
         ]
 
     def __str__(self) -> str:

@@ -42,6 +42,7 @@ from openprm.core.db import (
     ScopedReader,
     Slot,
     datetime_text,
+    sql_rows,
     uuid_text,
 )
 from openprm.core.errors import NotFound
@@ -72,9 +73,6 @@ from openprm.tenancy.selectors import memberships_active_for
 
 # The deal roles, as the list's query checks them (``_holds_a_deal_role``).
 DEAL_ROLES = tuple(sorted(permissions.WORK.partner))
-# Candidates scored per registration at most: blocking keys keep the real number
-# far below this; the cap bounds the worst case of a very common name.
-CANDIDATE_LIMIT = 200
 
 
 def _signed_in(user) -> bool:
@@ -593,16 +591,106 @@ def vendor_admins() -> list[User]:
 
 
 def _tokens(normalised: str) -> list[str]:
-    return sorted(set(conflicts.significant_tokens(normalised)))[:8]
+    return sorted(set(conflicts.significant_tokens(normalised)))[:MAX_TOKENS]
 
 
-def _candidate_filter(*, domain: str, tokens: list[str]) -> Q:
-    condition = Q(pk__in=[])
+# A name's significant tokens looked up at most (each a blocking key).
+MAX_TOKENS = 8
+# Fuzzy candidates read on each side of the new name in one blocking key's index
+# order (see ``_candidate_keys_sql``): the whole name's two sides, then for each
+# of at most MAX_TOKENS tokens two key columns' two sides, so at most
+# (2 + 8 x 2 x 2) x 25 = 850 fuzzy candidates are read and scored.
+NEIGHBOURS = 25
+# The conditions of the conflict indexes (models: ``*_live_*_idx``), written as the
+# indexes' own SQL: a database uses a partial index only when the query repeats
+# its condition with literals, not parameters.
+_LIVE_DEAL_SQL = '"status" IN ({})'.format(", ".join(f"'{status}'" for status in LIVE))
+_ACTIVE_ACCOUNT_SQL = '"is_active"'
+
+
+def _candidate_keys_sql(
+    *, table: str, live: str, normalised_name: str, domain: str
+) -> tuple[str, list]:
+    """The key, normalised name and domain of the candidates in ``table`` (live
+    rows only), as one SELECT.
+
+    Exact keys are looked up whole, whatever their number: every live row with
+    the same domain or the same normalised name (a conflict by definition, never
+    left out). Fuzzy candidates share a significant token as a blocking key
+    (the row's first or longest token): for each token and each of the two key
+    columns, the ``NEIGHBOURS`` rows on either side of the new name in the
+    index's order (token, normalised name) — the names that begin the same way
+    after the token —, and the ``NEIGHBOURS`` on either side of the whole name in
+    the name index; so a token shared by thousands of live rows costs a bounded
+    read, and the rows read are the likeliest matches, not a sample.
+    """
+    parts: list[str] = []
+    params: list = []
+    columns = '"id", "customer_name_normalised", "customer_domain"'
+    select = f'SELECT {columns} FROM "{table}" WHERE {live} AND '  # noqa: S608
     if domain:
-        condition |= Q(customer_domain=domain)
-    if tokens:
-        condition |= Q(name_token_first__in=tokens) | Q(name_token_longest__in=tokens)
-    return condition
+        parts.append(f'{select}"customer_domain" = %s')
+        params.append(domain)
+    if normalised_name:
+        parts.append(f'{select}"customer_name_normalised" = %s')
+        params.append(normalised_name)
+
+    def neighbours(column: str, token: str | None, anchor: str) -> None:
+        key = f'"{column}" = %s AND ' if token is not None else ""
+        for compare, order in ((">=", "ASC"), ("<", "DESC")):
+            parts.append(
+                f"SELECT * FROM ({select}{key}"  # noqa: S608 (constants)
+                f'"customer_name_normalised" {compare} %s '
+                f'ORDER BY "customer_name_normalised" {order} LIMIT %s) '
+                f"AS n{len(parts)}"
+            )
+            params.extend([*([token] if token is not None else []), anchor, NEIGHBOURS])
+
+    # The whole name's neighbours: a typo late in a name's first word, whatever
+    # its keys.
+    if normalised_name:
+        neighbours("customer_name_normalised", None, normalised_name)
+    words = normalised_name.split()
+    for token in _tokens(normalised_name):
+        # Rows keyed by their first token begin with it: look beside the new
+        # name with that token moved to the front.
+        rest = list(words)
+        if token in rest:
+            rest.remove(token)
+        neighbours("name_token_first", token, " ".join([token, *rest]))
+        neighbours("name_token_longest", token, normalised_name)
+    if not parts:
+        return "", []
+    return " UNION ".join(parts), params
+
+
+def _same_customer_keys(
+    *,
+    model,
+    live: str,
+    normalised_name: str,
+    domain: str,
+    exclude_id: int | None = None,
+) -> list[int]:
+    """The keys of the candidates (``_candidate_keys_sql``) that are the same
+    customer by the check's rules (``conflicts.is_same_customer``): one query
+    reading each candidate's key, name and domain, the names compared in Python."""
+    keys_sql, params = _candidate_keys_sql(
+        table=model._meta.db_table,
+        live=live,
+        normalised_name=normalised_name,
+        domain=domain,
+    )
+    if not keys_sql:
+        return []
+    return [
+        pk
+        for pk, name, row_domain in sql_rows(keys_sql, params)
+        if pk != exclude_id
+        and conflicts.is_same_customer(
+            normalised_name, domain, existing_name=name, existing_domain=row_domain
+        )
+    ]
 
 
 def conflict_candidates(
@@ -611,52 +699,63 @@ def conflict_candidates(
     domain: str,
     exclude_deal_id: int | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Live registrations and active vendor accounts sharing a blocking key: two
-    indexed queries (three with the candidates' product lines)."""
-    tokens = _tokens(normalised_name)
-    condition = _candidate_filter(domain=domain, tokens=tokens)
-    # The status is filtered here, not in SQL: with it in the WHERE clause SQLite
-    # may scan the status index instead of OR-ing the three blocking-key indexes.
-    candidates = Deal.objects.filter(condition).order_by()
-    if exclude_deal_id is not None:
-        candidates = candidates.exclude(pk=exclude_deal_id)
-    deals = [
-        row
-        for row in candidates.values(
-            "pk",
-            "partner_id",
-            "status",
-            "customer_name",
-            "customer_name_normalised",
-            "customer_domain",
-            "submitted_at",
-            "expected_close_date",
-            "protected_until",
-        )[:CANDIDATE_LIMIT]
-        if row["status"] in LIVE
-    ]
-    if deals:
+    """Live registrations and active vendor accounts that are the same customer
+    (``_same_customer_keys``): two indexed queries for the candidates, then the
+    matching deals, their product lines and the matching accounts (none when none
+    match)."""
+    deal_ids = _same_customer_keys(
+        model=Deal,
+        live=_LIVE_DEAL_SQL,
+        normalised_name=normalised_name,
+        domain=domain,
+        exclude_id=exclude_deal_id,
+    )
+    deals = []
+    if deal_ids:
+        deals = list(
+            Deal.objects.filter(pk__in=deal_ids)
+            .order_by()
+            .values(
+                "pk",
+                "partner_id",
+                "status",
+                "customer_name",
+                "customer_name_normalised",
+                "customer_domain",
+                "submitted_at",
+                "expected_close_date",
+                "protected_until",
+            )
+        )
         lines: dict[int, set[str]] = {}
         for deal_id, product_line in DealLine.objects.filter(
-            deal_id__in=[row["pk"] for row in deals]
+            deal_id__in=deal_ids
         ).values_list("deal_id", "product_line"):
             lines.setdefault(deal_id, set()).add(product_line)
         for row in deals:
             row["product_lines"] = lines.get(row["pk"], set())
-    accounts = list(
-        CustomerAccount.objects.filter(condition, is_active=True)
-        .order_by()
-        .values(
-            "pk",
-            "customer_name",
-            "customer_name_normalised",
-            "customer_domain",
-            "product_line",
-            "kind",
-            "created_at",
-            "expected_close_date",
-        )[:CANDIDATE_LIMIT]
+    account_ids = _same_customer_keys(
+        model=CustomerAccount,
+        live=_ACTIVE_ACCOUNT_SQL,
+        normalised_name=normalised_name,
+        domain=domain,
     )
+    accounts = []
+    if account_ids:
+        accounts = list(
+            CustomerAccount.objects.filter(pk__in=account_ids)
+            .order_by()
+            .values(
+                "pk",
+                "customer_name",
+                "customer_name_normalised",
+                "customer_domain",
+                "product_line",
+                "kind",
+                "created_at",
+                "expected_close_date",
+            )
+        )
     return deals, accounts
 
 

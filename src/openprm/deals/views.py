@@ -7,17 +7,22 @@ role in any of the user's organisations (the list may show another organisation'
 deals of theirs), and the services check the deal's own organisation.
 """
 
+import html
 from datetime import date
+from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core import errors
+from openprm.core.formatting import format_money
+from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, portal_page
 from openprm.deals import permissions, selectors, services
 from openprm.deals.choices import IN_REVIEW, DealStatus, ExtensionStatus
@@ -37,8 +42,89 @@ from openprm.deals.models import Deal
 PER_PAGE = 50
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+_ANY_ID = UUID(int=0)
+# The badge of each status (deals/_status.html, which single deals still use).
+STATUS_BADGES = {
+    DealStatus.APPROVED: "text-bg-success",
+    DealStatus.WON: "text-bg-primary",
+    DealStatus.REJECTED: "text-bg-danger",
+    DealStatus.LOST: "text-bg-danger",
+    DealStatus.EXPIRED: "text-bg-secondary",
+    DealStatus.MORE_INFO_REQUESTED: "text-bg-warning",
+}
+DASH = "\u2014"
+
+
+def _page(request, queryset, *, console: bool, queue: bool = False):
+    """The page's deals keys first, counted up to a cap (``core.pagination``), and
+    their table rows as HTML (``rows_html``)."""
+    page = capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
+    page.rows_html = _rows_html(page.object_list, console=console, queue=queue)
+    return page
+
+
+def _local(value, pattern: str) -> str:
+    return timezone.localtime(value).strftime(pattern) if value else ""
+
+
+def _rows_html(deals, *, console: bool, queue: bool) -> SafeString:
+    """The table rows of one page, formatted in Python: a row through the template
+    engine cost more than reading it (the detail URL is reversed once per page)."""
+    name = "console:deal_detail" if console else "portal:deal_detail"
+    prefix, suffix = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
+    escape = html.escape
+    # Each status translated once per page, not once per row.
+    labels = {value: escape(str(label)) for value, label in DealStatus.choices}
+    escalated = escape(str(_("escalated")))
+    overdue = escape(str(_("overdue")))
+    rows = []
+    for deal in deals:
+        cells = [
+            f'<td><a href="{escape(f"{prefix}{deal.public_id}{suffix}")}">'
+            f"{escape(deal.title)}</a></td>",
+            f"<td>{escape(deal.customer_name)}"
+            + (
+                f'<div class="small text-secondary">{escape(deal.customer_domain)}'
+                "</div>"
+                if deal.customer_domain
+                else ""
+            )
+            + "</td>",
+        ]
+        if console:
+            cells.append(f"<td>{escape(deal.partner.name)}</td>")
+        lines = " ".join(
+            f'<span class="badge text-bg-light">{escape(line.product_line)}</span>'
+            for line in deal.lines.all()
+        )
+        cells.append(f"<td>{lines}</td>")
+        cells.append(
+            f'<td class="text-end">'
+            f"{escape(format_money(deal.total_amount, deal.currency))}</td>"
+        )
+        cells.append(f"<td>{escape(deal.stage.name)}</td>")
+        badge = STATUS_BADGES.get(deal.status, "text-bg-info")
+        cells.append(
+            f'<td><span class="badge {badge}" data-testid="status">'
+            f"{labels.get(deal.status) or escape(deal.status)}</span></td>"
+        )
+        if queue:
+            due = escape(_local(deal.review_due_at, "%Y-%m-%d %H:%M"))
+            if deal.escalated_at:
+                due += f' <span class="badge text-bg-danger">{escalated}</span>'
+            elif deal.reminded_at:
+                due += f' <span class="badge text-bg-warning">{overdue}</span>'
+        else:
+            due = escape(_local(deal.protected_until, "%Y-%m-%d") or DASH)
+        cells.append(f"<td>{due}</td>")
+        cells.append(
+            f'<td><span class="badge text-bg-warning" data-testid="conflict-score">'
+            f"{deal.conflict_score}</span></td>"
+            if deal.conflict_score
+            else f"<td>{DASH}</td>"
+        )
+        rows.append('<tr data-testid="deal-row">' + "".join(cells) + "</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value is escaped)
 
 
 def _detail_context(deal, *, console: bool) -> dict:
@@ -78,7 +164,10 @@ def deal_queue(request):
     return render(
         request,
         "deals/queue.html",
-        {"page": _page(request, queue), "statuses": DealStatus.choices},
+        {
+            "page": _page(request, queue, console=True, queue=True),
+            "statuses": DealStatus.choices,
+        },
     )
 
 
@@ -94,7 +183,7 @@ def deal_list(request):
         request,
         "deals/console_list.html",
         {
-            "page": _page(request, deals),
+            "page": _page(request, deals, console=True),
             "status": status,
             "statuses": DealStatus.choices,
             "q": request.GET.get("q", ""),
@@ -204,7 +293,11 @@ def portal_deal_list(request):
     deals = selectors.deal_list_visible_to(
         user=request.user, status=request.GET.get("status", "")
     )
-    return render(request, "deals/portal_list.html", {"page": _page(request, deals)})
+    return render(
+        request,
+        "deals/portal_list.html",
+        {"page": _page(request, deals, console=False)},
+    )
 
 
 @portal_page(rule=permissions.WORK)

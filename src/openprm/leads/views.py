@@ -7,13 +7,13 @@ is checked there; a lead's own pages are gated by a lead role in any of the user
 organisations, and the services check the organisation holding the lead.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core import errors
+from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.leads import permissions, selectors, services
 from openprm.leads.batch import route_waiting_leads
@@ -33,7 +33,8 @@ PER_PAGE = 50
 
 
 def _page(request, leads):
-    return Paginator(leads, PER_PAGE).get_page(request.GET.get("page"))
+    """The page's leads keys first, counted up to a cap (``core.pagination``)."""
+    return capped_page(leads, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 def _detail_context(lead) -> dict:

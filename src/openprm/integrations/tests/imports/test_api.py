@@ -68,6 +68,7 @@ def test_the_preview_reports_counts_and_row_errors(client, admin_headers, _uploa
             {"row": 3, "field": "region", "message": "Choose one of the regions."}
         ],
         "count": 1,
+        "count_is_capped": False,
     }
     assert Partner.objects.count() == 0
 
