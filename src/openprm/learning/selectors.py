@@ -149,9 +149,13 @@ def packages_for_staff(*, user) -> QuerySet:
 
 def paths_for_staff(*, user) -> QuerySet:
     permissions.READ.ensure(user)
-    return LearningPath.objects.select_related("audience").annotate(
-        course_count=Count("steps", distinct=True),
-        enrolled=Count("enrolments", distinct=True),
+    return (
+        LearningPath.objects.select_related("audience")
+        .annotate(
+            course_count=Count("steps", distinct=True),
+            enrolled=Count("enrolments", distinct=True),
+        )
+        .order_by("title", "id")
     )
 
 

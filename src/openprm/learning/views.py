@@ -809,12 +809,17 @@ def scorm_commit(request, public_id):
     attempt = selectors.scorm_attempt_for_learner(
         user=request.user, public_id=public_id
     )
-    try:
-        values = json.loads(request.body or b"{}")
+    if request.content_type == "application/json":
+        try:
+            values = json.loads(request.body or b"{}")
+        except ValueError:
+            values = None
         if not isinstance(values, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"error": str(_("Send a JSON object."))}, status=400)
+            return JsonResponse({"error": str(_("Send a JSON object."))}, status=400)
+    else:
+        values = {
+            key: value for key, value in request.POST.items() if key.startswith("cmi.")
+        }
     try:
         attempt = services.scorm_commit(
             actor=request.user,
