@@ -64,6 +64,7 @@ def courses_for_staff(*, user, filters: CatalogueFilters | None = None) -> Query
                 distinct=True,
             ),
         )
+        .order_by("title", "id")
     )
 
 
@@ -185,11 +186,23 @@ def enrolments_for_staff(*, user, course: Course | None = None) -> QuerySet:
 # --- portal (partner users)
 
 
+def reader_audiences(reader: AudienceReader) -> Q:
+    """The condition "for the reader's audiences", evaluated once per request and
+    shared by the page's lists (the catalogue, its facets, the paths)."""
+    return audience_q(reader)
+
+
 def catalogue(
-    *, reader: AudienceReader, filters: CatalogueFilters | None = None
+    *,
+    reader: AudienceReader | None = None,
+    audiences: Q | None = None,
+    filters: CatalogueFilters | None = None,
 ) -> QuerySet:
-    """The published courses the reader's audiences hold."""
-    courses = Course.objects.filter(audience_q(reader), is_published=True)
+    """The published courses the reader's audiences hold (``audiences``: the
+    condition already made for this reader)."""
+    if audiences is None:
+        audiences = audience_q(reader)
+    courses = Course.objects.filter(audiences, is_published=True)
     return _with_counts(_filtered(courses, filters or CatalogueFilters())).order_by(
         "title", "id"
     )
@@ -371,9 +384,13 @@ def transcript(*, user, partner_id: int) -> dict:
     }
 
 
-def paths_for_reader(*, reader: AudienceReader) -> QuerySet:
+def paths_for_reader(
+    *, reader: AudienceReader | None = None, audiences: Q | None = None
+) -> QuerySet:
+    if audiences is None:
+        audiences = audience_q(reader)
     return (
-        LearningPath.objects.filter(audience_q(reader), is_published=True)
+        LearningPath.objects.filter(audiences, is_published=True)
         .annotate(course_count=Count("steps"))
         .order_by("title", "id")
     )

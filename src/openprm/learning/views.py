@@ -495,12 +495,13 @@ def _portal_course_url(course) -> str:
 
 @portal_page
 def catalogue(request):
-    readable = selectors.catalogue(reader=_reader(request))
+    audiences = selectors.reader_audiences(_reader(request))
+    readable = selectors.catalogue(audiences=audiences)
     form = CatalogueFilterForm(
         request.GET or None, facets=selectors.catalogue_facets(readable)
     )
     courses = selectors.catalogue(
-        reader=_reader(request), filters=selectors.CatalogueFilters(**form.values())
+        audiences=audiences, filters=selectors.CatalogueFilters(**form.values())
     )
     return render(
         request,
@@ -508,7 +509,7 @@ def catalogue(request):
         {
             "form": form,
             "page": _page(request, courses),
-            "paths": list(selectors.paths_for_reader(reader=_reader(request))),
+            "paths": list(selectors.paths_for_reader(audiences=audiences)),
             "is_filtered": any(form.values().values()),
         },
     )
