@@ -152,12 +152,12 @@ class LessonIn(StrictSchema):
     quiz: UUID | None = None
 
 
-class EnrolIn(StrictSchema):
+class LearningEnrolIn(StrictSchema):
     # A colleague's user id (partner admins); empty for oneself.
     learner: UUID | None = None
 
 
-class EnrolmentOut(Schema):
+class LearningEnrolmentOut(Schema):
     id: UUID
     course: UUID
     course_title: str
@@ -201,7 +201,7 @@ class LessonProgressOut(Schema):
 
 
 class ProgressOut(Schema):
-    enrolment: EnrolmentOut
+    enrolment: LearningEnrolmentOut
     lessons: list[LessonProgressOut]
     next_lesson: UUID | None
 
@@ -241,7 +241,7 @@ class ChoiceIn(StrictSchema):
     is_correct: bool = False
 
 
-class QuestionIn(StrictSchema):
+class LearningQuestionIn(StrictSchema):
     kind: QuestionKind
     text: str
     choices: list[ChoiceIn]
@@ -265,7 +265,7 @@ class QuestionShown(Schema):
     choices: list[ChoiceShown]
 
 
-class AttemptOut(Schema):
+class LearningAttemptOut(Schema):
     """An attempt as its learner sees it: the questions and choices shown, never
     which choices are right."""
 
@@ -570,11 +570,11 @@ def lesson_delete(request, lesson_id: UUID):
 
 @router.post(
     "/learning/courses/{course_id}/enrol",
-    response={201: EnrolmentOut},
+    response={201: LearningEnrolmentOut},
     summary="Enrol in a course (oneself, or a colleague as their partner admin)",
 )
 def course_enrol(
-    request, course_id: UUID, payload: EnrolIn, reader: Query[ReaderQuery]
+    request, course_id: UUID, payload: LearningEnrolIn, reader: Query[ReaderQuery]
 ):
     membership = _learner(request, reader.partner)
     learner = _colleague(request, payload.learner, membership)
@@ -615,7 +615,7 @@ def _reader_for(learner, membership):
 
 @router.list(
     "/learning/enrolments",
-    response=EnrolmentOut,
+    response=LearningEnrolmentOut,
     summary="Enrolments: a partner user's own; vendor staff those of their partners",
 )
 def enrolment_list(request, reader: Query[ReaderQuery]):
@@ -687,7 +687,7 @@ def lesson_complete(
 
 @router.post(
     "/learning/courses/{course_id}/lessons/{lesson_id}/attempts",
-    response={201: AttemptOut},
+    response={201: LearningAttemptOut},
     summary="Start an attempt at a quiz lesson (or get the one still open)",
     description="Refused (409) beyond the attempts allowed or before the wait "
     "between attempts is over. The questions come without their right answers.",
@@ -713,7 +713,7 @@ def attempt_start(
 
 @router.get(
     "/learning/attempts/{attempt_id}",
-    response=AttemptOut,
+    response=LearningAttemptOut,
     summary="One of the caller's quiz attempts",
 )
 def attempt_get(request, attempt_id: UUID):
@@ -722,7 +722,7 @@ def attempt_get(request, attempt_id: UUID):
 
 @router.post(
     "/learning/attempts/{attempt_id}/submit",
-    response=AttemptOut,
+    response=LearningAttemptOut,
     summary="Submit the answers of an attempt: graded on the server",
     description="`answers` maps each drawn question's id to the chosen choice ids. "
     "Refused: after the time limit or a second time (409), answers to questions "
@@ -758,7 +758,7 @@ def quiz_create(request, payload: QuizIn):
     response={201: QuestionOut},
     summary="Add a question to a quiz's bank (channel marketing)",
 )
-def question_add(request, quiz_id: UUID, payload: QuestionIn):
+def question_add(request, quiz_id: UUID, payload: LearningQuestionIn):
     permissions.MANAGE.ensure(request.user)
     quiz = selectors.quiz_get(user=request.user, public_id=quiz_id)
     question = services.question_add(
@@ -837,7 +837,9 @@ def path_create(request, payload: PathIn):
     summary="Enrol in a path and its courses (oneself, or a colleague as their "
     "partner admin)",
 )
-def path_enrol(request, path_id: UUID, payload: EnrolIn, reader: Query[ReaderQuery]):
+def path_enrol(
+    request, path_id: UUID, payload: LearningEnrolIn, reader: Query[ReaderQuery]
+):
     membership = _learner(request, reader.partner)
     learner = _colleague(request, payload.learner, membership)
     path = selectors.path_for_reader(
