@@ -203,7 +203,8 @@ _INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <script src="sco.js"></script></head>
 <body><h1>{title}</h1><p>{text}</p>
-<p>Score: <input id="score" type="number" value="{score}" min="0" max="100"></p>
+<p><label for="score">Score</label>
+<input id="score" type="number" value="{score}" min="0" max="100"></p>
 <button id="finish" type="button">Finish the module</button>
 <p id="state"></p></body></html>
 """
