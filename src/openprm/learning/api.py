@@ -576,18 +576,34 @@ def lesson_delete(request, lesson_id: UUID):
 def course_enrol(
     request, course_id: UUID, payload: LearningEnrolIn, reader: Query[ReaderQuery]
 ):
+    return _enrol(
+        request,
+        payload,
+        reader,
+        find=lambda audience_reader: selectors.course_for_reader(
+            reader=audience_reader, public_id=course_id
+        ),
+        enrol=lambda **kwargs: services.course_enrol(
+            course=kwargs.pop("row"), **kwargs
+        ),
+    )
+
+
+def _enrol(request, payload, reader, *, find, enrol):
+    """Enrol the caller, or a colleague as their partner admin, in what ``find``
+    finds through the learner's audiences (else 404)."""
     membership = _learner(request, reader.partner)
     learner = _colleague(request, payload.learner, membership)
-    course = selectors.course_for_reader(
-        reader=_reader_for(learner, membership), public_id=course_id
+    row = find(_reader_for(learner, membership))
+    return Status(
+        201,
+        enrol(
+            actor=request.user,
+            row=row,
+            partner_id=membership.partner_id,
+            learner=learner,
+        ),
     )
-    enrolment = services.course_enrol(
-        actor=request.user,
-        course=course,
-        partner_id=membership.partner_id,
-        learner=learner,
-    )
-    return Status(201, enrolment)
 
 
 def _colleague(request, public_id, membership):
@@ -840,15 +856,12 @@ def path_create(request, payload: PathIn):
 def path_enrol(
     request, path_id: UUID, payload: LearningEnrolIn, reader: Query[ReaderQuery]
 ):
-    membership = _learner(request, reader.partner)
-    learner = _colleague(request, payload.learner, membership)
-    path = selectors.path_for_reader(
-        reader=_reader_for(learner, membership), public_id=path_id
+    return _enrol(
+        request,
+        payload,
+        reader,
+        find=lambda audience_reader: selectors.path_for_reader(
+            reader=audience_reader, public_id=path_id
+        ),
+        enrol=lambda row, **kwargs: services.path_enrol(path=row, **kwargs),
     )
-    enrolment = services.path_enrol(
-        actor=request.user,
-        path=path,
-        partner_id=membership.partner_id,
-        learner=learner,
-    )
-    return Status(201, enrolment)

@@ -177,6 +177,18 @@ def _lesson_form(request, **kwargs):
     )
 
 
+def _lesson_values(data) -> dict:
+    """A lesson form's input as the services take it (the kind aside)."""
+    return {
+        "title": data["title"],
+        "body": data["body"],
+        "url": data["url"],
+        "file": data.get("file"),
+        "scorm_package": data["scorm_package"],
+        "quiz": data["quiz"],
+    }
+
+
 @console_page(rule=permissions.MANAGE)
 def lesson_create(request, pk):
     module = selectors.module_get(user=request.user, pk=pk)
@@ -186,15 +198,7 @@ def lesson_create(request, pk):
         form,
         template="learning/form.html",
         save=lambda data: services.lesson_create(
-            actor=request.user,
-            module=module,
-            kind=data["kind"],
-            title=data["title"],
-            body=data["body"],
-            url=data["url"],
-            file=data.get("file"),
-            scorm_package=data["scorm_package"],
-            quiz=data["quiz"],
+            actor=request.user, module=module, kind=data["kind"], **_lesson_values(data)
         ),
         success=_("The lesson was added."),
         next=_course_url(module.course),
@@ -228,14 +232,7 @@ def lesson_edit(request, public_id):
         form,
         template="learning/form.html",
         save=lambda data: services.lesson_update(
-            actor=request.user,
-            lesson=lesson,
-            title=data["title"],
-            body=data["body"],
-            url=data["url"],
-            file=data.get("file"),
-            scorm_package=data["scorm_package"],
-            quiz=data["quiz"],
+            actor=request.user, lesson=lesson, **_lesson_values(data)
         ),
         success=_("The lesson was saved."),
         next=_course_url(course),
