@@ -2,7 +2,8 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the portal library, the partner 360 and the deal conflict view
+of the portal home, the portal library, the learning catalogue and course player,
+the partner 360 and the deal conflict view
 at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
@@ -73,10 +74,19 @@ def conflict_view(page) -> str:
     return row.first.locator("a").first.get_attribute("href")
 
 
+def learning_player(page) -> str:
+    """The lesson the demo partner admin resumes in the path's first course."""
+    page.goto("/portal/learning/mine/")
+    page.get_by_test_id("my-courses").get_by_text("Firewall fundamentals").click()
+    return page.get_by_test_id("resume").get_attribute("href")
+
+
 SHOTS = [
     # (file name, who signs in, the page: a path or a function finding it)
     ("portal-home", PARTNER, "/portal/"),
     ("portal-library", PARTNER, "/portal/library/"),
+    ("portal-learning", PARTNER, "/portal/learning/"),
+    ("learning-player", PARTNER, learning_player),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
 ]

@@ -478,3 +478,24 @@ def test_course_completed_completes_the_journey_task_naming_the_course(
 
     assert JourneyTask.objects.get(pk=task.pk).completed_at is not None
     assert JourneyTask.objects.get(pk=other.pk).completed_at is None
+
+
+def test_a_membership_event_enrols_the_new_member_in_automatic_paths(
+    django_capture_on_commit_callbacks,
+):
+    from openprm.core import events as outbox
+    from openprm.segments.tests.factories import AudienceFactory
+
+    technical = AudienceFactory(rule={"all": []}, partner_roles=["technical"])
+    path = path_of(CourseFactory(audience=technical), auto_enrol=True)
+    membership = MembershipFactory(roles=["technical"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.emit(
+            "membership.created",
+            payload={"id": membership.pk},
+            partner_id=membership.partner_id,
+        )
+
+    assert PathEnrolment.objects.get().path == path
+    assert PathEnrolment.objects.get().user == membership.user
