@@ -13,6 +13,10 @@ users get 404 as well.
 import uuid
 
 from openprm.content.tests.factories import audience_of, pdf_upload
+from openprm.content.tests.policies_library import (
+    api_audience_reader,
+    audience_reader,
+)
 from openprm.learning import permissions, services
 from openprm.learning.choices import LessonKind
 from openprm.learning.models import QuizAttempt, ScormAttempt
@@ -30,7 +34,6 @@ from openprm.testing.authz import (
     FORBID,
     HIDE,
     LOGIN,
-    OWNER_ACTORS,
     SIGNED_OUT_ACTORS,
     VENDOR_ACTORS,
     Policy,
@@ -50,24 +53,6 @@ def _signed_out(actor: str) -> bool:
     return actor in (*SIGNED_OUT_ACTORS, "revoked_token")
 
 
-def audience_reader(actor: str):
-    """A portal course or path of an audience holding world.owner alone."""
-    if _signed_out(actor):
-        return LOGIN
-    if actor in OWNER_ACTORS:
-        return ALLOW
-    return HIDE if actor in ("other_partner_admin", "distributor_admin") else FORBID
-
-
-def api_audience_reader(actor: str):
-    """The same through the API: vendor staff read every course."""
-    if _signed_out(actor):
-        return LOGIN
-    if actor in OWNER_ACTORS or actor in VENDOR_ACTORS:
-        return ALLOW
-    return HIDE
-
-
 def enrolled_learner(actor: str):
     """world.owner's learner's own enrolment: vendor staff take no courses (403);
     every other partner user gets 404."""
@@ -83,11 +68,6 @@ def own_attempt(actor: str):
     if _signed_out(actor):
         return LOGIN
     return ALLOW if actor == LEARNER else HIDE
-
-
-def enrolled_page(actor: str):
-    """A portal page of the learner's enrolment (vendor staff: no portal)."""
-    return enrolled_learner(actor)
 
 
 # --- objects
@@ -382,26 +362,26 @@ POLICIES = [
     ),
     Policy(
         "web:portal:learning_lesson",
-        enrolled_page,
+        enrolled_learner,
         make=enrolled_lesson,
         kwargs=lesson_kwargs,
     ),
     Policy(
         "web:portal:learning_lesson_done",
-        enrolled_page,
+        enrolled_learner,
         method="POST",
         make=enrolled_lesson,
         kwargs=lesson_kwargs,
     ),
     Policy(
         "web:portal:learning_lesson_file",
-        enrolled_page,
+        enrolled_learner,
         make=enrolled_file_lesson,
         kwargs=lesson_kwargs,
     ),
     Policy(
         "web:portal:learning_quiz_start",
-        enrolled_page,
+        enrolled_learner,
         method="POST",
         make=enrolled_quiz_lesson,
         kwargs=lesson_kwargs,
@@ -409,13 +389,13 @@ POLICIES = [
     ),
     Policy(
         "web:portal:learning_attempt",
-        enrolled_page,
+        enrolled_learner,
         make=learner_attempt,
         kwargs=public_kwargs,
     ),
     Policy(
         "web:portal:learning_scorm_commit",
-        enrolled_page,
+        enrolled_learner,
         method="POST",
         make=learner_scorm_attempt,
         kwargs=public_kwargs,
@@ -426,7 +406,7 @@ POLICIES = [
     ),
     Policy(
         "web:portal:learning_scorm_file",
-        enrolled_page,
+        enrolled_learner,
         make=learner_scorm_attempt,
         kwargs=lambda attempt: {
             "public_id": attempt.lesson.scorm_package.public_id,
