@@ -3,7 +3,7 @@
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
 of the pages in ``SHOTS`` (the portal home and library, the partner 360, the deal
-conflict view, certificates, approvals, funds, ...) at 1366 and 390 px into
+conflict view, learning, certificates, approvals, funds, ...) at 1366 and 390 px into
 ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
@@ -82,12 +82,21 @@ def fund_request(page) -> str:
     )
 
 
+def learning_player(page) -> str:
+    """The lesson the demo partner admin resumes in the path's first course."""
+    page.goto("/portal/learning/mine/")
+    page.get_by_test_id("my-courses").get_by_text("Firewall fundamentals").click()
+    return page.get_by_test_id("resume").get_attribute("href")
+
+
 SHOTS = [
     # (file name, who signs in, the page: a path or a function finding it)
     ("portal-home", PARTNER, "/portal/"),
     ("portal-library", PARTNER, "/portal/library/"),
     ("portal-funds", PARTNER, "/portal/funds/"),
     ("portal-fund-request", PARTNER, fund_request),
+    ("portal-learning", PARTNER, "/portal/learning/"),
+    ("learning-player", PARTNER, learning_player),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
     ("portal-certificates", PARTNER, "/portal/certificates/"),

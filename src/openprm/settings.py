@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "openprm.content",
     "openprm.certifications",
     "openprm.funds",
+    "openprm.learning",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("openprm.content.console_urls")),
     path("", include("openprm.certifications.console_urls")),
     path("", include("openprm.funds.console_urls")),
+    path("", include("openprm.learning.console_urls")),
 ]

@@ -170,15 +170,18 @@ def partner_journey_section(user, partner: Partner) -> dict | None:
 
 HOME_ACTIVITY = 3
 # Tasks the partner's admins do themselves (the agreement is listed by the
-# agreements app; a manual task is the channel manager's; a course task has no
-# course to take in the portal yet).
+# agreements app; a manual task is the channel manager's).
 ADMIN_TASKS = {
     TaskKind.PROFILE_FIELDS: "portal:organisation_edit",
     TaskKind.DOCUMENT: "portal:journeys",
     TaskKind.INVITE_COLLEAGUES: "portal:team_invite",
+    TaskKind.COURSE: "portal:learning",
 }
-# Tasks any member may do.
-MEMBER_TASKS = {TaskKind.DOCUMENT: "portal:journeys"}
+# Tasks any member may do (a course: any member may take it).
+MEMBER_TASKS = {
+    TaskKind.DOCUMENT: "portal:journeys",
+    TaskKind.COURSE: "portal:learning",
+}
 
 
 def portal_home_work(*, user, partner: Partner) -> Contribution:

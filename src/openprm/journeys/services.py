@@ -294,9 +294,13 @@ def journey_evaluate(*, journey: Journey, actor=None) -> Journey:
     return journey
 
 
-def journey_course_completed(*, partner: Partner, course: str, actor=None) -> int:
+def journey_course_completed(
+    *, partner: Partner, course: str, actor=None, aliases: set[str] | None = None
+) -> int:
     """Complete the partner's open course tasks for ``course`` (or for any course
-    when the task names none); returns how many."""
+    when the task names none; ``aliases`` are other names of the same course, its
+    id); returns how many."""
+    names = {course, *(aliases or set())} - {""}
     done = 0
     with transaction.atomic():
         journeys = Journey.objects.filter(
@@ -307,7 +311,7 @@ def journey_course_completed(*, partner: Partner, course: str, actor=None) -> in
                 kind=TaskKind.COURSE, completed_at__isnull=True
             ):
                 wanted = task.config.get("course", "")
-                if wanted and wanted != course:
+                if wanted and wanted not in names:
                     continue
                 task.journey = journey
                 done += _complete(

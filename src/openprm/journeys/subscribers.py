@@ -45,6 +45,9 @@ def evaluate_journeys(event: OutboxEvent) -> None:
 def complete_course(event: OutboxEvent) -> None:
     partner = Partner.objects.filter(pk=event.partner_id).first()
     if partner is not None:
+        # A task names the course by its code (or its id).
         services.journey_course_completed(
-            partner=partner, course=str(event.payload.get("course", ""))
+            partner=partner,
+            course=str(event.payload.get("code") or event.payload.get("course", "")),
+            aliases={str(event.payload.get("course", ""))},
         )

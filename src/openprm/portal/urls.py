@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("openprm.content.portal_urls")),
     path("", include("openprm.certifications.portal_urls")),
     path("", include("openprm.funds.portal_urls")),
+    path("", include("openprm.learning.portal_urls")),
 ]

@@ -2,7 +2,7 @@
 to their audience once when they go live, record each reader's reading and
 acknowledgement, and remind those who have not acknowledged a required one.
 
-The body is sanitised here, on every save (``content.sanitise``); pages render it
+The body is sanitised here, on every save (``core.sanitise``); pages render it
 as it is stored.
 """
 
@@ -19,7 +19,7 @@ from openprm.content.announcements import selectors
 from openprm.content.announcements.choices import AnnouncementStatus
 from openprm.content.choices import ActivityKind
 from openprm.content.models import Announcement, AnnouncementReceipt, ContentActivity
-from openprm.content.sanitise import clean_html, plain_text
+from openprm.core.sanitise import clean_html, plain_text
 from openprm.core import audit, events
 from openprm.core.errors import Conflict, ValidationFailed
 from openprm.notifications.services import notify

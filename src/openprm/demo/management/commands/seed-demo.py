@@ -15,6 +15,7 @@ from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
 from openprm.demo.funds import build_demo_funds
 from openprm.demo.journeys import build_demo_journeys
 from openprm.demo.leads import build_demo_leads
+from openprm.demo.learning import build_demo_learning
 from openprm.demo.library import build_demo_library
 from openprm.demo.pipeline import build_demo_rates
 from openprm.demo.profiles import build_demo_profiles
@@ -99,6 +100,7 @@ class Command(BaseCommand):
                 build_demo_library(actor=vendor_admin)
                 build_demo_certifications(actor=vendor_admin)
                 build_demo_funds(actor=vendor_admin)
+                build_demo_learning(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "

@@ -1,6 +1,6 @@
 import pytest
 
-from openprm.content.sanitise import clean_html, plain_text
+from openprm.core.sanitise import clean_html, plain_text
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""Rich text written in the console (pages of the library, announcements) made safe
-to show: an allow-list of tags and attributes, enforced by nh3 (a maintained
+"""Rich text written in the console (library pages, announcements, course lessons)
+made safe to show: an allow-list of tags and attributes, enforced by nh3 (a maintained
 sanitiser) when the text is saved. Only text that went through :func:`clean_html`
 is rendered with ``|safe``.
 

@@ -1,0 +1,163 @@
+import pytest
+from django.urls import reverse
+
+from openprm.content.tests.factories import AudienceFactory, audience_of
+from openprm.learning import services
+from openprm.learning.choices import LessonKind
+from openprm.learning.models import LessonProgress
+from openprm.learning.tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    QuizFactory,
+    add_questions,
+    scorm_upload,
+)
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = reverse("portal:learning")
+
+
+@pytest.fixture
+def reader(client):
+    membership = MembershipFactory(roles=["technical"])
+    client.force_login(membership.user)
+    return membership
+
+
+def test_the_catalogue_lists_published_courses_of_the_readers_audiences(
+    client, reader, django_assert_num_queries
+):
+    everyone = AudienceFactory(name="Everyone")
+    CourseFactory(title="For all", audience=everyone)
+    CourseFactory(title="For us", audience=audience_of(reader.partner))
+    CourseFactory(
+        title="For them", audience=audience_of(PartnerFactory(), tag="someone-else")
+    )
+    CourseFactory(title="Draft", audience=everyone, is_published=False)
+    CourseFactory(
+        title="Admins only", audience=AudienceFactory(partner_roles=["partner_admin"])
+    )
+    for index in range(3):
+        CourseFactory(title=f"More {index}", audience=everyone)
+    client.get(CATALOGUE)  # the session and the navigation, warmed
+
+    with django_assert_num_queries(10):
+        response = client.get(CATALOGUE)
+
+    assert response.status_code == 200
+    titles = [course.title for course in response.context["page"].object_list]
+    assert titles == ["For all", "For us", "More 0", "More 1", "More 2"]
+
+
+def test_a_course_outside_the_audience_is_not_found(client, reader):
+    course = CourseFactory(audience=audience_of(PartnerFactory(), tag="someone-else"))
+    assert (
+        client.get(
+            reverse("portal:learning_course", args=[course.public_id])
+        ).status_code
+        == 404
+    )
+    response = client.post(reverse("portal:learning_enrol", args=[course.public_id]))
+    assert response.status_code == 404
+
+
+def test_a_learner_enrols_plays_lessons_in_order_and_resumes(client, reader):
+    first = LessonFactory(title="One")
+    second = LessonFactory(title="Two", module=first.module)
+    course = first.module.course
+    course_url = reverse("portal:learning_course", args=[course.public_id])
+
+    client.post(reverse("portal:learning_enrol", args=[course.public_id]))
+    page = client.get(course_url)
+    assert page.context["resume"] == first
+
+    lesson = client.get(
+        reverse("portal:learning_lesson", args=[course.public_id, first.public_id])
+    )
+    assert lesson.context["next"] == second
+    assert lesson.context["previous"] is None
+    done = client.post(
+        reverse("portal:learning_lesson_done", args=[course.public_id, first.public_id])
+    )
+    assert done["Location"] == reverse(
+        "portal:learning_lesson", args=[course.public_id, second.public_id]
+    )
+    assert client.get(course_url).context["resume"] == second
+    client.post(
+        reverse(
+            "portal:learning_lesson_done", args=[course.public_id, second.public_id]
+        )
+    )
+    page = client.get(course_url)
+    assert page.context["enrolment"].completed_at is not None
+    assert LessonProgress.objects.filter(completed_at__isnull=False).count() == 2
+    mine = client.get(reverse("portal:learning_mine"))
+    assert [e.course for e in mine.context["enrolments"]] == [course]
+    transcript = client.get(reverse("portal:learning_transcript"))
+    assert [e.course for e in transcript.context["courses"]] == [course]
+
+
+def test_the_quiz_page_never_sends_the_right_answers(client, reader):
+    quiz = QuizFactory(questions_per_attempt=3)
+    questions = add_questions(quiz, 3)
+    lesson = LessonFactory(kind=LessonKind.QUIZ, quiz=quiz, body="")
+    course = lesson.module.course
+    client.post(reverse("portal:learning_enrol", args=[course.public_id]))
+    started = client.post(
+        reverse("portal:learning_quiz_start", args=[course.public_id, lesson.public_id])
+    )
+    page = client.get(started["Location"])
+
+    html = page.content.decode()
+    assert "Right" in html and "Wrong" in html
+    assert "is_correct" not in html and "right)" not in html
+    shown = [q["id"] for q in page.context["questions"]]
+    assert sorted(shown) == sorted(q.pk for q in questions)
+
+
+def test_the_scorm_player_frames_the_package_served_with_safe_headers(
+    client, reader, settings, tmp_path
+):
+    from openprm.accounts.tests.factories import VendorUserFactory
+
+    marketing = VendorUserFactory(vendor_role="channel_marketing")
+    package = services.scorm_package_upload(actor=marketing, file=scorm_upload())
+    lesson = LessonFactory(kind=LessonKind.SCORM, scorm_package=package, body="")
+    course = lesson.module.course
+    client.post(reverse("portal:learning_enrol", args=[course.public_id]))
+
+    page = client.get(
+        reverse("portal:learning_lesson", args=[course.public_id, lesson.public_id])
+    )
+    launch = page.context["scorm"]["launch"]
+    served = client.get(launch)
+
+    assert served.status_code == 200
+    assert served["Content-Type"] == "text/html"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in served["Content-Security-Policy"]
+    assert b"sco.js" in b"".join(served.streaming_content)
+    escape = launch.replace("index.html", "..%2F..%2Fsettings.py")
+    assert client.get(escape).status_code == 404
+
+    other = MembershipFactory(partner=reader.partner, roles=["sales"])
+    client.force_login(other.user)
+    assert client.get(launch).status_code == 404
+
+
+def test_console_course_list_counts_queries(client, django_assert_num_queries):
+    from openprm.accounts.tests.factories import VendorUserFactory
+
+    client.force_login(VendorUserFactory(vendor_role="channel_marketing"))
+    for _ in range(4):
+        LessonFactory(module=ModuleFactory())
+    url = reverse("console:learning_courses")
+    client.get(url)
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 4

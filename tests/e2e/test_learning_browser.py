@@ -1,0 +1,165 @@
+"""A partner's technical user takes a learning path in the portal: a text lesson,
+a SCORM package played through the real runtime (static/learning/scorm_api.js),
+and a quiz failed once then passed; the path completes and so does the partner's
+onboarding task that names the course."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from openprm.journeys.choices import TaskKind
+from openprm.journeys.models import JourneyTask
+from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
+from openprm.learning import services
+from openprm.learning.choices import LessonKind
+from openprm.learning.models import PathEnrolment, QuizAttempt, ScormAttempt
+from openprm.learning.scorm import build_package
+from openprm.learning.tests.factories import QuizFactory, add_questions
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.segments.tests.factories import AudienceFactory
+from openprm.tenancy.tests.factories import MembershipFactory
+from tests.e2e.screens import shoot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _build(marketing):
+    technical = AudienceFactory(
+        name="Technical people", rule={"all": []}, partner_roles=["technical"]
+    )
+    basics = services.course_create(
+        actor=marketing,
+        code="fw-basics",
+        title="Firewall basics",
+        summary="Zones, rules and the models.",
+        product_line="Firewall",
+        language="en",
+        audience=technical,
+        is_published=True,
+    )
+    module = services.module_create(actor=marketing, course=basics, title="Basics")
+    services.lesson_create(
+        actor=marketing,
+        module=module,
+        kind=LessonKind.TEXT,
+        title="What a zone is",
+        body="<p>A zone groups interfaces that trust each other.</p>",
+    )
+    deploy = services.course_create(
+        actor=marketing,
+        code="fw-deploy",
+        title="Deploying the firewall",
+        audience=technical,
+        is_published=True,
+    )
+    module = services.module_create(actor=marketing, course=deploy, title="Lab")
+    package = services.scorm_package_upload(
+        actor=marketing,
+        file=SimpleUploadedFile("lab.zip", build_package(title="Firewall lab")),
+    )
+    services.lesson_create(
+        actor=marketing,
+        module=module,
+        kind=LessonKind.SCORM,
+        title="Interactive lab",
+        scorm_package=package,
+    )
+    quiz = QuizFactory(title="Firewall check", questions_per_attempt=2, pass_mark=50)
+    add_questions(quiz, 2)
+    services.lesson_create(
+        actor=marketing, module=module, kind=LessonKind.QUIZ, title="Check", quiz=quiz
+    )
+    return services.path_create(
+        actor=marketing,
+        title="Firewall engineer",
+        audience=technical,
+        is_published=True,
+        courses=[basics, deploy],
+    )
+
+
+def _answer_all(page, label: str) -> None:
+    for fieldset in page.locator("fieldset").all():
+        fieldset.get_by_label(label, exact=True).check()
+    page.get_by_test_id("attempt-submit").click()
+
+
+def test_a_technical_user_takes_a_path_with_a_scorm_package_and_a_quiz(
+    page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    marketing = UserFactory(vendor_role="channel_marketing")
+    # Who records the partner's activation when its journey is done.
+    UserFactory(vendor_role="vendor_admin")
+    path = _build(marketing)
+    partner = PartnerFactory(name="Contoso Solutions")
+    MembershipFactory(
+        partner=partner, roles=["technical"], user__email="tess@contoso.example"
+    )
+    journey = JourneyFactory(partner=partner)
+    task = JourneyTaskFactory(
+        journey=journey,
+        kind=TaskKind.COURSE,
+        title="Deploy the firewall",
+        config={"course": "fw-deploy"},
+    )
+
+    page.goto("/")
+    page.get_by_label("Email").fill("tess@contoso.example")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Learning", exact=True).click()
+    expect(page.get_by_test_id("course-card")).to_have_count(2)
+    shoot(page, "learning-catalogue")
+
+    page.get_by_role("link", name="Firewall engineer").click()
+    page.get_by_test_id("path-enrol").click()
+    page.get_by_role("link", name="Deploying the firewall").click()
+    expect(page.get_by_text("Complete these courses first")).to_be_visible()
+
+    page.goto(f"/portal/learning/paths/{path.public_id}/")
+    page.get_by_role("link", name="Firewall basics").click()
+    page.get_by_test_id("resume").click()
+    expect(page.get_by_test_id("lesson-body")).to_contain_text("A zone groups")
+    shoot(page, "learning-player")
+    page.get_by_test_id("mark-done").click()
+    expect(page.get_by_test_id("course-complete")).to_be_visible()
+
+    page.goto(f"/portal/learning/paths/{path.public_id}/")
+    page.get_by_role("link", name="Deploying the firewall").click()
+    page.get_by_test_id("resume").click()
+    lab = page.frame_locator("[data-testid=scorm-frame]")
+    expect(lab.get_by_text("Started (not attempted).")).to_be_visible()
+    expect(page.locator("#scorm-status")).to_have_text("incomplete")
+    lab.get_by_role("button", name="Finish the module").click()
+    expect(lab.get_by_text("Finished.")).to_be_visible()
+    expect(page.locator("#scorm-status")).to_have_text("passed")
+    shoot(page, "learning-scorm")
+    scorm = ScormAttempt.objects.get()
+    assert (scorm.lesson_status, scorm.score_raw, scorm.suspend_data) == (
+        "passed",
+        90,
+        "page=1",
+    )
+    assert scorm.total_seconds >= 1
+
+    page.get_by_test_id("next").click()
+    page.get_by_test_id("quiz-start").click()
+    _answer_all(page, "Wrong")
+    expect(page.get_by_text("Not passed: 0%.")).to_be_visible()
+    page.get_by_test_id("quiz-start").click()
+    _answer_all(page, "Right")
+    expect(page.get_by_text("Passed with 100%.")).to_be_visible()
+    assert [a.is_passed for a in QuizAttempt.objects.order_by("started_at")] == [
+        False,
+        True,
+    ]
+
+    page.get_by_role("link", name="Deploying the firewall").click()
+    expect(page.get_by_test_id("course-complete")).to_be_visible()
+    assert PathEnrolment.objects.get().completed_at is not None
+    assert JourneyTask.objects.get(pk=task.pk).completed_at is not None
+    page.get_by_test_id("portal-nav").get_by_role("link", name="Learning").click()
+    page.get_by_role("link", name="Transcript").click()
+    expect(page.get_by_test_id("transcript-quizzes")).to_contain_text("Not passed")
