@@ -1,0 +1,182 @@
+"""Scoped reads of incentives.
+
+Vendor staff (``incentives.READ``) read the catalogue, the rules, every ledger in
+their partner scope and the sales uploads; a partner user reads their own
+organisation's ledgers, sales lines and uploads (``PartnerOwnedQuerySet``
+scoping); the catalogue's list is the vendor's. Anything out of scope is not
+found.
+"""
+
+import datetime
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Min, QuerySet, Sum
+from django.utils import timezone
+
+from openprm.core.api import as_uuid
+from openprm.core.errors import NotFound
+from openprm.incentives import ledger, permissions
+from openprm.incentives.choices import HolderKind
+from openprm.incentives.models import (
+    EarningRule,
+    PointsAccount,
+    PointsEntry,
+    PointsLot,
+    Product,
+    SalesIssue,
+    SalesLine,
+    SalesUpload,
+)
+
+# Lots expiring within this many days are shown as "expiring soon".
+EXPIRING_SOON_DAYS = 60
+
+
+def _uuid(value) -> UUID:
+    return as_uuid(value)  # a malformed id is not found
+
+
+def product_list(*, user, search: str = "") -> QuerySet[Product]:
+    permissions.READ.ensure(user)
+    products = Product.objects.prefetch_related("prices")
+    if search:
+        products = products.filter(sku__icontains=search) | products.filter(
+            name__icontains=search
+        )
+    return products.order_by("sku")
+
+
+def product_get(*, user, public_id) -> Product:
+    permissions.READ.ensure(user)
+    product = (
+        Product.objects.prefetch_related("prices")
+        .filter(public_id=_uuid(public_id))
+        .first()
+    )
+    if product is None:
+        raise NotFound
+    return product
+
+
+def rule_list(*, user) -> QuerySet[EarningRule]:
+    permissions.READ.ensure(user)
+    return EarningRule.objects.select_related("product", "audience")
+
+
+def rule_get(*, user, public_id) -> EarningRule:
+    rule = rule_list(user=user).filter(public_id=_uuid(public_id)).first()
+    if rule is None:
+        raise NotFound
+    return rule
+
+
+def accounts_visible_to(*, user) -> QuerySet[PointsAccount]:
+    """Ledgers in the reader's scope, each with its balance (the sum of its
+    entries)."""
+    return (
+        PointsAccount.objects.visible_to(user)
+        .select_related("partner", "user")
+        .annotate(balance=Sum("entries__points", default=0))
+        .order_by("partner__name", "id")
+    )
+
+
+def account_get(*, user, public_id) -> PointsAccount:
+    account = (
+        PointsAccount.objects.visible_to(user)
+        .select_related("partner", "user")
+        .filter(public_id=_uuid(public_id))
+        .first()
+    )
+    if account is None:
+        raise NotFound
+    return account
+
+
+def entries_of(account: PointsAccount) -> QuerySet[PointsEntry]:
+    """A holder's ledger, newest first (read off its index)."""
+    return (
+        PointsEntry.objects.filter(account=account)
+        .select_related("rule")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def portal_account(*, partner_id: int, user) -> PointsAccount | None:
+    """The ledger the portal shows: the company's, or the user's own when points
+    belong to users; None before anything was earned."""
+    user_id = user.pk if ledger.holder_kind() == HolderKind.USER else None
+    return PointsAccount.objects.filter(partner_id=partner_id, user_id=user_id).first()
+
+
+@dataclass(frozen=True)
+class Summary:
+    balance: int
+    expiring: int
+    expiring_by: datetime.datetime
+    next_expiry: datetime.datetime | None
+
+
+def summary_of(account: PointsAccount | None, now=None) -> Summary:
+    """Balance, and what expires within ``EXPIRING_SOON_DAYS`` (two queries)."""
+    now = now or timezone.now()
+    by = now + datetime.timedelta(days=EXPIRING_SOON_DAYS)
+    if account is None:
+        return Summary(0, 0, by, None)
+    soon = PointsLot.objects.filter(
+        account=account, remaining__gt=0, expires_at__lte=by
+    ).aggregate(points=Sum("remaining"), first=Min("expires_at"))
+    return Summary(
+        ledger.balance_of(account),
+        int(soon["points"] or 0),
+        by,
+        soon["first"],
+    )
+
+
+def uploads_visible_to(*, user) -> QuerySet[SalesUpload]:
+    return (
+        SalesUpload.objects.visible_to(user)
+        .select_related("partner", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def upload_get(*, user, public_id) -> SalesUpload:
+    upload = uploads_visible_to(user=user).filter(public_id=_uuid(public_id)).first()
+    if upload is None:
+        raise NotFound
+    return upload
+
+
+def issues_of(upload: SalesUpload) -> QuerySet[SalesIssue]:
+    return SalesIssue.objects.filter(upload=upload).order_by("row_number", "id")
+
+
+def sales_lines_visible_to(*, user) -> QuerySet[SalesLine]:
+    return (
+        SalesLine.objects.visible_to(user)
+        .select_related("product", "reseller", "deal")
+        .order_by("-invoiced_on", "-id")
+    )
+
+
+def ledger_mismatches() -> list[tuple[int, int, int]]:
+    """Holders whose entries' sum differs from what their lots hold: none, as
+    long as every write goes through the ledger."""
+    entries = dict(
+        PointsEntry.objects.values("account_id")
+        .annotate(total=Sum("points"))
+        .values_list("account_id", "total")
+    )
+    lots = dict(
+        PointsLot.objects.values("account_id")
+        .annotate(total=Sum("remaining"))
+        .values_list("account_id", "total")
+    )
+    return [
+        (pk, int(entries.get(pk) or 0), int(lots.get(pk) or 0))
+        for pk in sorted(set(entries) | set(lots))
+        if int(entries.get(pk) or 0) != int(lots.get(pk) or 0)
+    ]
