@@ -413,6 +413,14 @@ class SalesUpload(PartnerOwnedModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.file_name
 
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (UploadStatus.QUEUED, UploadStatus.PROCESSING)
+
 
 class SalesIssue(models.Model):
     """One problem with one row of a sales upload."""

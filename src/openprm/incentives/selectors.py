@@ -28,6 +28,7 @@ from openprm.incentives.models import (
     SalesLine,
     SalesUpload,
 )
+from openprm.partners.models import Partner
 
 # Lots expiring within this many days are shown as "expiring soon".
 EXPIRING_SOON_DAYS = 60
@@ -47,13 +48,10 @@ def product_list(*, user, search: str = "") -> QuerySet[Product]:
     return products.order_by("sku")
 
 
-def product_get(*, user, public_id) -> Product:
+def product_get(*, user, sku: str) -> Product:
+    """A product by its SKU (the catalogue's key, in the API's paths)."""
     permissions.READ.ensure(user)
-    product = (
-        Product.objects.prefetch_related("prices")
-        .filter(public_id=_uuid(public_id))
-        .first()
-    )
+    product = Product.objects.prefetch_related("prices").filter(sku=sku).first()
     if product is None:
         raise NotFound
     return product
@@ -160,6 +158,14 @@ def sales_lines_visible_to(*, user) -> QuerySet[SalesLine]:
         .select_related("product", "reseller", "deal")
         .order_by("-invoiced_on", "-id")
     )
+
+
+def own_partner(*, user, partner_id: int) -> Partner:
+    """One of the user's organisations (404 outside their scope)."""
+    partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise NotFound
+    return partner
 
 
 def ledger_mismatches() -> list[tuple[int, int, int]]:

@@ -55,7 +55,7 @@ def world():
 
 
 def test_a_reported_line_is_written_converted_and_earns_by_its_rule(world):
-    product, rule, user, partner = world
+    _product, rule, user, partner = world
     report = sales.sales_report(actor=user, partner=partner, lines=[_line()])
     assert (report.imported, report.failed, report.points) == (1, 0, 20)
     line = SalesLine.objects.get()
@@ -103,7 +103,7 @@ def test_bad_rows_are_reported_and_the_rest_imported(world):
 
 
 def test_a_distributor_names_the_reseller_below_it(world):
-    product, _rule, _user, _partner = world
+    _product, _rule, _user, _partner = world
     distributor = PartnerFactory(partner_type="distributor")
     reseller = PartnerFactory(parent=distributor, name="Shop One")
     admin = partner_user(partner=distributor)
@@ -151,7 +151,7 @@ def test_an_amount_rule_pays_on_the_reporting_currency_rounded_down(world):
 
 
 def test_a_cap_holds_across_lines_of_the_period(world):
-    product, rule, user, partner = world
+    _product, rule, user, partner = world
     rule.cap_points, rule.cap_period = 50, CapPeriod.MONTH
     rule.save()
     report = sales.sales_report(
