@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
+from openprm.currencies import money
 from openprm.deals.selectors import deal_get
 from openprm.incentives import permissions, sales, selectors, services
 from openprm.incentives.models import (
@@ -61,7 +62,10 @@ class CatalogueProductOut(Schema):
 
     @staticmethod
     def resolve_prices(obj: Product) -> dict[str, str]:
-        return {price.currency: str(price.list_price) for price in obj.prices.all()}
+        return {
+            price.currency: str(money.quantize(price.list_price, price.currency))
+            for price in obj.prices.all()
+        }
 
 
 class ProductFilters(StrictSchema):

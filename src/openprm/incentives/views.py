@@ -87,7 +87,7 @@ def rule_list(request):
         "incentives/console_rules.html",
         {
             "page": _page(request, selectors.rule_list(user=request.user)),
-            "events": services.BEHAVIOUR_EVENTS,
+            "events": list(services.BEHAVIOUR_EVENTS.items()),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -239,8 +239,8 @@ def earnings(request):
         {
             "summary": selectors.summary_of(account),
             "page": Paginator(entries, PER_PAGE).get_page(request.GET.get("page")),
-            "can_report": permissions.REPORT_SALES.allows(
-                request.user, partner_id=request.partner.pk
+            "can_report": permissions.REPORT_SALES.allows_roles(
+                partner_roles=request.membership.roles
             ),
         },
     )
