@@ -9,6 +9,7 @@ from openprm.demo.applications import build_demo_applications
 from openprm.demo.campaigns import build_demo_campaigns
 from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
+from openprm.demo.incentives import build_demo_incentives
 from openprm.demo.journeys import build_demo_journeys
 from openprm.demo.leads import build_demo_leads
 from openprm.demo.library import build_demo_library
@@ -91,6 +92,7 @@ class Command(BaseCommand):
                 build_demo_campaigns(actor=vendor_admin)
                 build_demo_announcements(actor=vendor_admin)
                 build_demo_library(actor=vendor_admin)
+                build_demo_incentives(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "
