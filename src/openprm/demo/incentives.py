@@ -19,6 +19,7 @@ from openprm.demo.ecosystem import PARTNER_LOGIN
 from openprm.incentives import ledger, sales, services
 from openprm.incentives.choices import CapPeriod, RuleBasis
 from openprm.incentives.models import Product
+from openprm.tenancy.models import Membership
 
 # SKU, name, product line, list price in USD and EUR.
 PRODUCTS = [
@@ -93,9 +94,17 @@ def build_demo_incentives(*, actor, seed: int = 15, partners: int = 6) -> int:
     _rules(actor, products)
     chooser = random.Random(seed)
     today = timezone.localdate()
-    sellers = _sellers(partners)
-    contoso = [m for m in sellers if m.user.email == PARTNER_LOGIN.email]
-    sellers = contoso + [m for m in sellers if m not in contoso]
+    contoso = list(
+        Membership.objects.filter(user__email=PARTNER_LOGIN.email)
+        .select_related("partner", "user")
+        .order_by("id")[:1]
+    )
+    others = [
+        m
+        for m in _sellers(partners)
+        if m.partner_id not in {c.partner_id for c in contoso}
+    ]
+    sellers = contoso + others
     lines_reported = 0
     for index, membership in enumerate(sellers[:partners]):
         lines = []
