@@ -62,7 +62,7 @@ lock: install-dev ## Re-resolve the lock files from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/base.lock -q
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11 -o requirements/dev.lock -q
 
-screenshots: install-dev ## PNGs of the portal home and library, partner 360 and a deal conflict at 1366 and 390 px in var/screenshots
+screenshots: install-dev ## PNGs of the portal home, library and earnings, partner 360 and a deal conflict at 1366 and 390 px in var/screenshots
 	$(BIN)/python scripts/screenshots.py
 
 vendor-static: ## Refresh htmx, Bootstrap and Chart.js in static/vendor from npm (pinned versions)

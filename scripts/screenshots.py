@@ -2,7 +2,8 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the portal library, the partner 360 and the deal conflict view
+of the portal home, the portal library, the portal earnings, the partner 360 and
+the deal conflict view
 at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
@@ -79,10 +80,11 @@ SHOTS = [
     ("portal-library", PARTNER, "/portal/library/"),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
+    ("portal-earnings", PARTNER, "/portal/earnings/"),
 ]
 
 
-def take(base_url: str, out: Path) -> list[Path]:
+def take(base_url: str, out: Path, only: list[str] | None = None) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
@@ -94,6 +96,8 @@ def take(base_url: str, out: Path) -> list[Path]:
             executable_path=path, headless=True, args=CHROMIUM_ARGS
         )
         for name, email, where in SHOTS:
+            if only and name not in only:
+                continue
             for width in WIDTHS:
                 context = browser.new_context(
                     base_url=base_url,
@@ -118,6 +122,9 @@ def take(base_url: str, out: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
+    parser.add_argument(
+        "--only", action="append", help="Only this shot (repeatable), e.g. portal-home"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="openprm-screenshots-") as var:
@@ -144,7 +151,7 @@ def main() -> None:
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{base_url}/health/", server)
-            written = take(base_url, args.out)
+            written = take(base_url, args.out, args.only)
         finally:
             server.terminate()
             server.wait(timeout=30)
