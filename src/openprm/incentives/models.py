@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.models import TimeStampedModel
+from openprm.core.models import AppendOnlyModel, AppendOnlyQuerySet, TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 from openprm.incentives.choices import (
     CapPeriod,
@@ -178,17 +178,13 @@ class PointsAccount(PartnerOwnedModel, TimeStampedModel):
         return str(self.partner)
 
 
-class PointsEntryQuerySet(PartnerOwnedQuerySet):
+class PointsEntryQuerySet(AppendOnlyQuerySet, PartnerOwnedQuerySet):
     """Entries are never changed or removed: the ledger only grows."""
 
-    def update(self, **kwargs):
-        raise TypeError("Points entries are append-only")
-
-    def delete(self):
-        raise TypeError("Points entries are append-only")
+    noun = "Points entries"
 
 
-class PointsEntry(PartnerOwnedModel):
+class PointsEntry(AppendOnlyModel, PartnerOwnedModel):
     """One line of a holder's points ledger: what happened, how many points
     (positive adds, negative takes), why, and what produced it."""
 
@@ -227,6 +223,7 @@ class PointsEntry(PartnerOwnedModel):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
 
     objects = PointsEntryQuerySet.as_manager()
+    noun = "Points entries"
 
     BULK_FIELDS = (
         "id",
@@ -286,14 +283,6 @@ class PointsEntry(PartnerOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Points entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Points entries are append-only")
 
 
 class PointsLot(models.Model):

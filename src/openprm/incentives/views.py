@@ -210,20 +210,24 @@ def sales_upload_create(request):
     )
 
 
-def _upload_page(request, upload, template):
+def _upload_page(request, upload, back_url: str):
     context = {
         "upload": upload,
         "issues": list(selectors.issues_of(upload)[:ISSUES_SHOWN]),
+        "back_url": back_url,
     }
-    if request.headers.get("HX-Request"):
-        template = "incentives/_upload_progress.html"
+    template = (
+        "incentives/_upload_progress.html"
+        if request.headers.get("HX-Request")
+        else "incentives/sales_detail.html"
+    )
     return render(request, template, context)
 
 
 @console_page(rule=permissions.READ)
 def sales_upload_detail(request, public_id):
     upload = selectors.upload_get(user=request.user, public_id=public_id)
-    return _upload_page(request, upload, "incentives/console_sales_detail.html")
+    return _upload_page(request, upload, "console:incentive_sales")
 
 
 # --- portal
@@ -278,4 +282,4 @@ def portal_sales_upload(request, public_id):
     upload = selectors.upload_get(user=request.user, public_id=public_id)
     if upload.partner_id != request.partner.pk:
         raise NotFound
-    return _upload_page(request, upload, "incentives/portal_sales_detail.html")
+    return _upload_page(request, upload, "portal:incentive_sales")
