@@ -603,8 +603,3 @@ def sales_upload_process(*, upload_id: int) -> SalesUpload:
         )
     upload.refresh_from_db()
     return upload
-
-
-def deal_sales(*, deal: Deal):
-    """The sales lines matched to a deal (the caller has checked its scope)."""
-    return SalesLine.objects.filter(deal=deal).select_related("product")

@@ -160,6 +160,16 @@ def sales_lines_visible_to(*, user) -> QuerySet[SalesLine]:
     )
 
 
+def deal_sales(*, deal) -> QuerySet[SalesLine]:
+    """The sales lines matched to a deal (the caller has read the deal through
+    its own scoped selector)."""
+    return (
+        SalesLine.objects.filter(deal=deal)
+        .select_related("product")
+        .order_by("invoiced_on", "id")
+    )
+
+
 def own_partner(*, user, partner_id: int) -> Partner:
     """One of the user's organisations (404 outside their scope)."""
     partner = Partner.objects.visible_to(user).filter(pk=partner_id).first()

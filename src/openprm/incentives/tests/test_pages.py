@@ -187,3 +187,32 @@ def test_a_rule_without_a_target_is_refused_on_the_form(client):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["product"]
+
+
+def test_the_deal_page_shows_the_sales_reported_for_its_customer(client):
+    from openprm.deals.choices import DealStatus
+    from openprm.deals.tests.factories import make_deal
+    from openprm.incentives import sales
+
+    ProductFactory(sku="SKU-A", name="Firewall")
+    user = partner_user(roles=[PartnerRole.SALES])
+    partner = user.memberships.get().partner
+    deal = make_deal(partner=partner, customer_name="Acme", status=DealStatus.APPROVED)
+    sales.sales_report(
+        actor=user,
+        partner=partner,
+        lines=[
+            {
+                "invoice_number": "INV-77",
+                "invoice_date": "2026-01-05",
+                "end_customer": "ACME",
+                "sku": "SKU-A",
+                "quantity": "2",
+                "amount": "200",
+                "currency": "USD",
+            }
+        ],
+    )
+    client.force_login(user)
+    page = client.get(f"/portal/deals/{deal.public_id}/").content.decode()
+    assert "Reported sales" in page and "INV-77" in page

@@ -13,7 +13,7 @@ from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.deals.choices import DealStatus
 from openprm.deals.tests.factories import make_deal
-from openprm.incentives import ledger, sales
+from openprm.incentives import ledger, sales, selectors
 from openprm.incentives.choices import CapPeriod, IssueLevel, RuleBasis, UploadStatus
 from openprm.incentives.models import PointsEntry, SalesLine
 from openprm.incentives.tests.factories import EarningRuleFactory, ProductFactory
@@ -120,7 +120,7 @@ def test_a_line_is_matched_to_the_end_customers_registered_deal(world):
     )
     make_deal(partner=PartnerFactory(), customer_name="Acme GmbH")
     sales.sales_report(actor=user, partner=partner, lines=[_line()])
-    assert list(sales.deal_sales(deal=deal)) == [SalesLine.objects.get()]
+    assert list(selectors.deal_sales(deal=deal)) == [SalesLine.objects.get()]
 
 
 def test_points_are_multiplied_by_the_tier(world):
