@@ -14,12 +14,14 @@ from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
 from openprm.currencies import money
 from openprm.deals.selectors import deal_get
-from openprm.incentives import permissions, sales, selectors, services
+from openprm.incentives import permissions, rewards, sales, selectors, services
 from openprm.incentives.models import (
     EarningRule,
     PointsAccount,
     PointsEntry,
     Product,
+    RedemptionOrder,
+    Reward,
     SalesIssue,
     SalesLine,
     SalesUpload,
@@ -489,3 +491,126 @@ def sales_upload_detail(request, upload_id: str):
 def deal_sales(request, deal_id: str):
     deal = deal_get(user=request.user, public_id=deal_id)
     return selectors.sales_lines_visible_to(user=request.user).filter(Q(deal=deal))
+
+
+# --- rewards
+
+
+class RewardIn(StrictSchema):
+    class Meta:
+        model = Reward
+
+    name: str
+    description: str = ""
+    points_price: int
+    stock: int | None = Field(None, description="Empty: unlimited.")
+    audience: UUID | None = None
+    is_active: bool = True
+
+
+class RewardOut(Schema):
+    id: UUID
+    name: str
+    description: str
+    points_price: int
+    stock: int | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_id(obj: Reward) -> UUID:
+        return obj.public_id
+
+
+class RedemptionIn(StrictSchema):
+    partner: UUID | None = Field(
+        None, description="The organisation redeeming (default: the caller's first)."
+    )
+
+
+class RedemptionOrderOut(Schema):
+    id: UUID
+    partner: int
+    reward: UUID
+    reward_name: str
+    points: int
+    status: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: RedemptionOrder) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: RedemptionOrder) -> int:
+        return obj.partner_id
+
+    @staticmethod
+    def resolve_reward(obj: RedemptionOrder) -> UUID:
+        return obj.reward.public_id
+
+    @staticmethod
+    def resolve_reward_name(obj: RedemptionOrder) -> str:
+        return obj.reward.name
+
+
+@router.list(
+    "/rewards",
+    response=RewardOut,
+    summary="List rewards (all for vendor staff; those offered to a partner user)",
+)
+def reward_list(request):
+    user = request.user
+    if user.is_vendor_staff:
+        return selectors.reward_list(user=user)
+    ids = permissions.EARNINGS.partner_ids(user)
+    if not ids:
+        return Reward.objects.none()
+    offered = selectors.rewards_for_partner(partner_id=min(ids))
+    return Reward.objects.filter(pk__in=[r.pk for r in offered]).order_by(
+        "points_price", "name", "id"
+    )
+
+
+@router.post("/rewards", response={201: RewardOut}, summary="Offer a reward")
+def reward_create(request, payload: RewardIn):
+    permissions.MANAGE.ensure(request.user)
+    data = payload.dict()
+    if data["audience"]:
+        data["audience"] = audience_get(user=request.user, public_id=data["audience"])
+    return Status(201, rewards.reward_create(actor=request.user, **data))
+
+
+@router.post(
+    "/rewards/{reward_id}/redemptions",
+    response={201: RedemptionOrderOut},
+    summary="Redeem a reward with points (409 beyond the balance or the stock)",
+)
+def reward_redeem(request, reward_id: str, payload: RedemptionIn):
+    permissions.REDEEM.ensure(request.user)
+    reward = lookup(request, selectors.reward_get, public_id=reward_id)
+    if payload.partner is not None:
+        partner = partner_get(user=request.user, public_id=payload.partner)
+    else:
+        ids = permissions.REDEEM.partner_ids(request.user)
+        partner = selectors.own_partner(user=request.user, partner_id=min(ids))
+    order = rewards.redemption_order_place(
+        actor=request.user, partner_id=partner.pk, reward=reward
+    )
+    return Status(201, order)
+
+
+@router.list(
+    "/redemptions", response=RedemptionOrderOut, summary="List redemption orders"
+)
+def order_list(request):
+    return selectors.orders_visible_to(user=request.user)
+
+
+@router.post(
+    "/redemptions/{order_id}/cancel",
+    response=RedemptionOrderOut,
+    summary="Cancel a redemption order; its points are refunded",
+)
+def order_cancel(request, order_id: str):
+    order = lookup(request, selectors.order_get, public_id=order_id)
+    return rewards.redemption_order_cancel(actor=request.user, order=order)

@@ -46,3 +46,8 @@ class UploadStatus(models.TextChoices):
 class IssueLevel(models.TextChoices):
     ERROR = "error", _("Not imported")
     WARNING = "warning", _("Imported, with a warning")
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    CANCELLED = "cancelled", _("Cancelled (points refunded)")

@@ -29,6 +29,10 @@ urlpatterns = [
         views.account_adjust,
         name="incentive_account_adjust",
     ),
+    path("incentives/rewards/", views.reward_list, name="incentive_rewards"),
+    path(
+        "incentives/rewards/new/", views.reward_create, name="incentive_reward_create"
+    ),
     path("incentives/sales/", views.sales_upload_list, name="incentive_sales"),
     path(
         "incentives/sales/upload/",

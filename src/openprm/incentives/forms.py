@@ -103,3 +103,29 @@ class AdjustForm(ServiceForm):
         label=_("Points"), help_text=_("Negative to take points away.")
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class RewardForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    points_price = forms.IntegerField(label=_("Price in points"), min_value=1)
+    stock = forms.IntegerField(
+        label=_("In stock"),
+        min_value=0,
+        required=False,
+        help_text=_("Empty: unlimited."),
+    )
+    audience = forms.ModelChoiceField(
+        label=_("Audience"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        help_text=_("Empty: every partner."),
+    )
+    is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+    def __init__(self, *args, audiences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].queryset = audiences

@@ -22,6 +22,7 @@ from openprm.incentives.choices import (
     CapPeriod,
     EntryKind,
     IssueLevel,
+    OrderStatus,
     RuleBasis,
     UploadStatus,
 )
@@ -515,3 +516,84 @@ class SalesLine(PartnerOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.invoice_number} {self.product_id}"
+
+
+class Reward(TimeStampedModel):
+    """Something partners can redeem points for, at a price in points, while
+    stock lasts (no stock: unlimited)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    points_price = models.PositiveIntegerField(_("price in points"))
+    stock = models.PositiveIntegerField(_("in stock"), null=True, blank=True)
+    audience = models.ForeignKey(
+        "segments.Audience",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("audience"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["points_price", "name", "id"]
+        verbose_name = _("reward")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points_price__gt=0), name="incentives_reward_price_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RedemptionOrder(PartnerOwnedModel, TimeStampedModel):
+    """A reward redeemed by a partner user: the points it took, and what became
+    of it (a cancellation refunds the points)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        related_name="redemption_orders",
+        verbose_name=_("partner"),
+    )
+    account = models.ForeignKey(
+        PointsAccount, on_delete=models.PROTECT, related_name="orders"
+    )
+    reward = models.ForeignKey(
+        Reward,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("reward"),
+    )
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ordered by"),
+    )
+    points = models.PositiveIntegerField(_("points"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PLACED,
+    )
+    redeem_entry = models.OneToOneField(
+        PointsEntry, on_delete=models.PROTECT, related_name="+"
+    )
+    refund_entry = models.OneToOneField(
+        PointsEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("redemption order")
+
+    def __str__(self) -> str:
+        return f"{self.reward} ({self.points})"

@@ -20,6 +20,7 @@ for label, name, prefix, order in (
         62,
     ),
     (_("Sales data"), "console:incentive_sales", "console:incentive_sales", 63),
+    (_("Rewards"), "console:incentive_rewards", "console:incentive_reward", 64),
 ):
     register(
         CONSOLE_AREA,
@@ -39,4 +40,8 @@ register(
         active_prefix="portal:incentive_sales",
         order=9,
     ),
+)
+register(
+    PORTAL_AREA,
+    NavItem(_("Rewards"), "portal:rewards", active_prefix="portal:reward", order=10),
 )

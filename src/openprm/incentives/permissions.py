@@ -22,3 +22,8 @@ REPORT_SALES = Rule(
 )
 # Every partner user sees what they (and their company) have earned.
 EARNINGS = Rule("incentives.earnings", partner=PartnerRole.values)
+# Partner admins and sellers spend their organisation's points on rewards (or
+# their own, when points belong to users) and cancel what they ordered.
+REDEEM = Rule(
+    "incentives.redeem", partner=[PartnerRole.PARTNER_ADMIN, PartnerRole.SALES]
+)

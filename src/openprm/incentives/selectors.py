@@ -24,10 +24,13 @@ from openprm.incentives.models import (
     PointsEntry,
     PointsLot,
     Product,
+    RedemptionOrder,
+    Reward,
     SalesIssue,
     SalesLine,
     SalesUpload,
 )
+from openprm.incentives.services import audiences_of
 from openprm.partners.models import Partner
 
 # Lots expiring within this many days are shown as "expiring soon".
@@ -196,3 +199,48 @@ def ledger_mismatches() -> list[tuple[int, int, int]]:
         for pk in sorted(set(entries) | set(lots))
         if int(entries.get(pk) or 0) != int(lots.get(pk) or 0)
     ]
+
+
+def rewards_for_partner(*, partner_id: int) -> list[Reward]:
+    """The active rewards offered to a partner (those for its audiences or for
+    every partner)."""
+    rewards = list(
+        Reward.objects.filter(is_active=True).order_by("points_price", "name", "id")
+    )
+    if any(reward.audience_id for reward in rewards):
+        held = audiences_of(partner_id)
+        rewards = [r for r in rewards if r.audience_id is None or r.audience_id in held]
+    return rewards
+
+
+def reward_list(*, user) -> QuerySet[Reward]:
+    permissions.READ.ensure(user)
+    return Reward.objects.select_related("audience").order_by("points_price", "id")
+
+
+def reward_get(*, user, public_id) -> Reward:
+    """A reward a vendor reader or a partner user may see (404 otherwise)."""
+    reward = Reward.objects.filter(public_id=_uuid(public_id)).first()
+    if reward is None or (not user.is_vendor_staff and not reward.is_active):
+        raise NotFound
+    return reward
+
+
+def orders_visible_to(*, user) -> QuerySet[RedemptionOrder]:
+    return (
+        RedemptionOrder.objects.visible_to(user)
+        .select_related("reward", "partner", "ordered_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_get(*, user, public_id) -> RedemptionOrder:
+    order = (
+        orders_visible_to(user=user)
+        .select_related("redeem_entry__account")
+        .filter(public_id=_uuid(public_id))
+        .first()
+    )
+    if order is None:
+        raise NotFound
+    return order

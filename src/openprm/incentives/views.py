@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import act, console_page, form_page, portal_page
-from openprm.incentives import permissions, sales, selectors, services
+from openprm.incentives import permissions, rewards, sales, selectors, services
 from openprm.incentives.forms import (
     AdjustForm,
     ConsoleSalesUploadForm,
     EarningRuleForm,
     ProductImportForm,
+    RewardForm,
     SalesUploadForm,
 )
 from openprm.partners.selectors import partner_list_visible_to
@@ -283,3 +284,82 @@ def portal_sales_upload(request, public_id):
     if upload.partner_id != request.partner.pk:
         raise NotFound
     return _upload_page(request, upload, "portal:incentive_sales")
+
+
+# --- rewards
+
+
+@console_page(rule=permissions.READ)
+def reward_list(request):
+    return render(
+        request,
+        "incentives/console_rewards.html",
+        {
+            "rewards": selectors.reward_list(user=request.user),
+            "page": _page(request, selectors.orders_visible_to(user=request.user)),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def reward_create(request):
+    form = RewardForm(
+        request.POST or None, audiences=audience_list_visible_to(user=request.user)
+    )
+    return form_page(
+        request,
+        form,
+        template="incentives/console_reward_form.html",
+        save=lambda data: rewards.reward_create(actor=request.user, **data),
+        success=_("The reward is offered."),
+        next=reverse("console:incentive_rewards"),
+    )
+
+
+@portal_page(rule=permissions.EARNINGS)
+def portal_rewards(request):
+    account = selectors.portal_account(partner_id=request.partner.pk, user=request.user)
+    orders = selectors.orders_visible_to(user=request.user).filter(
+        partner=request.partner
+    )
+    return render(
+        request,
+        "incentives/portal_rewards.html",
+        {
+            "summary": selectors.summary_of(account),
+            "rewards": selectors.rewards_for_partner(partner_id=request.partner.pk),
+            "orders": orders[:PER_PAGE],
+            "can_redeem": permissions.REDEEM.allows_roles(
+                partner_roles=request.membership.roles
+            ),
+        },
+    )
+
+
+@portal_page(rule=permissions.REDEEM)
+@require_POST
+def portal_redeem(request, public_id):
+    reward = selectors.reward_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda: rewards.redemption_order_place(
+            actor=request.user, partner_id=request.partner.pk, reward=reward
+        ),
+        success=_("Redeemed. The points are taken from your balance."),
+        next=reverse("portal:rewards"),
+    )
+
+
+@portal_page(rule=permissions.REDEEM)
+@require_POST
+def portal_order_cancel(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    if order.partner_id != request.partner.pk:
+        raise NotFound
+    return act(
+        request,
+        lambda: rewards.redemption_order_cancel(actor=request.user, order=order),
+        success=_("The order is cancelled and its points are back."),
+        next=reverse("portal:rewards"),
+    )

@@ -3,7 +3,7 @@ from decimal import Decimal
 import factory
 
 from openprm.incentives.choices import RuleBasis
-from openprm.incentives.models import EarningRule, Product, ProductPrice
+from openprm.incentives.models import EarningRule, Product, ProductPrice, Reward
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
@@ -44,3 +44,14 @@ class EarningRuleFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     points = Decimal(10)
     cap_period = ""
+
+
+class RewardFactory(factory.django.DjangoModelFactory):
+    """A backpack for 100 points, 5 in stock."""
+
+    class Meta:
+        model = Reward
+
+    name = factory.Sequence(lambda n: f"Backpack {n}")
+    points_price = 100
+    stock = 5

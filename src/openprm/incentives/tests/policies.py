@@ -17,7 +17,11 @@ from openprm.deals.tests.policies import api_deal, api_read, submitted
 from openprm.incentives import ledger, permissions
 from openprm.incentives.choices import EntryKind, UploadStatus
 from openprm.incentives.models import SalesUpload
-from openprm.incentives.tests.factories import EarningRuleFactory, ProductFactory
+from openprm.incentives.tests.factories import (
+    EarningRuleFactory,
+    ProductFactory,
+    RewardFactory,
+)
 from openprm.testing.authz import (
     ALLOW,
     FORBID,
@@ -111,6 +115,58 @@ def upload(world):
         status=UploadStatus.DONE,
         progress=1,
     )
+
+
+def reward(world):
+    """A reward of 1 point, and points for every organisation of the cast."""
+    from django.db import transaction
+
+    for partner in (world.owner, world.other, world.distributor):
+        holder = ledger.account_for(partner_id=partner.pk)
+        with transaction.atomic():
+            ledger.credit(account=holder, kind=EntryKind.BONUS, points=5)
+    return RewardFactory(points_price=1)
+
+
+def order(world):
+    """world.owner's order of a reward, placed by its partner admin."""
+    from openprm.incentives import rewards
+
+    account(world)
+    return rewards.redemption_order_place(
+        actor=world.users["owner_partner_admin"],
+        partner_id=world.owner.pk,
+        reward=RewardFactory(points_price=10),
+    )
+
+
+def portal_redeemer(actor):
+    """A portal action of one's own organisation for those who redeem; for the
+    owner's order, other organisations' users get 404."""
+    if _out(actor):
+        return LOGIN
+    if actor in OWNER_ACTORS:
+        allowed = OWNER_ACTORS[actor] in permissions.REDEEM.partner
+        return ALLOW if allowed else FORBID
+    if actor in VENDOR_ACTORS:
+        return FORBID
+    return HIDE
+
+
+def api_order_cancel(actor):
+    """Cancelling world.owner's order: its redeemers, vendor managers in scope."""
+    if _out(actor):
+        return LOGIN
+    if actor in VENDOR_ACTORS:
+        if actor == "channel_manager":
+            return HIDE
+        allowed = VENDOR_ACTORS[actor] in permissions.MANAGE.vendor
+        return ALLOW if allowed else FORBID
+    if actor in OWNER_ACTORS:
+        allowed = OWNER_ACTORS[actor] in permissions.REDEEM.partner
+        return ALLOW if allowed else FORBID
+    # The distributor above sees the order but holds no role at the owner.
+    return FORBID if actor == "distributor_admin" else HIDE
 
 
 def rule(world):
@@ -231,7 +287,31 @@ POLICIES = [
         make=upload,
         kwargs=public,
     ),
+    Policy("web:console:incentive_rewards", READERS),
+    Policy(
+        "web:console:incentive_reward_create",
+        MANAGERS,
+        method="POST",
+        data=lambda obj: {"name": "Mug", "points_price": "50", "is_active": "on"},
+    ),
     # Portal.
+    Policy("web:portal:rewards", partner_area(rule=permissions.EARNINGS)),
+    Policy(
+        "web:portal:reward_redeem",
+        partner_area(rule=permissions.REDEEM),
+        method="POST",
+        make=reward,
+        kwargs=public,
+        data=lambda obj: {},
+    ),
+    Policy(
+        "web:portal:reward_order_cancel",
+        portal_redeemer,
+        method="POST",
+        make=order,
+        kwargs=public,
+        data=lambda obj: {},
+    ),
     Policy("web:portal:earnings", partner_area(rule=permissions.EARNINGS)),
     Policy(
         "web:portal:incentive_sales",
@@ -328,6 +408,26 @@ POLICIES = [
         LEDGER_READERS,
         make=upload,
         kwargs=lambda obj: {"upload_id": obj.public_id},
+    ),
+    Policy(API.format(method="GET", path="/rewards"), signed_in()),
+    Policy(
+        API.format(method="POST", path="/rewards"),
+        MANAGERS,
+        data=lambda obj: {"name": "Mug", "points_price": 50},
+    ),
+    Policy(
+        API.format(method="POST", path="/rewards/{reward_id}/redemptions"),
+        gated(rule=permissions.REDEEM),
+        make=reward,
+        kwargs=lambda obj: {"reward_id": obj.public_id},
+        data=lambda obj: {},
+    ),
+    Policy(API.format(method="GET", path="/redemptions"), signed_in()),
+    Policy(
+        API.format(method="POST", path="/redemptions/{order_id}/cancel"),
+        api_order_cancel,
+        make=order,
+        kwargs=lambda obj: {"order_id": obj.public_id},
     ),
     Policy(
         API.format(method="GET", path="/deals/{deal_id}/sales"),
