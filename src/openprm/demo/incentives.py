@@ -1,6 +1,6 @@
 """Demo data of incentives: a small product catalogue, earning rules, a year of
 sales reported by a few active partners (Contoso, the demo partner login, among
-them) with the points they earned, a redemption and a finance adjustment.
+them) with the points they earned, a finance adjustment, three rewards and an order.
 
 Made through the services as the partners and the vendor would; deterministic
 (a fixed seed); safe to run twice: nothing is added once a product exists.
@@ -16,7 +16,7 @@ from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
 from openprm.demo.deals import _sellers
 from openprm.demo.ecosystem import PARTNER_LOGIN
-from openprm.incentives import ledger, sales, services
+from openprm.incentives import ledger, rewards, sales, services
 from openprm.incentives.choices import CapPeriod, RuleBasis
 from openprm.incentives.models import Product
 from openprm.tenancy.models import Membership
@@ -140,12 +140,21 @@ def build_demo_incentives(*, actor, seed: int = 15, partners: int = 6) -> int:
             points=25,
             reason="Welcome bonus for joining the loyalty programme",
         )
-        balance = ledger.balance_of(account)
-        if balance >= 100:
-            services.points_redeem(
-                actor=contoso[0].user,
-                account=account,
-                points=100,
-                reason="Redeemed: branded backpack",
+        backpack = rewards.reward_create(
+            actor=actor, name="Branded backpack", points_price=100, stock=40
+        )
+        rewards.reward_create(
+            actor=actor,
+            name="Conference pass",
+            description="A day at the partner summit.",
+            points_price=1500,
+            stock=10,
+        )
+        rewards.reward_create(
+            actor=actor, name="Convert to 50 EUR of MDF", points_price=500
+        )
+        if ledger.balance_of(account) >= backpack.points_price:
+            rewards.redemption_order_place(
+                actor=contoso[0].user, partner_id=partner.pk, reward=backpack
             )
     return lines_reported
