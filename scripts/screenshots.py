@@ -3,8 +3,8 @@
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
 of the pages in ``SHOTS`` (the portal home and library, the partner 360, the deal
-conflict view, learning, certificates, approvals, funds, ...) at 1366 and 390 px into
-``var/screenshots/`` (git-ignored; ``--out`` to change).
+conflict view, learning, certificates, approvals, funds, earnings, ...) at 1366 and
+390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
 import argparse
@@ -94,6 +94,7 @@ SHOTS = [
     ("portal-home", PARTNER, "/portal/"),
     ("portal-library", PARTNER, "/portal/library/"),
     ("portal-funds", PARTNER, "/portal/funds/"),
+    ("portal-earnings", PARTNER, "/portal/earnings/"),
     ("portal-fund-request", PARTNER, fund_request),
     ("portal-learning", PARTNER, "/portal/learning/"),
     ("learning-player", PARTNER, learning_player),

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "openprm.certifications",
     "openprm.funds",
     "openprm.learning",
+    "openprm.incentives",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

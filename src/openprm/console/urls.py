@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("openprm.certifications.console_urls")),
     path("", include("openprm.funds.console_urls")),
     path("", include("openprm.learning.console_urls")),
+    path("", include("openprm.incentives.console_urls")),
 ]

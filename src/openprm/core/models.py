@@ -65,20 +65,48 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are only ever added (the audit trail, the points ledger): bulk
+    changes and deletions are refused."""
+
+    noun = "These rows"
+
     def update(self, **kwargs):
-        raise TypeError("Audit entries cannot be changed")
+        raise TypeError(f"{self.noun} cannot be changed")
 
     def delete(self):
-        raise TypeError("Audit entries cannot be deleted")
+        raise TypeError(f"{self.noun} cannot be deleted")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it is refused."""
+
+    noun = "These rows"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{self.noun} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self.noun} cannot be deleted")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    noun = "Audit entries"
+
+
+class AuditEntry(AppendOnlyModel):
     """One recorded change to business data: who, what, when, before and after.
 
     Written by services in the same transaction as the change; never edited or
     deleted through the product (the queryset and the model refuse it).
     """
+
+    noun = "Audit entries"
 
     # What a bulk writer (the partner import, the lead batch) fills for each
     # entry, in this order: every column but the key.
@@ -148,14 +176,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label or 'system'} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit entries cannot be deleted")
 
 
 class OutboxEvent(models.Model):

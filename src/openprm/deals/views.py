@@ -38,6 +38,7 @@ from openprm.deals.forms import (
     WonForm,
 )
 from openprm.deals.models import Deal
+from openprm.incentives import selectors as incentive_selectors
 
 PER_PAGE = 50
 
@@ -137,6 +138,8 @@ def _detail_context(deal, *, console: bool) -> dict:
         "notes": selectors.deal_notes(deal=deal),
         "extensions": selectors.deal_extensions(deal=deal),
         "attachments": selectors.deal_attachments(deal=deal),
+        # Sales the partner reported for this customer (incentives' matching).
+        "reported_sales": list(incentive_selectors.deal_sales(deal=deal)),
         "in_review": deal.status in IN_REVIEW,
         "console": console,
     }

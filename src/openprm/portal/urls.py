@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("openprm.certifications.portal_urls")),
     path("", include("openprm.funds.portal_urls")),
     path("", include("openprm.learning.portal_urls")),
+    path("", include("openprm.incentives.portal_urls")),
 ]

@@ -19,9 +19,9 @@ from openprm.content.announcements import selectors
 from openprm.content.announcements.choices import AnnouncementStatus
 from openprm.content.choices import ActivityKind
 from openprm.content.models import Announcement, AnnouncementReceipt, ContentActivity
-from openprm.core.sanitise import clean_html, plain_text
 from openprm.core import audit, events
 from openprm.core.errors import Conflict, ValidationFailed
+from openprm.core.sanitise import clean_html, plain_text
 from openprm.notifications.services import notify
 from openprm.segments.models import Audience
 

@@ -19,7 +19,7 @@ million-row file's keys held some 50 MB.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from django.core.files.base import File
@@ -28,6 +28,7 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core import tabular
 from openprm.core.errors import InvalidTransition
 from openprm.integrations import tasks
 from openprm.integrations.imports import reading, writing
@@ -69,22 +70,11 @@ def _enqueue(task_name: str, job_id: int) -> None:
     getattr(tasks, task_name).enqueue(job_id)
 
 
-def _batches(rows: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _read(job: ImportJob) -> Iterator[tuple[reading.RowReader, list]]:
     suffix = PurePath(job.file.name).suffix.lower()
     with job.file.open("rb") as stored:
         reader = reading.RowReader(stored, suffix=suffix, size=job.file_size)
-        for batch in _batches(reader, writing.BATCH_SIZE):
+        for batch in tabular.batches(reader, writing.BATCH_SIZE):
             yield reader, batch
 
 

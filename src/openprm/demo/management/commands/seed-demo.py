@@ -13,6 +13,7 @@ from openprm.demo.crm_sync import build_demo_crm_sync
 from openprm.demo.deals import build_demo_deals
 from openprm.demo.ecosystem import DEMO_LOGINS, VENDOR_LOGINS, EcosystemBuilder
 from openprm.demo.funds import build_demo_funds
+from openprm.demo.incentives import build_demo_incentives
 from openprm.demo.journeys import build_demo_journeys
 from openprm.demo.leads import build_demo_leads
 from openprm.demo.learning import build_demo_learning
@@ -101,6 +102,7 @@ class Command(BaseCommand):
                 build_demo_certifications(actor=vendor_admin)
                 build_demo_funds(actor=vendor_admin)
                 build_demo_learning(actor=vendor_admin)
+                build_demo_incentives(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "

@@ -1,0 +1,616 @@
+"""REST endpoints of incentives: the catalogue, earning rules, points ledgers and
+sales data. Vendor staff read everything in their scope; a partner user reads
+their organisations' ledgers and sales, and reports sales."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.db.models import Q
+from ninja import Field, Query, Schema
+from ninja.responses import Status
+
+from openprm.core.api import ApiRouter, StrictSchema, lookup
+from openprm.core.errors import ValidationFailed
+from openprm.currencies import money
+from openprm.deals.selectors import deal_get
+from openprm.incentives import permissions, rewards, sales, selectors, services
+from openprm.incentives.models import (
+    EarningRule,
+    PointsAccount,
+    PointsEntry,
+    Product,
+    RedemptionOrder,
+    Reward,
+    SalesIssue,
+    SalesLine,
+    SalesUpload,
+)
+from openprm.partners.selectors import partner_get
+from openprm.segments.audiences.selectors import audience_get
+
+router = ApiRouter(tags=["incentives"])
+
+
+# --- schemas
+
+
+class CatalogueProductIn(StrictSchema):
+    class Meta:
+        model = Product
+
+    sku: str
+    name: str
+    product_line: str = ""
+    active_from: date | None = None
+    active_until: date | None = None
+    prices: dict[str, Decimal] = Field(
+        default_factory=dict, description="List price by ISO 4217 currency."
+    )
+
+
+class CatalogueProductOut(Schema):
+    id: UUID
+    sku: str
+    name: str
+    product_line: str
+    active_from: date | None
+    active_until: date | None
+    prices: dict[str, str]
+
+    @staticmethod
+    def resolve_id(obj: Product) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_prices(obj: Product) -> dict[str, str]:
+        return {
+            price.currency: str(money.quantize(price.list_price, price.currency))
+            for price in obj.prices.all()
+        }
+
+
+class ProductFilters(StrictSchema):
+    search: str = ""
+
+
+class EarningRuleIn(StrictSchema):
+    class Meta:
+        model = EarningRule
+
+    name: str
+    basis: str = Field(description="per_unit, per_amount or per_event.")
+    product: str | None = Field(None, description="A product's SKU.")
+    product_line: str = ""
+    event_name: str = Field("", description="For per_event: the event's name.")
+    points: Decimal
+    cap_points: int | None = None
+    cap_period: str = Field("", description="month, quarter, year or empty.")
+    audience: UUID | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    is_active: bool = True
+
+
+class EarningRuleOut(Schema):
+    id: UUID
+    name: str
+    basis: str
+    product: str | None
+    product_line: str
+    event_name: str
+    points: Decimal
+    cap_points: int | None
+    cap_period: str
+    audience: UUID | None
+    starts_on: date | None
+    ends_on: date | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_id(obj: EarningRule) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_product(obj: EarningRule) -> str | None:
+        return obj.product.sku if obj.product_id else None
+
+    @staticmethod
+    def resolve_audience(obj: EarningRule) -> UUID | None:
+        return obj.audience.public_id if obj.audience_id else None
+
+
+class PointsAccountOut(Schema):
+    id: UUID
+    partner: int
+    partner_name: str
+    user: UUID | None
+    balance: int
+
+    @staticmethod
+    def resolve_id(obj: PointsAccount) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: PointsAccount) -> int:
+        return obj.partner_id
+
+    @staticmethod
+    def resolve_partner_name(obj: PointsAccount) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_user(obj: PointsAccount) -> UUID | None:
+        return obj.user.public_id if obj.user_id else None
+
+
+class PointsEntryOut(Schema):
+    id: UUID
+    kind: str
+    points: int
+    reason: str
+    rule: str | None = Field(None, description="The earning rule's name.")
+    source_type: str
+    source_id: str
+    source_label: str
+    occurred_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: PointsEntry) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_rule(obj: PointsEntry) -> str | None:
+        return obj.rule.name if obj.rule_id else None
+
+
+class AdjustmentIn(StrictSchema):
+    class Meta:
+        model = PointsEntry
+
+    points: int = Field(description="Positive adds, negative takes away.")
+    reason: str
+
+
+class SalesLineIn(StrictSchema):
+    invoice_number: str
+    invoice_date: str
+    end_customer: str
+    sku: str
+    quantity: str
+    amount: str
+    currency: str
+    reseller: str = ""
+
+
+class SalesReportIn(StrictSchema):
+    partner: UUID | None = Field(
+        None, description="The selling partner (default: the caller's organisation)."
+    )
+    lines: list[SalesLineIn]
+
+
+class SalesIssueOut(Schema):
+    row: int
+    column: str
+    level: str
+    message: str
+
+
+class SalesReportOut(Schema):
+    imported: int
+    already_imported: int
+    not_imported: int
+    points: int
+    issues: list[SalesIssueOut]
+
+
+class SalesLineOut(Schema):
+    id: UUID
+    partner: int
+    reseller: int | None
+    invoice_number: str
+    invoice_date: date
+    end_customer: str
+    sku: str
+    quantity: Decimal
+    amount: Decimal
+    currency: str
+    reporting_amount: Decimal | None
+    deal: UUID | None
+
+    @staticmethod
+    def resolve_id(obj: SalesLine) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: SalesLine) -> int:
+        return obj.partner_id
+
+    @staticmethod
+    def resolve_reseller(obj: SalesLine) -> int | None:
+        return obj.reseller_id
+
+    @staticmethod
+    def resolve_invoice_date(obj: SalesLine) -> date:
+        return obj.invoiced_on
+
+    @staticmethod
+    def resolve_sku(obj: SalesLine) -> str:
+        return obj.product.sku
+
+    @staticmethod
+    def resolve_deal(obj: SalesLine) -> UUID | None:
+        return obj.deal.public_id if obj.deal_id else None
+
+
+class SalesUploadOut(Schema):
+    id: UUID
+    partner: int
+    file_name: str
+    status: str
+    progress: float
+    rows_total: int
+    rows_imported: int
+    rows_failed: int
+    rows_repeated: int
+    points_earned: int
+    file_error: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: SalesUpload) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: SalesUpload) -> int:
+        return obj.partner_id
+
+
+class SalesUploadDetailOut(SalesUploadOut):
+    issues: list[SalesIssueOut]
+
+    @staticmethod
+    def resolve_issues(obj: SalesUpload) -> list[dict]:
+        return [_issue(issue) for issue in selectors.issues_of(obj)[:1000]]
+
+
+def _issue(issue: SalesIssue) -> dict:
+    return {
+        "row": issue.row_number,
+        "column": issue.column,
+        "level": issue.level,
+        "message": issue.message,
+    }
+
+
+# --- the catalogue
+
+
+@router.list("/products", response=CatalogueProductOut, summary="List products")
+def product_list(request, filters: Query[ProductFilters]):
+    return selectors.product_list(user=request.user, search=filters.search)
+
+
+@router.get("/products/{sku}", response=CatalogueProductOut, summary="Read a product")
+def product_detail(request, sku: str):
+    return lookup(request, selectors.product_get, sku=sku)
+
+
+@router.put(
+    "/products/{sku}",
+    response={200: CatalogueProductOut, 201: CatalogueProductOut},
+    summary="Create or update a product by SKU (idempotent)",
+)
+def product_upsert(request, sku: str, payload: CatalogueProductIn):
+    data = payload.dict()
+    data["sku"] = sku
+    product, created = services.product_upsert(actor=request.user, data=data)
+    product = selectors.product_get(user=request.user, sku=product.sku)
+    return Status(201 if created else 200, product)
+
+
+# --- earning rules
+
+
+def _rule_data(request, payload: EarningRuleIn) -> dict:
+    data = payload.dict()
+    if data["product"]:
+        product = (
+            selectors.product_list(user=request.user)
+            .filter(sku=data["product"])
+            .first()
+        )
+        if product is None:
+            raise ValidationFailed(
+                field_errors={"product": ["No product has this SKU."]}
+            )
+        data["product"] = product
+    if data["audience"]:
+        data["audience"] = audience_get(user=request.user, public_id=data["audience"])
+    return data
+
+
+@router.list("/earning-rules", response=EarningRuleOut, summary="List earning rules")
+def rule_list(request):
+    return selectors.rule_list(user=request.user)
+
+
+@router.post(
+    "/earning-rules", response={201: EarningRuleOut}, summary="Create an earning rule"
+)
+def rule_create(request, payload: EarningRuleIn):
+    permissions.MANAGE.ensure(request.user)
+    rule = services.earning_rule_create(
+        actor=request.user, **_rule_data(request, payload)
+    )
+    return Status(201, rule)
+
+
+@router.get(
+    "/earning-rules/{rule_id}", response=EarningRuleOut, summary="Read an earning rule"
+)
+def rule_detail(request, rule_id: str):
+    return lookup(request, selectors.rule_get, public_id=rule_id)
+
+
+@router.put(
+    "/earning-rules/{rule_id}",
+    response=EarningRuleOut,
+    summary="Replace an earning rule",
+)
+def rule_update(request, rule_id: str, payload: EarningRuleIn):
+    rule = lookup(
+        request, selectors.rule_get, rule=permissions.MANAGE, public_id=rule_id
+    )
+    return services.earning_rule_update(
+        actor=request.user, rule=rule, **_rule_data(request, payload)
+    )
+
+
+# --- points
+
+
+@router.list(
+    "/points/accounts",
+    response=PointsAccountOut,
+    summary="List points ledgers with their balances",
+)
+def account_list(request):
+    return selectors.accounts_visible_to(user=request.user)
+
+
+@router.get(
+    "/points/accounts/{account_id}",
+    response=PointsAccountOut,
+    summary="Read a points ledger's balance",
+)
+def account_detail(request, account_id: str):
+    account = lookup(request, selectors.account_get, public_id=account_id)
+    account.balance = selectors.summary_of(account).balance
+    return account
+
+
+@router.list(
+    "/points/accounts/{account_id}/entries",
+    response=PointsEntryOut,
+    summary="A points ledger's entries, newest first, each with its reason",
+    capped=True,
+)
+def account_entries(request, account_id: str):
+    account = lookup(request, selectors.account_get, public_id=account_id)
+    return selectors.entries_of(account)
+
+
+@router.post(
+    "/points/accounts/{account_id}/adjustments",
+    response={201: PointsEntryOut},
+    summary="Adjust a ledger, with a reason (finance)",
+)
+def account_adjust(request, account_id: str, payload: AdjustmentIn):
+    account = lookup(
+        request, selectors.account_get, rule=permissions.ADJUST, public_id=account_id
+    )
+    entry = services.points_adjust(
+        actor=request.user,
+        account=account,
+        points=payload.points,
+        reason=payload.reason,
+    )
+    return Status(201, entry)
+
+
+# --- sales
+
+
+def _selling_partner(request, public_id: UUID | None):
+    user = request.user
+    if public_id is not None:
+        return partner_get(user=user, public_id=public_id)
+    if user.is_vendor_staff:
+        raise ValidationFailed(
+            field_errors={"partner": ["Name the partner that sold."]}
+        )
+    ids = permissions.REPORT_SALES.partner_ids(user)
+    if not ids:
+        permissions.REPORT_SALES.ensure(user)
+    return selectors.own_partner(user=user, partner_id=min(ids))
+
+
+@router.post(
+    "/sales",
+    response={200: SalesReportOut},
+    summary="Report sales lines (at most 2,000 a request), with a per-line report",
+)
+def sales_report(request, payload: SalesReportIn):
+    permissions.REPORT_SALES.ensure(request.user)
+    partner = _selling_partner(request, payload.partner)
+    report = sales.sales_report(
+        actor=request.user,
+        partner=partner,
+        lines=[line.dict() for line in payload.lines],
+    )
+    return {
+        "imported": report.imported,
+        "already_imported": report.repeated,
+        "not_imported": report.failed,
+        "points": report.points,
+        "issues": [
+            {"row": row, "column": column, "level": level, "message": message}
+            for row, column, level, message in report.issues
+        ],
+    }
+
+
+@router.list(
+    "/sales/lines", response=SalesLineOut, summary="List sales lines", capped=True
+)
+def sales_line_list(request):
+    return selectors.sales_lines_visible_to(user=request.user)
+
+
+@router.list("/sales/uploads", response=SalesUploadOut, summary="List sales files")
+def sales_upload_list(request):
+    return selectors.uploads_visible_to(user=request.user)
+
+
+@router.get(
+    "/sales/uploads/{upload_id}",
+    response=SalesUploadDetailOut,
+    summary="A sales file's progress and per-row report",
+)
+def sales_upload_detail(request, upload_id: str):
+    return lookup(request, selectors.upload_get, public_id=upload_id)
+
+
+@router.list(
+    "/deals/{deal_id}/sales",
+    response=SalesLineOut,
+    summary="The sales lines reported against a deal",
+)
+def deal_sales(request, deal_id: str):
+    deal = deal_get(user=request.user, public_id=deal_id)
+    return selectors.sales_lines_visible_to(user=request.user).filter(Q(deal=deal))
+
+
+# --- rewards
+
+
+class RewardIn(StrictSchema):
+    class Meta:
+        model = Reward
+
+    name: str
+    description: str = ""
+    points_price: int
+    stock: int | None = Field(None, description="Empty: unlimited.")
+    audience: UUID | None = None
+    is_active: bool = True
+
+
+class RewardOut(Schema):
+    id: UUID
+    name: str
+    description: str
+    points_price: int
+    stock: int | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_id(obj: Reward) -> UUID:
+        return obj.public_id
+
+
+class RedemptionIn(StrictSchema):
+    partner: UUID | None = Field(
+        None, description="The organisation redeeming (default: the caller's first)."
+    )
+
+
+class RedemptionOrderOut(Schema):
+    id: UUID
+    partner: int
+    reward: UUID
+    reward_name: str
+    points: int
+    status: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: RedemptionOrder) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj: RedemptionOrder) -> int:
+        return obj.partner_id
+
+    @staticmethod
+    def resolve_reward(obj: RedemptionOrder) -> UUID:
+        return obj.reward.public_id
+
+    @staticmethod
+    def resolve_reward_name(obj: RedemptionOrder) -> str:
+        return obj.reward.name
+
+
+@router.list(
+    "/rewards",
+    response=RewardOut,
+    summary="List rewards (all for vendor staff; those offered to a partner user)",
+)
+def reward_list(request):
+    user = request.user
+    if user.is_vendor_staff:
+        return selectors.reward_list(user=user)
+    ids = permissions.EARNINGS.partner_ids(user)
+    if not ids:
+        return Reward.objects.none()
+    offered = selectors.rewards_for_partner(partner_id=min(ids))
+    return Reward.objects.filter(pk__in=[r.pk for r in offered]).order_by(
+        "points_price", "name", "id"
+    )
+
+
+@router.post("/rewards", response={201: RewardOut}, summary="Offer a reward")
+def reward_create(request, payload: RewardIn):
+    permissions.MANAGE.ensure(request.user)
+    data = payload.dict()
+    if data["audience"]:
+        data["audience"] = audience_get(user=request.user, public_id=data["audience"])
+    return Status(201, rewards.reward_create(actor=request.user, **data))
+
+
+@router.post(
+    "/rewards/{reward_id}/redemptions",
+    response={201: RedemptionOrderOut},
+    summary="Redeem a reward with points (409 beyond the balance or the stock)",
+)
+def reward_redeem(request, reward_id: str, payload: RedemptionIn):
+    permissions.REDEEM.ensure(request.user)
+    reward = lookup(request, selectors.reward_get, public_id=reward_id)
+    if payload.partner is not None:
+        partner = partner_get(user=request.user, public_id=payload.partner)
+    else:
+        ids = permissions.REDEEM.partner_ids(request.user)
+        partner = selectors.own_partner(user=request.user, partner_id=min(ids))
+    order = rewards.redemption_order_place(
+        actor=request.user, partner_id=partner.pk, reward=reward
+    )
+    return Status(201, order)
+
+
+@router.list(
+    "/redemptions", response=RedemptionOrderOut, summary="List redemption orders"
+)
+def order_list(request):
+    return selectors.orders_visible_to(user=request.user)
+
+
+@router.post(
+    "/redemptions/{order_id}/cancel",
+    response=RedemptionOrderOut,
+    summary="Cancel a redemption order; its points are refunded",
+)
+def order_cancel(request, order_id: str):
+    order = lookup(request, selectors.order_get, public_id=order_id)
+    return rewards.redemption_order_cancel(actor=request.user, order=order)

@@ -1,0 +1,605 @@
+"""Sales data: lines reported by a partner (a file processed in the worker, or a
+list through the API), checked row by row, written in bulk, matched to deals,
+converted into the reporting currency, and paid in points by the product rules.
+
+Both paths go through :class:`SalesBatch`: the checks, the per-row report and the
+writes are one code. A batch is one transaction: the holder's lock, then the lines
+(``core.bulk_sql``), their audit entries (``AuditBatch``), the earn entries and
+their lots (bulk too), and the ``points.earned`` events (``EventBatch``, payloads
+from ``services.entry_payload`` as the per-row path). An invoice line already
+reported (same partner, invoice and SKU) is counted as already imported and
+changes nothing, so uploading a file again is harmless.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openprm.core import audit, bulk_sql, events, tabular
+from openprm.core.audit import AuditBatch
+from openprm.core.errors import ValidationFailed
+from openprm.core.events import EventBatch
+from openprm.currencies import money
+from openprm.currencies.selectors import rate_table
+from openprm.deals.choices import DealStatus
+from openprm.deals.conflicts import normalise_name
+from openprm.deals.models import Deal
+from openprm.incentives import earning, ledger, permissions, services
+from openprm.incentives.choices import EntryKind, IssueLevel, RuleBasis, UploadStatus
+from openprm.incentives.models import (
+    EarningRule,
+    PointsEntry,
+    PointsLot,
+    Product,
+    ProductPrice,
+    SalesIssue,
+    SalesLine,
+    SalesUpload,
+)
+from openprm.partners.models import Partner
+
+BATCH_SIZE = 2000
+REQUIRED = (
+    "invoice_number",
+    "invoice_date",
+    "end_customer",
+    "sku",
+    "quantity",
+    "amount",
+    "currency",
+)
+COLUMNS = (*REQUIRED, "reseller")
+# A unit price further than this fraction from the list price is flagged.
+DEFAULT_PRICE_TOLERANCE = Decimal("0.5")
+MATCHED_DEAL_STATUSES = (DealStatus.APPROVED, DealStatus.WON)
+
+
+def price_tolerance() -> Decimal:
+    return Decimal(
+        str(getattr(settings, "OPENPRM_SALES_PRICE_TOLERANCE", DEFAULT_PRICE_TOLERANCE))
+    )
+
+
+@dataclass
+class Report:
+    """What a batch did: counts and the issues by row."""
+
+    imported: int = 0
+    failed: int = 0
+    repeated: int = 0
+    points: int = 0
+    amount: Decimal = Decimal(0)
+    issues: list[tuple[int, str, str, str]] = field(default_factory=list)
+    line_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "Report") -> None:
+        self.imported += other.imported
+        self.failed += other.failed
+        self.repeated += other.repeated
+        self.points += other.points
+        self.amount += other.amount
+        self.issues += other.issues
+        self.line_ids += other.line_ids
+
+
+@dataclass
+class _Line:
+    number: int
+    values: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+class SalesBatch:
+    """The context of one partner's report: what is looked up once (the
+    resellers below it, the rules, its multiplier and audiences, the rates) and
+    the check and write of each batch of rows."""
+
+    def __init__(self, *, actor, partner: Partner, upload: SalesUpload | None = None):
+        self.actor = actor
+        self.partner = partner
+        self.upload = upload
+        self.seen: set[tuple[str, str]] = set()
+        self.resellers = self._resellers()
+        self.rules = [
+            rule
+            for rule in EarningRule.objects.filter(
+                basis__in=[RuleBasis.PER_UNIT, RuleBasis.PER_AMOUNT], is_active=True
+            ).select_related("product")
+        ]
+        audience_ids = (
+            services.audiences_of(partner.pk)
+            if any(rule.audience_id for rule in self.rules)
+            else set()
+        )
+        self.rules = [r for r in self.rules if services.rule_reaches(r, audience_ids)]
+        self.multiplier = services.tier_multiplier(partner.pk)
+        self.rates = rate_table()
+        user_id = None
+        if actor is not None and not actor.is_vendor_staff:
+            user_id = actor.pk
+        self.account = ledger.account_for(partner_id=partner.pk, user_id=user_id)
+        self.products: dict[str, tuple[int, str]] = {}
+        self.prices: dict[tuple[int, str], Decimal] = {}
+
+    def _resellers(self) -> dict[str, int]:
+        """The partners below this one, by external id and by lower-cased name."""
+        found: dict[str, int] = {}
+        below = Partner.objects.filter(
+            path__startswith=self.partner.path, depth__gt=self.partner.depth
+        ).values_list("pk", "name", "external_id")
+        for pk, name, external_id in below:
+            found.setdefault(name.strip().lower(), pk)
+            if external_id:
+                found[external_id.strip().lower()] = pk
+        return found
+
+    def _load_products(self, skus: set[str]) -> None:
+        wanted = skus - set(self.products)
+        if not wanted:
+            return
+        for pk, sku, line in Product.objects.filter(sku__in=wanted).values_list(
+            "pk", "sku", "product_line"
+        ):
+            self.products[sku] = (pk, line)
+        for product_id, currency, price in ProductPrice.objects.filter(
+            product__sku__in=wanted
+        ).values_list("product_id", "currency", "list_price"):
+            self.prices[(product_id, currency)] = price
+
+    # --- checks
+
+    def _check(self, number: int, row: dict) -> _Line:
+        line = _Line(number, {})
+        fail = line.errors.append
+        values = line.values
+        invoice = (row.get("invoice_number") or "").strip()
+        if not invoice:
+            fail(("invoice_number", _("Give the invoice number.")))
+        values["invoice_number"] = invoice[:64]
+        try:
+            values["invoiced_on"] = datetime.date.fromisoformat(
+                str(row.get("invoice_date") or "").strip()[:10]
+            )
+        except ValueError:
+            fail(("invoice_date", _("Enter the invoice date as YYYY-MM-DD.")))
+        customer = (row.get("end_customer") or "").strip()
+        if not customer:
+            fail(("end_customer", _("Name the end customer.")))
+        values["end_customer"] = customer[:200]
+        sku = (row.get("sku") or "").strip()
+        product = self.products.get(sku)
+        if product is None:
+            fail(("sku", _("Unknown SKU “%(sku)s”.") % {"sku": sku}))
+        values["sku"], values["product"] = sku, product
+        quantity = _decimal(row.get("quantity") or "")
+        if quantity is None or quantity <= 0 or quantity.as_tuple().exponent < -4:
+            fail(("quantity", _("Enter a positive quantity.")))
+        values["quantity"] = quantity
+        currency = (row.get("currency") or "").strip().upper()
+        if not money.is_currency(currency):
+            fail(("currency", _("Not a currency code.")))
+        values["currency"] = currency
+        amount = _decimal(row.get("amount") or "")
+        if amount is None or amount < 0:
+            fail(("amount", _("Enter the amount (zero or more).")))
+        elif money.is_currency(currency):
+            amount = money.quantize(amount, currency)
+        values["amount"] = amount
+        reseller = (row.get("reseller") or "").strip()
+        values["reseller_id"] = None
+        if reseller:
+            values["reseller_id"] = self.resellers.get(reseller.lower())
+            if values["reseller_id"] is None:
+                fail(
+                    (
+                        "reseller",
+                        _("Unknown reseller “%(name)s”: not a partner below yours.")
+                        % {"name": reseller},
+                    )
+                )
+        if line.errors:
+            return line
+        key = (invoice, sku)
+        if key in self.seen:
+            fail(("invoice_number", _("This invoice line is repeated in the file.")))
+            return line
+        self.seen.add(key)
+        list_price = self.prices.get((product[0], currency))
+        if list_price is not None and list_price > 0:
+            unit = amount / quantity
+            if abs(unit - list_price) > list_price * price_tolerance():
+                line.warnings.append(
+                    (
+                        "amount",
+                        _(
+                            "The unit price %(unit)s is far from the list price "
+                            "%(list)s."
+                        )
+                        % {
+                            "unit": money.quantize(unit, currency),
+                            "list": list_price,
+                        },
+                    )
+                )
+        try:
+            values["reporting_amount"] = money.quantize(
+                self.rates.convert(amount, currency, values["invoiced_on"]),
+                self.rates.reporting,
+            )
+        except money.MissingExchangeRate as missing:
+            values["reporting_amount"] = None
+            line.warnings.append(("currency", str(missing.message)))
+        return line
+
+    def _existing(self, lines: list[_Line]) -> set[tuple[str, int]]:
+        invoices = sorted({line.values["invoice_number"] for line in lines})
+        if not invoices:
+            return set()
+        return set(
+            SalesLine.objects.filter(
+                partner=self.partner, invoice_number__in=invoices
+            ).values_list("invoice_number", "product_id")
+        )
+
+    def _deals(self, lines: list[_Line]) -> dict[str, int]:
+        names = {normalise_name(line.values["end_customer"]) for line in lines}
+        names.discard("")
+        if not names:
+            return {}
+        found = {}
+        for pk, name in (
+            Deal.objects.filter(
+                partner=self.partner,
+                status__in=MATCHED_DEAL_STATUSES,
+                customer_name_normalised__in=sorted(names),
+            )
+            .order_by("submitted_at", "id")
+            .values_list("pk", "customer_name_normalised")
+        ):
+            found[name] = pk  # the latest registration wins
+        return found
+
+    # --- the batch
+
+    def process(self, rows: list[tuple[int, dict]]) -> Report:
+        """Check and write one batch of rows in one transaction."""
+        self._load_products({(row.get("sku") or "").strip() for _n, row in rows})
+        report = Report()
+        checked = [self._check(number, row) for number, row in rows]
+        good = [line for line in checked if not line.errors]
+        for line in checked:
+            for column, message in line.errors:
+                report.issues.append((line.number, column, IssueLevel.ERROR, message))
+            for column, message in line.warnings:
+                report.issues.append((line.number, column, IssueLevel.WARNING, message))
+        report.failed = len(checked) - len(good)
+        with transaction.atomic():
+            ledger.lock(self.account)
+            existing = self._existing(good)
+            new = [
+                line
+                for line in good
+                if (line.values["invoice_number"], line.values["product"][0])
+                not in existing
+            ]
+            report.repeated = len(good) - len(new)
+            if new:
+                self._write(new, report)
+        return report
+
+    def _write(self, lines: list[_Line], report: Report) -> None:
+        now = timezone.now()
+        deals = self._deals(lines)
+        ids = bulk_sql.reserve_ids(SalesLine, len(lines))
+        rows = []
+        audits = AuditBatch(actor=self.actor, now=now)
+        upload_id = self.upload.pk if self.upload else None
+        earns = []
+        for pk, line in zip(ids, lines, strict=True):
+            values = line.values
+            product_id, product_line = values["product"]
+            deal_id = deals.get(normalise_name(values["end_customer"]))
+            rows.append(
+                (
+                    pk,
+                    uuid.uuid4(),
+                    self.partner.pk,
+                    values["reseller_id"],
+                    upload_id,
+                    values["invoice_number"],
+                    values["invoiced_on"].isoformat(),
+                    values["end_customer"],
+                    product_id,
+                    values["quantity"],
+                    values["amount"],
+                    values["currency"],
+                    values["reporting_amount"],
+                    deal_id,
+                    now,
+                )
+            )
+            audits.add(
+                action="create",
+                verb="sales_line.reported",
+                object_type="incentives.salesline",
+                object_id=pk,
+                label=f"{values['invoice_number']} {values['sku']}",
+                partner_id=self.partner.pk,
+                changes={
+                    "invoice_number": [None, values["invoice_number"]],
+                    "invoiced_on": [None, values["invoiced_on"].isoformat()],
+                    "sku": [None, values["sku"]],
+                    "quantity": [None, str(values["quantity"])],
+                    "amount": [None, str(values["amount"])],
+                    "currency": [None, values["currency"]],
+                },
+            )
+            if values["reporting_amount"] is not None:
+                report.amount += values["reporting_amount"]
+            earns.append((pk, line, product_id, product_line))
+        bulk_sql.Table(SalesLine, SalesLine.BULK_FIELDS).insert(rows)
+        audits.write()
+        report.imported += len(lines)
+        report.line_ids += ids
+        report.points += self._earn(earns, now)
+
+    def _earn(self, earns, now) -> int:
+        """The earn entries and lots of the rules each line meets, within caps."""
+        used: dict[tuple[int, datetime.date], int] = {}
+        planned = []
+        for line_id, line, product_id, product_line in earns:
+            values = line.values
+            for rule in self.rules:
+                if rule.product_id and rule.product_id != product_id:
+                    continue
+                if not rule.product_id and rule.product_line != product_line:
+                    continue
+                if not earning.rule_applies(rule, values["invoiced_on"]):
+                    continue
+                points = earning.raw_points(
+                    basis=rule.basis,
+                    rate=rule.points,
+                    multiplier=self.multiplier,
+                    quantity=values["quantity"],
+                    amount=values["reporting_amount"],
+                )
+                if rule.cap_points is not None:
+                    period = earning.period_bounds(rule.cap_period, now.date())[0]
+                    key = (rule.pk, period)
+                    if key not in used:
+                        used[key] = services.cap_used(rule, self.account, now.date())
+                    points = earning.capped(points, cap=rule.cap_points, used=used[key])
+                    used[key] += points
+                if points > 0:
+                    planned.append((rule, line_id, values, points))
+        if not planned:
+            return 0
+        entry_ids = bulk_sql.reserve_ids(PointsEntry, len(planned))
+        expires = ledger.expires_at(now)
+        entry_rows, lot_rows = [], []
+        batch = EventBatch(actor=self.actor, now=now)
+        total = 0
+        for entry_id, (rule, line_id, values, points) in zip(
+            entry_ids, planned, strict=True
+        ):
+            label = f"{_('Invoice')} {values['invoice_number']}: {values['sku']}"
+            entry = PointsEntry(
+                id=entry_id,
+                public_id=uuid.uuid4(),
+                account=self.account,
+                partner_id=self.partner.pk,
+                kind=EntryKind.EARN,
+                points=points,
+                reason=rule.name[:300],
+                rule=rule,
+                source_type="sales_line",
+                source_id=str(line_id),
+                source_label=label[:200],
+                actor=None,
+                occurred_at=now,
+            )
+            entry_rows.append(
+                (
+                    entry_id,
+                    entry.public_id,
+                    self.account.pk,
+                    self.partner.pk,
+                    EntryKind.EARN,
+                    points,
+                    entry.reason,
+                    rule.pk,
+                    "sales_line",
+                    str(line_id),
+                    entry.source_label,
+                    None,
+                    None,
+                    now,
+                )
+            )
+            lot_rows.append((self.account.pk, entry_id, points, points, now, expires))
+            batch.add(
+                "points.earned",
+                payload=services.entry_payload(entry),
+                partner_id=self.partner.pk,
+            )
+            total += points
+        bulk_sql.Table(PointsEntry, PointsEntry.BULK_FIELDS).insert(entry_rows)
+        bulk_sql.Table(PointsLot, PointsLot.BULK_FIELDS).insert(lot_rows)
+        batch.write()
+        return total
+
+
+def sales_payload(*, partner: Partner, report: Report, upload=None) -> dict:
+    return {
+        "partner": partner.pk,
+        "upload": str(upload.public_id) if upload else None,
+        "lines": report.imported,
+        "already_imported": report.repeated,
+        "not_imported": report.failed,
+        "reporting_amount": str(report.amount),
+        "reporting_currency": money.reporting_currency(),
+        "points": report.points,
+    }
+
+
+def _partner_rule(actor, partner: Partner) -> None:
+    permissions.REPORT_SALES.ensure(
+        actor, partner_id=None if actor.is_vendor_staff else partner.pk
+    )
+
+
+def sales_report(*, actor, partner: Partner, lines: list[dict]) -> Report:
+    """Report sales lines through the API (at most ``BATCH_SIZE``): the same
+    checks and writes as a file; the report lists the rows by their position
+    (1 is the first line)."""
+    _partner_rule(actor, partner)
+    if len(lines) > BATCH_SIZE:
+        raise ValidationFailed(
+            field_errors={
+                "lines": [_("At most %(n)s lines a request.") % {"n": BATCH_SIZE}]
+            }
+        )
+    batch = SalesBatch(actor=actor, partner=partner)
+    rows = [
+        (
+            number,
+            {key: "" if value is None else str(value) for key, value in row.items()},
+        )
+        for number, row in enumerate(lines, start=1)
+    ]
+    report = batch.process(rows)
+    if report.imported:
+        with transaction.atomic():
+            events.emit(
+                "sales.reported",
+                payload=sales_payload(partner=partner, report=report),
+                actor=actor,
+                partner_id=partner.pk,
+            )
+    return report
+
+
+# --- files
+
+
+def sales_upload_create(
+    *, actor, partner: Partner, file_name: str, upload
+) -> SalesUpload:
+    """Store a sales file and queue its processing; refuses (field ``file``) a
+    file that is not a readable CSV/XLSX with the required columns."""
+    _partner_rule(actor, partner)
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    suffix = tabular.check_name(file_name, size)
+    tabular.RowReader(upload, suffix=suffix, size=size, required=REQUIRED)
+    upload.seek(0)
+    with transaction.atomic():
+        item = SalesUpload.objects.create(
+            partner=partner,
+            created_by=actor,
+            file_name=PurePath(file_name).name[:255],
+            file_size=size,
+        )
+        item.file.save(f"{item.public_id}{suffix}", File(upload), save=False)
+        item.save(update_fields=["file"])
+        audit.record_create(
+            actor=actor,
+            instance=item,
+            fields=["file_name", "file_size"],
+            verb="sales_upload.created",
+        )
+        transaction.on_commit(lambda: _enqueue(item.pk))
+    return item
+
+
+def _enqueue(upload_id: int) -> None:
+    from openprm.incentives import tasks
+
+    tasks.process_sales_upload.enqueue(upload_id)
+
+
+def _issues(upload: SalesUpload, issues) -> None:
+    bulk_sql.copy_rows(
+        SalesIssue,
+        SalesIssue.BULK_FIELDS,
+        [
+            (upload.pk, row, column, level, str(message)[:300])
+            for row, column, level, message in issues
+        ],
+    )
+
+
+def sales_upload_process(*, upload_id: int) -> SalesUpload:
+    """Process a stored file in batches, saving progress after each (the worker
+    calls this; a re-run starts again and finds the lines already written)."""
+    upload = SalesUpload.objects.select_related("partner", "created_by").get(
+        pk=upload_id
+    )
+    if upload.status == UploadStatus.DONE:
+        return upload
+    SalesIssue.objects.filter(upload=upload).delete()
+    SalesUpload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.PROCESSING, progress=0, updated_at=timezone.now()
+    )
+    batch = SalesBatch(actor=upload.created_by, partner=upload.partner, upload=upload)
+    total = Report()
+    suffix = PurePath(upload.file.name).suffix.lower()
+    try:
+        with upload.file.open("rb") as stored:
+            reader = tabular.RowReader(
+                stored, suffix=suffix, size=upload.file_size, required=REQUIRED
+            )
+            rows_seen = 0
+            for rows in tabular.batches(reader, BATCH_SIZE):
+                report = batch.process(rows)
+                _issues(upload, report.issues)
+                report.issues, report.line_ids = [], []
+                total.add(report)
+                rows_seen += len(rows)
+                SalesUpload.objects.filter(pk=upload.pk).update(
+                    progress=reader.fraction,
+                    rows_total=rows_seen,
+                    rows_imported=total.imported,
+                    rows_failed=total.failed,
+                    rows_repeated=total.repeated,
+                    points_earned=total.points,
+                    updated_at=timezone.now(),
+                )
+    except tabular.FileProblem as problem:
+        SalesUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED,
+            file_error=problem.text[:255],
+            finished_at=timezone.now(),
+        )
+        upload.refresh_from_db()
+        return upload
+    with transaction.atomic():
+        SalesUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.DONE, progress=1, finished_at=timezone.now()
+        )
+        events.emit(
+            "sales.reported",
+            payload=sales_payload(partner=upload.partner, report=total, upload=upload),
+            actor=upload.created_by,
+            partner_id=upload.partner_id,
+        )
+    upload.refresh_from_db()
+    return upload

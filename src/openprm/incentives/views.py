@@ -1,0 +1,365 @@
+"""Console and portal pages of incentives."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.incentives import permissions, rewards, sales, selectors, services
+from openprm.incentives.forms import (
+    AdjustForm,
+    ConsoleSalesUploadForm,
+    EarningRuleForm,
+    ProductImportForm,
+    RewardForm,
+    SalesUploadForm,
+)
+from openprm.partners.selectors import partner_list_visible_to
+from openprm.segments.audiences.selectors import audience_list_visible_to
+
+PER_PAGE = 50
+ISSUES_SHOWN = 500
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+# --- console: catalogue
+
+
+@console_page(rule=permissions.READ)
+def product_list(request):
+    search = request.GET.get("q", "").strip()
+    page = _page(request, selectors.product_list(user=request.user, search=search))
+    return render(
+        request,
+        "incentives/console_products.html",
+        {
+            "page": page,
+            "search": search,
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def product_import(request):
+    form = ProductImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.product_import(
+                actor=request.user, file_name=upload.name, upload=upload
+            )
+        except ValidationFailed as error:
+            form.add_service_error(error)
+    return render(
+        request,
+        "incentives/console_product_import.html",
+        {"form": form, "report": report},
+        status=200 if not form.errors else 422,
+    )
+
+
+# --- console: earning rules
+
+
+def _rule_form(request, rule=None):
+    initial = None
+    if rule is not None:
+        initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
+    return EarningRuleForm(
+        request.POST or None,
+        initial=initial,
+        products=selectors.product_list(user=request.user),
+        audiences=audience_list_visible_to(user=request.user),
+    )
+
+
+@console_page(rule=permissions.READ)
+def rule_list(request):
+    return render(
+        request,
+        "incentives/console_rules.html",
+        {
+            "page": _page(request, selectors.rule_list(user=request.user)),
+            "events": list(services.BEHAVIOUR_EVENTS.items()),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def rule_create(request):
+    return form_page(
+        request,
+        _rule_form(request),
+        template="incentives/console_rule_form.html",
+        save=lambda data: services.earning_rule_create(actor=request.user, **data),
+        success=_("The earning rule is saved."),
+        next=reverse("console:incentive_rules"),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def rule_edit(request, public_id):
+    rule = selectors.rule_get(user=request.user, public_id=public_id)
+    return form_page(
+        request,
+        _rule_form(request, rule),
+        template="incentives/console_rule_form.html",
+        save=lambda data: services.earning_rule_update(
+            actor=request.user, rule=rule, **data
+        ),
+        success=_("The earning rule is saved."),
+        next=reverse("console:incentive_rules"),
+        context={"rule": rule},
+    )
+
+
+# --- console: ledgers
+
+
+@console_page(rule=permissions.READ)
+def account_list(request):
+    return render(
+        request,
+        "incentives/console_accounts.html",
+        {"page": _page(request, selectors.accounts_visible_to(user=request.user))},
+    )
+
+
+@console_page(rule=permissions.READ)
+def account_detail(request, public_id):
+    account = selectors.account_get(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "incentives/console_account.html",
+        {
+            "account": account,
+            "summary": selectors.summary_of(account),
+            "page": _page(request, selectors.entries_of(account)),
+            "form": AdjustForm(),
+            "can_adjust": permissions.ADJUST.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.ADJUST)
+@require_POST
+def account_adjust(request, public_id):
+    account = selectors.account_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.points_adjust(
+            actor=request.user,
+            account=account,
+            points=data["points"],
+            reason=data["reason"],
+        ),
+        form=AdjustForm(request.POST),
+        success=_("The ledger is adjusted."),
+        next=reverse("console:incentive_account", args=[account.public_id]),
+    )
+
+
+# --- console: sales data
+
+
+@console_page(rule=permissions.READ)
+def sales_upload_list(request):
+    form = None
+    if permissions.REPORT_SALES.allows(request.user):
+        form = ConsoleSalesUploadForm(
+            partners=partner_list_visible_to(user=request.user)
+        )
+    return render(
+        request,
+        "incentives/console_sales.html",
+        {
+            "page": _page(request, selectors.uploads_visible_to(user=request.user)),
+            "form": form,
+        },
+    )
+
+
+@console_page(rule=permissions.REPORT_SALES)
+def sales_upload_create(request):
+    partners = partner_list_visible_to(user=request.user)
+    form = ConsoleSalesUploadForm(
+        request.POST or None, request.FILES or None, partners=partners
+    )
+    return form_page(
+        request,
+        form,
+        template="incentives/console_sales_upload.html",
+        save=lambda data: sales.sales_upload_create(
+            actor=request.user,
+            partner=partners.get(pk=data["partner"]),
+            file_name=data["file"].name,
+            upload=data["file"],
+        ),
+        success=_("The file is being imported."),
+        next=lambda upload: reverse(
+            "console:incentive_sales_upload", args=[upload.public_id]
+        ),
+    )
+
+
+def _upload_page(request, upload, back_url: str):
+    context = {
+        "upload": upload,
+        "issues": list(selectors.issues_of(upload)[:ISSUES_SHOWN]),
+        "back_url": back_url,
+    }
+    template = (
+        "incentives/_upload_progress.html"
+        if request.headers.get("HX-Request")
+        else "incentives/sales_detail.html"
+    )
+    return render(request, template, context)
+
+
+@console_page(rule=permissions.READ)
+def sales_upload_detail(request, public_id):
+    upload = selectors.upload_get(user=request.user, public_id=public_id)
+    return _upload_page(request, upload, "console:incentive_sales")
+
+
+# --- portal
+
+
+@portal_page(rule=permissions.EARNINGS)
+def earnings(request):
+    account = selectors.portal_account(partner_id=request.partner.pk, user=request.user)
+    entries = selectors.entries_of(account) if account else []
+    return render(
+        request,
+        "incentives/portal_earnings.html",
+        {
+            "summary": selectors.summary_of(account),
+            "page": Paginator(entries, PER_PAGE).get_page(request.GET.get("page")),
+            "can_report": permissions.REPORT_SALES.allows_roles(
+                partner_roles=request.membership.roles
+            ),
+        },
+    )
+
+
+def _portal_uploads(request):
+    return selectors.uploads_visible_to(user=request.user).filter(
+        partner=request.partner
+    )
+
+
+@portal_page(rule=permissions.REPORT_SALES)
+def portal_sales(request):
+    form = SalesUploadForm(request.POST or None, request.FILES or None)
+    return form_page(
+        request,
+        form,
+        template="incentives/portal_sales.html",
+        save=lambda data: sales.sales_upload_create(
+            actor=request.user,
+            partner=request.partner,
+            file_name=data["file"].name,
+            upload=data["file"],
+        ),
+        success=_("The file is being imported."),
+        next=lambda upload: reverse(
+            "portal:incentive_sales_upload", args=[upload.public_id]
+        ),
+        context={"page": _page(request, _portal_uploads(request))},
+    )
+
+
+@portal_page(rule=permissions.REPORT_SALES)
+def portal_sales_upload(request, public_id):
+    upload = selectors.upload_get(user=request.user, public_id=public_id)
+    if upload.partner_id != request.partner.pk:
+        raise NotFound
+    return _upload_page(request, upload, "portal:incentive_sales")
+
+
+# --- rewards
+
+
+@console_page(rule=permissions.READ)
+def reward_list(request):
+    return render(
+        request,
+        "incentives/console_rewards.html",
+        {
+            "rewards": selectors.reward_list(user=request.user),
+            "page": _page(request, selectors.orders_visible_to(user=request.user)),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def reward_create(request):
+    form = RewardForm(
+        request.POST or None, audiences=audience_list_visible_to(user=request.user)
+    )
+    return form_page(
+        request,
+        form,
+        template="incentives/console_reward_form.html",
+        save=lambda data: rewards.reward_create(actor=request.user, **data),
+        success=_("The reward is offered."),
+        next=reverse("console:incentive_rewards"),
+    )
+
+
+@portal_page(rule=permissions.EARNINGS)
+def portal_rewards(request):
+    account = selectors.portal_account(partner_id=request.partner.pk, user=request.user)
+    orders = selectors.orders_visible_to(user=request.user).filter(
+        partner=request.partner
+    )
+    return render(
+        request,
+        "incentives/portal_rewards.html",
+        {
+            "summary": selectors.summary_of(account),
+            "rewards": selectors.rewards_for_partner(partner_id=request.partner.pk),
+            "orders": orders[:PER_PAGE],
+            "can_redeem": permissions.REDEEM.allows_roles(
+                partner_roles=request.membership.roles
+            ),
+        },
+    )
+
+
+@portal_page(rule=permissions.REDEEM)
+@require_POST
+def portal_redeem(request, public_id):
+    reward = selectors.reward_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda: rewards.redemption_order_place(
+            actor=request.user, partner_id=request.partner.pk, reward=reward
+        ),
+        success=_("Redeemed. The points are taken from your balance."),
+        next=reverse("portal:rewards"),
+    )
+
+
+@portal_page(rule=permissions.REDEEM)
+@require_POST
+def portal_order_cancel(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    if order.partner_id != request.partner.pk:
+        raise NotFound
+    return act(
+        request,
+        lambda: rewards.redemption_order_cancel(actor=request.user, order=order),
+        success=_("The order is cancelled and its points are back."),
+        next=reverse("portal:rewards"),
+    )
