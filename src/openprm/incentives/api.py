@@ -395,7 +395,6 @@ def account_detail(request, account_id: str):
     "/points/accounts/{account_id}/entries",
     response=PointsEntryOut,
     summary="A points ledger's entries, newest first, each with its reason",
-    capped=True,
 )
 def account_entries(request, account_id: str):
     account = lookup(request, selectors.account_get, public_id=account_id)
@@ -462,9 +461,7 @@ def sales_report(request, payload: SalesReportIn):
     }
 
 
-@router.list(
-    "/sales/lines", response=SalesLineOut, summary="List sales lines", capped=True
-)
+@router.list("/sales/lines", response=SalesLineOut, summary="List sales lines")
 def sales_line_list(request):
     return selectors.sales_lines_visible_to(user=request.user)
 

@@ -152,7 +152,7 @@ def test_a_renewal_source_does_not_award_someone_who_never_held_it():
 
 def _emit(name, payload, capture):
     with capture(execute=True):
-        events.emit(name, payload=payload, partner_id=payload["partner_id"])
+        events.emit(name, payload=payload, partner_id=payload["partner"])
 
 
 def test_a_completed_path_earns_its_certification(django_capture_on_commit_callbacks):
@@ -164,9 +164,9 @@ def test_a_completed_path_earns_its_certification(django_capture_on_commit_callb
     _emit(
         "path.completed",
         {
-            "path_id": str(path_id),
-            "user_id": member.user_id,
-            "partner_id": member.partner_id,
+            "path": str(path_id),
+            "user": member.user_id,
+            "partner": member.partner_id,
         },
         django_capture_on_commit_callbacks,
     )
@@ -194,9 +194,9 @@ def test_a_passed_quiz_earns_the_exam_certification_and_renews_another(
     _emit(
         "quiz.passed",
         {
-            "quiz_id": str(quiz_id),
-            "user_id": member.user_id,
-            "partner_id": member.partner_id,
+            "quiz": str(quiz_id),
+            "user": member.user_id,
+            "partner": member.partner_id,
             "score": 80,
         },
         django_capture_on_commit_callbacks,
@@ -216,9 +216,9 @@ def test_a_quiz_does_not_earn_a_path_certification(django_capture_on_commit_call
     _emit(
         "quiz.passed",
         {
-            "quiz_id": str(same_id),
-            "user_id": member.user_id,
-            "partner_id": member.partner_id,
+            "quiz": str(same_id),
+            "user": member.user_id,
+            "partner": member.partner_id,
             "score": 90,
         },
         django_capture_on_commit_callbacks,
@@ -236,9 +236,9 @@ def test_an_event_delivered_twice_awards_once():
     event = events.emit(
         "path.completed",
         payload={
-            "path_id": str(path_id),
-            "user_id": member.user_id,
-            "partner_id": member.partner_id,
+            "path": str(path_id),
+            "user": member.user_id,
+            "partner": member.partner_id,
         },
     )
 
@@ -257,9 +257,9 @@ def test_a_malformed_event_awards_nothing():
     event = events.emit(
         "path.completed",
         payload={
-            "path_id": "not-a-uuid",
-            "user_id": member.user_id,
-            "partner_id": member.partner_id,
+            "path": "not-a-uuid",
+            "user": member.user_id,
+            "partner": member.partner_id,
         },
     )
 
