@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "openprm.notifications",
     "openprm.campaigns",
     "openprm.content",
+    "openprm.metrics",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",
