@@ -69,6 +69,9 @@ class StagedValue(models.Model):
     class Meta:
         ordering = ["partner_id", "day", "series"]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.day} {self.series}={self.value}"
+
 
 class SignIn(PartnerOwnedModel):
     """A partner user signed in while a member of the partner: what the logins and
