@@ -11,3 +11,7 @@ def _signed_in(sender, request, user, **kwargs) -> None:
 
 
 user_logged_in.connect(_signed_in, dispatch_uid="openprm.metrics.sign_in")
+
+from openprm.metrics import requirements  # noqa: E402
+
+requirements.register()

@@ -15,7 +15,15 @@ class DailyValue(models.Model):
     cells an event touched, the nightly sweep recomputes a window.
     """
 
-    partner_id = models.BigIntegerField()
+    # No database constraint: rows are written in bulk by set-based SQL, and a
+    # partner's rows go with it through the nightly rebuild; joins to the partner
+    # (region, type, tier) are what the dashboards need.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     day = models.DateField()
     series = models.CharField(max_length=48)
     value = models.DecimalField(max_digits=20, decimal_places=4)
@@ -37,7 +45,15 @@ class MonthlyValue(models.Model):
     """One stored series' figure for one partner in one month (``month`` is its
     first day): the sum of the days, or a distinct count taken over the month."""
 
-    partner_id = models.BigIntegerField()
+    # No database constraint: rows are written in bulk by set-based SQL, and a
+    # partner's rows go with it through the nightly rebuild; joins to the partner
+    # (region, type, tier) are what the dashboards need.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     month = models.DateField()
     series = models.CharField(max_length=48)
     value = models.DecimalField(max_digits=20, decimal_places=4)

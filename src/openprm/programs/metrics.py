@@ -3,9 +3,16 @@
 A metric is declared before its data exist: later capabilities (sales data, learning,
 deals, scorecards) provide the values and flip ``available``. A requirement on a
 metric that is not available is "not yet measured", never failed.
+
+The apps that measure (``metrics``, above this one) register from their
+``hooks.py``: :func:`register_metric` declares or replaces a metric, and
+:func:`register_values` a provider of figures for many partners at once,
+``provider(partner_ids) -> {partner id: {metric code: value}}``.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +39,29 @@ CATALOGUE: dict[str, Metric] = {
         Metric("active_users", _("Active portal users"), _("users"), available=True),
     ]
 }
+
+
+ValuesProvider = Callable[[list[int]], dict[int, dict[str, Decimal | int]]]
+_providers: dict[str, ValuesProvider] = {}
+
+
+def register_metric(metric: Metric) -> None:
+    CATALOGUE[metric.code] = metric
+
+
+def register_values(name: str, provider: ValuesProvider) -> None:
+    _providers[name] = provider
+
+
+def measured_values(partner_ids: Iterable[int]) -> dict[int, dict[str, Decimal | int]]:
+    """Every registered provider's figures for these partners (a fixed number of
+    queries per provider, whatever the number of partners)."""
+    ids = list(partner_ids)
+    values: dict[int, dict[str, Decimal | int]] = {pk: {} for pk in ids}
+    for provider in _providers.values():
+        for partner_id, figures in provider(ids).items():
+            values.setdefault(partner_id, {}).update(figures)
+    return values
 
 
 def metric_choices() -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from openprm.core.permissions import is_active_user
 from openprm.partners.models import Partner
 from openprm.programs import permissions
 from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.metrics import measured_values
 from openprm.programs.models import (
     Enrolment,
     Programme,
@@ -162,8 +163,10 @@ def _certified_people(partner: Partner) -> Decimal | None:
 
 
 def partner_metric_values(*, partner: Partner) -> dict[str, int | Decimal]:
-    """The metrics OpenPRM measures today for one partner (see programs.metrics);
-    a metric the partner has no figure for is left out (not measured)."""
+    """The metrics OpenPRM measures today for one partner (see programs.metrics):
+    its members, the profile's certified people, then what the measuring apps
+    registered (which may replace these); a metric the partner has no figure for
+    is left out (not measured)."""
     values: dict[str, int | Decimal] = {
         "active_users": Membership.objects.filter(
             partner=partner, is_active=True, user__is_active=True
@@ -172,6 +175,7 @@ def partner_metric_values(*, partner: Partner) -> dict[str, int | Decimal]:
     certified = _certified_people(partner)
     if certified is not None:
         values["certified_people"] = certified
+    values.update(measured_values([partner.pk]).get(partner.pk, {}))
     return values
 
 
