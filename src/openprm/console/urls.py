@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("openprm.notifications.console_urls")),
     path("", include("openprm.campaigns.console_urls")),
     path("", include("openprm.content.console_urls")),
+    path("", include("openprm.metrics.console_urls")),
 ]

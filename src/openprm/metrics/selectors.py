@@ -138,3 +138,36 @@ def rebuild_runs(*, user) -> QuerySet[RebuildRun]:
 def formatted(metric: catalogue.Metric, value: Decimal | None) -> dict:
     """A figure with its unit, for the pages."""
     return {"metric": metric, "value": value}
+
+
+def tier_names() -> list[str]:
+    """The tiers' names across programmes, for the dashboard's filter."""
+    from openprm.programs.models import Tier
+
+    return sorted(set(Tier.objects.values_list("name", flat=True)))
+
+
+def partner_section(user, partner: Partner) -> dict | None:
+    """The partner page's performance: the last 12 months, the partner alone and,
+    for a partner with partners beneath it, with them (three queries)."""
+    if not user.is_vendor_staff or not permissions.READ.allows(user):
+        return None
+    period = Period.trailing(REQUIREMENT_MONTHS)
+    own = metric_values(partner_ids=[partner.pk], period=period)
+    downstream = Partner.objects.filter(path__startswith=partner.path).exclude(
+        pk=partner.pk
+    )
+    with_downstream = None
+    if partner.path and downstream.exists():
+        with_downstream = metric_values(
+            partner_ids=measured_partner_ids(
+                user=user, partner=partner, include_downstream=True
+            ),
+            period=period,
+        )
+    return {
+        "period": period,
+        "metrics": catalogue.metrics(),
+        "own": own,
+        "with_downstream": with_downstream,
+    }

@@ -5,7 +5,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from openprm.metrics import rollups
+from openprm.core import audit
+from openprm.metrics import permissions, rollups
 from openprm.metrics.models import RebuildRun, SignIn
 from openprm.tenancy.models import Membership
 
@@ -42,3 +43,16 @@ def rollups_rebuild(
         rollups.month_start(today) - datetime.timedelta(days=1)
     )
     return rollups.rebuild(first_day=first_day, last_day=last_day)
+
+
+def rollups_rebuild_by(*, actor) -> RebuildRun:
+    """A vendor admin asks for a rebuild now (the sweep's window), audited."""
+    permissions.ADMIN.ensure(actor)
+    run = rollups_rebuild()
+    audit.record_create(
+        actor=actor,
+        instance=run,
+        fields=["first_day", "last_day", "cells", "drifted"],
+        verb="metrics.rollups_rebuilt",
+    )
+    return run

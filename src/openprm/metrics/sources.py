@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     F,
     OuterRef,
@@ -241,7 +242,9 @@ def active_users_month(cells: Cells):
     return (
         cells.restrict(SignIn.objects.all(), partner="partner_id", when="occurred_at")
         .order_by()
-        .annotate(p=F("partner_id"), m=TruncMonth("occurred_at"))
+        .annotate(
+            p=F("partner_id"), m=TruncMonth("occurred_at", output_field=DateField())
+        )
         .values("p", "m")
         .annotate(v=Count("user_id", distinct=True))
     )

@@ -1,7 +1,7 @@
 """Access policies of the metrics (see openprm.testing.authz)."""
 
 from openprm.metrics import permissions
-from openprm.testing.authz import Policy, owned, vendor
+from openprm.testing.authz import Policy, vendor
 
 API = "api:{method} /api/v1{path}"
 
