@@ -114,7 +114,7 @@ def _delete(model, cells: Cells, *, field: str) -> None:
     queryset._raw_delete(queryset.db)
 
 
-def _refresh_months(cells: Cells) -> None:
+def refresh_months(cells: Cells) -> None:
     """Recompute the months of ``cells``: sums of the stored days, or the facts
     themselves for series that do not add up over days (distinct counts)."""
     months = cells.months()
@@ -157,7 +157,7 @@ def refresh(*, partner_ids: Iterable[int], days: Iterable[datetime.date]) -> Non
         return
     _delete(DailyValue, cells, field="day")
     _insert_days(DailyValue._meta.db_table, cells, SERIES)
-    _refresh_months(cells)
+    refresh_months(cells)
 
 
 def _drift(first_day: datetime.date, last_day: datetime.date) -> tuple[int, list]:
@@ -232,7 +232,7 @@ def rebuild(*, first_day: datetime.date, last_day: datetime.date) -> RebuildRun:
             f"FROM {_quote(StagedValue._meta.db_table)}"
         )
     StagedValue.objects.all()._raw_delete(StagedValue.objects.db)
-    _refresh_months(window)
+    refresh_months(window)
     run.cells, run.drifted, run.sample = cells, drifted, sample
     run.finished_at = timezone.now()
     run.save(update_fields=["cells", "drifted", "sample", "finished_at"])
