@@ -1,10 +1,13 @@
 """The rollups of the metric catalogue and the facts only this app records."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel
 
 
@@ -129,3 +132,64 @@ class RebuildRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_day}..{self.last_day}: {self.drifted} drifted"
+
+
+class RecommendationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved, waiting for the grace period")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the figures recovered")
+
+
+class TierRecommendation(PartnerOwnedModel, TimeStampedModel):
+    """A tier evaluation that recommends a move (promote or demote), its reasons
+    (every requirement with its figure) and what became of it: reviewed, then
+    applied at once (a promotion) or after the grace period (a demotion)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enrolment = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="+"
+    )
+    from_tier = models.ForeignKey(
+        "programs.Tier", on_delete=models.PROTECT, related_name="+"
+    )
+    to_tier = models.ForeignKey(
+        "programs.Tier", on_delete=models.PROTECT, related_name="+"
+    )
+    direction = models.CharField(_("recommendation"), max_length=8)
+    results = models.JSONField(_("requirements"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.PENDING,
+    )
+    evaluated_at = models.DateTimeField(_("evaluated at"), default=timezone.now)
+    # A demotion takes effect no earlier than this; a promotion at once.
+    effective_at = models.DateTimeField(_("takes effect"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-evaluated_at", "-id"]
+        verbose_name = _("tier recommendation")
+        constraints = [
+            # One open recommendation per enrolment: a new evaluation updates it.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="metrics_one_open_recommendation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner.name}: {self.from_tier.name} → {self.to_tier.name}"

@@ -15,3 +15,12 @@ READ = Rule(
 DASHBOARD = Rule("metrics.dashboard", vendor=VendorRole.values)
 # Vendor admins see the rebuilds and their drift, and start one.
 ADMIN = Rule("metrics.admin", vendor=[VendorRole.VENDOR_ADMIN])
+# Channel managers and vendor admins run evaluations and review recommendations.
+EVALUATE = Rule(
+    "metrics.tiers_evaluate",
+    vendor=[VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER],
+)
+REVIEW = Rule(
+    "metrics.tiers_review",
+    vendor=[VendorRole.VENDOR_ADMIN, VendorRole.CHANNEL_MANAGER],
+)

@@ -13,3 +13,14 @@ from openprm.metrics import services
 def rebuild_rollups() -> None:
     """Recompute this month and the last from the facts and report any drift."""
     services.rollups_rebuild()
+
+
+@sweeps.register(every=timedelta(hours=24), name="metrics.evaluate_tiers")
+@task()
+def evaluate_tiers() -> None:
+    """Evaluate every active enrolment, then apply approved recommendations whose
+    grace period has ended."""
+    from openprm.metrics import tiers
+
+    tiers.tiers_evaluate()
+    tiers.recommendations_apply_due()

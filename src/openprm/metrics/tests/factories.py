@@ -23,12 +23,17 @@ from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.tests.factories import partner_user
 
 
+def frozen(moment):
+    """``freeze_time`` once every module is imported: a schema built while the
+    clock is frozen would meet freezegun's datetime class."""
+    get_resolver().url_patterns  # noqa: B018
+    return freeze_time(moment)
+
+
 def activity(*, partners, first_day: datetime.date, days: int = 6, seed: int = 0):
     """A few days of deals (registered, approved, rejected, won on an earlier date,
     lost, moved), leads (offered, accepted, rejected, recalled, converted), content
     downloads and sign-ins for ``partners``, in EUR and USD."""
-    # Every module (API schemas among them) imported before the clock is frozen.
-    get_resolver().url_patterns  # noqa: B018
     ensure_stages()
     ExchangeRateFactory(
         currency="USD", rate=Decimal("0.9"), valid_from=datetime.date(2020, 1, 1)
@@ -47,7 +52,7 @@ def activity(*, partners, first_day: datetime.date, days: int = 6, seed: int = 0
         moment = timezone.make_aware(
             datetime.datetime.combine(day, datetime.time(10 + offset % 5, 15))
         )
-        with freeze_time(moment):
+        with frozen(moment):
             for index, partner in enumerate(partners):
                 user = sellers[partner.pk]
                 number = seed * 1000 + offset * 10 + index
@@ -119,7 +124,7 @@ def activity(*, partners, first_day: datetime.date, days: int = 6, seed: int = 0
             elif offset % 4 == 2:
                 leads.lead_recall(lead=lead, now=moment + datetime.timedelta(hours=49))
         if offset % 4 == 3:
-            with freeze_time(moment + datetime.timedelta(hours=5)):
+            with frozen(moment + datetime.timedelta(hours=5)):
                 leads.lead_accept(actor=holder, lead=lead)
     return sellers
 

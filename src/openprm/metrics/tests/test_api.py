@@ -19,8 +19,11 @@ THIS_MONTH = month_start(timezone.localdate())
 def figures(partner, month=THIS_MONTH, **values):
     """Days of the rollup (on the month's first day) and their month."""
     for series, value in values.items():
-        DailyValue.objects.create(
-            partner=partner, day=month, series=series, value=Decimal(value)
+        DailyValue.objects.update_or_create(
+            partner=partner,
+            day=month,
+            series=series,
+            defaults={"value": Decimal(value)},
         )
     rollups.refresh_months(Cells(partner_ids=frozenset([partner.pk]), days={month}))
 
