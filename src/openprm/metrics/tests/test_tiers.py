@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def programme():
     programme = programme_with_tiers("Silver", "Gold", "Platinum")
-    silver, gold, platinum = programme.tiers.order_by("rank")
+    _silver, gold, platinum = programme.tiers.order_by("rank")
     TierRequirementFactory(tier=gold, metric="won_revenue", threshold=1000)
     TierRequirementFactory(tier=platinum, metric="won_revenue", threshold=5000)
     TierRequirementFactory(tier=platinum, metric="deals_won", threshold=5)
