@@ -29,3 +29,8 @@ register_section(
         load=partner_section,
     )
 )
+
+from openprm.core.worklist import register_console_queues  # noqa: E402
+from openprm.metrics.selectors import console_home_queues  # noqa: E402
+
+register_console_queues(console_home_queues)

@@ -24,3 +24,13 @@ register(
         section=INSIGHTS,
     ),
 )
+register(
+    CONSOLE_AREA,
+    NavItem(
+        _("Tier reviews"),
+        "console:tier_recommendations",
+        active_prefix="console:tier",
+        order=20,
+        section=INSIGHTS,
+    ),
+)

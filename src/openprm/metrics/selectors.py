@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openprm.core.errors import NotFound
+from openprm.core.worklist import Queue
 from openprm.metrics import catalogue, permissions
-from openprm.metrics.models import MonthlyValue, RebuildRun
+from openprm.metrics.models import (
+    MonthlyValue,
+    RebuildRun,
+    RecommendationStatus,
+    TierRecommendation,
+)
 from openprm.metrics.rollups import month_start
 from openprm.partners.models import Partner
 
@@ -171,3 +179,34 @@ def partner_section(user, partner: Partner) -> dict | None:
         "own": own,
         "with_downstream": with_downstream,
     }
+
+
+def recommendation_list(*, user, status: str = "") -> QuerySet:
+    """Tier recommendations of the partners in ``user``'s scope, open first."""
+    permissions.REVIEW.ensure(user)
+    queryset = TierRecommendation.objects.visible_to(user).select_related(
+        "partner", "from_tier", "to_tier", "enrolment__programme", "decided_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("status", "effective_at", "id")
+
+
+def console_home_queues(*, user):
+    """The console home's queue of tier changes to review (reviewers only)."""
+    if not permissions.REVIEW.allows(user):
+        return []
+    count = (
+        TierRecommendation.objects.visible_to(user)
+        .filter(status=RecommendationStatus.PENDING)
+        .count()
+    )
+    return [
+        Queue(
+            label=_("Tier changes"),
+            url=reverse("console:tier_recommendations"),
+            count=count,
+            unit=_("to review"),
+            order=60,
+        )
+    ]

@@ -1,6 +1,7 @@
 """The metrics pages: the executive dashboard (Insights) with its charts, tables
 and exports, and the rollups' rebuilds with the drift each found."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,9 +17,11 @@ from openprm.metrics import (
     permissions,
     selectors,
     services,
+    tiers,
 )
 from openprm.metrics.formatting import plain
 from openprm.metrics.forms import DashboardFilterForm
+from openprm.metrics.models import RecommendationStatus
 
 TABLES = ("months", "region", "type", "tier", "partners")
 
@@ -161,4 +164,63 @@ def rebuild_start(request):
             % {"drifted": run.drifted, "cells": run.cells}
         ),
         next=reverse("console:metrics_rebuilds"),
+    )
+
+
+@require_safe
+@console_page(rule=permissions.REVIEW)
+def recommendation_list(request):
+    status = request.GET.get("status", "pending")
+    if status not in RecommendationStatus.values:
+        status = ""
+    return render(
+        request,
+        "metrics/recommendations.html",
+        {
+            "items": selectors.recommendation_list(user=request.user, status=status)[
+                :100
+            ],
+            "status": status,
+            "statuses": RecommendationStatus.choices,
+            "grace_days": settings.OPENPRM_TIER_GRACE_DAYS,
+        },
+    )
+
+
+@require_POST
+@console_page(rule=permissions.REVIEW)
+def recommendation_decide(request, public_id):
+    item = tiers.recommendation_get(user=request.user, public_id=public_id)
+    approve = request.POST.get("decision") == "approve"
+    return act(
+        request,
+        lambda: tiers.recommendation_decide(
+            actor=request.user,
+            recommendation=item,
+            approve=approve,
+            note=request.POST.get("note", ""),
+        ),
+        success=lambda done: (
+            _("Approved: %(status)s.") % {"status": done.get_status_display()}
+            if approve
+            else _("Rejected: the tier stays.")
+        ),
+        next=reverse("console:tier_recommendations"),
+    )
+
+
+@require_POST
+@console_page(rule=permissions.EVALUATE)
+def tiers_evaluate(request):
+    return act(
+        request,
+        lambda: tiers.tiers_evaluate(actor=request.user),
+        success=lambda counts: (
+            _(
+                "Evaluated: %(promote)s to promote, %(demote)s to demote, "
+                "%(keep)s keep their tier."
+            )
+            % counts
+        ),
+        next=reverse("console:tier_recommendations"),
     )

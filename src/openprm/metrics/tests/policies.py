@@ -6,8 +6,21 @@ salespeople read their own organisation's, and a distributor with downstream
 visibility the partners beneath it; vendor admins see and start rebuilds.
 """
 
+from django.utils import timezone
+
 from openprm.metrics import permissions
-from openprm.testing.authz import Policy, gated, owned, vendor
+from openprm.testing.authz import (
+    ALLOW,
+    FORBID,
+    HIDE,
+    LOGIN,
+    SIGNED_OUT_ACTORS,
+    VENDOR_ACTORS,
+    Policy,
+    gated,
+    owned,
+    vendor,
+)
 
 API = "api:{method} /api/v1{path}"
 
@@ -32,5 +45,52 @@ POLICIES = [
     Policy(
         API.format(method="GET", path="/metrics/rebuilds"),
         vendor(rule=permissions.ADMIN),
+    ),
+]
+
+
+def _reviewer_in_scope(actor: str):
+    """A console action on world.owner's record: reviewers in scope (the
+    unassigned channel manager gets 404); other vendor roles and partners 403."""
+    if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
+        return LOGIN
+    if actor == "channel_manager":
+        return HIDE
+    if actor in VENDOR_ACTORS and VENDOR_ACTORS[actor] in permissions.REVIEW.vendor:
+        return ALLOW
+    return FORBID
+
+
+def _recommendation(world):
+    from openprm.metrics.models import TierRecommendation
+    from openprm.programs.tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(partner=world.owner)
+    tiers = list(enrolment.programme.tiers.order_by("rank"))
+    return TierRecommendation.objects.create(
+        partner=world.owner,
+        enrolment=enrolment,
+        from_tier=tiers[0],
+        to_tier=tiers[-1],
+        direction="promote",
+        effective_at=timezone.now(),
+    )
+
+
+POLICIES += [
+    Policy("web:console:tier_recommendations", vendor(rule=permissions.REVIEW)),
+    Policy(
+        "web:console:tier_recommendation_decide",
+        _reviewer_in_scope,
+        method="POST",
+        make=_recommendation,
+        kwargs=lambda item: {"public_id": item.public_id},
+        data=lambda item: {"decision": "reject"},
+    ),
+    Policy(
+        "web:console:tiers_evaluate",
+        vendor(rule=permissions.EVALUATE),
+        method="POST",
+        happened=lambda obj: True,
     ),
 ]

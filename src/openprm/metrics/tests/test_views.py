@@ -116,3 +116,34 @@ def test_the_partner_page_shows_its_performance(client, ecosystem):
     assert "Performance, last 12 months" in page
     assert "1,200.00 EUR" in page
     assert THIS_MONTH.strftime("%B %Y") in page
+
+
+def test_a_reviewer_evaluates_then_approves_a_promotion_from_the_queue(client):
+    from openprm.metrics.tests.test_tiers import enrol
+    from openprm.programs.models import Enrolment
+    from openprm.programs.tests.factories import (
+        TierRequirementFactory,
+        programme_with_tiers,
+    )
+
+    programme = programme_with_tiers("Silver", "Gold")
+    TierRequirementFactory(
+        tier=programme.tiers.get(rank=2), metric="won_revenue", threshold=1000
+    )
+    up = enrol(programme, 1, 2000)
+    client.force_login(VendorUserFactory(vendor_role="vendor_admin"))
+
+    client.post("/console/tiers/evaluate/")
+    page = client.get("/console/tiers/recommendations/").content.decode()
+    assert "Won revenue, last 12 months is 2,000: at least 1,000 is met." in page
+    from openprm.metrics.models import TierRecommendation
+
+    recommendation = TierRecommendation.objects.get()
+    client.post(
+        f"/console/tiers/recommendations/{recommendation.public_id}/decide/",
+        {"decision": "approve"},
+    )
+
+    assert Enrolment.objects.get(pk=up.pk).tier.name == "Gold"
+    empty = client.get("/console/tiers/recommendations/").content.decode()
+    assert "tier-recommendations-empty" in empty
