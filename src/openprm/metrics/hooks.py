@@ -30,7 +30,12 @@ register_section(
     )
 )
 
-from openprm.core.worklist import register_console_queues  # noqa: E402
+from openprm.core.worklist import (  # noqa: E402
+    register_console_queues,
+    register_portal_work,
+)
+from openprm.metrics.progress import portal_home_work  # noqa: E402
 from openprm.metrics.selectors import console_home_queues  # noqa: E402
 
 register_console_queues(console_home_queues)
+register_portal_work(portal_home_work, order=60)

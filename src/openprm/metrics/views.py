@@ -9,12 +9,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openprm.core import exports
 from openprm.core.errors import ApplicationError
-from openprm.core.web import act, console_page
+from openprm.core.web import act, console_page, portal_page
 from openprm.metrics import (
     catalogue,
     dashboard,
     periods,
     permissions,
+    progress,
     selectors,
     services,
     tiers,
@@ -223,4 +224,25 @@ def tiers_evaluate(request):
             % counts
         ),
         next=reverse("console:tier_recommendations"),
+    )
+
+
+@require_safe
+@portal_page
+def tier_progress_fragment(request):
+    """The portal home's tier progress card (loaded after the page)."""
+    return render(
+        request,
+        "metrics/_tier_progress.html",
+        progress.tier_progress(partner=request.partner),
+    )
+
+
+@require_safe
+@portal_page
+def tier_progress_page(request):
+    return render(
+        request,
+        "metrics/tier_progress.html",
+        progress.tier_progress(partner=request.partner),
     )

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("openprm.notifications.portal_urls")),
     path("", include("openprm.campaigns.portal_urls")),
     path("", include("openprm.content.portal_urls")),
+    path("", include("openprm.metrics.portal_urls")),
 ]

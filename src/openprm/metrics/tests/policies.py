@@ -19,6 +19,7 @@ from openprm.testing.authz import (
     Policy,
     gated,
     owned,
+    partner_area,
     vendor,
 )
 
@@ -93,4 +94,9 @@ POLICIES += [
         method="POST",
         happened=lambda obj: True,
     ),
+]
+
+POLICIES += [
+    Policy("web:portal:tier_progress", partner_area()),
+    Policy("web:portal:tier_progress_page", partner_area()),
 ]
