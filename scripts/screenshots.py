@@ -2,7 +2,8 @@
 
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
-of the portal home, the portal library, the partner 360 and the deal conflict view
+of the portal home, the portal library, the partner 360, the deal conflict view,
+the performance dashboard, the tier reviews and the portal's tier progress
 at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
@@ -79,6 +80,9 @@ SHOTS = [
     ("portal-library", PARTNER, "/portal/library/"),
     ("partner-360", ADMIN, partner_360),
     ("deal-conflict", ADMIN, conflict_view),
+    ("insights-performance", ADMIN, "/console/insights/"),
+    ("tier-reviews", ADMIN, "/console/tiers/recommendations/"),
+    ("portal-tier", PARTNER, "/portal/tier/"),
 ]
 
 
