@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round, TruncDate, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from openprm.content.choices import ActivityKind as ContentActivityKind
+from openprm.content.choices import ActivityKind
 from openprm.content.models import ContentActivity
 from openprm.currencies import money
 from openprm.currencies.models import ExchangeRate
@@ -60,6 +60,32 @@ def _grouped(queryset, cells: Cells, *, partner: str, when: str, value, is_date=
     )
 
 
+COUNT = Count("id")
+
+
+def counting(rows, *, when: str, partner: str = "partner_id", is_date=False):
+    """A series counting the rows of ``rows()`` by partner and the day of ``when``."""
+
+    def build(cells: Cells):
+        return _grouped(
+            rows(),
+            cells,
+            partner=partner,
+            when=when,
+            is_date=is_date,
+            value=Count("id"),
+        )
+
+    return build
+
+
+deals_won = counting(DealRevenue.objects.all, when="won_on", is_date=True)
+deals_lost = counting(
+    lambda: Deal.objects.filter(status=DealStatus.LOST), when="closed_at"
+)
+deals_submitted = counting(Deal.objects.all, when="submitted_at")
+
+
 def _in_reporting_currency(amount: str, currency: str, on) -> Case:
     """``amount`` converted on the date ``on`` with the exchange-rate table, rounded
     to cents; NULL without a rate (left out, as the pipeline report does)."""
@@ -89,27 +115,6 @@ def won_revenue(cells: Cells):
     )
 
 
-def deals_won(cells: Cells):
-    return _grouped(
-        DealRevenue.objects.all(),
-        cells,
-        partner="partner_id",
-        when="won_on",
-        is_date=True,
-        value=Count("id"),
-    )
-
-
-def deals_lost(cells: Cells):
-    return _grouped(
-        Deal.objects.filter(status=DealStatus.LOST),
-        cells,
-        partner="partner_id",
-        when="closed_at",
-        value=Count("id"),
-    )
-
-
 def pipeline_registered(cells: Cells):
     return _grouped(
         Deal.objects.annotate(submitted_on=TruncDate("submitted_at")),
@@ -122,16 +127,6 @@ def pipeline_registered(cells: Cells):
     )
 
 
-def deals_submitted(cells: Cells):
-    return _grouped(
-        Deal.objects.all(),
-        cells,
-        partner="partner_id",
-        when="submitted_at",
-        value=Count("id"),
-    )
-
-
 # A registration the vendor approved stays counted when it is later won, lost or
 # expires; a rejection also sets decided_at.
 APPROVED_SINCE = (
@@ -140,16 +135,10 @@ APPROVED_SINCE = (
     DealStatus.LOST,
     DealStatus.EXPIRED,
 )
-
-
-def deals_approved(cells: Cells):
-    return _grouped(
-        Deal.objects.filter(decided_at__isnull=False, status__in=APPROVED_SINCE),
-        cells,
-        partner="partner_id",
-        when="decided_at",
-        value=Count("id"),
-    )
+deals_approved = counting(
+    lambda: Deal.objects.filter(decided_at__isnull=False, status__in=APPROVED_SINCE),
+    when="decided_at",
+)
 
 
 ANSWERED = (
@@ -157,29 +146,33 @@ ANSWERED = (
     AssignmentOutcome.REJECTED,
     AssignmentOutcome.RECALLED,
 )
-
-
-def leads_answered(cells: Cells):
-    """Offers that ended: accepted, declined, or recalled unanswered."""
-    return _grouped(
-        LeadAssignment.objects.filter(outcome__in=ANSWERED, outcome_at__isnull=False),
-        cells,
-        partner="partner_id",
-        when="outcome_at",
-        value=Count("id"),
-    )
-
-
-def leads_accepted(cells: Cells):
-    return _grouped(
-        LeadAssignment.objects.filter(
-            outcome=AssignmentOutcome.ACCEPTED, outcome_at__isnull=False
-        ),
-        cells,
-        partner="partner_id",
-        when="outcome_at",
-        value=Count("id"),
-    )
+# Offers that ended: accepted, declined, or recalled unanswered.
+leads_answered = counting(
+    lambda: LeadAssignment.objects.filter(
+        outcome__in=ANSWERED, outcome_at__isnull=False
+    ),
+    when="outcome_at",
+)
+leads_accepted = counting(
+    lambda: LeadAssignment.objects.filter(
+        outcome=AssignmentOutcome.ACCEPTED, outcome_at__isnull=False
+    ),
+    when="outcome_at",
+)
+leads_converted = counting(
+    lambda: LeadActivity.objects.filter(kind=LeadActivityKind.CONVERTED).annotate(
+        owner=Coalesce("partner_id", "lead__current_partner_id")
+    ),
+    when="created_at",
+    partner="owner",
+)
+sign_ins = counting(SignIn.objects.all, when="occurred_at")
+content_downloads = counting(
+    lambda: ContentActivity.objects.filter(
+        kind__in=[ActivityKind.DOWNLOAD, ActivityKind.COBRANDED_DOWNLOAD]
+    ),
+    when="occurred_at",
+)
 
 
 # Time to accept an offer, in hours: the upper bound of each histogram bucket.
@@ -187,44 +180,16 @@ ACCEPT_BUCKETS: tuple[int | None, ...] = (1, 2, 4, 8, 12, 24, 48, 72, 120, None)
 
 
 def _accept_bucket(lower: int, upper: int | None):
-    def build(cells: Cells):
-        took = Q()
-        if lower:
-            took &= Q(outcome_at__gt=F("offered_at") + datetime.timedelta(hours=lower))
-        if upper is not None:
-            took &= Q(outcome_at__lte=F("offered_at") + datetime.timedelta(hours=upper))
-        return _grouped(
-            LeadAssignment.objects.filter(
-                took, outcome=AssignmentOutcome.ACCEPTED, outcome_at__isnull=False
-            ),
-            cells,
-            partner="partner_id",
-            when="outcome_at",
-            value=Count("id"),
-        )
-
-    return build
-
-
-def leads_converted(cells: Cells):
-    return _grouped(
-        LeadActivity.objects.filter(kind=LeadActivityKind.CONVERTED).annotate(
-            owner=Coalesce("partner_id", "lead__current_partner_id")
+    took = Q()
+    if lower:
+        took &= Q(outcome_at__gt=F("offered_at") + datetime.timedelta(hours=lower))
+    if upper is not None:
+        took &= Q(outcome_at__lte=F("offered_at") + datetime.timedelta(hours=upper))
+    return counting(
+        lambda: LeadAssignment.objects.filter(
+            took, outcome=AssignmentOutcome.ACCEPTED, outcome_at__isnull=False
         ),
-        cells,
-        partner="owner",
-        when="created_at",
-        value=Count("id"),
-    )
-
-
-def sign_ins(cells: Cells):
-    return _grouped(
-        SignIn.objects.all(),
-        cells,
-        partner="partner_id",
-        when="occurred_at",
-        value=Count("id"),
+        when="outcome_at",
     )
 
 
@@ -247,21 +212,6 @@ def active_users_month(cells: Cells):
         )
         .values("p", "m")
         .annotate(v=Count("user_id", distinct=True))
-    )
-
-
-def content_downloads(cells: Cells):
-    return _grouped(
-        ContentActivity.objects.filter(
-            kind__in=[
-                ContentActivityKind.DOWNLOAD,
-                ContentActivityKind.COBRANDED_DOWNLOAD,
-            ]
-        ),
-        cells,
-        partner="partner_id",
-        when="occurred_at",
-        value=Count("id"),
     )
 
 
