@@ -3,8 +3,9 @@
 Seeds the demo into a throwaway database, starts ``openprm serve`` on a free port,
 signs in as the demo users with the browser tests' Chromium set-up and writes PNGs
 of the pages in ``SHOTS`` (the portal home and library, the partner 360, the deal
-conflict view, learning, certificates, approvals, funds, earnings, ...) at 1366 and
-390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
+conflict view, learning, certificates, approvals, funds, earnings,
+performance, tiers, ...)
+at 1366 and 390 px into ``var/screenshots/`` (git-ignored; ``--out`` to change).
 """
 
 import argparse
@@ -105,6 +106,9 @@ SHOTS = [
     ("certification-reviews", ADMIN, "/console/certifications/reviews/"),
     ("expiring-certifications", ADMIN, "/console/certifications/expiring/"),
     ("approvals", ADMIN, "/console/approvals/?view=open"),
+    ("insights-performance", ADMIN, "/console/insights/"),
+    ("tier-reviews", ADMIN, "/console/tiers/recommendations/"),
+    ("portal-tier", PARTNER, "/portal/tier/"),
 ]
 
 

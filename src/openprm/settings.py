@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "openprm.funds",
     "openprm.learning",
     "openprm.incentives",
+    "openprm.metrics",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",
@@ -349,6 +350,9 @@ OPENPRM_APPLICATION_RATE_LIMIT = int(os.environ.get("APPLICATION_RATE_LIMIT", "5
 OPENPRM_APPLICATION_RATE_WINDOW = int(os.environ.get("APPLICATION_RATE_WINDOW", "3600"))
 # SLA of the review step of a programme without an approval chain (business days).
 OPENPRM_APPLICATION_SLA_DAYS = int(os.environ.get("APPLICATION_SLA_DAYS", "2"))
+# A recommended demotion takes effect no earlier than this many days after the
+# evaluation (metrics.tiers), so a partner has time to recover.
+OPENPRM_TIER_GRACE_DAYS = int(os.environ.get("TIER_GRACE_DAYS", "30"))
 # Approvers are reminded this many hours before a step's SLA ends.
 OPENPRM_APPLICATION_REMINDER_HOURS = int(
     os.environ.get("APPLICATION_REMINDER_HOURS", "24")

@@ -5,10 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openprm.certifications import selectors
-from openprm.certifications.choices import AccreditationStatus
-from openprm.certifications.models import Certification, PartnerAccreditation
+from openprm.certifications.models import Certification
 from openprm.partners.sections import PartnerSection, register_section
-from openprm.programs.metrics import register_source
+from openprm.programs.metrics import register_values
 from openprm.segments.audiences.registry import register_audience_user
 
 register_section(
@@ -23,17 +22,7 @@ register_section(
 )
 
 
-def _accreditations_held(partner_id: int) -> int:
-    return PartnerAccreditation.objects.filter(
-        partner_id=partner_id, status=AccreditationStatus.HELD
-    ).count()
-
-
-register_source(
-    "certified_people",
-    lambda partner_id: selectors.certified_people(partner_id=partner_id),
-)
-register_source("accreditations_held", _accreditations_held)
+register_values("certifications", selectors.requirement_values)
 register_audience_user(
     _("Certifications"), Certification, live_q=lambda: Q(is_active=True)
 )

@@ -156,6 +156,33 @@ def certified_people(*, partner_id: int, now=None) -> int:
     )
 
 
+def requirement_values(partner_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For tier requirements, per partner: ``certified_people`` (people holding an
+    active certification) and ``accreditations_held``, two grouped queries
+    whatever the number of partners."""
+    values: dict[int, dict[str, int]] = {
+        pk: {"certified_people": 0, "accreditations_held": 0} for pk in partner_ids
+    }
+    people = (
+        UserCertification.objects.active(timezone.now())
+        .filter(partner_id__in=partner_ids)
+        .values("partner_id")
+        .annotate(people=Count("user_id", distinct=True))
+    )
+    for row in people:
+        values[row["partner_id"]]["certified_people"] = row["people"]
+    held = (
+        PartnerAccreditation.objects.filter(
+            partner_id__in=partner_ids, status=AccreditationStatus.HELD
+        )
+        .values("partner_id")
+        .annotate(held=Count("id"))
+    )
+    for row in held:
+        values[row["partner_id"]]["accreditations_held"] = row["held"]
+    return values
+
+
 def expiring(*, user, within_days: int = 60, partner_id: int | None = None) -> QuerySet:
     """Active certifications ending within ``within_days`` (and those ended and not
     yet swept), by partner, for the console's report."""

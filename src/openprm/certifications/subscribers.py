@@ -2,9 +2,9 @@
 
 The learning app emits ``path.completed`` (payload ``path``: the path's public id,
 ``user``, ``partner``) and ``quiz.passed`` (``quiz``: the quiz's public id, ``user``,
-``partner``, ``score``). Each certification names the path or exam (quiz) that earns it and the
-one that renews it; the award is keyed on the event, so a second delivery of the
-same event awards nothing more.
+``partner``, ``score``). Each certification names the path or exam (quiz) that
+earns it and the one that renews it; the award is keyed on the event, so a
+second delivery of the same event awards nothing more.
 """
 
 from openprm.accounts.models import User

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("openprm.funds.portal_urls")),
     path("", include("openprm.learning.portal_urls")),
     path("", include("openprm.incentives.portal_urls")),
+    path("", include("openprm.metrics.portal_urls")),
 ]

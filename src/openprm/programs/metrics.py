@@ -3,9 +3,14 @@
 A metric is declared before its data exist: later capabilities (sales data, learning,
 deals, scorecards) provide the values and flip ``available``. A requirement on a
 metric that is not available is "not yet measured", never failed.
+
+The apps that measure (``metrics``, ``certifications``) register from their
+``hooks.py``: :func:`register_metric` declares or replaces a metric, and
+:func:`register_values` a provider of figures for many partners at once,
+``provider(partner_ids) -> {partner id: {metric code: value}}``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,7 +30,7 @@ CATALOGUE: dict[str, Metric] = {
     metric.code: metric
     for metric in [
         Metric("trailing_12m_sales", _("Sales, trailing 12 months"), _("currency")),
-        # Counted by the certifications app (its registered source); read from the
+        # Counted by the certifications app (its registered values); read from the
         # partner's profile (settings.OPENPRM_CERTIFIED_PEOPLE_FIELD) without it.
         Metric("certified_people", _("Certified people"), _("people"), available=True),
         Metric(
@@ -42,27 +47,32 @@ CATALOGUE: dict[str, Metric] = {
 }
 
 
+ValuesProvider = Callable[[list[int]], dict[int, dict[str, Decimal | int]]]
+_providers: dict[str, ValuesProvider] = {}
+
+
+def register_metric(metric: Metric) -> None:
+    CATALOGUE[metric.code] = metric
+
+
+def register_values(name: str, provider: ValuesProvider) -> None:
+    _providers[name] = provider
+
+
+def measured_values(partner_ids: Iterable[int]) -> dict[int, dict[str, Decimal | int]]:
+    """Every registered provider's figures for these partners (a fixed number of
+    queries per provider, whatever the number of partners)."""
+    ids = list(partner_ids)
+    values: dict[int, dict[str, Decimal | int]] = {pk: {} for pk in ids}
+    for provider in _providers.values():
+        for partner_id, figures in provider(ids).items():
+            values.setdefault(partner_id, {}).update(figures)
+    return values
+
+
 def metric_choices() -> list[tuple[str, str]]:
     return [(metric.code, metric.label) for metric in CATALOGUE.values()]
 
 
 def get_metric(code: str) -> Metric | None:
     return CATALOGUE.get(code)
-
-
-# A metric measured by another app: the value for a partner (by id), or None when
-# the partner has no figure.
-MetricSource = Callable[[int], int | Decimal | None]
-_sources: dict[str, MetricSource] = {}
-
-
-def register_source(code: str, source: MetricSource) -> None:
-    """Measure the catalogue's metric ``code`` with ``source`` (an app that holds
-    the data registers it from its ``hooks.py``; programs cannot import it)."""
-    if code not in CATALOGUE:
-        raise ValueError(f"{code!r} is not a metric of the catalogue")
-    _sources[code] = source
-
-
-def sources() -> dict[str, MetricSource]:
-    return dict(_sources)

@@ -16,7 +16,7 @@ from openprm.core.permissions import is_active_user
 from openprm.partners.models import Partner
 from openprm.programs import permissions
 from openprm.programs.choices import EnrolmentStatus
-from openprm.programs.metrics import sources as metric_sources
+from openprm.programs.metrics import measured_values
 from openprm.programs.models import (
     Enrolment,
     Programme,
@@ -163,22 +163,19 @@ def _certified_people(partner: Partner) -> Decimal | None:
 
 
 def partner_metric_values(*, partner: Partner) -> dict[str, int | Decimal]:
-    """The metrics OpenPRM measures today for one partner (see programs.metrics);
-    a metric the partner has no figure for is left out (not measured)."""
+    """The metrics OpenPRM measures today for one partner (see programs.metrics):
+    its members, the profile's certified people, then what the measuring apps
+    registered (which may replace these); a metric the partner has no figure for
+    is left out (not measured)."""
     values: dict[str, int | Decimal] = {
         "active_users": Membership.objects.filter(
             partner=partner, is_active=True, user__is_active=True
         ).count()
     }
-    measured = metric_sources()
-    if "certified_people" not in measured:
-        certified = _certified_people(partner)
-        if certified is not None:
-            values["certified_people"] = certified
-    for code, source in measured.items():
-        value = source(partner.pk)
-        if value is not None:
-            values[code] = value
+    certified = _certified_people(partner)
+    if certified is not None:
+        values["certified_people"] = certified
+    values.update(measured_values([partner.pk]).get(partner.pk, {}))
     return values
 
 

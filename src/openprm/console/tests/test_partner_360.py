@@ -34,6 +34,7 @@ def test_the_partner_page_shows_every_section_in_peoples_words(client, contoso):
     assert response.status_code == 200
     for key in (
         "programmes",
+        "metrics",
         "deals",
         "leads",
         "users",
@@ -46,7 +47,8 @@ def test_the_partner_page_shows_every_section_in_peoples_words(client, contoso):
     # The tier and its requirements with the partner's figures.
     assert 'data-testid="partner-tier">Gold<' in page
     assert "Certified people is 3: at least 2 is met." in page
-    assert "Active portal users is 1: at least 2 is not met." in page
+    # Active users are people who signed in (the metrics rollups): none did here.
+    assert "Active portal users is 0: at least 2 is not met." in page
     assert "Certified people is 3: at least 30 is not met." in page
     assert "not measured yet" not in page
     # Money in one format, choices and countries by name.
@@ -75,11 +77,12 @@ def test_the_partner_page_runs_the_same_queries_for_more_rows(client, contoso):
 
     assert response.status_code == 200
     assert len(few) == len(many)
-    # 36 today: the session and user, the partner and its profile parts, and a
-    # fixed few per section (programmes 6 and 2 for the metrics the certifications
-    # app measures, deals 4, leads 3, users 2, agreements 4, journeys 3,
-    # notifications 2, certifications 3, scores), however many rows each has.
-    assert len(many) <= 36, [query["sql"] for query in many.captured_queries]
+    # 39 today: the session and user, the partner and its profile parts, and a
+    # fixed few per section (programmes 9: its own, the rollups' figures, the
+    # certifications' two; performance 2, deals 4, leads 3, users 2, agreements 4,
+    # journeys 3, notifications 2, certifications 3, scores), however many rows
+    # each has.
+    assert len(many) <= 39, [query["sql"] for query in many.captured_queries]
 
 
 def test_an_empty_partner_says_so_in_every_section(client):

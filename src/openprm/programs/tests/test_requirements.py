@@ -40,13 +40,13 @@ def test_at_most_and_exactly_compare_as_declared():
 
 def test_a_metric_without_data_yet_is_not_evaluable_even_with_a_value():
     result = evaluate_requirement(
-        rule(metric="deals_won_12m", threshold="2.00"), {"deals_won_12m": 9}
+        rule(metric="scorecard_score", threshold="2.00"), {"scorecard_score": 9}
     )
 
     assert result.outcome == Outcome.NOT_EVALUABLE
     assert result.value is None
     assert result.reason == (
-        "Deals won, trailing 12 months is not measured yet (needed: at least 2)."
+        "Scorecard score is not measured yet (needed: at least 2)."
     )
 
 

@@ -61,7 +61,10 @@ def test_every_vendor_role_reads_every_programme():
         assert list(selectors.programme_list_visible_to(user=user)) == [programme]
 
 
-def test_active_users_counts_active_members_of_active_accounts():
+def test_without_a_measuring_app_active_users_counts_active_members(monkeypatch):
+    from openprm.programs import metrics
+
+    monkeypatch.setattr(metrics, "_providers", {})
     partner = PartnerFactory()
     partner_user(partner=partner)
     partner_user(partner=partner, is_active=False)
@@ -70,3 +73,20 @@ def test_active_users_counts_active_members_of_active_accounts():
     gone.save()
 
     assert selectors.partner_metric_values(partner=partner)["active_users"] == 1
+
+
+def test_a_registered_provider_replaces_and_adds_figures(monkeypatch):
+    from openprm.programs import metrics
+
+    monkeypatch.setattr(
+        metrics,
+        "_providers",
+        {"test": lambda ids: {pk: {"active_users": 7, "x": 1} for pk in ids}},
+    )
+    partner = PartnerFactory()
+    partner_user(partner=partner)
+
+    assert selectors.partner_metric_values(partner=partner) == {
+        "active_users": 7,
+        "x": 1,
+    }

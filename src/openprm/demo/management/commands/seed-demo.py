@@ -18,6 +18,7 @@ from openprm.demo.journeys import build_demo_journeys
 from openprm.demo.leads import build_demo_leads
 from openprm.demo.learning import build_demo_learning
 from openprm.demo.library import build_demo_library
+from openprm.demo.metrics import build_demo_metrics
 from openprm.demo.pipeline import build_demo_rates
 from openprm.demo.profiles import build_demo_profiles
 from openprm.demo.programs import build_demo_programs
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                 build_demo_funds(actor=vendor_admin)
                 build_demo_learning(actor=vendor_admin)
                 build_demo_incentives(actor=vendor_admin)
+                build_demo_metrics(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "

@@ -1,0 +1,212 @@
+"""Reads of the metrics: figures per partner and period from the month rollup
+(never the facts), with or without the partners beneath a distributor."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openprm.core.errors import NotFound
+from openprm.core.worklist import Queue
+from openprm.metrics import catalogue, permissions
+from openprm.metrics.models import (
+    MonthlyValue,
+    RebuildRun,
+    RecommendationStatus,
+    TierRecommendation,
+)
+from openprm.metrics.rollups import month_start
+from openprm.partners.models import Partner
+
+# Tier requirements read their metrics over this many months, the current one last.
+REQUIREMENT_MONTHS = 12
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months, ``first`` to ``last`` (first days), inclusive."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def trailing(cls, months: int, *, today: datetime.date | None = None) -> "Period":
+        last = month_start(today or timezone.localdate())
+        return cls(add_months(last, 1 - months), last)
+
+    def months(self) -> list[datetime.date]:
+        found, month = [], self.first
+        while month <= self.last:
+            found.append(month)
+            month = add_months(month, 1)
+        return found
+
+
+def _figures(rows, period_last: datetime.date) -> dict[str, Decimal | None]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    latest: dict[str, Decimal] = defaultdict(Decimal)
+    for month, series, value in rows:
+        totals[series] += value
+        if month == period_last:
+            latest[series] += value
+    return {
+        metric.code: catalogue.compute(metric, totals, latest)
+        for metric in catalogue.metrics()
+    }
+
+
+def _monthly(partner_ids, period: Period) -> QuerySet:
+    return (
+        MonthlyValue.objects.filter(
+            partner_id__in=partner_ids, month__gte=period.first, month__lte=period.last
+        )
+        .order_by()
+        .values("month", "series")
+        .annotate(total=Sum("value"))
+        .values_list("month", "series", "total")
+    )
+
+
+def metric_values(*, partner_ids, period: Period) -> dict[str, Decimal | None]:
+    """Every metric of the catalogue over ``period`` for these partners together
+    (one query)."""
+    return _figures(_monthly(partner_ids, period), period.last)
+
+
+def metric_months(*, partner_ids, period: Period) -> list[dict]:
+    """Every metric month by month: ``[{"month": date, "values": {code: value}}]``
+    (one query)."""
+    by_month: dict[datetime.date, list] = defaultdict(list)
+    for month, series, total in _monthly(partner_ids, period):
+        by_month[month].append((month, series, total))
+    return [
+        {"month": month, "values": _figures(by_month.get(month, []), month)}
+        for month in period.months()
+    ]
+
+
+def values_for_partners(
+    partner_ids: list[int], *, period: Period
+) -> dict[int, dict[str, Decimal | None]]:
+    """Each partner's metrics over ``period`` (one query for all of them): what
+    tier requirements and evaluations read."""
+    rows: dict[int, list] = defaultdict(list)
+    for partner_id, month, series, total in (
+        MonthlyValue.objects.filter(
+            partner_id__in=partner_ids, month__gte=period.first, month__lte=period.last
+        )
+        .order_by()
+        .values_list("partner_id", "month", "series", "value")
+    ):
+        rows[partner_id].append((month, series, total))
+    return {pk: _figures(rows.get(pk, []), period.last) for pk in partner_ids}
+
+
+def measured_partner_ids(
+    *, user, partner: Partner, include_downstream: bool
+) -> QuerySet | list[int]:
+    """The partner alone, or with the partners beneath it that ``user`` may see
+    (a distributor's people only with the downstream visibility the vendor
+    granted)."""
+    if not include_downstream:
+        return [partner.pk]
+    return (
+        Partner.objects.visible_to(user)
+        .filter(Q(pk=partner.pk) | Q(path__startswith=partner.path))
+        .values("pk")
+    )
+
+
+def partner_for_metrics(*, user, public_id) -> Partner:
+    """A partner whose metrics ``user`` may read: 403 for the role, 404 out of
+    scope (a distributor's people read the partners beneath it when the vendor
+    granted downstream visibility)."""
+    permissions.READ.ensure(user)
+    partner = Partner.objects.visible_to(user).filter(public_id=public_id).first()
+    if partner is None:
+        raise NotFound
+    return partner
+
+
+def rebuild_runs(*, user) -> QuerySet[RebuildRun]:
+    permissions.ADMIN.ensure(user)
+    return RebuildRun.objects.all()
+
+
+def formatted(metric: catalogue.Metric, value: Decimal | None) -> dict:
+    """A figure with its unit, for the pages."""
+    return {"metric": metric, "value": value}
+
+
+def tier_names() -> list[str]:
+    """The tiers' names across programmes, for the dashboard's filter."""
+    from openprm.programs.models import Tier
+
+    return sorted(set(Tier.objects.values_list("name", flat=True)))
+
+
+def partner_section(user, partner: Partner) -> dict | None:
+    """The partner page's performance: the last 12 months, the partner alone and,
+    for a partner with partners beneath it, with them (three queries)."""
+    if not user.is_vendor_staff or not permissions.READ.allows(user):
+        return None
+    period = Period.trailing(REQUIREMENT_MONTHS)
+    own = metric_values(partner_ids=[partner.pk], period=period)
+    downstream = Partner.objects.filter(path__startswith=partner.path).exclude(
+        pk=partner.pk
+    )
+    with_downstream = None
+    if partner.path and downstream.exists():
+        with_downstream = metric_values(
+            partner_ids=measured_partner_ids(
+                user=user, partner=partner, include_downstream=True
+            ),
+            period=period,
+        )
+    return {
+        "period": period,
+        "metrics": catalogue.metrics(),
+        "own": own,
+        "with_downstream": with_downstream,
+    }
+
+
+def recommendation_list(*, user, status: str = "") -> QuerySet:
+    """Tier recommendations of the partners in ``user``'s scope, open first."""
+    permissions.REVIEW.ensure(user)
+    queryset = TierRecommendation.objects.visible_to(user).select_related(
+        "partner", "from_tier", "to_tier", "enrolment__programme", "decided_by"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("status", "effective_at", "id")
+
+
+def console_home_queues(*, user):
+    """The console home's queue of tier changes to review (reviewers only)."""
+    if not permissions.REVIEW.allows(user):
+        return []
+    count = (
+        TierRecommendation.objects.visible_to(user)
+        .filter(status=RecommendationStatus.PENDING)
+        .count()
+    )
+    return [
+        Queue(
+            label=_("Tier changes"),
+            url=reverse("console:tier_recommendations"),
+            count=count,
+            unit=_("to review"),
+            order=60,
+        )
+    ]

@@ -1,0 +1,26 @@
+"""The nightly repair of the rollups."""
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from openprm.core import sweeps
+from openprm.metrics import services
+
+
+@sweeps.register(every=timedelta(hours=24), name="metrics.rebuild_rollups")
+@task()
+def rebuild_rollups() -> None:
+    """Recompute this month and the last from the facts and report any drift."""
+    services.rollups_rebuild()
+
+
+@sweeps.register(every=timedelta(hours=24), name="metrics.evaluate_tiers")
+@task()
+def evaluate_tiers() -> None:
+    """Evaluate every active enrolment, then apply approved recommendations whose
+    grace period has ended."""
+    from openprm.metrics import tiers
+
+    tiers.tiers_evaluate()
+    tiers.recommendations_apply_due()

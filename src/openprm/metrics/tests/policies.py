@@ -1,0 +1,102 @@
+"""Access policies of the metrics (see openprm.testing.authz).
+
+Every vendor role reads the dashboard and a partner's figures (the unassigned
+channel manager gets 404 for a partner outside its scope); partner admins and
+salespeople read their own organisation's, and a distributor with downstream
+visibility the partners beneath it; vendor admins see and start rebuilds.
+"""
+
+from django.utils import timezone
+
+from openprm.metrics import permissions
+from openprm.testing.authz import (
+    ALLOW,
+    FORBID,
+    HIDE,
+    LOGIN,
+    SIGNED_OUT_ACTORS,
+    VENDOR_ACTORS,
+    Policy,
+    gated,
+    owned,
+    partner_area,
+    vendor,
+)
+
+API = "api:{method} /api/v1{path}"
+
+POLICIES = [
+    Policy("web:console:metrics_dashboard", vendor(rule=permissions.DASHBOARD)),
+    Policy("web:console:metrics_rebuilds", vendor(rule=permissions.ADMIN)),
+    Policy(
+        "web:console:metrics_rebuild_start",
+        vendor(rule=permissions.ADMIN),
+        method="POST",
+    ),
+    Policy(
+        API.format(method="GET", path="/metrics/catalogue"),
+        gated(rule=permissions.READ),
+    ),
+    Policy(
+        API.format(method="GET", path="/partners/{partner_id}/metrics"),
+        owned(rule=permissions.READ),
+        make=lambda world: world.owner,
+        kwargs=lambda partner: {"partner_id": partner.public_id},
+    ),
+    Policy(
+        API.format(method="GET", path="/metrics/rebuilds"),
+        vendor(rule=permissions.ADMIN),
+    ),
+]
+
+
+def _reviewer_in_scope(actor: str):
+    """A console action on world.owner's record: reviewers in scope (the
+    unassigned channel manager gets 404); other vendor roles and partners 403."""
+    if actor in (*SIGNED_OUT_ACTORS, "revoked_token"):
+        return LOGIN
+    if actor == "channel_manager":
+        return HIDE
+    if actor in VENDOR_ACTORS and VENDOR_ACTORS[actor] in permissions.REVIEW.vendor:
+        return ALLOW
+    return FORBID
+
+
+def _recommendation(world):
+    from openprm.metrics.models import TierRecommendation
+    from openprm.programs.tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(partner=world.owner)
+    tiers = list(enrolment.programme.tiers.order_by("rank"))
+    return TierRecommendation.objects.create(
+        partner=world.owner,
+        enrolment=enrolment,
+        from_tier=tiers[0],
+        to_tier=tiers[-1],
+        direction="promote",
+        effective_at=timezone.now(),
+    )
+
+
+POLICIES += [
+    Policy("web:console:tier_recommendations", vendor(rule=permissions.REVIEW)),
+    Policy(
+        "web:console:tier_recommendation_decide",
+        _reviewer_in_scope,
+        method="POST",
+        make=_recommendation,
+        kwargs=lambda item: {"public_id": item.public_id},
+        data=lambda item: {"decision": "reject"},
+    ),
+    Policy(
+        "web:console:tiers_evaluate",
+        vendor(rule=permissions.EVALUATE),
+        method="POST",
+        happened=lambda obj: True,
+    ),
+]
+
+POLICIES += [
+    Policy("web:portal:tier_progress", partner_area()),
+    Policy("web:portal:tier_progress_page", partner_area()),
+]

@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.core.errors import InvalidTransition, PermissionDenied
+from openprm.core.models import OutboxEvent
+from openprm.metrics import tiers
+from openprm.metrics.models import RecommendationStatus, TierRecommendation
+from openprm.metrics.tests.factories import frozen
+from openprm.metrics.tests.test_api import figures
+from openprm.notifications.models import Notification
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.programs.models import Enrolment, TierChange
+from openprm.programs.tests.factories import (
+    EnrolmentFactory,
+    TierRequirementFactory,
+    programme_with_tiers,
+)
+from openprm.tenancy.tests.factories import partner_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme():
+    programme = programme_with_tiers("Silver", "Gold", "Platinum")
+    _silver, gold, platinum = programme.tiers.order_by("rank")
+    TierRequirementFactory(tier=gold, metric="won_revenue", threshold=1000)
+    TierRequirementFactory(tier=platinum, metric="won_revenue", threshold=5000)
+    TierRequirementFactory(tier=platinum, metric="deals_won", threshold=5)
+    return programme
+
+
+def enrol(programme, rank, won):
+    partner = PartnerFactory()
+    figures(partner, won_revenue=str(won), deals_won="1")
+    return EnrolmentFactory(
+        partner=partner, programme=programme, tier=programme.tiers.get(rank=rank)
+    )
+
+
+@pytest.fixture
+def reviewer():
+    return VendorUserFactory(vendor_role="vendor_admin")
+
+
+def test_an_evaluation_recommends_promote_keep_and_demote_with_reasons(programme):
+    up = enrol(programme, 1, 2000)
+    keep = enrol(programme, 2, 1500)
+    down = enrol(programme, 2, 300)
+
+    counts = tiers.tiers_evaluate()
+
+    assert counts == {"promote": 1, "keep": 1, "demote": 1}
+    promote = TierRecommendation.objects.get(enrolment=up)
+    assert (promote.direction, promote.to_tier.name) == ("promote", "Gold")
+    demote = TierRecommendation.objects.get(enrolment=down)
+    assert (demote.direction, demote.to_tier.name) == ("demote", "Silver")
+    assert demote.results == [
+        {
+            "metric": "won_revenue",
+            "operator": ">=",
+            "threshold": "1000.00",
+            "value": "300.00",
+            "outcome": "not_met",
+            "reason": "Won revenue, last 12 months is 300: at least 1,000 is not met.",
+            "left": "700.00",
+        }
+    ]
+    assert demote.effective_at - demote.evaluated_at == datetime.timedelta(days=30)
+    assert not TierRecommendation.objects.filter(enrolment=keep).exists()
+    assert OutboxEvent.objects.filter(name="tier.recommended").count() == 2
+
+
+def test_a_second_evaluation_keeps_one_open_recommendation(programme):
+    enrol(programme, 2, 300)
+
+    tiers.tiers_evaluate()
+    tiers.tiers_evaluate()
+
+    assert TierRecommendation.objects.count() == 1
+
+
+def test_a_partner_that_recovers_during_grace_has_its_demotion_withdrawn(programme):
+    down = enrol(programme, 2, 300)
+    tiers.tiers_evaluate()
+    figures(down.partner, won_revenue="1200")
+
+    tiers.tiers_evaluate()
+
+    assert TierRecommendation.objects.get().status == RecommendationStatus.WITHDRAWN
+
+
+def test_an_approved_demotion_waits_for_the_grace_period_then_applies(
+    programme, reviewer, django_capture_on_commit_callbacks
+):
+    down = enrol(programme, 2, 300)
+    admin = partner_user(partner=down.partner, roles=["partner_admin"])
+    tiers.tiers_evaluate()
+    item = TierRecommendation.objects.get()
+
+    tiers.recommendation_decide(actor=reviewer, recommendation=item, approve=True)
+    assert tiers.recommendations_apply_due() == 0
+    assert Enrolment.objects.get(pk=down.pk).tier.name == "Gold"
+
+    with frozen(timezone.now() + datetime.timedelta(days=31)):
+        assert tiers.recommendations_apply_due() == 1
+
+    assert Enrolment.objects.get(pk=down.pk).tier.name == "Silver"
+    change = TierChange.objects.get(enrolment=down, to_tier__name="Silver")
+    assert "at least 1,000 is not met" in change.reason
+    assert change.changed_by == reviewer
+    assert TierRecommendation.objects.get().status == RecommendationStatus.APPLIED
+    assert OutboxEvent.objects.filter(name="tier.changed").count() == 1
+    assert (
+        Notification.objects.filter(recipient=admin, kind="tier.changed").count() == 1
+    )
+
+
+def test_an_approved_promotion_applies_at_once(programme, reviewer):
+    up = enrol(programme, 1, 2000)
+    tiers.tiers_evaluate()
+
+    tiers.recommendation_decide(
+        actor=reviewer, recommendation=TierRecommendation.objects.get(), approve=True
+    )
+
+    assert Enrolment.objects.get(pk=up.pk).tier.name == "Gold"
+
+
+def test_a_rejected_recommendation_changes_no_tier_and_cannot_be_decided_again(
+    programme, reviewer
+):
+    up = enrol(programme, 1, 2000)
+    tiers.tiers_evaluate()
+    item = TierRecommendation.objects.get()
+    tiers.recommendation_decide(actor=reviewer, recommendation=item, approve=False)
+
+    with pytest.raises(InvalidTransition):
+        tiers.recommendation_decide(actor=reviewer, recommendation=item, approve=True)
+    assert Enrolment.objects.get(pk=up.pk).tier.name == "Silver"
+
+
+def test_an_analyst_may_not_decide(programme):
+    enrol(programme, 1, 2000)
+    tiers.tiers_evaluate()
+    before = OutboxEvent.objects.count()
+
+    with pytest.raises(PermissionDenied):
+        tiers.recommendation_decide(
+            actor=VendorUserFactory(vendor_role="analyst"),
+            recommendation=TierRecommendation.objects.get(),
+            approve=True,
+        )
+    assert TierRecommendation.objects.get().status == "pending"
+    assert OutboxEvent.objects.count() == before

@@ -1,0 +1,248 @@
+"""The metrics pages: the executive dashboard (Insights) with its charts, tables
+and exports, and the rollups' rebuilds with the drift each found."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from openprm.core import exports
+from openprm.core.errors import ApplicationError
+from openprm.core.web import act, console_page, portal_page
+from openprm.metrics import (
+    catalogue,
+    dashboard,
+    periods,
+    permissions,
+    progress,
+    selectors,
+    services,
+    tiers,
+)
+from openprm.metrics.formatting import plain
+from openprm.metrics.forms import DashboardFilterForm
+from openprm.metrics.models import RecommendationStatus
+
+TABLES = ("months", "region", "type", "tier", "partners")
+
+
+def _chart_data(board: dict) -> dict:
+    """What the charts draw, as plain numbers (the tables show the exact ones)."""
+    months = board["months"]
+    labels = [row["month"].strftime("%Y-%m") for row in months]
+
+    def series(code):
+        return [plain(row["values"][code]) for row in months]
+
+    charts = [
+        {
+            "id": "metrics-chart-revenue",
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": str(catalogue.get_metric("won_revenue").label),
+                    "data": series("won_revenue"),
+                },
+                {
+                    "label": str(catalogue.get_metric("pipeline").label),
+                    "data": series("pipeline"),
+                },
+            ],
+        },
+        {
+            "id": "metrics-chart-rates",
+            "type": "line",
+            "labels": labels,
+            "datasets": [
+                {"label": str(catalogue.get_metric(code).label), "data": series(code)}
+                for code in ("win_rate", "lead_acceptance_rate")
+            ],
+        },
+    ]
+    for breakdown in board["breakdowns"]:
+        charts.append(
+            {
+                "id": f"metrics-chart-{breakdown.key}",
+                "type": "bar",
+                "labels": [row["label"] for row in breakdown.rows],
+                "datasets": [
+                    {
+                        "label": str(catalogue.get_metric("won_revenue").label),
+                        "data": [
+                            plain(row["values"]["won_revenue"])
+                            for row in breakdown.rows
+                        ],
+                    }
+                ],
+            }
+        )
+    return {"charts": charts}
+
+
+def _export(board: dict, table: str, file_format: str):
+    metrics = board["metrics"]
+    columns = [str(metric.label) for metric in metrics]
+    if table == "months":
+        head = _("Month")
+        rows = [
+            (row["month"].strftime("%Y-%m"), row["values"]) for row in board["months"]
+        ]
+    elif table == "partners":
+        head = _("Partner")
+        rows = [(row["label"], row["values"]) for row in board["top"]]
+    else:
+        found = next(item for item in board["breakdowns"] if item.key == table)
+        head = str(found.title)
+        rows = [(row["label"], row["values"]) for row in found.rows]
+    return exports.download(
+        columns=[head, *columns],
+        rows=(
+            [label, *[plain(values[metric.code]) for metric in metrics]]
+            for label, values in rows
+        ),
+        file_format=file_format,
+        name=f"metrics-{table}",
+        sheet=str(head),
+    )
+
+
+@require_safe
+@console_page(rule=permissions.DASHBOARD)
+def dashboard_page(request):
+    form = DashboardFilterForm(request.GET, tiers=selectors.tier_names())
+    try:
+        period = periods.period_from(
+            request.GET.get("first_month", ""), request.GET.get("last_month", "")
+        )
+    except ApplicationError as error:
+        for field, problems in (getattr(error, "field_errors", None) or {}).items():
+            for problem in problems:
+                form.add_error(field, problem)
+        period = periods.period_from()
+    board = dashboard.dashboard(
+        user=request.user, period=period, filters=form.filters()
+    )
+    file_format = request.GET.get("export", "")
+    table = request.GET.get("table", "")
+    if file_format in exports.FORMATS and table in TABLES:
+        return _export(board, table, file_format)
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("table", None)
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "board": board,
+            "chart_data": _chart_data(board),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+@console_page(rule=permissions.ADMIN)
+def rebuild_list(request):
+    return render(
+        request,
+        "metrics/rebuilds.html",
+        {"runs": selectors.rebuild_runs(user=request.user)[:30]},
+    )
+
+
+@require_POST
+@console_page(rule=permissions.ADMIN)
+def rebuild_start(request):
+    return act(
+        request,
+        lambda: services.rollups_rebuild_by(actor=request.user),
+        success=lambda run: (
+            _("The rollups were rebuilt: %(drifted)s of %(cells)s cells had drifted.")
+            % {"drifted": run.drifted, "cells": run.cells}
+        ),
+        next=reverse("console:metrics_rebuilds"),
+    )
+
+
+@require_safe
+@console_page(rule=permissions.REVIEW)
+def recommendation_list(request):
+    status = request.GET.get("status", "pending")
+    if status not in RecommendationStatus.values:
+        status = ""
+    return render(
+        request,
+        "metrics/recommendations.html",
+        {
+            "items": selectors.recommendation_list(user=request.user, status=status)[
+                :100
+            ],
+            "status": status,
+            "statuses": RecommendationStatus.choices,
+            "grace_days": settings.OPENPRM_TIER_GRACE_DAYS,
+        },
+    )
+
+
+@require_POST
+@console_page(rule=permissions.REVIEW)
+def recommendation_decide(request, public_id):
+    item = tiers.recommendation_get(user=request.user, public_id=public_id)
+    approve = request.POST.get("decision") == "approve"
+    return act(
+        request,
+        lambda: tiers.recommendation_decide(
+            actor=request.user,
+            recommendation=item,
+            approve=approve,
+            note=request.POST.get("note", ""),
+        ),
+        success=lambda done: (
+            _("Approved: %(status)s.") % {"status": done.get_status_display()}
+            if approve
+            else _("Rejected: the tier stays.")
+        ),
+        next=reverse("console:tier_recommendations"),
+    )
+
+
+@require_POST
+@console_page(rule=permissions.EVALUATE)
+def tiers_evaluate(request):
+    return act(
+        request,
+        lambda: tiers.tiers_evaluate(actor=request.user),
+        success=lambda counts: (
+            _(
+                "Evaluated: %(promote)s to promote, %(demote)s to demote, "
+                "%(keep)s keep their tier."
+            )
+            % counts
+        ),
+        next=reverse("console:tier_recommendations"),
+    )
+
+
+@require_safe
+@portal_page
+def tier_progress_fragment(request):
+    """The portal home's tier progress card (loaded after the page)."""
+    return render(
+        request,
+        "metrics/_tier_progress.html",
+        progress.tier_progress(partner=request.partner),
+    )
+
+
+@require_safe
+@portal_page
+def tier_progress_page(request):
+    return render(
+        request,
+        "metrics/tier_progress.html",
+        progress.tier_progress(partner=request.partner),
+    )
