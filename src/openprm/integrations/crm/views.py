@@ -66,6 +66,7 @@ def connection_create(request):
 def connection_update(request, public_id):
     connection = selectors.crm_connection_get(user=request.user, public_id=public_id)
     directions = connection.directions.get("partners", {})
+    deals = connection.directions.get("deals", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
@@ -73,6 +74,8 @@ def connection_update(request, public_id):
         "folder": connection.config.get("folder", ""),
         "partners_in": directions.get("in", False),
         "partners_out": directions.get("out", False),
+        "deals_in": deals.get("in", False),
+        "deals_out": deals.get("out", False),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
