@@ -8,10 +8,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from openprm.core import iso
+from openprm.deals import selectors as deal_selectors
 from openprm.deals import services as deal_services
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal
 from openprm.partners import duplicates
+from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
 from openprm.partners.models import Partner, PartnerStatus
 
@@ -68,6 +70,10 @@ class ObjectHandler:
     def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
         return rank(name=name, website=website, others=others)
 
+    def preview_records(self, *, user, limit: int) -> list:
+        """The first records ``user`` may read, to preview a mapping on."""
+        raise NotImplementedError
+
     def received(self, *, record, changes: dict, incoming: dict, actor):
         """Apply the CRM's ``changes`` (``incoming``: all its mapped values)."""
         return self.update(record=record, changes=changes, actor=actor)
@@ -105,6 +111,9 @@ class PartnerObject(ObjectHandler):
         {"local": "partner_type", "direction": "in", "create_only": True,
          "in": [["constant", "reseller"]]},
     ]  # fmt: skip
+
+    def preview_records(self, *, user, limit: int) -> list[Partner]:
+        return list(partner_selectors.partner_list_visible_to(user=user)[:limit])
 
     def load(self, local_id: int) -> Partner | None:
         return Partner.objects.filter(pk=local_id).first()
@@ -210,6 +219,13 @@ class DealObject(ObjectHandler):
 
     def _deals(self):
         return Deal.objects.select_related("partner")
+
+    def preview_records(self, *, user, limit: int) -> list[Deal]:
+        return list(
+            deal_selectors.deal_list_visible_to(user=user).filter(
+                status__in=SENT_DEAL_STATUSES
+            )[:limit]
+        )
 
     def load(self, local_id: int) -> Deal | None:
         return self._deals().filter(pk=local_id).first()
