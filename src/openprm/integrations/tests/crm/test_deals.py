@@ -131,3 +131,24 @@ def test_crm_opportunities_never_become_deals(crm):
     finished = run(connection)
     assert finished.status == RunStatus.DONE, finished.error
     assert not SyncLink.objects.filter(object_type="deals").exists()
+
+
+def test_a_deal_the_partner_marks_won_is_closed_won_in_the_crm(
+    crm, django_capture_on_commit_callbacks
+):
+    partner = PartnerFactory(name="Winning Partner")
+    connection = connection_for(crm, directions=BOTH_WAYS)
+    deal = registered(partner, title="Won in the portal")
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_services.deal_approve(actor=connection.run_as, deal=deal)
+    link = SyncLink.objects.get(object_type="deals", local_id=deal.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_services.deal_mark_won(actor=deal.registered_by, deal=deal, amount="6100")
+
+    remote = opportunity(crm, link.remote_id)
+    assert (remote["stage"], remote["probability"]) == ("CLOSED WON", 100)
+    assert Decimal(remote["amount"]) == Decimal("6100")
+    # The CRM's own echo of it changes nothing more
+    assert run(connection).status == RunStatus.DONE
+    assert DealRevenue.objects.filter(deal=deal).count() == 1
