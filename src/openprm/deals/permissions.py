@@ -12,6 +12,9 @@ REVIEW = Rule(
 # Partner admins and salespeople register and work their organisation's deals, and
 # read those of the organisations it may see (a distributor's downstream).
 WORK = Rule("deals.work", partner=[PartnerRole.PARTNER_ADMIN, PartnerRole.SALES])
+# A deal closed won or lost in the vendor's CRM, recorded by vendor admins (and by
+# the CRM sync, which acts as the vendor admin its connection runs as).
+RECORD_OUTCOME = Rule("deals.record_outcome", vendor=[VendorRole.VENDOR_ADMIN])
 # The vendor's CRM accounts that registrations are checked against: vendor staff
 # read them; vendor admins sync them.
 READ_ACCOUNTS = Rule("deals.read_accounts", vendor=VendorRole.values)

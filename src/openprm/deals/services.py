@@ -730,6 +730,10 @@ def deal_mark_won(
 ) -> Deal:
     """The deal closed: its revenue is recorded for the partner."""
     permissions.WORK.ensure(actor, partner_id=deal.partner_id)
+    return _mark_won(actor=actor, deal=deal, amount=amount, won_on=won_on)
+
+
+def _mark_won(*, actor, deal: Deal, amount, won_on: date | None) -> Deal:
     field_errors: dict = {}
     value = (
         deal.total_amount
@@ -793,6 +797,10 @@ def deal_mark_won(
 @transaction.atomic
 def deal_mark_lost(*, actor, deal: Deal, reason: str = "") -> Deal:
     permissions.WORK.ensure(actor, partner_id=deal.partner_id)
+    return _mark_lost(actor=actor, deal=deal, reason=reason)
+
+
+def _mark_lost(*, actor, deal: Deal, reason: str) -> Deal:
     now = timezone.now()
     before = audit.snapshot(deal, ["status", "stage"])
     lost_stage = stage_of_kind(StageKind.LOST)
@@ -815,6 +823,22 @@ def deal_mark_lost(*, actor, deal: Deal, reason: str = "") -> Deal:
     audit.record_change(actor=actor, instance=deal, before=before, verb="deal.lost")
     _emit("deal.lost", deal, actor=actor, reason=reason.strip())
     return deal
+
+
+@transaction.atomic
+def deal_record_crm_outcome(
+    *, actor, deal: Deal, won: bool, amount=None, closed_on: date | None = None,
+    reason: str = "",
+) -> Deal:  # fmt: skip
+    """The deal closed won or lost in the vendor's CRM: recorded by a vendor admin
+    (or the CRM sync acting as one) as the partner's own won/lost would be, with
+    the same audit and events. A close date in the future counts as today."""
+    permissions.RECORD_OUTCOME.ensure(actor)
+    if not won:
+        return _mark_lost(actor=actor, deal=deal, reason=reason)
+    today = timezone.localdate()
+    won_on = min(closed_on, today) if closed_on else today
+    return _mark_won(actor=actor, deal=deal, amount=amount, won_on=won_on)
 
 
 @transaction.atomic

@@ -408,6 +408,59 @@ def test_a_lost_deal_ends_its_protection(reviewer):
     assert DealProtection.objects.filter(is_active=True).count() == 0
 
 
+def test_a_vendor_admin_records_a_deal_won_in_the_crm(reviewer):
+    deal = approved(reviewer)
+    audits, _events = written()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    services.deal_record_crm_outcome(
+        actor=reviewer, deal=deal, won=True, amount="51000", closed_on=tomorrow
+    )
+    deal.refresh_from_db()
+    revenue = DealRevenue.objects.get()
+    assert deal.status == DealStatus.WON
+    # A close date the CRM puts in the future counts as today.
+    assert (revenue.amount, revenue.won_on) == (Decimal("51000"), timezone.localdate())
+    assert event_names()[-1] == "deal.won"
+    assert AuditEntry.objects.count() == audits + 2  # the deal and its revenue
+    assert DealProtection.objects.filter(is_active=True).count() == 0
+
+
+def test_a_vendor_admin_records_a_deal_lost_in_the_crm(reviewer):
+    deal = approved(reviewer)
+    services.deal_record_crm_outcome(
+        actor=reviewer, deal=deal, won=False, reason="Closed lost in the CRM"
+    )
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.LOST
+    assert deal.lost_reason == "Closed lost in the CRM"
+    assert event_names()[-1] == "deal.lost"
+
+
+@pytest.mark.parametrize("who", ["channel_manager", "partner_admin", "seller"])
+def test_only_vendor_admins_record_a_crm_outcome(reviewer, who):
+    deal = approved(reviewer)
+    actor = {
+        "channel_manager": lambda: VendorUserFactory(
+            vendor_role=VendorRole.CHANNEL_MANAGER
+        ),
+        "partner_admin": lambda: seller(
+            partner=deal.partner, roles=(PartnerRole.PARTNER_ADMIN,)
+        ),
+        "seller": lambda: deal.registered_by,
+    }[who]()
+    with pytest.raises(PermissionDenied):
+        services.deal_record_crm_outcome(actor=actor, deal=deal, won=True)
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.APPROVED
+    assert DealRevenue.objects.count() == 0
+
+
+def test_a_crm_outcome_needs_an_approved_deal(reviewer):
+    deal = register(seller())
+    with pytest.raises(InvalidTransition):
+        services.deal_record_crm_outcome(actor=reviewer, deal=deal, won=True)
+
+
 def test_the_expiry_sweep_expires_lapsed_protections(reviewer):
     deal = approved(reviewer)
     fresh = approved(reviewer, lines=[{"product_line": "cloud", "amount": "1"}])

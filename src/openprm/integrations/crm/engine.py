@@ -45,7 +45,7 @@ from openprm.integrations.crm.models import (
     SyncMapping,
     SyncRun,
 )
-from openprm.integrations.crm.objects import OBJECTS, Candidate, rank
+from openprm.integrations.crm.objects import OBJECTS, Candidate
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class ObjectSync:
         self.connection = connection
         self.connector = connector
         self.run = run
-        self.handler = OBJECTS[object_type]
+        self.handler = OBJECTS[object_type].for_connection(connection)
         self.object_type = object_type
         self.remote_object = self.handler.remote_object
         self.mapping = current_mapping(connection, object_type)
@@ -348,8 +348,8 @@ class ObjectSync:
             elif decision.winner == "ask":
                 kept[name] = link.remote_values.get(name)
         if changes:
-            record = self.handler.update(
-                record=record, changes=changes, actor=self.actor
+            record = self.handler.received(
+                record=record, changes=changes, incoming=incoming, actor=self.actor
             )
         self._log_decisions(decisions, link=link, label=self.handler.label(record))
         remote = dict(incoming)
@@ -411,8 +411,8 @@ class ObjectSync:
                 Candidate(found.pk, found.name, 100.0, ["Same external id."], True)
             ]
         else:
-            candidates = rank(
-                name=incoming.get("name", ""),
+            candidates = self.handler.rank(
+                name=incoming.get("name") or label,
                 website=incoming.get("website", ""),
                 others=[item for item in self._pool if item.key not in linked],
             )
@@ -448,6 +448,9 @@ class ObjectSync:
             )  # fmt: skip
             return
         if not self.connection.allows(self.object_type, "in"):
+            return
+        if not self.handler.creates_from_crm:
+            self.count(Outcome.SKIPPED)
             return
         self.create_local(remote_id, remote_values, label=label)
 
@@ -572,9 +575,10 @@ class ObjectSync:
         updated = self.connector.upsert(self.remote_object, link.remote_id, payload)
         with transaction.atomic():
             if crm_changes:
-                record = self.handler.update(
-                    record=record, changes=crm_changes, actor=self.actor
-                )
+                record = self.handler.received(
+                    record=record, changes=crm_changes, incoming=incoming,
+                    actor=self.actor,
+                )  # fmt: skip
             self._log_decisions(decisions, link=link, label=self.handler.label(record))
             link = self.save_link(
                 link, record=record, remote_id=link.remote_id,
@@ -605,13 +609,13 @@ class ObjectSync:
             others.append(
                 SimpleNamespace(
                     key=found.id,
-                    name=snapshot.get("name", ""),
+                    name=snapshot.get("name") or self._remote_label(found.values),
                     website=snapshot.get("website", ""),
                     domain_names=(),
                     values=found.values,
                 )
             )
-        return rank(
+        return self.handler.rank(
             name=values.get("name", ""),
             website=values.get("website", ""),
             others=others,

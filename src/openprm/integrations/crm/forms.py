@@ -42,6 +42,14 @@ class ConnectionForm(ServiceForm):
     partners_out = forms.BooleanField(
         label=_("Partners → CRM accounts"), required=False, initial=True
     )
+    deals_out = forms.BooleanField(
+        label=_("Approved deals → CRM opportunities"), required=False, initial=False
+    )
+    deals_in = forms.BooleanField(
+        label=_("Opportunities closed in the CRM → deals won or lost"),
+        required=False,
+        initial=False,
+    )
     schedule_minutes = forms.IntegerField(
         label=_("Run every (minutes)"),
         min_value=0,
@@ -70,7 +78,11 @@ class ConnectionForm(ServiceForm):
                 "connector_type": data["connector_type"],
                 "config": config,
                 "directions": {
-                    "partners": {"in": data["partners_in"], "out": data["partners_out"]}
+                    "partners": {
+                        "in": data["partners_in"],
+                        "out": data["partners_out"],
+                    },
+                    "deals": {"in": data["deals_in"], "out": data["deals_out"]},
                 },
                 "schedule_minutes": data["schedule_minutes"],
                 "auto_link_score": data["auto_link_score"],

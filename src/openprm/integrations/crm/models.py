@@ -20,6 +20,7 @@ class SyncObject(models.TextChoices):
     """What a connection keeps in step (each with its own direction switches)."""
 
     PARTNERS = "partners", _("Partners ↔ CRM accounts")
+    DEALS = "deals", _("Registered deals → CRM opportunities")
 
 
 class ConflictRule(models.TextChoices):

@@ -3,11 +3,17 @@ change it (always through its app's services, as the connection's user), and fin
 the records a CRM record may be (with the partner duplicates' matcher)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 from openprm.core import iso
+from openprm.deals import selectors as deal_selectors
+from openprm.deals import services as deal_services
+from openprm.deals.choices import DealStatus
+from openprm.deals.models import Deal
 from openprm.partners import duplicates
+from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
 from openprm.partners.models import Partner, PartnerStatus
 
@@ -48,7 +54,32 @@ def rank(*, name: str, website: str, others: list[SimpleNamespace]) -> list[Cand
     ]
 
 
-class PartnerObject:
+class ObjectHandler:
+    """What every kind of record shares; a kind overrides what differs."""
+
+    object_type = ""
+    remote_object = ""
+    # Whether a CRM record that matches nothing becomes a new OpenPRM record.
+    creates_from_crm = True
+
+    def for_connection(self, connection) -> "ObjectHandler":
+        """The handler as one connection's sync uses it (the same one unless its
+        values depend on the connection's links)."""
+        return self
+
+    def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
+        return rank(name=name, website=website, others=others)
+
+    def preview_records(self, *, user, limit: int) -> list:
+        """The first records ``user`` may read, to preview a mapping on."""
+        raise NotImplementedError
+
+    def received(self, *, record, changes: dict, incoming: dict, actor):
+        """Apply the CRM's ``changes`` (``incoming``: all its mapped values)."""
+        return self.update(record=record, changes=changes, actor=actor)
+
+
+class PartnerObject(ObjectHandler):
     """Partners ↔ CRM accounts."""
 
     object_type = "partners"
@@ -80,6 +111,9 @@ class PartnerObject:
         {"local": "partner_type", "direction": "in", "create_only": True,
          "in": [["constant", "reseller"]]},
     ]  # fmt: skip
+
+    def preview_records(self, *, user, limit: int) -> list[Partner]:
+        return list(partner_selectors.partner_list_visible_to(user=user)[:limit])
 
     def load(self, local_id: int) -> Partner | None:
         return Partner.objects.filter(pk=local_id).first()
@@ -138,4 +172,149 @@ class PartnerObject:
         ]
 
 
-OBJECTS = {PartnerObject.object_type: PartnerObject()}
+# Deals the CRM hears of: approved ones and what became of them.
+SENT_DEAL_STATUSES = (
+    DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED,
+)  # fmt: skip
+
+
+class DealObject(ObjectHandler):
+    """Registered deals → CRM opportunities (linked to the partner's CRM account
+    when the partner is linked), and the CRM's outcome back: an opportunity closed
+    won or lost in the CRM marks the deal won (with the CRM's amount and close
+    date) or lost, through the deals app's service for vendor admins. Deals are
+    never created from the CRM; an opportunity is matched to a deal only by its
+    exact name (which carries the deal's reference)."""
+
+    object_type = "deals"
+    remote_object = "opportunities"
+    creates_from_crm = False
+    fields = frozenset(
+        {"name", "title", "status", "amount", "currency", "close_date", "account",
+         "partner"}
+    )  # fmt: skip
+    default_mapping = [
+        {"local": "name", "remote": "name", "direction": "out"},
+        {"local": "status", "remote": "stage", "rule": "crm",
+         "out": [["map", {"approved": "QUALIFICATION", "won": "CLOSED WON",
+                          "lost": "CLOSED LOST", "expired": "CLOSED LOST"}]],
+         "in": [["map", {"CLOSED WON": "won", "CLOSED LOST": "lost"},
+                 "approved"]]},
+        {"local": "status", "remote": "probability", "direction": "out",
+         "out": [["map", {"approved": "50", "won": "100", "lost": "0",
+                          "expired": "0"}]]},
+        {"local": "amount", "remote": "amount", "rule": "crm"},
+        {"local": "currency", "remote": "currency", "direction": "out"},
+        {"local": "close_date", "remote": "closed_on", "rule": "crm"},
+        {"local": "account", "remote": "account", "direction": "out"},
+        {"local": "partner", "remote": "lead_source", "direction": "out",
+         "out": [["constant", "PARTNER"]]},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "DealObject":
+        return DealObject(connection)
+
+    def _deals(self):
+        return Deal.objects.select_related("partner")
+
+    def preview_records(self, *, user, limit: int) -> list[Deal]:
+        return list(
+            deal_selectors.deal_list_visible_to(user=user).filter(
+                status__in=SENT_DEAL_STATUSES
+            )[:limit]
+        )
+
+    def load(self, local_id: int) -> Deal | None:
+        return self._deals().filter(pk=local_id).first()
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        return list(
+            Deal.objects.filter(pk__gt=after, status__in=SENT_DEAL_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def opportunity_name(self, deal: Deal) -> str:
+        # Unique in the CRM (BottleCRM refuses a second opportunity of a name).
+        reference = str(deal.public_id)[:8]
+        return f"{deal.title} - {deal.partner.name} ({reference})"
+
+    def _account_of(self, deal: Deal) -> str:
+        from openprm.integrations.crm.models import LinkState, SyncLink
+
+        if self.connection is None:
+            return ""
+        return (
+            SyncLink.objects.filter(
+                connection=self.connection, object_type=PartnerObject.object_type,
+                local_id=deal.partner_id, state=LinkState.LINKED,
+            ).values_list("remote_id", flat=True).first() or ""
+        )  # fmt: skip
+
+    def values(self, deal: Deal) -> dict[str, Any]:
+        return {
+            "name": self.opportunity_name(deal),
+            "title": deal.title,
+            "status": deal.status,
+            "amount": str(deal.total_amount),
+            "currency": deal.currency,
+            "close_date": deal.expected_close_date.isoformat(),
+            "account": self._account_of(deal),
+            "partner": deal.partner.name,
+        }
+
+    def label(self, deal: Deal) -> str:
+        return deal.title
+
+    def create(self, *, values: dict, actor):
+        raise NotImplementedError("Deals are registered by partners, not the CRM.")
+
+    def update(self, *, record: Deal, changes: dict, actor) -> Deal:
+        return self.received(
+            record=record, changes=changes, incoming=changes, actor=actor
+        )
+
+    def received(self, *, record: Deal, changes: dict, incoming: dict, actor) -> Deal:
+        """Only the outcome comes back: a deal still open in OpenPRM closed won or
+        lost in the CRM. Other changes of an open opportunity (its stage among the
+        open ones, amount, date) stay the CRM's own forecast."""
+        outcome = changes.get("status")
+        if outcome not in (DealStatus.WON, DealStatus.LOST):
+            return record
+        closed_on = incoming.get("close_date") or None
+        return deal_services.deal_record_crm_outcome(
+            actor=actor, deal=record, won=outcome == DealStatus.WON,
+            amount=incoming.get("amount") or None,
+            closed_on=date.fromisoformat(str(closed_on)[:10]) if closed_on else None,
+            reason="Closed lost in the CRM.",
+        )  # fmt: skip
+
+    def set_external_id(self, *, record: Deal, remote_id: str, actor) -> None:
+        """Deals keep no CRM id of their own: the link holds it."""
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]) -> None:
+        return None
+
+    def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
+        wanted = name.strip().casefold()
+        return [
+            Candidate(key=other.key, label=other.name, score=100.0,
+                      reasons=["Same opportunity name."])
+            for other in others
+            if wanted and other.name.strip().casefold() == wanted
+        ]  # fmt: skip
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(key=deal.pk, name=self.opportunity_name(deal), website="")
+            for deal in self._deals()
+            .filter(status__in=SENT_DEAL_STATUSES)
+            .exclude(pk__in=exclude)
+            .only("pk", "public_id", "title", "partner__name")
+        ]
+
+
+OBJECTS = {handler.object_type: handler for handler in (PartnerObject(), DealObject())}

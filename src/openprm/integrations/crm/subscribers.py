@@ -1,10 +1,13 @@
-"""OpenPRM's changes on their way to the CRM: every partner change (an event of the
-outbox) becomes an outgoing change for each connection that sends partners."""
+"""OpenPRM's changes on their way to the CRM: every partner change, and every change
+of an approved deal (events of the outbox), becomes an outgoing change for each
+connection that sends that kind of record."""
 
 from openprm.core import events
 from openprm.core.models import OutboxEvent
+from openprm.deals.models import Deal
 from openprm.integrations.crm import services, tasks
 from openprm.integrations.crm.models import CrmConnection
+from openprm.integrations.crm.objects import SENT_DEAL_STATUSES
 
 
 def _sending_connections(object_type: str) -> list[int]:
@@ -26,5 +29,27 @@ def queue_partner_change(event: OutboxEvent) -> None:
     if connection_ids:
         services.crm_outgoing_queue(
             connection_ids=connection_ids, object_type="partners", local_id=local_id
+        )
+        tasks.enqueue_send_due()
+
+
+# What the CRM's opportunity shows changes with these (a registration in review,
+# rejected or withdrawn never reaches the CRM).
+DEAL_EVENTS = [
+    "deal.approved", "deal.won", "deal.lost", "deal.expired", "deal.stage_changed",
+    "deal.extension_approved",
+]  # fmt: skip
+
+
+@events.subscriber("integrations.crm_sync_deals", events=DEAL_EVENTS)
+def queue_deal_change(event: OutboxEvent) -> None:
+    public_id = event.payload.get("id")
+    if event.payload.get("status") not in SENT_DEAL_STATUSES or not public_id:
+        return
+    connection_ids = _sending_connections("deals")
+    local_id = Deal.objects.filter(public_id=public_id).values_list("pk", flat=True)
+    if connection_ids and local_id:
+        services.crm_outgoing_queue(
+            connection_ids=connection_ids, object_type="deals", local_id=local_id[0]
         )
         tasks.enqueue_send_due()

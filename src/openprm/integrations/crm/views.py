@@ -5,6 +5,7 @@ Vendor admins only."""
 import json
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,9 @@ from openprm.integrations.crm.forms import (
     MappingForm,
     ResyncForm,
 )
-from openprm.integrations.crm.models import Outcome
+from openprm.integrations.crm.models import Outcome, SyncObject
 from openprm.integrations.crm.objects import OBJECTS
 from openprm.integrations.permissions import MANAGE_CRM_SYNC
-from openprm.partners import selectors as partner_selectors
 
 LOG_PER_PAGE = 50
 PREVIEW_RECORDS = 5
@@ -66,6 +66,7 @@ def connection_create(request):
 def connection_update(request, public_id):
     connection = selectors.crm_connection_get(user=request.user, public_id=public_id)
     directions = connection.directions.get("partners", {})
+    deals = connection.directions.get("deals", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
@@ -73,6 +74,8 @@ def connection_update(request, public_id):
         "folder": connection.config.get("folder", ""),
         "partners_in": directions.get("in", False),
         "partners_out": directions.get("out", False),
+        "deals_in": deals.get("in", False),
+        "deals_out": deals.get("out", False),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
@@ -136,12 +139,15 @@ def connection_detail(request, public_id):
 
 @sync_page
 def mapping_edit(request, public_id):
-    """Edit the partners mapping as JSON, with a preview: what the first partners
-    would look like in the CRM."""
+    """Edit a mapping (``?object=``: partners, the default, or deals) as JSON, with
+    a preview: what the first records would look like in the CRM."""
     connection = selectors.crm_connection_get(user=request.user, public_id=public_id)
+    object_type = request.GET.get("object") or SyncObject.PARTNERS
+    if object_type not in OBJECTS:
+        raise Http404
     current = next(
         (m for m in selectors.crm_mappings(connection=connection)
-         if m.object_type == "partners"),
+         if m.object_type == object_type),
         None,
     )  # fmt: skip
     initial = {"fields_json": json.dumps(current.fields if current else [], indent=2)}
@@ -154,23 +160,21 @@ def mapping_edit(request, public_id):
         specs = mapping.parse(fields)
     except mapping.MappingError as error:
         specs, problems = [], error.problems
-    handler = OBJECTS["partners"]
-    partners = partner_selectors.partner_list_visible_to(user=request.user)[
-        :PREVIEW_RECORDS
-    ]
-    for partner in partners:
-        values = handler.values(partner)
+    handler = OBJECTS[object_type].for_connection(connection)
+    for record in handler.preview_records(user=request.user, limit=PREVIEW_RECORDS):
+        values = handler.values(record)
         try:
             sent = mapping.to_remote(specs, values, creating=True)
         except mapping.TransformError as error:
             sent = {"—": str(error)}
-        preview.append({"label": partner.name, "sent": sent})
+        preview.append({"label": handler.label(record), "sent": sent})
+    heading = SyncObject(object_type).label
     if request.method == "POST" and "preview" in request.POST:
         return render(
             request,
             "integrations/crm_mapping.html",
             {"form": form, "connection": connection, "current": current,
-             "preview": preview, "problems": problems},
+             "preview": preview, "problems": problems, "heading": heading},
         )  # fmt: skip
     return form_page(
         request,
@@ -179,7 +183,7 @@ def mapping_edit(request, public_id):
         save=lambda data: services.crm_mapping_save(
             actor=request.user,
             connection=connection,
-            object_type="partners",
+            object_type=object_type,
             fields=data["fields_json"],
         ),
         success=lambda saved: (
@@ -187,7 +191,7 @@ def mapping_edit(request, public_id):
         ),
         next=_detail_url(connection),
         context={"connection": connection, "current": current, "preview": preview,
-                 "problems": problems},
+                 "problems": problems, "heading": heading},
     )  # fmt: skip
 
 

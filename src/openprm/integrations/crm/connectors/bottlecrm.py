@@ -97,11 +97,18 @@ OBJECTS: dict[str, dict[str, Any]] = {
             ("probability", True), ("closed_on", False), ("description", False),
             ("lead_source", False), ("account", False),
         ],
+        # Read as ``closed_on``, written as ``due_date`` (the API saves the close
+        # date from that parameter only, and clears it when it is missing).
+        "write_as": {"closed_on": "due_date"},
         "choices": {
             "stage": [
                 "QUALIFICATION", "NEEDS ANALYSIS", "VALUE PROPOSITION",
                 "ID.DECISION MAKERS", "PERCEPTION ANALYSIS", "PROPOSAL/PRICE QUOTE",
                 "NEGOTIATION/REVIEW", "CLOSED WON", "CLOSED LOST",
+            ],
+            "lead_source": [
+                "NONE", "CALL", "EMAIL", "EXISTING CUSTOMER", "PARTNER",
+                "PUBLIC RELATIONS", "CAMPAIGN", "WEBSITE", "OTHER",
             ],
         },
     },
@@ -298,6 +305,9 @@ class BottleCrmConnector(Connector):
                 value = value.get("id")
             if value is not None and value != "":
                 form[name] = value
+        for name, written in spec.get("write_as", {}).items():
+            if name in form:
+                form[written] = form.pop(name)
         if current.get("contacts"):
             form["contacts"] = json.dumps([c["id"] for c in current["contacts"]])
         if current.get("tags"):

@@ -219,7 +219,7 @@ def test_value_the_crm_picklist_does_not_know_is_logged_and_stops_nothing(crm):
     PartnerFactory(name="Bad Two")
     connection = connection_for(crm)
     fields = [
-        *connection.mappings.get().fields,
+        *connection.mappings.get(object_type="partners").fields,
         {"local": "name", "remote": "status", "direction": "out",
          "out": [["map", {"Good One": "open"}, "unknown-status"]]},
     ]  # fmt: skip
@@ -239,7 +239,10 @@ def test_value_the_crm_picklist_does_not_know_is_logged_and_stops_nothing(crm):
 
 def test_mapping_to_a_field_the_crm_lacks_stops_the_run(crm):
     connection = connection_for(crm)
-    fields = [*connection.mappings.get().fields, {"local": "city", "remote": "town"}]
+    fields = [
+        *connection.mappings.get(object_type="partners").fields,
+        {"local": "city", "remote": "town"},
+    ]
     services.crm_mapping_save(
         actor=connection.run_as, connection=connection, object_type="partners",
         fields=fields,

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,8 @@ from django.urls import reverse
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.models import AuditEntry
+from openprm.deals import services as deal_services
+from openprm.deals.tests.factories import registration, seller
 from openprm.integrations.crm import credentials
 from openprm.integrations.crm.models import CrmConnection, SyncLogEntry, SyncRun
 from openprm.integrations.tests.crm.factories import (
@@ -186,3 +189,34 @@ def test_sync_command_runs_against_csv_files(tmp_path):
 def test_sync_command_unknown_connection():
     with pytest.raises(CommandError, match="No CRM connection is named 'nope'"):
         call_command("sync", "nope")
+
+
+def test_console_mapping_of_deals_previews_approved_deals_and_saves_a_version(client):
+    connection = connection_for(folder="/srv/crm-exchange")
+    user = seller()
+    partner = user.memberships.get().partner
+    approved = deal_services.deal_register(
+        actor=user, partner=partner, **registration(title="Mapped firewall")
+    )
+    deal_services.deal_approve(actor=connection.run_as, deal=approved)
+    deal_services.deal_register(
+        actor=user, partner=partner,
+        **registration(title="Still in review", customer_domain="other.example"),
+    )  # fmt: skip
+    client.force_login(connection.run_as)
+    url = reverse(
+        "console:crm_mapping_edit", kwargs={"public_id": connection.public_id}
+    )
+
+    page = client.get(url + "?object=deals").content.decode()
+    assert "Registered deals → CRM opportunities: mapping" in page
+    assert "Mapped firewall" in page and "QUALIFICATION" in page
+    assert "Still in review" not in page
+
+    fields = [{"local": "name", "remote": "name", "direction": "out"}]
+    response = client.post(url + "?object=deals", {"fields_json": json.dumps(fields)})
+    assert response.status_code == 302
+    latest = connection.mappings.filter(object_type="deals").order_by("-version")[0]
+    assert (latest.version, latest.fields) == (2, fields)
+    assert connection.mappings.filter(object_type="partners").count() == 1
+    assert client.get(url + "?object=nothing").status_code == 404
