@@ -213,10 +213,18 @@ def test_ending_an_enrolment_in_the_console(admin_client):
 
 
 def test_the_portal_shows_the_tier_benefits_and_next_requirements(client, monkeypatch):
-    from openprm.programs import metrics
 
-    # The programs app's own figures (active members), without the metrics app's.
-    monkeypatch.setattr(metrics, "_providers", {})
+    # The programs app's own figures (active members) and the certifications
+    # app's, without the metrics app's (which count sign-ins instead).
+    monkeypatch.setattr(
+        metrics,
+        "_providers",
+        {
+            name: provider
+            for name, provider in metrics._providers.items()
+            if name != "metrics.rollups"
+        },
+    )
     enrolment = EnrolmentFactory()
     silver, gold = enrolment.tier, enrolment.programme.tiers.get(rank=2)
     TierBenefitFactory(tier=silver, kind="discount_percent", value="10")
@@ -243,7 +251,7 @@ def test_certified_people_are_read_from_the_profile_without_a_source(
 ):
     """Without an app measuring it (the certifications app registers a source),
     the figure comes from the partner's profile."""
-    monkeypatch.setattr(metrics, "_sources", {})
+    monkeypatch.setattr(metrics, "_providers", {})
     settings.OPENPRM_CERTIFIED_PEOPLE_FIELD = "certified_engineers"
     enrolment = EnrolmentFactory()
     enrolment.partner.custom_fields = {"certified_engineers": 23}
