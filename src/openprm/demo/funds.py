@@ -175,9 +175,9 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
         [("Webinar platform", "4000"), ("Promotion on LinkedIn", "6000")],
         days_ago=14,
     )
-    services.approve_request(webinar, by=marketing)
+    services.request_review(actor=marketing, request=webinar, approve=True)
     paid = claim(webinar, "8000", final=True)
-    services.approve_claim(paid, by=marketing)
+    services.claim_review(actor=marketing, claim=paid, approve=True)
     services.payout_approve(actor=finance, claim=paid)
     services.payout_record(actor=finance, claim=paid, reference="SEPA-2026-0042")
     deals = Deal.objects.filter(partner=contoso.partner)
@@ -200,8 +200,8 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
         [("Booth space", "7500"), ("Printed material", "1500")],
         days_ago=5,
     )
-    services.approve_request(show, by=marketing)
-    services.approve_claim(claim(show, "4000"), by=marketing)
+    services.request_review(actor=marketing, request=show, approve=True)
+    services.claim_review(actor=marketing, claim=claim(show, "4000"), approve=True)
     claim(show, "2500")
 
     request(
@@ -230,9 +230,12 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
             days_ago=3,
         )
         if index % 3 == 0:
-            services.approve_request(item, by=marketing)
+            services.request_review(actor=marketing, request=item, approve=True)
         elif index % 3 == 1:
-            services.reject_request(
-                item, by=marketing, reason="Please target the security line first."
+            services.request_review(
+                actor=marketing,
+                request=item,
+                approve=False,
+                reason="Please target the security line first.",
             )
     return made

@@ -646,13 +646,14 @@ def request_get(request, request_id: UUID):
 @router.post(
     "/fund-requests/{request_id}/approve",
     response=FundRequestDetailOut,
-    summary="Approve and commit the funds (409 when they are not there)",
+    summary="Approve the current step; the last commits the funds (409: not there)",
 )
 def request_approve(request, request_id: UUID):
+    # Who may act is the engine's (the step's approver or queue, a vendor admin).
     fund_request = lookup(
-        request, selectors.request_get, rule=permissions.REVIEW, public_id=request_id
+        request, selectors.request_get, rule=permissions.READ, public_id=request_id
     )
-    services.approve_request(fund_request, by=request.user)
+    services.request_review(actor=request.user, request=fund_request, approve=True)
     return _request_detail(request, fund_request)
 
 
@@ -662,10 +663,13 @@ def request_approve(request, request_id: UUID):
     summary="Reject with a reason",
 )
 def request_reject(request, request_id: UUID, payload: ReasonIn):
+    # Who may act is the engine's (the step's approver or queue, a vendor admin).
     fund_request = lookup(
-        request, selectors.request_get, rule=permissions.REVIEW, public_id=request_id
+        request, selectors.request_get, rule=permissions.READ, public_id=request_id
     )
-    services.reject_request(fund_request, by=request.user, reason=payload.reason)
+    services.request_review(
+        actor=request.user, request=fund_request, approve=False, reason=payload.reason
+    )
     return _request_detail(request, fund_request)
 
 
@@ -795,11 +799,13 @@ def _claim_action(request, claim_id: UUID, rule) -> FundClaim:
 
 
 @router.post(
-    "/fund-claims/{claim_id}/approve", response=FundClaimDetailOut, summary="Approve"
+    "/fund-claims/{claim_id}/approve",
+    response=FundClaimDetailOut,
+    summary="Approve the current step of its approval",
 )
 def claim_approve(request, claim_id: UUID):
-    claim = _claim_action(request, claim_id, permissions.REVIEW)
-    services.approve_claim(claim, by=request.user)
+    claim = _claim_action(request, claim_id, permissions.READ)
+    services.claim_review(actor=request.user, claim=claim, approve=True)
     return _claim_detail(request, claim)
 
 
@@ -807,8 +813,10 @@ def claim_approve(request, claim_id: UUID):
     "/fund-claims/{claim_id}/reject", response=FundClaimDetailOut, summary="Reject"
 )
 def claim_reject(request, claim_id: UUID, payload: ReasonIn):
-    claim = _claim_action(request, claim_id, permissions.REVIEW)
-    services.reject_claim(claim, by=request.user, reason=payload.reason)
+    claim = _claim_action(request, claim_id, permissions.READ)
+    services.claim_review(
+        actor=request.user, claim=claim, approve=False, reason=payload.reason
+    )
     return _claim_detail(request, claim)
 
 

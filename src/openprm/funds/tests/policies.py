@@ -120,7 +120,7 @@ def claim(world):
 
 def approved_claim(world):
     item = claim(world)
-    return services.approve_claim(item, by=f.reviewer())
+    return services.claim_review(actor=f.reviewer(), claim=item, approve=True)
 
 
 def payout_approved(world):

@@ -32,7 +32,7 @@ def _race(request_ids, reviewer_ids):
             reviewer = User.objects.get(pk=reviewer_ids[index])
             barrier.wait(timeout=30)
             try:
-                services.approve_request(request, by=reviewer)
+                services.request_review(actor=reviewer, request=request, approve=True)
             except ledger.InsufficientFunds:
                 return "refused"
             return "approved"
