@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openprm.accounts.models import User
+from openprm.approvals.models import ChainStep
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal
 from openprm.demo.ecosystem import PARTNER_LOGIN, VENDOR_LOGINS
@@ -128,8 +129,37 @@ def build_demo_funds(*, actor) -> int:
     )
 
 
+def _chain(director: User) -> None:
+    """Fund requests' chain: channel marketing (the funds queue) always, and the
+    director from 5,000.00 EUR (the vendor edits the chain on the engine)."""
+    ChainStep.objects.create(
+        kind=services.REQUEST_KIND, position=1, name="Channel marketing"
+    )
+    ChainStep.objects.create(
+        kind=services.REQUEST_KIND,
+        position=2,
+        name="Marketing director",
+        user=director,
+        currency="EUR",
+        min_amount=Decimal("5000"),
+    )
+
+
 def _requests(*, workers, mdf, pool, today, actor) -> int:
     marketing, finance = _people()
+    _chain(director=actor)
+
+    def approve(fund_request):
+        """Channel marketing approves; from 5,000 EUR the director too."""
+        fund_request = services.request_review(
+            actor=marketing, request=fund_request, approve=True
+        )
+        if fund_request.status == "submitted":
+            fund_request = services.request_review(
+                actor=actor, request=fund_request, approve=True
+            )
+        return fund_request
+
     types = {item.name: item for item in ActivityType.objects.all()}
     contoso = workers[0]
     made = 0
@@ -175,7 +205,7 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
         [("Webinar platform", "4000"), ("Promotion on LinkedIn", "6000")],
         days_ago=14,
     )
-    services.request_review(actor=marketing, request=webinar, approve=True)
+    approve(webinar)
     paid = claim(webinar, "8000", final=True)
     services.claim_review(actor=marketing, claim=paid, approve=True)
     services.payout_approve(actor=finance, claim=paid)
@@ -200,7 +230,7 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
         [("Booth space", "7500"), ("Printed material", "1500")],
         days_ago=5,
     )
-    services.request_review(actor=marketing, request=show, approve=True)
+    approve(show)
     services.claim_review(actor=marketing, claim=claim(show, "4000"), approve=True)
     claim(show, "2500")
 
@@ -230,7 +260,7 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
             days_ago=3,
         )
         if index % 3 == 0:
-            services.request_review(actor=marketing, request=item, approve=True)
+            approve(item)
         elif index % 3 == 1:
             services.request_review(
                 actor=marketing,
