@@ -1,4 +1,5 @@
-"""Twenty reviewers approve twenty requests of one partner at the same moment,
+"""Twenty reviewers approve twenty requests of one partner at the same moment
+through the approval engine (each request's single step; its decision commits),
 each in its own thread, connection and transaction; together the requests ask
 for more than the allocation holds. The database lets through exactly those that
 fit, and available never goes below zero (see ``ledger.py`` and
