@@ -263,9 +263,29 @@ class FundRequestOut(Schema):
         return bool(obj.plan_file)
 
 
+class FundApprovalOut(Schema):
+    """Where the subject's approval on the engine stands (vendor staff read it
+    in full at ``/api/v1/approvals/{id}``)."""
+
+    id: UUID
+    status: str
+    step: int
+    step_name: str
+    due_at: datetime | None
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_step(obj) -> int:
+        return obj.step_position
+
+
 class FundRequestDetailOut(FundRequestOut):
     lines: list[FundCostLineOut]
     roi: FundRoiOut
+    approval: FundApprovalOut | None
 
     @staticmethod
     def resolve_lines(obj: FundRequest) -> list:
@@ -333,6 +353,7 @@ class FundClaimOut(Schema):
 
 class FundClaimDetailOut(FundClaimOut):
     files: list[ClaimFileOut]
+    approval: FundApprovalOut | None
 
     @staticmethod
     def resolve_files(obj: FundClaim) -> list:

@@ -172,6 +172,7 @@ def test_the_api_approves_step_by_step(client, two_levels):
 
     assert first.status_code == 200
     assert first.json()["status"] == RequestStatus.SUBMITTED
+    assert first.json()["approval"]["step_name"] == "Marketing director"
     assert second.status_code == 200
     assert second.json()["status"] == RequestStatus.APPROVED
     assert again.status_code == 409, json.dumps(again.json())
