@@ -830,35 +830,45 @@ def _facts(partner: Partner, amount: Decimal, currency: str) -> Facts:
     )
 
 
-def _start_request_approval(request: FundRequest, *, actor) -> Approval:
+def _start_approval(
+    subject, *, kind: str, label: str, amount, currency: str, actor
+) -> Approval:
+    """Start ``subject``'s approval (a request or claim) and keep the link."""
+    partner = subject.partner
     approval = approvals.request_start(
-        kind=REQUEST_KIND,
-        object_id=request.public_id,
-        subject_label=request.title,
-        facts=_facts(request.partner, request.amount, request.currency),
-        partner=request.partner,
+        kind=kind,
+        object_id=subject.public_id,
+        subject_label=label,
+        facts=_facts(partner, amount, currency),
+        partner=partner,
         routed_queue=funds_queue(),
         actor=actor,
     )
-    FundRequest.objects.filter(pk=request.pk).update(approval=approval)
-    request.approval = approval
+    type(subject).objects.filter(pk=subject.pk).update(approval=approval)
+    subject.approval = approval
     return approval
+
+
+def _start_request_approval(request: FundRequest, *, actor) -> Approval:
+    return _start_approval(
+        request,
+        kind=REQUEST_KIND,
+        label=request.title,
+        amount=request.amount,
+        currency=request.currency,
+        actor=actor,
+    )
 
 
 def _start_claim_approval(claim: FundClaim, *, actor) -> Approval:
-    request = claim.request
-    approval = approvals.request_start(
+    return _start_approval(
+        claim,
         kind=CLAIM_KIND,
-        object_id=claim.public_id,
-        subject_label=str(_("Claim: %(title)s") % {"title": request.title}),
-        facts=_facts(request.partner, claim.amount, request.currency),
-        partner=request.partner,
-        routed_queue=funds_queue(),
+        label=str(_("Claim: %(title)s") % {"title": claim.request.title}),
+        amount=claim.amount,
+        currency=claim.request.currency,
         actor=actor,
     )
-    FundClaim.objects.filter(pk=claim.pk).update(approval=approval)
-    claim.approval = approval
-    return approval
 
 
 def _approval_of(subject, *, submitted: str, start, actor) -> Approval:
