@@ -1,5 +1,6 @@
-"""A partner requests 10,000 EUR for a webinar; the reviewer approves it (one
-step until the approval engine decides it, see docs/funds.md); the partner claims
+"""A partner requests 10,000 EUR for a webinar; two approvers approve it on the
+approval engine (channel marketing, then the marketing director because the
+amount crosses the 5,000 EUR band); the partner claims
 8,000 with an invoice and an attendee list as the last claim; finance approves
 the payout and records it; 2,000 are available again; the request's ROI shows the
 deal the partner attributed to it and the vendor approved."""
@@ -12,8 +13,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
+from openprm.approvals.tests.factories import ChainStepFactory
 from openprm.deals.choices import DealStatus
 from openprm.deals.tests.factories import make_deal
+from openprm.funds import services
 from openprm.funds.models import FundRequest
 from openprm.funds.tests import factories as f
 from openprm.partners.tests.factories import PartnerFactory
@@ -39,6 +42,16 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
     ada = f.marketer(partner)
     VendorUserFactory(email="rita@vendor.example", vendor_role="channel_marketing")
     VendorUserFactory(email="fin@vendor.example", vendor_role="finance")
+    dora = VendorUserFactory(email="dora@vendor.example", vendor_role="finance")
+    ChainStepFactory(kind=services.REQUEST_KIND, position=1, name="Channel marketing")
+    ChainStepFactory(
+        kind=services.REQUEST_KIND,
+        position=2,
+        name="Marketing director",
+        user=dora,
+        currency="EUR",
+        min_amount=Decimal("5000"),
+    )
     make_deal(
         partner=partner,
         title="Fabrikam firewall",
@@ -70,8 +83,16 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
     sign_in(page, "rita@vendor.example")
     page.get_by_test_id("console-nav").get_by_role("link", name="Fund requests").click()
     page.get_by_role("link", name="Zero-trust webinar").click()
-    page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("The request was approved")).to_be_visible()
+    page.get_by_role("button", name="Approve this step").click()
+    approval = page.get_by_test_id("approval")
+    expect(approval).to_contain_text("Step 2: Marketing director")
+    expect(approval).to_contain_text("dora@vendor.example")
+
+    sign_in(page, "dora@vendor.example")
+    page.goto("/console/approvals/")
+    page.get_by_role("link", name="Zero-trust webinar").click()
+    page.get_by_role("button", name="Approve this step").click()
+    expect(page.get_by_test_id("approval-status")).to_have_text("Approved")
 
     sign_in(page, ada.email)
     page.goto("/portal/funds/")
@@ -98,8 +119,8 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
         "button", name="Approve"
     ).click()
     page.get_by_test_id("fund-claims").get_by_role("link").first.click()
-    page.get_by_role("button", name="Approve the claim").click()
-    expect(page.get_by_text("The claim was approved.")).to_be_visible()
+    page.get_by_role("button", name="Approve this step").click()
+    expect(page.locator("h1")).to_contain_text("Approved")
 
     sign_in(page, "fin@vendor.example")
     page.get_by_test_id("console-nav").get_by_role("link", name="Payouts").click()

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openprm.accounts.models import User
+from openprm.approvals.models import ChainStep
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal
 from openprm.demo.ecosystem import PARTNER_LOGIN, VENDOR_LOGINS
@@ -128,8 +129,37 @@ def build_demo_funds(*, actor) -> int:
     )
 
 
+def _chain(director: User) -> None:
+    """Fund requests' chain: channel marketing (the funds queue) always, and the
+    director from 5,000.00 EUR (the vendor edits the chain on the engine)."""
+    ChainStep.objects.create(
+        kind=services.REQUEST_KIND, position=1, name="Channel marketing"
+    )
+    ChainStep.objects.create(
+        kind=services.REQUEST_KIND,
+        position=2,
+        name="Marketing director",
+        user=director,
+        currency="EUR",
+        min_amount=Decimal("5000"),
+    )
+
+
 def _requests(*, workers, mdf, pool, today, actor) -> int:
     marketing, finance = _people()
+    _chain(director=actor)
+
+    def approve(fund_request):
+        """Channel marketing approves; from 5,000 EUR the director too."""
+        fund_request = services.request_review(
+            actor=marketing, request=fund_request, approve=True
+        )
+        if fund_request.status == "submitted":
+            fund_request = services.request_review(
+                actor=actor, request=fund_request, approve=True
+            )
+        return fund_request
+
     types = {item.name: item for item in ActivityType.objects.all()}
     contoso = workers[0]
     made = 0
@@ -175,9 +205,9 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
         [("Webinar platform", "4000"), ("Promotion on LinkedIn", "6000")],
         days_ago=14,
     )
-    services.approve_request(webinar, by=marketing)
+    approve(webinar)
     paid = claim(webinar, "8000", final=True)
-    services.approve_claim(paid, by=marketing)
+    services.claim_review(actor=marketing, claim=paid, approve=True)
     services.payout_approve(actor=finance, claim=paid)
     services.payout_record(actor=finance, claim=paid, reference="SEPA-2026-0042")
     deals = Deal.objects.filter(partner=contoso.partner)
@@ -200,8 +230,8 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
         [("Booth space", "7500"), ("Printed material", "1500")],
         days_ago=5,
     )
-    services.approve_request(show, by=marketing)
-    services.approve_claim(claim(show, "4000"), by=marketing)
+    approve(show)
+    services.claim_review(actor=marketing, claim=claim(show, "4000"), approve=True)
     claim(show, "2500")
 
     request(
@@ -230,9 +260,12 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
             days_ago=3,
         )
         if index % 3 == 0:
-            services.approve_request(item, by=marketing)
+            approve(item)
         elif index % 3 == 1:
-            services.reject_request(
-                item, by=marketing, reason="Please target the security line first."
+            services.request_review(
+                actor=marketing,
+                request=item,
+                approve=False,
+                reason="Please target the security line first.",
             )
     return made

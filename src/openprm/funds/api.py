@@ -263,9 +263,29 @@ class FundRequestOut(Schema):
         return bool(obj.plan_file)
 
 
+class FundApprovalOut(Schema):
+    """Where the subject's approval on the engine stands (vendor staff read it
+    in full at ``/api/v1/approvals/{id}``)."""
+
+    id: UUID
+    status: str
+    step: int
+    step_name: str
+    due_at: datetime | None
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_step(obj) -> int:
+        return obj.step_position
+
+
 class FundRequestDetailOut(FundRequestOut):
     lines: list[FundCostLineOut]
     roi: FundRoiOut
+    approval: FundApprovalOut | None
 
     @staticmethod
     def resolve_lines(obj: FundRequest) -> list:
@@ -333,6 +353,7 @@ class FundClaimOut(Schema):
 
 class FundClaimDetailOut(FundClaimOut):
     files: list[ClaimFileOut]
+    approval: FundApprovalOut | None
 
     @staticmethod
     def resolve_files(obj: FundClaim) -> list:
@@ -646,13 +667,14 @@ def request_get(request, request_id: UUID):
 @router.post(
     "/fund-requests/{request_id}/approve",
     response=FundRequestDetailOut,
-    summary="Approve and commit the funds (409 when they are not there)",
+    summary="Approve the current step; the last commits the funds (409: not there)",
 )
 def request_approve(request, request_id: UUID):
+    # Who may act is the engine's (the step's approver or queue, a vendor admin).
     fund_request = lookup(
-        request, selectors.request_get, rule=permissions.REVIEW, public_id=request_id
+        request, selectors.request_get, rule=permissions.READ, public_id=request_id
     )
-    services.approve_request(fund_request, by=request.user)
+    services.request_review(actor=request.user, request=fund_request, approve=True)
     return _request_detail(request, fund_request)
 
 
@@ -662,10 +684,13 @@ def request_approve(request, request_id: UUID):
     summary="Reject with a reason",
 )
 def request_reject(request, request_id: UUID, payload: ReasonIn):
+    # Who may act is the engine's (the step's approver or queue, a vendor admin).
     fund_request = lookup(
-        request, selectors.request_get, rule=permissions.REVIEW, public_id=request_id
+        request, selectors.request_get, rule=permissions.READ, public_id=request_id
     )
-    services.reject_request(fund_request, by=request.user, reason=payload.reason)
+    services.request_review(
+        actor=request.user, request=fund_request, approve=False, reason=payload.reason
+    )
     return _request_detail(request, fund_request)
 
 
@@ -795,11 +820,13 @@ def _claim_action(request, claim_id: UUID, rule) -> FundClaim:
 
 
 @router.post(
-    "/fund-claims/{claim_id}/approve", response=FundClaimDetailOut, summary="Approve"
+    "/fund-claims/{claim_id}/approve",
+    response=FundClaimDetailOut,
+    summary="Approve the current step of its approval",
 )
 def claim_approve(request, claim_id: UUID):
-    claim = _claim_action(request, claim_id, permissions.REVIEW)
-    services.approve_claim(claim, by=request.user)
+    claim = _claim_action(request, claim_id, permissions.READ)
+    services.claim_review(actor=request.user, claim=claim, approve=True)
     return _claim_detail(request, claim)
 
 
@@ -807,8 +834,10 @@ def claim_approve(request, claim_id: UUID):
     "/fund-claims/{claim_id}/reject", response=FundClaimDetailOut, summary="Reject"
 )
 def claim_reject(request, claim_id: UUID, payload: ReasonIn):
-    claim = _claim_action(request, claim_id, permissions.REVIEW)
-    services.reject_claim(claim, by=request.user, reason=payload.reason)
+    claim = _claim_action(request, claim_id, permissions.READ)
+    services.claim_review(
+        actor=request.user, claim=claim, approve=False, reason=payload.reason
+    )
     return _claim_detail(request, claim)
 
 

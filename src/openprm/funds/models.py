@@ -241,6 +241,14 @@ class FundRequest(PartnerOwnedModel, TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
 
+    # Its approval on the engine (``approvals``), started when it is submitted.
+    approval = models.OneToOneField(
+        "approvals.Request",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
@@ -327,6 +335,14 @@ class FundClaim(PartnerOwnedModel, TimeStampedModel):
         _("payment reference"), max_length=100, blank=True
     )
 
+    # Its approval on the engine (``approvals``), started when it is submitted.
+    approval = models.OneToOneField(
+        "approvals.Request",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:

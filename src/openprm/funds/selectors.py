@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from openprm.approvals import selectors as approvals
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.permissions import is_active_user
 from openprm.funds import allocation, ledger, permissions
@@ -538,3 +539,22 @@ def partner_for_figures(*, user, public_id) -> Partner:
     ):
         raise PermissionDenied
     return partner
+
+
+def approval_panel(*, user, subject) -> dict:
+    """A request's or claim's approval for its console page: where it stands,
+    its history (two queries) and whether ``user`` may act on its step."""
+    if subject.approval_id is None:
+        # Submitted before the engine: the reviewers act, and it gets its approval.
+        can_act = subject.status == "submitted" and permissions.REVIEW.allows(user)
+        return {"approval": None, "actions": [], "can_act": can_act}
+    approval = subject.approval
+    return {
+        "approval": approval,
+        "actions": list(
+            approval.actions.select_related("actor", "on_behalf_of").order_by(
+                "created_at", "id"
+            )
+        ),
+        "can_act": approval.is_open and approvals.may_act(user, approval),
+    }

@@ -9,10 +9,12 @@ over-commitment.
 
 **The approval seam.** :func:`approve_request` and :func:`reject_request` (and
 :func:`approve_claim`, :func:`reject_claim`) are the single functions that decide a
-request or claim. Today the console's buttons call them; once the approval engine
-decides requests through its chains, its final-approval callback calls the same
-functions (``by`` is the last approver), and a rejection at any step calls the
-reject function with the reason.
+request or claim. The approval engine calls them: submitting a request or claim
+starts its approval (kinds ``funds.request``/``funds.claim``, see hooks.py), the
+console and the API act through the engine (:func:`request_review`,
+:func:`claim_review`), and the engine's final decision calls them in its own
+transaction (``by`` is the last approver), so a commitment that no longer fits
+rolls the decision back.
 """
 
 import datetime
@@ -29,6 +31,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.accounts.choices import VendorRole
+from openprm.approvals import services as approvals
+from openprm.approvals.choices import ActionKind
+from openprm.approvals.choices import RequestStatus as ApprovalStatus
+from openprm.approvals.models import Queue
+from openprm.approvals.models import Request as Approval
+from openprm.approvals.rules import Facts
+from openprm.approvals.subjects import Outcome
 from openprm.core import audit, events, uploads
 from openprm.core.errors import InvalidTransition, NotFound, ValidationFailed
 from openprm.core.scoping import scope_for
@@ -59,6 +69,16 @@ from openprm.funds.models import (
 )
 from openprm.notifications.services import notify
 from openprm.partners.models import Partner
+from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.models import Enrolment
+
+# The approval engine's subject kinds (registered in hooks.py).
+REQUEST_KIND = "funds.request"
+CLAIM_KIND = "funds.claim"
+# Where a step that names nobody goes (and the single step of a kind without a
+# chain): everyone in channel marketing, who reviewed requests before the engine;
+# vendor admins act on every approval anyway.
+FUNDS_QUEUE = "Marketing funds"
 
 MAX_LINES = 20
 CENT = Decimal("0.01")
@@ -557,21 +577,7 @@ def request_create(
 
 def _submitted(request: FundRequest, *, actor) -> None:
     _emit_request("fund_request.submitted", request, actor=actor)
-    notify(
-        recipients=selectors.reviewers(),
-        kind="fund_request.submitted",
-        subject=str(_("Fund request to review: %(title)s") % {"title": request.title}),
-        body=str(
-            _("%(partner)s asks %(amount)s %(currency)s for “%(title)s”.")
-            % {
-                "partner": request.partner.name,
-                "amount": request.amount,
-                "currency": request.currency,
-                "title": request.title,
-            }
-        ),
-        url=console_url(request),
-    )
+    _start_request_approval(request, actor=actor)
 
 
 @transaction.atomic
@@ -613,7 +619,7 @@ def approve_request(request: FundRequest, *, by) -> FundRequest:
     it, the amount is drawn from the pool first (first come, first served). Either
     draw is a conditional update: when the money is not there the approval is
     refused (``ledger.InsufficientFunds``) and nothing changes."""
-    _ensure_vendor(permissions.REVIEW, by, request.partner)
+    _ensure_decided(request, ApprovalStatus.APPROVED, by=by)
     before = audit.snapshot(request, REQUEST_FIELDS)
     _decide(
         request,
@@ -665,7 +671,7 @@ def approve_request(request: FundRequest, *, by) -> FundRequest:
 @transaction.atomic
 def reject_request(request: FundRequest, *, by, reason: str) -> FundRequest:
     """Reject a submitted request with a reason (nothing is committed)."""
-    _ensure_vendor(permissions.REVIEW, by, request.partner)
+    _ensure_decided(request, ApprovalStatus.REJECTED, by=by)
     _require_reason(reason)
     before = audit.snapshot(request, REQUEST_FIELDS)
     _decide(request, target=RequestStatus.REJECTED, by=by, decision_reason=reason)
@@ -718,6 +724,7 @@ def request_close(*, actor, request: FundRequest) -> FundRequest:
     """The partner says the activity is done: whatever is still committed goes
     back to available."""
     permissions.WORK.ensure(actor, partner_id=request.partner_id)
+    request.refresh_from_db()  # what is still committed now, not when it was read
     if request.status != RequestStatus.APPROVED:
         raise InvalidTransition(request.status, RequestStatus.CLOSED)
     if selectors.request_has_pending_claims(request=request):
@@ -777,6 +784,175 @@ def requests_release_overdue(*, today: datetime.date | None = None) -> int:
             )
             done += 1
     return done
+
+
+# --- the approval engine
+
+
+def _ensure_decided(subject, status: str, *, by) -> None:
+    """The seam decides what the engine decided: the subject's approval has
+    reached ``status`` (the engine checked who may act). A subject from before
+    the engine (no approval) is decided by a reviewer in scope, as then."""
+    if subject.approval_id is None:
+        _ensure_vendor(permissions.REVIEW, by, subject.partner)
+        return
+    if not Approval.objects.filter(pk=subject.approval_id, status=status).exists():
+        raise InvalidTransition(
+            subject.status,
+            status,
+            message=_("Decide it through its approval."),
+        )
+
+
+def funds_queue() -> Queue:
+    """The approval queue of marketing funds (created on first use)."""
+    queue, _created = Queue.objects.get_or_create(
+        name=FUNDS_QUEUE, defaults={"vendor_role": VendorRole.CHANNEL_MARKETING}
+    )
+    return queue
+
+
+def _facts(partner: Partner, amount: Decimal, currency: str) -> Facts:
+    """What the chain's rules read: the amount, the partner's region, types and
+    programme (its oldest active enrolment)."""
+    programme_id = (
+        Enrolment.objects.filter(partner_id=partner.pk, status=EnrolmentStatus.ACTIVE)
+        .order_by("enrolled_at", "id")
+        .values_list("programme_id", flat=True)
+        .first()
+    )
+    return Facts(
+        amount=amount,
+        currency=currency,
+        region=partner.region,
+        programme_id=programme_id,
+        partner_types=tuple(partner.partner_types or (partner.partner_type,)),
+    )
+
+
+def _start_approval(
+    subject, *, kind: str, label: str, amount, currency: str, actor
+) -> Approval:
+    """Start ``subject``'s approval (a request or claim) and keep the link."""
+    partner = subject.partner
+    approval = approvals.request_start(
+        kind=kind,
+        object_id=subject.public_id,
+        subject_label=label,
+        facts=_facts(partner, amount, currency),
+        partner=partner,
+        routed_queue=funds_queue(),
+        actor=actor,
+    )
+    type(subject).objects.filter(pk=subject.pk).update(approval=approval)
+    subject.approval = approval
+    return approval
+
+
+def _start_request_approval(request: FundRequest, *, actor) -> Approval:
+    return _start_approval(
+        request,
+        kind=REQUEST_KIND,
+        label=request.title,
+        amount=request.amount,
+        currency=request.currency,
+        actor=actor,
+    )
+
+
+def _start_claim_approval(claim: FundClaim, *, actor) -> Approval:
+    return _start_approval(
+        claim,
+        kind=CLAIM_KIND,
+        label=str(_("Claim: %(title)s") % {"title": claim.request.title}),
+        amount=claim.amount,
+        currency=claim.request.currency,
+        actor=actor,
+    )
+
+
+def _approval_of(subject, *, submitted: str, start, actor) -> Approval:
+    """The subject's approval; one submitted before the engine gets one now."""
+    if subject.approval_id is not None:
+        return Approval.objects.select_related("queue", "assignee").get(
+            pk=subject.approval_id
+        )
+    if subject.status != submitted:
+        raise InvalidTransition(subject.status, "decided")
+    return start(subject, actor=actor)
+
+
+def _review(approval: Approval, *, actor, approve: bool, note: str, reason: str):
+    if approve:
+        approvals.request_approve(request=approval, actor=actor, note=note)
+    else:
+        approvals.request_reject(request=approval, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def request_review(
+    *, actor, request: FundRequest, approve: bool, note: str = "", reason: str = ""
+) -> FundRequest:
+    """Approve the current step of a request's approval (the last step commits
+    the funds) or reject it with a reason, through the engine: it checks who may
+    act (the step's approver or queue, their delegate, a vendor admin)."""
+    permissions.READ.ensure(actor)
+    approval = _approval_of(
+        request,
+        submitted=RequestStatus.SUBMITTED,
+        start=_start_request_approval,
+        actor=actor,
+    )
+    _review(approval, actor=actor, approve=approve, note=note, reason=reason)
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def claim_review(
+    *, actor, claim: FundClaim, approve: bool, note: str = "", reason: str = ""
+) -> FundClaim:
+    """The same for a claim (its last step moves it from committed to claimed)."""
+    permissions.READ.ensure(actor)
+    approval = _approval_of(
+        claim,
+        submitted=ClaimStatus.SUBMITTED,
+        start=_start_claim_approval,
+        actor=actor,
+    )
+    _review(approval, actor=actor, approve=approve, note=note, reason=reason)
+    claim.refresh_from_db()
+    return claim
+
+
+def fund_request_decided(outcome: Outcome) -> str | None:
+    """The engine decided a request (hook; in the decision's transaction)."""
+    request = FundRequest.objects.select_related(
+        "partner", "budget__fund", "budget__period"
+    ).get(public_id=outcome.request.object_id)
+    if outcome.change == ActionKind.APPROVED:
+        approve_request(request, by=outcome.actor)
+        return str(
+            _("%(amount)s %(currency)s committed.")
+            % {"amount": request.amount, "currency": request.currency}
+        )
+    reject_request(request, by=outcome.actor, reason=outcome.note)
+    return None
+
+
+def fund_claim_decided(outcome: Outcome) -> str | None:
+    """The engine decided a claim (hook; in the decision's transaction)."""
+    claim = FundClaim.objects.select_related("partner", "request").get(
+        public_id=outcome.request.object_id
+    )
+    if outcome.change == ActionKind.APPROVED:
+        approve_claim(claim, by=outcome.actor)
+        return str(
+            _("%(amount)s %(currency)s claimed.")
+            % {"amount": claim.amount, "currency": claim.request.currency}
+        )
+    reject_claim(claim, by=outcome.actor, reason=outcome.note)
+    return None
 
 
 # --- claims
@@ -862,20 +1038,7 @@ def claim_submit(
         actor=actor, instance=claim, fields=CLAIM_FIELDS, verb="fund_claim.submitted"
     )
     _emit_claim("fund_claim.submitted", claim, actor=actor)
-    notify(
-        recipients=selectors.reviewers(),
-        kind="fund_claim.submitted",
-        subject=str(_("Fund claim to review: %(title)s") % {"title": request.title}),
-        body=str(
-            _("%(partner)s claims %(amount)s %(currency)s.")
-            % {
-                "partner": request.partner.name,
-                "amount": value,
-                "currency": request.currency,
-            }
-        ),
-        url=reverse("console:fund_claim_detail", args=[claim.public_id]),
-    )
+    _start_claim_approval(claim, actor=actor)
     return claim
 
 
@@ -893,7 +1056,7 @@ def approve_claim(claim: FundClaim, *, by) -> FundClaim:
     """Approve a claim (the approval seam for claims): its amount moves from
     committed to claimed; a final claim releases what is left of the request."""
     request = claim.request
-    _ensure_vendor(permissions.REVIEW, by, claim.partner)
+    _ensure_decided(claim, ApprovalStatus.APPROVED, by=by)
     before = audit.snapshot(claim, CLAIM_FIELDS)
     _move_claim(
         claim,
@@ -932,7 +1095,7 @@ def approve_claim(claim: FundClaim, *, by) -> FundClaim:
 
 @transaction.atomic
 def reject_claim(claim: FundClaim, *, by, reason: str) -> FundClaim:
-    _ensure_vendor(permissions.REVIEW, by, claim.partner)
+    _ensure_decided(claim, ApprovalStatus.REJECTED, by=by)
     _require_reason(reason)
     before = audit.snapshot(claim, CLAIM_FIELDS)
     _move_claim(

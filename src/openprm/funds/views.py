@@ -247,6 +247,7 @@ def console_request_detail(request, public_id):
         console=True,
         can_review=permissions.REVIEW.allows(request.user),
         reject_form=ReasonForm(),
+        **selectors.approval_panel(user=request.user, subject=fund_request),
     )
     return render(request, "funds/request_detail.html", context)
 
@@ -264,25 +265,27 @@ def _console_request_act(request, public_id, action, *, success, form=None):
     )
 
 
-@console_page(rule=permissions.REVIEW)
+@console_page(rule=permissions.READ)
 @require_POST
 def console_request_approve(request, public_id):
     return _console_request_act(
         request,
         public_id,
-        lambda item, _data: services.approve_request(item, by=request.user),
-        success=_("The request was approved and its funds committed."),
+        lambda item, _data: services.request_review(
+            actor=request.user, request=item, approve=True
+        ),
+        success=_("Approved."),
     )
 
 
-@console_page(rule=permissions.REVIEW)
+@console_page(rule=permissions.READ)
 @require_POST
 def console_request_reject(request, public_id):
     return _console_request_act(
         request,
         public_id,
-        lambda item, data: services.reject_request(
-            item, by=request.user, reason=data["reason"]
+        lambda item, data: services.request_review(
+            actor=request.user, request=item, approve=False, reason=data["reason"]
         ),
         form=ReasonForm(request.POST),
         success=_("The request was rejected."),
@@ -307,10 +310,10 @@ def console_claim_detail(request, public_id):
             "claim": claim,
             "files": selectors.claim_files(claim=claim),
             "console": True,
-            "can_review": permissions.REVIEW.allows(request.user),
             "can_pay": permissions.PAYOUT.allows(request.user),
             "reject_form": ReasonForm(),
             "payment_form": PaymentForm(),
+            **selectors.approval_panel(user=request.user, subject=claim),
         },
     )
 
@@ -328,25 +331,27 @@ def _console_claim_act(request, public_id, action, *, success, form=None, back=N
     )
 
 
-@console_page(rule=permissions.REVIEW)
+@console_page(rule=permissions.READ)
 @require_POST
 def console_claim_approve(request, public_id):
     return _console_claim_act(
         request,
         public_id,
-        lambda claim, _data: services.approve_claim(claim, by=request.user),
-        success=_("The claim was approved."),
+        lambda claim, _data: services.claim_review(
+            actor=request.user, claim=claim, approve=True
+        ),
+        success=_("Approved."),
     )
 
 
-@console_page(rule=permissions.REVIEW)
+@console_page(rule=permissions.READ)
 @require_POST
 def console_claim_reject(request, public_id):
     return _console_claim_act(
         request,
         public_id,
-        lambda claim, data: services.reject_claim(
-            claim, by=request.user, reason=data["reason"]
+        lambda claim, data: services.claim_review(
+            actor=request.user, claim=claim, approve=False, reason=data["reason"]
         ),
         form=ReasonForm(request.POST),
         success=_("The claim was rejected."),

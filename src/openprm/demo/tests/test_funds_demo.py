@@ -36,6 +36,8 @@ def test_demo_funds_cover_every_state_and_run_once():
         request=contoso, attributions=selectors.request_attributions(request=contoso)
     )
     assert roi.cost == 8000
+    # 10,000 EUR crosses the 5,000 band: both approvers of the chain approved.
+    assert contoso.approval.actions.filter(kind="step_approved").count() == 2
     for allocation in Allocation.objects.all():
         assert (
             allocation.available

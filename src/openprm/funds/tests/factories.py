@@ -120,7 +120,7 @@ def approved_request(*, partner=None, amount="1000.00", allocated=None, **fields
     request = make_request(
         partner=partner, the_budget=the_budget, amount=amount, **fields
     )
-    return services.approve_request(request, by=reviewer())
+    return services.request_review(actor=reviewer(), request=request, approve=True)
 
 
 def make_claim(request, amount="500.00", **fields):

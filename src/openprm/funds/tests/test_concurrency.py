@@ -1,4 +1,5 @@
-"""Twenty reviewers approve twenty requests of one partner at the same moment,
+"""Twenty reviewers approve twenty requests of one partner at the same moment
+through the approval engine (each request's single step; its decision commits),
 each in its own thread, connection and transaction; together the requests ask
 for more than the allocation holds. The database lets through exactly those that
 fit, and available never goes below zero (see ``ledger.py`` and
@@ -32,7 +33,7 @@ def _race(request_ids, reviewer_ids):
             reviewer = User.objects.get(pk=reviewer_ids[index])
             barrier.wait(timeout=30)
             try:
-                services.approve_request(request, by=reviewer)
+                services.request_review(actor=reviewer, request=request, approve=True)
             except ledger.InsufficientFunds:
                 return "refused"
             return "approved"

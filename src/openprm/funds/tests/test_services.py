@@ -113,7 +113,7 @@ def test_approval_beyond_the_allocation_is_refused_and_changes_nothing():
     entries, audits = LedgerEntry.objects.count(), AuditEntry.objects.count()
 
     with pytest.raises(ledger.InsufficientFunds):
-        services.approve_request(request, by=f.reviewer())
+        services.request_review(actor=f.reviewer(), request=request, approve=True)
 
     request.refresh_from_db()
     assert request.status == RequestStatus.SUBMITTED
@@ -129,9 +129,9 @@ def test_shared_pool_is_drawn_first_come_first_served():
     first = f.make_request(the_budget=budget, amount="700.00")
     second = f.make_request(the_budget=budget, amount="400.00")
 
-    services.approve_request(first, by=f.reviewer())
+    services.request_review(actor=f.reviewer(), request=first, approve=True)
     with pytest.raises(ledger.InsufficientFunds):
-        services.approve_request(second, by=f.reviewer())
+        services.request_review(actor=f.reviewer(), request=second, approve=True)
 
     budget.refresh_from_db()
     assert budget.unallocated == Decimal("300.00")
@@ -142,7 +142,7 @@ def test_a_decided_request_cannot_be_approved_again():
     request = f.approved_request()
 
     with pytest.raises(InvalidTransition):
-        services.approve_request(request, by=f.reviewer())
+        services.request_review(actor=f.reviewer(), request=request, approve=True)
 
 
 def test_a_partner_cannot_approve_its_own_request():
@@ -150,15 +150,21 @@ def test_a_partner_cannot_approve_its_own_request():
     request = f.make_request(partner=partner)
 
     with pytest.raises(PermissionDenied):
-        services.approve_request(request, by=f.marketer(partner))
+        services.request_review(
+            actor=f.marketer(partner), request=request, approve=True
+        )
 
 
 def test_rejection_needs_a_reason_and_commits_nothing():
     request = f.make_request()
     with pytest.raises(ValidationFailed):
-        services.reject_request(request, by=f.reviewer(), reason=" ")
+        services.request_review(
+            actor=f.reviewer(), request=request, approve=False, reason=" "
+        )
 
-    services.reject_request(request, by=f.reviewer(), reason="Out of scope")
+    services.request_review(
+        actor=f.reviewer(), request=request, approve=False, reason="Out of scope"
+    )
 
     request.refresh_from_db()
     assert (request.status, request.decision_reason) == (
@@ -194,9 +200,9 @@ def test_partial_claims_then_payout_then_release_are_sums_of_the_ledger():
     finance = f.finance()
 
     first = f.make_claim(request, amount="3000.00")
-    services.approve_claim(first, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=first, approve=True)
     second = f.make_claim(request, amount="5000.00", is_final=True)
-    services.approve_claim(second, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=second, approve=True)
     for claim in (first, second):
         services.payout_approve(actor=finance, claim=claim)
         services.payout_record(actor=finance, claim=claim, reference="TRX-1")
@@ -251,7 +257,7 @@ def test_payout_only_after_claim_approval_and_by_finance():
 
     with pytest.raises(InvalidTransition):
         services.payout_approve(actor=f.finance(), claim=claim)
-    services.approve_claim(claim, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=claim, approve=True)
     with pytest.raises(PermissionDenied):
         services.payout_approve(actor=f.reviewer(), claim=claim)
 
@@ -263,7 +269,7 @@ def test_payout_only_after_claim_approval_and_by_finance():
 def test_partner_closing_a_request_releases_the_rest():
     request = f.approved_request(amount="1000.00")
     claim = f.make_claim(request, amount="400.00")
-    services.approve_claim(claim, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=claim, approve=True)
 
     services.request_close(actor=f.marketer(request.partner), request=request)
 

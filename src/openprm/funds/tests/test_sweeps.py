@@ -29,7 +29,7 @@ def test_deadline_sweep_releases_the_unclaimed_commitment_and_emails_the_partner
         partner=partner, amount="1000.00", allocated="1500.00", user=ada
     )
     claim = f.make_claim(request, amount="300.00", user=ada)
-    services.approve_claim(claim, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=claim, approve=True)
     smtp_server.messages.clear()
     deadline = request.claim_deadline
 

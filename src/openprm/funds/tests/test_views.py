@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _more_requests(partner, budget, count):
     for _ in range(count):
         request = f.make_request(partner=partner, the_budget=budget, amount="100.00")
-        services.approve_request(request, by=f.reviewer())
+        services.request_review(actor=f.reviewer(), request=request, approve=True)
 
 
 def test_portal_funds_page_shows_ledger_sums_with_constant_queries(client):
@@ -145,7 +145,7 @@ def test_partner_claims_with_several_files_in_the_portal(client):
 def test_finance_downloads_the_bank_transfer_file(client):
     request = f.approved_request(amount="1000.00")
     claim = f.make_claim(request, amount="800.00")
-    services.approve_claim(claim, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=claim, approve=True)
     finance = f.finance()
     services.payout_approve(actor=finance, claim=claim)
     client.force_login(finance)
@@ -198,7 +198,7 @@ def test_expiring_is_what_the_carry_over_rule_does_not_keep(client):
 def test_requests_export_sums_claims_and_payouts(client):
     request = f.approved_request(amount="1000.00")
     claim = f.make_claim(request, amount="300.00")
-    services.approve_claim(claim, by=f.reviewer())
+    services.claim_review(actor=f.reviewer(), claim=claim, approve=True)
     f.make_request()
     client.force_login(f.reviewer())
 
