@@ -1,0 +1,184 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.core.errors import PermissionDenied
+from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.metrics import simulation
+from openprm.metrics.models import TierRecommendation
+from openprm.metrics.selectors import add_months
+from openprm.metrics.tests.test_api import THIS_MONTH, figures
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.programs.models import TierRequirement
+from openprm.programs.tests.factories import (
+    EnrolmentFactory,
+    TierRequirementFactory,
+    programme_with_tiers,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme():
+    programme = programme_with_tiers("Silver", "Gold", "Platinum")
+    _silver, gold, platinum = programme.tiers.order_by("rank")
+    TierRequirementFactory(tier=gold, metric="won_revenue", threshold=1000)
+    TierRequirementFactory(tier=platinum, metric="won_revenue", threshold=5000)
+    TierRequirementFactory(tier=platinum, metric="deals_won", threshold=5)
+    return programme
+
+
+@pytest.fixture
+def admin():
+    return VendorUserFactory(vendor_role="vendor_admin")
+
+
+def enrol(programme, name, rank, won, month=THIS_MONTH):
+    partner = PartnerFactory(name=name)
+    figures(partner, month=month, won_revenue=str(won), deals_won="1")
+    return EnrolmentFactory(
+        partner=partner, programme=programme, tier=programme.tiers.get(rank=rank)
+    )
+
+
+def gold_revenue(programme):
+    return TierRequirement.objects.get(tier__programme=programme, tier__rank=2)
+
+
+@pytest.fixture
+def partners(programme):
+    return [
+        enrol(programme, "Acme", 2, 1500),
+        enrol(programme, "Bolt", 2, 2500),
+        enrol(programme, "Cora", 2, 1800),
+        enrol(programme, "Dyna", 2, 900),  # demoted today already
+        enrol(programme, "Echo", 1, 1200),  # promoted today
+    ]
+
+
+def test_a_raised_gold_threshold_shows_exactly_who_would_be_demoted_and_why(
+    programme, partners, admin
+):
+    requirement = gold_revenue(programme)
+
+    found = simulation.simulate(
+        user=admin,
+        programme=programme,
+        thresholds={requirement.pk: Decimal("2000")},
+    )
+
+    assert found.evaluated == 5
+    assert found.today == {"promote": 1, "keep": 3, "demote": 1}
+    assert found.simulated == {"promote": 0, "keep": 2, "demote": 3}
+    assert [move.partner.name for move in found.demoted] == ["Acme", "Cora"]
+    assert [move.partner.name for move in found.moving_down] == [
+        "Acme",
+        "Cora",
+        "Echo",
+    ]
+    assert found.moving_up == []
+    acme = found.moves[0]
+    assert (acme.today.direction, acme.today.to_tier.name) == ("keep", "Gold")
+    assert (acme.simulated.direction, acme.simulated.to_tier.name) == (
+        "demote",
+        "Silver",
+    )
+    assert acme.differences == [
+        {
+            "metric": "won_revenue",
+            "operator": ">=",
+            "threshold": "2000",
+            "value": "1500.00",
+            "outcome": "not_met",
+            "reason": "Won revenue, last 12 months is 1,500: at least 2,000 "
+            "is not met.",
+            "left": "500.00",
+            "tier": "Gold",
+            "threshold_today": "1000.00",
+            "value_today": "1500.00",
+            "outcome_today": "met",
+        }
+    ]
+    echo = next(move for move in found.moves if move.partner.name == "Echo")
+    assert (echo.today.direction, echo.simulated.direction) == ("promote", "keep")
+    assert [row["outcome"] for row in echo.differences] == ["not_met"]
+
+
+def test_simulating_saves_nothing(programme, partners, admin):
+    requirement = gold_revenue(programme)
+    audits, events = AuditEntry.objects.count(), OutboxEvent.objects.count()
+
+    simulation.simulate(
+        user=admin, programme=programme, thresholds={requirement.pk: Decimal("2000")}
+    )
+
+    requirement.refresh_from_db()
+    assert requirement.threshold == Decimal("1000")
+    assert not TierRecommendation.objects.exists()
+    assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == (
+        audits,
+        events,
+    )
+
+
+def test_a_shorter_window_reads_only_its_months(programme, admin):
+    old = add_months(THIS_MONTH, -3)
+    enrol(programme, "Acme", 2, 1500, month=old)
+
+    same = simulation.simulate(user=admin, programme=programme, thresholds={})
+    short = simulation.simulate(
+        user=admin, programme=programme, thresholds={}, months=2
+    )
+
+    assert same.moves == []
+    assert [(move.partner.name, move.simulated.direction) for move in short.moves] == [
+        ("Acme", "demote")
+    ]
+    assert short.moves[0].differences[0]["value"] == "0.00"
+
+
+def test_a_requirement_of_another_programme_is_refused(programme, admin):
+    other = programme_with_tiers("Bronze")
+    foreign = TierRequirementFactory(tier=other.tiers.get())
+
+    with pytest.raises(Exception) as error:
+        simulation.simulate(
+            user=admin, programme=programme, thresholds={foreign.pk: Decimal(1)}
+        )
+    assert "requirements" in error.value.field_errors
+
+
+def test_only_who_defines_programmes_simulates(programme):
+    manager = VendorUserFactory(vendor_role="channel_manager")
+    with pytest.raises(PermissionDenied):
+        simulation.simulate(user=manager, programme=programme, thresholds={})
+
+
+def test_a_simulation_costs_the_same_queries_for_more_partners(programme, admin):
+    requirement = gold_revenue(programme)
+    for index in range(2):
+        enrol(programme, f"P{index}", 2, 1500)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            simulation.simulate(
+                user=admin,
+                programme=programme,
+                thresholds={requirement.pk: Decimal("2000")},
+                months=6,
+            )
+        return len(queries)
+
+    few = count()
+    for index in range(6):
+        enrol(programme, f"Q{index}", 1 + index % 3, 1000 * index)
+    assert count() == few == 6
+
+
+def test_window_dates():
+    assert add_months(datetime.date(2026, 1, 1), -1) == datetime.date(2025, 12, 1)
