@@ -145,7 +145,7 @@ def simulate(
     over ``months``). Only vendor admins (who define programmes) simulate."""
     programme_permissions.DEFINE.ensure(user)
     permissions.READ.ensure(user)
-    months = months or selectors.REQUIREMENT_MONTHS
+    months = selectors.REQUIREMENT_MONTHS if months is None else months
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationFailed(
             field_errors={"months": [f"Choose from 1 to {MAX_MONTHS} months."]}

@@ -182,3 +182,105 @@ def test_a_simulation_costs_the_same_queries_for_more_partners(programme, admin)
 
 def test_window_dates():
     assert add_months(datetime.date(2026, 1, 1), -1) == datetime.date(2025, 12, 1)
+
+
+def page_url(programme):
+    gold = programme.tiers.get(rank=2)
+    return f"/console/programmes/{programme.public_id}/tiers/{gold.pk}/simulate/"
+
+
+def test_the_page_previews_the_edited_form_with_htmx_then_saves(
+    client, programme, partners, admin
+):
+    requirement = gold_revenue(programme)
+    client.force_login(admin)
+    url = page_url(programme)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'data-testid="simulation-no-moves"' in page.text
+
+    preview = client.post(
+        url,
+        {f"threshold_{requirement.pk}": "2000", "months": "12"},
+        headers={"HX-Request": "true"},
+    )
+    assert preview.status_code == 200
+    assert "<html" not in preview.text
+    assert "Acme" in preview.text and "Cora" in preview.text
+    assert "Bolt" not in preview.text
+    assert "at least 2,000 is not met" in preview.text
+    requirement.refresh_from_db()
+    assert requirement.threshold == Decimal("1000")
+
+    saved = client.post(
+        url, {f"threshold_{requirement.pk}": "2000", "months": "12", "save": "1"}
+    )
+    assert saved.status_code == 302
+    requirement.refresh_from_db()
+    assert requirement.threshold == Decimal("2000")
+    assert OutboxEvent.objects.filter(name="tier.requirement_changed").count() == 1
+
+
+def test_a_bad_threshold_is_shown_and_nothing_is_saved(client, programme, admin):
+    requirement = gold_revenue(programme)
+    client.force_login(admin)
+
+    preview = client.post(
+        page_url(programme),
+        {f"threshold_{requirement.pk}": "-5", "months": "99"},
+        headers={"HX-Request": "true"},
+    )
+    assert 'data-testid="simulation-errors"' in preview.text
+    client.post(
+        page_url(programme),
+        {f"threshold_{requirement.pk}": "abc", "months": "12", "save": "1"},
+    )
+    requirement.refresh_from_db()
+    assert requirement.threshold == Decimal("1000")
+
+
+def test_the_api_returns_the_moves_and_saves_nothing(
+    client, programme, partners, admin, django_assert_num_queries
+):
+    requirement = gold_revenue(programme)
+    client.force_login(admin)
+
+    with django_assert_num_queries(11):
+        response = client.post(
+            f"/api/v1/programmes/{programme.public_id}/simulations",
+            {"requirements": [{"id": requirement.pk, "threshold": "2000"}]},
+            content_type="application/json",
+        )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["moving_down"], body["moving_up"]) == (3, 0)
+    demoted = [m for m in body["moves"] if m["simulated"]["direction"] == "demote"]
+    assert [(m["partner_name"], m["simulated"]["tier"]) for m in demoted] == [
+        ("Acme", "Silver"),
+        ("Cora", "Silver"),
+    ]
+    assert demoted[0]["today"] == {"direction": "keep", "tier": "Gold"}
+    assert demoted[0]["differences"][0]["threshold_today"] == "1000.00"
+    requirement.refresh_from_db()
+    assert requirement.threshold == Decimal("1000")
+
+
+def test_the_api_refuses_a_foreign_requirement_and_a_bad_window(
+    client, programme, admin
+):
+    foreign = TierRequirementFactory(tier=programme_with_tiers("Bronze").tiers.get())
+    client.force_login(admin)
+    url = f"/api/v1/programmes/{programme.public_id}/simulations"
+
+    unknown = client.post(
+        url,
+        {"requirements": [{"id": foreign.pk, "threshold": "1"}]},
+        content_type="application/json",
+    )
+    window = client.post(url, {"months": 0}, content_type="application/json")
+
+    assert unknown.status_code == 422
+    assert "requirements" in unknown.text
+    assert window.status_code == 422
