@@ -284,3 +284,21 @@ def test_the_api_refuses_a_foreign_requirement_and_a_bad_window(
     assert unknown.status_code == 422
     assert "requirements" in unknown.text
     assert window.status_code == 422
+
+
+def test_the_api_saves_a_threshold_after_simulating(client, programme, admin):
+    requirement = gold_revenue(programme)
+    client.force_login(admin)
+    url = (
+        f"/api/v1/programmes/{programme.public_id}/tiers/{requirement.tier_id}"
+        f"/requirements/{requirement.pk}"
+    )
+
+    bad = client.patch(url, {"threshold": "-1"}, content_type="application/json")
+    good = client.patch(url, {"threshold": "2000"}, content_type="application/json")
+
+    assert bad.status_code == 422
+    assert good.status_code == 200, good.text
+    assert good.json()["threshold"] == "2000.00"
+    requirement.refresh_from_db()
+    assert requirement.threshold == Decimal("2000")
