@@ -1,6 +1,7 @@
 """REST endpoints of the metrics: the catalogue, a partner's figures per period
 (with or without the partners beneath it), the rollups' rebuilds, and the
-simulation of edited tier requirements."""
+simulation of edited tier requirements, tier recommendations (list, approve or
+reject) and evaluations run now."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +12,15 @@ from pydantic import Field
 
 from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.currencies import money
-from openprm.metrics import catalogue, periods, permissions, selectors, simulation
+from openprm.metrics import (
+    catalogue,
+    periods,
+    permissions,
+    selectors,
+    simulation,
+    tiers,
+)
+from openprm.metrics.models import RecommendationStatus
 from openprm.programs import permissions as programme_permissions
 from openprm.programs import selectors as programme_selectors
 
@@ -232,3 +241,123 @@ def programme_simulate(request, programme_id: str, payload: SimulationIn):
             for move in found.moves
         ],
     }
+
+
+# --- tier recommendations and evaluations
+
+
+class TierOut(Schema):
+    id: int
+    name: str
+
+
+class RecommendationOut(Schema):
+    id: UUID
+    partner: UUID
+    partner_name: str
+    programme: str
+    enrolment: UUID
+    direction: str
+    from_tier: TierOut
+    to_tier: TierOut
+    status: str
+    evaluated_at: datetime.datetime
+    effective_at: datetime.datetime
+    results: list[dict] = Field(
+        description="Every requirement judged: metric, operator, threshold, value, "
+        "outcome, reason, left"
+    )
+    decided_by: str | None
+    decided_at: datetime.datetime | None
+    note: str
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj) -> UUID:
+        return obj.partner.public_id
+
+    @staticmethod
+    def resolve_partner_name(obj) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_programme(obj) -> str:
+        return obj.enrolment.programme.name
+
+    @staticmethod
+    def resolve_enrolment(obj) -> UUID:
+        return obj.enrolment.public_id
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.email if obj.decided_by else None
+
+
+class RecommendationQuery(StrictSchema):
+    status: RecommendationStatus | None = Field(
+        None, description="pending, approved, rejected, withdrawn or applied"
+    )
+
+
+class DecisionIn(StrictSchema):
+    note: str = Field("", max_length=1000)
+
+
+class EvaluationOut(Schema):
+    promote: int
+    keep: int
+    demote: int
+
+
+@router.list(
+    "/tier-recommendations",
+    response=RecommendationOut,
+    summary="Tier recommendations of the partners in your scope, open first "
+    "(channel managers, vendor admins)",
+)
+def recommendation_list(request, filters: Query[RecommendationQuery]):
+    return selectors.recommendation_list(user=request.user, status=filters.status or "")
+
+
+def _decide(request, recommendation_id: UUID, payload: DecisionIn, *, approve):
+    item = lookup(
+        request,
+        tiers.recommendation_get,
+        rule=permissions.REVIEW,
+        public_id=recommendation_id,
+    )
+    decided = tiers.recommendation_decide(
+        actor=request.user, recommendation=item, approve=approve, note=payload.note
+    )
+    return selectors.recommendation_list(user=request.user).get(pk=decided.pk)
+
+
+@router.post(
+    "/tier-recommendations/{recommendation_id}/approve",
+    response=RecommendationOut,
+    summary="Approve a pending recommendation: a promotion applies at once, a "
+    "demotion when its grace period ends",
+)
+def recommendation_approve(request, recommendation_id: UUID, payload: DecisionIn):
+    return _decide(request, recommendation_id, payload, approve=True)
+
+
+@router.post(
+    "/tier-recommendations/{recommendation_id}/reject",
+    response=RecommendationOut,
+    summary="Reject a pending recommendation: the tier stays",
+)
+def recommendation_reject(request, recommendation_id: UUID, payload: DecisionIn):
+    return _decide(request, recommendation_id, payload, approve=False)
+
+
+@router.post(
+    "/tier-evaluations",
+    response=EvaluationOut,
+    summary="Evaluate every active enrolment now: counts by direction",
+)
+def tiers_evaluate(request):
+    return tiers.tiers_evaluate(actor=request.user)

@@ -140,3 +140,29 @@ POLICIES += [
         happened=lambda item: True,
     ),
 ]
+
+POLICIES += [
+    Policy(
+        API.format(method="GET", path="/tier-recommendations"),
+        vendor(rule=permissions.REVIEW),
+    ),
+    *[
+        Policy(
+            API.format(
+                method="POST",
+                path=f"/tier-recommendations/{{recommendation_id}}/{decision}",
+            ),
+            _reviewer_in_scope,
+            make=_recommendation,
+            kwargs=lambda item: {"recommendation_id": item.public_id},
+            data=lambda item: {"note": "Checked"},
+        )
+        for decision in ("approve", "reject")
+    ],
+    Policy(
+        API.format(method="POST", path="/tier-evaluations"),
+        vendor(rule=permissions.EVALUATE),
+        data=lambda obj: {},
+        happened=lambda obj: True,
+    ),
+]
