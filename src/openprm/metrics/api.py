@@ -246,7 +246,7 @@ def programme_simulate(request, programme_id: str, payload: SimulationIn):
 # --- tier recommendations and evaluations
 
 
-class TierOut(Schema):
+class RecommendedTierOut(Schema):
     id: int
     name: str
 
@@ -258,8 +258,8 @@ class RecommendationOut(Schema):
     programme: str
     enrolment: UUID
     direction: str
-    from_tier: TierOut
-    to_tier: TierOut
+    from_tier: RecommendedTierOut
+    to_tier: RecommendedTierOut
     status: str
     evaluated_at: datetime.datetime
     effective_at: datetime.datetime
