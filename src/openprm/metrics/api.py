@@ -302,7 +302,7 @@ class RecommendationQuery(StrictSchema):
     )
 
 
-class DecisionIn(StrictSchema):
+class TierDecisionIn(StrictSchema):
     note: str = Field("", max_length=1000)
 
 
@@ -322,7 +322,7 @@ def recommendation_list(request, filters: Query[RecommendationQuery]):
     return selectors.recommendation_list(user=request.user, status=filters.status or "")
 
 
-def _decide(request, recommendation_id: UUID, payload: DecisionIn, *, approve):
+def _decide(request, recommendation_id: UUID, payload: TierDecisionIn, *, approve):
     item = lookup(
         request,
         tiers.recommendation_get,
@@ -341,7 +341,7 @@ def _decide(request, recommendation_id: UUID, payload: DecisionIn, *, approve):
     summary="Approve a pending recommendation: a promotion applies at once, a "
     "demotion when its grace period ends",
 )
-def recommendation_approve(request, recommendation_id: UUID, payload: DecisionIn):
+def recommendation_approve(request, recommendation_id: UUID, payload: TierDecisionIn):
     return _decide(request, recommendation_id, payload, approve=True)
 
 
@@ -350,7 +350,7 @@ def recommendation_approve(request, recommendation_id: UUID, payload: DecisionIn
     response=RecommendationOut,
     summary="Reject a pending recommendation: the tier stays",
 )
-def recommendation_reject(request, recommendation_id: UUID, payload: DecisionIn):
+def recommendation_reject(request, recommendation_id: UUID, payload: TierDecisionIn):
     return _decide(request, recommendation_id, payload, approve=False)
 
 
