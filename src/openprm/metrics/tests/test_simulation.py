@@ -24,18 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def programme():
-    programme = programme_with_tiers("Silver", "Gold", "Platinum")
-    _silver, gold, platinum = programme.tiers.order_by("rank")
-    TierRequirementFactory(tier=gold, metric="won_revenue", threshold=1000)
-    TierRequirementFactory(tier=platinum, metric="won_revenue", threshold=5000)
-    TierRequirementFactory(tier=platinum, metric="deals_won", threshold=5)
-    return programme
-
-
-@pytest.fixture
-def admin():
-    return VendorUserFactory(vendor_role="vendor_admin")
+def admin(reviewer):
+    return reviewer
 
 
 def enrol(programme, name, rank, won, month=THIS_MONTH):

@@ -15,22 +15,10 @@ from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.models import Enrolment, TierChange
 from openprm.programs.tests.factories import (
     EnrolmentFactory,
-    TierRequirementFactory,
-    programme_with_tiers,
 )
 from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme():
-    programme = programme_with_tiers("Silver", "Gold", "Platinum")
-    _silver, gold, platinum = programme.tiers.order_by("rank")
-    TierRequirementFactory(tier=gold, metric="won_revenue", threshold=1000)
-    TierRequirementFactory(tier=platinum, metric="won_revenue", threshold=5000)
-    TierRequirementFactory(tier=platinum, metric="deals_won", threshold=5)
-    return programme
 
 
 def enrol(programme, rank, won):
@@ -39,11 +27,6 @@ def enrol(programme, rank, won):
     return EnrolmentFactory(
         partner=partner, programme=programme, tier=programme.tiers.get(rank=rank)
     )
-
-
-@pytest.fixture
-def reviewer():
-    return VendorUserFactory(vendor_role="vendor_admin")
 
 
 def test_an_evaluation_recommends_promote_keep_and_demote_with_reasons(programme):
