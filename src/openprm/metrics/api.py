@@ -1,5 +1,7 @@
 """REST endpoints of the metrics: the catalogue, a partner's figures per period
-(with or without the partners beneath it) and the rollups' rebuilds."""
+(with or without the partners beneath it), the rollups' rebuilds, and the
+simulation of edited tier requirements, tier recommendations (list, approve or
+reject) and evaluations run now."""
 
 import datetime
 from decimal import Decimal
@@ -8,9 +10,19 @@ from uuid import UUID
 from ninja import Query, Schema
 from pydantic import Field
 
-from openprm.core.api import ApiRouter, StrictSchema
+from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
 from openprm.currencies import money
-from openprm.metrics import catalogue, periods, permissions, selectors
+from openprm.metrics import (
+    catalogue,
+    periods,
+    permissions,
+    selectors,
+    simulation,
+    tiers,
+)
+from openprm.metrics.models import RecommendationStatus
+from openprm.programs import permissions as programme_permissions
+from openprm.programs import selectors as programme_selectors
 
 router = ApiRouter(tags=["metrics"])
 
@@ -136,3 +148,216 @@ def partner_metrics(request, partner_id: UUID, filters: Query[MetricsQuery]):
 )
 def rebuild_list(request):
     return selectors.rebuild_runs(user=request.user)
+
+
+class EditedRequirementIn(StrictSchema):
+    id: int = Field(description="A requirement of one of the programme's tiers")
+    threshold: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class SimulationIn(StrictSchema):
+    requirements: list[EditedRequirementIn] = Field(
+        default_factory=list, description="New thresholds; the others stay"
+    )
+    months: int = Field(
+        selectors.REQUIREMENT_MONTHS,
+        ge=1,
+        le=simulation.MAX_MONTHS,
+        description="Evaluation window: the last N months, this one included",
+    )
+
+
+class VerdictOut(Schema):
+    direction: str
+    tier: str
+
+
+class MoveOut(Schema):
+    partner: UUID
+    partner_name: str
+    enrolment: UUID
+    tier: str
+    today: VerdictOut
+    simulated: VerdictOut
+    differences: list[dict] = Field(
+        description="Requirements judged otherwise by the edited rules: metric, "
+        "operator, threshold, value, outcome, reason, left, tier, "
+        "threshold_today, value_today, outcome_today"
+    )
+
+
+class SimulationOut(Schema):
+    months: int
+    evaluated: int
+    today: dict[str, int]
+    simulated: dict[str, int]
+    moving_up: int
+    moving_down: int
+    moves: list[MoveOut]
+
+
+def _verdict_out(found) -> dict:
+    return {"direction": str(found.direction), "tier": found.to_tier.name}
+
+
+@router.post(
+    "/programmes/{programme_id}/simulations",
+    response=SimulationOut,
+    summary="Try edited tier requirements on every enrolled partner, saving "
+    "nothing (vendor admins)",
+)
+def programme_simulate(request, programme_id: str, payload: SimulationIn):
+    """Each active enrolment judged by today's requirements and by the edited
+    ones; ``moves`` lists the partners whose recommendation would change."""
+    programme = lookup(
+        request,
+        programme_selectors.programme_get,
+        rule=programme_permissions.DEFINE,
+        public_id=as_uuid(programme_id),
+    )
+    found = simulation.simulate(
+        user=request.user,
+        programme=programme,
+        thresholds={row.id: row.threshold for row in payload.requirements},
+        months=payload.months,
+    )
+    return {
+        "months": found.months,
+        "evaluated": found.evaluated,
+        "today": found.today,
+        "simulated": found.simulated,
+        "moving_up": len(found.moving_up),
+        "moving_down": len(found.moving_down),
+        "moves": [
+            {
+                "partner": move.partner.public_id,
+                "partner_name": move.partner.name,
+                "enrolment": move.enrolment.public_id,
+                "tier": move.enrolment.tier.name,
+                "today": _verdict_out(move.today),
+                "simulated": _verdict_out(move.simulated),
+                "differences": move.differences,
+            }
+            for move in found.moves
+        ],
+    }
+
+
+# --- tier recommendations and evaluations
+
+
+class RecommendedTierOut(Schema):
+    id: int
+    name: str
+
+
+class RecommendationOut(Schema):
+    id: UUID
+    partner: UUID
+    partner_name: str
+    programme: str
+    enrolment: UUID
+    direction: str
+    from_tier: RecommendedTierOut
+    to_tier: RecommendedTierOut
+    status: str
+    evaluated_at: datetime.datetime
+    effective_at: datetime.datetime
+    results: list[dict] = Field(
+        description="Every requirement judged: metric, operator, threshold, value, "
+        "outcome, reason, left"
+    )
+    decided_by: str | None
+    decided_at: datetime.datetime | None
+    note: str
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_partner(obj) -> UUID:
+        return obj.partner.public_id
+
+    @staticmethod
+    def resolve_partner_name(obj) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_programme(obj) -> str:
+        return obj.enrolment.programme.name
+
+    @staticmethod
+    def resolve_enrolment(obj) -> UUID:
+        return obj.enrolment.public_id
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.email if obj.decided_by else None
+
+
+class RecommendationQuery(StrictSchema):
+    status: RecommendationStatus | None = Field(
+        None, description="pending, approved, rejected, withdrawn or applied"
+    )
+
+
+class TierDecisionIn(StrictSchema):
+    note: str = Field("", max_length=1000)
+
+
+class EvaluationOut(Schema):
+    promote: int
+    keep: int
+    demote: int
+
+
+@router.list(
+    "/tier-recommendations",
+    response=RecommendationOut,
+    summary="Tier recommendations of the partners in your scope, open first "
+    "(channel managers, vendor admins)",
+)
+def recommendation_list(request, filters: Query[RecommendationQuery]):
+    return selectors.recommendation_list(user=request.user, status=filters.status or "")
+
+
+def _decide(request, recommendation_id: UUID, payload: TierDecisionIn, *, approve):
+    item = lookup(
+        request,
+        tiers.recommendation_get,
+        rule=permissions.REVIEW,
+        public_id=recommendation_id,
+    )
+    decided = tiers.recommendation_decide(
+        actor=request.user, recommendation=item, approve=approve, note=payload.note
+    )
+    return selectors.recommendation_list(user=request.user).get(pk=decided.pk)
+
+
+@router.post(
+    "/tier-recommendations/{recommendation_id}/approve",
+    response=RecommendationOut,
+    summary="Approve a pending recommendation: a promotion applies at once, a "
+    "demotion when its grace period ends",
+)
+def recommendation_approve(request, recommendation_id: UUID, payload: TierDecisionIn):
+    return _decide(request, recommendation_id, payload, approve=True)
+
+
+@router.post(
+    "/tier-recommendations/{recommendation_id}/reject",
+    response=RecommendationOut,
+    summary="Reject a pending recommendation: the tier stays",
+)
+def recommendation_reject(request, recommendation_id: UUID, payload: TierDecisionIn):
+    return _decide(request, recommendation_id, payload, approve=False)
+
+
+@router.post(
+    "/tier-evaluations",
+    response=EvaluationOut,
+    summary="Evaluate every active enrolment now: counts by direction",
+)
+def tiers_evaluate(request):
+    return tiers.tiers_evaluate(actor=request.user)

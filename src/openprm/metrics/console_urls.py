@@ -17,4 +17,9 @@ urlpatterns = [
         name="tier_recommendation_decide",
     ),
     path("tiers/evaluate/", views.tiers_evaluate, name="tiers_evaluate"),
+    path(
+        "programmes/<uuid:public_id>/tiers/<int:tier_id>/simulate/",
+        views.tier_simulate,
+        name="programme_tier_simulate",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The dashboard's filters (GET, every field optional)."""
+"""The dashboard's filters (GET, every field optional), and the tier simulator's
+edited thresholds."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core.forms import StyledForm
 from openprm.metrics.dashboard import DashboardFilters
 from openprm.partners.choices import PartnerType, Region
+from openprm.programs.choices import Operator
+from openprm.programs.metrics import get_metric
 
 
 class DashboardFilterForm(StyledForm):
@@ -47,3 +50,39 @@ class DashboardFilterForm(StyledForm):
             partner_type=data.get("partner_type", ""),
             tier=data.get("tier", ""),
         )
+
+
+class SimulationForm(StyledForm):
+    """A tier's requirements with their thresholds to try, and the evaluation
+    window (months) to try them over."""
+
+    months = forms.IntegerField(
+        label=_("Evaluation window (months)"),
+        min_value=1,
+        max_value=36,
+        initial=12,
+        help_text=_("Today's rules read the last 12 months, this one included."),
+    )
+
+    def __init__(self, *args, tier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirements = list(tier.requirements.all())
+        for requirement in self.requirements:
+            metric = get_metric(requirement.metric)
+            self.fields[f"threshold_{requirement.pk}"] = forms.DecimalField(
+                label=_("%(metric)s, %(operator)s")
+                % {
+                    "metric": metric.label if metric else requirement.metric,
+                    "operator": Operator(requirement.operator).label,
+                },
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                initial=requirement.threshold,
+            )
+
+    def thresholds(self) -> dict[int, object]:
+        return {
+            requirement.pk: self.cleaned_data[f"threshold_{requirement.pk}"]
+            for requirement in self.requirements
+        }

@@ -12,8 +12,11 @@ from openprm.programs import metrics as programme_metrics
 ALIASES = {"trailing_12m_sales": "won_revenue", "deals_won_12m": "deals_won"}
 
 
-def requirement_values(partner_ids: list[int]) -> dict[int, dict]:
-    period = selectors.Period.trailing(selectors.REQUIREMENT_MONTHS)
+def requirement_values(
+    partner_ids: list[int], *, months: int = selectors.REQUIREMENT_MONTHS
+) -> dict[int, dict]:
+    """Each partner's figures over the last ``months`` months (one query)."""
+    period = selectors.Period.trailing(months)
     found = selectors.values_for_partners(partner_ids, period=period)
     values: dict[int, dict] = {}
     for partner_id, figures in found.items():

@@ -38,12 +38,16 @@ def recommendation_payload(item: TierRecommendation) -> dict:
     }
 
 
-def _enrolments(enrolment_ids=None):
+def enrolments_to_evaluate(enrolment_ids=None, *, programme=None):
+    """Active enrolments (all, these, or a programme's) with their programme's
+    tiers and requirements (three queries)."""
     queryset = Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE).select_related(
         "tier", "programme", "partner"
     )
     if enrolment_ids is not None:
         queryset = queryset.filter(pk__in=list(enrolment_ids))
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
     return queryset.prefetch_related(
         Prefetch(
             "programme__tiers",
@@ -57,14 +61,16 @@ def _enrolments(enrolment_ids=None):
     )
 
 
-def evaluate(enrolment: Enrolment, values: dict):
+def evaluate(enrolment: Enrolment, values: dict, *, requirements=None):
+    """The verdict on an enrolment's figures, by its programme's requirements or
+    by ``requirements(tier)`` (a simulation's edited ones)."""
     tiers = list(enrolment.programme.tiers.all())
     current = next(tier for tier in tiers if tier.pk == enrolment.tier_id)
     return verdict(
         tiers=tiers,
         current=current,
         values=values,
-        requirements=lambda tier: list(tier.requirements.all()),
+        requirements=requirements or (lambda tier: list(tier.requirements.all())),
     )
 
 
@@ -78,7 +84,7 @@ def tiers_evaluate(*, actor=None, enrolment_ids=None, now=None) -> dict[str, int
         permissions.EVALUATE.ensure(actor)
     now = now or timezone.now()
     grace = datetime.timedelta(days=settings.OPENPRM_TIER_GRACE_DAYS)
-    enrolments = list(_enrolments(enrolment_ids))
+    enrolments = list(enrolments_to_evaluate(enrolment_ids))
     values = requirements.requirement_values(
         sorted({enrolment.partner_id for enrolment in enrolments})
     )

@@ -18,11 +18,15 @@ from openprm.metrics import (
     progress,
     selectors,
     services,
+    simulation,
     tiers,
 )
 from openprm.metrics.formatting import plain
-from openprm.metrics.forms import DashboardFilterForm
+from openprm.metrics.forms import DashboardFilterForm, SimulationForm
 from openprm.metrics.models import RecommendationStatus
+from openprm.programs import permissions as programme_permissions
+from openprm.programs import selectors as programme_selectors
+from openprm.programs import services as programme_services
 
 TABLES = ("months", "region", "type", "tier", "partners")
 
@@ -246,3 +250,48 @@ def tier_progress_page(request):
         "metrics/tier_progress.html",
         progress.tier_progress(partner=request.partner),
     )
+
+
+@console_page(rule=programme_permissions.DEFINE)
+def tier_simulate(request, public_id, tier_id):
+    """A tier's thresholds and the evaluation window edited and tried on every
+    enrolled partner before saving: today's recommendation and the simulated one
+    side by side (htmx redraws the result as the form changes); **Save** writes
+    the thresholds."""
+    programme = programme_selectors.programme_get(
+        user=request.user, public_id=public_id
+    )
+    tier = programme_selectors.tier_get(programme=programme, tier_id=tier_id)
+    tier_url = reverse("console:programme_tier", args=[programme.public_id, tier.pk])
+    form = SimulationForm(request.POST or None, tier=tier)
+    if request.method == "POST" and "save" in request.POST:
+        return act(
+            request,
+            lambda data: programme_services.tier_requirement_thresholds_set(
+                actor=request.user, tier=tier, thresholds=form.thresholds()
+            ),
+            form=form,
+            success=lambda changed: (
+                _("%(count)s threshold(s) saved.") % {"count": len(changed)}
+            ),
+            next=tier_url,
+            on_refusal=request.path,
+        )
+    context = {"programme": programme, "tier": tier, "form": form}
+    if form.is_bound and not form.is_valid():
+        context["invalid"] = True
+    else:
+        edits = form.thresholds() if form.is_bound else {}
+        months = form.cleaned_data["months"] if form.is_bound else None
+        try:
+            context["simulation"] = simulation.simulate(
+                user=request.user, programme=programme, thresholds=edits, months=months
+            )
+        except ApplicationError as error:
+            context["invalid"] = True
+            for field, problems in getattr(error, "field_errors", {}).items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+    if request.headers.get("HX-Request"):
+        return render(request, "metrics/_simulation.html", context)
+    return render(request, "metrics/tier_simulation.html", context)

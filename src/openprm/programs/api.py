@@ -105,6 +105,13 @@ class EndIn(StrictSchema):
     reason: str = ""
 
 
+class ThresholdIn(StrictSchema):
+    class Meta:
+        model = TierRequirement
+
+    threshold: Decimal
+
+
 class RequirementOut(Schema):
     id: int
     metric: str
@@ -348,6 +355,25 @@ def tier_requirement_create(
         **payload.model_dump(),
     )
     return Status(201, requirement)
+
+
+@router.patch(
+    "/programmes/{programme_id}/tiers/{tier_id}/requirements/{requirement_id}",
+    response=RequirementOut,
+    summary="Change a requirement's threshold (try it first with a simulation)",
+)
+def tier_requirement_update(
+    request, programme_id: str, tier_id: int, requirement_id: int, payload: ThresholdIn
+):
+    tier = _definable_tier(request, programme_id, tier_id)
+    requirement = selectors.tier_requirement_get(
+        tier=tier, requirement_id=requirement_id
+    )
+    services.tier_requirement_thresholds_set(
+        actor=request.user, tier=tier, thresholds={requirement.pk: payload.threshold}
+    )
+    requirement.refresh_from_db()
+    return requirement
 
 
 @router.delete(

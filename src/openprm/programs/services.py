@@ -262,6 +262,18 @@ def tier_update(
     return tier
 
 
+def requirement_threshold(value, field_errors: dict, key: str):
+    """A requirement's threshold parsed, or its error added under ``key``."""
+    try:
+        threshold = benefit_rules.parse_decimal(value)
+    except benefit_rules.BenefitValueError as error:
+        field_errors[key] = [str(error)]
+        return None
+    if threshold < 0 or abs(threshold) >= 10**12:
+        field_errors[key] = [str(_("Enter a number from 0."))]
+    return threshold
+
+
 @transaction.atomic
 def tier_requirement_create(
     *, actor, tier: Tier, metric: str, operator: str, threshold
@@ -272,13 +284,7 @@ def tier_requirement_create(
         field_errors["metric"] = [str(_("Choose a metric from the catalogue."))]
     if operator not in Operator.values:
         field_errors["operator"] = [str(_("Choose >=, <= or ==."))]
-    try:
-        threshold = benefit_rules.parse_decimal(threshold)
-    except benefit_rules.BenefitValueError as error:
-        field_errors["threshold"] = [str(error)]
-    else:
-        if threshold < 0 or abs(threshold) >= 10**12:
-            field_errors["threshold"] = [str(_("Enter a number from 0."))]
+    threshold = requirement_threshold(threshold, field_errors, "threshold")
     if field_errors:
         raise ValidationFailed(field_errors=field_errors)
     requirement = TierRequirement.objects.create(
@@ -304,6 +310,56 @@ def tier_requirement_create(
         actor=actor,
     )
     return requirement
+
+
+@transaction.atomic
+def tier_requirement_thresholds_set(
+    *, actor, tier: Tier, thresholds: dict[int, object]
+) -> list[TierRequirement]:
+    """New thresholds for requirements of ``tier`` (by id): all saved or, on any
+    error (an unknown requirement, a bad number), none. Returns those changed."""
+    permissions.DEFINE.ensure(actor)
+    requirements = {item.pk: item for item in tier.requirements.all()}
+    field_errors: dict = {}
+    parsed = {}
+    for requirement_id, value in thresholds.items():
+        key = f"threshold_{requirement_id}"
+        if requirement_id not in requirements:
+            field_errors[key] = [str(_("This requirement is not one of the tier's."))]
+            continue
+        parsed[requirement_id] = requirement_threshold(value, field_errors, key)
+    if field_errors:
+        raise ValidationFailed(field_errors=field_errors)
+    changed = []
+    for requirement_id, threshold in parsed.items():
+        requirement = requirements[requirement_id]
+        if requirement.threshold == threshold:
+            continue
+        before = audit.snapshot(requirement, ["threshold"])
+        requirement.threshold = threshold
+        requirement.save(update_fields=["threshold", "updated_at"])
+        audit.record_change(
+            actor=actor,
+            instance=requirement,
+            before=before,
+            verb="tier.requirement_changed",
+        )
+        events.emit(
+            "tier.requirement_changed",
+            payload={
+                **tier_payload(tier),
+                "requirement": {
+                    "id": requirement.pk,
+                    "metric": requirement.metric,
+                    "operator": requirement.operator,
+                    "threshold": str(requirement.threshold),
+                    "previous_threshold": str(before["threshold"]),
+                },
+            },
+            actor=actor,
+        )
+        changed.append(requirement)
+    return changed
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ visibility the partners beneath it; vendor admins see and start rebuilds.
 from django.utils import timezone
 
 from openprm.metrics import permissions
+from openprm.programs import permissions as programme_permissions
 from openprm.testing.authz import (
     ALLOW,
     FORBID,
@@ -99,4 +100,69 @@ POLICIES += [
 POLICIES += [
     Policy("web:portal:tier_progress", partner_area()),
     Policy("web:portal:tier_progress_page", partner_area()),
+]
+
+
+def _gold_requirement(world):
+    """A requirement on world.owner's programme, for the simulator."""
+    from openprm.programs.tests.factories import (
+        EnrolmentFactory,
+        TierRequirementFactory,
+    )
+
+    enrolment = EnrolmentFactory(partner=world.owner)
+    return TierRequirementFactory(
+        tier=enrolment.programme.tiers.get(rank=1), metric="won_revenue", threshold=1
+    )
+
+
+# Who defines programmes (vendor admins) simulates edited requirements; the page
+# saves thresholds only with its Save button.
+SIMULATE = vendor(rule=programme_permissions.DEFINE)
+
+POLICIES += [
+    Policy(
+        "web:console:programme_tier_simulate",
+        SIMULATE,
+        make=_gold_requirement,
+        kwargs=lambda item: {
+            "public_id": item.tier.programme.public_id,
+            "tier_id": item.tier_id,
+        },
+    ),
+    Policy(
+        API.format(method="POST", path="/programmes/{programme_id}/simulations"),
+        SIMULATE,
+        make=_gold_requirement,
+        kwargs=lambda item: {"programme_id": item.tier.programme.public_id},
+        data=lambda item: {"requirements": [{"id": item.pk, "threshold": "5"}]},
+        # A simulation writes nothing by design: a 200 is all it does.
+        happened=lambda item: True,
+    ),
+]
+
+POLICIES += [
+    Policy(
+        API.format(method="GET", path="/tier-recommendations"),
+        vendor(rule=permissions.REVIEW),
+    ),
+    *[
+        Policy(
+            API.format(
+                method="POST",
+                path=f"/tier-recommendations/{{recommendation_id}}/{decision}",
+            ),
+            _reviewer_in_scope,
+            make=_recommendation,
+            kwargs=lambda item: {"recommendation_id": item.public_id},
+            data=lambda item: {"note": "Checked"},
+        )
+        for decision in ("approve", "reject")
+    ],
+    Policy(
+        API.format(method="POST", path="/tier-evaluations"),
+        vendor(rule=permissions.EVALUATE),
+        data=lambda obj: {},
+        happened=lambda obj: True,
+    ),
 ]

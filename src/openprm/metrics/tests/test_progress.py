@@ -2,7 +2,7 @@ import pytest
 
 from openprm.metrics import tiers
 from openprm.metrics.tests.test_api import figures
-from openprm.metrics.tests.test_tiers import enrol, programme  # noqa: F401
+from openprm.metrics.tests.test_tiers import enrol
 from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_partner_sees_each_requirement_its_figure_and_what_is_left(
     client,
-    programme,  # noqa: F811
+    programme,
 ):
     enrolment = enrol(programme, 2, 300)
     client.force_login(partner_user(partner=enrolment.partner, roles=["sales"]))
@@ -25,7 +25,7 @@ def test_the_partner_sees_each_requirement_its_figure_and_what_is_left(
 
 def test_a_demotion_under_way_is_on_the_home_work_list_with_its_date(
     client,
-    programme,  # noqa: F811
+    programme,
 ):
     enrolment = enrol(programme, 2, 300)
     tiers.tiers_evaluate()

@@ -15,22 +15,10 @@ from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.models import Enrolment, TierChange
 from openprm.programs.tests.factories import (
     EnrolmentFactory,
-    TierRequirementFactory,
-    programme_with_tiers,
 )
 from openprm.tenancy.tests.factories import partner_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme():
-    programme = programme_with_tiers("Silver", "Gold", "Platinum")
-    _silver, gold, platinum = programme.tiers.order_by("rank")
-    TierRequirementFactory(tier=gold, metric="won_revenue", threshold=1000)
-    TierRequirementFactory(tier=platinum, metric="won_revenue", threshold=5000)
-    TierRequirementFactory(tier=platinum, metric="deals_won", threshold=5)
-    return programme
 
 
 def enrol(programme, rank, won):
@@ -39,11 +27,6 @@ def enrol(programme, rank, won):
     return EnrolmentFactory(
         partner=partner, programme=programme, tier=programme.tiers.get(rank=rank)
     )
-
-
-@pytest.fixture
-def reviewer():
-    return VendorUserFactory(vendor_role="vendor_admin")
 
 
 def test_an_evaluation_recommends_promote_keep_and_demote_with_reasons(programme):
@@ -156,3 +139,43 @@ def test_an_analyst_may_not_decide(programme):
         )
     assert TierRecommendation.objects.get().status == "pending"
     assert OutboxEvent.objects.count() == before
+
+
+def test_the_api_lists_evaluates_and_decides_recommendations(
+    client, programme, reviewer, django_assert_num_queries
+):
+    up = enrol(programme, 1, 2000)
+    down = enrol(programme, 2, 300)
+    client.force_login(reviewer)
+
+    counts = client.post("/api/v1/tier-evaluations", content_type="application/json")
+    assert counts.json() == {"promote": 1, "keep": 0, "demote": 1}
+    with django_assert_num_queries(4):
+        listed = client.get("/api/v1/tier-recommendations?status=pending")
+    items = {item["partner_name"]: item for item in listed.json()["items"]}
+    assert items[down.partner.name]["direction"] == "demote"
+    assert items[down.partner.name]["results"][0]["outcome"] == "not_met"
+
+    approved = client.post(
+        f"/api/v1/tier-recommendations/{items[up.partner.name]['id']}/approve",
+        {"note": "Well done"},
+        content_type="application/json",
+    )
+    rejected = client.post(
+        f"/api/v1/tier-recommendations/{items[down.partner.name]['id']}/reject",
+        {},
+        content_type="application/json",
+    )
+    again = client.post(
+        f"/api/v1/tier-recommendations/{items[down.partner.name]['id']}/approve",
+        {},
+        content_type="application/json",
+    )
+
+    assert approved.json()["status"] == "applied"
+    assert approved.json()["note"] == "Well done"
+    assert rejected.json()["status"] == "rejected"
+    assert again.status_code == 409
+    up.refresh_from_db()
+    down.refresh_from_db()
+    assert (up.tier.name, down.tier.name) == ("Gold", "Gold")

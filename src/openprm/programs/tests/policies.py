@@ -283,6 +283,15 @@ POLICIES = [
         data=lambda obj: {"metric": "active_users", "operator": ">=", "threshold": 3},
     ),
     Policy(
+        PROGRAMMES.format(method="PATCH")
+        + TIERS
+        + "/{tier_id}/requirements/{requirement_id}",
+        ADMIN,
+        make=requirement,
+        kwargs=lambda obj: {**api_tier(obj.tier), "requirement_id": obj.pk},
+        data=lambda obj: {"threshold": "12345"},
+    ),
+    Policy(
         PROGRAMMES.format(method="DELETE")
         + TIERS
         + "/{tier_id}/requirements/{requirement_id}",
