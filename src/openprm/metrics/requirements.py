@@ -28,6 +28,21 @@ def requirement_values(
     return values
 
 
+def evaluation_values(
+    partner_ids: list[int], *, months: int = selectors.REQUIREMENT_MONTHS
+) -> dict[int, dict]:
+    """What a tier evaluation reads: every registered provider's figures (the
+    certifications app's counted people and accreditations, ...), this app's
+    rollups over ``months`` months among them."""
+    values = programme_metrics.measured_values(partner_ids)
+    if months != selectors.REQUIREMENT_MONTHS:
+        for partner_id, figures in requirement_values(
+            partner_ids, months=months
+        ).items():
+            values.setdefault(partner_id, {}).update(figures)
+    return values
+
+
 def register() -> None:
     for metric in catalogue.metrics():
         known = programme_metrics.get_metric(metric.code)

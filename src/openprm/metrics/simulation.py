@@ -153,11 +153,11 @@ def simulate(
     enrolments = list(tiers.enrolments_to_evaluate(programme=programme))
     rules = _rules(programme, thresholds)
     partner_ids = sorted({enrolment.partner_id for enrolment in enrolments})
-    values_today = requirements.requirement_values(partner_ids)
+    values_today = requirements.evaluation_values(partner_ids)
     values_then = (
         values_today
         if months == selectors.REQUIREMENT_MONTHS
-        else requirements.requirement_values(partner_ids, months=months)
+        else requirements.evaluation_values(partner_ids, months=months)
     )
     result = Simulation(months=months, evaluated=len(enrolments))
     for enrolment in enrolments:

@@ -85,7 +85,7 @@ def tiers_evaluate(*, actor=None, enrolment_ids=None, now=None) -> dict[str, int
     now = now or timezone.now()
     grace = datetime.timedelta(days=settings.OPENPRM_TIER_GRACE_DAYS)
     enrolments = list(enrolments_to_evaluate(enrolment_ids))
-    values = requirements.requirement_values(
+    values = requirements.evaluation_values(
         sorted({enrolment.partner_id for enrolment in enrolments})
     )
     open_by_enrolment = {

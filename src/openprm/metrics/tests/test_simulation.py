@@ -167,7 +167,9 @@ def test_a_simulation_costs_the_same_queries_for_more_partners(programme, admin)
     few = count()
     for index in range(6):
         enrol(programme, f"Q{index}", 1 + index % 3, 1000 * index)
-    assert count() == few == 6
+    # The programme, its tiers and requirements, the enrolments, the rollups over
+    # the edited window; every registered provider's figures (a few queries each).
+    assert count() == few
 
 
 def test_window_dates():
@@ -236,7 +238,8 @@ def test_the_api_returns_the_moves_and_saves_nothing(
     requirement = gold_revenue(programme)
     client.force_login(admin)
 
-    with django_assert_num_queries(11):
+    # 11, and the certifications app's two figures (people, accreditations).
+    with django_assert_num_queries(13):
         response = client.post(
             f"/api/v1/programmes/{programme.public_id}/simulations",
             {"requirements": [{"id": requirement.pk, "threshold": "2000"}]},

@@ -179,3 +179,16 @@ def test_the_api_lists_evaluates_and_decides_recommendations(
     up.refresh_from_db()
     down.refresh_from_db()
     assert (up.tier.name, down.tier.name) == ("Gold", "Gold")
+
+
+def test_evaluations_read_the_figures_of_every_measuring_app(db):
+    """Tier evaluations and simulations read what the certifications app counts,
+    not only this app's rollups."""
+    from openprm.certifications.tests.factories import UserCertificationFactory
+    from openprm.metrics import requirements
+
+    held = UserCertificationFactory()
+
+    values = requirements.evaluation_values([held.partner_id])
+
+    assert values[held.partner_id]["certified_people"] == 1
