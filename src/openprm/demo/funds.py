@@ -26,6 +26,15 @@ from openprm.partners.models import Partner
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.models import Membership
 
+DEMO_ACTIVITY_TYPES = (
+    "Event",
+    "Digital campaign",
+    "Webinar",
+    "Trade show",
+    "Print",
+    "Training",
+)
+
 TIER_AMOUNTS = {"Platinum": "20000", "Gold": "10000", "Silver": "5000"}
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ATTENDEES = b"name,company\nAda Lovelace,Analytical\nGrace Hopper,Navy\n"
@@ -160,6 +169,9 @@ def _requests(*, workers, mdf, pool, today, actor) -> int:
             )
         return fund_request
 
+    # The types migration 0002 adds; a flushed test database has lost them.
+    for order, name in enumerate(DEMO_ACTIVITY_TYPES):
+        ActivityType.objects.get_or_create(name=name, defaults={"order": order})
     types = {item.name: item for item in ActivityType.objects.all()}
     contoso = workers[0]
     made = 0
