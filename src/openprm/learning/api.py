@@ -21,6 +21,7 @@ from openprm.learning import permissions, selectors, services
 from openprm.learning.choices import LessonKind, QuestionKind
 from openprm.learning.models import Course, Enrolment, LearningPath, Quiz
 from openprm.segments.audiences import audience_reader
+from openprm.segments.audiences.selectors import audience_to_choose
 from openprm.tenancy.models import Membership
 from openprm.tenancy.selectors import membership_read_for
 
@@ -389,16 +390,8 @@ def _course(request, course_id: UUID, partner: int | None = None) -> Course:
 
 
 def _audience(request, public_id):
-    audience = (
-        selectors.audiences_for_choice(user=request.user)
-        .filter(public_id=public_id)
-        .first()
-    )
-    if audience is None:
-        raise ValidationFailed(
-            field_errors={"audience": ["No active audience has this id."]}
-        )
-    return audience
+    permissions.MANAGE.ensure(request.user)
+    return audience_to_choose(public_id)
 
 
 def _courses_by_id(request, ids, field: str) -> list[Course]:

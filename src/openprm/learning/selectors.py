@@ -24,7 +24,7 @@ from openprm.learning.models import (
     ScormPackage,
 )
 from openprm.segments.audiences import AudienceReader, audience_q
-from openprm.segments.models import Audience
+from openprm.segments.audiences.selectors import audiences_to_choose
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def lesson_get(*, user, public_id) -> Lesson:
 
 def audiences_for_choice(*, user) -> QuerySet:
     permissions.MANAGE.ensure(user)
-    return Audience.objects.filter(is_active=True).order_by("name", "id")
+    return audiences_to_choose()
 
 
 def quizzes_for_staff(*, user) -> QuerySet:

@@ -20,6 +20,7 @@ from openprm.content.models import Asset, Folder, Tag
 from openprm.core.api import ApiRouter, StrictSchema
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.segments.audiences import audience_reader
+from openprm.segments.audiences.selectors import audience_to_choose
 from openprm.segments.models import Audience
 from openprm.tenancy.selectors import membership_read_for
 
@@ -224,16 +225,8 @@ def _asset(request, asset_id: UUID) -> tuple[Asset, object]:
 
 
 def _audience(request, public_id) -> Audience:
-    audience = (
-        selectors.audiences_for_choice(user=request.user)
-        .filter(public_id=public_id)
-        .first()
-    )
-    if audience is None:
-        raise ValidationFailed(
-            field_errors={"audience": ["No active audience has this id."]}
-        )
-    return audience
+    permissions.MANAGE.ensure(request.user)
+    return audience_to_choose(public_id)
 
 
 def _folder(request, public_id):

@@ -40,7 +40,7 @@ from openprm.core.db import (
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
 from openprm.segments.audiences import AudienceReader, audience_q
-from openprm.segments.models import Audience
+from openprm.segments.audiences.selectors import audiences_to_choose
 from openprm.tenancy.models import Membership
 
 SORTS = ("newest", "most_used")
@@ -176,7 +176,7 @@ def tags_list(*, user=None) -> QuerySet:
 def audiences_for_choice(*, user) -> QuerySet:
     """The audiences an asset may be given."""
     permissions.MANAGE.ensure(user)
-    return Audience.objects.filter(is_active=True).order_by("name", "id")
+    return audiences_to_choose()
 
 
 # --- portal (partner users)

@@ -391,3 +391,22 @@ def audience_rule_catalogue() -> list[dict]:
             "value_is_choice": True,
         },
     ]
+
+
+# --- for the apps whose items carry an audience (content, learning, ...)
+
+
+def audiences_to_choose() -> QuerySet:
+    """The active audiences an item may be given, by name: what the apps' forms
+    and APIs offer (each app checks its own rule first)."""
+    return Audience.objects.filter(is_active=True).order_by("name", "id")
+
+
+def audience_to_choose(public_id) -> Audience:
+    """The active audience an API request names; a field error otherwise."""
+    audience = audiences_to_choose().filter(public_id=public_id).first()
+    if audience is None:
+        raise ValidationFailed(
+            field_errors={"audience": ["No active audience has this id."]}
+        )
+    return audience
