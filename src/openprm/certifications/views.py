@@ -2,7 +2,6 @@
 and expiring report; the portal's certificates (own and team's) and external
 uploads; the public verification page."""
 
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from openprm.certifications.forms import (
 )
 from openprm.certifications.pdf import certificate_response
 from openprm.core import exports
+from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page, public_page
 from openprm.segments.audiences import audience_reader
 from openprm.segments.models import Audience
@@ -31,7 +31,7 @@ PER_PAGE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 def _certification_url(certification) -> str:

@@ -2,7 +2,6 @@
 finance payout queue) and portal pages (my funds, new request, a request with its
 claims, history) of funds. Thin: each calls a selector or a service."""
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.core import errors
 from openprm.core.exports import download
+from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.funds import permissions, selectors, services
 from openprm.funds.choices import ClaimStatus, RequestStatus
@@ -30,7 +30,7 @@ PER_PAGE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 def _download(stored, name: str):

@@ -6,7 +6,6 @@ import json
 import mimetypes
 
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.content.library import serving
 from openprm.core.errors import ApplicationError, ValidationFailed
+from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.learning import permissions, scorm, selectors, services
 from openprm.learning.choices import LessonKind
@@ -38,7 +38,7 @@ PER_PAGE = 25
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 # --- console: courses
