@@ -493,3 +493,59 @@ class DealRevenue(PartnerOwnedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+class PipelineCell(models.Model):
+    """The live deals of one partner in one stage, close month and currency: how
+    many and their amount in hundredths. Kept by database triggers on deals (every
+    insert, update and delete, in the writer's transaction, whatever wrote it), so
+    the pipeline sums cells instead of deals; ``pipeline.services.pipeline_rebuild``
+    recomputes them from the deals and reports drift. No foreign keys: a cell of
+    a deleted partner or stage falls to zero and the rebuild removes it."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()  # the first day of the expected close month
+    currency = models.CharField(max_length=3)
+    deal_count = models.IntegerField(default=0)
+    amount_minor = models.BigIntegerField(default=0)
+
+    objects = PartnerOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "stage", "month", "currency"],
+                name="deals_pipelinecell_key",
+            )
+        ]
+
+
+class PipelineTotal(models.Model):
+    """The same sums for every partner of a region together: the ecosystem's
+    pipeline in a few thousand rows however many deals there are. Kept by the same
+    triggers, and by one on a partner's region."""
+
+    region = models.CharField(max_length=8)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()
+    currency = models.CharField(max_length=3)
+    deal_count = models.IntegerField(default=0)
+    amount_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "stage", "month", "currency"],
+                name="deals_pipelinetotal_key",
+            )
+        ]

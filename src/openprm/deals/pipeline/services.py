@@ -1,0 +1,27 @@
+"""Writes of the pipeline: the sweep that recomputes its cells and totals."""
+
+import logging
+
+from django.db import connection, transaction
+
+from openprm.deals.pipeline import rebuild, triggers
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def pipeline_rebuild() -> rebuild.Rebuilt:
+    """Recompute the pipeline's cells and totals from the deals and report drift
+    (a warning in the log); reinstall the triggers if a migration dropped them."""
+    if triggers.missing(connection):
+        logger.warning("Pipeline triggers were missing: reinstalled")
+        triggers.drop(connection)
+        triggers.install(connection)
+    result = rebuild.rebuild(connection)
+    if result.drifted:
+        logger.warning(
+            "Pipeline cells drifted: %s cells and %s regional totals recomputed",
+            result.drifted_cells,
+            result.drifted_totals,
+        )
+    return result

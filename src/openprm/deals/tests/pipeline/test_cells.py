@@ -1,0 +1,150 @@
+"""The pipeline's cells and regional totals, kept by triggers on every kind of
+change to a deal, equal what the rebuild recomputes from the deals; the rebuild
+finds and repairs drift."""
+
+import datetime
+import random
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.deals import services
+from openprm.deals.choices import LIVE, DealStatus, StageKind
+from openprm.deals.models import Deal, PipelineCell, PipelineTotal, Stage
+from openprm.deals.pipeline import triggers
+from openprm.deals.pipeline.services import pipeline_rebuild
+from openprm.deals.tests.factories import make_deal, registration, seller
+from openprm.partners.models import Partner
+from openprm.partners.tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def expected() -> tuple[Counter, Counter]:
+    """The cells and totals computed in Python from the deals."""
+    cells, totals = Counter(), Counter()
+    regions = dict(Partner.objects.values_list("id", "region"))
+    for deal in Deal.objects.filter(status__in=LIVE):
+        month = deal.expected_close_date.replace(day=1)
+        minor = int(deal.total_amount * 100)
+        cell = (deal.partner_id, deal.stage_id, month, deal.currency)
+        total = (regions[deal.partner_id], deal.stage_id, month, deal.currency)
+        for counter, key in ((cells, cell), (totals, total)):
+            counter[(*key, "count")] += 1
+            counter[(*key, "minor")] += minor
+    return +cells, +totals
+
+
+def stored() -> tuple[Counter, Counter]:
+    cells, totals = Counter(), Counter()
+    for row in PipelineCell.objects.all():
+        key = (row.partner_id, row.stage_id, row.month, row.currency)
+        cells[(*key, "count")] += row.deal_count
+        cells[(*key, "minor")] += row.amount_minor
+    for row in PipelineTotal.objects.all():
+        key = (row.region, row.stage_id, row.month, row.currency)
+        totals[(*key, "count")] += row.deal_count
+        totals[(*key, "minor")] += row.amount_minor
+    return +cells, +totals
+
+
+def open_stages():
+    return list(Stage.objects.filter(kind=StageKind.OPEN).order_by("order"))
+
+
+def test_every_kind_of_change_keeps_the_cells_equal_to_a_rebuild():
+    rng = random.Random(7)
+    reviewer = VendorUserFactory()
+    sellers = [seller() for _ in range(4)]
+    stages = open_stages()
+    deals = []
+    # Registered through the service, with several close months and amounts.
+    for number in range(24):
+        user = sellers[number % 4]
+        day = timezone.localdate() + datetime.timedelta(days=1 + 17 * number)
+        deals.append(
+            services.deal_register(
+                actor=user,
+                partner=user.memberships.get().partner,
+                **registration(
+                    customer_name=f"Customer {number}",
+                    customer_domain=f"c{number}.example",
+                    expected_close_date=day,
+                    lines=[
+                        {
+                            "product_line": "security",
+                            "quantity": 1,
+                            "amount": str(rng.randint(100, 99999)) + ".37",
+                        }
+                    ],
+                ),
+            )
+        )
+    # Made directly (a bulk load or an import writes rows the same way).
+    deals += [make_deal(amount=Decimal("12.34")) for _ in range(3)]
+    deals[0] = services.deal_approve(actor=reviewer, deal=deals[0])
+    deals[1] = services.deal_reject(actor=reviewer, deal=deals[1], reason="No")
+    services.deal_request_info(actor=reviewer, deal=deals[2], question="Who?")
+    for deal in deals[3:8]:
+        services.deal_approve(actor=reviewer, deal=deal)
+    services.deal_stage_change(actor=deals[3].registered_by, deal=deals[3], stage=stages[-1])
+    services.deal_mark_won(actor=deals[4].registered_by, deal=deals[4], amount="777.77")
+    services.deal_mark_lost(actor=deals[5].registered_by, deal=deals[5], reason="Price")
+    services.deal_record_crm_outcome(actor=reviewer, deal=deals[6], won=True, amount="5")
+    Deal.objects.filter(pk=deals[9].pk).update(currency="USD")
+    Deal.objects.filter(pk=deals[10].pk).update(expected_close_date=D(2029, 2, 3))
+    Deal.objects.filter(pk=deals[11].pk).update(total_amount=Decimal("0.01"))
+    Deal.objects.filter(pk=deals[12].pk).update(partner=deals[13].partner)
+    Deal.objects.filter(pk=deals[14].pk).update(status=DealStatus.EXPIRED)
+    Deal.objects.filter(pk=deals[15].pk).update(stage=stages[0], title="Renamed")
+    Deal.objects.filter(pk=deals[16].pk).delete()
+    # A partner moves to another region; another is deleted with its deals.
+    moved = deals[17].partner
+    moved.region = "apac" if moved.region != "apac" else "emea"
+    moved.save()
+    deals[-1].partner.delete()
+
+    cells, totals = stored()
+    assert (cells, totals) == expected()
+    assert cells  # the data set is not empty
+    result = pipeline_rebuild()
+    assert not result.drifted
+    assert stored() == (cells, totals)
+
+
+def test_the_rebuild_reports_and_repairs_drift():
+    make_deal(amount=Decimal("10.00"), status=DealStatus.APPROVED)
+    make_deal(amount=Decimal("20.00"))
+    right = stored()
+    PipelineCell.objects.update(deal_count=5)
+    PipelineTotal.objects.all().delete()
+
+    result = pipeline_rebuild()
+
+    assert result.drifted_cells == 2
+    assert result.drifted_totals >= 1
+    assert stored() == right
+    assert not pipeline_rebuild().drifted
+
+
+def test_the_rebuild_reinstalls_missing_triggers():
+    triggers.drop(connection)
+    assert triggers.missing(connection)
+    pipeline_rebuild()
+    assert not triggers.missing(connection)
+    make_deal(amount=Decimal("10.00"))
+    assert stored() == expected()
+
+
+def test_cells_that_fall_to_zero_are_removed_by_the_rebuild():
+    deal = make_deal(amount=Decimal("10.00"))
+    Deal.objects.filter(pk=deal.pk).update(status=DealStatus.REJECTED)
+    assert PipelineCell.objects.get().deal_count == 0
+    result = pipeline_rebuild()
+    assert (result.cells, result.totals, result.drifted) == (0, 0, False)
