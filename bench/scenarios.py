@@ -17,6 +17,7 @@ FLOOR_DEALS = "floor-deals-50"
 FLOOR_FORECAST = "floor-forecast"
 FLOOR_CONSOLE_DEALS = "floor-console-deals-50"
 FLOOR_LIBRARY = "floor-library-24"
+FLOOR_CONSOLE_PIPELINE = "floor-console-pipeline"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -332,3 +333,38 @@ def pages_for(
         return list(range(1, last + 1))
     step = (last - 1) / (samples - 1)
     return sorted({1 + round(index * step) for index in range(samples)})
+
+
+SCENARIOS += [
+    Scenario(
+        name=FLOOR_CONSOLE_PIPELINE,
+        path="/_bench/floor/console-pipeline/",
+        description=(
+            "Baseline: the maintained pipeline sums the console reads (regional "
+            "totals by stage, currency and month, and by region; partner cells by "
+            "partner) in three GROUP BYs, as JSON (no conversion or ranking)."
+        ),
+        floor=FLOOR_CONSOLE_PIPELINE,
+        expect='"results": [[',
+    ),
+    Scenario(
+        name="console-pipeline",
+        path="/console/pipeline/",
+        description=(
+            "Console pipeline and forecast, a vendor admin: the ecosystem by stage, "
+            "month, quarter and region, and its 20 largest partners (target: as "
+            "fast at 1,000,000 deals as at 100,000)."
+        ),
+        auth=True,
+        floor=FLOOR_CONSOLE_PIPELINE,
+        expect='data-testid="total-count"',
+    ),
+    Scenario(
+        name="portal-pipeline",
+        path="/portal/pipeline/",
+        description="Portal pipeline and forecast, the bench partner's admin.",
+        portal=True,
+        floor=FLOOR_FORECAST,
+        expect='data-testid="total-count"',
+    ),
+]

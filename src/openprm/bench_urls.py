@@ -216,6 +216,34 @@ def floor_forecast(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": rows})
 
 
+def floor_console_pipeline(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console pipeline: the maintained sums it reads (the
+    regional totals per stage, currency and month, and per region; the partner
+    cells per partner) in three GROUP BYs, as JSON, with no conversion, ranking,
+    scope or template."""
+    from django.db.models import Sum
+
+    from openprm.deals.models import PipelineCell, PipelineTotal
+
+    figures = {"deals": Sum("deal_count"), "amount": Sum("amount_minor")}
+    open_totals = PipelineTotal.objects.filter(stage__kind="open", deal_count__gt=0)
+    months = open_totals.values("stage_id", "currency", "month").annotate(**figures)
+    regions = open_totals.values("region", "stage_id", "currency").annotate(**figures)
+    partners = (
+        PipelineCell.objects.filter(stage__kind="open", deal_count__gt=0)
+        .values("partner_id")
+        .annotate(**figures)
+        .order_by("-amount")[:20]
+    )
+    return JsonResponse(
+        {
+            "results": [list(months.order_by()), list(regions.order_by())],
+            "partners": list(partners),
+        },
+        json_dumps_params={"default": str},
+    )
+
+
 # The portal library's page (content.library.views.PER_PAGE) and the columns its
 # cards show.
 FLOOR_LIBRARY_PAGE_SIZE = 24
@@ -293,6 +321,11 @@ urlpatterns = [
     path("floor/deals/", floor_deals, name="bench_floor_deals"),
     path("floor/console-deals/", floor_console_deals, name="bench_floor_console_deals"),
     path("floor/forecast/", floor_forecast, name="bench_floor_forecast"),
+    path(
+        "floor/console-pipeline/",
+        floor_console_pipeline,
+        name="bench_floor_console_pipeline",
+    ),
     path("floor/directory/", floor_directory, name="bench_floor_directory"),
     path("ceiling/", ceiling, name="bench_ceiling"),
     path("floor/partners/", floor_partners, name="bench_floor_partners"),

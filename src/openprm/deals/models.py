@@ -527,6 +527,9 @@ class PipelineCell(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.stage_id} {self.month:%Y-%m} {self.currency}"
+
 
 class PipelineTotal(models.Model):
     """The same sums for every partner of a region together: the ecosystem's
@@ -549,3 +552,6 @@ class PipelineTotal(models.Model):
                 name="deals_pipelinetotal_key",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.stage_id} {self.month:%Y-%m} {self.currency}"

@@ -51,8 +51,12 @@ class UnconvertedOut(Schema):
     currency: str
     count: int
     amount: Decimal = Field(description="In `currency`: no rate converts it.")
-    first_close: date
-    last_close: date
+    first_close: date = Field(
+        description="The first day of the earliest close month holding them."
+    )
+    last_close: date = Field(
+        description="The last day of the latest close month holding them."
+    )
 
 
 class PipelineStageOut(Schema):

@@ -83,17 +83,15 @@ def rebuild(connection) -> Rebuilt:
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(
-                "LOCK TABLE deals_pipelinecell, deals_pipelinetotal "
-                "IN EXCLUSIVE MODE"
+                "LOCK TABLE deals_pipelinecell, deals_pipelinetotal IN EXCLUSIVE MODE"
             )
         for table in ("deals_pipelinecell", "deals_pipelinetotal"):
-            cursor.execute(  # noqa: S608
-                f"DELETE FROM {table} WHERE deal_count = 0 AND amount_minor = 0"
+            cursor.execute(
+                f"DELETE FROM {table} "  # noqa: S608
+                "WHERE deal_count = 0 AND amount_minor = 0"
             )
         drifted_cells = _drift(cursor, "deals_pipelinecell", CELL_KEY, cells_sql)
-        drifted_totals = _drift(
-            cursor, "deals_pipelinetotal", TOTAL_KEY, totals_sql
-        )
+        drifted_totals = _drift(cursor, "deals_pipelinetotal", TOTAL_KEY, totals_sql)
         if drifted_cells:
             _replace(cursor, "deals_pipelinecell", CELL_KEY, cells_sql)
         if drifted_totals:

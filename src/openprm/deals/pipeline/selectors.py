@@ -1,14 +1,21 @@
 """Scoped reads of the pipeline, the forecast and won revenue: amounts summed in
-SQL.
+SQL from maintained cells.
 
 Open deals are live registrations (submitted, waiting for information or approved)
-in a stage of kind *open*. The database groups them by stage, currency, month of
-the expected close date and exchange-rate period, and sums their amounts as integer
-hundredths (exact on SQLite too, where decimals are doubles); ``figures``
-converts and weights the groups. A page or an endpoint therefore runs the same few
-queries however many deals there are: the rates, the stages, one GROUP BY per view
-(whole, by region, by partner) and the names of the partners shown. A partner's won
-revenue (``DealRevenue``) is summed the same way by the day each deal was won.
+in a stage of kind *open*. Database triggers keep their counts and amounts (integer
+hundredths, exact on SQLite too, where decimals are doubles) per partner, stage,
+close month and currency in ``PipelineCell``, and per region in ``PipelineTotal``
+(``triggers.py``); a page sums those cells, grouped by stage, currency and month or
+exchange-rate period, and ``figures`` converts and weights the groups. The
+ecosystem's figures (a reader who sees every partner, no partner filter) come from
+the regional totals, a few thousand rows however many deals there are; a scoped
+reader's and the per-partner figures from the cells of their partners.
+
+Two kinds of month cannot be answered by a cell, and are summed from the deals
+themselves, one month each: the first and last month of a close-date filter that
+starts or ends inside a month, and a currency's month in which a new exchange rate
+starts on another day than the first (its deals convert at two rates). A partner's
+won revenue (``DealRevenue``) is summed by the day each deal was won.
 
 Who reads what (``permissions.READ_PIPELINE``): every vendor role (channel
 managers: their partners and territories, through ``visible_to``); partner admins
@@ -43,7 +50,13 @@ from openprm.currencies import money
 from openprm.currencies.selectors import rate_table
 from openprm.deals import permissions
 from openprm.deals.choices import LIVE, StageKind
-from openprm.deals.models import Deal, DealRevenue, Stage
+from openprm.deals.models import (
+    Deal,
+    DealRevenue,
+    PipelineCell,
+    PipelineTotal,
+    Stage,
+)
 from openprm.deals.pipeline import figures
 from openprm.partners.choices import Region
 from openprm.partners.models import Partner
@@ -220,6 +233,184 @@ def _month(text: str) -> datetime.date:
     return datetime.date(int(text[:4]), int(text[5:7]), 1)
 
 
+def _next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return _next_month(day) - datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Months:
+    """Which close months the cells answer, and which the deals must."""
+
+    first: datetime.date | None  # the first whole month (None: unbounded)
+    last: datetime.date | None
+    partial: tuple[tuple[datetime.date, datetime.date], ...]  # date ranges
+    split: tuple[tuple[str, datetime.date], ...]  # (currency, month)
+
+    def cells_q(self) -> Q:
+        condition = Q()
+        if self.first is not None:
+            condition &= Q(month__gte=self.first)
+        if self.last is not None:
+            condition &= Q(month__lte=self.last)
+        for currency, month in self.split:
+            condition &= ~Q(currency=currency, month=month)
+        return condition
+
+    def deals_q(self) -> Q | None:
+        """The deals the cells leave out, or None when there are none."""
+        condition = Q()
+        for first, last in self.partial:
+            condition |= Q(expected_close_date__range=(first, last))
+        for currency, month in self.split:
+            condition |= Q(
+                currency=currency,
+                expected_close_date__range=(month, _month_end(month)),
+            )
+        return condition or None
+
+
+def _months(filters: PipelineFilters, rates: money.RateTable) -> _Months:
+    first, last = filters.close_from, filters.close_to
+    first_month = first.replace(day=1) if first else None
+    last_month = last.replace(day=1) if last else None
+    partial = []
+    if first is not None and first.day != 1:
+        partial.append((first, min(_month_end(first), last or datetime.date.max)))
+        first_month = _next_month(first)
+    if last is not None and last != _month_end(last):
+        start = max(last.replace(day=1), first or datetime.date.min)
+        if not partial or partial[0][1] < start:
+            partial.append((start, last))
+        last_month = (last.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    split = tuple(
+        (currency, valid_from.replace(day=1))
+        for currency in rates.currencies()
+        for valid_from in rates.valid_from_dates(currency)
+        if valid_from.day != 1
+    )
+    return _Months(first_month, last_month, tuple(partial), split)
+
+
+def _is_ecosystem(user, filters: PipelineFilters, organisation) -> bool:
+    """Whether the regional totals answer: a reader who sees every partner and
+    narrows to none."""
+    return (
+        organisation is None
+        and filters.partner_id is None
+        and user.is_vendor_staff
+        and scope_for(user).everything
+    )
+
+
+def open_cells(
+    *,
+    user,
+    filters: PipelineFilters,
+    stage_ids: Iterable[int],
+    months: _Months,
+    organisation: Partner | None = None,
+) -> QuerySet[PipelineCell]:
+    """The user's partners' cells of open stages in the whole months given."""
+    cells = PipelineCell.objects.visible_to(user).filter(
+        months.cells_q(), stage_id__in=sorted(stage_ids), deal_count__gt=0
+    )
+    if not user.is_vendor_staff:
+        cells = cells.filter(_partner_q(user, organisation))
+    if filters.region:
+        cells = cells.filter(partner__region=filters.region)
+    if filters.partner_id is not None:
+        cells = cells.filter(partner_id=filters.partner_id)
+    return cells
+
+
+def _sum_cells(
+    cells: QuerySet,
+    *,
+    rates: money.RateTable,
+    group: str | None = None,
+    by_month: bool = False,
+) -> list[figures.Aggregate]:
+    """One GROUP BY over cells (or regional totals): counts and sums per stage,
+    currency and month or rate period, and per ``group`` (a column)."""
+    keys = ["stage_id", "currency", "month" if by_month else "rate_period"]
+    annotations = {} if by_month else {"rate_period": _rate_period(rates, "month")}
+    if group:
+        keys.append(group)
+    rows = (
+        cells.annotate(**annotations)
+        .values(*keys)
+        .annotate(
+            deal_count=Sum("deal_count"),
+            amount_minor=Sum("amount_minor"),
+            first_close=Min("month"),
+            last_close=Max("month"),
+        )
+        .order_by()
+    )
+    return [
+        figures.Aggregate(
+            stage_id=row["stage_id"],
+            currency=row["currency"],
+            count=row["deal_count"],
+            amount_minor=row["amount_minor"],
+            # No rate starts inside a cell's month: its first day has the rate.
+            first_close=row["first_close"],
+            last_close=_month_end(row["last_close"]),
+            group=row[group] if group else None,
+            month=row["month"] if by_month else None,
+        )
+        for row in rows
+    ]
+
+
+def open_sums(
+    *,
+    user,
+    filters: PipelineFilters,
+    stages: dict[int, figures.StageInfo],
+    rates: money.RateTable,
+    organisation: Partner | None = None,
+    group: str | None = None,
+    by_month: bool = False,
+) -> list[figures.Aggregate]:
+    """The open pipeline's sums in the user's scope: the cells (or, for the
+    ecosystem not grouped by partner, the regional totals) and the months only the
+    deals can answer."""
+    months = _months(filters, rates)
+    if group != GROUP_PARTNER and _is_ecosystem(user, filters, organisation):
+        totals = PipelineTotal.objects.filter(
+            months.cells_q(), stage_id__in=sorted(stages), deal_count__gt=0
+        )
+        if filters.region:
+            totals = totals.filter(region=filters.region)
+        rows = _sum_cells(
+            totals,
+            rates=rates,
+            group="region" if group == GROUP_REGION else None,
+            by_month=by_month,
+        )
+    else:
+        cells = open_cells(
+            user=user,
+            filters=filters,
+            stage_ids=stages,
+            months=months,
+            organisation=organisation,
+        )
+        rows = _sum_cells(cells, rates=rates, group=group, by_month=by_month)
+    edges = months.deals_q()
+    if edges is not None:
+        deals = open_deals(
+            user=user, filters=filters, stage_ids=stages, organisation=organisation
+        ).filter(edges)
+        rows += aggregate(deals, rates=rates, group=group, by_month=by_month)
+    return rows
+
+
 def pipeline_summary(
     *,
     user,
@@ -233,10 +424,14 @@ def pipeline_summary(
     permissions.READ_PIPELINE.ensure(user)
     stages = open_stages()
     rates = rate_table()
-    deals = open_deals(
-        user=user, filters=filters, stage_ids=stages, organisation=organisation
-    )
-    rows = aggregate(deals, rates=rates, by_month=True)
+    reading = {
+        "user": user,
+        "filters": filters,
+        "stages": stages,
+        "rates": rates,
+        "organisation": organisation,
+    }
+    rows = open_sums(**reading, by_month=True)
     converted = figures.convert(rows, stages=stages, rates=rates)
     summary = PipelineSummary(
         currency=rates.reporting,
@@ -251,31 +446,29 @@ def pipeline_summary(
         unconverted=converted.missing(),
     )
     if regions:
-        summary.regions = pipeline_by_group(
-            deals, group=GROUP_REGION, stages=stages, rates=rates
+        summary.regions = group_lines(
+            open_sums(**reading, group=GROUP_REGION), stages=stages, rates=rates
         )
     if partners:
-        summary.partners = pipeline_by_group(
-            deals, group=GROUP_PARTNER, stages=stages, rates=rates
+        summary.partners = group_lines(
+            open_sums(**reading, group=GROUP_PARTNER), stages=stages, rates=rates
         )[:partners]
         label_partners(summary.partners)
     return summary
 
 
-def pipeline_by_group(
-    deals: QuerySet[Deal],
+def group_lines(
+    rows: list[figures.Aggregate],
     *,
-    group: str,
     stages: dict[int, figures.StageInfo],
     rates: money.RateTable,
 ) -> list[figures.GroupLine]:
     """Per region or partner, the largest weighted amount first, with what each
-    holds unconverted."""
-    rows = aggregate(deals, rates=rates, group=group)
+    holds unconverted; regions named."""
     lines = figures.by_group(figures.convert(rows, stages=stages, rates=rates))
-    if group == GROUP_REGION:
-        labels = dict(Region.choices)
-        for line in lines:
+    labels = dict(Region.choices)
+    for line in lines:
+        if isinstance(line.key, str):
             line.label = str(labels.get(line.key, line.key))
     return lines
 
@@ -303,12 +496,15 @@ def pipeline_groups(
     permissions.READ_PIPELINE.ensure(user)
     stages = open_stages()
     rates = rate_table()
-    deals = open_deals(
-        user=user, filters=filters, stage_ids=stages, organisation=organisation
+    rows = open_sums(
+        user=user,
+        filters=filters,
+        stages=stages,
+        rates=rates,
+        organisation=organisation,
+        group=group,
     )
-    return rates.reporting, pipeline_by_group(
-        deals, group=group, stages=stages, rates=rates
-    )
+    return rates.reporting, group_lines(rows, stages=stages, rates=rates)
 
 
 # --- won revenue

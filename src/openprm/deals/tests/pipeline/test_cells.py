@@ -93,10 +93,13 @@ def test_every_kind_of_change_keeps_the_cells_equal_to_a_rebuild():
     services.deal_request_info(actor=reviewer, deal=deals[2], question="Who?")
     for deal in deals[3:8]:
         services.deal_approve(actor=reviewer, deal=deal)
-    services.deal_stage_change(actor=deals[3].registered_by, deal=deals[3], stage=stages[-1])
-    services.deal_mark_won(actor=deals[4].registered_by, deal=deals[4], amount="777.77")
-    services.deal_mark_lost(actor=deals[5].registered_by, deal=deals[5], reason="Price")
-    services.deal_record_crm_outcome(actor=reviewer, deal=deals[6], won=True, amount="5")
+    one, two, three = deals[3:6]
+    services.deal_stage_change(actor=one.registered_by, deal=one, stage=stages[-1])
+    services.deal_mark_won(actor=two.registered_by, deal=two, amount="777.77")
+    services.deal_mark_lost(actor=three.registered_by, deal=three, reason="Price")
+    services.deal_record_crm_outcome(
+        actor=reviewer, deal=deals[6], won=True, amount="5"
+    )
     Deal.objects.filter(pk=deals[9].pk).update(currency="USD")
     Deal.objects.filter(pk=deals[10].pk).update(expected_close_date=D(2029, 2, 3))
     Deal.objects.filter(pk=deals[11].pk).update(total_amount=Decimal("0.01"))
@@ -148,3 +151,85 @@ def test_cells_that_fall_to_zero_are_removed_by_the_rebuild():
     assert PipelineCell.objects.get().deal_count == 0
     result = pipeline_rebuild()
     assert (result.cells, result.totals, result.drifted) == (0, 0, False)
+
+
+def reference(user, filters):
+    """The figures summed from the deals themselves (the reader before cells)."""
+    from openprm.currencies.selectors import rate_table
+    from openprm.deals.pipeline import figures, selectors
+
+    stages, rates = selectors.open_stages(), rate_table()
+    deals = selectors.open_deals(user=user, filters=filters, stage_ids=stages)
+    rows = selectors.aggregate(deals, rates=rates, by_month=True)
+    converted = figures.convert(rows, stages=stages, rates=rates)
+    by_group = {}
+    for group in (selectors.GROUP_REGION, selectors.GROUP_PARTNER):
+        rows = selectors.aggregate(deals, rates=rates, group=group)
+        lines = figures.by_group(figures.convert(rows, stages=stages, rates=rates))
+        by_group[group] = [(line.key, line.figures) for line in lines]
+    return (
+        figures.by_stage(converted, stages.values()),
+        figures.by_month(converted, first=filters.close_from, last=filters.close_to),
+        figures.total(converted),
+        by_group,
+    )
+
+
+def test_the_cells_answer_as_the_deals_do_for_any_filter_and_reader():
+    from openprm.currencies.tests.factories import ExchangeRateFactory
+    from openprm.deals.pipeline.selectors import (
+        GROUP_PARTNER,
+        GROUP_REGION,
+        PipelineFilters,
+        pipeline_groups,
+        pipeline_summary,
+    )
+
+    rng = random.Random(11)
+    # A rate from the first of a month, and one from the middle of another.
+    ExchangeRateFactory(currency="USD", rate=Decimal("0.9"), valid_from=D(2026, 1, 1))
+    ExchangeRateFactory(currency="USD", rate=Decimal("0.8"), valid_from=D(2026, 3, 20))
+    readers = [VendorUserFactory(), VendorUserFactory(vendor_role="channel_manager")]
+    partners = [
+        PartnerFactory(
+            region=("EMEA", "NA")[n % 2],
+            channel_manager=readers[1] if n < 2 else None,
+        )
+        for n in range(4)
+    ]
+    stages = open_stages()
+    for _ in range(60):
+        made = make_deal(
+            partner=rng.choice(partners),
+            amount=Decimal(rng.randint(1, 10**6)) / 100,
+            stage=rng.choice(stages),
+            status=rng.choice(list(DealStatus)),
+            expected_close_date=D(2026, 1, 1) + datetime.timedelta(rng.randint(0, 200)),
+        )
+        currency = rng.choice(("EUR", "USD", "JPY"))
+        Deal.objects.filter(pk=made.pk).update(currency=currency)
+    filters = [
+        PipelineFilters(),
+        PipelineFilters(region="NA"),
+        PipelineFilters(partner_id=partners[0].pk),
+        PipelineFilters(close_from=D(2026, 2, 10), close_to=D(2026, 5, 31)),
+        PipelineFilters(close_from=D(2026, 3, 1), close_to=D(2026, 6, 12)),
+        PipelineFilters(close_from=D(2026, 4, 3), close_to=D(2026, 4, 20)),
+    ]
+    for reader in readers:
+        for chosen in filters:
+            summary = pipeline_summary(user=reader, filters=chosen)
+            stages_, months, total, by_group = reference(reader, chosen)
+            if chosen == PipelineFilters():
+                assert total.count  # the data set is not empty
+            assert (summary.stages, summary.months, summary.total) == (
+                stages_,
+                months,
+                total,
+            ), (reader, chosen)
+            for group in (GROUP_REGION, GROUP_PARTNER):
+                _currency, lines = pipeline_groups(
+                    user=reader, group=group, filters=chosen
+                )
+                got = [(line.key, line.figures) for line in lines]
+                assert got == by_group[group], (reader, chosen, group)

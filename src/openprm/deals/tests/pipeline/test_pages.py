@@ -231,7 +231,7 @@ def test_the_api_forecast_by_quarter_and_the_missing_rates(client, rates):
             "count": 1,
             "amount": "5.00",
             "first_close": "2026-08-01",
-            "last_close": "2026-08-01",
+            "last_close": "2026-08-31",
         }
     ]
 

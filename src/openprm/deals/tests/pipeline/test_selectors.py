@@ -8,6 +8,7 @@ import pytest
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.core.errors import NotFound, PermissionDenied
+from openprm.currencies.models import ExchangeRate
 from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal, DealRevenue, Stage
@@ -124,11 +125,13 @@ def test_a_missing_rate_is_reported_and_left_out_of_the_totals(admin, rates):
 
     assert not summary.is_complete
     assert summary.total.amount == Decimal("100.00")
+    # Dated by the close months that hold them (the cells know no days).
     assert [
-        (u.currency, u.count, u.amount, u.first_close) for u in summary.unconverted
+        (u.currency, u.count, u.amount, u.first_close, u.last_close)
+        for u in summary.unconverted
     ] == [
-        ("JPY", 1, Decimal("2000.00"), D(2026, 3, 15)),
-        ("USD", 1, Decimal("50.00"), D(2025, 12, 31)),
+        ("JPY", 1, Decimal("2000.00"), D(2026, 3, 1), D(2026, 3, 31)),
+        ("USD", 1, Decimal("50.00"), D(2025, 12, 1), D(2025, 12, 31)),
     ]
 
 
@@ -234,8 +237,10 @@ def test_the_queries_do_not_grow_with_the_deals(
 ):
     partner = PartnerFactory()
     deal(partner, "1.00")
-    # Stages, rates, the GROUP BY by month, by region, by partner, partner names.
-    with django_assert_num_queries(6):
+    # Stages, rates, the GROUP BY of cells by month, by region, by partner,
+    # partner names; and the deals of the month in which a USD rate starts on the
+    # 20th, each time.
+    with django_assert_num_queries(6 + 3):
         pipeline_summary(user=admin, regions=True, partners=10)
     for index in range(12):
         deal(
@@ -245,11 +250,14 @@ def test_the_queries_do_not_grow_with_the_deals(
             close=D(2026, 1 + index, 1),
         )
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6 + 3):
         summary = pipeline_summary(user=admin, regions=True, partners=10)
 
     assert summary.total.count == 13
     assert len(summary.partners) == 10
+    ExchangeRate.objects.filter(valid_from=D(2026, 3, 20)).delete()
+    with django_assert_num_queries(4):  # no partners asked: stages to regions
+        assert pipeline_summary(user=admin, regions=True).total.count == 13
 
 
 def test_the_partner_list_of_the_api(admin, rates):
