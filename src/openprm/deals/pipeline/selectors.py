@@ -196,17 +196,27 @@ def aggregate(
     if by_month:
         annotations["month"] = close_month()
         keys.append("month")
-    rows = (
-        deals.annotate(**annotations)
-        .values(*keys)
-        .annotate(
-            deal_count=Count("id"),
-            amount_minor=_amount_minor(),
-            first_close=Min("expected_close_date"),
-            last_close=Max("expected_close_date"),
-        )
-        .order_by()
+    rows = _grouped(
+        deals.annotate(**annotations).values(*keys),
+        count=Count("id"),
+        amount=_amount_minor(),
+        day="expected_close_date",
     )
+    return _aggregates(rows, group=group, month=_month if by_month else None)
+
+
+def _grouped(rows: QuerySet, *, count, amount, day: str) -> QuerySet:
+    """Counts, sums in hundredths and the first and last ``day`` of grouped rows."""
+    return rows.annotate(
+        deal_count=count,
+        amount_minor=amount,
+        first_close=Min(day),
+        last_close=Max(day),
+    ).order_by()
+
+
+def _aggregates(rows, *, group, month=None, last=lambda day: day) -> list:
+    """Grouped rows as ``figures.Aggregate``; ``month`` reads a row's month."""
     return [
         figures.Aggregate(
             stage_id=row["stage_id"],
@@ -214,9 +224,9 @@ def aggregate(
             count=row["deal_count"],
             amount_minor=row["amount_minor"],
             first_close=row["first_close"],
-            last_close=row["last_close"],
+            last_close=last(row["last_close"]),
             group=row[group] if group else None,
-            month=_month(row["month"]) if by_month else None,
+            month=month(row["month"]) if month else None,
         )
         for row in rows
     ]
@@ -340,31 +350,19 @@ def _sum_cells(
     annotations = {} if by_month else {"rate_period": _rate_period(rates, "month")}
     if group:
         keys.append(group)
-    rows = (
-        cells.annotate(**annotations)
-        .values(*keys)
-        .annotate(
-            deal_count=Sum("deal_count"),
-            amount_minor=Sum("amount_minor"),
-            first_close=Min("month"),
-            last_close=Max("month"),
-        )
-        .order_by()
+    rows = _grouped(
+        cells.annotate(**annotations).values(*keys),
+        count=Sum("deal_count"),
+        amount=Sum("amount_minor"),
+        day="month",
     )
-    return [
-        figures.Aggregate(
-            stage_id=row["stage_id"],
-            currency=row["currency"],
-            count=row["deal_count"],
-            amount_minor=row["amount_minor"],
-            # No rate starts inside a cell's month: its first day has the rate.
-            first_close=row["first_close"],
-            last_close=_month_end(row["last_close"]),
-            group=row[group] if group else None,
-            month=row["month"] if by_month else None,
-        )
-        for row in rows
-    ]
+    # No rate starts inside a cell's month: its first day has the rate.
+    return _aggregates(
+        rows,
+        group=group,
+        month=(lambda month: month) if by_month else None,
+        last=_month_end,
+    )
 
 
 def open_sums(
