@@ -264,6 +264,7 @@ POLICIES = [
         kwargs=public_kwargs,
     ),
     Policy("web:console:learning_enrolments", READ),
+    Policy("web:console:learning_reports", READ),
     Policy("web:console:learning_quizzes", READ),
     Policy(
         "web:console:learning_quiz_create",
@@ -466,6 +467,8 @@ POLICIES = [
         data=lambda course: {},
     ),
     Policy(API.format(method="GET", path="/learning/enrolments"), signed_in()),
+    Policy(API.format(method="GET", path="/learning/reports/completions"), READ),
+    Policy(API.format(method="GET", path="/learning/reports/quiz-pass-rates"), READ),
     Policy(
         API.format(method="GET", path="/learning/courses/{course_id}/progress"),
         enrolled_learner,
