@@ -6,13 +6,12 @@ certificate carries the holder's name and a code that the public verification pa
 confirms, the partner gains the accreditation it completes, and its tier
 requirement on certified people reads the new figure."""
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from openprm.certifications.choices import EarningKind
@@ -115,7 +114,7 @@ def _certify(path, partner):
 
 
 def _certified_people(page) -> str:
-    """The partner's figure on the portal's tier page, requirement "Certified people"."""
+    """The partner's figure for "Certified people" on the portal's tier page."""
     page.goto("/portal/tier/")
     row = page.get_by_test_id("tier-requirements").get_by_role(
         "row", name=re.compile("Certified people")
@@ -224,7 +223,7 @@ def test_a_technical_user_takes_a_path_and_earns_its_certification(
     shoot(page, "learning-certificates")
     with page.expect_download() as download:
         page.get_by_test_id("certificate-pdf").click()
-    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    pdf = PdfReader(download.value.path())
     text = " ".join(sheet.extract_text() for sheet in pdf.pages)
     held = UserCertification.objects.get()
     assert "Tess Ellison" in text
