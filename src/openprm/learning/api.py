@@ -1010,3 +1010,40 @@ def report_quiz_pass_rates(request, query: Query[ReportQuery]):
         }
         for row in rows
     ]
+
+
+# --- a partner admin's team
+
+
+class TeamProgressOut(LearningEnrolmentOut):
+    learner_name: str
+    lessons_done: int
+    lesson_count: int
+
+    @staticmethod
+    def resolve_learner_name(obj) -> str:
+        return obj.user.get_full_name()
+
+
+class TeamQuery(ReaderQuery):
+    status: str = Field("", description='"open", "completed" or "" for every one')
+
+
+@router.list(
+    "/learning/team-progress",
+    response=TeamProgressOut,
+    summary="A partner admin's organisation: every colleague's enrolments and progress",
+)
+def team_progress(request, query: Query[TeamQuery]):
+    partner_id = permissions.ENROL_TEAM.acting_partner_id(
+        request.user,
+        query.partner,
+        refusal="Say which of your organisations this is for.",
+    )
+    if query.status not in ("", "open", "completed"):
+        raise ValidationFailed(
+            field_errors={"status": ['Give "open", "completed" or nothing.']}
+        )
+    return selectors.team_progress(
+        user=request.user, partner_id=partner_id, status=query.status
+    )

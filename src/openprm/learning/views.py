@@ -580,8 +580,14 @@ def catalogue(request):
             "page": _page(request, courses),
             "paths": list(selectors.paths_for_reader(audiences=audiences)),
             "is_filtered": any(form.values().values()),
+            "team_tab": _team_tab(request),
         },
     )
+
+
+def _team_tab(request) -> bool:
+    """Whether the learning tabs offer the team's progress (partner admins)."""
+    return permissions.ENROL_TEAM.allows_roles(partner_roles=request.membership.roles)
 
 
 @portal_page
@@ -594,8 +600,30 @@ def my_learning(request):
                 selectors.my_enrolments(
                     user=request.user, partner_id=request.partner.pk
                 )
-            )
+            ),
+            "team_tab": _team_tab(request),
         },
+    )
+
+
+TEAM_STATUSES = {"open", "completed"}
+
+
+@require_safe
+@portal_page(rule=permissions.ENROL_TEAM)
+def team_learning(request):
+    """A partner admin's view of who in their organisation takes what, and how
+    far each has got."""
+    status = request.GET.get("status", "")
+    rows = selectors.team_progress(
+        user=request.user,
+        partner_id=request.partner.pk,
+        status=status if status in TEAM_STATUSES else "",
+    )
+    return render(
+        request,
+        "learning/portal_team.html",
+        {"page": _page(request, rows), "status": status, "team_tab": True},
     )
 
 
@@ -604,7 +632,10 @@ def transcript(request):
     return render(
         request,
         "learning/portal_transcript.html",
-        selectors.transcript(user=request.user, partner_id=request.partner.pk),
+        {
+            **selectors.transcript(user=request.user, partner_id=request.partner.pk),
+            "team_tab": _team_tab(request),
+        },
     )
 
 
