@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -26,13 +27,27 @@ from openprm.journeys.models import JourneyTask
 from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
 from openprm.learning import services
 from openprm.learning.choices import LessonKind
-from openprm.learning.models import PathEnrolment, QuizAttempt, ScormAttempt
+from openprm.learning.models import (
+    Enrolment,
+    PathEnrolment,
+    QuizAttempt,
+    ScormAttempt,
+)
 from openprm.learning.scorm import build_package
-from openprm.learning.tests.factories import QuizFactory, add_questions
+from openprm.learning.tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    LessonFactory,
+    ModuleFactory,
+    QuizAttemptFactory,
+    QuizFactory,
+    add_questions,
+)
 from openprm.partners.tests.factories import PartnerFactory
-from openprm.programs.tests.factories import EnrolmentFactory, TierRequirementFactory
+from openprm.programs.tests import factories as programmes
 from openprm.segments.tests.factories import AudienceFactory
 from openprm.tenancy.tests.factories import MembershipFactory
+from openprm.testing.browser import sign_in
 from tests.e2e.screens import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,8 +124,10 @@ def _certify(path, partner):
         role="",
         count=1,
     )
-    enrolment = EnrolmentFactory(partner=partner)
-    TierRequirementFactory(tier=enrolment.tier, metric="certified_people", threshold=1)
+    enrolment = programmes.EnrolmentFactory(partner=partner)
+    programmes.TierRequirementFactory(
+        tier=enrolment.tier, metric="certified_people", threshold=1
+    )
 
 
 def _certified_people(page) -> str:
@@ -246,3 +263,55 @@ def test_a_technical_user_takes_a_path_and_earns_its_certification(
     shoot(page, "learning-organisation")
     assert _certified_people(page) == "1"
     shoot(page, "learning-tier")
+
+
+def test_the_console_reports_and_the_team_page(page, browser, live_server):
+    """An analyst reads the learning reports (charts drawn, a table exported); a
+    partner admin reads their team's progress."""
+    partner = PartnerFactory(name="Contoso Solutions")
+    admin = MembershipFactory(
+        partner=partner, roles=["partner_admin"], user__email="ada@contoso.example"
+    )
+    tess = MembershipFactory(
+        partner=partner, roles=["technical"], user__full_name="Tess Ellison"
+    )
+    course = CourseFactory(title="Firewall basics")
+    LessonFactory(module=ModuleFactory(course=course))
+    EnrolmentFactory(partner=partner, user=tess.user, course=course)
+    EnrolmentFactory(partner=partner, user=admin.user, course=course)
+    Enrolment.objects.filter(user=admin.user).update(completed_at=timezone.now())
+    quiz = QuizFactory(title="Firewall check")
+    QuizAttemptFactory(quiz=quiz, partner=partner, user=tess.user)
+    QuizAttemptFactory(quiz=quiz, partner=partner, user=tess.user, is_passed=True)
+    UserFactory(email="ann@vendor.example", vendor_role="analyst")
+
+    page.set_default_timeout(30_000)  # a machine that may be busy
+    sign_in(page, "ann@vendor.example", TEST_PASSWORD)
+    page.goto("/console/")
+    page.get_by_role("link", name="Learning reports").click()
+    expect(page.get_by_test_id("learning-report-total")).to_have_text(
+        "1 course completed in the period."
+    )
+    expect(page.get_by_test_id("learning-report-quizzes")).to_contain_text("50%")
+    # Chart.js drew every chart: its canvases have their size.
+    for chart in ("months", "courses", "partners", "quizzes"):
+        box = page.locator(f"#learning-chart-{chart}").bounding_box()
+        assert box is not None and box["height"] > 50
+    shoot(page, "learning-reports")
+    with page.expect_download() as download:
+        page.get_by_test_id("learning-report-courses").get_by_role(
+            "link", name="CSV"
+        ).click()
+    with open(download.value.path(), encoding="utf-8") as file:
+        assert file.read().splitlines()[1].startswith("Firewall basics,")
+
+    team = browser.new_context(base_url=live_server.url)
+    admin_page = team.new_page()
+    admin_page.set_default_timeout(30_000)
+    sign_in(admin_page, "ada@contoso.example", TEST_PASSWORD)
+    admin_page.goto("/portal/learning/mine/")
+    admin_page.get_by_test_id("team-learning-tab").click()
+    expect(admin_page.get_by_test_id("team-learning")).to_contain_text("Tess Ellison")
+    expect(admin_page.get_by_test_id("team-learning")).to_contain_text("0 of 1 lessons")
+    shoot(admin_page, "learning-team")
+    team.close()
