@@ -371,6 +371,35 @@ def held_expiring(request, filters: Query[ExpiringFilters]):
     return selectors.expiring(user=request.user, within_days=filters.within_days)
 
 
+class ExpiringByPartnerOut(Schema):
+    partner: UUID
+    name: str
+    expiring: int = Field(description="Ending within within_days (or ended, unswept)")
+    within_30_days: int
+    people: int
+
+
+@router.get(
+    "/user-certifications/expiring/by-partner",
+    response=list[ExpiringByPartnerOut],
+    summary="Certifications ending within `within_days`, counted by partner, "
+    "most first (vendor staff)",
+)
+def held_expiring_by_partner(request, filters: Query[ExpiringFilters]):
+    return [
+        {
+            "partner": row["public_id"],
+            "name": row["label"],
+            "expiring": row["expiring"],
+            "within_30_days": row["within_30_days"],
+            "people": row["people"],
+        }
+        for row in selectors.expiring_by_partner(
+            user=request.user, within_days=filters.within_days
+        )
+    ]
+
+
 def _held(request, held_id: UUID, partner: int | None):
     return selectors.held_get(
         user=request.user,

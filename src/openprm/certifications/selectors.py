@@ -199,6 +199,36 @@ def expiring(*, user, within_days: int = 60, partner_id: int | None = None) -> Q
     return rows
 
 
+def expiring_by_partner(
+    *, user, within_days: int = 60, limit: int | None = None
+) -> list[dict]:
+    """The expiring report by partner, most first: the certifications ending
+    within ``within_days`` (and those ended, not yet swept), those within 30 days,
+    and the people holding them. One grouped query."""
+    soon = timezone.now() + timedelta(days=30)
+    rows = (
+        expiring(user=user, within_days=within_days)
+        .order_by()
+        .values("partner__name", "partner__public_id", "partner_id")
+        .annotate(
+            expiring=Count("id"),
+            within_30_days=Count("id", filter=Q(valid_until__lte=soon)),
+            people=Count("user_id", distinct=True),
+        )
+        .order_by("-expiring", "partner__name", "partner_id")
+    )
+    return [
+        {
+            "label": row["partner__name"],
+            "public_id": row["partner__public_id"],
+            "expiring": row["expiring"],
+            "within_30_days": row["within_30_days"],
+            "people": row["people"],
+        }
+        for row in rows[:limit]
+    ]
+
+
 # --- external certificates
 
 

@@ -225,6 +225,15 @@ EXPIRING_COLUMNS = [
     str(_("Days left")),
 ]
 
+BY_PARTNER_COLUMNS = [
+    _("Partner"),
+    _("Ending in the period"),
+    _("Within 30 days"),
+    _("People"),
+]
+# The partners the page charts and lists (the export has them all).
+BY_PARTNER_SHOWN = 25
+
 
 @require_safe
 @console_page(rule=permissions.READ)
@@ -234,7 +243,20 @@ def expiring(request):
     rows = selectors.expiring(user=request.user, within_days=days)
     file_format = request.GET.get("format")
     now = timezone.now()
-    if file_format in ("csv", "xlsx"):
+    if file_format in exports.FORMATS and request.GET.get("table") == "partners":
+        return exports.download(
+            columns=[str(column) for column in BY_PARTNER_COLUMNS],
+            rows=(
+                [row["label"], row["expiring"], row["within_30_days"], row["people"]]
+                for row in selectors.expiring_by_partner(
+                    user=request.user, within_days=days
+                )
+            ),
+            file_format=file_format,
+            name="expiring-certifications-by-partner",
+            sheet=str(_("By partner")),
+        )
+    if file_format in exports.FORMATS:
         return exports.download(
             columns=EXPIRING_COLUMNS,
             rows=(
@@ -255,10 +277,38 @@ def expiring(request):
     page = _page(request, rows)
     for held in page:
         held.days_left = max((held.valid_until - now).days, 0)
+    by_partner = selectors.expiring_by_partner(
+        user=request.user, within_days=days, limit=BY_PARTNER_SHOWN
+    )
     return render(
         request,
         "certifications/console_expiring.html",
-        {"form": form, "days": days, "page": page},
+        {
+            "form": form,
+            "days": days,
+            "page": page,
+            "by_partner": by_partner,
+            # Drawn by static/openprm/metrics_charts.js; the table shows the same.
+            "chart_data": {
+                "charts": [
+                    {
+                        "id": "expiring-chart-partners",
+                        "type": "bar",
+                        "labels": [row["label"] for row in by_partner],
+                        "datasets": [
+                            {
+                                "label": str(_("Ending in the period")),
+                                "data": [row["expiring"] for row in by_partner],
+                            },
+                            {
+                                "label": str(_("Within 30 days")),
+                                "data": [row["within_30_days"] for row in by_partner],
+                            },
+                        ],
+                    }
+                ]
+            },
+        },
     )
 
 

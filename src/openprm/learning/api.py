@@ -13,13 +13,15 @@ from uuid import UUID
 from ninja import File, Form, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
+from pydantic import Field
 
 from openprm.accounts.models import User
 from openprm.core.api import ApiRouter, ReaderQuery, StrictSchema
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
-from openprm.learning import permissions, selectors, services
+from openprm.learning import permissions, reports, selectors, services
 from openprm.learning.choices import LessonKind, QuestionKind
 from openprm.learning.models import Course, Enrolment, LearningPath, Quiz
+from openprm.partners.choices import Region
 from openprm.segments.audiences import audience_reader
 from openprm.segments.audiences.selectors import audience_to_choose
 from openprm.tenancy.models import Membership
@@ -857,4 +859,191 @@ def path_enrol(
             reader=audience_reader, public_id=path_id
         ),
         enrol=lambda row, **kwargs: services.path_enrol(path=row, **kwargs),
+    )
+
+
+# --- reports
+
+
+class ReportQuery(StrictSchema):
+    months: int = Field(
+        reports.DEFAULT_MONTHS, description="Look back 3, 6, 12 or 24 months"
+    )
+    course: UUID | None = Field(None, description="Only this course")
+    product_line: str = Field("", description="Only courses of this product line")
+    region: str = Field("", description="Only partners of this region")
+
+
+class CourseCompletionsOut(Schema):
+    course: UUID
+    code: str
+    title: str
+    enrolled: int
+    completed: int
+    completion_rate: int | None = Field(description="%, null when nobody enrolled")
+
+
+class PartnerCompletionsOut(Schema):
+    partner: UUID
+    name: str
+    enrolled: int
+    completed: int
+    completion_rate: int | None
+
+
+class MonthCompletionsOut(Schema):
+    month: str
+    completed: int
+
+
+class CompletionsOut(Schema):
+    since: str
+    completed: int
+    by_course: list[CourseCompletionsOut]
+    by_partner: list[PartnerCompletionsOut]
+    by_month: list[MonthCompletionsOut]
+
+
+class QuizPassRateOut(Schema):
+    quiz: UUID
+    title: str
+    attempts: int
+    passed: int
+    pass_rate: int | None
+    learners: int
+    learners_passed: int
+
+
+def _report_filters(request, query: ReportQuery) -> reports.ReportFilters:
+    problems = {}
+    if query.months not in reports.PERIODS:
+        problems["months"] = [
+            "Give one of " + ", ".join(str(months) for months in reports.PERIODS)
+        ]
+    if query.region and query.region not in Region.values:
+        problems["region"] = ["Not a region: " + ", ".join(Region.values)]
+    course = None
+    if query.course is not None:
+        course = (
+            reports.courses_for_filter(user=request.user)
+            .filter(public_id=query.course)
+            .first()
+        )
+        if course is None:
+            problems["course"] = ["No such course."]
+    if problems:
+        raise ValidationFailed(field_errors=problems)
+    return reports.ReportFilters(
+        months=query.months,
+        course=course,
+        product_line=query.product_line,
+        region=query.region,
+    )
+
+
+@router.get(
+    "/learning/reports/completions",
+    response=CompletionsOut,
+    summary="Enrolments and completions by course, by partner and by month "
+    "(vendor staff; the partners in their scope)",
+)
+def report_completions(request, query: Query[ReportQuery]):
+    permissions.READ.ensure(request.user)
+    figures = reports.completions(
+        user=request.user,
+        filters=_report_filters(request, query),
+        limit=reports.EXPORT_ROWS,
+    )
+    return {
+        "since": figures["since"].isoformat(),
+        "completed": figures["completed"],
+        "by_course": [
+            {
+                "course": row["public_id"],
+                "code": row["code"],
+                "title": row["label"],
+                "enrolled": row["enrolled"],
+                "completed": row["completed"],
+                "completion_rate": row["rate"],
+            }
+            for row in figures["by_course"]
+        ],
+        "by_partner": [
+            {
+                "partner": row["public_id"],
+                "name": row["label"],
+                "enrolled": row["enrolled"],
+                "completed": row["completed"],
+                "completion_rate": row["rate"],
+            }
+            for row in figures["by_partner"]
+        ],
+        "by_month": [
+            {"month": row["month"].strftime("%Y-%m"), "completed": row["completed"]}
+            for row in figures["by_month"]
+        ],
+    }
+
+
+@router.get(
+    "/learning/reports/quiz-pass-rates",
+    response=list[QuizPassRateOut],
+    summary="Per quiz: attempts submitted, passed, pass rate and learners "
+    "(vendor staff; the partners in their scope)",
+)
+def report_quiz_pass_rates(request, query: Query[ReportQuery]):
+    permissions.READ.ensure(request.user)
+    rows = reports.quiz_pass_rates(
+        user=request.user,
+        filters=_report_filters(request, query),
+        limit=reports.EXPORT_ROWS,
+    )
+    return [
+        {
+            "quiz": row["public_id"],
+            "title": row["label"],
+            "attempts": row["attempts"],
+            "passed": row["passed"],
+            "pass_rate": row["rate"],
+            "learners": row["learners"],
+            "learners_passed": row["learners_passed"],
+        }
+        for row in rows
+    ]
+
+
+# --- a partner admin's team
+
+
+class TeamProgressOut(LearningEnrolmentOut):
+    learner_name: str
+    lessons_done: int
+    lesson_count: int
+
+    @staticmethod
+    def resolve_learner_name(obj) -> str:
+        return obj.user.get_full_name()
+
+
+class TeamQuery(ReaderQuery):
+    status: str = Field("", description='"open", "completed" or "" for every one')
+
+
+@router.list(
+    "/learning/team-progress",
+    response=TeamProgressOut,
+    summary="A partner admin's organisation: every colleague's enrolments and progress",
+)
+def team_progress(request, query: Query[TeamQuery]):
+    partner_id = permissions.ENROL_TEAM.acting_partner_id(
+        request.user,
+        query.partner,
+        refusal="Say which of your organisations this is for.",
+    )
+    if query.status not in ("", "open", "completed"):
+        raise ValidationFailed(
+            field_errors={"status": ['Give "open", "completed" or nothing.']}
+        )
+    return selectors.team_progress(
+        user=request.user, partner_id=partner_id, status=query.status
     )

@@ -48,6 +48,7 @@ urlpatterns = [
         name="learning_lesson_delete",
     ),
     path("learning/enrolments/", views.enrolments, name="learning_enrolments"),
+    path("learning/reports/", views.learning_reports, name="learning_reports"),
     path("learning/quizzes/", views.quizzes, name="learning_quizzes"),
     path("learning/quizzes/new/", views.quiz_create, name="learning_quiz_create"),
     path("learning/quizzes/<uuid:public_id>/", views.quiz_detail, name="learning_quiz"),

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import ServiceForm, StyledForm
+from openprm.learning import reports
 from openprm.learning.choices import LessonKind, QuestionKind
+from openprm.partners.choices import Region
 
 
 class CourseForm(ServiceForm):
@@ -209,3 +211,51 @@ class ColleagueForm(ServiceForm):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = colleagues
+
+
+class ReportFilterForm(StyledForm):
+    """The learning reports' filters (GET, every field optional)."""
+
+    compact = True
+
+    months = forms.TypedChoiceField(
+        label=_("Period"),
+        required=False,
+        coerce=int,
+        empty_value=reports.DEFAULT_MONTHS,
+        choices=[
+            (months, _("Last %(months)s months") % {"months": months})
+            for months in reports.PERIODS
+        ],
+        initial=reports.DEFAULT_MONTHS,
+    )
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        required=False,
+        queryset=None,
+        to_field_name="public_id",
+        empty_label=_("All courses"),
+    )
+    product_line = forms.ChoiceField(label=_("Product line"), required=False)
+    region = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        choices=[("", _("All regions")), *Region.choices],
+    )
+
+    def __init__(self, *args, courses, product_lines: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.fields["product_line"].choices = [
+            ("", _("All product lines")),
+            *[(line, line) for line in product_lines],
+        ]
+
+    def filters(self) -> reports.ReportFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return reports.ReportFilters(
+            months=data.get("months") or reports.DEFAULT_MONTHS,
+            course=data.get("course"),
+            product_line=data.get("product_line", ""),
+            region=data.get("region", ""),
+        )

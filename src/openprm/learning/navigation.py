@@ -61,6 +61,16 @@ register(
     ),
 )
 register(
+    CONSOLE_AREA,
+    NavItem(
+        _("Learning reports"),
+        "console:learning_reports",
+        active_prefix="console:learning_reports",
+        order=55,
+        section=ENABLEMENT,
+    ),
+)
+register(
     PORTAL_AREA,
     NavItem(
         _("Learning"), "portal:learning", active_prefix="portal:learning", order=45

@@ -11,6 +11,7 @@ urlpatterns = [
     path("learning/", views.catalogue, name="learning"),
     path("learning/mine/", views.my_learning, name="learning_mine"),
     path("learning/transcript/", views.transcript, name="learning_transcript"),
+    path("learning/team/", views.team_learning, name="learning_team"),
     path("learning/paths/<uuid:public_id>/", views.path_page, name="learning_path"),
     path(
         "learning/paths/<uuid:public_id>/enrol/",

@@ -4,7 +4,8 @@ else is not found), a learner's own enrolments, progress and transcript."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from openprm.core.errors import NotFound
 from openprm.learning import permissions
@@ -232,19 +233,44 @@ def enrolment_of(*, user, course: Course) -> Enrolment | None:
     return Enrolment.objects.filter(user=user, course=course).first()
 
 
+def _with_progress(enrolments: QuerySet) -> QuerySet:
+    """Each enrolment's lessons done, time spent and its course's lessons. The
+    course's lessons are counted in a subquery: joined beside the progress rows
+    they would multiply the done count and the time."""
+    lessons = (
+        Lesson.objects.filter(module__course=OuterRef("course_id"))
+        .order_by()
+        .values("module__course")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return enrolments.annotate(
+        lessons_done=Count("progress", filter=Q(progress__completed_at__isnull=False)),
+        seconds=Sum("progress__seconds_spent"),
+        lesson_count=Coalesce(Subquery(lessons), 0),
+    )
+
+
 def my_enrolments(*, user, partner_id: int) -> QuerySet:
     """The learner's courses taken for this organisation, with lessons done."""
-    return (
-        Enrolment.objects.filter(user=user, partner_id=partner_id)
-        .select_related("course", "last_lesson")
-        .annotate(
-            lessons_done=Count(
-                "progress", filter=Q(progress__completed_at__isnull=False)
-            ),
-            seconds=Sum("progress__seconds_spent"),
-            lesson_count=Count("course__modules__lessons", distinct=True),
+    return _with_progress(
+        Enrolment.objects.filter(user=user, partner_id=partner_id).select_related(
+            "course", "last_lesson"
         )
-        .order_by("completed_at", "-updated_at", "-id")
+    ).order_by("completed_at", "-updated_at", "-id")
+
+
+def team_progress(*, user, partner_id: int, status: str = "") -> QuerySet[Enrolment]:
+    """A partner admin's view of their organisation's learners: every enrolment
+    there with its progress, learners by name; ``status`` "open" or "completed"."""
+    permissions.ENROL_TEAM.ensure(user, partner_id=partner_id)
+    rows = Enrolment.objects.filter(partner_id=partner_id)
+    if status == "open":
+        rows = rows.filter(completed_at__isnull=True)
+    elif status == "completed":
+        rows = rows.filter(completed_at__isnull=False)
+    return _with_progress(rows.select_related("user", "course")).order_by(
+        "user__full_name", "user__email", "course__title", "id"
     )
 
 

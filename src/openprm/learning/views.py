@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from openprm.content.library import serving
+from openprm.core import exports
 from openprm.core.errors import ApplicationError, ValidationFailed
 from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
-from openprm.learning import permissions, scorm, selectors, services
+from openprm.learning import permissions, reports, scorm, selectors, services
 from openprm.learning.choices import LessonKind
 from openprm.learning.forms import (
     CatalogueFilterForm,
@@ -30,6 +31,7 @@ from openprm.learning.forms import (
     PathForm,
     QuestionForm,
     QuizForm,
+    ReportFilterForm,
     course_initial,
 )
 from openprm.segments.audiences import audience_reader
@@ -280,6 +282,76 @@ def enrolments(request):
     )
 
 
+def _report_charts(figures: dict, quizzes: list[dict]) -> dict:
+    """What the report's charts draw (static/openprm/metrics_charts.js); the
+    tables beside them hold the same figures."""
+
+    def bars(chart_id, rows, *series):
+        return {
+            "id": chart_id,
+            "type": "bar",
+            "labels": [row["label"] for row in rows],
+            "datasets": [
+                {"label": str(label), "data": [row[key] for row in rows]}
+                for key, label in series
+            ],
+        }
+
+    enrolled, completed = ("enrolled", _("Enrolled")), ("completed", _("Completed"))
+    months = [
+        {"label": row["month"].strftime("%Y-%m"), "completed": row["completed"]}
+        for row in figures["by_month"]
+    ]
+    return {
+        "charts": [
+            bars("learning-chart-courses", figures["by_course"], enrolled, completed),
+            bars("learning-chart-partners", figures["by_partner"], completed),
+            {**bars("learning-chart-months", months, completed), "type": "line"},
+            bars("learning-chart-quizzes", quizzes, ("rate", _("Pass rate (%)"))),
+        ]
+    }
+
+
+@require_safe
+@console_page(rule=permissions.READ)
+def learning_reports(request):
+    """Completions by course, partner and month, and quiz pass rates, with
+    charts, tables and each table's CSV and XLSX export."""
+    form = ReportFilterForm(
+        request.GET or None,
+        courses=reports.courses_for_filter(user=request.user),
+        product_lines=reports.product_lines(user=request.user),
+    )
+    filters = form.filters()
+    file_format = request.GET.get("export", "")
+    table = request.GET.get("table", "")
+    if file_format in exports.FORMATS and table in reports.TABLES:
+        columns, rows = reports.table(user=request.user, filters=filters, name=table)
+        return exports.download(
+            columns=columns,
+            rows=rows,
+            file_format=file_format,
+            name=f"learning-{table}",
+            sheet=table,
+        )
+    figures = reports.completions(user=request.user, filters=filters)
+    quizzes = reports.quiz_pass_rates(user=request.user, filters=filters)
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("table", None)
+    return render(
+        request,
+        "learning/console_reports.html",
+        {
+            "form": form,
+            "figures": figures,
+            "quizzes": quizzes,
+            "chart_data": _report_charts(figures, quizzes),
+            "query": query.urlencode(),
+        },
+    )
+
+
 # --- console: quizzes
 
 
@@ -508,8 +580,14 @@ def catalogue(request):
             "page": _page(request, courses),
             "paths": list(selectors.paths_for_reader(audiences=audiences)),
             "is_filtered": any(form.values().values()),
+            "team_tab": _team_tab(request),
         },
     )
+
+
+def _team_tab(request) -> bool:
+    """Whether the learning tabs offer the team's progress (partner admins)."""
+    return permissions.ENROL_TEAM.allows_roles(partner_roles=request.membership.roles)
 
 
 @portal_page
@@ -522,8 +600,30 @@ def my_learning(request):
                 selectors.my_enrolments(
                     user=request.user, partner_id=request.partner.pk
                 )
-            )
+            ),
+            "team_tab": _team_tab(request),
         },
+    )
+
+
+TEAM_STATUSES = {"open", "completed"}
+
+
+@require_safe
+@portal_page(rule=permissions.ENROL_TEAM)
+def team_learning(request):
+    """A partner admin's view of who in their organisation takes what, and how
+    far each has got."""
+    status = request.GET.get("status", "")
+    rows = selectors.team_progress(
+        user=request.user,
+        partner_id=request.partner.pk,
+        status=status if status in TEAM_STATUSES else "",
+    )
+    return render(
+        request,
+        "learning/portal_team.html",
+        {"page": _page(request, rows), "status": status, "team_tab": True},
     )
 
 
@@ -532,7 +632,10 @@ def transcript(request):
     return render(
         request,
         "learning/portal_transcript.html",
-        selectors.transcript(user=request.user, partner_id=request.partner.pk),
+        {
+            **selectors.transcript(user=request.user, partner_id=request.partner.pk),
+            "team_tab": _team_tab(request),
+        },
     )
 
 

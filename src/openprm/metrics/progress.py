@@ -41,10 +41,12 @@ def _rows(tier, values) -> list[dict]:
 
 def tier_progress(*, partner) -> dict:
     """Each active enrolment with its tier's and the next tier's requirements,
-    and any open recommendation (five queries)."""
+    and any open recommendation (seven queries)."""
     enrolments = partner_enrolments_for_portal(partner=partner)
+    # What the tier evaluation judges (the rollups and every measuring app's
+    # figures, e.g. certified people), so the partner reads the same numbers.
     values = (
-        requirements.requirement_values([partner.pk]).get(partner.pk, {})
+        requirements.evaluation_values([partner.pk]).get(partner.pk, {})
         if enrolments
         else {}
     )

@@ -306,6 +306,10 @@ POLICIES = [
     Policy(API.format(method="GET", path="/user-certifications"), signed_in()),
     Policy(API.format(method="GET", path="/user-certifications/expiring"), READERS),
     Policy(
+        API.format(method="GET", path="/user-certifications/expiring/by-partner"),
+        READERS,
+    ),
+    Policy(
         API.format(method="GET", path="/user-certifications/{held_id}"),
         HOLDER_OR_ADMIN,
         make=held,

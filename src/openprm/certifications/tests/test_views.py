@@ -187,13 +187,83 @@ def test_the_expiring_report_lists_and_exports(client, admin):
 
 
 def test_the_expiring_report_costs_the_same_for_more_rows(
-    client, admin, django_assert_max_num_queries
+    client, admin, django_assert_num_queries
 ):
     _expiring_rows()
     _expiring_rows("bob@contoso.example", "Router Expert")
 
-    with django_assert_max_num_queries(4):
+    # The session, the user, the page's rows and their count, the partners' counts.
+    with django_assert_num_queries(5):
         client.get("/console/certifications/expiring/")
+
+
+def _ending(partner, days, **fields):
+    return UserCertificationFactory(
+        partner=partner,
+        valid_until=timezone.now() + timedelta(days=days, hours=1),
+        **fields,
+    )
+
+
+def test_the_expiring_report_counts_and_charts_by_partner(client, admin):
+    contoso, fabrikam = PartnerFactory(name="Contoso"), PartnerFactory(name="Fabrikam")
+    first = _ending(contoso, 10)
+    _ending(contoso, 50, user=first.user)
+    _ending(contoso, 20)
+    _ending(fabrikam, 45)
+    _ending(fabrikam, 200)  # beyond the period
+    _ending(fabrikam, 5, status=HolderStatus.REVOKED)
+
+    page = client.get("/console/certifications/expiring/?within=60").content.decode()
+    lines = (
+        b"".join(
+            client.get(
+                "/console/certifications/expiring/?within=60&format=csv&table=partners"
+            ).streaming_content
+        )
+        .decode()
+        .strip()
+        .splitlines()
+    )
+
+    assert lines == [
+        "Partner,Ending in the period,Within 30 days,People",
+        "Contoso,3,2,2",
+        "Fabrikam,1,0,1",
+    ]
+    assert 'id="expiring-chart-partners"' in page
+    assert '"labels": ["Contoso", "Fabrikam"]' in page
+
+
+def test_the_api_counts_expiring_certifications_by_partner_in_scope(client):
+    manager = VendorUserFactory(vendor_role=VendorRole.CHANNEL_MANAGER)
+    contoso = PartnerFactory(name="Contoso", channel_manager=manager)
+    _ending(contoso, 10)
+    _ending(PartnerFactory(name="Fabrikam"), 10)
+    client.force_login(manager)
+
+    response = client.get(
+        "/api/v1/user-certifications/expiring/by-partner", {"within_days": 30}
+    )
+    refused = client.get(
+        "/api/v1/user-certifications/expiring/by-partner", {"within_days": "soon"}
+    )
+
+    assert [
+        (row["name"], row["expiring"], row["people"]) for row in response.json()
+    ] == [("Contoso", 1, 1)]
+    assert response.json()[0]["partner"] == str(contoso.public_id)
+    assert refused.status_code == 422
+
+
+def test_partner_users_are_refused_the_expiring_report(client):
+    member = MembershipFactory(roles=["partner_admin"])
+    client.force_login(member.user)
+
+    assert client.get("/console/certifications/expiring/").status_code == 403
+    assert (
+        client.get("/api/v1/user-certifications/expiring/by-partner").status_code == 403
+    )
 
 
 def test_a_manager_declares_an_accreditation_with_conditions(client, manager):

@@ -2,20 +2,25 @@
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from openprm.accounts.tests.factories import UserFactory
 from openprm.content.tests.factories import AudienceFactory
-from openprm.learning.choices import LessonKind, QuestionKind
+from openprm.learning.choices import EnrolmentSource, LessonKind, QuestionKind
 from openprm.learning.models import (
     Choice,
     Course,
+    Enrolment,
     LearningPath,
     Lesson,
     Module,
     PathCourse,
     Question,
     Quiz,
+    QuizAttempt,
 )
 from openprm.learning.scorm import build_package
+from openprm.partners.tests.factories import PartnerFactory
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -106,3 +111,30 @@ def path_of(*courses, audience=None, **fields) -> LearningPath:
         if position > 1:
             course.prerequisites.add(courses[position - 2])
     return path
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """A learner's enrolment in a course, not completed."""
+
+    class Meta:
+        model = Enrolment
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    course = factory.SubFactory(CourseFactory)
+    source = EnrolmentSource.SELF
+
+
+class QuizAttemptFactory(factory.django.DjangoModelFactory):
+    """A submitted attempt, failed unless ``is_passed``."""
+
+    class Meta:
+        model = QuizAttempt
+
+    quiz = factory.SubFactory(QuizFactory)
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    started_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyFunction(timezone.now)
+    score = 40
+    is_passed = False

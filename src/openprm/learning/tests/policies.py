@@ -264,6 +264,7 @@ POLICIES = [
         kwargs=public_kwargs,
     ),
     Policy("web:console:learning_enrolments", READ),
+    Policy("web:console:learning_reports", READ),
     Policy("web:console:learning_quizzes", READ),
     Policy(
         "web:console:learning_quiz_create",
@@ -326,6 +327,7 @@ POLICIES = [
     Policy("web:portal:learning", partner_area()),
     Policy("web:portal:learning_mine", partner_area()),
     Policy("web:portal:learning_transcript", partner_area()),
+    Policy("web:portal:learning_team", partner_area(rule=permissions.ENROL_TEAM)),
     Policy(
         "web:portal:learning_course",
         audience_reader,
@@ -466,6 +468,12 @@ POLICIES = [
         data=lambda course: {},
     ),
     Policy(API.format(method="GET", path="/learning/enrolments"), signed_in()),
+    Policy(API.format(method="GET", path="/learning/reports/completions"), READ),
+    Policy(
+        API.format(method="GET", path="/learning/team-progress"),
+        partner_area(rule=permissions.ENROL_TEAM),
+    ),
+    Policy(API.format(method="GET", path="/learning/reports/quiz-pass-rates"), READ),
     Policy(
         API.format(method="GET", path="/learning/courses/{course_id}/progress"),
         enrolled_learner,
