@@ -26,6 +26,7 @@ from bench.dataset import (
 )
 from bench.dataset_content import DEFAULT_ASSETS, DEFAULT_AUDIENCES
 from bench.dataset_deals import DEFAULT_DEALS
+from bench.dataset_learning import DEFAULT_COURSES
 from bench.environment import (
     BENCH_DIR,
     RESULTS_DIR,
@@ -94,6 +95,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_AUDIENCES,
         help="audiences to generate, 30 of them holding the bench partner admin "
         "(default: %(default)s)",
+    )
+    data.add_argument(
+        "--courses",
+        type=int,
+        default=DEFAULT_COURSES,
+        help="courses to generate, spread over the audiences, with their modules, "
+        "lessons and paths (default: %(default)s)",
     )
     data.add_argument(
         "--seed",
@@ -284,6 +292,7 @@ def run(args: argparse.Namespace) -> None:
         args.deals,
         args.assets,
         args.audiences,
+        args.courses,
     )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
@@ -564,7 +573,10 @@ def run_facts(
             f"{counts['assets']:,} assets for {counts['audiences']:,} audiences "
             f"({counts['bench_partner_audiences']:,} holding the bench partner "
             f"admin, {counts['bench_partner_library_assets']:,} live assets for "
-            "them)"
+            "them), "
+            f"{counts.get('courses', 0):,} courses "
+            f"({counts.get('bench_partner_catalogue_courses', 0):,} published for "
+            "the bench partner admin)"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"
