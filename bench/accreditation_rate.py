@@ -174,7 +174,25 @@ def child(sizes: list[int], people: int) -> dict:
         "database": connection.vendor,
         "people_per_partner": people,
         "sizes": results,
+        "plan": _plan(accreditation),
     }
+
+
+def _plan(accreditation) -> list[str]:
+    """The database's plan of the grouped query that decides who holds the
+    accreditation (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from openprm.certifications.services import condition_counts
+
+    conditions = list(accreditation.conditions.all())
+    query = condition_counts(accreditation, conditions, now=timezone.now())
+    sql, params = query.query.sql_with_params()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + sql, params)
+        return [" ".join(str(value) for value in row) for row in cursor.fetchall()]
 
 
 def _postgres_url(url: str, name: str) -> str:
@@ -240,6 +258,8 @@ def lines(result: dict) -> list[str]:
             f"  {size['partners']:>6,} partners, {size['certified_people']:>7,} "
             f"people: {figures}"
         )
+    out.append("  plan of the grouped query:")
+    out += [f"    {line}" for line in result.get("plan", [])]
     first, last = result["sizes"][0], result["sizes"][-1]
     for index, phase in enumerate(PHASES):
         ratio = (
