@@ -273,6 +273,16 @@ def lines(result: dict) -> list[str]:
     return out
 
 
+def report(sizes=(1000, 10_000), people: int = 20, say=print) -> dict:
+    """Measure the sizes in one fresh database and print the figures (``make
+    bench``)."""
+    say(f"Accreditation recompute: {', '.join(f'{n:,}' for n in sizes)} partners ...")
+    result = run(list(sizes), people)
+    for line in lines(result):
+        say(line)
+    return result
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         arguments = json.loads(sys.argv[2])

@@ -123,6 +123,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "full run, 0 with --scenarios; see bench/import_rate.py)",
     )
     data.add_argument(
+        "--accreditation-partners",
+        default="",
+        help="numbers of partners (20 certified people each) whose accreditations "
+        "are recomputed after the scenarios, comma-separated; 0 skips it (default: "
+        "1000,10000 for a full run, 0 with --scenarios; see "
+        "bench/accreditation_rate.py)",
+    )
+    data.add_argument(
         "--deal-conflict-rows",
         type=int,
         default=0,
@@ -401,6 +409,15 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["import_rate"] = import_rate.report(import_sizes, say=say)
+    accreditation_partners = args.accreditation_partners or (
+        "0" if args.scenarios else "1000,10000"
+    )
+    partner_sizes = [int(n) for n in accreditation_partners.split(",") if int(n)]
+    if partner_sizes:  # the accreditation recompute's flat cost (issue 14)
+        from bench import accreditation_rate
+
+        say("")
+        data["accreditation_rate"] = accreditation_rate.report(partner_sizes, say=say)
     if args.deal_conflict_rows:  # the conflict check's recall (issues 6 and 21)
         from bench import deal_conflicts
 

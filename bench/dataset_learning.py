@@ -103,9 +103,9 @@ def generate(
         )
         for module_position in range(2):
             module_id = len(module_rows) + 1
+            title = f"Part {module_position + 1}"
             module_rows.append(
-                (module_id, created, created, course_id, f"Part {module_position + 1}")
-                + (module_position,)
+                (module_id, created, created, course_id, title, module_position)
             )
             for position in range(rng.randrange(1, 5)):
                 lesson_rows.append(
