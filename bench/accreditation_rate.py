@@ -26,12 +26,9 @@ about 1 when it is flat.
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 PHASES = ("gain", "unchanged", "lose")
 
@@ -195,52 +192,14 @@ def _plan(accreditation) -> list[str]:
         return [" ".join(str(value) for value in row) for row in cursor.fetchall()]
 
 
-def _postgres_url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
 def run(sizes: list[int], people: int) -> dict:
-    env = dict(os.environ)
-    folder = tempfile.mkdtemp(prefix="openprm-accreditation-rate-")
-    env["OPENPRM_VAR_DIR"] = folder
-    url = os.environ.get("DATABASE_URL", "")
-    admin_url = name = None
-    if url:
-        import psycopg
+    from bench import throwaway
 
-        name = urlsplit(url).path.lstrip("/") + "_accreditation"
-        admin_url = _postgres_url(url, "postgres")
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = _postgres_url(url, name)
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "openprm", "migrate", "--verbosity", "0"],
-            env={**env, "DEBUG": "0"},
-            check=True,
+    with throwaway.database("accreditation") as env:
+        argument = json.dumps({"sizes": sizes, "people": people})
+        return json.loads(
+            throwaway.child_json(env, "bench.accreditation_rate", argument)
         )
-        output = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.accreditation_rate",
-                "--child",
-                json.dumps({"sizes": sizes, "people": people}),
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        if admin_url:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
-    return json.loads(output.strip().splitlines()[-1])
 
 
 def lines(result: dict) -> list[str]:
