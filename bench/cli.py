@@ -131,6 +131,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "bench/accreditation_rate.py)",
     )
     data.add_argument(
+        "--sales-lines",
+        default="",
+        help="sizes of the sales data import measured after the scenarios against "
+        "a raw bulk insert, comma-separated, e.g. 100000,1000000; 0 skips it "
+        "(default: 100000,1000000 for a full run, 0 with --scenarios; see "
+        "bench/sales_import_rate.py)",
+    )
+    data.add_argument(
+        "--ledger-entries",
+        default="",
+        help="sizes of the points ledger under the portal's balance and history "
+        "page, comma-separated, e.g. 100000,1000000; 0 skips it (default: "
+        "100000,1000000 for a full run, 0 with --scenarios; see "
+        "bench/earnings_page.py)",
+    )
+    data.add_argument(
         "--deal-conflict-rows",
         type=int,
         default=0,
@@ -418,6 +434,18 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["accreditation_rate"] = accreditation_rate.report(partner_sizes, say=say)
+    sales_lines = args.sales_lines or ("0" if args.scenarios else "100000,1000000")
+    if sizes := [int(n) for n in sales_lines.split(",") if int(n)]:
+        from bench import sales_import_rate  # the sales import (issue 15)
+
+        say("")
+        data["sales_import_rate"] = sales_import_rate.report(sizes, say=say)
+    ledger = args.ledger_entries or ("0" if args.scenarios else "100000,1000000")
+    if sizes := [int(n) for n in ledger.split(",") if int(n)]:
+        from bench import earnings_page  # the balance and history page (issue 15)
+
+        say("")
+        data["earnings_page"] = earnings_page.report(sizes, say=say)
     if args.deal_conflict_rows:  # the conflict check's recall (issues 6 and 21)
         from bench import deal_conflicts
 
