@@ -26,12 +26,9 @@ about 1 when it is flat.
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 PHASES = ("gain", "unchanged", "lose")
 
@@ -174,55 +171,35 @@ def child(sizes: list[int], people: int) -> dict:
         "database": connection.vendor,
         "people_per_partner": people,
         "sizes": results,
+        "plan": _plan(accreditation),
     }
 
 
-def _postgres_url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+def _plan(accreditation) -> list[str]:
+    """The database's plan of the grouped query that decides who holds the
+    accreditation (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from openprm.certifications.services import condition_counts
+
+    conditions = list(accreditation.conditions.all())
+    query = condition_counts(accreditation, conditions, now=timezone.now())
+    sql, params = query.query.sql_with_params()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + sql, params)
+        return [" ".join(str(value) for value in row) for row in cursor.fetchall()]
 
 
 def run(sizes: list[int], people: int) -> dict:
-    env = dict(os.environ)
-    folder = tempfile.mkdtemp(prefix="openprm-accreditation-rate-")
-    env["OPENPRM_VAR_DIR"] = folder
-    url = os.environ.get("DATABASE_URL", "")
-    admin_url = name = None
-    if url:
-        import psycopg
+    from bench import throwaway
 
-        name = urlsplit(url).path.lstrip("/") + "_accreditation"
-        admin_url = _postgres_url(url, "postgres")
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = _postgres_url(url, name)
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "openprm", "migrate", "--verbosity", "0"],
-            env={**env, "DEBUG": "0"},
-            check=True,
+    with throwaway.database("accreditation") as env:
+        argument = json.dumps({"sizes": sizes, "people": people})
+        return json.loads(
+            throwaway.child_json(env, "bench.accreditation_rate", argument)
         )
-        output = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.accreditation_rate",
-                "--child",
-                json.dumps({"sizes": sizes, "people": people}),
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        if admin_url:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
-    return json.loads(output.strip().splitlines()[-1])
 
 
 def lines(result: dict) -> list[str]:
@@ -240,6 +217,8 @@ def lines(result: dict) -> list[str]:
             f"  {size['partners']:>6,} partners, {size['certified_people']:>7,} "
             f"people: {figures}"
         )
+    out.append("  plan of the grouped query:")
+    out += [f"    {line}" for line in result.get("plan", [])]
     first, last = result["sizes"][0], result["sizes"][-1]
     for index, phase in enumerate(PHASES):
         ratio = (
@@ -251,6 +230,16 @@ def lines(result: dict) -> list[str]:
             f"{first['partners']:,} partners = {ratio:.2f} (1 is flat)"
         )
     return out
+
+
+def report(sizes=(1000, 10_000), people: int = 20, say=print) -> dict:
+    """Measure the sizes in one fresh database and print the figures (``make
+    bench``)."""
+    say(f"Accreditation recompute: {', '.join(f'{n:,}' for n in sizes)} partners ...")
+    result = run(list(sizes), people)
+    for line in lines(result):
+        say(line)
+    return result
 
 
 if __name__ == "__main__":

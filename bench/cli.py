@@ -26,6 +26,7 @@ from bench.dataset import (
 )
 from bench.dataset_content import DEFAULT_ASSETS, DEFAULT_AUDIENCES
 from bench.dataset_deals import DEFAULT_DEALS
+from bench.dataset_learning import DEFAULT_COURSES
 from bench.environment import (
     BENCH_DIR,
     RESULTS_DIR,
@@ -96,6 +97,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: %(default)s)",
     )
     data.add_argument(
+        "--courses",
+        type=int,
+        default=DEFAULT_COURSES,
+        help="courses to generate, spread over the audiences, with their modules, "
+        "lessons and paths (default: %(default)s)",
+    )
+    data.add_argument(
         "--seed",
         type=int,
         default=DEFAULT_SEED,
@@ -113,6 +121,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="sizes of the partner import measured after the scenarios, "
         "comma-separated, e.g. 100000,1000000; 0 skips it (default: 100000 for a "
         "full run, 0 with --scenarios; see bench/import_rate.py)",
+    )
+    data.add_argument(
+        "--accreditation-partners",
+        default="",
+        help="numbers of partners (20 certified people each) whose accreditations "
+        "are recomputed after the scenarios, comma-separated; 0 skips it (default: "
+        "1000,10000 for a full run, 0 with --scenarios; see "
+        "bench/accreditation_rate.py)",
+    )
+    data.add_argument(
+        "--sales-lines",
+        default="",
+        help="sizes of the sales data import measured after the scenarios against "
+        "a raw bulk insert, comma-separated, e.g. 100000,1000000; 0 skips it "
+        "(default: 100000,1000000 for a full run, 0 with --scenarios; see "
+        "bench/sales_import_rate.py)",
+    )
+    data.add_argument(
+        "--ledger-entries",
+        default="",
+        help="sizes of the points ledger under the portal's balance and history "
+        "page, comma-separated, e.g. 100000,1000000; 0 skips it (default: "
+        "100000,1000000 for a full run, 0 with --scenarios; see "
+        "bench/earnings_page.py)",
     )
     data.add_argument(
         "--deal-conflict-rows",
@@ -284,6 +316,7 @@ def run(args: argparse.Namespace) -> None:
         args.deals,
         args.assets,
         args.audiences,
+        args.courses,
     )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
@@ -392,6 +425,27 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["import_rate"] = import_rate.report(import_sizes, say=say)
+    accreditation_partners = args.accreditation_partners or (
+        "0" if args.scenarios else "1000,10000"
+    )
+    partner_sizes = [int(n) for n in accreditation_partners.split(",") if int(n)]
+    if partner_sizes:  # the accreditation recompute's flat cost (issue 14)
+        from bench import accreditation_rate
+
+        say("")
+        data["accreditation_rate"] = accreditation_rate.report(partner_sizes, say=say)
+    sales_lines = args.sales_lines or ("0" if args.scenarios else "100000,1000000")
+    if sizes := [int(n) for n in sales_lines.split(",") if int(n)]:
+        from bench import sales_import_rate  # the sales import (issue 15)
+
+        say("")
+        data["sales_import_rate"] = sales_import_rate.report(sizes, say=say)
+    ledger = args.ledger_entries or ("0" if args.scenarios else "100000,1000000")
+    if sizes := [int(n) for n in ledger.split(",") if int(n)]:
+        from bench import earnings_page  # the balance and history page (issue 15)
+
+        say("")
+        data["earnings_page"] = earnings_page.report(sizes, say=say)
     if args.deal_conflict_rows:  # the conflict check's recall (issues 6 and 21)
         from bench import deal_conflicts
 
@@ -564,7 +618,10 @@ def run_facts(
             f"{counts['assets']:,} assets for {counts['audiences']:,} audiences "
             f"({counts['bench_partner_audiences']:,} holding the bench partner "
             f"admin, {counts['bench_partner_library_assets']:,} live assets for "
-            "them)"
+            "them), "
+            f"{counts.get('courses', 0):,} courses "
+            f"({counts.get('bench_partner_catalogue_courses', 0):,} published for "
+            "the bench partner admin)"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import dataset_content, dataset_deals
+from bench import dataset_content, dataset_deals, dataset_learning
 from bench.environment import (
     BenchDatabase,
     configure_django,
@@ -35,7 +35,7 @@ from bench.environment import (
 )
 from bench.processes import BenchError
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 DEFAULT_SEED = 2026
 DEFAULT_PARTNERS = 100_000
 DEFAULT_MEMBERS_PER_PARTNER = 1.5
@@ -141,6 +141,7 @@ class DatasetSpec:
     deals: int = dataset_deals.DEFAULT_DEALS
     assets: int = dataset_content.DEFAULT_ASSETS
     audiences: int = dataset_content.DEFAULT_AUDIENCES
+    courses: int = dataset_learning.DEFAULT_COURSES
 
     def as_dict(self) -> dict[str, Any]:
         return {"generator": GENERATOR_VERSION, **asdict(self)}
@@ -231,6 +232,7 @@ def row_counts() -> dict[str, int]:
         ).count(),
         **dataset_deals.counts(bench_partner_id()),
         **dataset_content.counts(bench_partner_id()),
+        **dataset_learning.counts(bench_partner_id()),
     }
 
 
@@ -601,6 +603,14 @@ def _generate(spec: DatasetSpec) -> None:
             insert=lambda table, rows: table.insert(cursor, rows),
             new_uuid=new_uuid,
         )
+        dataset_learning.generate(
+            courses=spec.courses,
+            audiences=spec.audiences,
+            rng=random.Random(spec.seed + 3),
+            when=created,
+            insert=lambda table, rows: table.insert(cursor, rows),
+            new_uuid=new_uuid,
+        )
         # Explicit ids: move PostgreSQL's sequences past them (SQLite needs nothing).
         for statement in connection.ops.sequence_reset_sql(
             no_style(),
@@ -612,6 +622,7 @@ def _generate(spec: DatasetSpec) -> None:
                 AuditEntry,
                 *dataset_deals.models(),
                 *dataset_content.models(),
+                *dataset_learning.models(),
             ],
         ):
             cursor.execute(statement)

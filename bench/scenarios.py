@@ -18,6 +18,7 @@ FLOOR_FORECAST = "floor-forecast"
 FLOOR_CONSOLE_DEALS = "floor-console-deals-50"
 FLOOR_LIBRARY = "floor-library-24"
 FLOOR_CONSOLE_PIPELINE = "floor-console-pipeline"
+FLOOR_CATALOGUE = "floor-catalogue-25"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -291,6 +292,42 @@ SCENARIOS += [
     ),
 ]
 
+SCENARIOS += [
+    Scenario(
+        name=FLOOR_CATALOGUE,
+        path="/_bench/floor/catalogue/?partner={partner}&page={page}",
+        description=(
+            "Baseline: the bench partner admin's 25 published courses of the "
+            "audiences holding them (matched on every request), by title, from "
+            ".values() with each one's lesson count, and the count, as JSON."
+        ),
+        floor=FLOOR_CATALOGUE,
+        expect='"results": [{',
+        rows="bench_partner_catalogue_courses",
+    ),
+    Scenario(
+        name="floor-catalogue-25-by-keys",
+        path="/_bench/floor/catalogue/?partner={partner}&page={page}&by_keys=1",
+        description="The catalogue floor with the page's keys found first.",
+        floor=FLOOR_CATALOGUE,
+        expect='"results": [{',
+        rows="bench_partner_catalogue_courses",
+    ),
+    Scenario(
+        name="portal-catalogue-25",
+        path="/portal/learning/?page={page}",
+        description=(
+            "Portal course catalogue, 25 courses of the reader's audiences "
+            "(matched on every request), signed-in partner admin, with the "
+            "paths, filters and count (target: >= 0.40 of the floor)."
+        ),
+        portal=True,
+        floor=FLOOR_CATALOGUE,
+        expect='data-testid="course-card"',
+        rows="bench_partner_catalogue_courses",
+    ),
+]
+
 BASELINES = (
     CEILING,
     FLOOR_PARTNERS,
@@ -299,6 +336,7 @@ BASELINES = (
     FLOOR_DEALS,
     FLOOR_FORECAST,
     FLOOR_LIBRARY,
+    FLOOR_CATALOGUE,
 )
 
 

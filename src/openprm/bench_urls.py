@@ -311,7 +311,49 @@ def floor_library_cached(request: HttpRequest) -> JsonResponse:
     return _library_floor_page(request, _LIBRARY_AUDIENCES[key])
 
 
+# The portal catalogue's page (learning.views.PER_PAGE) and the columns its
+# cards show (the lesson count too).
+FLOOR_CATALOGUE_PAGE_SIZE = 25
+FLOOR_CATALOGUE_COLUMNS = (
+    "id",
+    "public_id",
+    "title",
+    "summary",
+    "language",
+    "product_line",
+)
+
+
+def floor_catalogue(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the portal course catalogue for a partner admin of the
+    partner in ``?partner=``: the audiences holding them matched on every request
+    (as ``floor_library``), then the same page of published courses (title, id)
+    with ``.values()``, each card's lesson count, and the count, as JSON. The
+    page's keys first with ``?by_keys=1``. No session, filters, facets, paths,
+    template."""
+    from django.db.models import Count
+
+    from openprm.learning.models import Course
+    from openprm.segments.audiences import matching_audience_ids
+
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_CATALOGUE_PAGE_SIZE
+    window = slice(offset, offset + FLOOR_CATALOGUE_PAGE_SIZE)
+    audience_ids = matching_audience_ids(_library_reader(request))
+    courses = Course.objects.filter(
+        audience_id__in=audience_ids, is_published=True
+    ).order_by("title", "id")
+    by_keys = bool(request.GET.get("by_keys"))
+    rows = page_by_keys(courses, window) if by_keys else courses
+    rows = rows.annotate(lesson_count=Count("modules__lessons")).values(
+        *FLOOR_CATALOGUE_COLUMNS, "lesson_count"
+    )
+    rows = list(rows if by_keys else rows[window])
+    return JsonResponse({"page": page, "count": courses.count(), "results": rows})
+
+
 urlpatterns = [
+    path("floor/catalogue/", floor_catalogue, name="bench_floor_catalogue"),
     path("floor/library/", floor_library, name="bench_floor_library"),
     path(
         "floor/library-cached/",

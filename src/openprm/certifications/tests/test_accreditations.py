@@ -231,3 +231,23 @@ def test_tier_metrics_count_certified_people_and_accreditations(firewall):
 
     assert values["certified_people"] == 3
     assert values["accreditations_held"] == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL's follows stats"
+)
+def test_the_grouped_count_reads_the_covering_index_in_partner_order(firewall):
+    """The recompute's cost per partner stays flat only if the grouped query
+    reads the count index alone, in partner order: no lookup of each row in the
+    table and no sort of every active certification (bench/README.md)."""
+    accreditation, _sales = firewall
+    engineers(PartnerFactory(), 2)
+    counts = services.condition_counts(
+        accreditation, list(accreditation.conditions.all()), now=timezone.now()
+    )
+    sql, params = counts.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " | ".join(str(step[-1]) for step in cursor.fetchall())
+    assert "COVERING INDEX cert_holder_count_idx" in plan, plan
+    assert "TEMP B-TREE FOR GROUP BY" not in plan, plan

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openprm.content.tests.factories import AudienceFactory, audience_of
@@ -11,6 +13,7 @@ from openprm.learning.tests.factories import (
     ModuleFactory,
     QuizFactory,
     add_questions,
+    path_of,
     scorm_upload,
 )
 from openprm.partners.tests.factories import PartnerFactory
@@ -51,6 +54,40 @@ def test_the_catalogue_lists_published_courses_of_the_readers_audiences(
     assert response.status_code == 200
     titles = [course.title for course in response.context["page"].object_list]
     assert titles == ["For all", "For us", "More 0", "More 1", "More 2"]
+
+
+def _catalogue_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CATALOGUE)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_catalogue_costs_the_same_queries_for_1_or_many_courses_and_audiences(
+    client, reader
+):
+    """The catalogue reads a constant number of queries (the bench's 2,000-course
+    page relies on it) and counts each card's lessons right."""
+    LessonFactory(module__course__title="Alone")
+    client.get(CATALOGUE)  # the session and the navigation, warmed
+    few = _catalogue_queries(client)
+
+    audiences = [AudienceFactory(name=f"Everyone {n}") for n in range(5)]
+    for index in range(30):
+        course = CourseFactory(title=f"Many {index:02d}", audience=audiences[index % 5])
+        for _ in range(2):
+            module = ModuleFactory(course=course)
+            LessonFactory.create_batch(index % 3, module=module)
+        if index % 10 == 0:
+            path_of(course, title=f"Path {index}")
+
+    assert _catalogue_queries(client) == few == 10
+    cards = {
+        course.title: course.lesson_count
+        for course in client.get(CATALOGUE).context["page"].object_list
+    }
+    assert cards["Alone"] == 1
+    assert [cards[f"Many {index:02d}"] for index in range(4)] == [0, 2, 4, 0]
 
 
 def test_a_course_outside_the_audience_is_not_found(client, reader):
