@@ -6,17 +6,29 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core import exports
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import act, console_page, form_page, portal_page
-from openprm.incentives import permissions, rewards, sales, selectors, services
+from openprm.incentives import (
+    fulfilment,
+    permissions,
+    rewards,
+    sales,
+    selectors,
+    services,
+)
 from openprm.incentives.forms import (
     AdjustForm,
     ConsoleSalesUploadForm,
     EarningRuleForm,
+    FulfilmentReportForm,
+    FulfilmentSettingForm,
     ProductImportForm,
     RewardForm,
     SalesUploadForm,
+    StatusImportForm,
 )
+from openprm.incentives.models import FulfilmentSetting
 from openprm.partners.selectors import partner_list_visible_to
 from openprm.segments.audiences.selectors import audience_list_visible_to
 
@@ -362,4 +374,126 @@ def portal_order_cancel(request, public_id):
         lambda: rewards.redemption_order_cancel(actor=request.user, order=order),
         success=_("The order is cancelled and its points are back."),
         next=reverse("portal:rewards"),
+    )
+
+
+# --- fulfilment
+
+
+@console_page(rule=permissions.READ)
+def order_detail(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    can_manage = permissions.MANAGE.allows(request.user)
+    return render(
+        request,
+        "incentives/console_order.html",
+        {
+            "order": order,
+            "history": selectors.fulfilment_history(order),
+            "form": FulfilmentReportForm() if can_manage else None,
+            "provider": fulfilment.get(order.fulfilment_provider),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def order_report(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: rewards.redemption_order_report(
+            actor=request.user, order=order, **data
+        ),
+        form=FulfilmentReportForm(request.POST),
+        success=_("The order's fulfilment is recorded."),
+        next=reverse("console:incentive_order", args=[order.public_id]),
+    )
+
+
+def _provider_forms() -> list[FulfilmentSettingForm]:
+    settings = {s.provider: s for s in FulfilmentSetting.objects.all()}
+    return [
+        FulfilmentSettingForm(provider=provider, setting=settings.get(provider.name))
+        for provider in fulfilment.registered()
+    ]
+
+
+@console_page(rule=permissions.READ)
+def fulfilment_settings(request):
+    return render(
+        request,
+        "incentives/console_fulfilment.html",
+        {
+            "forms": _provider_forms(),
+            "waiting": selectors.orders_to_export(user=request.user),
+            "import_form": StatusImportForm(),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def fulfilment_configure(request, name):
+    provider = fulfilment.get(name)
+    if provider is None:
+        raise NotFound
+    form = FulfilmentSettingForm(request.POST, provider=provider)
+    return act(
+        request,
+        lambda data: rewards.fulfilment_configure(
+            actor=request.user,
+            provider=name,
+            options=form.options(),
+            is_default=data["is_default"],
+        ),
+        form=form,
+        success=_("The fulfilment provider is set up."),
+        next=reverse("console:incentive_fulfilment"),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def fulfilment_export(request):
+    orders = rewards.fulfilment_export(actor=request.user)
+    return exports.download(
+        columns=fulfilment.EXPORT_COLUMNS,
+        rows=[fulfilment.export_row(order) for order in orders],
+        file_format="csv",
+        name="reward-orders",
+        sheet="Orders",
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def fulfilment_import(request):
+    form = StatusImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = rewards.fulfilment_import(
+                actor=request.user, file_name=upload.name, upload=upload
+            )
+        except ValidationFailed as error:
+            form.add_service_error(error)
+    return render(
+        request,
+        "incentives/console_fulfilment_import.html",
+        {"form": form, "report": report},
+        status=200 if not form.errors else 422,
+    )
+
+
+@portal_page(rule=permissions.EARNINGS)
+def portal_order(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    if order.partner_id != request.partner.pk:
+        raise NotFound
+    return render(
+        request,
+        "incentives/portal_order.html",
+        {"order": order, "history": selectors.fulfilment_history(order)},
     )
