@@ -108,9 +108,7 @@ def test_a_disabled_service_refuses_the_redemption_and_changes_nothing():
         ledger.credit(account=account, kind=EntryKind.BONUS, points=250)
     reward = RewardFactory()
     with pytest.raises(Conflict):
-        rewards.redemption_order_place(
-            actor=user, partner_id=partner.pk, reward=reward
-        )
+        rewards.redemption_order_place(actor=user, partner_id=partner.pk, reward=reward)
     assert ledger.balance_of(account) == 250
     assert RedemptionOrder.objects.count() == 0
     reward.refresh_from_db()
