@@ -31,9 +31,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SALES = (
     "invoice_number,invoice_date,end_customer,sku,quantity,amount,currency\n"
-    "INV-100,2026-11-02,Fabrikam,NAS-4,1,100.00,USD\n"
-    "INV-101,2026-11-09,Northwind,NAS-9,1,100.00,USD\n"
-    "INV-102,2026-11-16,Tailspin,NAS-4,2,200.00,USD\n"
+    "INV-100,2026-11-02,Fabrikam,NAS-4,1,90.00,EUR\n"
+    "INV-101,2026-11-09,Northwind,NAS-9,1,90.00,EUR\n"
+    "INV-102,2026-11-16,Tailspin,NAS-4,2,180.00,EUR\n"
 )
 
 
@@ -97,11 +97,14 @@ def test_sales_points_redemption_and_signed_fulfilment(page, live_server, tmp_pa
         expect(counts).to_contain_text("2 imported")
         expect(counts).to_contain_text("1 not imported")
         expect(counts).to_contain_text("180 points earned")
-        issues = page.get_by_test_id("issues")
+        issues = page.get_by_test_id("issues").locator("tbody tr")
+        expect(issues).to_have_count(1)
         expect(issues).to_contain_text("Unknown SKU “NAS-9”.")
         shoot(page, "fulfilment-1-sales-upload")
 
-        page.get_by_test_id("portal-nav").get_by_role("link", name="My earnings").click()
+        page.get_by_test_id("portal-nav").get_by_role(
+            "link", name="My earnings"
+        ).click()
         ledger = page.get_by_test_id("ledger")
         expect(ledger.get_by_text("NAS units sold")).to_have_count(2)
         expect(ledger).to_contain_text("+120")

@@ -50,6 +50,8 @@ class IssueLevel(models.TextChoices):
 
 class OrderStatus(models.TextChoices):
     PLACED = "placed", _("Placed")
+    PENDING_APPROVAL = "pending", _("Awaiting approval")
+    REJECTED = "rejected", _("Rejected (points refunded)")
     SUBMITTED = "submitted", _("Sent for fulfilment")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")

@@ -171,7 +171,9 @@ class FulfilmentSettingForm(ServiceForm):
         self.provider = provider
         for option in provider.option_fields:
             self.fields[f"option_{option.name}"] = forms.ChoiceField(
-                label=option.label, choices=[("", "—"), *option.choices()]
+                label=option.label,
+                choices=[("", "—"), *option.choices()],
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
 
     def options(self) -> dict:

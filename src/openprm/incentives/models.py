@@ -599,6 +599,14 @@ class RedemptionOrder(PartnerOwnedModel, TimeStampedModel):
     tracking = models.CharField(_("tracking"), max_length=200, blank=True)
     # When a CSV batch export included the order (it is exported once).
     exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
+    # The approval of an order above the threshold (approvals engine).
+    approval = models.ForeignKey(
+        "approvals.Request",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,11 +3,18 @@ them) and fulfilment (``fulfilment.py``: a failed fulfilment refunds them too).
 Stock is taken with a conditional ``UPDATE … WHERE stock > 0`` in the same
 transaction as the points, so neither a reward nor a balance is oversold."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.accounts.choices import VendorRole
+from openprm.approvals import services as approvals
+from openprm.approvals.choices import ActionKind
+from openprm.approvals.models import Queue
+from openprm.approvals.rules import Facts
+from openprm.approvals.subjects import Outcome
 from openprm.core import audit, events, tabular
 from openprm.core.errors import Conflict, InvalidTransition, ValidationFailed
 from openprm.incentives import fulfilment, ledger, permissions, selectors, services
@@ -18,6 +25,10 @@ from openprm.incentives.models import (
     RedemptionOrder,
     Reward,
 )
+
+# The approval engine's subject kind of redemption orders, and its queue.
+APPROVAL_KIND = "incentives.redemption"
+APPROVAL_QUEUE = "Rewards"
 
 REWARD_FIELDS = [
     "name",
@@ -117,6 +128,7 @@ def redemption_order_place(
         reason=str(_("Redeemed: %(reward)s")) % {"reward": reward.name},
         source=ledger.Source("reward", str(reward.public_id), reward.name),
     )
+    needs_approval = approval_threshold() < reward.points_price
     order = RedemptionOrder.objects.create(
         partner_id=partner_id,
         account=account,
@@ -124,6 +136,7 @@ def redemption_order_place(
         ordered_by=actor,
         points=reward.points_price,
         redeem_entry=entry,
+        status=OrderStatus.PENDING_APPROVAL if needs_approval else OrderStatus.PLACED,
     )
     audit.record_create(
         actor=actor,
@@ -137,8 +150,81 @@ def redemption_order_place(
         actor=actor,
         partner_id=partner_id,
     )
-    _submit(order, actor=actor)
+    if needs_approval:
+        _start_approval(order, actor=actor)
+    else:
+        _submit(order, actor=actor)
     return order
+
+
+def approval_threshold() -> float:
+    """Orders above this many points wait for a vendor's approval (the points are
+    held meanwhile); ``OPENPRM_REDEMPTION_APPROVAL_ABOVE``, 0 or unset: none."""
+    value = int(getattr(settings, "OPENPRM_REDEMPTION_APPROVAL_ABOVE", 0) or 0)
+    return value if value > 0 else float("inf")
+
+
+def _start_approval(order: RedemptionOrder, *, actor) -> None:
+    queue, _created = Queue.objects.get_or_create(
+        name=APPROVAL_QUEUE, defaults={"vendor_role": VendorRole.CHANNEL_MARKETING}
+    )
+    approval = approvals.request_start(
+        kind=APPROVAL_KIND,
+        object_id=order.public_id,
+        subject_label=f"{order.reward.name} · {order.partner.name}",
+        facts=Facts(amount=order.points),
+        partner=order.partner,
+        routed_queue=queue,
+        actor=actor,
+    )
+    RedemptionOrder.objects.filter(pk=order.pk).update(approval=approval)
+    order.approval = approval
+
+
+def redemption_decided(outcome: Outcome) -> str | None:
+    """The engine decided an order above the threshold (hook; in the decision's
+    transaction): approved goes to fulfilment, rejected refunds the points."""
+    order = RedemptionOrder.objects.select_related(
+        "reward", "partner", "ordered_by", "redeem_entry__account"
+    ).get(public_id=outcome.request.object_id)
+    approved = outcome.change == ActionKind.APPROVED
+    target = OrderStatus.PLACED if approved else OrderStatus.REJECTED
+    claimed = RedemptionOrder.objects.filter(
+        pk=order.pk, status=OrderStatus.PENDING_APPROVAL
+    ).update(status=target, updated_at=timezone.now())
+    if not claimed:
+        raise InvalidTransition(order.status, target)
+    order.status = target
+    FulfilmentUpdate.objects.create(
+        order=order, status=target, note=outcome.note[:300], actor=outcome.actor
+    )
+    audit.record(
+        actor=outcome.actor,
+        instance=order,
+        action="update",
+        changes={"status": [OrderStatus.PENDING_APPROVAL, target]},
+        verb="redemption.approved" if approved else "redemption.rejected",
+    )
+    if not approved:
+        refund = services.points_refund(
+            actor=outcome.actor,
+            entry=order.redeem_entry,
+            reason=str(_("Not approved: %(reward)s")) % {"reward": order.reward.name},
+        )
+        RedemptionOrder.objects.filter(pk=order.pk).update(refund_entry=refund)
+        order.refund_entry = refund
+        Reward.objects.filter(pk=order.reward_id, stock__isnull=False).update(
+            stock=F("stock") + 1
+        )
+    events.emit(
+        "redemption.approved" if approved else "redemption.rejected",
+        payload={**order_payload(order), "note": outcome.note},
+        actor=outcome.actor,
+        partner_id=order.partner_id,
+    )
+    if approved:
+        _submit(order, actor=outcome.actor)
+    return None
 
 
 def _submit(order: RedemptionOrder, *, actor) -> None:
@@ -171,7 +257,8 @@ def _submit(order: RedemptionOrder, *, actor) -> None:
         order=order,
         status=OrderStatus.SUBMITTED,
         provider=provider.name,
-        note=str(_("Sent to %(provider)s.")) % {"provider": provider.label},
+        note=str(_("Sent for fulfilment: %(provider)s."))
+        % {"provider": provider.label},
         actor=actor,
     )
     audit.record(

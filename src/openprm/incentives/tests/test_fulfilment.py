@@ -9,6 +9,7 @@ from django.db import transaction
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.approvals import services as approvals
 from openprm.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from openprm.core.models import OutboxEvent
 from openprm.incentives import ledger, rewards
@@ -255,3 +256,56 @@ def test_the_same_status_file_twice_changes_nothing_more(manager):
     )
     assert (again["updated"], again["unchanged"]) == (0, 1)
     assert FulfilmentUpdate.objects.filter(order=order).count() == 2
+
+
+# --- approval above the threshold
+
+
+def _approver():
+    return VendorUserFactory(vendor_role=VendorRole.VENDOR_ADMIN)
+
+
+def test_an_order_above_the_threshold_waits_for_approval_with_its_points_held(
+    settings, manager
+):
+    settings.OPENPRM_REDEMPTION_APPROVAL_ABOVE = 99
+    _csv_default(manager)
+    order, account = _order(points=250)
+    assert order.status == "pending"
+    assert order.approval.status == "in_review"
+    assert ledger.balance_of(account) == 150
+    assert _events("redemption.submitted") == 0
+
+
+def test_an_order_at_the_threshold_needs_no_approval(settings):
+    settings.OPENPRM_REDEMPTION_APPROVAL_ABOVE = 100
+    order, _account = _order()
+    assert (order.status, order.approval) == ("placed", None)
+
+
+def test_an_approved_order_goes_to_its_provider(settings, manager):
+    settings.OPENPRM_REDEMPTION_APPROVAL_ABOVE = 99
+    _csv_default(manager)
+    order, _account = _order()
+    approvals.request_approve(request=order.approval, actor=_approver())
+    order.refresh_from_db()
+    assert (order.status, order.fulfilment_provider) == ("submitted", "csv")
+    assert list(order.fulfilment_updates.values_list("status", flat=True)) == [
+        "placed",
+        "submitted",
+    ]
+    assert _events("redemption.approved") == 1
+
+
+def test_a_rejected_order_refunds_exactly_and_restocks(settings):
+    settings.OPENPRM_REDEMPTION_APPROVAL_ABOVE = 99
+    order, account = _order(points=250)
+    approvals.request_reject(
+        request=order.approval, actor=_approver(), reason="Not this quarter"
+    )
+    order.refresh_from_db()
+    assert order.status == "rejected"
+    assert order.refund_entry.points == 100
+    assert ledger.balance_of(account) == 250
+    assert Reward.objects.get(pk=order.reward_id).stock == 5
+    assert _events("redemption.rejected") == 1
