@@ -20,6 +20,7 @@ from openprm.deals.selectors import deal_get
 from openprm.incentives import (
     fulfilment,
     permissions,
+    preview,
     rewards,
     sales,
     selectors,
@@ -364,6 +365,41 @@ def rule_create(request, payload: EarningRuleIn):
 )
 def rule_detail(request, rule_id: str):
     return lookup(request, selectors.rule_get, public_id=rule_id)
+
+
+class PreviewPartnerOut(Schema):
+    partner: str
+    points: int
+    sources: int
+
+    @staticmethod
+    def resolve_partner(obj) -> str:
+        return obj.name
+
+
+class RulePreviewOut(Schema):
+    rule: UUID
+    start: date
+    end: date = Field(description="The first day after the quarter.")
+    points: int
+    sources: int = Field(description="Sales lines or events that would have earned.")
+    partners: list[PreviewPartnerOut] = Field(
+        description="The 20 partners it would have paid most."
+    )
+
+    @staticmethod
+    def resolve_rule(obj) -> UUID:
+        return obj.rule.public_id
+
+
+@router.get(
+    "/earning-rules/{rule_id}/preview",
+    response=RulePreviewOut,
+    summary="What the rule would have paid last quarter (computed, nothing written)",
+)
+def rule_preview(request, rule_id: str):
+    rule = lookup(request, selectors.rule_get, public_id=rule_id)
+    return preview.rule_preview(user=request.user, rule=rule)
 
 
 @router.put(

@@ -18,6 +18,11 @@ urlpatterns = [
         views.rule_edit,
         name="incentive_rule_edit",
     ),
+    path(
+        "incentives/rules/<uuid:public_id>/preview/",
+        views.rule_preview,
+        name="incentive_rule_preview",
+    ),
     path("incentives/ledgers/", views.account_list, name="incentive_accounts"),
     path(
         "incentives/ledgers/<uuid:public_id>/",

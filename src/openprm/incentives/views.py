@@ -12,6 +12,7 @@ from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.incentives import (
     fulfilment,
     permissions,
+    preview,
     rewards,
     sales,
     selectors,
@@ -115,6 +116,19 @@ def rule_create(request):
         save=lambda data: services.earning_rule_create(actor=request.user, **data),
         success=_("The earning rule is saved."),
         next=reverse("console:incentive_rules"),
+    )
+
+
+@console_page(rule=permissions.READ)
+def rule_preview(request, public_id):
+    rule = selectors.rule_get(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "incentives/console_rule_preview.html",
+        {
+            "preview": preview.rule_preview(user=request.user, rule=rule),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
     )
 
 

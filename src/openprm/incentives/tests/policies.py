@@ -287,6 +287,7 @@ POLICIES = [
         "web:console:incentive_rule_create", MANAGERS, method="POST", data=rule_form
     ),
     Policy("web:console:incentive_rule_edit", MANAGERS, make=rule, kwargs=public),
+    Policy("web:console:incentive_rule_preview", READERS, make=rule, kwargs=public),
     Policy("web:console:incentive_accounts", READERS),
     Policy(
         "web:console:incentive_account",
@@ -392,6 +393,12 @@ POLICIES = [
     ),
     Policy(
         API.format(method="GET", path="/earning-rules/{rule_id}"),
+        READERS,
+        make=rule,
+        kwargs=lambda obj: {"rule_id": obj.public_id},
+    ),
+    Policy(
+        API.format(method="GET", path="/earning-rules/{rule_id}/preview"),
         READERS,
         make=rule,
         kwargs=lambda obj: {"rule_id": obj.public_id},
