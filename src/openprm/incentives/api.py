@@ -19,6 +19,7 @@ from openprm.currencies import money
 from openprm.deals.selectors import deal_get
 from openprm.incentives import (
     fulfilment,
+    leaderboard,
     permissions,
     preview,
     rewards,
@@ -810,3 +811,56 @@ def fulfilment_statuses(request, file: File[UploadedFile] = None):
     return rewards.fulfilment_import(
         actor=request.user, file_name=file.name, upload=file
     )
+
+
+# --- leaderboard
+
+
+class LeaderboardFilters(StrictSchema):
+    period: str = Field(
+        "quarter", description="month, quarter, last_quarter or year (the current)."
+    )
+    audience: UUID | None = Field(None, description="Only the partners it holds.")
+
+
+class LeaderboardRowOut(Schema):
+    partner: str
+    points: int
+    sales: Decimal = Field(description="In the reporting currency.")
+    lines: int
+
+    @staticmethod
+    def resolve_partner(obj) -> str:
+        return obj.name
+
+
+class LeaderboardOut(Schema):
+    start: date
+    end: date = Field(description="The first day after the period.")
+    currency: str
+    rows: list[LeaderboardRowOut]
+
+
+@router.get(
+    "/points/leaderboard",
+    response=LeaderboardOut,
+    summary="Points earned and sales by partner for a period (the top 50)",
+)
+def points_leaderboard(request, filters: Query[LeaderboardFilters]):
+    permissions.READ.ensure(request.user)
+    if filters.period not in leaderboard.PERIODS:
+        raise ValidationFailed(
+            field_errors={"period": [f"One of: {', '.join(leaderboard.PERIODS)}."]}
+        )
+    audience = None
+    if filters.audience is not None:
+        audience = audience_get(user=request.user, public_id=filters.audience)
+    start, end, rows = leaderboard.leaderboard(
+        user=request.user, period=filters.period, audience=audience
+    )
+    return {
+        "start": start,
+        "end": end,
+        "currency": money.reporting_currency(),
+        "rows": rows,
+    }

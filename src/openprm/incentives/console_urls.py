@@ -23,6 +23,11 @@ urlpatterns = [
         views.rule_preview,
         name="incentive_rule_preview",
     ),
+    path(
+        "incentives/leaderboard/",
+        views.leaderboard_page,
+        name="incentive_leaderboard",
+    ),
     path("incentives/ledgers/", views.account_list, name="incentive_accounts"),
     path(
         "incentives/ledgers/<uuid:public_id>/",

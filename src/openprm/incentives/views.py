@@ -1,5 +1,7 @@
 """Console and portal pages of incentives."""
 
+import uuid
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,8 +11,10 @@ from django.views.decorators.http import require_POST
 from openprm.core import exports
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.currencies import money
 from openprm.incentives import (
     fulfilment,
+    leaderboard,
     permissions,
     preview,
     rewards,
@@ -511,3 +515,34 @@ def portal_order(request, public_id):
         "incentives/portal_order.html",
         {"order": order, "history": selectors.fulfilment_history(order)},
     )
+
+
+@console_page(rule=permissions.READ)
+def leaderboard_page(request):
+    audiences = audience_list_visible_to(user=request.user)
+    audience = audiences.filter(public_id=_uuid_or_none(request.GET.get("audience")))
+    period = request.GET.get("period", "quarter")
+    start, end, rows = leaderboard.leaderboard(
+        user=request.user, period=period, audience=audience.first()
+    )
+    return render(
+        request,
+        "incentives/console_leaderboard.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "periods": leaderboard.PERIODS.items(),
+            "period": period if period in leaderboard.PERIODS else "quarter",
+            "audiences": audiences,
+            "audience": request.GET.get("audience", ""),
+            "currency": money.reporting_currency(),
+        },
+    )
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

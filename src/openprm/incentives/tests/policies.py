@@ -289,6 +289,8 @@ POLICIES = [
     Policy("web:console:incentive_rule_edit", MANAGERS, make=rule, kwargs=public),
     Policy("web:console:incentive_rule_preview", READERS, make=rule, kwargs=public),
     Policy("web:console:incentive_accounts", READERS),
+    Policy("web:console:incentive_leaderboard", READERS, query="?period=year"),
+    Policy(API.format(method="GET", path="/points/leaderboard"), READERS),
     Policy(
         "web:console:incentive_account",
         console_owned(permissions.READ),
