@@ -155,3 +155,13 @@ def test_sales_points_redemption_and_signed_fulfilment(page, live_server, tmp_pa
     page.goto("/console/incentives/fulfilment/")
     expect(page.get_by_test_id("provider-webhook")).to_contain_text("Default")
     shoot(page, "fulfilment-5-console-settings")
+
+    page.get_by_test_id("console-nav").get_by_role("link", name="Leaderboard").click()
+    page.get_by_label("Period").select_option(label="This year")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("leaderboard")).to_contain_text("Contoso")
+    shoot(page, "fulfilment-6-console-leaderboard")
+    page.goto("/console/incentives/rules/")
+    page.get_by_role("link", name="Last quarter").click()
+    expect(page.get_by_test_id("preview-points")).to_be_visible()
+    shoot(page, "fulfilment-7-console-rule-preview")

@@ -46,6 +46,10 @@ class Preview:
     sources: int = 0  # sales lines or events that would have earned
     partners: list[PartnerPreview] = field(default_factory=list)
 
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
 
 def last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The calendar quarter before the one holding ``today`` (start, next start)."""

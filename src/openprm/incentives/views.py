@@ -1,5 +1,6 @@
 """Console and portal pages of incentives."""
 
+import datetime
 import uuid
 
 from django.core.paginator import Paginator
@@ -531,7 +532,7 @@ def leaderboard_page(request):
         {
             "rows": rows,
             "start": start,
-            "end": end,
+            "last_day": end - datetime.timedelta(days=1),
             "periods": leaderboard.PERIODS.items(),
             "period": period if period in leaderboard.PERIODS else "quarter",
             "audiences": audiences,
