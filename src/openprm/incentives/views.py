@@ -64,23 +64,31 @@ def product_list(request):
     )
 
 
-@console_page(rule=permissions.MANAGE)
-def product_import(request):
-    form = ProductImportForm(request.POST or None, request.FILES or None)
+def _file_import_page(request, form, *, template: str, run):
+    """A file form whose valid POST runs ``run(actor=, file_name=, upload=)`` and
+    shows its per-row report on the same page (422 when the file is refused)."""
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = services.product_import(
-                actor=request.user, file_name=upload.name, upload=upload
-            )
+            report = run(actor=request.user, file_name=upload.name, upload=upload)
         except ValidationFailed as error:
             form.add_service_error(error)
     return render(
         request,
-        "incentives/console_product_import.html",
+        template,
         {"form": form, "report": report},
         status=200 if not form.errors else 422,
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def product_import(request):
+    return _file_import_page(
+        request,
+        ProductImportForm(request.POST or None, request.FILES or None),
+        template="incentives/console_product_import.html",
+        run=services.product_import,
     )
 
 
@@ -488,21 +496,11 @@ def fulfilment_export(request):
 
 @console_page(rule=permissions.MANAGE)
 def fulfilment_import(request):
-    form = StatusImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = rewards.fulfilment_import(
-                actor=request.user, file_name=upload.name, upload=upload
-            )
-        except ValidationFailed as error:
-            form.add_service_error(error)
-    return render(
+    return _file_import_page(
         request,
-        "incentives/console_fulfilment_import.html",
-        {"form": form, "report": report},
-        status=200 if not form.errors else 422,
+        StatusImportForm(request.POST or None, request.FILES or None),
+        template="incentives/console_fulfilment_import.html",
+        run=rewards.fulfilment_import,
     )
 
 
