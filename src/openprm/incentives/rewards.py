@@ -458,7 +458,7 @@ def fulfilment_export(*, actor, now=None) -> list[RedemptionOrder]:
     permissions.MANAGE.ensure(actor)
     now = now or timezone.now()
     orders = list(
-        RedemptionOrder.objects.select_for_update()
+        RedemptionOrder.objects.select_for_update(of=("self",))
         .filter(
             fulfilment_provider=fulfilment.CsvBatchProvider.name,
             status=OrderStatus.SUBMITTED,
