@@ -7,16 +7,30 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Q
-from ninja import Field, Query, Schema
+from django.http import HttpResponse
+from ninja import Field, File, Query, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from openprm.core import exports
 from openprm.core.api import ApiRouter, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
 from openprm.currencies import money
 from openprm.deals.selectors import deal_get
-from openprm.incentives import permissions, rewards, sales, selectors, services
+from openprm.incentives import (
+    fulfilment,
+    leaderboard,
+    permissions,
+    preview,
+    rewards,
+    sales,
+    selectors,
+    services,
+)
 from openprm.incentives.models import (
     EarningRule,
+    FulfilmentSetting,
+    FulfilmentUpdate,
     PointsAccount,
     PointsEntry,
     Product,
@@ -354,6 +368,41 @@ def rule_detail(request, rule_id: str):
     return lookup(request, selectors.rule_get, public_id=rule_id)
 
 
+class PreviewPartnerOut(Schema):
+    partner: str
+    points: int
+    sources: int
+
+    @staticmethod
+    def resolve_partner(obj) -> str:
+        return obj.name
+
+
+class RulePreviewOut(Schema):
+    rule: UUID
+    start: date
+    end: date = Field(description="The first day after the quarter.")
+    points: int
+    sources: int = Field(description="Sales lines or events that would have earned.")
+    partners: list[PreviewPartnerOut] = Field(
+        description="The 20 partners it would have paid most."
+    )
+
+    @staticmethod
+    def resolve_rule(obj) -> UUID:
+        return obj.rule.public_id
+
+
+@router.get(
+    "/earning-rules/{rule_id}/preview",
+    response=RulePreviewOut,
+    summary="What the rule would have paid last quarter (computed, nothing written)",
+)
+def rule_preview(request, rule_id: str):
+    rule = lookup(request, selectors.rule_get, public_id=rule_id)
+    return preview.rule_preview(user=request.user, rule=rule)
+
+
 @router.put(
     "/earning-rules/{rule_id}",
     response=EarningRuleOut,
@@ -503,6 +552,9 @@ class RewardIn(StrictSchema):
     stock: int | None = Field(None, description="Empty: unlimited.")
     audience: UUID | None = None
     is_active: bool = True
+    fulfilment_provider: str = Field(
+        "", description="Who fulfils its orders (empty: the default provider)."
+    )
 
 
 class RewardOut(Schema):
@@ -512,6 +564,7 @@ class RewardOut(Schema):
     points_price: int
     stock: int | None
     is_active: bool
+    fulfilment_provider: str
 
     @staticmethod
     def resolve_id(obj: Reward) -> UUID:
@@ -531,6 +584,8 @@ class RedemptionOrderOut(Schema):
     reward_name: str
     points: int
     status: str
+    fulfilment_provider: str
+    tracking: str
     created_at: datetime
 
     @staticmethod
@@ -611,3 +666,201 @@ def order_list(request):
 def order_cancel(request, order_id: str):
     order = lookup(request, selectors.order_get, public_id=order_id)
     return rewards.redemption_order_cancel(actor=request.user, order=order)
+
+
+# --- fulfilment
+
+
+class FulfilmentUpdateOut(Schema):
+    status: str
+    provider: str
+    note: str
+    tracking: str
+    by: str | None = Field(None, description="The vendor user who reported it.")
+    occurred_at: datetime
+
+    @staticmethod
+    def resolve_by(obj: FulfilmentUpdate) -> str | None:
+        return obj.actor.get_full_name() if obj.actor_id else None
+
+
+class RedemptionOrderDetailOut(RedemptionOrderOut):
+    history: list[FulfilmentUpdateOut]
+
+    @staticmethod
+    def resolve_history(obj: RedemptionOrder) -> list:
+        return selectors.fulfilment_history(obj)
+
+
+class FulfilmentReportIn(StrictSchema):
+    status: str = Field(description="shipped, delivered or failed.")
+    tracking: str = ""
+    note: str = ""
+
+
+class FulfilmentProviderOut(Schema):
+    name: str
+    label: str
+    description: str
+    options: dict[str, str]
+    is_default: bool
+
+
+class FulfilmentSettingIn(StrictSchema):
+    options: dict[str, str] = Field(default_factory=dict)
+    is_default: bool = False
+
+
+class StatusImportIssueOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class StatusImportOut(Schema):
+    updated: int
+    unchanged: int
+    failed: int
+    issues: list[StatusImportIssueOut]
+
+
+def _provider_out(provider, settings: dict) -> dict:
+    setting = settings.get(provider.name)
+    return {
+        "name": provider.name,
+        "label": str(provider.label),
+        "description": str(provider.description),
+        "options": setting.options if setting else {},
+        "is_default": bool(setting and setting.is_default),
+    }
+
+
+@router.get(
+    "/redemptions/{order_id}",
+    response=RedemptionOrderDetailOut,
+    summary="Read a redemption order with its fulfilment history",
+)
+def order_detail(request, order_id: str):
+    return lookup(request, selectors.order_get, public_id=order_id)
+
+
+@router.post(
+    "/redemptions/{order_id}/fulfilment",
+    response=RedemptionOrderDetailOut,
+    summary="Report an order shipped, delivered or failed (failed refunds the points)",
+)
+def order_report(request, order_id: str, payload: FulfilmentReportIn):
+    permissions.MANAGE.ensure(request.user)
+    order = lookup(request, selectors.order_get, public_id=order_id)
+    rewards.redemption_order_report(actor=request.user, **payload.dict(), order=order)
+    return selectors.order_get(user=request.user, public_id=order_id)
+
+
+@router.get(
+    "/fulfilment/providers",
+    response=list[FulfilmentProviderOut],
+    summary="List the fulfilment providers and how each is set up",
+)
+def provider_list(request):
+    permissions.READ.ensure(request.user)
+    settings = {s.provider: s for s in FulfilmentSetting.objects.all()}
+    return [_provider_out(p, settings) for p in fulfilment.registered()]
+
+
+@router.put(
+    "/fulfilment/providers/{name}",
+    response=FulfilmentProviderOut,
+    summary="Set up a fulfilment provider, and make it the default or not",
+)
+def provider_configure(request, name: str, payload: FulfilmentSettingIn):
+    permissions.MANAGE.ensure(request.user)
+    if fulfilment.get(name) is None:
+        raise ValidationFailed(field_errors={"name": ["Not a fulfilment provider."]})
+    setting = rewards.fulfilment_configure(
+        actor=request.user, provider=name, **payload.dict()
+    )
+    return _provider_out(fulfilment.get(name), {name: setting})
+
+
+@router.post(
+    "/fulfilment/exports",
+    response={200: None},
+    summary="Export the orders waiting for the CSV provider (text/csv); each "
+    "order is exported once",
+)
+def fulfilment_export(request):
+    orders = rewards.fulfilment_export(actor=request.user)
+    body = "".join(
+        exports.csv_lines(
+            fulfilment.EXPORT_COLUMNS, (fulfilment.export_row(o) for o in orders)
+        )
+    )
+    return HttpResponse(body, content_type="text/csv; charset=utf-8")
+
+
+@router.post(
+    "/fulfilment/statuses",
+    response=StatusImportOut,
+    summary="Import a fulfilment house's status file (multipart `file`: CSV or "
+    "XLSX with columns order, status, tracking, note); a per-row report",
+)
+def fulfilment_statuses(request, file: File[UploadedFile] = None):
+    permissions.MANAGE.ensure(request.user)
+    if file is None:
+        raise ValidationFailed(field_errors={"file": ["Send the file as `file`."]})
+    return rewards.fulfilment_import(
+        actor=request.user, file_name=file.name, upload=file
+    )
+
+
+# --- leaderboard
+
+
+class LeaderboardFilters(StrictSchema):
+    period: str = Field(
+        "quarter", description="month, quarter, last_quarter or year (the current)."
+    )
+    audience: UUID | None = Field(None, description="Only the partners it holds.")
+
+
+class LeaderboardRowOut(Schema):
+    partner: str
+    points: int
+    sales: Decimal = Field(description="In the reporting currency.")
+    lines: int
+
+    @staticmethod
+    def resolve_partner(obj) -> str:
+        return obj.name
+
+
+class LeaderboardOut(Schema):
+    start: date
+    end: date = Field(description="The first day after the period.")
+    currency: str
+    rows: list[LeaderboardRowOut]
+
+
+@router.get(
+    "/points/leaderboard",
+    response=LeaderboardOut,
+    summary="Points earned and sales by partner for a period (the top 50)",
+)
+def points_leaderboard(request, filters: Query[LeaderboardFilters]):
+    permissions.READ.ensure(request.user)
+    if filters.period not in leaderboard.PERIODS:
+        raise ValidationFailed(
+            field_errors={"period": [f"One of: {', '.join(leaderboard.PERIODS)}."]}
+        )
+    audience = None
+    if filters.audience is not None:
+        audience = audience_get(user=request.user, public_id=filters.audience)
+    start, end, rows = leaderboard.leaderboard(
+        user=request.user, period=filters.period, audience=audience
+    )
+    return {
+        "start": start,
+        "end": end,
+        "currency": money.reporting_currency(),
+        "rows": rows,
+    }

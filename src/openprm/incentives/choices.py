@@ -50,4 +50,27 @@ class IssueLevel(models.TextChoices):
 
 class OrderStatus(models.TextChoices):
     PLACED = "placed", _("Placed")
+    PENDING_APPROVAL = "pending", _("Awaiting approval")
+    REJECTED = "rejected", _("Rejected (points refunded)")
+    SUBMITTED = "submitted", _("Sent for fulfilment")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Not fulfilled (points refunded)")
     CANCELLED = "cancelled", _("Cancelled (points refunded)")
+
+
+# What a fulfilment provider (or a vendor user) may report about an order, and
+# from which statuses: a failure refunds the points; delivered is final.
+FULFILMENT_STEPS = {
+    OrderStatus.SHIPPED: (OrderStatus.PLACED, OrderStatus.SUBMITTED),
+    OrderStatus.DELIVERED: (
+        OrderStatus.PLACED,
+        OrderStatus.SUBMITTED,
+        OrderStatus.SHIPPED,
+    ),
+    OrderStatus.FAILED: (
+        OrderStatus.PLACED,
+        OrderStatus.SUBMITTED,
+        OrderStatus.SHIPPED,
+    ),
+}

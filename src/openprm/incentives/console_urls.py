@@ -18,6 +18,16 @@ urlpatterns = [
         views.rule_edit,
         name="incentive_rule_edit",
     ),
+    path(
+        "incentives/rules/<uuid:public_id>/preview/",
+        views.rule_preview,
+        name="incentive_rule_preview",
+    ),
+    path(
+        "incentives/leaderboard/",
+        views.leaderboard_page,
+        name="incentive_leaderboard",
+    ),
     path("incentives/ledgers/", views.account_list, name="incentive_accounts"),
     path(
         "incentives/ledgers/<uuid:public_id>/",
@@ -32,6 +42,36 @@ urlpatterns = [
     path("incentives/rewards/", views.reward_list, name="incentive_rewards"),
     path(
         "incentives/rewards/new/", views.reward_create, name="incentive_reward_create"
+    ),
+    path(
+        "incentives/orders/<uuid:public_id>/",
+        views.order_detail,
+        name="incentive_order",
+    ),
+    path(
+        "incentives/orders/<uuid:public_id>/fulfilment/",
+        views.order_report,
+        name="incentive_order_report",
+    ),
+    path(
+        "incentives/fulfilment/",
+        views.fulfilment_settings,
+        name="incentive_fulfilment",
+    ),
+    path(
+        "incentives/fulfilment/providers/<slug:name>/",
+        views.fulfilment_configure,
+        name="incentive_fulfilment_configure",
+    ),
+    path(
+        "incentives/fulfilment/export/",
+        views.fulfilment_export,
+        name="incentive_fulfilment_export",
+    ),
+    path(
+        "incentives/fulfilment/statuses/",
+        views.fulfilment_import,
+        name="incentive_fulfilment_import",
     ),
     path("incentives/sales/", views.sales_upload_list, name="incentive_sales"),
     path(

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.core import tabular
 from openprm.core.forms import ServiceForm
-from openprm.incentives.choices import CapPeriod, RuleBasis
+from openprm.incentives import fulfilment
+from openprm.incentives.choices import FULFILMENT_STEPS, CapPeriod, RuleBasis
 from openprm.incentives.services import BEHAVIOUR_EVENTS
 from openprm.partners.pickers import PartnerPickerField
 
@@ -125,7 +126,62 @@ class RewardForm(ServiceForm):
         help_text=_("Empty: every partner."),
     )
     is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+    fulfilment_provider = forms.ChoiceField(
+        label=_("Fulfilment"), required=False, choices=()
+    )
 
     def __init__(self, *args, audiences, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["audience"].queryset = audiences
+        self.fields["fulfilment_provider"].choices = [
+            ("", _("The default provider")),
+            *fulfilment.choices(),
+        ]
+
+
+class FulfilmentReportForm(ServiceForm):
+    """What became of an order, as a vendor user reports it."""
+
+    status = forms.ChoiceField(
+        label=_("What happened"),
+        choices=[(status, status.label) for status in FULFILMENT_STEPS],
+    )
+    tracking = forms.CharField(label=_("Tracking"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FulfilmentSettingForm(ServiceForm):
+    """One provider's options (its own fields) and whether it is the default."""
+
+    is_default = forms.BooleanField(
+        label=_("Fulfils the rewards that name no provider"), required=False
+    )
+
+    def __init__(self, *args, provider, setting=None, **kwargs):
+        options = setting.options if setting else {}
+        super().__init__(
+            *args,
+            initial={
+                "is_default": bool(setting and setting.is_default),
+                **{f"option_{k}": v for k, v in options.items()},
+            },
+            prefix=provider.name,
+            **kwargs,
+        )
+        self.provider = provider
+        for option in provider.option_fields:
+            self.fields[f"option_{option.name}"] = forms.ChoiceField(
+                label=option.label,
+                choices=[("", "—"), *option.choices()],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+
+    def options(self) -> dict:
+        return {
+            option.name: self.cleaned_data.get(f"option_{option.name}", "")
+            for option in self.provider.option_fields
+        }
+
+
+class StatusImportForm(FileForm):
+    pass

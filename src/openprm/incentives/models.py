@@ -536,6 +536,8 @@ class Reward(TimeStampedModel):
         verbose_name=_("audience"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The fulfilment provider of this reward's orders ("": the default one).
+    fulfilment_provider = models.CharField(_("fulfilment"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["points_price", "name", "id"]
@@ -590,10 +592,94 @@ class RedemptionOrder(PartnerOwnedModel, TimeStampedModel):
     refund_entry = models.OneToOneField(
         PointsEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who fulfils the order, and what the provider needs to find it again (e.g.
+    # the webhook endpoint whose secret signs its callbacks); set when sent.
+    fulfilment_provider = models.CharField(_("fulfilment"), max_length=32, blank=True)
+    fulfilment_options = models.JSONField(default=dict, blank=True)
+    tracking = models.CharField(_("tracking"), max_length=200, blank=True)
+    # When a CSV batch export included the order (it is exported once).
+    exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
+    # The approval of an order above the threshold (approvals engine).
+    approval = models.ForeignKey(
+        "approvals.Request",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("redemption order")
+        indexes = [
+            models.Index(
+                fields=["fulfilment_provider", "status"],
+                condition=Q(exported_at__isnull=True),
+                name="incentives_order_to_export",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reward} ({self.points})"
+
+
+class FulfilmentSetting(TimeStampedModel):
+    """How the vendor set up one fulfilment provider (its options), and whether it
+    fulfils the orders of rewards that name none (at most one default)."""
+
+    provider = models.CharField(_("provider"), max_length=32, unique=True)
+    options = models.JSONField(default=dict, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        ordering = ["provider"]
+        verbose_name = _("fulfilment setting")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="incentives_fulfilment_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.provider
+
+
+class FulfilmentUpdate(models.Model):
+    """One step of an order's fulfilment (sent, exported, shipped, delivered,
+    failed), as its provider or a vendor user reported it: the order's history."""
+
+    order = models.ForeignKey(
+        RedemptionOrder, on_delete=models.CASCADE, related_name="fulfilment_updates"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=OrderStatus.choices)
+    provider = models.CharField(_("provider"), max_length=32, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    tracking = models.CharField(_("tracking"), max_length=200, blank=True)
+    # The provider's message id (a callback's webhook-id): a redelivered
+    # callback is recognised and changes nothing.
+    message_id = models.CharField(max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("fulfilment update")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "message_id"],
+                condition=~Q(message_id=""),
+                name="incentives_fulfilment_message_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"

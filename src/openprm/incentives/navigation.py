@@ -21,6 +21,12 @@ for label, name, prefix, order in (
     ),
     (_("Sales data"), "console:incentive_sales", "console:incentive_sales", 63),
     (_("Rewards"), "console:incentive_rewards", "console:incentive_reward", 64),
+    (
+        _("Leaderboard"),
+        "console:incentive_leaderboard",
+        "console:incentive_leaderboard",
+        65,
+    ),
 ):
     register(
         CONSOLE_AREA,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("earnings/", views.earnings, name="earnings"),
     path("rewards/", views.portal_rewards, name="rewards"),
     path("rewards/<uuid:public_id>/redeem/", views.portal_redeem, name="reward_redeem"),
+    path("rewards/orders/<uuid:public_id>/", views.portal_order, name="reward_order"),
     path(
         "rewards/orders/<uuid:public_id>/cancel/",
         views.portal_order_cancel,

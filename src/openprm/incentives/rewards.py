@@ -1,16 +1,34 @@
-"""Rewards and redemption orders: spending points, and cancelling (which refunds
-them). Stock is taken with a conditional ``UPDATE … WHERE stock > 0`` in the same
+"""Rewards and redemption orders: spending points, cancelling (which refunds
+them) and fulfilment (``fulfilment.py``: a failed fulfilment refunds them too).
+Stock is taken with a conditional ``UPDATE … WHERE stock > 0`` in the same
 transaction as the points, so neither a reward nor a balance is oversold."""
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import audit, events
+from openprm.accounts.choices import VendorRole
+from openprm.approvals import services as approvals
+from openprm.approvals.choices import ActionKind
+from openprm.approvals.models import Queue
+from openprm.approvals.rules import Facts
+from openprm.approvals.subjects import Outcome
+from openprm.core import audit, events, tabular
 from openprm.core.errors import Conflict, InvalidTransition, ValidationFailed
-from openprm.incentives import ledger, permissions, services
-from openprm.incentives.choices import OrderStatus
-from openprm.incentives.models import RedemptionOrder, Reward
+from openprm.incentives import fulfilment, ledger, permissions, selectors, services
+from openprm.incentives.choices import FULFILMENT_STEPS, OrderStatus
+from openprm.incentives.models import (
+    FulfilmentSetting,
+    FulfilmentUpdate,
+    RedemptionOrder,
+    Reward,
+)
+
+# The approval engine's subject kind of redemption orders, and its queue.
+APPROVAL_KIND = "incentives.redemption"
+APPROVAL_QUEUE = "Rewards"
 
 REWARD_FIELDS = [
     "name",
@@ -19,6 +37,7 @@ REWARD_FIELDS = [
     "stock",
     "audience",
     "is_active",
+    "fulfilment_provider",
 ]
 
 
@@ -41,6 +60,22 @@ def order_payload(order: RedemptionOrder) -> dict:
         "points": order.points,
         "status": order.status,
         "ordered_by": str(order.ordered_by.public_id) if order.ordered_by_id else None,
+        "fulfilment_provider": order.fulfilment_provider,
+        "tracking": order.tracking,
+    }
+
+
+def submission_payload(order: RedemptionOrder) -> dict:
+    """What a fulfilment service needs to send the reward: who and where to."""
+    user = order.ordered_by
+    return {
+        **order_payload(order),
+        "partner_name": order.partner.name,
+        "recipient": {
+            "name": user.get_full_name() if user else "",
+            "email": user.email if user else "",
+        },
+        "reward_description": order.reward.description,
     }
 
 
@@ -52,6 +87,11 @@ def reward_create(*, actor, **data) -> Reward:
     if not data.get("points_price") or data["points_price"] <= 0:
         raise ValidationFailed(
             field_errors={"points_price": [str(_("Enter a positive price."))]}
+        )
+    provider = data.get("fulfilment_provider") or ""
+    if provider and fulfilment.get(provider) is None:
+        raise ValidationFailed(
+            field_errors={"fulfilment_provider": [str(_("Not a fulfilment provider."))]}
         )
     reward = Reward.objects.create(**data)
     audit.record_create(
@@ -88,6 +128,7 @@ def redemption_order_place(
         reason=str(_("Redeemed: %(reward)s")) % {"reward": reward.name},
         source=ledger.Source("reward", str(reward.public_id), reward.name),
     )
+    needs_approval = approval_threshold() < reward.points_price
     order = RedemptionOrder.objects.create(
         partner_id=partner_id,
         account=account,
@@ -95,6 +136,7 @@ def redemption_order_place(
         ordered_by=actor,
         points=reward.points_price,
         redeem_entry=entry,
+        status=OrderStatus.PENDING_APPROVAL if needs_approval else OrderStatus.PLACED,
     )
     audit.record_create(
         actor=actor,
@@ -108,7 +150,127 @@ def redemption_order_place(
         actor=actor,
         partner_id=partner_id,
     )
+    if needs_approval:
+        _start_approval(order, actor=actor)
+    else:
+        _submit(order, actor=actor)
     return order
+
+
+def approval_threshold() -> float:
+    """Orders above this many points wait for a vendor's approval (the points are
+    held meanwhile); ``OPENPRM_REDEMPTION_APPROVAL_ABOVE``, 0 or unset: none."""
+    value = int(getattr(settings, "OPENPRM_REDEMPTION_APPROVAL_ABOVE", 0) or 0)
+    return value if value > 0 else float("inf")
+
+
+def _start_approval(order: RedemptionOrder, *, actor) -> None:
+    queue, _created = Queue.objects.get_or_create(
+        name=APPROVAL_QUEUE, defaults={"vendor_role": VendorRole.CHANNEL_MARKETING}
+    )
+    approval = approvals.request_start(
+        kind=APPROVAL_KIND,
+        object_id=order.public_id,
+        subject_label=f"{order.reward.name} · {order.partner.name}",
+        facts=Facts(amount=order.points),
+        partner=order.partner,
+        routed_queue=queue,
+        actor=actor,
+    )
+    RedemptionOrder.objects.filter(pk=order.pk).update(approval=approval)
+    order.approval = approval
+
+
+def redemption_decided(outcome: Outcome) -> str | None:
+    """The engine decided an order above the threshold (hook; in the decision's
+    transaction): approved goes to fulfilment, rejected refunds the points."""
+    order = RedemptionOrder.objects.select_related(
+        "reward", "partner", "ordered_by", "redeem_entry__account"
+    ).get(public_id=outcome.request.object_id)
+    approved = outcome.change == ActionKind.APPROVED
+    target = OrderStatus.PLACED if approved else OrderStatus.REJECTED
+    claimed = RedemptionOrder.objects.filter(
+        pk=order.pk, status=OrderStatus.PENDING_APPROVAL
+    ).update(status=target, updated_at=timezone.now())
+    if not claimed:
+        raise InvalidTransition(order.status, target)
+    order.status = target
+    FulfilmentUpdate.objects.create(
+        order=order, status=target, note=outcome.note[:300], actor=outcome.actor
+    )
+    audit.record(
+        actor=outcome.actor,
+        instance=order,
+        action="update",
+        changes={"status": [OrderStatus.PENDING_APPROVAL, target]},
+        verb="redemption.approved" if approved else "redemption.rejected",
+    )
+    if not approved:
+        refund = services.points_refund(
+            actor=outcome.actor,
+            entry=order.redeem_entry,
+            reason=str(_("Not approved: %(reward)s")) % {"reward": order.reward.name},
+        )
+        RedemptionOrder.objects.filter(pk=order.pk).update(refund_entry=refund)
+        order.refund_entry = refund
+        Reward.objects.filter(pk=order.reward_id, stock__isnull=False).update(
+            stock=F("stock") + 1
+        )
+    events.emit(
+        "redemption.approved" if approved else "redemption.rejected",
+        payload={**order_payload(order), "note": outcome.note},
+        actor=outcome.actor,
+        partner_id=order.partner_id,
+    )
+    if approved:
+        _submit(order, actor=outcome.actor)
+    return None
+
+
+def _submit(order: RedemptionOrder, *, actor) -> None:
+    """Hand a placed order to its provider, if one is set up (else it waits to be
+    fulfilled by hand); part of the placing transaction."""
+    found = fulfilment.provider_for(order.reward)
+    if found is None:
+        return
+    provider, options = found
+    order.status = OrderStatus.SUBMITTED
+    order.fulfilment_provider = provider.name
+    event = events.emit(
+        "redemption.submitted",
+        payload=submission_payload(order),
+        actor=actor,
+        partner_id=order.partner_id,
+    )
+    order.fulfilment_options = provider.submit(
+        order=order, event=event, options=options
+    )
+    order.save(
+        update_fields=[
+            "status",
+            "fulfilment_provider",
+            "fulfilment_options",
+            "updated_at",
+        ]
+    )
+    FulfilmentUpdate.objects.create(
+        order=order,
+        status=OrderStatus.SUBMITTED,
+        provider=provider.name,
+        note=str(_("Sent for fulfilment: %(provider)s."))
+        % {"provider": provider.label},
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        instance=order,
+        action="update",
+        changes={
+            "status": [OrderStatus.PLACED, OrderStatus.SUBMITTED],
+            "fulfilment_provider": ["", provider.name],
+        },
+        verb="redemption.submitted",
+    )
 
 
 @transaction.atomic
@@ -144,3 +306,249 @@ def redemption_order_cancel(*, actor, order: RedemptionOrder) -> RedemptionOrder
         partner_id=order.partner_id,
     )
     return order
+
+
+# --- fulfilment
+
+
+@transaction.atomic
+def redemption_order_report(
+    *,
+    actor,
+    order: RedemptionOrder,
+    status: str,
+    tracking: str = "",
+    note: str = "",
+    message_id: str = "",
+) -> tuple[RedemptionOrder, bool]:
+    """Record what became of an order: shipped, delivered or failed (which
+    refunds its points, exactly, and returns the reward to stock). ``actor`` is
+    a vendor user, or None for the order's provider, whose caller has
+    authenticated it (a verified signature). Idempotent: the same message again,
+    or the status the order already has, changes nothing. Returns the order and
+    whether it changed."""
+    if actor is not None:
+        permissions.MANAGE.ensure(actor)
+    if status not in FULFILMENT_STEPS:
+        raise ValidationFailed(
+            field_errors={
+                "status": [
+                    str(_("Report one of: %(statuses)s."))
+                    % {"statuses": ", ".join(FULFILMENT_STEPS)}
+                ]
+            }
+        )
+    tracking, note = (tracking or "").strip(), (note or "").strip()
+    errors = {}
+    if len(tracking) > 200:
+        errors["tracking"] = [str(_("At most 200 characters."))]
+    if len(note) > 300:
+        errors["note"] = [str(_("At most 300 characters."))]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    message_id = (message_id or "")[:100]
+    if message_id and order.fulfilment_updates.filter(message_id=message_id).exists():
+        return order, False
+    current = (
+        RedemptionOrder.objects.filter(pk=order.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current == status:
+        return order, False
+    if current not in FULFILMENT_STEPS[status]:
+        raise InvalidTransition(current, status)
+    before = audit.snapshot(order, ["status", "tracking"])
+    # Conditional: of two reports racing, one moves the order.
+    claimed = RedemptionOrder.objects.filter(pk=order.pk, status=current).update(
+        status=status, tracking=tracking or F("tracking"), updated_at=timezone.now()
+    )
+    if not claimed:
+        raise Conflict(_("The order changed meanwhile; report again."))
+    order.refresh_from_db(fields=["status", "tracking", "updated_at"])
+    before["status"] = current
+    if status == OrderStatus.FAILED:
+        _refund_failed(order, actor=actor)
+    try:
+        with transaction.atomic():
+            FulfilmentUpdate.objects.create(
+                order=order,
+                status=status,
+                provider="" if actor else order.fulfilment_provider,
+                note=note,
+                tracking=tracking,
+                message_id=message_id,
+                actor=actor,
+            )
+    except IntegrityError:  # the same message, reported concurrently
+        raise Conflict(_("This report was received already.")) from None
+    audit.record_change(
+        actor=actor, instance=order, before=before, verb=f"redemption.{status}"
+    )
+    events.emit(
+        f"redemption.{status}",
+        payload={**order_payload(order), "note": note},
+        actor=actor,
+        partner_id=order.partner_id,
+    )
+    return order, True
+
+
+def _refund_failed(order: RedemptionOrder, *, actor) -> None:
+    refund = services.points_refund(
+        actor=actor,
+        entry=order.redeem_entry,
+        reason=str(_("Not fulfilled: %(reward)s")) % {"reward": order.reward.name},
+    )
+    RedemptionOrder.objects.filter(pk=order.pk).update(refund_entry=refund)
+    order.refund_entry = refund
+    Reward.objects.filter(pk=order.reward_id, stock__isnull=False).update(
+        stock=F("stock") + 1
+    )
+
+
+@transaction.atomic
+def fulfilment_configure(
+    *, actor, provider: str, options: dict, is_default: bool
+) -> FulfilmentSetting:
+    """Set up a provider's options, and make it the default (or not)."""
+    permissions.MANAGE.ensure(actor)
+    adapter = fulfilment.get(provider)
+    if adapter is None:
+        raise ValidationFailed(
+            field_errors={"provider": [str(_("Not a fulfilment provider."))]}
+        )
+    cleaned, errors = adapter.clean_options(options or {})
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    if is_default:
+        FulfilmentSetting.objects.filter(is_default=True).exclude(
+            provider=provider
+        ).update(is_default=False)
+    setting = FulfilmentSetting.objects.filter(provider=provider).first()
+    before = audit.snapshot(setting, ["options", "is_default"]) if setting else None
+    if setting is None:
+        setting = FulfilmentSetting.objects.create(
+            provider=provider, options=cleaned, is_default=is_default
+        )
+        audit.record_create(
+            actor=actor,
+            instance=setting,
+            fields=["provider", "options", "is_default"],
+            verb="fulfilment.configured",
+        )
+    else:
+        setting.options, setting.is_default = cleaned, is_default
+        setting.save(update_fields=["options", "is_default", "updated_at"])
+        audit.record_change(
+            actor=actor, instance=setting, before=before, verb="fulfilment.configured"
+        )
+    events.emit(
+        "fulfilment.configured",
+        payload={"provider": provider, "options": cleaned, "is_default": is_default},
+        actor=actor,
+    )
+    return setting
+
+
+@transaction.atomic
+def fulfilment_export(*, actor, now=None) -> list[RedemptionOrder]:
+    """The orders the CSV provider has not exported yet, marked exported (each
+    goes in one batch): the rows of the file for the fulfilment house."""
+    permissions.MANAGE.ensure(actor)
+    now = now or timezone.now()
+    orders = list(
+        RedemptionOrder.objects.select_for_update(of=("self",))
+        .filter(
+            fulfilment_provider=fulfilment.CsvBatchProvider.name,
+            status=OrderStatus.SUBMITTED,
+            exported_at__isnull=True,
+        )
+        .select_related("partner", "reward", "ordered_by")
+        .order_by("created_at", "id")
+    )
+    # Conditional, so that two exports at once never put an order in both.
+    RedemptionOrder.objects.filter(
+        pk__in=[order.pk for order in orders], exported_at__isnull=True
+    ).update(exported_at=now)
+    note = str(_("Exported in the batch of %(when)s.")) % {
+        "when": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
+    }
+    FulfilmentUpdate.objects.bulk_create(
+        FulfilmentUpdate(
+            order=order,
+            status=OrderStatus.SUBMITTED,
+            provider=order.fulfilment_provider,
+            note=note,
+            actor=actor,
+            occurred_at=now,
+        )
+        for order in orders
+    )
+    for order in orders:
+        order.exported_at = now
+        audit.record(
+            actor=actor,
+            instance=order,
+            action="update",
+            changes={"exported_at": [None, audit.json_value(now)]},
+            verb="redemption.exported",
+        )
+        events.emit(
+            "redemption.exported",
+            payload=order_payload(order),
+            actor=actor,
+            partner_id=order.partner_id,
+        )
+    return orders
+
+
+def fulfilment_import(*, actor, file_name: str, upload) -> dict:
+    """Import a fulfilment house's status file (CSV/XLSX; columns ``order``,
+    ``status``, ``tracking``, ``note``): each row is reported on its own, in its
+    own transaction; returns counts and the per-row report."""
+    permissions.MANAGE.ensure(actor)
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    suffix = tabular.check_name(file_name, size)
+    reader = tabular.RowReader(
+        upload, suffix=suffix, size=size, required=fulfilment.STATUS_COLUMNS
+    )
+    report = {"updated": 0, "unchanged": 0, "failed": 0, "issues": []}
+    for number, row in reader:
+        order = selectors.order_by_public_id(row.get("order", ""), user=actor)
+        if order is None:
+            report["failed"] += 1
+            report["issues"].append(
+                {
+                    "row": number,
+                    "column": "order",
+                    "message": str(_("No such redemption order.")),
+                }
+            )
+            continue
+        try:
+            _order, changed = redemption_order_report(
+                actor=actor,
+                order=order,
+                status=row.get("status", "").strip().lower(),
+                tracking=row.get("tracking", ""),
+                note=row.get("note", ""),
+            )
+        except ValidationFailed as error:
+            report["failed"] += 1
+            for column, messages in error.field_errors.items():
+                report["issues"].extend(
+                    {"row": number, "column": column, "message": message}
+                    for message in messages
+                )
+            continue
+        except (Conflict, InvalidTransition) as error:
+            report["failed"] += 1
+            report["issues"].append(
+                {"row": number, "column": "status", "message": str(error.message)}
+            )
+            continue
+        report["updated" if changed else "unchanged"] += 1
+    return report

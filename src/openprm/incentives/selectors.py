@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from openprm.core.api import as_uuid
 from openprm.core.errors import NotFound
-from openprm.incentives import ledger, permissions
-from openprm.incentives.choices import HolderKind
+from openprm.incentives import fulfilment, ledger, permissions
+from openprm.incentives.choices import HolderKind, OrderStatus
 from openprm.incentives.models import (
     EarningRule,
     PointsAccount,
@@ -244,3 +244,34 @@ def order_get(*, user, public_id) -> RedemptionOrder:
     if order is None:
         raise NotFound
     return order
+
+
+def order_by_public_id(value, *, user=None) -> RedemptionOrder | None:
+    """An order by its id, for what its provider reports: among those ``user``
+    sees (a status file imported by vendor staff), or any (a callback whose
+    signature was verified: the provider is not a user). None when not found."""
+    try:
+        public_id = _uuid(str(value).strip())
+    except NotFound:
+        return None
+    orders = RedemptionOrder.objects if user is None else orders_visible_to(user=user)
+    return (
+        orders.select_related("reward", "partner", "redeem_entry__account")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def fulfilment_history(order: RedemptionOrder) -> list:
+    """The order's fulfilment steps, oldest first, with who reported each."""
+    return list(order.fulfilment_updates.select_related("actor"))
+
+
+def orders_to_export(*, user) -> int:
+    """How many orders wait for the CSV provider's next batch export."""
+    permissions.READ.ensure(user)
+    return RedemptionOrder.objects.filter(
+        fulfilment_provider=fulfilment.CsvBatchProvider.name,
+        status=OrderStatus.SUBMITTED,
+        exported_at__isnull=True,
+    ).count()

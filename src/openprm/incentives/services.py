@@ -371,13 +371,35 @@ def rule_payload(rule: EarningRule) -> dict:
 # --- what decides a partner's earnings
 
 
+def _multiplier_benefits():
+    return TierBenefit.objects.filter(
+        kind=BenefitKind.POINTS_MULTIPLIER,
+        tier__enrolments__status=EnrolmentStatus.ACTIVE,
+    )
+
+
 def tier_multiplier(partner_id: int) -> Decimal:
     """The best points multiplier of the partner's active tiers (1 without one)."""
-    values = TierBenefit.objects.filter(
-        kind=BenefitKind.POINTS_MULTIPLIER,
-        tier__enrolments__partner_id=partner_id,
-        tier__enrolments__status=EnrolmentStatus.ACTIVE,
-    ).values_list("value", flat=True)
+    values = (
+        _multiplier_benefits()
+        .filter(tier__enrolments__partner_id=partner_id)
+        .values_list("value", flat=True)
+    )
+    return best_multiplier(values)
+
+
+def tier_multipliers() -> dict[int, Decimal]:
+    """Every partner's multiplier that is not 1, in one query (a preview's)."""
+    values: dict[int, list] = {}
+    for partner_id, value in _multiplier_benefits().values_list(
+        "tier__enrolments__partner_id", "value"
+    ):
+        values.setdefault(partner_id, []).append(value)
+    return {partner_id: best_multiplier(found) for partner_id, found in values.items()}
+
+
+def best_multiplier(values) -> Decimal:
+    """The best of benefit values (text); 1 without a positive number."""
     best = None
     for value in values:
         try:

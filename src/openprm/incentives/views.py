@@ -1,22 +1,40 @@
 """Console and portal pages of incentives."""
 
+import datetime
+import uuid
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core import exports
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import act, console_page, form_page, portal_page
-from openprm.incentives import permissions, rewards, sales, selectors, services
+from openprm.currencies import money
+from openprm.incentives import (
+    fulfilment,
+    leaderboard,
+    permissions,
+    preview,
+    rewards,
+    sales,
+    selectors,
+    services,
+)
 from openprm.incentives.forms import (
     AdjustForm,
     ConsoleSalesUploadForm,
     EarningRuleForm,
+    FulfilmentReportForm,
+    FulfilmentSettingForm,
     ProductImportForm,
     RewardForm,
     SalesUploadForm,
+    StatusImportForm,
 )
+from openprm.incentives.models import FulfilmentSetting
 from openprm.partners.selectors import partner_list_visible_to
 from openprm.segments.audiences.selectors import audience_list_visible_to
 
@@ -46,23 +64,31 @@ def product_list(request):
     )
 
 
-@console_page(rule=permissions.MANAGE)
-def product_import(request):
-    form = ProductImportForm(request.POST or None, request.FILES or None)
+def _file_import_page(request, form, *, template: str, run):
+    """A file form whose valid POST runs ``run(actor=, file_name=, upload=)`` and
+    shows its per-row report on the same page (422 when the file is refused)."""
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = services.product_import(
-                actor=request.user, file_name=upload.name, upload=upload
-            )
+            report = run(actor=request.user, file_name=upload.name, upload=upload)
         except ValidationFailed as error:
             form.add_service_error(error)
     return render(
         request,
-        "incentives/console_product_import.html",
+        template,
         {"form": form, "report": report},
         status=200 if not form.errors else 422,
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def product_import(request):
+    return _file_import_page(
+        request,
+        ProductImportForm(request.POST or None, request.FILES or None),
+        template="incentives/console_product_import.html",
+        run=services.product_import,
     )
 
 
@@ -103,6 +129,19 @@ def rule_create(request):
         save=lambda data: services.earning_rule_create(actor=request.user, **data),
         success=_("The earning rule is saved."),
         next=reverse("console:incentive_rules"),
+    )
+
+
+@console_page(rule=permissions.READ)
+def rule_preview(request, public_id):
+    rule = selectors.rule_get(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "incentives/console_rule_preview.html",
+        {
+            "preview": preview.rule_preview(user=request.user, rule=rule),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
     )
 
 
@@ -363,3 +402,146 @@ def portal_order_cancel(request, public_id):
         success=_("The order is cancelled and its points are back."),
         next=reverse("portal:rewards"),
     )
+
+
+# --- fulfilment
+
+
+@console_page(rule=permissions.READ)
+def order_detail(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    can_manage = permissions.MANAGE.allows(request.user)
+    return render(
+        request,
+        "incentives/console_order.html",
+        {
+            "order": order,
+            "history": selectors.fulfilment_history(order),
+            "form": FulfilmentReportForm() if can_manage else None,
+            "provider": fulfilment.get(order.fulfilment_provider),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def order_report(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: rewards.redemption_order_report(
+            actor=request.user, order=order, **data
+        ),
+        form=FulfilmentReportForm(request.POST),
+        success=_("The order's fulfilment is recorded."),
+        next=reverse("console:incentive_order", args=[order.public_id]),
+    )
+
+
+def _provider_forms() -> list[FulfilmentSettingForm]:
+    settings = {s.provider: s for s in FulfilmentSetting.objects.all()}
+    return [
+        FulfilmentSettingForm(provider=provider, setting=settings.get(provider.name))
+        for provider in fulfilment.registered()
+    ]
+
+
+@console_page(rule=permissions.READ)
+def fulfilment_settings(request):
+    return render(
+        request,
+        "incentives/console_fulfilment.html",
+        {
+            "forms": _provider_forms(),
+            "waiting": selectors.orders_to_export(user=request.user),
+            "import_form": StatusImportForm(),
+            "can_manage": permissions.MANAGE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def fulfilment_configure(request, name):
+    provider = fulfilment.get(name)
+    if provider is None:
+        raise NotFound
+    form = FulfilmentSettingForm(request.POST, provider=provider)
+    return act(
+        request,
+        lambda data: rewards.fulfilment_configure(
+            actor=request.user,
+            provider=name,
+            options=form.options(),
+            is_default=data["is_default"],
+        ),
+        form=form,
+        success=_("The fulfilment provider is set up."),
+        next=reverse("console:incentive_fulfilment"),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def fulfilment_export(request):
+    orders = rewards.fulfilment_export(actor=request.user)
+    return exports.download(
+        columns=fulfilment.EXPORT_COLUMNS,
+        rows=[fulfilment.export_row(order) for order in orders],
+        file_format="csv",
+        name="reward-orders",
+        sheet="Orders",
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def fulfilment_import(request):
+    return _file_import_page(
+        request,
+        StatusImportForm(request.POST or None, request.FILES or None),
+        template="incentives/console_fulfilment_import.html",
+        run=rewards.fulfilment_import,
+    )
+
+
+@portal_page(rule=permissions.EARNINGS)
+def portal_order(request, public_id):
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    if order.partner_id != request.partner.pk:
+        raise NotFound
+    return render(
+        request,
+        "incentives/portal_order.html",
+        {"order": order, "history": selectors.fulfilment_history(order)},
+    )
+
+
+@console_page(rule=permissions.READ)
+def leaderboard_page(request):
+    audiences = audience_list_visible_to(user=request.user)
+    audience = audiences.filter(public_id=_uuid_or_none(request.GET.get("audience")))
+    period = request.GET.get("period", "quarter")
+    start, end, rows = leaderboard.leaderboard(
+        user=request.user, period=period, audience=audience.first()
+    )
+    return render(
+        request,
+        "incentives/console_leaderboard.html",
+        {
+            "rows": rows,
+            "start": start,
+            "last_day": end - datetime.timedelta(days=1),
+            "periods": leaderboard.PERIODS.items(),
+            "period": period if period in leaderboard.PERIODS else "quarter",
+            "audiences": audiences,
+            "audience": request.GET.get("audience", ""),
+            "currency": money.reporting_currency(),
+        },
+    )
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -169,6 +169,39 @@ def api_order_cancel(actor):
     return FORBID if actor == "distributor_admin" else HIDE
 
 
+def csv_order(world):
+    """world.owner's order, sent to the CSV batch provider (the default)."""
+    from openprm.accounts.tests.factories import VendorUserFactory
+    from openprm.incentives import rewards
+
+    rewards.fulfilment_configure(
+        actor=VendorUserFactory(), provider="csv", options={}, is_default=True
+    )
+    return order(world)
+
+
+def status_file(obj):
+    return {
+        "file": SimpleUploadedFile(
+            "statuses.csv",
+            b"order,status\n%s,shipped\n" % str(obj.public_id).encode(),
+            content_type="text/csv",
+        )
+    }
+
+
+def portal_order_reader(actor):
+    """An order of world.owner in the portal: every user of the owner; vendor
+    staff 403; other organisations (the distributor above too) 404."""
+    if _out(actor):
+        return LOGIN
+    if actor in OWNER_ACTORS:
+        return ALLOW
+    if actor in VENDOR_ACTORS:
+        return FORBID
+    return HIDE
+
+
 def rule(world):
     return EarningRuleFactory()
 
@@ -254,7 +287,10 @@ POLICIES = [
         "web:console:incentive_rule_create", MANAGERS, method="POST", data=rule_form
     ),
     Policy("web:console:incentive_rule_edit", MANAGERS, make=rule, kwargs=public),
+    Policy("web:console:incentive_rule_preview", READERS, make=rule, kwargs=public),
     Policy("web:console:incentive_accounts", READERS),
+    Policy("web:console:incentive_leaderboard", READERS, query="?period=year"),
+    Policy(API.format(method="GET", path="/points/leaderboard"), READERS),
     Policy(
         "web:console:incentive_account",
         console_owned(permissions.READ),
@@ -364,6 +400,12 @@ POLICIES = [
         kwargs=lambda obj: {"rule_id": obj.public_id},
     ),
     Policy(
+        API.format(method="GET", path="/earning-rules/{rule_id}/preview"),
+        READERS,
+        make=rule,
+        kwargs=lambda obj: {"rule_id": obj.public_id},
+    ),
+    Policy(
         API.format(method="PUT", path="/earning-rules/{rule_id}"),
         MANAGERS,
         make=rule,
@@ -428,6 +470,75 @@ POLICIES = [
         api_order_cancel,
         make=order,
         kwargs=lambda obj: {"order_id": obj.public_id},
+    ),
+    # Fulfilment.
+    Policy(
+        "web:console:incentive_order",
+        console_owned(permissions.READ),
+        make=order,
+        kwargs=public,
+    ),
+    Policy(
+        "web:console:incentive_order_report",
+        console_owned(permissions.MANAGE),
+        method="POST",
+        make=order,
+        kwargs=public,
+        data=lambda obj: {"status": "shipped", "tracking": "1Z"},
+    ),
+    Policy("web:console:incentive_fulfilment", READERS),
+    Policy(
+        "web:console:incentive_fulfilment_configure",
+        MANAGERS,
+        method="POST",
+        kwargs=lambda obj: {"name": "csv"},
+        data=lambda obj: {"csv-is_default": "on"},
+    ),
+    Policy(
+        "web:console:incentive_fulfilment_export",
+        MANAGERS,
+        method="POST",
+        make=csv_order,
+        data=lambda obj: {},
+    ),
+    Policy(
+        "web:console:incentive_fulfilment_import",
+        MANAGERS,
+        method="POST",
+        make=csv_order,
+        files=status_file,
+    ),
+    Policy("web:portal:reward_order", portal_order_reader, make=order, kwargs=public),
+    Policy(
+        API.format(method="GET", path="/redemptions/{order_id}"),
+        LEDGER_READERS,
+        make=order,
+        kwargs=lambda obj: {"order_id": obj.public_id},
+    ),
+    Policy(
+        API.format(method="POST", path="/redemptions/{order_id}/fulfilment"),
+        MANAGERS,
+        make=order,
+        kwargs=lambda obj: {"order_id": obj.public_id},
+        data=lambda obj: {"status": "shipped"},
+    ),
+    Policy(API.format(method="GET", path="/fulfilment/providers"), READERS),
+    Policy(
+        API.format(method="PUT", path="/fulfilment/providers/{name}"),
+        MANAGERS,
+        kwargs=lambda obj: {"name": "csv"},
+        data=lambda obj: {"options": {}, "is_default": True},
+    ),
+    Policy(
+        API.format(method="POST", path="/fulfilment/exports"),
+        MANAGERS,
+        make=csv_order,
+    ),
+    Policy(
+        API.format(method="POST", path="/fulfilment/statuses"),
+        MANAGERS,
+        make=csv_order,
+        files=status_file,
     ),
     Policy(
         API.format(method="GET", path="/deals/{deal_id}/sales"),

@@ -10,6 +10,7 @@ import tempfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from openprm.incentives.tests import policies as incentive_policies
 from openprm.integrations.crm.models import (
     DecisionStatus,
     MatchDecision,
@@ -34,7 +35,7 @@ from openprm.integrations.tests.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
-from openprm.testing.authz import HIDE, VENDOR_ACTORS, Policy, vendor
+from openprm.testing.authz import HIDE, LOGIN, VENDOR_ACTORS, Policy, vendor
 
 ADMIN = vendor(rule=MANAGE_WEBHOOKS)
 
@@ -491,5 +492,14 @@ POLICIES = [
         kwargs=lambda obj: {"decision_id": obj.public_id},
         data=lambda obj: {"choice": "ignore"},
         happened=decided,
+    ),
+    # The fulfilment service's callback is authenticated by its signature, not
+    # by a user: without one, everyone is refused (401), nothing changes.
+    Policy(
+        "api:POST /api/v1/redemptions/{order_id}/fulfilment-callbacks",
+        lambda actor: LOGIN,
+        make=incentive_policies.order,
+        kwargs=lambda obj: {"order_id": obj.public_id},
+        data=lambda obj: {"status": "failed"},
     ),
 ]

@@ -70,3 +70,28 @@ def envelope(
         "data": payload,
     }
     return json.dumps(document, separators=(",", ":"), sort_keys=False).encode()
+
+
+# How far a signed request's timestamp may be from now (replays are refused).
+TOLERANCE_SECONDS = 5 * 60
+
+
+def verify(*, secrets_in_use: list[str], headers, body: bytes, now: int) -> str | None:
+    """The ``webhook-id`` of a request signed with one of the secrets, within the
+    tolerance; None when it is not (a missing header, an old timestamp, no
+    matching ``v1`` signature)."""
+    msg_id = headers.get("webhook-id") or ""
+    timestamp = headers.get("webhook-timestamp") or ""
+    signatures = headers.get("webhook-signature") or ""
+    if not msg_id or not signatures or not timestamp.isdigit():
+        return None
+    if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+        return None
+    expected = [
+        signature(secret=secret, msg_id=msg_id, timestamp=int(timestamp), body=body)
+        for secret in secrets_in_use
+    ]
+    for given in signatures.split():
+        if any(hmac.compare_digest(given, wanted) for wanted in expected):
+            return msg_id
+    return None
