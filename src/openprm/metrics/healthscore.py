@@ -34,11 +34,12 @@ def score(
     its label, weight, target, the figure, the points earned and a reason."""
     rows, earned, total = [], Decimal(0), 0
     for measure in measures:
+        target = Decimal(measure.target)
         metric = catalogue.get_metric(measure.metric)
         value = values.get(measure.metric)
         share = Decimal(0)
-        if value is not None and measure.target > 0:
-            share = min(Decimal(value) / measure.target, Decimal(1))
+        if value is not None and target > 0:
+            share = min(Decimal(value) / target, Decimal(1))
             share = max(share, Decimal(0))
         points = (share * measure.weight).quantize(PLACES)
         earned += share * measure.weight
@@ -50,14 +51,14 @@ def score(
             reason = _("%(metric)s is %(value)s of a target of %(target)s.") % {
                 "metric": label,
                 "value": figure(Decimal(value), metric) if metric else value,
-                "target": figure(measure.target, metric) if metric else measure.target,
+                "target": figure(target, metric) if metric else target,
             }
         rows.append(
             {
                 "metric": measure.metric,
                 "label": label,
                 "weight": measure.weight,
-                "target": str(measure.target),
+                "target": str(target),
                 "value": None if value is None else str(value),
                 "points": str(points),
                 "reason": reason,
