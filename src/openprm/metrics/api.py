@@ -11,9 +11,11 @@ from ninja import Query, Schema
 from pydantic import Field
 
 from openprm.core.api import ApiRouter, StrictSchema, as_uuid, lookup
+from openprm.core.errors import NotFound
 from openprm.currencies import money
 from openprm.metrics import (
     catalogue,
+    health,
     periods,
     permissions,
     selectors,
@@ -361,3 +363,140 @@ def recommendation_reject(request, recommendation_id: UUID, payload: TierDecisio
 )
 def tiers_evaluate(request):
     return tiers.tiers_evaluate(actor=request.user)
+
+
+# --- health scores
+
+
+class HealthPointOut(Schema):
+    score: Decimal
+    computed_at: datetime.datetime
+
+
+class PartnerHealthOut(Schema):
+    partner: UUID
+    partner_name: str
+    programme: UUID
+    programme_name: str
+    enrolment: UUID
+    score: Decimal
+    is_at_risk: bool
+    computed_at: datetime.datetime
+    breakdown: list[dict] = Field(
+        description="Per metric: metric, label, weight, target, value, points, reason"
+    )
+
+    @staticmethod
+    def resolve_partner(obj) -> UUID:
+        return obj.partner.public_id
+
+    @staticmethod
+    def resolve_partner_name(obj) -> str:
+        return obj.partner.name
+
+    @staticmethod
+    def resolve_programme(obj) -> UUID:
+        return obj.enrolment.programme.public_id
+
+    @staticmethod
+    def resolve_programme_name(obj) -> str:
+        return obj.enrolment.programme.name
+
+    @staticmethod
+    def resolve_enrolment(obj) -> UUID:
+        return obj.enrolment.public_id
+
+
+class PartnerHealthTrendOut(PartnerHealthOut):
+    change: Decimal | None = Field(description="Since the score before; null: first")
+    trend: list[HealthPointOut] = Field(description="The last scores, oldest first")
+
+
+@router.get(
+    "/partners/{partner_id}/health",
+    response=list[PartnerHealthTrendOut],
+    summary="A partner's health score per programme, with its reasons and trend",
+)
+def partner_health(request, partner_id: UUID):
+    partner = selectors.partner_for_metrics(user=request.user, public_id=partner_id)
+    found = []
+    for item in selectors.health_for_partner(partner_ids=[partner.pk]):
+        row = item["health"]
+        row.change, row.trend = item["change"], item["trend"]
+        found.append(row)
+    return found
+
+
+@router.list(
+    "/health/at-risk",
+    response=PartnerHealthOut,
+    summary="Partners in your scope whose health score is below their "
+    "programme's at-risk line, lowest first (vendor staff)",
+)
+def health_at_risk(request):
+    return selectors.at_risk_list(user=request.user)
+
+
+class HealthMeasureIO(StrictSchema):
+    metric: str = Field(description="A code of the metric catalogue")
+    weight: int = Field(1, ge=1, le=100)
+    target: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+
+
+class HealthModelIO(StrictSchema):
+    at_risk_below: Decimal = Field(50, ge=0, le=100, decimal_places=2)
+    alert_drop: Decimal = Field(15, gt=0, le=100, decimal_places=2)
+    measures: list[HealthMeasureIO] = Field(
+        description="Weighted metrics with targets over the last 12 months"
+    )
+
+
+def _health_model_out(model) -> dict:
+    return {
+        "at_risk_below": model.at_risk_below,
+        "alert_drop": model.alert_drop,
+        "measures": [
+            {"metric": item.metric, "weight": item.weight, "target": item.target}
+            for item in model.measures.all()
+        ],
+    }
+
+
+def _programme_to_define(request, programme_id: str):
+    return lookup(
+        request,
+        programme_selectors.programme_get,
+        rule=programme_permissions.DEFINE,
+        public_id=as_uuid(programme_id),
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/health-model",
+    response=HealthModelIO,
+    summary="A programme's health score: weighted metrics, targets, alert lines "
+    "(vendor admins)",
+)
+def health_model_get(request, programme_id: str):
+    programme = _programme_to_define(request, programme_id)
+    model = selectors.health_model_for(programme=programme)
+    if model is None:
+        raise NotFound
+    return _health_model_out(model)
+
+
+@router.put(
+    "/programmes/{programme_id}/health-model",
+    response=HealthModelIO,
+    summary="Define or replace a programme's health score (vendor admins)",
+)
+def health_model_put(request, programme_id: str, payload: HealthModelIO):
+    programme = _programme_to_define(request, programme_id)
+    health.health_model_set(
+        actor=request.user,
+        programme=programme,
+        at_risk_below=payload.at_risk_below,
+        alert_drop=payload.alert_drop,
+        measures=[item.dict() for item in payload.measures],
+    )
+    return _health_model_out(selectors.health_model_for(programme=programme))

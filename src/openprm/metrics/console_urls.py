@@ -22,4 +22,10 @@ urlpatterns = [
         views.tier_simulate,
         name="programme_tier_simulate",
     ),
+    path("insights/health/", views.health_at_risk, name="health_at_risk"),
+    path(
+        "programmes/<uuid:public_id>/health/",
+        views.health_model_edit,
+        name="programme_health_model",
+    ),
 ]

@@ -39,3 +39,15 @@ from openprm.metrics.selectors import console_home_queues  # noqa: E402
 
 register_console_queues(console_home_queues)
 register_portal_work(portal_home_work, order=60)
+
+from openprm.metrics.selectors import partner_health_section  # noqa: E402
+
+register_section(
+    PartnerSection(
+        key="health",
+        title=_("Health score"),
+        order=14,
+        template="metrics/_health_section.html",
+        load=partner_health_section,
+    )
+)

@@ -193,3 +193,111 @@ class TierRecommendation(PartnerOwnedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.partner.name}: {self.from_tier.name} → {self.to_tier.name}"
+
+
+class HealthModel(TimeStampedModel):
+    """How a programme judges its partners' health: weighted metrics of the
+    catalogue with targets (like a scorecard, but on performance), and when a
+    partner is at risk."""
+
+    programme = models.OneToOneField(
+        "programs.Programme", on_delete=models.CASCADE, related_name="health_model"
+    )
+    # Below this score a partner is at risk (its channel manager is told once,
+    # when it falls below).
+    at_risk_below = models.DecimalField(
+        _("at risk below"), max_digits=5, decimal_places=2, default=50
+    )
+    # A fall of this many points since the last score also tells the manager.
+    alert_drop = models.DecimalField(
+        _("alert on a drop of"), max_digits=5, decimal_places=2, default=15
+    )
+
+    class Meta:
+        ordering = ["programme_id"]
+        verbose_name = _("health score model")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(at_risk_below__gte=0, at_risk_below__lte=100),
+                name="metrics_health_at_risk_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(alert_drop__gt=0, alert_drop__lte=100),
+                name="metrics_health_drop_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Health of {self.programme_id}"
+
+
+class HealthMeasure(models.Model):
+    """One weighted metric of a health model: reaching ``target`` over the last
+    12 months earns its full weight, less earns its share."""
+
+    model = models.ForeignKey(
+        HealthModel, on_delete=models.CASCADE, related_name="measures"
+    )
+    metric = models.CharField(_("metric"), max_length=48)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["model_id", "id"]
+        verbose_name = _("health measure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "metric"], name="metrics_health_measure_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1), name="metrics_health_weight_pos"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target__gt=0), name="metrics_health_target_pos"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} x{self.weight} (target {self.target})"
+
+
+class PartnerHealth(PartnerOwnedModel):
+    """A partner's health score in a programme at one moment, with its reasons.
+    A change of score adds a row (the trend); the newest has ``is_current``."""
+
+    enrolment = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    # [{metric, label, weight, target, value, points, reason}]
+    breakdown = models.JSONField(_("breakdown"), default=list)
+    is_at_risk = models.BooleanField(_("at risk"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("partner health")
+        indexes = [
+            models.Index(
+                fields=["enrolment", "-computed_at"], name="metrics_health_history"
+            ),
+            models.Index(
+                fields=["is_current", "is_at_risk", "score"],
+                name="metrics_health_at_risk",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=models.Q(is_current=True),
+                name="metrics_one_current_health",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100),
+                name="metrics_health_score_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.score}"

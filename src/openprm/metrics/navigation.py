@@ -34,3 +34,13 @@ register(
         section=INSIGHTS,
     ),
 )
+register(
+    CONSOLE_AREA,
+    NavItem(
+        _("Health scores"),
+        "console:health_at_risk",
+        active_prefix="console:health",
+        order=15,
+        section=INSIGHTS,
+    ),
+)

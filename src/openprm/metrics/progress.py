@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from openprm.core.models import SweepRun
 from openprm.core.worklist import Contribution, WorkItem
-from openprm.metrics import requirements
+from openprm.metrics import requirements, selectors
 from openprm.metrics.evaluation import judged
 from openprm.metrics.models import RecommendationStatus, TierRecommendation
 from openprm.programs.metrics import get_metric
@@ -41,7 +41,7 @@ def _rows(tier, values) -> list[dict]:
 
 def tier_progress(*, partner) -> dict:
     """Each active enrolment with its tier's and the next tier's requirements,
-    and any open recommendation (seven queries)."""
+    any open recommendation, and the health scores (a fixed number of queries)."""
     enrolments = partner_enrolments_for_portal(partner=partner)
     # What the tier evaluation judges (the rollups and every measuring app's
     # figures, e.g. certified people), so the partner reads the same numbers.
@@ -72,7 +72,13 @@ def tier_progress(*, partner) -> dict:
                 "recommendation": open_items.get(enrolment.pk),
             }
         )
-    return {"cards": cards, "next_evaluation": next_evaluation() if cards else None}
+    return {
+        "cards": cards,
+        "next_evaluation": next_evaluation() if cards else None,
+        "health": selectors.health_for_partner(partner_ids=[partner.pk])
+        if cards
+        else [],
+    }
 
 
 def portal_home_work(*, user, partner) -> Contribution:

@@ -193,20 +193,101 @@ def recommendation_list(*, user, status: str = "") -> QuerySet:
 
 
 def console_home_queues(*, user):
-    """The console home's queue of tier changes to review (reviewers only)."""
+    """The console home's queues: partners at risk (their health score), and tier
+    changes to review (reviewers only)."""
+    queues = []
+    if permissions.DASHBOARD.allows(user):
+        queues.append(
+            Queue(
+                label=_("Partners at risk"),
+                url=reverse("console:health_at_risk"),
+                count=at_risk_list(user=user).count(),
+                unit=_("below their health line"),
+                order=55,
+            )
+        )
     if not permissions.REVIEW.allows(user):
-        return []
+        return queues
     count = (
         TierRecommendation.objects.visible_to(user)
         .filter(status=RecommendationStatus.PENDING)
         .count()
     )
     return [
+        *queues,
         Queue(
             label=_("Tier changes"),
             url=reverse("console:tier_recommendations"),
             count=count,
             unit=_("to review"),
             order=60,
-        )
+        ),
     ]
+
+
+HEALTH_TREND = 12
+
+
+def health_for_partner(*, partner_ids) -> list[dict]:
+    """Each enrolment's current health score of these partners with its last
+    scores, oldest first (the trend): two queries."""
+    from openprm.metrics.models import PartnerHealth
+
+    current = list(
+        PartnerHealth.objects.filter(partner_id__in=partner_ids, is_current=True)
+        .select_related("enrolment__programme", "enrolment__tier", "partner")
+        .order_by("enrolment__programme__name", "id")
+    )
+    history: dict[int, list] = defaultdict(list)
+    enrolment_ids = [row.enrolment_id for row in current]
+    for row in (
+        PartnerHealth.objects.filter(enrolment__in=enrolment_ids)
+        .order_by("enrolment_id", "-computed_at", "-id")
+        .values_list("enrolment_id", "score", "computed_at")
+    ):
+        if len(history[row[0]]) < HEALTH_TREND:
+            history[row[0]].append({"score": row[1], "computed_at": row[2]})
+    found = []
+    for row in current:
+        trend = list(reversed(history[row.enrolment_id]))
+        previous = trend[-2]["score"] if len(trend) > 1 else None
+        found.append(
+            {
+                "health": row,
+                "trend": trend,
+                "change": None if previous is None else row.score - previous,
+            }
+        )
+    return found
+
+
+def partner_health_section(user, partner: Partner) -> dict | None:
+    """The partner page's health scores (vendor staff who read metrics)."""
+    if not user.is_vendor_staff or not permissions.READ.allows(user):
+        return None
+    return {"scores": health_for_partner(partner_ids=[partner.pk])}
+
+
+def at_risk_list(*, user) -> QuerySet:
+    """Current health scores below their programme's at-risk line, of the
+    partners in ``user``'s scope, lowest first."""
+    from openprm.metrics.models import PartnerHealth
+
+    permissions.DASHBOARD.ensure(user)
+    return (
+        PartnerHealth.objects.visible_to(user)
+        .filter(is_current=True, is_at_risk=True)
+        .select_related("partner", "enrolment__programme", "enrolment__tier")
+        .order_by("score", "partner__name", "id")
+    )
+
+
+def health_model_for(*, programme):
+    """A programme's health model with its measures, or None."""
+    from openprm.metrics.models import HealthModel
+
+    return (
+        HealthModel.objects.filter(programme=programme)
+        .prefetch_related("measures")
+        .first()
+    )

@@ -24,3 +24,12 @@ def evaluate_tiers() -> None:
 
     tiers.tiers_evaluate()
     tiers.recommendations_apply_due()
+
+
+@sweeps.register(every=timedelta(hours=24), name="metrics.compute_health")
+@task()
+def compute_health() -> None:
+    """Score every enrolled partner's health and alert on falls."""
+    from openprm.metrics import health
+
+    health.health_compute()

@@ -1,6 +1,8 @@
 """The metrics pages: the executive dashboard (Insights) with its charts, tables
 and exports, and the rollups' rebuilds with the drift each found."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,10 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openprm.core import exports
 from openprm.core.errors import ApplicationError
-from openprm.core.web import act, console_page, portal_page
+from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.metrics import (
     catalogue,
     dashboard,
+    health,
     periods,
     permissions,
     progress,
@@ -22,7 +25,11 @@ from openprm.metrics import (
     tiers,
 )
 from openprm.metrics.formatting import plain
-from openprm.metrics.forms import DashboardFilterForm, SimulationForm
+from openprm.metrics.forms import (
+    DashboardFilterForm,
+    HealthModelForm,
+    SimulationForm,
+)
 from openprm.metrics.models import RecommendationStatus
 from openprm.programs import permissions as programme_permissions
 from openprm.programs import selectors as programme_selectors
@@ -295,3 +302,53 @@ def tier_simulate(request, public_id, tier_id):
     if request.headers.get("HX-Request"):
         return render(request, "metrics/_simulation.html", context)
     return render(request, "metrics/tier_simulation.html", context)
+
+
+@require_safe
+@console_page(rule=permissions.DASHBOARD)
+def health_at_risk(request):
+    """The partners at risk in the reader's scope, and each programme's health
+    model (its definer edits it from here)."""
+    items = list(selectors.at_risk_list(user=request.user)[:200])
+    for item in items:
+        item.weak = [
+            row for row in item.breakdown if Decimal(row["points"]) < row["weight"]
+        ]
+    programmes = programme_selectors.programme_list_visible_to(
+        user=request.user
+    ).select_related("health_model")
+    return render(
+        request,
+        "metrics/health_at_risk.html",
+        {
+            "items": items,
+            "programmes": programmes,
+            "can_define": programme_permissions.DEFINE.allows(request.user),
+        },
+    )
+
+
+@console_page(rule=programme_permissions.DEFINE)
+def health_model_edit(request, public_id):
+    programme = programme_selectors.programme_get(
+        user=request.user, public_id=public_id
+    )
+    model = selectors.health_model_for(programme=programme)
+    form = HealthModelForm(
+        request.POST or None, metrics=catalogue.metrics(), model=model
+    )
+    return form_page(
+        request,
+        form,
+        template="metrics/health_model.html",
+        save=lambda data: health.health_model_set(
+            actor=request.user,
+            programme=programme,
+            at_risk_below=data["at_risk_below"],
+            alert_drop=data["alert_drop"],
+            measures=form.measures(),
+        ),
+        success=_("The health score was saved: the next computation uses it."),
+        next=reverse("console:health_at_risk"),
+        context={"programme": programme},
+    )

@@ -166,3 +166,53 @@ POLICIES += [
         happened=lambda obj: True,
     ),
 ]
+
+
+def _health_model(world):
+    """A health model on world.owner's programme."""
+    from openprm.metrics.models import HealthMeasure, HealthModel
+    from openprm.programs.tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(partner=world.owner)
+    model = HealthModel.objects.create(programme=enrolment.programme)
+    HealthMeasure.objects.create(model=model, metric="won_revenue", target=1000)
+    return model
+
+
+# Every vendor role reads the at-risk list (in its scope); who defines programmes
+# sets their health score; a partner's scores are read like its figures.
+POLICIES += [
+    Policy("web:console:health_at_risk", vendor(rule=permissions.DASHBOARD)),
+    Policy(
+        "web:console:programme_health_model",
+        SIMULATE,
+        make=_health_model,
+        kwargs=lambda model: {"public_id": model.programme.public_id},
+    ),
+    Policy(
+        API.format(method="GET", path="/partners/{partner_id}/health"),
+        owned(rule=permissions.READ),
+        make=lambda world: world.owner,
+        kwargs=lambda partner: {"partner_id": partner.public_id},
+    ),
+    Policy(
+        API.format(method="GET", path="/health/at-risk"),
+        vendor(rule=permissions.DASHBOARD),
+    ),
+    Policy(
+        API.format(method="GET", path="/programmes/{programme_id}/health-model"),
+        SIMULATE,
+        make=_health_model,
+        kwargs=lambda model: {"programme_id": model.programme.public_id},
+    ),
+    Policy(
+        API.format(method="PUT", path="/programmes/{programme_id}/health-model"),
+        SIMULATE,
+        make=_health_model,
+        kwargs=lambda model: {"programme_id": model.programme.public_id},
+        data=lambda model: {
+            "at_risk_below": "40",
+            "measures": [{"metric": "won_revenue", "weight": 1, "target": "5"}],
+        },
+    ),
+]
