@@ -79,7 +79,12 @@ def current_mapping(connection: CrmConnection, object_type: str) -> SyncMapping:
         .first()
     )
     if found is None:
-        raise RunStopped(f"The connection has no mapping for {object_type}.")
+        # A connection made before this kind of record was synced: it starts from
+        # the default mapping, as a new connection does.
+        found, _created = SyncMapping.objects.get_or_create(
+            connection=connection, object_type=object_type, version=1,
+            defaults={"fields": OBJECTS[object_type].default_mapping},
+        )  # fmt: skip
     return found
 
 
@@ -408,13 +413,20 @@ class ObjectSync:
         found = self.handler.by_external_id(remote_id, exclude=linked)
         if found is not None:
             candidates = [
-                Candidate(found.pk, found.name, 100.0, ["Same external id."], True)
+                Candidate(
+                    found.pk,
+                    self.handler.label(found),
+                    100.0,
+                    ["Same external id."],
+                    True,
+                )
             ]
         else:
             candidates = self.handler.rank(
                 name=incoming.get("name") or label,
                 website=incoming.get("website", ""),
                 others=[item for item in self._pool if item.key not in linked],
+                values=incoming,
             )
         best = candidates[0] if candidates else None
         if best and (best.exact_id or best.score >= self.connection.auto_link_score):
@@ -460,9 +472,16 @@ class ObjectSync:
         self.handler.set_external_id(
             record=record, remote_id=remote_id, actor=self.actor
         )
-        self.save_link(
+        link = self.save_link(
             None, record=record, remote_id=remote_id, remote_values=remote_values
         )
+        if self.handler.reports_back:
+            # What OpenPRM made of it (a routed lead's status) is not in the CRM
+            # yet: the next send carries it.
+            for spec in self.specs:
+                if spec.local and spec.direction == "out":
+                    link.local_values[spec.local] = ""
+            link.save(update_fields=["local_values"])
         self.log(
             Outcome.CREATED, Direction.IN, local_id=record.pk, remote_id=remote_id,
             label=label,
@@ -619,9 +638,13 @@ class ObjectSync:
             name=values.get("name", ""),
             website=values.get("website", ""),
             others=others,
+            values=values,
         )
 
     def _send_new(self, record, link: SyncLink | None) -> None:
+        if not self.handler.creates_in_crm:
+            self.count(Outcome.SKIPPED)
+            return
         label = self.handler.label(record)
         waiting = MatchDecision.objects.filter(
             connection=self.connection, object_type=self.object_type,

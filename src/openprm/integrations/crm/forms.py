@@ -50,6 +50,16 @@ class ConnectionForm(ServiceForm):
         required=False,
         initial=False,
     )
+    leads_in = forms.BooleanField(
+        label=_("CRM leads → leads routed to partners"),
+        required=False,
+        initial=False,
+    )
+    leads_out = forms.BooleanField(
+        label=_("What partners make of a lead → the CRM lead's status"),
+        required=False,
+        initial=False,
+    )
     schedule_minutes = forms.IntegerField(
         label=_("Run every (minutes)"),
         min_value=0,
@@ -83,6 +93,7 @@ class ConnectionForm(ServiceForm):
                         "out": data["partners_out"],
                     },
                     "deals": {"in": data["deals_in"], "out": data["deals_out"]},
+                    "leads": {"in": data["leads_in"], "out": data["leads_out"]},
                 },
                 "schedule_minutes": data["schedule_minutes"],
                 "auto_link_score": data["auto_link_score"],

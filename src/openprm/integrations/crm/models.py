@@ -21,6 +21,7 @@ class SyncObject(models.TextChoices):
 
     PARTNERS = "partners", _("Partners ↔ CRM accounts")
     DEALS = "deals", _("Registered deals → CRM opportunities")
+    LEADS = "leads", _("CRM leads → routed leads, and their outcome back")
 
 
 class ConflictRule(models.TextChoices):

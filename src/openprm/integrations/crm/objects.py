@@ -12,6 +12,8 @@ from openprm.deals import selectors as deal_selectors
 from openprm.deals import services as deal_services
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal
+from openprm.leads import services as lead_services
+from openprm.leads.models import Lead, LeadSource
 from openprm.partners import duplicates
 from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
@@ -61,13 +63,21 @@ class ObjectHandler:
     remote_object = ""
     # Whether a CRM record that matches nothing becomes a new OpenPRM record.
     creates_from_crm = True
+    # Whether an OpenPRM record that matches nothing becomes a new CRM record.
+    creates_in_crm = True
+    # Whether a record made from the CRM reports its OpenPRM-side fields (those
+    # only sent) back to the CRM at once, e.g. a routed lead's status.
+    reports_back = False
 
     def for_connection(self, connection) -> "ObjectHandler":
         """The handler as one connection's sync uses it (the same one unless its
         values depend on the connection's links)."""
         return self
 
-    def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """``values``: the whole record being matched (OpenPRM's field names)."""
         return rank(name=name, website=website, others=others)
 
     def preview_records(self, *, user, limit: int) -> list:
@@ -298,7 +308,9 @@ class DealObject(ObjectHandler):
     def by_external_id(self, remote_id: str, *, exclude: set[int]) -> None:
         return None
 
-    def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
         wanted = name.strip().casefold()
         return [
             Candidate(key=other.key, label=other.name, score=100.0,
@@ -317,4 +329,155 @@ class DealObject(ObjectHandler):
         ]
 
 
-OBJECTS = {handler.object_type: handler for handler in (PartnerObject(), DealObject())}
+class LeadObject(ObjectHandler):
+    """The vendor's leads ↔ CRM leads. A CRM lead comes in to be routed: it becomes
+    an OpenPRM lead through the leads app's own service, which routes it at once
+    (its rules, strategies and capacities). What the partners make of it (offered,
+    accepted, converted, rejected, lost) goes back onto the CRM lead's status. A
+    lead made in OpenPRM is not created in the CRM; only leads linked to a CRM lead
+    report back."""
+
+    object_type = "leads"
+    remote_object = "leads"
+    creates_in_crm = False
+    reports_back = True
+    fields = frozenset(
+        {"company", "domain", "contact_name", "contact_email", "contact_phone",
+         "country", "postal_code", "description", "status", "partner",
+         "external_id"}
+    )  # fmt: skip
+    # BottleCRM's lead statuses: assigned, in process, converted, recycled, closed.
+    default_mapping = [
+        {"local": "company", "remote": "account_name", "direction": "in",
+         "rule": "crm", "in": [["trim"]]},
+        {"local": "contact_name", "remote": "first_name", "direction": "in",
+         "rule": "crm", "in": [["concat", ["first_name", "last_name"], " "]]},
+        {"local": "contact_email", "remote": "email", "direction": "in",
+         "rule": "crm", "in": [["trim"], ["lower"]]},
+        {"local": "contact_phone", "remote": "phone", "direction": "in",
+         "rule": "crm"},
+        {"local": "domain", "remote": "website", "direction": "in", "rule": "crm",
+         "in": [["domain"]]},
+        {"local": "country", "remote": "country", "direction": "in", "rule": "crm",
+         "in": [["upper"]]},
+        {"local": "description", "remote": "description", "direction": "in",
+         "rule": "crm"},
+        {"local": "status", "remote": "status", "direction": "out",
+         "out": [["map", {"new": "assigned", "unassigned": "assigned",
+                          "offered": "assigned", "accepted": "in process",
+                          "working": "in process", "converted": "converted",
+                          "rejected": "recycled", "recalled": "recycled",
+                          "lost": "closed"}]]},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "LeadObject":
+        return LeadObject(connection)
+
+    def preview_records(self, *, user, limit: int) -> list[Lead]:
+        return list(
+            Lead.objects.visible_to(user).select_related("current_partner")[:limit]
+        )
+
+    def load(self, local_id: int) -> Lead | None:
+        return (
+            Lead.objects.select_related("current_partner").filter(pk=local_id).first()
+        )
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        """The leads linked to this connection's CRM leads (the only ones sent)."""
+        from openprm.integrations.crm.models import LinkState, SyncLink
+
+        linked = SyncLink.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            state=LinkState.LINKED,
+        ).values("local_id")  # fmt: skip
+        return list(
+            Lead.objects.filter(pk__gt=after, pk__in=linked)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def values(self, lead: Lead) -> dict[str, Any]:
+        values = {name: getattr(lead, name) or "" for name in self.fields - {"partner"}}
+        values["partner"] = lead.current_partner.name if lead.current_partner else ""
+        return values
+
+    def label(self, lead: Lead) -> str:
+        return lead.company
+
+    def create(self, *, values: dict, actor) -> Lead:
+        data = {name: value for name, value in values.items() if name in self.fields}
+        data.pop("status", None)
+        data.pop("partner", None)
+        data["region"] = iso.region_for_country(data.get("country", ""))
+        return lead_services.lead_create(
+            actor=actor, data=data, source=LeadSource.API, route=True
+        )
+
+    def update(self, *, record: Lead, changes: dict, actor) -> Lead:
+        data = {k: v for k, v in changes.items() if k not in ("status", "partner")}
+        if not data:
+            return record
+        return lead_services.lead_update(actor=actor, lead=record, data=data)
+
+    def set_external_id(self, *, record: Lead, remote_id: str, actor) -> None:
+        if not record.external_id:
+            taken = Lead.objects.filter(external_id=remote_id).exclude(pk=record.pk)
+            if not taken.exists():
+                self.update(
+                    record=record, changes={"external_id": remote_id}, actor=actor
+                )
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]) -> Lead | None:
+        found = Lead.objects.filter(external_id=remote_id).first()
+        return found if found and found.pk not in exclude else None
+
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """A lead is the same when it is the same person of the same company (one
+        company may well send several leads): the same contact email and the same
+        company name (as the partner duplicates' matcher normalises it) is certain;
+        the same contact email alone waits for a person."""
+        email = str((values or {}).get("contact_email") or "").strip().casefold()
+        if not email:
+            return []
+        company = duplicates.normalise_name(str((values or {}).get("company") or name))
+        found = []
+        for other in others:
+            if other.email != email:
+                continue
+            if company and duplicates.normalise_name(other.name) == company:
+                found.append(
+                    Candidate(
+                        other.key,
+                        other.name,
+                        100.0,
+                        ["Same contact email and company."],
+                    )
+                )
+            else:
+                found.append(
+                    Candidate(other.key, other.name, 80.0, ["Same contact email."])
+                )
+        found.sort(key=lambda candidate: -candidate.score)
+        return found  # fmt: skip
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        """The leads not linked yet that have a contact email (the only ones a CRM
+        lead can be matched to)."""
+        return [
+            SimpleNamespace(key=pk, name=company, website="", email=email.casefold())
+            for pk, company, email in Lead.objects.exclude(pk__in=exclude)
+            .exclude(contact_email="")
+            .values_list("pk", "company", "contact_email")
+        ]
+
+
+OBJECTS = {
+    handler.object_type: handler
+    for handler in (PartnerObject(), DealObject(), LeadObject())
+}

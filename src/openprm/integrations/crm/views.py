@@ -67,6 +67,7 @@ def connection_update(request, public_id):
     connection = selectors.crm_connection_get(user=request.user, public_id=public_id)
     directions = connection.directions.get("partners", {})
     deals = connection.directions.get("deals", {})
+    leads = connection.directions.get("leads", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
@@ -76,6 +77,8 @@ def connection_update(request, public_id):
         "partners_out": directions.get("out", False),
         "deals_in": deals.get("in", False),
         "deals_out": deals.get("out", False),
+        "leads_in": leads.get("in", False),
+        "leads_out": leads.get("out", False),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
