@@ -461,7 +461,7 @@ class ObjectSync:
             return
         if not self.connection.allows(self.object_type, "in"):
             return
-        if not self.handler.creates_from_crm:
+        if not self.handler.creates_from_crm or self.handler.skip_reason(incoming):
             self.count(Outcome.SKIPPED)
             return
         self.create_local(remote_id, remote_values, label=label)
@@ -642,7 +642,9 @@ class ObjectSync:
         )
 
     def _send_new(self, record, link: SyncLink | None) -> None:
-        if not self.handler.creates_in_crm:
+        if not self.handler.creates_in_crm or self.handler.skip_reason(
+            self.handler.values(record)
+        ):
             self.count(Outcome.SKIPPED)
             return
         label = self.handler.label(record)

@@ -60,6 +60,16 @@ class ConnectionForm(ServiceForm):
         required=False,
         initial=False,
     )
+    contacts_in = forms.BooleanField(
+        label=_("CRM contacts on partners' accounts → partner contacts"),
+        required=False,
+        initial=False,
+    )
+    contacts_out = forms.BooleanField(
+        label=_("Partner contacts → CRM contacts on their partner's account"),
+        required=False,
+        initial=False,
+    )
     schedule_minutes = forms.IntegerField(
         label=_("Run every (minutes)"),
         min_value=0,
@@ -94,6 +104,10 @@ class ConnectionForm(ServiceForm):
                     },
                     "deals": {"in": data["deals_in"], "out": data["deals_out"]},
                     "leads": {"in": data["leads_in"], "out": data["leads_out"]},
+                    "contacts": {
+                        "in": data["contacts_in"],
+                        "out": data["contacts_out"],
+                    },
                 },
                 "schedule_minutes": data["schedule_minutes"],
                 "auto_link_score": data["auto_link_score"],

@@ -22,6 +22,7 @@ class SyncObject(models.TextChoices):
     PARTNERS = "partners", _("Partners ↔ CRM accounts")
     DEALS = "deals", _("Registered deals → CRM opportunities")
     LEADS = "leads", _("CRM leads → routed leads, and their outcome back")
+    CONTACTS = "contacts", _("Partner contacts ↔ CRM contacts")
 
 
 class ConflictRule(models.TextChoices):

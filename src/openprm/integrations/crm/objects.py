@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from openprm.core import iso
+from openprm.core.errors import ValidationFailed
 from openprm.deals import selectors as deal_selectors
 from openprm.deals import services as deal_services
 from openprm.deals.choices import DealStatus
@@ -17,7 +18,7 @@ from openprm.leads.models import Lead, LeadSource
 from openprm.partners import duplicates
 from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
-from openprm.partners.models import Partner, PartnerStatus
+from openprm.partners.models import Contact, Partner, PartnerStatus
 
 
 @dataclass
@@ -83,6 +84,11 @@ class ObjectHandler:
     def preview_records(self, *, user, limit: int) -> list:
         """The first records ``user`` may read, to preview a mapping on."""
         raise NotImplementedError
+
+    def skip_reason(self, values: dict) -> str:
+        """Why a CRM record that matches nothing is not created here ("" when it
+        is)."""
+        return ""
 
     def received(self, *, record, changes: dict, incoming: dict, actor):
         """Apply the CRM's ``changes`` (``incoming``: all its mapped values)."""
@@ -477,7 +483,189 @@ class LeadObject(ObjectHandler):
         ]
 
 
+def _linked_ids(connection, object_type: str):
+    """This connection's links of ``object_type`` (remote id by local id)."""
+    from openprm.integrations.crm.models import LinkState, SyncLink
+
+    return SyncLink.objects.filter(
+        connection=connection, object_type=object_type, state=LinkState.LINKED
+    )
+
+
+class ContactObject(ObjectHandler):
+    """Partner contacts ↔ CRM contacts, each on its partner's CRM account (the
+    partner linked on the same connection). A CRM contact becomes a contact of the
+    partner whose account it is on; one on no partner's account stays in the CRM.
+    Matched before creating by email, then by the same name at the same partner."""
+
+    object_type = "contacts"
+    remote_object = "contacts"
+    fields = frozenset(
+        {"name", "first_name", "last_name", "email", "phone", "title", "account",
+         "partner"}
+    )  # fmt: skip
+    default_mapping = [
+        {"local": "first_name", "remote": "first_name", "direction": "out",
+         "out": [["default", "-"]]},
+        {"local": "last_name", "remote": "last_name", "direction": "out",
+         "out": [["default", "-"]]},
+        {"local": "name", "remote": "first_name", "direction": "in",
+         "in": [["concat", ["first_name", "last_name"], " "]]},
+        {"local": "email", "remote": "email", "rule": "newest",
+         "in": [["trim"], ["lower"]]},
+        {"local": "phone", "remote": "phone", "rule": "newest"},
+        {"local": "title", "remote": "description", "direction": "out"},
+        {"remote": "address_line", "direction": "out", "create_only": True,
+         "out": [["constant", "-"]]},
+        {"local": "account", "remote": "account", "rule": "prm"},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "ContactObject":
+        return ContactObject(connection)
+
+    def _contacts(self):
+        return Contact.objects.select_related("partner")
+
+    def preview_records(self, *, user, limit: int) -> list[Contact]:
+        partners = partner_selectors.partner_list_visible_to(user=user)
+        return list(self._contacts().filter(partner__in=partners)[:limit])
+
+    def load(self, local_id: int) -> Contact | None:
+        return self._contacts().filter(pk=local_id).first()
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        return list(
+            Contact.objects.filter(pk__gt=after)
+            .exclude(partner__status=PartnerStatus.TERMINATED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def _account_of(self, partner_id: int) -> str:
+        if self.connection is None:
+            return ""
+        return (
+            _linked_ids(self.connection, PartnerObject.object_type)
+            .filter(local_id=partner_id)
+            .values_list("remote_id", flat=True)
+            .first()
+            or ""
+        )
+
+    def _partner_of(self, account: str) -> Partner | None:
+        if self.connection is None or not account:
+            return None
+        local_id = (
+            _linked_ids(self.connection, PartnerObject.object_type)
+            .filter(remote_id=account)
+            .values_list("local_id", flat=True)
+            .first()
+        )
+        return Partner.objects.filter(pk=local_id).first() if local_id else None
+
+    def values(self, contact: Contact) -> dict[str, Any]:
+        first, _space, last = contact.name.strip().partition(" ")
+        return {
+            "name": contact.name,
+            "first_name": first,
+            "last_name": last,
+            "email": contact.email,
+            "phone": contact.phone,
+            "title": contact.title,
+            "account": self._account_of(contact.partner_id),
+            "partner": contact.partner.name,
+        }
+
+    def label(self, contact: Contact) -> str:
+        return contact.name
+
+    def skip_reason(self, values: dict) -> str:
+        if self._partner_of(str(values.get("account") or "")) is None:
+            return "On no account linked to a partner."
+        return ""
+
+    def create(self, *, values: dict, actor) -> Contact:
+        partner = self._partner_of(str(values.get("account") or ""))
+        if partner is None:
+            raise ValidationFailed(
+                field_errors={"account": ["On no account linked to a partner."]}
+            )
+        data = {
+            name: values[name]
+            for name in ("name", "email", "phone", "title")
+            if name in values
+        }
+        return partner_services.contact_create(partner=partner, actor=actor, data=data)
+
+    def update(self, *, record: Contact, changes: dict, actor) -> Contact:
+        data = {
+            name: value
+            for name, value in changes.items()
+            if name in ("name", "email", "phone", "title")
+        }
+        if not data:
+            return record
+        return partner_services.contact_update(contact=record, actor=actor, data=data)
+
+    def set_external_id(self, *, record: Contact, remote_id: str, actor) -> None:
+        """Contacts keep no CRM id of their own: the link holds it."""
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]) -> None:
+        return None
+
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """The same email is the same person; the same name (as the duplicates'
+        matcher normalises it) on the same account may be, and waits for a
+        person."""
+        values = values or {}
+        email = str(values.get("email") or "").strip().casefold()
+        wanted = duplicates.normalise_name(str(values.get("name") or name))
+        account = str(values.get("account") or "")
+        found = []
+        for other in others:
+            if email and other.email == email:
+                found.append(Candidate(other.key, other.name, 100.0, ["Same email."]))
+            elif (
+                wanted
+                and account
+                and other.account == account
+                and duplicates.normalise_name(other.name) == wanted
+            ):
+                found.append(
+                    Candidate(
+                        other.key, other.name, 90.0, ["Same name on the same account."]
+                    )
+                )
+        found.sort(key=lambda candidate: -candidate.score)
+        return found  # fmt: skip
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        accounts = (
+            dict(
+                _linked_ids(self.connection, PartnerObject.object_type).values_list(
+                    "local_id", "remote_id"
+                )
+            )
+            if self.connection is not None
+            else {}
+        )
+        return [
+            SimpleNamespace(
+                key=pk, name=name, website="", email=email.casefold(),
+                account=accounts.get(partner_id, ""),
+            )
+            for pk, name, email, partner_id in Contact.objects.exclude(pk__in=exclude)
+            .exclude(partner__status=PartnerStatus.TERMINATED)
+            .values_list("pk", "name", "email", "partner_id")
+        ]  # fmt: skip
+
+
 OBJECTS = {
     handler.object_type: handler
-    for handler in (PartnerObject(), DealObject(), LeadObject())
+    for handler in (PartnerObject(), DealObject(), LeadObject(), ContactObject())
 }

@@ -9,6 +9,7 @@ from openprm.integrations.crm import services, tasks
 from openprm.integrations.crm.models import CrmConnection, SyncLink
 from openprm.integrations.crm.objects import SENT_DEAL_STATUSES
 from openprm.leads.models import Lead
+from openprm.partners.models import Contact
 
 
 def _sending_connections(object_type: str) -> list[int]:
@@ -23,6 +24,8 @@ def _sending_connections(object_type: str) -> list[int]:
 
 @events.subscriber("integrations.crm_sync", events=["partner.*"])
 def queue_partner_change(event: OutboxEvent) -> None:
+    if event.name.startswith("partner.contact_"):
+        _queue_contact_change(event)
     local_id = event.partner_id or event.payload.get("id")
     if not local_id:
         return
@@ -80,5 +83,18 @@ def queue_lead_change(event: OutboxEvent) -> None:
     if connection_ids:
         services.crm_outgoing_queue(
             connection_ids=connection_ids, object_type="leads", local_id=local_id[0]
+        )
+        tasks.enqueue_send_due()
+
+
+def _queue_contact_change(event: OutboxEvent) -> None:
+    """A partner contact added or changed (a deleted one is gone: see "Not yet")."""
+    local_id = Contact.objects.filter(public_id=event.payload.get("id")).values_list(
+        "pk", flat=True
+    )
+    connection_ids = _sending_connections("contacts")
+    if connection_ids and local_id:
+        services.crm_outgoing_queue(
+            connection_ids=connection_ids, object_type="contacts", local_id=local_id[0]
         )
         tasks.enqueue_send_due()

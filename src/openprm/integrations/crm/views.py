@@ -68,6 +68,7 @@ def connection_update(request, public_id):
     directions = connection.directions.get("partners", {})
     deals = connection.directions.get("deals", {})
     leads = connection.directions.get("leads", {})
+    contacts = connection.directions.get("contacts", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
@@ -79,6 +80,8 @@ def connection_update(request, public_id):
         "deals_out": deals.get("out", False),
         "leads_in": leads.get("in", False),
         "leads_out": leads.get("out", False),
+        "contacts_in": contacts.get("in", False),
+        "contacts_out": contacts.get("out", False),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
