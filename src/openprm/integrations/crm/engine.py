@@ -33,6 +33,7 @@ from openprm.integrations.crm.connectors.base import (
     ErrorKind,
 )
 from openprm.integrations.crm.models import (
+    ConflictStatus,
     CrmConnection,
     DecisionStatus,
     Direction,
@@ -40,6 +41,7 @@ from openprm.integrations.crm.models import (
     MatchDecision,
     Outcome,
     RunStatus,
+    SyncConflict,
     SyncLink,
     SyncLogEntry,
     SyncMapping,
@@ -379,9 +381,42 @@ class ObjectSync:
         elif not decisions:
             self.count(Outcome.SKIPPED)
 
+    def _already_asked(self, link, name: str, *, local, remote) -> bool:
+        return SyncConflict.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            local_id=link.local_id, field=name, status=ConflictStatus.PENDING,
+            openprm_value=_text(local), crm_value=_text(remote),
+        ).exists()  # fmt: skip
+
+    def _ask(self, decision, *, link, label: str) -> None:
+        """The question for a person (one per field: a newer value replaces the
+        one waiting)."""
+        SyncConflict.objects.update_or_create(
+            connection=self.connection, object_type=self.object_type,
+            local_id=link.local_id, field=decision.field,
+            status=ConflictStatus.PENDING,
+            defaults={
+                "remote_id": link.remote_id, "label": label[:200],
+                "openprm_value": _text(decision.local),
+                "crm_value": _text(decision.remote),
+            },
+        )  # fmt: skip
+
     def _log_decisions(self, decisions, *, link, label: str) -> None:
+        # The same question still waiting is neither asked nor logged again.
+        decisions = [
+            decision
+            for decision in decisions
+            if decision.winner != "ask"
+            or not self._already_asked(
+                link, decision.field, local=decision.local, remote=decision.remote
+            )
+        ]
         if not decisions:
             return
+        for decision in decisions:
+            if decision.winner == "ask":
+                self._ask(decision, link=link, label=label)
         self.log(
             Outcome.CONFLICT, Direction.IN, local_id=link.local_id,
             remote_id=link.remote_id, label=label,
@@ -715,6 +750,10 @@ class ObjectSync:
                 remote_id=created.id, label=self.handler.label(record),
             )  # fmt: skip
         return link
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _message(error: Exception) -> str:

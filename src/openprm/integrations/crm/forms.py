@@ -144,5 +144,11 @@ class DecisionForm(ServiceForm):
     candidate = forms.CharField(required=False)
 
 
+class ConflictForm(ServiceForm):
+    choice = forms.ChoiceField(
+        choices=[("crm", _("Take the CRM's value")), ("prm", _("Keep OpenPRM's"))]
+    )
+
+
 class ResyncForm(ServiceForm):
     local_id = forms.IntegerField(min_value=1)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from openprm.core.web import act, console_page, form_page
 from openprm.integrations.crm import mapping, selectors, services
 from openprm.integrations.crm.forms import (
+    ConflictForm,
     ConnectionForm,
     DecisionForm,
     MappingForm,
@@ -127,6 +128,11 @@ def connection_detail(request, public_id):
             ),
             "decisions": list(
                 selectors.crm_decision_list_visible_to(
+                    user=request.user, connection=connection
+                )[:20]
+            ),
+            "conflicts": list(
+                selectors.crm_conflict_list_visible_to(
                     user=request.user, connection=connection
                 )[:20]
             ),
@@ -267,4 +273,19 @@ def decision_resolve(request, public_id):
         form=DecisionForm(request.POST),
         success=_("Decided."),
         next=_detail_url(decision.connection),
+    )
+
+
+@sync_page
+@require_POST
+def conflict_resolve(request, public_id):
+    conflict = selectors.crm_conflict_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.crm_conflict_resolve(
+            actor=request.user, conflict=conflict, choice=data["choice"]
+        ),
+        form=ConflictForm(request.POST),
+        success=_("Decided: both sides now agree."),
+        next=_detail_url(conflict.connection),
     )
