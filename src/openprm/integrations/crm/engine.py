@@ -142,6 +142,7 @@ class ObjectSync:
         # The OpenPRM records not linked yet, and the linked ones' ids, read once
         # per page of CRM records.
         self._pool = None
+        self._elsewhere = None
         self._linked: set[int] = set()
 
     # --- the log -------------------------------------------------------------------
@@ -216,6 +217,23 @@ class ObjectSync:
             .values_list("local_id", flat=True)
         )
 
+    def linked_elsewhere(self) -> set[str]:
+        """CRM records linked to another kind of OpenPRM record (a CRM account
+        that is a partner is not also a customer account), read once per page."""
+        if self._elsewhere is None:
+            others = [
+                name
+                for name, handler in OBJECTS.items()
+                if handler.remote_object == self.remote_object
+                and name != self.object_type
+            ]
+            self._elsewhere = set(
+                SyncLink.objects.filter(
+                    connection=self.connection, object_type__in=others
+                ).values_list("remote_id", flat=True)
+            ) if others else set()  # fmt: skip
+        return self._elsewhere
+
     def linked_remote_ids(self) -> set[str]:
         return set(
             self.links().exclude(remote_id="").values_list("remote_id", flat=True)
@@ -269,7 +287,7 @@ class ObjectSync:
         ``on_page(next_cursor)`` after each page is handled."""
         while True:
             page = self.connector.list_changed_since(self.remote_object, cursor)
-            self._pool = None
+            self._pool = self._elsewhere = None
             unchanged = 0
             for record in page.records:
                 if not self.receive(record.id, record.values, record.version):
@@ -438,7 +456,7 @@ class ObjectSync:
             direction=Direction.IN, remote_id=remote_id,
             status=DecisionStatus.PENDING,
         )  # fmt: skip
-        if waiting.exists():
+        if waiting.exists() or remote_id in self.linked_elsewhere():
             self.count(Outcome.SKIPPED)
             return
         if self._pool is None:
@@ -503,6 +521,8 @@ class ObjectSync:
 
     def create_local(self, remote_id: str, remote_values: dict, *, label: str):
         values = mapping.to_local(self.specs, remote_values, creating=True)
+        if self.handler.created_with_remote_id:
+            values["external_id"] = remote_id
         record = self.handler.create(values=values, actor=self.actor)
         self.handler.set_external_id(
             record=record, remote_id=remote_id, actor=self.actor
@@ -652,7 +672,7 @@ class ObjectSync:
 
     def remote_candidates(self, record) -> list[Candidate]:
         values = self.handler.values(record)
-        taken = self.linked_remote_ids()
+        taken = self.linked_remote_ids() | self.linked_elsewhere()
         others = []
         from types import SimpleNamespace
 

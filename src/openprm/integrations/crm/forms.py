@@ -70,6 +70,16 @@ class ConnectionForm(ServiceForm):
         required=False,
         initial=False,
     )
+    customers_in = forms.BooleanField(
+        label=_("CRM accounts that are not partners → customer accounts"),
+        required=False,
+        initial=False,
+    )
+    customers_out = forms.BooleanField(
+        label=_("Customer accounts → their CRM accounts (full runs)"),
+        required=False,
+        initial=False,
+    )
     schedule_minutes = forms.IntegerField(
         label=_("Run every (minutes)"),
         min_value=0,
@@ -107,6 +117,10 @@ class ConnectionForm(ServiceForm):
                     "contacts": {
                         "in": data["contacts_in"],
                         "out": data["contacts_out"],
+                    },
+                    "customers": {
+                        "in": data["customers_in"],
+                        "out": data["customers_out"],
                     },
                 },
                 "schedule_minutes": data["schedule_minutes"],

@@ -23,6 +23,7 @@ class SyncObject(models.TextChoices):
     DEALS = "deals", _("Registered deals → CRM opportunities")
     LEADS = "leads", _("CRM leads → routed leads, and their outcome back")
     CONTACTS = "contacts", _("Partner contacts ↔ CRM contacts")
+    CUSTOMERS = "customers", _("Customer accounts ↔ CRM accounts")
 
 
 class ConflictRule(models.TextChoices):

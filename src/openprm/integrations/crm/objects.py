@@ -12,7 +12,7 @@ from openprm.core.errors import ValidationFailed
 from openprm.deals import selectors as deal_selectors
 from openprm.deals import services as deal_services
 from openprm.deals.choices import DealStatus
-from openprm.deals.models import Deal
+from openprm.deals.models import CustomerAccount, Deal
 from openprm.leads import services as lead_services
 from openprm.leads.models import Lead, LeadSource
 from openprm.partners import duplicates
@@ -66,6 +66,8 @@ class ObjectHandler:
     creates_from_crm = True
     # Whether an OpenPRM record that matches nothing becomes a new CRM record.
     creates_in_crm = True
+    # Whether creating a record needs the CRM's id (``values["external_id"]``).
+    created_with_remote_id = False
     # Whether a record made from the CRM reports its OpenPRM-side fields (those
     # only sent) back to the CRM at once, e.g. a routed lead's status.
     reports_back = False
@@ -665,7 +667,107 @@ class ContactObject(ObjectHandler):
         ]  # fmt: skip
 
 
+class CustomerObject(ObjectHandler):
+    """The vendor's own customer accounts (those the deal conflict check reads) ↔
+    CRM accounts. A CRM account linked to a partner is the partner's; every other
+    one matched to nothing becomes a customer account (keep "CRM accounts →
+    partners" off when the CRM holds customers too: partners reach the CRM from
+    OpenPRM and are linked first). Matched before creating by the CRM id, then
+    with the partner duplicates' matcher on name and domain. Customer accounts are
+    not created in the CRM (they come from it); linked ones send their changes on
+    a full run."""
+
+    object_type = "customers"
+    remote_object = "accounts"
+    creates_in_crm = False
+    created_with_remote_id = True
+    fields = frozenset({"name", "domain", "country", "external_id"})
+    default_mapping = [
+        {"local": "name", "remote": "name", "rule": "crm", "in": [["trim"]]},
+        {"local": "domain", "remote": "website", "rule": "crm",
+         "in": [["domain"]], "out": [["url"]]},
+        {"local": "country", "remote": "billing_country", "rule": "crm",
+         "in": [["upper"]]},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "CustomerObject":
+        return CustomerObject(connection)
+
+    def preview_records(self, *, user, limit: int) -> list[CustomerAccount]:
+        if not getattr(user, "is_vendor_staff", False):
+            return []
+        return list(CustomerAccount.objects.filter(is_active=True)[:limit])
+
+    def load(self, local_id: int) -> CustomerAccount | None:
+        return CustomerAccount.objects.filter(pk=local_id).first()
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        linked = _linked_ids(self.connection, self.object_type).values("local_id")
+        return list(
+            CustomerAccount.objects.filter(pk__gt=after, pk__in=linked)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def values(self, account: CustomerAccount) -> dict[str, Any]:
+        return {
+            "name": account.customer_name,
+            "domain": account.customer_domain,
+            "country": account.customer_country,
+            "external_id": account.external_id,
+        }
+
+    def label(self, account: CustomerAccount) -> str:
+        return account.customer_name
+
+    def _save(self, *, actor, external_id: str, values: dict, current=None):
+        current = current or SimpleNamespace(
+            kind="account", product_line="", expected_close_date=None, is_active=True
+        )
+        account, _created = deal_services.customer_account_upsert(
+            actor=actor, external_id=external_id, name=str(values.get("name") or ""),
+            domain=str(values.get("domain") or ""),
+            country=str(values.get("country") or ""), kind=current.kind,
+            product_line=current.product_line,
+            expected_close_date=current.expected_close_date,
+            is_active=current.is_active,
+        )  # fmt: skip
+        return account
+
+    def create(self, *, values: dict, actor) -> CustomerAccount:
+        return self._save(
+            actor=actor, external_id=str(values["external_id"]), values=values
+        )
+
+    def update(self, *, record: CustomerAccount, changes: dict, actor):
+        values = {**self.values(record), **changes}
+        return self._save(
+            actor=actor, external_id=record.external_id, values=values, current=record
+        )
+
+    def set_external_id(self, *, record, remote_id: str, actor) -> None:
+        """A customer account's CRM id is given when it is created (or matched)."""
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]):
+        found = CustomerAccount.objects.filter(external_id=remote_id).first()
+        return found if found and found.pk not in exclude else None
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(key=pk, name=name, website=domain)
+            for pk, name, domain in CustomerAccount.objects.exclude(pk__in=exclude)
+            .filter(is_active=True)
+            .values_list("pk", "customer_name", "customer_domain")
+        ]
+
+
 OBJECTS = {
     handler.object_type: handler
-    for handler in (PartnerObject(), DealObject(), LeadObject(), ContactObject())
-}
+    for handler in (
+        PartnerObject(), DealObject(), LeadObject(), ContactObject(),
+        CustomerObject(),
+    )
+}  # fmt: skip

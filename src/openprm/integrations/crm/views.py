@@ -70,6 +70,7 @@ def connection_update(request, public_id):
     deals = connection.directions.get("deals", {})
     leads = connection.directions.get("leads", {})
     contacts = connection.directions.get("contacts", {})
+    customers = connection.directions.get("customers", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
@@ -83,6 +84,8 @@ def connection_update(request, public_id):
         "leads_out": leads.get("out", False),
         "contacts_in": contacts.get("in", False),
         "contacts_out": contacts.get("out", False),
+        "customers_in": customers.get("in", False),
+        "customers_out": customers.get("out", False),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
