@@ -185,3 +185,34 @@ def test_leads_made_in_openprm_are_not_created_in_the_crm(
     found = crm.request("GET", "/api/leads/?limit=100&offset=0")
     assert found["open_leads"]["open_leads"] == []
     assert not SyncLink.objects.filter(object_type="leads").exists()
+
+
+def test_leads_through_csv_files_use_the_same_mapping_and_routing(
+    tmp_path, partners, django_capture_on_commit_callbacks
+):
+    # The CRM's export dropped in the exchange folder
+    (tmp_path / "leads.csv").write_text(
+        "id,title,first_name,last_name,email,account_name,website,country,status\n"
+        "L-1,Acme firewall,Ada,Buyer,ada@acme.example,Acme GmbH,acme.example,de,"
+        "assigned\n"
+    )
+    connection = connection_for(folder=tmp_path, directions=LEADS)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finished = run(connection)
+
+    assert finished.status == RunStatus.DONE, finished.error
+    lead = Lead.objects.get()
+    assert (lead.external_id, lead.contact_name, lead.country) == (
+        "L-1",
+        "Ada Buyer",
+        "DE",
+    )
+    assert lead.current_partner == partners[0]
+    seller = partner_user(partner=partners[0], roles=["sales"])
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_services.lead_accept(actor=seller, lead=lead)
+    # OpenPRM's outcome is written into the same file, for the CRM to import back
+    text = (tmp_path / "leads.csv").read_text()
+    assert "in process" in text
+    assert text.count("L-1") == 1
