@@ -66,26 +66,12 @@ def connection_create(request):
 @sync_page
 def connection_update(request, public_id):
     connection = selectors.crm_connection_get(user=request.user, public_id=public_id)
-    directions = connection.directions.get("partners", {})
-    deals = connection.directions.get("deals", {})
-    leads = connection.directions.get("leads", {})
-    contacts = connection.directions.get("contacts", {})
-    customers = connection.directions.get("customers", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
         "url": connection.config.get("url", ""),
         "folder": connection.config.get("folder", ""),
-        "partners_in": directions.get("in", False),
-        "partners_out": directions.get("out", False),
-        "deals_in": deals.get("in", False),
-        "deals_out": deals.get("out", False),
-        "leads_in": leads.get("in", False),
-        "leads_out": leads.get("out", False),
-        "contacts_in": contacts.get("in", False),
-        "contacts_out": contacts.get("out", False),
-        "customers_in": customers.get("in", False),
-        "customers_out": customers.get("out", False),
+        **ConnectionForm.initial_switches(connection),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
