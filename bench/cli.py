@@ -177,6 +177,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "for a full run, 0 with --scenarios; see bench/webhook_latency.py)",
     )
     data.add_argument(
+        "--crm-accounts",
+        type=int,
+        default=0,
+        help="partners and CRM accounts of the initial CRM sync measured against "
+        "the local BottleCRM after the scenarios, e.g. 1000; 0 skips it (see "
+        "bench/crm_sync.py)",
+    )
+    data.add_argument(
+        "--crm-changes",
+        type=int,
+        default=20,
+        help="partner changes timed from commit to arrival in the CRM",
+    )
+    data.add_argument(
         "--webhook-duration",
         type=float,
         default=60.0,
@@ -470,6 +484,11 @@ def run(args: argparse.Namespace) -> None:
         data["webhook_latency"] = webhook_latency.report(
             rates, args.webhook_duration, say=say
         )
+    if args.crm_accounts:  # the CRM sync's rate and lag (issue 19)
+        from bench import crm_sync
+
+        say("")
+        data["crm_sync"] = crm_sync.report(args.crm_accounts, args.crm_changes, say=say)
     written = report.write(RESULTS_DIR, data, summaries)
     say("")
     say(

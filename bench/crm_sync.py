@@ -2,8 +2,9 @@
 OpenPRM's own share of its time, and the lag from a partner change committed in
 OpenPRM to its arrival in the CRM.
 
-Not an HTTP scenario and not yet part of ``make bench``. ``python -m bench.crm_sync
-[--accounts 200] [--changes 20]`` migrates a throwaway database (SQLite in a
+Not an HTTP scenario: ``make bench BENCH_ARGS=--crm-accounts=1000`` runs it after
+the scenarios (0, the default, skips it), or ``python -m bench.crm_sync
+[--accounts 200] [--changes 20]`` alone; migrates a throwaway database (SQLite in a
 temporary folder; with ``DATABASE_URL`` — its name must contain "bench" — a database
 ``<its name>_crm`` next to it, dropped afterwards), starts BottleCRM
 (``openprm.testing.bottlecrm``) and:
@@ -167,12 +168,52 @@ def _measure(crm, accounts: int, changes: int) -> dict:
     return result
 
 
+def lines(vendor: str, result: dict) -> list[str]:
+    """The figures as ``make bench`` prints them."""
+    found = [
+        f"CRM sync against the local BottleCRM ({vendor}): initial sync of "
+        f"{result['accounts']} partners and {result['accounts']} CRM accounts "
+        f"({result['similar']} the same under other names): {result['linked']} "
+        f"linked, {result['created']} created, {result['queued']} for a person, "
+        f"{result['records_per_second']} records/s, OpenPRM's share "
+        f"{result['openprm_share']:.0%}"
+    ]
+    if "lag_median_seconds" in result:
+        found.append(
+            f"  change committed in OpenPRM → in the CRM: median "
+            f"{result['lag_median_seconds']} s, p95 {result['lag_p95_seconds']} s "
+            f"over {result['lag_changes']} changes (anchors: 5 to 60 minutes)"
+        )
+    return found
+
+
+def report(accounts: int, changes: int, say=print) -> dict:
+    """Measure in a child process of its own (``make bench
+    BENCH_ARGS=--crm-accounts=1000``) and print the figures."""
+    from bench.processes import measure_in_child
+
+    return measure_in_child(
+        "bench.crm_sync",
+        [f"--accounts={accounts}", f"--changes={changes}"],
+        lines,
+        say,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.crm_sync")
     parser.add_argument("--accounts", type=int, default=200)
     parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument(
+        "--json", action="store_true", help="one line of JSON (for make bench)"
+    )
     arguments = parser.parse_args()
-    print(json.dumps(child(arguments.accounts, arguments.changes), indent=2))
+    result = child(arguments.accounts, arguments.changes)
+    result["database"] = result["vendor"]
+    if arguments.json:
+        print(json.dumps(result))
+    else:
+        print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

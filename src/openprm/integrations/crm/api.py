@@ -15,6 +15,7 @@ from openprm.integrations.crm.models import (
     CrmConnection,
     MatchDecision,
     Outcome,
+    SyncConflict,
     SyncLogEntry,
     SyncRun,
 )
@@ -153,6 +154,36 @@ class CrmDecisionOut(Schema):
     @staticmethod
     def resolve_connection(obj: MatchDecision) -> UUID:
         return obj.connection.public_id
+
+
+class CrmConflictOut(Schema):
+    id: UUID
+    connection: UUID
+    object_type: str
+    local_id: int
+    remote_id: str
+    label: str
+    field: str
+    openprm_value: str
+    crm_value: str
+    status: str
+    decided_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(obj: SyncConflict) -> UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_connection(obj: SyncConflict) -> UUID:
+        return obj.connection.public_id
+
+
+class CrmConflictIn(StrictSchema):
+    class Meta:
+        model = SyncConflict
+
+    choice: Literal["crm", "prm"]
 
 
 class CrmDecisionIn(StrictSchema):
@@ -299,4 +330,34 @@ def decision_resolve(request, decision_id: str, payload: CrmDecisionIn):
         decision=decision,
         choice=payload.choice,
         key=payload.candidate,
+    )
+
+
+@router.list(
+    "/crm-conflicts",
+    response=CrmConflictOut,
+    summary="List conflicts waiting for a person",
+)
+def conflict_list(request, connection: str | None = None):
+    MANAGE_CRM_SYNC.ensure(request.user)
+    found = _connection(request, connection) if connection else None
+    return selectors.crm_conflict_list_visible_to(user=request.user, connection=found)
+
+
+@router.post(
+    "/crm-conflicts/{conflict_id}",
+    response=CrmConflictOut,
+    summary="Choose the value of a conflict",
+)
+def conflict_resolve(request, conflict_id: str, payload: CrmConflictIn):
+    """``crm`` takes the CRM's value onto the OpenPRM record, ``prm`` sends
+    OpenPRM's to the CRM; both sides then agree, and the decision is logged."""
+    conflict = lookup(
+        request,
+        selectors.crm_conflict_get,
+        rule=MANAGE_CRM_SYNC,
+        public_id=as_uuid(conflict_id),
+    )
+    return services.crm_conflict_resolve(
+        actor=request.user, conflict=conflict, choice=payload.choice
     )

@@ -33,6 +33,7 @@ from openprm.integrations.crm.connectors.base import (
     ErrorKind,
 )
 from openprm.integrations.crm.models import (
+    ConflictStatus,
     CrmConnection,
     DecisionStatus,
     Direction,
@@ -40,6 +41,7 @@ from openprm.integrations.crm.models import (
     MatchDecision,
     Outcome,
     RunStatus,
+    SyncConflict,
     SyncLink,
     SyncLogEntry,
     SyncMapping,
@@ -79,7 +81,12 @@ def current_mapping(connection: CrmConnection, object_type: str) -> SyncMapping:
         .first()
     )
     if found is None:
-        raise RunStopped(f"The connection has no mapping for {object_type}.")
+        # A connection made before this kind of record was synced: it starts from
+        # the default mapping, as a new connection does.
+        found, _created = SyncMapping.objects.get_or_create(
+            connection=connection, object_type=object_type, version=1,
+            defaults={"fields": OBJECTS[object_type].default_mapping},
+        )  # fmt: skip
     return found
 
 
@@ -135,6 +142,7 @@ class ObjectSync:
         # The OpenPRM records not linked yet, and the linked ones' ids, read once
         # per page of CRM records.
         self._pool = None
+        self._elsewhere = None
         self._linked: set[int] = set()
 
     # --- the log -------------------------------------------------------------------
@@ -209,6 +217,23 @@ class ObjectSync:
             .values_list("local_id", flat=True)
         )
 
+    def linked_elsewhere(self) -> set[str]:
+        """CRM records linked to another kind of OpenPRM record (a CRM account
+        that is a partner is not also a customer account), read once per page."""
+        if self._elsewhere is None:
+            others = [
+                name
+                for name, handler in OBJECTS.items()
+                if handler.remote_object == self.remote_object
+                and name != self.object_type
+            ]
+            self._elsewhere = set(
+                SyncLink.objects.filter(
+                    connection=self.connection, object_type__in=others
+                ).values_list("remote_id", flat=True)
+            ) if others else set()  # fmt: skip
+        return self._elsewhere
+
     def linked_remote_ids(self) -> set[str]:
         return set(
             self.links().exclude(remote_id="").values_list("remote_id", flat=True)
@@ -262,7 +287,7 @@ class ObjectSync:
         ``on_page(next_cursor)`` after each page is handled."""
         while True:
             page = self.connector.list_changed_since(self.remote_object, cursor)
-            self._pool = None
+            self._pool = self._elsewhere = None
             unchanged = 0
             for record in page.records:
                 if not self.receive(record.id, record.values, record.version):
@@ -374,9 +399,42 @@ class ObjectSync:
         elif not decisions:
             self.count(Outcome.SKIPPED)
 
+    def _already_asked(self, link, name: str, *, local, remote) -> bool:
+        return SyncConflict.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            local_id=link.local_id, field=name, status=ConflictStatus.PENDING,
+            openprm_value=_text(local), crm_value=_text(remote),
+        ).exists()  # fmt: skip
+
+    def _ask(self, decision, *, link, label: str) -> None:
+        """The question for a person (one per field: a newer value replaces the
+        one waiting)."""
+        SyncConflict.objects.update_or_create(
+            connection=self.connection, object_type=self.object_type,
+            local_id=link.local_id, field=decision.field,
+            status=ConflictStatus.PENDING,
+            defaults={
+                "remote_id": link.remote_id, "label": label[:200],
+                "openprm_value": _text(decision.local),
+                "crm_value": _text(decision.remote),
+            },
+        )  # fmt: skip
+
     def _log_decisions(self, decisions, *, link, label: str) -> None:
+        # The same question still waiting is neither asked nor logged again.
+        decisions = [
+            decision
+            for decision in decisions
+            if decision.winner != "ask"
+            or not self._already_asked(
+                link, decision.field, local=decision.local, remote=decision.remote
+            )
+        ]
         if not decisions:
             return
+        for decision in decisions:
+            if decision.winner == "ask":
+                self._ask(decision, link=link, label=label)
         self.log(
             Outcome.CONFLICT, Direction.IN, local_id=link.local_id,
             remote_id=link.remote_id, label=label,
@@ -398,7 +456,7 @@ class ObjectSync:
             direction=Direction.IN, remote_id=remote_id,
             status=DecisionStatus.PENDING,
         )  # fmt: skip
-        if waiting.exists():
+        if waiting.exists() or remote_id in self.linked_elsewhere():
             self.count(Outcome.SKIPPED)
             return
         if self._pool is None:
@@ -408,13 +466,20 @@ class ObjectSync:
         found = self.handler.by_external_id(remote_id, exclude=linked)
         if found is not None:
             candidates = [
-                Candidate(found.pk, found.name, 100.0, ["Same external id."], True)
+                Candidate(
+                    found.pk,
+                    self.handler.label(found),
+                    100.0,
+                    ["Same external id."],
+                    True,
+                )
             ]
         else:
             candidates = self.handler.rank(
                 name=incoming.get("name") or label,
                 website=incoming.get("website", ""),
                 others=[item for item in self._pool if item.key not in linked],
+                values=incoming,
             )
         best = candidates[0] if candidates else None
         if best and (best.exact_id or best.score >= self.connection.auto_link_score):
@@ -449,20 +514,29 @@ class ObjectSync:
             return
         if not self.connection.allows(self.object_type, "in"):
             return
-        if not self.handler.creates_from_crm:
+        if not self.handler.creates_from_crm or self.handler.skip_reason(incoming):
             self.count(Outcome.SKIPPED)
             return
         self.create_local(remote_id, remote_values, label=label)
 
     def create_local(self, remote_id: str, remote_values: dict, *, label: str):
         values = mapping.to_local(self.specs, remote_values, creating=True)
+        if self.handler.created_with_remote_id:
+            values["external_id"] = remote_id
         record = self.handler.create(values=values, actor=self.actor)
         self.handler.set_external_id(
             record=record, remote_id=remote_id, actor=self.actor
         )
-        self.save_link(
+        link = self.save_link(
             None, record=record, remote_id=remote_id, remote_values=remote_values
         )
+        if self.handler.reports_back:
+            # What OpenPRM made of it (a routed lead's status) is not in the CRM
+            # yet: the next send carries it.
+            for spec in self.specs:
+                if spec.local and spec.direction == "out":
+                    link.local_values[spec.local] = ""
+            link.save(update_fields=["local_values"])
         self.log(
             Outcome.CREATED, Direction.IN, local_id=record.pk, remote_id=remote_id,
             label=label,
@@ -598,7 +672,7 @@ class ObjectSync:
 
     def remote_candidates(self, record) -> list[Candidate]:
         values = self.handler.values(record)
-        taken = self.linked_remote_ids()
+        taken = self.linked_remote_ids() | self.linked_elsewhere()
         others = []
         from types import SimpleNamespace
 
@@ -619,9 +693,15 @@ class ObjectSync:
             name=values.get("name", ""),
             website=values.get("website", ""),
             others=others,
+            values=values,
         )
 
     def _send_new(self, record, link: SyncLink | None) -> None:
+        if not self.handler.creates_in_crm or self.handler.skip_reason(
+            self.handler.values(record)
+        ):
+            self.count(Outcome.SKIPPED)
+            return
         label = self.handler.label(record)
         waiting = MatchDecision.objects.filter(
             connection=self.connection, object_type=self.object_type,
@@ -690,6 +770,10 @@ class ObjectSync:
                 remote_id=created.id, label=self.handler.label(record),
             )  # fmt: skip
         return link
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _message(error: Exception) -> str:

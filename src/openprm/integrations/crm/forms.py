@@ -8,6 +8,26 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core.forms import ServiceForm
 from openprm.integrations.crm.models import ConnectorType
 
+# Each direction of each kind of record, as the connection form shows it: (kind,
+# direction, label, on for a new connection).
+SWITCHES = [
+    ("partners", "in", _("CRM accounts → partners"), True),
+    ("partners", "out", _("Partners → CRM accounts"), True),
+    ("deals", "out", _("Approved deals → CRM opportunities"), False),
+    ("deals", "in", _("Opportunities closed in the CRM → deals won or lost"), False),
+    ("leads", "in", _("CRM leads → leads routed to partners"), False),
+    ("leads", "out", _("What partners make of a lead → the CRM lead's status"), False),
+    ("contacts", "in", _("CRM contacts on partners' accounts → partner contacts"),
+     False),
+    ("contacts", "out",
+     _("Partner contacts → CRM contacts on their partner's account"), False),
+    ("customers", "in", _("CRM accounts that are not partners → customer accounts"),
+     False),
+    ("customers", "out", _("Customer accounts → their CRM accounts (full runs)"),
+     False),
+]  # fmt: skip
+_AFTER_SWITCHES = ("schedule_minutes", "auto_link_score")
+
 
 class ConnectionForm(ServiceForm):
     """A connection's settings; the credentials are asked for, never shown."""
@@ -36,20 +56,6 @@ class ConnectionForm(ServiceForm):
             "Stored encrypted and never shown again. Empty: keep the stored one."
         ),
     )
-    partners_in = forms.BooleanField(
-        label=_("CRM accounts → partners"), required=False, initial=True
-    )
-    partners_out = forms.BooleanField(
-        label=_("Partners → CRM accounts"), required=False, initial=True
-    )
-    deals_out = forms.BooleanField(
-        label=_("Approved deals → CRM opportunities"), required=False, initial=False
-    )
-    deals_in = forms.BooleanField(
-        label=_("Opportunities closed in the CRM → deals won or lost"),
-        required=False,
-        initial=False,
-    )
     schedule_minutes = forms.IntegerField(
         label=_("Run every (minutes)"),
         min_value=0,
@@ -63,6 +69,23 @@ class ConnectionForm(ServiceForm):
         max_value=100,
         initial=95,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        before = [name for name in self.fields if name not in _AFTER_SWITCHES]
+        for object_type, direction, label, initial in SWITCHES:
+            self.fields[f"{object_type}_{direction}"] = forms.BooleanField(
+                label=label, required=False, initial=initial
+            )
+        self.order_fields([*before, *(f"{o}_{d}" for o, d, *_ in SWITCHES)])
+
+    @staticmethod
+    def initial_switches(connection) -> dict[str, bool]:
+        """The switches as ``connection`` has them (the edit form's initial)."""
+        return {
+            f"{object_type}_{direction}": connection.allows(object_type, direction)
+            for object_type, direction, *_ in SWITCHES
+        }
 
     def service_data(self) -> tuple[dict, dict | None]:
         data = self.cleaned_data
@@ -78,11 +101,11 @@ class ConnectionForm(ServiceForm):
                 "connector_type": data["connector_type"],
                 "config": config,
                 "directions": {
-                    "partners": {
-                        "in": data["partners_in"],
-                        "out": data["partners_out"],
-                    },
-                    "deals": {"in": data["deals_in"], "out": data["deals_out"]},
+                    object_type: {
+                        "in": data[f"{object_type}_in"],
+                        "out": data[f"{object_type}_out"],
+                    }
+                    for object_type in dict.fromkeys(o for o, *_ in SWITCHES)
                 },
                 "schedule_minutes": data["schedule_minutes"],
                 "auto_link_score": data["auto_link_score"],
@@ -117,6 +140,12 @@ class DecisionForm(ServiceForm):
         choices=[("link", _("Link")), ("create", _("Create")), ("ignore", _("Ignore"))]
     )
     candidate = forms.CharField(required=False)
+
+
+class ConflictForm(ServiceForm):
+    choice = forms.ChoiceField(
+        choices=[("crm", _("Take the CRM's value")), ("prm", _("Keep OpenPRM's"))]
+    )
 
 
 class ResyncForm(ServiceForm):

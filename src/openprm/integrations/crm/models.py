@@ -21,6 +21,9 @@ class SyncObject(models.TextChoices):
 
     PARTNERS = "partners", _("Partners ↔ CRM accounts")
     DEALS = "deals", _("Registered deals → CRM opportunities")
+    LEADS = "leads", _("CRM leads → routed leads, and their outcome back")
+    CONTACTS = "contacts", _("Partner contacts ↔ CRM contacts")
+    CUSTOMERS = "customers", _("Customer accounts ↔ CRM accounts")
 
 
 class ConflictRule(models.TextChoices):
@@ -382,3 +385,51 @@ class MatchDecision(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ConflictStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a person")
+    CRM = "crm", _("The CRM's value taken")
+    PRM = "prm", _("OpenPRM's value kept")
+
+
+class SyncConflict(models.Model):
+    """A field both sides changed whose rule is "ask a person": neither side is
+    changed until someone chooses one of the two values (console or API)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    connection = models.ForeignKey(
+        CrmConnection, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    object_type = models.CharField(max_length=32, choices=SyncObject.choices)
+    local_id = models.BigIntegerField()
+    remote_id = models.CharField(max_length=100)
+    label = models.CharField(max_length=200)
+    field = models.CharField(max_length=64)
+    openprm_value = models.TextField(blank=True)
+    crm_value = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "object_type", "local_id", "field"],
+                condition=models.Q(status="pending"),
+                name="integ_crm_conflict_pending_uniq",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.field}"

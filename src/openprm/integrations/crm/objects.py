@@ -8,14 +8,17 @@ from types import SimpleNamespace
 from typing import Any
 
 from openprm.core import iso
+from openprm.core.errors import ValidationFailed
 from openprm.deals import selectors as deal_selectors
 from openprm.deals import services as deal_services
 from openprm.deals.choices import DealStatus
-from openprm.deals.models import Deal
+from openprm.deals.models import CustomerAccount, Deal
+from openprm.leads import services as lead_services
+from openprm.leads.models import Lead, LeadSource
 from openprm.partners import duplicates
 from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
-from openprm.partners.models import Partner, PartnerStatus
+from openprm.partners.models import Contact, Partner, PartnerStatus
 
 
 @dataclass
@@ -61,18 +64,33 @@ class ObjectHandler:
     remote_object = ""
     # Whether a CRM record that matches nothing becomes a new OpenPRM record.
     creates_from_crm = True
+    # Whether an OpenPRM record that matches nothing becomes a new CRM record.
+    creates_in_crm = True
+    # Whether creating a record needs the CRM's id (``values["external_id"]``).
+    created_with_remote_id = False
+    # Whether a record made from the CRM reports its OpenPRM-side fields (those
+    # only sent) back to the CRM at once, e.g. a routed lead's status.
+    reports_back = False
 
     def for_connection(self, connection) -> "ObjectHandler":
         """The handler as one connection's sync uses it (the same one unless its
         values depend on the connection's links)."""
         return self
 
-    def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """``values``: the whole record being matched (OpenPRM's field names)."""
         return rank(name=name, website=website, others=others)
 
     def preview_records(self, *, user, limit: int) -> list:
         """The first records ``user`` may read, to preview a mapping on."""
         raise NotImplementedError
+
+    def skip_reason(self, values: dict) -> str:
+        """Why a CRM record that matches nothing is not created here ("" when it
+        is)."""
+        return ""
 
     def received(self, *, record, changes: dict, incoming: dict, actor):
         """Apply the CRM's ``changes`` (``incoming``: all its mapped values)."""
@@ -298,7 +316,9 @@ class DealObject(ObjectHandler):
     def by_external_id(self, remote_id: str, *, exclude: set[int]) -> None:
         return None
 
-    def rank(self, *, name: str, website: str, others: list) -> list[Candidate]:
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
         wanted = name.strip().casefold()
         return [
             Candidate(key=other.key, label=other.name, score=100.0,
@@ -317,4 +337,437 @@ class DealObject(ObjectHandler):
         ]
 
 
-OBJECTS = {handler.object_type: handler for handler in (PartnerObject(), DealObject())}
+class LeadObject(ObjectHandler):
+    """The vendor's leads ↔ CRM leads. A CRM lead comes in to be routed: it becomes
+    an OpenPRM lead through the leads app's own service, which routes it at once
+    (its rules, strategies and capacities). What the partners make of it (offered,
+    accepted, converted, rejected, lost) goes back onto the CRM lead's status. A
+    lead made in OpenPRM is not created in the CRM; only leads linked to a CRM lead
+    report back."""
+
+    object_type = "leads"
+    remote_object = "leads"
+    creates_in_crm = False
+    reports_back = True
+    fields = frozenset(
+        {"company", "domain", "contact_name", "contact_email", "contact_phone",
+         "country", "postal_code", "description", "status", "partner",
+         "external_id"}
+    )  # fmt: skip
+    # BottleCRM's lead statuses: assigned, in process, converted, recycled, closed.
+    default_mapping = [
+        {"local": "company", "remote": "account_name", "direction": "in",
+         "rule": "crm", "in": [["trim"]]},
+        {"local": "contact_name", "remote": "first_name", "direction": "in",
+         "rule": "crm", "in": [["concat", ["first_name", "last_name"], " "]]},
+        {"local": "contact_email", "remote": "email", "direction": "in",
+         "rule": "crm", "in": [["trim"], ["lower"]]},
+        {"local": "contact_phone", "remote": "phone", "direction": "in",
+         "rule": "crm"},
+        {"local": "domain", "remote": "website", "direction": "in", "rule": "crm",
+         "in": [["domain"]]},
+        {"local": "country", "remote": "country", "direction": "in", "rule": "crm",
+         "in": [["upper"]]},
+        {"local": "description", "remote": "description", "direction": "in",
+         "rule": "crm"},
+        {"local": "status", "remote": "status", "direction": "out",
+         "out": [["map", {"new": "assigned", "unassigned": "assigned",
+                          "offered": "assigned", "accepted": "in process",
+                          "working": "in process", "converted": "converted",
+                          "rejected": "recycled", "recalled": "recycled",
+                          "lost": "closed"}]]},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "LeadObject":
+        return LeadObject(connection)
+
+    def preview_records(self, *, user, limit: int) -> list[Lead]:
+        return list(
+            Lead.objects.visible_to(user).select_related("current_partner")[:limit]
+        )
+
+    def load(self, local_id: int) -> Lead | None:
+        return (
+            Lead.objects.select_related("current_partner").filter(pk=local_id).first()
+        )
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        """The leads linked to this connection's CRM leads (the only ones sent)."""
+        from openprm.integrations.crm.models import LinkState, SyncLink
+
+        linked = SyncLink.objects.filter(
+            connection=self.connection, object_type=self.object_type,
+            state=LinkState.LINKED,
+        ).values("local_id")  # fmt: skip
+        return list(
+            Lead.objects.filter(pk__gt=after, pk__in=linked)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def values(self, lead: Lead) -> dict[str, Any]:
+        values = {name: getattr(lead, name) or "" for name in self.fields - {"partner"}}
+        values["partner"] = lead.current_partner.name if lead.current_partner else ""
+        return values
+
+    def label(self, lead: Lead) -> str:
+        return lead.company
+
+    def create(self, *, values: dict, actor) -> Lead:
+        data = {name: value for name, value in values.items() if name in self.fields}
+        data.pop("status", None)
+        data.pop("partner", None)
+        data["region"] = iso.region_for_country(data.get("country", ""))
+        return lead_services.lead_create(
+            actor=actor, data=data, source=LeadSource.API, route=True
+        )
+
+    def update(self, *, record: Lead, changes: dict, actor) -> Lead:
+        data = {k: v for k, v in changes.items() if k not in ("status", "partner")}
+        if not data:
+            return record
+        return lead_services.lead_update(actor=actor, lead=record, data=data)
+
+    def set_external_id(self, *, record: Lead, remote_id: str, actor) -> None:
+        if not record.external_id:
+            taken = Lead.objects.filter(external_id=remote_id).exclude(pk=record.pk)
+            if not taken.exists():
+                self.update(
+                    record=record, changes={"external_id": remote_id}, actor=actor
+                )
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]) -> Lead | None:
+        found = Lead.objects.filter(external_id=remote_id).first()
+        return found if found and found.pk not in exclude else None
+
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """A lead is the same when it is the same person of the same company (one
+        company may well send several leads): the same contact email and the same
+        company name (as the partner duplicates' matcher normalises it) is certain;
+        the same contact email alone waits for a person."""
+        email = str((values or {}).get("contact_email") or "").strip().casefold()
+        if not email:
+            return []
+        company = duplicates.normalise_name(str((values or {}).get("company") or name))
+        found = []
+        for other in others:
+            if other.email != email:
+                continue
+            if company and duplicates.normalise_name(other.name) == company:
+                found.append(
+                    Candidate(
+                        other.key,
+                        other.name,
+                        100.0,
+                        ["Same contact email and company."],
+                    )
+                )
+            else:
+                found.append(
+                    Candidate(other.key, other.name, 80.0, ["Same contact email."])
+                )
+        found.sort(key=lambda candidate: -candidate.score)
+        return found  # fmt: skip
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        """The leads not linked yet that have a contact email (the only ones a CRM
+        lead can be matched to)."""
+        return [
+            SimpleNamespace(key=pk, name=company, website="", email=email.casefold())
+            for pk, company, email in Lead.objects.exclude(pk__in=exclude)
+            .exclude(contact_email="")
+            .values_list("pk", "company", "contact_email")
+        ]
+
+
+def _linked_ids(connection, object_type: str):
+    """This connection's links of ``object_type`` (remote id by local id)."""
+    from openprm.integrations.crm.models import LinkState, SyncLink
+
+    return SyncLink.objects.filter(
+        connection=connection, object_type=object_type, state=LinkState.LINKED
+    )
+
+
+class ContactObject(ObjectHandler):
+    """Partner contacts ↔ CRM contacts, each on its partner's CRM account (the
+    partner linked on the same connection). A CRM contact becomes a contact of the
+    partner whose account it is on; one on no partner's account stays in the CRM.
+    Matched before creating by email, then by the same name at the same partner."""
+
+    object_type = "contacts"
+    remote_object = "contacts"
+    fields = frozenset(
+        {"name", "first_name", "last_name", "email", "phone", "title", "account",
+         "partner"}
+    )  # fmt: skip
+    default_mapping = [
+        {"local": "first_name", "remote": "first_name", "direction": "out",
+         "out": [["default", "-"]]},
+        {"local": "last_name", "remote": "last_name", "direction": "out",
+         "out": [["default", "-"]]},
+        {"local": "name", "remote": "first_name", "direction": "in",
+         "in": [["concat", ["first_name", "last_name"], " "]]},
+        {"local": "email", "remote": "email", "rule": "newest",
+         "in": [["trim"], ["lower"]]},
+        {"local": "phone", "remote": "phone", "rule": "newest"},
+        {"local": "title", "remote": "description", "direction": "out"},
+        {"remote": "address_line", "direction": "out", "create_only": True,
+         "out": [["constant", "-"]]},
+        {"local": "account", "remote": "account", "rule": "prm"},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "ContactObject":
+        return ContactObject(connection)
+
+    def _contacts(self):
+        return Contact.objects.select_related("partner")
+
+    def preview_records(self, *, user, limit: int) -> list[Contact]:
+        partners = partner_selectors.partner_list_visible_to(user=user)
+        return list(self._contacts().filter(partner__in=partners)[:limit])
+
+    def load(self, local_id: int) -> Contact | None:
+        return self._contacts().filter(pk=local_id).first()
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        return list(
+            Contact.objects.filter(pk__gt=after)
+            .exclude(partner__status=PartnerStatus.TERMINATED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def _account_of(self, partner_id: int) -> str:
+        if self.connection is None:
+            return ""
+        return (
+            _linked_ids(self.connection, PartnerObject.object_type)
+            .filter(local_id=partner_id)
+            .values_list("remote_id", flat=True)
+            .first()
+            or ""
+        )
+
+    def _partner_of(self, account: str) -> Partner | None:
+        if self.connection is None or not account:
+            return None
+        local_id = (
+            _linked_ids(self.connection, PartnerObject.object_type)
+            .filter(remote_id=account)
+            .values_list("local_id", flat=True)
+            .first()
+        )
+        return Partner.objects.filter(pk=local_id).first() if local_id else None
+
+    def values(self, contact: Contact) -> dict[str, Any]:
+        first, _space, last = contact.name.strip().partition(" ")
+        return {
+            "name": contact.name,
+            "first_name": first,
+            "last_name": last,
+            "email": contact.email,
+            "phone": contact.phone,
+            "title": contact.title,
+            "account": self._account_of(contact.partner_id),
+            "partner": contact.partner.name,
+        }
+
+    def label(self, contact: Contact) -> str:
+        return contact.name
+
+    def skip_reason(self, values: dict) -> str:
+        if self._partner_of(str(values.get("account") or "")) is None:
+            return "On no account linked to a partner."
+        return ""
+
+    def create(self, *, values: dict, actor) -> Contact:
+        partner = self._partner_of(str(values.get("account") or ""))
+        if partner is None:
+            raise ValidationFailed(
+                field_errors={"account": ["On no account linked to a partner."]}
+            )
+        data = {
+            name: values[name]
+            for name in ("name", "email", "phone", "title")
+            if name in values
+        }
+        return partner_services.contact_create(partner=partner, actor=actor, data=data)
+
+    def update(self, *, record: Contact, changes: dict, actor) -> Contact:
+        data = {
+            name: value
+            for name, value in changes.items()
+            if name in ("name", "email", "phone", "title")
+        }
+        if not data:
+            return record
+        return partner_services.contact_update(contact=record, actor=actor, data=data)
+
+    def set_external_id(self, *, record: Contact, remote_id: str, actor) -> None:
+        """Contacts keep no CRM id of their own: the link holds it."""
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]) -> None:
+        return None
+
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """The same email is the same person; the same name (as the duplicates'
+        matcher normalises it) on the same account may be, and waits for a
+        person."""
+        values = values or {}
+        email = str(values.get("email") or "").strip().casefold()
+        wanted = duplicates.normalise_name(str(values.get("name") or name))
+        account = str(values.get("account") or "")
+        found = []
+        for other in others:
+            if email and other.email == email:
+                found.append(Candidate(other.key, other.name, 100.0, ["Same email."]))
+            elif (
+                wanted
+                and account
+                and other.account == account
+                and duplicates.normalise_name(other.name) == wanted
+            ):
+                found.append(
+                    Candidate(
+                        other.key, other.name, 90.0, ["Same name on the same account."]
+                    )
+                )
+        found.sort(key=lambda candidate: -candidate.score)
+        return found  # fmt: skip
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        accounts = (
+            dict(
+                _linked_ids(self.connection, PartnerObject.object_type).values_list(
+                    "local_id", "remote_id"
+                )
+            )
+            if self.connection is not None
+            else {}
+        )
+        return [
+            SimpleNamespace(
+                key=pk, name=name, website="", email=email.casefold(),
+                account=accounts.get(partner_id, ""),
+            )
+            for pk, name, email, partner_id in Contact.objects.exclude(pk__in=exclude)
+            .exclude(partner__status=PartnerStatus.TERMINATED)
+            .values_list("pk", "name", "email", "partner_id")
+        ]  # fmt: skip
+
+
+class CustomerObject(ObjectHandler):
+    """The vendor's own customer accounts (those the deal conflict check reads) ↔
+    CRM accounts. A CRM account linked to a partner is the partner's; every other
+    one matched to nothing becomes a customer account (keep "CRM accounts →
+    partners" off when the CRM holds customers too: partners reach the CRM from
+    OpenPRM and are linked first). Matched before creating by the CRM id, then
+    with the partner duplicates' matcher on name and domain. Customer accounts are
+    not created in the CRM (they come from it); linked ones send their changes on
+    a full run."""
+
+    object_type = "customers"
+    remote_object = "accounts"
+    creates_in_crm = False
+    created_with_remote_id = True
+    fields = frozenset({"name", "domain", "country", "external_id"})
+    default_mapping = [
+        {"local": "name", "remote": "name", "rule": "crm", "in": [["trim"]]},
+        {"local": "domain", "remote": "website", "rule": "crm",
+         "in": [["domain"]], "out": [["url"]]},
+        {"local": "country", "remote": "billing_country", "rule": "crm",
+         "in": [["upper"]]},
+    ]  # fmt: skip
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "CustomerObject":
+        return CustomerObject(connection)
+
+    def preview_records(self, *, user, limit: int) -> list[CustomerAccount]:
+        if not getattr(user, "is_vendor_staff", False):
+            return []
+        return list(CustomerAccount.objects.filter(is_active=True)[:limit])
+
+    def load(self, local_id: int) -> CustomerAccount | None:
+        return CustomerAccount.objects.filter(pk=local_id).first()
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        linked = _linked_ids(self.connection, self.object_type).values("local_id")
+        return list(
+            CustomerAccount.objects.filter(pk__gt=after, pk__in=linked)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def values(self, account: CustomerAccount) -> dict[str, Any]:
+        return {
+            "name": account.customer_name,
+            "domain": account.customer_domain,
+            "country": account.customer_country,
+            "external_id": account.external_id,
+        }
+
+    def label(self, account: CustomerAccount) -> str:
+        return account.customer_name
+
+    def _save(self, *, actor, external_id: str, values: dict, current=None):
+        current = current or SimpleNamespace(
+            kind="account", product_line="", expected_close_date=None, is_active=True
+        )
+        account, _created = deal_services.customer_account_upsert(
+            actor=actor, external_id=external_id, name=str(values.get("name") or ""),
+            domain=str(values.get("domain") or ""),
+            country=str(values.get("country") or ""), kind=current.kind,
+            product_line=current.product_line,
+            expected_close_date=current.expected_close_date,
+            is_active=current.is_active,
+        )  # fmt: skip
+        return account
+
+    def create(self, *, values: dict, actor) -> CustomerAccount:
+        return self._save(
+            actor=actor, external_id=str(values["external_id"]), values=values
+        )
+
+    def update(self, *, record: CustomerAccount, changes: dict, actor):
+        values = {**self.values(record), **changes}
+        return self._save(
+            actor=actor, external_id=record.external_id, values=values, current=record
+        )
+
+    def set_external_id(self, *, record, remote_id: str, actor) -> None:
+        """A customer account's CRM id is given when it is created (or matched)."""
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]):
+        found = CustomerAccount.objects.filter(external_id=remote_id).first()
+        return found if found and found.pk not in exclude else None
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(key=pk, name=name, website=domain)
+            for pk, name, domain in CustomerAccount.objects.exclude(pk__in=exclude)
+            .filter(is_active=True)
+            .values_list("pk", "customer_name", "customer_domain")
+        ]
+
+
+OBJECTS = {
+    handler.object_type: handler
+    for handler in (
+        PartnerObject(), DealObject(), LeadObject(), ContactObject(),
+        CustomerObject(),
+    )
+}  # fmt: skip

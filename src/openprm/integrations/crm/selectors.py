@@ -10,12 +10,14 @@ from django.utils import timezone
 from openprm.core.errors import NotFound
 from openprm.integrations.crm.models import (
     ChangeStatus,
+    ConflictStatus,
     CrmConnection,
     DecisionStatus,
     MatchDecision,
     Outcome,
     OutgoingChange,
     RunStatus,
+    SyncConflict,
     SyncLogEntry,
     SyncMapping,
     SyncRun,
@@ -189,3 +191,28 @@ def crm_health(*, connection: CrmConnection, now=None) -> dict:
 def crm_connection_named(*, name: str) -> CrmConnection | None:
     """A connection by its name, for the command line (run by the operator)."""
     return CrmConnection.objects.filter(name__iexact=name).first()
+
+
+def crm_conflict_list_visible_to(
+    *, user, connection: CrmConnection | None = None, pending_only: bool = True
+) -> QuerySet[SyncConflict]:
+    """The "ask a person" conflicts, both values side by side."""
+    if not MANAGE_CRM_SYNC.allows(user):
+        return SyncConflict.objects.none()
+    conflicts = SyncConflict.objects.select_related("connection")
+    if connection is not None:
+        conflicts = conflicts.filter(connection=connection)
+    if pending_only:
+        conflicts = conflicts.filter(status=ConflictStatus.PENDING)
+    return conflicts.order_by("-created_at", "-id")
+
+
+def crm_conflict_get(*, user, public_id: UUID | str) -> SyncConflict:
+    found = (
+        crm_conflict_list_visible_to(user=user, pending_only=False)
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found

@@ -19,14 +19,18 @@ from openprm.integrations.crm.connectors import CONNECTORS
 from openprm.integrations.crm.connectors.base import ConnectorError
 from openprm.integrations.crm.models import (
     ChangeStatus,
+    ConflictStatus,
     CrmConnection,
     DecisionStatus,
     Direction,
     MatchDecision,
+    Outcome,
     OutgoingChange,
     RunStatus,
     RunTrigger,
+    SyncConflict,
     SyncLink,
+    SyncLogEntry,
     SyncMapping,
     SyncObject,
     SyncRun,
@@ -387,6 +391,73 @@ def _decide(*, actor, decision: MatchDecision, choice: str, key) -> None:
                 raise NotFound(_("The record is gone."))
             sync.create_remote(record)
         decision.status = DecisionStatus.CREATED
+
+
+@transaction.atomic
+def crm_conflict_resolve(*, actor, conflict: SyncConflict, choice: str) -> SyncConflict:
+    """A person answers an "ask a person" conflict: ``crm`` takes the CRM's value
+    onto the OpenPRM record (through its app's service), ``prm`` sends OpenPRM's
+    value to the CRM. Either way both sides then agree on the field, and the
+    decision is logged (with who made it) and audited."""
+    MANAGE_CRM_SYNC.ensure(actor)
+    if conflict.status != ConflictStatus.PENDING:
+        raise Conflict(_("This conflict was already decided."))
+    if choice not in (ConflictStatus.CRM, ConflictStatus.PRM):
+        raise ValidationFailed(
+            field_errors={"choice": [_("Choose crm (the CRM's value) or prm.")]}
+        )
+    connection = conflict.connection
+    handler = OBJECTS[conflict.object_type].for_connection(connection)
+    link = SyncLink.objects.filter(
+        connection=connection, object_type=conflict.object_type,
+        local_id=conflict.local_id,
+    ).first()  # fmt: skip
+    record = handler.load(conflict.local_id)
+    if link is None or record is None:
+        raise NotFound(_("The record is gone."))
+    name = conflict.field
+    if choice == ConflictStatus.CRM:
+        value = conflict.crm_value
+        handler.received(
+            record=record, changes={name: value}, incoming={name: value}, actor=actor
+        )
+    else:
+        value = conflict.openprm_value
+        sync = _sync_for(connection, conflict.object_type)
+        payload = {
+            spec.remote: mapping.apply(spec.out, value, handler.values(record))
+            for spec in sync.specs
+            if spec.local == name and spec.sends and not spec.create_only
+        }
+        try:
+            sync.connector.upsert(sync.remote_object, link.remote_id, payload)
+        except ConnectorError as error:
+            raise CrmUnavailable(error.message) from error
+    link.local_values[name] = value
+    link.remote_values[name] = value
+    link.local_hash = mapping.digest(link.local_values)
+    link.save(update_fields=["local_values", "remote_values", "local_hash"])
+    conflict.status = choice
+    conflict.decided_by = actor
+    conflict.decided_at = timezone.now()
+    conflict.save(update_fields=["status", "decided_by", "decided_at"])
+    SyncLogEntry.objects.create(
+        connection=connection, object_type=conflict.object_type,
+        direction=Direction.IN if choice == ConflictStatus.CRM else Direction.OUT,
+        outcome=Outcome.UPDATED, local_id=conflict.local_id,
+        remote_id=conflict.remote_id, label=conflict.label,
+        message=_("%(field)s: %(who)s chose “%(value)s” (%(side)s).") % {
+            "field": name, "who": str(actor), "value": value,
+            "side": conflict.get_status_display()},
+        details={"field": name, "chosen": choice, "openprm": conflict.openprm_value,
+                 "crm": conflict.crm_value, "decided_by": actor.pk},
+    )  # fmt: skip
+    audit.record(
+        actor=actor, instance=connection, action=AuditAction.UPDATE,
+        changes={f"conflict.{conflict.label}.{name}": [None, choice]},
+        verb="crm.conflict_decided",
+    )  # fmt: skip
+    return conflict
 
 
 def crm_outgoing_queue(*, connection_ids: list[int], object_type: str, local_id: int):

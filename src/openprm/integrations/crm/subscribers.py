@@ -6,8 +6,10 @@ from openprm.core import events
 from openprm.core.models import OutboxEvent
 from openprm.deals.models import Deal
 from openprm.integrations.crm import services, tasks
-from openprm.integrations.crm.models import CrmConnection
+from openprm.integrations.crm.models import CrmConnection, SyncLink
 from openprm.integrations.crm.objects import SENT_DEAL_STATUSES
+from openprm.leads.models import Lead
+from openprm.partners.models import Contact
 
 
 def _sending_connections(object_type: str) -> list[int]:
@@ -22,6 +24,8 @@ def _sending_connections(object_type: str) -> list[int]:
 
 @events.subscriber("integrations.crm_sync", events=["partner.*"])
 def queue_partner_change(event: OutboxEvent) -> None:
+    if event.name.startswith("partner.contact_"):
+        _queue_contact_change(event)
     local_id = event.partner_id or event.payload.get("id")
     if not local_id:
         return
@@ -51,5 +55,46 @@ def queue_deal_change(event: OutboxEvent) -> None:
     if connection_ids and local_id:
         services.crm_outgoing_queue(
             connection_ids=connection_ids, object_type="deals", local_id=local_id[0]
+        )
+        tasks.enqueue_send_due()
+
+
+# What the partners make of a lead (its status and holder change with these).
+LEAD_EVENTS = [
+    "lead.assigned", "lead.unassigned", "lead.accepted", "lead.rejected",
+    "lead.recalled", "lead.status_changed", "lead.converted",
+]  # fmt: skip
+
+
+@events.subscriber("integrations.crm_sync_leads", events=LEAD_EVENTS)
+def queue_lead_change(event: OutboxEvent) -> None:
+    """Only a lead linked to a CRM lead reports back (leads made in OpenPRM are
+    not created in the CRM)."""
+    public_id = event.payload.get("id")
+    local_id = Lead.objects.filter(public_id=public_id).values_list("pk", flat=True)
+    if not public_id or not local_id:
+        return
+    linked = set(
+        SyncLink.objects.filter(object_type="leads", local_id=local_id[0]).values_list(
+            "connection_id", flat=True
+        )
+    )
+    connection_ids = [pk for pk in _sending_connections("leads") if pk in linked]
+    if connection_ids:
+        services.crm_outgoing_queue(
+            connection_ids=connection_ids, object_type="leads", local_id=local_id[0]
+        )
+        tasks.enqueue_send_due()
+
+
+def _queue_contact_change(event: OutboxEvent) -> None:
+    """A partner contact added or changed (a deleted one is gone: see "Not yet")."""
+    local_id = Contact.objects.filter(public_id=event.payload.get("id")).values_list(
+        "pk", flat=True
+    )
+    connection_ids = _sending_connections("contacts")
+    if connection_ids and local_id:
+        services.crm_outgoing_queue(
+            connection_ids=connection_ids, object_type="contacts", local_id=local_id[0]
         )
         tasks.enqueue_send_due()

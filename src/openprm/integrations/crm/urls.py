@@ -36,4 +36,9 @@ urlpatterns = [
         views.decision_resolve,
         name="crm_decision_resolve",
     ),
+    path(
+        "crm-sync/conflicts/<uuid:public_id>/",
+        views.conflict_resolve,
+        name="crm_conflict_resolve",
+    ),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from openprm.core.web import act, console_page, form_page
 from openprm.integrations.crm import mapping, selectors, services
 from openprm.integrations.crm.forms import (
+    ConflictForm,
     ConnectionForm,
     DecisionForm,
     MappingForm,
@@ -65,17 +66,12 @@ def connection_create(request):
 @sync_page
 def connection_update(request, public_id):
     connection = selectors.crm_connection_get(user=request.user, public_id=public_id)
-    directions = connection.directions.get("partners", {})
-    deals = connection.directions.get("deals", {})
     initial = {
         "name": connection.name,
         "connector_type": connection.connector_type,
         "url": connection.config.get("url", ""),
         "folder": connection.config.get("folder", ""),
-        "partners_in": directions.get("in", False),
-        "partners_out": directions.get("out", False),
-        "deals_in": deals.get("in", False),
-        "deals_out": deals.get("out", False),
+        **ConnectionForm.initial_switches(connection),
         "schedule_minutes": connection.schedule_minutes,
         "auto_link_score": connection.auto_link_score,
     }
@@ -121,6 +117,11 @@ def connection_detail(request, public_id):
             ),
             "decisions": list(
                 selectors.crm_decision_list_visible_to(
+                    user=request.user, connection=connection
+                )[:20]
+            ),
+            "conflicts": list(
+                selectors.crm_conflict_list_visible_to(
                     user=request.user, connection=connection
                 )[:20]
             ),
@@ -261,4 +262,19 @@ def decision_resolve(request, public_id):
         form=DecisionForm(request.POST),
         success=_("Decided."),
         next=_detail_url(decision.connection),
+    )
+
+
+@sync_page
+@require_POST
+def conflict_resolve(request, public_id):
+    conflict = selectors.crm_conflict_get(user=request.user, public_id=public_id)
+    return act(
+        request,
+        lambda data: services.crm_conflict_resolve(
+            actor=request.user, conflict=conflict, choice=data["choice"]
+        ),
+        form=ConflictForm(request.POST),
+        success=_("Decided: both sides now agree."),
+        next=_detail_url(conflict.connection),
     )

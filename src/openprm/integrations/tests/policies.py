@@ -12,9 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openprm.incentives.tests import policies as incentive_policies
 from openprm.integrations.crm.models import (
+    ConflictStatus,
     DecisionStatus,
     MatchDecision,
     OutgoingChange,
+    SyncConflict,
+    SyncLink,
     SyncRun,
 )
 from openprm.integrations.models import ImportJob, ImportStatus
@@ -152,6 +155,24 @@ def crm_decision(world):
         candidates=[{"key": world.owner.pk, "label": world.owner.name,
                      "score": 90, "reasons": []}],
     )  # fmt: skip
+
+
+def crm_conflict(world):
+    """The owner partner's city, changed on both sides, waiting for a person."""
+    connection = crm_connection(world)
+    SyncLink.objects.create(
+        connection=connection, object_type="partners", local_id=world.owner.pk,
+        remote_id="7",
+    )  # fmt: skip
+    return SyncConflict.objects.create(
+        connection=connection, object_type="partners", local_id=world.owner.pk,
+        remote_id="7", label=world.owner.name, field="city",
+        openprm_value=world.owner.city, crm_value="Bremen",
+    )  # fmt: skip
+
+
+def conflict_decided(conflict) -> bool:
+    return SyncConflict.objects.get(pk=conflict.pk).status != ConflictStatus.PENDING
 
 
 def crm_dead_letter(world):
@@ -444,6 +465,15 @@ POLICIES = [
         data=lambda obj: {"choice": "ignore"},
         happened=decided,
     ),
+    Policy(
+        "web:console:crm_conflict_resolve",
+        SYNC_ADMIN,
+        method="POST",
+        make=crm_conflict,
+        kwargs=crm_kwargs,
+        data=lambda obj: {"choice": "crm"},
+        happened=conflict_decided,
+    ),
     Policy("api:GET /api/v1/crm-connections", SYNC_ADMIN),
     Policy(
         "api:POST /api/v1/crm-connections",
@@ -501,5 +531,14 @@ POLICIES = [
         make=incentive_policies.order,
         kwargs=lambda obj: {"order_id": obj.public_id},
         data=lambda obj: {"status": "failed"},
+    ),
+    Policy("api:GET /api/v1/crm-conflicts", SYNC_ADMIN),
+    Policy(
+        "api:POST /api/v1/crm-conflicts/{conflict_id}",
+        SYNC_ADMIN,
+        make=crm_conflict,
+        kwargs=lambda obj: {"conflict_id": obj.public_id},
+        data=lambda obj: {"choice": "crm"},
+        happened=conflict_decided,
     ),
 ]

@@ -65,8 +65,11 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "search": "email",
         "fields": [
             ("first_name", True), ("last_name", True), ("email", True),
-            ("phone", False), ("description", False),
+            ("phone", False), ("description", False), ("address_line", True),
         ],
+        # The account a contact belongs to: BottleCRM keeps it on the account (its
+        # ``contacts``), the connector shows it on the contact.
+        "virtual": ["account"],
         "choices": {},
     },
     "leads": {
@@ -250,12 +253,47 @@ class BottleCrmConnector(Connector):
         for group, key in spec["lists"]:
             holder = payload.get(group, {}) if group else payload
             records.extend(self._record(raw) for raw in holder.get(key) or [])
+        if object_name == "contacts":
+            self._add_accounts(records)
         more = any(
             len((payload.get(group, {}) if group else payload).get(key) or [])
             == PAGE_SIZE
             for group, key in spec["lists"]
         )
         return Page(records=records, cursor=offset + PAGE_SIZE if more else None)
+
+    def _account_of_contacts(self) -> dict[str, str]:
+        """Each contact's account (the first one listing it), by contact id."""
+        found, offset = {}, 0
+        while True:
+            page = self._list("accounts", offset=offset)
+            for account in page.records:
+                for contact in account.values.get("contacts") or []:
+                    found.setdefault(str(contact["id"]), account.id)
+            if page.cursor is None:
+                return found
+            offset = page.cursor
+
+    def _add_accounts(self, records: list[RemoteRecord]) -> None:
+        if records:
+            accounts = self._account_of_contacts()
+            for record in records:
+                record.values["account"] = accounts.get(record.id, "")
+
+    def _attach(self, contact_id: str, account_id: str) -> None:
+        """Put the contact on ``account_id``'s contacts (kept there if already)."""
+        account = self.get("accounts", account_id)
+        if account is None:
+            raise ConnectorError(
+                f"The CRM has no account {account_id} to put the contact on.",
+                kind=ErrorKind.REJECTED,
+            )
+        ids = [c["id"] for c in account.values.get("contacts") or []]
+        if int(contact_id) in ids:
+            return
+        form = self._form("accounts", account.values, {})
+        form["contacts"] = json.dumps([*ids, int(contact_id)])
+        self._call("PUT", f"{OBJECTS['accounts']['path']}{int(account_id)}/", form)
 
     def get(self, object_name: str, remote_id: str) -> RemoteRecord | None:
         spec = self._spec(object_name)
@@ -267,7 +305,10 @@ class BottleCrmConnector(Connector):
             raise
         except ValueError:
             return None
-        return self._record(payload[spec["detail"]])
+        record = self._record(payload[spec["detail"]])
+        if object_name == "contacts":
+            self._add_accounts([record])
+        return record
 
     def find(self, object_name: str, text: str) -> list[RemoteRecord]:
         """Records whose name contains the first word of ``text`` (the API filters
@@ -299,8 +340,9 @@ class BottleCrmConnector(Connector):
         over them, and its links (contacts, tags) so that a PUT keeps them."""
         spec = self._spec(object_name)
         form = {}
+        nested = current.get("address") or {}
         for name, _required in spec["fields"]:
-            value = values.get(name, current.get(name))
+            value = values.get(name, current.get(name, nested.get(name)))
             if isinstance(value, dict):  # a related record as the API shows it
                 value = value.get("id")
             if value is not None and value != "":
@@ -315,6 +357,20 @@ class BottleCrmConnector(Connector):
         return form
 
     def upsert(
+        self, object_name: str, remote_id: str | None, values: dict
+    ) -> RemoteRecord:
+        record = self._upsert(object_name, remote_id, values)
+        account = str(values.get("account") or "")
+        if (
+            object_name == "contacts"
+            and account
+            and record.values["account"] != account
+        ):
+            self._attach(record.id, account)
+            record.values["account"] = account
+        return record
+
+    def _upsert(
         self, object_name: str, remote_id: str | None, values: dict
     ) -> RemoteRecord:
         spec = self._spec(object_name)
@@ -362,5 +418,8 @@ class BottleCrmConnector(Connector):
             )
             for name, required in spec["fields"]
         ]
+        fields.extend(
+            FieldInfo(name=name, label=name) for name in spec.get("virtual", ())
+        )
         fields.append(FieldInfo(name="id", label="id", read_only=True))
         return fields

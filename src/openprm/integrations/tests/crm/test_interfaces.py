@@ -139,7 +139,7 @@ def test_console_detail_shows_the_connection_error_and_log(
     )
     client.get(url)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(url)
 
     assert response.status_code == 200
