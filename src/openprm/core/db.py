@@ -418,6 +418,55 @@ class JSONListContains(Expression):
         )
 
 
+class InJSONList(Expression):
+    """Whether a column's integer is among those of a JSON array given as one
+    parameter (usually a ``Slot``): ``column IN (...)`` whose SQL is the same
+    whatever the list's length, so a read that filters on a list found per request
+    (a reader's audiences) is compiled once. SQLite reads the array with
+    ``json_each``; PostgreSQL makes it an array once (an InitPlan) and compares
+    with ``= ANY``, which an index serves as an IN list."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, expression: str | Expression, values: Any):
+        super().__init__()
+        self.lhs = F(expression) if isinstance(expression, str) else expression
+        self.values = values
+
+    def get_source_expressions(self):
+        return [self.lhs]
+
+    def set_source_expressions(self, expressions):
+        (self.lhs,) = expressions
+
+    def as_sql(self, compiler, connection):
+        raise NotSupportedError(
+            "A JSON list of values is implemented for SQLite and PostgreSQL only"
+        )
+
+    def as_sqlite(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        # lhs_sql is the compiled column expression, never user input.
+        return (
+            f"{lhs_sql} IN (SELECT value FROM json_each(%s))",  # noqa: S608
+            (*lhs_params, self.values),
+        )
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        return (
+            f"{lhs_sql} = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)"
+            "::bigint))",
+            (*lhs_params, self.values),
+        )
+
+
+def json_list(values) -> str:
+    """Integers as the JSON array an ``InJSONList`` parameter takes."""
+    return json.dumps([int(value) for value in values])
+
+
 class JSONArrayAgg(Aggregate):
     """A group's values as one JSON array, as text (``[]`` is never produced: a
     group has a row). SQLite's ``json_group_array``, PostgreSQL's ``jsonb_agg``; in

@@ -6,8 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     Count,
+    DateTimeField,
     F,
     Max,
     OuterRef,
@@ -31,15 +33,25 @@ from openprm.content.models import (
 )
 from openprm.core import uploads
 from openprm.core.db import (
+    CompiledQueries,
+    InJSONList,
     JSONListContains,
+    PageKeys,
+    Slot,
+    bind,
     json_array_subquery,
-    page_by_keys,
+    json_list,
     raw_rows,
+    sql_rows,
     uuid_text,
 )
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
-from openprm.segments.audiences import AudienceReader, audience_q
+from openprm.segments.audiences import (
+    AudienceReader,
+    audience_q,
+    matching_audience_ids,
+)
 from openprm.segments.audiences.selectors import audiences_to_choose
 from openprm.tenancy.models import Membership
 
@@ -215,48 +227,17 @@ CARD_COLUMNS = (
 )
 
 
-def portal_cards(assets: QuerySet, window: slice) -> list[Asset]:
-    """The ``window`` of a reader's ordered list as the portal's cards show it,
-    each with its ``library_status``, ``type_label`` and ``tag_names``.
-
-    One query: the page's keys first (the reader index covers the audiences, the
-    publishing window and the newest-first order, so they come from the index
-    alone), then those rows with the current version's file type and the
-    tags' names as one JSON array (prefetching the tags cost more than the rest
-    of the page's rows); only the columns a card shows (not the long texts: a
-    page's body, the search text, a PDF's extracted text)."""
-    rows = with_status(
-        page_by_keys(assets, window)
-        .only(*CARD_COLUMNS)
-        .annotate(
-            file_content_type=F("current_version__content_type"),
-            tag_names_json=json_array_subquery(
-                Tag.objects.filter(assets=OuterRef("pk")), "name"
-            ),
-        )
-    )
-    for asset in rows:
-        asset.tag_names = sorted(json.loads(asset.tag_names_json or "[]"))
-    return rows
-
-
 def last_visit(*, user) -> datetime | None:
     """When the user opened the library before this visit."""
     visit = LibraryVisit.objects.filter(user=user).first()
     return visit.previous_seen_at if visit else None
 
 
-def facet_values(assets: QuerySet) -> dict:
-    """The languages, product lines and folders present among ``assets`` (one
-    query): what the filters offer; and ``total``, how many assets there are
-    (the count of the unfiltered list, without a query of its own)."""
-    languages: set[str] = set()
-    product_lines: set[str] = set()
-    folders: dict[str, str] = {}
+def _facet_rows(assets: QuerySet) -> QuerySet:
     # Grouped: a few rows reach Python however many assets there are.
     # The product lines as their stored text: hundreds of rows repeat a few
     # lists, each decoded once.
-    rows = (
+    return (
         assets.order_by()
         .values_list(
             "language",
@@ -266,11 +247,24 @@ def facet_values(assets: QuerySet) -> dict:
         )
         .annotate(assets=Count("pk"))
     )
+
+
+def facet_values(assets: QuerySet) -> dict:
+    """The languages, product lines and folders present among ``assets`` (one
+    query): what the filters offer; and ``total``, how many assets there are
+    (the count of the unfiltered list, without a query of its own)."""
+    return _facets(raw_rows(_facet_rows(assets)))
+
+
+def _facets(rows) -> dict:
+    languages: set[str] = set()
+    product_lines: set[str] = set()
+    folders: dict[str, str] = {}
     line_texts: set[str] = set()
     folder_keys: set = set()
     # As the database returns them: each distinct folder's id is read once.
     total = 0
-    for language, lines, folder_id, folder_name, count in raw_rows(rows):
+    for language, lines, folder_id, folder_name, count in rows:
         total += count
         if language:
             languages.add(language)
@@ -289,6 +283,96 @@ def facet_values(assets: QuerySet) -> dict:
         "folders": sorted(folders.items(), key=lambda item: (item[1], item[0])),
         "total": total,
     }
+
+
+# The portal's reads of a reader's library have one SQL for every reader: the
+# reader's audiences (a JSON array of ids) and the moment are its parameters,
+# and the page's window too; it is compiled once per filters.
+_AUDIENCE_IDS = Slot("audience_ids")
+_NOW = Slot("now", output_field=DateTimeField())
+_PORTAL_READS = CompiledQueries(size=128)
+
+
+def _readable(filters: LibraryFilters) -> QuerySet:
+    """Any reader's live assets, by the slots above, narrowed by ``filters``."""
+    assets = Asset.objects.filter(
+        live_q(_NOW), InJSONList("audience_id", _AUDIENCE_IDS)
+    )
+    return _filtered(assets, filters)
+
+
+def _cards_query(filters: LibraryFilters) -> QuerySet:
+    """The page's keys (``PageKeys``: the reader index covers the audiences, the
+    publishing window and the order, so they come from the index alone), then
+    those rows with the current version's file type and the tags' names as one
+    JSON array; only the columns a card shows."""
+    readable = _readable(filters)
+    return (
+        Asset._base_manager.filter(pk__in=PageKeys(readable))
+        .order_by(*readable.query.order_by)
+        .only(*CARD_COLUMNS)
+        .annotate(
+            file_content_type=F("current_version__content_type"),
+            tag_names_json=json_array_subquery(
+                Tag.objects.filter(assets=OuterRef("pk")), "name"
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PortalLibrary:
+    """The live assets of a reader's audiences at one moment, as the portal reads
+    them: the audiences matched once per request (``matching_audience_ids``, so a
+    changed audience or partner shows on the next one), then each read by SQL
+    compiled once per filters — building and compiling the library's queries cost
+    a fifth of the page's work."""
+
+    audience_ids: tuple[int, ...]
+    now: datetime
+
+    @classmethod
+    def of(cls, reader: AudienceReader, now: datetime | None = None) -> "PortalLibrary":
+        return cls(tuple(matching_audience_ids(reader)), now or timezone.now())
+
+    def assets(self, filters: LibraryFilters | None = None) -> QuerySet:
+        """The same assets as a queryset (counts of a narrowed list, the API)."""
+        assets = Asset.objects.filter(
+            live_q(self.now), audience_id__in=self.audience_ids
+        )
+        return _filtered(assets, filters or LibraryFilters())
+
+    def _bound(self, key, build, **values) -> tuple[str, tuple] | None:
+        compiled = _PORTAL_READS.sql(key, build)
+        if compiled is None:
+            return None
+        return bind(
+            *compiled,
+            audience_ids=json_list(self.audience_ids),
+            now=connection.ops.adapt_datetimefield_value(self.now),
+            **values,
+        )
+
+    def facets(self) -> dict:
+        """``facet_values`` of the reader's whole library."""
+        bound = self._bound("facets", lambda: _facet_rows(_readable(LibraryFilters())))
+        return _facets(sql_rows(*bound) if bound else [])
+
+    def cards(self, filters: LibraryFilters, window: slice) -> list[Asset]:
+        """The cards of ``window`` of the reader's list narrowed by
+        ``filters``: one query."""
+        bound = self._bound(
+            ("cards", filters),
+            lambda: _cards_query(filters),
+            limit=window.stop - window.start,
+            offset=window.start,
+        )
+        if bound is None:
+            return []
+        rows = with_status(Asset.objects.raw(*bound))
+        for asset in rows:
+            asset.tag_names = sorted(json.loads(asset.tag_names_json or "[]"))
+        return rows
 
 
 # --- engagement

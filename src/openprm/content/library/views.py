@@ -37,7 +37,7 @@ CARD_SUMMARY_CHARS = 140
 
 def _page(request, queryset, *, rows=None, count=None):
     """A page of ``queryset``; ``rows(window)`` reads the page's rows when given
-    (the portal reads them keys first, see ``selectors.portal_cards``), and
+    (the portal reads them keys first, see ``selectors.PortalLibrary.cards``), and
     ``count`` is how many there are when already known."""
     paginator = Paginator(queryset, PER_PAGE)
     if count is not None:
@@ -287,12 +287,11 @@ def _reader(request):
     return audience_reader(membership=request.membership)
 
 
-def _cards(assets, window, *, since=None) -> list:
-    """The page's assets with what their cards show, in words, written here once
-    per card rather than by a template filter each: the link and the thumbnail's,
-    the kind and language, whether it is new since the last visit, the summary
-    cut to its length, the date and product lines."""
-    cards = selectors.portal_cards(assets, window)
+def _cards(cards, *, since=None) -> list:
+    """The page's assets (``PortalLibrary.cards``) with what their cards show, in
+    words, written here once per card rather than by a template filter each: the
+    link and the thumbnail's, the kind and language, whether it is new since the
+    last visit, the summary cut to its length, the date and product lines."""
     asset_url = uuid_urls("portal:library_asset")
     thumbnail_url = uuid_urls("portal:library_thumbnail")
     date_format = get_format("SHORT_DATE_FORMAT")
@@ -321,13 +320,11 @@ def _cards(assets, window, *, since=None) -> list:
 
 @portal_page
 def portal_library(request):
-    reader = _reader(request)
     since = services.library_visit_record(user=request.user)
-    readable = selectors.assets_for_reader(reader=reader)
-    facets = selectors.facet_values(readable)
+    library = selectors.PortalLibrary.of(_reader(request))
+    facets = library.facets()
     form = LibraryFilterForm(request.GET or None, facets=facets)
     filters = form.filters(since=since)
-    assets = selectors.narrowed(readable, filters)
     return render(
         request,
         "content/library/portal_library.html",
@@ -335,8 +332,8 @@ def portal_library(request):
             "form": form,
             "page": _page(
                 request,
-                assets,
-                rows=lambda window: _cards(assets, window, since=since),
+                library.assets(filters),
+                rows=lambda window: _cards(library.cards(filters, window), since=since),
                 count=None if filters.narrows() else facets["total"],
             ),
             "since": since,

@@ -452,3 +452,31 @@ def test_two_cached_lists_cannot_share_a_name():
     finally:
         del db._CACHED_LISTS["test.twice"]
     assert "test.twice" not in [cached.name for cached in cached_lists()]
+
+
+@pytest.mark.django_db
+def test_in_json_list_matches_the_ids_of_the_list_bound_at_each_run():
+    from openprm.core.db import InJSONList, Slot, bind, json_list
+
+    partners = [PartnerFactory() for _ in range(4)]
+    ids = Slot("ids")
+    sql, params = (
+        Membership.objects.filter(InJSONList("partner_id", ids))
+        .order_by("partner_id")
+        .values_list("partner_id")
+        .query.get_compiler("default")
+        .as_sql()
+    )
+    for partner in partners:
+        MembershipFactory(partner=partner)
+
+    def partner_ids(chosen):
+        bound = bind(sql, params, ids=json_list(p.pk for p in chosen))
+        return [row[0] for row in sql_rows(*bound)]
+
+    # One SQL, lists of any length (none, one, several) bound each time.
+    assert partner_ids([]) == []
+    assert partner_ids(partners[1:2]) == [partners[1].pk]
+    assert partner_ids([partners[3], partners[0]]) == sorted(
+        [partners[0].pk, partners[3].pk]
+    )
