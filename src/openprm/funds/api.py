@@ -65,6 +65,7 @@ class BudgetOut(Schema):
     unallocated: Decimal
     is_shared_pool: bool
     carry_over_percent: int
+    accrual_percent: Decimal | None
     closed_at: datetime | None
 
     @staticmethod

@@ -12,20 +12,35 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from openprm.approvals import selectors as approvals
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.permissions import is_active_user
+from openprm.currencies import money
 from openprm.funds import allocation, ledger, permissions
 from openprm.funds.choices import (
     AttributionKind,
     AttributionStatus,
     ClaimStatus,
+    FundKind,
     RequestStatus,
 )
 from openprm.funds.models import (
+    AccruedSale,
     ActivityType,
     Allocation,
     Attribution,
@@ -37,6 +52,7 @@ from openprm.funds.models import (
     FundRequest,
     LedgerEntry,
 )
+from openprm.incentives.models import SalesLine
 from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
 from openprm.programs.models import Enrolment
@@ -129,6 +145,88 @@ def allocation_candidates() -> list[allocation.Candidate]:
         .order_by("name", "id")
         .values_list("pk", "name")
     ]
+
+
+# --- co-op accrual
+
+
+def unaccrued_sales(
+    *, budget: Budget, partner_id: int | None = None
+) -> QuerySet[SalesLine]:
+    """The sales lines a co-op accrual of ``budget`` may still count, annotated
+    with ``base`` (the amount in the fund's currency): invoiced in the budget's
+    period, in the fund's currency (or with a reporting amount, when the fund is
+    in the reporting currency), and not yet counted into this budget."""
+    currency = budget.fund.currency
+    in_reporting = currency == money.reporting_currency()
+    base = Case(
+        When(currency=currency, then=F("amount")),
+        default=F("reporting_amount") if in_reporting else Value(None),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    lines = (
+        SalesLine.objects.filter(
+            invoiced_on__gte=budget.period.starts_on,
+            invoiced_on__lte=budget.period.ends_on,
+        )
+        .exclude(
+            Exists(AccruedSale.objects.filter(budget=budget, sales_line=OuterRef("pk")))
+        )
+        .annotate(base=base)
+        .filter(base__isnull=False)
+        .order_by()
+    )
+    if partner_id is not None:
+        lines = lines.filter(partner_id=partner_id)
+    return lines
+
+
+def accrual_sales(
+    *, budget: Budget, partner_id: int | None = None
+) -> list[allocation.Sales]:
+    """Each partner's unaccrued sales in one grouped query (the preview)."""
+    rows = (
+        unaccrued_sales(budget=budget, partner_id=partner_id)
+        .values("partner_id", "partner__name")
+        .annotate(total=Sum("base"), lines=Count("pk"))
+        .order_by("partner__name", "partner_id")
+    )
+    return [
+        allocation.Sales(
+            partner_id=row["partner_id"],
+            name=row["partner__name"],
+            amount=ledger.cents(row["total"]),
+            line_count=row["lines"],
+        )
+        for row in rows
+    ]
+
+
+def accrued_sales(*, run) -> list[allocation.Sales]:
+    """What one accrual run counted, per partner, in one grouped query."""
+    rows = (
+        AccruedSale.objects.filter(run=run)
+        .values("partner_id", "partner__name")
+        .annotate(total=Sum("sale_amount"), lines=Count("pk"))
+        .order_by("partner__name", "partner_id")
+    )
+    return [
+        allocation.Sales(
+            partner_id=row["partner_id"],
+            name=row["partner__name"],
+            amount=ledger.cents(row["total"]),
+            line_count=row["lines"],
+        )
+        for row in rows
+    ]
+
+
+def accruing_budgets() -> QuerySet[Budget]:
+    """Open co-op budgets with an accrual percentage: what ``sales.reported``
+    accrues into."""
+    return budgets(open_only=True).filter(
+        fund__kind=FundKind.COOP, accrual_percent__isnull=False
+    )
 
 
 def tier_names() -> list[str]:

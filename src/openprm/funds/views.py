@@ -13,7 +13,7 @@ from openprm.core.exports import download
 from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.funds import permissions, selectors, services
-from openprm.funds.choices import ClaimStatus, RequestStatus
+from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
 from openprm.funds.forms import (
     AllocationRunForm,
     AttributionForm,
@@ -148,7 +148,9 @@ def console_budget(request, public_id):
     budget = selectors.budget_get(user=request.user, public_id=public_id)
     tiers = selectors.tier_names()
     data = request.POST if request.method == "POST" else (request.GET or None)
-    form = AllocationRunForm(data, tiers=tiers)
+    form = AllocationRunForm(
+        data, tiers=tiers, accrues=budget.fund.kind == FundKind.COOP
+    )
     preview = None
     if request.method == "POST":
         permissions.MANAGE.ensure(request.user)
