@@ -11,6 +11,12 @@ urlpatterns = [
     path("funds/budgets/new/", views.console_budget_create, name="fund_budget_create"),
     path("funds/budgets/<uuid:public_id>/", views.console_budget, name="fund_budget"),
     path("funds/requests/", views.console_requests, name="fund_requests"),
+    path("funds/reports/", views.console_reports, name="fund_reports"),
+    path(
+        "funds/reports/export/",
+        views.console_reports_export,
+        name="fund_reports_export",
+    ),
     path(
         "funds/requests/export/",
         views.console_requests_export,

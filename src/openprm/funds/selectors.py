@@ -333,6 +333,10 @@ def ledger_visible_to(*, user, partner: Partner | None = None) -> QuerySet[Ledge
     ).order_by("-occurred_at", "-id")
 
 
+def attributions_visible_to(*, user) -> QuerySet[Attribution]:
+    return _scoped(Attribution.objects.all(), user)
+
+
 def allocations_visible_to(*, user) -> QuerySet[Allocation]:
     return (
         _scoped(Allocation.objects.all(), user)

@@ -12,7 +12,7 @@ from openprm.core import errors
 from openprm.core.exports import download
 from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
-from openprm.funds import permissions, selectors, services
+from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
 from openprm.funds.forms import (
     AllocationRunForm,
@@ -27,6 +27,8 @@ from openprm.funds.forms import (
 )
 
 PER_PAGE = 50
+# The rows the report page shows (the export has them all).
+REPORT_ROWS = 200
 
 
 def _page(request, queryset):
@@ -222,6 +224,55 @@ def console_requests(request):
             "claims": selectors.claim_queue(user=request.user)[:PER_PAGE],
             "attributions": selectors.attribution_queue(user=request.user)[:PER_PAGE],
         },
+    )
+
+
+def _report(request):
+    """The report the query string asks for (``by``, ``currency``, ``period``)."""
+    currencies = reports.currencies()
+    currency = request.GET.get("currency", "")
+    if currency not in currencies:
+        currency = currencies[0] if currencies else ""
+    periods = list(selectors.periods())
+    period_id = request.GET.get("period", "")
+    period = next((p for p in periods if str(p.pk) == period_id), None)
+    report = reports.fund_report(
+        user=request.user,
+        by=request.GET.get("by", "partner"),
+        currency=currency,
+        period_id=period.pk if period else None,
+    )
+    return report, {"currencies": currencies, "periods": periods, "period": period}
+
+
+@console_page(rule=permissions.READ)
+def console_reports(request):
+    """Fund reports by partner, tier, region or activity type: two charts (the
+    metrics dashboard's Chart.js), their tables, CSV/XLSX."""
+    report, context = _report(request)
+    return render(
+        request,
+        "funds/console_reports.html",
+        {
+            "report": report,
+            "rows": report.rows[:REPORT_ROWS],
+            "total": report.totals(),
+            "groupings": reports.GROUPINGS.items(),
+            "chart_data": reports.chart_data(report),
+            **context,
+        },
+    )
+
+
+@console_page(rule=permissions.READ)
+def console_reports_export(request):
+    report, _context = _report(request)
+    return download(
+        columns=reports.COLUMNS,
+        rows=reports.export_rows(report),
+        file_format="xlsx" if request.GET.get("format") == "xlsx" else "csv",
+        name=f"fund-report-{report.by}",
+        sheet="Fund report",
     )
 
 

@@ -264,6 +264,10 @@ POLICIES = [
         query="?method=fixed&amount=10",
     ),
     Policy("web:console:fund_requests", vendor(rule=permissions.READ)),
+    Policy("web:console:fund_reports", vendor(rule=permissions.READ), make=claim),
+    Policy(
+        "web:console:fund_reports_export", vendor(rule=permissions.READ), make=claim
+    ),
     Policy(
         "web:console:fund_requests_export", vendor(rule=permissions.READ), make=claim
     ),
@@ -410,6 +414,9 @@ POLICIES = [
         data=lambda obj: {"name": f"Webinar {next(_numbers)}"},
     ),
     Policy(API.format("GET") + "fund-budgets", vendor(rule=permissions.READ)),
+    Policy(
+        API.format("GET") + "fund-reports", vendor(rule=permissions.READ), make=claim
+    ),
     Policy(
         API.format("POST") + "fund-budgets",
         vendor(rule=permissions.MANAGE),
