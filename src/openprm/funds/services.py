@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
+from openprm.approvals import selectors as approval_selectors
 from openprm.approvals import services as approvals
 from openprm.approvals.choices import ActionKind
 from openprm.approvals.choices import RequestStatus as ApprovalStatus
@@ -78,8 +79,8 @@ from openprm.programs.models import Enrolment
 logger = logging.getLogger(__name__)
 
 # The approval engine's subject kinds (registered in hooks.py).
-REQUEST_KIND = "funds.request"
-CLAIM_KIND = "funds.claim"
+REQUEST_KIND = selectors.FUND_REQUEST_KIND
+CLAIM_KIND = selectors.FUND_CLAIM_KIND
 # Where a step that names nobody goes (and the single step of a kind without a
 # chain): everyone in channel marketing, who reviewed requests before the engine;
 # vendor admins act on every approval anyway.
@@ -1539,6 +1540,22 @@ def attribute_by_campaign_code(*, deal, text: str) -> Attribution | None:
                 status=AttributionStatus.APPROVED,
             )
     return None
+
+
+@transaction.atomic
+def request_answer(*, actor, request: FundRequest, answer: str) -> None:
+    """The partner answers the vendor's question about the request (or one of
+    its claims): that approval returns to the step that asked."""
+    permissions.WORK.ensure(actor, partner_id=request.partner_id)
+    questions = selectors.questions_for_partner(request=request)
+    if not questions:
+        raise InvalidTransition(
+            "in_review", "info_answered", _("No question waits for your answer.")
+        )
+    approval = approval_selectors.request_awaiting_answer(
+        user=actor, public_id=questions[0]["public_id"]
+    )
+    approvals.request_answer_info(request=approval, answer=answer, actor=actor)
 
 
 # --- activity types

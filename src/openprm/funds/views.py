@@ -578,7 +578,11 @@ def portal_request_detail(request, public_id):
     fund_request = selectors.request_get(user=request.user, public_id=public_id)
     context = _request_context(fund_request, user=request.user)
     can_work = permissions.WORK.allows(request.user, partner_id=fund_request.partner_id)
-    context.update(console=False, can_work=can_work)
+    context.update(
+        console=False,
+        can_work=can_work,
+        questions=selectors.questions_for_partner(request=fund_request),
+    )
     if can_work and fund_request.status in (
         RequestStatus.APPROVED,
         RequestStatus.CLOSED,
@@ -635,6 +639,23 @@ def portal_request_close(request, public_id):
         request,
         lambda: services.request_close(actor=request.user, request=fund_request),
         success=_("The request is closed; what was not claimed is available again."),
+        next=reverse("portal:fund_request_detail", args=[fund_request.public_id]),
+    )
+
+
+@portal_page(rule=permissions.WORK)
+@require_POST
+def portal_request_answer(request, public_id):
+    """The partner answers the vendor's question about the request or a claim."""
+    fund_request = _portal_request(request, public_id)
+    return act(
+        request,
+        lambda: services.request_answer(
+            actor=request.user,
+            request=fund_request,
+            answer=request.POST.get("answer", ""),
+        ),
+        success=_("Your answer was sent; the review goes on."),
         next=reverse("portal:fund_request_detail", args=[fund_request.public_id]),
     )
 

@@ -122,6 +122,20 @@ def approved(world):
     return f.approved_request(partner=world.owner, amount="1000.00")
 
 
+def asked(world):
+    """A submitted request the vendor asked the partner about."""
+    from openprm.accounts.tests.factories import VendorUserFactory
+    from openprm.approvals import services as approvals
+
+    request = submitted(world)
+    approvals.request_ask_info(
+        request=request.approval,
+        actor=VendorUserFactory(vendor_role="vendor_admin"),
+        question="Which audience?",
+    )
+    return request
+
+
 def with_plan(world):
     return f.make_request(partner=world.owner, plan=f.pdf("plan.pdf"))
 
@@ -362,6 +376,14 @@ POLICIES = [
         kwargs=key,
         data=lambda obj: {"amount": "100", "payout_method": "bank_transfer"},
         files=claim_files,
+    ),
+    Policy(
+        "web:portal:fund_request_answer",
+        partner_write,
+        method="POST",
+        make=asked,
+        kwargs=key,
+        data=lambda obj: {"answer": "IT managers"},
     ),
     Policy(
         "web:portal:fund_request_close",
