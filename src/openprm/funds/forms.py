@@ -25,6 +25,13 @@ class FundForm(ServiceForm):
     currency = CurrencyField(label=_("Currency"))
 
 
+class ActivityTypeForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    is_active = forms.BooleanField(
+        label=_("Offered to partners"), required=False, initial=True
+    )
+
+
 class BudgetForm(ServiceForm):
     fund = forms.ChoiceField(label=_("Fund"))
     period = forms.ChoiceField(label=_("Period"))

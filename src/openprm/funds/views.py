@@ -3,7 +3,7 @@ finance payout queue) and portal pages (my funds, new request, a request with it
 claims, history) of funds. Thin: each calls a selector or a service."""
 
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
 from openprm.funds.forms import (
+    ActivityTypeForm,
     AllocationRunForm,
     AttributionForm,
     BudgetForm,
@@ -113,6 +114,40 @@ def console_fund_create(request):
         form=FundForm(request.POST),
         success=_("The fund was created."),
         next=reverse("console:fund_overview"),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def console_activity_types(request):
+    """The activity types partners may ask funds for: add one, rename or withdraw
+    (a withdrawn type stays on the requests that used it)."""
+    form = ActivityTypeForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        template="funds/console_activity_types.html",
+        save=lambda data: services.activity_type_save(actor=request.user, **data),
+        success=_("The activity type was added."),
+        next=reverse("console:fund_activity_types"),
+        context={"types": selectors.activity_types(offered_only=False)},
+        invalid_status=400,
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def console_activity_type_edit(request, type_id: int):
+    activity_type = get_object_or_404(
+        selectors.activity_types(offered_only=False), pk=type_id
+    )
+    return act(
+        request,
+        lambda data: services.activity_type_save(
+            actor=request.user, activity_type=activity_type, **data
+        ),
+        form=ActivityTypeForm(request.POST),
+        success=_("The activity type was saved."),
+        next=reverse("console:fund_activity_types"),
     )
 
 

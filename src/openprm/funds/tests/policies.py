@@ -278,6 +278,20 @@ POLICIES = [
         query="?method=fixed&amount=10",
     ),
     Policy("web:console:fund_requests", vendor(rule=permissions.READ)),
+    Policy(
+        "web:console:fund_activity_types",
+        vendor(rule=permissions.MANAGE),
+        method="POST",
+        data=lambda obj: {"name": f"Matrix type {next(_numbers)}", "is_active": "on"},
+    ),
+    Policy(
+        "web:console:fund_activity_type_edit",
+        vendor(rule=permissions.MANAGE),
+        method="POST",
+        make=lambda world: f.activity_type(),
+        kwargs=lambda obj: {"type_id": obj.pk},
+        data=lambda obj: {"name": f"Webinar {next(_numbers)}", "is_active": "on"},
+    ),
     Policy("web:console:fund_reports", vendor(rule=permissions.READ), make=claim),
     Policy(
         "web:console:fund_reports_export", vendor(rule=permissions.READ), make=claim
