@@ -202,10 +202,15 @@ def accrual_sales(
     *, budget: Budget, partner_id: int | None = None
 ) -> list[allocation.Sales]:
     """Each partner's unaccrued sales in one grouped query (the preview)."""
+    return _sales_by_partner(
+        unaccrued_sales(budget=budget, partner_id=partner_id), amount="base"
+    )
+
+
+def _sales_by_partner(lines: QuerySet, *, amount: str) -> list[allocation.Sales]:
     rows = (
-        unaccrued_sales(budget=budget, partner_id=partner_id)
-        .values("partner_id", "partner__name")
-        .annotate(total=Sum("base"), lines=Count("pk"))
+        lines.values("partner_id", "partner__name")
+        .annotate(total=Sum(amount), lines=Count("pk"))
         .order_by("partner__name", "partner_id")
     )
     return [
@@ -221,21 +226,7 @@ def accrual_sales(
 
 def accrued_sales(*, run) -> list[allocation.Sales]:
     """What one accrual run counted, per partner, in one grouped query."""
-    rows = (
-        AccruedSale.objects.filter(run=run)
-        .values("partner_id", "partner__name")
-        .annotate(total=Sum("sale_amount"), lines=Count("pk"))
-        .order_by("partner__name", "partner_id")
-    )
-    return [
-        allocation.Sales(
-            partner_id=row["partner_id"],
-            name=row["partner__name"],
-            amount=ledger.cents(row["total"]),
-            line_count=row["lines"],
-        )
-        for row in rows
-    ]
+    return _sales_by_partner(AccruedSale.objects.filter(run=run), amount="sale_amount")
 
 
 def accruing_budgets() -> QuerySet[Budget]:
