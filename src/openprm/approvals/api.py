@@ -301,3 +301,154 @@ def delegation_end(request, delegation_id: int):
         ),
     )
     return Status(204, None)
+
+
+# --- chain configuration
+
+
+class ChainStepOut(Schema):
+    id: int
+    kind: str
+    position: int
+    name: str
+    programme: int | None = Field(None, alias="programme_id")
+    regions: list[str]
+    partner_types: list[str]
+    currency: str
+    min_amount: Decimal | None
+    max_amount: Decimal | None
+    approver: str | None
+    queue: str | None
+    sla_business_days: int
+
+    @staticmethod
+    def resolve_approver(obj) -> str | None:
+        return obj.user.email if obj.user_id else None
+
+    @staticmethod
+    def resolve_queue(obj) -> str | None:
+        return obj.queue.name if obj.queue_id else None
+
+
+class ChainStepIn(StrictSchema):
+    name: str
+    programme: int | None = None
+    regions: list[str] = []
+    partner_types: list[str] = []
+    currency: str = ""
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    approver: str = Field("", description="The approver's email address.")
+    queue: str = Field("", description="The queue's name.")
+    sla_business_days: int = 2
+
+
+class ChainStepCreateIn(ChainStepIn):
+    kind: str
+
+
+class ChainStepMoveIn(StrictSchema):
+    direction: str = Field(description="up (earlier) or down (later)")
+
+
+class ChainStepFilters(Schema):
+    kind: str = ""
+
+
+def _step_fields(payload: ChainStepIn) -> dict:
+    """The payload's fields with the approver, queue and programme looked up."""
+    from openprm.programs.models import Programme
+
+    problems: dict[str, list[str]] = {}
+    user = queue = programme = None
+    if payload.approver.strip():
+        user = (
+            selectors.approver_choices()
+            .filter(email__iexact=payload.approver.strip())
+            .first()
+        )
+        if user is None:
+            problems["approver"] = [
+                _("No active vendor staff member has this address.")
+            ]
+    if payload.queue.strip():
+        queue = selectors.queue_choices().filter(name=payload.queue.strip()).first()
+        if queue is None:
+            problems["queue"] = [_("No queue has this name.")]
+    if payload.programme is not None:
+        programme = Programme.objects.filter(pk=payload.programme).first()
+        if programme is None:
+            problems["programme"] = [_("No such programme.")]
+    if problems:
+        raise ValidationFailed(field_errors=problems)
+    return {
+        "name": payload.name,
+        "programme": programme,
+        "regions": payload.regions,
+        "partner_types": payload.partner_types,
+        "currency": payload.currency,
+        "min_amount": payload.min_amount,
+        "max_amount": payload.max_amount,
+        "user": user,
+        "queue": queue,
+        "sla_business_days": payload.sla_business_days,
+    }
+
+
+@router.list(
+    "/approval-chain-steps",
+    response=ChainStepOut,
+    summary="List the chain steps (of one subject kind), in order",
+)
+def chain_step_list(request, filters: Query[ChainStepFilters]):
+    return selectors.chain_steps(user=request.user, kind=filters.kind)
+
+
+@router.post(
+    "/approval-chain-steps",
+    response={201: ChainStepOut},
+    summary="Add a step at the end of a subject kind's chain",
+)
+def chain_step_create(request, payload: ChainStepCreateIn):
+    permissions.CONFIGURE.ensure(request.user)
+    step = services.chain_step_save(
+        actor=request.user, kind=payload.kind, **_step_fields(payload)
+    )
+    return Status(201, step)
+
+
+@router.put(
+    "/approval-chain-steps/{step_id}",
+    response=ChainStepOut,
+    summary="Change a step: name, conditions, approver or queue, SLA",
+)
+def chain_step_update(request, step_id: int, payload: ChainStepIn):
+    step = selectors.chain_step_get(user=request.user, step_id=step_id)
+    return services.chain_step_save(
+        actor=request.user, step=step, kind=step.kind, **_step_fields(payload)
+    )
+
+
+@router.post(
+    "/approval-chain-steps/{step_id}/move",
+    response=ChainStepOut,
+    summary="Move a step earlier (up) or later (down) in its chain",
+)
+def chain_step_move(request, step_id: int, payload: ChainStepMoveIn):
+    step = selectors.chain_step_get(user=request.user, step_id=step_id)
+    if payload.direction not in ("up", "down"):
+        raise ValidationFailed(field_errors={"direction": [_("up or down.")]})
+    return services.chain_step_move(
+        actor=request.user, step=step, up=payload.direction == "up"
+    )
+
+
+@router.delete(
+    "/approval-chain-steps/{step_id}",
+    response={204: None},
+    summary="Remove a step",
+)
+def chain_step_delete(request, step_id: int):
+    step = selectors.chain_step_get(user=request.user, step_id=step_id)
+    services.chain_step_delete(actor=request.user, step=step)
+    return Status(204, None)

@@ -7,6 +7,27 @@ from openprm.approvals import views
 urlpatterns = [
     path("approvals/", views.approval_queue, name="approval_queue"),
     path("approvals/absences/", views.delegation_list, name="approval_delegations"),
+    path("approvals/chains/", views.chain_list, name="approval_chains"),
+    path(
+        "approvals/chains/<str:kind>/new/",
+        views.chain_step_new,
+        name="approval_chain_step_new",
+    ),
+    path(
+        "approvals/chains/steps/<int:step_id>/",
+        views.chain_step_edit,
+        name="approval_chain_step_edit",
+    ),
+    path(
+        "approvals/chains/steps/<int:step_id>/move/",
+        views.chain_step_move,
+        name="approval_chain_step_move",
+    ),
+    path(
+        "approvals/chains/steps/<int:step_id>/delete/",
+        views.chain_step_delete,
+        name="approval_chain_step_delete",
+    ),
     path(
         "approvals/absences/<int:delegation_id>/end/",
         views.delegation_end,

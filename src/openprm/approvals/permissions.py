@@ -14,6 +14,9 @@ from openprm.tenancy.choices import PartnerRole
 READ = Rule("approvals.read", vendor=VendorRole.values)
 # Vendor admins see and act on every request, assigned or not.
 DECIDE_ANY = Rule("approvals.decide_any", vendor=[VendorRole.VENDOR_ADMIN])
+# Vendor admins keep the chains: the steps of each subject kind, their conditions
+# and who approves (they decide who may approve money and partners).
+CONFIGURE = Rule("approvals.configure", vendor=[VendorRole.VENDOR_ADMIN])
 # Any vendor staff member records their own absence and names a delegate; vendor
 # admins record anyone's.
 DELEGATE = Rule("approvals.delegate", vendor=VendorRole.values)

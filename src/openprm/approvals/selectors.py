@@ -12,7 +12,7 @@ from django.utils import timezone
 from openprm.accounts.models import User
 from openprm.approvals import permissions
 from openprm.approvals.choices import OPEN_STATUSES, QueueView, RequestStatus
-from openprm.approvals.models import Action, Delegation, Queue, Request
+from openprm.approvals.models import Action, ChainStep, Delegation, Queue, Request
 from openprm.core.errors import NotFound
 
 
@@ -202,3 +202,27 @@ def request_awaiting_answer(*, user, public_id) -> Request:
         )
     except (Request.DoesNotExist, ValueError, TypeError) as error:
         raise NotFound from error
+
+
+def chain_steps(*, user, kind: str = "") -> QuerySet[ChainStep]:
+    """The chain steps (of one subject kind), in the order they apply."""
+    permissions.CONFIGURE.ensure(user)
+    steps = ChainStep.objects.select_related("programme", "user", "queue")
+    if kind:
+        steps = steps.filter(kind=kind)
+    return steps.order_by("kind", "programme_id", "position", "id")
+
+
+def chain_step_get(*, user, step_id) -> ChainStep:
+    try:
+        return chain_steps(user=user).get(pk=int(step_id))
+    except (ChainStep.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def approver_choices() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).exclude(vendor_role="").order_by("email")
+
+
+def queue_choices() -> QuerySet[Queue]:
+    return Queue.objects.order_by("name")

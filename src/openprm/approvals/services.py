@@ -10,7 +10,7 @@ The subject's kind (``subjects.py``) hears of each move in the same transaction.
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -690,3 +690,152 @@ def delegation_end(*, actor, delegation: Delegation) -> Delegation:
         verb="approval_delegation.ended",
     )
     return delegation
+
+
+# --- chain configuration -----------------------------------------------------------
+
+STEP_FIELDS = [
+    "name",
+    "position",
+    "programme",
+    "regions",
+    "partner_types",
+    "currency",
+    "min_amount",
+    "max_amount",
+    "user",
+    "queue",
+    "sla_business_days",
+]
+
+
+def _clean_step(kind: str, fields: dict) -> dict:
+    """The step's fields, checked; every problem at once, by field."""
+    from openprm.partners.choices import PartnerType, Region
+
+    problems: dict[str, list[str]] = {}
+    try:
+        subjects.get(kind)
+    except LookupError:
+        problems["kind"] = [_("Choose what the chain approves.")]
+    name = (fields.get("name") or "").strip()
+    if not name or len(name) > 100:
+        problems["name"] = [_("Name the step (at most 100 characters).")]
+    if fields.get("user") is not None and fields.get("queue") is not None:
+        problems["queue"] = [_("Choose an approver or a queue, not both.")]
+    low, high = fields.get("min_amount"), fields.get("max_amount")
+    currency = (fields.get("currency") or "").strip().upper()
+    if (low is not None or high is not None) and len(currency) != 3:
+        problems["currency"] = [_("An amount band needs its currency.")]
+    if any(value is not None and value < 0 for value in (low, high)):
+        problems["min_amount"] = [_("Amounts are 0 or more.")]
+    elif low is not None and high is not None and high <= low:
+        problems["max_amount"] = [_("The upper end must be above the lower end.")]
+    regions = list(fields.get("regions") or [])
+    if set(regions) - set(Region.values):
+        problems["regions"] = [_("Choose regions from the list.")]
+    types = list(fields.get("partner_types") or [])
+    if set(types) - set(PartnerType.values):
+        problems["partner_types"] = [_("Choose partner types from the list.")]
+    sla = fields.get("sla_business_days")
+    sla = 2 if sla is None else sla
+    if not 1 <= int(sla) <= 60:
+        problems["sla_business_days"] = [_("Enter 1 to 60 business days.")]
+    if problems:
+        raise ValidationFailed(field_errors=problems)
+    return {
+        "name": name,
+        "programme": fields.get("programme"),
+        "regions": sorted(regions),
+        "partner_types": sorted(types),
+        "currency": currency if (low is not None or high is not None) else "",
+        "min_amount": low,
+        "max_amount": high,
+        "user": fields.get("user"),
+        "queue": fields.get("queue"),
+        "sla_business_days": int(sla),
+    }
+
+
+@transaction.atomic
+def chain_step_save(
+    *, actor, kind: str, step: ChainStep | None = None, **fields
+) -> ChainStep:
+    """Add a step at the end of a kind's chain (for its programme, if any), or
+    change one: its name, conditions (amount band in a currency, regions, partner
+    types, programme), approver or queue and SLA."""
+    permissions.CONFIGURE.ensure(actor)
+    if step is not None:
+        kind = step.kind
+    values = _clean_step(kind, fields)
+    if step is None:
+        last = (
+            ChainStep.objects.filter(kind=kind, programme=values["programme"])
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        step = ChainStep.objects.create(kind=kind, position=(last or 0) + 1, **values)
+        audit.record_create(
+            actor=actor, instance=step, fields=STEP_FIELDS, verb="approval_step.created"
+        )
+        return step
+    if values["programme"] != step.programme:
+        raise ValidationFailed(
+            field_errors={"programme": [_("Add a new step for another programme.")]}
+        )
+    before = audit.snapshot(step, STEP_FIELDS)
+    for name, value in values.items():
+        setattr(step, name, value)
+    step.save()
+    audit.record_change(
+        actor=actor, instance=step, before=before, verb="approval_step.changed"
+    )
+    return step
+
+
+@transaction.atomic
+def chain_step_move(*, actor, step: ChainStep, up: bool) -> ChainStep:
+    """Swap the step with the one before (``up``) or after it in its chain; the
+    first step stays first."""
+    permissions.CONFIGURE.ensure(actor)
+    siblings = ChainStep.objects.filter(kind=step.kind, programme=step.programme)
+    neighbour = (
+        siblings.filter(position__lt=step.position).order_by("-position").first()
+        if up
+        else siblings.filter(position__gt=step.position).order_by("position").first()
+    )
+    if neighbour is None:
+        return step
+    before = audit.snapshot(step, ["position"])
+    mine, theirs = step.position, neighbour.position
+    # The positions are unique per chain: park one at 0 while they swap.
+    ChainStep.objects.filter(pk=neighbour.pk).update(position=0)
+    ChainStep.objects.filter(pk=step.pk).update(position=theirs)
+    ChainStep.objects.filter(pk=neighbour.pk).update(position=mine)
+    step.position = theirs
+    audit.record_change(
+        actor=actor, instance=step, before=before, verb="approval_step.moved"
+    )
+    return step
+
+
+@transaction.atomic
+def chain_step_delete(*, actor, step: ChainStep) -> None:
+    """Remove a step; requests already past it keep their history, those at it
+    move on by the chain that is left when they are next decided."""
+    permissions.CONFIGURE.ensure(actor)
+    audit.record(
+        actor=actor,
+        instance=step,
+        action=AuditAction.DELETE,
+        changes={name: [str(getattr(step, name)), None] for name in ("name", "kind")},
+        verb="approval_step.deleted",
+    )
+    try:
+        with transaction.atomic():
+            step.delete()
+    except ProtectedError:
+        raise ValidationFailed(
+            field_errors={"step": [_("Requests still use this step; change it.")]}
+        ) from None

@@ -2,6 +2,7 @@
 and actions, and the reader's absences (delegations)."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openprm.approvals import permissions, selectors, services, subjects
 from openprm.approvals.choices import QueueView
 from openprm.approvals.forms import (
+    ChainStepForm,
     DelegationForm,
     InfoRequestForm,
     NoteForm,
@@ -156,4 +158,91 @@ def delegation_end(request, delegation_id):
         lambda: services.delegation_end(actor=request.user, delegation=delegation),
         success=_("The absence was ended."),
         next=reverse("console:approval_delegations"),
+    )
+
+
+# --- chain configuration
+
+
+def _kind_or_404(key: str):
+    try:
+        return subjects.get(key)
+    except LookupError:
+        raise Http404 from None
+
+
+@console_page(rule=permissions.CONFIGURE)
+def chain_list(request):
+    """Every registered subject kind with its chain steps, in order."""
+    steps = list(selectors.chain_steps(user=request.user))
+    chains = [
+        {"kind": kind, "steps": [step for step in steps if step.kind == kind.key]}
+        for kind in subjects.registered()
+    ]
+    return render(request, "approvals/chains.html", {"chains": chains})
+
+
+@console_page(rule=permissions.CONFIGURE)
+def chain_step_new(request, kind):
+    subject = _kind_or_404(kind)
+    form = ChainStepForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        template="approvals/chain_step_form.html",
+        save=lambda data: services.chain_step_save(
+            actor=request.user, kind=subject.key, **data
+        ),
+        success=_("The step was added at the end of the chain."),
+        next=reverse("console:approval_chains"),
+        context={"subject": subject, "step": None},
+        invalid_status=400,
+    )
+
+
+@console_page(rule=permissions.CONFIGURE)
+def chain_step_edit(request, step_id):
+    step = selectors.chain_step_get(user=request.user, step_id=step_id)
+    form = (
+        ChainStepForm(request.POST)
+        if request.method == "POST"
+        else ChainStepForm.for_step(step)
+    )
+    return form_page(
+        request,
+        form,
+        template="approvals/chain_step_form.html",
+        save=lambda data: services.chain_step_save(
+            actor=request.user, step=step, kind=step.kind, **data
+        ),
+        success=_("The step was saved."),
+        next=reverse("console:approval_chains"),
+        context={"subject": _kind_or_404(step.kind), "step": step},
+        invalid_status=400,
+    )
+
+
+@console_page(rule=permissions.CONFIGURE)
+@require_POST
+def chain_step_move(request, step_id):
+    step = selectors.chain_step_get(user=request.user, step_id=step_id)
+    return act(
+        request,
+        lambda: services.chain_step_move(
+            actor=request.user, step=step, up=request.POST.get("direction") == "up"
+        ),
+        success=_("The chain's order was changed."),
+        next=reverse("console:approval_chains"),
+    )
+
+
+@console_page(rule=permissions.CONFIGURE)
+@require_POST
+def chain_step_delete(request, step_id):
+    step = selectors.chain_step_get(user=request.user, step_id=step_id)
+    return act(
+        request,
+        lambda: services.chain_step_delete(actor=request.user, step=step),
+        success=_("The step was removed."),
+        next=reverse("console:approval_chains"),
     )

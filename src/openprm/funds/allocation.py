@@ -2,12 +2,14 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import ValidationFailed
 from openprm.funds.choices import AllocationMethod
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,15 @@ def clean_amounts(method: str, raw: Mapping[str, object]) -> dict[str, Decimal]:
                 field_errors={"amounts": [str(_("Use at most two decimals."))]}
             )
         cleaned[name] = amount.quantize(Decimal("0.01"))
+    if method == AllocationMethod.ACCRUAL:
+        percent = cleaned.get("percent")
+        if set(cleaned) != {"percent"} or not 0 < percent <= 100:
+            raise ValidationFailed(
+                field_errors={
+                    "percent": [str(_("Enter a percentage above 0, to 100."))]
+                }
+            )
+        return cleaned
     if method == AllocationMethod.FIXED and set(cleaned) != {"amount"}:
         raise ValidationFailed(
             field_errors={"amounts": [str(_("Enter the amount each partner gets."))]}
@@ -97,3 +108,40 @@ def preview(
             lines.append(Line(candidate.partner_id, candidate.name, amount, reason))
     total = sum((line.amount for line in lines), Decimal("0.00"))
     return Preview(lines=tuple(lines), total=total, unallocated=unallocated)
+
+
+@dataclass(frozen=True)
+class Sales:
+    """A partner's reported sales not yet accrued into a budget."""
+
+    partner_id: int
+    name: str
+    amount: Decimal
+    line_count: int
+
+
+def accrual(percent: Decimal, sales: Sales, currency: str) -> Line:
+    """What a co-op accrual gives a partner: ``percent`` of its sales, rounded to
+    the cent once per partner (not per line), with the reason."""
+    amount = (sales.amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    reason = _(
+        "Co-op accrual: %(percent)s%% of %(sales)s %(currency)s sales (%(lines)d lines)"
+    ) % {
+        "percent": percent.normalize(),
+        "sales": sales.amount.quantize(CENT),
+        "currency": currency,
+        "lines": sales.line_count,
+    }
+    return Line(sales.partner_id, sales.name, amount, str(reason)[:200])
+
+
+def accrual_preview(
+    *, percent: Decimal, sales: Iterable[Sales], currency: str, unallocated: Decimal
+) -> Preview:
+    lines = tuple(
+        line
+        for line in (accrual(percent, row, currency) for row in sales)
+        if line.amount > 0
+    )
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    return Preview(lines=lines, total=total, unallocated=unallocated)

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from openprm.core.api import ApiRouter, ReasonIn, StrictSchema, lookup
 from openprm.core.errors import NotFound, ValidationFailed
-from openprm.funds import permissions, selectors, services
+from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.models import Budget, Fund, FundClaim, FundRequest
 from openprm.partners.models import Partner
 
@@ -65,6 +65,7 @@ class BudgetOut(Schema):
     unallocated: Decimal
     is_shared_pool: bool
     carry_over_percent: int
+    accrual_percent: Decimal | None
     closed_at: datetime | None
 
     @staticmethod
@@ -599,6 +600,60 @@ def balances(request, public_id: UUID):
 @router.list("/fund-ledger", response=EntryOut, summary="Ledger entries, newest first")
 def ledger_list(request):
     return selectors.ledger_visible_to(user=request.user)
+
+
+# --- reports
+
+
+class FundReportFilters(Schema):
+    by: str = "partner"
+    currency: str = ""
+    period: int | None = None
+
+
+class FundReportRowOut(Schema):
+    group: str
+    allocated: Decimal
+    committed: Decimal
+    claimed: Decimal
+    paid: Decimal
+    leads: int
+    pipeline: Decimal
+    won: Decimal
+    roi_percent: Decimal | None
+
+    @staticmethod
+    def resolve_group(obj) -> str:
+        return obj.label
+
+
+class FundReportOut(Schema):
+    by: str
+    currency: str
+    rows: list[FundReportRowOut]
+
+
+@router.get(
+    "/fund-reports",
+    response=FundReportOut,
+    summary="Funds by partner, tier, region or activity type (one currency)",
+)
+def report_get(request, filters: Query[FundReportFilters]):
+    permissions.READ.ensure(request.user)
+    currencies = reports.currencies()
+    errors = {}
+    if filters.by not in reports.GROUPINGS:
+        errors["by"] = [str(_("Choose partner, tier, region or activity."))]
+    if filters.currency and filters.currency not in currencies:
+        errors["currency"] = [str(_("No fund is kept in that currency."))]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return reports.fund_report(
+        user=request.user,
+        by=filters.by,
+        currency=filters.currency or (currencies[0] if currencies else ""),
+        period_id=filters.period,
+    )
 
 
 # --- requests

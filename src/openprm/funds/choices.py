@@ -10,6 +10,7 @@ class FundKind(models.TextChoices):
 class AllocationMethod(models.TextChoices):
     FIXED = "fixed", _("Fixed amount per partner")
     TIER = "tier", _("Amount by tier")
+    ACCRUAL = "accrual", _("Co-op accrual: a percentage of reported sales")
 
 
 class EntryKind(models.TextChoices):

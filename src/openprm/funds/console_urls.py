@@ -8,9 +8,25 @@ urlpatterns = [
     path("funds/", views.console_overview, name="fund_overview"),
     path("funds/years/", views.console_fiscal_year_create, name="fund_year_create"),
     path("funds/new/", views.console_fund_create, name="fund_create"),
+    path(
+        "funds/activity-types/",
+        views.console_activity_types,
+        name="fund_activity_types",
+    ),
+    path(
+        "funds/activity-types/<int:type_id>/",
+        views.console_activity_type_edit,
+        name="fund_activity_type_edit",
+    ),
     path("funds/budgets/new/", views.console_budget_create, name="fund_budget_create"),
     path("funds/budgets/<uuid:public_id>/", views.console_budget, name="fund_budget"),
     path("funds/requests/", views.console_requests, name="fund_requests"),
+    path("funds/reports/", views.console_reports, name="fund_reports"),
+    path(
+        "funds/reports/export/",
+        views.console_reports_export,
+        name="fund_reports_export",
+    ),
     path(
         "funds/requests/export/",
         views.console_requests_export,

@@ -25,6 +25,13 @@ class FundForm(ServiceForm):
     currency = CurrencyField(label=_("Currency"))
 
 
+class ActivityTypeForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    is_active = forms.BooleanField(
+        label=_("Offered to partners"), required=False, initial=True
+    )
+
+
 class BudgetForm(ServiceForm):
     fund = forms.ChoiceField(label=_("Fund"))
     period = forms.ChoiceField(label=_("Period"))
@@ -54,8 +61,23 @@ class AllocationRunForm(ServiceForm):
         label=_("Amount per partner"), required=False, min_value=0, decimal_places=2
     )
 
-    def __init__(self, *args, tiers=(), **kwargs):
+    percent = forms.DecimalField(
+        label=_("Percentage of reported sales (co-op accrual)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args, tiers=(), accrues: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not accrues:
+            del self.fields["percent"]
+            self.fields["method"].choices = [
+                choice
+                for choice in AllocationMethod.choices
+                if choice[0] != AllocationMethod.ACCRUAL
+            ]
         self.tier_names = list(tiers)
         for index, tier in enumerate(self.tier_names):
             self.fields[f"tier{index}"] = forms.DecimalField(
@@ -69,12 +91,14 @@ class AllocationRunForm(ServiceForm):
         data = self.cleaned_data
         if data["method"] == AllocationMethod.FIXED:
             return {"amount": data.get("amount")}
+        if data["method"] == AllocationMethod.ACCRUAL:
+            return {"percent": data.get("percent")}
         return {
             tier: data.get(f"tier{index}") for index, tier in enumerate(self.tier_names)
         }
 
     def service_field(self, name: str) -> str | None:
-        return {"amounts": None, "method": "method"}.get(name)
+        return {"amounts": None, "method": "method", "percent": "percent"}.get(name)
 
 
 class RequestForm(ServiceForm):

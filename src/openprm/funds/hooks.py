@@ -1,11 +1,12 @@
 """What the funds app plugs into the layers below it, at start-up: fund requests
-and claims are approved on the approval engine."""
+and claims are approved on the approval engine; the homes show what waits."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from openprm.approvals import subjects
-from openprm.funds import services
+from openprm.core.worklist import register_console_queues, register_portal_work
+from openprm.funds import selectors, services
 
 subjects.register(
     subjects.SubjectKind(
@@ -29,3 +30,8 @@ subjects.register(
         default_step_name=_("Claim review"),
     )
 )
+
+# The homes: claims due, allocations expiring, questions to answer; fund
+# approvals and payouts waiting on the reader.
+register_portal_work(selectors.portal_home_work, order=45)
+register_console_queues(selectors.console_home_queues)

@@ -110,6 +110,11 @@ class Budget(TimeStampedModel):
         _("carried over (%)"), default=0
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Co-op accrual: the percentage of partners' reported sales in the period that
+    # each ``sales.reported`` event adds to their allocations (None: no accrual).
+    accrual_percent = models.DecimalField(
+        _("accrual (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["period__starts_on", "fund__name"]
@@ -122,6 +127,11 @@ class Budget(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(carry_over_percent__lte=100),
                 name="funds_budget_carry_over_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(accrual_percent__isnull=True)
+                | Q(accrual_percent__gt=0, accrual_percent__lte=100),
+                name="funds_budget_accrual_percent",
             ),
         ]
 
@@ -172,7 +182,7 @@ class AllocationRun(TimeStampedModel):
         _("method"), max_length=8, choices=AllocationMethod.choices
     )
     # {"amount": "5000"} for a fixed amount; {"Gold": "20000", "Silver": "5000"}
-    # by tier name.
+    # by tier name; {"percent": "3"} for a co-op accrual.
     amounts = models.JSONField(_("amounts"), default=dict)
     total = models.DecimalField(_("total"), **MONEY, default=0)
     partner_count = models.PositiveIntegerField(_("partners"), default=0)
@@ -186,6 +196,35 @@ class AllocationRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.budget} · {self.get_method_display()}"
+
+
+class AccruedSale(models.Model):
+    """A reported sales line counted into a co-op budget's accrual: at most once
+    per budget (the unique constraint is what makes a re-run add nothing)."""
+
+    run = models.ForeignKey(
+        AllocationRun, on_delete=models.PROTECT, related_name="accrued_sales"
+    )
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="+")
+    sales_line = models.ForeignKey(
+        "incentives.SalesLine", on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+"
+    )
+    sale_amount = models.DecimalField(_("sales"), **MONEY)
+
+    class Meta:
+        ordering = ["run_id", "id"]
+        verbose_name = _("accrued sale")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "sales_line"], name="funds_accrued_sale_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} · {self.sales_line_id}"
 
 
 class FundRequest(PartnerOwnedModel, TimeStampedModel):
@@ -402,6 +441,14 @@ class LedgerEntry(PartnerOwnedModel):
     )
     claim = models.ForeignKey(
         FundClaim, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The allocation run (fixed, by tier, co-op accrual) that credited it.
+    run = models.ForeignKey(
+        AllocationRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     actor = models.ForeignKey(

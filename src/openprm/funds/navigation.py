@@ -31,6 +31,13 @@ register(
         order=62,
         section=INCENTIVES,
     ),
+    NavItem(
+        _("Fund reports"),
+        "console:fund_reports",
+        active_prefix="console:fund_report",
+        order=63,
+        section=INCENTIVES,
+    ),
 )
 register(
     PORTAL_AREA,

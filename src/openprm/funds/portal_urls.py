@@ -29,6 +29,11 @@ urlpatterns = [
         name="fund_request_close",
     ),
     path(
+        "funds/requests/<uuid:public_id>/answer/",
+        views.portal_request_answer,
+        name="fund_request_answer",
+    ),
+    path(
         "funds/requests/<uuid:public_id>/attribute/",
         views.portal_attribution_propose,
         name="fund_attribution_propose",

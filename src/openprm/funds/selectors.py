@@ -12,20 +12,46 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from openprm.approvals import selectors as approvals
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.permissions import is_active_user
+from openprm.core.worklist import (
+    NOTHING,
+    WORK_LIMIT,
+    Contribution,
+    Queue,
+    WorkItem,
+    sla_counts,
+)
+from openprm.currencies import money
 from openprm.funds import allocation, ledger, permissions
 from openprm.funds.choices import (
     AttributionKind,
     AttributionStatus,
     ClaimStatus,
+    FundKind,
     RequestStatus,
 )
 from openprm.funds.models import (
+    AccruedSale,
     ActivityType,
     Allocation,
     Attribution,
@@ -37,6 +63,7 @@ from openprm.funds.models import (
     FundRequest,
     LedgerEntry,
 )
+from openprm.incentives.models import SalesLine
 from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
 from openprm.programs.models import Enrolment
@@ -44,6 +71,12 @@ from openprm.tenancy.models import Membership
 
 # Allocations whose period ends within this many days show as "expiring".
 EXPIRING_DAYS = 30
+# An approved request shows on the portal home this many days before its claim
+# deadline.
+CLAIM_SOON_DAYS = 14
+# The approval engine's subject kinds of funds (registered in hooks.py).
+FUND_REQUEST_KIND = "funds.request"
+FUND_CLAIM_KIND = "funds.claim"
 
 
 def _reads(user) -> bool:
@@ -129,6 +162,79 @@ def allocation_candidates() -> list[allocation.Candidate]:
         .order_by("name", "id")
         .values_list("pk", "name")
     ]
+
+
+# --- co-op accrual
+
+
+def unaccrued_sales(
+    *, budget: Budget, partner_id: int | None = None
+) -> QuerySet[SalesLine]:
+    """The sales lines a co-op accrual of ``budget`` may still count, annotated
+    with ``base`` (the amount in the fund's currency): invoiced in the budget's
+    period, in the fund's currency (or with a reporting amount, when the fund is
+    in the reporting currency), and not yet counted into this budget."""
+    currency = budget.fund.currency
+    in_reporting = currency == money.reporting_currency()
+    base = Case(
+        When(currency=currency, then=F("amount")),
+        default=F("reporting_amount") if in_reporting else Value(None),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    lines = (
+        SalesLine.objects.filter(
+            invoiced_on__gte=budget.period.starts_on,
+            invoiced_on__lte=budget.period.ends_on,
+        )
+        .exclude(
+            Exists(AccruedSale.objects.filter(budget=budget, sales_line=OuterRef("pk")))
+        )
+        .annotate(base=base)
+        .filter(base__isnull=False)
+        .order_by()
+    )
+    if partner_id is not None:
+        lines = lines.filter(partner_id=partner_id)
+    return lines
+
+
+def accrual_sales(
+    *, budget: Budget, partner_id: int | None = None
+) -> list[allocation.Sales]:
+    """Each partner's unaccrued sales in one grouped query (the preview)."""
+    return _sales_by_partner(
+        unaccrued_sales(budget=budget, partner_id=partner_id), amount="base"
+    )
+
+
+def _sales_by_partner(lines: QuerySet, *, amount: str) -> list[allocation.Sales]:
+    rows = (
+        lines.values("partner_id", "partner__name")
+        .annotate(total=Sum(amount), lines=Count("pk"))
+        .order_by("partner__name", "partner_id")
+    )
+    return [
+        allocation.Sales(
+            partner_id=row["partner_id"],
+            name=row["partner__name"],
+            amount=ledger.cents(row["total"]),
+            line_count=row["lines"],
+        )
+        for row in rows
+    ]
+
+
+def accrued_sales(*, run) -> list[allocation.Sales]:
+    """What one accrual run counted, per partner, in one grouped query."""
+    return _sales_by_partner(AccruedSale.objects.filter(run=run), amount="sale_amount")
+
+
+def accruing_budgets() -> QuerySet[Budget]:
+    """Open co-op budgets with an accrual percentage: what ``sales.reported``
+    accrues into."""
+    return budgets(open_only=True).filter(
+        fund__kind=FundKind.COOP, accrual_percent__isnull=False
+    )
 
 
 def tier_names() -> list[str]:
@@ -233,6 +339,10 @@ def ledger_visible_to(*, user, partner: Partner | None = None) -> QuerySet[Ledge
     return entries.select_related(
         "allocation__budget__fund", "allocation__budget__period", "request", "partner"
     ).order_by("-occurred_at", "-id")
+
+
+def attributions_visible_to(*, user) -> QuerySet[Attribution]:
+    return _scoped(Attribution.objects.all(), user)
 
 
 def allocations_visible_to(*, user) -> QuerySet[Allocation]:
@@ -558,3 +668,178 @@ def approval_panel(*, user, subject) -> dict:
         ),
         "can_act": approval.is_open and approvals.may_act(user, approval),
     }
+
+
+# --- the homes
+
+
+def questions_for_partner(*, request: FundRequest) -> list[dict]:
+    """The approvals of the request and its claims that wait for the partner's
+    answer, with the question (one query)."""
+    from openprm.approvals.choices import RequestStatus as ApprovalStatus
+    from openprm.approvals.models import Request as Approval
+
+    claim_approvals = FundClaim.objects.filter(request=request).values("approval_id")
+    found = Approval.objects.filter(
+        Q(pk=request.approval_id) | Q(pk__in=claim_approvals),
+        status=ApprovalStatus.INFO_REQUESTED,
+    ).order_by("updated_at", "id")
+    return list(found.values("public_id", "subject_label", "info_request", "kind"))
+
+
+def portal_home_work(*, user, partner: Partner) -> Contribution:
+    """For the partner's admins and marketers: approved requests to claim before
+    their deadline (within ``CLAIM_SOON_DAYS``), allocations expiring with money
+    left, and requests or claims the vendor asked about (three queries)."""
+    if not permissions.WORK.allows(user, partner_id=partner.pk):
+        return NOTHING
+    from openprm.approvals.choices import RequestStatus as ApprovalStatus
+
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+
+    def end_of(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time.max, tzinfo=zone)
+
+    items = []
+    to_claim = FundRequest.objects.filter(
+        partner=partner,
+        status=RequestStatus.APPROVED,
+        open_commitment__gt=0,
+        claim_deadline__lte=today + datetime.timedelta(days=CLAIM_SOON_DAYS),
+    ).order_by("claim_deadline", "id")[:WORK_LIMIT]
+    for item in to_claim:
+        items.append(
+            WorkItem(
+                kind=str(_("Fund claim")),
+                title=str(_("Claim the funds of %(title)s")) % {"title": item.title},
+                url=reverse("portal:fund_request_detail", args=[item.public_id]),
+                due_at=end_of(item.claim_deadline),
+                detail=str(_("%(amount)s %(currency)s still committed"))
+                % {"amount": item.open_commitment, "currency": item.currency},
+            )
+        )
+    expiring = (
+        Allocation.objects.filter(
+            partner=partner,
+            available__gt=0,
+            budget__closed_at__isnull=True,
+            budget__period__ends_on__gte=today,
+            budget__period__ends_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+        )
+        .select_related("budget__fund", "budget__period")
+        .order_by("budget__period__ends_on", "id")[:WORK_LIMIT]
+    )
+    for item in expiring:
+        items.append(
+            WorkItem(
+                kind=str(_("Funds expiring")),
+                title=str(_("Use %(amount)s %(currency)s of %(fund)s"))
+                % {
+                    "amount": item.available,
+                    "currency": item.budget.fund.currency,
+                    "fund": item.budget,
+                },
+                url=reverse("portal:fund_request_new"),
+                due_at=end_of(item.budget.period.ends_on),
+                detail=str(_("What is not requested expires at the period's end.")),
+            )
+        )
+    asked = (
+        FundRequest.objects.filter(partner=partner)
+        .filter(
+            Q(approval__status=ApprovalStatus.INFO_REQUESTED)
+            | Q(claims__approval__status=ApprovalStatus.INFO_REQUESTED)
+        )
+        .distinct()
+        .order_by("updated_at", "id")[:WORK_LIMIT]
+    )
+    for item in asked:
+        items.append(
+            WorkItem(
+                kind=str(_("Fund question")),
+                title=str(_("Answer the question about %(title)s"))
+                % {"title": item.title},
+                url=reverse("portal:fund_request_detail", args=[item.public_id]),
+                since=item.updated_at,
+            )
+        )
+    return Contribution(items=items)
+
+
+def console_home_queues(*, user) -> list[Queue]:
+    """Fund requests and claims whose approval step waits on the reader (every
+    open one for those who may decide any), with their SLA; for finance, the
+    approved claims to approve for payment and the payments to record (one
+    query each)."""
+    from openprm.approvals import permissions as approval_permissions
+    from openprm.approvals.choices import OPEN_STATUSES
+    from openprm.approvals.choices import RequestStatus as ApprovalStatus
+    from openprm.approvals.models import Request as Approval
+
+    queues = []
+    if approval_permissions.READ.allows(user):
+        mine = Approval.objects.filter(
+            kind__in=[FUND_REQUEST_KIND, FUND_CLAIM_KIND], status__in=OPEN_STATUSES
+        )
+        if not approval_permissions.DECIDE_ANY.allows(user):
+            mine = mine.filter(
+                pk__in=Approval.objects.filter(approvals.assigned_q(user)).values("pk")
+            )
+        counts = mine.order_by().aggregate(
+            **sla_counts(
+                due_field="due_at", waiting=Q(status=ApprovalStatus.IN_REVIEW)
+            ),
+            waiting=Count("pk", filter=Q(status=ApprovalStatus.INFO_REQUESTED)),
+        )
+        if counts["count"] or counts["waiting"]:
+            waiting = counts["waiting"] or 0
+            queues.append(
+                Queue.counted(
+                    counts,
+                    label=str(_("Fund approvals")),
+                    url=reverse("console:approval_queue"),
+                    unit=str(_("to approve")),
+                    note=str(
+                        ngettext(
+                            "%(count)s more waits for the partner's answer.",
+                            "%(count)s more wait for the partners' answers.",
+                            waiting,
+                        )
+                    )
+                    % {"count": waiting}
+                    if waiting
+                    else "",
+                    order=50,
+                )
+            )
+    if permissions.PAYOUT.allows(user):
+        counts = (
+            _scoped(FundClaim.objects.all(), user)
+            .order_by()
+            .aggregate(
+                count=Count("pk", filter=Q(status=ClaimStatus.APPROVED)),
+                to_record=Count("pk", filter=Q(status=ClaimStatus.PAYOUT_APPROVED)),
+            )
+        )
+        to_record = counts["to_record"] or 0
+        queues.append(
+            Queue.counted(
+                counts,
+                label=str(_("Fund payouts")),
+                url=reverse("console:fund_payouts"),
+                unit=str(_("to approve for payment")),
+                note=str(
+                    ngettext(
+                        "%(count)s approved payment to record.",
+                        "%(count)s approved payments to record.",
+                        to_record,
+                    )
+                )
+                % {"count": to_record}
+                if to_record
+                else "",
+                order=51,
+            )
+        )
+    return queues

@@ -18,6 +18,7 @@ rolls the decision back.
 """
 
 import datetime
+import logging
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -25,13 +26,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.choices import VendorRole
+from openprm.approvals import selectors as approval_selectors
 from openprm.approvals import services as approvals
 from openprm.approvals.choices import ActionKind
 from openprm.approvals.choices import RequestStatus as ApprovalStatus
@@ -45,6 +47,7 @@ from openprm.core.scoping import scope_for
 from openprm.funds import allocation as allocation_rules
 from openprm.funds import ledger, periods, permissions, selectors
 from openprm.funds.choices import (
+    AllocationMethod,
     AttributionSource,
     AttributionStatus,
     ClaimFileKind,
@@ -55,6 +58,7 @@ from openprm.funds.choices import (
     RequestStatus,
 )
 from openprm.funds.models import (
+    AccruedSale,
     ActivityType,
     Allocation,
     AllocationRun,
@@ -72,9 +76,11 @@ from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
 from openprm.programs.models import Enrolment
 
+logger = logging.getLogger(__name__)
+
 # The approval engine's subject kinds (registered in hooks.py).
-REQUEST_KIND = "funds.request"
-CLAIM_KIND = "funds.claim"
+REQUEST_KIND = selectors.FUND_REQUEST_KIND
+CLAIM_KIND = selectors.FUND_CLAIM_KIND
 # Where a step that names nobody goes (and the single step of a kind without a
 # chain): everyone in channel marketing, who reviewed requests before the engine;
 # vendor admins act on every approval anyway.
@@ -339,6 +345,14 @@ def allocation_preview(
     """What a run would give each partner, without writing anything."""
     permissions.MANAGE.ensure(actor)
     cleaned = allocation_rules.clean_amounts(method, amounts)
+    if method == AllocationMethod.ACCRUAL:
+        _ensure_coop(budget)
+        return allocation_rules.accrual_preview(
+            percent=cleaned["percent"],
+            sales=selectors.accrual_sales(budget=budget),
+            currency=budget.fund.currency,
+            unallocated=budget.unallocated,
+        )
     return allocation_rules.preview(
         method=method,
         amounts=cleaned,
@@ -355,9 +369,17 @@ def _allocation_for(partner_id: int, budget: Budget) -> Allocation:
 
 
 def _credit_allocation(
-    *, actor, allocation: Allocation, budget: Budget, amount: Decimal, note: str
+    *,
+    actor,
+    allocation: Allocation,
+    budget: Budget,
+    amount: Decimal,
+    note: str,
+    run: AllocationRun | None = None,
 ) -> None:
-    ledger.credit(allocation, EntryKind.ALLOCATION, amount, actor=actor, note=note)
+    ledger.credit(
+        allocation, EntryKind.ALLOCATION, amount, actor=actor, note=note, run=run
+    )
     events.emit(
         "fund.allocated",
         payload={
@@ -381,6 +403,10 @@ def allocation_run_apply(
     """Allocate a budget as previewed: the total is drawn from the unallocated
     budget in one conditional update (refused when it does not fit), then each
     partner's allocation is credited on the ledger."""
+    if method == AllocationMethod.ACCRUAL:
+        permissions.MANAGE.ensure(actor)
+        percent = allocation_rules.clean_amounts(method, amounts)["percent"]
+        return coop_accrue(actor=actor, budget=budget, percent=percent)
     preview = allocation_preview(
         actor=actor, budget=budget, method=method, amounts=amounts
     )
@@ -406,6 +432,7 @@ def allocation_run_apply(
             budget=budget,
             amount=line.amount,
             note=line.reason,
+            run=run,
         )
     audit.record_create(
         actor=actor,
@@ -414,6 +441,117 @@ def allocation_run_apply(
         verb="allocation_run.applied",
     )
     return run
+
+
+def _ensure_coop(budget: Budget) -> None:
+    if budget.fund.kind != FundKind.COOP:
+        raise ValidationFailed(
+            field_errors={"method": [str(_("Only a co-op fund accrues from sales."))]}
+        )
+    if budget.closed_at is not None:
+        raise InvalidTransition("closed", "allocated", _("The budget is closed."))
+
+
+def _claim_sales(run: AllocationRun, budget: Budget, partner_id: int | None) -> int:
+    """Count the budget's unaccrued sales lines into ``run``, in one
+    ``INSERT … SELECT``; a line another run counted first is skipped (``ON
+    CONFLICT DO NOTHING`` on the once-per-budget constraint), so a re-run, or two
+    at once, count each line once. Answers how many lines it counted."""
+    lines = selectors.unaccrued_sales(budget=budget, partner_id=partner_id)
+    columns = lines.annotate(line=F("pk"), seller=F("partner_id"))
+    sql, params = columns.values_list("line", "seller", "base").query.sql_with_params()
+    quote = connection.ops.quote_name
+    statement = (
+        f"INSERT INTO {quote(AccruedSale._meta.db_table)} "  # noqa: S608
+        "(run_id, budget_id, sales_line_id, partner_id, sale_amount) "
+        f"SELECT %s, %s, s.line, s.seller, s.base FROM ({sql}) s WHERE 1 = 1 "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [run.pk, budget.pk, *params])
+        return max(cursor.rowcount, 0)
+
+
+@transaction.atomic
+def coop_accrue(
+    *, actor, budget: Budget, percent: Decimal | None = None, partner_id=None
+) -> AllocationRun | None:
+    """Accrue ``percent`` (the budget's own when None) of the partners' reported
+    sales in the budget's period into their co-op allocations: the lines are
+    counted once (:func:`_claim_sales`), then one grouped query gives each
+    partner's sales and each partner's allocation is credited on the ledger by
+    an allocation entry naming the run. The total is drawn from the budget (the
+    whole run is refused when it does not fit). Answers the run, or None when an
+    event's run found no new line. A console run (``actor``) sets the budget's
+    percentage for the accruals that follow each ``sales.reported``."""
+    if actor is not None:
+        permissions.MANAGE.ensure(actor)
+    _ensure_coop(budget)
+    percent = budget.accrual_percent if percent is None else percent
+    if percent is None:
+        return None
+    run = AllocationRun.objects.create(
+        budget=budget,
+        method=AllocationMethod.ACCRUAL,
+        amounts={"percent": str(percent)},
+        run_by=actor,
+    )
+    if budget.accrual_percent != percent:
+        before = audit.snapshot(budget, ["accrual_percent"])
+        budget.accrual_percent = percent
+        budget.save(update_fields=["accrual_percent", "updated_at"])
+        audit.record_change(
+            actor=actor, instance=budget, before=before, verb="budget.accrual_set"
+        )
+    if not _claim_sales(run, budget, partner_id) and actor is None:
+        # Nothing new after an event: no run to show. A console run stays, as
+        # the record that the accrual was run (and its percentage set).
+        run.delete()
+        return None
+    preview = allocation_rules.accrual_preview(
+        percent=percent,
+        sales=selectors.accrued_sales(run=run),
+        currency=budget.fund.currency,
+        unallocated=budget.unallocated,
+    )
+    if preview.total:
+        ledger.draw_from_budget(budget, preview.total)
+    for line in preview.lines:
+        _credit_allocation(
+            actor=actor,
+            allocation=_allocation_for(line.partner_id, budget),
+            budget=budget,
+            amount=line.amount,
+            note=line.reason,
+            run=run,
+        )
+    run.total, run.partner_count = preview.total, len(preview.lines)
+    run.save(update_fields=["total", "partner_count", "updated_at"])
+    audit.record_create(
+        actor=actor,
+        instance=run,
+        fields=["method", "amounts", "total", "partner_count"],
+        verb="allocation_run.applied",
+    )
+    return run
+
+
+def coop_accrue_reported(*, partner_id: int) -> list[AllocationRun]:
+    """After ``sales.reported``: accrue the partner's new sales into every open
+    co-op budget that accrues. A budget without enough left refuses its run alone
+    (logged); the vendor raises the budget and runs the accrual again."""
+    runs = []
+    for budget in selectors.accruing_budgets():
+        try:
+            run = coop_accrue(actor=None, budget=budget, partner_id=partner_id)
+        except ledger.InsufficientFunds:
+            logger.warning(
+                "Co-op accrual into budget %s refused: not enough left", budget.pk
+            )
+            continue
+        if run is not None:
+            runs.append(run)
+    return runs
 
 
 def preview_amounts(method: str, amounts: Mapping[str, object]):
@@ -1402,6 +1540,22 @@ def attribute_by_campaign_code(*, deal, text: str) -> Attribution | None:
                 status=AttributionStatus.APPROVED,
             )
     return None
+
+
+@transaction.atomic
+def request_answer(*, actor, request: FundRequest, answer: str) -> None:
+    """The partner answers the vendor's question about the request (or one of
+    its claims): that approval returns to the step that asked."""
+    permissions.WORK.ensure(actor, partner_id=request.partner_id)
+    questions = selectors.questions_for_partner(request=request)
+    if not questions:
+        raise InvalidTransition(
+            "in_review", "info_answered", _("No question waits for your answer.")
+        )
+    approval = approval_selectors.request_awaiting_answer(
+        user=actor, public_id=questions[0]["public_id"]
+    )
+    approvals.request_answer_info(request=approval, answer=answer, actor=actor)
 
 
 # --- activity types

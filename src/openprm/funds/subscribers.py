@@ -1,6 +1,7 @@
-"""Funds follow deals: a deal registered with an activity's campaign code in its
-title or description is attributed to that activity. Idempotent: a deal already
-attributed is left alone."""
+"""Funds follow deals and sales. Deals: a deal registered with an activity's
+campaign code in its title or description is attributed to that activity
+(idempotent: a deal already attributed is left alone). Sales: a partner's
+reported sales accrue into co-op budgets (``services.coop_accrue_reported``)."""
 
 from openprm.core import events
 from openprm.core.models import OutboxEvent
@@ -15,3 +16,12 @@ def attribute_deal(event: OutboxEvent) -> None:
         services.attribute_by_campaign_code(
             deal=deal, text=f"{deal.title} {deal.description}"
         )
+
+
+@events.subscriber("funds.coop_accrual", events=["sales.reported"])
+def accrue_coop(event: OutboxEvent) -> None:
+    """A partner reported sales: accrue them into the co-op budgets that accrue
+    (idempotent: lines already counted add nothing)."""
+    partner_id = event.payload.get("partner")
+    if partner_id:
+        services.coop_accrue_reported(partner_id=partner_id)

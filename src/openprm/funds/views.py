@@ -3,7 +3,7 @@ finance payout queue) and portal pages (my funds, new request, a request with it
 claims, history) of funds. Thin: each calls a selector or a service."""
 
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -12,9 +12,10 @@ from openprm.core import errors
 from openprm.core.exports import download
 from openprm.core.pagination import capped_page
 from openprm.core.web import act, console_page, form_page, portal_page
-from openprm.funds import permissions, selectors, services
-from openprm.funds.choices import ClaimStatus, RequestStatus
+from openprm.funds import permissions, reports, selectors, services
+from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
 from openprm.funds.forms import (
+    ActivityTypeForm,
     AllocationRunForm,
     AttributionForm,
     BudgetForm,
@@ -27,6 +28,8 @@ from openprm.funds.forms import (
 )
 
 PER_PAGE = 50
+# The rows the report page shows (the export has them all).
+REPORT_ROWS = 200
 
 
 def _page(request, queryset):
@@ -115,6 +118,40 @@ def console_fund_create(request):
 
 
 @console_page(rule=permissions.MANAGE)
+def console_activity_types(request):
+    """The activity types partners may ask funds for: add one, rename or withdraw
+    (a withdrawn type stays on the requests that used it)."""
+    form = ActivityTypeForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        template="funds/console_activity_types.html",
+        save=lambda data: services.activity_type_save(actor=request.user, **data),
+        success=_("The activity type was added."),
+        next=reverse("console:fund_activity_types"),
+        context={"types": selectors.activity_types(offered_only=False)},
+        invalid_status=400,
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+@require_POST
+def console_activity_type_edit(request, type_id: int):
+    activity_type = get_object_or_404(
+        selectors.activity_types(offered_only=False), pk=type_id
+    )
+    return act(
+        request,
+        lambda data: services.activity_type_save(
+            actor=request.user, activity_type=activity_type, **data
+        ),
+        form=ActivityTypeForm(request.POST),
+        success=_("The activity type was saved."),
+        next=reverse("console:fund_activity_types"),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
 @require_POST
 def console_budget_create(request):
     funds = {str(fund.pk): fund for fund in selectors.funds()}
@@ -148,7 +185,9 @@ def console_budget(request, public_id):
     budget = selectors.budget_get(user=request.user, public_id=public_id)
     tiers = selectors.tier_names()
     data = request.POST if request.method == "POST" else (request.GET or None)
-    form = AllocationRunForm(data, tiers=tiers)
+    form = AllocationRunForm(
+        data, tiers=tiers, accrues=budget.fund.kind == FundKind.COOP
+    )
     preview = None
     if request.method == "POST":
         permissions.MANAGE.ensure(request.user)
@@ -220,6 +259,55 @@ def console_requests(request):
             "claims": selectors.claim_queue(user=request.user)[:PER_PAGE],
             "attributions": selectors.attribution_queue(user=request.user)[:PER_PAGE],
         },
+    )
+
+
+def _report(request):
+    """The report the query string asks for (``by``, ``currency``, ``period``)."""
+    currencies = reports.currencies()
+    currency = request.GET.get("currency", "")
+    if currency not in currencies:
+        currency = currencies[0] if currencies else ""
+    periods = list(selectors.periods())
+    period_id = request.GET.get("period", "")
+    period = next((p for p in periods if str(p.pk) == period_id), None)
+    report = reports.fund_report(
+        user=request.user,
+        by=request.GET.get("by", "partner"),
+        currency=currency,
+        period_id=period.pk if period else None,
+    )
+    return report, {"currencies": currencies, "periods": periods, "period": period}
+
+
+@console_page(rule=permissions.READ)
+def console_reports(request):
+    """Fund reports by partner, tier, region or activity type: two charts (the
+    metrics dashboard's Chart.js), their tables, CSV/XLSX."""
+    report, context = _report(request)
+    return render(
+        request,
+        "funds/console_reports.html",
+        {
+            "report": report,
+            "rows": report.rows[:REPORT_ROWS],
+            "total": report.totals(),
+            "groupings": reports.GROUPINGS.items(),
+            "chart_data": reports.chart_data(report),
+            **context,
+        },
+    )
+
+
+@console_page(rule=permissions.READ)
+def console_reports_export(request):
+    report, _context = _report(request)
+    return download(
+        columns=reports.COLUMNS,
+        rows=reports.export_rows(report),
+        file_format="xlsx" if request.GET.get("format") == "xlsx" else "csv",
+        name=f"fund-report-{report.by}",
+        sheet="Fund report",
     )
 
 
@@ -525,7 +613,11 @@ def portal_request_detail(request, public_id):
     fund_request = selectors.request_get(user=request.user, public_id=public_id)
     context = _request_context(fund_request, user=request.user)
     can_work = permissions.WORK.allows(request.user, partner_id=fund_request.partner_id)
-    context.update(console=False, can_work=can_work)
+    context.update(
+        console=False,
+        can_work=can_work,
+        questions=selectors.questions_for_partner(request=fund_request),
+    )
     if can_work and fund_request.status in (
         RequestStatus.APPROVED,
         RequestStatus.CLOSED,
@@ -582,6 +674,23 @@ def portal_request_close(request, public_id):
         request,
         lambda: services.request_close(actor=request.user, request=fund_request),
         success=_("The request is closed; what was not claimed is available again."),
+        next=reverse("portal:fund_request_detail", args=[fund_request.public_id]),
+    )
+
+
+@portal_page(rule=permissions.WORK)
+@require_POST
+def portal_request_answer(request, public_id):
+    """The partner answers the vendor's question about the request or a claim."""
+    fund_request = _portal_request(request, public_id)
+    return act(
+        request,
+        lambda: services.request_answer(
+            actor=request.user,
+            request=fund_request,
+            answer=request.POST.get("answer", ""),
+        ),
+        success=_("Your answer was sent; the review goes on."),
         next=reverse("portal:fund_request_detail", args=[fund_request.public_id]),
     )
 

@@ -97,6 +97,22 @@ def absence(obj):
     }
 
 
+CONFIGURING = vendor(rule=permissions.CONFIGURE)
+CHAIN_STEPS = "api:{method} /api/v1/approval-chain-steps"
+
+
+def step(world):
+    return ChainStepFactory(kind=subject.KIND)
+
+
+def step_form(obj):
+    return {"name": "Finance check", "sla_business_days": "3"}
+
+
+def step_key(obj):
+    return {"step_id": obj.pk}
+
+
 APPROVALS = "api:{method} /api/v1/approvals"
 DELEGATIONS = "api:{method} /api/v1/approval-delegations"
 
@@ -143,6 +159,64 @@ POLICIES = [
         make=delegation,
         kwargs=lambda obj: {"delegation_id": obj.pk},
         data=lambda obj: {},
+    ),
+    Policy("web:console:approval_chains", CONFIGURING, make=step),
+    Policy(
+        "web:console:approval_chain_step_new",
+        CONFIGURING,
+        method="POST",
+        kwargs=lambda obj: {"kind": subject.KIND},
+        data=step_form,
+    ),
+    Policy(
+        "web:console:approval_chain_step_edit",
+        CONFIGURING,
+        method="POST",
+        make=step,
+        kwargs=step_key,
+        data=step_form,
+    ),
+    Policy(
+        "web:console:approval_chain_step_move",
+        CONFIGURING,
+        method="POST",
+        make=lambda world: [step(world), step(world)][1],
+        kwargs=step_key,
+        data=lambda obj: {"direction": "up"},
+    ),
+    Policy(
+        "web:console:approval_chain_step_delete",
+        CONFIGURING,
+        method="POST",
+        make=step,
+        kwargs=step_key,
+        data=lambda obj: {},
+    ),
+    Policy(CHAIN_STEPS.format(method="GET"), CONFIGURING, make=step),
+    Policy(
+        CHAIN_STEPS.format(method="POST"),
+        CONFIGURING,
+        data=lambda obj: {"kind": subject.KIND, "name": "Legal"},
+    ),
+    Policy(
+        CHAIN_STEPS.format(method="PUT") + "/{step_id}",
+        CONFIGURING,
+        make=step,
+        kwargs=step_key,
+        data=lambda obj: {"name": "Legal review"},
+    ),
+    Policy(
+        CHAIN_STEPS.format(method="POST") + "/{step_id}/move",
+        CONFIGURING,
+        make=lambda world: [step(world), step(world)][1],
+        kwargs=step_key,
+        data=lambda obj: {"direction": "up"},
+    ),
+    Policy(
+        CHAIN_STEPS.format(method="DELETE") + "/{step_id}",
+        CONFIGURING,
+        make=step,
+        kwargs=step_key,
     ),
     Policy(APPROVALS.format(method="GET"), STAFF, make=approval),
     Policy(

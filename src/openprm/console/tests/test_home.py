@@ -110,5 +110,6 @@ def test_the_home_reads_the_same_number_of_queries_for_few_or_many_rows(client):
         counts.append(len(queries))
 
     # session, user; partner counts; the newest partners; applications, deals,
-    # leads, sign-offs, partners at risk, tier changes one query each
-    assert counts[0] == counts[1] == 10
+    # leads, sign-offs, partners at risk, tier changes, fund approvals, fund
+    # payouts one query each
+    assert counts[0] == counts[1] == 12

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from openprm.deals.pipeline import rebuild, triggers
 
@@ -25,3 +25,15 @@ def pipeline_rebuild() -> rebuild.Rebuilt:
             result.drifted_totals,
         )
     return result
+
+
+def restore_pipeline_triggers(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After every ``migrate``: a later migration that rebuilt the deals' or the
+    partners' table on SQLite (how it alters a column) dropped the triggers with
+    it; put them back and recompute at once, rather than count nothing until the
+    nightly sweep."""
+    database = connections[using]
+    if "deals_pipelinecell" not in database.introspection.table_names():
+        return
+    if triggers.missing(database):
+        pipeline_rebuild()

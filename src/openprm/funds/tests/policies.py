@@ -122,6 +122,20 @@ def approved(world):
     return f.approved_request(partner=world.owner, amount="1000.00")
 
 
+def asked(world):
+    """A submitted request the vendor asked the partner about."""
+    from openprm.accounts.tests.factories import VendorUserFactory
+    from openprm.approvals import services as approvals
+
+    request = submitted(world)
+    approvals.request_ask_info(
+        request=request.approval,
+        actor=VendorUserFactory(vendor_role="vendor_admin"),
+        question="Which audience?",
+    )
+    return request
+
+
 def with_plan(world):
     return f.make_request(partner=world.owner, plan=f.pdf("plan.pdf"))
 
@@ -265,6 +279,24 @@ POLICIES = [
     ),
     Policy("web:console:fund_requests", vendor(rule=permissions.READ)),
     Policy(
+        "web:console:fund_activity_types",
+        vendor(rule=permissions.MANAGE),
+        method="POST",
+        data=lambda obj: {"name": f"Matrix type {next(_numbers)}", "is_active": "on"},
+    ),
+    Policy(
+        "web:console:fund_activity_type_edit",
+        vendor(rule=permissions.MANAGE),
+        method="POST",
+        make=lambda world: f.activity_type(),
+        kwargs=lambda obj: {"type_id": obj.pk},
+        data=lambda obj: {"name": f"Webinar {next(_numbers)}", "is_active": "on"},
+    ),
+    Policy("web:console:fund_reports", vendor(rule=permissions.READ), make=claim),
+    Policy(
+        "web:console:fund_reports_export", vendor(rule=permissions.READ), make=claim
+    ),
+    Policy(
         "web:console:fund_requests_export", vendor(rule=permissions.READ), make=claim
     ),
     Policy("web:console:fund_request_detail", staff_read, make=submitted, kwargs=key),
@@ -360,6 +392,14 @@ POLICIES = [
         files=claim_files,
     ),
     Policy(
+        "web:portal:fund_request_answer",
+        partner_write,
+        method="POST",
+        make=asked,
+        kwargs=key,
+        data=lambda obj: {"answer": "IT managers"},
+    ),
+    Policy(
         "web:portal:fund_request_close",
         partner_write,
         method="POST",
@@ -410,6 +450,9 @@ POLICIES = [
         data=lambda obj: {"name": f"Webinar {next(_numbers)}"},
     ),
     Policy(API.format("GET") + "fund-budgets", vendor(rule=permissions.READ)),
+    Policy(
+        API.format("GET") + "fund-reports", vendor(rule=permissions.READ), make=claim
+    ),
     Policy(
         API.format("POST") + "fund-budgets",
         vendor(rule=permissions.MANAGE),

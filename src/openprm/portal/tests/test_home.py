@@ -167,6 +167,6 @@ def test_the_home_reads_the_same_number_of_queries_for_one_or_many_items(client)
         client.logout()
 
     # Session, user, membership; each contribution its fixed reads (leads 2,
-    # deals 2, agreements 4, journeys 2, invitations 2, tier demotions 1), roles,
-    # the audiences.
-    assert counts[0] == counts[1] == 18
+    # deals 2, agreements 4, journeys 2, invitations 2, funds 3, tier demotions
+    # 1), roles, the audiences.
+    assert counts[0] == counts[1] == 21

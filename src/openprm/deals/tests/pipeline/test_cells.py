@@ -145,6 +145,22 @@ def test_the_rebuild_reinstalls_missing_triggers():
     assert stored() == expected()
 
 
+def test_a_migrate_restores_triggers_that_a_table_rebuild_dropped():
+    from django.core.management import call_command
+
+    deal = make_deal(amount=Decimal("10.00"))
+    triggers.drop(connection)
+    Deal.objects.filter(pk=deal.pk).update(amount=Decimal("30.00"))
+    assert stored() != expected()
+
+    call_command("migrate", verbosity=0)
+
+    assert not triggers.missing(connection)
+    assert stored() == expected()
+    make_deal(amount=Decimal("5.00"))
+    assert stored() == expected()
+
+
 def test_cells_that_fall_to_zero_are_removed_by_the_rebuild():
     deal = make_deal(amount=Decimal("10.00"))
     Deal.objects.filter(pk=deal.pk).update(status=DealStatus.REJECTED)
