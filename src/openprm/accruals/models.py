@@ -94,6 +94,10 @@ class Spiff(TimeStampedModel):
     def remaining(self):
         return self.budget - self.spent
 
+    @property
+    def spent_percent(self) -> int:
+        return int(self.spent * 100 / self.budget) if self.budget else 0
+
 
 class MoneyAccount(PartnerOwnedModel, TimeStampedModel):
     """A partner's money accrual ledger; its row is what a payout locks first."""
@@ -192,9 +196,7 @@ class SpiffEarning(PartnerOwnedModel, TimeStampedModel):
     entry that paid it; reversed when the line is returned."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    spiff = models.ForeignKey(
-        Spiff, on_delete=models.PROTECT, related_name="earnings"
-    )
+    spiff = models.ForeignKey(Spiff, on_delete=models.PROTECT, related_name="earnings")
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.CASCADE, related_name="+"
     )

@@ -178,9 +178,9 @@ def payouts_export(*, actor, payouts) -> tuple[str, int]:
     )
     exported = []
     for payout in rows:
-        if Payout.objects.filter(
-            pk=payout.pk, status=PayoutStatus.APPROVED
-        ).update(status=PayoutStatus.EXPORTED, exported_at=now, updated_at=now):
+        if Payout.objects.filter(pk=payout.pk, status=PayoutStatus.APPROVED).update(
+            status=PayoutStatus.EXPORTED, exported_at=now, updated_at=now
+        ):
             exported.append(payout)
     out = io.StringIO()
     writer = csv.writer(out)

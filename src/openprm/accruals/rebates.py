@@ -138,7 +138,9 @@ def rebate_programme_update(
             actor=actor,
             instance=programme,
             action="update",
-            changes={"tiers": [audit.json_value(before_tiers), audit.json_value(tiers)]},
+            changes={
+                "tiers": [audit.json_value(before_tiers), audit.json_value(tiers)]
+            },
             verb="rebate_programme.updated",
         )
     changed = audit.record_change(
@@ -252,7 +254,9 @@ def calculate(
         sales = totals.get(partner_id, Decimal(0)) if partner_id in held else Decimal(0)
         if statement is None and not sales:
             continue
-        prior_sales = prior.get(partner_id) if programme.basis == RebateBasis.GROWTH else None
+        prior_sales = (
+            prior.get(partner_id) if programme.basis == RebateBasis.GROWTH else None
+        )
         value = (
             sales
             if programme.basis == RebateBasis.VOLUME

@@ -13,7 +13,9 @@ from decimal import Decimal
 HUNDRED = Decimal(100)
 
 
-def rate_reached(tiers: list[tuple[Decimal, Decimal]], value: Decimal | None) -> Decimal:
+def rate_reached(
+    tiers: list[tuple[Decimal, Decimal]], value: Decimal | None
+) -> Decimal:
     """The rate of the highest tier whose threshold ``value`` reaches (0 below
     the first); ``tiers`` are ``(threshold, rate)``."""
     if value is None:

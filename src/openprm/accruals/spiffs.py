@@ -176,9 +176,7 @@ def _take_budget(spiff_id: int, wanted: Decimal) -> Decimal:
     """Take ``wanted`` from the budget, or what is left of it; returns how much
     was taken (zero when it is spent)."""
     spiffs = Spiff.objects.filter(pk=spiff_id)
-    if spiffs.filter(spent__lte=F("budget") - wanted).update(
-        spent=F("spent") + wanted
-    ):
+    if spiffs.filter(spent__lte=F("budget") - wanted).update(spent=F("spent") + wanted):
         return wanted
     while True:
         row = spiffs.values("spent", "budget").first()
@@ -194,7 +192,9 @@ def reaching(*, partner_id: int, first: datetime.date, last: datetime.date):
     """The active SPIFFs running on some day between ``first`` and ``last`` whose
     audience holds the partner."""
     spiffs = list(
-        Spiff.objects.filter(is_active=True, starts_on__lte=last, ends_on__gte=first)
+        Spiff.objects.filter(
+            is_active=True, starts_on__lte=last, ends_on__gte=first
+        ).select_related("product")
     )
     if any(spiff.audience_id for spiff in spiffs):
         held = incentives.audiences_of(partner_id)
@@ -250,9 +250,7 @@ def spiffs_earn(
                 break
             left -= paid
             earnings.append(
-                _pay(
-                    spiff, line, paid, partner_id, points_account, actor, now, batch
-                )
+                _pay(spiff, line, paid, partner_id, points_account, actor, now, batch)
             )
     batch.write()
     return earnings
@@ -383,4 +381,3 @@ def spiff_earnings_reverse(
 
 def label_of(invoice_number: str, sku: str) -> str:
     return f"{_('Invoice')} {invoice_number}: {sku}"[:200]
-

@@ -372,7 +372,9 @@ class SalesBatch:
                 product_line=product_line,
                 quantity=line.values["quantity"],
                 invoiced_on=line.values["invoiced_on"],
-                label=spiffs.label_of(line.values["invoice_number"], line.values["sku"]),
+                label=spiffs.label_of(
+                    line.values["invoice_number"], line.values["sku"]
+                ),
             )
             for line_id, line, product_id, product_line in earns
         ]
