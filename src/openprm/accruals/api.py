@@ -386,6 +386,19 @@ def payout_list(request):
     return selectors.payouts_visible_to(user=request.user)
 
 
+@router.post(
+    "/payouts/export",
+    response=ExportOut,
+    summary="Export the approved payouts as CSV for finance (each exported once)",
+)
+def payout_export(request):
+    permissions.FINANCE.ensure(request.user)
+    text, count = payouts.payouts_export(
+        actor=request.user, payouts=selectors.payouts_visible_to(user=request.user)
+    )
+    return {"count": count, "csv": text}
+
+
 @router.get("/payouts/{payout_id}", response=PayoutOut, summary="Read a payout")
 def payout_detail(request, payout_id: str):
     return lookup(request, selectors.payout_get, public_id=payout_id)
@@ -417,19 +430,6 @@ def payout_reject(request, payout_id: str, payload: ReasonIn):
     return payouts.payout_review(
         actor=request.user, payout=payout, approve=False, note=payload.reason
     )
-
-
-@router.post(
-    "/payouts/export",
-    response=ExportOut,
-    summary="Export the approved payouts as CSV for finance (each exported once)",
-)
-def payout_export(request):
-    permissions.FINANCE.ensure(request.user)
-    text, count = payouts.payouts_export(
-        actor=request.user, payouts=selectors.payouts_visible_to(user=request.user)
-    )
-    return {"count": count, "csv": text}
 
 
 # --- rebates

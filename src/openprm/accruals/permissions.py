@@ -15,11 +15,7 @@ MANAGE = Rule(
 # Finance (and admins) calculate rebates, true them up, ask for payouts and
 # export the approved ones; returns of sales reverse what they earned.
 FINANCE = Rule("accruals.finance", vendor=[VendorRole.VENDOR_ADMIN, VendorRole.FINANCE])
-# Every partner user sees their SPIFFs and their progress; the money their
-# organisation earned and its rebate statements are for its admins, sellers and
-# finance.
+# Every partner user sees their SPIFFs and their progress, and the money their
+# organisation earned with its rebate statements (as every role sees the points).
 SPIFFS = Rule("accruals.spiffs", partner=PartnerRole.values)
-STATEMENTS = Rule(
-    "accruals.statements",
-    partner=[PartnerRole.PARTNER_ADMIN, PartnerRole.SALES, PartnerRole.FINANCE],
-)
+STATEMENTS = Rule("accruals.statements", partner=PartnerRole.values)
