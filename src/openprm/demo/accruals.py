@@ -7,6 +7,7 @@ Runs after the incentives demo (it needs the catalogue and the sellers); made
 through the services; safe to run twice: nothing is added once a SPIFF exists.
 """
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -92,8 +93,6 @@ def build_demo_accruals(*, actor) -> int:
     )
     rebates.rebate_calculate(actor=finance, programme=programme, on=today)
     if membership is not None:
-        try:
+        with contextlib.suppress(Conflict):  # nothing owed
             payouts.payout_request(actor=finance, partner=membership.partner)
-        except Conflict:  # nothing owed
-            pass
     return spiff.earnings.count()

@@ -32,7 +32,6 @@ def owed():
 
 
 def test_entries_cannot_be_changed_or_deleted(owed):
-    _partner, account = owed
     entry = MoneyEntry.objects.first()
     with pytest.raises(TypeError):
         entry.save()
