@@ -141,10 +141,9 @@ def test_mine_through_the_api_lists_the_organisations_spiffs(client, world):
     response = client.get("/api/v1/spiffs/mine", headers=bearer(sellers[0]))
     body = response.json()
     assert response.status_code == 200
-    assert sorted((item["spiff"]["pay_in"], item["units"]) for item in body) == [
-        ("money", "2"),
-        ("points", "2"),
-    ]
+    assert sorted(
+        (item["spiff"]["pay_in"], Decimal(item["units"])) for item in body
+    ) == [("money", 2), ("points", 2)]
 
 
 def test_a_spiff_with_a_bad_budget_is_refused_field_by_field(client):
