@@ -435,7 +435,7 @@ def payout_reject(request, payout_id: str, payload: ReasonIn):
 # --- rebates
 
 
-class TierIn(StrictSchema):
+class RebateTierIn(StrictSchema):
     threshold: Decimal = Field(
         description="From: sales in the reporting currency, or growth in per cent."
     )
@@ -454,10 +454,10 @@ class RebateProgrammeIn(StrictSchema):
     starts_on: date
     ends_on: date | None = None
     is_active: bool = True
-    tiers: list[TierIn]
+    tiers: list[RebateTierIn]
 
 
-class TierOut(Schema):
+class RebateTierOut(Schema):
     threshold: Decimal
     rate: Decimal
 
@@ -472,7 +472,7 @@ class RebateProgrammeOut(Schema):
     starts_on: date
     ends_on: date | None
     is_active: bool
-    tiers: list[TierOut]
+    tiers: list[RebateTierOut]
 
     @staticmethod
     def resolve_id(obj: RebateProgramme) -> UUID:
