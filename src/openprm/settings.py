@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "openprm.funds",
     "openprm.learning",
     "openprm.incentives",
+    "openprm.accruals",
     "openprm.metrics",
     "openprm.console",
     "openprm.demo",

@@ -43,5 +43,6 @@ urlpatterns = [
     path("", include("openprm.funds.console_urls")),
     path("", include("openprm.learning.console_urls")),
     path("", include("openprm.incentives.console_urls")),
+    path("", include("openprm.accruals.console_urls")),
     path("", include("openprm.metrics.console_urls")),
 ]

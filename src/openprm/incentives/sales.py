@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openprm.accruals import spiffs
 from openprm.core import audit, bulk_sql, events, tabular
 from openprm.core.audit import AuditBatch
 from openprm.core.errors import ValidationFailed
@@ -359,6 +360,32 @@ class SalesBatch:
         report.imported += len(lines)
         report.line_ids += ids
         report.points += self._earn(earns, now)
+        report.points += self._earn_spiffs(earns, now)
+
+    def _earn_spiffs(self, earns, now) -> int:
+        """What the lines earn from running SPIFFs (``accruals.spiffs``), in
+        this batch's transaction; returns the points it paid."""
+        lines = [
+            spiffs.LineSold(
+                id=line_id,
+                product_id=product_id,
+                product_line=product_line,
+                quantity=line.values["quantity"],
+                invoiced_on=line.values["invoiced_on"],
+                label=spiffs.label_of(
+                    line.values["invoice_number"], line.values["sku"]
+                ),
+            )
+            for line_id, line, product_id, product_line in earns
+        ]
+        earned = spiffs.spiffs_earn(
+            partner_id=self.partner.pk,
+            points_account=self.account,
+            lines=lines,
+            actor=self.actor,
+            now=now,
+        )
+        return sum(int(e.amount) for e in earned if e.points_entry_id)
 
     def _earn(self, earns, now) -> int:
         """The earn entries and lots of the rules each line meets, within caps."""

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("openprm.funds.portal_urls")),
     path("", include("openprm.learning.portal_urls")),
     path("", include("openprm.incentives.portal_urls")),
+    path("", include("openprm.accruals.portal_urls")),
     path("", include("openprm.metrics.portal_urls")),
 ]

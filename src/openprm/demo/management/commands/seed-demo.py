@@ -4,6 +4,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from openprm.accounts.models import User
+from openprm.demo.accruals import build_demo_accruals
 from openprm.demo.announcements import build_demo_announcements
 from openprm.demo.applications import build_demo_applications
 from openprm.demo.approvals import build_demo_approvals
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 build_demo_funds(actor=vendor_admin)
                 build_demo_learning(actor=vendor_admin)
                 build_demo_incentives(actor=vendor_admin)
+                build_demo_accruals(actor=vendor_admin)
                 build_demo_metrics(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
