@@ -228,7 +228,7 @@ def quarter_start(day: datetime.date) -> datetime.date:
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _next_month(day: datetime.date) -> datetime.date:
+def next_month(day: datetime.date) -> datetime.date:
     return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
@@ -241,7 +241,7 @@ def quarter_label(start: datetime.date) -> str:
 
 
 def _next_quarter(day: datetime.date) -> datetime.date:
-    return _next_month(_next_month(_next_month(quarter_start(day))))
+    return next_month(next_month(next_month(quarter_start(day))))
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ class _Calendar:
     label: Callable[[datetime.date], str]
 
 
-MONTHS = _Calendar(month_start, _next_month, month_label)
+MONTHS = _Calendar(month_start, next_month, month_label)
 QUARTERS = _Calendar(quarter_start, _next_quarter, quarter_label)
 
 

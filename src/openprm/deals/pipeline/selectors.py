@@ -243,12 +243,10 @@ def _month(text: str) -> datetime.date:
     return datetime.date(int(text[:4]), int(text[5:7]), 1)
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def _month_end(day: datetime.date) -> datetime.date:
-    return _next_month(day) - datetime.timedelta(days=1)
+    if (day.year, day.month) == (datetime.MAXYEAR, 12):
+        return datetime.date.max  # no month follows December 9999
+    return figures.next_month(day) - datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -290,7 +288,7 @@ def _months(filters: PipelineFilters, rates: money.RateTable) -> _Months:
     partial = []
     if first is not None and first.day != 1:
         partial.append((first, min(_month_end(first), last or datetime.date.max)))
-        first_month = _next_month(first)
+        first_month = figures.next_month(first)
     if last is not None and last != _month_end(last):
         start = max(last.replace(day=1), first or datetime.date.min)
         if not partial or partial[0][1] < start:
