@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Iterable
 from functools import wraps
 from http import HTTPStatus
-from typing import Any, ClassVar, TypeVar, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, get_origin
 from uuid import UUID
 
 from django.conf import settings
@@ -38,6 +38,7 @@ from ninja.errors import (
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params.models import BodyModel, _MultiPartBodyModel
 from pydantic import ConfigDict
+from pydantic.fields import FieldInfo
 
 from openprm.core import inputs
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
@@ -63,10 +64,19 @@ class _BoundedFields(type(Schema)):
         namespace["__annotations__"] = {
             field: annotation
             if field.startswith("_") or get_origin(annotation) is ClassVar
-            else inputs.bounded(annotation, inputs.model_field(model, field))
+            else mcs._bounded(annotation, model, field, namespace.get(field))
             for field, annotation in annotations.items()
         }
         return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+    @staticmethod
+    def _bounded(annotation, model, field: str, declared):
+        bounded = inputs.bounded(annotation, inputs.model_field(model, field))
+        if isinstance(declared, FieldInfo) and declared.metadata:
+            # A field's own bounds (``Field(ge=…, le=…)``) outrank the defaults:
+            # pydantic applies the last constraint of each kind.
+            return Annotated[(bounded, *declared.metadata)]
+        return bounded
 
 
 class StrictSchema(Schema, metaclass=_BoundedFields):

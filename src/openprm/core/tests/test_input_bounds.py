@@ -357,3 +357,18 @@ def test_an_oversized_form_body_refused_before_the_api_is_a_413_problem(client):
     )
     assert response.status_code == 413
     assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+
+
+def test_a_fields_own_bounds_outrank_the_default_bounds():
+    from pydantic import Field, ValidationError
+
+    from openprm.core.api import StrictSchema
+
+    class Window(StrictSchema):
+        days: int = Field(60, ge=1, le=366)
+
+    assert Window(days=1).days == 1
+    assert Window(days=366).days == 366
+    for outside in (0, 367, 2**31):
+        with pytest.raises(ValidationError):
+            Window(days=outside)
