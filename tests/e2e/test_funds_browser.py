@@ -124,7 +124,7 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
     expect(page.locator("h1")).to_contain_text("Approved")
 
     sign_in(page, "fin@vendor.example")
-    page.get_by_test_id("console-nav").get_by_role("link", name="Payouts").click()
+    page.get_by_test_id("console-nav").get_by_role("link", name="Fund payouts").click()
     page.get_by_role("button", name="Approve payout").click()
     page.get_by_label("Payment reference").fill("SEPA-42")
     page.get_by_role("button", name="Paid").click()

@@ -13,7 +13,7 @@ from openprm.core.navigation import (
 for label, name, prefix, order in (
     (_("SPIFFs"), "console:accrual_spiffs", "console:accrual_spiff", 65),
     (_("Rebates"), "console:accrual_rebates", "console:accrual_rebate", 66),
-    (_("Payouts"), "console:accrual_payouts", "console:accrual_pay", 67),
+    (_("Incentive payouts"), "console:accrual_payouts", "console:accrual_pay", 67),
     (_("Sales returns"), "console:accrual_returns", "console:accrual_return", 68),
 ):
     register(

@@ -25,7 +25,7 @@ register(
         section=INCENTIVES,
     ),
     NavItem(
-        _("Payouts"),
+        _("Fund payouts"),
         "console:fund_payouts",
         active_prefix="console:fund_payout",
         order=62,
