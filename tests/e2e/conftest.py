@@ -26,11 +26,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 FAILING_IMPACTS = ("serious", "critical")
-# Runs in every page once it has loaded (top frame only): axe checks the page and
-# reports what fails through the binding; the run's promise is kept so that a
-# context can wait for the last page's check before it closes.
+# Runs in every page of the site once it has loaded (top frame only; not a test's
+# about:blank): axe checks the page and reports what fails through the binding;
+# the run's promise is kept so that a context can wait for the last page's check
+# before it closes.
 AXE_RUNNER = """
-if (window.top === window) {
+if (window.top === window && location.protocol.startsWith("http")) {
   window.addEventListener("load", () => {
     window.__openprmAxe = new Promise((done) => setTimeout(done, 0))
       .then(() => axe.run(document, {resultTypes: ["violations"]}))

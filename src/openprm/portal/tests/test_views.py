@@ -50,7 +50,7 @@ def test_portal_dashboard_runs_a_fixed_number_of_queries(
     # session, user, membership with its partner; the work list's contributions
     # (a fixed number each, see test_home); the active audiences (none hold the
     # reader, so no announcement is read)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         client.get("/portal/")
 
 
