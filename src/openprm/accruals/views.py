@@ -20,17 +20,13 @@ from openprm.accruals.forms import (
     SpiffForm,
     tiers_text,
 )
-from openprm.core.pagination import capped_page
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.incentives.selectors import product_list
 from openprm.partners.selectors import partner_list_visible_to
 from openprm.segments.audiences.selectors import audience_list_visible_to
 
 PER_PAGE = 50
-
-
-def _page(request, queryset):
-    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 # --- console: SPIFFs
@@ -42,7 +38,9 @@ def spiff_list(request):
         request,
         "accruals/console_spiffs.html",
         {
-            "page": _page(request, selectors.spiff_list(user=request.user)),
+            "page": requested_page(
+                request, selectors.spiff_list(user=request.user), per_page=PER_PAGE
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -122,7 +120,11 @@ def programme_list(request):
         "accruals/console_rebates.html",
         {
             "programmes": selectors.programme_list(user=request.user)[:PER_PAGE],
-            "page": _page(request, selectors.statements_visible_to(user=request.user)),
+            "page": requested_page(
+                request,
+                selectors.statements_visible_to(user=request.user),
+                per_page=PER_PAGE,
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -167,7 +169,7 @@ def programme_detail(request, public_id):
         "accruals/console_rebate.html",
         {
             "programme": programme,
-            "page": _page(request, statements),
+            "page": requested_page(request, statements, per_page=PER_PAGE),
             "form": CalculateForm(initial={"on": timezone.localdate()}),
             "can_calculate": permissions.FINANCE.allows(request.user),
             "can_manage": permissions.MANAGE.allows(request.user),
@@ -207,8 +209,10 @@ def payout_list(request):
         request,
         "accruals/console_payouts.html",
         {
-            "accounts": _page(
-                request, selectors.money_accounts_visible_to(user=request.user)
+            "accounts": requested_page(
+                request,
+                selectors.money_accounts_visible_to(user=request.user),
+                per_page=PER_PAGE,
             ),
             "payouts": selectors.payouts_visible_to(user=request.user)[:PER_PAGE],
             "form": form,
@@ -320,7 +324,11 @@ def return_list(request):
         {
             "invoice": invoice,
             "lines": lines,
-            "page": _page(request, selectors.returns_visible_to(user=request.user)),
+            "page": requested_page(
+                request,
+                selectors.returns_visible_to(user=request.user),
+                per_page=PER_PAGE,
+            ),
             "can_return": permissions.FINANCE.allows(request.user),
         },
     )
@@ -368,6 +376,6 @@ def portal_money(request):
             "statement": _statement(request, account) if account else None,
             "periods": RebatePeriod.choices,
             "period": _period(request),
-            "statements": _page(request, statements),
+            "statements": requested_page(request, statements, per_page=PER_PAGE),
         },
     )

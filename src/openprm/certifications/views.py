@@ -22,16 +22,12 @@ from openprm.certifications.forms import (
 )
 from openprm.certifications.pdf import certificate_response
 from openprm.core import exports
-from openprm.core.pagination import capped_page
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page, public_page
 from openprm.segments.audiences import audience_reader
 from openprm.segments.models import Audience
 
 PER_PAGE = 50
-
-
-def _page(request, queryset):
-    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 def _certification_url(certification) -> str:
@@ -56,7 +52,11 @@ def certifications(request):
         request,
         "certifications/console_list.html",
         {
-            "page": _page(request, selectors.certification_list(user=request.user)),
+            "page": requested_page(
+                request,
+                selectors.certification_list(user=request.user),
+                per_page=PER_PAGE,
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -88,7 +88,11 @@ def certification_detail(request, public_id):
         "certifications/console_detail.html",
         {
             "certification": certification,
-            "page": _page(request, holders.order_by("partner__name", "user__email")),
+            "page": requested_page(
+                request,
+                holders.order_by("partner__name", "user__email"),
+                per_page=PER_PAGE,
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
             "can_review": permissions.REVIEW.allows(request.user),
             "now": timezone.now(),
@@ -141,8 +145,10 @@ def review_queue(request):
         request,
         "certifications/console_reviews.html",
         {
-            "page": _page(
-                request, selectors.review_queue(user=request.user, status=status)
+            "page": requested_page(
+                request,
+                selectors.review_queue(user=request.user, status=status),
+                per_page=PER_PAGE,
             ),
             "status": status,
             "statuses": ReviewStatus.choices,
@@ -274,7 +280,7 @@ def expiring(request):
             name="expiring-certifications",
             sheet=str(_("Expiring")),
         )
-    page = _page(request, rows)
+    page = requested_page(request, rows, per_page=PER_PAGE)
     for held in page:
         held.days_left = max((held.valid_until - now).days, 0)
     by_partner = selectors.expiring_by_partner(
@@ -368,11 +374,12 @@ def accreditation_detail(request, public_id):
         "certifications/console_accreditation.html",
         {
             "accreditation": accreditation,
-            "page": _page(
+            "page": requested_page(
                 request,
                 selectors.accreditation_holders(
                     user=request.user, accreditation=accreditation
                 ),
+                per_page=PER_PAGE,
             ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
@@ -467,9 +474,10 @@ def team_certificates(request):
         request,
         "certifications/portal_team.html",
         {
-            "page": _page(
+            "page": requested_page(
                 request,
                 selectors.team_certificates(user=request.user, partner_id=partner_id),
+                per_page=PER_PAGE,
             ),
             "accreditations": selectors.partner_accreditations(partner_id=partner_id),
             "now": timezone.now(),

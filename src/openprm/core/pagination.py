@@ -73,3 +73,8 @@ def capped_page(queryset: QuerySet, *, per_page: int, number) -> Page:
     # related reads stay on the queryset).
     page.object_list = list(queryset.filter(pk__in=Subquery(keys)).order_by(*ordering))
     return page
+
+
+def requested_page(request, queryset: QuerySet, *, per_page: int) -> Page:
+    """``capped_page`` of the page a list's request asks for (``?page=``)."""
+    return capped_page(queryset, per_page=per_page, number=request.GET.get("page"))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.core import errors
 from openprm.core.exports import download
-from openprm.core.pagination import capped_page
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
@@ -30,10 +30,6 @@ from openprm.funds.forms import (
 PER_PAGE = 50
 # The rows the report page shows (the export has them all).
 REPORT_ROWS = 200
-
-
-def _page(request, queryset):
-    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 def _download(stored, name: str):
@@ -233,7 +229,7 @@ def console_budget(request, public_id):
         {
             "budget": budget,
             "allocated": selectors.budget_allocated(budget=budget),
-            "page": _page(request, allocations),
+            "page": requested_page(request, allocations, per_page=PER_PAGE),
             "form": form,
             "preview": preview,
             "can_manage": permissions.MANAGE.allows(request.user),
@@ -251,8 +247,10 @@ def console_requests(request):
         request,
         "funds/console_requests.html",
         {
-            "page": _page(
-                request, selectors.requests_visible_to(user=request.user, status=status)
+            "page": requested_page(
+                request,
+                selectors.requests_visible_to(user=request.user, status=status),
+                per_page=PER_PAGE,
             ),
             "status": status,
             "statuses": RequestStatus.choices,
@@ -560,7 +558,9 @@ def portal_funds(request):
 def portal_history(request):
     entries = selectors.ledger_visible_to(user=request.user, partner=request.partner)
     return render(
-        request, "funds/portal_history.html", {"page": _page(request, entries)}
+        request,
+        "funds/portal_history.html",
+        {"page": requested_page(request, entries, per_page=PER_PAGE)},
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from openprm.content.library import serving
 from openprm.core import exports
 from openprm.core.errors import ApplicationError, ValidationFailed
-from openprm.core.pagination import capped_page
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.learning import permissions, reports, scorm, selectors, services
 from openprm.learning.choices import LessonKind
@@ -37,10 +37,6 @@ from openprm.learning.forms import (
 from openprm.segments.audiences import audience_reader
 
 PER_PAGE = 25
-
-
-def _page(request, queryset):
-    return capped_page(queryset, per_page=PER_PAGE, number=request.GET.get("page"))
 
 
 # --- console: courses
@@ -65,7 +61,11 @@ def courses(request):
         request,
         "learning/console_courses.html",
         {
-            "page": _page(request, selectors.courses_for_staff(user=request.user)),
+            "page": requested_page(
+                request,
+                selectors.courses_for_staff(user=request.user),
+                per_page=PER_PAGE,
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -278,7 +278,13 @@ def enrolments(request):
     return render(
         request,
         "learning/console_enrolments.html",
-        {"page": _page(request, selectors.enrolments_for_staff(user=request.user))},
+        {
+            "page": requested_page(
+                request,
+                selectors.enrolments_for_staff(user=request.user),
+                per_page=PER_PAGE,
+            )
+        },
     )
 
 
@@ -365,7 +371,11 @@ def quizzes(request):
         request,
         "learning/console_quizzes.html",
         {
-            "page": _page(request, selectors.quizzes_for_staff(user=request.user)),
+            "page": requested_page(
+                request,
+                selectors.quizzes_for_staff(user=request.user),
+                per_page=PER_PAGE,
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -429,7 +439,11 @@ def packages(request):
         request,
         "learning/console_packages.html",
         {
-            "page": _page(request, selectors.packages_for_staff(user=request.user)),
+            "page": requested_page(
+                request,
+                selectors.packages_for_staff(user=request.user),
+                per_page=PER_PAGE,
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -461,7 +475,9 @@ def paths(request):
         request,
         "learning/console_paths.html",
         {
-            "page": _page(request, selectors.paths_for_staff(user=request.user)),
+            "page": requested_page(
+                request, selectors.paths_for_staff(user=request.user), per_page=PER_PAGE
+            ),
             "can_manage": permissions.MANAGE.allows(request.user),
         },
     )
@@ -577,7 +593,7 @@ def catalogue(request):
         "learning/portal_catalogue.html",
         {
             "form": form,
-            "page": _page(request, courses),
+            "page": requested_page(request, courses, per_page=PER_PAGE),
             "paths": list(selectors.paths_for_reader(audiences=audiences)),
             "is_filtered": any(form.values().values()),
             "team_tab": _team_tab(request),
@@ -623,7 +639,11 @@ def team_learning(request):
     return render(
         request,
         "learning/portal_team.html",
-        {"page": _page(request, rows), "status": status, "team_tab": True},
+        {
+            "page": requested_page(request, rows, per_page=PER_PAGE),
+            "status": status,
+            "team_tab": True,
+        },
     )
 
 
