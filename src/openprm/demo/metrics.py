@@ -19,8 +19,8 @@ from openprm.deals import conflicts
 from openprm.deals.choices import DealStatus, StageKind
 from openprm.deals.models import Deal, DealRevenue, Stage
 from openprm.deals.services import customer_columns
+from openprm.metrics import health, tiers
 from openprm.metrics import services as metrics_services
-from openprm.metrics import tiers
 from openprm.metrics.models import (
     RebuildRun,
     RecommendationStatus,
@@ -159,7 +159,31 @@ def build_demo_metrics(*, actor, seed: int = 17) -> int:
     RebuildRun.objects.all().delete()
     metrics_services.rollups_rebuild()
     _recommendations(actor=actor)
+    _health_scores(actor=actor)
     return len(deals) + len(sign_ins) + len(downloads)
+
+
+# Every programme's health score in the demo: revenue weighs most.
+HEALTH_MEASURES = [
+    {"metric": "won_revenue", "weight": 3, "target": "50000"},
+    {"metric": "win_rate", "weight": 1, "target": "60"},
+]
+
+
+def _health_scores(*, actor) -> None:
+    """A health model per programme, and the first computation (some partners
+    fall below the at-risk line, so the channel managers' homes show them)."""
+    from openprm.programs.models import Programme
+
+    for programme in Programme.objects.order_by("id"):
+        health.health_model_set(
+            actor=actor,
+            programme=programme,
+            at_risk_below=Decimal("50"),
+            alert_drop=Decimal("15"),
+            measures=HEALTH_MEASURES,
+        )
+    health.health_compute()
 
 
 def _recommendations(*, actor) -> None:

@@ -165,3 +165,14 @@ def test_seeding_prints_the_logins_and_no_email(settings, capsys):
     assert "Subject:" not in printed + output
     assert all(login.email in output for login in DEMO_LOGINS)
     assert Invitation.objects.filter(partner__name="Contoso Solutions").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_scores_every_enrolled_partners_health():
+    from openprm.metrics.models import HealthModel, PartnerHealth
+
+    seed("--partners", "20")
+
+    assert HealthModel.objects.count() == Programme.objects.count() > 0
+    scored = PartnerHealth.objects.values("partner_id").distinct().count()
+    assert scored == Enrolment.objects.filter(status="active").count() > 0
