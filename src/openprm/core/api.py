@@ -16,6 +16,7 @@ Errors follow RFC 9457 (``application/problem+json``): ``type``, ``title``, ``st
 field. The API object itself is in ``openprm/api.py``.
 """
 
+import copy
 import json
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -460,8 +461,20 @@ class ProblemApi(NinjaAPI):
     """The API object: its schema documents every error response of every operation
     as the ``application/problem+json`` document it is."""
 
-    def get_openapi_schema(self, *args, **kwargs):
-        schema = super().get_openapi_schema(*args, **kwargs)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema, built once per path prefix: the operations are fixed when
+        the process starts, and building it takes seconds. Each caller gets its own
+        copy to change as it likes."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cached = self.__dict__.setdefault("_openapi_schemas", {})
+        if path_prefix not in cached:
+            cached[path_prefix] = self._problem_schema(path_prefix)
+        return copy.deepcopy(cached[path_prefix])
+
+    def _problem_schema(self, path_prefix: str) -> dict:
+        # A plain dict: ninja's schema object also holds the API itself.
+        schema = dict(super().get_openapi_schema(path_prefix=path_prefix))
         problem_ref = {"$ref": "#/components/schemas/Problem"}
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas.setdefault("Problem", Problem.json_schema())
