@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.models import TimeStampedModel
-from openprm.reports.choices import Frequency, ReportFormat
+from openprm.reports.choices import Frequency, ReportFormat, Weekday
 
 
 class SavedReportQuerySet(models.QuerySet):
@@ -41,7 +41,9 @@ class SavedReport(TimeStampedModel):
     frequency = models.CharField(
         _("frequency"), max_length=8, choices=Frequency.choices
     )
-    weekday = models.PositiveSmallIntegerField(_("weekday"), null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), choices=Weekday.choices, null=True, blank=True
+    )
     day_of_month = models.PositiveSmallIntegerField(
         _("day of the month"), null=True, blank=True
     )
