@@ -18,6 +18,7 @@ from openprm.reports.tests.factories import scheduled_report
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/scheduled-reports"
+QUERIES_LIST = 4  # token, count, the schedules, their recipients
 
 
 def bearer(user) -> dict[str, str]:
@@ -175,7 +176,7 @@ def test_listing_runs_the_same_queries_for_one_or_many(client, analyst):
         response = client.get(URL, headers=headers)
 
     assert response.json()["count"] == 5
-    assert len(many) == len(one)
+    assert len(many) == len(one) == QUERIES_LIST
 
 
 def test_send_now_attaches_what_the_caller_sees(client, analyst, ecosystem, manager):
