@@ -32,6 +32,8 @@ AUDITED = (
     "next_run_at",
 )
 MAX_RECIPIENTS = 50
+# Reports one sweep sends at most; the next sweep (15 minutes on) sends the rest.
+SWEEP_BATCH = 200
 
 
 def _checked(
@@ -308,7 +310,9 @@ def scheduled_reports_send_due(*, now=None) -> int:
     send it), then sent. Returns how many reports were sent."""
     now = now or timezone.now()
     done = 0
-    for report in selectors.due(now=now).iterator():
+    # A list, not a cursor: the loop writes the rows it read (SQLite has no
+    # isolation between a connection's queries).
+    for report in list(selectors.due(now=now)[:SWEEP_BATCH]):
         following = schedule.next_run_after(
             now,
             frequency=report.frequency,
