@@ -48,8 +48,8 @@ def test_a_report_saved_from_its_page_reaches_each_recipient_in_their_scope(page
     page.get_by_label("Name").fill("EMEA partners, monthly")
     page.get_by_label("Table").select_option(label="Top partners")
     expect(page.get_by_label("Region")).to_have_value("EMEA")
-    page.get_by_label("PDF").check()
-    page.get_by_label("Monthly").check()
+    page.get_by_label("PDF", exact=True).check()
+    page.get_by_label("Monthly", exact=True).check()
     page.get_by_label("Monthly, on day").fill("31")
     page.get_by_label("Recipients").select_option(
         ["ana@vendor.example", "cm@vendor.example"]
