@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,6 +15,10 @@ from openprm.reports import permissions, registry, selectors, services
 from openprm.reports.forms import SavedReportForm, initial_for
 
 LIST_ROWS = 200
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @require_safe
@@ -83,10 +88,7 @@ def report_create(request):
         save=lambda data: _save(request, form),
         success=lambda report: (
             _("“%(name)s” is scheduled: next sent %(when)s.")
-            % {
-                "name": report.name,
-                "when": report.next_run_at.strftime("%Y-%m-%d %H:%M"),
-            }
+            % {"name": report.name, "when": _when(report.next_run_at)}
         ),
         next=reverse("console:scheduled_reports"),
         context={"kind": kind},
