@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "openprm.incentives",
     "openprm.accruals",
     "openprm.metrics",
+    "openprm.reports",
     "openprm.console",
     "openprm.demo",
     "openprm.core.admin_site.AdminConfig",

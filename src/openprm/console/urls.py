@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("openprm.incentives.console_urls")),
     path("", include("openprm.accruals.console_urls")),
     path("", include("openprm.metrics.console_urls")),
+    path("", include("openprm.reports.console_urls")),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from openprm.metrics import catalogue, permissions
+from openprm.metrics.formatting import plain
 from openprm.metrics.models import MonthlyValue
 from openprm.metrics.selectors import Period, _figures, metric_months
 from openprm.partners.choices import PartnerType, Region
@@ -149,3 +150,34 @@ def dashboard(*, user, period: Period, filters: DashboardFilters) -> dict:
         "headline": [catalogue.get_metric(code) for code in HEADLINE],
         "metrics": catalogue.metrics(),
     }
+
+
+# The dashboard's tables, as their exports and scheduled reports name them.
+TABLES = ("months", "region", "type", "tier", "partners")
+
+
+def board_table(board: dict, table: str) -> tuple[str, list[str], list[list]]:
+    """One of the dashboard's tables: its heading, the column names (the first
+    names the rows) and the rows as plain numbers, for an export."""
+    metrics = board["metrics"]
+    if table == "months":
+        head = str(_("Month"))
+        rows = [
+            (row["month"].strftime("%Y-%m"), row["values"]) for row in board["months"]
+        ]
+    elif table == "partners":
+        head = str(_("Partner"))
+        rows = [(row["label"], row["values"]) for row in board["top"]]
+    else:
+        found = next(item for item in board["breakdowns"] if item.key == table)
+        head = str(found.title)
+        rows = [(row["label"], row["values"]) for row in found.rows]
+    columns = [head, *[str(metric.label) for metric in metrics]]
+    return (
+        head,
+        columns,
+        [
+            [label, *[plain(values[metric.code]) for metric in metrics]]
+            for label, values in rows
+        ],
+    )

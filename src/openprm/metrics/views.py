@@ -35,7 +35,7 @@ from openprm.programs import permissions as programme_permissions
 from openprm.programs import selectors as programme_selectors
 from openprm.programs import services as programme_services
 
-TABLES = ("months", "region", "type", "tier", "partners")
+TABLES = dashboard.TABLES
 
 
 def _chart_data(board: dict) -> dict:
@@ -93,29 +93,13 @@ def _chart_data(board: dict) -> dict:
 
 
 def _export(board: dict, table: str, file_format: str):
-    metrics = board["metrics"]
-    columns = [str(metric.label) for metric in metrics]
-    if table == "months":
-        head = _("Month")
-        rows = [
-            (row["month"].strftime("%Y-%m"), row["values"]) for row in board["months"]
-        ]
-    elif table == "partners":
-        head = _("Partner")
-        rows = [(row["label"], row["values"]) for row in board["top"]]
-    else:
-        found = next(item for item in board["breakdowns"] if item.key == table)
-        head = str(found.title)
-        rows = [(row["label"], row["values"]) for row in found.rows]
+    head, columns, rows = dashboard.board_table(board, table)
     return exports.download(
-        columns=[head, *columns],
-        rows=(
-            [label, *[plain(values[metric.code]) for metric in metrics]]
-            for label, values in rows
-        ),
+        columns=columns,
+        rows=rows,
         file_format=file_format,
         name=f"metrics-{table}",
-        sheet=str(head),
+        sheet=head,
     )
 
 

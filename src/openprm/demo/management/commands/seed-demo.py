@@ -23,6 +23,7 @@ from openprm.demo.metrics import build_demo_metrics
 from openprm.demo.pipeline import build_demo_rates
 from openprm.demo.profiles import build_demo_profiles
 from openprm.demo.programs import build_demo_programs
+from openprm.demo.reports import build_demo_reports
 from openprm.demo.scoring import build_demo_scoring
 from openprm.demo.segments import build_demo_segments
 from openprm.demo.team import build_demo_invitations
@@ -107,6 +108,7 @@ class Command(BaseCommand):
                 build_demo_incentives(actor=vendor_admin)
                 build_demo_accruals(actor=vendor_admin)
                 build_demo_metrics(actor=vendor_admin)
+                build_demo_reports(actor=vendor_admin)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Demo data created: {partners} partners, {users} users, "
