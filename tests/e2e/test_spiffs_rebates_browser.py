@@ -41,6 +41,7 @@ def test_spiff_set_up_earned_from_uploaded_sales_and_a_rebate_statement(
         f"INV-2,{today.isoformat()},Tailspin,NAS-4,1,500.00,EUR\n"
     )
     page.set_default_timeout(30_000)  # the shared test machine is often loaded
+    page.set_default_navigation_timeout(90_000)  # the first page warms the server
 
     sign_in(page, marketing.email)
     page.goto("/console/spiffs/new/")
