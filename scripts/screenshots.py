@@ -109,6 +109,13 @@ SHOTS = [
     ("insights-performance", ADMIN, "/console/insights/"),
     ("tier-reviews", ADMIN, "/console/tiers/recommendations/"),
     ("portal-tier", PARTNER, "/portal/tier/"),
+    ("portal-spiffs", PARTNER, "/portal/spiffs/"),
+    ("portal-money", PARTNER, "/portal/money/"),
+    ("portal-rewards", PARTNER, "/portal/rewards/"),
+    ("console-spiffs", ADMIN, "/console/spiffs/"),
+    ("console-spiff-form", ADMIN, "/console/spiffs/new/"),
+    ("console-rewards", ADMIN, "/console/incentives/rewards/"),
+    ("console-incentive-settings", ADMIN, "/console/incentives/settings/"),
 ]
 
 

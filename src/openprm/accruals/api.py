@@ -55,8 +55,18 @@ class SpiffIn(StrictSchema):
     starts_on: date
     ends_on: date
     pay_in: str = Field(description="points or money.")
+    basis: str = Field(
+        "per_unit",
+        description=(
+            "per_unit: `rate` per unit sold; percent: `rate` per cent of each "
+            "line's amount in the reporting currency (0 < rate <= 100)."
+        ),
+    )
     rate: Decimal = Field(
-        description="Per unit sold: points, or money in the reporting currency."
+        description=(
+            "Per unit sold: points, or money in the reporting currency; "
+            "or a percentage (basis percent)."
+        )
     )
     budget: Decimal = Field(description="Points, or money in the reporting currency.")
     is_active: bool = True
@@ -72,6 +82,7 @@ class SpiffOut(Schema):
     starts_on: date
     ends_on: date
     pay_in: str
+    basis: str
     rate: Decimal
     currency: str
     budget: Decimal

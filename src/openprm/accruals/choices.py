@@ -7,6 +7,11 @@ class PayIn(models.TextChoices):
     MONEY = "money", _("Money")
 
 
+class SpiffBasis(models.TextChoices):
+    PER_UNIT = "per_unit", _("Per unit sold")
+    PERCENT = "percent", _("Per cent of the line's amount")
+
+
 class MoneyKind(models.TextChoices):
     SPIFF = "spiff", _("SPIFF")
     REBATE = "rebate", _("Rebate accrued")

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openprm.accruals.choices import PayIn, RebateBasis, RebatePeriod
+from openprm.accruals.choices import PayIn, RebateBasis, RebatePeriod, SpiffBasis
 from openprm.core.forms import ServiceForm
 from openprm.partners.pickers import PartnerPickerField
 
@@ -41,11 +41,21 @@ class SpiffForm(ServiceForm):
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE_INPUT)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE_INPUT)
     pay_in = forms.ChoiceField(label=_("Paid in"), choices=PayIn.choices)
+    basis = forms.ChoiceField(
+        label=_("Pays"),
+        choices=SpiffBasis.choices,
+        initial=SpiffBasis.PER_UNIT,
+        required=False,
+    )
     rate = forms.DecimalField(
-        label=_("Per unit sold"),
+        label=_("Rate"),
         max_digits=18,
         decimal_places=4,
-        help_text=_("Points, or money in the reporting currency."),
+        help_text=_(
+            "Per unit sold: points, or money in the reporting currency. "
+            "Per cent: of each line's amount in the reporting currency, "
+            "paid as points (5 % of 1,000 is 50 points) or as money."
+        ),
     )
     budget = forms.DecimalField(
         label=_("Budget"),

@@ -21,6 +21,7 @@ from openprm.accruals.choices import (
     PayoutStatus,
     RebateBasis,
     RebatePeriod,
+    SpiffBasis,
     StatementStatus,
 )
 from openprm.core.models import AppendOnlyModel, AppendOnlyQuerySet, TimeStampedModel
@@ -31,8 +32,8 @@ MONEY = {"max_digits": 18, "decimal_places": 4}
 
 class Spiff(TimeStampedModel):
     """A time-bound incentive: so much per unit of a product (or a product line)
-    sold by the partners of an audience between two dates, in points or money,
-    until its budget is spent."""
+    sold, or a percentage of the amount of such sales, by the partners of an
+    audience between two dates, in points or money, until its budget is spent."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
@@ -57,8 +58,16 @@ class Spiff(TimeStampedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     pay_in = models.CharField(_("paid in"), max_length=8, choices=PayIn.choices)
-    # Per unit sold: points, or money in ``currency`` (the reporting currency).
-    rate = models.DecimalField(_("per unit"), **MONEY)
+    basis = models.CharField(
+        _("pays"),
+        max_length=8,
+        choices=SpiffBasis.choices,
+        default=SpiffBasis.PER_UNIT,
+    )
+    # Per unit sold: points, or money in ``currency`` (the reporting currency);
+    # per cent: of each line's amount in the reporting currency (as points, or
+    # as money).
+    rate = models.DecimalField(_("rate"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     budget = models.DecimalField(_("budget"), **MONEY)
     spent = models.DecimalField(_("spent"), default=0, editable=False, **MONEY)
@@ -80,6 +89,10 @@ class Spiff(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="accruals_spiff_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis=SpiffBasis.PERCENT) | Q(rate__lte=100),
+                name="accruals_spiff_percent_at_most_100",
             ),
             models.CheckConstraint(
                 condition=Q(product__isnull=False) | ~Q(product_line=""),
@@ -399,6 +412,29 @@ class RebateStatement(PartnerOwnedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.programme} {self.period_start}"
+
+
+class RebatePeriodClose(models.Model):
+    """A programme's period trued up: its final calculation ran (by finance or
+    the sweep). Once per period, by the database."""
+
+    programme = models.ForeignKey(
+        RebateProgramme, on_delete=models.CASCADE, related_name="closes"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until (exclusive)"))
+    closed_at = models.DateTimeField(_("trued up"), default=timezone.now)
+
+    class Meta:
+        ordering = ["programme_id", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "period_start"], name="accruals_close_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.period_start}"
 
 
 class SalesReturn(PartnerOwnedModel):

@@ -8,9 +8,15 @@ difference between the new rebate and what was accrued before (``rebate``
 entries while the period is open); the final calculation after the period's end
 posts the last difference as a ``true_up`` entry and closes the statement.
 Calculating again with the same sales posts nothing.
+
+The sweep ``accruals.rebates_sweep`` (``rebates_run``) runs this by itself: it
+accrues each active programme's current period and trues up every period that
+has ended and is not closed yet. A period is closed once (``RebatePeriodClose``,
+unique per programme and period), so running the sweep twice posts nothing new.
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.db import transaction
@@ -25,13 +31,20 @@ from openprm.accruals.choices import (
     RebatePeriod,
     StatementStatus,
 )
-from openprm.accruals.models import RebateProgramme, RebateStatement, RebateTier
+from openprm.accruals.models import (
+    RebatePeriodClose,
+    RebateProgramme,
+    RebateStatement,
+    RebateTier,
+)
 from openprm.core import audit, events
 from openprm.core.errors import Conflict, ValidationFailed
 from openprm.currencies import money
 from openprm.incentives import services as incentives
 from openprm.incentives.earning import period_bounds
 from openprm.incentives.models import SalesLine
+
+logger = logging.getLogger(__name__)
 
 PROGRAMME_FIELDS = [
     "name",
@@ -226,6 +239,15 @@ def calculate(
         raise Conflict(_("The period has not ended yet: it can only be accrued."))
     # Serialise calculations of one programme: the row is locked until commit.
     RebateProgramme.objects.filter(pk=programme.pk).update(updated_at=now)
+    if final:
+        # A period is trued up once: a second final calculation posts nothing.
+        if RebatePeriodClose.objects.filter(
+            programme=programme, period_start=start
+        ).exists():
+            return []
+        RebatePeriodClose.objects.create(
+            programme=programme, period_start=start, period_end=end, closed_at=now
+        )
     tiers = list(programme.tiers.values_list("threshold", "rate"))
     totals = sales_by_partner(programme, start, end)
     prior: dict[int, Decimal] = {}
@@ -327,3 +349,49 @@ def calculate(
         )
         changed.append(statement)
     return changed
+
+
+# --- the sweep
+
+
+def _periods_to_close(programme: RebateProgramme, today: datetime.date):
+    """The start of each period of the programme that has ended by ``today``
+    and is not trued up yet, oldest first (one query for the closed ones)."""
+    closed = set(
+        RebatePeriodClose.objects.filter(programme=programme).values_list(
+            "period_start", flat=True
+        )
+    )
+    on = programme.starts_on
+    while True:
+        start, end = period_bounds(programme.period, on)
+        if end > today or (programme.ends_on and start > programme.ends_on):
+            return
+        if start not in closed:
+            yield start
+        on = end
+
+
+def rebates_run(*, today: datetime.date | None = None) -> dict[str, int]:
+    """What the sweep does (no actor): for each active programme, the true-up of
+    every ended period not closed yet, then the accrual of the current period.
+    One programme's failure is logged and does not stop the others. Returns how
+    many statements were trued up and accrued."""
+    today = today or timezone.localdate()
+    done = {"final": 0, "accrued": 0}
+    for programme in RebateProgramme.objects.filter(
+        is_active=True, starts_on__lte=today
+    ):
+        try:
+            for start in _periods_to_close(programme, today):
+                done["final"] += len(
+                    calculate(programme=programme, on=start, final=True)
+                )
+            current, _end = period_bounds(programme.period, today)
+            if not programme.ends_on or current <= programme.ends_on:
+                done["accrued"] += len(
+                    calculate(programme=programme, on=today, final=False)
+                )
+        except Conflict:
+            logger.exception("Rebate programme %s: not calculated", programme.pk)
+    return done

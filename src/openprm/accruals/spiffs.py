@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from openprm.accruals import ledger as money_ledger
 from openprm.accruals import permissions
-from openprm.accruals.choices import MoneyKind, PayIn
+from openprm.accruals.choices import MoneyKind, PayIn, SpiffBasis
 from openprm.accruals.models import Spiff, SpiffEarning
 from openprm.core import audit, events
 from openprm.core.errors import ValidationFailed
@@ -40,6 +40,7 @@ SPIFF_FIELDS = [
     "starts_on",
     "ends_on",
     "pay_in",
+    "basis",
     "rate",
     "budget",
     "is_active",
@@ -56,6 +57,9 @@ class LineSold:
     quantity: Decimal
     invoiced_on: datetime.date
     label: str
+    # In the reporting currency (None without an exchange rate): what a
+    # percentage SPIFF is paid on.
+    amount: Decimal | None = None
 
 
 # --- set-up
@@ -67,12 +71,21 @@ def _clean(data: dict) -> dict:
         errors["name"] = [_("This field is required.")]
     if data.get("pay_in") not in PayIn.values:
         errors["pay_in"] = [_("Choose points or money.")]
+    data["basis"] = data.get("basis") or SpiffBasis.PER_UNIT
+    if data["basis"] not in SpiffBasis.values:
+        errors["basis"] = [_("Choose per unit or per cent of the amount.")]
     if not data.get("product") and not str(data.get("product_line") or "").strip():
         errors["product"] = [_("Choose a product or a product line.")]
     for name in ("rate", "budget"):
         value = data.get(name)
         if value is None or Decimal(str(value)) <= 0:
             errors[name] = [_("Enter a positive number.")]
+    if (
+        data["basis"] == SpiffBasis.PERCENT
+        and "rate" not in errors
+        and Decimal(str(data["rate"])) > 100
+    ):
+        errors["rate"] = [_("A percentage is at most 100.")]
     for name in ("starts_on", "ends_on"):
         if not data.get(name):
             errors[name] = [_("This field is required.")]
@@ -87,15 +100,19 @@ def _clean(data: dict) -> dict:
     data["name"] = data["name"].strip()
     data["product_line"] = str(data.get("product_line") or "").strip()
     data["currency"] = money.reporting_currency()
-    if data["pay_in"] == PayIn.POINTS:
+    if data["basis"] == SpiffBasis.PERCENT:
+        data["rate"] = Decimal(str(data["rate"])).quantize(Decimal("0.0001"))
+    elif data["pay_in"] == PayIn.POINTS:
         data["rate"] = Decimal(data["rate"])
+    else:
+        data["rate"] = money.quantize(Decimal(data["rate"]), data["currency"])
+    if data["pay_in"] == PayIn.POINTS:
         data["budget"] = Decimal(data["budget"]).to_integral_value(ROUND_FLOOR)
         if data["budget"] <= 0:
             raise ValidationFailed(
                 field_errors={"budget": [_("A points budget is whole points.")]}
             )
     else:
-        data["rate"] = money.quantize(Decimal(data["rate"]), data["currency"])
         data["budget"] = money.quantize(Decimal(data["budget"]), data["currency"])
     return data
 
@@ -109,6 +126,7 @@ def spiff_payload(spiff: Spiff) -> dict:
         "starts_on": spiff.starts_on.isoformat(),
         "ends_on": spiff.ends_on.isoformat(),
         "pay_in": spiff.pay_in,
+        "basis": spiff.basis,
         "rate": str(spiff.rate),
         "currency": spiff.currency if spiff.pay_in == PayIn.MONEY else None,
         "budget": str(spiff.budget),
@@ -161,10 +179,16 @@ def spiff_update(*, actor, spiff: Spiff, **data) -> Spiff:
 # --- earning
 
 
-def _owed(spiff: Spiff, quantity: Decimal) -> Decimal:
-    """What a line of ``quantity`` units earns: whole points, or money rounded to
-    the currency's minor unit (down, so the sum never exceeds the rate)."""
-    value = spiff.rate * quantity
+def _owed(spiff: Spiff, line: LineSold) -> Decimal:
+    """What a line earns: the rate per unit, or the rate per cent of its amount
+    in the reporting currency (nothing without one); whole points, or money
+    rounded down to the currency's minor unit (so the sum never exceeds it)."""
+    if spiff.basis == SpiffBasis.PERCENT:
+        if line.amount is None or line.amount <= 0:
+            return Decimal(0)
+        value = line.amount * spiff.rate / 100
+    else:
+        value = spiff.rate * line.quantity
     if spiff.pay_in == PayIn.POINTS:
         return value.to_integral_value(ROUND_FLOOR)
     return value.quantize(
@@ -232,7 +256,7 @@ def spiffs_earn(
                     continue
             elif spiff.product_line != line.product_line:
                 continue
-            amount = _owed(spiff, line.quantity)
+            amount = _owed(spiff, line)
             if amount > 0:
                 owed.append((line, amount))
         if not owed:

@@ -1,6 +1,7 @@
 """Demo data of incentives: a small product catalogue, earning rules, a year of
 sales reported by a few active partners (Contoso, the demo partner login, among
-them) with the points they earned, a finance adjustment, three rewards and an order.
+them) with the points they earned, a finance adjustment, four rewards and Contoso's
+orders in every state (``demo.redemptions``).
 
 Made through the services as the partners and the vendor would; deterministic
 (a fixed seed); safe to run twice: nothing is added once a product exists.
@@ -16,6 +17,7 @@ from openprm.accounts.choices import VendorRole
 from openprm.accounts.models import User
 from openprm.demo.deals import _sellers
 from openprm.demo.ecosystem import PARTNER_LOGIN
+from openprm.demo.redemptions import build_demo_orders
 from openprm.incentives import ledger, rewards, sales, services
 from openprm.incentives.choices import CapPeriod, RuleBasis
 from openprm.incentives.models import Product
@@ -143,7 +145,7 @@ def build_demo_incentives(*, actor, seed: int = 15, partners: int = 6) -> int:
         backpack = rewards.reward_create(
             actor=actor, name="Branded backpack", points_price=100, stock=40
         )
-        rewards.reward_create(
+        conference = rewards.reward_create(
             actor=actor,
             name="Conference pass",
             description="A day at the partner summit.",
@@ -153,8 +155,19 @@ def build_demo_incentives(*, actor, seed: int = 15, partners: int = 6) -> int:
         rewards.reward_create(
             actor=actor, name="Convert to 50 EUR of MDF", points_price=500
         )
-        if ledger.balance_of(account) >= backpack.points_price:
-            rewards.redemption_order_place(
-                actor=contoso[0].user, partner_id=partner.pk, reward=backpack
-            )
+        card = rewards.reward_create(
+            actor=actor,
+            name="Gift card, 25 EUR",
+            description="Sent by email.",
+            points_price=250,
+        )
+        build_demo_orders(
+            actor=actor,
+            finance=finance,
+            membership=contoso[0],
+            account=account,
+            backpack=backpack,
+            pass_=conference,
+            card=card,
+        )
     return lines_reported

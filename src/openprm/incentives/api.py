@@ -864,3 +864,48 @@ def points_leaderboard(request, filters: Query[LeaderboardFilters]):
         "currency": money.reporting_currency(),
         "rows": rows,
     }
+
+
+# --- settings
+
+
+class IncentiveSettingsIn(StrictSchema):
+    redemption_approval_above: int | None = Field(
+        description=(
+            "Orders of a reward priced above this many points wait for approval; "
+            "0: never; null: the server's default "
+            "(OPENPRM_REDEMPTION_APPROVAL_ABOVE)."
+        )
+    )
+
+
+class IncentiveSettingsOut(Schema):
+    redemption_approval_above: int | None = Field(
+        description="What a vendor admin set (null: the default)."
+    )
+    redemption_approval_default: int = Field(
+        description="The server's default (0: never)."
+    )
+    redemption_approval_in_force: int = Field(
+        description="The threshold orders are held to now (0: never)."
+    )
+
+
+@router.get(
+    "/incentive-settings",
+    response=IncentiveSettingsOut,
+    summary="Read the incentive settings (the redemption approval threshold)",
+)
+def incentive_settings_read(request):
+    row = rewards.incentive_settings_get(user=request.user)
+    return rewards.incentive_settings_payload(row)
+
+
+@router.put(
+    "/incentive-settings",
+    response=IncentiveSettingsOut,
+    summary="Change the incentive settings (vendor admins)",
+)
+def incentive_settings_update(request, payload: IncentiveSettingsIn):
+    row = rewards.incentive_settings_update(actor=request.user, **payload.dict())
+    return rewards.incentive_settings_payload(row)

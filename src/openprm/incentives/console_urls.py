@@ -12,6 +12,11 @@ urlpatterns = [
         name="incentive_product_import",
     ),
     path("incentives/rules/", views.rule_list, name="incentive_rules"),
+    path(
+        "incentives/settings/",
+        views.incentive_settings,
+        name="incentive_settings",
+    ),
     path("incentives/rules/new/", views.rule_create, name="incentive_rule_create"),
     path(
         "incentives/rules/<uuid:public_id>/",

@@ -185,3 +185,16 @@ class FulfilmentSettingForm(ServiceForm):
 
 class StatusImportForm(FileForm):
     pass
+
+
+class IncentiveSettingsForm(ServiceForm):
+    redemption_approval_above = forms.IntegerField(
+        label=_("Approve redemptions above (points)"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "An order of a reward priced above this waits for approval in the "
+            "Rewards queue, its points held meanwhile. 0: never. Empty: the "
+            "server's default."
+        ),
+    )

@@ -646,6 +646,27 @@ class FulfilmentSetting(TimeStampedModel):
         return self.provider
 
 
+class IncentiveSettings(TimeStampedModel):
+    """The vendor's settings of the incentives programme, kept in the console
+    (one row, ``rewards.incentive_settings``)."""
+
+    # Orders of a reward priced above this many points wait for approval; 0:
+    # never; empty: ``OPENPRM_REDEMPTION_APPROVAL_ABOVE`` (the default).
+    redemption_approval_above = models.PositiveIntegerField(
+        _("approval above (points)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("incentive settings")
+        verbose_name_plural = _("incentive settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="incentives_settings_one")
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
 class FulfilmentUpdate(models.Model):
     """One step of an order's fulfilment (sent, exported, shipped, delivered,
     failed), as its provider or a vendor user reported it: the order's history."""

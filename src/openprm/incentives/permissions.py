@@ -27,3 +27,6 @@ EARNINGS = Rule("incentives.earnings", partner=PartnerRole.values)
 REDEEM = Rule(
     "incentives.redeem", partner=[PartnerRole.PARTNER_ADMIN, PartnerRole.SALES]
 )
+# Vendor admins keep the programme's settings (the redemption approval
+# threshold).
+CONFIGURE = Rule("incentives.configure", vendor=[VendorRole.VENDOR_ADMIN])

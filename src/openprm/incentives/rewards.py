@@ -22,6 +22,7 @@ from openprm.incentives.choices import FULFILMENT_STEPS, OrderStatus
 from openprm.incentives.models import (
     FulfilmentSetting,
     FulfilmentUpdate,
+    IncentiveSettings,
     RedemptionOrder,
     Reward,
 )
@@ -157,11 +158,77 @@ def redemption_order_place(
     return order
 
 
+def approval_default() -> int:
+    """``OPENPRM_REDEMPTION_APPROVAL_ABOVE`` (points; 0 or unset: never): the
+    threshold until a vendor admin sets one."""
+    return max(int(getattr(settings, "OPENPRM_REDEMPTION_APPROVAL_ABOVE", 0) or 0), 0)
+
+
+def approval_above() -> int:
+    """The threshold in force: the console's setting, else the default."""
+    kept = (
+        IncentiveSettings.objects.filter(pk=1)
+        .values_list("redemption_approval_above", flat=True)
+        .first()
+    )
+    return approval_default() if kept is None else kept
+
+
 def approval_threshold() -> float:
     """Orders above this many points wait for a vendor's approval (the points are
-    held meanwhile); ``OPENPRM_REDEMPTION_APPROVAL_ABOVE``, 0 or unset: none."""
-    value = int(getattr(settings, "OPENPRM_REDEMPTION_APPROVAL_ABOVE", 0) or 0)
+    held meanwhile); the console's setting, else
+    ``OPENPRM_REDEMPTION_APPROVAL_ABOVE``; 0: none."""
+    value = approval_above()
     return value if value > 0 else float("inf")
+
+
+def incentive_settings_get(*, user) -> IncentiveSettings:
+    """The settings row (unsaved, with the defaults, until an admin saves it)."""
+    permissions.READ.ensure(user)
+    return IncentiveSettings.objects.filter(pk=1).first() or IncentiveSettings(pk=1)
+
+
+def incentive_settings_payload(row: IncentiveSettings) -> dict:
+    return {
+        "redemption_approval_above": row.redemption_approval_above,
+        "redemption_approval_default": approval_default(),
+        "redemption_approval_in_force": (
+            approval_default()
+            if row.redemption_approval_above is None
+            else row.redemption_approval_above
+        ),
+    }
+
+
+@transaction.atomic
+def incentive_settings_update(
+    *, actor, redemption_approval_above: int | None
+) -> IncentiveSettings:
+    """Set the redemption approval threshold (vendor admins): points, 0 for
+    never, None for the default. Audited as ``incentive_settings.updated``;
+    orders placed before keep their path."""
+    permissions.CONFIGURE.ensure(actor)
+    if redemption_approval_above is not None:
+        try:
+            redemption_approval_above = int(redemption_approval_above)
+        except (TypeError, ValueError):
+            redemption_approval_above = -1
+        if not 0 <= redemption_approval_above <= 10**9:
+            raise ValidationFailed(
+                field_errors={
+                    "redemption_approval_above": [
+                        _("Give a whole number of points, 0 or more.")
+                    ]
+                }
+            )
+    row, _created = IncentiveSettings.objects.select_for_update().get_or_create(pk=1)
+    before = audit.snapshot(row, ["redemption_approval_above"])
+    row.redemption_approval_above = redemption_approval_above
+    row.save()
+    audit.record_change(
+        actor=actor, instance=row, before=before, verb="incentive_settings.updated"
+    )
+    return row
 
 
 def _start_approval(order: RedemptionOrder, *, actor) -> None:

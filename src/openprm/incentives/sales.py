@@ -372,6 +372,7 @@ class SalesBatch:
                 product_line=product_line,
                 quantity=line.values["quantity"],
                 invoiced_on=line.values["invoiced_on"],
+                amount=line.values["reporting_amount"],
                 label=spiffs.label_of(
                     line.values["invoice_number"], line.values["sku"]
                 ),

@@ -29,6 +29,7 @@ from openprm.incentives.forms import (
     EarningRuleForm,
     FulfilmentReportForm,
     FulfilmentSettingForm,
+    IncentiveSettingsForm,
     ProductImportForm,
     RewardForm,
     SalesUploadForm,
@@ -337,7 +338,28 @@ def reward_list(request):
             "rewards": selectors.reward_list(user=request.user),
             "page": _page(request, selectors.orders_visible_to(user=request.user)),
             "can_manage": permissions.MANAGE.allows(request.user),
+            "can_configure": permissions.CONFIGURE.allows(request.user),
         },
+    )
+
+
+@console_page(rule=permissions.CONFIGURE)
+def incentive_settings(request):
+    """The programme's settings (vendor admins): the redemption approval
+    threshold."""
+    row = rewards.incentive_settings_get(user=request.user)
+    form = IncentiveSettingsForm(
+        request.POST or None,
+        initial={"redemption_approval_above": row.redemption_approval_above},
+    )
+    return form_page(
+        request,
+        form,
+        template="incentives/console_settings.html",
+        save=lambda data: rewards.incentive_settings_update(actor=request.user, **data),
+        success=_("The incentive settings were saved."),
+        next=reverse("console:incentive_settings"),
+        context={"settings": rewards.incentive_settings_payload(row)},
     )
 
 

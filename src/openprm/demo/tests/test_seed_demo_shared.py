@@ -115,3 +115,24 @@ def test_seed_demo_scores_every_enrolled_partners_health(seeded):
     assert HealthModel.objects.count() == Programme.objects.count() > 0
     scored = PartnerHealth.objects.values("partner_id").distinct().count()
     assert scored == Enrolment.objects.filter(status="active").count() > 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_redemption_orders_in_every_state_with_their_fulfilment(seeded):
+    from openprm.incentives import ledger, rewards
+    from openprm.incentives.choices import OrderStatus
+    from openprm.incentives.models import FulfilmentSetting, RedemptionOrder
+
+    orders = RedemptionOrder.objects.all()
+    assert set(orders.values_list("status", flat=True)) == set(OrderStatus.values)
+    assert FulfilmentSetting.objects.get(is_default=True).provider == "webhook"
+    assert WebhookEndpoint.objects.filter(is_active=True).count() == 1
+    assert rewards.approval_above() == 1000
+    failed = orders.get(status=OrderStatus.FAILED)
+    assert failed.refund_entry.points == failed.points
+    delivered = orders.get(status=OrderStatus.DELIVERED)
+    assert list(
+        delivered.fulfilment_updates.order_by("id").values_list("status", flat=True)
+    ) == ["submitted", "shipped", "delivered"]
+    for account in {order.redeem_entry.account for order in orders}:
+        assert ledger.balance_of(account) == ledger.spendable_of(account) >= 0

@@ -40,6 +40,7 @@ from openprm.testing.authz import (
 
 READERS = vendor(rule=permissions.READ)
 MANAGERS = vendor(rule=permissions.MANAGE)
+CONFIGURERS = vendor(rule=permissions.CONFIGURE)
 API = "api:{method} /api/v1{path}"
 SALES_CSV = (
     b"invoice_number,invoice_date,end_customer,sku,quantity,amount,currency\n"
@@ -523,6 +524,18 @@ POLICIES = [
         data=lambda obj: {"status": "shipped"},
     ),
     Policy(API.format(method="GET", path="/fulfilment/providers"), READERS),
+    Policy(
+        "web:console:incentive_settings",
+        CONFIGURERS,
+        method="POST",
+        data=lambda obj: {"redemption_approval_above": "500"},
+    ),
+    Policy(API.format(method="GET", path="/incentive-settings"), READERS),
+    Policy(
+        API.format(method="PUT", path="/incentive-settings"),
+        CONFIGURERS,
+        data=lambda obj: {"redemption_approval_above": 500},
+    ),
     Policy(
         API.format(method="PUT", path="/fulfilment/providers/{name}"),
         MANAGERS,
