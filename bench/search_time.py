@@ -32,7 +32,7 @@ import time
 import uuid
 
 CHUNK = 5000
-ROUNDS = 9
+ROUNDS = int(os.environ.get("SEARCH_ROUNDS", "9"))
 NO_MATCH = "qzxvkj"
 
 
