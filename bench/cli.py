@@ -162,6 +162,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "whose recall the deal conflict check reports",
     )
     data.add_argument(
+        "--search-rows",
+        default="",
+        help="sizes (partners, and as many deals) at which the directory's and the "
+        "deal API's search are timed with and without their index after the "
+        "scenarios, comma-separated, e.g. 100000,1000000; empty skips it (see "
+        "bench/search_time.py)",
+    )
+    data.add_argument(
         "--cobranded-copies",
         type=int,
         default=None,
@@ -467,6 +475,11 @@ def run(args: argparse.Namespace) -> None:
         data["deal_conflicts"] = deal_conflicts.report(
             args.deal_conflict_rows, say=say, labels=args.deal_conflict_labels
         )
+    if sizes := [int(n) for n in args.search_rows.split(",") if n and int(n)]:
+        from bench import search_time  # search time against size (issue 21)
+
+        say("")
+        data["search_time"] = search_time.report(sizes, say=say)
     copies = args.cobranded_copies
     if copies is None:
         copies = 0 if args.scenarios else 8

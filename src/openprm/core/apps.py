@@ -31,3 +31,8 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             create_cache_table, sender=self, dispatch_uid="openprm.cache_table"
         )
+        from openprm.core.search import restore_search_triggers
+
+        post_migrate.connect(
+            restore_search_triggers, sender=self, dispatch_uid="openprm.search"
+        )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core import search
 from openprm.core.formatting import choice_label
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
@@ -555,3 +556,7 @@ class PipelineTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.stage_id} {self.month:%Y-%m} {self.currency}"
+
+
+# The deal list's searchable text (core.search; created by migration deals.0005).
+DEAL_SEARCH = search.declare("deals_deal", ("title", "customer_name"))

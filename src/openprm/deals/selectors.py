@@ -47,6 +47,7 @@ from openprm.core.db import (
 )
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
+from openprm.core.search import search_q
 from openprm.core.worklist import (
     NOTHING,
     WORK_LIMIT,
@@ -59,6 +60,7 @@ from openprm.core.worklist import (
 from openprm.deals import conflicts, permissions
 from openprm.deals.choices import IN_REVIEW, LIVE, DealStatus, NoteKind, StageKind
 from openprm.deals.models import (
+    DEAL_SEARCH,
     CustomerAccount,
     Deal,
     DealConflict,
@@ -132,9 +134,7 @@ def _filtered(deals: QuerySet[Deal], *, status: str, search: str) -> QuerySet[De
     if status:
         deals = deals.filter(status=status)
     if search := search.strip():
-        deals = deals.filter(
-            Q(title__icontains=search) | Q(customer_name__icontains=search)
-        )
+        deals = deals.filter(search_q(search, DEAL_SEARCH))
     return deals
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core import iso
+from openprm.core import iso, search
 from openprm.core.formatting import choice_labels
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
@@ -311,3 +311,10 @@ class SavedView(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The directory's searchable text (core.search; created by migration partners.0007):
+# a partner's names and city, its domains and its contacts' names and emails.
+PARTNER_SEARCH = search.declare("partners_partner", ("name", "legal_name", "city"))
+DOMAIN_SEARCH = search.declare("partners_partnerdomain", ("domain",), key="partner_id")
+CONTACT_SEARCH = search.declare("partners_contact", ("name", "email"), key="partner_id")

@@ -1,17 +1,19 @@
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import User
 from openprm.core import scoping as core_scoping
 from openprm.core import selectors as core_selectors
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openprm.core.search import search_q
 from openprm.partners import permissions
 from openprm.partners.choices import PartnerType, Region
 from openprm.partners.models import (
+    DOMAIN_SEARCH,
+    PARTNER_SEARCH,
     Contact,
     CustomFieldDefinition,
     Partner,
-    PartnerDomain,
 )
 
 
@@ -19,9 +21,7 @@ def partner_list_visible_to(*, user: User, search: str = "") -> QuerySet[Partner
     """Partners a console user may browse, with what the directory table shows."""
     partners = Partner.objects.visible_to(user).select_related("parent")
     if search:
-        partners = partners.filter(
-            Q(name__icontains=search) | Q(city__icontains=search)
-        )
+        partners = partners.filter(search_q(search, PARTNER_SEARCH))
     return partners.order_by("name", "id")
 
 
@@ -95,16 +95,7 @@ def partners_visible_to(
     if region:
         partners = partners.filter(region=region)
     if search:
-        search = search.strip()
-        partners = partners.filter(
-            Q(name__icontains=search)
-            | Q(legal_name__icontains=search)
-            | Exists(
-                PartnerDomain.objects.filter(
-                    partner=OuterRef("pk"), domain__icontains=search.lower()
-                )
-            )
-        )
+        partners = partners.filter(search_q(search, PARTNER_SEARCH, DOMAIN_SEARCH))
     return (
         partners.select_related("channel_manager", "parent")
         .prefetch_related("domains")

@@ -15,6 +15,7 @@ from uuid import UUID
 from django.apps import apps
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from openprm.core import search
 from openprm.core.db import JSONListContains
 from openprm.partners.choices import (
     CustomFieldType,
@@ -214,31 +215,10 @@ class DirectoryFilters:
 
 def search_q(text: str) -> Q:
     """Name, legal name, city, a domain, or a contact's name or email holding
-    ``text``.
-
-    Domains and contacts are ``EXISTS`` subqueries: a join would repeat a partner once
-    per matching contact and need a DISTINCT over the whole page.
-    """
-    partner_domain = apps.get_model("partners", "PartnerDomain")
-    contact = apps.get_model("partners", "Contact")
-    return (
-        Q(name__icontains=text)
-        | Q(legal_name__icontains=text)
-        | Q(city__icontains=text)
-        | Q(
-            Exists(
-                partner_domain.objects.filter(
-                    partner=OuterRef("pk"), domain__icontains=text.lower()
-                )
-            )
-        )
-        | Q(
-            Exists(
-                contact.objects.filter(partner=OuterRef("pk")).filter(
-                    Q(name__icontains=text) | Q(email__icontains=text)
-                )
-            )
-        )
+    ``text`` (``core.search``: an index answers it on both databases)."""
+    partners = apps.get_app_config("partners").models_module
+    return search.search_q(
+        text, partners.PARTNER_SEARCH, partners.DOMAIN_SEARCH, partners.CONTACT_SEARCH
     )
 
 
