@@ -28,7 +28,7 @@ from openprm.incentives.sales import sales_report
 from openprm.incentives.tests.factories import EarningRuleFactory, ProductFactory
 from openprm.metrics import requirements, rollups, selectors, services
 from openprm.metrics.catalogue import get_metric
-from openprm.metrics.models import MonthlyValue, RebuildRun
+from openprm.metrics.models import MonthlyValue, PartnerHealth, RebuildRun
 from openprm.metrics.tests.factories import frozen
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs import metrics as programme_metrics
@@ -295,3 +295,39 @@ def test_the_scorecard_score_is_the_best_current_score_of_an_active_scorecard():
         Outcome.NOT_MET,
         "Scorecard score is 40: at least 60 is not met.",
     )
+
+
+def test_a_health_model_weighs_the_new_metrics(programme, reviewer):
+    from openprm.metrics import health
+    from openprm.metrics.tests.test_api import figures
+    from openprm.programs.tests.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(programme=programme)
+    figures(
+        enrolment.partner,
+        reported_sales="500",
+        funds_allocated="1000",
+        funds_claimed="250",
+    )
+    health.health_model_set(
+        actor=reviewer,
+        programme=programme,
+        at_risk_below=Decimal("50"),
+        alert_drop=Decimal("15"),
+        measures=[
+            {"metric": "reported_sales", "weight": 1, "target": "1000"},
+            {"metric": "fund_utilisation", "weight": 1, "target": "50"},
+            {"metric": "certified_people", "weight": 2, "target": "2"},
+        ],
+    )
+
+    health.health_compute()
+
+    score = PartnerHealth.objects.get(enrolment=enrolment, is_current=True)
+    # Half of each of the first two targets, no certified people: 1 of 4 weights.
+    assert score.score == Decimal("25.00")
+    assert [row["metric"] for row in score.breakdown] == [
+        "reported_sales",
+        "fund_utilisation",
+        "certified_people",
+    ]
