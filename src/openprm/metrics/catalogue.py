@@ -10,8 +10,8 @@ Two registries, both open to other apps (register from ``hooks.py``):
   (``sum``, ``count``, ``ratio`` of two series, ``latest`` month, ``median`` from a
   histogram of bucket series) and the series it reads.
 
-Learning, incentives and funds plug their figures in by registering series and
-metrics; nothing here changes.
+Every app's figures (deals, leads, content, sales, points, funds, certifications)
+are registered in ``sources.py``; another app may register more.
 """
 
 from collections.abc import Callable
@@ -28,6 +28,9 @@ class Aggregation(models.TextChoices):
     RATIO = "ratio", _("Ratio")
     LATEST = "latest", _("Latest")
     MEDIAN = "median", _("Median")
+    # (return - cost) / cost, in %: the first series is the return, the second the
+    # cost (a fund's ROI).
+    RETURN = "return", _("Return on cost")
 
 
 class Unit(models.TextChoices):
@@ -36,6 +39,8 @@ class Unit(models.TextChoices):
     PERCENT = "percent", _("%")
     HOURS = "hours", _("hours")
     USERS = "users", _("users")
+    PEOPLE = "people", _("people")
+    POINTS = "points", _("points")
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,13 @@ class Series:
     id), ``d`` (date) and ``v`` (value) restricted to ``cells`` (``rollups.Cells``).
     ``build_month(cells)``, when given, computes the month figure from the facts
     (``p``, ``m`` first of month, ``v``): for distinct counts, which do not add up
-    over days."""
+    over days. A state held over time (people holding a certification) has no
+    day figure: ``build`` is None and ``build_month`` gives each month's.
+    ``build_month`` may return one queryset or a list of them (one per month)."""
 
     code: str
     label: str
-    build: Callable
+    build: Callable | None
     events: tuple[str, ...] = ()
     build_month: Callable | None = None
     # The fact dates an event's payload carries (e.g. a win's "won_on"), besides the
@@ -158,6 +165,9 @@ def compute(
             result *= 100
     elif metric.aggregation == Aggregation.MEDIAN:
         result = _median(metric, values)
+    elif metric.aggregation == Aggregation.RETURN:
+        cost = values[1]
+        result = (values[0] - cost) * 100 / cost if cost else None
     else:
         raise ValueError(metric.aggregation)
     if result is None:

@@ -1,15 +1,18 @@
 """The figures tier requirements read: every metric of the catalogue over the last
-12 months (this one included), from the month rollup, for many partners at once."""
+12 months (this one included), from the month rollup, for many partners at once;
+and the scorecard score, the scoring app's current fit score."""
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from openprm.metrics import catalogue, selectors
 from openprm.programs import metrics as programme_metrics
+from openprm.scoring.models import PartnerScore
 
 # Codes programmes declared before the catalogue existed, and the metric each
-# reads. Reported sales are won deal revenue until the incentives app imports
-# sales data and registers its own.
-ALIASES = {"trailing_12m_sales": "won_revenue", "deals_won_12m": "deals_won"}
+# reads: sales are the sales partners reported (incentives), in the reporting
+# currency, as the ``reported_sales`` metric (won deal revenue is ``won_revenue``).
+ALIASES = {"trailing_12m_sales": "reported_sales", "deals_won_12m": "deals_won"}
 
 
 def requirement_values(
@@ -28,12 +31,26 @@ def requirement_values(
     return values
 
 
+def scorecard_values(partner_ids: list[int]) -> dict[int, dict]:
+    """``scorecard_score``: each partner's best current score on an active
+    scorecard (one grouped query); a partner never scored has no figure."""
+    rows = (
+        PartnerScore.objects.filter(
+            partner_id__in=partner_ids, is_current=True, scorecard__is_active=True
+        )
+        .order_by()
+        .values("partner_id")
+        .annotate(best=Max("score"))
+    )
+    return {row["partner_id"]: {"scorecard_score": row["best"]} for row in rows}
+
+
 def evaluation_values(
     partner_ids: list[int], *, months: int = selectors.REQUIREMENT_MONTHS
 ) -> dict[int, dict]:
-    """What a tier evaluation reads: every registered provider's figures (the
-    certifications app's counted people and accreditations, ...), this app's
-    rollups over ``months`` months among them."""
+    """What a tier evaluation reads: every registered provider's figures (this
+    app's rollups over ``months`` months, certified people and accreditations
+    among them, and the scorecard score)."""
     values = programme_metrics.measured_values(partner_ids)
     if months != selectors.REQUIREMENT_MONTHS:
         for partner_id, figures in requirement_values(
@@ -59,9 +76,12 @@ def register() -> None:
                 available=True,
             )
         )
-    for alias in ALIASES:
+    for alias in [*ALIASES, "scorecard_score"]:
         known = programme_metrics.get_metric(alias)
         programme_metrics.register_metric(
             programme_metrics.Metric(known.code, known.label, known.unit, True)
         )
+    # Registered after the certifications app's provider (INSTALLED_APPS order):
+    # certified people and accreditations held are the catalogue's figures.
     programme_metrics.register_values("metrics.rollups", requirement_values)
+    programme_metrics.register_values("metrics.scorecards", scorecard_values)

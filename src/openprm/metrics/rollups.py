@@ -95,6 +95,8 @@ def _insert(table: str, columns: str, code: str, queryset: QuerySet) -> int:
 def _insert_days(table: str, cells: Cells, codes: Iterable[str]) -> int:
     written = 0
     for code in codes:
+        if SERIES[code].build is None:  # a state: months only
+            continue
         written += _insert(
             table, "partner_id, day, series, value", code, SERIES[code].build(cells)
         )
@@ -139,12 +141,15 @@ def refresh_months(cells: Cells) -> None:
             params,
         )
     for code, series in SERIES.items():
-        if series.build_month is not None:
+        if series.build_month is None:
+            continue
+        parts = series.build_month(months)
+        for part in parts if isinstance(parts, list) else [parts]:
             _insert(
                 MonthlyValue._meta.db_table,
                 "partner_id, month, series, value",
                 code,
-                series.build_month(months),
+                part,
             )
 
 

@@ -45,6 +45,18 @@ def rollups_rebuild(
     return rollups.rebuild(first_day=first_day, last_day=last_day)
 
 
+def rollups_month_started(*, today: datetime.date | None = None) -> RebuildRun | None:
+    """Before the day's evaluations: when no rebuild has covered this month yet
+    (its first hours), compute it, so that states held over months (certified
+    people, accreditations held) have this month's figure for every partner."""
+    today = today or timezone.localdate()
+    if RebuildRun.objects.filter(
+        last_day__gte=rollups.month_start(today), finished_at__isnull=False
+    ).exists():
+        return None
+    return rollups.rebuild(first_day=rollups.month_start(today), last_day=today)
+
+
 def rollups_rebuild_by(*, actor) -> RebuildRun:
     """A vendor admin asks for a rebuild now (the sweep's window), audited."""
     permissions.ADMIN.ensure(actor)

@@ -1,5 +1,7 @@
-"""The series and metrics measured today: deals, pipeline, leads, portal users and
-content engagement. Each ``build`` groups the facts by partner and day."""
+"""The series and metrics measured today: deals, pipeline, leads, portal users,
+content engagement, reported sales, points, marketing funds and certifications.
+Each ``build`` groups the facts by partner and day; a state held over time
+(certified people, accreditations held) is computed per month instead."""
 
 import datetime
 from decimal import Decimal
@@ -9,22 +11,36 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Round, TruncDate, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate, TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.certifications.choices import AccreditationStatus, HolderStatus
+from openprm.certifications.models import (
+    CertificationAward,
+    PartnerAccreditation,
+    UserCertification,
+)
 from openprm.content.choices import ActivityKind
 from openprm.content.models import ContentActivity
 from openprm.currencies import money
 from openprm.currencies.models import ExchangeRate
 from openprm.deals.choices import DealStatus
 from openprm.deals.models import Deal, DealRevenue
+from openprm.funds.choices import AttributionStatus
+from openprm.funds.choices import EntryKind as FundEntryKind
+from openprm.funds.models import Attribution, LedgerEntry
+from openprm.incentives.choices import EntryKind as PointsKind
+from openprm.incentives.models import PointsEntry, SalesLine
 from openprm.leads.models import ActivityKind as LeadActivityKind
 from openprm.leads.models import AssignmentOutcome, LeadActivity, LeadAssignment
 from openprm.metrics.catalogue import (
@@ -36,7 +52,7 @@ from openprm.metrics.catalogue import (
     register_series,
 )
 from openprm.metrics.models import SignIn
-from openprm.metrics.rollups import Cells
+from openprm.metrics.rollups import Cells, month_start
 
 MONEY = DecimalField(max_digits=30, decimal_places=10)
 DEAL_EVENTS = ("deal.*",)
@@ -46,6 +62,16 @@ LEAD_EVENTS = (
     "lead.rejected",
     "lead.recalled",
     "lead.converted",
+)
+SALES_EVENTS = ("sales.reported",)
+POINTS_EVENTS = ("points.*",)
+FUND_EVENTS = ("fund.*", "fund_request.*", "fund_claim.*")
+CERTIFICATION_EVENTS = (
+    "certification.earned",
+    "certification.expired",
+    "certification.revoked",
+    "accreditation.gained",
+    "accreditation.lost",
 )
 
 
@@ -215,6 +241,149 @@ def active_users_month(cells: Cells):
     )
 
 
+# --- reported sales (incentives): each line's amount in the reporting currency on
+# its invoice date, as the sales import converted it (a line without a rate has
+# none and is left out).
+
+
+def reported_sales(cells: Cells):
+    return _grouped(
+        SalesLine.objects.filter(reporting_amount__isnull=False),
+        cells,
+        partner="partner_id",
+        when="invoiced_on",
+        is_date=True,
+        value=Sum("reporting_amount"),
+    )
+
+
+# --- points (incentives ledger): earned = earn and bonus entries, less the
+# reversal of an earning (a lost deal); redeemed = redemptions, less refunds.
+EARNING_KINDS = [PointsKind.EARN, PointsKind.BONUS]
+POINTS_EARNED = Q(kind__in=EARNING_KINDS) | Q(
+    kind=PointsKind.REVERSE, reverses__kind__in=EARNING_KINDS
+)
+POINTS_REDEEMED = Q(kind=PointsKind.REDEEM) | Q(
+    kind=PointsKind.REVERSE, reverses__kind=PointsKind.REDEEM
+)
+
+
+def _points(condition: Q, *, sign: int):
+    def build(cells: Cells):
+        return _grouped(
+            PointsEntry.objects.filter(condition),
+            cells,
+            partner="partner_id",
+            when="occurred_at",
+            value=Sum(F("points") * sign),
+        )
+
+    return build
+
+
+# --- marketing funds: the fund ledger's money in the reporting currency on the
+# entry's date; ROI's return is the won revenue of the deals attributed (approved)
+# to an activity, on their win date.
+FUNDS_ALLOCATED = [FundEntryKind.ALLOCATION, FundEntryKind.ADJUSTMENT]
+
+
+def _fund_money(kinds: list[str]):
+    def build(cells: Cells):
+        return _grouped(
+            LedgerEntry.objects.filter(kind__in=kinds).annotate(
+                occurred_on=TruncDate("occurred_at"),
+                fund_currency=F("allocation__budget__fund__currency"),
+            ),
+            cells,
+            partner="partner_id",
+            when="occurred_at",
+            value=Sum(
+                _in_reporting_currency(
+                    "amount", "fund_currency", OuterRef("occurred_on")
+                )
+            ),
+        )
+
+    return build
+
+
+def fund_attributed_won(cells: Cells):
+    attributed = Attribution.objects.filter(
+        deal_id=OuterRef("deal_id"), status=AttributionStatus.APPROVED
+    )
+    return _grouped(
+        DealRevenue.objects.filter(Exists(attributed)),
+        cells,
+        partner="partner_id",
+        when="won_on",
+        is_date=True,
+        value=Sum(_in_reporting_currency("amount", "currency", OuterRef("won_on"))),
+    )
+
+
+# --- certifications: awards (earned or renewed) by day; people holding a
+# certification and accreditations held are states, counted per month as those
+# held at any moment of the month (a revoked certification never counts).
+certifications_earned = counting(
+    CertificationAward.objects.all, when="awarded_at", partner="held__partner_id"
+)
+
+
+def _month_bounds(cells: Cells):
+    """Each month of ``cells`` (whole months): its first day and the moments it
+    starts and ends (local time)."""
+    month = month_start(cells.first_day)
+    while month <= cells.last_day:
+        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        yield (
+            month,
+            timezone.make_aware(datetime.datetime.combine(month, datetime.time.min)),
+            timezone.make_aware(
+                datetime.datetime.combine(following, datetime.time.min)
+            ),
+        )
+        month = following
+
+
+def _held_each_month(rows, *, held_during, value):
+    """A state series: for each month of the cells, ``value`` over the rows
+    ``held_during(start, end)`` selects, by partner."""
+
+    def build_month(cells: Cells):
+        parts = []
+        for month, start, end in _month_bounds(cells):
+            queryset = rows().filter(held_during(start, end))
+            if cells.partner_ids is not None:
+                queryset = queryset.filter(partner_id__in=sorted(cells.partner_ids))
+            parts.append(
+                queryset.order_by()
+                .annotate(p=F("partner_id"), m=Cast(Value(month), DateField()))
+                .values("p", "m")
+                .annotate(v=value)
+            )
+        return parts
+
+    return build_month
+
+
+certified_people_month = _held_each_month(
+    lambda: UserCertification.objects.exclude(status=HolderStatus.REVOKED),
+    held_during=lambda start, end: Q(earned_at__lt=end, valid_until__gt=start),
+    value=Count("user_id", distinct=True),
+)
+accreditations_held_month = _held_each_month(
+    PartnerAccreditation.objects.all,
+    held_during=lambda start, end: (
+        Q(gained_at__lt=end)
+        & (
+            Q(status=AccreditationStatus.HELD, lost_at__isnull=True)
+            | Q(lost_at__gt=start)
+        )
+    ),
+    value=Count("id"),
+)
+
+
 def _register() -> None:
     for series in [
         Series("won_revenue", _("Won revenue"), won_revenue, DEAL_EVENTS),
@@ -253,6 +422,57 @@ def _register() -> None:
             _("Downloads"),
             content_downloads,
             ("content.*",),
+        ),
+        Series("reported_sales", _("Reported sales"), reported_sales, SALES_EVENTS),
+        Series(
+            "points_earned",
+            _("Points earned"),
+            _points(POINTS_EARNED, sign=1),
+            POINTS_EVENTS,
+        ),
+        Series(
+            "points_redeemed",
+            _("Points redeemed"),
+            _points(POINTS_REDEEMED, sign=-1),
+            POINTS_EVENTS,
+        ),
+        Series(
+            "funds_allocated",
+            _("Funds allocated"),
+            _fund_money(FUNDS_ALLOCATED),
+            FUND_EVENTS,
+        ),
+        Series(
+            "funds_claimed",
+            _("Funds claimed"),
+            _fund_money([FundEntryKind.CLAIM]),
+            FUND_EVENTS,
+        ),
+        Series(
+            "fund_attributed_won",
+            _("Won revenue attributed to funded activities"),
+            fund_attributed_won,
+            (*FUND_EVENTS, *DEAL_EVENTS),
+        ),
+        Series(
+            "certifications_earned",
+            _("Certifications earned or renewed"),
+            certifications_earned,
+            CERTIFICATION_EVENTS,
+        ),
+        Series(
+            "certified_people",
+            _("People holding a certification"),
+            None,
+            CERTIFICATION_EVENTS,
+            build_month=certified_people_month,
+        ),
+        Series(
+            "accreditations_held",
+            _("Accreditations held"),
+            None,
+            CERTIFICATION_EVENTS,
+            build_month=accreditations_held_month,
         ),
     ]:
         register_series(series)
@@ -370,6 +590,92 @@ def _register() -> None:
             Unit.COUNT,
             Aggregation.COUNT,
             ("content_downloads",),
+        ),
+        Metric(
+            "reported_sales",
+            _("Reported sales"),
+            Unit.MONEY,
+            Aggregation.SUM,
+            ("reported_sales",),
+            _(
+                "Sales lines the partner reported, in the reporting currency, "
+                "on the invoice date."
+            ),
+        ),
+        Metric(
+            "points_earned",
+            _("Points earned"),
+            Unit.POINTS,
+            Aggregation.SUM,
+            ("points_earned",),
+            _("Points earned and bonuses, less earnings reversed."),
+        ),
+        Metric(
+            "points_redeemed",
+            _("Points redeemed"),
+            Unit.POINTS,
+            Aggregation.SUM,
+            ("points_redeemed",),
+            _("Points spent on rewards, less refunds."),
+        ),
+        Metric(
+            "funds_allocated",
+            _("Funds allocated"),
+            Unit.MONEY,
+            Aggregation.SUM,
+            ("funds_allocated",),
+            _("Marketing funds allocated and adjusted, in the reporting currency."),
+        ),
+        Metric(
+            "funds_claimed",
+            _("Funds claimed"),
+            Unit.MONEY,
+            Aggregation.SUM,
+            ("funds_claimed",),
+            _("Approved claims of marketing funds, in the reporting currency."),
+        ),
+        Metric(
+            "fund_utilisation",
+            _("Fund utilisation"),
+            Unit.PERCENT,
+            Aggregation.RATIO,
+            ("funds_claimed", "funds_allocated"),
+            _("Funds claimed out of the funds allocated in the period."),
+        ),
+        Metric(
+            "fund_roi",
+            _("Fund ROI"),
+            Unit.PERCENT,
+            Aggregation.RETURN,
+            ("fund_attributed_won", "funds_claimed"),
+            _(
+                "(Won revenue attributed to funded activities - funds claimed) "
+                "÷ funds claimed."
+            ),
+        ),
+        Metric(
+            "certifications_earned",
+            _("Certifications earned"),
+            Unit.COUNT,
+            Aggregation.COUNT,
+            ("certifications_earned",),
+            _("Certifications awarded or renewed to the partner's people."),
+        ),
+        Metric(
+            "certified_people",
+            _("Certified people"),
+            Unit.PEOPLE,
+            Aggregation.LATEST,
+            ("certified_people",),
+            _("People holding a certification during the period's last month."),
+        ),
+        Metric(
+            "accreditations_held",
+            _("Accreditations held"),
+            Unit.COUNT,
+            Aggregation.LATEST,
+            ("accreditations_held",),
+            _("Accreditations the partner held during the period's last month."),
         ),
     ]:
         register_metric(metric)

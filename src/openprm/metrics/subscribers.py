@@ -9,6 +9,7 @@ from django.utils import timezone
 from openprm.core import events
 from openprm.core.models import OutboxEvent
 from openprm.deals.models import Deal
+from openprm.incentives.models import SalesLine
 from openprm.leads.models import LeadAssignment
 from openprm.metrics import rollups
 from openprm.metrics.catalogue import event_patterns
@@ -17,6 +18,10 @@ from openprm.metrics.sources import DEAL_EVENTS, LEAD_EVENTS  # registers the se
 NAME = "metrics.rollups"
 # An event committed just after midnight may record a fact of the day before.
 CLOCK_SLACK = datetime.timedelta(minutes=2)
+# Sales reported through the API are written in the request that then emits
+# ``sales.reported`` (at most 2,000 lines): its lines were reported this long
+# before the event at most.
+SALES_REQUEST_SLACK = datetime.timedelta(minutes=15)
 
 PATTERNS = tuple(dict.fromkeys([*event_patterns(), *DEAL_EVENTS, *LEAD_EVENTS]))
 
@@ -45,6 +50,19 @@ def _touched(batch: Iterable[OutboxEvent]) -> tuple[set[int], set[datetime.date]
             deal_ids.append(payload["id"])
         if event.name.startswith("lead.") and payload.get("id"):
             lead_ids.append(payload["id"])
+        # A deal attributed to a funded activity counts for its ROI on its win date.
+        if event.name.startswith("fund_request.") and isinstance(
+            payload.get("deal"), str
+        ):
+            deal_ids.append(payload["deal"])
+        # A certification revoked or expired leaves every month since it was
+        # earned: recompute them (the months between the days are).
+        if event.name.startswith("certification.") and isinstance(
+            payload.get("earned_at"), str
+        ):
+            days.add(_day(datetime.datetime.fromisoformat(payload["earned_at"])))
+        if event.name == "sales.reported":
+            days.update(_invoice_days(event))
     # A deal's figures sit on the days of its facts (registered, decided, closed,
     # won on a date the partner gives), not only on the day of the event.
     for row in Deal.objects.filter(public_id__in=deal_ids).values(
@@ -63,6 +81,22 @@ def _touched(batch: Iterable[OutboxEvent]) -> tuple[set[int], set[datetime.date]
         partners.add(row["partner_id"])
         days.add(_day(row["outcome_at"]))
     return partners, days
+
+
+def _invoice_days(event: OutboxEvent) -> set[datetime.date]:
+    """The invoice dates of the lines a ``sales.reported`` event announced: the
+    file's lines, or the partner's lines reported by the API call."""
+    lines = SalesLine.objects.filter(partner_id=event.partner_id)
+    upload = (event.payload or {}).get("upload")
+    if upload:
+        lines = lines.filter(upload__public_id=upload)
+    else:
+        lines = lines.filter(
+            upload__isnull=True,
+            reported_at__gte=event.occurred_at - SALES_REQUEST_SLACK,
+            reported_at__lte=event.occurred_at,
+        )
+    return set(lines.order_by().values_list("invoiced_on", flat=True).distinct())
 
 
 def refresh_for(batch: Iterable[OutboxEvent]) -> None:

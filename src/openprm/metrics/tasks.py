@@ -22,6 +22,7 @@ def evaluate_tiers() -> None:
     grace period has ended."""
     from openprm.metrics import tiers
 
+    services.rollups_month_started()
     tiers.tiers_evaluate()
     tiers.recommendations_apply_due()
 
@@ -32,4 +33,5 @@ def compute_health() -> None:
     """Score every enrolled partner's health and alert on falls."""
     from openprm.metrics import health
 
+    services.rollups_month_started()
     health.health_compute()

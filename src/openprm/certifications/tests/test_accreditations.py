@@ -21,6 +21,7 @@ from openprm.certifications.tests.factories import (
 )
 from openprm.core.errors import ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.metrics import rollups
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.programs.selectors import partner_metric_values
 
@@ -224,8 +225,17 @@ def test_tier_metrics_count_certified_people_and_accreditations(firewall):
     partner = PartnerFactory()
     engineers(partner, 2)
     UserCertificationFactory(partner=partner, certification=sales)
-    engineers(partner, 1, status=HolderStatus.EXPIRED)
+    engineers(
+        partner,
+        1,
+        status=HolderStatus.EXPIRED,
+        earned_at=timezone.now() - timedelta(days=400),
+        valid_until=timezone.now() - timedelta(days=40),
+    )
     services.accreditations_evaluate()
+    # The tier metrics are the metrics app's rollups (kept by the events; these
+    # rows were made without them): what the nightly rebuild would compute.
+    rollups.refresh(partner_ids=[partner.pk], days=[timezone.localdate()])
 
     values = partner_metric_values(partner=partner)
 

@@ -21,6 +21,7 @@ from openprm.journeys.models import Journey
 from openprm.journeys.tests.factories import JourneyFactory, JourneyTaskFactory
 from openprm.leads.models import AssignmentOutcome, LeadAssignment, LeadStatus
 from openprm.leads.tests.factories import LeadFactory
+from openprm.metrics import rollups
 from openprm.notifications.tests.factories import NotificationFactory
 from openprm.partners.models import Partner
 from openprm.partners.tests.factories import PartnerFactory
@@ -74,6 +75,8 @@ def make_contoso():
     certification = CertificationFactory(name="Contoso Security Engineer")
     for _ in range(3):  # three certified people (the certifications app counts them)
         UserCertificationFactory(partner=partner, certification=certification)
+    # Made without events: the metrics' rollups count them as the nightly rebuild.
+    rollups.refresh(partner_ids=[partner.pk], days=[timezone.localdate()])
     gold = programme.tiers.get(name="Gold")
     TierRequirementFactory(tier=gold, metric="certified_people", threshold=2)
     TierRequirementFactory(tier=gold, metric="active_users", threshold=2)

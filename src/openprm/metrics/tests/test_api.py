@@ -152,3 +152,9 @@ def test_the_catalogue_says_unit_aggregation_and_sources(client):
     assert by_code["won_revenue"]["unit"] == "money"
     assert "deal.*" in by_code["won_revenue"]["fed_by"]
     assert by_code["active_users"]["aggregation"] == "latest"
+    assert by_code["reported_sales"]["fed_by"] == ["sales.reported"]
+    assert by_code["fund_roi"]["aggregation"] == "return"
+    assert by_code["fund_roi"]["series"] == ["fund_attributed_won", "funds_claimed"]
+    assert by_code["fund_utilisation"]["unit"] == "percent"
+    assert by_code["points_redeemed"]["unit"] == "points"
+    assert by_code["certified_people"]["aggregation"] == "latest"

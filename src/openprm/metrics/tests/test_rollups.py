@@ -50,7 +50,17 @@ def test_the_subscriber_keeps_every_kind_of_series(maintained):
         "content_downloads",
         "lead_accept_h1",
         "lead_accept_h8",
+        "reported_sales",
+        "points_earned",
+        "points_redeemed",
+        "funds_allocated",
+        "funds_claimed",
+        "fund_attributed_won",
+        "certifications_earned",
     } <= series
+    # States held over the month: kept per month only.
+    held = {row[2] for row in _monthly()} - series
+    assert held == {"certified_people", "accreditations_held"}
 
 
 def test_a_rollup_rebuilt_from_scratch_equals_the_maintained_one(maintained):

@@ -238,8 +238,9 @@ def test_the_api_returns_the_moves_and_saves_nothing(
     requirement = gold_revenue(programme)
     client.force_login(admin)
 
-    # 11, and the certifications app's two figures (people, accreditations).
-    with django_assert_num_queries(13):
+    # 11, the certifications app's two figures (people, accreditations; the
+    # rollups' replace them) and the scorecard score.
+    with django_assert_num_queries(14):
         response = client.post(
             f"/api/v1/programmes/{programme.public_id}/simulations",
             {"requirements": [{"id": requirement.pk, "threshold": "2000"}]},

@@ -182,13 +182,19 @@ def test_the_api_lists_evaluates_and_decides_recommendations(
 
 
 def test_evaluations_read_the_figures_of_every_measuring_app(db):
-    """Tier evaluations and simulations read what the certifications app counts,
-    not only this app's rollups."""
+    """Tier evaluations and simulations read every registered provider: the
+    rollups (certified people among them) and the scorecard score."""
     from openprm.certifications.tests.factories import UserCertificationFactory
-    from openprm.metrics import requirements
+    from openprm.metrics import requirements, rollups
+    from openprm.scoring.models import PartnerScore, Scorecard
 
     held = UserCertificationFactory()
+    rollups.refresh(partner_ids=[held.partner_id], days=[timezone.localdate()])
+    PartnerScore.objects.create(
+        partner_id=held.partner_id, scorecard=Scorecard.objects.create(), score=70
+    )
 
     values = requirements.evaluation_values([held.partner_id])
 
     assert values[held.partner_id]["certified_people"] == 1
+    assert values[held.partner_id]["scorecard_score"] == 70
