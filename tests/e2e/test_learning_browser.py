@@ -114,7 +114,7 @@ def _certify(path, partner):
     certification = CertificationFactory(
         name="Certified Firewall Engineer",
         kind=EarningKind.PATH,
-        source_id=path.public_id,
+        path=path,
         audience=path.audience,
     )
     AccreditationConditionFactory(

@@ -49,12 +49,40 @@ class Certification(TimeStampedModel):
     )
     validity_months = models.PositiveSmallIntegerField(_("valid for (months)"))
     kind = models.CharField(_("earned by"), max_length=16, choices=EarningKind.choices)
-    # The learning path or exam (quiz) that earns it; none for an external one.
-    # A plain UUID until the learning app lands (then a foreign key).
-    source_id = models.UUIDField(_("path or exam"), null=True, blank=True)
-    # The shorter recertification path or exam that renews it.
-    renewal_source_id = models.UUIDField(
-        _("recertification path or exam"), null=True, blank=True
+    # What earns it: a learning path (kind "path") or an exam, a quiz (kind
+    # "exam"); neither for an external certificate.
+    path = models.ForeignKey(
+        "learning.LearningPath",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("learning path"),
+    )
+    exam = models.ForeignKey(
+        "learning.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exam"),
+    )
+    # The shorter recertification path or exam that renews it (one at most).
+    renewal_path = models.ForeignKey(
+        "learning.LearningPath",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recertification path"),
+    )
+    renewal_exam = models.ForeignKey(
+        "learning.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recertification exam"),
     )
     audience = models.ForeignKey(
         "segments.Audience",
@@ -67,10 +95,6 @@ class Certification(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("certification")
-        indexes = [
-            models.Index(fields=["source_id"], name="cert_source_idx"),
-            models.Index(fields=["renewal_source_id"], name="cert_renewal_idx"),
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=EarningKind.values), name="cert_kind_valid"
@@ -79,13 +103,41 @@ class Certification(TimeStampedModel):
                 condition=Q(validity_months__gte=1), name="cert_validity_positive"
             ),
             models.CheckConstraint(
-                condition=Q(kind=EarningKind.EXTERNAL) | Q(source_id__isnull=False),
+                condition=Q(
+                    kind=EarningKind.PATH, path__isnull=False, exam__isnull=True
+                )
+                | Q(kind=EarningKind.EXAM, exam__isnull=False, path__isnull=True)
+                | Q(kind=EarningKind.EXTERNAL, path__isnull=True, exam__isnull=True),
                 name="cert_source_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_path__isnull=True) | Q(renewal_exam__isnull=True),
+                name="cert_one_renewal",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def source(self):
+        """The learning path or exam that earns it (None for an external one)."""
+        return self.path or self.exam
+
+    @property
+    def source_id(self) -> uuid.UUID | None:
+        """The public id of ``source`` (what the API and the form name)."""
+        source = self.source
+        return source.public_id if source else None
+
+    @property
+    def renewal_source(self):
+        return self.renewal_path or self.renewal_exam
+
+    @property
+    def renewal_source_id(self) -> uuid.UUID | None:
+        source = self.renewal_source
+        return source.public_id if source else None
 
     @property
     def product_line_label(self) -> str:

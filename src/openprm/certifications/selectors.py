@@ -35,11 +35,14 @@ from openprm.segments.audiences import audience_q
 
 # --- the catalogue
 
+# What earns and renews a certification (its source ids read them).
+SOURCES = ("path", "exam", "renewal_path", "renewal_exam")
+
 
 def certification_list(*, user) -> QuerySet[Certification]:
     permissions.READ.ensure(user)
     return (
-        Certification.objects.select_related("audience")
+        Certification.objects.select_related("audience", *SOURCES)
         .annotate(
             active_holders=Count(
                 "holders",
@@ -56,7 +59,7 @@ def certification_list(*, user) -> QuerySet[Certification]:
 def certification_get(*, user, public_id) -> Certification:
     permissions.READ.ensure(user)
     found = (
-        Certification.objects.select_related("audience")
+        Certification.objects.select_related("audience", *SOURCES)
         .filter(public_id=as_uuid(public_id))
         .first()
     )

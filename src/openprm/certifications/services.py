@@ -38,10 +38,13 @@ from openprm.certifications.models import (
 from openprm.core import audit, events, uploads
 from openprm.core.errors import InvalidTransition, ValidationFailed
 from openprm.core.models import AuditAction
+from openprm.learning.models import LearningPath, Quiz
 from openprm.notifications.services import notify
 from openprm.partners.choices import specialisation_choices
 from openprm.tenancy.choices import PartnerRole
 
+# What a caller gives: the path or exam that earns it and the one that renews it
+# by their public ids (``source_id``, ``renewal_source_id``).
 CERTIFICATION_FIELDS = (
     "name",
     "description",
@@ -53,6 +56,12 @@ CERTIFICATION_FIELDS = (
     "renewal_source_id",
     "audience",
     "is_active",
+)
+# What is stored (and audited): the ids resolved to foreign keys.
+SOURCE_FIELDS = ("path", "exam", "renewal_path", "renewal_exam")
+STORED_FIELDS = (
+    *(name for name in CERTIFICATION_FIELDS if not name.endswith("source_id")),
+    *SOURCE_FIELDS,
 )
 EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -94,14 +103,48 @@ def _check_certification(values: dict) -> None:
         problems["role"] = [str(_("Choose a role from the list."))]
     if values.get("audience") is None:
         problems["audience"] = [str(_("Choose who may hold the certification."))]
-    if values.get("renewal_source_id") and values.get(
-        "renewal_source_id"
-    ) == values.get("source_id"):
+    if values.get("renewal_source_id") and str(values.get("renewal_source_id")) == str(
+        values.get("source_id")
+    ):
         problems["renewal_source_id"] = [
             str(_("Recertification is a shorter path or exam than the first one."))
         ]
+    sources = {} if problems else _sources(values, problems)
     if problems:
         raise ValidationFailed(field_errors=problems)
+    return sources
+
+
+def _by_public_id(model, value):
+    try:
+        return model.objects.filter(public_id=uuid.UUID(str(value))).first()
+    except ValueError:
+        return None
+
+
+def _sources(values: dict, problems: dict) -> dict:
+    """The path or exam that earns the certification and the one that renews it,
+    found by their public ids (``problems`` gets what names nothing)."""
+    sources = dict.fromkeys(SOURCE_FIELDS)
+    kind, source_id = values.get("kind"), values.get("source_id")
+    if kind == EarningKind.PATH:
+        sources["path"] = _by_public_id(LearningPath, source_id)
+        if sources["path"] is None:
+            problems["source_id"] = [str(_("No learning path has this identifier."))]
+    elif kind == EarningKind.EXAM:
+        sources["exam"] = _by_public_id(Quiz, source_id)
+        if sources["exam"] is None:
+            problems["source_id"] = [str(_("No exam (quiz) has this identifier."))]
+    renewal = values.get("renewal_source_id")
+    if renewal:
+        sources["renewal_path"] = _by_public_id(LearningPath, renewal)
+        if sources["renewal_path"] is None:
+            sources["renewal_exam"] = _by_public_id(Quiz, renewal)
+            if sources["renewal_exam"] is None:
+                problems["renewal_source_id"] = [
+                    str(_("No learning path or exam has this identifier."))
+                ]
+    return sources
 
 
 def _name_taken(name: str, *, exclude_pk=None) -> bool:
@@ -127,7 +170,7 @@ def certification_create(*, actor, **values) -> Certification:
     permissions.MANAGE.ensure(actor)
     values = {name: values.get(name) for name in CERTIFICATION_FIELDS if name in values}
     values.setdefault("is_active", True)
-    _check_certification(values)
+    sources = _check_certification(values)
     if _name_taken(values["name"]):
         raise ValidationFailed(
             field_errors={"name": [str(_("A certification has this name already."))]}
@@ -135,11 +178,13 @@ def certification_create(*, actor, **values) -> Certification:
     values["name"] = values["name"].strip()
     for blankable in ("description", "product_line", "role"):
         values[blankable] = values.get(blankable) or ""
-    certification = Certification.objects.create(**values)
+    values.pop("source_id", None)
+    values.pop("renewal_source_id", None)
+    certification = Certification.objects.create(**values, **sources)
     audit.record_create(
         actor=actor,
         instance=certification,
-        fields=CERTIFICATION_FIELDS,
+        fields=STORED_FIELDS,
         verb="certification.created",
     )
     events.emit(
@@ -160,13 +205,14 @@ def certification_update(
         name: values.get(name, getattr(certification, name))
         for name in CERTIFICATION_FIELDS
     }
-    _check_certification(merged)
+    sources = _check_certification(merged)
     if _name_taken(merged["name"], exclude_pk=certification.pk):
         raise ValidationFailed(
             field_errors={"name": [str(_("A certification has this name already."))]}
         )
-    before = audit.snapshot(certification, CERTIFICATION_FIELDS)
-    for name, value in merged.items():
+    before = audit.snapshot(certification, STORED_FIELDS)
+    del merged["source_id"], merged["renewal_source_id"]
+    for name, value in (*merged.items(), *sources.items()):
         if name in ("description", "product_line", "role"):
             value = value or ""
         setattr(certification, name, value.strip() if name == "name" else value)
@@ -279,21 +325,24 @@ def awards_for_event(
 ) -> list[UserCertification]:
     """The awards an event of the learning app earns: every offered certification
     that the path or exam earns (``kind``), and every one it renews."""
-    try:
-        source_id = uuid.UUID(str(source_id))
-    except ValueError:
+    field, model = (
+        ("exam", Quiz) if kind == EarningKind.EXAM else ("path", LearningPath)
+    )
+    source = _by_public_id(model, source_id)
+    if source is None:
         return []
     earned = []
     for certification in Certification.objects.filter(
-        Q(kind=kind, source_id=source_id) | Q(renewal_source_id=source_id),
+        Q(kind=kind, **{field: source}) | Q(**{f"renewal_{field}": source}),
         is_active=True,
     ).order_by("id"):
-        source = kind if certification.source_id == source_id else AwardSource.RENEWAL
+        earns = getattr(certification, f"{field}_id") == source.pk
+        source_kind = kind if earns else AwardSource.RENEWAL
         held = certification_award(
             certification=certification,
             user=user,
             partner_id=partner_id,
-            source=source,
+            source=source_kind,
             key=key,
             now=now,
         )

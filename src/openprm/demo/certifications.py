@@ -3,12 +3,12 @@ a recertification exam), Contoso's people certified — one expiring within the
 month, one expired — an external certificate waiting for review, a few other
 partners' certified people, and the accreditation Contoso holds.
 
-The learning paths and exams are named by fixed identifiers until the learning
-app's demo builds them. Safe to run twice: nothing is added when the catalogue
-exists.
+The firewall certification is earned by the learning demo's path ("Certified
+firewall engineer") and renewed by its quiz ("Firewall check") when they exist
+(seed-demo builds learning first); the other paths and exams are made here.
+Safe to run twice: nothing is added when the catalogue exists.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,15 +19,17 @@ from openprm.certifications import services
 from openprm.certifications.choices import AwardSource
 from openprm.certifications.models import Certification, UserCertification
 from openprm.demo.ecosystem import PARTNER_LOGIN
+from openprm.learning import services as learning
+from openprm.learning.choices import QuestionKind
+from openprm.learning.models import Course, LearningPath, Quiz
 from openprm.partners.models import Partner
 from openprm.segments.models import Audience
 from openprm.tenancy.models import Membership
 
-# Stable ids of the paths and exams the learning app's demo will build.
-FIREWALL_PATH = uuid.UUID("6f1c1b52-8d0e-4c5c-9d32-0c8f2d4a1001")
-FIREWALL_RENEWAL = uuid.UUID("6f1c1b52-8d0e-4c5c-9d32-0c8f2d4a1002")
-CLOUD_EXAM = uuid.UUID("6f1c1b52-8d0e-4c5c-9d32-0c8f2d4a1003")
-SALES_PATH = uuid.UUID("6f1c1b52-8d0e-4c5c-9d32-0c8f2d4a1004")
+FIREWALL_PATH = "Certified firewall engineer"  # the learning demo's
+FIREWALL_RENEWAL = "Firewall check"  # the learning demo's quiz
+CLOUD_EXAM = "Cloud Solutions Architect exam"
+SALES_PATH = "Security sales professional"
 
 CATALOGUE = [
     # name, kind, source, renewal, product line, role, months
@@ -44,6 +46,61 @@ CATALOGUE = [
     ("Security Sales Professional", "path", SALES_PATH, None, "security", "sales", 12),
     ("CISSP (external)", "external", None, None, "security", "technical", 36),
 ]
+EXAM_QUESTIONS = [
+    (QuestionKind.TRUE_FALSE, "A policy applies top to bottom.", ["*True", "False"]),
+    (QuestionKind.SINGLE, "Which port does HTTPS use?", ["*443", "25"]),
+    (
+        QuestionKind.MULTIPLE,
+        "What does a landing zone set up?",
+        ["*Accounts and networks", "*Guardrails", "Office furniture"],
+    ),
+]
+
+
+def _exam(actor, title: str) -> Quiz:
+    quiz = Quiz.objects.filter(title=title).order_by("id").first()
+    if quiz is not None:
+        return quiz
+    quiz = learning.quiz_create(
+        actor=actor,
+        title=title,
+        questions_per_attempt=3,
+        pass_mark=60,
+        time_limit_minutes=20,
+        max_attempts=3,
+        wait_minutes=0,
+    )
+    for kind, text, answers in EXAM_QUESTIONS:
+        learning.question_add(
+            actor=actor,
+            quiz=quiz,
+            kind=kind,
+            text=text,
+            choices=[(a.lstrip("*"), a.startswith("*")) for a in answers],
+        )
+    return quiz
+
+
+def _path(actor, title: str, audience) -> LearningPath:
+    path = LearningPath.objects.filter(title=title).order_by("id").first()
+    if path is not None:
+        return path
+    return learning.path_create(
+        actor=actor,
+        title=title,
+        audience=audience,
+        is_published=True,
+        courses=list(Course.objects.filter(code="partner-onboarding")),
+    )
+
+
+def _source(actor, kind: str, title: str | None, audience):
+    """The public id of the path or exam named ``title`` (made when missing)."""
+    if title is None:
+        return None
+    if kind == "path" or title in (FIREWALL_PATH, SALES_PATH):
+        return _path(actor, title, audience).public_id
+    return _exam(actor, title).public_id
 
 
 def _evidence() -> SimpleUploadedFile:
@@ -78,8 +135,8 @@ def build_demo_certifications(*, actor) -> int:
             actor=actor,
             name=name,
             kind=kind,
-            source_id=source,
-            renewal_source_id=renewal,
+            source_id=_source(actor, kind, source, audience),
+            renewal_source_id=_source(actor, "exam", renewal, audience),
             product_line=line,
             role=role,
             validity_months=months,

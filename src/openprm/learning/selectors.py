@@ -7,6 +7,17 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from openprm.core.db import (
+    CompiledQueries,
+    InJSONList,
+    PageKeys,
+    Slot,
+    bind,
+    capped_count_sql,
+    json_list,
+    sql_rows,
+    uuid_text,
+)
 from openprm.core.errors import NotFound
 from openprm.learning import permissions
 from openprm.learning.choices import LessonKind
@@ -24,7 +35,11 @@ from openprm.learning.models import (
     ScormAttempt,
     ScormPackage,
 )
-from openprm.segments.audiences import AudienceReader, audience_q
+from openprm.segments.audiences import (
+    AudienceReader,
+    audience_q,
+    matching_audience_ids,
+)
 from openprm.segments.audiences.selectors import audiences_to_choose
 
 
@@ -217,6 +232,150 @@ def catalogue(
     return _with_counts(_filtered(courses, filters or CatalogueFilters())).order_by(
         "title", "id"
     )
+
+
+# The portal's reads of a reader's catalogue have one SQL for every reader: the
+# reader's audiences (a JSON array of ids) are a parameter, and the page's window
+# too; each is compiled once per filters (as the content library's PortalLibrary).
+_AUDIENCE_IDS = Slot("audience_ids")
+_CATALOGUE_READS = CompiledQueries(size=128)
+# What a course card shows, in this order (then its lesson count).
+CARD_COLUMNS = ("public_id", "title", "summary", "language", "product_line")
+
+
+def _readable(filters: CatalogueFilters) -> QuerySet:
+    """Any reader's published courses, by the slot above, narrowed by ``filters``,
+    in the catalogue's order."""
+    courses = Course.objects.filter(
+        InJSONList("audience_id", _AUDIENCE_IDS), is_published=True
+    )
+    return _filtered(courses, filters).order_by("title", "id")
+
+
+def _cards_query(filters: CatalogueFilters) -> QuerySet:
+    """The page's keys (``PageKeys``), then only those courses' card columns with
+    their lesson counts: the subquery runs for the page's 25 rows alone."""
+    readable = _readable(filters)
+    return (
+        _with_counts(Course._base_manager.filter(pk__in=PageKeys(readable)))
+        .order_by("title", "id")
+        .values_list(*CARD_COLUMNS, "lesson_count")
+    )
+
+
+def _count_query(filters: CatalogueFilters) -> QuerySet:
+    return _readable(filters).order_by().values("pk")
+
+
+def _facets_query() -> QuerySet:
+    # Grouped: a few rows (product line x language) however many courses.
+    return (
+        _readable(CatalogueFilters())
+        .order_by()
+        .values_list("product_line", "language")
+        .annotate(courses=Count("pk"))
+    )
+
+
+def _paths_query() -> QuerySet:
+    return (
+        LearningPath.objects.filter(
+            InJSONList("audience_id", _AUDIENCE_IDS), is_published=True
+        )
+        .annotate(course_count=Count("steps"))
+        .order_by("title", "id")
+        .values_list("public_id", "title", "summary", "course_count")
+    )
+
+
+@dataclass
+class CourseCard:
+    """A course as the portal catalogue's card shows it (``public_id`` as text)."""
+
+    public_id: str
+    title: str
+    summary: str
+    language: str
+    product_line: str
+    lesson_count: int
+
+
+@dataclass
+class PathCard:
+    public_id: str
+    title: str
+    summary: str
+    course_count: int
+
+
+@dataclass(frozen=True)
+class PortalCatalogue:
+    """The published courses and paths of a reader's audiences as the portal
+    reads them: the audiences matched once per request (``matching_audience_ids``,
+    so a changed audience or partner shows on the next one), then each list read
+    by SQL compiled once per filters, as ``content.library.PortalLibrary``."""
+
+    audience_ids: tuple[int, ...]
+
+    @classmethod
+    def of(cls, reader: AudienceReader) -> "PortalCatalogue":
+        return cls(tuple(matching_audience_ids(reader)))
+
+    def _rows(self, key, build, **values) -> list[tuple]:
+        compiled = _CATALOGUE_READS.sql(key, build)
+        if compiled is None:
+            return []
+        return sql_rows(
+            *bind(*compiled, audience_ids=json_list(self.audience_ids), **values)
+        )
+
+    def facets(self) -> dict:
+        """The product lines and languages of the reader's whole catalogue (what
+        the filters offer) and ``total``, how many courses it holds: one query."""
+        lines, languages, total = set(), set(), 0
+        for line, language, courses in self._rows("facets", _facets_query):
+            total += courses
+            if line:
+                lines.add(line)
+            if language:
+                languages.add(language)
+        return {
+            "product_lines": sorted(lines),
+            "languages": sorted(languages),
+            "total": total,
+        }
+
+    def count(self, filters: CatalogueFilters, limit: int) -> int:
+        """How many courses ``filters`` leave, counted up to ``limit``."""
+        compiled = _CATALOGUE_READS.sql(
+            ("count", filters), lambda: _count_query(filters)
+        )
+        if compiled is None:
+            return 0
+        sql, params = bind(*compiled, audience_ids=json_list(self.audience_ids))
+        return sql_rows(*capped_count_sql(sql, params, limit=limit))[0][0]
+
+    def cards(self, filters: CatalogueFilters, window: slice) -> list[CourseCard]:
+        """The course cards of ``window`` of the list narrowed by ``filters``: one
+        query."""
+        rows = self._rows(
+            ("cards", filters),
+            lambda: _cards_query(filters),
+            limit=window.stop - window.start,
+            offset=window.start,
+        )
+        return [
+            CourseCard(uuid_text(public_id), title, summary, language, line, lessons)
+            for public_id, title, summary, language, line, lessons in rows
+        ]
+
+    def paths(self) -> list[PathCard]:
+        """The reader's published learning paths, by title, with their courses
+        counted: one query."""
+        return [
+            PathCard(uuid_text(public_id), title, summary, courses)
+            for public_id, title, summary, courses in self._rows("paths", _paths_query)
+        ]
 
 
 def course_for_reader(*, reader: AudienceReader, public_id) -> Course:

@@ -10,15 +10,18 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from openprm.content.library import serving
 from openprm.core import exports
 from openprm.core.errors import ApplicationError, ValidationFailed
-from openprm.core.pagination import requested_page
-from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.core.iso import language_name
+from openprm.core.pagination import CappedPaginator, requested_page
+from openprm.core.web import act, console_page, form_page, portal_page, uuid_urls
 from openprm.learning import permissions, reports, scorm, selectors, services
 from openprm.learning.choices import LessonKind
 from openprm.learning.forms import (
@@ -37,6 +40,7 @@ from openprm.learning.forms import (
 from openprm.segments.audiences import audience_reader
 
 PER_PAGE = 25
+CARD_SUMMARY_CHARS = 160
 
 
 # --- console: courses
@@ -578,24 +582,64 @@ def _portal_course_url(course) -> str:
     return reverse("portal:learning_course", args=[course.public_id])
 
 
+def _course_cards(cards: list) -> list:
+    """The page's course cards with what they show in words, written here once
+    per card rather than by template filters: the link, the lessons and language
+    line, the summary cut to its length."""
+    course_url = uuid_urls("portal:learning_course")
+    for card in cards:
+        card.url = course_url(card.public_id)
+        # The template's former msgid ("{{ n }} lesson"), so translations hold.
+        lessons = ngettext("%(n)s lesson", "%(n)s lessons", card.lesson_count) % {
+            "n": card.lesson_count
+        }
+        card.line = (
+            f"{lessons} · {language_name(card.language)}" if card.language else lessons
+        )
+        card.card_summary = (
+            card.summary
+            if len(card.summary) <= CARD_SUMMARY_CHARS
+            else Truncator(card.summary).chars(CARD_SUMMARY_CHARS)
+        )
+    return cards
+
+
+def _path_cards(cards: list) -> list:
+    path_url = uuid_urls("portal:learning_path")
+    for card in cards:
+        card.url = path_url(card.public_id)
+    return cards
+
+
 @portal_page
 def catalogue(request):
-    audiences = selectors.reader_audiences(_reader(request))
-    readable = selectors.catalogue(audiences=audiences)
-    form = CatalogueFilterForm(
-        request.GET or None, facets=selectors.catalogue_facets(readable)
+    catalogue = selectors.PortalCatalogue.of(_reader(request))
+    facets = catalogue.facets()
+    form = CatalogueFilterForm(request.GET or None, facets=facets)
+    values = form.values()
+    filters = selectors.CatalogueFilters(**values)
+    narrows = any(values.values())
+    number = request.GET.get("page")
+    paginator = CappedPaginator(
+        PER_PAGE,
+        page=number,
+        count_up_to=lambda limit: (
+            catalogue.count(filters, limit) if narrows else min(facets["total"], limit)
+        ),
     )
-    courses = selectors.catalogue(
-        audiences=audiences, filters=selectors.CatalogueFilters(**form.values())
+    page = paginator.get_page(number)
+    window = slice(page.start_index() - 1, page.end_index())
+    page.object_list = (
+        _course_cards(catalogue.cards(filters, window)) if paginator.count else []
     )
     return render(
         request,
         "learning/portal_catalogue.html",
         {
             "form": form,
-            "page": requested_page(request, courses, per_page=PER_PAGE),
-            "paths": list(selectors.paths_for_reader(audiences=audiences)),
-            "is_filtered": any(form.values().values()),
+            "page": page,
+            "paths": _path_cards(catalogue.paths()),
+            "is_filtered": narrows,
             "team_tab": _team_tab(request),
         },
     )

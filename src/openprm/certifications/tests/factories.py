@@ -1,6 +1,5 @@
 """Factories of the certifications app's rows."""
 
-import uuid
 from datetime import timedelta
 
 import factory
@@ -22,6 +21,7 @@ from openprm.certifications.models import (
     UserCertification,
 )
 from openprm.content.tests.factories import AudienceFactory, pdf_upload
+from openprm.learning.tests.factories import CourseFactory, QuizFactory, path_of
 from openprm.partners.tests.factories import PartnerFactory
 
 
@@ -36,8 +36,18 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     role = "technical"
     validity_months = 12
     kind = EarningKind.PATH
-    source_id = factory.LazyFunction(uuid.uuid4)
+    path = factory.LazyAttribute(
+        lambda o: learning_path() if o.kind == EarningKind.PATH else None
+    )
+    exam = factory.LazyAttribute(
+        lambda o: QuizFactory() if o.kind == EarningKind.EXAM else None
+    )
     audience = factory.SubFactory(AudienceFactory)
+
+
+def learning_path(**fields):
+    """A published learning path of one course (what a path certification names)."""
+    return path_of(CourseFactory(), **fields)
 
 
 class UserCertificationFactory(factory.django.DjangoModelFactory):
@@ -61,9 +71,7 @@ class ExternalCertificateFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     partner = factory.SubFactory(PartnerFactory)
-    certification = factory.SubFactory(
-        CertificationFactory, kind=EarningKind.EXTERNAL, source_id=None
-    )
+    certification = factory.SubFactory(CertificationFactory, kind=EarningKind.EXTERNAL)
     issuer = "Cloud Security Alliance"
     credential_id = "CSA-1"
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))

@@ -18,8 +18,10 @@ from openprm.certifications.tests.factories import (
     CertificationFactory,
     ExternalCertificateFactory,
     UserCertificationFactory,
+    learning_path,
 )
 from openprm.content.tests.factories import AudienceFactory, pdf_upload
+from openprm.learning.tests.factories import QuizFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.testing.authz import (
     ALLOW,
@@ -108,7 +110,6 @@ def external(world):
 def external_choice(world):
     return CertificationFactory(
         kind=EarningKind.EXTERNAL,
-        source_id=None,
         audience=AudienceFactory(),
     )
 
@@ -123,7 +124,7 @@ def certification_form(certification_or_audience) -> dict:
     return {
         "name": f"Matrix {uuid.uuid4().hex[:8]}",
         "kind": "path",
-        "source_id": str(uuid.uuid4()),
+        "source_id": str(learning_path().public_id),
         "validity_months": "12",
         "audience": str(audience.public_id),
         "is_active": "on",
@@ -134,7 +135,7 @@ def certification_json(audience) -> dict:
     return {
         "name": f"Matrix {uuid.uuid4().hex[:8]}",
         "kind": "exam",
-        "source_id": str(uuid.uuid4()),
+        "source_id": str(QuizFactory().public_id),
         "validity_months": 12,
         "audience": str(audience.public_id),
     }

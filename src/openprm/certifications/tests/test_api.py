@@ -1,6 +1,5 @@
 """The REST API of certifications."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from openprm.certifications.tests.factories import (
     UserCertificationFactory,
 )
 from openprm.content.tests.factories import AudienceFactory, pdf_upload
+from openprm.learning.tests.factories import QuizFactory
 from openprm.tenancy.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def manager(client):
 
 def test_creating_a_certification(client, manager):
     audience = AudienceFactory()
-    quiz = uuid.uuid4()
+    quiz = QuizFactory().public_id
 
     response = client.post(
         f"{API}/certifications",
@@ -106,7 +106,7 @@ def test_a_partner_admin_lists_the_team_and_downloads_a_certificate(client):
 
 def test_an_external_certificate_through_the_api(client):
     member = MembershipFactory(roles=["technical"])
-    certification = CertificationFactory(kind=EarningKind.EXTERNAL, source_id=None)
+    certification = CertificationFactory(kind=EarningKind.EXTERNAL)
     client.force_login(member.user)
 
     response = client.post(

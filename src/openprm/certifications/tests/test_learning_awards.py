@@ -20,9 +20,7 @@ def test_completing_a_learning_path_earns_its_certification(
 ):
     lesson = LessonFactory()
     path = path_of(lesson.module.course)
-    certification = CertificationFactory(
-        kind=EarningKind.PATH, source_id=path.public_id
-    )
+    certification = CertificationFactory(kind=EarningKind.PATH, path=path)
     member = MembershipFactory(roles=["technical"])
     learning.path_enrol(actor=member.user, path=path, partner_id=member.partner_id)
     enrolment = Enrolment.objects.get(user=member.user)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from openprm.accounts.choices import VendorRole
@@ -18,6 +19,7 @@ from openprm.certifications.choices import (
     ReviewStatus,
 )
 from openprm.certifications.models import (
+    Certification,
     CertificationAward,
     ExternalCertificate,
     UserCertification,
@@ -26,11 +28,13 @@ from openprm.certifications.tests.factories import (
     CertificationFactory,
     ExternalCertificateFactory,
     UserCertificationFactory,
+    learning_path,
 )
-from openprm.content.tests.factories import pdf_upload
+from openprm.content.tests.factories import AudienceFactory, pdf_upload
 from openprm.core import events
 from openprm.core.errors import PermissionDenied, ValidationFailed
 from openprm.core.models import AuditEntry, OutboxEvent
+from openprm.learning.tests.factories import QuizFactory
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.tests.factories import MembershipFactory
 
@@ -147,6 +151,67 @@ def test_a_renewal_source_does_not_award_someone_who_never_held_it():
     assert not UserCertification.objects.exists()
 
 
+# --- what earns and renews a certification
+
+
+def test_a_certification_names_a_real_path_and_renewal_exam():
+    admin = VendorUserFactory(vendor_role=VendorRole.VENDOR_ADMIN)
+    path, quiz = learning_path(), QuizFactory()
+
+    certification = services.certification_create(
+        actor=admin,
+        name="Firewall Engineer",
+        kind=EarningKind.PATH,
+        source_id=str(path.public_id),
+        renewal_source_id=quiz.public_id,
+        validity_months=24,
+        audience=path.audience,
+    )
+
+    certification.refresh_from_db()
+    assert (certification.path, certification.exam) == (path, None)
+    assert (certification.renewal_path, certification.renewal_exam) == (None, quiz)
+    assert (certification.source_id, certification.renewal_source_id) == (
+        path.public_id,
+        quiz.public_id,
+    )
+    with pytest.raises(ProtectedError):
+        path.delete()
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "renewal", "field"),
+    [
+        (EarningKind.PATH, "quiz", None, "source_id"),  # a quiz is not a path
+        (EarningKind.EXAM, "path", None, "source_id"),
+        (EarningKind.PATH, "unknown", None, "source_id"),
+        (EarningKind.PATH, "path", "unknown", "renewal_source_id"),
+    ],
+)
+def test_a_source_that_names_nothing_is_refused(kind, source, renewal, field):
+    admin = VendorUserFactory(vendor_role=VendorRole.VENDOR_ADMIN)
+    ids = {
+        "path": learning_path().public_id,
+        "quiz": QuizFactory().public_id,
+        "unknown": uuid.uuid4(),
+        None: None,
+    }
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.certification_create(
+            actor=admin,
+            name="Nothing",
+            kind=kind,
+            source_id=ids[source],
+            renewal_source_id=ids[renewal],
+            validity_months=12,
+            audience=AudienceFactory(),
+        )
+
+    assert set(refused.value.field_errors) == {field}
+    assert not Certification.objects.exists()
+
+
 # --- the learning app's events
 
 
@@ -156,8 +221,8 @@ def _emit(name, payload, capture):
 
 
 def test_a_completed_path_earns_its_certification(django_capture_on_commit_callbacks):
-    path_id = uuid.uuid4()
-    certification = CertificationFactory(kind=EarningKind.PATH, source_id=path_id)
+    certification = CertificationFactory(kind=EarningKind.PATH)
+    path_id = certification.path.public_id
     CertificationFactory(kind=EarningKind.PATH)  # another path's
     member = MembershipFactory()
 
@@ -180,13 +245,13 @@ def test_a_completed_path_earns_its_certification(django_capture_on_commit_callb
 def test_a_passed_quiz_earns_the_exam_certification_and_renews_another(
     django_capture_on_commit_callbacks,
 ):
-    quiz_id = uuid.uuid4()
-    exam = CertificationFactory(kind=EarningKind.EXAM, source_id=quiz_id)
+    exam = CertificationFactory(kind=EarningKind.EXAM)
+    quiz_id = exam.exam.public_id
     member = MembershipFactory()
     renewed = UserCertificationFactory(
         user=member.user,
         partner=member.partner,
-        certification__renewal_source_id=quiz_id,
+        certification__renewal_exam=exam.exam,
         valid_until=timezone.now() + timedelta(days=10),
     )
     end = renewed.valid_until
@@ -209,8 +274,9 @@ def test_a_passed_quiz_earns_the_exam_certification_and_renews_another(
 
 
 def test_a_quiz_does_not_earn_a_path_certification(django_capture_on_commit_callbacks):
-    same_id = uuid.uuid4()
-    CertificationFactory(kind=EarningKind.PATH, source_id=same_id)
+    path = CertificationFactory(kind=EarningKind.PATH).path
+    # A quiz whose public id is the path's: the event names a quiz, not a path.
+    same_id = QuizFactory(public_id=path.public_id).public_id
     member = MembershipFactory()
 
     _emit(
@@ -230,8 +296,7 @@ def test_a_quiz_does_not_earn_a_path_certification(django_capture_on_commit_call
 def test_an_event_delivered_twice_awards_once():
     from openprm.certifications.subscribers import award_from_learning
 
-    path_id = uuid.uuid4()
-    CertificationFactory(source_id=path_id)
+    path_id = CertificationFactory().path.public_id
     member = MembershipFactory()
     event = events.emit(
         "path.completed",
@@ -318,7 +383,7 @@ def _submit(member, certification, **changes):
 
 
 def test_a_partner_user_submits_an_external_certificate():
-    certification = CertificationFactory(kind=EarningKind.EXTERNAL, source_id=None)
+    certification = CertificationFactory(kind=EarningKind.EXTERNAL)
     member = MembershipFactory(roles=["technical"])
 
     external = _submit(member, certification)
@@ -347,7 +412,7 @@ def test_a_partner_user_submits_an_external_certificate():
     ],
 )
 def test_bad_evidence_is_refused_and_nothing_is_stored(upload, message):
-    certification = CertificationFactory(kind=EarningKind.EXTERNAL, source_id=None)
+    certification = CertificationFactory(kind=EarningKind.EXTERNAL)
     member = MembershipFactory()
     written = OutboxEvent.objects.count()
 

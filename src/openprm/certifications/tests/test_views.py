@@ -2,7 +2,6 @@
 accreditations; portal certificates, upload, team; the public verification."""
 
 import io
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from openprm.certifications.tests.factories import (
     CertificationFactory,
     ExternalCertificateFactory,
     UserCertificationFactory,
+    learning_path,
 )
 from openprm.content.tests.factories import AudienceFactory, pdf_upload
 from openprm.partners.tests.factories import PartnerFactory
@@ -54,7 +54,7 @@ def text(response) -> str:
 
 def test_a_manager_creates_a_certification(client, manager):
     audience = AudienceFactory(name="Every partner")
-    path_id = uuid.uuid4()
+    path_id = learning_path().public_id
 
     response = client.post(
         "/console/certifications/new/",
@@ -360,9 +360,7 @@ def test_my_certificates_has_an_empty_state(client, ada):
 
 
 def test_uploading_an_external_certificate(client, ada):
-    certification = CertificationFactory(
-        name="CISSP", kind=EarningKind.EXTERNAL, source_id=None
-    )
+    certification = CertificationFactory(name="CISSP", kind=EarningKind.EXTERNAL)
 
     response = client.post(
         "/portal/certificates/external/new/",
@@ -383,7 +381,7 @@ def test_uploading_an_external_certificate(client, ada):
 def test_an_html_file_is_refused_on_the_form(client, ada):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    certification = CertificationFactory(kind=EarningKind.EXTERNAL, source_id=None)
+    certification = CertificationFactory(kind=EarningKind.EXTERNAL)
 
     response = client.post(
         "/portal/certificates/external/new/",

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from openprm.accounts.models import User
 from openprm.certifications.models import (
+    Certification,
     ExternalCertificate,
     PartnerAccreditation,
     UserCertification,
@@ -39,4 +40,7 @@ def test_the_demo_has_certifications_expiring_expired_and_an_accreditation(
         status="held", partner__memberships__user__email=PARTNER_LOGIN.email
     ).exists()
     assert ExternalCertificate.objects.filter(status="submitted").count() == 1
+    firewall = Certification.objects.get(name="Firewall Certified Engineer")
+    assert firewall.path.title == "Certified firewall engineer"
+    assert firewall.renewal_exam.questions.count() == 3
     assert build_demo_certifications(actor=admin) == 0

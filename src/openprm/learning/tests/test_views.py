@@ -48,7 +48,7 @@ def test_the_catalogue_lists_published_courses_of_the_readers_audiences(
         CourseFactory(title=f"More {index}", audience=everyone)
     client.get(CATALOGUE)  # the session and the navigation, warmed
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(CATALOGUE)
 
     assert response.status_code == 200
@@ -81,13 +81,69 @@ def test_the_catalogue_costs_the_same_queries_for_1_or_many_courses_and_audience
         if index % 10 == 0:
             path_of(course, title=f"Path {index}")
 
-    assert _catalogue_queries(client) == few == 10
+    assert _catalogue_queries(client) == few == 9
     cards = {
         course.title: course.lesson_count
         for course in client.get(CATALOGUE).context["page"].object_list
     }
     assert cards["Alone"] == 1
     assert [cards[f"Many {index:02d}"] for index in range(4)] == [0, 2, 4, 0]
+
+
+def test_the_catalogue_cards_filters_and_pages(client, reader):
+    """The card's words (lessons, language, cut summary, link), a filter's count
+    and the page after it, read by the compiled SQL."""
+    everyone = AudienceFactory(name="Everyone")
+    course = CourseFactory(
+        title="Aaa firewall",
+        audience=everyone,
+        language="de",
+        product_line="security",
+        summary="word " * 60,
+    )
+    LessonFactory.create_batch(2, module=ModuleFactory(course=course))
+    for index in range(30):
+        CourseFactory(title=f"Bbb {index:02d}", audience=everyone, language="en")
+
+    page = client.get(CATALOGUE)
+    card = page.context["page"].object_list[0]
+    assert (card.title, card.line) == ("Aaa firewall", "2 lessons · German")
+    assert card.card_summary.endswith("…") and len(card.card_summary) == 160
+    assert card.url == reverse("portal:learning_course", args=[course.public_id])
+    assert page.context["form"].fields["language"].choices[1:] == [
+        ("de", "de"),
+        ("en", "en"),
+    ]
+    assert page.context["page"].paginator.count == 31
+    second = client.get(CATALOGUE, {"page": 2}).context["page"].object_list
+    assert [card.title for card in second] == [f"Bbb {n:02d}" for n in range(24, 30)]
+
+    narrowed = client.get(CATALOGUE, {"language": "de"})
+    assert [c.title for c in narrowed.context["page"].object_list] == ["Aaa firewall"]
+    assert narrowed.context["page"].paginator.count == 1
+    searched = client.get(CATALOGUE, {"q": "bbb 2"}).context["page"]
+    assert searched.paginator.count == 12  # 02, 12, 20 to 29
+
+
+def test_the_catalogue_sql_shared_by_readers_shows_each_their_own(client):
+    """One compiled SQL serves every reader: each sees their audiences' courses,
+    and a course given to a partner shows on its next page."""
+    ours, theirs = MembershipFactory(roles=["technical"]), MembershipFactory()
+    CourseFactory(title="Ours", audience=audience_of(ours.partner))
+    theirs_course = CourseFactory(
+        title="Theirs", audience=audience_of(theirs.partner, tag="theirs")
+    )
+
+    def titles(membership):
+        client.force_login(membership.user)
+        return [c.title for c in client.get(CATALOGUE).context["page"].object_list]
+
+    assert titles(ours) == ["Ours"]
+    assert titles(theirs) == ["Theirs"]
+    theirs_course.audience = audience_of(ours.partner, tag="now-ours")
+    theirs_course.save()
+    assert titles(ours) == ["Ours", "Theirs"]
+    assert titles(theirs) == []
 
 
 def test_a_course_outside_the_audience_is_not_found(client, reader):

@@ -102,9 +102,9 @@ class Command(BaseCommand):
                 build_demo_campaigns(actor=vendor_admin)
                 build_demo_announcements(actor=vendor_admin)
                 build_demo_library(actor=vendor_admin)
-                build_demo_certifications(actor=vendor_admin)
-                build_demo_funds(actor=vendor_admin)
                 build_demo_learning(actor=vendor_admin)
+                build_demo_certifications(actor=vendor_admin)  # names learning's
+                build_demo_funds(actor=vendor_admin)
                 build_demo_incentives(actor=vendor_admin)
                 build_demo_accruals(actor=vendor_admin)
                 build_demo_metrics(actor=vendor_admin)
