@@ -24,6 +24,7 @@ def test_a_step_with_an_amount_band_adds_an_approver_above_it(page):
     VendorUserFactory(email="dora@vendor.example", vendor_role="channel_marketing")
     ChainStepFactory(kind=services.REQUEST_KIND, position=1, name="Channel marketing")
     page.set_default_timeout(30_000)  # the shared test machine is often loaded
+    page.set_default_navigation_timeout(120_000)  # the first page starts cold
 
     page.goto("/")
     page.get_by_label("Email").fill(admin.email)
