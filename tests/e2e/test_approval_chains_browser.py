@@ -46,8 +46,14 @@ def test_a_step_with_an_amount_band_adds_an_approver_above_it(page):
     shoot(page, "approval-chains")
 
     partner = PartnerFactory(name="Contoso")
-    big = f.make_request(partner=partner, amount="10000.00", title="Big webinar")
-    small = f.make_request(partner=partner, amount="2000.00", title="Small mailing")
+    budget = f.budget()
+    f.allocate(partner, budget, "20000.00")  # the last approval commits the funds
+    big = f.make_request(
+        partner=partner, the_budget=budget, amount="10000.00", title="Big webinar"
+    )
+    small = f.make_request(
+        partner=partner, the_budget=budget, amount="2000.00", title="Small mailing"
+    )
     page.goto("/console/approvals/?view=open")
     shoot(page, "approvals-open")
     page.get_by_role("link", name="Big webinar").click()
