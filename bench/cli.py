@@ -26,6 +26,7 @@ from bench.dataset import (
 )
 from bench.dataset_content import DEFAULT_ASSETS, DEFAULT_AUDIENCES
 from bench.dataset_deals import DEFAULT_DEALS
+from bench.dataset_funds import DEFAULT_FUND_REQUESTS, DEFAULT_LEDGER_ENTRIES
 from bench.dataset_learning import DEFAULT_COURSES
 from bench.environment import (
     BENCH_DIR,
@@ -102,6 +103,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_COURSES,
         help="courses to generate, spread over the audiences, with their modules, "
         "lessons and paths (default: %(default)s)",
+    )
+    data.add_argument(
+        "--fund-requests",
+        type=int,
+        default=DEFAULT_FUND_REQUESTS,
+        help="marketing fund requests to generate, 2%% of them the bench "
+        "partner's, with their approvals (default: %(default)s)",
+    )
+    data.add_argument(
+        "--fund-ledger-entries",
+        type=int,
+        default=DEFAULT_LEDGER_ENTRIES,
+        help="fund ledger entries to generate over the requests' allocations "
+        "(default: %(default)s)",
     )
     data.add_argument(
         "--seed",
@@ -339,6 +354,8 @@ def run(args: argparse.Namespace) -> None:
         args.assets,
         args.audiences,
         args.courses,
+        args.fund_requests,
+        args.fund_ledger_entries,
     )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
@@ -653,7 +670,13 @@ def run_facts(
             "them), "
             f"{counts.get('courses', 0):,} courses "
             f"({counts.get('bench_partner_catalogue_courses', 0):,} published for "
-            "the bench partner admin)"
+            "the bench partner admin), "
+            f"{counts.get('fund_requests', 0):,} fund requests "
+            f"({counts.get('bench_partner_fund_requests', 0):,} of the bench "
+            f"partner, {counts.get('fund_approvals_waiting', 0):,} waiting in the "
+            f"vendor admin's queue), {counts.get('fund_ledger_entries', 0):,} ledger "
+            f"entries ({counts.get('bench_partner_fund_ledger_entries', 0):,} of the "
+            "bench partner)"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import dataset_content, dataset_deals, dataset_learning
+from bench import dataset_content, dataset_deals, dataset_funds, dataset_learning
 from bench.environment import (
     BenchDatabase,
     configure_django,
@@ -142,6 +142,8 @@ class DatasetSpec:
     assets: int = dataset_content.DEFAULT_ASSETS
     audiences: int = dataset_content.DEFAULT_AUDIENCES
     courses: int = dataset_learning.DEFAULT_COURSES
+    fund_requests: int = dataset_funds.DEFAULT_FUND_REQUESTS
+    fund_ledger_entries: int = dataset_funds.DEFAULT_LEDGER_ENTRIES
 
     def as_dict(self) -> dict[str, Any]:
         return {"generator": GENERATOR_VERSION, **asdict(self)}
@@ -233,6 +235,7 @@ def row_counts() -> dict[str, int]:
         **dataset_deals.counts(bench_partner_id()),
         **dataset_content.counts(bench_partner_id()),
         **dataset_learning.counts(bench_partner_id()),
+        **dataset_funds.counts(bench_partner_id()),
     }
 
 
@@ -611,6 +614,17 @@ def _generate(spec: DatasetSpec) -> None:
             insert=lambda table, rows: table.insert(cursor, rows),
             new_uuid=new_uuid,
         )
+        dataset_funds.generate(
+            requests=spec.fund_requests,
+            entries=spec.fund_ledger_entries,
+            rng=random.Random(spec.seed + 4),
+            partners=partners,
+            bench_partner_id=bench_partner[0],
+            active=active,
+            admin_user_id=1,
+            insert=lambda table, rows: table.insert(cursor, rows),
+            new_uuid=new_uuid,
+        )
         # Explicit ids: move PostgreSQL's sequences past them (SQLite needs nothing).
         for statement in connection.ops.sequence_reset_sql(
             no_style(),
@@ -623,6 +637,7 @@ def _generate(spec: DatasetSpec) -> None:
                 *dataset_deals.models(),
                 *dataset_content.models(),
                 *dataset_learning.models(),
+                *dataset_funds.models(),
             ],
         ):
             cursor.execute(statement)

@@ -19,6 +19,8 @@ FLOOR_CONSOLE_DEALS = "floor-console-deals-50"
 FLOOR_LIBRARY = "floor-library-24"
 FLOOR_CONSOLE_PIPELINE = "floor-console-pipeline"
 FLOOR_CATALOGUE = "floor-catalogue-25"
+FLOOR_FUNDS = "floor-funds"
+FLOOR_APPROVALS = "floor-approvals-50"
 
 PAGE_SIZE = 50
 # How many distinct pages a paged scenario rotates through.
@@ -337,6 +339,8 @@ BASELINES = (
     FLOOR_FORECAST,
     FLOOR_LIBRARY,
     FLOOR_CATALOGUE,
+    FLOOR_FUNDS,
+    FLOOR_APPROVALS,
 )
 
 
@@ -404,5 +408,64 @@ SCENARIOS += [
         portal=True,
         floor=FLOOR_FORECAST,
         expect='data-testid="total-count"',
+    ),
+]
+
+SCENARIOS += [
+    Scenario(
+        name=FLOOR_FUNDS,
+        path="/_bench/floor/funds/?partner={partner}",
+        description=(
+            "Baseline: the bench partner's allocations, the ledger summed per "
+            "allocation and kind in one GROUP BY, its 50 newest fund requests and "
+            "10 newest ledger entries, from .values() as JSON."
+        ),
+        floor=FLOOR_FUNDS,
+        expect='"results": [{',
+    ),
+    Scenario(
+        name="portal-funds",
+        path="/portal/funds/",
+        description=(
+            "Portal 'Marketing funds', signed-in partner admin: the figures per "
+            "currency and allocation (sums of the ledger), the 50 newest requests, "
+            "the latest movements (target: >= 0.40 of the floor)."
+        ),
+        portal=True,
+        floor=FLOOR_FUNDS,
+        expect='data-testid="fund-available"',
+    ),
+    Scenario(
+        name=FLOOR_APPROVALS,
+        path="/_bench/floor/approvals/?user=1&page={page}",
+        description=(
+            "Baseline: the open approvals waiting on the vendor admin (theirs, "
+            "their queues', whom they stand in for), soonest due first, 50 from "
+            ".values() as JSON."
+        ),
+        floor=FLOOR_APPROVALS,
+        expect='"results": [{',
+        rows="fund_approvals_waiting",
+    ),
+    Scenario(
+        name="floor-approvals-50-by-keys",
+        path="/_bench/floor/approvals/?user=1&page={page}&by_keys=1",
+        description="The approvals floor with the page's keys found first.",
+        floor=FLOOR_APPROVALS,
+        expect='"results": [{',
+        rows="fund_approvals_waiting",
+    ),
+    Scenario(
+        name="console-approvals-50",
+        path="/console/approvals/?page={page}",
+        description=(
+            "Console Approvals, 'Waiting on me' of the vendor admin (a member of "
+            "the Marketing funds queue): 50 open fund request approvals, soonest "
+            "due first (target: >= 0.40 of the floor)."
+        ),
+        auth=True,
+        floor=FLOOR_APPROVALS,
+        expect='data-testid="approvals"',
+        rows="fund_approvals_waiting",
     ),
 ]

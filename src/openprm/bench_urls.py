@@ -352,7 +352,143 @@ def floor_catalogue(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"page": page, "count": courses.count(), "results": rows})
 
 
+# The portal funds page (funds.views.portal_funds): the newest requests and
+# ledger entries it lists, and the columns it shows of them.
+FLOOR_FUND_REQUESTS = 50
+FLOOR_FUND_ENTRIES = 10
+FLOOR_FUND_REQUEST_COLUMNS = (
+    "id",
+    "public_id",
+    "title",
+    "status",
+    "amount",
+    "currency",
+    "starts_on",
+    "activity_type__name",
+    "budget__fund__name",
+    "budget__period__name",
+)
+FLOOR_FUND_ENTRY_COLUMNS = (
+    "id",
+    "kind",
+    "amount",
+    "occurred_at",
+    "note",
+    "allocation__budget__fund__name",
+    "allocation__budget__fund__currency",
+    "allocation__budget__period__name",
+    "request__title",
+)
+
+
+def floor_funds(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the portal's funds page for the partner in ``?partner=``:
+    its allocations (fund, period), the ledger summed per allocation and kind in
+    one GROUP BY (every figure is a sum of the ledger), its 50 newest requests
+    and 10 newest entries, each with ``.values()``, as JSON. No session,
+    membership, scope, template or arithmetic of the figures."""
+    from django.db.models import Sum
+
+    from openprm.funds.models import Allocation, FundRequest, LedgerEntry
+
+    partner_id = int(request.GET["partner"])
+    allocations = list(
+        Allocation.objects.filter(partner_id=partner_id)
+        .order_by("-budget__period__starts_on", "budget__fund__name")
+        .values(
+            "id",
+            "expired_at",
+            "budget__fund__name",
+            "budget__fund__currency",
+            "budget__period__name",
+            "budget__period__ends_on",
+            "budget__carry_over_percent",
+        )
+    )
+    sums = list(
+        LedgerEntry.objects.filter(allocation_id__in=[row["id"] for row in allocations])
+        .order_by()
+        .values("allocation_id", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    requests = list(
+        FundRequest.objects.filter(partner_id=partner_id)
+        .order_by("-created_at", "-id")
+        .values(*FLOOR_FUND_REQUEST_COLUMNS)[:FLOOR_FUND_REQUESTS]
+    )
+    entries = list(
+        LedgerEntry.objects.filter(partner_id=partner_id)
+        .order_by("-occurred_at", "-id")
+        .values(*FLOOR_FUND_ENTRY_COLUMNS)[:FLOOR_FUND_ENTRIES]
+    )
+    return JsonResponse(
+        {
+            "allocations": allocations,
+            "sums": sums,
+            "requests": requests,
+            "results": entries,
+        }
+    )
+
+
+FLOOR_APPROVAL_COLUMNS = (
+    "public_id",
+    "subject_label",
+    "partner__name",
+    "kind",
+    "status",
+    "escalation_level",
+    "amount",
+    "currency",
+    "step_position",
+    "step_name",
+    "assignee__email",
+    "queue__name",
+    "due_at",
+)
+
+
+def floor_approvals(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's approvals page ("waiting on me") for the
+    user in ``?user=``: the open approvals assigned to them, to their queues (by
+    name or by their role), or to someone they stand in for today, soonest due
+    first, one page of 50 with ``.values()`` as JSON (the page's keys first with
+    ``?by_keys=1``). No session, count or template."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from openprm.accounts.models import User
+    from openprm.approvals.choices import OPEN_STATUSES
+    from openprm.approvals.models import Delegation, Queue, Request
+
+    user_id = int(request.GET["user"])
+    today = timezone.localdate()
+    away = Delegation.objects.filter(
+        delegate_id=user_id, starts_on__lte=today, ends_on__gte=today
+    ).values("user_id")
+    queues = Queue.objects.filter(
+        Q(members=user_id)
+        | Q(members__in=away)
+        | Q(vendor_role__in=User.objects.filter(pk=user_id).values("vendor_role"))
+    ).values("id")
+    approvals = Request.objects.filter(
+        Q(assignee_id=user_id) | Q(assignee_id__in=away) | Q(queue_id__in=queues),
+        status__in=OPEN_STATUSES,
+    ).order_by("due_at", "created_at", "id")
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    if request.GET.get("by_keys"):
+        approvals = page_by_keys(approvals, window)
+    else:
+        approvals = approvals[window]
+    rows = list(approvals.values(*FLOOR_APPROVAL_COLUMNS))
+    return JsonResponse({"page": page, "results": rows})
+
+
 urlpatterns = [
+    path("floor/funds/", floor_funds, name="bench_floor_funds"),
+    path("floor/approvals/", floor_approvals, name="bench_floor_approvals"),
     path("floor/catalogue/", floor_catalogue, name="bench_floor_catalogue"),
     path("floor/library/", floor_library, name="bench_floor_library"),
     path(

@@ -20,6 +20,7 @@ from openprm.funds import services
 from openprm.funds.models import FundRequest
 from openprm.funds.tests import factories as f
 from openprm.partners.tests.factories import PartnerFactory
+from tests.e2e.screens import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +71,7 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
     page.get_by_test_id("portal-nav").get_by_role("link", name="Funds").click()
     expect(page.get_by_test_id("fund-available")).to_have_text("12,000.00 EUR")
     page.get_by_role("link", name="Request funds").click()
+    shoot(page, "portal-fund-request-new")
     page.get_by_label("Activity").select_option(label="Webinar")
     page.get_by_label("Title").fill("Zero-trust webinar")
     page.get_by_label("Starts on").fill(today.isoformat())
@@ -125,6 +127,7 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
 
     sign_in(page, "fin@vendor.example")
     page.get_by_test_id("console-nav").get_by_role("link", name="Fund payouts").click()
+    shoot(page, "fund-payouts")
     page.get_by_role("button", name="Approve payout").click()
     page.get_by_label("Payment reference").fill("SEPA-42")
     page.get_by_role("button", name="Paid").click()
@@ -135,7 +138,9 @@ def test_request_approve_claim_pay_and_roi(page, tmp_path):
     expect(page.get_by_test_id("fund-available")).to_have_text("4,000.00 EUR")
     expect(page.get_by_test_id("fund-paid")).to_have_text("8,000.00 EUR")
     expect(page.get_by_test_id("fund-committed")).to_have_text("0.00 EUR")
+    shoot(page, "portal-funds")
     page.get_by_role("link", name="Zero-trust webinar").click()
     roi = page.get_by_test_id("fund-roi")
     expect(roi.get_by_test_id("fund-won")).to_have_text("30,000.00 EUR")
     expect(roi.get_by_test_id("fund-roi-ratio")).to_have_text("275.0 %")
+    shoot(page, "portal-fund-request")

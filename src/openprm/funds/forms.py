@@ -132,12 +132,15 @@ class RequestForm(ServiceForm):
                 label=_("Planned cost %(number)d") % {"number": index + 1},
                 max_length=200,
                 required=False,
+                # Added after StyledForm styled the others: the same box.
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
             self.fields[f"line{index}_amount"] = forms.DecimalField(
                 label=_("Amount %(number)d") % {"number": index + 1},
                 required=False,
                 min_value=0,
                 decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
             )
 
     def lines(self) -> list[dict]:

@@ -2,14 +2,20 @@
 finance payout queue) and portal pages (my funds, new request, a request with its
 claims, history) of funds. Thin: each calls a selector or a service."""
 
+import html
+from uuid import UUID
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dates import MONTHS_3
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core import errors
 from openprm.core.exports import download
+from openprm.core.formatting import format_money
 from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.funds import permissions, reports, selectors, services
@@ -28,6 +34,28 @@ from openprm.funds.forms import (
 )
 
 PER_PAGE = 50
+_ANY_ID = UUID(int=0)
+# The badge of each request status (``_status.html``'s colours).
+STATUS_BADGES = {
+    RequestStatus.APPROVED: "text-bg-success",
+    RequestStatus.REJECTED: "text-bg-danger",
+    RequestStatus.SUBMITTED: "text-bg-warning",
+}
+# What a list of requests shows (``_requests_html``), the only columns it reads
+# (the console's list shows the partner too).
+REQUEST_COLUMNS = (
+    "public_id",
+    "title",
+    "status",
+    "starts_on",
+    "ends_on",
+    "amount",
+    "currency",
+    "created_at",
+    "activity_type__name",
+    "budget__fund__name",
+    "budget__period__name",
+)
 # The rows the report page shows (the export has them all).
 REPORT_ROWS = 200
 
@@ -53,6 +81,42 @@ def _request_context(fund_request, *, user) -> dict:
             selectors.ledger_visible_to(user=user).filter(request=fund_request)
         ),
     }
+
+
+def _requests_html(requests, *, console: bool) -> SafeString:
+    """The rows of a table of requests (``funds/_requests.html``), formatted in
+    Python: a row through the template engine cost more than reading it (the
+    detail URL is reversed and each status translated once per page)."""
+    name = "console:fund_request_detail" if console else "portal:fund_request_detail"
+    prefix, suffix = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
+    escape = html.escape
+    labels = {value: escape(str(label)) for value, label in RequestStatus.choices}
+    # "7 Dec 2026", as the template's date:"j M Y", the months translated once.
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    rows = []
+    for item in requests:
+        starts, ends = item.starts_on, item.ends_on
+        dates = (
+            f"{starts.day} {months[starts.month]} {starts.year} \u2013 "
+            f"{ends.day} {months[ends.month]} {ends.year}"
+        )
+        rows.append(
+            '<tr data-testid="fund-request-row">'
+            f'<td><a href="{escape(f"{prefix}{item.public_id}{suffix}")}">'
+            f"{escape(item.title)}</a>"
+            f'<div class="small text-secondary">{escape(item.activity_type.name)}'
+            "</div></td>"
+            + (f"<td>{escape(item.partner.name)}</td>" if console else "")
+            + f"<td>{escape(item.budget.fund.name)}"
+            f'<div class="small text-secondary">{escape(item.budget.period.name)}'
+            f"</div></td><td>{escape(dates)}</td>"
+            f'<td class="text-end">{escape(format_money(item.amount, item.currency))}'
+            "</td>"
+            f'<td><span class="badge '
+            f'{STATUS_BADGES.get(item.status, "text-bg-secondary")}">'
+            f"{labels.get(item.status) or escape(item.status)}</span></td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value is escaped)
 
 
 def _bound(action, target, form):
@@ -243,15 +307,19 @@ def console_requests(request):
     status = request.GET.get("status", "")
     if status not in RequestStatus.values:
         status = ""
+    page = requested_page(
+        request,
+        selectors.requests_visible_to(user=request.user, status=status).only(
+            *REQUEST_COLUMNS, "partner__name"
+        ),
+        per_page=PER_PAGE,
+    )
     return render(
         request,
         "funds/console_requests.html",
         {
-            "page": requested_page(
-                request,
-                selectors.requests_visible_to(user=request.user, status=status),
-                per_page=PER_PAGE,
-            ),
+            "page": page,
+            "requests_html": _requests_html(page.object_list, console=True),
             "status": status,
             "statuses": RequestStatus.choices,
             "claims": selectors.claim_queue(user=request.user)[:PER_PAGE],
@@ -535,15 +603,20 @@ def portal_funds(request):
     """My funds: the figures per currency, each allocation, requests and the
     latest ledger entries."""
     rows = selectors.partner_figures(user=request.user, partner=request.partner)
+    requests = list(
+        selectors.requests_visible_to(user=request.user, partner=request.partner)
+        .select_related(None)
+        .select_related("activity_type", "budget__fund", "budget__period")
+        .only(*REQUEST_COLUMNS)[:PER_PAGE]
+    )
     return render(
         request,
         "funds/portal_funds.html",
         {
             "rows": rows,
             "totals": selectors.totals_by_currency(rows),
-            "requests": selectors.requests_visible_to(
-                user=request.user, partner=request.partner
-            )[:PER_PAGE],
+            "requests": requests,
+            "requests_html": _requests_html(requests, console=False),
             "entries": selectors.ledger_visible_to(
                 user=request.user, partner=request.partner
             )[:10],
