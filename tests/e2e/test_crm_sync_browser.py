@@ -42,7 +42,9 @@ def test_vendor_admin_runs_a_sync_resolves_a_conflict_and_resyncs(page, crm):
     account(crm, "Beta Networks GmbH", website="https://beta.example")
     connection = connection_for(crm, actor=admin, name="Sales CRM")
     ask_about_city(connection)
-    page.set_default_timeout(30_000)  # the shared test machine is often loaded
+    # The shared test machine is often loaded (pages have taken over 30 s there).
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(90_000)
 
     page.goto("/")
     page.get_by_label("Email", exact=True).fill(admin.email)
