@@ -70,12 +70,13 @@ def test_vendor_admin_runs_a_sync_resolves_a_conflict_and_resyncs(page, crm):
         log.get_by_role("row", name=re.compile("Beta Networks.*Linked"))
     ).to_be_visible()
 
-    # Both sides change Beta's city: the rule asks a person
+    # Both sides change Beta's city (the CRM first: OpenPRM's change is sent at
+    # once, and finds the CRM's): the rule asks a person
     remote_id = str(
         next(a["id"] for a in crm.accounts() if a["name"] == "Beta Networks GmbH")
     )
-    partner_services.partner_update(partner=beta, actor=admin, data={"city": "Hamburg"})
     crm_city(crm, remote_id, "Bremen")
+    partner_services.partner_update(partner=beta, actor=admin, data={"city": "Hamburg"})
     run_now(page)
     conflicts = page.get_by_test_id("crm-conflicts")
     expect(conflicts).to_contain_text("Hamburg")
