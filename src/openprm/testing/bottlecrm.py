@@ -263,6 +263,18 @@ class BottleCRM:
             for table in tables:
                 db.execute(f'DELETE FROM "{table}"')  # noqa: S608 (names from the schema)
 
+    def requests_served(self) -> list[str]:
+        """The requests the server answered so far, as its log shows them
+        (``"GET /api/accounts/?limit=100&offset=0 HTTP/1.1" 200 …``)."""
+        log = self.database.with_name(
+            self.database.name.replace("crm-", "server-").replace(".sqlite3", ".log")
+        )
+        return [
+            line.split('"')[1]
+            for line in log.read_text(errors="replace").splitlines()
+            if line.count('"') >= 2 and " HTTP/1." in line
+        ]
+
     # A small client for the tests' own look at the CRM (the connector is the
     # product's; this only seeds and checks).
     def request(self, method: str, path: str, data: dict | None = None) -> dict:

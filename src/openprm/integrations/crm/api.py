@@ -96,6 +96,7 @@ class CrmRunOut(Schema):
     conflicts: int
     errors: int
     queued: int
+    archived: int
     error: str
     created_at: datetime
     started_at: datetime | None
@@ -291,7 +292,7 @@ def log_list(
     local_id: int | None = None,
 ):
     """Newest first; filter by ``connection``, ``outcome`` (created, updated,
-    linked, skipped, conflict, error, queued) and ``local_id`` (an OpenPRM
+    linked, skipped, conflict, error, queued, archived) and ``local_id`` (an OpenPRM
     record)."""
     MANAGE_CRM_SYNC.ensure(request.user)
     found = _connection(request, connection) if connection else None

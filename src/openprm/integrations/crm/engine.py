@@ -30,7 +30,6 @@ from openprm.integrations.crm.connectors import connector_for
 from openprm.integrations.crm.connectors.base import (
     Connector,
     ConnectorError,
-    ErrorKind,
 )
 from openprm.integrations.crm.models import (
     ConflictStatus,
@@ -60,10 +59,60 @@ COUNTERS = {
     Outcome.CONFLICT: "conflicts",
     Outcome.ERROR: "errors",
     Outcome.QUEUED: "queued",
+    Outcome.ARCHIVED: "archived",
 }
 
 
 WINNER_WORDS = {"crm": "CRM value kept", "prm": "OpenPRM value kept", "ask": "waiting"}
+
+
+def archive_link(
+    connection: CrmConnection,
+    link: SyncLink,
+    *,
+    reason: str,
+    direction: str,
+    label: str = "",
+    run: SyncRun | None = None,
+) -> SyncLogEntry:
+    """A record deleted (or deactivated) on one side: its link is archived — kept,
+    with the reason, so that neither side re-creates the record — and the other
+    side's record is left as its kind's rule says (see docs/crm-sync.md,
+    "Deletions"). Logged as ``archived``."""
+    now = timezone.now()
+    link.state = LinkState.ARCHIVED
+    link.archived_at = now
+    link.archived_reason = reason[:200]
+    link.save(update_fields=["state", "archived_at", "archived_reason"])
+    if run is not None:
+        SyncRun.objects.filter(pk=run.pk).update(archived=F("archived") + 1)
+    return SyncLogEntry.objects.create(
+        connection=connection, run=run, object_type=link.object_type,
+        direction=direction, outcome=Outcome.ARCHIVED, local_id=link.local_id,
+        remote_id=link.remote_id, label=(label or link.local_values.get("name")
+                                         or "")[:200],
+        message=reason,
+    )  # fmt: skip
+
+
+def archive_missing(connection: CrmConnection, object_type: str, local_ids) -> int:
+    """Archive the links of ``local_ids`` whose OpenPRM records are gone (deleted
+    in OpenPRM); how many."""
+    handler = OBJECTS[object_type].for_connection(connection)
+    links = list(
+        SyncLink.objects.filter(
+            connection=connection, object_type=object_type,
+            local_id__in=list(local_ids),
+        ).exclude(state=LinkState.ARCHIVED)
+    )  # fmt: skip
+    missing = handler.missing_ids([link.local_id for link in links])
+    for link in links:
+        if link.local_id in missing:
+            archive_link(
+                connection, link, direction=Direction.OUT,
+                reason="Deleted in OpenPRM; the CRM record is kept.",
+            )  # fmt: skip
+    return len(missing)
 
 
 class RunStopped(Exception):
@@ -276,9 +325,55 @@ class ObjectSync:
         link.remote_values = remote
         link.local_hash = mapping.digest(local)
         link.remote_hash = mapping.digest(remote)
-        link.synced_at = timezone.now()
+        link.synced_at = link.seen_at = timezone.now()
         link.save()
         return link
+
+    def archive(self, link: SyncLink, *, reason: str, direction: str, label=""):
+        """See :func:`archive_link`; counted in the run."""
+        archive_link(
+            self.connection, link, reason=reason, direction=direction, label=label,
+            run=self.run,
+        )  # fmt: skip
+
+    def crm_deleted(self, link: SyncLink, *, record=None) -> None:
+        """The CRM record of ``link`` is gone: its kind's rule, then archived."""
+        if record is None:
+            record = self.handler.load(link.local_id)
+        with transaction.atomic():
+            done = self.handler.crm_deleted(record=record, actor=self.actor)
+            self.archive(
+                link, direction=Direction.IN,
+                reason=f"Deleted in the CRM. {done}",
+                label=self.handler.label(record) if record is not None else "",
+            )  # fmt: skip
+
+    def sweep_deleted(self, since) -> None:
+        """After a full listing of the CRM: the linked records it did not show
+        (since ``since``) are looked up one by one, and those gone are handled as
+        deleted there."""
+        unseen = self.links().filter(state=LinkState.LINKED).exclude(
+            seen_at__gte=since
+        ).exclude(remote_id="")  # fmt: skip
+        for link in unseen.iterator():
+            if self.connector.get(self.remote_object, link.remote_id) is None:
+                self.crm_deleted(link)
+
+    def sweep_missing(self) -> None:
+        """The links whose OpenPRM records are gone (deleted here)."""
+        ids = list(
+            self.links()
+            .exclude(state=LinkState.ARCHIVED)
+            .values_list("local_id", flat=True)
+        )
+        for start in range(0, len(ids), LOCAL_BATCH):
+            batch = ids[start : start + LOCAL_BATCH]
+            missing = self.handler.missing_ids(batch)
+            for link in self.links().filter(local_id__in=missing):
+                self.archive(
+                    link, direction=Direction.OUT,
+                    reason="Deleted in OpenPRM; the CRM record is kept.",
+                )  # fmt: skip
 
     # --- CRM → OpenPRM -------------------------------------------------------------
 
@@ -288,6 +383,9 @@ class ObjectSync:
         while True:
             page = self.connector.list_changed_since(self.remote_object, cursor)
             self._pool = self._elsewhere = None
+            self.links().filter(
+                remote_id__in=[record.id for record in page.records]
+            ).update(seen_at=timezone.now())
             unchanged = 0
             for record in page.records:
                 if not self.receive(record.id, record.values, record.version):
@@ -309,7 +407,10 @@ class ObjectSync:
             )  # fmt: skip
             return True
         link = self.links().filter(remote_id=remote_id).first()
-        if link is not None and link.remote_hash == mapping.digest(incoming):
+        if link is not None and (
+            link.state == LinkState.ARCHIVED
+            or link.remote_hash == mapping.digest(incoming)
+        ):
             return False
         try:
             with transaction.atomic():
@@ -339,11 +440,11 @@ class ObjectSync:
 
     def _receive_change(self, link, incoming, remote_values, version) -> None:
         record = self.handler.load(link.local_id)
-        if record is None:
-            self.log(
-                Outcome.SKIPPED, Direction.IN, remote_id=link.remote_id,
+        gone = self.handler.gone_reason(record)
+        if gone:
+            self.archive(
+                link, direction=Direction.OUT, reason=f"{gone} The CRM record is kept.",
                 label=self._remote_label(remote_values),
-                message="The OpenPRM record was deleted.",
             )  # fmt: skip
             return
         current = self.handler.values(record)
@@ -562,10 +663,21 @@ class ObjectSync:
         nothing to send), False on an error (logged). A ConnectorError that stops
         runs is raised when ``raise_stops``."""
         record = self.handler.load(local_id)
-        if record is None:
+        link = self.links().filter(local_id=local_id).first()
+        gone = self.handler.gone_reason(record)
+        if gone:
+            if link is not None and link.state == LinkState.LINKED:
+                self.archive(
+                    link, direction=Direction.OUT,
+                    reason=f"{gone} The CRM record is kept.",
+                    label=self.handler.label(record) if record is not None else "",
+                )  # fmt: skip
             return True
         label = self.handler.label(record)
-        link = self.links().filter(local_id=local_id).first()
+        if link is not None and link.state == LinkState.ARCHIVED:
+            # Deleted in the CRM: not sent again unless someone re-syncs it.
+            self.count(Outcome.SKIPPED)
+            return True
         try:
             if link is not None and link.state == LinkState.LINKED:
                 self._send_change(record, link)
@@ -616,11 +728,15 @@ class ObjectSync:
         if not changed:
             self.count(Outcome.SKIPPED)
             return
+        self.connector.remember(
+            self.remote_object, link.remote_id,
+            {s.remote: link.remote_values.get(s.local) for s in self.specs
+             if s.remote and s.local and s.receives},
+        )  # fmt: skip
         remote = self.connector.get(self.remote_object, link.remote_id)
         if remote is None:
-            raise ConnectorError(
-                "The CRM record was deleted.", kind=ErrorKind.NOT_FOUND
-            )
+            self.crm_deleted(link, record=record)
+            return
         incoming = self.remote_snapshot(remote.values)
         values = dict(current)
         decisions, crm_changes = [], {}
@@ -676,7 +792,9 @@ class ObjectSync:
         others = []
         from types import SimpleNamespace
 
-        for found in self.connector.find(self.remote_object, values.get("name", "")):
+        for found in self.connector.find(
+            self.remote_object, self.handler.search_text(values)
+        ):
             if found.id in taken:
                 continue
             snapshot = self.remote_snapshot(found.values)
@@ -686,6 +804,8 @@ class ObjectSync:
                     name=snapshot.get("name") or self._remote_label(found.values),
                     website=snapshot.get("website", ""),
                     domain_names=(),
+                    email=str(snapshot.get("email") or "").strip().casefold(),
+                    account=str(snapshot.get("account") or ""),
                     values=found.values,
                 )
             )
@@ -729,6 +849,7 @@ class ObjectSync:
                     message=" ".join(str(r) for r in best.reasons),
                     details={"score": best.score},
                 )  # fmt: skip
+            self._relink(record, remote.values if remote else {})
             return
         if candidates:
             with transaction.atomic():
@@ -747,6 +868,24 @@ class ObjectSync:
         if not self.connection.allows(self.object_type, "out"):
             return
         self.create_remote(record, link)
+
+    def _relink(self, record, remote_values: dict) -> None:
+        """A record just linked to an existing CRM record: its ``relink_fields``
+        that differ there are sent at once (a user's contact put on the partner's
+        account)."""
+        values = self.handler.values(record)
+        stale = [
+            name
+            for name in self.handler.relink_fields
+            if values.get(name) and not _same(remote_values.get(name), values[name])
+        ]
+        if not stale:
+            return
+        link = self.links().get(local_id=record.pk)
+        for name in stale:
+            link.local_values[name] = ""
+        link.save(update_fields=["local_values"])
+        self._send_change(record, link)
 
     def create_remote(self, record, link: SyncLink | None = None) -> SyncLink:
         payload = self._payload(self.handler.values(record), creating=True)
@@ -833,6 +972,8 @@ def _run_object(run, connection, connector, object_type: str) -> None:
             save()
 
         sync.pull(state.get("in"), on_page=after_page)
+        if run.is_full and not connector.lists_only_changes:
+            sync.sweep_deleted(run.started_at)
     if connection.allows(object_type, "out") and not state.get("out_done"):
 
         def after_batch(after: int) -> None:
@@ -840,6 +981,8 @@ def _run_object(run, connection, connector, object_type: str) -> None:
             save()
 
         sync.push_all(state.get("out_after", 0), on_batch=after_batch)
+        if run.is_full:
+            sync.sweep_missing()
         state["out_done"] = True
         save()
 

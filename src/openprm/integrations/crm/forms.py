@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import ServiceForm
-from openprm.integrations.crm.models import ConnectorType
+from openprm.integrations.crm.models import ConnectorType, SyncObject
 
 # Each direction of each kind of record, as the connection form shows it: (kind,
 # direction, label, on for a new connection).
@@ -17,6 +17,10 @@ SWITCHES = [
     ("deals", "in", _("Opportunities closed in the CRM → deals won or lost"), False),
     ("leads", "in", _("CRM leads → leads routed to partners"), False),
     ("leads", "out", _("What partners make of a lead → the CRM lead's status"), False),
+    ("users", "out",
+     _("Partner users → CRM contacts on their partner's account"), False),
+    ("users", "in",
+     _("CRM contacts with a partner user's email → linked to the user"), False),
     ("contacts", "in", _("CRM contacts on partners' accounts → partner contacts"),
      False),
     ("contacts", "out",
@@ -150,3 +154,5 @@ class ConflictForm(ServiceForm):
 
 class ResyncForm(ServiceForm):
     local_id = forms.IntegerField(min_value=1)
+    # The kind of record (a log entry's): partners when not given.
+    object_type = forms.ChoiceField(choices=SyncObject.choices, required=False)

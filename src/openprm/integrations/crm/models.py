@@ -22,6 +22,9 @@ class SyncObject(models.TextChoices):
     PARTNERS = "partners", _("Partners ↔ CRM accounts")
     DEALS = "deals", _("Registered deals → CRM opportunities")
     LEADS = "leads", _("CRM leads → routed leads, and their outcome back")
+    # Before contacts: a CRM contact that is a partner user is linked to the user
+    # first (and then not made a partner contact).
+    USERS = "users", _("Partner users ↔ CRM contacts")
     CONTACTS = "contacts", _("Partner contacts ↔ CRM contacts")
     CUSTOMERS = "customers", _("Customer accounts ↔ CRM accounts")
 
@@ -134,6 +137,9 @@ class LinkState(models.TextChoices):
     LINKED = "linked", _("Linked")
     # The CRM record is being created: a retry looks for it before creating again.
     CREATING = "creating", _("Being created in the CRM")
+    # The record was deleted (or archived, deactivated) on one side: the other side's
+    # record is kept, and the link stays so that neither side re-creates it.
+    ARCHIVED = "archived", _("Archived: deleted on one side")
 
 
 class SyncLink(models.Model):
@@ -154,6 +160,11 @@ class SyncLink(models.Model):
     local_hash = models.CharField(max_length=64, blank=True)
     remote_hash = models.CharField(max_length=64, blank=True)
     synced_at = models.DateTimeField(default=timezone.now)
+    # When a full listing of the CRM last showed the record (a linked record a full
+    # run did not see may have been deleted there: it is looked up).
+    seen_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["connection", "object_type", "local_id"]
@@ -212,6 +223,7 @@ class SyncRun(models.Model):
     conflicts = models.PositiveIntegerField(_("conflicts"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     queued = models.PositiveIntegerField(_("waiting for a person"), default=0)
+    archived = models.PositiveIntegerField(_("archived"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -245,6 +257,7 @@ class Outcome(models.TextChoices):
     CONFLICT = "conflict", _("Conflict")
     ERROR = "error", _("Error")
     QUEUED = "queued", _("Waiting for a person")
+    ARCHIVED = "archived", _("Archived: deleted on one side")
 
 
 class Direction(models.TextChoices):

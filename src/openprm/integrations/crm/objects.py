@@ -19,6 +19,7 @@ from openprm.partners import duplicates
 from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
 from openprm.partners.models import Contact, Partner, PartnerStatus
+from openprm.tenancy.models import Membership
 
 
 @dataclass
@@ -71,11 +72,18 @@ class ObjectHandler:
     # Whether a record made from the CRM reports its OpenPRM-side fields (those
     # only sent) back to the CRM at once, e.g. a routed lead's status.
     reports_back = False
+    # Fields sent at once when a record is linked to an existing CRM record whose
+    # value differs (a user's contact put on the partner's account).
+    relink_fields: tuple[str, ...] = ()
 
     def for_connection(self, connection) -> "ObjectHandler":
         """The handler as one connection's sync uses it (the same one unless its
         values depend on the connection's links)."""
         return self
+
+    def search_text(self, values: dict) -> str:
+        """What the CRM is searched by for records that may be this one."""
+        return str(values.get("name") or "")
 
     def rank(
         self, *, name: str, website: str, others: list, values: dict | None = None
@@ -96,11 +104,38 @@ class ObjectHandler:
         """Apply the CRM's ``changes`` (``incoming``: all its mapped values)."""
         return self.update(record=record, changes=changes, actor=actor)
 
+    # Deletions (see docs/crm-sync.md, "Deletions"): what this kind of record does
+    # when its CRM record is deleted there. The default keeps the OpenPRM record
+    # as it is and archives the link.
+    crm_deleted_rule = "The OpenPRM record is kept; the link is archived."
+
+    def gone_reason(self, record) -> str:
+        """Why ``record`` (loaded, or None when deleted) no longer syncs: "" when
+        it still does."""
+        return "Deleted in OpenPRM." if record is None else ""
+
+    def crm_deleted(self, *, record, actor) -> str:
+        """The CRM record of ``record`` was deleted there: what is done here (the
+        sentence logged)."""
+        return self.crm_deleted_rule
+
+    def missing_ids(self, local_ids: list[int]) -> set[int]:
+        """Those of ``local_ids`` that no longer exist here."""
+        found = set(
+            self.model.objects.filter(pk__in=local_ids).values_list("pk", flat=True)
+        )
+        return set(local_ids) - found
+
 
 class PartnerObject(ObjectHandler):
     """Partners ↔ CRM accounts."""
 
     object_type = "partners"
+    model = Partner
+    crm_deleted_rule = (
+        "The partner is kept as it is (never deleted from the CRM); the link is "
+        "archived and the partner is not sent again until someone re-syncs it."
+    )
     remote_object = "accounts"
     fields = frozenset(
         {
@@ -206,6 +241,10 @@ class DealObject(ObjectHandler):
 
     object_type = "deals"
     remote_object = "opportunities"
+    model = Deal
+    crm_deleted_rule = (
+        "The deal is kept as it is; the link is archived (re-sync sends it again)."
+    )
     creates_from_crm = False
     fields = frozenset(
         {"name", "title", "status", "amount", "currency", "close_date", "account",
@@ -347,6 +386,11 @@ class LeadObject(ObjectHandler):
 
     object_type = "leads"
     remote_object = "leads"
+    model = Lead
+    crm_deleted_rule = (
+        "The lead stays with its partner as it is; the link is archived (its "
+        "outcome is no longer reported)."
+    )
     creates_in_crm = False
     reports_back = True
     fields = frozenset(
@@ -502,6 +546,11 @@ class ContactObject(ObjectHandler):
 
     object_type = "contacts"
     remote_object = "contacts"
+    model = Contact
+    crm_deleted_rule = (
+        "The partner contact is kept; the link is archived (it is not sent again "
+        "until someone re-syncs it)."
+    )
     fields = frozenset(
         {"name", "first_name", "last_name", "email", "phone", "title", "account",
          "partner"}
@@ -583,6 +632,9 @@ class ContactObject(ObjectHandler):
 
     def label(self, contact: Contact) -> str:
         return contact.name
+
+    def search_text(self, values: dict) -> str:
+        return str(values.get("email") or values.get("name") or "")
 
     def skip_reason(self, values: dict) -> str:
         if self._partner_of(str(values.get("account") or "")) is None:
@@ -667,6 +719,170 @@ class ContactObject(ObjectHandler):
         ]  # fmt: skip
 
 
+class UserObject(ObjectHandler):
+    """Partner users → CRM contacts on their partner's CRM account (the partner
+    linked on the same connection), one per membership (a person in two partners
+    is a contact on each account). Matched before creating by email (any case): a
+    CRM contact with the user's email is linked, never duplicated. Users are never
+    created from the CRM, and the CRM never changes a user (a user's name and
+    email are their own): with "in" on, a CRM contact on a partner's account that
+    has the email of one of that partner's users is linked to the user (and not
+    made a partner contact). A user who is also a contact of the same partner
+    (same email) is synced as that contact, once."""
+
+    object_type = "users"
+    remote_object = "contacts"
+    model = Membership
+    creates_from_crm = False
+    # Linking to an existing CRM contact also puts it on the partner's account.
+    relink_fields = ("account",)
+    fields = frozenset(
+        {"name", "first_name", "last_name", "email", "title", "account", "partner"}
+    )
+    default_mapping = [
+        {"local": "first_name", "remote": "first_name", "direction": "out",
+         "out": [["default", "-"]]},
+        {"local": "last_name", "remote": "last_name", "direction": "out",
+         "out": [["default", "-"]]},
+        {"local": "email", "remote": "email", "rule": "prm",
+         "in": [["trim"], ["lower"]]},
+        {"local": "title", "remote": "description", "direction": "out"},
+        {"remote": "address_line", "direction": "out", "create_only": True,
+         "out": [["constant", "-"]]},
+        {"local": "account", "remote": "account", "rule": "prm"},
+    ]  # fmt: skip
+    crm_deleted_rule = (
+        "The user is kept as they are; the link is archived (the user is not sent "
+        "again until someone re-syncs them)."
+    )
+
+    def __init__(self, connection=None):
+        self.connection = connection
+
+    def for_connection(self, connection) -> "UserObject":
+        return UserObject(connection)
+
+    def _memberships(self):
+        return Membership.objects.select_related("user", "partner")
+
+    def preview_records(self, *, user, limit: int) -> list[Membership]:
+        partners = partner_selectors.partner_list_visible_to(user=user)
+        return list(
+            self._memberships().filter(partner__in=partners, is_active=True)[:limit]
+        )
+
+    def load(self, local_id: int) -> Membership | None:
+        return self._memberships().filter(pk=local_id).first()
+
+    def ids_after(self, after: int, limit: int) -> list[int]:
+        return list(
+            Membership.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def gone_reason(self, record) -> str:
+        if record is None:
+            return "Deleted in OpenPRM."
+        if not record.is_active or not record.user.is_active:
+            return "Deactivated in OpenPRM (the CRM contact is kept)."
+        if record.partner.status == PartnerStatus.TERMINATED:
+            return "The partner was terminated in OpenPRM (the CRM contact is kept)."
+        return ""
+
+    def _account_of(self, partner_id: int) -> str:
+        return ContactObject(self.connection)._account_of(partner_id)
+
+    def values(self, membership: Membership) -> dict[str, Any]:
+        user = membership.user
+        name = user.full_name.strip() or user.email.split("@")[0]
+        first, _space, last = name.partition(" ")
+        return {
+            "name": name,
+            "first_name": first,
+            "last_name": last,
+            "email": user.email,
+            "title": ", ".join(membership.role_labels()),
+            "account": self._account_of(membership.partner_id),
+            "partner": membership.partner.name,
+            "partner_id": membership.partner_id,
+        }
+
+    def label(self, membership: Membership) -> str:
+        return membership.user.full_name or membership.user.email
+
+    def search_text(self, values: dict) -> str:
+        return str(values.get("email") or "")
+
+    def skip_reason(self, values: dict) -> str:
+        if not values.get("account"):
+            return "On no account linked to a partner."
+        contacts_synced = self.connection is not None and (
+            self.connection.allows("contacts", "out")
+            or self.connection.allows("contacts", "in")
+        )
+        if (
+            contacts_synced
+            and Contact.objects.filter(
+                partner_id=values.get("partner_id"),
+                email__iexact=str(values.get("email") or ""),
+            ).exists()
+        ):
+            return "Synced as the partner's contact with the same email."
+        return ""
+
+    def create(self, *, values: dict, actor):
+        raise NotImplementedError("Users are invited in OpenPRM, not made by the CRM.")
+
+    def update(self, *, record: Membership, changes: dict, actor) -> Membership:
+        """The CRM never changes a user."""
+        return record
+
+    def set_external_id(self, *, record, remote_id: str, actor) -> None:
+        """Users keep no CRM id of their own: the link holds it."""
+
+    def by_external_id(self, remote_id: str, *, exclude: set[int]) -> None:
+        return None
+
+    def rank(
+        self, *, name: str, website: str, others: list, values: dict | None = None
+    ) -> list[Candidate]:
+        """The same email (any case) is the same person (the membership of the
+        partner whose account it is on first)."""
+        email = str((values or {}).get("email") or "").strip().casefold()
+        account = str((values or {}).get("account") or "")
+        found = [
+            Candidate(other.key, other.name, 100.0, ["Same email."])
+            for other in others
+            if email and other.email == email
+        ]
+        accounts = {other.key: other.account for other in others}
+        found.sort(key=lambda c: not account or accounts.get(c.key) != account)
+        return found
+
+    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+        accounts = (
+            dict(
+                _linked_ids(self.connection, PartnerObject.object_type).values_list(
+                    "local_id", "remote_id"
+                )
+            )
+            if self.connection is not None
+            else {}
+        )
+        return [
+            SimpleNamespace(key=pk, name=full_name or email, website="",
+                            email=email.casefold(),
+                            account=accounts.get(partner_id, ""))
+            for pk, full_name, email, partner_id in Membership.objects.exclude(
+                pk__in=exclude
+            )
+            .filter(is_active=True, user__is_active=True)
+            .exclude(partner__status=PartnerStatus.TERMINATED)
+            .values_list("pk", "user__full_name", "user__email", "partner_id")
+        ]  # fmt: skip
+
+
 class CustomerObject(ObjectHandler):
     """The vendor's own customer accounts (those the deal conflict check reads) ↔
     CRM accounts. A CRM account linked to a partner is the partner's; every other
@@ -679,6 +895,11 @@ class CustomerObject(ObjectHandler):
 
     object_type = "customers"
     remote_object = "accounts"
+    model = CustomerAccount
+    crm_deleted_rule = (
+        "The customer account is deactivated (kept, no longer checked for deal "
+        "conflicts); the link is archived."
+    )
     creates_in_crm = False
     created_with_remote_id = True
     fields = frozenset({"name", "domain", "country", "external_id"})
@@ -751,6 +972,17 @@ class CustomerObject(ObjectHandler):
     def set_external_id(self, *, record, remote_id: str, actor) -> None:
         """A customer account's CRM id is given when it is created (or matched)."""
 
+    def crm_deleted(self, *, record, actor) -> str:
+        if record is not None and record.is_active:
+            deal_services.customer_account_upsert(
+                actor=actor, external_id=record.external_id,
+                name=record.customer_name, domain=record.customer_domain,
+                country=record.customer_country, kind=record.kind,
+                product_line=record.product_line,
+                expected_close_date=record.expected_close_date, is_active=False,
+            )  # fmt: skip
+        return self.crm_deleted_rule
+
     def by_external_id(self, remote_id: str, *, exclude: set[int]):
         found = CustomerAccount.objects.filter(external_id=remote_id).first()
         return found if found and found.pk not in exclude else None
@@ -767,7 +999,7 @@ class CustomerObject(ObjectHandler):
 OBJECTS = {
     handler.object_type: handler
     for handler in (
-        PartnerObject(), DealObject(), LeadObject(), ContactObject(),
+        PartnerObject(), DealObject(), LeadObject(), UserObject(), ContactObject(),
         CustomerObject(),
     )
 }  # fmt: skip

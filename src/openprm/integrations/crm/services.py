@@ -23,6 +23,7 @@ from openprm.integrations.crm.models import (
     CrmConnection,
     DecisionStatus,
     Direction,
+    LinkState,
     MatchDecision,
     Outcome,
     OutgoingChange,
@@ -509,9 +510,14 @@ def crm_record_resync(
     *, actor, connection: CrmConnection, object_type: str, local_id: int
 ):
     """ "Re-sync this record": forget what both sides last agreed, so that the next
-    send compares afresh, and send it now."""
+    send compares afresh, and send it now. A link archived because the CRM record
+    was deleted is forgotten: the record is matched again, or created anew."""
     MANAGE_CRM_SYNC.ensure(actor)
     sync = _sync_for(connection, object_type)
+    SyncLink.objects.filter(
+        connection=connection, object_type=object_type, local_id=local_id,
+        state=LinkState.ARCHIVED,
+    ).delete()  # fmt: skip
     SyncLink.objects.filter(
         connection=connection, object_type=object_type, local_id=local_id
     ).update(local_values={}, local_hash="", remote_hash="")

@@ -5,11 +5,12 @@ connection that sends that kind of record."""
 from openprm.core import events
 from openprm.core.models import OutboxEvent
 from openprm.deals.models import Deal
-from openprm.integrations.crm import services, tasks
+from openprm.integrations.crm import engine, services, tasks
 from openprm.integrations.crm.models import CrmConnection, SyncLink
 from openprm.integrations.crm.objects import SENT_DEAL_STATUSES
 from openprm.leads.models import Lead
 from openprm.partners.models import Contact
+from openprm.tenancy.models import Membership
 
 
 def _sending_connections(object_type: str) -> list[int]:
@@ -88,7 +89,11 @@ def queue_lead_change(event: OutboxEvent) -> None:
 
 
 def _queue_contact_change(event: OutboxEvent) -> None:
-    """A partner contact added or changed (a deleted one is gone: see "Not yet")."""
+    """A partner contact added or changed; a deleted one's links are archived
+    (the CRM contact is kept: see docs/crm-sync.md, "Deletions")."""
+    if event.name == "partner.contact_deleted":
+        _archive_deleted_contact(event)
+        return
     local_id = Contact.objects.filter(public_id=event.payload.get("id")).values_list(
         "pk", flat=True
     )
@@ -97,4 +102,47 @@ def _queue_contact_change(event: OutboxEvent) -> None:
         services.crm_outgoing_queue(
             connection_ids=connection_ids, object_type="contacts", local_id=local_id[0]
         )
+        tasks.enqueue_send_due()
+
+
+def _archive_deleted_contact(event: OutboxEvent) -> None:
+    """The contact is gone, and its links know it by the values they last agreed
+    on: those with its email whose contact no longer exists are archived."""
+    email = event.payload.get("email") or ""
+    links = SyncLink.objects.filter(
+        object_type="contacts", local_values__email=email
+    ).values_list("connection_id", "local_id")
+    by_connection: dict[int, list[int]] = {}
+    for connection_id, local_id in links:
+        by_connection.setdefault(connection_id, []).append(local_id)
+    for connection in CrmConnection.objects.filter(pk__in=by_connection):
+        engine.archive_missing(connection, "contacts", by_connection[connection.pk])
+
+
+USER_EVENTS = [
+    "membership.created", "membership.reactivated", "membership.deactivated",
+    "membership.roles_changed", "user.deactivated", "user.reactivated",
+]  # fmt: skip
+
+
+@events.subscriber("integrations.crm_sync_users", events=USER_EVENTS)
+def queue_user_change(event: OutboxEvent) -> None:
+    """A partner user joined, left (deactivated) or came back: their membership is
+    sent (a deactivated one archives its link; the CRM contact is kept)."""
+    connection_ids = _sending_connections("users")
+    if not connection_ids:
+        return
+    if event.name.startswith("membership."):
+        local_ids = [event.payload.get("id")] if event.payload.get("id") else []
+    else:
+        local_ids = list(
+            Membership.objects.filter(
+                user__public_id=event.payload.get("id")
+            ).values_list("pk", flat=True)
+        )
+    for local_id in local_ids:
+        services.crm_outgoing_queue(
+            connection_ids=connection_ids, object_type="users", local_id=local_id
+        )
+    if local_ids:
         tasks.enqueue_send_due()

@@ -217,7 +217,8 @@ def record_resync(request, public_id):
 
     def resync(data):
         if not services.crm_record_resync(
-            actor=request.user, connection=connection, object_type="partners",
+            actor=request.user, connection=connection,
+            object_type=data.get("object_type") or "partners",
             local_id=data["local_id"],
         ):  # fmt: skip
             return _("The record could not be sent: see the log.")

@@ -115,6 +115,11 @@ class Connector:
     def get(self, object_name: str, remote_id: str) -> RemoteRecord | None:
         raise NotImplementedError
 
+    def remember(self, object_name: str, remote_id: str, values: dict) -> None:
+        """What the sync last knew of a record (its CRM field names), before it
+        reads it again: a connector may use it to spare requests. Ignored by
+        default."""
+
     def find(self, object_name: str, text: str) -> list[RemoteRecord]:
         """Records that may match ``text`` (a name), for matching before creating.
         The default reads every record."""

@@ -138,6 +138,9 @@ class BottleCrmConnector(Connector):
         super().__init__(**kwargs)
         self.base_url = (self.config.get("url") or "").rstrip("/")
         self._token = ""
+        # Each contact's account, as the account listings showed it (BottleCRM
+        # keeps the relation on the account only).
+        self._contact_account: dict[str, str] = {}
 
     # --- HTTP ----------------------------------------------------------------------
 
@@ -243,7 +246,33 @@ class BottleCrmConnector(Connector):
         return RemoteRecord(id=str(raw["id"]), values=raw)
 
     def list_changed_since(self, object_name: str, cursor: Any) -> Page:
+        if object_name == "contacts":
+            return self._contacts_of_accounts(offset=int(cursor or 0))
         return self._list(object_name, offset=int(cursor or 0))
+
+    def _contacts_of_accounts(self, *, offset: int) -> Page:
+        """The contacts on accounts, read through the accounts' pages: each account
+        carries its contacts whole, so one request reads the contacts of a page of
+        accounts with the account they are on (BottleCRM's contacts list has no
+        account filter, and its contacts carry no account). A contact on no
+        account is not listed (nothing syncs it: it is no partner's); one on two
+        accounts is read with the first."""
+        accounts = self._list("accounts", offset=offset)
+        records: dict[str, RemoteRecord] = {}
+        for account in accounts.records:
+            for raw in account.values.get("contacts") or []:
+                contact_id = str(raw["id"])
+                if contact_id in records:
+                    continue
+                record = self._record(raw)
+                record.values["account"] = account.id
+                self._contact_account.setdefault(contact_id, account.id)
+                records[contact_id] = record
+        return Page(records=list(records.values()), cursor=accounts.cursor)
+
+    def remember(self, object_name: str, remote_id: str, values: dict) -> None:
+        if object_name == "contacts" and values.get("account"):
+            self._contact_account.setdefault(str(remote_id), str(values["account"]))
 
     def _list(self, object_name: str, *, offset: int, query: dict | None = None):
         spec = self._spec(object_name)
@@ -253,8 +282,6 @@ class BottleCrmConnector(Connector):
         for group, key in spec["lists"]:
             holder = payload.get(group, {}) if group else payload
             records.extend(self._record(raw) for raw in holder.get(key) or [])
-        if object_name == "contacts":
-            self._add_accounts(records)
         more = any(
             len((payload.get(group, {}) if group else payload).get(key) or [])
             == PAGE_SIZE
@@ -262,23 +289,11 @@ class BottleCrmConnector(Connector):
         )
         return Page(records=records, cursor=offset + PAGE_SIZE if more else None)
 
-    def _account_of_contacts(self) -> dict[str, str]:
-        """Each contact's account (the first one listing it), by contact id."""
-        found, offset = {}, 0
-        while True:
-            page = self._list("accounts", offset=offset)
-            for account in page.records:
-                for contact in account.values.get("contacts") or []:
-                    found.setdefault(str(contact["id"]), account.id)
-            if page.cursor is None:
-                return found
-            offset = page.cursor
-
-    def _add_accounts(self, records: list[RemoteRecord]) -> None:
-        if records:
-            accounts = self._account_of_contacts()
-            for record in records:
-                record.values["account"] = accounts.get(record.id, "")
+    def _add_account(self, record: RemoteRecord) -> None:
+        """A contact's account: the one a listing showed it on, or the one the sync
+        last knew (``remember``); "" when neither (then an upsert with an account
+        puts it there, harmlessly if it is already)."""
+        record.values["account"] = self._contact_account.get(record.id, "")
 
     def _attach(self, contact_id: str, account_id: str) -> None:
         """Put the contact on ``account_id``'s contacts (kept there if already)."""
@@ -307,21 +322,29 @@ class BottleCrmConnector(Connector):
             return None
         record = self._record(payload[spec["detail"]])
         if object_name == "contacts":
-            self._add_accounts([record])
+            self._add_account(record)
         return record
 
     def find(self, object_name: str, text: str) -> list[RemoteRecord]:
         """Records whose name contains the first word of ``text`` (the API filters
-        by "contains"; the matcher then scores them)."""
+        by "contains"; the matcher then scores them); contacts by their email
+        (``text`` with an @) or first name. Their account is not known here."""
         spec = self._spec(object_name)
         words = (text or "").split()
+        if object_name == "contacts" and words:
+            field = "email" if "@" in words[0] else "name"
+            found = self._find_all(object_name, {field: words[0]})
+            for record in found:
+                record.values["account"] = self._contact_account.get(record.id, "")
+            return found
         if not words or object_name != "accounts":
             return super().find(object_name, text)
+        return self._find_all(object_name, {spec["search"]: words[0]})
+
+    def _find_all(self, object_name: str, query: dict) -> list[RemoteRecord]:
         found, offset = [], 0
         while True:
-            page = self._list(
-                object_name, offset=offset, query={spec["search"]: words[0]}
-            )
+            page = self._list(object_name, offset=offset, query=query)
             found.extend(page.records)
             if page.cursor is None:
                 return found
@@ -368,6 +391,7 @@ class BottleCrmConnector(Connector):
         ):
             self._attach(record.id, account)
             record.values["account"] = account
+            self._contact_account[record.id] = account
         return record
 
     def _upsert(

@@ -20,8 +20,8 @@ class Command(BaseCommand):
             action="append",
             dest="objects",
             default=[],
-            help="A kind of record to sync (partners, deals, leads, contacts, "
-            "customers); repeat for several.",
+            help="A kind of record to sync (partners, deals, leads, users, "
+            "contacts, customers); repeat for several.",
         )
         parser.add_argument("--full", action="store_true", help="Compare every record.")
 

@@ -2,6 +2,7 @@
 BottleCRM server (see openprm.testing.bottlecrm)."""
 
 import json
+import time
 
 import pytest
 
@@ -142,3 +143,48 @@ def test_a_contact_of_a_partner_not_in_the_crm_is_not_sent(crm):
     assert finished.status == RunStatus.DONE, finished.error
     assert crm_contacts(crm) == []
     assert not SyncLink.objects.filter(object_type="contacts").exists()
+
+
+def served_during(crm, action):
+    """``action``'s result and the requests the CRM served meanwhile (its log is
+    written just after each answer: give it a moment on each side)."""
+    time.sleep(1)
+    before = len(crm.requests_served())
+    result = action()
+    time.sleep(1)
+    return result, crm.requests_served()[before:]
+
+
+def test_reading_contacts_costs_one_crm_request_per_page_of_accounts(crm):
+    """Contacts are read through the accounts' pages (each account carries its
+    contacts): one request a page, however many accounts and contacts."""
+    partner = PartnerFactory(name="Paged Partner", website="https://pp.example")
+    Contact.objects.create(partner=partner, name="Hal One", email="hal@pp.example")
+    Contact.objects.create(partner=partner, name="Ida Two", email="ida@pp.example")
+    connection = connection_for(crm, directions=BOTH_WAYS)
+    assert run(connection).status == "done"
+    account = SyncLink.objects.get(object_type="partners").remote_id
+    crm_contact(crm, first="Lone", last="Contact", email="lone@nowhere.example")
+    connector = engine.connector_of(connection)
+    connector.check()
+
+    page, served = served_during(
+        crm, lambda: connector.list_changed_since("contacts", None)
+    )
+
+    assert served == ["GET /api/accounts/?limit=100&offset=0 HTTP/1.1"]
+    assert page.cursor is None
+    # Each contact with its account; the one on no account is no partner's
+    assert sorted((r.values["email"], r.values["account"]) for r in page.records) == [
+        ("hal@pp.example", account),
+        ("ida@pp.example", account),
+    ]
+
+    # Finding a contact by email before creating one: the CRM's own filter
+    found, served = served_during(
+        crm, lambda: connector.find("contacts", "ida@pp.example")
+    )
+    assert [r.values["email"] for r in found] == ["ida@pp.example"]
+    assert served == [
+        "GET /api/contacts/?limit=100&offset=0&email=ida%40pp.example HTTP/1.1"
+    ]
