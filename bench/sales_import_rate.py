@@ -32,7 +32,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,7 +105,7 @@ def _raw(lines: int, partner_id: int) -> float:
     from django.db import transaction
     from django.utils import timezone
 
-    from openprm.core import bulk_sql
+    from openprm.core import bulk_sql, jsontext
     from openprm.incentives.models import Product, SalesLine
     from openprm.incentives.sales import BATCH_SIZE
 
@@ -118,14 +117,17 @@ def _raw(lines: int, partner_id: int) -> float:
         count = min(BATCH_SIZE, lines - first)
         with transaction.atomic():
             ids = bulk_sql.reserve_ids(SalesLine, count)
+            public_ids = jsontext.ordered_uuids(count)
             rows = []
-            for pk, n in zip(ids, range(first, first + count), strict=True):
+            for pk, public_id, n in zip(
+                ids, public_ids, range(first, first + count), strict=True
+            ):
                 quantity = Decimal(1 + n % 4)
                 amount = Decimal(f"{quantity * 98}.50")
                 rows.append(
                     (
                         pk,
-                        uuid.uuid4(),
+                        public_id,
                         partner_id,
                         None,
                         None,

@@ -401,7 +401,3 @@ def spiff_earnings_reverse(
         )
         reversed_.append(earning)
     return reversed_
-
-
-def label_of(invoice_number: str, sku: str) -> str:
-    return f"{_('Invoice')} {invoice_number}: {sku}"[:200]

@@ -131,8 +131,24 @@ def pairs_in(
     one query, without preparing each parameter through the field as a ``__in``
     lookup does. ``exclude`` repeats a partial index's condition, which SQLite
     (and PostgreSQL, for more than 100 keys) needs spelled out to use the index."""
+    return dict(rows_in(model, (key, value), key, keys, where=where, exclude=exclude))
+
+
+def rows_in(
+    model: type[models.Model],
+    fields: Sequence[str],
+    key: str,
+    keys: Collection,
+    *,
+    where: dict | None = None,
+    exclude: dict | None = None,
+) -> list[tuple]:
+    """The ``fields`` (names as ``values_list`` takes them, ``id`` or ``partner``
+    for a foreign key's column) of the rows whose ``key`` field is one of ``keys``,
+    as ``pairs_in`` selects them: one query, its parameters unprepared (so the
+    values are the column's type: ints, strings, dates)."""
     if not keys:
-        return {}
+        return []
     meta = model._meta
     quote = connection.ops.quote_name
 
@@ -143,14 +159,15 @@ def pairs_in(
     conditions += [f"NOT ({column(name)} = %s)" for name in exclude or {}]
     marks = ", ".join(["%s"] * len(keys))
     conditions.append(f"{column(key)} IN ({marks})")
+    selected = ", ".join(column(name) for name in fields)
     # Identifiers from the model's metadata, quoted; values are parameters.
     sql = (
-        f"SELECT {column(key)}, {column(value)} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"SELECT {selected} FROM {quote(meta.db_table)} "  # noqa: S608
         f"WHERE {' AND '.join(conditions)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*(where or {}).values(), *(exclude or {}).values(), *keys])
-        return dict(cursor.fetchall())
+        return cursor.fetchall()
 
 
 def copy_rows(

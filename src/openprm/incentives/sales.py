@@ -12,7 +12,7 @@ changes nothing, so uploading a file again is harmless.
 """
 
 import datetime
-import uuid
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openprm.accruals import spiffs
-from openprm.core import audit, bulk_sql, events, tabular
+from openprm.core import audit, bulk_sql, events, jsontext, tabular
 from openprm.core.audit import AuditBatch
 from openprm.core.errors import ValidationFailed
 from openprm.core.events import EventBatch
@@ -116,7 +116,11 @@ class SalesBatch:
         self.actor = actor
         self.partner = partner
         self.upload = upload
+        # The invoice lines of the batch being checked (a line repeated in an
+        # earlier batch of the file is found in the table: ``_repeats_in_file``).
         self.seen: set[tuple[str, str]] = set()
+        # The first sales line this run wrote (None: none yet).
+        self.first_line_id: int | None = None
         self.resellers = self._resellers()
         self.rules = [
             rule
@@ -137,6 +141,9 @@ class SalesBatch:
             user_id = actor.pk
         self.account = ledger.account_for(partner_id=partner.pk, user_id=user_id)
         self.products: dict[str, tuple[int, str]] = {}
+        self.tolerance = price_tolerance()
+        # The rules that can pay for a product, by (product id, product line).
+        self.rules_of: dict[tuple[int, str], list[EarningRule]] = {}
         self.prices: dict[tuple[int, str], Decimal] = {}
 
     def _resellers(self) -> dict[str, int]:
@@ -184,6 +191,7 @@ class SalesBatch:
         if not customer:
             fail(("end_customer", _("Name the end customer.")))
         values["end_customer"] = customer[:200]
+        values["customer_key"] = normalise_name(values["end_customer"])
         sku = (row.get("sku") or "").strip()
         product = self.products.get(sku)
         if product is None:
@@ -225,7 +233,7 @@ class SalesBatch:
         list_price = self.prices.get((product[0], currency))
         if list_price is not None and list_price > 0:
             unit = amount / quantity
-            if abs(unit - list_price) > list_price * price_tolerance():
+            if abs(unit - list_price) > list_price * self.tolerance:
                 line.warnings.append(
                     (
                         "amount",
@@ -239,6 +247,9 @@ class SalesBatch:
                         },
                     )
                 )
+        if currency == self.rates.reporting:
+            values["reporting_amount"] = amount  # already in its minor unit
+            return line
         try:
             values["reporting_amount"] = money.quantize(
                 self.rates.convert(amount, currency, values["invoiced_on"]),
@@ -249,40 +260,61 @@ class SalesBatch:
             line.warnings.append(("currency", str(missing.message)))
         return line
 
-    def _existing(self, lines: list[_Line]) -> set[tuple[str, int]]:
+    def _existing(self, lines: list[_Line]) -> dict[tuple[str, int], tuple[int, int]]:
+        """``{(invoice, product id): (line id, upload id)}`` of the lines already
+        in the table among these."""
         invoices = sorted({line.values["invoice_number"] for line in lines})
-        if not invoices:
-            return set()
-        return set(
-            SalesLine.objects.filter(
-                partner=self.partner, invoice_number__in=invoices
-            ).values_list("invoice_number", "product_id")
+        found = bulk_sql.rows_in(
+            SalesLine,
+            ("invoice_number", "product", "id", "upload"),
+            "invoice_number",
+            invoices,
+            where={"partner": self.partner.pk},
+        )
+        return {
+            (invoice, product_id): (pk, upload_id)
+            for invoice, product_id, pk, upload_id in found
+        }
+
+    def _repeats_in_file(self, found: tuple[int, int]) -> bool:
+        """Whether a line already in the table was written by this run of this
+        upload: the same invoice line earlier in the file (a re-run finds the
+        lines of the run before as already imported)."""
+        pk, upload_id = found
+        return (
+            self.upload is not None
+            and upload_id == self.upload.pk
+            and self.first_line_id is not None
+            and pk >= self.first_line_id
         )
 
     def _deals(self, lines: list[_Line]) -> dict[str, int]:
-        names = {normalise_name(line.values["end_customer"]) for line in lines}
+        names = {line.values["customer_key"] for line in lines}
         names.discard("")
         if not names:
             return {}
+        rows = bulk_sql.rows_in(
+            Deal,
+            ("submitted_at", "id", "customer_name_normalised", "status"),
+            "customer_name_normalised",
+            sorted(names),
+            where={"partner": self.partner.pk},
+        )
         found = {}
-        for pk, name in (
-            Deal.objects.filter(
-                partner=self.partner,
-                status__in=MATCHED_DEAL_STATUSES,
-                customer_name_normalised__in=sorted(names),
-            )
-            .order_by("submitted_at", "id")
-            .values_list("pk", "customer_name_normalised")
-        ):
-            found[name] = pk  # the latest registration wins
+        for _submitted, pk, name, status in sorted(rows):
+            if status in MATCHED_DEAL_STATUSES:
+                found[name] = pk  # the latest registration wins
         return found
 
     # --- the batch
 
-    def process(self, rows: list[tuple[int, dict]]) -> Report:
-        """Check and write one batch of rows in one transaction."""
+    def process(self, rows: list[tuple[int, dict]], *, then=None) -> Report:
+        """Check one batch of rows, then write it in one transaction; ``then``
+        (given the report) runs last in that transaction: the file's progress
+        is saved with its lines, one commit a batch."""
         self._load_products({(row.get("sku") or "").strip() for _n, row in rows})
         report = Report()
+        self.seen = set()
         checked = [self._check(number, row) for number, row in rows]
         good = [line for line in checked if not line.errors]
         for line in checked:
@@ -294,45 +326,66 @@ class SalesBatch:
         with transaction.atomic():
             ledger.lock(self.account)
             existing = self._existing(good)
-            new = [
-                line
-                for line in good
-                if (line.values["invoice_number"], line.values["product"][0])
-                not in existing
-            ]
-            report.repeated = len(good) - len(new)
+            new = []
+            for line in good:
+                found = existing.get(
+                    (line.values["invoice_number"], line.values["product"][0])
+                )
+                if found is None:
+                    new.append(line)
+                elif self._repeats_in_file(found):
+                    report.failed += 1
+                    report.issues.append(
+                        (
+                            line.number,
+                            "invoice_number",
+                            IssueLevel.ERROR,
+                            _("This invoice line is repeated in the file."),
+                        )
+                    )
+                else:
+                    report.repeated += 1
             if new:
                 self._write(new, report)
+            if then is not None:
+                then(report)
         return report
 
     def _write(self, lines: list[_Line], report: Report) -> None:
         now = timezone.now()
         deals = self._deals(lines)
         ids = bulk_sql.reserve_ids(SalesLine, len(lines))
+        if self.first_line_id is None:
+            self.first_line_id = ids[0]
         rows = []
         audits = AuditBatch(actor=self.actor, now=now)
         upload_id = self.upload.pk if self.upload else None
+        partner_id = self.partner.pk
+        invoice_word = _("Invoice")
         earns = []
-        for pk, line in zip(ids, lines, strict=True):
+        for pk, public_id, line in zip(
+            ids, jsontext.ordered_uuids(len(lines)), lines, strict=True
+        ):
             values = line.values
             product_id, product_line = values["product"]
-            deal_id = deals.get(normalise_name(values["end_customer"]))
+            invoice, sku = values["invoice_number"], values["sku"]
+            invoiced_on = values["invoiced_on"].isoformat()
             rows.append(
                 (
                     pk,
-                    uuid.uuid4(),
-                    self.partner.pk,
+                    public_id,
+                    partner_id,
                     values["reseller_id"],
                     upload_id,
-                    values["invoice_number"],
-                    values["invoiced_on"].isoformat(),
+                    invoice,
+                    invoiced_on,
                     values["end_customer"],
                     product_id,
                     values["quantity"],
                     values["amount"],
                     values["currency"],
                     values["reporting_amount"],
-                    deal_id,
+                    deals.get(values["customer_key"]),
                     now,
                 )
             )
@@ -341,12 +394,12 @@ class SalesBatch:
                 verb="sales_line.reported",
                 object_type="incentives.salesline",
                 object_id=pk,
-                label=f"{values['invoice_number']} {values['sku']}",
-                partner_id=self.partner.pk,
+                label=f"{invoice} {sku}",
+                partner_id=partner_id,
                 changes={
-                    "invoice_number": [None, values["invoice_number"]],
-                    "invoiced_on": [None, values["invoiced_on"].isoformat()],
-                    "sku": [None, values["sku"]],
+                    "invoice_number": [None, invoice],
+                    "invoiced_on": [None, invoiced_on],
+                    "sku": [None, sku],
                     "quantity": [None, str(values["quantity"])],
                     "amount": [None, str(values["amount"])],
                     "currency": [None, values["currency"]],
@@ -354,7 +407,9 @@ class SalesBatch:
             )
             if values["reporting_amount"] is not None:
                 report.amount += values["reporting_amount"]
-            earns.append((pk, line, product_id, product_line))
+            # The reason a partner reads beside what the line earned.
+            label = f"{invoice_word} {invoice}: {sku}"[:200]
+            earns.append((pk, line, product_id, product_line, label))
         bulk_sql.Table(SalesLine, SalesLine.BULK_FIELDS).insert(rows)
         audits.write()
         report.imported += len(lines)
@@ -373,11 +428,9 @@ class SalesBatch:
                 quantity=line.values["quantity"],
                 invoiced_on=line.values["invoiced_on"],
                 amount=line.values["reporting_amount"],
-                label=spiffs.label_of(
-                    line.values["invoice_number"], line.values["sku"]
-                ),
+                label=label,
             )
-            for line_id, line, product_id, product_line in earns
+            for line_id, line, product_id, product_line, label in earns
         ]
         earned = spiffs.spiffs_earn(
             partner_id=self.partner.pk,
@@ -389,16 +442,23 @@ class SalesBatch:
         return sum(int(e.amount) for e in earned if e.points_entry_id)
 
     def _earn(self, earns, now) -> int:
-        """The earn entries and lots of the rules each line meets, within caps."""
+        """The earn entries and lots of the rules each line meets, within caps:
+        written in bulk, rows built in the database's form, and the
+        ``points.earned`` payloads from ``services.entry_payload`` on one entry
+        per rule whose per-line fields are set in turn."""
         used: dict[tuple[int, datetime.date], int] = {}
         planned = []
-        for line_id, line, product_id, product_line in earns:
+        for line_id, line, product_id, product_line, label in earns:
             values = line.values
-            for rule in self.rules:
-                if rule.product_id and rule.product_id != product_id:
-                    continue
-                if not rule.product_id and rule.product_line != product_line:
-                    continue
+            rules = self.rules_of.get((product_id, product_line))
+            if rules is None:
+                rules = self.rules_of[(product_id, product_line)] = [
+                    rule
+                    for rule in self.rules
+                    if rule.product_id == product_id
+                    or (not rule.product_id and rule.product_line == product_line)
+                ]
+            for rule in rules:
                 if not earning.rule_applies(rule, values["invoiced_on"]):
                     continue
                 points = earning.raw_points(
@@ -416,60 +476,63 @@ class SalesBatch:
                     points = earning.capped(points, cap=rule.cap_points, used=used[key])
                     used[key] += points
                 if points > 0:
-                    planned.append((rule, line_id, values, points))
+                    planned.append((rule, line_id, label, points))
         if not planned:
             return 0
         entry_ids = bulk_sql.reserve_ids(PointsEntry, len(planned))
+        stamp = bulk_sql.datetime_value(now)
         expires = ledger.expires_at(now)
+        expires = None if expires is None else bulk_sql.datetime_value(expires)
+        account_id, partner_id = self.account.pk, self.partner.pk
         entry_rows, lot_rows = [], []
         batch = EventBatch(actor=self.actor, now=now)
+        entries: dict[int, PointsEntry] = {}  # one per rule, for the payloads
         total = 0
-        for entry_id, (rule, line_id, values, points) in zip(
-            entry_ids, planned, strict=True
+        for entry_id, public_id, (rule, line_id, label, points) in zip(
+            entry_ids, jsontext.ordered_uuids(len(planned)), planned, strict=True
         ):
-            label = f"{_('Invoice')} {values['invoice_number']}: {values['sku']}"
-            entry = PointsEntry(
-                id=entry_id,
-                public_id=uuid.uuid4(),
-                account=self.account,
-                partner_id=self.partner.pk,
-                kind=EntryKind.EARN,
-                points=points,
-                reason=rule.name[:300],
-                rule=rule,
-                source_type="sales_line",
-                source_id=str(line_id),
-                source_label=label[:200],
-                actor=None,
-                occurred_at=now,
-            )
+            entry = entries.get(rule.pk)
+            if entry is None:
+                entry = entries[rule.pk] = PointsEntry(
+                    account=self.account,
+                    partner_id=partner_id,
+                    kind=EntryKind.EARN,
+                    reason=rule.name[:300],
+                    rule=rule,
+                    source_type="sales_line",
+                    actor=None,
+                    occurred_at=now,
+                )
+            entry.id, entry.points = entry_id, points
+            entry.public_id = jsontext.uuid_text(public_id)
+            entry.source_id, entry.source_label = str(line_id), label
             entry_rows.append(
                 (
                     entry_id,
-                    entry.public_id,
-                    self.account.pk,
-                    self.partner.pk,
+                    public_id,
+                    account_id,
+                    partner_id,
                     EntryKind.EARN,
                     points,
                     entry.reason,
                     rule.pk,
                     "sales_line",
-                    str(line_id),
-                    entry.source_label,
+                    entry.source_id,
+                    label,
                     None,
                     None,
-                    now,
+                    stamp,
                 )
             )
-            lot_rows.append((self.account.pk, entry_id, points, points, now, expires))
+            lot_rows.append((account_id, entry_id, points, points, stamp, expires))
             batch.add(
                 "points.earned",
                 payload=services.entry_payload(entry),
-                partner_id=self.partner.pk,
+                partner_id=partner_id,
             )
             total += points
-        bulk_sql.Table(PointsEntry, PointsEntry.BULK_FIELDS).insert(entry_rows)
-        bulk_sql.Table(PointsLot, PointsLot.BULK_FIELDS).insert(lot_rows)
+        bulk_sql.Table(PointsEntry, PointsEntry.BULK_FIELDS).insert_prepared(entry_rows)
+        bulk_sql.Table(PointsLot, PointsLot.BULK_FIELDS).insert_prepared(lot_rows)
         batch.write()
         return total
 
@@ -575,8 +638,26 @@ def _issues(upload: SalesUpload, issues) -> None:
     )
 
 
+def _save_batch(
+    report: Report, *, upload: SalesUpload, total: Report, rows_total: int, progress
+) -> None:
+    """A batch's issues and the file's progress, in the batch's transaction."""
+    _issues(upload, report.issues)
+    report.issues, report.line_ids = [], []
+    total.add(report)
+    SalesUpload.objects.filter(pk=upload.pk).update(
+        progress=progress,
+        rows_total=rows_total,
+        rows_imported=total.imported,
+        rows_failed=total.failed,
+        rows_repeated=total.repeated,
+        points_earned=total.points,
+        updated_at=timezone.now(),
+    )
+
+
 def sales_upload_process(*, upload_id: int) -> SalesUpload:
-    """Process a stored file in batches, saving progress after each (the worker
+    """Process a stored file in batches, saving progress with each (the worker
     calls this; a re-run starts again and finds the lines already written)."""
     upload = SalesUpload.objects.select_related("partner", "created_by").get(
         pk=upload_id
@@ -597,19 +678,16 @@ def sales_upload_process(*, upload_id: int) -> SalesUpload:
             )
             rows_seen = 0
             for rows in tabular.batches(reader, BATCH_SIZE):
-                report = batch.process(rows)
-                _issues(upload, report.issues)
-                report.issues, report.line_ids = [], []
-                total.add(report)
                 rows_seen += len(rows)
-                SalesUpload.objects.filter(pk=upload.pk).update(
-                    progress=reader.fraction,
-                    rows_total=rows_seen,
-                    rows_imported=total.imported,
-                    rows_failed=total.failed,
-                    rows_repeated=total.repeated,
-                    points_earned=total.points,
-                    updated_at=timezone.now(),
+                batch.process(
+                    rows,
+                    then=functools.partial(
+                        _save_batch,
+                        upload=upload,
+                        total=total,
+                        rows_total=rows_seen,
+                        progress=reader.fraction,
+                    ),
                 )
     except tabular.FileProblem as problem:
         SalesUpload.objects.filter(pk=upload.pk).update(

@@ -209,3 +209,39 @@ def test_vendor_staff_import_on_a_partners_behalf(world):
     report = sales.sales_report(actor=manager, partner=partner, lines=[_line()])
     assert report.imported == 1
     assert SalesLine.objects.get().partner == partner
+
+
+def test_a_line_repeated_in_a_later_batch_of_the_file_is_reported(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The file's own repeats are found in the table past the first batch (the
+    import keeps no set of every line it read); a re-run of the same upload
+    counts its earlier lines as already imported, not as repeats."""
+    _product, _rule, user, partner = world
+    monkeypatch.setattr(sales, "BATCH_SIZE", 2)
+    body = HEADER + (
+        "INV-1,2026-03-02,Acme,SKU-A,2,200,USD,\n"
+        "INV-2,2026-03-02,Acme,SKU-A,1,100,USD,\n"
+        "INV-1,2026-03-02,Acme,SKU-A,2,200,USD,\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = sales.sales_upload_create(
+            actor=user,
+            partner=partner,
+            file_name="sales.csv",
+            upload=io.BytesIO(body.encode()),
+        )
+    upload.refresh_from_db()
+    assert (upload.rows_imported, upload.rows_failed, upload.rows_repeated) == (
+        2,
+        1,
+        0,
+    )
+    assert [(i.row_number, i.column) for i in upload.issues.all()] == [
+        (4, "invoice_number")
+    ]
+    upload.status = UploadStatus.PROCESSING
+    upload.save(update_fields=["status"])
+    again = sales.sales_upload_process(upload_id=upload.pk)
+    assert (again.rows_imported, again.rows_failed, again.rows_repeated) == (0, 0, 3)
+    assert PointsEntry.objects.count() == 2
