@@ -1,11 +1,14 @@
 """Forms of certifications: the catalogue, accreditations, external certificates,
 a review's reason and the expiring report's filter."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.certifications.choices import EarningKind
 from openprm.core.forms import ServiceForm, StyledForm
+from openprm.learning.models import LearningPath, Quiz
 from openprm.partners.choices import specialisation_choices
 from openprm.tenancy.choices import PartnerRole
 
@@ -14,6 +17,21 @@ CONDITION_SLOTS = 4
 
 def _product_lines():
     return [("", _("None")), *specialisation_choices()]
+
+
+def _titles(model) -> list[tuple[str, str]]:
+    rows = model.objects.order_by("title", "pk").values_list("public_id", "title")
+    return [(str(public_id), title) for public_id, title in rows]
+
+
+def _sources():
+    """The learning paths and exams a certification can name, by title, grouped;
+    their public ids are the values (as the API takes them)."""
+    return [
+        ("", _("None")),
+        (_("Learning paths"), _titles(LearningPath)),
+        (_("Exams"), _titles(Quiz)),
+    ]
 
 
 def _roles(empty):
@@ -40,14 +58,20 @@ class CertificationForm(ServiceForm):
         label=_("Valid for (months)"), min_value=1, max_value=120, initial=24
     )
     kind = forms.ChoiceField(label=_("Earned by"), choices=EarningKind.choices)
-    source_id = forms.UUIDField(
+    source_id = forms.TypedChoiceField(
         label=_("Learning path or exam"),
         required=False,
-        help_text=_("The identifier of the path or exam (quiz) that earns it."),
+        choices=_sources,
+        coerce=uuid.UUID,
+        empty_value=None,
+        help_text=_("The path or exam (quiz) that earns it."),
     )
-    renewal_source_id = forms.UUIDField(
+    renewal_source_id = forms.TypedChoiceField(
         label=_("Recertification path or exam"),
         required=False,
+        choices=_sources,
+        coerce=uuid.UUID,
+        empty_value=None,
         help_text=_("A shorter path or exam that extends a held certification."),
     )
     audience = forms.ModelChoiceField(

@@ -25,6 +25,7 @@ from openprm.certifications.tests.factories import (
     learning_path,
 )
 from openprm.content.tests.factories import AudienceFactory, pdf_upload
+from openprm.learning.tests.factories import QuizFactory
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.tests.factories import MembershipFactory
 
@@ -74,6 +75,18 @@ def test_a_manager_creates_a_certification(client, manager):
     assert response.status_code == 302
     assert response["Location"] == f"/console/certifications/{certification.public_id}/"
     assert (certification.source_id, certification.validity_months) == (path_id, 24)
+
+
+def test_the_form_offers_paths_and_exams_by_title(client, manager):
+    path = learning_path()
+    exam = QuizFactory(title="Firewall exam")
+
+    response = client.get("/console/certifications/new/")
+
+    html = response.content.decode()
+    assert f'<option value="{path.public_id}">{path.title}</option>' in html
+    assert f'<option value="{exam.public_id}">Firewall exam</option>' in html
+    assert '<optgroup label="Exams">' in html
 
 
 def test_a_path_certification_without_its_path_shows_the_error(client, manager):
