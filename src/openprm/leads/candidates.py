@@ -19,7 +19,13 @@ from openprm.leads.models import (
     LeadStatus,
     RoutingStrategy,
 )
-from openprm.leads.routing import Candidate, CandidatePool, LeadFacts, RuleSpec
+from openprm.leads.routing import (
+    Candidate,
+    CandidatePool,
+    LeadFacts,
+    RuleSpec,
+    rule_matches,
+)
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner
 from openprm.programs.models import Enrolment
@@ -93,8 +99,15 @@ def _candidate_filter(leads: list[LeadFacts], rules: list[RuleSpec]) -> Q:
     return Q(status=PartnerStatus.ACTIVE) & condition
 
 
-def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
-    """The candidate partners for ``leads`` under ``rules`` (six queries)."""
+def load_pool(
+    leads: list[LeadFacts],
+    rules: list[RuleSpec],
+    *,
+    max_tier_rank: int | None = None,
+) -> CandidatePool:
+    """The candidate partners for ``leads`` under ``rules`` (six queries).
+    ``max_tier_rank`` (the tier scale of the weights) defaults to the highest
+    tier among the loaded candidates."""
     partners = Partner.objects.filter(_candidate_filter(leads, rules))
     candidates = {
         row[0]: Candidate(
@@ -120,7 +133,7 @@ def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
         )
     }
     if not candidates:
-        return CandidatePool(candidates=[])
+        return CandidatePool(candidates=[], max_tier_rank=max_tier_rank or 0)
     ids = partners.values("id")
     # Sub-selects rather than lists of ids: 10,000 partners stay one query each.
     tiers = (
@@ -176,7 +189,34 @@ def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
     )
     for partner_id, maximum in capacities:
         candidates[partner_id].capacity = maximum
-    return CandidatePool(candidates=candidates.values())
+    return CandidatePool(
+        candidates=candidates.values(), max_tier_rank=max_tier_rank or 0
+    )
+
+
+def load_lead_pool(lead: LeadFacts, rules: list[RuleSpec]) -> CandidatePool:
+    """The candidates one lead can be routed to: only those of the rules whose
+    conditions the lead meets (routing.route skips the others without looking at
+    a candidate; all the rules when a named rule matches), in those rules'
+    territory (the lead's country or region, or the named partner). The tier
+    scale stays that of every active rule's candidates, as :func:`load_pool` with
+    all the rules gives it, so that the weights and reasons are the same (one
+    aggregate query). Seven queries whose rows grow with the lead's territory, not
+    with every partner."""
+    matching = [rule for rule in rules if rule_matches(rule, lead) is not None]
+    if not matching:
+        return CandidatePool(candidates=[])
+    if any(rule.strategy == RoutingStrategy.NAMED for rule in matching):
+        # A named rule lists the partners offered this lead before among those
+        # loaded for any rule (routing._with_exclusions): load them all, as before.
+        matching = rules
+    highest = Enrolment.objects.filter(
+        status="active",
+        partner_id__in=Partner.objects.filter(_candidate_filter([lead], rules)).values(
+            "id"
+        ),
+    ).aggregate(rank=Max("tier__rank"))["rank"]
+    return load_pool([lead], matching, max_tier_rank=highest or 0)
 
 
 def exclusions(lead_ids: Iterable[int]) -> dict[int, dict[int, str]]:
