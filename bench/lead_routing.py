@@ -9,6 +9,13 @@ scorecard scores, past lead records and a few capacities, three routing rules
 leads, then times ``leads.batch.route_waiting_leads`` — the routing.py decisions
 with every assignment's reasons and passed-over candidates, the timeline entries,
 audit entries and outbox events written — and prints leads per second.
+
+``python -m bench.lead_routing --single N [partners]`` routes N waiting leads one at
+a time instead: the first half through ``leads.services.lead_route`` (as the
+console does), the second half through the API (``POST /api/v1/leads/{id}/route``
+with a bearer token, in process with Django's test client: the full middleware,
+authentication and response, no socket), on 10,000 partners by default, and
+prints leads per second of each.
 """
 
 import os
@@ -181,6 +188,78 @@ def main(leads: int = 100_000, partners: int = 10_000) -> None:
     print(f"rate: {leads / elapsed:,.0f} leads/s (target 2,000)")
 
 
+def _api_headers() -> dict[str, str]:
+    from openprm.accounts.models import ApiToken, User
+    from openprm.accounts.tokens.keys import hash_token, new_token_secret
+
+    user = User.objects.create_user(
+        email="bench-router@example.com",
+        full_name="Bench router",
+        password=new_token_secret(),
+        vendor_role="vendor_admin",
+    )
+    secret = new_token_secret()
+    ApiToken.objects.create(
+        user=user, name="bench", prefix=secret[:12], key_hash=hash_token(secret)
+    )
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def single(leads: int = 200, partners: int = 10_000) -> None:
+    """Route ``leads`` waiting leads one at a time: half through the service, half
+    through the API."""
+    vendor = _database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+    from django.test import Client
+
+    from openprm.leads import services
+    from openprm.leads.models import Lead, LeadAssignment
+
+    populate(leads, partners)
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    waiting = list(Lead.objects.order_by("id"))
+    through_service, through_api = waiting[: leads // 2], waiting[leads // 2 :]
+    started = time.perf_counter()
+    for lead in through_service:
+        services.lead_route(actor=None, lead=lead)
+    service_seconds = time.perf_counter() - started
+    client, headers = Client(HTTP_HOST="localhost"), _api_headers()
+    started = time.perf_counter()
+    for lead in through_api:
+        response = client.post(
+            f"/api/v1/leads/{lead.public_id}/route",
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+        assert body["assignments"] and body["assignments"][0]["reasons"], body
+    api_seconds = time.perf_counter() - started
+    routed = LeadAssignment.objects.exclude(reasons=[]).count()
+    print(f"database: {vendor}")
+    print(f"leads: {leads:,} one at a time  partners: {partners:,}")
+    print(f"routed with reasons: {routed:,}")
+    print(
+        f"service: {len(through_service) / service_seconds:,.0f} leads/s "
+        f"({len(through_service)} leads, {service_seconds:.2f} s)"
+    )
+    print(
+        f"API (test client): {len(through_api) / api_seconds:,.0f} leads/s "
+        f"({len(through_api)} leads, {api_seconds:.2f} s; target 200)"
+    )
+
+
 if __name__ == "__main__":
-    arguments = [int(value) for value in sys.argv[1:3]]
-    main(*arguments)
+    if sys.argv[1:2] == ["--single"]:
+        single(*[int(value) for value in sys.argv[2:4]])
+    else:
+        main(*[int(value) for value in sys.argv[1:3]])

@@ -3,9 +3,11 @@ active rules, and the candidate partners with their tier, score, lead record,
 open leads and capacity. Used by the single-lead service and the batch router
 alike, so that both make the same decisions (routing.py)."""
 
+import json
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Max, Q
 
@@ -19,7 +21,13 @@ from openprm.leads.models import (
     LeadStatus,
     RoutingStrategy,
 )
-from openprm.leads.routing import Candidate, CandidatePool, LeadFacts, RuleSpec
+from openprm.leads.routing import (
+    Candidate,
+    CandidatePool,
+    LeadFacts,
+    RuleSpec,
+    rule_matches,
+)
 from openprm.partners.choices import PartnerStatus
 from openprm.partners.models import Partner
 from openprm.programs.models import Enrolment
@@ -93,22 +101,22 @@ def _candidate_filter(leads: list[LeadFacts], rules: list[RuleSpec]) -> Q:
     return Q(status=PartnerStatus.ACTIVE) & condition
 
 
-def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
-    """The candidate partners for ``leads`` under ``rules`` (six queries)."""
+def load_pool(
+    leads: list[LeadFacts],
+    rules: list[RuleSpec],
+    *,
+    max_tier_rank: int | None = None,
+) -> CandidatePool:
+    """The candidate partners for ``leads`` under ``rules`` (six queries).
+    ``max_tier_rank`` (the tier scale of the weights) defaults to the highest
+    tier among the loaded candidates."""
     partners = Partner.objects.filter(_candidate_filter(leads, rules))
-    candidates = {
-        row[0]: Candidate(
-            partner_id=row[0],
-            name=row[1],
-            country=row[2],
-            region=row[3],
-            specialisations=frozenset(row[4] or ()),
-            industries=frozenset(row[5] or ()),
-            latitude=_float(row[6]),
-            longitude=_float(row[7]),
-            capacity=settings.OPENPRM_LEAD_DEFAULT_CAPACITY,
-        )
-        for row in partners.values_list(
+    # The rows read plainly rather than through the ORM's per-value converters
+    # (a JSON decode and a Decimal for each of a thousand rows' fields): the two
+    # lists decoded once per distinct text, the coordinates read as floats (the
+    # same values the converters give, six places stored).
+    try:
+        sql, parameters = partners.values_list(
             "id",
             "name",
             "country",
@@ -117,10 +125,40 @@ def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
             "industries",
             "latitude",
             "longitude",
+        ).query.sql_with_params()
+    except EmptyResultSet:  # no rule can choose anyone: no query at all
+        rows = []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            rows = cursor.fetchall()
+    labels: dict = {}
+
+    def labels_of(value) -> frozenset[str]:
+        if not isinstance(value, str):
+            return frozenset(value or ())
+        found = labels.get(value)
+        if found is None:
+            found = labels[value] = frozenset(json.loads(value) or ())
+        return found
+
+    default_capacity = settings.OPENPRM_LEAD_DEFAULT_CAPACITY
+    candidates = {
+        row[0]: Candidate(
+            partner_id=row[0],
+            name=row[1],
+            country=row[2],
+            region=row[3],
+            specialisations=labels_of(row[4]),
+            industries=labels_of(row[5]),
+            latitude=_float(row[6]),
+            longitude=_float(row[7]),
+            capacity=default_capacity,
         )
+        for row in rows
     }
     if not candidates:
-        return CandidatePool(candidates=[])
+        return CandidatePool(candidates=[], max_tier_rank=max_tier_rank or 0)
     ids = partners.values("id")
     # Sub-selects rather than lists of ids: 10,000 partners stay one query each.
     tiers = (
@@ -176,7 +214,34 @@ def load_pool(leads: list[LeadFacts], rules: list[RuleSpec]) -> CandidatePool:
     )
     for partner_id, maximum in capacities:
         candidates[partner_id].capacity = maximum
-    return CandidatePool(candidates=candidates.values())
+    return CandidatePool(
+        candidates=candidates.values(), max_tier_rank=max_tier_rank or 0
+    )
+
+
+def load_lead_pool(lead: LeadFacts, rules: list[RuleSpec]) -> CandidatePool:
+    """The candidates one lead can be routed to: only those of the rules whose
+    conditions the lead meets (routing.route skips the others without looking at
+    a candidate; all the rules when a named rule matches), in those rules'
+    territory (the lead's country or region, or the named partner). The tier
+    scale stays that of every active rule's candidates, as :func:`load_pool` with
+    all the rules gives it, so that the weights and reasons are the same (one
+    aggregate query). Seven queries whose rows grow with the lead's territory, not
+    with every partner."""
+    matching = [rule for rule in rules if rule_matches(rule, lead) is not None]
+    if not matching:
+        return CandidatePool(candidates=[])
+    if any(rule.strategy == RoutingStrategy.NAMED for rule in matching):
+        # A named rule lists the partners offered this lead before among those
+        # loaded for any rule (routing._with_exclusions): load them all, as before.
+        matching = rules
+    highest = Enrolment.objects.filter(
+        status="active",
+        partner_id__in=Partner.objects.filter(_candidate_filter([lead], rules)).values(
+            "id"
+        ),
+    ).aggregate(rank=Max("tier__rank"))["rank"]
+    return load_pool([lead], matching, max_tier_rank=highest or 0)
 
 
 def exclusions(lead_ids: Iterable[int]) -> dict[int, dict[int, str]]:

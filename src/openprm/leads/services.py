@@ -348,7 +348,7 @@ def _route_locked(*, lead: Lead, actor, now: datetime) -> LeadAssignment | None:
     rules = candidates.active_rules()
     rotation = {rule.id: rule.last_partner_id for rule in rules}
     facts = candidates.lead_facts(lead)
-    pool = candidates.load_pool([facts], rules)
+    pool = candidates.load_lead_pool(facts, rules)
     excluded = candidates.exclusions([lead.pk]).get(lead.pk, {})
     decision = routing.route(lead=facts, rules=rules, pool=pool, excluded=excluded)
     _persist_rotation(rules, rotation)

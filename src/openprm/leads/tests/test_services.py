@@ -431,3 +431,34 @@ def test_a_conversion_with_bad_deal_data_changes_nothing(manager, partners):
     lead.refresh_from_db()
     assert lead.status == "accepted"
     assert OutboxEvent.objects.filter(name="lead.converted").count() == 0
+
+
+# --- One lead at a time: only the candidates of the rules the lead meets
+
+
+def test_one_lead_loads_only_its_matching_rules_territory_with_the_full_tier_scale():
+    from openprm.leads import candidates, routing
+    from openprm.programs.tests.factories import EnrolmentFactory, programme_with_tiers
+
+    programme = programme_with_tiers("Silver", "Gold", "Platinum")
+    silver, _gold, platinum = programme.tiers.order_by("rank")
+    near = PartnerFactory(name="Near", country="DE", region="EMEA")
+    EnrolmentFactory(partner=near, programme=programme, tier=silver)
+    far = PartnerFactory(name="Far", country="US", region="NA")
+    EnrolmentFactory(partner=far, programme=programme, tier=platinum)
+    RuleFactory(name="Weighted", strategy="weighted", countries=["DE"])
+    RuleFactory(
+        name="Anywhere", strategy="weighted", regions=["NA"], same_country=False
+    )
+    rules = candidates.active_rules()
+    lead = candidates.lead_facts(LeadFactory.build(country="DE", region="EMEA"))
+
+    narrowed = candidates.load_lead_pool(lead, rules)
+    everyone = candidates.load_pool([lead], rules)
+
+    assert [item.name for item in narrowed.everyone] == ["Near"]
+    assert {item.name for item in everyone.everyone} == {"Near", "Far"}
+    assert narrowed.max_tier_rank == everyone.max_tier_rank == 3
+    assert routing.route(lead=lead, rules=rules, pool=narrowed) == routing.route(
+        lead=lead, rules=rules, pool=everyone
+    )
