@@ -2,11 +2,10 @@
 in points or money, within a budget the database never lets be overspent."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -20,10 +19,8 @@ from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.incentives import sales
 from openprm.incentives.models import PointsEntry
 from openprm.incentives.tests.factories import ProductFactory
-from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import partner_user
-from openprm.testing.concurrency import database_for_threads, in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -189,40 +186,3 @@ def test_the_console_form_sets_up_a_percentage_spiff(client):
     assert (spiff.basis, spiff.rate, spiff.pay_in) == ("percent", Decimal(2), "points")
     page = client.get(reverse("console:accrual_spiff", args=[spiff.public_id]))
     assert "2 % of the amount in points" in page.content.decode()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_imports_never_overspend_a_percentage_budget(tmp_path):
-    """Twenty partners report a 200.00 line at once against 10 % with a budget
-    of 130.00: six lines are paid 20.00, one the 10.00 left, to the cent."""
-    product = ProductFactory(sku="SKU-A")
-    spiff = SpiffFactory(
-        product=product,
-        basis=SpiffBasis.PERCENT,
-        rate=Decimal(10),
-        budget=Decimal("130.00"),
-    )
-    partners = [PartnerFactory() for _n in range(20)]
-    admin = VendorUserFactory(vendor_role="vendor_admin")
-    barrier = threading.Barrier(len(partners))
-
-    def report(partner):
-        def run():
-            barrier.wait(timeout=30)
-            return sales.sales_report(
-                actor=admin, partner=partner, lines=[_line()]
-            ).imported
-
-        return run
-
-    def final():
-        spent = Spiff.objects.get(pk=spiff.pk).spent
-        paid = SpiffEarning.objects.aggregate(total=Sum("amount"))["total"]
-        ledger = MoneyEntry.objects.aggregate(total=Sum("amount"))["total"]
-        return spent, paid, ledger, SpiffEarning.objects.count()
-
-    with database_for_threads(tmp_path):
-        outcomes = in_threads(*[report(partner) for partner in partners])
-        (state,) = in_threads(final)
-    assert outcomes == [1] * 20, (connection.vendor, outcomes)
-    assert state == (Decimal("130.00"), Decimal("130.00"), Decimal("130.00"), 7)

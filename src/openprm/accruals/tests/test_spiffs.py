@@ -12,7 +12,7 @@ from django.db.models import Sum
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.accruals import ledger as money_ledger
 from openprm.accruals import services, spiffs
-from openprm.accruals.choices import MoneyKind, PayIn
+from openprm.accruals.choices import MoneyKind, PayIn, SpiffBasis
 from openprm.accruals.models import MoneyEntry, Spiff, SpiffEarning
 from openprm.accruals.tests.factories import SpiffFactory
 from openprm.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -232,11 +232,20 @@ def test_a_budget_cannot_be_set_below_what_was_paid(seller):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_imports_never_overspend_the_budget(tmp_path):
-    """Twenty partners report at once against a budget that covers seven lines
-    of 2 units: exactly the budget is paid, to the cent."""
+@pytest.mark.parametrize(
+    "terms, budget",
+    [
+        # 100.00 a line of 2 units: seven lines paid whole.
+        ({}, "700.00"),
+        # 10 % of a 200.00 line: six lines paid 20.00, one the 10.00 left.
+        ({"basis": SpiffBasis.PERCENT, "rate": Decimal(10)}, "130.00"),
+    ],
+)
+def test_concurrent_imports_never_overspend_the_budget(tmp_path, terms, budget):
+    """Twenty partners report at once against a budget that covers seven of
+    their lines: exactly the budget is paid, to the cent."""
     product = ProductFactory(sku="SKU-A")
-    spiff = SpiffFactory(product=product, budget=Decimal("700.00"))
+    spiff = SpiffFactory(product=product, budget=Decimal(budget), **terms)
     partners = [PartnerFactory() for _n in range(20)]
     admin = VendorUserFactory(vendor_role="vendor_admin")
     barrier = threading.Barrier(len(partners))
@@ -260,4 +269,4 @@ def test_concurrent_imports_never_overspend_the_budget(tmp_path):
         outcomes = in_threads(*[report(partner) for partner in partners])
         (state,) = in_threads(final)
     assert outcomes == [1] * 20, (connection.vendor, outcomes)
-    assert state == (Decimal("700.00"), Decimal("700.00"), Decimal("700.00"), 7)
+    assert state == (Decimal(budget), Decimal(budget), Decimal(budget), 7)
