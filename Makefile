@@ -37,9 +37,9 @@ run: install ## Migrate, seed demo data if the database is empty, serve on http:
 	$(OPENPRM) seed-demo --if-empty
 	$(OPENPRM) serve --host $(HOST) --port $(PORT)
 
-# Three processes, not one: the suite's memory grows with every test a process
-# runs (about 11 GB by the end of the non-browser tests); one process for all of
-# it ran out of a 24 GB machine's memory with a second suite beside it.
+# Three processes, not one: each starts with its own memory and test database. (An
+# earlier suite grew to about 11 GB in one process; today a process stays under
+# 1 GB, and CI runs the two databases' suites side by side.)
 test: install-dev ## Run the whole test suite (browser tests too when Chromium is present)
 	$(BIN)/python -m openprm.testing.browser_notice
 	$(BIN)/pytest --ignore=tests/e2e --ignore=tests/test_api_fuzz.py $(PYTEST_ARGS)
