@@ -1514,6 +1514,15 @@ def attribution_decide(
         before=before,
         verb="fund_request.attribution_decided",
     )
+    # The request's ROI changes with the decision: its rollups follow this event.
+    _emit_request(
+        "fund_request.attribution_decided",
+        attribution.request,
+        actor=actor,
+        deal=str(attribution.deal.public_id) if attribution.deal_id else None,
+        lead=str(attribution.lead.public_id) if attribution.lead_id else None,
+        attribution_status=attribution.status,
+    )
     return attribution
 
 

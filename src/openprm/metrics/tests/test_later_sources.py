@@ -187,6 +187,50 @@ def test_fund_utilisation_and_roi_from_the_fund_ledger_and_attributed_wins(
     assert rebuilt.drifted == 0
 
 
+def test_a_proposed_attribution_counts_for_roi_once_the_vendor_approves_it(
+    seller, django_capture_on_commit_callbacks
+):
+    partner, user = seller
+    ensure_stages()
+    reviewer = fund_factories.reviewer()
+    admin = VendorUserFactory(vendor_role="vendor_admin")
+    the_budget = fund_factories.budget()  # EUR
+    with frozen(NOON), django_capture_on_commit_callbacks(execute=True):
+        fund_factories.allocate(partner, the_budget, "4000.00")
+        request = fund_factories.make_request(
+            partner=partner, the_budget=the_budget, amount="1000.00"
+        )
+        request = funds.request_review(actor=reviewer, request=request, approve=True)
+        funds.claim_review(
+            actor=reviewer,
+            claim=fund_factories.make_claim(request, "500.00"),
+            approve=True,
+        )
+        deal = deals.deal_register(
+            actor=user,
+            partner=partner,
+            **registration(
+                lines=[{"product_line": "security", "quantity": 1, "amount": "2000"}]
+            ),
+        )
+    with frozen(NOON), django_capture_on_commit_callbacks(execute=True):
+        deals.deal_approve(actor=admin, deal=deal)
+        deal.refresh_from_db()
+        deals.deal_mark_won(actor=user, deal=deal, won_on=TODAY)
+        attribution = funds.attribution_propose(actor=user, request=request, deal=deal)
+    with frozen(NOON):
+        before = _values(partner)["fund_roi"]
+
+    with frozen(NOON), django_capture_on_commit_callbacks(execute=True):
+        funds.attribution_decide(actor=reviewer, attribution=attribution, approve=True)
+
+    with frozen(NOON):
+        after = _values(partner)["fund_roi"]
+        rebuilt = services.rollups_rebuild()
+    assert (before, after) == (Decimal("-100.00"), Decimal("300.00"))  # (2,000-500)/500
+    assert rebuilt.drifted == 0
+
+
 def test_certified_people_and_accreditations_are_held_per_month(
     seller, django_capture_on_commit_callbacks
 ):
