@@ -2,7 +2,6 @@
 and actions, and the reader's absences (delegations)."""
 
 import html
-from uuid import UUID
 
 from django.http import Http404
 from django.shortcuts import render
@@ -26,7 +25,7 @@ from openprm.approvals.forms import (
 )
 from openprm.core.formatting import format_money
 from openprm.core.pagination import requested_page
-from openprm.core.web import act, console_page, form_page
+from openprm.core.web import act, console_page, form_page, uuid_urls
 
 REQUESTS_PER_PAGE = 50
 DASH = "\u2014"
@@ -48,7 +47,6 @@ QUEUE_COLUMNS = (
     "created_at",
     "decided_at",
 )
-_ANY_ID = UUID(int=0)
 
 
 @console_page(rule=permissions.READ)
@@ -89,9 +87,7 @@ def _rows_html(rows) -> SafeString:
     """The queue's table rows, formatted in Python: a row through the template
     engine cost more than reading it (the detail URL is reversed, each status
     and word translated, and the date format looked up once per page)."""
-    prefix, suffix = reverse("console:approval_detail", args=[_ANY_ID]).split(
-        str(_ANY_ID)
-    )
+    detail_url = uuid_urls("console:approval_detail")
     escape = html.escape
     statuses = {value: escape(str(label)) for value, label in RequestStatus.choices}
     escalated = escape(str(_("escalated")))
@@ -111,7 +107,7 @@ def _rows_html(rows) -> SafeString:
             and approval.due_at <= now
         )
         subject = (
-            f'<a href="{escape(f"{prefix}{approval.public_id}{suffix}")}">'
+            f'<a href="{escape(detail_url(approval.public_id))}">'
             f"{escape(approval.subject_label)}</a>"
         )
         if approval.partner_id:

@@ -9,7 +9,6 @@ deals of theirs), and the services check the deal's own organisation.
 
 import html
 from datetime import date
-from uuid import UUID
 
 from django.contrib import messages
 from django.http import FileResponse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from openprm.core import errors
 from openprm.core.formatting import format_money
 from openprm.core.pagination import capped_page
-from openprm.core.web import act, console_page, portal_page
+from openprm.core.web import act, console_page, portal_page, uuid_urls
 from openprm.deals import permissions, selectors, services
 from openprm.deals.choices import IN_REVIEW, DealStatus, ExtensionStatus
 from openprm.deals.forms import (
@@ -43,7 +42,6 @@ from openprm.incentives import selectors as incentive_selectors
 PER_PAGE = 50
 
 
-_ANY_ID = UUID(int=0)
 # The badge of each status (deals/_status.html, which single deals still use).
 STATUS_BADGES = {
     DealStatus.APPROVED: "text-bg-success",
@@ -72,7 +70,7 @@ def _rows_html(deals, *, console: bool, queue: bool) -> SafeString:
     """The table rows of one page, formatted in Python: a row through the template
     engine cost more than reading it (the detail URL is reversed once per page)."""
     name = "console:deal_detail" if console else "portal:deal_detail"
-    prefix, suffix = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
+    detail_url = uuid_urls(name)
     escape = html.escape
     # Each status translated once per page, not once per row.
     labels = {value: escape(str(label)) for value, label in DealStatus.choices}
@@ -81,7 +79,7 @@ def _rows_html(deals, *, console: bool, queue: bool) -> SafeString:
     rows = []
     for deal in deals:
         cells = [
-            f'<td><a href="{escape(f"{prefix}{deal.public_id}{suffix}")}">'
+            f'<td><a href="{escape(detail_url(deal.public_id))}">'
             f"{escape(deal.title)}</a></td>",
             f"<td>{escape(deal.customer_name)}"
             + (

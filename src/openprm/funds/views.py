@@ -3,7 +3,6 @@ finance payout queue) and portal pages (my funds, new request, a request with it
 claims, history) of funds. Thin: each calls a selector or a service."""
 
 import html
-from uuid import UUID
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from openprm.core import errors
 from openprm.core.exports import download
 from openprm.core.formatting import format_money
 from openprm.core.pagination import requested_page
-from openprm.core.web import act, console_page, form_page, portal_page
+from openprm.core.web import act, console_page, form_page, portal_page, uuid_urls
 from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
 from openprm.funds.forms import (
@@ -34,7 +33,6 @@ from openprm.funds.forms import (
 )
 
 PER_PAGE = 50
-_ANY_ID = UUID(int=0)
 # The badge of each request status (``_status.html``'s colours).
 STATUS_BADGES = {
     RequestStatus.APPROVED: "text-bg-success",
@@ -88,7 +86,7 @@ def _requests_html(requests, *, console: bool) -> SafeString:
     Python: a row through the template engine cost more than reading it (the
     detail URL is reversed and each status translated once per page)."""
     name = "console:fund_request_detail" if console else "portal:fund_request_detail"
-    prefix, suffix = reverse(name, args=[_ANY_ID]).split(str(_ANY_ID))
+    detail_url = uuid_urls(name)
     escape = html.escape
     labels = {value: escape(str(label)) for value, label in RequestStatus.choices}
     # "7 Dec 2026", as the template's date:"j M Y", the months translated once.
@@ -102,7 +100,7 @@ def _requests_html(requests, *, console: bool) -> SafeString:
         )
         rows.append(
             '<tr data-testid="fund-request-row">'
-            f'<td><a href="{escape(f"{prefix}{item.public_id}{suffix}")}">'
+            f'<td><a href="{escape(detail_url(item.public_id))}">'
             f"{escape(item.title)}</a>"
             f'<div class="small text-secondary">{escape(item.activity_type.name)}'
             "</div></td>"
