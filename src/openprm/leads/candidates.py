@@ -3,11 +3,9 @@ active rules, and the candidate partners with their tier, score, lead record,
 open leads and capacity. Used by the single-lead service and the batch router
 alike, so that both make the same decisions (routing.py)."""
 
-import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Max, Q
 
@@ -111,12 +109,19 @@ def load_pool(
     ``max_tier_rank`` (the tier scale of the weights) defaults to the highest
     tier among the loaded candidates."""
     partners = Partner.objects.filter(_candidate_filter(leads, rules))
-    # The rows read plainly rather than through the ORM's per-value converters
-    # (a JSON decode and a Decimal for each of a thousand rows' fields): the two
-    # lists decoded once per distinct text, the coordinates read as floats (the
-    # same values the converters give, six places stored).
-    try:
-        sql, parameters = partners.values_list(
+    candidates = {
+        row[0]: Candidate(
+            partner_id=row[0],
+            name=row[1],
+            country=row[2],
+            region=row[3],
+            specialisations=frozenset(row[4] or ()),
+            industries=frozenset(row[5] or ()),
+            latitude=_float(row[6]),
+            longitude=_float(row[7]),
+            capacity=settings.OPENPRM_LEAD_DEFAULT_CAPACITY,
+        )
+        for row in partners.values_list(
             "id",
             "name",
             "country",
@@ -125,37 +130,7 @@ def load_pool(
             "industries",
             "latitude",
             "longitude",
-        ).query.sql_with_params()
-    except EmptyResultSet:  # no rule can choose anyone: no query at all
-        rows = []
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            rows = cursor.fetchall()
-    labels: dict = {}
-
-    def labels_of(value) -> frozenset[str]:
-        if not isinstance(value, str):
-            return frozenset(value or ())
-        found = labels.get(value)
-        if found is None:
-            found = labels[value] = frozenset(json.loads(value) or ())
-        return found
-
-    default_capacity = settings.OPENPRM_LEAD_DEFAULT_CAPACITY
-    candidates = {
-        row[0]: Candidate(
-            partner_id=row[0],
-            name=row[1],
-            country=row[2],
-            region=row[3],
-            specialisations=labels_of(row[4]),
-            industries=labels_of(row[5]),
-            latitude=_float(row[6]),
-            longitude=_float(row[7]),
-            capacity=default_capacity,
         )
-        for row in rows
     }
     if not candidates:
         return CandidatePool(candidates=[], max_tier_rank=max_tier_rank or 0)
