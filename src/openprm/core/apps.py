@@ -32,7 +32,10 @@ class CoreConfig(AppConfig):
             create_cache_table, sender=self, dispatch_uid="openprm.cache_table"
         )
         from openprm.core.search import restore_search_triggers
+        from openprm.core.triggers import keep_triggers, restore_kept_triggers
+
+        keep_triggers("core.search", restore_search_triggers)
 
         post_migrate.connect(
-            restore_search_triggers, sender=self, dispatch_uid="openprm.search"
+            restore_kept_triggers, sender=self, dispatch_uid="openprm.kept_triggers"
         )

@@ -23,7 +23,8 @@ included (``É`` finds ``é``); no character of the term is special (quotes, ``*
 it filters, never widens it, and leaves its order alone.
 
 A migration that rebuilds the table on SQLite (how Django alters a column) drops
-its triggers: ``restore_search_triggers`` runs after every ``migrate``, puts them
+its triggers: ``restore_search_triggers`` runs after every ``migrate`` (a
+``core.triggers`` keeper), puts them
 back and rebuilds the index. Renaming or dropping a searched column needs a new
 search index (``DropSearchIndex`` then ``CreateSearchIndex``).
 """
@@ -33,6 +34,8 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Expression, F, Q
+
+from openprm.core import triggers as core_triggers
 
 # Shorter terms have no trigram: the index cannot answer them.
 TRIGRAM = 3
@@ -273,21 +276,15 @@ def missing_triggers(index: SearchIndex, *, using: str = DEFAULT_DB_ALIAS) -> bo
     connection = connections[using]
     if connection.vendor != "sqlite":
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT type, name FROM sqlite_master WHERE name = %s "
-            "OR (type = 'trigger' AND tbl_name = %s)",
-            [index.name, index.table],
-        )
-        rows = cursor.fetchall()
-    if ("table", index.name) not in rows:
+    if index.name not in connection.introspection.table_names():
         return False
-    return not _trigger_names(index) <= {name for kind, name in rows}
+    return bool(core_triggers.missing_triggers(connection, _trigger_names(index)))
 
 
-def restore_search_triggers(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """After every ``migrate``: a later migration that rebuilt a searched table on
-    SQLite dropped its triggers with it; put them back and rebuild its index."""
+def restore_search_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
+    """After every ``migrate`` (a ``core.triggers`` keeper): a later migration
+    that rebuilt a searched table on SQLite dropped its triggers with it; put
+    them back and rebuild its index."""
     connection = connections[using]
     for index in _INDEXES.values():
         if not missing_triggers(index, using=using):

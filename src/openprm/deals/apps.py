@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,12 +11,3 @@ class DealsConfig(AppConfig):
     name = "openprm.deals"
     label = "deals"
     verbose_name = _("Deals")
-
-    def ready(self) -> None:
-        from openprm.deals.pipeline.services import restore_pipeline_triggers
-
-        post_migrate.connect(
-            restore_pipeline_triggers,
-            sender=self,
-            dispatch_uid="openprm.deals.pipeline_triggers",
-        )

@@ -27,11 +27,11 @@ def pipeline_rebuild() -> rebuild.Rebuilt:
     return result
 
 
-def restore_pipeline_triggers(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """After every ``migrate``: a later migration that rebuilt the deals' or the
-    partners' table on SQLite (how it alters a column) dropped the triggers with
-    it; put them back and recompute at once, rather than count nothing until the
-    nightly sweep."""
+def restore_pipeline_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
+    """After every ``migrate`` (a ``core.triggers`` keeper): a later migration
+    that rebuilt the deals' or the partners' table on SQLite (how it alters a
+    column) dropped the triggers with it; put them back and recompute at once,
+    rather than count nothing until the nightly sweep."""
     database = connections[using]
     if "deals_pipelinecell" not in database.introspection.table_names():
         return

@@ -14,6 +14,8 @@ Installed by migration ``deals.0004``; SQLite and PostgreSQL have each their own
 dialect, the same rules.
 """
 
+from openprm.core.triggers import missing_triggers
+
 LIVE_SQL = "('submitted', 'more_info_requested', 'approved')"
 KEY = "(stage_id, month, currency)"
 ADD = (
@@ -189,13 +191,4 @@ NAMES = ("deals_pipeline_update", "deals_pipeline_region")
 def missing(connection) -> bool:
     """Whether a trigger is gone: SQLite drops a table's triggers when a migration
     rebuilds the table (how it alters columns), so the sweep checks."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            query = "SELECT COUNT(*) FROM pg_trigger WHERE tgname IN (%s, %s)"
-        else:
-            query = (
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
-                "AND name IN (%s, %s)"
-            )
-        cursor.execute(query, list(NAMES))
-        return cursor.fetchone()[0] < len(NAMES)
+    return bool(missing_triggers(connection, NAMES))
