@@ -613,15 +613,30 @@ def attribution_get(*, user, public_id) -> Attribution:
     )
 
 
-def attributable(*, user, partner: Partner, kind: str) -> QuerySet:
-    """The partner's deals or leads the partner may attribute to a request."""
+def attributable(
+    *, user, partner: Partner, kind: str, offered: bool = False
+) -> QuerySet:
+    """The partner's deals or leads the partner may attribute to a request.
+
+    ``offered``: only those not yet attributed to an activity (proposed or
+    approved), for the choice a form offers; the service still refuses a taken
+    one with its own message."""
+    taken = Attribution.objects.exclude(status=AttributionStatus.REJECTED)
     if kind == AttributionKind.DEAL:
         from openprm.deals.models import Deal
 
-        return Deal.objects.filter(partner=partner).order_by("-submitted_at", "-id")
+        deals = Deal.objects.filter(partner=partner).order_by("-submitted_at", "-id")
+        if offered:
+            deals = deals.exclude(
+                pk__in=taken.filter(deal__isnull=False).values("deal")
+            )
+        return deals
     from openprm.leads.models import Lead
 
-    return Lead.objects.filter(current_partner=partner).order_by("-id")
+    leads = Lead.objects.filter(current_partner=partner).order_by("-id")
+    if offered:
+        leads = leads.exclude(pk__in=taken.filter(lead__isnull=False).values("lead"))
+    return leads
 
 
 def request_by_code(*, code: str) -> FundRequest | None:

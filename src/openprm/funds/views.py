@@ -695,10 +695,16 @@ def portal_request_detail(request, public_id):
     ):
         context["attribution_form"] = AttributionForm(
             deals=selectors.attributable(
-                user=request.user, partner=fund_request.partner, kind="deal"
+                user=request.user,
+                partner=fund_request.partner,
+                kind="deal",
+                offered=True,
             )[:50],
             leads=selectors.attributable(
-                user=request.user, partner=fund_request.partner, kind="lead"
+                user=request.user,
+                partner=fund_request.partner,
+                kind="lead",
+                offered=True,
             )[:50],
         )
     return render(request, "funds/request_detail.html", context)

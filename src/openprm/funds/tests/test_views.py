@@ -213,3 +213,21 @@ def test_requests_export_sums_claims_and_payouts(client):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 2
     assert rows[1][5:10] == ["Approved", "1000.00", "300.00", "0.00", "EUR"]
+
+
+def test_request_page_offers_only_deals_not_yet_attributed(client):
+    from openprm.deals.tests.factories import make_deal
+
+    request = f.approved_request()
+    taken = make_deal(partner=request.partner, customer_name="Taken Customer")
+    free = make_deal(partner=request.partner, customer_name="Free Customer")
+    marketer = f.marketer(request.partner)
+    services.attribution_propose(actor=marketer, request=request, deal=taken)
+    client.force_login(marketer)
+
+    page = client.get(
+        reverse("portal:fund_request_detail", args=[request.public_id])
+    ).content.decode()
+
+    assert f"deal:{free.public_id}" in page
+    assert f"deal:{taken.public_id}" not in page
