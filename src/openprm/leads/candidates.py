@@ -17,7 +17,6 @@ from openprm.leads.models import (
     AssignmentOutcome,
     Lead,
     LeadAssignment,
-    LeadCapacity,
     LeadRoutingRule,
     LeadStatus,
     RoutingStrategy,
@@ -132,7 +131,7 @@ def load_pool(
     max_tier_rank: int | None = None,
     only: Q | None = None,
 ) -> CandidatePool:
-    """The candidate partners for ``leads`` under ``rules`` (six queries).
+    """The candidate partners for ``leads`` under ``rules`` (five queries).
     ``max_tier_rank`` (the tier scale of the weights) defaults to the highest
     tier among the loaded candidates; ``only`` replaces the territorial filter
     (:func:`load_lead_pool`)."""
@@ -168,7 +167,7 @@ def load_pool(
             industries=listed(row[5]),
             latitude=coordinate(row[6]),
             longitude=coordinate(row[7]),
-            capacity=default,
+            capacity=default if row[8] is None else row[8],
         )
         for row in partners.values_list(
             "id",
@@ -179,6 +178,7 @@ def load_pool(
             Cast("industries", TextField()),
             Cast("latitude", FloatField()),
             Cast("longitude", FloatField()),
+            "lead_capacity__max_open_leads",  # one to one: a LEFT JOIN
         )
     }
     if not candidates:
@@ -233,11 +233,6 @@ def load_pool(
     for partner_id, open_leads, won, lost in holding:
         candidate = candidates[partner_id]
         candidate.open_leads, candidate.won, candidate.lost = open_leads, won, lost
-    capacities = LeadCapacity.objects.filter(partner_id__in=ids).values_list(
-        "partner_id", "max_open_leads"
-    )
-    for partner_id, maximum in capacities:
-        candidates[partner_id].capacity = maximum
     return CandidatePool(
         candidates=candidates.values(), max_tier_rank=max_tier_rank or 0
     )
@@ -250,7 +245,7 @@ def load_lead_pool(lead: LeadFacts, rules: list[RuleSpec]) -> CandidatePool:
     territory (the lead's country or region, or the named partner). The tier
     scale stays that of every active rule's candidates, as :func:`load_pool` with
     all the rules gives it, so that the weights and reasons are the same (one
-    aggregate query). Seven queries whose rows grow with the lead's territory, not
+    aggregate query). Six queries whose rows grow with the lead's territory, not
     with every partner."""
     matching = [rule for rule in rules if rule_matches(rule, lead) is not None]
     if not matching:

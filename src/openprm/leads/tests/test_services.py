@@ -507,3 +507,23 @@ def test_the_fitting_pool_decides_as_the_whole_territory_lead_after_lead(anyone)
     # A rule that takes any partner anywhere needs them all; without it the
     # filter narrows most leads' pools.
     assert (narrower == 0) if anyone else (narrower > 10)
+
+
+def test_routing_one_lead_takes_the_same_queries_for_few_or_many_partners():
+    """Lock, rules, tier scale, partners (with capacity), tiers, scores, offers,
+    held leads, earlier offers, then the five writes, inside a savepoint."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    RuleFactory(name="Best", strategy="weighted", countries=["DE"])
+    counts = []
+    for partners in (2, 20):
+        for number in range(partners - len(counts) * 2):
+            partner = PartnerFactory(name=f"P{number}", country="DE", region="EMEA")
+            CapacityFactory(partner=partner, max_open_leads=3)
+        lead = LeadFactory(country="DE", region="EMEA")
+        with CaptureQueriesContext(connection) as queries:
+            services.lead_route(actor=None, lead=lead)
+        assert lead.status == "offered"
+        counts.append(len(queries))
+    assert counts == [16, 16]
