@@ -11,13 +11,16 @@ with every assignment's reasons and passed-over candidates, the timeline entries
 audit entries and outbox events written — and prints leads per second.
 
 ``python -m bench.lead_routing --single N [partners]`` routes N waiting leads one at
-a time instead: the first half through ``leads.services.lead_route`` (as the
-console does), the second half through the API (``POST /api/v1/leads/{id}/route``
-with a bearer token, in process with Django's test client: the full middleware,
-authentication and response, no socket), on 10,000 partners by default, and
-prints leads per second of each.
+a time instead: the first third through ``leads.services.lead_route`` (as the
+console does), the second through the API (``POST /api/v1/leads/{id}/route`` with
+a bearer token) in process with Django's test client (the full middleware,
+authentication and response, no socket), the last through the same API served by
+granian as ``openprm serve`` runs it (one worker, one thread, over a socket), on
+10,000 partners by default, and prints leads per second of each (and the CPU
+time this process spent per lead for the first two).
 """
 
+import json
 import os
 import random
 import sys
@@ -205,9 +208,42 @@ def _api_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def single(leads: int = 200, partners: int = 10_000) -> None:
-    """Route ``leads`` waiting leads one at a time: half through the service, half
-    through the API."""
+def _through_server(vendor: str, leads, headers: dict[str, str]) -> float:
+    """Route ``leads`` one request at a time through ``openprm serve``'s granian
+    (one worker, one thread: one request at a time, like the loop) over a socket;
+    returns the seconds taken."""
+    from pathlib import Path
+
+    from bench import server
+    from bench.environment import BenchDatabase
+
+    folder = Path(os.environ["OPENPRM_VAR_DIR"])
+    database = BenchDatabase(
+        vendor=vendor, url=os.environ.get("DATABASE_URL", ""), var_dir=folder
+    )
+    port = server.free_port()
+    with server.serving(
+        database, port=port, workers=1, threads=1, log_path=folder / "server.log"
+    ):
+        started = time.perf_counter()
+        for lead in leads:
+            response = server.request(
+                port,
+                f"/api/v1/leads/{lead.public_id}/route",
+                method="POST",
+                extra_headers={**headers, "Content-Type": "application/json"},
+                timeout=60.0,
+            )
+            assert response.status == 200, response.body[:300]
+            body = json.loads(response.body)
+            assert body["assignments"] and body["assignments"][0]["reasons"], body
+        return time.perf_counter() - started
+
+
+def single(leads: int = 300, partners: int = 10_000) -> None:
+    """Route ``leads`` waiting leads one at a time: a third through the service, a
+    third through the API in process (Django's test client), a third through the
+    API served by granian over a socket."""
     vendor = _database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
     import django
@@ -227,13 +263,16 @@ def single(leads: int = 200, partners: int = 10_000) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     waiting = list(Lead.objects.order_by("id"))
-    through_service, through_api = waiting[: leads // 2], waiting[leads // 2 :]
-    started = time.perf_counter()
+    third = leads // 3
+    through_service = waiting[:third]
+    through_api, through_http = waiting[third : 2 * third], waiting[2 * third :]
+    started, cpu = time.perf_counter(), time.process_time()
     for lead in through_service:
         services.lead_route(actor=None, lead=lead)
     service_seconds = time.perf_counter() - started
+    service_cpu = time.process_time() - cpu
     client, headers = Client(HTTP_HOST="localhost"), _api_headers()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for lead in through_api:
         response = client.post(
             f"/api/v1/leads/{lead.public_id}/route",
@@ -244,17 +283,25 @@ def single(leads: int = 200, partners: int = 10_000) -> None:
         body = response.json()
         assert body["assignments"] and body["assignments"][0]["reasons"], body
     api_seconds = time.perf_counter() - started
+    api_cpu = time.process_time() - cpu
+    connection.close()  # the server's worker writes next
+    http_seconds = _through_server(vendor, through_http, headers)
     routed = LeadAssignment.objects.exclude(reasons=[]).count()
     print(f"database: {vendor}")
     print(f"leads: {leads:,} one at a time  partners: {partners:,}")
     print(f"routed with reasons: {routed:,}")
+    for label, count, seconds, used in (
+        ("service", len(through_service), service_seconds, service_cpu),
+        ("API (test client)", len(through_api), api_seconds, api_cpu),
+    ):
+        print(
+            f"{label}: {count / seconds:,.0f} leads/s ({count} leads, "
+            f"{seconds:.2f} s; this process's CPU {1000 * used / count:.1f} ms "
+            "a lead)"
+        )
     print(
-        f"service: {len(through_service) / service_seconds:,.0f} leads/s "
-        f"({len(through_service)} leads, {service_seconds:.2f} s)"
-    )
-    print(
-        f"API (test client): {len(through_api) / api_seconds:,.0f} leads/s "
-        f"({len(through_api)} leads, {api_seconds:.2f} s; target 200)"
+        f"API (granian, HTTP): {len(through_http) / http_seconds:,.0f} leads/s "
+        f"({len(through_http)} leads, {http_seconds:.2f} s; target 200)"
     )
 
 

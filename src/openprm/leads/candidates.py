@@ -3,18 +3,20 @@ active rules, and the candidate partners with their tier, score, lead record,
 open leads and capacity. Used by the single-lead service and the batch router
 alike, so that both make the same decisions (routing.py)."""
 
+import json
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, FloatField, Max, Q, TextField
+from django.db.models.functions import Cast
 
+from openprm.core.db import JSONListContains
 from openprm.leads.models import (
     OPEN_STATUSES,
     AssignmentOutcome,
     Lead,
     LeadAssignment,
-    LeadCapacity,
     LeadRoutingRule,
     LeadStatus,
     RoutingStrategy,
@@ -99,37 +101,84 @@ def _candidate_filter(leads: list[LeadFacts], rules: list[RuleSpec]) -> Q:
     return Q(status=PartnerStatus.ACTIVE) & condition
 
 
+def _fitting_filter(lead: LeadFacts, rules: list[RuleSpec]) -> Q:
+    """Active partners that one of ``rules`` (none of them named) could offer this
+    lead to or name as passed over: in the rule's territory and its candidate set
+    (routing._fits: region, specialisation, industry), in SQL. routing.py reads a
+    candidate of a rule only through its territory and ``_fits``, so a pool of
+    these partners decides as a pool of the whole territory."""
+    condition = Q(pk__in=[])
+    for rule in rules:
+        wanted = Q()
+        if rule.same_country:
+            wanted &= Q(country=lead.country)
+        if rule.same_region:
+            wanted &= Q(region=lead.region)
+        if rule.match_specialisation and lead.product_interest:
+            wanted &= JSONListContains("specialisations", lead.product_interest)
+        if rule.match_industry and lead.industry:
+            wanted &= JSONListContains("industries", lead.industry)
+        if not wanted:  # any partner: an empty Q would drop out of the OR
+            return Q(status=PartnerStatus.ACTIVE)
+        condition |= wanted
+    return Q(status=PartnerStatus.ACTIVE) & condition
+
+
 def load_pool(
     leads: list[LeadFacts],
     rules: list[RuleSpec],
     *,
     max_tier_rank: int | None = None,
+    only: Q | None = None,
 ) -> CandidatePool:
-    """The candidate partners for ``leads`` under ``rules`` (six queries).
+    """The candidate partners for ``leads`` under ``rules`` (five queries).
     ``max_tier_rank`` (the tier scale of the weights) defaults to the highest
-    tier among the loaded candidates."""
-    partners = Partner.objects.filter(_candidate_filter(leads, rules))
+    tier among the loaded candidates; ``only`` replaces the territorial filter
+    (:func:`load_lead_pool`)."""
+    partners = Partner.objects.filter(
+        _candidate_filter(leads, rules) if only is None else only
+    )
+    # The lists come as their JSON text, decoded once per distinct text (a few
+    # combinations of choices among hundreds of partners), and the coordinates as
+    # floats, instead of a converter call per value (a profile's largest item).
+    decoded: dict[str | None, frozenset] = {}
+
+    def listed(text: str | None) -> frozenset:
+        found = decoded.get(text)
+        if found is None:
+            value = json.loads(text) if text else None
+            found = decoded[text] = frozenset(value if isinstance(value, list) else ())
+        return found
+
+    # As the Decimal the field would give, made a float: its places, rounded.
+    places = Partner._meta.get_field("latitude").decimal_places
+
+    def coordinate(value: float | None) -> float | None:
+        return None if value is None else round(value, places)
+
+    default = settings.OPENPRM_LEAD_DEFAULT_CAPACITY
     candidates = {
         row[0]: Candidate(
             partner_id=row[0],
             name=row[1],
             country=row[2],
             region=row[3],
-            specialisations=frozenset(row[4] or ()),
-            industries=frozenset(row[5] or ()),
-            latitude=_float(row[6]),
-            longitude=_float(row[7]),
-            capacity=settings.OPENPRM_LEAD_DEFAULT_CAPACITY,
+            specialisations=listed(row[4]),
+            industries=listed(row[5]),
+            latitude=coordinate(row[6]),
+            longitude=coordinate(row[7]),
+            capacity=default if row[8] is None else row[8],
         )
         for row in partners.values_list(
             "id",
             "name",
             "country",
             "region",
-            "specialisations",
-            "industries",
-            "latitude",
-            "longitude",
+            Cast("specialisations", TextField()),
+            Cast("industries", TextField()),
+            Cast("latitude", FloatField()),
+            Cast("longitude", FloatField()),
+            "lead_capacity__max_open_leads",  # one to one: a LEFT JOIN
         )
     }
     if not candidates:
@@ -184,11 +233,6 @@ def load_pool(
     for partner_id, open_leads, won, lost in holding:
         candidate = candidates[partner_id]
         candidate.open_leads, candidate.won, candidate.lost = open_leads, won, lost
-    capacities = LeadCapacity.objects.filter(partner_id__in=ids).values_list(
-        "partner_id", "max_open_leads"
-    )
-    for partner_id, maximum in capacities:
-        candidates[partner_id].capacity = maximum
     return CandidatePool(
         candidates=candidates.values(), max_tier_rank=max_tier_rank or 0
     )
@@ -201,22 +245,23 @@ def load_lead_pool(lead: LeadFacts, rules: list[RuleSpec]) -> CandidatePool:
     territory (the lead's country or region, or the named partner). The tier
     scale stays that of every active rule's candidates, as :func:`load_pool` with
     all the rules gives it, so that the weights and reasons are the same (one
-    aggregate query). Seven queries whose rows grow with the lead's territory, not
+    aggregate query). Six queries whose rows grow with the lead's territory, not
     with every partner."""
     matching = [rule for rule in rules if rule_matches(rule, lead) is not None]
     if not matching:
         return CandidatePool(candidates=[])
+    only = _fitting_filter(lead, matching)
     if any(rule.strategy == RoutingStrategy.NAMED for rule in matching):
         # A named rule lists the partners offered this lead before among those
         # loaded for any rule (routing._with_exclusions): load them all, as before.
-        matching = rules
+        matching, only = rules, None
     highest = Enrolment.objects.filter(
         status="active",
         partner_id__in=Partner.objects.filter(_candidate_filter([lead], rules)).values(
             "id"
         ),
     ).aggregate(rank=Max("tier__rank"))["rank"]
-    return load_pool([lead], matching, max_tier_rank=highest or 0)
+    return load_pool([lead], matching, max_tier_rank=highest or 0, only=only)
 
 
 def exclusions(lead_ids: Iterable[int]) -> dict[int, dict[int, str]]:

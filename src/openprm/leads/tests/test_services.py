@@ -462,3 +462,68 @@ def test_one_lead_loads_only_its_matching_rules_territory_with_the_full_tier_sca
     assert routing.route(lead=lead, rules=rules, pool=narrowed) == routing.route(
         lead=lead, rules=rules, pool=everyone
     )
+
+
+@pytest.mark.parametrize("anyone", [False, True])
+def test_the_fitting_pool_decides_as_the_whole_territory_lead_after_lead(anyone):
+    """One lead at a time loads only the partners a matching rule could offer the
+    lead to (its territory, and the specialisation, industry and region the rule
+    asks for, filtered in SQL): every decision, reasons and passed-over partners
+    included, equals the one made over every candidate, while capacities fill up
+    and earlier offers are excluded."""
+    from openprm.leads import candidates, routing
+    from openprm.leads.models import ROUTABLE_STATUSES
+    from openprm.leads.tests.test_batch import varied_world
+
+    varied_world()
+    LeadRoutingRule.objects.filter(name="Anyone").update(is_active=anyone)
+    manager = VendorUserFactory()
+    narrower, refused, excluded_seen = 0, set(), 0
+    waiting = Lead.objects.filter(status__in=ROUTABLE_STATUSES).order_by("id")
+    for lead in waiting:
+        rules = candidates.active_rules()
+        facts = candidates.lead_facts(lead)
+        excluded = candidates.exclusions([lead.pk]).get(lead.pk, {})
+        fitting = candidates.load_lead_pool(facts, rules)
+        everyone = candidates.load_pool([facts], rules)
+        assert fitting.max_tier_rank == everyone.max_tier_rank
+        narrower += len(fitting.everyone) < len(everyone.everyone)
+        decision = routing.route(
+            lead=facts, rules=rules, pool=fitting, excluded=excluded
+        )
+        assert decision == routing.route(
+            lead=facts,
+            rules=candidates.active_rules(),
+            pool=everyone,
+            excluded=excluded,
+        )
+        refused |= {item["why"].split(" (")[0] for item in decision.passed_over}
+        excluded_seen += bool(excluded)
+        services.lead_route(actor=manager, lead=lead)
+    # The world exercises what the filter must keep: full partners and partners
+    # offered the lead before are named as passed over.
+    assert "at capacity" in refused
+    assert excluded_seen
+    # A rule that takes any partner anywhere needs them all; without it the
+    # filter narrows most leads' pools.
+    assert (narrower == 0) if anyone else (narrower > 10)
+
+
+def test_routing_one_lead_takes_the_same_queries_for_few_or_many_partners():
+    """Lock, rules, tier scale, partners (with capacity), tiers, scores, offers,
+    held leads, earlier offers, then the five writes, inside a savepoint."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    RuleFactory(name="Best", strategy="weighted", countries=["DE"])
+    counts = []
+    for partners in (2, 20):
+        for number in range(partners - len(counts) * 2):
+            partner = PartnerFactory(name=f"P{number}", country="DE", region="EMEA")
+            CapacityFactory(partner=partner, max_open_leads=3)
+        lead = LeadFactory(country="DE", region="EMEA")
+        with CaptureQueriesContext(connection) as queries:
+            services.lead_route(actor=None, lead=lead)
+        assert lead.status == "offered"
+        counts.append(len(queries))
+    assert counts == [16, 16]
