@@ -331,6 +331,8 @@ def child(sizes: list[int], own: int, requests: int) -> dict:
                 "queries": queries,
             }
         )
+        # Each size as it is measured (a long run's smaller sizes are not lost).
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     return {"database": connection.vendor, "sizes": results}
 
 
