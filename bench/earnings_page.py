@@ -265,7 +265,28 @@ def _fill(made: int, size: int, own: int, ids: dict) -> None:
         cursor.execute("ANALYZE")
 
 
-def _measure(client, requests: int) -> tuple[float, int]:
+def _database_ms(statements: list[tuple[str, object]]) -> float | None:
+    """What the page's reads cost inside PostgreSQL (the server's own time,
+    which this process's CPU time does not include): the sum of their
+    ``EXPLAIN (ANALYZE)`` execution times, run again warm. None on SQLite, where
+    the database runs in this process and its time is in the CPU figure."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            total += plan[0]["Execution Time"]
+    return round(total, 3)
+
+
+def _measure(client, requests: int) -> tuple[float, float, int, float | None]:
     from django.db import connection
 
     paths = [
@@ -277,19 +298,21 @@ def _measure(client, requests: int) -> tuple[float, int]:
     queries = []
 
     def counted(execute, sql, params, many, context):
-        queries.append(sql)
+        queries.append((sql, params))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counted):  # kept across reconnections
         client.get(paths[0])
-    runs = []
+    database_ms = _database_ms(queries)
+    runs, walls = [], []
     for _ in range(5):
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         for index in range(requests):
             response = client.get(paths[index % len(paths)])
             assert response.status_code == 200
         runs.append((time.process_time() - started) / requests)
-    return statistics.median(runs), len(queries)
+        walls.append((time.perf_counter() - wall) / requests)
+    return statistics.median(runs), statistics.median(walls), len(queries), database_ms
 
 
 def child(sizes: list[int], own: int, requests: int) -> dict:
@@ -321,13 +344,15 @@ def child(sizes: list[int], own: int, requests: int) -> dict:
         _fill(made, size, own, ids)
         made = size
         fill_seconds = time.perf_counter() - started
-        seconds, queries = _measure(client, requests)
+        seconds, wall, queries, database_ms = _measure(client, requests)
         results.append(
             {
                 "entries": size,
                 "own_entries": min(own, size),
                 "fill_seconds": round(fill_seconds, 1),
                 "ms_per_request": round(seconds * 1000, 2),
+                "wall_ms_per_request": round(wall * 1000, 2),
+                "database_ms_first_page": database_ms,
                 "queries": queries,
             }
         )
@@ -350,7 +375,14 @@ def lines(result: dict) -> list[str]:
         out.append(
             f"  {size['entries']:>10,} entries ({size['own_entries']:,} the "
             f"partner's): {size['ms_per_request']} ms of CPU per request, "
-            f"{size['queries']} queries (filled in {size['fill_seconds']} s)"
+            f"{size['queries']} queries (filled in {size['fill_seconds']} s); "
+            f"wall {size['wall_ms_per_request']} ms"
+            + (
+                f"; the first page's reads {size['database_ms_first_page']} ms "
+                "inside PostgreSQL"
+                if size["database_ms_first_page"] is not None
+                else ""
+            )
         )
     first, last = result["sizes"][0], result["sizes"][-1]
     out.append(
