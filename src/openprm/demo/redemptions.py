@@ -5,15 +5,23 @@ fulfilment service's endpoint — submitted, shipped, delivered and failed (its
 points refunded). The service's reports are recorded as the callback would
 record them (no actor, a message id), so each order shows its history.
 
-Nothing listens at the demo endpoint's address: the worker's deliveries to it
-fail and are retried, as with any unreachable receiver; point it at a real
-fulfilment service (Integrations → Webhooks) to see the callback come back.
+Nothing listens at the demo endpoint's address, so a first run stays quiet: once
+the orders are placed the endpoint is disabled (its undelivered submissions fail
+with "The endpoint was disabled.", retryable from its delivery log once enabled)
+and the webhook provider stops being the default (new orders wait to be fulfilled
+by hand, so placing and approving orders still work). To see the callback come
+back: point the endpoint at a real fulfilment service and enable it (Integrations
+→ Webhooks), then make the webhook provider the default again (Rewards →
+Fulfilment).
 """
 
 from openprm.approvals import services as approvals
 from openprm.incentives import rewards, services
 from openprm.integrations.models import WebhookEndpoint
-from openprm.integrations.webhooks.services import webhook_endpoint_create
+from openprm.integrations.webhooks.services import (
+    webhook_endpoint_create,
+    webhook_endpoint_update,
+)
 
 DEMO_FULFILMENT_URL = "http://127.0.0.1:9/openprm-demo-fulfilment"
 APPROVAL_ABOVE = 1000
@@ -26,6 +34,25 @@ def _endpoint(actor) -> WebhookEndpoint:
         url=DEMO_FULFILMENT_URL,
         event_types=["redemption.submitted"],
         description="Demo fulfilment service (point it at a real one)",
+    )
+
+
+def _quiet(actor, endpoint: WebhookEndpoint) -> None:
+    """The webhook provider set up but not the default, its endpoint disabled:
+    nothing is sent to an address where nothing listens."""
+    rewards.fulfilment_configure(
+        actor=actor,
+        provider="webhook",
+        options={"endpoint": str(endpoint.public_id)},
+        is_default=False,
+    )
+    webhook_endpoint_update(
+        actor=actor,
+        endpoint=endpoint,
+        description=(
+            "Demo fulfilment service (disabled: point it at a real one and enable it)"
+        ),
+        is_active=False,
     )
 
 
@@ -59,10 +86,11 @@ def build_demo_orders(*, actor, finance, membership, account, backpack, pass_, c
     )
     orders["rejected"] = rejected
     orders["pending"] = place(pass_)
+    endpoint = _endpoint(actor)
     rewards.fulfilment_configure(
         actor=actor,
         provider="webhook",
-        options={"endpoint": str(_endpoint(actor).public_id)},
+        options={"endpoint": str(endpoint.public_id)},
         is_default=True,
     )
     orders["submitted"] = place(backpack)
@@ -89,4 +117,5 @@ def build_demo_orders(*, actor, finance, membership, account, backpack, pass_, c
                 message_id=f"msg_demo_{order.pk}_{number}",
             )
         orders[state] = order
+    _quiet(actor, endpoint)
     return orders

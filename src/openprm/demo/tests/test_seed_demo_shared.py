@@ -94,7 +94,8 @@ def test_seed_demo_shows_the_kernel_at_work(seeded):
         == 20
     )
     assert Invitation.objects.filter(partner__name="Contoso Solutions").count() >= 3
-    assert WebhookEndpoint.objects.filter(is_active=False).count() == 1
+    # The demo CRM's endpoint and the demo fulfilment service's, both disabled.
+    assert WebhookEndpoint.objects.filter(is_active=False).count() == 2
 
 
 @pytest.mark.django_db
@@ -121,12 +122,12 @@ def test_seed_demo_scores_every_enrolled_partners_health(seeded):
 def test_seed_demo_has_redemption_orders_in_every_state_with_their_fulfilment(seeded):
     from openprm.incentives import ledger, rewards
     from openprm.incentives.choices import OrderStatus
-    from openprm.incentives.models import FulfilmentSetting, RedemptionOrder
+    from openprm.incentives.models import RedemptionOrder
 
     orders = RedemptionOrder.objects.all()
     assert set(orders.values_list("status", flat=True)) == set(OrderStatus.values)
-    assert FulfilmentSetting.objects.get(is_default=True).provider == "webhook"
-    assert WebhookEndpoint.objects.filter(is_active=True).count() == 1
+    webhook_orders = orders.filter(fulfilment_provider="webhook")
+    assert webhook_orders.count() == 4
     assert rewards.approval_above() == 1000
     failed = orders.get(status=OrderStatus.FAILED)
     assert failed.refund_entry.points == failed.points
@@ -136,3 +137,28 @@ def test_seed_demo_has_redemption_orders_in_every_state_with_their_fulfilment(se
     ) == ["submitted", "shipped", "delivered"]
     for account in {order.redeem_entry.account for order in orders}:
         assert ledger.balance_of(account) == ledger.spendable_of(account) >= 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_sends_nothing_to_its_fulfilment_endpoint_where_nothing_listens(
+    seeded, settings
+):
+    """A first run is quiet: the demo fulfilment endpoint is disabled, its
+    submissions failed without an attempt, and new orders wait for a hand."""
+    from openprm.demo.redemptions import DEMO_FULFILMENT_URL
+    from openprm.incentives.models import FulfilmentSetting
+    from openprm.integrations.models import WebhookAttempt, WebhookDelivery
+    from openprm.integrations.webhooks import dispatch
+
+    assert not WebhookEndpoint.objects.filter(is_active=True).exists()
+    endpoint = WebhookEndpoint.objects.get(url=DEMO_FULFILMENT_URL)
+    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert deliveries.count() == 4
+    assert set(deliveries.values_list("status", flat=True)) == {"failed"}
+    assert not FulfilmentSetting.objects.filter(is_default=True).exists()
+    assert FulfilmentSetting.objects.get(provider="webhook").options == {
+        "endpoint": str(endpoint.public_id)
+    }
+    settings.OPENPRM_OUTBOX_RELAY = False
+    dispatch.send_due()
+    assert not WebhookAttempt.objects.exists()

@@ -70,6 +70,23 @@ def test_the_database_refuses_a_lot_overdrawn_without_the_ledger():
         PointsLot.objects.filter(entry=entry).update(remaining=-1)
 
 
+def test_the_daily_check_logs_a_ledger_whose_lots_differ_from_its_entries(caplog):
+    from openprm.core import sweeps
+    from openprm.incentives import tasks
+
+    kept, drained = _account(), _account()
+    _credit(kept, 10)
+    entry = _credit(drained, 10)
+    tasks.check_ledgers.call()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    # A lot changed behind the ledger's back (only a raw UPDATE can).
+    PointsLot.objects.filter(entry=entry).update(remaining=4)
+    tasks.check_ledgers.call()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == [f"Points account {drained.pk}: entries sum to 10 but lots hold 4"]
+    assert "incentives.check_ledgers" in {sweep.name for sweep in sweeps.registered()}
+
+
 def test_entries_are_append_only():
     entry = _credit(_account(), 10)
     with pytest.raises(TypeError):
