@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_console_list_page_keys_come_from_an_index_in_order():
     leads = selectors.lead_list(user=VendorUserFactory())
-    assert_served_by(page_keys_plan(leads), "leads_newest")
+    assert_served_by(page_keys_plan(leads), "leads_newest", "leads_lead_created_at")
 
 
 def test_the_portal_list_page_keys_come_from_an_index_in_order():
@@ -39,7 +39,9 @@ def test_the_portal_list_counts_up_to_a_cap(client, monkeypatch):
             status=LeadStatus.WORKING,
             current_partner=partner,
         )
-    LeadFactory(company="Elsewhere", status=LeadStatus.WORKING)
+    LeadFactory(
+        company="Elsewhere", status=LeadStatus.WORKING, current_partner=PartnerFactory()
+    )
     client.force_login(partner_user(partner=partner, roles=["sales"]))
 
     first = client.get(reverse("portal:lead_list")).content.decode()
