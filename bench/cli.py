@@ -27,6 +27,7 @@ from bench.dataset import (
 from bench.dataset_content import DEFAULT_ASSETS, DEFAULT_AUDIENCES
 from bench.dataset_deals import DEFAULT_DEALS
 from bench.dataset_funds import DEFAULT_FUND_REQUESTS, DEFAULT_LEDGER_ENTRIES
+from bench.dataset_leads import DEFAULT_LEADS
 from bench.dataset_learning import DEFAULT_COURSES
 from bench.environment import (
     BENCH_DIR,
@@ -116,6 +117,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=DEFAULT_LEDGER_ENTRIES,
         help="fund ledger entries to generate over the requests' allocations "
+        "(default: %(default)s)",
+    )
+    data.add_argument(
+        "--leads",
+        type=int,
+        default=DEFAULT_LEADS,
+        help="leads to generate, 5%% of the held ones the bench partner's "
         "(default: %(default)s)",
     )
     data.add_argument(
@@ -356,6 +364,7 @@ def run(args: argparse.Namespace) -> None:
         args.courses,
         args.fund_requests,
         args.fund_ledger_entries,
+        args.leads,
     )
     dataset = prepare(database, spec, reuse=args.reuse_data, say=say)
     version = database_version()
@@ -399,6 +408,7 @@ def run(args: argparse.Namespace) -> None:
             pages=pages_by_rows,
             probes=2 * args.workers * args.threads,
             partner=dataset.bench_partner_id,
+            partner_key=bench_partner_key(dataset.bench_partner_id),
         )
         if any(scenario.token for scenario in scenarios):
             session.headers = {"Authorization": f"Bearer {BENCH_TOKEN}"}
@@ -527,6 +537,14 @@ def run(args: argparse.Namespace) -> None:
     )
 
 
+def bench_partner_key(partner_id: int) -> str:
+    """The public id of the bench partner (its console pages' URLs)."""
+    from openprm.partners.models import Partner
+
+    key = Partner.objects.filter(pk=partner_id).values_list("public_id", flat=True)
+    return str(key.first() or "")
+
+
 @dataclass
 class LoadSession:
     """Loads scenarios against the running server, one at a time."""
@@ -536,13 +554,18 @@ class LoadSession:
     pages: dict[str, list[int]]  # by the rows a scenario pages through
     probes: int  # concurrent requests that check the server is idle again
     partner: int = 0  # the bench partner's id, for ``{partner}`` in paths
+    partner_key: str = ""  # its public id, for ``{partner_key}`` (console URLs)
     cookies: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # for token scenarios
     # The bench partner admin's session, for portal scenarios.
     portal_cookies: dict[str, str] = field(default_factory=dict)
 
     def paths(self, scenario: Scenario) -> list[str]:
-        return scenario.paths(self.pages[scenario.rows], partner=self.partner)
+        return scenario.paths(
+            self.pages[scenario.rows],
+            partner=self.partner,
+            partner_key=self.partner_key,
+        )
 
     def cookies_for(self, scenario: Scenario) -> dict[str, str] | None:
         if scenario.portal:
@@ -676,7 +699,8 @@ def run_facts(
             f"partner, {counts.get('fund_approvals_waiting', 0):,} waiting in the "
             f"vendor admin's queue), {counts.get('fund_ledger_entries', 0):,} ledger "
             f"entries ({counts.get('bench_partner_fund_ledger_entries', 0):,} of the "
-            "bench partner)"
+            f"bench partner), {counts.get('leads', 0):,} leads "
+            f"({counts.get('bench_partner_leads', 0):,} of the bench partner)"
         ),
         "data set": (
             f"reused (seed {dataset.spec.seed})"

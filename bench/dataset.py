@@ -26,7 +26,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import dataset_content, dataset_deals, dataset_funds, dataset_learning
+from bench import (
+    dataset_content,
+    dataset_deals,
+    dataset_funds,
+    dataset_leads,
+    dataset_learning,
+)
 from bench.environment import (
     BenchDatabase,
     configure_django,
@@ -35,7 +41,7 @@ from bench.environment import (
 )
 from bench.processes import BenchError
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 DEFAULT_SEED = 2026
 DEFAULT_PARTNERS = 100_000
 DEFAULT_MEMBERS_PER_PARTNER = 1.5
@@ -144,6 +150,7 @@ class DatasetSpec:
     courses: int = dataset_learning.DEFAULT_COURSES
     fund_requests: int = dataset_funds.DEFAULT_FUND_REQUESTS
     fund_ledger_entries: int = dataset_funds.DEFAULT_LEDGER_ENTRIES
+    leads: int = dataset_leads.DEFAULT_LEADS
 
     def as_dict(self) -> dict[str, Any]:
         return {"generator": GENERATOR_VERSION, **asdict(self)}
@@ -236,6 +243,7 @@ def row_counts() -> dict[str, int]:
         **dataset_content.counts(bench_partner_id()),
         **dataset_learning.counts(bench_partner_id()),
         **dataset_funds.counts(bench_partner_id()),
+        **dataset_leads.counts(bench_partner_id()),
     }
 
 
@@ -596,6 +604,16 @@ def _generate(spec: DatasetSpec) -> None:
             insert=lambda table, rows: table.insert(cursor, rows),
             new_uuid=new_uuid,
         )
+        dataset_leads.generate(
+            count=spec.leads,
+            rng=random.Random(spec.seed + 5),
+            partners=partners,
+            bench_partner_id=bench_partner[0],
+            active=active,
+            when=created,
+            insert=lambda table, rows: table.insert(cursor, rows),
+            new_uuid=new_uuid,
+        )
         dataset_content.generate(
             assets=spec.assets,
             audiences=spec.audiences,
@@ -638,6 +656,7 @@ def _generate(spec: DatasetSpec) -> None:
                 *dataset_content.models(),
                 *dataset_learning.models(),
                 *dataset_funds.models(),
+                *dataset_leads.models(),
             ],
         ):
             cursor.execute(statement)

@@ -4,7 +4,8 @@ exchange rates that convert them (see bench/dataset.py for the partners).
 Shape: ``--deals`` registrations (default 1,000,000) of active partners,
 BENCH_PARTNER_DEAL_SHARE of them the bench partner's; statuses from submitted to
 won and lost, the stage following the status; amounts from 1,000 to 500,000 in EUR,
-USD, GBP or JPY; expected close dates over 2025-2027, submitted over three years.
+USD, GBP or JPY; expected close dates over 2025-2027, submitted over three years
+(the ones in review due three days later).
 Quarterly USD, GBP and JPY rates into EUR from 2023 to 2028. Rows go in by chunks so
 that a million of them never sit in memory at once.
 """
@@ -39,7 +40,12 @@ DEAL_COLUMNS = (
     "stage_id",
     "status",
     "submitted_at",
+    "review_due_at",
 )
+# A registration in review is due about three days after it was submitted (the
+# review queue's order): this share of the three years the data set spans.
+REVIEW_SHARE = 3 / (3 * 365)
+IN_REVIEW = ("submitted", "more_info_requested")
 LINE_COLUMNS = ("id", "deal_id", "product_line", "quantity", "amount")
 RATE_COLUMNS = (
     "id",
@@ -117,7 +123,8 @@ def generate(
         name = f"{first} {second} {deal_id}"
         normalised = name.lower()
         amount = Decimal(rng.randrange(100_000, 50_000_000)).scaleb(-2)
-        submitted = when(deal_id / max(count, 1))
+        fraction = deal_id / max(count, 1)
+        submitted = when(fraction)
         deals.append(
             (
                 deal_id,
@@ -139,6 +146,7 @@ def generate(
                 stage_id,
                 status,
                 submitted,
+                when(fraction + REVIEW_SHARE) if status in IN_REVIEW else None,
             )
         )
         lines.append((deal_id, deal_id, rng.choice(PRODUCT_LINES), 1, amount))

@@ -16,9 +16,11 @@ child:
 1. defines a choice custom field, and writes a CSV file of ``rows`` generated
    partners to disk (name, type, country, region, city, website, employees,
    external id, domain, tags, the custom field);
-2. **raw**: inserts the same partner rows into ``partners_partner`` with
-   ``executemany`` in chunks of 1,000 inside one transaction, timed, then rolled
-   back (the same table, with its indexes and constraints); and **raw, every row**:
+2. **raw**: inserts the same partner rows into ``partners_partner`` in chunks of
+   1,000 inside one transaction, timed, then rolled back (the same table, with its
+   indexes and constraints), with the import's own UUID kind (time-ordered,
+   ``jsontext.ordered_uuids``) and bulk mechanism (``bulk_sql.copy_rows``: COPY on
+   PostgreSQL, ``executemany`` on SQLite); and **raw, every row**:
    the same for everything the run writes (partners, domains, audit entries and
    outbox events with the same contents), to show what the writing alone costs
    (``IMPORT_RATE_RAW=0`` skips both, for a quicker look at the import's memory);
@@ -82,56 +84,83 @@ def _write_csv(path: Path, rows: int) -> None:
             out.write(",".join(_row(n)) + "\n")
 
 
-def _raw_insert(rows: int) -> float:
-    """Seconds to insert the rows' partners with executemany, rolled back."""
-    import uuid
+# The partner columns both raw inserts write (attribute names), the constants
+# among them given once.
+RAW_PARTNER_FIELDS = (
+    "public_id",
+    "name",
+    "partner_type",
+    "country",
+    "region",
+    "city",
+    "website",
+    "partner_types",
+    "employee_band",
+    "tags",
+    "external_id",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+    "status",
+    "legal_name",
+    "street",
+    "postal_code",
+    "state",
+    "industries",
+    "specialisations",
+    "revenue_band",
+    "languages",
+    "logo",
+    "downstream_visibility",
+    "path",
+    "depth",
+)
+RAW_PARTNER_CONSTANTS = ("prospect", "", "", "", "", "[]", "[]", "", "[]", "", False)
 
+
+def _raw_partner(n: int, public_id: str, stamp) -> tuple:
+    name, kind, country, region, city, site, band, ext, _d, _t, tier = _row(n)
+    return (
+        public_id,
+        name,
+        kind,
+        country,
+        region,
+        city,
+        site,
+        json.dumps([kind]),
+        band,
+        '["cloud", "gold"]',
+        ext,
+        json.dumps({"tier": tier}),
+        stamp,
+        stamp,
+        *RAW_PARTNER_CONSTANTS,
+    )
+
+
+def _raw_insert(rows: int) -> float:
+    """Seconds to insert the rows' partners, rolled back: the same UUID kind as
+    the import (time-ordered, ``jsontext.ordered_uuids``) and the same bulk
+    mechanism (``bulk_sql.copy_rows``: COPY on PostgreSQL, executemany on
+    SQLite), in chunks of 1,000, with no check."""
     from django.db import connection, transaction
     from django.utils import timezone
 
-    sql = (
-        "INSERT INTO partners_partner (public_id, name, partner_type, status, "
-        "country, region, city, website, legal_name, partner_types, street, "
-        "postal_code, state, industries, specialisations, employee_band, "
-        "revenue_band, languages, logo, tags, external_id, custom_fields, "
-        "downstream_visibility, path, depth, created_at, updated_at) VALUES "
-        "(%s, %s, %s, 'prospect', %s, %s, %s, %s, '', %s, '', '', '', '[]', '[]', "
-        "%s, '', '[]', '', %s, %s, %s, %s, '', 0, %s, %s)"
-    )
-    uuid_value = (
-        (lambda: uuid.uuid4().hex)
-        if connection.vendor == "sqlite"
-        else (lambda: str(uuid.uuid4()))
-    )
-    now = timezone.now()
+    from openprm.core import bulk_sql, jsontext
+    from openprm.partners.models import Partner
+
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         for start in range(0, rows, CHUNK):
-            values = []
-            for n in range(start, min(start + CHUNK, rows)):
-                name, kind, country, region, city, site, band, ext, _d, _t, tier = _row(
-                    n
-                )
-                values.append(
-                    (
-                        uuid_value(),
-                        name,
-                        kind,
-                        country,
-                        region,
-                        city,
-                        site,
-                        json.dumps([kind]),
-                        band,
-                        '["cloud", "gold"]',
-                        ext,
-                        json.dumps({"tier": tier}),
-                        False,
-                        now,
-                        now,
-                    )
-                )
-            cursor.executemany(sql, values)
+            numbers = range(start, min(start + CHUNK, rows))
+            uuids = jsontext.ordered_uuids(len(numbers))
+            values = [
+                (*_raw_partner(n, public_id, stamp), "", 0)
+                for n, public_id in zip(numbers, uuids, strict=True)
+            ]
+            bulk_sql.copy_rows(Partner, RAW_PARTNER_FIELDS, values)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
     return elapsed
@@ -139,50 +168,32 @@ def _raw_insert(rows: int) -> float:
 
 def _raw_insert_all(rows: int) -> float:
     """Seconds to insert every row the import writes — partners, domains, audit
-    entries, outbox events — with executemany, rolled back: the same rows as the
-    import's, built in the loop, without any check."""
-    import uuid
-
+    entries, outbox events — rolled back, with the import's UUID kind and bulk
+    mechanism (as ``_raw_insert``): the same rows as the import's, built in the
+    loop, without any check."""
     from django.db import connection, transaction
     from django.utils import timezone
 
-    partner_sql = (
-        "INSERT INTO partners_partner (id, public_id, name, partner_type, status, "
-        "country, region, city, website, legal_name, partner_types, street, "
-        "postal_code, state, industries, specialisations, employee_band, "
-        "revenue_band, languages, logo, tags, external_id, custom_fields, "
-        "downstream_visibility, path, depth, created_at, updated_at) VALUES "
-        "(%s, %s, %s, %s, 'prospect', %s, %s, %s, %s, '', %s, '', '', '', '[]', "
-        "'[]', %s, '', '[]', '', %s, %s, %s, %s, %s, 0, %s, %s)"
-    )
-    domain_sql = (
-        "INSERT INTO partners_partnerdomain (partner_id, domain, created_at, "
-        "updated_at) VALUES (%s, %s, %s, %s)"
-    )
-    audit_sql = (
-        "INSERT INTO core_auditentry (occurred_at, actor_label, token_label, action, "
-        "verb, object_type, object_id, object_repr, partner_id, changes, request_id) "
-        "VALUES (%s, '', '', 'create', '', 'partners.partner', %s, %s, %s, %s, '')"
-    )
-    event_sql = (
-        "INSERT INTO core_outboxevent (uuid, name, version, occurred_at, partner_id, "
-        "payload, request_id) VALUES (%s, 'partner.created', 1, %s, %s, %s, '')"
-    )
-    sqlite = connection.vendor == "sqlite"
-    now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now) if sqlite else now
+    from openprm.core import bulk_sql, jsontext
+    from openprm.core.models import AuditEntry, OutboxEvent
+    from openprm.partners.models import Partner, PartnerDomain
+
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM partners_partner")
-        first_id = cursor.fetchone()[0] + 1
+    with transaction.atomic():
+        first_id = bulk_sql.reserve_ids(Partner, 1)[0]
         for start in range(0, rows, CHUNK):
+            numbers = range(start, min(start + CHUNK, rows))
+            public_ids = jsontext.ordered_uuids(len(numbers))
+            event_ids = jsontext.ordered_uuids(len(numbers))
             partners, domains, entries, events = [], [], [], []
-            for n in range(start, min(start + CHUNK, rows)):
+            for n, public_id, event_id in zip(
+                numbers, public_ids, event_ids, strict=True
+            ):
                 name, kind, country, region, city, site, band, ext, dom, _t, tier = (
                     _row(n)
                 )
                 pk = first_id + n
-                public_id = uuid.uuid4()
                 fields = {
                     "name": name,
                     "partner_type": kind,
@@ -197,44 +208,70 @@ def _raw_insert_all(rows: int) -> float:
                     "external_id": ext,
                     "custom_fields": {"tier": tier},
                 }
-                partners.append(
-                    (
-                        pk,
-                        public_id.hex if sqlite else public_id,
-                        name,
-                        kind,
-                        country,
-                        region,
-                        city,
-                        site,
-                        json.dumps([kind]),
-                        band,
-                        '["cloud", "gold"]',
-                        ext,
-                        json.dumps({"tier": tier}),
-                        False,
-                        f"/{pk}/",
-                        stamp,
-                        stamp,
-                    )
-                )
+                row = _raw_partner(n, public_id, stamp)
+                partners.append((pk, *row, f"/{pk}/", 0))
                 domains.append((pk, dom, stamp, stamp))
                 changes = {key: [None, value] for key, value in fields.items()}
                 changes["domains"] = [None, [dom]]
-                entries.append((stamp, str(pk), name, pk, json.dumps(changes)))
-                event_id = uuid.uuid4()
-                events.append(
+                entries.append(
                     (
-                        event_id.hex if sqlite else event_id,
                         stamp,
+                        "create",
+                        "partners.partner",
+                        str(pk),
+                        name,
                         pk,
-                        json.dumps({"id": pk, "public_id": str(public_id), **fields}),
+                        json.dumps(changes),
+                        "",
+                        "",
+                        "",
+                        "",
                     )
                 )
-            cursor.executemany(partner_sql, partners)
-            cursor.executemany(domain_sql, domains)
-            cursor.executemany(audit_sql, entries)
-            cursor.executemany(event_sql, events)
+                payload = {
+                    "id": pk,
+                    "public_id": jsontext.uuid_text(public_id),
+                    **fields,
+                }
+                events.append(
+                    (event_id, "partner.created", 1, stamp, pk, json.dumps(payload), "")
+                )
+            bulk_sql.copy_rows(Partner, ("id", *RAW_PARTNER_FIELDS), partners)
+            bulk_sql.copy_rows(
+                PartnerDomain,
+                ("partner_id", "domain", "created_at", "updated_at"),
+                domains,
+            )
+            bulk_sql.copy_rows(
+                AuditEntry,
+                (
+                    "occurred_at",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "object_repr",
+                    "partner_id",
+                    "changes",
+                    "actor_label",
+                    "token_label",
+                    "verb",
+                    "request_id",
+                ),
+                entries,
+            )
+            bulk_sql.copy_rows(
+                OutboxEvent,
+                (
+                    "uuid",
+                    "name",
+                    "version",
+                    "occurred_at",
+                    "partner_id",
+                    "payload",
+                    "request_id",
+                ),
+                events,
+            )
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
     return elapsed
@@ -385,7 +422,7 @@ def _run_child(rows: int) -> dict:
 def lines(result: dict) -> list[str]:
     return [
         f"{result['rows']:,} rows ({result['database']}, {result['file_mb']} MB CSV):",
-        f"  raw bulk insert (executemany):  {result['raw_rows_per_s']:>9,.0f} rows/s",
+        f"  raw bulk insert (import's way): {result['raw_rows_per_s']:>9,.0f} rows/s",
         f"  import run (checked + written): {result['run_rows_per_s']:>9,.0f} rows/s"
         f"  = {result['run_vs_raw']:.2f} of raw",
         f"  raw, every row the run writes:  "

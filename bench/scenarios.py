@@ -39,8 +39,9 @@ class Scenario:
     the load generator then rotates through pages spread across the rows named by
     ``rows`` (a count of the data set, see ``pages_for``; ``"<count>:deep"``
     spreads them over all those rows, as ``--deep-pages``); ``{partner}`` is the
-    bench partner's id. ``auth`` sends the session cookie of the benchmark's
-    vendor-staff user; ``token`` sends the bench partner admin's API token as
+    bench partner's id, ``{partner_key}`` its public id (console partner URLs).
+    ``auth`` sends the session cookie of the benchmark's vendor-staff user;
+    ``token`` sends the bench partner admin's API token as
     ``Authorization: Bearer``. ``floor`` names the raw-floor scenario this one is
     compared with; every scenario is also compared with the ceiling. ``portal``
     sends the session cookie of the bench partner admin (a partner user, for the
@@ -63,12 +64,19 @@ class Scenario:
     def paged(self) -> bool:
         return "{page}" in self.path or "{offset}" in self.path
 
-    def paths(self, pages: list[int], *, partner: int = 0) -> list[str]:
+    def paths(
+        self, pages: list[int], *, partner: int = 0, partner_key: str = ""
+    ) -> list[str]:
         """The request paths: one per page for a paged scenario, else the path."""
         if not self.paged:
-            return [self.path.format(partner=partner)]
+            return [self.path.format(partner=partner, partner_key=partner_key)]
         return [
-            self.path.format(page=page, offset=(page - 1) * PAGE_SIZE, partner=partner)
+            self.path.format(
+                page=page,
+                offset=(page - 1) * PAGE_SIZE,
+                partner=partner,
+                partner_key=partner_key,
+            )
             for page in pages
         ]
 
@@ -467,5 +475,179 @@ SCENARIOS += [
         floor=FLOOR_APPROVALS,
         expect='data-testid="approvals"',
         rows="fund_approvals_waiting",
+    ),
+]
+
+# Issue 21: every list has a scenario, with its floor (the page's keys first, the
+# lists' own query strategy; a plain LIMIT/OFFSET variant beside each shows which
+# is faster) and its deep pages.
+FLOOR_PORTAL_DEALS = "floor-portal-deals-50"
+FLOOR_DEAL_QUEUE = "floor-deal-queue-50"
+FLOOR_CONSOLE_LEADS = "floor-console-leads-50"
+FLOOR_PORTAL_LEADS = "floor-portal-leads-50"
+FLOOR_AUDIT_TRAIL = "floor-audit-trail-50"
+FLOOR_PARTNER_360 = "floor-partner-360"
+
+
+def _list_scenarios(
+    *,
+    name: str,
+    path: str,
+    floor_path: str,
+    rows: str,
+    description: str,
+    floor_description: str,
+    expect: str,
+    portal: bool = False,
+) -> list[Scenario]:
+    """A list page, its keys-first floor and the floor's plain variant, and the
+    same page and floor over pages spread over all the rows (``-deep``)."""
+    floor = f"floor-{name}"
+    page = {"auth": not portal, "portal": portal, "expect": expect}
+    return [
+        Scenario(
+            name=floor,
+            path=f"{floor_path}&by_keys=1",
+            description=floor_description,
+            floor=floor,
+            expect='"results": [',
+            rows=rows,
+        ),
+        Scenario(
+            name=f"{floor}-plain",
+            path=floor_path,
+            description="The same floor paged by a plain LIMIT/OFFSET.",
+            floor=floor,
+            expect='"results": [',
+            rows=rows,
+        ),
+        Scenario(
+            name=name,
+            path=path,
+            description=description,
+            floor=floor,
+            rows=rows,
+            **page,
+        ),
+        Scenario(
+            name=f"{floor}-deep",
+            path=f"{floor_path}&by_keys=1",
+            description="The floor over pages spread over all the rows.",
+            floor=f"{floor}-deep",
+            expect='"results": [',
+            rows=f"{rows}:deep",
+        ),
+        Scenario(
+            name=f"{name}-deep",
+            path=path,
+            description="The page, pages spread over all the rows.",
+            floor=f"{floor}-deep",
+            rows=f"{rows}:deep",
+            **page,
+        ),
+    ]
+
+
+SCENARIOS += [
+    *_list_scenarios(
+        name="portal-deals-50",
+        path="/portal/deals/?page={page}",
+        floor_path="/_bench/floor/deals/?partner={partner}&page={page}",
+        rows="bench_partner_deals",
+        description=(
+            "Portal deal list, the bench partner admin: their organisation's "
+            "deals newest first, capped count (target: >= 0.40 of the floor)."
+        ),
+        floor_description=(
+            "Baseline: the bench partner's 50 newest deals (partner, stage), keys "
+            "first, and their lines, from .values() as JSON."
+        ),
+        expect='data-testid="deal-row"',
+        portal=True,
+    ),
+    *_list_scenarios(
+        name="console-deal-queue-50",
+        path="/console/deals/review/?page={page}",
+        floor_path="/_bench/floor/deal-queue/?page={page}",
+        rows="deals_in_review",
+        description=(
+            "Console deal registration review queue, a vendor admin: every "
+            "registration in review, the most urgent first, capped count."
+        ),
+        floor_description=(
+            "Baseline: the 50 most urgent registrations in review (partner, "
+            "stage), keys first, and their lines, from .values() as JSON."
+        ),
+        expect='data-testid="deal-row"',
+    ),
+    *_list_scenarios(
+        name="console-leads-50",
+        path="/console/leads/?page={page}",
+        floor_path="/_bench/floor/leads/?page={page}",
+        rows="leads",
+        description=(
+            "Console lead list, a vendor admin: every lead newest first with its "
+            "partner, capped count."
+        ),
+        floor_description=(
+            "Baseline: the 50 newest leads with their partner's name, keys first, "
+            "from .values() as JSON."
+        ),
+        expect='data-testid="leads"',
+    ),
+    *_list_scenarios(
+        name="portal-leads-50",
+        path="/portal/leads/?page={page}",
+        floor_path="/_bench/floor/leads/?partner={partner}&page={page}",
+        rows="bench_partner_leads",
+        description=(
+            "Portal 'My leads', the bench partner admin: the leads their "
+            "organisation holds, newest first, each one's answer deadline, the "
+            "acceptance record, capped count."
+        ),
+        floor_description=(
+            "Baseline: the bench partner's 50 newest leads with their pending "
+            "offer's deadline, keys first, from .values() as JSON."
+        ),
+        expect='data-testid="leads"',
+        portal=True,
+    ),
+    *_list_scenarios(
+        name="console-audit-trail-50",
+        path="/console/audit/?page={page}",
+        floor_path="/_bench/floor/audit-trail/?page={page}",
+        rows="audit_entries",
+        description=(
+            "Console audit trail, a vendor admin: every entry newest first, each "
+            "as a sentence with its partner, the filters, capped count."
+        ),
+        floor_description=(
+            "Baseline: the 50 newest audit entries, keys first, and their "
+            "partners' names, from .values() as JSON."
+        ),
+        expect='data-testid="audit-entries"',
+    ),
+    Scenario(
+        name=FLOOR_PARTNER_360,
+        path="/_bench/floor/partner-360/?partner={partner}",
+        description=(
+            "Baseline: the bench partner, its contacts, children and 20 latest "
+            "audit entries, its deals counted and summed per status and currency "
+            "and the 5 latest, its lead offers per outcome, from .values() as JSON."
+        ),
+        floor=FLOOR_PARTNER_360,
+        expect='"results": [',
+    ),
+    Scenario(
+        name="console-partner-360",
+        path="/console/partners/{partner_key}/",
+        description=(
+            "Console partner page (the partner 360) of the bench partner, a vendor "
+            "admin: profile, contacts, history and every app's section "
+            "(target: >= 0.40 of the floor)."
+        ),
+        auth=True,
+        floor=FLOOR_PARTNER_360,
+        expect='data-testid="partner-sections"',
     ),
 ]

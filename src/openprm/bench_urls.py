@@ -13,6 +13,9 @@ server in the same run:
   to the floor".
 - ``floor/audit-entries/?partner=&page=``: the same for the API's audit entry list
   of one partner's admin (the partner given in the URL instead of a token).
+- ``floor/leads/``, ``floor/deal-queue/``, ``floor/audit-trail/``,
+  ``floor/partner-360/``: the lead lists, the deal review queue, the console's
+  audit trail and partner page (issue 21; each view says what it reads).
 - ``floor/library/?partner=&page=``: the portal library's page of 24 live assets
   for a partner admin of that partner, the audiences holding them matched on each
   request (see ``floor_library``); ``floor/library-cached/`` finds them once per
@@ -161,18 +164,38 @@ def _with_lines(rows: list[dict]) -> list[dict]:
 def floor_deals(request: HttpRequest) -> JsonResponse:
     """The raw floor of ``GET /api/v1/deals`` for one partner's admin: the same
     columns (with the partner's and the stage's), order and LIMIT/OFFSET page of the
-    partner given in ``?partner=``, and the page's lines in a second query; no
-    authentication, scope, count or serializer."""
+    partner given in ``?partner=``, and the page's lines in a second query (the
+    page's keys first with ``?by_keys=1``, as the portal's deal list reads them);
+    no authentication, scope, count or serializer."""
     from openprm.deals.models import Deal
 
+    deals = Deal.objects.filter(partner_id=int(request.GET["partner"])).order_by(
+        "-submitted_at", "-id"
+    )
+    return _deal_floor_page(request, deals)
+
+
+def _deal_floor_page(request: HttpRequest, deals) -> JsonResponse:
+    """One page of ``deals`` (ordered) with their lines: a plain LIMIT/OFFSET, or
+    the page's keys first with ``?by_keys=1`` (``page_by_keys``)."""
     page = _page_number(request)
     offset = (page - 1) * FLOOR_PAGE_SIZE
-    rows = list(
-        Deal.objects.filter(partner_id=int(request.GET["partner"]))
-        .order_by("-submitted_at", "-id")
-        .values(*FLOOR_DEAL_COLUMNS)[offset : offset + FLOOR_PAGE_SIZE]
-    )
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    deals = page_by_keys(deals, window) if request.GET.get("by_keys") else deals[window]
+    rows = list(deals.values(*FLOOR_DEAL_COLUMNS))
     return JsonResponse({"page": page, "results": _with_lines(rows)})
+
+
+def floor_deal_queue(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's deal registration review queue: every
+    registration in review (submitted, more information requested), the most
+    urgent first, the deal API's columns and the page's lines; keys first with
+    ``?by_keys=1``. No authentication, count or template."""
+    from openprm.deals.choices import IN_REVIEW
+    from openprm.deals.models import Deal
+
+    deals = Deal.objects.filter(status__in=IN_REVIEW).order_by("review_due_at", "id")
+    return _deal_floor_page(request, deals)
 
 
 def floor_console_deals(request: HttpRequest) -> JsonResponse:
@@ -486,7 +509,145 @@ def floor_approvals(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"page": page, "results": rows})
 
 
+# The columns the console's and the portal's lead tables show.
+FLOOR_LEAD_COLUMNS = (
+    "id",
+    "public_id",
+    "company",
+    "domain",
+    "country",
+    "postal_code",
+    "region",
+    "status",
+    "created_at",
+    "current_partner__name",
+)
+
+
+def floor_leads(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the lead lists: newest first, every lead (the console's
+    vendor admin) or, with ``?partner=``, the leads that partner holds (the
+    portal's list, with each one's pending offer deadline as the portal reads
+    it); one page of 50 with ``.values()`` as JSON, the page's keys first with
+    ``?by_keys=1``. No session, count, record or template."""
+    from django.db.models import OuterRef, Subquery
+
+    from openprm.leads.models import AssignmentOutcome, Lead, LeadAssignment
+
+    leads = Lead.objects.order_by("-created_at", "-id")
+    columns: dict = {}
+    if partner := request.GET.get("partner"):
+        leads = leads.filter(current_partner_id=int(partner))
+        columns["respond_by"] = Subquery(
+            LeadAssignment.objects.filter(
+                lead=OuterRef("pk"), outcome=AssignmentOutcome.PENDING
+            ).values("respond_by")[:1]
+        )
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    leads = page_by_keys(leads, window) if request.GET.get("by_keys") else leads[window]
+    rows = list(leads.values(*FLOOR_LEAD_COLUMNS, **columns))
+    return JsonResponse(
+        {"page": page, "results": rows}, json_dumps_params={"default": str}
+    )
+
+
+def floor_audit_trail(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's audit trail for a vendor admin: every entry
+    newest first, one page of 50 with ``.values()`` (keys first with
+    ``?by_keys=1``) and the names of the page's partners in a second query, as
+    JSON. No session, filters form, count, sentences or template."""
+    page = _page_number(request)
+    offset = (page - 1) * FLOOR_PAGE_SIZE
+    window = slice(offset, offset + FLOOR_PAGE_SIZE)
+    entries = AuditEntry.objects.order_by("-occurred_at", "-id")
+    entries = (
+        page_by_keys(entries, window) if request.GET.get("by_keys") else entries[window]
+    )
+    rows = list(entries.values(*AUDIT_ENTRY_COLUMNS))
+    names = dict(
+        Partner.objects.filter(
+            pk__in={row["partner_id"] for row in rows if row["partner_id"]}
+        ).values_list("id", "name")
+    )
+    return JsonResponse(
+        {"page": page, "results": rows, "partners": names},
+        json_dumps_params={"default": str},
+    )
+
+
+def floor_partner_360(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's partner page (the partner 360) for the
+    partner in ``?partner=``: the partner with its parent, its contacts, the
+    partners beneath it, its 20 latest audit entries, and the two sections whose
+    reads grow with the data: its deals counted per status, summed per currency
+    and status (live, and won in the last year) and the 5 latest; its lead
+    offers counted per outcome. Each with ``.values()``, as JSON. The page's other
+    sections (programmes, users, journeys, metrics, health, agreements,
+    accreditations, notifications) read a partner's few rows of their own: they
+    are part of what the page's ratio to this floor measures."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q, Sum
+    from django.utils import timezone
+
+    from openprm.deals.choices import LIVE
+    from openprm.deals.models import Deal
+    from openprm.leads.models import LeadAssignment
+    from openprm.partners.models import Contact
+
+    partner_id = int(request.GET["partner"])
+    partner = (
+        Partner.objects.filter(pk=partner_id).values(*FLOOR_PARTNER_COLUMNS).first()
+    )
+    contacts = list(Contact.objects.filter(partner_id=partner_id).values())
+    children = list(
+        Partner.objects.filter(parent_id=partner_id)
+        .order_by("name")
+        .values(*FLOOR_PARTNER_COLUMNS)
+    )
+    history = list(
+        AuditEntry.objects.filter(partner_id=partner_id)
+        .order_by("-occurred_at", "-id")
+        .values(*AUDIT_ENTRY_COLUMNS)[:20]
+    )
+    deals = Deal.objects.filter(partner_id=partner_id).order_by()
+    counts = list(deals.values("status").annotate(total=Count("id")))
+    year_ago = timezone.now() - timedelta(days=365)
+    sums = list(
+        deals.filter(Q(status__in=LIVE) | Q(status="won", closed_at__gte=year_ago))
+        .values("currency", "status")
+        .annotate(amount=Sum("total_amount"), total=Count("id"))
+    )
+    latest = list(
+        deals.order_by("-submitted_at", "-id").values(
+            "public_id", "title", "status", "stage__name", "total_amount", "currency"
+        )[:5]
+    )
+    offers = list(
+        LeadAssignment.objects.filter(partner_id=partner_id)
+        .order_by()
+        .values("outcome")
+        .annotate(total=Count("id"))
+    )
+    return JsonResponse(
+        {
+            "partner": partner,
+            "contacts": contacts,
+            "children": children,
+            "history": history,
+            "results": [counts, sums, latest, offers],
+        },
+        json_dumps_params={"default": str},
+    )
+
+
 urlpatterns = [
+    path("floor/leads/", floor_leads, name="bench_floor_leads"),
+    path("floor/deal-queue/", floor_deal_queue, name="bench_floor_deal_queue"),
+    path("floor/audit-trail/", floor_audit_trail, name="bench_floor_audit_trail"),
+    path("floor/partner-360/", floor_partner_360, name="bench_floor_partner_360"),
     path("floor/funds/", floor_funds, name="bench_floor_funds"),
     path("floor/approvals/", floor_approvals, name="bench_floor_approvals"),
     path("floor/catalogue/", floor_catalogue, name="bench_floor_catalogue"),

@@ -2,7 +2,6 @@ import json
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from openprm.core.forms import (
     EventFilterForm,
     ReplayForm,
 )
+from openprm.core.pagination import requested_page
 from openprm.core.web import CONSOLE, PORTAL, console_page, form_page, portal_page
 
 
@@ -68,7 +68,8 @@ def _audit_list(request, *, area: str):
         # The portal works in one organisation at a time (its switcher).
         organisation=getattr(request, "partner", None) if area == PORTAL else None,
     )
-    page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to a cap, the page's keys first (core.pagination).
+    page = requested_page(request, entries, per_page=AUDIT_ENTRIES_PER_PAGE)
     names = selectors.partner_names(
         partner_ids={entry.partner_id for entry in page if entry.partner_id}
     )
@@ -143,7 +144,7 @@ def event_list(request):
         request.GET, partner_choices=selectors.partner_choices(user=request.user)
     )
     events = selectors.outbox_events_for(user=request.user, filters=form.filters())
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, events, per_page=EVENTS_PER_PAGE)
     return render(request, "core/event_list.html", {"page": page, "form": form})
 
 

@@ -15,6 +15,7 @@ from openprm.core.formatting import choice_label
 from openprm.core.models import TimeStampedModel
 from openprm.core.scoping import PartnerOwnedModel, PartnerOwnedQuerySet
 from openprm.deals.choices import (
+    IN_REVIEW,
     LIVE,
     AccountKind,
     DealStatus,
@@ -191,6 +192,13 @@ class Deal(PartnerOwnedModel, CustomerFields, TimeStampedModel):
                 name="deals_deal_status_newest_idx",
             ),
             models.Index(fields=["source_lead_id"], name="deals_deal_lead_idx"),
+            # The review queue, the most urgent first: the page's keys from the
+            # index of the registrations in review only, no sort.
+            models.Index(
+                fields=["review_due_at", "id"],
+                condition=Q(status__in=IN_REVIEW),
+                name="deals_deal_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:

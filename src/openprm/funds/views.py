@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from openprm.core import errors
 from openprm.core.exports import download
 from openprm.core.formatting import format_money
-from openprm.core.pagination import requested_page
+from openprm.core.pagination import COUNT_CAP, capped_count, requested_page
 from openprm.core.web import act, console_page, form_page, portal_page, uuid_urls
 from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.choices import ClaimStatus, FundKind, RequestStatus
@@ -143,8 +143,14 @@ def console_overview(request):
             "budget_form": BudgetForm(
                 funds=selectors.funds(), periods=selectors.periods()
             ),
-            "queue_count": selectors.review_queue(user=request.user).count(),
-            "claim_count": selectors.claim_queue(user=request.user).count(),
+            # The queues' sizes counted up to a cap ("more than"), as lists are.
+            "queue_count": capped_count(
+                selectors.review_queue(user=request.user), COUNT_CAP + 1
+            ),
+            "claim_count": capped_count(
+                selectors.claim_queue(user=request.user), COUNT_CAP + 1
+            ),
+            "count_cap": COUNT_CAP,
         },
     )
 

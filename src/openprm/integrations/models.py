@@ -122,6 +122,13 @@ class WebhookDelivery(models.Model):
                 fields=["endpoint", "status", "next_attempt_at"],
                 name="integrations_delivery_ep_idx",
             ),
+            # The delivery log, newest first (all, or one endpoint's): the page's
+            # keys from the index, no sort.
+            models.Index(fields=["created_at", "id"], name="integ_delivery_new_idx"),
+            models.Index(
+                fields=["endpoint", "created_at", "id"],
+                name="integ_delivery_ep_new_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -186,6 +186,11 @@ class Lead(TimeStampedModel):
             models.Index(fields=["status", "-created_at"], name="leads_status_new"),
             # The console's list, newest first: the page's keys from the index.
             models.Index(fields=["created_at", "id"], name="leads_newest"),
+            # A partner's leads newest first (the portal's list): no sort.
+            models.Index(
+                fields=["current_partner", "created_at", "id"],
+                name="leads_partner_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

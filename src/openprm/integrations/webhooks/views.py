@@ -3,12 +3,12 @@ admins only: other vendor staff get 403 too)."""
 
 import json
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page
 from openprm.integrations.permissions import MANAGE_WEBHOOKS
 from openprm.integrations.webhooks import selectors, services
@@ -51,7 +51,8 @@ def _delivery_page(request, *, endpoint=None) -> dict:
     deliveries = selectors.webhook_delivery_list_visible_to(
         user=request.user, endpoint=endpoint, status=status
     )
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to a cap, the page's keys first (core.pagination).
+    page = requested_page(request, deliveries, per_page=DELIVERIES_PER_PAGE)
     return {"filters": filters, "status": status, "page": page}
 
 

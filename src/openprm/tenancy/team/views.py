@@ -25,6 +25,7 @@ from django.views.decorators.http import (
 
 from openprm.accounts.choices import VendorRole
 from openprm.core.errors import ApplicationError
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page, public_page
 from openprm.tenancy import selectors, services
 from openprm.tenancy.choices import InvitationStatus
@@ -216,7 +217,8 @@ def _query_without_page(request) -> str:
 def user_list(request):
     form = UserFilterForm(request.GET)
     users = selectors.users_visible_to(user=request.user, **form.selector_arguments())
-    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to a cap, the page's keys first (core.pagination).
+    page = requested_page(request, users, per_page=USERS_PER_PAGE)
     template = (
         "tenancy/_user_table.html"
         if request.headers.get("HX-Request")

@@ -617,3 +617,20 @@ def test_a_deactivated_vendor_admin_can_no_longer_manage_users(client, vendor_ad
         response = client.post(f"/console/users/{target.public_id}/deactivate/")
 
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_users_page_counts_up_to_a_cap_and_says_more_than(vendor_client, monkeypatch):
+    monkeypatch.setattr("openprm.tenancy.team.views.USERS_PER_PAGE", 2)
+    monkeypatch.setattr("openprm.core.pagination.CappedPaginator.cap", 3)
+    for _ in range(8):
+        partner_user(partner=PartnerFactory())
+    total = len(vendor_client.get("/console/users/", {"page": 1}).context["page"])
+
+    first = vendor_client.get("/console/users/").content.decode()
+    last_number = -(-User.objects.count() // 2)
+    last = vendor_client.get("/console/users/", {"page": last_number})
+
+    assert total == 2
+    assert "1\u20132 of more than 4" in first
+    assert f"of {User.objects.count()}" in last.content.decode()

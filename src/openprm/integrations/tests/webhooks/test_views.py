@@ -380,3 +380,35 @@ def test_other_vendor_staff_do_not_see_the_webhooks_link(client):
     response = client.get("/console/")
 
     assert "Webhooks" not in [item["label"] for item in response.context["shell_nav"]]
+
+
+@pytest.mark.django_db
+def test_the_delivery_log_counts_up_to_a_cap_and_says_more_than(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr("openprm.integrations.webhooks.views.DELIVERIES_PER_PAGE", 2)
+    monkeypatch.setattr("openprm.core.pagination.CappedPaginator.cap", 3)
+    endpoint = WebhookEndpointFactory()
+    for _ in range(7):
+        WebhookDeliveryFactory(endpoint=endpoint, event=OutboxEventFactory())
+
+    first = html(admin_client.get("/console/webhooks/deliveries/"))
+    last = admin_client.get("/console/webhooks/deliveries/", {"page": 4})
+
+    assert "1\u20132 of more than 4" in first
+    assert "7\u20137 of 7" in html(last)
+    assert len(last.context["page"].object_list) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("one_endpoint", [False, True])
+def test_the_delivery_log_page_keys_come_from_an_index_in_order(one_endpoint):
+    from openprm.integrations.webhooks import selectors
+    from openprm.testing.plans import assert_served_by, page_keys_plan
+
+    endpoint = WebhookEndpointFactory() if one_endpoint else None
+    deliveries = selectors.webhook_delivery_list_visible_to(
+        user=VendorUserFactory(), endpoint=endpoint
+    )
+    index = "integ_delivery_ep_new_idx" if one_endpoint else "integ_delivery_new_idx"
+    assert_served_by(page_keys_plan(deliveries), index)
