@@ -12,13 +12,15 @@ lines (EUR, the reporting currency). Then:
 
 - **import**: ``incentives.sales.sales_upload_process`` on the stored file —
   what the worker runs: every row read, checked, matched to a deal, converted,
-  written with its audit entry, its earn entry, lot and ``points.earned`` event,
-  a batch per transaction; peak RSS (``VmHWM``, reset before) over it;
+  written with its earn entry and lot, a batch per transaction with the batch's
+  audit entry, ``sales.reported`` event, issues and progress; peak RSS
+  (``VmHWM``, reset before) over it;
 - **raw**: the same lines written into the sales line table by the import's
   own bulk mechanism (``core.bulk_sql.Table.insert``: ``COPY`` on PostgreSQL,
-  ``executemany`` on SQLite; random UUIDs for ``public_id`` as the import
-  draws them), a batch of the import's size per transaction, for another
-  partner: nothing checked, matched, earned or audited.
+  ``executemany`` on SQLite; time-ordered UUIDs for ``public_id``,
+  ``jsontext.ordered_uuids``, as the import draws them), a batch of the
+  import's size per transaction, for another partner: nothing checked,
+  matched, earned or audited.
 
 The ratio import / raw is the target (issue 15: at least 0.25); the peak
 memory must be the same at 100,000 and 1,000,000 lines.

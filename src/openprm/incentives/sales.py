@@ -4,11 +4,15 @@ converted into the reporting currency, and paid in points by the product rules.
 
 Both paths go through :class:`SalesBatch`: the checks, the per-row report and the
 writes are one code. A batch is one transaction: the holder's lock, then the lines
-(``core.bulk_sql``), their audit entries (``AuditBatch``), the earn entries and
-their lots (bulk too), and the ``points.earned`` events (``EventBatch``, payloads
-from ``services.entry_payload`` as the per-row path). An invoice line already
-reported (same partner, invoice and SKU) is counted as already imported and
-changes nothing, so uploading a file again is harmless.
+(``core.bulk_sql``), the earn entries and their lots (bulk too), and — when it
+wrote lines — one audit entry (``sales.imported``: who, for which partner, which
+upload and batch, how many lines were accepted and rejected) and one
+``sales.reported`` event for the batch (its counts, points and invoice dates: what
+the rollups, the co-op accruals and webhooks need). A line keeps its upload, and
+its ``reported_at`` is the batch's audit entry's time, so who reported it and when
+stays answerable without an entry per line. An invoice line already reported
+(same partner, invoice and SKU) is counted as already imported and changes
+nothing, so uploading a file again is harmless.
 """
 
 import datetime
@@ -27,7 +31,6 @@ from openprm.accruals import spiffs
 from openprm.core import audit, bulk_sql, events, jsontext, tabular
 from openprm.core.audit import AuditBatch
 from openprm.core.errors import ValidationFailed
-from openprm.core.events import EventBatch
 from openprm.currencies import money
 from openprm.currencies.selectors import rate_table
 from openprm.deals.choices import DealStatus
@@ -61,6 +64,8 @@ COLUMNS = (*REQUIRED, "reseller")
 # A unit price further than this fraction from the list price is flagged.
 DEFAULT_PRICE_TOLERANCE = Decimal("0.5")
 MATCHED_DEAL_STATUSES = (DealStatus.APPROVED, DealStatus.WON)
+# The end customers' normalised names kept at most (``SalesBatch._customer_key``).
+KEYS_KEPT = 20_000
 
 
 def price_tolerance() -> Decimal:
@@ -80,6 +85,8 @@ class Report:
     amount: Decimal = Decimal(0)
     issues: list[tuple[int, str, str, str]] = field(default_factory=list)
     line_ids: list[int] = field(default_factory=list)
+    # The distinct invoice dates of the lines written.
+    invoice_dates: set[datetime.date] = field(default_factory=set)
 
     def add(self, other: "Report") -> None:
         self.imported += other.imported
@@ -121,6 +128,8 @@ class SalesBatch:
         self.seen: set[tuple[str, str]] = set()
         # The first sales line this run wrote (None: none yet).
         self.first_line_id: int | None = None
+        # The batches processed so far (the audit entry and event name theirs).
+        self.batch_number = 0
         self.resellers = self._resellers()
         self.rules = [
             rule
@@ -145,6 +154,7 @@ class SalesBatch:
         # The rules that can pay for a product, by (product id, product line).
         self.rules_of: dict[tuple[int, str], list[EarningRule]] = {}
         self.prices: dict[tuple[int, str], Decimal] = {}
+        self.customer_keys: dict[str, str] = {}
 
     def _resellers(self) -> dict[str, int]:
         """The partners below this one, by external id and by lower-cased name."""
@@ -173,6 +183,17 @@ class SalesBatch:
 
     # --- checks
 
+    def _customer_key(self, customer: str) -> str:
+        """``normalise_name`` of an end customer, once per name (a file names
+        the same customers again and again); forgotten past ``KEYS_KEPT``
+        names, so memory stays bounded."""
+        key = self.customer_keys.get(customer)
+        if key is None:
+            if len(self.customer_keys) >= KEYS_KEPT:
+                self.customer_keys.clear()
+            key = self.customer_keys[customer] = normalise_name(customer)
+        return key
+
     def _check(self, number: int, row: dict) -> _Line:
         line = _Line(number, {})
         fail = line.errors.append
@@ -191,7 +212,7 @@ class SalesBatch:
         if not customer:
             fail(("end_customer", _("Name the end customer.")))
         values["end_customer"] = customer[:200]
-        values["customer_key"] = normalise_name(values["end_customer"])
+        values["customer_key"] = self._customer_key(values["end_customer"])
         sku = (row.get("sku") or "").strip()
         product = self.products.get(sku)
         if product is None:
@@ -323,6 +344,7 @@ class SalesBatch:
             for column, message in line.warnings:
                 report.issues.append((line.number, column, IssueLevel.WARNING, message))
         report.failed = len(checked) - len(good)
+        self.batch_number += 1
         with transaction.atomic():
             ledger.lock(self.account)
             existing = self._existing(good)
@@ -346,30 +368,31 @@ class SalesBatch:
                 else:
                     report.repeated += 1
             if new:
-                self._write(new, report)
+                now = timezone.now()
+                self._write(new, report, now)
+                self._announce(report, now)
             if then is not None:
                 then(report)
         return report
 
-    def _write(self, lines: list[_Line], report: Report) -> None:
-        now = timezone.now()
+    def _write(self, lines: list[_Line], report: Report, now) -> None:
         deals = self._deals(lines)
         ids = bulk_sql.reserve_ids(SalesLine, len(lines))
         if self.first_line_id is None:
             self.first_line_id = ids[0]
         rows = []
-        audits = AuditBatch(actor=self.actor, now=now)
         upload_id = self.upload.pk if self.upload else None
         partner_id = self.partner.pk
         invoice_word = _("Invoice")
         earns = []
+        dates = report.invoice_dates
         for pk, public_id, line in zip(
             ids, jsontext.ordered_uuids(len(lines)), lines, strict=True
         ):
             values = line.values
             product_id, product_line = values["product"]
             invoice, sku = values["invoice_number"], values["sku"]
-            invoiced_on = values["invoiced_on"].isoformat()
+            dates.add(values["invoiced_on"])
             rows.append(
                 (
                     pk,
@@ -378,7 +401,7 @@ class SalesBatch:
                     values["reseller_id"],
                     upload_id,
                     invoice,
-                    invoiced_on,
+                    values["invoiced_on"].isoformat(),
                     values["end_customer"],
                     product_id,
                     values["quantity"],
@@ -389,33 +412,61 @@ class SalesBatch:
                     now,
                 )
             )
-            audits.add(
-                action="create",
-                verb="sales_line.reported",
-                object_type="incentives.salesline",
-                object_id=pk,
-                label=f"{invoice} {sku}",
-                partner_id=partner_id,
-                changes={
-                    "invoice_number": [None, invoice],
-                    "invoiced_on": [None, invoiced_on],
-                    "sku": [None, sku],
-                    "quantity": [None, str(values["quantity"])],
-                    "amount": [None, str(values["amount"])],
-                    "currency": [None, values["currency"]],
-                },
-            )
             if values["reporting_amount"] is not None:
                 report.amount += values["reporting_amount"]
             # The reason a partner reads beside what the line earned.
             label = f"{invoice_word} {invoice}: {sku}"[:200]
             earns.append((pk, line, product_id, product_line, label))
         bulk_sql.Table(SalesLine, SalesLine.BULK_FIELDS).insert(rows)
-        audits.write()
         report.imported += len(lines)
         report.line_ids += ids
         report.points += self._earn(earns, now)
         report.points += self._earn_spiffs(earns, now)
+
+    def _announce(self, report: Report, now) -> None:
+        """The batch's one audit entry and one ``sales.reported`` event (in its
+        transaction): who imported how many lines for which partner, from which
+        upload. A line's ``reported_at`` is the entry's time."""
+        changes = {
+            "batch": [None, self.batch_number],
+            "lines_imported": [None, report.imported],
+            "lines_rejected": [None, report.failed],
+            "lines_already_imported": [None, report.repeated],
+            "first_line": [None, report.line_ids[0]],
+            "last_line": [None, report.line_ids[-1]],
+            "points": [None, report.points],
+        }
+        if self.upload is not None:
+            changes["upload"] = [None, str(self.upload.public_id)]
+            changes["file_name"] = [None, self.upload.file_name]
+            subject = ("incentives.salesupload", self.upload.pk, self.upload.file_name)
+        else:
+            label = _("%(n)s sales lines reported through the API") % {
+                "n": report.imported
+            }
+            subject = ("incentives.salesline", report.line_ids[0], label)
+        audits = AuditBatch(actor=self.actor, now=now)
+        audits.add(
+            action="create",
+            verb="sales.imported",
+            object_type=subject[0],
+            object_id=subject[1],
+            label=subject[2],
+            partner_id=self.partner.pk,
+            changes=changes,
+        )
+        audits.write()
+        events.emit(
+            "sales.reported",
+            payload=sales_payload(
+                partner=self.partner,
+                report=report,
+                upload=self.upload,
+                batch=self.batch_number,
+            ),
+            actor=self.actor,
+            partner_id=self.partner.pk,
+        )
 
     def _earn_spiffs(self, earns, now) -> int:
         """What the lines earn from running SPIFFs (``accruals.spiffs``), in
@@ -443,9 +494,8 @@ class SalesBatch:
 
     def _earn(self, earns, now) -> int:
         """The earn entries and lots of the rules each line meets, within caps:
-        written in bulk, rows built in the database's form, and the
-        ``points.earned`` payloads from ``services.entry_payload`` on one entry
-        per rule whose per-line fields are set in turn."""
+        written in bulk, rows built in the database's form. No event per entry:
+        the batch's ``sales.reported`` carries the points it earned."""
         used: dict[tuple[int, datetime.date], int] = {}
         planned = []
         for line_id, line, product_id, product_line, label in earns:
@@ -485,27 +535,10 @@ class SalesBatch:
         expires = None if expires is None else bulk_sql.datetime_value(expires)
         account_id, partner_id = self.account.pk, self.partner.pk
         entry_rows, lot_rows = [], []
-        batch = EventBatch(actor=self.actor, now=now)
-        entries: dict[int, PointsEntry] = {}  # one per rule, for the payloads
         total = 0
         for entry_id, public_id, (rule, line_id, label, points) in zip(
             entry_ids, jsontext.ordered_uuids(len(planned)), planned, strict=True
         ):
-            entry = entries.get(rule.pk)
-            if entry is None:
-                entry = entries[rule.pk] = PointsEntry(
-                    account=self.account,
-                    partner_id=partner_id,
-                    kind=EntryKind.EARN,
-                    reason=rule.name[:300],
-                    rule=rule,
-                    source_type="sales_line",
-                    actor=None,
-                    occurred_at=now,
-                )
-            entry.id, entry.points = entry_id, points
-            entry.public_id = jsontext.uuid_text(public_id)
-            entry.source_id, entry.source_label = str(line_id), label
             entry_rows.append(
                 (
                     entry_id,
@@ -514,10 +547,10 @@ class SalesBatch:
                     partner_id,
                     EntryKind.EARN,
                     points,
-                    entry.reason,
+                    rule.name[:300],
                     rule.pk,
                     "sales_line",
-                    entry.source_id,
+                    str(line_id),
                     label,
                     None,
                     None,
@@ -525,28 +558,28 @@ class SalesBatch:
                 )
             )
             lot_rows.append((account_id, entry_id, points, points, stamp, expires))
-            batch.add(
-                "points.earned",
-                payload=services.entry_payload(entry),
-                partner_id=partner_id,
-            )
             total += points
         bulk_sql.Table(PointsEntry, PointsEntry.BULK_FIELDS).insert_prepared(entry_rows)
         bulk_sql.Table(PointsLot, PointsLot.BULK_FIELDS).insert_prepared(lot_rows)
-        batch.write()
         return total
 
 
-def sales_payload(*, partner: Partner, report: Report, upload=None) -> dict:
+def sales_payload(
+    *, partner: Partner, report: Report, upload=None, batch: int = 1
+) -> dict:
+    """The ``sales.reported`` payload of one batch (a file's batch of
+    ``BATCH_SIZE`` rows, or an API call)."""
     return {
         "partner": partner.pk,
         "upload": str(upload.public_id) if upload else None,
+        "batch": batch,
         "lines": report.imported,
         "already_imported": report.repeated,
         "not_imported": report.failed,
         "reporting_amount": str(report.amount),
         "reporting_currency": money.reporting_currency(),
         "points": report.points,
+        "invoice_dates": sorted(day.isoformat() for day in report.invoice_dates),
     }
 
 
@@ -575,16 +608,7 @@ def sales_report(*, actor, partner: Partner, lines: list[dict]) -> Report:
         )
         for number, row in enumerate(lines, start=1)
     ]
-    report = batch.process(rows)
-    if report.imported:
-        with transaction.atomic():
-            events.emit(
-                "sales.reported",
-                payload=sales_payload(partner=partner, report=report),
-                actor=actor,
-                partner_id=partner.pk,
-            )
-    return report
+    return batch.process(rows)
 
 
 # --- files
@@ -643,7 +667,7 @@ def _save_batch(
 ) -> None:
     """A batch's issues and the file's progress, in the batch's transaction."""
     _issues(upload, report.issues)
-    report.issues, report.line_ids = [], []
+    report.issues, report.line_ids, report.invoice_dates = [], [], set()
     total.add(report)
     SalesUpload.objects.filter(pk=upload.pk).update(
         progress=progress,
@@ -697,15 +721,8 @@ def sales_upload_process(*, upload_id: int) -> SalesUpload:
         )
         upload.refresh_from_db()
         return upload
-    with transaction.atomic():
-        SalesUpload.objects.filter(pk=upload.pk).update(
-            status=UploadStatus.DONE, progress=1, finished_at=timezone.now()
-        )
-        events.emit(
-            "sales.reported",
-            payload=sales_payload(partner=upload.partner, report=total, upload=upload),
-            actor=upload.created_by,
-            partner_id=upload.partner_id,
-        )
+    SalesUpload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.DONE, progress=1, finished_at=timezone.now()
+    )
     upload.refresh_from_db()
     return upload

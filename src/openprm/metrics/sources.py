@@ -428,7 +428,9 @@ def _register() -> None:
             "points_earned",
             _("Points earned"),
             _points(POINTS_EARNED, sign=1),
-            POINTS_EVENTS,
+            # A sales import announces its earnings with each batch's
+            # ``sales.reported``, not an event per entry.
+            (*POINTS_EVENTS, *SALES_EVENTS),
         ),
         Series(
             "points_redeemed",

@@ -85,9 +85,15 @@ def _touched(batch: Iterable[OutboxEvent]) -> tuple[set[int], set[datetime.date]
 
 def _invoice_days(event: OutboxEvent) -> set[datetime.date]:
     """The invoice dates of the lines a ``sales.reported`` event announced: the
-    file's lines, or the partner's lines reported by the API call."""
+    batch's, which its payload lists (``invoice_dates``); for an event written
+    before the payload carried them, the file's lines, or the partner's lines
+    reported by the API call."""
+    payload = event.payload or {}
+    listed = payload.get("invoice_dates")
+    if isinstance(listed, list):
+        return {datetime.date.fromisoformat(day) for day in listed}
     lines = SalesLine.objects.filter(partner_id=event.partner_id)
-    upload = (event.payload or {}).get("upload")
+    upload = payload.get("upload")
     if upload:
         lines = lines.filter(upload__public_id=upload)
     else:

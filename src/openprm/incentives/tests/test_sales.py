@@ -63,9 +63,17 @@ def test_a_reported_line_is_written_converted_and_earns_by_its_rule(world):
     entry = PointsEntry.objects.get()
     assert (entry.points, entry.rule, entry.source_type) == (20, rule, "sales_line")
     assert entry.source_id == str(line.pk)
-    assert OutboxEvent.objects.filter(name="points.earned").count() == 1
-    assert OutboxEvent.objects.filter(name="sales.reported").count() == 1
-    assert AuditEntry.objects.filter(verb="sales_line.reported").count() == 1
+    # The call is one batch: one event and one audit entry, none per line.
+    assert not OutboxEvent.objects.filter(name="points.earned").exists()
+    event = OutboxEvent.objects.get(name="sales.reported")
+    assert (event.payload["lines"], event.payload["points"]) == (1, 20)
+    assert event.payload["invoice_dates"] == ["2026-03-02"]
+    entry = AuditEntry.objects.get(verb__startswith="sales")
+    assert (entry.verb, entry.actor, entry.partner_id) == (
+        "sales.imported",
+        user,
+        partner.pk,
+    )
     account = ledger.account_for(partner_id=partner.pk)
     assert ledger.balance_of(account) == ledger.spendable_of(account) == 20
 
@@ -245,3 +253,133 @@ def test_a_line_repeated_in_a_later_batch_of_the_file_is_reported(
     again = sales.sales_upload_process(upload_id=upload.pk)
     assert (again.rows_imported, again.rows_failed, again.rows_repeated) == (0, 0, 3)
     assert PointsEntry.objects.count() == 2
+
+
+def test_each_committed_batch_of_a_file_is_audited_and_announced_once(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """One audit entry and one ``sales.reported`` event a batch that wrote
+    lines, naming the upload, its file and the batch's counts; a batch that wrote
+    nothing records nothing; each line keeps its upload."""
+    _product, _rule, user, partner = world
+    monkeypatch.setattr(sales, "BATCH_SIZE", 2)
+    body = HEADER + (
+        "INV-1,2026-03-02,Acme,SKU-A,2,200,USD,\n"
+        "INV-2,2026-03-02,Acme,BAD,1,100,USD,\n"
+        "INV-3,2026-03-05,Acme,SKU-A,1,100,USD,\n"
+        "INV-4,2026-03-06,Acme,SKU-A,1,100,USD,\n"
+        "INV-5,2026-03-06,Acme,BAD,1,100,USD,\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = sales.sales_upload_create(
+            actor=user,
+            partner=partner,
+            file_name="march.csv",
+            upload=io.BytesIO(body.encode()),
+        )
+    entries = list(AuditEntry.objects.filter(verb="sales.imported").order_by("id"))
+    assert [
+        (
+            e.changes["batch"][1],
+            e.changes["lines_imported"][1],
+            e.changes["lines_rejected"][1],
+            e.changes["file_name"][1],
+            e.changes["upload"][1],
+            e.object_type,
+            e.object_id,
+            e.actor_id,
+            e.partner_id,
+        )
+        for e in entries
+    ] == [
+        (
+            1,
+            1,
+            1,
+            "march.csv",
+            str(upload.public_id),
+            "incentives.salesupload",
+            str(upload.pk),
+            user.pk,
+            partner.pk,
+        ),
+        (
+            2,
+            2,
+            0,
+            "march.csv",
+            str(upload.public_id),
+            "incentives.salesupload",
+            str(upload.pk),
+            user.pk,
+            partner.pk,
+        ),
+    ]  # the third batch (one bad row) wrote nothing, so records nothing
+    assert not AuditEntry.objects.filter(verb="sales_line.reported").exists()
+    events = list(OutboxEvent.objects.filter(name="sales.reported").order_by("id"))
+    assert [
+        (
+            e.payload["batch"],
+            e.payload["lines"],
+            e.payload["not_imported"],
+            e.payload["points"],
+            e.payload["invoice_dates"],
+            e.payload["upload"],
+        )
+        for e in events
+    ] == [
+        (1, 1, 1, 20, ["2026-03-02"], str(upload.public_id)),
+        (2, 2, 0, 20, ["2026-03-05", "2026-03-06"], str(upload.public_id)),
+    ]
+    assert not OutboxEvent.objects.filter(name="points.earned").exists()
+    lines = SalesLine.objects.order_by("id")
+    assert {line.upload_id for line in lines} == {upload.pk}
+    # Who reported a line, and when: its upload's batch entry, at its time.
+    assert [line.reported_at for line in lines] == [
+        entries[0].occurred_at,
+        entries[1].occurred_at,
+        entries[1].occurred_at,
+    ]
+
+
+def test_lines_reported_through_the_api_are_found_by_their_audit_entry(world):
+    """No upload: the call's entry names the partner and the first line, at the
+    lines' own time."""
+    _product, _rule, user, partner = world
+    sales.sales_report(
+        actor=user,
+        partner=partner,
+        lines=[_line(invoice_number="INV-1"), _line(invoice_number="INV-2")],
+    )
+    entry = AuditEntry.objects.get(verb="sales.imported")
+    first, second = SalesLine.objects.order_by("id")
+    assert (entry.object_type, entry.object_id) == (
+        "incentives.salesline",
+        str(first.pk),
+    )
+    assert (entry.changes["first_line"][1], entry.changes["last_line"][1]) == (
+        first.pk,
+        second.pk,
+    )
+    assert first.reported_at == second.reported_at == entry.occurred_at
+    assert "upload" not in entry.changes
+
+
+def test_the_normalised_customer_names_kept_are_bounded(world, monkeypatch):
+    """Past ``KEYS_KEPT`` names the memo starts again: memory does not grow with
+    the file, and lines still match their deals."""
+    _product, _rule, user, partner = world
+    monkeypatch.setattr(sales, "KEYS_KEPT", 2)
+    deal = make_deal(
+        partner=partner, customer_name="Zeta Ltd", status=DealStatus.APPROVED
+    )
+    batch = sales.SalesBatch(actor=user, partner=partner)
+    names = ["Acme GmbH", "Beta SA", "Gamma Inc", "Zeta Ltd"]
+    rows = [
+        (n, _line(invoice_number=f"INV-{n}", end_customer=name))
+        for n, name in enumerate(names, start=1)
+    ]
+    report = batch.process(rows)
+    assert report.imported == 4
+    assert len(batch.customer_keys) <= 2
+    assert SalesLine.objects.get(end_customer="Zeta Ltd").deal == deal

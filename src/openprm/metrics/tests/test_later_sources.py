@@ -17,6 +17,7 @@ from openprm.certifications.tests.factories import (
     CertificationFactory,
     UserCertificationFactory,
 )
+from openprm.core.models import OutboxEvent
 from openprm.currencies.tests.factories import ExchangeRateFactory
 from openprm.deals import services as deals
 from openprm.deals.tests.factories import ensure_stages, registration
@@ -145,6 +146,37 @@ def test_points_earned_and_redeemed_net_of_reversals_and_refunds(
     assert kept.points == -12
     assert values["points_earned"] == Decimal("35.00")  # 30 for the sale + 5
     assert values["points_redeemed"] == Decimal("12.00")  # the cap was refunded
+
+
+def test_the_points_a_sales_import_earns_follow_its_batch_event(
+    seller, django_capture_on_commit_callbacks
+):
+    """The import writes no ``points.earned`` per entry: its batch's
+    ``sales.reported`` recomputes the day's points earned."""
+    partner, user = seller
+    product = ProductFactory()
+    EarningRuleFactory(product=product, points=Decimal(10))
+    with frozen(NOON), django_capture_on_commit_callbacks(execute=True):
+        sales_report(
+            actor=user,
+            partner=partner,
+            lines=[
+                {
+                    "invoice_number": "C-1",
+                    "invoice_date": "2026-05-02",
+                    "end_customer": "Acme",
+                    "sku": product.sku,
+                    "quantity": "2",
+                    "amount": "180.00",
+                    "currency": "EUR",
+                }
+            ],
+        )
+    assert not OutboxEvent.objects.filter(name__startswith="points.").exists()
+    with frozen(NOON):
+        values = _values(partner)
+    assert values["points_earned"] == Decimal("20.00")
+    assert "sales.reported" in get_metric("points_earned").fed_by
 
 
 def test_fund_utilisation_and_roi_from_the_fund_ledger_and_attributed_wins(
