@@ -612,7 +612,9 @@ def _ranked_partners(
     having = ""
     if least is not None:
         having = " HAVING SUM(estimate) >= %s"
-        params.append(least)
+        # A float: SQLite holds a text parameter (how its driver passes a
+        # Decimal) larger than any number.
+        params.append(float(least))
     limited = ""
     if limit is not None:
         limited = " LIMIT %s"
