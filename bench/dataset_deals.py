@@ -90,9 +90,12 @@ def generate(
 
     ``insert(table, rows)`` writes rows into a ``bench.dataset.Table``.
     """
+    from django.db import connection
+
     from bench.dataset import Table
     from openprm.currencies.models import ExchangeRate
     from openprm.deals.models import Deal, DealLine, Stage
+    from openprm.deals.pipeline import rebuild, triggers
 
     deal_table = Table.of(Deal, DEAL_COLUMNS)
     line_table = Table.of(DealLine, LINE_COLUMNS)
@@ -101,14 +104,52 @@ def generate(
     open_stages = list(
         Stage.objects.filter(kind="open").order_by("order").values_list("id", flat=True)
     )
-    statuses = [status for status, _ in STATUS_WEIGHTS]
-    status_weights = [weight for _, weight in STATUS_WEIGHTS]
-    currencies = [code for code, _ in CURRENCY_WEIGHTS]
-    currency_weights = [weight for _, weight in CURRENCY_WEIGHTS]
     active_ids = [row[0] for row in partners if row[6] == active]
     countries = {row[0]: row[7] for row in partners}
 
     insert(rate_table, _rates(rng, when))
+    # Set-based: the pipeline's triggers are off while the deals go in (two upserts
+    # per deal row otherwise), and its cells and totals are then built in one
+    # GROUP BY each, as the nightly rebuild does.
+    triggers.drop(connection)
+
+    def insert_both(rows: list[tuple], lines: list[tuple]) -> None:
+        insert(deal_table, rows)
+        insert(line_table, lines)
+
+    _insert_deals(
+        count=count,
+        rng=rng,
+        bench_partner_id=bench_partner_id,
+        active_ids=active_ids,
+        countries=countries,
+        stages=stages,
+        open_stages=open_stages,
+        when=when,
+        insert=insert_both,
+        new_uuid=new_uuid,
+    )
+    triggers.install(connection)
+    rebuild.rebuild(connection)
+
+
+def _insert_deals(
+    *,
+    count: int,
+    rng: random.Random,
+    bench_partner_id: int,
+    active_ids: list[int],
+    countries: dict[int, str],
+    stages: dict[str, int],
+    open_stages: list[int],
+    when: Callable[[float], Any],
+    insert: Callable[[list[tuple], list[tuple]], Any],
+    new_uuid: Callable[[], Any],
+) -> None:
+    statuses = [status for status, _ in STATUS_WEIGHTS]
+    status_weights = [weight for _, weight in STATUS_WEIGHTS]
+    currencies = [code for code, _ in CURRENCY_WEIGHTS]
+    currency_weights = [weight for _, weight in CURRENCY_WEIGHTS]
     deals: list[tuple] = []
     lines: list[tuple] = []
     for deal_id in range(1, count + 1):
@@ -151,12 +192,10 @@ def generate(
         )
         lines.append((deal_id, deal_id, rng.choice(PRODUCT_LINES), 1, amount))
         if len(deals) == CHUNK:
-            insert(deal_table, deals)
-            insert(line_table, lines)
+            insert(deals, lines)
             deals, lines = [], []
     if deals:
-        insert(deal_table, deals)
-        insert(line_table, lines)
+        insert(deals, lines)
 
 
 def _rates(rng: random.Random, when: Callable[[float], Any]) -> list[tuple]:

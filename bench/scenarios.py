@@ -7,6 +7,7 @@ pick it up. See bench/README.md.
 
 import math
 from dataclasses import dataclass
+from urllib.parse import quote
 
 # The two baselines every scenario is compared with, measured in the same run.
 CEILING = "ceiling"
@@ -59,6 +60,9 @@ class Scenario:
     token: bool = False
     rows: str = "partners"
     portal: bool = False
+    # ``{term}`` in ``path``: the search terms it rotates through (``search_terms``),
+    # e.g. ``"partners:16"`` or ``"deals:cold"``.
+    terms: str = ""
 
     @property
     def paged(self) -> bool:
@@ -67,7 +71,20 @@ class Scenario:
     def paths(
         self, pages: list[int], *, partner: int = 0, partner_key: str = ""
     ) -> list[str]:
-        """The request paths: one per page for a paged scenario, else the path."""
+        """The request paths: one per search term for a scenario with ``{term}``,
+        one per page for a paged scenario, else the path."""
+        if self.terms:
+            kind, count = self.terms.split(":")
+            return [
+                self.path.format(
+                    term=quote(term),
+                    page=pages[index % len(pages)],
+                    offset=(pages[index % len(pages)] - 1) * PAGE_SIZE,
+                    partner=partner,
+                    partner_key=partner_key,
+                )
+                for index, term in enumerate(search_terms(kind, count))
+            ]
         if not self.paged:
             return [self.path.format(partner=partner, partner_key=partner_key)]
         return [
@@ -649,5 +666,95 @@ SCENARIOS += [
         auth=True,
         floor=FLOOR_PARTNER_360,
         expect='data-testid="partner-sections"',
+    ),
+]
+
+# --- cache misses (issue 21) ----------------------------------------------------------
+#
+# The directory and the deal list read SQL compiled once per reader context and
+# filters (``core.db.CachedList``, at most ``CACHED_LIST_SIZE`` entries per server
+# process, least recently used dropped first): a benchmark that repeats one filter
+# set measures only hits. Each pair below searches with terms of one kind: the warm
+# scenario rotates through ``WARM_TERMS`` of them (all cached after the warm-up),
+# the cold one through all of them, more than a cached list holds, in a fixed cycle
+# that the LRU order misses on every request. Same query shape, same cost per
+# query: the difference is what a miss costs (building and compiling the query).
+CACHED_LIST_SIZE = 256
+WARM_TERMS = 16
+COLD_TERMS = 512
+
+
+def search_terms(kind: str, count: str) -> list[str]:
+    """Search terms that each match some rows of the data set: for ``partners``,
+    two name words ("Cedar Grid", as ``bench/dataset.py`` names partners), for
+    ``deals`` four digits of a deal's number (in its title and customer name).
+    ``count`` is a number, or ``cold`` for ``COLD_TERMS`` of them."""
+    wanted = COLD_TERMS if count == "cold" else int(count)
+    if kind == "partners":
+        from openprm.demo.ecosystem import NAME_FIRST, NAME_SECOND
+
+        terms = [f"{first} {second}" for first in NAME_FIRST for second in NAME_SECOND]
+    elif kind == "deals":
+        terms = [str(number) for number in range(1000, 1000 + COLD_TERMS)]
+    else:
+        raise ValueError(f"No search terms of kind {kind!r}")
+    if wanted > len(terms):
+        raise ValueError(f"Only {len(terms)} search terms of kind {kind!r}")
+    return terms[:wanted]
+
+
+def _search_pair(name: str, *, path: str, description: str, terms: str, **kw):
+    """A warm and a cold scenario of one searched list."""
+    return [
+        Scenario(
+            name=name,
+            path=path,
+            description=f"{description} ({WARM_TERMS} terms: cache hits).",
+            terms=f"{terms}:{WARM_TERMS}",
+            **kw,
+        ),
+        Scenario(
+            name=f"{name}-cold",
+            path=path,
+            description=(
+                f"{description} ({COLD_TERMS} terms in a cycle: every request "
+                "misses the cached list)."
+            ),
+            terms=f"{terms}:cold",
+            **kw,
+        ),
+    ]
+
+
+SCENARIOS += [
+    *_search_pair(
+        "api-directory-search-50",
+        path=(
+            "/api/v1/partners?status=active&region=EMEA&sort=-created_at&q={term}"
+            "&limit=50&offset=0"
+        ),
+        description="API partner list, two filters, a sort and a search term",
+        terms="partners",
+        auth=True,
+        floor=FLOOR_DIRECTORY,
+        expect='"items": [',
+    ),
+    *_search_pair(
+        "console-directory-search-50",
+        path="/console/partners/?status=active&region=EMEA&sort=-created&q={term}",
+        description="Console directory, two filters, a sort and a search term",
+        terms="partners",
+        auth=True,
+        floor=FLOOR_DIRECTORY,
+        expect="</html>",
+    ),
+    *_search_pair(
+        "api-deals-search-50",
+        path="/api/v1/deals?q={term}&limit=50&offset=0",
+        description="API deal list searched, the bench partner admin's token",
+        terms="deals",
+        token=True,
+        floor=FLOOR_DEALS,
+        expect='"items": [',
     ),
 ]

@@ -325,3 +325,46 @@ def test_every_listed_row_is_the_row_read_without_the_cache(name, cast, client):
             expected = reads.uncached(client, user, variant)
             for row, same in zip_longest(listed, expected):
                 assert row == same, (name, variant, user.email)
+
+
+# --- deep pages ----------------------------------------------------------------------
+
+
+def test_a_crawl_over_deep_pages_takes_no_cache_entries(client, monkeypatch):
+    """Pages past the capped count's window (``COUNT_CAP``, made small here, as
+    the pages are) are slots of the same compiled SQL: a crawler paging through
+    the directory, console and API, and the deal API, leaves every cached list
+    with the entries it had after the first page."""
+    from openprm.console import views as console_views
+    from openprm.core import api as core_api
+    from openprm.core.pagination import CappedPaginator
+
+    monkeypatch.setattr(core_api, "COUNT_CAP", 4)
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    monkeypatch.setattr(console_views, "PARTNERS_PER_PAGE", 2)
+    ensure_stages()
+    partner = PartnerFactory()
+    for _index in range(23):
+        PartnerFactory()
+    for _index in range(12):
+        make_deal(partner=partner)
+    vendor_admin = UserFactory(vendor_role=VendorRole.VENDOR_ADMIN)
+    partner_admin = MembershipFactory(partner=partner).user
+    reads = [
+        (vendor_admin, "/console/partners/?page={page}"),
+        (vendor_admin, "/api/v1/partners?limit=2&offset={offset}"),
+        (partner_admin, "/api/v1/deals?limit=1&offset={offset}"),
+    ]
+
+    def crawl(pages):
+        for user, path in reads:
+            client.force_login(user)
+            for page in pages:
+                response = client.get(path.format(page=page, offset=2 * (page - 1)))
+                assert response.status_code == 200
+
+    crawl([1])
+    entries = {cached.name: len(cached) for cached in cached_lists()}
+    crawl(range(3, 13))
+
+    assert {cached.name: len(cached) for cached in cached_lists()} == entries

@@ -26,14 +26,18 @@ downstream visibility, those of the partners beneath it.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
     Count,
     DateField,
+    DecimalField,
     F,
+    IntegerField,
     Max,
     Min,
     Q,
@@ -44,6 +48,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Round, Substr
 
+from openprm.core.db import sql_rows
 from openprm.core.errors import NotFound
 from openprm.core.scoping import scope_for
 from openprm.currencies import money
@@ -120,8 +125,10 @@ def open_deals(
     filters: PipelineFilters = PipelineFilters(),
     stage_ids: Iterable[int],
     organisation: Partner | None = None,
+    partner_ids: Iterable[int] | None = None,
 ) -> QuerySet[Deal]:
-    """The open deals in the user's scope that the filters select."""
+    """The open deals in the user's scope that the filters select (of
+    ``partner_ids`` only, when given)."""
     permissions.READ_PIPELINE.ensure(user)
     deals = Deal.objects.visible_to(user).filter(
         status__in=LIVE, stage_id__in=sorted(stage_ids)
@@ -136,6 +143,8 @@ def open_deals(
         deals = deals.filter(expected_close_date__gte=filters.close_from)
     if filters.close_to is not None:
         deals = deals.filter(expected_close_date__lte=filters.close_to)
+    if partner_ids is not None:
+        deals = deals.filter(partner_id__in=sorted(partner_ids))
     return deals
 
 
@@ -321,8 +330,10 @@ def open_cells(
     stage_ids: Iterable[int],
     months: _Months,
     organisation: Partner | None = None,
+    partner_ids: Iterable[int] | None = None,
 ) -> QuerySet[PipelineCell]:
-    """The user's partners' cells of open stages in the whole months given."""
+    """The user's partners' cells of open stages in the whole months given (of
+    ``partner_ids`` only, when given)."""
     cells = PipelineCell.objects.visible_to(user).filter(
         months.cells_q(), stage_id__in=sorted(stage_ids), deal_count__gt=0
     )
@@ -332,6 +343,8 @@ def open_cells(
         cells = cells.filter(partner__region=filters.region)
     if filters.partner_id is not None:
         cells = cells.filter(partner_id=filters.partner_id)
+    if partner_ids is not None:
+        cells = cells.filter(partner_id__in=sorted(partner_ids))
     return cells
 
 
@@ -372,12 +385,17 @@ def open_sums(
     organisation: Partner | None = None,
     group: str | None = None,
     by_month: bool = False,
+    partner_ids: Iterable[int] | None = None,
 ) -> list[figures.Aggregate]:
     """The open pipeline's sums in the user's scope: the cells (or, for the
     ecosystem not grouped by partner, the regional totals) and the months only the
-    deals can answer."""
+    deals can answer; of ``partner_ids`` only, when given."""
     months = _months(filters, rates)
-    if group != GROUP_PARTNER and _is_ecosystem(user, filters, organisation):
+    if (
+        group != GROUP_PARTNER
+        and partner_ids is None
+        and _is_ecosystem(user, filters, organisation)
+    ):
         totals = PipelineTotal.objects.filter(
             months.cells_q(), stage_id__in=sorted(stages), deal_count__gt=0
         )
@@ -396,12 +414,17 @@ def open_sums(
             stage_ids=stages,
             months=months,
             organisation=organisation,
+            partner_ids=partner_ids,
         )
         rows = _sum_cells(cells, rates=rates, group=group, by_month=by_month)
     edges = months.deals_q()
     if edges is not None:
         deals = open_deals(
-            user=user, filters=filters, stage_ids=stages, organisation=organisation
+            user=user,
+            filters=filters,
+            stage_ids=stages,
+            organisation=organisation,
+            partner_ids=partner_ids,
         ).filter(edges)
         rows += aggregate(deals, rates=rates, group=group, by_month=by_month)
     return rows
@@ -446,11 +469,166 @@ def pipeline_summary(
             open_sums(**reading, group=GROUP_REGION), stages=stages, rates=rates
         )
     if partners:
-        summary.partners = group_lines(
-            open_sums(**reading, group=GROUP_PARTNER), stages=stages, rates=rates
-        )[:partners]
+        summary.partners = largest_partners(**reading, most=partners)
         label_partners(summary.partners)
     return summary
+
+
+# A partner's ranking estimate may be off by float rounding on SQLite (rates and
+# products are doubles there; PostgreSQL's numeric is exact): every partner whose
+# estimate is within this share of the last one listed is a candidate, and the
+# candidates are ranked by their exact figures.
+ESTIMATE_MARGIN = Decimal("0.000000001")
+
+
+def largest_partners(
+    *,
+    user,
+    filters: PipelineFilters,
+    stages: dict[int, figures.StageInfo],
+    rates: money.RateTable,
+    organisation: Partner | None = None,
+    most: int,
+) -> list[figures.GroupLine]:
+    """The ``most`` partners of the largest weighted pipeline, exact, as
+    ``group_lines`` would rank every partner (ties by key).
+
+    The database ranks the partners by an estimate of their weighted amount in
+    the reporting currency (``_ranked_partners``: the cells' sums converted and
+    weighted in SQL), and only the candidates' cells are summed, converted and
+    weighted exactly in Python: two grouped queries whatever the number of
+    partners and deals, instead of every partner's sums converted in Python."""
+    reading = {
+        "user": user,
+        "filters": filters,
+        "stages": stages,
+        "rates": rates,
+        "organisation": organisation,
+    }
+    ranked = _ranked_partners(**reading, limit=2 * most)
+    if len(ranked) < 2 * most:
+        candidates = [partner_id for partner_id, _estimate in ranked]
+    else:
+        least = ranked[most - 1][1] * (1 - ESTIMATE_MARGIN)
+        if least <= 0:
+            # Partners without a converted amount would be listed, by key: rank
+            # every partner exactly.
+            candidates = None
+        else:
+            candidates = [pid for pid, estimate in ranked if estimate >= least]
+            if ranked[-1][1] >= least:  # more may come as close: read them all
+                candidates = [
+                    pid for pid, _estimate in _ranked_partners(**reading, least=least)
+                ]
+    rows = open_sums(**reading, group=GROUP_PARTNER, partner_ids=candidates)
+    return group_lines(rows, stages=stages, rates=rates)[:most]
+
+
+def _rate_value(rates: money.RateTable, day: str):
+    """The rate that converts each row on its ``day`` into the reporting currency
+    (1 for the reporting currency itself; NULL: no rate)."""
+    whens = [When(currency=rates.reporting, then=Value(Decimal(1)))] + [
+        When(
+            currency=currency,
+            **{f"{day}__gte": valid_from},
+            then=Value(rates.rate(currency, valid_from)),
+        )
+        for currency in rates.currencies()
+        # Latest first: CASE takes the first condition that holds.
+        for valid_from in reversed(rates.valid_from_dates(currency))
+    ]
+    return Case(*whens, default=Value(None), output_field=DecimalField())
+
+
+def _probability(stages: dict[int, figures.StageInfo]):
+    return Case(
+        *(
+            When(stage_id=stage.id, then=Value(stage.probability))
+            for stage in stages.values()
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _ranked_partners(
+    *,
+    user,
+    filters: PipelineFilters,
+    stages: dict[int, figures.StageInfo],
+    rates: money.RateTable,
+    organisation: Partner | None = None,
+    limit: int | None = None,
+    least: Decimal | None = None,
+) -> list[tuple[int, Decimal]]:
+    """Partners and the estimate of their weighted amount (hundredths of the
+    reporting currency times the stage's percentage), the largest first: the
+    ``limit`` largest, or those of at least ``least``. One statement: the cells of
+    whole months and the deals of the months the cells cannot answer, each row
+    converted with the CASE of its rates and weighted with its stage's
+    probability, summed per partner. Amounts without a rate count as zero."""
+    if not stages:
+        return []
+    months = _months(filters, rates)
+    probability = _probability(stages)
+    cells = open_cells(
+        user=user,
+        filters=filters,
+        stage_ids=stages,
+        months=months,
+        organisation=organisation,
+    ).annotate(
+        estimate=F("amount_minor") * probability * _rate_value(rates, "month"),
+    )
+    parts = [cells.values_list("partner_id", "estimate").order_by()]
+    edges = months.deals_q()
+    if edges is not None:
+        deals = open_deals(
+            user=user, filters=filters, stage_ids=stages, organisation=organisation
+        ).filter(edges)
+        amount = Cast(
+            Round(F("total_amount") * figures.AMOUNT_SCALE),
+            output_field=BigIntegerField(),
+        )
+        parts.append(
+            deals.annotate(
+                estimate=amount
+                * probability
+                * _rate_value(rates, "expected_close_date")
+            )
+            .values_list("partner_id", "estimate")
+            .order_by()
+        )
+    selects, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        selects.append(f"SELECT * FROM ({sql}) part")  # noqa: S608 (compiled SQL)
+        params.extend(part_params)
+    if not selects:
+        return []
+    having = ""
+    if least is not None:
+        having = " HAVING SUM(estimate) >= %s"
+        # A float: SQLite holds a text parameter (how its driver passes a
+        # Decimal) larger than any number.
+        params.append(float(least))
+    limited = ""
+    if limit is not None:
+        limited = " LIMIT %s"
+        params.append(limit)
+    union = " UNION ALL ".join(selects)
+    rows = sql_rows(
+        f"SELECT partner_id, SUM(estimate) AS estimate FROM ({union}) ranked "  # noqa: S608
+        f"GROUP BY partner_id{having} ORDER BY estimate DESC, partner_id{limited}",
+        params,
+    )
+    return [
+        (partner_id, Decimal(0) if estimate is None else Decimal(str(estimate)))
+        for partner_id, estimate in rows
+    ]
 
 
 def group_lines(

@@ -237,10 +237,11 @@ def test_the_queries_do_not_grow_with_the_deals(
 ):
     partner = PartnerFactory()
     deal(partner, "1.00")
-    # Stages, rates, the GROUP BY of cells by month, by region, by partner,
+    # Stages, rates, the GROUP BY of cells by month, by region, the partners
+    # ranked in SQL (cells and deals in one statement), the candidates' cells,
     # partner names; and the deals of the month in which a USD rate starts on the
-    # 20th, each time.
-    with django_assert_num_queries(6 + 3):
+    # 20th, by month, by region and for the candidates.
+    with django_assert_num_queries(7 + 3):
         pipeline_summary(user=admin, regions=True, partners=10)
     for index in range(12):
         deal(
@@ -250,7 +251,7 @@ def test_the_queries_do_not_grow_with_the_deals(
             close=D(2026, 1 + index, 1),
         )
 
-    with django_assert_num_queries(6 + 3):
+    with django_assert_num_queries(7 + 3):
         summary = pipeline_summary(user=admin, regions=True, partners=10)
 
     assert summary.total.count == 13
@@ -381,3 +382,73 @@ def test_won_revenue_takes_the_same_queries_for_more_deals(
         revenue = partner_won_revenue(user=admin, public_id=partner.public_id)
 
     assert revenue.total.count == 10
+
+
+# --- the largest partners, ranked in SQL
+
+
+def _lines(lines):
+    return [
+        (line.key, figures(line), [missing.currency for missing in line.unconverted])
+        for line in lines
+    ]
+
+
+def _same_as_every_partner_converted(user, most, **filters):
+    """The summary's largest partners equal the first ``most`` of every partner's
+    sums converted and ranked in Python (the API's list)."""
+    chosen = PipelineFilters(**filters)
+    _currency, every = pipeline_groups(user=user, group=GROUP_PARTNER, filters=chosen)
+    summary = pipeline_summary(user=user, filters=chosen, partners=most)
+    assert _lines(summary.partners) == _lines(every[:most])
+    return summary.partners
+
+
+def test_the_largest_partners_are_ranked_by_converted_weighted_amounts(admin, rates):
+    # By amount "Late dollars" leads (1,005); converted (USD at 0.9 before 20
+    # March 2026, 0.8 from then on) it holds 805 EUR, behind 900 and 850.
+    euro = PartnerFactory(name="Euro")
+    early = PartnerFactory(name="Early dollars")
+    late = PartnerFactory(name="Late dollars")
+    deal(euro, "850.00", close=D(2026, 5, 1))
+    deal(early, "900.00", currency="USD", close=D(2026, 2, 1))
+    deal(early, "100.00", currency="USD", close=D(2026, 3, 19))  # at 0.9
+    deal(late, "1000.00", currency="USD", close=D(2026, 3, 25))  # at 0.8
+    deal(late, "5.00", close=D(2026, 4, 1), at="Negotiation")
+    for index in range(4):
+        deal(PartnerFactory(), f"{index + 1}.00", currency="GBP")
+    deal(PartnerFactory(), "100000.00", currency="JPY")  # no rate: listed last
+
+    partners = _same_as_every_partner_converted(admin, 2)
+
+    assert [line.label for line in partners] == ["Early dollars", "Euro"]
+    assert [line.figures.amount for line in partners] == [
+        Decimal("900.00"),
+        Decimal("850.00"),
+    ]
+    _same_as_every_partner_converted(admin, 3, close_from=D(2026, 3, 20))
+    _same_as_every_partner_converted(admin, 3, close_to=D(2026, 3, 19))
+    _same_as_every_partner_converted(admin, 2, region="EMEA")
+
+
+def test_partners_of_equal_pipelines_are_ranked_as_python_ranks_them(admin, rates):
+    # More partners tie with the last one listed than the first ranking reads.
+    partners = [PartnerFactory() for _index in range(9)]
+    for partner in partners:
+        deal(partner, "10.00", currency="GBP")
+    deal(partners[5], "10.01", currency="GBP")
+
+    listed = _same_as_every_partner_converted(admin, 3)
+
+    assert listed[0].key == partners[5].pk
+    assert len(listed) == 3
+
+
+def test_few_partners_or_none_with_a_converted_amount(admin, rates):
+    deal(PartnerFactory(), "5.00", currency="JPY")
+    deal(PartnerFactory(), "7.00", currency="JPY")
+    deal(PartnerFactory(), "1.00")
+
+    _same_as_every_partner_converted(admin, 2)
+    _same_as_every_partner_converted(admin, 1)
+    _same_as_every_partner_converted(seller(PartnerFactory()), 3)
