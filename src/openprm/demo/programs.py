@@ -1,6 +1,10 @@
 """Demo data of programmes: Reseller, Referral and MSP with tiers, requirements and
 benefits, and the active demo partners enrolled in them with some tier history.
 
+The Reseller tiers ask for won deal revenue (every demo partner wins deals; only a
+few report sales), at levels that ``demo.metrics`` generates for partners of each
+tier, so the first evaluation mostly keeps partners where they are.
+
 Deterministic (``random.Random(2026)``) and safe to run twice: existing programmes
 (by slug) and active enrolments are kept as they are.
 """
@@ -45,13 +49,13 @@ DEMO_PROGRAMMES = [
             DemoTier("Registered", [], {"discount_percent": "5"}),
             DemoTier(
                 "Silver",
-                [("trailing_12m_sales", ">=", "100000"), ("active_users", ">=", "1")],
+                [("won_revenue", ">=", "200000"), ("active_users", ">=", "1")],
                 {"discount_percent": "10", "deal_protection_days": 60},
             ),
             DemoTier(
                 "Gold",
                 [
-                    ("trailing_12m_sales", ">=", "500000"),
+                    ("won_revenue", ">=", "900000"),
                     ("certified_people", ">=", "2"),
                     ("active_users", ">=", "2"),
                 ],
@@ -65,9 +69,9 @@ DEMO_PROGRAMMES = [
             DemoTier(
                 "Platinum",
                 [
-                    ("trailing_12m_sales", ">=", "2000000"),
+                    ("won_revenue", ">=", "2400000"),
                     ("certified_people", ">=", "5"),
-                    ("deals_won_12m", ">=", "20"),
+                    ("deals_won_12m", ">=", "15"),
                 ],
                 {
                     "discount_percent": "22",

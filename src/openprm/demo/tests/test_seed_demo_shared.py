@@ -136,3 +136,20 @@ def test_seed_demo_has_redemption_orders_in_every_state_with_their_fulfilment(se
     ) == ["submitted", "shipped", "delivered"]
     for account in {order.redeem_entry.account for order in orders}:
         assert ledger.balance_of(account) == ledger.spendable_of(account) >= 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_tier_recommendations_in_every_state(seeded):
+    from openprm.metrics.models import RecommendationStatus, TierRecommendation
+
+    recommendations = TierRecommendation.objects.all()
+    assert set(recommendations.values_list("status", flat=True)) == set(
+        RecommendationStatus.values
+    )
+    assert set(recommendations.values_list("direction", flat=True)) == {
+        "promote",
+        "demote",
+    }
+    # The data sit at their tiers' levels: most enrolled partners keep their tier.
+    moving = recommendations.exclude(status=RecommendationStatus.WITHDRAWN).count()
+    assert moving * 2 < Enrolment.objects.filter(status="active").count()
