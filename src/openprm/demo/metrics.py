@@ -237,8 +237,15 @@ def _recommendations(*, actor) -> None:
     )
     demotions = [item for item in pending if item.direction == "demote"]
     promotions = [item for item in pending if item.direction == "promote"]
-    if len(demotions) >= 3:
-        _recover(actor=actor, recommendation=demotions[-1])
+    # Short of won revenue alone: one more won deal brings the partner back.
+    recoverable = [
+        item
+        for item in demotions[1:]
+        if [row["metric"] for row in item.results if row["outcome"] == "not_met"]
+        == ["won_revenue"]
+    ]
+    if recoverable:
+        _recover(actor=actor, recommendation=recoverable[-1])
     if len(demotions) >= 2:
         tiers.recommendation_decide(
             actor=actor, recommendation=demotions[0], approve=True, note="Demo"
@@ -253,8 +260,8 @@ def _recommendations(*, actor) -> None:
 
 
 def _recover(*, actor, recommendation) -> None:
-    """The partner of a pending demotion wins, today, a deal worth what it missed
-    (twice over); the evaluation then withdraws the demotion."""
+    """The partner of a pending demotion wins, today, a deal a tenth above what it
+    missed; the evaluation then withdraws the demotion."""
     missed = [
         Decimal(row["left"])
         for row in recommendation.results
@@ -266,7 +273,7 @@ def _recover(*, actor, recommendation) -> None:
     today = timezone.localdate()
     name = f"{partner.name} recovery"
     stage = Stage.objects.filter(kind=StageKind.WON).order_by("order").first()
-    amount = max(missed) * 2
+    amount = (max(missed) * Decimal("1.1")).quantize(Decimal(1))
     deal = Deal.objects.create(
         partner=partner,
         title=f"{HISTORY_TITLE}{name}",

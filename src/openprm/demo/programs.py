@@ -1,9 +1,10 @@
 """Demo data of programmes: Reseller, Referral and MSP with tiers, requirements and
 benefits, and the active demo partners enrolled in them with some tier history.
 
-The Reseller tiers ask for won deal revenue (every demo partner wins deals; only a
-few report sales), at levels that ``demo.metrics`` generates for partners of each
-tier, so the first evaluation mostly keeps partners where they are.
+The Reseller and MSP tiers ask for won deal revenue and deals won (every demo
+partner wins deals, at the level ``demo.metrics`` generates for its tier; only a
+few report sales, have certified people or more than one active portal user), so
+the first evaluation keeps most partners where they are.
 
 Deterministic (``random.Random(2026)``) and safe to run twice: existing programmes
 (by slug) and active enrolments are kept as they are.
@@ -49,15 +50,14 @@ DEMO_PROGRAMMES = [
             DemoTier("Registered", [], {"discount_percent": "5"}),
             DemoTier(
                 "Silver",
-                [("won_revenue", ">=", "200000"), ("active_users", ">=", "1")],
+                [("won_revenue", ">=", "200000"), ("deals_won_12m", ">=", "5")],
                 {"discount_percent": "10", "deal_protection_days": 60},
             ),
             DemoTier(
                 "Gold",
                 [
                     ("won_revenue", ">=", "900000"),
-                    ("certified_people", ">=", "2"),
-                    ("active_users", ">=", "2"),
+                    ("deals_won_12m", ">=", "10"),
                 ],
                 {
                     "discount_percent": "15",
@@ -70,7 +70,6 @@ DEMO_PROGRAMMES = [
                 "Platinum",
                 [
                     ("won_revenue", ">=", "2400000"),
-                    ("certified_people", ">=", "5"),
                     ("deals_won_12m", ">=", "15"),
                 ],
                 {
@@ -106,12 +105,12 @@ DEMO_PROGRAMMES = [
             DemoTier("Member", [], {"discount_percent": "8"}),
             DemoTier(
                 "Advanced",
-                [("certified_people", ">=", "2"), ("scorecard_score", ">=", "60")],
+                [("won_revenue", ">=", "150000"), ("scorecard_score", ">=", "50")],
                 {"discount_percent": "14", "fund_eligible": True},
             ),
             DemoTier(
                 "Elite",
-                [("certified_people", ">=", "4"), ("scorecard_score", ">=", "80")],
+                [("won_revenue", ">=", "900000"), ("scorecard_score", ">=", "50")],
                 {
                     "discount_percent": "20",
                     "fund_eligible": True,
