@@ -154,6 +154,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "bench/accreditation_rate.py)",
     )
     data.add_argument(
+        "--tier-partners",
+        default="",
+        help="numbers of enrolled partners (12 months of rollup each) whose tiers "
+        "are evaluated after the scenarios, comma-separated; 0 skips it (default: "
+        "1000,10000 for a full run, 0 with --scenarios; see "
+        "bench/tier_evaluation_rate.py)",
+    )
+    data.add_argument(
         "--sales-lines",
         default="",
         help="sizes of the sales data import measured after the scenarios against "
@@ -483,6 +491,12 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["accreditation_rate"] = accreditation_rate.report(partner_sizes, say=say)
+    tier_partners = args.tier_partners or ("0" if args.scenarios else "1000,10000")
+    if sizes := [int(n) for n in tier_partners.split(",") if int(n)]:
+        from bench import tier_evaluation_rate  # the tier evaluation (issue 17)
+
+        say("")
+        data["tier_evaluation_rate"] = tier_evaluation_rate.report(sizes, say=say)
     sales_lines = args.sales_lines or ("0" if args.scenarios else "100000,1000000")
     if sizes := [int(n) for n in sales_lines.split(",") if int(n)]:
         from bench import sales_import_rate  # the sales import (issue 15)

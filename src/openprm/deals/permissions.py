@@ -24,3 +24,7 @@ MANAGE_ACCOUNTS = Rule("deals.manage_accounts", vendor=[VendorRole.VENDOR_ADMIN]
 READ_PIPELINE = Rule(
     "deals.read_pipeline", vendor=VendorRole.values, partner=WORK.partner
 )
+# The deal list: vendor staff read the deals within their scope (a channel manager
+# their partners'), and those who work deals their organisations'. What a
+# scheduled deal report asks of each recipient.
+READ_LIST = Rule("deals.read_list", vendor=VendorRole.values, partner=WORK.partner)

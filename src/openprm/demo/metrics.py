@@ -38,6 +38,40 @@ OUTCOMES = [DealStatus.WON, DealStatus.WON, DealStatus.LOST, DealStatus.APPROVED
 STAGE_OF = {DealStatus.WON: StageKind.WON, DealStatus.LOST: StageKind.LOST}
 
 
+# A partner sells at the level of its tier (1 = the programme's first): deals a
+# month (drawn from low to high) and the deal size's multiplier. A year at level 1
+# wins about 3 deals and 100,000; level 2 12 and 450,000; level 3 15 and 1,400,000;
+# level 4 21 and 3,300,000: each level sits between its Reseller tier's won
+# revenue threshold and the next one's (demo.programs).
+DEALS_PER_MONTH = {1: (0, 1), 2: (1, 3), 3: (1, 4), 4: (2, 5)}
+DEAL_SIZE = {1: Decimal(1), 2: Decimal("1.2"), 3: Decimal(3), 4: Decimal(5)}
+# Partners selling a level above their tier (promotions) or below it (demotions).
+OUTPERFORMING, UNDERPERFORMING = 0.15, 0.15
+
+
+def _levels(partners: list, rng: random.Random) -> dict[int, int]:
+    """Each partner's selling level: its tier's rank, one up or down for a few
+    (drawn for every partner so that a re-run draws the same); 2 when not
+    enrolled."""
+    from openprm.programs.models import Enrolment
+
+    ranks = dict(
+        Enrolment.objects.filter(status="active")
+        .order_by("partner_id", "id")
+        .values_list("partner_id", "tier__rank")
+    )
+    levels = {}
+    for partner in partners:
+        roll = rng.random()
+        level = ranks.get(partner.pk, 2)
+        if roll < OUTPERFORMING:
+            level += 1
+        elif roll > 1 - UNDERPERFORMING:
+            level -= 1
+        levels[partner.pk] = min(max(level, 1), 4)
+    return levels
+
+
 def _moment(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -58,12 +92,14 @@ def build_demo_metrics(*, actor, seed: int = 17) -> int:
         members.setdefault(partner_id, []).append(user_id)
     asset = Asset.objects.order_by("id").first()
     deals, outcomes, sign_ins, downloads = [], [], [], []
-    for rank, partner in enumerate(partners):
-        strength = 1 + (len(partners) - rank) % 4  # some partners sell more
+    levels = _levels(partners, rng)
+    for partner in partners:
+        strength = levels[partner.pk]
+        low, high = DEALS_PER_MONTH[strength]
         for offset in range(MONTHS):
             month = add_months(first, offset)
             last_day = (add_months(month, 1) - datetime.timedelta(days=1)).day
-            for number in range(rng.randint(1, 2 + strength)):
+            for number in range(rng.randint(low, high)):
                 day = month.replace(day=rng.randint(1, last_day))
                 if day > today:
                     day = today
@@ -77,7 +113,9 @@ def build_demo_metrics(*, actor, seed: int = 17) -> int:
                         DealStatus.APPROVED,
                     ]
                 )
-                amount = Decimal(rng.randrange(4_000, 60_000, 500) * strength)
+                amount = Decimal(
+                    rng.randrange(4_000, 60_000, 500) * DEAL_SIZE[strength]
+                ).quantize(Decimal(1))
                 submitted = _moment(day, 9)
                 closed = submitted + datetime.timedelta(days=rng.randint(5, 40))
                 if closed.date() > today:
@@ -187,18 +225,82 @@ def _health_scores(*, actor) -> None:
 
 
 def _recommendations(*, actor) -> None:
-    """Evaluate every partner, then leave one recommendation approved (a demotion
-    waiting out its grace period when there is one) and one rejected."""
+    """Evaluate every partner, then leave recommendations in every state: a
+    demotion approved (waiting out its grace period), a promotion approved (so
+    applied), one rejected, one withdrawn (the partner won a deal that lifted it
+    back before anyone decided), the rest pending."""
     tiers.tiers_evaluate(actor=actor)
     pending = list(
-        TierRecommendation.objects.filter(status=RecommendationStatus.PENDING).order_by(
-            "direction", "id"
-        )
+        TierRecommendation.objects.filter(status=RecommendationStatus.PENDING)
+        .select_related("enrolment")
+        .order_by("direction", "id")
     )
-    if len(pending) >= 3:
+    demotions = [item for item in pending if item.direction == "demote"]
+    promotions = [item for item in pending if item.direction == "promote"]
+    # Short of won revenue alone: one more won deal brings the partner back.
+    recoverable = [
+        item
+        for item in demotions[1:]
+        if [row["metric"] for row in item.results if row["outcome"] == "not_met"]
+        == ["won_revenue"]
+    ]
+    if recoverable:
+        _recover(actor=actor, recommendation=recoverable[-1])
+    if len(demotions) >= 2:
         tiers.recommendation_decide(
-            actor=actor, recommendation=pending[0], approve=True, note="Demo"
+            actor=actor, recommendation=demotions[0], approve=True, note="Demo"
+        )
+    if len(promotions) >= 2:
+        tiers.recommendation_decide(
+            actor=actor, recommendation=promotions[0], approve=True, note="Demo"
         )
         tiers.recommendation_decide(
-            actor=actor, recommendation=pending[-1], approve=False, note="Demo"
+            actor=actor, recommendation=promotions[-1], approve=False, note="Demo"
         )
+
+
+def _recover(*, actor, recommendation) -> None:
+    """The partner of a pending demotion wins, today, a deal a tenth above what it
+    missed; the evaluation then withdraws the demotion."""
+    missed = [
+        Decimal(row["left"])
+        for row in recommendation.results
+        if row["metric"] == "won_revenue" and row["left"]
+    ]
+    if not missed:
+        return
+    partner = recommendation.enrolment.partner
+    today = timezone.localdate()
+    name = f"{partner.name} recovery"
+    stage = Stage.objects.filter(kind=StageKind.WON).order_by("order").first()
+    amount = (max(missed) * Decimal("1.1")).quantize(Decimal(1))
+    deal = Deal.objects.create(
+        partner=partner,
+        title=f"{HISTORY_TITLE}{name}",
+        customer_name=name,
+        customer_key=conflicts.customer_key(
+            domain="", normalised=conflicts.normalise_name(name)
+        ),
+        **customer_columns(name=name),
+        currency="EUR",
+        total_amount=amount,
+        expected_close_date=today,
+        stage=stage,
+        status=DealStatus.WON,
+        submitted_at=_moment(today, 8),
+        decided_at=_moment(today, 8),
+        closed_at=_moment(today, 8),
+    )
+    DealRevenue.objects.create(
+        partner_id=partner.pk, deal=deal, amount=amount, currency="EUR", won_on=today
+    )
+    # The deal is the past written directly (no event): its day is recomputed,
+    # quietly and without keeping the run, as the first computation is.
+    rollups_logger = logging.getLogger("openprm.metrics.rollups")
+    level = rollups_logger.level
+    rollups_logger.setLevel(logging.ERROR)
+    try:
+        metrics_services.rollups_rebuild(first_day=today, last_day=today).delete()
+    finally:
+        rollups_logger.setLevel(level)
+    tiers.tiers_evaluate(actor=actor, enrolment_ids=[recommendation.enrolment_id])

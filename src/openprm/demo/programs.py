@@ -1,6 +1,11 @@
 """Demo data of programmes: Reseller, Referral and MSP with tiers, requirements and
 benefits, and the active demo partners enrolled in them with some tier history.
 
+The Reseller and MSP tiers ask for won deal revenue and deals won (every demo
+partner wins deals, at the level ``demo.metrics`` generates for its tier; only a
+few report sales, have certified people or more than one active portal user), so
+the first evaluation keeps most partners where they are.
+
 Deterministic (``random.Random(2026)``) and safe to run twice: existing programmes
 (by slug) and active enrolments are kept as they are.
 """
@@ -45,15 +50,14 @@ DEMO_PROGRAMMES = [
             DemoTier("Registered", [], {"discount_percent": "5"}),
             DemoTier(
                 "Silver",
-                [("trailing_12m_sales", ">=", "100000"), ("active_users", ">=", "1")],
+                [("won_revenue", ">=", "200000"), ("deals_won_12m", ">=", "5")],
                 {"discount_percent": "10", "deal_protection_days": 60},
             ),
             DemoTier(
                 "Gold",
                 [
-                    ("trailing_12m_sales", ">=", "500000"),
-                    ("certified_people", ">=", "2"),
-                    ("active_users", ">=", "2"),
+                    ("won_revenue", ">=", "900000"),
+                    ("deals_won_12m", ">=", "10"),
                 ],
                 {
                     "discount_percent": "15",
@@ -65,9 +69,8 @@ DEMO_PROGRAMMES = [
             DemoTier(
                 "Platinum",
                 [
-                    ("trailing_12m_sales", ">=", "2000000"),
-                    ("certified_people", ">=", "5"),
-                    ("deals_won_12m", ">=", "20"),
+                    ("won_revenue", ">=", "2400000"),
+                    ("deals_won_12m", ">=", "15"),
                 ],
                 {
                     "discount_percent": "22",
@@ -102,12 +105,12 @@ DEMO_PROGRAMMES = [
             DemoTier("Member", [], {"discount_percent": "8"}),
             DemoTier(
                 "Advanced",
-                [("certified_people", ">=", "2"), ("scorecard_score", ">=", "60")],
+                [("won_revenue", ">=", "150000"), ("scorecard_score", ">=", "50")],
                 {"discount_percent": "14", "fund_eligible": True},
             ),
             DemoTier(
                 "Elite",
-                [("certified_people", ">=", "4"), ("scorecard_score", ">=", "80")],
+                [("won_revenue", ">=", "900000"), ("scorecard_score", ">=", "50")],
                 {
                     "discount_percent": "20",
                     "fund_eligible": True,

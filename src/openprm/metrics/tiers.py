@@ -115,8 +115,11 @@ def tiers_evaluate(*, actor=None, enrolment_ids=None, now=None) -> dict[str, int
             and existing.to_tier_id == found.to_tier.pk
             and existing.direction == found.direction
         ):
-            existing.results = found.results
-            existing.save(update_fields=["results", "updated_at"])
+            # The daily sweep finds most open recommendations as they were: only
+            # changed figures are written (not one UPDATE per open one a day).
+            if existing.results != found.results:
+                existing.results = found.results
+                existing.save(update_fields=["results", "updated_at"])
             continue
         if existing is not None:
             existing.status = RecommendationStatus.WITHDRAWN

@@ -1,11 +1,18 @@
 """The report kinds that can be scheduled, each read through its own app's
-selectors: the performance dashboard's tables (metrics), the fund report (funds)
-and the learning reports (learning)."""
+selectors: the performance dashboard's tables (metrics), the fund report (funds),
+the learning reports (learning), the deal list and the pipeline and forecast
+(deals)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import StyledForm
+from openprm.deals import permissions as deal_permissions
+from openprm.deals import selectors as deal_selectors
+from openprm.deals.choices import DealStatus
+from openprm.deals.pipeline import selectors as pipeline_selectors
+from openprm.deals.pipeline.forms import PipelineFilterForm
 from openprm.funds import permissions as fund_permissions
 from openprm.funds import reports as fund_reports
 from openprm.funds import selectors as fund_selectors
@@ -209,5 +216,175 @@ register(
         form=LearningReportForm,
         table=_learning_table,
         page="console:learning_reports",
+    )
+)
+
+# --- the deal list (Deals) and the pipeline and forecast (Deals -> Pipeline)
+
+# Rows a deal list report holds at most (the newest first); its subtitle says so
+# when there were more.
+MAX_DEAL_ROWS = 10_000
+
+
+class DealReportForm(StyledForm):
+    """The deal list's filters, as its page's query string has them."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *DealStatus.choices],
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def _deal_table(*, user, filters: dict) -> Table:
+    status, search = filters.get("status", ""), filters.get("q", "")
+    deals = list(
+        deal_selectors.deal_list_visible_to(user=user, status=status, search=search)[
+            : MAX_DEAL_ROWS + 1
+        ]
+    )
+    words = [
+        str(DealStatus(status).label) if status else str(_("any status")),
+        *([f"“{search}”"] if search else []),
+    ]
+    if len(deals) > MAX_DEAL_ROWS:
+        deals = deals[:MAX_DEAL_ROWS]
+        words.append(str(_("the newest %(count)s") % {"count": MAX_DEAL_ROWS}))
+    return Table(
+        title=str(_("Deal registrations")),
+        subtitle=", ".join(words),
+        columns=[
+            str(_("Opportunity")),
+            str(_("Customer")),
+            str(_("Partner")),
+            str(_("Product lines")),
+            str(_("Currency")),
+            str(_("Amount")),
+            str(_("Stage")),
+            str(_("Status")),
+            str(_("Expected close")),
+            str(_("Submitted")),
+            str(_("Protected until")),
+        ],
+        rows=[
+            [
+                deal.title,
+                deal.customer_name,
+                deal.partner.name,
+                ", ".join(line.product_line for line in deal.lines.all()),
+                deal.currency,
+                deal.total_amount,
+                deal.stage.name if deal.stage_id else "",
+                str(deal.get_status_display()),
+                deal.expected_close_date,
+                deal.submitted_at and timezone.localtime(deal.submitted_at).date(),
+                deal.protected_until
+                and timezone.localtime(deal.protected_until).date(),
+            ]
+            for deal in deals
+        ],
+    )
+
+
+register(
+    ReportKind(
+        code="deals",
+        label=_("Deal registrations"),
+        rule=deal_permissions.READ_LIST,
+        form=DealReportForm,
+        table=_deal_table,
+        page="console:deal_list",
+    )
+)
+
+PIPELINE_TABLES = {
+    "stages": _("Pipeline by stage"),
+    "months": _("Forecast by month"),
+    "quarters": _("Forecast by quarter"),
+    "regions": _("Pipeline by region"),
+    "partners": _("Pipeline by partner"),
+}
+
+
+class PipelineReportForm(PipelineFilterForm):
+    """The pipeline page's filters (the partners the reader may narrow to), and
+    the table to send."""
+
+    compact = False
+    table = forms.ChoiceField(
+        label=_("Table"), choices=list(PIPELINE_TABLES.items()), initial="stages"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(
+            *args, partners=pipeline_selectors.filter_partners(user=user), **kwargs
+        )
+        self.order_fields(["table", "region", "partner", "close_from", "close_to"])
+
+
+def _pipeline_table(*, user, filters: dict) -> Table:
+    chosen = pipeline_selectors.PipelineFilters(
+        region=filters.get("region") or "",
+        partner_id=filters.get("partner"),
+        close_from=filters.get("close_from"),
+        close_to=filters.get("close_to"),
+    )
+    name = filters["table"]
+    summary = pipeline_selectors.pipeline_summary(
+        user=user,
+        filters=chosen,
+        regions=name == "regions",
+        partners=MAX_DEAL_ROWS if name == "partners" else 0,
+    )
+    figures = [
+        str(_("Deals")),
+        str(_("Amount (%(currency)s)") % {"currency": summary.currency}),
+        str(_("Weighted (%(currency)s)") % {"currency": summary.currency}),
+    ]
+    if name == "stages":
+        heading = str(_("Stage"))
+        lines = [(line.stage.name, line.figures) for line in summary.stages]
+    elif name in ("months", "quarters"):
+        heading = str(_("Expected close"))
+        lines = [(line.label, line.figures) for line in getattr(summary, name)]
+    else:
+        heading = str(_("Region") if name == "regions" else _("Partner"))
+        lines = [
+            (line.label or str(line.key), line.figures)
+            for line in getattr(summary, name)
+        ]
+    words = [str(PIPELINE_TABLES[name]), summary.currency]
+    if chosen.region:
+        words.append(chosen.region)
+    if chosen.close_from or chosen.close_to:
+        words.append(
+            f"{chosen.close_from.isoformat() if chosen.close_from else '…'}"
+            f" to {chosen.close_to.isoformat() if chosen.close_to else '…'}"
+        )
+    if summary.unconverted:
+        words.append(str(_("deals in currencies without a rate left out")))
+    return Table(
+        title=str(_("Pipeline and forecast")),
+        subtitle=", ".join(words),
+        columns=[heading, *figures],
+        rows=[
+            [label, amounts.count, amounts.amount, amounts.weighted]
+            for label, amounts in lines
+        ],
+    )
+
+
+register(
+    ReportKind(
+        code="pipeline",
+        label=_("Pipeline and forecast"),
+        rule=deal_permissions.READ_PIPELINE,
+        form=PipelineReportForm,
+        table=_pipeline_table,
+        page="console:pipeline",
     )
 )

@@ -3,6 +3,8 @@ partner, with charts) and the portal's (the partner's own, and a distributor's
 downstream where it may see it). The figures come from ``pipeline.selectors``; the
 charts read them from ``json_script`` blocks."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -32,6 +34,19 @@ def _chart_data(summary: selectors.PipelineSummary) -> dict:
     }
 
 
+def _valid_query(form) -> str:
+    """The page's valid filters as a query string (what **Save as scheduled
+    report** carries to the schedule's form)."""
+    form.is_valid()
+    return urlencode(
+        {
+            name: form.data[name]
+            for name in form.fields
+            if form.data.get(name) and name not in form.errors
+        }
+    )
+
+
 def _page(request, template: str, form, summary, **context):
     return render(
         request,
@@ -57,7 +72,13 @@ def console_pipeline(request):
         regions=True,
         partners=TOP_PARTNERS,
     )
-    return _page(request, "deals/pipeline_console.html", form, summary)
+    return _page(
+        request,
+        "deals/pipeline_console.html",
+        form,
+        summary,
+        schedule_query=_valid_query(form),
+    )
 
 
 @require_safe

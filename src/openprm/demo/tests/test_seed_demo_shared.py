@@ -162,3 +162,24 @@ def test_seed_demo_sends_nothing_to_its_fulfilment_endpoint_where_nothing_listen
     settings.OPENPRM_OUTBOX_RELAY = False
     dispatch.send_due()
     assert not WebhookAttempt.objects.exists()
+
+
+def test_seed_demo_leaves_tier_recommendations_in_every_state(seeded):
+    from openprm.metrics.models import RecommendationStatus, TierRecommendation
+
+    recommendations = TierRecommendation.objects.all()
+    # At 20 partners every recommendation gets one of the decided states; the
+    # 200 of a default seed leave most of them pending as well (docs/tiers.md).
+    assert set(recommendations.values_list("status", flat=True)) >= {
+        RecommendationStatus.APPROVED,
+        RecommendationStatus.APPLIED,
+        RecommendationStatus.REJECTED,
+        RecommendationStatus.WITHDRAWN,
+    }
+    assert set(recommendations.values_list("direction", flat=True)) == {
+        "promote",
+        "demote",
+    }
+    # The data sit at their tiers' levels: most enrolled partners keep their tier.
+    moving = recommendations.exclude(status=RecommendationStatus.WITHDRAWN).count()
+    assert moving * 2 < Enrolment.objects.filter(status="active").count()

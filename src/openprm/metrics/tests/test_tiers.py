@@ -66,6 +66,37 @@ def test_a_second_evaluation_keeps_one_open_recommendation(programme):
     assert TierRecommendation.objects.count() == 1
 
 
+def test_an_unchanged_recommendation_is_not_written_again(
+    programme, django_assert_num_queries
+):
+    enrol(programme, 2, 300)
+    tiers.tiers_evaluate()
+    stamp = TierRecommendation.objects.get().updated_at
+
+    # Enrolments, tiers, requirements, the rollup, certified people,
+    # accreditations, scorecard scores, open recommendations (and the savepoint
+    # of the service's transaction and its release): reads only.
+    with django_assert_num_queries(10) as captured:
+        tiers.tiers_evaluate()
+
+    assert [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+    ] == []
+    assert TierRecommendation.objects.get().updated_at == stamp
+
+
+def test_an_open_recommendation_follows_changed_figures(programme):
+    down = enrol(programme, 2, 300)
+    tiers.tiers_evaluate()
+    figures(down.partner, won_revenue="400")
+
+    tiers.tiers_evaluate()
+
+    assert TierRecommendation.objects.get().results[0]["value"] == "400.00"
+
+
 def test_a_partner_that_recovers_during_grace_has_its_demotion_withdrawn(programme):
     down = enrol(programme, 2, 300)
     tiers.tiers_evaluate()

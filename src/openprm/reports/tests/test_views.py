@@ -46,6 +46,28 @@ def test_the_performance_page_links_to_a_new_schedule(client, analyst):
     assert f"{NEW}?kind=metrics&amp;months=12&amp;region=EMEA" in page
 
 
+def test_the_deal_list_links_its_filters_to_a_new_schedule(client, analyst):
+    page = client.get("/console/deals/?status=approved&q=acme").content.decode()
+
+    assert f"{NEW}?kind=deals&amp;status=approved&amp;q=acme" in page
+
+
+def test_the_pipeline_links_its_valid_filters_to_a_new_schedule(client, analyst):
+    page = client.get(
+        "/console/pipeline/?region=EMEA&close_from=2026-03-01&close_to=bad"
+    ).content.decode()
+
+    assert (
+        f"{NEW}?kind=pipeline&amp;table=stages&amp;region=EMEA"
+        "&amp;close_from=2026-03-01" in page
+    )
+
+    form = client.get(f"{NEW}?kind=pipeline&table=months&region=EMEA")
+
+    assert form.status_code == 200
+    assert 'value="months" selected' in form.content.decode()
+
+
 def test_saving_the_form_schedules_the_report(client, analyst):
     budget()
 
