@@ -169,6 +169,64 @@ def _measure(crm, accounts: int, changes: int) -> dict:
     return result
 
 
+def matching(size: int, sample: int) -> dict:
+    """The matching alone, in this process (no database, no CRM): ``size`` CRM
+    accounts against ``size`` unlinked partners named as above (a tenth the same),
+    timed for ``sample`` CRM accounts spread over them, scored over the blocking
+    index (the sync's way) and against every partner (the way before it); both
+    extrapolated to all ``size``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openprm.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-crm-sync-" + "x" * 40)
+    import django
+
+    django.setup()
+    from types import SimpleNamespace
+
+    from openprm.integrations.crm.objects import rank
+    from openprm.partners.duplicates import BlockingIndex
+
+    similar = size // 10
+    partners = [
+        SimpleNamespace(key=n, name=f"{organisation(n)} GmbH", website="")
+        for n in range(size)
+    ]
+    labels = [*range(similar), *range(size + similar, 2 * size)]
+    step = max(1, size // sample)
+    wanted = [f"{organisation(label)} Ltd." for label in labels[::step]][:sample]
+    began = time.perf_counter()
+    index = BlockingIndex(partners)
+    filed = time.perf_counter() - began
+    began = time.perf_counter()
+    cpu = time.process_time()
+    linked = 0
+    for name in wanted:
+        found = rank(
+            name=name, website="", others=index.candidates(name=name, website="")
+        )
+        linked += bool(found and found[0].score >= 95)
+    blocked = (time.perf_counter() - began) / len(wanted)
+    blocked_cpu = (time.process_time() - cpu) / len(wanted)
+    few = wanted[: max(1, min(len(wanted), 20))]
+    began = time.perf_counter()
+    cpu = time.process_time()
+    for name in few:
+        rank(name=name, website="", others=partners)
+    everything = (time.perf_counter() - began) / len(few)
+    everything_cpu = (time.process_time() - cpu) / len(few)
+    return {
+        "size": size,
+        "sample": len(wanted),
+        "index_seconds": round(filed, 2),
+        "blocked_ms_per_record": round(blocked * 1000, 3),
+        "blocked_cpu_ms_per_record": round(blocked_cpu * 1000, 3),
+        "everything_cpu_ms_per_record": round(everything_cpu * 1000, 1),
+        "blocked_total_seconds": round(filed + blocked * size, 1),
+        "everything_ms_per_record": round(everything * 1000, 1),
+        "everything_total_seconds": round(everything * size, 1),
+        "sample_linked": linked,
+    }
+
+
 def lines(vendor: str, result: dict) -> list[str]:
     """The figures as ``make bench`` prints them."""
     found = [
@@ -210,7 +268,18 @@ def main() -> None:
     parser.add_argument(
         "--json", action="store_true", help="one line of JSON (for make bench)"
     )
+    parser.add_argument(
+        "--matching",
+        type=int,
+        default=0,
+        help="time the matching alone for this many CRM accounts against as many "
+        "partners (no database, no CRM), e.g. 100000",
+    )
+    parser.add_argument("--sample", type=int, default=1000)
     arguments = parser.parse_args()
+    if arguments.matching:
+        print(json.dumps(matching(arguments.matching, arguments.sample), indent=2))
+        return
     result = child(arguments.accounts, arguments.changes)
     result["database"] = result["vendor"]
     if arguments.json:
