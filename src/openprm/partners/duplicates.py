@@ -7,13 +7,14 @@ Names are compared once normalised (lower case, no punctuation, no legal form su
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # A name at least this similar (0-100, rapidfuzz WRatio) is a candidate.
 NAME_THRESHOLD = 85
@@ -54,6 +55,61 @@ def website_host(website: str) -> str:
     return host.removeprefix("www.")
 
 
+# Blocking: only partners whose normalised name starts with the first letters of
+# the wanted name's first word (or that share its website host) are scored.
+BLOCK_PREFIX = 4
+
+
+def name_block(name: str) -> str:
+    """The name's blocking key: the first BLOCK_PREFIX letters of its normalised
+    first word ("ACME GmbH." → "acme"); "" for a name with no letters."""
+    normalised = normalise_name(name)
+    return normalised.split()[0][:BLOCK_PREFIX] if normalised else ""
+
+
+class BlockingIndex:
+    """Records (with ``name``, ``website`` and optionally ``domain_names``) filed
+    in memory by the blocking keys of the duplicate search
+    (``partner_duplicates_find``): the prefixes of their normalised name's key,
+    and their hosts. ``candidates`` returns the records a name and website block
+    with, without reading the rest, for ``find_candidates`` to score with its
+    threshold: matching n records against m others costs about n + m, not n times m.
+    (The search compares the key with the stored name as typed, this index with
+    its normalised form: "Ácme" and "acme" share a block here.)"""
+
+    def __init__(self, records: Iterable[Any] = ()):
+        self._filed: dict[str, list] = defaultdict(list)
+        for record in records:
+            self.add(record)
+
+    def add(self, record: Any) -> None:
+        # Normalised once here, not once per comparison (see find_candidates).
+        record.normalised_name = normalise_name(record.name)
+        block = record.normalised_name.split()[0][:BLOCK_PREFIX] if (
+            record.normalised_name
+        ) else ""  # fmt: skip
+        keys = {"n:" + block[:size] for size in range(1, len(block) + 1)}
+        record.hosts = {website_host(record.website)}
+        record.hosts.update(getattr(record, "domain_names", ()))
+        record.hosts.discard("")
+        keys.update("h:" + host for host in record.hosts)
+        for key in keys:
+            self._filed[key].append(record)
+
+    def candidates(self, *, name: str, website: str) -> list[Any]:
+        """The records whose name starts like ``name``'s key (a shorter key reads
+        every record it begins) or that share ``website``'s host, each once."""
+        block, host = name_block(name), website_host(website)
+        named = self._filed.get("n:" + block, []) if block else []
+        hosted = self._filed.get("h:" + host, []) if host else []
+        if not hosted:
+            return named
+        found = {id(record): record for record in named}
+        for record in hosted:
+            found.setdefault(id(record), record)
+        return list(found.values())
+
+
 @dataclass
 class DuplicateCandidate:
     """An existing partner that may be the same organisation, and why."""
@@ -71,17 +127,34 @@ def find_candidates(
     ``name`` at ``website``, best first."""
     wanted_name = normalise_name(name)
     wanted_host = website_host(website)
+    partners = list(partners)
+    names = [
+        getattr(partner, "normalised_name", None) or normalise_name(partner.name)
+        for partner in partners
+    ]
+    # The names alike enough, scored in one call (rapidfuzz's loop, not Python's):
+    # a partner is read further only when its name or its host may match.
+    alike = {}
+    if wanted_name:
+        alike = {
+            position: score
+            for _name, score, position in process.extract(
+                wanted_name, names, scorer=fuzz.WRatio, limit=None,
+                score_cutoff=NAME_THRESHOLD - 0.05,  # as rounded below
+            )
+        }  # fmt: skip
     candidates = []
-    for partner in partners:
+    for position, partner in enumerate(partners):
+        same_host = bool(wanted_host) and wanted_host in _hosts(partner)
+        if not same_host and position not in alike:
+            continue
         reasons = []
         score = 0.0
-        hosts = {website_host(partner.website)}
-        hosts.update(getattr(partner, "domain_names", ()))
-        if wanted_host and wanted_host in hosts:
+        if same_host:
             score = 100.0
             reasons.append(_("Same website domain: %(host)s.") % {"host": wanted_host})
-        other_name = normalise_name(partner.name)
-        if wanted_name and other_name:
+        other_name = names[position]
+        if wanted_name and other_name and position in alike:
             if other_name == wanted_name:
                 score = 100.0
                 reasons.append(
@@ -92,7 +165,7 @@ def find_candidates(
                     % {"name": other_name}
                 )
             else:
-                similarity = round(fuzz.WRatio(wanted_name, other_name), 1)
+                similarity = round(alike[position], 1)
                 if similarity >= NAME_THRESHOLD:
                     score = max(score, similarity)
                     reasons.append(
@@ -103,3 +176,12 @@ def find_candidates(
             candidates.append(DuplicateCandidate(partner, score, reasons))
     candidates.sort(key=lambda item: (-item.score, item.partner.name))
     return candidates
+
+
+def _hosts(partner: Any) -> set[str]:
+    """The hosts of a partner's website and domains (as filed, when it is)."""
+    hosts = getattr(partner, "hosts", None)
+    if hosts is None:
+        hosts = {website_host(partner.website), *getattr(partner, "domain_names", ())}
+        hosts.discard("")
+    return hosts

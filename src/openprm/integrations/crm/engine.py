@@ -17,6 +17,7 @@ before creating it again.
 
 import logging
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +48,7 @@ from openprm.integrations.crm.models import (
     SyncRun,
 )
 from openprm.integrations.crm.objects import OBJECTS, Candidate
+from openprm.partners.duplicates import BlockingIndex
 
 logger = logging.getLogger(__name__)
 
@@ -188,11 +190,23 @@ class ObjectSync:
         if problems:
             raise RunStopped("The mapping is wrong: " + " ".join(problems))
         self.actor = connection.run_as
-        # The OpenPRM records not linked yet, and the linked ones' ids, read once
-        # per page of CRM records.
+        # The OpenPRM records not linked yet, and the linked ones' ids: for a kind
+        # matched over the duplicates' blocking index, filed once per run (then
+        # the records added since, by id); for the others, read once per page.
         self._pool = None
-        self._elsewhere = None
-        self._linked: set[int] = set()
+        self._linked: set[int] | None = None
+        self._index: BlockingIndex | None = None
+        self._index_after = 0
+        # The CRM records of the current page that are another kind's.
+        self._elsewhere: set[str] | None = None
+        # The CRM records a complete listing in this run showed and left unlinked,
+        # filed for the outgoing records' matching (None: no complete listing in
+        # this process, so each outgoing record is looked for with the connector's
+        # ``find``).
+        self._listing: BlockingIndex | None = None
+        self._remote_index: BlockingIndex | None = None
+        # The OpenPRM records waiting for a person's decision (read once per batch).
+        self._awaited: set | None = None
 
     # --- the log -------------------------------------------------------------------
 
@@ -266,37 +280,50 @@ class ObjectSync:
             .values_list("local_id", flat=True)
         )
 
-    def linked_elsewhere(self) -> set[str]:
-        """CRM records linked to another kind of OpenPRM record (a CRM account
-        that is a partner is not also a customer account), read once per page."""
-        if self._elsewhere is None:
-            others = [
-                name
-                for name, handler in OBJECTS.items()
-                if handler.remote_object == self.remote_object
-                and name != self.object_type
-            ]
-            self._elsewhere = set(
-                SyncLink.objects.filter(
-                    connection=self.connection, object_type__in=others
-                ).values_list("remote_id", flat=True)
-            ) if others else set()  # fmt: skip
-        return self._elsewhere
+    def _kinds_sharing_remote(self) -> list[str]:
+        return [
+            name
+            for name, handler in OBJECTS.items()
+            if handler.remote_object == self.remote_object and name != self.object_type
+        ]
 
-    def linked_remote_ids(self) -> set[str]:
+    def linked_elsewhere(self, remote_ids) -> set[str]:
+        """Those of ``remote_ids`` linked to another kind of OpenPRM record (a CRM
+        account that is a partner is not also a customer account)."""
+        others = self._kinds_sharing_remote()
+        if not others or not remote_ids:
+            return set()
         return set(
-            self.links().exclude(remote_id="").values_list("remote_id", flat=True)
+            SyncLink.objects.filter(
+                connection=self.connection, object_type__in=others,
+                remote_id__in=list(remote_ids),
+            ).values_list("remote_id", flat=True)
+        )  # fmt: skip
+
+    def taken_remote_ids(self, remote_ids) -> set[str]:
+        """Those of ``remote_ids`` linked already, to this kind or another."""
+        if not remote_ids:
+            return set()
+        return set(
+            SyncLink.objects.filter(
+                connection=self.connection,
+                object_type__in=[self.object_type, *self._kinds_sharing_remote()],
+                remote_id__in=list(remote_ids),
+            ).values_list("remote_id", flat=True)
         )
 
     def awaited_local_ids(self) -> set[int]:
         """OpenPRM records a CRM record waiting for a person may be: not sent as
-        new while the person decides."""
+        new while the person decides (read once per batch of a run)."""
+        if self._awaited is not None:
+            return self._awaited
         keys = set()
         for candidates in MatchDecision.objects.filter(
             connection=self.connection, object_type=self.object_type,
             direction=Direction.IN, status=DecisionStatus.PENDING,
         ).values_list("candidates", flat=True):  # fmt: skip
             keys.update(candidate["key"] for candidate in candidates)
+        self._awaited = keys
         return keys
 
     def local_snapshot(self, record) -> dict:
@@ -379,13 +406,28 @@ class ObjectSync:
 
     def pull(self, cursor: Any, *, on_page) -> None:
         """Read the CRM's changed records from ``cursor`` to the end, calling
-        ``on_page(next_cursor)`` after each page is handled."""
+        ``on_page(next_cursor)`` after each page is handled.
+
+        A listing of every CRM record from the start (a connector that lists all,
+        not only changes) files those it leaves unlinked in a blocking index: the
+        outgoing records of the same run are matched against it instead of
+        searching the CRM once each. Any record the pull could not read or handle
+        drops it (the outgoing records are then looked for in the CRM)."""
+        complete = (
+            self.handler.blocking
+            and cursor is None
+            and not self.connector.lists_only_changes
+        )
+        self._listing = BlockingIndex() if complete else None
+        self._remote_index = None
         while True:
             page = self.connector.list_changed_since(self.remote_object, cursor)
-            self._pool = self._elsewhere = None
-            self.links().filter(
-                remote_id__in=[record.id for record in page.records]
-            ).update(seen_at=timezone.now())
+            ids = [record.id for record in page.records]
+            self._pool = None
+            if not self.handler.blocking:
+                self._linked = None
+            self._elsewhere = self.linked_elsewhere(ids)
+            self.links().filter(remote_id__in=ids).update(seen_at=timezone.now())
             unchanged = 0
             for record in page.records:
                 if not self.receive(record.id, record.values, record.version):
@@ -394,6 +436,8 @@ class ObjectSync:
             cursor = page.cursor
             on_page(cursor)
             if cursor is None:
+                self._remote_index, self._listing = self._listing, None
+                self._elsewhere = None
                 return
 
     def receive(self, remote_id: str, remote_values: dict, version: str = "") -> bool:
@@ -401,6 +445,7 @@ class ObjectSync:
         try:
             incoming = self.remote_snapshot(remote_values)
         except mapping.TransformError as error:
+            self._listing = None
             self.log(
                 Outcome.ERROR, Direction.IN, remote_id=remote_id,
                 label=self._remote_label(remote_values), message=str(error),
@@ -419,6 +464,7 @@ class ObjectSync:
                 else:
                     self._receive_new(remote_id, incoming, remote_values)
         except (ApplicationError, mapping.TransformError) as error:
+            self._listing = None
             self.log(
                 Outcome.ERROR, Direction.IN, remote_id=remote_id,
                 local_id=link.local_id if link else None,
@@ -557,12 +603,20 @@ class ObjectSync:
             direction=Direction.IN, remote_id=remote_id,
             status=DecisionStatus.PENDING,
         )  # fmt: skip
-        if waiting.exists() or remote_id in self.linked_elsewhere():
+        elsewhere = (
+            self._elsewhere
+            if self._elsewhere is not None
+            else self.linked_elsewhere([remote_id])
+        )
+        if remote_id in elsewhere:
             self.count(Outcome.SKIPPED)
             return
-        if self._pool is None:
+        if waiting.exists():
+            self._keep_listed(remote_id, incoming, label)
+            self.count(Outcome.SKIPPED)
+            return
+        if self._linked is None:
             self._linked = self.linked_local_ids()
-            self._pool = self.handler.local_pool(exclude=self._linked)
         linked = self._linked
         found = self.handler.by_external_id(remote_id, exclude=linked)
         if found is not None:
@@ -576,17 +630,27 @@ class ObjectSync:
                 )
             ]
         else:
+            name = incoming.get("name") or label
+            website = incoming.get("website", "")
             candidates = self.handler.rank(
-                name=incoming.get("name") or label,
-                website=incoming.get("website", ""),
-                others=[item for item in self._pool if item.key not in linked],
+                name=name, website=website,
+                others=[
+                    item for item in self._local_candidates(name, website)
+                    if item.key not in linked
+                ],
                 values=incoming,
-            )
+            )  # fmt: skip
         best = candidates[0] if candidates else None
         if best and (best.exact_id or best.score >= self.connection.auto_link_score):
             record = self.handler.load(best.key)
             # A record whose creation in the CRM was cut short: this may be it.
             creating = self.links().filter(local_id=record.pk).first()
+            if creating is not None and creating.state == LinkState.LINKED:
+                # Linked since this run read the links (a change the worker sent
+                # meanwhile): matched again without it.
+                linked.add(record.pk)
+                self._receive_new(remote_id, incoming, remote_values)
+                return
             self.save_link(
                 creating, record=record, remote_id=remote_id,
                 remote_values=remote_values,
@@ -607,6 +671,8 @@ class ObjectSync:
                 direction=Direction.IN, remote_id=remote_id, label=label[:200],
                 values=incoming, candidates=[c.as_json() for c in candidates[:5]],
             )  # fmt: skip
+            self._awaited = None
+            self._keep_listed(remote_id, incoming, label)
             self.log(
                 Outcome.QUEUED, Direction.IN, remote_id=remote_id, label=label,
                 message="Looks like an OpenPRM record, but not enough to link it "
@@ -614,11 +680,54 @@ class ObjectSync:
             )  # fmt: skip
             return
         if not self.connection.allows(self.object_type, "in"):
+            self._keep_listed(remote_id, incoming, label)
             return
         if not self.handler.creates_from_crm or self.handler.skip_reason(incoming):
+            self._keep_listed(remote_id, incoming, label)
             self.count(Outcome.SKIPPED)
             return
-        self.create_local(remote_id, remote_values, label=label)
+        record = self.create_local(remote_id, remote_values, label=label)
+        linked.add(record.pk)
+
+    def _local_candidates(self, name: str, website: str) -> list:
+        """The OpenPRM records (not linked yet, as far as this run knows) that a
+        CRM record called ``name`` at ``website`` is scored against: those sharing
+        a blocking key with it for a kind matched over the blocking index (filed
+        once, then the records added since), every one for the other kinds."""
+        if not self.handler.blocking:
+            if self._pool is None:
+                self._pool = self.handler.local_pool(exclude=self._linked_query())
+            return self._pool
+        top = (
+            self.handler.model.objects.order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        ) or 0
+        if self._index is None or top > self._index_after:
+            if self._index is None:
+                self._index = BlockingIndex()
+            for item in self.handler.local_pool(
+                exclude=self._linked_query(), after=self._index_after
+            ):
+                self._index.add(item)
+            self._index_after = top
+        return self._index.candidates(name=name, website=website)
+
+    def _linked_query(self):
+        """The linked OpenPRM records' ids, as a subquery."""
+        return self.links().filter(state=LinkState.LINKED).values("local_id")
+
+    def _keep_listed(self, remote_id: str, incoming: dict, label: str) -> None:
+        """A CRM record that stays unlinked: filed for the outgoing records'
+        matching when this pull is a complete listing."""
+        if self._listing is not None:
+            self._listing.add(
+                SimpleNamespace(
+                    key=remote_id, name=incoming.get("name") or label,
+                    website=incoming.get("website", ""), domain_names=(), email="",
+                    account="", values=None,
+                )
+            )  # fmt: skip
 
     def create_local(self, remote_id: str, remote_values: dict, *, label: str):
         values = mapping.to_local(self.specs, remote_values, creating=True)
@@ -651,6 +760,7 @@ class ObjectSync:
         agreed with the CRM, or has no CRM record yet."""
         while True:
             ids = self.handler.ids_after(after, LOCAL_BATCH)
+            self._awaited = None
             for local_id in ids:
                 self.send(local_id, raise_stops=True)
             if not ids:
@@ -787,14 +897,25 @@ class ObjectSync:
             )  # fmt: skip
 
     def remote_candidates(self, record) -> list[Candidate]:
+        """The CRM records ``record`` may be: from this run's complete listing
+        when there is one (no request), else the CRM's ``find``."""
         values = self.handler.values(record)
-        taken = self.linked_remote_ids() | self.linked_elsewhere()
+        if self._remote_index is not None:
+            listed = self._remote_index.candidates(
+                name=values.get("name", ""), website=values.get("website", "")
+            )
+            taken = self.taken_remote_ids([item.key for item in listed])
+            return self.handler.rank(
+                name=values.get("name", ""), website=values.get("website", ""),
+                others=[item for item in listed if item.key not in taken],
+                values=values,
+            )  # fmt: skip
         others = []
-        from types import SimpleNamespace
-
-        for found in self.connector.find(
+        found_records = self.connector.find(
             self.remote_object, self.handler.search_text(values)
-        ):
+        )
+        taken = self.taken_remote_ids([found.id for found in found_records])
+        for found in found_records:
             if found.id in taken:
                 continue
             snapshot = self.remote_snapshot(found.values)

@@ -18,7 +18,7 @@ from openprm.leads.models import Lead, LeadSource
 from openprm.partners import duplicates
 from openprm.partners import selectors as partner_selectors
 from openprm.partners import services as partner_services
-from openprm.partners.models import Contact, Partner, PartnerStatus
+from openprm.partners.models import Contact, Partner, PartnerDomain, PartnerStatus
 from openprm.tenancy.models import Membership
 
 
@@ -75,6 +75,12 @@ class ObjectHandler:
     # Fields sent at once when a record is linked to an existing CRM record whose
     # value differs (a user's contact put on the partner's account).
     relink_fields: tuple[str, ...] = ()
+    # Whether records are matched with the partner duplicates' matcher (``rank``
+    # below) over its blocking index (``duplicates.BlockingIndex``): a CRM record
+    # is then scored against the few records that share a blocking key with it,
+    # not against every unlinked record. Kinds with a matcher of their own (by
+    # email, by exact name) read their whole pool.
+    blocking = False
 
     def for_connection(self, connection) -> "ObjectHandler":
         """The handler as one connection's sync uses it (the same one unless its
@@ -132,6 +138,7 @@ class PartnerObject(ObjectHandler):
 
     object_type = "partners"
     model = Partner
+    blocking = True
     crm_deleted_rule = (
         "The partner is kept as it is (never deleted from the CRM); the link is "
         "archived and the partner is not sent again until someone re-syncs it."
@@ -208,21 +215,26 @@ class PartnerObject(ObjectHandler):
         found = Partner.objects.filter(external_id=remote_id).first()
         return found if found and found.pk not in exclude else None
 
-    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
-        """The partners a CRM record may be matched to (those not linked yet), as
-        the matcher reads them."""
+    def local_pool(self, *, exclude, after: int = 0) -> list[SimpleNamespace]:
+        """The partners a CRM record may be matched to (those not linked yet:
+        ``exclude``, ids or a subquery of them; with an id above ``after``), as the
+        matcher reads them."""
+        domains = {}
+        partners = Partner.objects.filter(pk__gt=after).exclude(pk__in=exclude)
+        partners = partners.exclude(status=PartnerStatus.TERMINATED)
+        for partner_id, domain in PartnerDomain.objects.filter(
+            partner__in=partners
+        ).values_list("partner_id", "domain"):
+            domains.setdefault(partner_id, []).append(domain)
         return [
             SimpleNamespace(
-                key=partner.pk,
-                name=partner.name,
-                website=partner.website,
-                domain_names=[domain.domain for domain in partner.domains.all()],
+                key=pk, name=name, website=website,
+                domain_names=domains.get(pk, []),
             )
-            for partner in Partner.objects.exclude(pk__in=exclude)
-            .exclude(status=PartnerStatus.TERMINATED)
-            .prefetch_related("domains")
-            .only("pk", "name", "website")
-        ]
+            for pk, name, website in partners.order_by().values_list(
+                "pk", "name", "website"
+            )
+        ]  # fmt: skip
 
 
 # Deals the CRM hears of: approved ones and what became of them.
@@ -366,7 +378,7 @@ class DealObject(ObjectHandler):
             if wanted and other.name.strip().casefold() == wanted
         ]  # fmt: skip
 
-    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+    def local_pool(self, *, exclude) -> list[SimpleNamespace]:
         return [
             SimpleNamespace(key=deal.pk, name=self.opportunity_name(deal), website="")
             for deal in self._deals()
@@ -518,7 +530,7 @@ class LeadObject(ObjectHandler):
         found.sort(key=lambda candidate: -candidate.score)
         return found  # fmt: skip
 
-    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+    def local_pool(self, *, exclude) -> list[SimpleNamespace]:
         """The leads not linked yet that have a contact email (the only ones a CRM
         lead can be matched to)."""
         return [
@@ -698,7 +710,7 @@ class ContactObject(ObjectHandler):
         found.sort(key=lambda candidate: -candidate.score)
         return found  # fmt: skip
 
-    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+    def local_pool(self, *, exclude) -> list[SimpleNamespace]:
         accounts = (
             dict(
                 _linked_ids(self.connection, PartnerObject.object_type).values_list(
@@ -860,7 +872,7 @@ class UserObject(ObjectHandler):
         found.sort(key=lambda c: not account or accounts.get(c.key) != account)
         return found
 
-    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+    def local_pool(self, *, exclude) -> list[SimpleNamespace]:
         accounts = (
             dict(
                 _linked_ids(self.connection, PartnerObject.object_type).values_list(
@@ -896,6 +908,7 @@ class CustomerObject(ObjectHandler):
     object_type = "customers"
     remote_object = "accounts"
     model = CustomerAccount
+    blocking = True
     crm_deleted_rule = (
         "The customer account is deactivated (kept, no longer checked for deal "
         "conflicts); the link is archived."
@@ -987,11 +1000,12 @@ class CustomerObject(ObjectHandler):
         found = CustomerAccount.objects.filter(external_id=remote_id).first()
         return found if found and found.pk not in exclude else None
 
-    def local_pool(self, *, exclude: set[int]) -> list[SimpleNamespace]:
+    def local_pool(self, *, exclude, after: int = 0) -> list[SimpleNamespace]:
         return [
             SimpleNamespace(key=pk, name=name, website=domain)
             for pk, name, domain in CustomerAccount.objects.exclude(pk__in=exclude)
-            .filter(is_active=True)
+            .filter(is_active=True, pk__gt=after)
+            .order_by()
             .values_list("pk", "customer_name", "customer_domain")
         ]
 

@@ -50,14 +50,15 @@ def partner_duplicates_find(
     """Existing partners that may be the organisation ``name`` at ``website``.
 
     Bounded work: SQL keeps the partners whose name starts like the normalised
-    name's first word or whose website or domains hold the same host (at most
-    DUPLICATE_PREFILTER_LIMIT), then rapidfuzz scores those alone.
-    """
-    normalised = duplicates.normalise_name(name)
+    name's first word (``duplicates.name_block``) or whose website or domains
+    hold the same host (at most DUPLICATE_PREFILTER_LIMIT), then rapidfuzz scores
+    those alone. The CRM sync files records by the same keys
+    (``duplicates.BlockingIndex``)."""
+    block = duplicates.name_block(name)
     host = duplicates.website_host(website)
     condition = Q(pk__in=[])
-    if normalised:
-        condition |= Q(name__istartswith=normalised.split()[0][:4])
+    if block:
+        condition |= Q(name__istartswith=block)
     if host:
         condition |= Q(website__icontains=host) | Q(
             pk__in=PartnerDomain.objects.filter(domain=host).values("partner_id")

@@ -2,7 +2,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from openprm.partners.duplicates import find_candidates, normalise_name, website_host
+from openprm.partners.duplicates import (
+    BlockingIndex,
+    find_candidates,
+    name_block,
+    normalise_name,
+    website_host,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +107,64 @@ def test_candidates_are_best_first():
         "Contoso Inc",
         "Contoso Digital Services",
     ]
+
+
+def test_name_block_is_the_normalised_first_words_first_letters():
+    assert name_block("ACME GmbH.") == name_block("Acme Gmbh") == "acme"
+    assert name_block("Ábaco S.A.") == "abac"
+    assert name_block("AB Foods") == "ab"
+    assert name_block("...") == ""
+
+
+def test_blocking_index_returns_only_records_sharing_a_key():
+    # Given an index of 5 records
+    acme = SimpleNamespace(name="Acme Gmbh", website="")
+    acme_shop = SimpleNamespace(name="Acmeshop Ltd", website="")
+    abacus = SimpleNamespace(name="Abacus Ltd", website="")
+    contoso = SimpleNamespace(name="Contoso", website="https://www.contoso.com")
+    other = SimpleNamespace(name="Northwind", website="", domain_names=["nw.com"])
+    index = BlockingIndex([acme, acme_shop, abacus, contoso, other])
+
+    # Then a name reads the records whose name starts like its first word
+    assert index.candidates(name="ACME GmbH.", website="") == [acme, acme_shop]
+    # a short first word reads every record it begins
+    assert index.candidates(name="AB Foods", website="") == [abacus]
+    # a website reads those with the same host (each record once)
+    assert index.candidates(name="Zeta", website="contoso.com") == [contoso]
+    assert index.candidates(name="Contoso Ltd", website="contoso.com") == [contoso]
+    assert index.candidates(name="Zeta", website="http://nw.com/x") == [other]
+    assert index.candidates(name="Zeta", website="") == []
+
+
+def test_scoring_the_block_finds_what_scoring_every_record_finds():
+    # Given 300 records with names made of a few words and some websites
+    words = ["Acme", "ACME", "Contoso", "Northwind", "Ácme", "Globex", "AB"]
+    forms = ["GmbH", "Gmbh.", "Ltd.", "", "Systems", "Trading"]
+    records = [
+        SimpleNamespace(
+            name=f"{words[n % 7]} {words[n // 7 % 7]} {forms[n % 6]}",
+            website=["", "acme.com", "https://www.globex.io/x"][n % 3],
+        )
+        for n in range(300)
+    ]
+    index = BlockingIndex(SimpleNamespace(**vars(r)) for r in records)
+
+    # Then for each name the block scored alone holds every candidate whose name
+    # starts the same or whose host is the same, with the same score and reasons
+    for n in range(0, 300, 7):
+        name, website = records[n].name, records[n].website
+        everything = find_candidates(name=name, website=website, partners=records)
+        blocked = find_candidates(
+            name=name, website=website,
+            partners=index.candidates(name=name, website=website),
+        )  # fmt: skip
+        expected = [
+            (c.partner.name, c.score, [str(r) for r in c.reasons])
+            for c in everything
+            if name_block(c.partner.name) == name_block(name)
+            or (website and website_host(c.partner.website) == website_host(website))
+        ]
+        assert expected
+        assert [
+            (c.partner.name, c.score, [str(r) for r in c.reasons]) for c in blocked
+        ] == expected

@@ -10,8 +10,10 @@ What its API (version 0.9.0) offers and how this connector copes:
   full listing whose cursor is the offset, and the engine skips unchanged records
   by hash.
 - A create answers with a message and no id: the record is found again by its
-  unique name (accounts and opportunities refuse a second record of the same name),
-  which also makes a repeated create harmless.
+  key (one request filtered by the whole key). Accounts and opportunities refuse
+  a second record of the same name (any case), so they are created first and
+  looked for only when refused, which also makes a repeated create harmless (two
+  requests per new record); contacts and leads are looked for before creating.
 - An update (``PUT``) replaces the record: the connector sends the record as it is
   with the mapped fields over it, its contacts and tags included (else it would
   clear them).
@@ -47,6 +49,8 @@ OBJECTS: dict[str, dict[str, Any]] = {
         ],
         "detail": "account_obj",
         "key": "name",
+        # The CRM refuses a second record with the same key (any case).
+        "unique": True,
         "search": "name",
         "fields": [
             ("name", True), ("email", True), ("phone", False), ("industry", False),
@@ -94,6 +98,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "lists": [(None, "opportunities")],
         "detail": "opportunity_obj",
         "key": "name",
+        "unique": True,
         "search": "name",
         "fields": [
             ("name", True), ("stage", True), ("currency", False), ("amount", False),
@@ -351,10 +356,17 @@ class BottleCrmConnector(Connector):
             offset = page.cursor
 
     def _find_by_key(self, object_name: str, value: str) -> RemoteRecord | None:
+        """The record whose key is ``value`` (any case), searched by the whole
+        value (the CRM filters by "contains": a page, not every record sharing a
+        first word)."""
         spec = self._spec(object_name)
         wanted = (value or "").strip().lower()
-        for record in self.find(object_name, value):
+        if not wanted:
+            return None
+        for record in self._find_all(object_name, {spec["search"]: value.strip()}):
             if str(record.values.get(spec["key"]) or "").strip().lower() == wanted:
+                if object_name == "contacts":
+                    self._add_account(record)
                 return record
         return None
 
@@ -410,10 +422,20 @@ class BottleCrmConnector(Connector):
                 self._form(object_name, current.values, values),
             )
             return self.get(object_name, remote_id) or current
-        key = values.get(spec["key"], "")
-        existing = self._find_by_key(object_name, key)
+        key = str(values.get(spec["key"], "") or "")
+        existing = None if spec.get("unique") else self._find_by_key(object_name, key)
         if existing is None:
-            self._call("POST", spec["path"], self._form(object_name, {}, values))
+            try:
+                self._call("POST", spec["path"], self._form(object_name, {}, values))
+            except ConnectorError as error:
+                # Refused: one with the same key may be there already (a repeated
+                # create), which is then the record; any other refusal stands.
+                if error.kind != ErrorKind.REJECTED or not spec.get("unique"):
+                    raise
+                existing = self._find_by_key(object_name, key)
+                if existing is None:
+                    raise
+                return existing
             existing = self._find_by_key(object_name, key)
         if existing is None:
             raise ConnectorError(

@@ -269,3 +269,68 @@ def test_sending_a_change_keeps_the_crm_fields_openprm_does_not_own(crm):
     assert remote["billing_city"] == "Bonn"
     assert remote["description"] == "Key account, call Ann"
     assert remote["billing_street"] == "Main St 1"  # not the "-" placeholder
+
+
+WORDS = [
+    "alder", "birch", "cedar", "delta", "ember", "falcon", "garnet", "harbor",
+    "indigo", "juniper", "kestrel", "lumen", "marble", "nimbus", "onyx", "pioneer",
+    "quartz", "raven", "summit", "tundra", "umber", "vertex", "willow", "xenon",
+    "yonder", "zephyr",
+]  # fmt: skip
+
+
+def organisation(number: int) -> str:
+    """Three words and the number: far from every other number's name (unlike
+    "Partner 17" and "Partner 117", which the matcher rightly finds alike)."""
+    size = len(WORDS)
+    words = (
+        WORDS[number % size],
+        WORDS[number // size % size],
+        WORDS[number // size**2 % size],
+    )
+    return " ".join(word.title() for word in words) + f" {number}"
+
+
+def test_initial_sync_of_1000_accounts_links_100_and_creates_no_duplicate(crm):
+    # Given 1,000 partners, 100 of which the CRM already has under slightly
+    # different names ("Alder Birch Alder 1 GmbH" is "ALDER BIRCH ALDER 1 GMBH.",
+    # "Alder Birch Alder 2 Gmbh" or "Alder Birch Alder 3 Ltd." there)
+    variants = ("{} GMBH.", "{} Gmbh", "{} Ltd.")
+    for number in range(1000):
+        PartnerFactory(name=f"{organisation(number)} GmbH")
+    for number in range(100):
+        name = organisation(number)
+        account(
+            crm, variants[number % 3].format(name.upper() if number % 3 == 0 else name)
+        )
+    connection = connection_for(crm)
+    before = len(crm.requests_served())
+
+    # When the first sync runs
+    finished = run(connection)
+
+    # Then those 100 are linked, the 900 others created, none left for a person
+    assert finished.status == RunStatus.DONE, finished.error
+    assert (finished.linked, finished.created, finished.queued, finished.errors) == (
+        100, 900, 0, 0,
+    )  # fmt: skip
+    # And each account created in the CRM cost two requests (the create, and
+    # the read back by its name); the pull read the CRM in a few pages
+    served = crm.requests_served()[before:]
+    assert sum(line.startswith("POST /api/accounts/ ") for line in served) == 900
+    assert len(served) <= 2 * 900 + 5
+    # And nothing exists twice on either side: the CRM's accounts (counted
+    # through its API) are the 1,000 partners, each linked to its own account
+    accounts = crm.accounts()
+    assert len(accounts) == 1000
+    assert len({record["name"].casefold() for record in accounts}) == 1000
+    assert Partner.objects.count() == 1000
+    links = SyncLink.objects.filter(connection=connection)
+    assert links.count() == 1000
+    assert len(set(links.values_list("remote_id", flat=True))) == 1000
+    linked_first = Partner.objects.get(name=f"{organisation(0)} GmbH")
+    assert links.get(local_id=linked_first.pk).remote_id == str(
+        next(
+            a["id"] for a in accounts if a["name"] == f"{organisation(0).upper()} GMBH."
+        )
+    )
