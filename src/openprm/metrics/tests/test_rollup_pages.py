@@ -17,6 +17,9 @@ pytestmark = pytest.mark.django_db
 
 # Tables a page over the rollups must not read: the day rollup and the facts.
 RAW = ("metrics_dailyvalue", "incentives_salesline", "deals_deal", "deals_dealrevenue")
+# The portal home's work list reads the partner's deals waiting on it (the deals
+# app's work items, not figures); its figures come from the rollups.
+HOME_RAW = ("metrics_dailyvalue", "incentives_salesline", "deals_dealrevenue")
 
 
 def _a_year_of_figures(partner, *, months=12):
@@ -34,13 +37,13 @@ def _a_year_of_figures(partner, *, months=12):
         month = add_months(month, -1)
 
 
-def _read(client, path, django_assert_num_queries, expected):
+def _read(client, path, django_assert_num_queries, expected, raw=RAW):
     client.get(path)  # warm the caches (navigation, session)
     with django_assert_num_queries(expected) as counted:
         response = client.get(path)
     assert response.status_code == 200
     sql = " ".join(query["sql"].lower() for query in counted.captured_queries)
-    assert not [table for table in RAW if table in sql]
+    assert not [table for table in raw if table in sql]
     return response
 
 
@@ -52,7 +55,8 @@ def test_the_portal_home_reads_as_many_queries_for_a_year_of_figures_as_for_one(
 ):
     enrolment = enrol(programme, 2, 300)
     client.force_login(partner_user(partner=enrolment.partner, roles=["sales"]))
-    _read(client, path, django_assert_num_queries, queries)
+    raw = HOME_RAW if path == "/portal/" else RAW
+    _read(client, path, django_assert_num_queries, queries, raw)
 
     _a_year_of_figures(enrolment.partner)
     for number in range(5):  # other partners' figures and enrolments
@@ -60,7 +64,7 @@ def test_the_portal_home_reads_as_many_queries_for_a_year_of_figures_as_for_one(
         _a_year_of_figures(other, months=3)
         EnrolmentFactory(partner=other, programme=programme)
 
-    response = _read(client, path, django_assert_num_queries, queries)
+    response = _read(client, path, django_assert_num_queries, queries, raw)
     if path == "/portal/tier/progress/":
         assert "18,000" in response.content.decode()  # 12 months x 1,500
 
