@@ -178,6 +178,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "bench/earnings_page.py)",
     )
     data.add_argument(
+        "--rollup-facts",
+        default="",
+        help="sizes (sales lines over 10,000 partners) at which the portal home and "
+        "the executive dashboard are measured over the rollups against their raw "
+        "floors after the scenarios, comma-separated; 0 skips it (default: "
+        "1000000,10000000 for a full run, 0 with --scenarios; see "
+        "bench/rollup_pages.py)",
+    )
+    data.add_argument(
         "--deal-conflict-rows",
         type=int,
         default=0,
@@ -509,6 +518,12 @@ def run(args: argparse.Namespace) -> None:
 
         say("")
         data["earnings_page"] = earnings_page.report(sizes, say=say)
+    rollup_facts = args.rollup_facts or ("0" if args.scenarios else "1000000,10000000")
+    if sizes := [int(n) for n in rollup_facts.split(",") if int(n)]:
+        from bench import rollup_pages  # pages over the rollups (issue 17)
+
+        say("")
+        data["rollup_pages"] = rollup_pages.report(sizes, say=say)
     if args.deal_conflict_rows:  # the conflict check's recall (issues 6 and 21)
         from bench import deal_conflicts
 

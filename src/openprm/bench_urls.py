@@ -20,6 +20,10 @@ server in the same run:
   for a partner admin of that partner, the audiences holding them matched on each
   request (see ``floor_library``); ``floor/library-cached/`` finds them once per
   process (``floor_library_cached``).
+- ``floor/portal-metrics/?partner=`` and ``floor/executive-dashboard/``: the month
+  rollup rows the portal home's tier progress and the console's executive
+  dashboard read (last 12 months), with ``.values()`` and JSON
+  (``bench/rollup_pages.py``).
 """
 
 from django.db.models import F
@@ -643,11 +647,87 @@ def floor_partner_360(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _rollup_period():
+    from openprm.metrics.selectors import Period
+
+    return Period.trailing(12)
+
+
+def floor_portal_metrics(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the portal home's rollup read for the partner in
+    ``?partner=``: its month rollup rows of the last 12 months, ``.values()``,
+    JSON. No session, enrolments, requirements or template."""
+    from openprm.metrics.models import MonthlyValue
+
+    period = _rollup_period()
+    rows = list(
+        MonthlyValue.objects.filter(
+            partner_id=int(request.GET["partner"]),
+            month__gte=period.first,
+            month__lte=period.last,
+        )
+        .order_by()
+        .values("month", "series", "value")
+    )
+    return JsonResponse({"results": rows})
+
+
+def floor_executive_dashboard(request: HttpRequest) -> JsonResponse:
+    """The raw floor of the console's executive dashboard: the same grouped reads
+    of the month rollup over the last 12 months (by month, by region, type and
+    tier, the 15 partners with the most won revenue and their months), each
+    ``.values()`` with ``Sum``, as JSON. No session, scope, metric arithmetic,
+    chart data or template."""
+    from django.db.models import Sum
+
+    from openprm.metrics.models import MonthlyValue
+    from openprm.partners.models import Partner
+
+    period = _rollup_period()
+    base = MonthlyValue.objects.filter(
+        month__gte=period.first, month__lte=period.last
+    ).order_by()
+
+    def grouped(*columns, rows=base):
+        return list(rows.values(*columns, "month", "series").annotate(v=Sum("value")))
+
+    leaders = list(
+        base.filter(series="won_revenue")
+        .values("partner_id")
+        .annotate(v=Sum("value"))
+        .order_by("-v", "partner_id")
+        .values_list("partner_id", flat=True)[:15]
+    )
+    return JsonResponse(
+        {
+            "months": grouped(),
+            "region": grouped("partner__region"),
+            "type": grouped("partner__partner_type"),
+            "tier": grouped(
+                "partner__enrolments__tier__name",
+                rows=base.filter(partner__enrolments__status="active"),
+            ),
+            "top": grouped("partner_id", rows=base.filter(partner_id__in=leaders)),
+            "names": list(
+                Partner.objects.filter(pk__in=leaders).values("pk", "name", "public_id")
+            ),
+        }
+    )
+
+
 urlpatterns = [
     path("floor/leads/", floor_leads, name="bench_floor_leads"),
     path("floor/deal-queue/", floor_deal_queue, name="bench_floor_deal_queue"),
     path("floor/audit-trail/", floor_audit_trail, name="bench_floor_audit_trail"),
     path("floor/partner-360/", floor_partner_360, name="bench_floor_partner_360"),
+    path(
+        "floor/portal-metrics/", floor_portal_metrics, name="bench_floor_portal_metrics"
+    ),
+    path(
+        "floor/executive-dashboard/",
+        floor_executive_dashboard,
+        name="bench_floor_executive_dashboard",
+    ),
     path("floor/funds/", floor_funds, name="bench_floor_funds"),
     path("floor/approvals/", floor_approvals, name="bench_floor_approvals"),
     path("floor/catalogue/", floor_catalogue, name="bench_floor_catalogue"),

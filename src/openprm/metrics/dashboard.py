@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.metrics import catalogue, permissions
 from openprm.metrics.formatting import plain
 from openprm.metrics.models import MonthlyValue
-from openprm.metrics.selectors import Period, _figures, metric_months
+from openprm.metrics.selectors import Period, _figures, months_of
 from openprm.partners.choices import PartnerType, Region
 from openprm.partners.models import Partner
 from openprm.programs.choices import EnrolmentStatus
@@ -64,23 +64,21 @@ def _grouped(rows) -> dict:
 
 
 def dashboard(*, user, period: Period, filters: DashboardFilters) -> dict:
-    """Totals, months, breakdowns and top partners (six queries)."""
+    """Totals, months, breakdowns and top partners (seven queries)."""
     permissions.DASHBOARD.ensure(user)
     base = MonthlyValue.objects.filter(
         partner__in=_partners(user, filters),
         month__gte=period.first,
         month__lte=period.last,
     ).order_by()
-    months = metric_months(partner_ids=_partners(user, filters), period=period)
-    totals = _figures(
-        [
-            (month, series, total)
-            for month, series, total in base.values("month", "series")
-            .annotate(total=Sum("value"))
-            .values_list("month", "series", "total")
-        ],
-        period.last,
+    # One read of the month totals serves the period's figures and the months.
+    by_month = list(
+        base.values("month", "series")
+        .annotate(total=Sum("value"))
+        .values_list("month", "series", "total")
     )
+    months = months_of(by_month, period)
+    totals = _figures(by_month, period.last)
 
     def breakdown(key, title, column, choices=None, extra=None):
         rows = (

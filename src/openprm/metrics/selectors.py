@@ -86,8 +86,14 @@ def metric_values(*, partner_ids, period: Period) -> dict[str, Decimal | None]:
 def metric_months(*, partner_ids, period: Period) -> list[dict]:
     """Every metric month by month: ``[{"month": date, "values": {code: value}}]``
     (one query)."""
+    return months_of(_monthly(partner_ids, period), period)
+
+
+def months_of(rows, period: Period) -> list[dict]:
+    """Every metric month by month from rows (month, series, total) of the month
+    rollup (no query)."""
     by_month: dict[datetime.date, list] = defaultdict(list)
-    for month, series, total in _monthly(partner_ids, period):
+    for month, series, total in rows:
         by_month[month].append((month, series, total))
     return [
         {"month": month, "values": _figures(by_month.get(month, []), month)}

@@ -46,7 +46,7 @@ def test_the_dashboard_query_count_does_not_grow_with_partners(
 ):
     client.force_login(VendorUserFactory(vendor_role="analyst"))
     client.get("/console/insights/")  # warm caches (navigation, session)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         client.get("/console/insights/")
     for number in range(5):
         figures(PartnerFactory(name=f"More {number}"), won_revenue="10")
