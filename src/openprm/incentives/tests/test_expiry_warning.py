@@ -88,7 +88,7 @@ def test_no_warning_before_the_window():
 def test_a_lot_entering_the_window_later_is_warned_on_its_own():
     _partner, _admin, account = _company()
     _credit(account, 100)
-    _credit(account, 70, EARNED + datetime.timedelta(days=20))
+    _credit(account, 70, EARNED + datetime.timedelta(days=25))
     first = EXPIRES - datetime.timedelta(days=10)
     assert services.points_warn_expiring(now=first) == 1
     assert services.points_warn_expiring(now=first + datetime.timedelta(days=15)) == 1
@@ -97,14 +97,16 @@ def test_a_lot_entering_the_window_later_is_warned_on_its_own():
     )
     assert subjects == [
         "100 of your points expire on 2026-03-10",
-        "70 of your points expire on 2026-03-30",
+        "70 of your points expire on 2026-04-04",
     ]
 
 
 def test_no_warning_for_a_lot_used_up_or_already_expired():
     _partner, _admin, account = _company()
     _credit(account, 100)
-    services.points_redeem(actor=None, account=account, points=100, reason="mug")
+    services.points_redeem(
+        actor=None, account=account, points=100, reason="mug", now=EARNED
+    )
     _other_partner, _other_admin, other = _company("Fabrikam")
     _credit(other, 40)
     assert services.points_expire_due(now=EXPIRES) == 1
