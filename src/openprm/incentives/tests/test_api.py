@@ -128,8 +128,8 @@ def test_the_ledger_detail_answers_balance_pending_and_expiring(
         reward=RewardFactory(points_price=120, stock=None),
     )
     headers = bearer(user)
-    # token and user, scope; account; balance, expiring, pending
-    with django_assert_num_queries(6):
+    # token and user, its last use, scope; account; expiring, balance, pending
+    with django_assert_num_queries(7):
         answer = client.get(
             f"/api/v1/points/accounts/{account.public_id}", headers=headers
         ).json()

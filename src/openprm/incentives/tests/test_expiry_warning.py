@@ -40,7 +40,7 @@ def _credit(account, points, when=EARNED):
 def _company(name="Contoso"):
     partner = PartnerFactory(name=name)
     admin = partner_user(partner=partner, roles=[PartnerRole.PARTNER_ADMIN])
-    admin.email = "admin@contoso.example"
+    admin.email = f"admin@{name.lower()}.example"
     admin.save()
     partner_user(partner=partner, roles=[PartnerRole.SALES])  # not a holder
     return partner, admin, ledger.account_for(partner_id=partner.pk)
