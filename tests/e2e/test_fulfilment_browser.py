@@ -141,6 +141,12 @@ def test_sales_points_redemption_and_signed_fulfilment(page, live_server, tmp_pa
     expect(history).to_contain_text("The fulfilment service")
     shoot(page, "fulfilment-3-portal-order")
 
+    # Shipped, not delivered: its points are pending, already out of the balance.
+    page.get_by_test_id("portal-nav").get_by_role("link", name="My earnings").click()
+    expect(page.get_by_test_id("balance")).to_have_text("30")
+    expect(page.get_by_test_id("pending")).to_have_text("150")
+    shoot(page, "fulfilment-3b-portal-earnings")
+
     sign_in(page, admin.email)
     page.goto("/console/incentives/rewards/")
     page.get_by_test_id("orders").get_by_role(

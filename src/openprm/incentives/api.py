@@ -158,6 +158,17 @@ class PointsAccountOut(Schema):
         return obj.user.public_id if obj.user_id else None
 
 
+class PointsAccountDetailOut(PointsAccountOut):
+    pending: int = Field(
+        description="Points of the holder's orders not yet delivered (awaiting "
+        "approval, placed, sent for fulfilment or shipped): already out of the "
+        "balance; given back if an order is rejected, cancelled or fails."
+    )
+    expiring: int = Field(
+        description="Points of lots that expire within the next 60 days."
+    )
+
+
 class PointsEntryOut(Schema):
     id: UUID
     kind: str
@@ -431,12 +442,14 @@ def account_list(request):
 
 @router.get(
     "/points/accounts/{account_id}",
-    response=PointsAccountOut,
-    summary="Read a points ledger's balance",
+    response=PointsAccountDetailOut,
+    summary="Read a points ledger's balance, pending and expiring points",
 )
 def account_detail(request, account_id: str):
     account = lookup(request, selectors.account_get, public_id=account_id)
-    account.balance = selectors.summary_of(account).balance
+    summary = selectors.summary_of(account)
+    account.balance, account.pending = summary.balance, summary.pending
+    account.expiring = summary.expiring
     return account
 
 

@@ -50,6 +50,12 @@ def expiry_months() -> int:
     return int(getattr(settings, "OPENPRM_POINTS_EXPIRY_MONTHS", 24))
 
 
+def expiry_warning_days() -> int:
+    """Days before a lot expires that its holder is warned, once
+    (``OPENPRM_POINTS_EXPIRY_WARNING_DAYS``; 0: no warning)."""
+    return int(getattr(settings, "OPENPRM_POINTS_EXPIRY_WARNING_DAYS", 30))
+
+
 def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
     """The same day and time ``months`` later (the month's last day when it is
     shorter: 31 January + 1 month is 28 or 29 February)."""

@@ -300,6 +300,8 @@ class PointsLot(models.Model):
     remaining = models.BigIntegerField()
     earned_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
+    # When its holder was told it expires soon (the warning sweep; never twice).
+    warned_at = models.DateTimeField(null=True, blank=True)
 
     BULK_FIELDS = (
         "account_id",

@@ -117,10 +117,34 @@ class Summary:
     expiring: int
     expiring_by: datetime.datetime
     next_expiry: datetime.datetime | None
+    # Points of the holder's orders not yet delivered (awaiting approval, placed,
+    # sent for fulfilment or shipped): redeeming took them from the balance at
+    # order time; a rejection, cancellation or failed fulfilment gives them back.
+    pending: int = 0
 
 
-def summary_of(account: PointsAccount | None, now=None) -> Summary:
-    """Balance, and what expires within ``EXPIRING_SOON_DAYS`` (two queries)."""
+# Orders whose points are taken but whose reward is not delivered yet.
+PENDING_ORDER_STATUSES = (
+    OrderStatus.PENDING_APPROVAL,
+    OrderStatus.PLACED,
+    OrderStatus.SUBMITTED,
+    OrderStatus.SHIPPED,
+)
+
+
+def pending_of(account: PointsAccount) -> int:
+    """The points held by the holder's orders not yet delivered (one query)."""
+    total = RedemptionOrder.objects.filter(
+        account=account, status__in=PENDING_ORDER_STATUSES
+    ).aggregate(points=Sum("points"))["points"]
+    return int(total or 0)
+
+
+def summary_of(
+    account: PointsAccount | None, now=None, *, pending: bool = True
+) -> Summary:
+    """Balance, what expires within ``EXPIRING_SOON_DAYS`` and (unless
+    ``pending`` is False) what orders not yet delivered hold (three queries)."""
     now = now or timezone.now()
     by = now + datetime.timedelta(days=EXPIRING_SOON_DAYS)
     if account is None:
@@ -133,6 +157,7 @@ def summary_of(account: PointsAccount | None, now=None) -> Summary:
         int(soon["points"] or 0),
         by,
         soon["first"],
+        pending_of(account) if pending else 0,
     )
 
 

@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Min, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +23,12 @@ from openprm.incentives.models import (
     Product,
     ProductPrice,
 )
+from openprm.notifications.services import notify
 from openprm.programs.choices import BenefitKind, EnrolmentStatus
 from openprm.programs.models import TierBenefit
 from openprm.segments.audiences import AudienceReader, matching_audience_ids
+from openprm.tenancy.choices import PartnerRole
+from openprm.tenancy.models import Membership
 
 PRODUCT_FIELDS = ["sku", "name", "product_line", "active_from", "active_until"]
 RULE_FIELDS = [
@@ -692,3 +696,111 @@ def points_expire_due(*, now: datetime.datetime | None = None, batch: int = 500)
                 _emit_entry(entry)
                 count += 1
     return count
+
+
+# --- the warning before expiry
+
+
+def expiry_warning_recipients(account: PointsAccount) -> list:
+    """Who holds the account's points: its user, or, when points belong to the
+    partner company, the company's active partner admins."""
+    if account.user_id is not None:
+        user = account.user
+        return [user] if user.is_active else []
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            partner_id=account.partner_id, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+        if PartnerRole.PARTNER_ADMIN in (membership.roles or [])
+    ]
+
+
+def _warn_account(account: PointsAccount, *, now, until) -> int:
+    """Mark the account's lots expiring by ``until`` warned, and tell its holders
+    once (inside the caller's transaction, behind the holder's lock)."""
+    ledger.lock(account)
+    lots = PointsLot.objects.filter(
+        account=account,
+        remaining__gt=0,
+        warned_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=until,
+    )
+    found = lots.aggregate(
+        points=Sum("remaining"), first=Min("expires_at"), count=Count("id")
+    )
+    if not found["count"]:
+        return 0
+    lots.update(warned_at=now)
+    points, first = int(found["points"]), found["first"]
+    url = reverse("portal:earnings")
+    subject = _("%(points)s of your points expire on %(date)s") % {
+        "points": f"{points:,}",
+        "date": first.date().isoformat(),
+    }
+    body = _(
+        "%(points)s points earned by %(partner)s expire from %(date)s. Spend them "
+        "on a reward before then; points are spent oldest first."
+    ) % {
+        "points": f"{points:,}",
+        "partner": account.partner.name,
+        "date": first.date().isoformat(),
+    }
+    notify(
+        recipients=expiry_warning_recipients(account),
+        kind="points.expiring",
+        subject=str(subject),
+        body=str(body),
+        url=url,
+    )
+    events.emit(
+        "points.expiring",
+        payload={
+            "account": str(account.public_id),
+            "partner": account.partner_id,
+            "user": str(account.user.public_id) if account.user_id else None,
+            "points": points,
+            "lots": found["count"],
+            "expires_at": first.isoformat(),
+        },
+        partner_id=account.partner_id,
+    )
+    return found["count"]
+
+
+def points_warn_expiring(
+    *, now: datetime.datetime | None = None, batch: int = 200
+) -> int:
+    """The warning sweep: tell the holders of lots that expire within
+    ``OPENPRM_POINTS_EXPIRY_WARNING_DAYS`` (one notification and one
+    ``points.expiring`` event per holder and run), and mark those lots warned so
+    they are never warned again. One transaction per holder. Returns how many
+    holders were warned (0 when none is left)."""
+    days = ledger.expiry_warning_days()
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    until = now + datetime.timedelta(days=days)
+    account_ids = list(
+        PointsLot.objects.filter(
+            remaining__gt=0,
+            warned_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=until,
+        )
+        .order_by("account_id")
+        .values_list("account_id", flat=True)
+        .distinct()[:batch]
+    )
+    warned = 0
+    accounts = PointsAccount.objects.select_related("partner", "user").filter(
+        pk__in=account_ids
+    )
+    for account in accounts:
+        with transaction.atomic():
+            if _warn_account(account, now=now, until=until):
+                warned += 1
+    return warned

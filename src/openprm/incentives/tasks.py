@@ -25,6 +25,14 @@ def expire_points() -> None:
         pass
 
 
+@sweeps.register(every=timedelta(days=1), name="incentives.warn_expiring_points")
+@task()
+def warn_expiring_points() -> None:
+    """Tell holders, once, of lots that expire within the warning window."""
+    while services.points_warn_expiring():
+        pass
+
+
 @sweeps.register(every=timedelta(days=1), name="incentives.check_ledgers")
 @task()
 def check_ledgers() -> None:

@@ -388,7 +388,7 @@ def portal_rewards(request):
         request,
         "incentives/portal_rewards.html",
         {
-            "summary": selectors.summary_of(account),
+            "summary": selectors.summary_of(account, pending=False),
             "rewards": selectors.rewards_for_partner(partner_id=request.partner.pk),
             "orders": orders[:PER_PAGE],
             "can_redeem": permissions.REDEEM.allows_roles(

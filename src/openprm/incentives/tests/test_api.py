@@ -5,10 +5,14 @@ from django.db import transaction
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.incentives import ledger
+from openprm.incentives import ledger, rewards
 from openprm.incentives.choices import EntryKind
 from openprm.incentives.models import Product
-from openprm.incentives.tests.factories import EarningRuleFactory, ProductFactory
+from openprm.incentives.tests.factories import (
+    EarningRuleFactory,
+    ProductFactory,
+    RewardFactory,
+)
 from openprm.programs.tests.test_api import bearer
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import partner_user
@@ -107,3 +111,26 @@ def test_an_adjustment_beyond_the_balance_is_a_field_error(client):
     )
     assert response.status_code == 422
     assert ledger.balance_of(account) == 3
+
+
+def test_the_ledger_detail_answers_balance_pending_and_expiring(
+    client, settings, django_assert_num_queries
+):
+    settings.OPENPRM_REDEMPTION_APPROVAL_ABOVE = 0
+    user = partner_user(roles=[PartnerRole.SALES])
+    partner = user.memberships.get().partner
+    account = ledger.account_for(partner_id=partner.pk)
+    with transaction.atomic():
+        ledger.credit(account=account, kind=EntryKind.BONUS, points=500)
+    rewards.redemption_order_place(
+        actor=user,
+        partner_id=partner.pk,
+        reward=RewardFactory(points_price=120, stock=None),
+    )
+    headers = bearer(user)
+    # token and user, its last use, scope; account; expiring, balance, pending
+    with django_assert_num_queries(7):
+        answer = client.get(
+            f"/api/v1/points/accounts/{account.public_id}", headers=headers
+        ).json()
+    assert (answer["balance"], answer["pending"], answer["expiring"]) == (380, 120, 0)

@@ -9,10 +9,14 @@ from django.db import transaction
 
 from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import VendorUserFactory
-from openprm.incentives import ledger, services
-from openprm.incentives.choices import EntryKind
-from openprm.incentives.models import PointsEntry, Product
-from openprm.incentives.tests.factories import EarningRuleFactory, ProductFactory
+from openprm.incentives import ledger, rewards, services
+from openprm.incentives.choices import EntryKind, OrderStatus
+from openprm.incentives.models import PointsEntry, Product, RedemptionOrder
+from openprm.incentives.tests.factories import (
+    EarningRuleFactory,
+    ProductFactory,
+    RewardFactory,
+)
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import partner_user
 
@@ -52,8 +56,8 @@ def test_the_portal_earnings_page_shows_balance_expiring_and_reasons(
         )
     client.force_login(user)
     # session, user, membership, its roles (the page's rule); the account;
-    # expiring; balance; count, page
-    with django_assert_num_queries(9):
+    # expiring; balance; pending; count, page
+    with django_assert_num_queries(10):
         response = client.get("/portal/earnings/")
     assert response.status_code == 200
     summary = response.context["summary"]
@@ -61,6 +65,43 @@ def test_the_portal_earnings_page_shows_balance_expiring_and_reasons(
     body = response.content.decode()
     assert "Storage sales" in body and "Invoice 9: SKU-1" in body
     assert "Bonus 40" in body
+
+
+def test_the_portal_summary_shows_the_points_of_orders_not_yet_delivered(
+    client, settings
+):
+    settings.OPENPRM_REDEMPTION_APPROVAL_ABOVE = 0
+    user = partner_user(roles=[PartnerRole.SALES])
+    partner = user.memberships.get().partner
+    _earned(partner, 1000)
+    orders = [
+        rewards.redemption_order_place(
+            actor=user,
+            partner_id=partner.pk,
+            reward=RewardFactory(points_price=price, stock=None),
+        )
+        for price in (100, 200, 300, 50, 20)
+    ]
+    for order, status in zip(
+        orders,
+        [
+            OrderStatus.PENDING_APPROVAL,
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
+            OrderStatus.SUBMITTED,
+        ],
+        strict=False,
+    ):
+        RedemptionOrder.objects.filter(pk=order.pk).update(status=status)
+    rewards.redemption_order_cancel(actor=user, order=orders[4])
+    # The fifth (20) was cancelled and refunded: neither pending nor spent.
+    client.force_login(user)
+    response = client.get("/portal/earnings/")
+    summary = response.context["summary"]
+    assert (summary.balance, summary.pending) == (350, 350)
+    body = response.content.decode()
+    assert 'data-testid="pending">350<' in body
+    assert "not yet delivered" in body
 
 
 def test_the_portal_earnings_page_before_any_points_says_how_to_earn(client):
