@@ -3,6 +3,7 @@ drawn as charts; a partner's salesperson sees only their own pipeline."""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +12,7 @@ from openprm.accounts.tests.factories import TEST_PASSWORD, VendorUserFactory
 from openprm.deals.models import Deal, Stage
 from openprm.deals.tests.factories import make_deal, seller
 from openprm.partners.tests.factories import PartnerFactory
+from tests.e2e.screens import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +91,33 @@ def test_a_salesperson_sees_only_their_organisations_pipeline(page):
         "Pipeline of Contoso Solutions"
     )
     expect(page.get_by_test_id("total-amount")).to_have_text("100.00 EUR")
+
+
+def test_every_table_downloads_with_the_pages_filters(page):
+    VendorUserFactory(email="alex@vendor.example")
+    for name, region, amount, month in (
+        ("Contoso Solutions", "NA", "1000.00", 3),
+        ("Fabrikam Inc", "EMEA", "400.00", 5),
+        ("Northwind Traders", "NA", "250.00", 8),
+    ):
+        make_deal(
+            partner=PartnerFactory(name=name, region=region),
+            amount=Decimal(amount),
+            expected_close_date=datetime.date(2026, month, 10),
+            stage=Stage.objects.get(name="Proposal"),
+        )
+    sign_in(page, "alex@vendor.example")
+
+    page.goto("/console/pipeline/?region=NA")
+    page.get_by_test_id("pipeline-months-table").locator("summary").click()
+    expect(page.get_by_test_id("pipeline-months")).to_contain_text("2026-08")
+    shoot(page, "pipeline-console-exports")
+    links = page.locator('a:text-is("CSV")')
+    expect(links).to_have_count(5)
+    partners_csv = page.locator('a[href="?region=NA&export=csv&table=partners"]')
+    with page.expect_download() as download:
+        partners_csv.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Contoso Solutions" in text
+    assert "Northwind Traders" in text
+    assert "Fabrikam" not in text

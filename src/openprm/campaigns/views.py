@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.campaigns import links, permissions, selectors, services
 from openprm.campaigns.forms import CampaignForm, ScheduleForm
+from openprm.core import exports
 from openprm.core.web import act, console_page, form_page, public_page
 
 RECIPIENTS_PER_PAGE = 50
@@ -75,11 +76,42 @@ def campaign_update(request, public_id):
     )
 
 
+def _funnel_rows(funnel: dict[str, int]) -> list[list]:
+    """The funnel's table (its steps, then those waiting or skipped when there
+    are any), as the page lists it."""
+    rows = [
+        [str(label), funnel[step]]
+        for step, label in zip(
+            selectors.FUNNEL_STEPS, selectors.FUNNEL_LABELS, strict=True
+        )
+    ]
+    if funnel["waiting"]:
+        rows.append([str(_("Waiting to be sent")), funnel["waiting"]])
+    if funnel["suppressed"]:
+        rows.append([str(_("Skipped (unsubscribed)")), funnel["suppressed"]])
+    return rows
+
+
 @console_page(rule=permissions.READ)
 def campaign_detail(request, public_id):
     """The campaign with its funnel (numbers and chart) and its recipients."""
     campaign = selectors.campaign_get(user=request.user, public_id=public_id)
     funnel = selectors.campaign_funnel(campaign=campaign)
+    export_error = ""
+    if "export" in request.GET or "table" in request.GET:
+        file_format = request.GET.get("export", "")
+        if file_format not in exports.FORMATS:
+            export_error = _("Choose a download format: CSV or XLSX.")
+        elif request.GET.get("table") != "funnel":
+            export_error = _("This page has one table to download: funnel.")
+        else:
+            return exports.download(
+                columns=[str(_("Step")), str(_("Recipients"))],
+                rows=_funnel_rows(funnel),
+                file_format=file_format,
+                name=f"campaign-funnel-{campaign.public_id}",
+                sheet="funnel",
+            )
     page = Paginator(
         selectors.campaign_recipients(campaign=campaign), RECIPIENTS_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -97,7 +129,9 @@ def campaign_detail(request, public_id):
             "recipients": list(page.object_list),
             "can_edit": permissions.EDIT.allows(request.user),
             "schedule_form": ScheduleForm(),
+            "export_error": export_error,
         },
+        status=400 if export_error else 200,
     )
 
 

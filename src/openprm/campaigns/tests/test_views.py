@@ -1,5 +1,10 @@
+import csv
+import io
+import re
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.campaigns.choices import CampaignStatus
@@ -97,3 +102,52 @@ def test_an_analyst_reads_but_cannot_create(client):
     assert detail.status_code == 200
     assert "Send me a test" not in detail.content.decode()
     assert client.get(reverse("console:campaign_create")).status_code == 403
+
+
+def _funnel_page(campaign):
+    return reverse("console:campaign_detail", kwargs={"public_id": campaign.public_id})
+
+
+def test_the_funnel_downloads_as_the_page_lists_it(client, marketer):
+    campaign = CampaignFactory()
+    CampaignRecipientFactory.create_batch(3, campaign=campaign, status="sent")
+    CampaignRecipientFactory(campaign=campaign, status="bounced")
+    CampaignRecipientFactory(campaign=campaign, status="pending")
+    other = CampaignFactory()
+    CampaignRecipientFactory.create_batch(9, campaign=other, status="sent")
+    url = _funnel_page(campaign)
+
+    html = client.get(url).content.decode()
+    response = client.get(url + "?export=csv&table=funnel")
+    workbook = client.get(url + "?export=xlsx&table=funnel")
+
+    assert 'href="?export=csv&amp;table=funnel"' in html
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [
+        ["Step", "Recipients"],
+        ["Sent", "3"],
+        ["Bounced", "1"],
+        ["Clicked", "0"],
+        ["Applied", "0"],
+        ["Approved", "0"],
+        ["Waiting to be sent", "1"],
+    ]
+    for label, value in rows[1:]:
+        assert re.search(rf"{label}</dt><dd[^>]*>{value}</dd>", html)
+    sheet = load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active
+    assert [list(row) for row in sheet.iter_rows(values_only=True)][1] == ["Sent", 3]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("export=pdf&table=funnel", "Choose a download format: CSV or XLSX."),
+        ("export=csv&table=recipients", "This page has one table to download"),
+    ],
+)
+def test_a_bad_funnel_download_is_refused(client, marketer, query, message):
+    response = client.get(_funnel_page(CampaignFactory()) + f"?{query}")
+
+    assert response.status_code == 400
+    assert message in response.content.decode()

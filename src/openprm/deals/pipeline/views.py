@@ -1,20 +1,30 @@
 """The pipeline and forecast pages: the console's (the ecosystem, by region and
 partner, with charts) and the portal's (the partner's own, and a distributor's
 downstream where it may see it). The figures come from ``pipeline.selectors``; the
-charts read them from ``json_script`` blocks."""
+charts read them from ``json_script`` blocks. Every table downloads as CSV or XLSX
+(``?<filters>&export=csv|xlsx&table=<name>``, ``pipeline.tables``) with the page's
+filters and the reader's scope; a bad filter, format or table answers 400 with the
+page and its error."""
 
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from openprm.core import exports
 from openprm.core.web import console_page, portal_page
 from openprm.deals import permissions
-from openprm.deals.pipeline import selectors
+from openprm.deals.pipeline import selectors, tables
 from openprm.deals.pipeline.forms import PipelineFilterForm
 
 # The partners listed on a page (the API pages through all of them).
 TOP_PARTNERS = 20
+
+# The tables each page shows (and exports); the portal's partners table only
+# for a distributor that sees its downstream partners.
+CONSOLE_TABLES = tables.TABLES
+PORTAL_TABLES = (tables.STAGES, tables.MONTHS, tables.QUARTERS)
 
 
 def _chart_data(summary: selectors.PipelineSummary) -> dict:
@@ -47,7 +57,37 @@ def _valid_query(form) -> str:
     )
 
 
-def _page(request, template: str, form, summary, **context):
+def _requested_export(request, form, shown: tuple[str, ...]) -> tuple[bool, str, str]:
+    """Whether a download is asked for, its format and table, after checking
+    them and the filters: a problem is a form error and the answer a 400."""
+    if "export" not in request.GET and "table" not in request.GET:
+        return False, "", ""
+    file_format = request.GET.get("export", "")
+    table = request.GET.get("table", "")
+    form.is_valid()
+    if file_format not in exports.FORMATS:
+        form.add_error(None, _("Choose a download format: CSV or XLSX."))
+    if table not in shown:
+        form.add_error(
+            None,
+            _("This page has no table “%(table)s”: choose one of %(tables)s.")
+            % {"table": table, "tables": ", ".join(shown)},
+        )
+    return True, file_format, table
+
+
+def _download(summary, *, table: str, file_format: str):
+    columns, rows = tables.table(summary, table)
+    return exports.download(
+        columns=columns,
+        rows=rows,
+        file_format=file_format,
+        name=f"pipeline-{table}",
+        sheet=f"pipeline-{table}",
+    )
+
+
+def _page(request, template: str, form, summary, *, status: int = 200, **context):
     return render(
         request,
         template,
@@ -55,8 +95,10 @@ def _page(request, template: str, form, summary, **context):
             "form": form,
             "summary": summary,
             "chart_data": _chart_data(summary),
+            "query": _valid_query(form),
             **context,
         },
+        status=status,
     )
 
 
@@ -66,17 +108,22 @@ def console_pipeline(request):
     form = PipelineFilterForm(
         request.GET, partners=selectors.filter_partners(user=request.user)
     )
+    asked, file_format, table = _requested_export(request, form, CONSOLE_TABLES)
+    exporting = asked and not form.errors
     summary = selectors.pipeline_summary(
         user=request.user,
         filters=form.filters(),
-        regions=True,
-        partners=TOP_PARTNERS,
+        regions=not exporting or table == tables.REGIONS,
+        partners=TOP_PARTNERS if not exporting or table == tables.PARTNERS else 0,
     )
+    if exporting:
+        return _download(summary, table=table, file_format=file_format)
     return _page(
         request,
         "deals/pipeline_console.html",
         form,
         summary,
+        status=400 if asked and form.errors else 200,
         schedule_query=_valid_query(form),
     )
 
@@ -92,12 +139,24 @@ def portal_pipeline(request):
         regions=False,
         partners=selectors.filter_partners(user=request.user) if downstream else None,
     )
+    shown = PORTAL_TABLES + ((tables.PARTNERS,) if downstream else ())
+    asked, file_format, table = _requested_export(request, form, shown)
+    exporting = asked and not form.errors
     summary = selectors.pipeline_summary(
         user=request.user,
         filters=form.filters(),
         organisation=request.partner,
-        partners=TOP_PARTNERS if downstream else 0,
+        partners=TOP_PARTNERS
+        if downstream and (not exporting or table == tables.PARTNERS)
+        else 0,
     )
+    if exporting:
+        return _download(summary, table=table, file_format=file_format)
     return _page(
-        request, "deals/pipeline_portal.html", form, summary, downstream=downstream
+        request,
+        "deals/pipeline_portal.html",
+        form,
+        summary,
+        status=400 if asked and form.errors else 200,
+        downstream=downstream,
     )
