@@ -621,14 +621,14 @@ def _ranked_partners(
         params.append(limit)
     union = " UNION ALL ".join(selects)
     rows = sql_rows(
-        f"SELECT partner_id, SUM(estimate) AS estimate FROM ({union}) ranked "  # noqa: S608
-        f"GROUP BY partner_id{having} ORDER BY estimate DESC, partner_id{limited}",
+        # COALESCE: a partner whose amounts all lack a rate sums to NULL, which
+        # PostgreSQL would sort first in a descending order (SQLite last).
+        "SELECT partner_id, COALESCE(SUM(estimate), 0) AS estimate "  # noqa: S608
+        f"FROM ({union}) ranked GROUP BY partner_id{having} "
+        f"ORDER BY estimate DESC, partner_id{limited}",
         params,
     )
-    return [
-        (partner_id, Decimal(0) if estimate is None else Decimal(str(estimate)))
-        for partner_id, estimate in rows
-    ]
+    return [(partner_id, Decimal(str(estimate))) for partner_id, estimate in rows]
 
 
 def group_lines(
