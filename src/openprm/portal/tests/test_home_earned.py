@@ -125,9 +125,17 @@ def test_points_held_by_users_show_the_readers_own_balance(client, settings):
         points=70,
     )
 
-    response = _home(client, partner, [PartnerRole.SALES])
+    reader = MembershipFactory(partner=partner, roles=[PartnerRole.SALES])
+    client.force_login(reader.user)
 
-    assert "points" not in _figures(response)
+    assert "points" not in _figures(client.get("/portal/"))
+
+    ledger.credit(
+        account=ledger.account_for(partner_id=partner.pk, user_id=reader.user_id),
+        kind=EntryKind.BONUS,
+        points=30,
+    )
+    assert _figures(client.get("/portal/"))["points"] == ("30 points",)
 
 
 def test_names_are_escaped(client):
