@@ -16,12 +16,20 @@ from openprm.accounts.choices import VendorRole
 from openprm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from openprm.agreements.tests.factories import AgreementVersionFactory
 from openprm.deals.tests.factories import make_deal
+from openprm.funds.tests.factories import allocate, budget
+from openprm.incentives import ledger
+from openprm.incentives.choices import EntryKind
 from openprm.leads.models import LeadStatus
 from openprm.leads.tests.factories import LeadFactory
+from openprm.metrics.tests.test_api import figures
 from openprm.onboarding.tests.factories import RoutingRuleFactory, submit
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.portal.tests.factories import offer, question
-from openprm.programs.tests.factories import EnrolmentFactory, ProgrammeFactory
+from openprm.programs.tests.factories import (
+    EnrolmentFactory,
+    ProgrammeFactory,
+    TierBenefitFactory,
+)
 from openprm.tenancy.choices import PartnerRole
 from openprm.tenancy.tests.factories import MembershipFactory
 
@@ -87,6 +95,15 @@ def test_the_partner_home_lists_offers_the_agreement_and_the_deal_question(
         accept_by=timezone.now() + timedelta(days=5),
     )
     question(contoso, title="Fourth Coffee security refresh")
+    # What Contoso has earned: won revenue, points, funds and its tier's discount.
+    figures(contoso, won_revenue="48250")
+    ledger.credit(
+        account=ledger.account_for(partner_id=contoso.pk),
+        kind=EntryKind.BONUS,
+        points=1250,
+    )
+    allocate(contoso, budget(), "7500.00")
+    TierBenefitFactory(tier=enrolment.tier, value="12.5")
     folder = shots_dir(tmp_path)
 
     for name, page in at_each_width(
@@ -101,6 +118,11 @@ def test_the_partner_home_lists_offers_the_agreement_and_the_deal_question(
         )
         expect(page.get_by_test_id("work-deadline")).to_have_count(3)
         expect(page.get_by_test_id("work-deadline").first).to_contain_text("in 1 day")
+        earned = page.get_by_test_id("home-earned")
+        expect(earned).to_contain_text("48,250.00 EUR")
+        expect(earned).to_contain_text("1,250 points")
+        expect(earned).to_contain_text("7,500.00 EUR")
+        expect(earned).to_contain_text("12.5 %")
         page.screenshot(path=folder / f"portal-home-{name}.png", full_page=True)
         assert overflow(page) == 0
         work.get_by_role(

@@ -15,6 +15,13 @@ A portal contributor is called as ``contributor(user=…, partner=…)`` and ret
 a list of :class:`Queue`. Each answers for the reader's roles (a technical user gets
 no deal to answer) and reads a fixed number of queries whatever the number of rows,
 so the homes cost the same with one item or a hundred.
+
+The portal home also shows what the partner has earned (won revenue, points,
+funds available, discount level): each app registers a figure loader the same
+way, ``register_portal_figures(loader, order=…)``, called as
+``loader(user=…, partner=…)``; it returns a :class:`Figure`, or None when the
+reader may not see it (the same rule as the page it links to) or there is
+nothing to show.
 """
 
 from collections.abc import Callable
@@ -115,11 +122,25 @@ def sla_counts(*, due_field: str, waiting: Q, soon: timedelta = DUE_SOON) -> dic
     }
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One thing the partner has earned, in people's words, for the portal home:
+    a label, one or more values (e.g. one per currency) and the page it comes from."""
+
+    label: str
+    values: tuple[str, ...]
+    url: str = ""
+    detail: str = ""
+    key: str = ""  # a stable name for tests and styling, e.g. "points"
+
+
 PortalContributor = Callable[..., Contribution]
+FigureLoader = Callable[..., Figure | None]
 ConsoleContributor = Callable[..., list[Queue]]
 
 _portal: list[tuple[int, PortalContributor]] = []
 _console: list[ConsoleContributor] = []
+_figures: list[tuple[int, FigureLoader]] = []
 
 
 def register_portal_work(contributor: PortalContributor, *, order: int = 100) -> None:
@@ -127,6 +148,14 @@ def register_portal_work(contributor: PortalContributor, *, order: int = 100) ->
     if contributor not in [known for _, known in _portal]:
         _portal.append((order, contributor))
         _portal.sort(key=lambda pair: pair[0])
+
+
+def register_portal_figures(loader: FigureLoader, *, order: int = 100) -> None:
+    """Add an app's figure to the portal home's "What you have earned" card (from
+    its ``hooks.py``); the lowest ``order`` shows first."""
+    if loader not in [known for _, known in _figures]:
+        _figures.append((order, loader))
+        _figures.sort(key=lambda pair: pair[0])
 
 
 def register_console_queues(contributor: ConsoleContributor) -> None:
@@ -153,6 +182,17 @@ def portal_work(*, user, partner) -> tuple[list[WorkItem], list[Activity]]:
     items.sort(key=_deadline_order)
     activity.sort(key=lambda entry: entry.at, reverse=True)
     return items[:WORK_LIMIT], activity[:ACTIVITY_LIMIT]
+
+
+def portal_figures(*, user, partner) -> list[Figure]:
+    """What ``partner`` has earned, as far as ``user`` may see it, in the apps'
+    order (each loader reads a fixed number of queries)."""
+    found = []
+    for _order, loader in _figures:
+        figure = loader(user=user, partner=partner)
+        if figure is not None:
+            found.append(figure)
+    return found
 
 
 def console_queues(*, user) -> list[Queue]:

@@ -5,7 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from openprm.approvals import subjects
-from openprm.core.worklist import register_console_queues, register_portal_work
+from openprm.core.worklist import (
+    register_console_queues,
+    register_portal_figures,
+    register_portal_work,
+)
 from openprm.funds import selectors, services
 
 subjects.register(
@@ -35,3 +39,5 @@ subjects.register(
 # approvals and payouts waiting on the reader.
 register_portal_work(selectors.portal_home_work, order=45)
 register_console_queues(selectors.console_home_queues)
+# The portal home's "What you have earned": the funds available.
+register_portal_figures(selectors.portal_home_funds, order=30)

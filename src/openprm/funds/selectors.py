@@ -32,11 +32,13 @@ from django.utils.translation import ngettext
 
 from openprm.approvals import selectors as approvals
 from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.formatting import format_money
 from openprm.core.permissions import is_active_user
 from openprm.core.worklist import (
     NOTHING,
     WORK_LIMIT,
     Contribution,
+    Figure,
     Queue,
     WorkItem,
     sla_counts,
@@ -858,3 +860,23 @@ def console_home_queues(*, user) -> list[Queue]:
             )
         )
     return queues
+
+
+def portal_home_funds(*, user, partner: Partner) -> Figure | None:
+    """What the partner has available of its allocations, per currency, for the
+    portal home (two queries, as the Funds page reads them); None for a role that
+    may not read the Funds page, or when the partner was allocated nothing."""
+    if not permissions.PARTNER_READ.allows(user, partner_id=partner.pk):
+        return None
+    totals = totals_by_currency(partner_figures(user=user, partner=partner))
+    if not totals:
+        return None
+    return Figure(
+        label=_("Funds available"),
+        values=tuple(
+            format_money(total["available"], currency)
+            for currency, total in sorted(totals.items())
+        ),
+        url=reverse("portal:funds"),
+        key="funds",
+    )

@@ -18,3 +18,9 @@ subjects.register(
         default_step_name=_("Reward approval"),
     )
 )
+
+# The portal home's "What you have earned": the points balance.
+from openprm.core.worklist import register_portal_figures  # noqa: E402
+from openprm.incentives.selectors import portal_home_points  # noqa: E402
+
+register_portal_figures(portal_home_points, order=20)

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Min, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openprm.core.api import as_uuid
 from openprm.core.errors import NotFound
+from openprm.core.formatting import format_number
+from openprm.core.worklist import Figure
 from openprm.incentives import fulfilment, ledger, permissions
 from openprm.incentives.choices import HolderKind, OrderStatus
 from openprm.incentives.models import (
@@ -300,3 +304,23 @@ def orders_to_export(*, user) -> int:
         status=OrderStatus.SUBMITTED,
         exported_at__isnull=True,
     ).count()
+
+
+def portal_home_points(*, user, partner: Partner) -> Figure | None:
+    """The points balance the reader's "My earnings" page shows (the company's,
+    or their own when points belong to users), for the portal home (one query);
+    None before anything was earned or when their role may not read earnings."""
+    if not permissions.EARNINGS.allows(user, partner_id=partner.pk):
+        return None
+    user_id = user.pk if ledger.holder_kind() == HolderKind.USER else None
+    total = PointsEntry.objects.filter(
+        account__partner_id=partner.pk, account__user_id=user_id
+    ).aggregate(total=Sum("points"))["total"]
+    if total is None:
+        return None
+    return Figure(
+        label=_("Points balance"),
+        values=(_("%(points)s points") % {"points": format_number(int(total))},),
+        url=reverse("portal:earnings"),
+        key="points",
+    )

@@ -51,3 +51,8 @@ register_section(
         load=partner_health_section,
     )
 )
+
+from openprm.core.worklist import register_portal_figures  # noqa: E402
+from openprm.metrics.selectors import portal_home_revenue  # noqa: E402
+
+register_portal_figures(portal_home_revenue, order=10)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openprm.core.errors import NotFound
-from openprm.core.worklist import Queue
+from openprm.core.worklist import Figure, Queue
 from openprm.metrics import catalogue, permissions
+from openprm.metrics.formatting import figure
 from openprm.metrics.models import (
     MonthlyValue,
     RebuildRun,
@@ -296,4 +297,28 @@ def health_model_for(*, programme):
         HealthModel.objects.filter(programme=programme)
         .prefetch_related("measures")
         .first()
+    )
+
+
+# The portal home's "What you have earned": won revenue over the tier window.
+EARNED_REVENUE = "won_revenue"
+
+
+def portal_home_revenue(*, user, partner: Partner) -> Figure | None:
+    """The partner's won revenue over the last ``REQUIREMENT_MONTHS`` months in the
+    reporting currency: the figure its tier page shows, read from the month rollup
+    (one query); None when it won nothing. Every portal user reads the tier page."""
+    metric = catalogue.get_metric(EARNED_REVENUE)
+    if metric is None:
+        return None
+    period = Period.trailing(REQUIREMENT_MONTHS)
+    rows = _monthly([partner.pk], period).filter(series__in=metric.series)
+    value = _figures(rows, period.last).get(metric.code)
+    if not value:
+        return None
+    return Figure(
+        label=_("Won revenue, last %(months)s months") % {"months": REQUIREMENT_MONTHS},
+        values=(figure(value, metric),),
+        url=reverse("portal:tier_progress_page"),
+        key="revenue",
     )

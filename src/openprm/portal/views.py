@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.content.announcements.selectors import announcements_for_home
 from openprm.core.web import form_page, portal_page
-from openprm.core.worklist import portal_work
+from openprm.core.worklist import portal_figures, portal_work
 from openprm.onboarding import services
 from openprm.onboarding.forms import ResellerInviteForm
 from openprm.onboarding.permissions import INVITE_RESELLER
@@ -23,8 +23,10 @@ from openprm.tenancy.web import CURRENT_PARTNER_SESSION_KEY
 def dashboard(request):
     """The portal home: what needs the reader now at the organisation the portal
     works for (each app's contribution, ``core.worklist``), its recent activity,
-    the organisation, and the newest announcements for the reader (those to
-    acknowledge first). The content library's newest assets load after."""
+    the organisation, what it has earned as far as the reader's roles show it
+    (each app's figure, ``core.worklist.portal_figures``), and the newest
+    announcements for the reader (those to acknowledge first). The content
+    library's newest assets load after."""
     work, activity = portal_work(user=request.user, partner=request.partner)
     sees_resellers = is_distributor(request)
     return render(
@@ -34,6 +36,7 @@ def dashboard(request):
             "partner": request.partner,
             "work": work,
             "activity": activity,
+            "earned": portal_figures(user=request.user, partner=request.partner),
             "sees_resellers": sees_resellers,
             "home_announcements": announcements_for_home(
                 reader=audience_reader(membership=request.membership),

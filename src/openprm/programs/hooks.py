@@ -14,3 +14,9 @@ register_section(
         load=partner_programme_section,
     )
 )
+
+# The portal home's "What you have earned": the current tier's discount.
+from openprm.core.worklist import register_portal_figures  # noqa: E402
+from openprm.programs.selectors import portal_home_discount  # noqa: E402
+
+register_portal_figures(portal_home_discount, order=40)

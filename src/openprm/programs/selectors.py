@@ -10,12 +10,15 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from openprm.core.errors import NotFound
 from openprm.core.permissions import is_active_user
+from openprm.core.worklist import Figure
 from openprm.partners.models import Partner
 from openprm.programs import permissions
-from openprm.programs.choices import EnrolmentStatus
+from openprm.programs.choices import BenefitKind, EnrolmentStatus
 from openprm.programs.metrics import measured_values
 from openprm.programs.models import (
     Enrolment,
@@ -258,3 +261,39 @@ def current_tiers(*, partner_ids) -> dict[int, list[str]]:
             f"{enrolment.tier.name} ({enrolment.programme.name})"
         )
     return tiers
+
+
+def portal_home_discount(*, user, partner: Partner) -> Figure | None:
+    """The discount the partner's current tier gives, with the tier's name (and
+    the programme's when it has several), for the portal home (one query); None
+    when no tier it holds gives a discount. Every portal user reads the programme
+    page."""
+    found = list(
+        TierBenefit.objects.filter(
+            kind=BenefitKind.DISCOUNT_PERCENT,
+            tier__enrolments__partner=partner,
+            tier__enrolments__status=EnrolmentStatus.ACTIVE,
+        )
+        .select_related("tier__programme")
+        .order_by("tier__programme__name", "tier_id")
+    )
+    if not found:
+        return None
+    several = len({benefit.tier.programme_id for benefit in found}) > 1
+    values = []
+    for benefit in found:
+        tier = (
+            f"{benefit.tier.programme.name}, {benefit.tier.name}"
+            if several
+            else benefit.tier.name
+        )
+        values.append(
+            _("%(discount)s (%(tier)s)")
+            % {"discount": benefit.display_value, "tier": tier}
+        )
+    return Figure(
+        label=_("Discount level"),
+        values=tuple(values),
+        url=reverse("portal:programme"),
+        key="discount",
+    )

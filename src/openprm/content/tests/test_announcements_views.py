@@ -317,8 +317,9 @@ def test_the_portal_home_shows_the_newest_three_with_required_ones_first(
 
     # session, user, membership; the work list and activity (15, pinned by the
     # portal's own tests); audiences, custom field types, the partner's row; the
-    # announcements
-    with django_assert_num_queries(22):
+    # announcements; what the partner has earned (5: won revenue, points, funds 2,
+    # discount; pinned by portal/tests/test_home_earned.py)
+    with django_assert_num_queries(27):
         response = client.get("/portal/")
 
     assert [item.title for item in response.context["home_announcements"]] == [

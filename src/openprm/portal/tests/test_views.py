@@ -49,8 +49,9 @@ def test_portal_dashboard_runs_a_fixed_number_of_queries(
 
     # session, user, membership with its partner; the work list's contributions
     # (a fixed number each, see test_home); the active audiences (none hold the
-    # reader, so no announcement is read)
-    with django_assert_num_queries(19):
+    # reader, so no announcement is read); what the partner has earned (won
+    # revenue 1, points 1, funds 2, discount 1, see test_home_earned)
+    with django_assert_num_queries(24):
         client.get("/portal/")
 
 
