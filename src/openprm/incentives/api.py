@@ -653,8 +653,10 @@ def reward_list(request):
     if not ids:
         return Reward.objects.none()
     offered = selectors.rewards_for_partner(partner_id=min(ids))
-    return Reward.objects.filter(pk__in=[r.pk for r in offered]).order_by(
-        "points_price", "name", "id"
+    return (
+        Reward.objects.filter(pk__in=[r.pk for r in offered])
+        .select_related("mdf_budget")
+        .order_by("points_price", "name", "id")
     )
 
 
