@@ -122,7 +122,7 @@ def _profile_completed(partner, journey_id, user=None):
 
 
 def test_a_completed_profile_earns_by_its_rule_once():
-    rule = _event_rule("partner.profile_completed", points=50, name="Profile bonus")
+    rule = _event_rule("partner.profile_completed", points=50)
     user = seller()
     partner = user.memberships.get().partner
     event = _profile_completed(partner, "j-1", user)
