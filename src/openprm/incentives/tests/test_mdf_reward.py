@@ -2,6 +2,7 @@
 budget to the redeeming partner's allocation, once; a refusal fails the order
 and refunds its points."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -288,3 +289,22 @@ def test_the_portal_card_says_what_it_gives(client):
     client.force_login(user)
     page = client.get("/portal/rewards/").content.decode()
     assert "500.00 EUR of market development funds" in page
+
+
+def test_a_budget_whose_period_ended_is_refused_by_funds():
+    _user, partner, _account = _seller_with(0)
+    the_budget = budget()
+    period = the_budget.period
+    period.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    period.save(update_fields=["ends_on"])
+    with pytest.raises(ValidationFailed) as refused:
+        funds_services.allocation_credit_from_points(
+            partner=partner,
+            budget=the_budget,
+            amount="10.00",
+            currency="EUR",
+            redemption_ref="x-2",
+            actor=None,
+        )
+    assert refused.value.field_errors == {"budget": ["This budget's period has ended."]}
+    assert not Allocation.objects.filter(partner=partner).exists()
