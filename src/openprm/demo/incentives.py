@@ -1,6 +1,7 @@
 """Demo data of incentives: a small product catalogue, earning rules, a year of
 sales reported by a few active partners (Contoso, the demo partner login, among
-them) with the points they earned, a finance adjustment, four rewards and Contoso's
+them) with the points they earned, a finance adjustment, four rewards (one converts
+points to market development funds) and Contoso's
 orders in every state (``demo.redemptions``).
 
 Made through the services as the partners and the vendor would; deterministic
@@ -18,8 +19,10 @@ from openprm.accounts.models import User
 from openprm.demo.deals import _sellers
 from openprm.demo.ecosystem import PARTNER_LOGIN
 from openprm.demo.redemptions import build_demo_orders
+from openprm.funds import selectors as funds_selectors
+from openprm.funds.choices import FundKind
 from openprm.incentives import ledger, rewards, sales, services
-from openprm.incentives.choices import CapPeriod, RuleBasis
+from openprm.incentives.choices import CapPeriod, RewardKind, RuleBasis
 from openprm.incentives.models import Product
 from openprm.tenancy.models import Membership
 
@@ -152,9 +155,21 @@ def build_demo_incentives(*, actor, seed: int = 15, partners: int = 6) -> int:
             points_price=1500,
             stock=10,
         )
-        rewards.reward_create(
-            actor=actor, name="Convert to 50 EUR of MDF", points_price=500
+        mdf_budget = (
+            funds_selectors.budgets_open_for_requests(on=timezone.localdate())
+            .filter(fund__kind=FundKind.MDF, fund__currency="EUR")
+            .first()
         )
+        if mdf_budget is not None:
+            rewards.reward_create(
+                actor=actor,
+                name="Convert to 50 EUR of MDF",
+                description="Credited at once to your market development funds.",
+                points_price=500,
+                kind=RewardKind.MDF,
+                mdf_budget=mdf_budget,
+                mdf_amount=Decimal("50.00"),
+            )
         card = rewards.reward_create(
             actor=actor,
             name="Gift card, 25 EUR",

@@ -23,6 +23,8 @@ class EntryKind(models.TextChoices):
     PAYOUT = "payout", _("Payout")
     EXPIRY = "expiry", _("Expiry")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    # Funds a partner bought with points (an incentives "convert to MDF" reward).
+    POINTS = "points", _("Converted from points")
 
 
 class RequestStatus(models.TextChoices):

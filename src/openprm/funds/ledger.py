@@ -3,7 +3,7 @@ writes the database uses to refuse an over-commitment.
 
 Figures (all sums of ``LedgerEntry.amount`` by kind, per allocation or partner):
 
-- allocated = allocation + adjustment - expiry
+- allocated = allocation + adjustment + points - expiry
 - available = allocated - commitment + release
 - committed = commitment - release - claim (approved, not yet claimed or released)
 - claimed = claim - payout (approved claims not yet paid)
@@ -67,6 +67,7 @@ def figures(sums: Mapping[str, Decimal]) -> Figures:
     allocated = (
         total(EntryKind.ALLOCATION)
         + total(EntryKind.ADJUSTMENT)
+        + total(EntryKind.POINTS)
         - total(EntryKind.EXPIRY)
     )
     return Figures(

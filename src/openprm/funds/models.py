@@ -451,6 +451,9 @@ class LedgerEntry(PartnerOwnedModel):
         related_name="entries",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # What outside the funds app paid for a ``points`` entry (the redemption
+    # order's id): one entry per reference, so a retry credits nothing more.
+    reference = models.CharField(max_length=64, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -471,7 +474,12 @@ class LedgerEntry(PartnerOwnedModel):
             models.CheckConstraint(
                 condition=Q(kind=EntryKind.ADJUSTMENT) | Q(amount__gt=0),
                 name="funds_entry_amount_positive",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "reference"],
+                condition=~Q(reference=""),
+                name="funds_entry_reference_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,6 +70,7 @@ from openprm.funds.models import (
     FundClaim,
     FundRequest,
     FundRequestLine,
+    LedgerEntry,
 )
 from openprm.notifications.services import notify
 from openprm.partners.models import Partner
@@ -591,6 +592,85 @@ def allocation_adjust(*, actor, allocation: Allocation, amount, note: str) -> No
         changes={"adjustment": [None, str(value)], "note": [None, note[:200]]},
         verb="allocation.adjusted",
     )
+
+
+def allocation_credit_from_points(
+    *, partner, budget: Budget, amount, currency: str, redemption_ref: str, actor
+) -> LedgerEntry:
+    """Credit ``amount`` of ``budget`` to the partner's allocation in it (created
+    if needed), bought with points: a redemption of an incentives "convert to
+    MDF" reward (``redemption_ref``: the order's id). The same ledger path as a
+    positive adjustment: taken from the budget's unallocated amount, a ``points``
+    entry, audited (``allocation.credited_from_points``), event
+    ``fund.allocated``. The caller decided the partner may have it (a
+    redemption is its own authorisation). Refused (ValidationFailed on
+    ``budget``) when the budget is closed, its period has ended, or its currency
+    is not ``currency``; InsufficientFunds when it has not that much left.
+    Idempotent: a second call with the same reference returns the first entry
+    and credits nothing. Runs in the caller's transaction (a savepoint)."""
+    with transaction.atomic():
+        reference = str(redemption_ref)[:64]
+        if not reference:
+            raise ValueError("redemption_ref is required")
+        done = LedgerEntry.objects.filter(
+            kind=EntryKind.POINTS, reference=reference
+        ).first()
+        if done is not None:
+            return done
+        budget = Budget.objects.select_related("fund", "period").get(pk=budget.pk)
+        value = _amount(amount, "amount")
+        if budget.closed_at is not None:
+            raise ValidationFailed(
+                field_errors={"budget": [str(_("This budget is closed."))]}
+            )
+        if budget.period.ends_on < timezone.localdate():
+            raise ValidationFailed(
+                field_errors={"budget": [str(_("This budget's period has ended."))]}
+            )
+        if (currency or "").upper() != budget.fund.currency:
+            raise ValidationFailed(
+                field_errors={
+                    "budget": [
+                        str(_("This budget is in %(currency)s."))
+                        % {"currency": budget.fund.currency}
+                    ]
+                }
+            )
+        allocation = _allocation_for(partner.pk, budget)
+        note = (str(_("Converted from points (order %(ref)s)")) % {"ref": reference})[
+            :200
+        ]
+        ledger.draw_from_budget(budget, value)
+        entry = ledger.credit(
+            allocation,
+            EntryKind.POINTS,
+            value,
+            actor=actor,
+            note=note,
+            reference=reference,
+        )
+        audit.record(
+            actor=actor,
+            instance=allocation,
+            action="update",
+            changes={"from_points": [None, str(value)], "reference": [None, reference]},
+            verb="allocation.credited_from_points",
+        )
+        events.emit(
+            "fund.allocated",
+            payload={
+                "allocation": str(allocation.public_id),
+                "partner": allocation.partner_id,
+                "fund": budget.fund.name,
+                "period": budget.period.name,
+                "amount": str(value),
+                "currency": budget.fund.currency,
+                "note": note,
+            },
+            actor=actor,
+            partner_id=allocation.partner_id,
+        )
+        return entry
 
 
 # --- requests

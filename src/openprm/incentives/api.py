@@ -8,15 +8,17 @@ from uuid import UUID
 
 from django.db.models import Q
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from openprm.core import exports
 from openprm.core.api import ApiRouter, StrictSchema, lookup
-from openprm.core.errors import ValidationFailed
+from openprm.core.errors import NotFound, ValidationFailed
 from openprm.currencies import money
 from openprm.deals.selectors import deal_get
+from openprm.funds import selectors as funds_selectors
 from openprm.incentives import (
     fulfilment,
     leaderboard,
@@ -568,6 +570,18 @@ class RewardIn(StrictSchema):
     fulfilment_provider: str = Field(
         "", description="Who fulfils its orders (empty: the default provider)."
     )
+    kind: str = Field(
+        "goods",
+        description='"goods" (gift, merchandise, experience) or "mdf" (convert to '
+        "MDF: each redemption credits mdf_amount of mdf_budget to the partner).",
+    )
+    mdf_budget: UUID | None = Field(None, description="Kind mdf: the funds budget.")
+    mdf_amount: Decimal | None = Field(
+        None, description="Kind mdf: money credited per redemption."
+    )
+    mdf_currency: str = Field(
+        "", description="Kind mdf: the budget's currency (empty: the budget's)."
+    )
 
 
 class RewardOut(Schema):
@@ -578,10 +592,18 @@ class RewardOut(Schema):
     stock: int | None
     is_active: bool
     fulfilment_provider: str
+    kind: str
+    mdf_budget: UUID | None
+    mdf_amount: Decimal | None
+    mdf_currency: str
 
     @staticmethod
     def resolve_id(obj: Reward) -> UUID:
         return obj.public_id
+
+    @staticmethod
+    def resolve_mdf_budget(obj: Reward) -> UUID | None:
+        return obj.mdf_budget.public_id if obj.mdf_budget_id else None
 
 
 class RedemptionIn(StrictSchema):
@@ -631,8 +653,10 @@ def reward_list(request):
     if not ids:
         return Reward.objects.none()
     offered = selectors.rewards_for_partner(partner_id=min(ids))
-    return Reward.objects.filter(pk__in=[r.pk for r in offered]).order_by(
-        "points_price", "name", "id"
+    return (
+        Reward.objects.filter(pk__in=[r.pk for r in offered])
+        .select_related("mdf_budget")
+        .order_by("points_price", "name", "id")
     )
 
 
@@ -642,6 +666,15 @@ def reward_create(request, payload: RewardIn):
     data = payload.dict()
     if data["audience"]:
         data["audience"] = audience_get(user=request.user, public_id=data["audience"])
+    if data["mdf_budget"]:
+        try:
+            data["mdf_budget"] = funds_selectors.budget_get(
+                user=request.user, public_id=data["mdf_budget"]
+            )
+        except NotFound:
+            raise ValidationFailed(
+                field_errors={"mdf_budget": [str(_("No such funds budget."))]}
+            ) from None
     return Status(201, rewards.reward_create(actor=request.user, **data))
 
 

@@ -48,6 +48,11 @@ class IssueLevel(models.TextChoices):
     WARNING = "warning", _("Imported, with a warning")
 
 
+class RewardKind(models.TextChoices):
+    GOODS = "goods", _("Gift, merchandise or experience")
+    MDF = "mdf", _("Convert to MDF")
+
+
 class OrderStatus(models.TextChoices):
     PLACED = "placed", _("Placed")
     PENDING_APPROVAL = "pending", _("Awaiting approval")

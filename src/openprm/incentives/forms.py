@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import tabular
 from openprm.core.forms import ServiceForm
 from openprm.incentives import fulfilment
-from openprm.incentives.choices import FULFILMENT_STEPS, CapPeriod, RuleBasis
+from openprm.incentives.choices import (
+    FULFILMENT_STEPS,
+    CapPeriod,
+    RewardKind,
+    RuleBasis,
+)
 from openprm.incentives.services import BEHAVIOUR_EVENTS
 from openprm.partners.pickers import PartnerPickerField
 
@@ -129,10 +134,31 @@ class RewardForm(ServiceForm):
     fulfilment_provider = forms.ChoiceField(
         label=_("Fulfilment"), required=False, choices=()
     )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=RewardKind.choices, initial=RewardKind.GOODS
+    )
+    mdf_budget = forms.ModelChoiceField(
+        label=_("Funds budget"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        help_text=_("Convert to MDF: the budget each redemption draws from."),
+    )
+    mdf_amount = forms.DecimalField(
+        label=_("Funds per redemption"),
+        required=False,
+        max_digits=13,
+        decimal_places=2,
+        help_text=_(
+            "Convert to MDF: credited to the partner's allocation, in the "
+            "budget's currency."
+        ),
+    )
 
-    def __init__(self, *args, audiences, **kwargs):
+    def __init__(self, *args, audiences, budgets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["audience"].queryset = audiences
+        self.fields["mdf_budget"].queryset = budgets
         self.fields["fulfilment_provider"].choices = [
             ("", _("The default provider")),
             *fulfilment.choices(),

@@ -23,6 +23,7 @@ from openprm.incentives.choices import (
     EntryKind,
     IssueLevel,
     OrderStatus,
+    RewardKind,
     RuleBasis,
     UploadStatus,
 )
@@ -540,6 +541,27 @@ class Reward(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
     # The fulfilment provider of this reward's orders ("": the default one).
     fulfilment_provider = models.CharField(_("fulfilment"), max_length=32, blank=True)
+    # "Convert to MDF": each order credits ``mdf_amount`` of ``mdf_budget`` to the
+    # partner's allocation (funds), at once; other kinds carry neither.
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=RewardKind.choices, default=RewardKind.GOODS
+    )
+    mdf_budget = models.ForeignKey(
+        "funds.Budget",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("funds budget"),
+    )
+    mdf_amount = models.DecimalField(
+        _("funds per redemption"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    mdf_currency = models.CharField(_("currency"), max_length=3, blank=True)
 
     class Meta:
         ordering = ["points_price", "name", "id"]
@@ -547,6 +569,23 @@ class Reward(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(points_price__gt=0), name="incentives_reward_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=RewardKind.MDF,
+                        mdf_budget__isnull=False,
+                        mdf_amount__gt=0,
+                    )
+                    & ~Q(mdf_currency="")
+                )
+                | Q(
+                    ~Q(kind=RewardKind.MDF),
+                    mdf_budget__isnull=True,
+                    mdf_amount__isnull=True,
+                    mdf_currency="",
+                ),
+                name="incentives_reward_mdf_fields",
             ),
         ]
 

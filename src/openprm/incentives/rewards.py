@@ -3,6 +3,8 @@ them) and fulfilment (``fulfilment.py``: a failed fulfilment refunds them too).
 Stock is taken with a conditional ``UPDATE … WHERE stock > 0`` in the same
 transaction as the points, so neither a reward nor a balance is oversold."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,8 +19,9 @@ from openprm.approvals.rules import Facts
 from openprm.approvals.subjects import Outcome
 from openprm.core import audit, events, tabular
 from openprm.core.errors import Conflict, InvalidTransition, ValidationFailed
+from openprm.funds import services as funds_services
 from openprm.incentives import fulfilment, ledger, permissions, selectors, services
-from openprm.incentives.choices import FULFILMENT_STEPS, OrderStatus
+from openprm.incentives.choices import FULFILMENT_STEPS, OrderStatus, RewardKind
 from openprm.incentives.models import (
     FulfilmentSetting,
     FulfilmentUpdate,
@@ -39,6 +42,10 @@ REWARD_FIELDS = [
     "audience",
     "is_active",
     "fulfilment_provider",
+    "kind",
+    "mdf_budget",
+    "mdf_amount",
+    "mdf_currency",
 ]
 
 
@@ -49,7 +56,61 @@ def reward_payload(reward: Reward) -> dict:
         "points_price": reward.points_price,
         "stock": reward.stock,
         "is_active": reward.is_active,
+        "kind": reward.kind,
+        "mdf_amount": str(reward.mdf_amount) if reward.mdf_amount is not None else None,
+        "mdf_currency": reward.mdf_currency,
     }
+
+
+def _clean_kind(data: dict) -> dict:
+    """A "convert to MDF" reward names an open budget and a positive amount (its
+    currency: the budget's); other kinds carry neither (field errors)."""
+    kind = data.get("kind") or RewardKind.GOODS
+    if kind not in RewardKind.values:
+        raise ValidationFailed(
+            field_errors={"kind": [str(_("Choose one of the kinds."))]}
+        )
+    data["kind"] = kind
+    budget, amount = data.get("mdf_budget"), data.get("mdf_amount")
+    currency = (data.get("mdf_currency") or "").strip().upper()
+    errors: dict[str, list[str]] = {}
+    if kind != RewardKind.MDF:
+        for name, value in (
+            ("mdf_budget", budget),
+            ("mdf_amount", amount),
+            ("mdf_currency", currency),
+        ):
+            if value not in (None, ""):
+                errors[name] = [str(_('Only a "convert to MDF" reward has this.'))]
+        if errors:
+            raise ValidationFailed(field_errors=errors)
+        data.update(mdf_budget=None, mdf_amount=None, mdf_currency="")
+        return data
+    if budget is None:
+        errors["mdf_budget"] = [str(_("Choose the funds budget it credits."))]
+    elif budget.closed_at is not None or budget.period.ends_on < timezone.localdate():
+        errors["mdf_budget"] = [
+            str(_("This budget is closed or its period has ended."))
+        ]
+    try:
+        value = Decimal(str(amount).strip()) if amount not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value <= 0 or value >= Decimal("1e11"):
+        errors["mdf_amount"] = [str(_("Enter an amount greater than 0."))]
+    elif value != value.quantize(Decimal("0.01")):
+        errors["mdf_amount"] = [str(_("Use at most two decimals."))]
+    if budget is not None and currency and currency != budget.fund.currency:
+        errors["mdf_currency"] = [
+            str(_("The budget is in %(currency)s."))
+            % {"currency": budget.fund.currency}
+        ]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    data.update(
+        mdf_amount=value.quantize(Decimal("0.01")), mdf_currency=budget.fund.currency
+    )
+    return data
 
 
 def order_payload(order: RedemptionOrder) -> dict:
@@ -94,6 +155,7 @@ def reward_create(*, actor, **data) -> Reward:
         raise ValidationFailed(
             field_errors={"fulfilment_provider": [str(_("Not a fulfilment provider."))]}
         )
+    data = _clean_kind(dict(data))
     reward = Reward.objects.create(**data)
     audit.record_create(
         actor=actor, instance=reward, fields=REWARD_FIELDS, verb="reward.created"
@@ -296,7 +358,11 @@ def redemption_decided(outcome: Outcome) -> str | None:
 
 def _submit(order: RedemptionOrder, *, actor) -> None:
     """Hand a placed order to its provider, if one is set up (else it waits to be
-    fulfilled by hand); part of the placing transaction."""
+    fulfilled by hand); part of the placing transaction. A "convert to MDF"
+    order fulfils itself at once."""
+    if order.reward.kind == RewardKind.MDF:
+        _fulfil_mdf(order, actor=actor)
+        return
     found = fulfilment.provider_for(order.reward)
     if found is None:
         return
@@ -338,6 +404,65 @@ def _submit(order: RedemptionOrder, *, actor) -> None:
         },
         verb="redemption.submitted",
     )
+
+
+def _fulfil_mdf(order: RedemptionOrder, *, actor) -> None:
+    """Credit the reward's amount of its budget to the ordering partner's
+    allocation (funds; once per order): the order is delivered. When funds
+    refuse (budget closed, ended, spent), the order fails and its points are
+    refunded exactly, in the same transaction."""
+    reward = order.reward
+    budget = reward.mdf_budget
+    try:
+        funds_services.allocation_credit_from_points(
+            partner=order.partner,
+            budget=budget,
+            amount=reward.mdf_amount,
+            currency=reward.mdf_currency,
+            redemption_ref=str(order.public_id),
+            actor=actor,
+        )
+    except (ValidationFailed, Conflict) as refused:
+        reason = _refusal_text(refused)
+        target = OrderStatus.FAILED
+        note = str(_("Not credited: %(reason)s")) % {"reason": reason}
+    else:
+        target = OrderStatus.DELIVERED
+        note = str(_("Credited to %(fund)s %(period)s: %(amount)s %(currency)s.")) % {
+            "fund": budget.fund.name,
+            "period": budget.period.name,
+            "amount": reward.mdf_amount,
+            "currency": reward.mdf_currency,
+        }
+    source = order.status
+    RedemptionOrder.objects.filter(pk=order.pk).update(
+        status=target, fulfilment_provider="", updated_at=timezone.now()
+    )
+    order.status = target
+    if target == OrderStatus.FAILED:
+        _refund_failed(order, actor=actor)
+    FulfilmentUpdate.objects.create(
+        order=order, status=target, note=note[:300], actor=actor
+    )
+    audit.record(
+        actor=actor,
+        instance=order,
+        action="update",
+        changes={"status": [source, target]},
+        verb=f"redemption.{target}",
+    )
+    events.emit(
+        f"redemption.{target}",
+        payload={**order_payload(order), "note": note},
+        actor=actor,
+        partner_id=order.partner_id,
+    )
+
+
+def _refusal_text(error: Exception) -> str:
+    field_errors = getattr(error, "field_errors", None) or {}
+    messages = [str(m) for values in field_errors.values() for m in values]
+    return " ".join(messages) or str(getattr(error, "message", "") or error)
 
 
 @transaction.atomic

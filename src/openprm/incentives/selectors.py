@@ -244,7 +244,9 @@ def rewards_for_partner(*, partner_id: int) -> list[Reward]:
 
 def reward_list(*, user) -> QuerySet[Reward]:
     permissions.READ.ensure(user)
-    return Reward.objects.select_related("audience").order_by("points_price", "id")
+    return Reward.objects.select_related("audience", "mdf_budget").order_by(
+        "points_price", "id"
+    )
 
 
 def reward_get(*, user, public_id) -> Reward:

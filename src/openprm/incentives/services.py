@@ -53,6 +53,7 @@ BEHAVIOUR_EVENTS = {
     "announcement.acknowledged": _("Announcement acknowledged"),
     "course.completed": _("Course completed"),
     "certification.earned": _("Certification earned"),
+    "partner.profile_completed": _("Profile completed (onboarding journey)"),
 }
 PRICE_PREFIX = "price_"
 

@@ -32,6 +32,11 @@ def _source(event: OutboxEvent) -> ledger.Source:
             str(payload.get("announcement", "")),
             payload.get("title", ""),
         )
+    if event.name == "partner.profile_completed":
+        # Once per partner and journey: the journey is the source.
+        return ledger.Source(
+            "journey", str(payload.get("journey", "")), payload.get("title", "")
+        )
     subject = payload.get("id") or payload.get("course") or payload.get("certification")
     return ledger.Source(
         "event", f"{event.name}:{subject or event.uuid}"[:64], payload.get("title", "")

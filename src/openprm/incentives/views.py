@@ -6,6 +6,7 @@ import uuid
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from openprm.core import exports
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.currencies import money
+from openprm.funds import selectors as funds_selectors
 from openprm.incentives import (
     fulfilment,
     leaderboard,
@@ -366,7 +368,9 @@ def incentive_settings(request):
 @console_page(rule=permissions.MANAGE)
 def reward_create(request):
     form = RewardForm(
-        request.POST or None, audiences=audience_list_visible_to(user=request.user)
+        request.POST or None,
+        audiences=audience_list_visible_to(user=request.user),
+        budgets=funds_selectors.budgets_open_for_requests(on=timezone.localdate()),
     )
     return form_page(
         request,

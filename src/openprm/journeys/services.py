@@ -232,7 +232,38 @@ def _complete(task: JourneyTask, *, note: str, by=None, at=None) -> bool:
         actor=by,
         partner_id=task.journey.partner_id,
     )
+    if task.kind == TaskKind.PROFILE_FIELDS:
+        _profile_completed(task, by=by)
     return True
+
+
+def _profile_completed(task: JourneyTask, *, by) -> None:
+    """``partner.profile_completed``, once per partner and journey: when its
+    first profile-fields task completes (an incentives rule may pay for it)."""
+    earlier = (
+        JourneyTask.objects.filter(
+            journey_id=task.journey_id,
+            kind=TaskKind.PROFILE_FIELDS,
+            completed_at__isnull=False,
+        )
+        .exclude(pk=task.pk)
+        .exists()
+    )
+    if earlier:
+        return
+    journey = task.journey
+    events.emit(
+        "partner.profile_completed",
+        payload={
+            "partner": journey.partner_id,
+            "journey": str(journey.public_id),
+            "task": task.pk,
+            "title": task.title,
+            "completed_at": task.completed_at.isoformat(),
+        },
+        actor=by,
+        partner_id=journey.partner_id,
+    )
 
 
 def _accepted_current(partner: Partner, programme: Programme) -> bool:

@@ -284,7 +284,11 @@ def _points(condition: Q, *, sign: int):
 # --- marketing funds: the fund ledger's money in the reporting currency on the
 # entry's date; ROI's return is the won revenue of the deals attributed (approved)
 # to an activity, on their win date.
-FUNDS_ALLOCATED = [FundEntryKind.ALLOCATION, FundEntryKind.ADJUSTMENT]
+FUNDS_ALLOCATED = [
+    FundEntryKind.ALLOCATION,
+    FundEntryKind.ADJUSTMENT,
+    FundEntryKind.POINTS,
+]
 
 
 def _fund_money(kinds: list[str]):

@@ -5,6 +5,7 @@ transaction, which is rolled back at the end.
 Tests that seed with other settings or sizes are in test_seed_demo.py.
 """
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -137,6 +138,16 @@ def test_seed_demo_has_redemption_orders_in_every_state_with_their_fulfilment(se
     ) == ["submitted", "shipped", "delivered"]
     for account in {order.redeem_entry.account for order in orders}:
         assert ledger.balance_of(account) == ledger.spendable_of(account) >= 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_offers_a_reward_that_converts_points_to_mdf(seeded):
+    from openprm.incentives.choices import RewardKind
+    from openprm.incentives.models import Reward
+
+    reward = Reward.objects.get(kind=RewardKind.MDF)
+    assert (reward.mdf_amount, reward.mdf_currency) == (Decimal("50.00"), "EUR")
+    assert reward.mdf_budget.closed_at is None
 
 
 @pytest.mark.django_db

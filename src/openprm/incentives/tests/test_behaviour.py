@@ -109,3 +109,47 @@ def test_learning_events_are_registered_for_rules():
     )
     names = {s.name: s for s in events.subscribers()}
     assert names["incentives.behaviour"].wants("certification.earned")
+
+
+def _profile_completed(partner, journey_id, user=None):
+    with transaction.atomic():
+        return events.emit(
+            "partner.profile_completed",
+            payload={"partner": partner.pk, "journey": journey_id, "title": "Profile"},
+            actor=user,
+            partner_id=partner.pk,
+        )
+
+
+def test_a_completed_profile_earns_by_its_rule_once():
+    rule = _event_rule("partner.profile_completed", points=50)
+    user = seller()
+    partner = user.memberships.get().partner
+    event = _profile_completed(partner, "j-1", user)
+    subscribers.earn_for_behaviour(event)
+    subscribers.earn_for_behaviour(event)  # re-delivered: earns nothing more
+    entry = PointsEntry.objects.get()
+    assert (entry.points, entry.rule, entry.source_type, entry.source_id) == (
+        50,
+        rule,
+        "journey",
+        "j-1",
+    )
+    assert entry.reason == "Profile completed (onboarding journey)"
+    assert "partner.profile_completed" in services.BEHAVIOUR_EVENTS
+    names = {s.name: s for s in events.subscribers()}
+    assert names["incentives.behaviour"].wants("partner.profile_completed")
+
+
+def test_a_cap_per_period_limits_profile_points():
+    _event_rule(
+        "partner.profile_completed",
+        points=40,
+        cap_points=60,
+        cap_period=CapPeriod.YEAR,
+    )
+    user = seller()
+    partner = user.memberships.get().partner
+    for journey_id in ("j-1", "j-2", "j-3"):
+        subscribers.earn_for_behaviour(_profile_completed(partner, journey_id, user))
+    assert sorted(PointsEntry.objects.values_list("points", flat=True)) == [20, 40]

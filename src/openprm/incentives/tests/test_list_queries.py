@@ -1,12 +1,15 @@
 """Every list page and endpoint of incentives reads a fixed number of queries,
 whatever the number of rows (three of each here)."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 
 from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.funds.tests.factories import budget
 from openprm.incentives import ledger
-from openprm.incentives.choices import EntryKind
+from openprm.incentives.choices import EntryKind, RewardKind
 from openprm.incentives.models import SalesUpload
 from openprm.incentives.tests.factories import (
     EarningRuleFactory,
@@ -29,6 +32,12 @@ def rows():
         SalesUpload.objects.create(partner=partner, file_name="s.csv")
         EarningRuleFactory()
         RewardFactory()
+        RewardFactory(
+            kind=RewardKind.MDF,
+            mdf_budget=budget(),
+            mdf_amount=Decimal("50.00"),
+            mdf_currency="EUR",
+        )
 
 
 @pytest.mark.parametrize(

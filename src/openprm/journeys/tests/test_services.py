@@ -110,10 +110,22 @@ def test_the_profile_task_completes_when_the_named_fields_are_filled(
     deliver_all()
     assert task_of(journey, TaskKind.PROFILE_FIELDS).completed_at is None
 
+    assert names("partner.profile_completed") == []
     partner_update(partner=partner, actor=admin, data={"postal_code": "LS1 4AP"})
     deliver_all()
 
     assert task_of(journey, TaskKind.PROFILE_FIELDS).completed_at is not None
+    # Once per partner and journey, whatever is evaluated again.
+    assert names("partner.profile_completed") == ["partner.profile_completed"]
+    event = OutboxEvent.objects.get(name="partner.profile_completed")
+    assert (event.partner_id, event.payload["journey"]) == (
+        partner.pk,
+        str(journey.public_id),
+    )
+    services.journey_evaluate(journey=journey)
+    partner_update(partner=partner, actor=admin, data={"street": "2 Main St"})
+    deliver_all()
+    assert names("partner.profile_completed") == ["partner.profile_completed"]
 
 
 def test_the_colleagues_task_completes_when_enough_colleagues_joined(
