@@ -175,6 +175,7 @@ def test_seed_demo_sends_nothing_to_its_fulfilment_endpoint_where_nothing_listen
     assert not WebhookAttempt.objects.exists()
 
 
+@pytest.mark.django_db
 def test_seed_demo_leaves_tier_recommendations_in_every_state(seeded):
     from openprm.metrics.models import RecommendationStatus, TierRecommendation
 
