@@ -33,6 +33,8 @@ import sys
 import time
 from datetime import timedelta
 
+from bench.report import per_partner_flatness
+
 PHASES = ("gain", "unchanged", "lose")
 
 
@@ -225,23 +227,7 @@ def lines(result: dict) -> list[str]:
         )
     out.append("  plan of the grouped query:")
     out += [f"    {line}" for line in result.get("plan", [])]
-    first, last = result["sizes"][0], result["sizes"][-1]
-    for index, phase in enumerate(PHASES):
-        ratio = (
-            last["phases"][index]["us_per_partner"]
-            / first["phases"][index]["us_per_partner"]
-        )
-        first_cpu = first["phases"][index].get("cpu_us_per_partner") or 0
-        cpu_ratio = (
-            last["phases"][index].get("cpu_us_per_partner", 0) / first_cpu
-            if first_cpu
-            else float("nan")
-        )
-        out.append(
-            f"  cost per partner, {phase}: {last['partners']:,} over "
-            f"{first['partners']:,} partners = {ratio:.2f}, in CPU "
-            f"{cpu_ratio:.2f} (1 is flat)"
-        )
+    out += per_partner_flatness(result["sizes"], PHASES)
     return out
 
 

@@ -206,3 +206,26 @@ def write(
         path.write_text(content)
         written.append(path)
     return written
+
+
+def per_partner_flatness(sizes: list[dict], phases) -> list[str]:
+    """For a sweep measured at several numbers of partners (``sizes``, each with
+    its ``phases`` in the order of ``phases``): each phase's cost per partner at
+    the largest size over the smallest, wall and CPU (1 is flat)."""
+    first, last = sizes[0], sizes[-1]
+    out = []
+    for index, phase in enumerate(phases):
+        before, after = first["phases"][index], last["phases"][index]
+        ratio = after["us_per_partner"] / before["us_per_partner"]
+        cpu_before = before.get("cpu_us_per_partner") or 0
+        cpu_ratio = (
+            after.get("cpu_us_per_partner", 0) / cpu_before
+            if cpu_before
+            else float("nan")
+        )
+        out.append(
+            f"  cost per partner, {phase}: {last['partners']:,} over "
+            f"{first['partners']:,} partners = {ratio:.2f}, in CPU "
+            f"{cpu_ratio:.2f} (1 is flat)"
+        )
+    return out

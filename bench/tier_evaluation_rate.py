@@ -33,6 +33,8 @@ import sys
 import time
 from decimal import Decimal
 
+from bench.report import per_partner_flatness
+
 PHASES = ("first", "again", "withdrawn")
 REQUIREMENTS = {  # tier rank: (metric, threshold)
     2: (("won_revenue", 100_000), ("deals_won", 5)),
@@ -240,20 +242,7 @@ def lines(result: dict) -> list[str]:
             )
     out.append("  plan of the rollup read:")
     out += [f"    {line}" for line in result.get("plan", [])]
-    first, last = result["sizes"][0], result["sizes"][-1]
-    for index, phase in enumerate(PHASES):
-        before, after = first["phases"][index], last["phases"][index]
-        ratio = after["us_per_partner"] / before["us_per_partner"]
-        cpu_ratio = (
-            after["cpu_us_per_partner"] / before["cpu_us_per_partner"]
-            if before["cpu_us_per_partner"]
-            else float("nan")
-        )
-        out.append(
-            f"  cost per partner, {phase}: {last['partners']:,} over "
-            f"{first['partners']:,} partners = {ratio:.2f}, in CPU "
-            f"{cpu_ratio:.2f} (1 is flat)"
-        )
+    out += per_partner_flatness(result["sizes"], PHASES)
     return out
 
 
