@@ -329,7 +329,12 @@ POLICIES = [
         "web:console:incentive_reward_create",
         MANAGERS,
         method="POST",
-        data=lambda obj: {"name": "Mug", "points_price": "50", "is_active": "on"},
+        data=lambda obj: {
+            "name": "Mug",
+            "points_price": "50",
+            "is_active": "on",
+            "kind": "goods",
+        },
     ),
     # Portal.
     Policy("web:portal:rewards", partner_area(rule=permissions.EARNINGS)),
