@@ -95,8 +95,13 @@ def browser():
         pytest.skip(
             "no Chromium found: install Debian's 'chromium' or set OPENPRM_CHROMIUM"
         )
+    from django.urls import get_resolver
     from playwright.sync_api import sync_playwright
 
+    # The live server's first request would import every URL module and build
+    # the API's schemas: tens of seconds on a loaded machine, longer than a
+    # page load may take. Done here once, before any page is opened.
+    get_resolver().url_patterns  # noqa: B018  (the import is the point)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=path, headless=True, args=CHROMIUM_ARGS

@@ -17,6 +17,7 @@ field. The API object itself is in ``openprm/api.py``.
 """
 
 import copy
+import functools
 import json
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -538,6 +539,15 @@ def refusing_unknown_query(
     return checked
 
 
+@functools.cache
+def _shared_response_model(schema: type[Schema]) -> type[Schema]:
+    """The response model ninja would build for ``schema`` (its
+    ``Operation._create_response_model``), built once."""
+    return type(
+        "NinjaResponseSchema", (Schema,), {"__annotations__": {"response": schema}}
+    )
+
+
 class ApiRouter(Router):
     """A ``ninja.Router`` whose operations refuse undeclared query parameters and
     document the standard error responses (``errors``; :data:`ERRORS` unless
@@ -553,12 +563,20 @@ class ApiRouter(Router):
             response = {}
         elif not isinstance(response, dict):
             response = {200: response}
-        response = {**self.errors, **response}
+        errors = {
+            code: schema for code, schema in self.errors.items() if code not in response
+        }
         view_func = refusing_unknown_query(
             view_func, also=getattr(view_func, "query_also", ())
         )
         view_func._ninja_contribute_to_operation.append(_strict_json_body)
         super().add_api_operation(path, methods, view_func, response=response, **kwargs)
+        # ninja builds a response model per status code of each operation: for
+        # the error codes every operation shares, one model each serves them all
+        # (was half the time of importing the URLs: ~2,400 identical models).
+        view_func._ninja_operation.response_models.update(
+            {code: _shared_response_model(schema) for code, schema in errors.items()}
+        )
 
     def list(
         self,

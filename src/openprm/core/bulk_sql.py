@@ -134,6 +134,42 @@ def pairs_in(
     return dict(rows_in(model, (key, value), key, keys, where=where, exclude=exclude))
 
 
+class PlannerStatistics:
+    """Keeps PostgreSQL's statistics of one table in step with a long bulk write.
+
+    The planner chooses its indexes from the table's last ``ANALYZE``: a table
+    that was small then and has grown by a million rows in one import is still
+    planned as small (on a partner's lines, "scan the partner's rows" instead of
+    "look up these invoice numbers"), and each batch's reads grow with the table.
+    Autovacuum would catch up eventually, if it runs; the writer knows better:
+    once it has written as many rows as the planner believes the table holds,
+    it analyses the table (a sample, ~0.1 s), so the estimate at most doubles
+    between two refreshes. Nothing to do on SQLite, whose planner keeps choosing
+    the index with the most equality columns whatever the table's size."""
+
+    def __init__(self, model: type[models.Model], *, at_least: int = 10_000):
+        self.table = model._meta.db_table
+        self.at_least = at_least
+        self.written = 0
+
+    def wrote(self, rows: int) -> bool:
+        """Count ``rows`` more written; analyses the table when due (returns
+        whether it did)."""
+        self.written += rows
+        if connection.vendor != "postgresql" or self.written < self.at_least:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self.table]
+            )
+            (believed,) = cursor.fetchone()
+            if self.written < believed:
+                return False
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(self.table)}")
+        self.written = 0
+        return True
+
+
 def rows_in(
     model: type[models.Model],
     fields: Sequence[str],

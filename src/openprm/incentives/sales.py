@@ -130,6 +130,9 @@ class SalesBatch:
         self.first_line_id: int | None = None
         # The batches processed so far (the audit entry and event name theirs).
         self.batch_number = 0
+        # A big file grows the table under the planner's feet (the repeat check
+        # reads it each batch): its statistics are refreshed as it grows.
+        self.statistics = bulk_sql.PlannerStatistics(SalesLine)
         self.resellers = self._resellers()
         self.rules = [
             rule
@@ -373,6 +376,7 @@ class SalesBatch:
                 self._announce(report, now)
             if then is not None:
                 then(report)
+        self.statistics.wrote(report.imported)
         return report
 
     def _write(self, lines: list[_Line], report: Report, now) -> None:

@@ -91,3 +91,43 @@ def test_a_batch_event_is_the_row_emit_writes():
         getattr(bulk, name) for name in fields
     ]
     assert single.uuid != bulk.uuid
+
+
+def _believed_rows(model) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_long_bulk_write_refreshes_the_planners_statistics_as_the_table_grows():
+    from django.db import connection
+
+    from openprm.core.bulk_sql import PlannerStatistics
+    from openprm.core.models import SweepRun
+
+    now = timezone.now()
+    SweepRun.objects.bulk_create(
+        [SweepRun(name=f"sweep {n}", next_run_at=now) for n in range(40)]
+    )
+    statistics = PlannerStatistics(SweepRun, at_least=10)
+    assert statistics.wrote(5) is False  # fewer rows than its threshold
+    if connection.vendor != "postgresql":
+        assert statistics.wrote(40) is False  # SQLite plans without them
+        return
+    assert statistics.wrote(35) is True  # 40 written, never analysed: now
+    assert _believed_rows(SweepRun) == 40
+    SweepRun.objects.bulk_create(
+        [SweepRun(name=f"more {n}", next_run_at=now) for n in range(20)]
+    )
+    assert statistics.wrote(20) is False  # 20 new rows, the planner believes 40
+    SweepRun.objects.bulk_create(
+        [SweepRun(name=f"again {n}", next_run_at=now) for n in range(20)]
+    )
+    assert statistics.wrote(20) is True  # as many again as it believed: refreshed
+    assert _believed_rows(SweepRun) == 80
