@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, File, Query, Schema
+from ninja import Field, File, Form, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -46,6 +46,8 @@ from openprm.partners.selectors import partner_get
 from openprm.segments.audiences.selectors import audience_get
 
 router = ApiRouter(tags=["incentives"])
+# A multipart request's file, when one is sent.
+OPTIONAL_FILE = File(None)
 
 
 # --- schemas
@@ -523,6 +525,39 @@ def sales_report(request, payload: SalesReportIn):
             for row, column, level, message in report.issues
         ],
     }
+
+
+class SalesUploadIn(StrictSchema):
+    partner: UUID | None = Field(
+        None,
+        description="The partner that sold (a partner user may leave it out: their "
+        "organisation).",
+    )
+
+
+@router.post(
+    "/sales/uploads",
+    response={201: SalesUploadOut},
+    summary="Upload a sales file (multipart `file`: CSV or XLSX, the portal's "
+    "columns); the worker imports it",
+    description="The file's type, size and columns are checked at once (422 on "
+    "`file`); its rows are imported by the worker: follow `status`, `progress` "
+    "and the per-row report at `GET /sales/uploads/{upload_id}`. The same file "
+    "again imports nothing more.",
+)
+def sales_upload_create(
+    request, payload: Form[SalesUploadIn], file: UploadedFile | None = OPTIONAL_FILE
+):
+    permissions.REPORT_SALES.ensure(request.user)
+    if file is None:
+        raise ValidationFailed(field_errors={"file": ["Send the file as `file`."]})
+    upload = sales.sales_upload_create(
+        actor=request.user,
+        partner=_selling_partner(request, payload.partner),
+        file_name=file.name,
+        upload=file,
+    )
+    return Status(201, upload)
 
 
 @router.list("/sales/lines", response=SalesLineOut, summary="List sales lines")

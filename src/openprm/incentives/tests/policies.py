@@ -462,6 +462,13 @@ POLICIES = [
         make=product_for_owner,
         data=sales_body,
     ),
+    Policy(
+        API.format(method="POST", path="/sales/uploads"),
+        api_sales_report,
+        make=product_for_owner,
+        data=lambda obj: {"partner": str(obj.owner_public_id)},
+        files=sales_file,
+    ),
     Policy(API.format(method="GET", path="/sales/lines"), signed_in()),
     Policy(API.format(method="GET", path="/sales/uploads"), signed_in()),
     Policy(
