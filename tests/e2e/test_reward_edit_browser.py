@@ -32,8 +32,9 @@ def test_channel_marketing_changes_a_rewards_price(page, live_server):
         mdf_currency="EUR",
     )
     backpack = RewardFactory(name="Branded backpack", points_price=100, stock=40)
-    page.set_default_timeout(30_000)
-    page.goto("/")
+    page.set_default_timeout(60_000)
+    # The live server's first answer can take long on a loaded machine.
+    page.goto("/", timeout=180_000)
     page.get_by_label("Email").fill(marketer.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
