@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, File, Query, Schema
+from ninja import Field, File, Form, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -46,6 +46,8 @@ from openprm.partners.selectors import partner_get
 from openprm.segments.audiences.selectors import audience_get
 
 router = ApiRouter(tags=["incentives"])
+# A multipart request's file, when one is sent.
+OPTIONAL_FILE = File(None)
 
 
 # --- schemas
@@ -525,6 +527,39 @@ def sales_report(request, payload: SalesReportIn):
     }
 
 
+class SalesUploadIn(StrictSchema):
+    partner: UUID | None = Field(
+        None,
+        description="The partner that sold (a partner user may leave it out: their "
+        "organisation).",
+    )
+
+
+@router.post(
+    "/sales/uploads",
+    response={201: SalesUploadOut},
+    summary="Upload a sales file (multipart `file`: CSV or XLSX, the portal's "
+    "columns); the worker imports it",
+    description="The file's type, size and columns are checked at once (422 on "
+    "`file`); its rows are imported by the worker: follow `status`, `progress` "
+    "and the per-row report at `GET /sales/uploads/{upload_id}`. The same file "
+    "again imports nothing more.",
+)
+def sales_upload_create(
+    request, payload: Form[SalesUploadIn], file: UploadedFile | None = OPTIONAL_FILE
+):
+    permissions.REPORT_SALES.ensure(request.user)
+    if file is None:
+        raise ValidationFailed(field_errors={"file": ["Send the file as `file`."]})
+    upload = sales.sales_upload_create(
+        actor=request.user,
+        partner=_selling_partner(request, payload.partner),
+        file_name=file.name,
+        upload=file,
+    )
+    return Status(201, upload)
+
+
 @router.list("/sales/lines", response=SalesLineOut, summary="List sales lines")
 def sales_line_list(request):
     return selectors.sales_lines_visible_to(user=request.user)
@@ -584,12 +619,49 @@ class RewardIn(StrictSchema):
     )
 
 
+class RewardPatch(StrictSchema):
+    """The fields to change (those left out keep their value)."""
+
+    class Meta:
+        model = Reward
+
+    name: str | None = None
+    description: str | None = None
+    points_price: int | None = None
+    stock: int | None = Field(None, description="null: unlimited.")
+    audience: UUID | None = Field(None, description="null: every partner.")
+    is_active: bool | None = None
+    fulfilment_provider: str | None = None
+    kind: str | None = Field(
+        None,
+        description='"goods" or "mdf"; leaving "mdf" drops mdf_budget and '
+        "mdf_amount unless they are given.",
+    )
+    mdf_budget: UUID | None = None
+    mdf_amount: Decimal | None = None
+    mdf_currency: str | None = Field(
+        None, description="Kind mdf: the budget's currency (left out: the budget's)."
+    )
+
+
+# Fields a reward always has: a PATCH may change them, not empty them.
+REQUIRED_REWARD_FIELDS = (
+    "name",
+    "description",
+    "points_price",
+    "is_active",
+    "fulfilment_provider",
+    "kind",
+)
+
+
 class RewardOut(Schema):
     id: UUID
     name: str
     description: str
     points_price: int
     stock: int | None
+    audience: UUID | None
     is_active: bool
     fulfilment_provider: str
     kind: str
@@ -600,6 +672,10 @@ class RewardOut(Schema):
     @staticmethod
     def resolve_id(obj: Reward) -> UUID:
         return obj.public_id
+
+    @staticmethod
+    def resolve_audience(obj: Reward) -> UUID | None:
+        return obj.audience.public_id if obj.audience_id else None
 
     @staticmethod
     def resolve_mdf_budget(obj: Reward) -> UUID | None:
@@ -660,13 +736,18 @@ def reward_list(request):
     )
 
 
-@router.post("/rewards", response={201: RewardOut}, summary="Offer a reward")
-def reward_create(request, payload: RewardIn):
-    permissions.MANAGE.ensure(request.user)
-    data = payload.dict()
-    if data["audience"]:
-        data["audience"] = audience_get(user=request.user, public_id=data["audience"])
-    if data["mdf_budget"]:
+def _reward_data(request, data: dict) -> dict:
+    """The body's audience and budget ids as the rows they name (those given)."""
+    if data.get("audience"):
+        try:
+            data["audience"] = audience_get(
+                user=request.user, public_id=data["audience"]
+            )
+        except NotFound:
+            raise ValidationFailed(
+                field_errors={"audience": [str(_("No such audience."))]}
+            ) from None
+    if data.get("mdf_budget"):
         try:
             data["mdf_budget"] = funds_selectors.budget_get(
                 user=request.user, public_id=data["mdf_budget"]
@@ -675,7 +756,46 @@ def reward_create(request, payload: RewardIn):
             raise ValidationFailed(
                 field_errors={"mdf_budget": [str(_("No such funds budget."))]}
             ) from None
+    return data
+
+
+@router.post("/rewards", response={201: RewardOut}, summary="Offer a reward")
+def reward_create(request, payload: RewardIn):
+    permissions.MANAGE.ensure(request.user)
+    data = _reward_data(request, payload.dict())
     return Status(201, rewards.reward_create(actor=request.user, **data))
+
+
+@router.get(
+    "/rewards/{reward_id}",
+    response=RewardOut,
+    summary="Read a reward (a partner user: one offered to their organisation)",
+)
+def reward_detail(request, reward_id: str):
+    return lookup(request, selectors.reward_read, public_id=reward_id)
+
+
+@router.patch(
+    "/rewards/{reward_id}",
+    response=RewardOut,
+    summary="Change a reward (orders already placed keep their price)",
+)
+def reward_update(request, reward_id: str, payload: RewardPatch):
+    reward = lookup(
+        request, selectors.reward_read, rule=permissions.MANAGE, public_id=reward_id
+    )
+    data = payload.model_dump(exclude_unset=True)
+    emptied = [
+        name for name in REQUIRED_REWARD_FIELDS if name in data and data[name] is None
+    ]
+    if emptied:
+        raise ValidationFailed(
+            field_errors={name: [str(_("This cannot be empty."))] for name in emptied}
+        )
+    rewards.reward_update(
+        actor=request.user, reward=reward, **_reward_data(request, data)
+    )
+    return selectors.reward_read(user=request.user, public_id=reward.public_id)
 
 
 @router.post(

@@ -49,6 +49,11 @@ urlpatterns = [
         "incentives/rewards/new/", views.reward_create, name="incentive_reward_create"
     ),
     path(
+        "incentives/rewards/<uuid:public_id>/",
+        views.reward_edit,
+        name="incentive_reward_edit",
+    ),
+    path(
         "incentives/orders/<uuid:public_id>/",
         views.order_detail,
         name="incentive_order",

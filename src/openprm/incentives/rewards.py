@@ -57,14 +57,22 @@ def reward_payload(reward: Reward) -> dict:
         "stock": reward.stock,
         "is_active": reward.is_active,
         "kind": reward.kind,
+        "audience": str(reward.audience.public_id) if reward.audience_id else None,
+        "fulfilment_provider": reward.fulfilment_provider,
+        "mdf_budget": str(reward.mdf_budget.public_id)
+        if reward.mdf_budget_id
+        else None,
         "mdf_amount": str(reward.mdf_amount) if reward.mdf_amount is not None else None,
         "mdf_currency": reward.mdf_currency,
     }
 
 
-def _clean_kind(data: dict) -> dict:
+def _clean_kind(data: dict, *, kept_budget_id: int | None = None) -> dict:
     """A "convert to MDF" reward names an open budget and a positive amount (its
-    currency: the budget's); other kinds carry neither (field errors)."""
+    currency: the budget's); other kinds carry neither (field errors). The
+    budget a reward already names (``kept_budget_id``) may have closed since:
+    the reward can still be changed (e.g. withdrawn), and its orders fail and
+    refund their points."""
     kind = data.get("kind") or RewardKind.GOODS
     if kind not in RewardKind.values:
         raise ValidationFailed(
@@ -88,7 +96,9 @@ def _clean_kind(data: dict) -> dict:
         return data
     if budget is None:
         errors["mdf_budget"] = [str(_("Choose the funds budget it credits."))]
-    elif budget.closed_at is not None or budget.period.ends_on < timezone.localdate():
+    elif budget.pk != kept_budget_id and (
+        budget.closed_at is not None or budget.period.ends_on < timezone.localdate()
+    ):
         errors["mdf_budget"] = [
             str(_("This budget is closed or its period has ended."))
         ]
@@ -141,27 +151,96 @@ def submission_payload(order: RedemptionOrder) -> dict:
     }
 
 
+# The largest price or stock the table holds (a positive 32-bit integer).
+MAX_QUANTITY = 2_147_483_647
+
+
+def _clean_reward(data: dict, *, kept_budget_id: int | None = None) -> dict:
+    """What every reward must be, when it is created and when it is changed
+    (all problems at once, as field errors)."""
+    errors: dict[str, list[str]] = {}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = [str(_("Name the reward."))]
+    price = data.get("points_price")
+    if not price or price <= 0:
+        errors["points_price"] = [str(_("Enter a positive price."))]
+    elif price > MAX_QUANTITY:
+        errors["points_price"] = [str(_("Enter a smaller price."))]
+    stock = data.get("stock")
+    if stock is not None and stock < 0:
+        errors["stock"] = [
+            str(_("Stock cannot go below 0 (leave it empty for unlimited)."))
+        ]
+    elif stock is not None and stock > MAX_QUANTITY:
+        errors["stock"] = [str(_("Enter a smaller stock."))]
+    provider = data.get("fulfilment_provider") or ""
+    if provider and fulfilment.get(provider) is None:
+        errors["fulfilment_provider"] = [str(_("Not a fulfilment provider."))]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    data.update(name=name, fulfilment_provider=provider)
+    return _clean_kind(data, kept_budget_id=kept_budget_id)
+
+
 @transaction.atomic
 def reward_create(*, actor, **data) -> Reward:
     permissions.MANAGE.ensure(actor)
-    if not (data.get("name") or "").strip():
-        raise ValidationFailed(field_errors={"name": [str(_("Name the reward."))]})
-    if not data.get("points_price") or data["points_price"] <= 0:
-        raise ValidationFailed(
-            field_errors={"points_price": [str(_("Enter a positive price."))]}
-        )
-    provider = data.get("fulfilment_provider") or ""
-    if provider and fulfilment.get(provider) is None:
-        raise ValidationFailed(
-            field_errors={"fulfilment_provider": [str(_("Not a fulfilment provider."))]}
-        )
-    data = _clean_kind(dict(data))
+    data = _clean_reward(dict(data))
     reward = Reward.objects.create(**data)
     audit.record_create(
         actor=actor, instance=reward, fields=REWARD_FIELDS, verb="reward.created"
     )
     events.emit("reward.created", payload=reward_payload(reward), actor=actor)
     return reward
+
+
+# Fields a "convert to MDF" reward carries, and their value on other kinds.
+MDF_FIELDS = {"mdf_budget": None, "mdf_amount": None, "mdf_currency": ""}
+
+
+@transaction.atomic
+def reward_update(*, actor, reward: Reward, **changes) -> Reward:
+    """Change some of a reward's fields (those given), held to the same rules
+    as a new reward. Orders already placed keep the points they were placed at
+    (each order holds its price and its redeem entry). Leaving "convert to MDF"
+    drops the budget and amount unless they are given (then refused); a new
+    budget without a currency takes the budget's. Audited as
+    ``reward.updated`` and announced by the event of that name, only when
+    something changed."""
+    permissions.MANAGE.ensure(actor)
+    unknown = sorted(set(changes) - set(REWARD_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            field_errors={
+                name: [str(_("Not a field of a reward."))] for name in unknown
+            }
+        )
+    # The row is locked so that two editors, or an editor and a redemption
+    # taking stock, apply one after the other.
+    locked = Reward.objects.select_for_update().get(pk=reward.pk)
+    current = {name: getattr(locked, name) for name in REWARD_FIELDS}
+    changes = dict(changes)
+    if changes.get("kind", current["kind"]) != RewardKind.MDF:
+        for name, empty in MDF_FIELDS.items():
+            changes.setdefault(name, empty)
+    elif "mdf_budget" in changes and "mdf_currency" not in changes:
+        changes["mdf_currency"] = ""
+    data = _clean_reward({**current, **changes}, kept_budget_id=locked.mdf_budget_id)
+    before = audit.snapshot(locked, REWARD_FIELDS)
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.save()
+    entry = audit.record_change(
+        actor=actor, instance=locked, before=before, verb="reward.updated"
+    )
+    if entry is not None:
+        events.emit(
+            "reward.updated",
+            payload={**reward_payload(locked), "changes": sorted(entry.changes)},
+            actor=actor,
+        )
+    return locked
 
 
 @transaction.atomic

@@ -244,9 +244,32 @@ def rewards_for_partner(*, partner_id: int) -> list[Reward]:
 
 def reward_list(*, user) -> QuerySet[Reward]:
     permissions.READ.ensure(user)
-    return Reward.objects.select_related("audience", "mdf_budget").order_by(
-        "points_price", "id"
-    )
+    return Reward.objects.select_related(
+        "audience", "mdf_budget__fund", "mdf_budget__period"
+    ).order_by("points_price", "id")
+
+
+def reward_read(*, user, public_id) -> Reward:
+    """A reward as the user may read it: any, for vendor staff; for a partner
+    user, an active one offered to one of their organisations (the list's rule);
+    otherwise not found."""
+    if user.is_vendor_staff:
+        reward = reward_list(user=user).filter(public_id=_uuid(public_id)).first()
+    else:
+        reward = (
+            Reward.objects.select_related(
+                "audience", "mdf_budget__fund", "mdf_budget__period"
+            )
+            .filter(public_id=_uuid(public_id), is_active=True)
+            .first()
+        )
+        if reward is not None and reward.audience_id is not None:
+            ids = permissions.EARNINGS.partner_ids(user)
+            if not any(reward.audience_id in audiences_of(pk) for pk in sorted(ids)):
+                reward = None
+    if reward is None:
+        raise NotFound
+    return reward
 
 
 def reward_get(*, user, public_id) -> Reward:

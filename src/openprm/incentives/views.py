@@ -365,20 +365,59 @@ def incentive_settings(request):
     )
 
 
+def _reward_form(request, reward=None) -> RewardForm:
+    """The reward form; editing, it starts from the reward's values and also
+    offers the budget it names, should that budget have closed since."""
+    budgets = funds_selectors.budgets_open_for_requests(on=timezone.localdate())
+    initial = None
+    if reward is not None:
+        initial = {
+            name: getattr(reward, name)
+            for name in rewards.REWARD_FIELDS
+            if name in RewardForm.base_fields
+        }
+        if reward.mdf_budget_id:
+            budgets = budgets | funds_selectors.budgets().filter(
+                pk=reward.mdf_budget_id
+            )
+    return RewardForm(
+        request.POST or None,
+        initial=initial,
+        audiences=audience_list_visible_to(user=request.user),
+        budgets=budgets,
+    )
+
+
 @console_page(rule=permissions.MANAGE)
 def reward_create(request):
-    form = RewardForm(
-        request.POST or None,
-        audiences=audience_list_visible_to(user=request.user),
-        budgets=funds_selectors.budgets_open_for_requests(on=timezone.localdate()),
-    )
     return form_page(
         request,
-        form,
+        _reward_form(request),
         template="incentives/console_reward_form.html",
         save=lambda data: rewards.reward_create(actor=request.user, **data),
         success=_("The reward is offered."),
         next=reverse("console:incentive_rewards"),
+    )
+
+
+@console_page(rule=permissions.MANAGE)
+def reward_edit(request, public_id):
+    reward = selectors.reward_get(user=request.user, public_id=public_id)
+    form = _reward_form(request, reward)
+    return form_page(
+        request,
+        form,
+        template="incentives/console_reward_form.html",
+        # Only what the person changed (switching the kind away from "convert
+        # to MDF" then drops the budget it showed).
+        save=lambda data: rewards.reward_update(
+            actor=request.user,
+            reward=reward,
+            **{name: data[name] for name in form.changed_data},
+        ),
+        success=_("The reward is saved."),
+        next=reverse("console:incentive_rewards"),
+        context={"reward": reward},
     )
 
 

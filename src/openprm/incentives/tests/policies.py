@@ -336,6 +336,19 @@ POLICIES = [
             "kind": "goods",
         },
     ),
+    Policy(
+        "web:console:incentive_reward_edit",
+        MANAGERS,
+        method="POST",
+        make=reward,
+        kwargs=public,
+        data=lambda obj: {
+            "name": "Renamed mug",
+            "points_price": "2",
+            "is_active": "on",
+            "kind": "goods",
+        },
+    ),
     # Portal.
     Policy("web:portal:rewards", partner_area(rule=permissions.EARNINGS)),
     Policy(
@@ -449,6 +462,13 @@ POLICIES = [
         make=product_for_owner,
         data=sales_body,
     ),
+    Policy(
+        API.format(method="POST", path="/sales/uploads"),
+        api_sales_report,
+        make=product_for_owner,
+        data=lambda obj: {"partner": str(obj.owner_public_id)},
+        files=sales_file,
+    ),
     Policy(API.format(method="GET", path="/sales/lines"), signed_in()),
     Policy(API.format(method="GET", path="/sales/uploads"), signed_in()),
     Policy(
@@ -462,6 +482,19 @@ POLICIES = [
         API.format(method="POST", path="/rewards"),
         MANAGERS,
         data=lambda obj: {"name": "Mug", "points_price": 50},
+    ),
+    Policy(
+        API.format(method="GET", path="/rewards/{reward_id}"),
+        signed_in(),
+        make=reward,
+        kwargs=lambda obj: {"reward_id": obj.public_id},
+    ),
+    Policy(
+        API.format(method="PATCH", path="/rewards/{reward_id}"),
+        MANAGERS,
+        make=reward,
+        kwargs=lambda obj: {"reward_id": obj.public_id},
+        data=lambda obj: {"points_price": 2, "stock": 3},
     ),
     Policy(
         API.format(method="POST", path="/rewards/{reward_id}/redemptions"),
