@@ -178,7 +178,8 @@ def _measure(crm, accounts: int, changes: int) -> dict:
         ),
     }
     lags = []
-    for partner in Partner.objects.order_by("pk")[:changes]:
+    linked = connection.links.filter(state="linked").values("local_id")
+    for partner in Partner.objects.filter(pk__in=linked).order_by("pk")[:changes]:
         city = f"City {partner.pk}"
         committed = time.perf_counter()
         partner_services.partner_update(
