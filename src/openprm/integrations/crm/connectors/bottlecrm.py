@@ -8,7 +8,10 @@ What its API (version 0.9.0) offers and how this connector copes:
 - Lists (``GET /api/accounts/?limit=&offset=``) return open and closed records in
   two parallel pages; records carry no modification time, so "changed since" is a
   full listing whose cursor is the offset, and the engine skips unchanged records
-  by hash.
+  by hash. Each listed account costs BottleCRM six queries, so a complete listing
+  reads ``READ_AHEAD`` pages ahead in threads; its last page carries a ``tail``
+  (the open accounts' count and last id) from which ``added_since`` reads the
+  accounts created since (open accounts are listed in id order).
 - A create answers with a message and no id: the record is found again by its
   key (one request filtered by the whole key). Accounts and opportunities refuse
   a second record of the same name (any case), so they are created first and
