@@ -11,9 +11,12 @@ temporary folder; with ``DATABASE_URL`` — its name must contain "bench" — a 
 
 1. puts ``--accounts`` partners in OpenPRM and as many accounts in the CRM, a tenth
    of them the same organisations under slightly different names ("… Ltd." / "…
-   GmbH"), and times one full run: records per second, and the share of the run
-   spent outside the CRM's HTTP requests (OpenPRM's own work: matching, mapping,
-   the database);
+   GmbH"), and times one full run: records per second, OpenPRM's own share of it
+   (the CPU time of this process against the wall time: matching, mapping, the
+   database; the rest is waiting on BottleCRM), and its two halves — the pull
+   (CRM accounts listed a second, partners created from the new ones) and the
+   push (CRM accounts created a second: each one the accounts added since the
+   listing, the create, and the read back);
 2. changes ``--changes`` partners one at a time through ``partner_update`` and times
    each from its commit to the moment the CRM answers with the new value, with the
    outgoing change sent as the worker sends it (``tasks.send_due``).
@@ -109,7 +112,7 @@ def _measure(crm, accounts: int, changes: int) -> dict:
         },
         secret=crm.credentials,
     )
-    spent = {"http": 0.0, "requests": 0}
+    spent = {"http": 0.0, "requests": 0, "creates": 0}
     send = connector_module.BottleCrmConnector._send
 
     def timed_send(self, *args, **kwargs):
@@ -119,15 +122,30 @@ def _measure(crm, accounts: int, changes: int) -> dict:
         finally:
             spent["http"] += time.perf_counter() - began
             spent["requests"] += 1
+            spent["creates"] += args[:2] == ("POST", "/api/accounts/")
 
     connector_module.BottleCrmConnector._send = timed_send
+    phases = {}
+    pull = engine.ObjectSync.pull
+
+    def timed_pull(self, *args, **kwargs):
+        began, cpu = time.perf_counter(), time.process_time()
+        try:
+            return pull(self, *args, **kwargs)
+        finally:
+            phases["pull"] = (time.perf_counter() - began, time.process_time() - cpu)
+
+    engine.ObjectSync.pull = timed_pull
     run = services.crm_run_start(
         actor=admin, connection=connection, full=True, enqueue=False
     )
     run = services.crm_run_claim(run_id=run.pk, stale_after=tasks.stale_after())
     began = time.perf_counter()
+    cpu = time.process_time()
     run = engine.run_execute(run)
     elapsed = time.perf_counter() - began
+    cpu = time.process_time() - cpu
+    pull_wall, pull_cpu = phases.get("pull", (0.0, 0.0))
     records = 2 * accounts
     result = {
         "accounts": accounts,
@@ -139,13 +157,29 @@ def _measure(crm, accounts: int, changes: int) -> dict:
         "crm_accounts_after": len(crm.accounts()),
         "seconds": round(elapsed, 2),
         "records_per_second": round(records / elapsed, 1),
-        "openprm_share": round(1 - spent["http"] / elapsed, 3),
-        "openprm_seconds": round(elapsed - spent["http"], 2),
+        "seconds_per_account": round(elapsed / accounts, 3),
+        # OpenPRM's own share: the CPU this process used against the wall time.
+        "openprm_share": round(cpu / elapsed, 3),
+        "openprm_seconds": round(cpu, 2),
+        # The share of the wall time outside the CRM's requests (the read-ahead
+        # pages' requests overlap, so this is a lower bound).
+        "outside_requests_share": round(max(0.0, 1 - spent["http"] / elapsed), 3),
         "crm_seconds": round(spent["http"], 2),
         "requests": spent["requests"],
+        # The pull (listing the CRM's accounts, creating partners from the new
+        # ones) and the push (sending the partners: matching, creating accounts).
+        "pull_seconds": round(pull_wall, 2),
+        "pull_openprm_seconds": round(pull_cpu, 2),
+        "listed_per_second": round(accounts / pull_wall, 1) if pull_wall else None,
+        "push_seconds": round(elapsed - pull_wall, 2),
+        "created_in_crm": spent["creates"],
+        "created_in_crm_per_second": round(
+            spent["creates"] / max(elapsed - pull_wall, 1e-9), 2
+        ),
     }
     lags = []
-    for partner in Partner.objects.order_by("pk")[:changes]:
+    linked = connection.links.filter(state="linked").values("local_id")
+    for partner in Partner.objects.filter(pk__in=linked).order_by("pk")[:changes]:
         city = f"City {partner.pk}"
         committed = time.perf_counter()
         partner_services.partner_update(
@@ -235,9 +269,12 @@ def lines(vendor: str, result: dict) -> list[str]:
         f"({result['similar']} the same under other names): {result['linked']} "
         f"linked, {result['created']} created, {result['queued']} for a person, "
         f"{result['records_per_second']} records/s, OpenPRM's share "
-        f"{result['openprm_share']:.0%} ({result.get('openprm_seconds')} s ours, "
-        f"{result.get('crm_seconds')} s waiting on {result.get('requests')} CRM "
-        f"requests)"
+        f"{result['openprm_share']:.0%} ({result.get('openprm_seconds')} s of CPU "
+        f"in {result['seconds']} s; {result.get('requests')} CRM requests)",
+        f"  the pull listed {result.get('listed_per_second')} CRM accounts/s "
+        f"({result.get('pull_seconds')} s); the push created "
+        f"{result.get('created_in_crm_per_second')} CRM accounts/s "
+        f"({result.get('created_in_crm')} in {result.get('push_seconds')} s)",
     ]
     if "lag_median_seconds" in result:
         found.append(

@@ -205,6 +205,9 @@ class ObjectSync:
         # ``find``).
         self._listing: BlockingIndex | None = None
         self._remote_index: BlockingIndex | None = None
+        # Where the complete listing ended, for reading the CRM records added
+        # since before creating one (``Connector.added_since``; None: cannot).
+        self._tail: Any = None
         # The OpenPRM records waiting for a person's decision (read once per batch).
         self._awaited: set | None = None
 
@@ -420,6 +423,7 @@ class ObjectSync:
         )
         self._listing = BlockingIndex() if complete else None
         self._remote_index = None
+        self._tail = None
         while True:
             page = self.connector.list_changed_since(self.remote_object, cursor)
             ids = [record.id for record in page.records]
@@ -437,6 +441,7 @@ class ObjectSync:
             on_page(cursor)
             if cursor is None:
                 self._remote_index, self._listing = self._listing, None
+                self._tail = page.tail if self._remote_index is not None else None
                 self._elsewhere = None
                 return
 
@@ -899,6 +904,43 @@ class ObjectSync:
     def remote_candidates(self, record) -> list[Candidate]:
         """The CRM records ``record`` may be: from this run's complete listing
         when there is one (no request), else the CRM's ``find``."""
+        candidates = self._remote_candidates(record)
+        if candidates or self._remote_index is None or self._tail is None:
+            return candidates
+        # About to be created from a listing that may be hours old: the records
+        # the CRM got since (someone may have just added this organisation) are
+        # read first — one request, from where the listing ended — and filed. (A
+        # connector whose listing gives no tail is not asked: files, whose
+        # "CRM" is the export being read.)
+        added = self.connector.added_since(self.remote_object, self._tail)
+        if added is None:
+            # The connector cannot say what was added (or lost track): the CRM
+            # is searched for each record from now on.
+            self._remote_index = self._tail = None
+            return self._remote_candidates(record)
+        self._tail = added.tail
+        fresh = [found for found in added.records if found.id]
+        taken = self.taken_remote_ids([found.id for found in fresh])
+        filed = 0
+        for found in fresh:
+            if found.id in taken:
+                continue
+            try:
+                incoming = self.remote_snapshot(found.values)
+            except mapping.TransformError:
+                continue
+            self._remote_index.add(
+                SimpleNamespace(
+                    key=found.id,
+                    name=incoming.get("name") or self._remote_label(found.values),
+                    website=incoming.get("website", ""), domain_names=(), email="",
+                    account="", values=None,
+                )
+            )  # fmt: skip
+            filed += 1
+        return self._remote_candidates(record) if filed else candidates
+
+    def _remote_candidates(self, record) -> list[Candidate]:
         values = self.handler.values(record)
         if self._remote_index is not None:
             listed = self._remote_index.candidates(

@@ -30,6 +30,10 @@ class Page:
 
     records: list[RemoteRecord]
     cursor: Any = None
+    #: On a listing's last page: where the records the CRM gets after it will be
+    #: listed from (``Connector.added_since``); ``None`` when the connector cannot
+    #: tell.
+    tail: Any = None
 
 
 @dataclass
@@ -114,6 +118,13 @@ class Connector:
 
     def get(self, object_name: str, remote_id: str) -> RemoteRecord | None:
         raise NotImplementedError
+
+    def added_since(self, object_name: str, tail: Any) -> Page | None:
+        """The records the CRM got since a listing ended at ``tail`` (a last page's
+        ``tail``, or this method's previous answer's), with the new ``tail``;
+        ``None`` when the connector cannot vouch that it missed none (the engine
+        then searches the CRM with ``find``). The default cannot."""
+        return None
 
     def remember(self, object_name: str, remote_id: str, values: dict) -> None:
         """What the sync last knew of a record (its CRM field names), before it

@@ -8,7 +8,10 @@ What its API (version 0.9.0) offers and how this connector copes:
 - Lists (``GET /api/accounts/?limit=&offset=``) return open and closed records in
   two parallel pages; records carry no modification time, so "changed since" is a
   full listing whose cursor is the offset, and the engine skips unchanged records
-  by hash.
+  by hash. Each listed account costs BottleCRM six queries, so a complete listing
+  reads ``READ_AHEAD`` pages ahead in threads; its last page carries a ``tail``
+  (the open accounts' count and last id) from which ``added_since`` reads the
+  accounts created since (open accounts are listed in id order).
 - A create answers with a message and no id: the record is found again by its
   key (one request filtered by the whole key). Accounts and opportunities refuse
   a second record of the same name (any case), so they are created first and
@@ -23,6 +26,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from openprm.integrations.crm.connectors.base import (
@@ -36,6 +40,10 @@ from openprm.integrations.crm.connectors.base import (
 
 PAGE_SIZE = 100
 TIMEOUT_SECONDS = 30
+# A complete listing asks for this many pages ahead of the one the engine handles,
+# each in a thread of its own (within the connection's rate limit): BottleCRM
+# serialises each listed account with several queries, and its threads overlap.
+READ_AHEAD = 2
 
 # Per object: its path, the (group, list) keys of its list pages, the key of a
 # record on its detail page, the field a new record is found again by, and the
@@ -60,6 +68,8 @@ OBJECTS: dict[str, dict[str, Any]] = {
             ("billing_postcode", True), ("billing_country", True),
         ],
         "choices": {"status": ["open", "close"]},
+        # Where each list page says how many records the whole list holds.
+        "counts": "accounts_count",
     },
     "contacts": {
         "path": "/api/contacts/",
@@ -146,6 +156,12 @@ class BottleCrmConnector(Connector):
         # Each contact's account, as the account listings showed it (BottleCRM
         # keeps the relation on the account only).
         self._contact_account: dict[str, str] = {}
+        # Per object, where the listing under way has shown its open records up
+        # to: the offset after them and the last one's id.
+        self._listed_end: dict[str, dict] = {}
+        # Pages of a complete listing asked for ahead, by (object, offset).
+        self._ahead: dict[tuple[str, int], Future] = {}
+        self._threads: ThreadPoolExecutor | None = None
 
     # --- HTTP ----------------------------------------------------------------------
 
@@ -253,7 +269,59 @@ class BottleCrmConnector(Connector):
     def list_changed_since(self, object_name: str, cursor: Any) -> Page:
         if object_name == "contacts":
             return self._contacts_of_accounts(offset=int(cursor or 0))
-        return self._list(object_name, offset=int(cursor or 0))
+        return self._list(object_name, offset=int(cursor or 0), tail=True)
+
+    def added_since(self, object_name: str, tail: Any) -> Page | None:
+        """The accounts created since a listing ended. The open accounts' list
+        is in id order, so new ones come last: it is read from the last account
+        the listing showed (the anchor) to its end. ``None`` — cannot vouch —
+        when the anchor is no longer where it was (an account deleted, closed
+        or reopened before it shifted the offsets, so a new one may be
+        skipped) or the closed accounts' count changed (one created or moved
+        there)."""
+        spec = self._spec(object_name)
+        if not spec.get("counts") or not isinstance(tail, dict):
+            return None
+        group, key = spec["lists"][0]
+        anchor = tail.get("last")
+        offset = int(tail["offset"]) - (1 if anchor is not None else 0)
+        if offset < 0:
+            return None
+        raws: list[dict] = []
+        while True:
+            params = {"limit": PAGE_SIZE, "offset": offset + len(raws)}
+            payload = self._call(
+                "GET", f"{spec['path']}?{urllib.parse.urlencode(params)}"
+            )
+            found = payload.get(group, {}).get(key) or []
+            raws.extend(found)
+            if len(found) < PAGE_SIZE:
+                break
+        counts = self._counts(spec, payload)
+        if counts is None or counts["close"] != tail.get("close"):
+            return None
+        if anchor is not None:
+            if not raws or raws[0]["id"] != anchor:
+                return None
+            raws = raws[1:]
+        records = [self._record(raw) for raw in raws]
+        return Page(
+            records=records,
+            tail={
+                "offset": offset + (1 if anchor is not None else 0) + len(raws),
+                "last": raws[-1]["id"] if raws else anchor,
+                "close": counts["close"],
+            },
+        )
+
+    def _counts(self, spec: dict, payload: dict) -> dict | None:
+        """How many records each list (open, closed) holds, as a page says."""
+        found = [
+            (payload.get(group) or {}).get(spec["counts"]) for group, _ in spec["lists"]
+        ]
+        if not all(isinstance(count, int) for count in found):
+            return None
+        return dict(zip(("open", "close"), found, strict=True))
 
     def _contacts_of_accounts(self, *, offset: int) -> Page:
         """The contacts on accounts, read through the accounts' pages: each account
@@ -279,10 +347,21 @@ class BottleCrmConnector(Connector):
         if object_name == "contacts" and values.get("account"):
             self._contact_account.setdefault(str(remote_id), str(values["account"]))
 
-    def _list(self, object_name: str, *, offset: int, query: dict | None = None):
+    def _list(
+        self,
+        object_name: str,
+        *,
+        offset: int,
+        query: dict | None = None,
+        tail: bool = False,
+    ):
         spec = self._spec(object_name)
         params = {"limit": PAGE_SIZE, "offset": offset, **(query or {})}
-        payload = self._call("GET", f"{spec['path']}?{urllib.parse.urlencode(params)}")
+        path = f"{spec['path']}?{urllib.parse.urlencode(params)}"
+        if tail and offset == 0:  # a new listing: nothing read ahead is kept
+            self._ahead = {k: v for k, v in self._ahead.items() if k[0] != object_name}
+        ahead = self._ahead.pop((object_name, offset), None) if tail else None
+        payload = ahead.result() if ahead is not None else self._call("GET", path)
         records = []
         for group, key in spec["lists"]:
             holder = payload.get(group, {}) if group else payload
@@ -292,7 +371,45 @@ class BottleCrmConnector(Connector):
             == PAGE_SIZE
             for group, key in spec["lists"]
         )
-        return Page(records=records, cursor=offset + PAGE_SIZE if more else None)
+        if tail and spec.get("counts"):
+            # Where the open accounts' list ended so far: its offset and last id.
+            group, key = spec["lists"][0]
+            shown = payload.get(group, {}).get(key) or []
+            if offset == 0:
+                self._listed_end[object_name] = {"offset": 0, "last": None}
+            if shown:
+                self._listed_end[object_name] = {
+                    "offset": offset + len(shown),
+                    "last": shown[-1]["id"],
+                }
+        if more:
+            if tail and READ_AHEAD:
+                self._read_ahead(object_name, spec, offset)
+            return Page(records=records, cursor=offset + PAGE_SIZE)
+        self._ahead = {k: v for k, v in self._ahead.items() if k[0] != object_name}
+        # The last page: where accounts created from now on will be listed from
+        # (known when this process read the listing from its start).
+        end = self._listed_end.pop(object_name, None) if tail else None
+        counts = self._counts(spec, payload) if end is not None else None
+        if counts is None:
+            return Page(records=records)
+        return Page(records=records, tail={**end, "close": counts["close"]})
+
+    def _read_ahead(self, object_name: str, spec: dict, offset: int) -> None:
+        """Ask for the ``READ_AHEAD`` pages after ``offset`` in the background (a
+        page past the end answers empty)."""
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(
+                max_workers=READ_AHEAD, thread_name_prefix="bottlecrm-list"
+            )
+        for step in range(1, READ_AHEAD + 1):
+            later = offset + step * PAGE_SIZE
+            if (object_name, later) in self._ahead:
+                continue
+            params = urllib.parse.urlencode({"limit": PAGE_SIZE, "offset": later})
+            self._ahead[(object_name, later)] = self._threads.submit(
+                self._call, "GET", f"{spec['path']}?{params}"
+            )
 
     def _add_account(self, record: RemoteRecord) -> None:
         """A contact's account: the one a listing showed it on, or the one the sync
