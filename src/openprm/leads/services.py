@@ -348,8 +348,8 @@ def _route_locked(*, lead: Lead, actor, now: datetime) -> LeadAssignment | None:
     rules = candidates.active_rules()
     rotation = {rule.id: rule.last_partner_id for rule in rules}
     facts = candidates.lead_facts(lead)
-    pool = candidates.load_lead_pool(facts, rules)
     excluded = candidates.exclusions([lead.pk]).get(lead.pk, {})
+    pool = candidates.load_lead_pool(facts, rules, excluded=excluded)
     decision = routing.route(lead=facts, rules=rules, pool=pool, excluded=excluded)
     _persist_rotation(rules, rotation)
     return _apply(lead=lead, decision=decision, actor=actor, now=now)

@@ -466,11 +466,11 @@ def test_one_lead_loads_only_its_matching_rules_territory_with_the_full_tier_sca
 
 @pytest.mark.parametrize("anyone", [False, True])
 def test_the_fitting_pool_decides_as_the_whole_territory_lead_after_lead(anyone):
-    """One lead at a time loads only the partners a matching rule could offer the
-    lead to (its territory, and the specialisation, industry and region the rule
-    asks for, filtered in SQL): every decision, reasons and passed-over partners
-    included, equals the one made over every candidate, while capacities fill up
-    and earlier offers are excluded."""
+    """One lead at a time loads only what the matching rules' strategies look at
+    (in their territory and fit, the best by weight, the next in the rotation, the
+    nearest's placed partners, read in SQL): every decision, reasons and
+    passed-over partners included, equals the one made over every candidate, while
+    capacities fill up and earlier offers are excluded."""
     from openprm.leads import candidates, routing
     from openprm.leads.models import ROUTABLE_STATUSES
     from openprm.leads.tests.test_batch import varied_world
@@ -484,7 +484,7 @@ def test_the_fitting_pool_decides_as_the_whole_territory_lead_after_lead(anyone)
         rules = candidates.active_rules()
         facts = candidates.lead_facts(lead)
         excluded = candidates.exclusions([lead.pk]).get(lead.pk, {})
-        fitting = candidates.load_lead_pool(facts, rules)
+        fitting = candidates.load_lead_pool(facts, rules, excluded=excluded)
         everyone = candidates.load_pool([facts], rules)
         assert fitting.max_tier_rank == everyone.max_tier_rank
         narrower += len(fitting.everyone) < len(everyone.everyone)
@@ -504,14 +504,15 @@ def test_the_fitting_pool_decides_as_the_whole_territory_lead_after_lead(anyone)
     # offered the lead before are named as passed over.
     assert "at capacity" in refused
     assert excluded_seen
-    # A rule that takes any partner anywhere needs them all; without it the
-    # filter narrows most leads' pools.
-    assert (narrower == 0) if anyone else (narrower > 10)
+    # Only what the strategies look at is read, even for a rule that takes any
+    # partner anywhere: most leads' pools are narrower than every candidate.
+    assert narrower > 10
 
 
 def test_routing_one_lead_takes_the_same_queries_for_few_or_many_partners():
-    """Lock, rules, tier scale, partners (with capacity), tiers, scores, offers,
-    held leads, earlier offers, then the five writes, inside a savepoint."""
+    """Lock, rules, earlier offers, tier scale, the rule's best candidates (with
+    capacity, tier, score and lead record in the one query), then the five
+    writes, inside a savepoint."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -526,4 +527,56 @@ def test_routing_one_lead_takes_the_same_queries_for_few_or_many_partners():
             services.lead_route(actor=None, lead=lead)
         assert lead.status == "offered"
         counts.append(len(queries))
-    assert counts == [16, 16]
+    assert counts == [12, 12]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "after", "chosen", "passed"),
+    [
+        ("weighted", None, 25, 10),
+        ("round_robin", None, 14, 10),
+        ("round_robin", 18, 23, 6),  # the two offered before, then four full
+    ],
+)
+def test_the_lean_pool_decides_as_the_whole_territory_past_many_full_partners(
+    strategy, after, chosen, passed
+):
+    """The single-lead pool reads a weighted order's best rows and a rotation's
+    next rows with LIMIT: past more full partners than a decision names, and
+    with partners offered the lead before, it decides as the whole territory."""
+    from openprm.leads import candidates, routing
+    from openprm.programs.tests.factories import EnrolmentFactory, programme_with_tiers
+
+    programme = programme_with_tiers("Silver", "Gold", "Platinum")
+    silver, gold, platinum = programme.tiers.order_by("rank")
+    partners = [
+        PartnerFactory(name=f"P{number:02d}", country="DE", region="EMEA")
+        for number in range(30)
+    ]
+    for number, partner in enumerate(partners):
+        tier = platinum if number < 14 else gold if number == 25 else silver
+        EnrolmentFactory(partner=partner, programme=programme, tier=tier)
+        if number < 14 or 19 <= number < 23:
+            CapacityFactory(partner=partner, max_open_leads=0)
+    rule = RuleFactory(name="Best", strategy=strategy, countries=["DE"])
+    if after is not None:
+        LeadRoutingRule.objects.filter(pk=rule.pk).update(
+            last_partner_id=partners[after].pk
+        )
+    rules = candidates.active_rules()
+    lead = candidates.lead_facts(LeadFactory.build(country="DE", region="EMEA"))
+    excluded = {
+        partners[2].pk: "rejected this lead before",
+        partners[15].pk: "let this lead's acceptance time pass before",
+    }
+
+    lean = candidates.load_lead_pool(lead, rules, excluded=excluded)
+    whole = candidates.load_pool([lead], rules)
+    decision = routing.route(lead=lead, rules=rules, pool=lean, excluded=excluded)
+
+    assert decision == routing.route(
+        lead=lead, rules=candidates.active_rules(), pool=whole, excluded=excluded
+    )
+    assert decision.partner_id == partners[chosen].pk
+    assert len(decision.passed_over) == passed
+    assert len(lean.everyone) < len(whole.everyone) == 30
