@@ -126,6 +126,11 @@ class _PeriodForm(StyledForm):
         required=False,
         empty_label=_("Any partner"),
         search_label=_("Search partners"),
+        error_messages={
+            "invalid_choice": _("Choose a partner from the list."),
+            "pick_a_match": _("Choose one of the partners that match “%(term)s”."),
+            "no_match": _("No partner matches “%(term)s”."),
+        },
     )
     request_id = forms.CharField(
         label=_("Request"),
