@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("openprm.core.console_urls")),
     path("", include("openprm.tenancy.console_urls")),
     path("", include("openprm.integrations.console_urls")),
+    path("", include("openprm.partners.console_urls")),
     path("", include("openprm.partners.lifecycle.console_urls")),
     path("", include("openprm.partners.profile.console_urls")),
     path("", include("openprm.programs.console_urls")),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from openprm.core import events, inputs, iso
 from openprm.core.errors import ApplicationError
 from openprm.core.models import AuditAction
+from openprm.core.pickers import PickerField, PickerSource
 from openprm.core.selectors import RETRYING, AuditFilters, EventFilters
 
 # Widgets that Bootstrap styles with their own classes (form-check), not a box.
@@ -120,8 +121,16 @@ class _PeriodForm(StyledForm):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    partner = forms.TypedChoiceField(
-        label=_("Partner"), required=False, coerce=int, empty_value=None
+    partner = PickerField(
+        label=_("Partner"),
+        required=False,
+        empty_label=_("Any partner"),
+        search_label=_("Search partners"),
+        error_messages={
+            "invalid_choice": _("Choose a partner from the list."),
+            "pick_a_match": _("Choose one of the partners that match “%(term)s”."),
+            "no_match": _("No partner matches “%(term)s”."),
+        },
     )
     request_id = forms.CharField(
         label=_("Request"),
@@ -130,17 +139,17 @@ class _PeriodForm(StyledForm):
         help_text=_("The changes made by one request (linked from an entry)."),
     )
 
-    def __init__(self, *args, partner_choices=None, internal=True, **kwargs):
-        """``partner_choices``: (id, name) of the partners the reader may pick;
-        ``internal=False`` (the portal) leaves out what only vendor staff
-        follow: the partner and the request."""
+    def __init__(
+        self, *args, partners: PickerSource | None = None, internal=True, **kwargs
+    ):
+        """``partners``: the partners the reader may pick (a picker that searches
+        on the server, ``core.pickers``); ``internal=False`` (the portal) leaves
+        out what only vendor staff follow: the partner and the request."""
         super().__init__(*args, **kwargs)
-        if not internal or partner_choices is None:
+        if not internal or partners is None:
             self.fields.pop("partner")
         else:
-            partner = self.fields["partner"]
-            partner.choices = [("", _("Any partner")), *partner_choices]
-            partner.widget.attrs["data-searchable"] = ""
+            self.fields["partner"].set_source(partners)
         if not internal:
             self.fields.pop("request_id")
 

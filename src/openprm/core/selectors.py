@@ -144,16 +144,6 @@ def partner_names(*, partner_ids: set[int]) -> dict[int, str]:
     )
 
 
-def partner_choices(*, user) -> list[tuple[int, str]]:
-    """(id, name) of the partners ``user`` may see, by name: a filter's picker."""
-    partner_model = apps.get_model("partners", "Partner")
-    return list(
-        partner_model.objects.visible_to(user)
-        .order_by("name", "id")
-        .values_list("pk", "name")
-    )
-
-
 def can_read_outbox(*, user) -> bool:
     """The outbox is the vendor admins' view of the integration machinery."""
     return admin_scope_for(user).everything

@@ -21,6 +21,7 @@ from openprm.core.forms import (
     ReplayForm,
 )
 from openprm.core.pagination import requested_page
+from openprm.core.pickers import picker_source
 from openprm.core.web import CONSOLE, PORTAL, console_page, form_page, portal_page
 
 
@@ -58,7 +59,7 @@ def _audit_list(request, *, area: str):
     form = AuditFilterForm(
         request.GET,
         internal=area == CONSOLE,
-        partner_choices=selectors.partner_choices(user=request.user)
+        partners=picker_source("partner", user=request.user, area=CONSOLE)
         if area == CONSOLE
         else None,
     )
@@ -141,7 +142,8 @@ def portal_audit_detail(request, entry_id: int):
 @console_page
 def event_list(request):
     form = EventFilterForm(
-        request.GET, partner_choices=selectors.partner_choices(user=request.user)
+        request.GET,
+        partners=picker_source("partner", user=request.user, area=CONSOLE),
     )
     events = selectors.outbox_events_for(user=request.user, filters=form.filters())
     page = requested_page(request, events, per_page=EVENTS_PER_PAGE)

@@ -12,6 +12,7 @@ urlpatterns = [
     # Pages that other apps contribute to the portal (names join "portal:").
     path("", include("openprm.core.portal_urls")),
     path("", include("openprm.tenancy.portal_urls")),
+    path("", include("openprm.partners.portal_urls")),
     path("", include("openprm.partners.profile.portal_urls")),
     path("", include("openprm.programs.portal_urls")),
     path("", include("openprm.deals.portal_urls")),

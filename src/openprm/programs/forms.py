@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import ServiceForm
 from openprm.partners.choices import PartnerType
+from openprm.partners.pickers import PartnerPickerField
 from openprm.programs.choices import BenefitKind, Operator
 from openprm.programs.metrics import metric_choices
 
@@ -58,7 +59,7 @@ class BenefitForm(ServiceForm):
 
 
 class EnrolForm(ServiceForm):
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+    partner = PartnerPickerField()
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, to_field_name="public_id"
     )
@@ -67,12 +68,19 @@ class EnrolForm(ServiceForm):
 
     def __init__(self, *args, partners, programmes, tiers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners
-        for name in ("partner", "programme"):
-            self.fields[name].widget.attrs["data-searchable"] = ""
+        self.partners = partners
+        self.fields["partner"].set_partners(partners)
+        self.fields["programme"].widget.attrs["data-searchable"] = ""
         self.fields["programme"].queryset = programmes
         self.fields["tier"].queryset = tiers
         self.fields["tier"].label_from_instance = lambda tier: str(tier)
+
+    def clean_partner(self):
+        """The partner itself (the service takes it), among ``partners``."""
+        partner = self.partners.filter(pk=self.cleaned_data["partner"]).first()
+        if partner is None:
+            raise forms.ValidationError(_("Choose a partner from the list."))
+        return partner
 
 
 class ChangeTierForm(ServiceForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.forms import StyledForm
+from openprm.core.web import CONSOLE
 from openprm.deals.pipeline.selectors import PipelineFilters
 from openprm.partners.choices import Region
 from openprm.partners.pickers import PartnerPickerField
@@ -29,16 +30,18 @@ class PipelineFilterForm(StyledForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, partners=None, regions: bool = True, **kwargs):
+    def __init__(
+        self, *args, partners=None, regions: bool = True, area=CONSOLE, **kwargs
+    ):
         """``partners``: those the reader may narrow to (none: no partner
-        filter)."""
+        filter), searched through ``area``'s picker endpoint."""
         super().__init__(*args, **kwargs)
         if not regions:
             del self.fields["region"]
         if partners is None:
             del self.fields["partner"]
         else:
-            self.fields["partner"].set_partners(partners)
+            self.fields["partner"].set_partners(partners, area=area)
 
     def clean(self):
         data = super().clean()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from openprm.core import exports
-from openprm.core.web import console_page, portal_page
+from openprm.core.web import PORTAL, console_page, portal_page
 from openprm.deals import permissions
 from openprm.deals.pipeline import selectors, tables
 from openprm.deals.pipeline.forms import PipelineFilterForm
@@ -138,6 +138,7 @@ def portal_pipeline(request):
         request.GET,
         regions=False,
         partners=selectors.filter_partners(user=request.user) if downstream else None,
+        area=PORTAL,
     )
     shown = PORTAL_TABLES + ((tables.PARTNERS,) if downstream else ())
     asked, file_format, table = _requested_export(request, form, shown)
