@@ -94,3 +94,25 @@ def test_each_list_counts_up_to_a_cap(client, monkeypatch, pages, per_page):
     assert "1\u20132 of more than 4" in first
     assert "7\u20137 of 7" in strip_tags(last.content.decode())
     assert len(last.context["page"].object_list) == 1
+
+
+def test_the_audience_explanation_counts_what_a_partner_sees_up_to_a_cap(
+    client, monkeypatch
+):
+    monkeypatch.setattr("openprm.segments.audiences.selectors.ITEMS_SHOWN", 2)
+    monkeypatch.setattr("openprm.segments.audiences.selectors.COUNT_CAP", 3)
+    partner = PartnerFactory(name="Acme Reseller", region=Region.EMEA)
+    _announcements(5)
+    client.force_login(VendorUserFactory(vendor_role=VendorRole.CHANNEL_MARKETING))
+
+    response = client.get(
+        reverse("console:audience_explain"), {"partner": str(partner.public_id)}
+    )
+
+    [group] = [
+        group
+        for group in response.context["explanation"].groups
+        if group.key == "content.announcement"
+    ]
+    assert (group.total, group.is_capped) == (4, True)
+    assert "The first 2 of more than 3." in strip_tags(response.content.decode())

@@ -96,9 +96,7 @@ def test_each_list_counts_up_to_a_cap(client, monkeypatch, pages):
     assert len(last.context["page"].object_list) == 1
 
 
-def test_the_portal_earnings_without_a_ledger_read_no_entries(
-    client, django_assert_num_queries
-):
+def test_the_portal_earnings_without_a_ledger_read_no_entries(client):
     user = partner_user()
     client.force_login(user)
     client.get(reverse("portal:earnings"))
