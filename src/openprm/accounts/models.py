@@ -116,6 +116,12 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
+        indexes = [
+            # A user's tokens, newest first (the tokens page).
+            models.Index(
+                fields=["user", "created_at", "id"], name="accounts_token_user_new_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -133,6 +133,12 @@ class CampaignRecipient(models.Model):
             models.Index(
                 fields=["campaign", "status"], name="campaigns_recipient_state_idx"
             ),
+            # A campaign's recipients by company (its page): the page's keys from
+            # the index, no sort.
+            models.Index(
+                fields=["campaign", "company", "id"],
+                name="campaigns_recipient_co_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,6 @@
 """Console pages of campaigns, and the public pages their emails link to."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openprm.campaigns import links, permissions, selectors, services
 from openprm.campaigns.forms import CampaignForm, ScheduleForm
 from openprm.core import exports
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, public_page
 
 RECIPIENTS_PER_PAGE = 50
@@ -112,9 +112,11 @@ def campaign_detail(request, public_id):
                 name=f"campaign-funnel-{campaign.public_id}",
                 sheet="funnel",
             )
-    page = Paginator(
-        selectors.campaign_recipients(campaign=campaign), RECIPIENTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = requested_page(
+        request,
+        selectors.campaign_recipients(campaign=campaign),
+        per_page=RECIPIENTS_PER_PAGE,
+    )
     return render(
         request,
         "campaigns/campaign_detail.html",

@@ -7,8 +7,9 @@ The audit list is the API's hottest read path and is kept lean (see bench/ and
 docs/api.md): its columns come from ``.values()`` as dicts, a plain pydantic model
 (not a ninja ``Schema``, whose per-field getter costs more than the query) checks
 them, and pydantic writes the JSON; three queries besides the token: the reader's
-scope (partner admins), the count, and the page, whose keys come from the index
-(``core.db.page_by_keys``) so that deep pages stay cheap.
+scope (partner admins), the count (up to a cap, ``CappedPagination``), and the
+page, whose keys come from the index (``core.db.page_by_keys``) so that deep pages
+stay cheap.
 """
 
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from ninja import Field, Query, Schema, Status
 from pydantic import BaseModel
 
 from openprm.core import branding, selectors, services
-from openprm.core.api import ApiRouter, Pagination, StrictSchema
+from openprm.core.api import ApiRouter, CappedPagination, StrictSchema
 from openprm.core.db import page_by_keys
 from openprm.core.models import OutboxEvent
 
@@ -95,7 +96,13 @@ class AuditEntryOut(BaseModel):
 
 class AuditEntryPage(BaseModel):
     items: list[AuditEntryOut]
-    count: int = Field(description="Entries matching the filters, on every page.")
+    count: int = Field(
+        description="Entries matching the filters, counted up to a cap "
+        "(the same on every page)."
+    )
+    count_is_capped: bool = Field(
+        False, description="True when more entries match than `count` says."
+    )
 
 
 # Every column of AuditEntryOut but the actor, which is the user's public id.
@@ -156,12 +163,12 @@ class AuditEntryFilters(StrictSchema):
     ),
 )
 def audit_entry_list(
-    request, filters: Query[AuditEntryFilters], page: Query[Pagination.Input]
+    request, filters: Query[AuditEntryFilters], page: Query[CappedPagination.Input]
 ):
     entries = selectors.audit_entries_visible_to(
         user=request.user, filters=filters.selection()
     )
-    data = Pagination().paginate_queryset(
+    data = CappedPagination().paginate_queryset(
         Page(entries, audit_rows, by_keys=True), page, request
     )
     return HttpResponse(

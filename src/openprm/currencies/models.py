@@ -50,6 +50,14 @@ class ExchangeRate(TimeStampedModel):
                 name="core_rate_not_to_itself",
             ),
         ]
+        indexes = [
+            # The rates page: by currency pair, newest first (all, or one
+            # currency's).
+            models.Index(
+                fields=["base_currency", "currency", "-valid_from", "-id"],
+                name="currencies_rate_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate.normalize():f} {self.base_currency}"

@@ -1,11 +1,11 @@
 """Console pages of the exchange-rate table: vendor staff read it, vendor admins add,
 change and delete rates."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page
 from openprm.currencies import money, selectors, services
 from openprm.currencies.forms import ExchangeRateForm
@@ -18,7 +18,7 @@ RATES_PER_PAGE = 50
 def exchange_rate_list(request):
     currency = request.GET.get("currency", "").strip().upper()[:3]
     rates = selectors.exchange_rate_list(user=request.user, currency=currency)
-    page = Paginator(rates, RATES_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, rates, per_page=RATES_PER_PAGE)
     return render(
         request,
         "currencies/rate_list.html",

@@ -99,8 +99,11 @@ def account_get(*, user, public_id) -> PointsAccount:
     return account
 
 
-def entries_of(account: PointsAccount) -> QuerySet[PointsEntry]:
-    """A holder's ledger, newest first (read off its index)."""
+def entries_of(account: PointsAccount | None) -> QuerySet[PointsEntry]:
+    """A holder's ledger, newest first (read off its index); none without an
+    account."""
+    if account is None:
+        return PointsEntry.objects.none()
     return (
         PointsEntry.objects.filter(account=account)
         .select_related("rule")

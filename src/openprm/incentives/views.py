@@ -3,7 +3,6 @@
 import datetime
 import uuid
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.core import exports
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.currencies import money
 from openprm.funds import selectors as funds_selectors
@@ -46,7 +46,7 @@ ISSUES_SHOWN = 500
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return requested_page(request, queryset, per_page=PER_PAGE)
 
 
 # --- console: catalogue
@@ -279,13 +279,12 @@ def sales_upload_detail(request, public_id):
 @portal_page(rule=permissions.EARNINGS)
 def earnings(request):
     account = selectors.portal_account(partner_id=request.partner.pk, user=request.user)
-    entries = selectors.entries_of(account) if account else []
     return render(
         request,
         "incentives/portal_earnings.html",
         {
             "summary": selectors.summary_of(account),
-            "page": Paginator(entries, PER_PAGE).get_page(request.GET.get("page")),
+            "page": _page(request, selectors.entries_of(account)),
             "can_report": permissions.REPORT_SALES.allows_roles(
                 partner_roles=request.membership.roles
             ),

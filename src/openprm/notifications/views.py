@@ -4,12 +4,12 @@ The unread badge in the navigation is loaded by htmx from its own small view (on
 COUNT query), so no page pays for it in its own query count.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, portal_page
 from openprm.notifications import selectors, services
 
@@ -22,9 +22,9 @@ def _here(request, name: str) -> str:
 
 
 def _list(request):
-    page = Paginator(
-        selectors.notification_list_for(user=request.user), PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = requested_page(
+        request, selectors.notification_list_for(user=request.user), per_page=PER_PAGE
+    )
     return render(
         request,
         "notifications/notification_list.html",

@@ -2,7 +2,6 @@
 applicant's answer page; the console's review queue and application page. The
 configuration pages are in ``config/views.py``."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from openprm.core.context import client_ip
 from openprm.core.errors import ValidationFailed
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, public_page
 from openprm.onboarding import permissions, selectors, services, spam
 from openprm.onboarding.choices import QueueView
@@ -115,9 +115,7 @@ def application_queue(request):
         status=request.GET.get("status", ""),
     )
     applications = selectors.application_queue(user=request.user, filters=filters)
-    page = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = requested_page(request, applications, per_page=APPLICATIONS_PER_PAGE)
     return render(
         request,
         "onboarding/queue.html",

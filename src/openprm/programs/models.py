@@ -167,6 +167,14 @@ class Enrolment(PartnerOwnedModel, TimeStampedModel):
                 name="programs_enrolment_status_valid",
             ),
         ]
+        indexes = [
+            # A programme's enrolments, newest first (its page): the page's keys
+            # from the index, no sort.
+            models.Index(
+                fields=["programme", "enrolled_at", "id"],
+                name="programs_enrol_prog_new_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         # Names, for the audit trail's object column ("Contoso in Reseller").

@@ -1,11 +1,11 @@
 """Console pages of programmes and enrolments, and the portal's Programme page."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.programs import permissions, requirements, selectors, services
 from openprm.programs.forms import (
@@ -71,7 +71,7 @@ def programme_detail(request, public_id):
     enrolments = selectors.enrolment_list_visible_to(
         user=request.user, programme=programme
     )
-    page = Paginator(enrolments, ENROLMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, enrolments, per_page=ENROLMENTS_PER_PAGE)
     return render(
         request,
         "programs/programme_detail.html",

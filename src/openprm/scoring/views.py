@@ -2,12 +2,12 @@
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page
 from openprm.partners.choices import PartnerStatus
 from openprm.scoring import permissions, selectors, services
@@ -179,7 +179,7 @@ def scorecard_ranking(request, public_id):
         min_score=min_score,
         max_score=max_score,
     )
-    page = Paginator(scores, RANKING_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, scores, per_page=RANKING_PER_PAGE)
     query = urlencode(
         {
             key: value

@@ -6,7 +6,6 @@ there are; the rule editor previews the member count of the draft rule.
 """
 
 from django import forms as django_forms
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ValidationFailed
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page
 from openprm.segments import builder, exports, permissions, selectors, services
 from openprm.segments.forms import SegmentForm, parse_rule
@@ -212,7 +212,7 @@ def segment_detail(request, public_id):
     """The segment's members (paginated), and for a static list, adding partners."""
     segment = selectors.segment_get(user=request.user, public_id=public_id)
     members = selectors.segment_members(user=request.user, segment=segment)
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, members, per_page=MEMBERS_PER_PAGE)
     can_edit = permissions.EDIT.allows(request.user)
     search = request.GET.get("q", "").strip()
     candidates = []

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +11,14 @@ from django.views.decorators.http import require_POST, require_safe
 from openprm.accounts.tokens import selectors, services
 from openprm.accounts.tokens.forms import ApiTokenForm
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.pagination import requested_page
 
 TOKENS_PER_PAGE = 50
 
 
 def _render_list(request, form: ApiTokenForm, *, status: int = 200):
     tokens = selectors.api_tokens_of(user=request.user)
-    page = Paginator(tokens, TOKENS_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, tokens, per_page=TOKENS_PER_PAGE)
     return render(
         request,
         "accounts/api_tokens.html",

@@ -1,6 +1,5 @@
 """Console and portal pages of announcements."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from openprm.content import permissions
 from openprm.content.announcements import selectors, services
 from openprm.content.announcements.choices import AnnouncementStatus
 from openprm.content.announcements.forms import AnnouncementForm
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page, portal_page
 from openprm.segments.audiences import audience_reader
 
@@ -44,7 +44,7 @@ def announcement_list(request):
     now = timezone.now()
     if status in selectors.STATUS_Q:
         announcements = announcements.filter(selectors.STATUS_Q[status](now))
-    page = Paginator(announcements, CONSOLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, announcements, per_page=CONSOLE_PER_PAGE)
     announcements = list(page)
     reach = selectors.audience_reach([item.audience for item in announcements])
     rows = [
@@ -141,7 +141,7 @@ def portal_announcement_list(request):
     announcements = selectors.announcements_for_reader(
         reader=_reader(request), user=request.user
     )
-    page = Paginator(announcements, PORTAL_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, announcements, per_page=PORTAL_PER_PAGE)
     announcements = list(page)
     for item in announcements:
         item.excerpt = services.excerpt(item, length=LIST_EXCERPT_LENGTH)

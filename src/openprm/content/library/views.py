@@ -2,7 +2,6 @@
 writes, every vendor role reads) and the library in the portal (the live assets of
 the reader's audiences)."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from openprm.content.library.forms import (
 )
 from openprm.core import uploads
 from openprm.core.iso import language_name
+from openprm.core.pagination import CappedPaginator, capped_count, requested_page
 from openprm.core.web import act, console_page, form_page, portal_page, uuid_urls
 from openprm.partners.selectors import partner_get
 from openprm.segments.audiences import audience_reader
@@ -36,18 +36,25 @@ CARD_SUMMARY_CHARS = 140
 
 
 def _page(request, queryset, *, rows=None, count=None):
-    """A page of ``queryset``; ``rows(window)`` reads the page's rows when given
-    (the portal reads them keys first, see ``selectors.PortalLibrary.cards``), and
-    ``count`` is how many there are when already known."""
-    paginator = Paginator(queryset, PER_PAGE)
-    if count is not None:
-        paginator.count = count  # a cached property: no COUNT query
-    page = paginator.get_page(request.GET.get("page"))
+    """A page of ``queryset``, counted up to a cap (``core.pagination``);
+    ``rows(window)`` reads the page's rows when given (the portal reads them keys
+    first, see ``selectors.PortalLibrary.cards``), and ``count`` is how many there
+    are when already known."""
     if rows is None:
+        page = requested_page(request, queryset, per_page=PER_PAGE)
         page.object_list = selectors.with_status(page.object_list)
-    else:
-        window = slice(page.start_index() - 1, page.end_index())
-        page.object_list = rows(window) if page.paginator.count else []
+        return page
+    number = request.GET.get("page")
+    paginator = CappedPaginator(
+        PER_PAGE,
+        page=number,
+        count_up_to=lambda limit: (
+            capped_count(queryset, limit) if count is None else min(count, limit)
+        ),
+    )
+    page = paginator.get_page(number)
+    window = slice(page.start_index() - 1, page.end_index())
+    page.object_list = rows(window) if paginator.count else []
     return page
 
 

@@ -71,3 +71,39 @@ def test_the_event_list_counts_up_to_a_cap(client, monkeypatch):
     page = strip_tags(client.get("/console/events/").content.decode())
 
     assert "1\u20132 of more than 4" in page
+
+
+def _api_headers() -> dict:
+    from openprm.accounts.tokens.services import api_token_create
+
+    user = VendorUserFactory()
+    _, secret = api_token_create(user=user, name="audit", actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_audit_api_takes_the_same_queries_for_any_number_of_entries(
+    client, django_assert_num_queries, rows
+):
+    headers = _api_headers()
+    _entries(rows)
+    client.get("/api/v1/audit-entries", headers=headers)
+
+    # The token with its user, the capped count, the page (keys first).
+    with django_assert_num_queries(3):
+        response = client.get("/api/v1/audit-entries", headers=headers)
+
+    assert len(response.json()["items"]) == rows
+
+
+def test_the_audit_api_counts_up_to_a_cap(client, monkeypatch):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 3)
+    headers = _api_headers()
+    _entries(7)
+
+    first = client.get("/api/v1/audit-entries?limit=2", headers=headers).json()
+    last = client.get("/api/v1/audit-entries?limit=2&offset=6", headers=headers).json()
+
+    assert (first["count"], first["count_is_capped"]) == (3, True)
+    assert (last["count"], last["count_is_capped"]) == (7, False)
+    assert len(last["items"]) == 1

@@ -291,7 +291,13 @@ class SyncLogEntry(models.Model):
             models.Index(
                 fields=["connection", "outcome", "created_at"],
                 name="integ_crm_log_outcome_idx",
-            )
+            ),
+            # A connection's log, newest first (its page, every outcome): the
+            # page's keys from the index, no sort.
+            models.Index(
+                fields=["connection", "created_at", "id"],
+                name="integ_crm_log_new_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,13 +4,13 @@ Vendor admins only."""
 
 import json
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page
 from openprm.integrations.crm import mapping, selectors, services
 from openprm.integrations.crm.forms import (
@@ -103,7 +103,7 @@ def connection_detail(request, public_id):
     log = selectors.crm_log_visible_to(
         user=request.user, connection=connection, outcome=outcome
     )
-    page = Paginator(log, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, log, per_page=LOG_PER_PAGE)
     return render(
         request,
         "integrations/crm_detail.html",

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from openprm.core.errors import NotFound, ValidationFailed
+from openprm.core.pagination import COUNT_CAP, capped_count
 from openprm.partners.models import Partner
 from openprm.segments import permissions, rules
 from openprm.segments.audiences.evaluation import (
@@ -185,7 +186,16 @@ class ItemGroup:
     key: str
     # (item, its audience, the audience's role labels), the first ITEMS_SHOWN.
     items: list[tuple]
+    # Counted up to one past COUNT_CAP (``is_capped``: more than COUNT_CAP).
     total: int
+
+    @property
+    def is_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
 
 
 @dataclass
@@ -275,7 +285,7 @@ def _item_groups(audience_ids: list[int]) -> list[ItemGroup]:
                     )
                     for item in rows.select_related(registered.field)[:ITEMS_SHOWN]
                 ],
-                total=rows.count() if audience_ids else 0,
+                total=capped_count(rows, COUNT_CAP + 1) if audience_ids else 0,
             )
         )
     return groups

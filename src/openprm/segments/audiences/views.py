@@ -10,13 +10,13 @@ the draft on every change of the rule or the roles (htmx).
 import json
 
 from django import forms as django_forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from openprm.core.errors import ValidationFailed
+from openprm.core.pagination import requested_page
 from openprm.core.web import act, console_page, form_page
 from openprm.segments import builder, permissions
 from openprm.segments import selectors as segment_selectors
@@ -32,7 +32,7 @@ AUDIENCES_PER_PAGE = 50
 @console_page(rule=permissions.AUDIENCE_READ)
 def audience_list(request):
     audiences = selectors.audience_list_visible_to(user=request.user)
-    page = Paginator(audiences, AUDIENCES_PER_PAGE).get_page(request.GET.get("page"))
+    page = requested_page(request, audiences, per_page=AUDIENCES_PER_PAGE)
     rows = list(page.object_list)
     reach = selectors.audience_reach(user=request.user, audiences=rows)
     context = rule_context(audience.rule for audience in rows)

@@ -11,7 +11,6 @@
 from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -322,9 +321,7 @@ def user_invitations(request):
     invitations = selectors.invitations_visible_to(
         user=request.user, **form.selector_arguments()
     )
-    page = Paginator(invitations, INVITATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = requested_page(request, invitations, per_page=INVITATIONS_PER_PAGE)
     return render(
         request,
         "tenancy/user_invitations.html",

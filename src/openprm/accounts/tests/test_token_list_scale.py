@@ -1,0 +1,52 @@
+"""The API tokens page at scale (issue 21): the same queries for 2 tokens as for
+30, a count capped at a page past the cap, and an index serving its order."""
+
+import pytest
+
+from openprm.accounts.tests.factories import UserFactory
+from openprm.accounts.tokens import selectors
+from openprm.accounts.tokens.services import api_token_create
+from openprm.testing.plans import assert_served_by, page_keys_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _tokens(client, rows: int) -> str:
+    user = UserFactory()
+    for number in range(rows):
+        api_token_create(user=user, name=f"Token {number}", actor=user)
+    client.force_login(user)
+    url = "/accounts/tokens/"
+    client.get(url)
+    return url
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_tokens_page_takes_the_same_queries_for_any_number_of_tokens(
+    client, django_assert_num_queries, rows
+):
+    url = _tokens(client, rows)
+
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert len(response.context["page"].object_list) == rows
+
+
+def test_the_tokens_page_counts_up_to_a_cap(client, monkeypatch):
+    monkeypatch.setattr("openprm.accounts.tokens.views.TOKENS_PER_PAGE", 2)
+    monkeypatch.setattr("openprm.core.pagination.CappedPaginator.cap", 3)
+    url = _tokens(client, 7)
+
+    first = client.get(url).context["page"]
+    last = client.get(url, {"page": 4}).context["page"]
+
+    assert (first.paginator.count, first.paginator.is_capped) == (5, True)
+    assert first.has_next()
+    assert (last.paginator.count, last.paginator.is_capped) == (7, False)
+    assert len(last.object_list) == 1
+
+
+def test_a_users_token_keys_come_from_an_index_in_order():
+    tokens = selectors.api_tokens_of(user=UserFactory())
+    assert_served_by(page_keys_plan(tokens), "accounts_token_user_new_idx")

@@ -1,0 +1,118 @@
+"""The announcement lists and the console library at scale (issue 21): each takes
+the same queries for 2 rows as for 30, and counts up to a cap ("more than")."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from openprm.accounts.choices import VendorRole
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.content.tests.factories import (
+    AnnouncementFactory,
+    AssetFactory,
+    AudienceFactory,
+)
+from openprm.partners.choices import Region
+from openprm.partners.tests.factories import PartnerFactory
+from openprm.tenancy.tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+ANNOUNCEMENT_VIEWS = "openprm.content.announcements.views"
+EMEA_RULE = {"all": [{"field": "region", "op": "eq", "value": "EMEA"}]}
+
+
+def _announcements(rows: int):
+    audience = AudienceFactory(name="EMEA partners", rule=EMEA_RULE)
+    now = timezone.now()
+    for number in range(rows):
+        AnnouncementFactory(audience=audience, publish_at=now - timedelta(hours=number))
+
+
+def _console_announcements(client, rows: int) -> str:
+    _announcements(rows)
+    client.force_login(VendorUserFactory(vendor_role=VendorRole.CHANNEL_MARKETING))
+    url = reverse("console:announcements")
+    client.get(url)
+    return url
+
+
+def _portal_announcements(client, rows: int) -> str:
+    _announcements(rows)
+    member = MembershipFactory(partner=PartnerFactory(region=Region.EMEA))
+    client.force_login(member.user)
+    url = reverse("portal:announcements")
+    client.get(url)
+    return url
+
+
+def _library(client, rows: int) -> str:
+    for _ in range(rows):
+        AssetFactory()
+    client.force_login(VendorUserFactory())
+    url = reverse("console:library")
+    client.get(url)
+    return url
+
+
+@pytest.mark.parametrize(
+    ("pages", "queries"),
+    [(_console_announcements, 6), (_portal_announcements, 8), (_library, 6)],
+)
+@pytest.mark.parametrize("rows", [2, 30])
+def test_each_list_takes_the_same_queries_for_any_number_of_rows(
+    client, django_assert_num_queries, pages, queries, rows
+):
+    url = pages(client, rows)
+
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    page = response.context["page"]
+    assert len(page.object_list) == min(rows, page.paginator.per_page)
+
+
+@pytest.mark.parametrize(
+    ("pages", "per_page"),
+    [
+        (_console_announcements, f"{ANNOUNCEMENT_VIEWS}.CONSOLE_PER_PAGE"),
+        (_portal_announcements, f"{ANNOUNCEMENT_VIEWS}.PORTAL_PER_PAGE"),
+        (_library, "openprm.content.library.views.PER_PAGE"),
+    ],
+)
+def test_each_list_counts_up_to_a_cap(client, monkeypatch, pages, per_page):
+    monkeypatch.setattr(per_page, 2)
+    monkeypatch.setattr("openprm.core.pagination.CappedPaginator.cap", 3)
+    url = pages(client, 7)
+
+    first = strip_tags(client.get(url).content.decode())
+    last = client.get(url, {"page": 4})
+
+    assert "1\u20132 of more than 4" in first
+    assert "7\u20137 of 7" in strip_tags(last.content.decode())
+    assert len(last.context["page"].object_list) == 1
+
+
+def test_the_audience_explanation_counts_what_a_partner_sees_up_to_a_cap(
+    client, monkeypatch
+):
+    monkeypatch.setattr("openprm.segments.audiences.selectors.ITEMS_SHOWN", 2)
+    monkeypatch.setattr("openprm.segments.audiences.selectors.COUNT_CAP", 3)
+    partner = PartnerFactory(name="Acme Reseller", region=Region.EMEA)
+    _announcements(5)
+    client.force_login(VendorUserFactory(vendor_role=VendorRole.CHANNEL_MARKETING))
+
+    response = client.get(
+        reverse("console:audience_explain"), {"partner": str(partner.public_id)}
+    )
+
+    [group] = [
+        group
+        for group in response.context["explanation"].groups
+        if group.key == "content.announcement"
+    ]
+    assert (group.total, group.is_capped) == (4, True)
+    assert "The first 2 of more than 3." in strip_tags(response.content.decode())

@@ -1,0 +1,53 @@
+"""The exchange rates page at scale (issue 21): the same queries for 2 rates as for
+30, a count capped at a page past the cap, and an index serving its order."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.currencies import selectors
+from openprm.currencies.tests.factories import ExchangeRateFactory
+from openprm.testing.plans import assert_served_by, page_keys_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _rates(client, rows: int) -> str:
+    ExchangeRateFactory.create_batch(rows)
+    client.force_login(VendorUserFactory())
+    url = reverse("console:exchange_rate_list")
+    client.get(url)
+    return url
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_rates_page_takes_the_same_queries_for_any_number_of_rates(
+    client, django_assert_num_queries, rows
+):
+    url = _rates(client, rows)
+
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert len(response.context["page"].object_list) == rows
+
+
+def test_the_rates_page_counts_up_to_a_cap(client, monkeypatch):
+    monkeypatch.setattr("openprm.currencies.views.RATES_PER_PAGE", 2)
+    monkeypatch.setattr("openprm.core.pagination.CappedPaginator.cap", 3)
+    url = _rates(client, 7)
+
+    first = strip_tags(client.get(url).content.decode())
+    last = client.get(url, {"page": 4})
+
+    assert "1\u20132 of more than 4" in first
+    assert "7\u20137 of 7" in strip_tags(last.content.decode())
+    assert len(last.context["page"].object_list) == 1
+
+
+def test_the_rates_page_keys_come_from_an_index_in_order():
+    """Every rate, by pair and newest first. (One currency's rates read the same
+    index, but SQLite sorts their dates: the pair's base leads the index.)"""
+    rates = selectors.exchange_rate_list(user=VendorUserFactory())
+    assert_served_by(page_keys_plan(rates), "currencies_rate_list_idx")
