@@ -19,10 +19,19 @@ def _postgres_url(url: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def database(suffix: str) -> Iterator[dict[str, str]]:
-    """The environment of a child process on a fresh, migrated database."""
+def database(suffix: str, keep: bool = False) -> Iterator[dict[str, str]]:
+    """The environment of a child process on a fresh, migrated database.
+
+    With ``keep`` the database is neither dropped before nor after: a later run
+    with the same suffix finds what this one left (SQLite: the folder
+    ``<temp>/openprm-<suffix>-kept``; PostgreSQL: ``<name>_<suffix>``), so a
+    benchmark whose fill takes long can measure newer code without refilling."""
     env = dict(os.environ)
-    folder = tempfile.mkdtemp(prefix=f"openprm-{suffix}-")
+    if keep:
+        folder = os.path.join(tempfile.gettempdir(), f"openprm-{suffix}-kept")
+        os.makedirs(folder, exist_ok=True)
+    else:
+        folder = tempfile.mkdtemp(prefix=f"openprm-{suffix}-")
     env["OPENPRM_VAR_DIR"] = folder
     url = os.environ.get("DATABASE_URL", "")
     admin_url = name = None
@@ -32,9 +41,15 @@ def database(suffix: str) -> Iterator[dict[str, str]]:
         name = urlsplit(url).path.lstrip("/") + f"_{suffix}"
         admin_url = _postgres_url(url, "postgres")
         with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not (keep and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = _postgres_url(url, name)
+        if keep:
+            admin_url = None  # not dropped
     try:
         subprocess.run(
             [sys.executable, "-m", "openprm", "migrate", "--verbosity", "0"],
@@ -48,7 +63,8 @@ def database(suffix: str) -> Iterator[dict[str, str]]:
 
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def child_json(env: dict[str, str], module: str, argument: str) -> str:

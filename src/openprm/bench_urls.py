@@ -24,10 +24,18 @@ server in the same run:
   rollup rows the portal home's tier progress and the console's executive
   dashboard read (last 12 months), with ``.values()`` and JSON
   (``bench/rollup_pages.py``).
+- ``floor/portal-metrics-page/``: the fair floor of the portal home and its tier
+  card (issue 17): what plain Django would write for the same page, a
+  ``login_required`` view behind the same session that reads the signed-in
+  user's partner membership, then the same month rollup rows in one query, and
+  renders them in an HTML template (``floor_portal_metrics_page``).
 """
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import path
 
 from openprm.core.api_endpoints import AUDIT_ENTRY_COLUMNS
@@ -672,6 +680,44 @@ def floor_portal_metrics(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": rows})
 
 
+@login_required
+def floor_portal_metrics_page(request: HttpRequest) -> HttpResponse:
+    """The fair floor of the portal home and its tier card: "as good as plain
+    Django can write" the same page. The same session authentication as the
+    portal (``login_required``: the session and the user), the reader's partner
+    membership (one query, with its partner, the portal's first organisation by
+    name), that partner's month rollup rows of the last 12 months (one query,
+    as ``floor_portal_metrics``) rendered by an HTML template. No navigation,
+    work list, enrolments, requirements or other figures: the least a page that
+    shows a signed-in partner user its rollup figures must do."""
+    from openprm.metrics.models import MonthlyValue
+    from openprm.tenancy.models import Membership
+
+    membership = (
+        Membership.objects.filter(user=request.user, is_active=True)
+        .select_related("partner")
+        .order_by("partner__name", "partner_id")
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied
+    period = _rollup_period()
+    rows = list(
+        MonthlyValue.objects.filter(
+            partner_id=membership.partner_id,
+            month__gte=period.first,
+            month__lte=period.last,
+        )
+        .order_by("month", "series")
+        .values("month", "series", "value")
+    )
+    return render(
+        request,
+        "bench/floor_portal_metrics.html",
+        {"partner": membership.partner, "rows": rows},
+    )
+
+
 def floor_executive_dashboard(request: HttpRequest) -> JsonResponse:
     """The raw floor of the console's executive dashboard: the same grouped reads
     of the month rollup over the last 12 months (by month, by region, type and
@@ -722,6 +768,11 @@ urlpatterns = [
     path("floor/partner-360/", floor_partner_360, name="bench_floor_partner_360"),
     path(
         "floor/portal-metrics/", floor_portal_metrics, name="bench_floor_portal_metrics"
+    ),
+    path(
+        "floor/portal-metrics-page/",
+        floor_portal_metrics_page,
+        name="bench_floor_portal_metrics_page",
     ),
     path(
         "floor/executive-dashboard/",
