@@ -20,7 +20,7 @@ CONSOLE_PAGES = [
     ("console:lead_rule_create", "", 2),
     ("console:lead_capacity", "", 5),
     ("console:accrual_payouts", "", 5),
-    ("console:incentive_sales", "", 3),
+    ("console:incentive_sales", "", 4),  # reads its (empty) page of uploads
     ("console:incentive_sales_upload_create", "", 2),
     ("console:programme_enrol", "", 4),
     ("console:scheduled_report_create", "?kind=pipeline", 3),
