@@ -8,9 +8,11 @@ Deterministic (a seeded generator) and quick: a few thousand rows, one rebuild.
 
 import datetime
 import logging
+import math
 import random
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from openprm.content.choices import ActivityKind
@@ -47,18 +49,34 @@ DEALS_PER_MONTH = {1: (0, 1), 2: (1, 3), 3: (1, 4), 4: (2, 5)}
 DEAL_SIZE = {1: Decimal(1), 2: Decimal("1.2"), 3: Decimal(3), 4: Decimal(5)}
 # Partners selling a level above their tier (promotions) or below it (demotions).
 OUTPERFORMING, UNDERPERFORMING = 0.15, 0.15
+# Whatever the draw, at least this many enrolled partners sell below their tier,
+# and as many above it.
+AT_LEAST_MOVING = 2
+# The metrics a demoted partner can make up by winning deals today (the demo's
+# recovery), and the size of such a deal when only their number is short.
+RECOVERABLE = ("won_revenue", "deals_won_12m")
+RECOVERY_DEAL_AMOUNT = 20_000
 
 
 def _levels(partners: list, rng: random.Random) -> dict[int, int]:
     """Each partner's selling level: its tier's rank, one up or down for a few
     (drawn for every partner so that a re-run draws the same); 2 when not
-    enrolled."""
-    from openprm.programs.models import Enrolment
+    enrolled. However the draw falls, a few enrolled partners sell below their
+    tier and a few above it, so that even a small demo has demotions and
+    promotions to decide."""
+    from openprm.programs.models import Enrolment, Tier
 
-    ranks = dict(
+    enrolments = list(
         Enrolment.objects.filter(status="active")
         .order_by("partner_id", "id")
-        .values_list("partner_id", "tier__rank")
+        .values_list("partner_id", "tier__rank", "programme_id")
+    )
+    ranks = {partner_id: rank for partner_id, rank, _ in enrolments}
+    programme_of = {partner_id: programme for partner_id, _, programme in enrolments}
+    top_rank = dict(
+        Tier.objects.values("programme_id")
+        .annotate(top=Max("rank"))
+        .values_list("programme_id", "top")
     )
     levels = {}
     for partner in partners:
@@ -69,6 +87,14 @@ def _levels(partners: list, rng: random.Random) -> dict[int, int]:
         elif roll > 1 - UNDERPERFORMING:
             level -= 1
         levels[partner.pk] = min(max(level, 1), 4)
+    enrolled = [partner.pk for partner in partners if partner.pk in ranks]
+    demotable = [pk for pk in enrolled if ranks[pk] > 1]
+    promotable = [pk for pk in enrolled if ranks[pk] < top_rank[programme_of[pk]]]
+    for candidates, step in ((demotable, -1), (promotable, 1)):
+        moved = [pk for pk in candidates if levels[pk] - ranks[pk] == step]
+        steady = [pk for pk in candidates if levels[pk] == ranks[pk]]
+        for pk in steady[: max(0, AT_LEAST_MOVING - len(moved))]:
+            levels[pk] = min(max(ranks[pk] + step, 1), 4)
     return levels
 
 
@@ -237,12 +263,12 @@ def _recommendations(*, actor) -> None:
     )
     demotions = [item for item in pending if item.direction == "demote"]
     promotions = [item for item in pending if item.direction == "promote"]
-    # Short of won revenue alone: one more won deal brings the partner back.
+    # Short of won revenue or won deals alone: more won deals bring it back.
     recoverable = [
         item
         for item in demotions[1:]
-        if [row["metric"] for row in item.results if row["outcome"] == "not_met"]
-        == ["won_revenue"]
+        if {row["metric"] for row in item.results if row["outcome"] == "not_met"}
+        <= set(RECOVERABLE)
     ]
     if recoverable:
         _recover(actor=actor, recommendation=recoverable[-1])
@@ -260,41 +286,47 @@ def _recommendations(*, actor) -> None:
 
 
 def _recover(*, actor, recommendation) -> None:
-    """The partner of a pending demotion wins, today, a deal a tenth above what it
-    missed; the evaluation then withdraws the demotion."""
-    missed = [
-        Decimal(row["left"])
+    """The partner of a pending demotion wins, today, the deals it was short of
+    (at least one), together a tenth above the revenue it missed; the evaluation
+    then withdraws the demotion."""
+    left = {
+        row["metric"]: Decimal(row["left"])
         for row in recommendation.results
-        if row["metric"] == "won_revenue" and row["left"]
-    ]
-    if not missed:
-        return
+        if row["outcome"] == "not_met" and row["left"]
+    }
     partner = recommendation.enrolment.partner
     today = timezone.localdate()
-    name = f"{partner.name} recovery"
     stage = Stage.objects.filter(kind=StageKind.WON).order_by("order").first()
-    amount = (max(missed) * Decimal("1.1")).quantize(Decimal(1))
-    deal = Deal.objects.create(
-        partner=partner,
-        title=f"{HISTORY_TITLE}{name}",
-        customer_name=name,
-        customer_key=conflicts.customer_key(
-            domain="", normalised=conflicts.normalise_name(name)
-        ),
-        **customer_columns(name=name),
-        currency="EUR",
-        total_amount=amount,
-        expected_close_date=today,
-        stage=stage,
-        status=DealStatus.WON,
-        submitted_at=_moment(today, 8),
-        decided_at=_moment(today, 8),
-        closed_at=_moment(today, 8),
-    )
-    DealRevenue.objects.create(
-        partner_id=partner.pk, deal=deal, amount=amount, currency="EUR", won_on=today
-    )
-    # The deal is the past written directly (no event): its day is recomputed,
+    count = max(1, math.ceil(left.get("deals_won_12m", 0)))
+    revenue = left.get("won_revenue", Decimal(RECOVERY_DEAL_AMOUNT * count))
+    amount = (revenue * Decimal("1.1") / count).quantize(Decimal(1))
+    for number in range(1, count + 1):
+        name = f"{partner.name} recovery {number}"
+        deal = Deal.objects.create(
+            partner=partner,
+            title=f"{HISTORY_TITLE}{name}",
+            customer_name=name,
+            customer_key=conflicts.customer_key(
+                domain="", normalised=conflicts.normalise_name(name)
+            ),
+            **customer_columns(name=name),
+            currency="EUR",
+            total_amount=amount,
+            expected_close_date=today,
+            stage=stage,
+            status=DealStatus.WON,
+            submitted_at=_moment(today, 8),
+            decided_at=_moment(today, 8),
+            closed_at=_moment(today, 8),
+        )
+        DealRevenue.objects.create(
+            partner_id=partner.pk,
+            deal=deal,
+            amount=amount,
+            currency="EUR",
+            won_on=today,
+        )
+    # The deals are the past written directly (no event): their day is recomputed,
     # quietly and without keeping the run, as the first computation is.
     rollups_logger = logging.getLogger("openprm.metrics.rollups")
     level = rollups_logger.level
