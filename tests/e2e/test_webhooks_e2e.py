@@ -13,6 +13,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from openprm.integrations.tests.receiver import Receiver, Reply
+from openprm.testing.processes import migrated
 
 SETUP = """
 import django
@@ -45,11 +46,7 @@ def product_env(tmp_path):
         OPENPRM_SWEEP_POLL_SECONDS="0.5",
         LOG_LEVEL="CRITICAL",
     )
-    subprocess.run(
-        [sys.executable, "-m", "openprm", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-    )
+    migrated(env)
     return env
 
 
