@@ -1,13 +1,16 @@
 """The notification lists at scale (issue 21): the same queries for 2 rows as for
-30, and a count capped at a page past the cap ("more than")."""
+30, a count capped at a page past the cap ("more than"), and an index serving
+their order."""
 
 import pytest
 from django.urls import reverse
 
 from openprm.accounts.tests.factories import VendorUserFactory
+from openprm.notifications import selectors
 from openprm.notifications.tests.factories import NotificationFactory
 from openprm.tenancy.tests.factories import partner_user
 from openprm.testing.lists import context_rows
+from openprm.testing.plans import assert_served_by, page_keys_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +48,10 @@ def test_the_list_counts_up_to_a_cap(assert_count_capped):
         ),
         rows_in=NOTIFICATIONS,
     )
+
+
+def test_the_list_keys_come_from_an_index_in_order():
+    """Unread first: PostgreSQL serves ``read_at`` ascending with its NULLs first
+    only from an index that places them so (SQLite's NULLs sort first anyway)."""
+    notifications = selectors.notification_list_for(user=VendorUserFactory())
+    assert_served_by(page_keys_plan(notifications), "notif_recipient_list_idx")
