@@ -5,6 +5,10 @@ from django.core.cache import cache
 from django.db import connection
 
 from openprm.core import branding
+from openprm.testing.lists import (  # noqa: F401  (the capped lists' two rules)
+    assert_count_capped,
+    assert_list_queries,
+)
 from openprm.testing.smtp import smtp_server  # noqa: F401  (a real SMTP server)
 
 

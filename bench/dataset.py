@@ -33,6 +33,7 @@ from bench import (
     dataset_leads,
     dataset_learning,
 )
+from bench.dataset_fill import Fill
 from bench.environment import (
     BenchDatabase,
     configure_django,
@@ -594,9 +595,7 @@ def _generate(spec: DatasetSpec) -> None:
         membership_table.insert(cursor, memberships)
         token_table.insert(cursor, tokens)
         audit_table.insert(cursor, audit_entries)
-        dataset_deals.generate(
-            count=spec.deals,
-            rng=random.Random(spec.seed + 1),
+        fill = Fill(
             partners=partners,
             bench_partner_id=bench_partner[0],
             active=active,
@@ -604,15 +603,11 @@ def _generate(spec: DatasetSpec) -> None:
             insert=lambda table, rows: table.insert(cursor, rows),
             new_uuid=new_uuid,
         )
+        dataset_deals.generate(
+            count=spec.deals, rng=random.Random(spec.seed + 1), fill=fill
+        )
         dataset_leads.generate(
-            count=spec.leads,
-            rng=random.Random(spec.seed + 5),
-            partners=partners,
-            bench_partner_id=bench_partner[0],
-            active=active,
-            when=created,
-            insert=lambda table, rows: table.insert(cursor, rows),
-            new_uuid=new_uuid,
+            count=spec.leads, rng=random.Random(spec.seed + 5), fill=fill
         )
         dataset_content.generate(
             assets=spec.assets,

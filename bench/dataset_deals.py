@@ -11,10 +11,12 @@ that a million of them never sit in memory at once.
 """
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from bench.dataset_fill import Fill, chunks, company_words
 
 DEFAULT_DEALS = 1_000_000
 BENCH_PARTNER_DEAL_SHARE = 0.05
@@ -71,25 +73,10 @@ RATE_START = {"USD": Decimal("0.92"), "GBP": Decimal("1.16"), "JPY": Decimal("0.
 PRODUCT_LINES = ("security", "networking", "storage", "cloud", "analytics")
 CLOSE_FROM = date(2025, 1, 1)
 CLOSE_DAYS = 3 * 365
-WORDS = ("Nordic", "Atlas", "Vertex", "Blue", "Granite", "Summit", "Harbor", "Civic")
-KINDS = ("Logistics", "Retail", "Energy", "Health", "Foods", "Systems", "Bank")
 
 
-def generate(
-    *,
-    count: int,
-    rng: random.Random,
-    partners: list[tuple],
-    bench_partner_id: int,
-    active: str,
-    when: Callable[[float], Any],
-    insert: Callable[[Any, list[tuple]], None],
-    new_uuid: Callable[[], Any],
-) -> None:
-    """Insert ``count`` deals with one line each, and the exchange rates.
-
-    ``insert(table, rows)`` writes rows into a ``bench.dataset.Table``.
-    """
+def generate(*, count: int, rng: random.Random, fill: Fill) -> None:
+    """Insert ``count`` deals with one line each, and the exchange rates."""
     from django.db import connection
 
     from bench.dataset import Table
@@ -104,98 +91,70 @@ def generate(
     open_stages = list(
         Stage.objects.filter(kind="open").order_by("order").values_list("id", flat=True)
     )
-    active_ids = [row[0] for row in partners if row[6] == active]
-    countries = {row[0]: row[7] for row in partners}
 
-    insert(rate_table, _rates(rng, when))
+    fill.insert(rate_table, _rates(rng, fill.when))
     # Set-based: the pipeline's triggers are off while the deals go in (two upserts
     # per deal row otherwise), and its cells and totals are then built in one
     # GROUP BY each, as the nightly rebuild does.
     triggers.drop(connection)
-
-    def insert_both(rows: list[tuple], lines: list[tuple]) -> None:
-        insert(deal_table, rows)
-        insert(line_table, lines)
-
-    _insert_deals(
-        count=count,
-        rng=rng,
-        bench_partner_id=bench_partner_id,
-        active_ids=active_ids,
-        countries=countries,
-        stages=stages,
-        open_stages=open_stages,
-        when=when,
-        insert=insert_both,
-        new_uuid=new_uuid,
+    deals = _deals(
+        count=count, rng=rng, fill=fill, stages=stages, open_stages=open_stages
     )
+    for rows in chunks(deals, CHUNK):
+        fill.insert(deal_table, [deal for deal, _ in rows])
+        fill.insert(line_table, [line for _, line in rows])
     triggers.install(connection)
     rebuild.rebuild(connection)
 
 
-def _insert_deals(
+def _deals(
     *,
     count: int,
     rng: random.Random,
-    bench_partner_id: int,
-    active_ids: list[int],
-    countries: dict[int, str],
+    fill: Fill,
     stages: dict[str, int],
     open_stages: list[int],
-    when: Callable[[float], Any],
-    insert: Callable[[list[tuple], list[tuple]], Any],
-    new_uuid: Callable[[], Any],
-) -> None:
+) -> Iterator[tuple[tuple, tuple]]:
+    """Each deal's row and its line's."""
     statuses = [status for status, _ in STATUS_WEIGHTS]
     status_weights = [weight for _, weight in STATUS_WEIGHTS]
     currencies = [code for code, _ in CURRENCY_WEIGHTS]
     currency_weights = [weight for _, weight in CURRENCY_WEIGHTS]
-    deals: list[tuple] = []
-    lines: list[tuple] = []
+    countries = {row[0]: row[7] for row in fill.partners}
     for deal_id in range(1, count + 1):
-        if rng.random() < BENCH_PARTNER_DEAL_SHARE:
-            partner_id = bench_partner_id
-        else:
-            partner_id = rng.choice(active_ids)
+        partner_id = fill.holder(rng, bench_share=BENCH_PARTNER_DEAL_SHARE)
         status = rng.choices(statuses, status_weights)[0]
         stage_id = stages.get(status) if status in ("won", "lost") else None
         stage_id = stage_id or rng.choice(open_stages)
-        first, second = rng.choice(WORDS), rng.choice(KINDS)
+        first, second = company_words(rng)
         name = f"{first} {second} {deal_id}"
         normalised = name.lower()
         amount = Decimal(rng.randrange(100_000, 50_000_000)).scaleb(-2)
         fraction = deal_id / max(count, 1)
-        submitted = when(fraction)
-        deals.append(
-            (
-                deal_id,
-                submitted,
-                submitted,
-                partner_id,
-                new_uuid(),
-                f"{second} refresh {deal_id}",
-                name,
-                normalised,
-                first.lower(),
-                second.lower(),
-                f"{first.lower()}{deal_id}.example",
-                countries[partner_id],
-                f"domain:{first.lower()}{deal_id}.example",
-                rng.choices(currencies, currency_weights)[0],
-                amount,
-                CLOSE_FROM + timedelta(days=rng.randrange(CLOSE_DAYS)),
-                stage_id,
-                status,
-                submitted,
-                when(fraction + REVIEW_SHARE) if status in IN_REVIEW else None,
-            )
+        submitted = fill.when(fraction)
+        deal = (
+            deal_id,
+            submitted,
+            submitted,
+            partner_id,
+            fill.new_uuid(),
+            f"{second} refresh {deal_id}",
+            name,
+            normalised,
+            first.lower(),
+            second.lower(),
+            f"{first.lower()}{deal_id}.example",
+            countries[partner_id],
+            f"domain:{first.lower()}{deal_id}.example",
+            rng.choices(currencies, currency_weights)[0],
+            amount,
+            CLOSE_FROM + timedelta(days=rng.randrange(CLOSE_DAYS)),
+            stage_id,
+            status,
+            submitted,
+            fill.when(fraction + REVIEW_SHARE) if status in IN_REVIEW else None,
         )
-        lines.append((deal_id, deal_id, rng.choice(PRODUCT_LINES), 1, amount))
-        if len(deals) == CHUNK:
-            insert(deals, lines)
-            deals, lines = [], []
-    if deals:
-        insert(deals, lines)
+        yield deal, (deal_id, deal_id, rng.choice(PRODUCT_LINES), 1, amount)
 
 
 def _rates(rng: random.Random, when: Callable[[float], Any]) -> list[tuple]:

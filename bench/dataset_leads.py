@@ -9,8 +9,9 @@ not read). Rows go in by chunks.
 """
 
 import random
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Iterator
+
+from bench.dataset_fill import Fill, chunks, company_words
 
 DEFAULT_LEADS = 200_000
 BENCH_PARTNER_LEAD_SHARE = 0.05
@@ -44,68 +45,48 @@ STATUS_WEIGHTS = (
 )
 WAITING = {"new", "unassigned", "rejected"}
 PRODUCT_LINES = ("security", "networking", "storage", "cloud", "analytics")
-WORDS = ("Nordic", "Atlas", "Vertex", "Blue", "Granite", "Summit", "Harbor", "Civic")
-KINDS = ("Logistics", "Retail", "Energy", "Health", "Foods", "Systems", "Bank")
 
 
-def generate(
-    *,
-    count: int,
-    rng: random.Random,
-    partners: list[tuple],
-    bench_partner_id: int,
-    active: str,
-    when: Callable[[float], Any],
-    insert: Callable[[Any, list[tuple]], None],
-    new_uuid: Callable[[], Any],
-) -> None:
-    """Insert ``count`` leads; ``insert(table, rows)`` writes rows into a
-    ``bench.dataset.Table``."""
+def generate(*, count: int, rng: random.Random, fill: Fill) -> None:
+    """Insert ``count`` leads."""
     from bench.dataset import Table
     from openprm.leads.models import Lead
 
     table = Table.of(Lead, LEAD_COLUMNS)
+    for rows in chunks(_leads(count=count, rng=rng, fill=fill), CHUNK):
+        fill.insert(table, rows)
+
+
+def _leads(*, count: int, rng: random.Random, fill: Fill) -> Iterator[tuple]:
     statuses = [status for status, _ in STATUS_WEIGHTS]
     weights = [weight for _, weight in STATUS_WEIGHTS]
-    active_ids = [row[0] for row in partners if row[6] == active]
-    places = {row[0]: (row[7], row[8]) for row in partners}
-    rows: list[tuple] = []
+    places = {row[0]: (row[7], row[8]) for row in fill.partners}
     for lead_id in range(1, count + 1):
         status = rng.choices(statuses, weights)[0]
         if status in WAITING:
             partner_id = None
-            country, region = places[rng.choice(active_ids)]
+            country, region = places[rng.choice(fill.active_ids)]
         else:
-            if rng.random() < BENCH_PARTNER_LEAD_SHARE:
-                partner_id = bench_partner_id
-            else:
-                partner_id = rng.choice(active_ids)
+            partner_id = fill.holder(rng, bench_share=BENCH_PARTNER_LEAD_SHARE)
             country, region = places[partner_id]
-        first, second = rng.choice(WORDS), rng.choice(KINDS)
-        created = when(lead_id / max(count, 1))
-        rows.append(
-            (
-                lead_id,
-                created,
-                created,
-                new_uuid(),
-                f"{first} {second} {lead_id}",
-                f"{first.lower()}{lead_id}.example",
-                f"Buyer {lead_id}",
-                f"buyer{lead_id}@{first.lower()}{lead_id}.example",
-                country,
-                region,
-                rng.choice(PRODUCT_LINES),
-                "console",
-                status,
-                partner_id,
-            )
+        first, second = company_words(rng)
+        created = fill.when(lead_id / max(count, 1))
+        yield (
+            lead_id,
+            created,
+            created,
+            fill.new_uuid(),
+            f"{first} {second} {lead_id}",
+            f"{first.lower()}{lead_id}.example",
+            f"Buyer {lead_id}",
+            f"buyer{lead_id}@{first.lower()}{lead_id}.example",
+            country,
+            region,
+            rng.choice(PRODUCT_LINES),
+            "console",
+            status,
+            partner_id,
         )
-        if len(rows) == CHUNK:
-            insert(table, rows)
-            rows = []
-    if rows:
-        insert(table, rows)
 
 
 def models() -> list:

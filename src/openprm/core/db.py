@@ -17,7 +17,9 @@ from django.db.models import (
     Expression,
     F,
     Func,
+    Index,
     IntegerField,
+    OrderBy,
     QuerySet,
     Subquery,
     TextField,
@@ -367,6 +369,30 @@ def page_by_keys(queryset: QuerySet, page: slice) -> QuerySet:
     return queryset.model._base_manager.filter(pk__in=Subquery(keys)).order_by(
         *ordering
     )
+
+
+class OrderIndex(Index):
+    """An index in the order of a list's ORDER BY, NULLs placed as it places
+    them (``F(column).asc(nulls_first=True)``).
+
+    PostgreSQL serves such an order only from an index with the same NULLS
+    placement; SQLite's CREATE INDEX refuses the modifier (it sorts NULLs first
+    ascending, last descending), so it is left out there.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = self.clone()
+            index.expressions = tuple(
+                OrderBy(part.expression, descending=part.descending)
+                if isinstance(part, OrderBy)
+                else part
+                for part in self.expressions
+            )
+        return super(OrderIndex, index).create_sql(
+            model, schema_editor, using=using, **kwargs
+        )
 
 
 class JSONListContains(Expression):

@@ -5,9 +5,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openprm.core.db import OrderIndex
 from openprm.core.models import TimeStampedModel
 
 
@@ -32,10 +34,14 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         indexes = [
-            # The unread badge and the list (unread first) read this index.
-            models.Index(
-                fields=["recipient", "read_at", "created_at"],
-                name="notif_recipient_read_idx",
+            # The list's order (``selectors.notification_list_for``: unread
+            # first, then newest first) on both databases, and the unread badge.
+            OrderIndex(
+                F("recipient"),
+                F("read_at").asc(nulls_first=True),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="notif_recipient_list_idx",
             ),
         ]
 

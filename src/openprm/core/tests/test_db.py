@@ -1,12 +1,15 @@
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.db.models import F
 
 from openprm.accounts.tests.factories import UserFactory
 from openprm.core import audit
 from openprm.core.db import (
     CompiledQueries,
     JSONListContains,
+    OrderIndex,
     PreparedQuery,
     ReaderContext,
     cached_lists,
@@ -15,7 +18,7 @@ from openprm.core.db import (
     paged_sql,
     sql_rows,
 )
-from openprm.core.models import AuditEntry
+from openprm.core.models import AuditEntry, OutboxEvent
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.models import Membership
 from openprm.tenancy.tests.factories import MembershipFactory
@@ -480,3 +483,16 @@ def test_in_json_list_matches_the_ids_of_the_list_bound_at_each_run():
     assert partner_ids([partners[3], partners[0]]) == sorted(
         [partners[0].pk, partners[3].pk]
     )
+
+
+def test_an_order_index_places_nulls_only_where_the_database_can_say_so():
+    """PostgreSQL serves ``asc(nulls_first=True)`` only from an index that says
+    NULLS FIRST; SQLite's CREATE INDEX refuses the words (its NULLs sort first)."""
+    index = OrderIndex(
+        F("fanned_out_at").asc(nulls_first=True), F("id").desc(), name="core_test_idx"
+    )
+
+    sql = str(index.create_sql(OutboxEvent, connection.schema_editor()))
+
+    nulls = " NULLS FIRST" if connection.vendor == "postgresql" else ""
+    assert f'("fanned_out_at" ASC{nulls}, "id" DESC)' in sql
