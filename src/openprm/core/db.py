@@ -14,21 +14,15 @@ from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import (
     Aggregate,
     BooleanField,
-    Case,
     Expression,
     F,
     Func,
     IntegerField,
-    Q,
     QuerySet,
     Subquery,
     TextField,
     Value,
-    When,
-    Window,
 )
-from django.db.models.expressions import OrderBy
-from django.db.models.functions import RowNumber
 from django.db.models.query import get_related_populators
 
 from openprm.core import jsontext
@@ -686,56 +680,3 @@ def update_rows(
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
         return cursor.rowcount
-
-
-@dataclass(frozen=True)
-class Part:
-    """One list of :func:`firsts_of_parts`: the rows matching ``where``, in
-    ``ordering`` (field names, ``-`` for descending), at most ``limit``."""
-
-    where: Q
-    ordering: tuple  # of field names, or of F(...).asc()/.desc() for NULLs' place
-    limit: int
-
-
-def firsts_of_parts(queryset: QuerySet, parts: list[Part]) -> list[list]:
-    """The first rows of several lists of one table in one query (a row number
-    per list, a window function, on both databases), where each list would
-    otherwise be its own query: a home provider's items and its activity. The
-    parts must not overlap (a row belongs to the first part it matches)."""
-    if not parts:
-        return []
-    which = Case(
-        *[When(part.where, then=Value(number)) for number, part in enumerate(parts)],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-    ordering = []
-    for number, part in enumerate(parts):
-        for item in part.ordering:
-            if isinstance(item, OrderBy):
-                key = Case(When(Q(_part=number), then=item.expression))
-                ordering.append(
-                    OrderBy(
-                        key,
-                        descending=item.descending,
-                        nulls_first=item.nulls_first,
-                        nulls_last=item.nulls_last,
-                    )
-                )
-                continue
-            key = Case(When(Q(_part=number), then=F(item.lstrip("-"))))
-            ordering.append(key.desc() if item.startswith("-") else key.asc())
-    rows = list(
-        queryset.annotate(_part=which)
-        .filter(_part__gte=0)
-        .annotate(
-            _rank=Window(RowNumber(), partition_by=[F("_part")], order_by=ordering)
-        )
-        .filter(_rank__lte=max(part.limit for part in parts))
-    )
-    found: list[list] = [[] for _ in parts]
-    for row in sorted(rows, key=lambda row: row._rank):
-        if len(found[row._part]) < parts[row._part].limit:
-            found[row._part].append(row)
-    return found

@@ -4,7 +4,6 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.db import Part, firsts_of_parts
 from openprm.core.errors import NotFound
 from openprm.core.permissions import partner_roles_of
 from openprm.core.worklist import (
@@ -187,34 +186,23 @@ MEMBER_TASKS = {
 
 def portal_home_work(*, user, partner: Partner) -> Contribution:
     """The open onboarding tasks the reader can do for ``partner`` (a partner admin
-    all of them; others the document uploads), and the tasks done lately (one
-    query for both)."""
+    all of them; others the document uploads), and the tasks done lately (two
+    queries)."""
     if not permissions.WORK.allows(user, partner_id=partner.pk):
         return NOTHING
     is_admin = PartnerRole.PARTNER_ADMIN in partner_roles_of(user).get(
         partner.pk, frozenset()
     )
     links = ADMIN_TASKS if is_admin else MEMBER_TASKS
-    tasks, done = firsts_of_parts(
-        JourneyTask.objects.filter(journey__partner=partner).select_related(
-            "journey__programme", "completed_by"
-        ),
-        [
-            Part(
-                Q(
-                    journey__status=JourneyStatus.IN_PROGRESS,
-                    completed_at__isnull=True,
-                    kind__in=list(links),
-                ),
-                (F("due_at").asc(nulls_last=True), "position", "id"),
-                WORK_LIMIT,
-            ),
-            Part(
-                Q(completed_at__isnull=False),
-                ("-completed_at", "-id"),
-                HOME_ACTIVITY,
-            ),
-        ],
+    tasks = (
+        JourneyTask.objects.filter(
+            journey__partner=partner,
+            journey__status=JourneyStatus.IN_PROGRESS,
+            completed_at__isnull=True,
+            kind__in=list(links),
+        )
+        .select_related("journey__programme")
+        .order_by(F("due_at").asc(nulls_last=True), "position", "id")[:WORK_LIMIT]
     )
     items = [
         WorkItem(
@@ -228,6 +216,11 @@ def portal_home_work(*, user, partner: Partner) -> Contribution:
         )
         for task in tasks
     ]
+    done = (
+        JourneyTask.objects.filter(journey__partner=partner, completed_at__isnull=False)
+        .select_related("completed_by")
+        .order_by("-completed_at", "-id")[:HOME_ACTIVITY]
+    )
     activity = [
         Activity(
             at=task.completed_at,

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openprm.core.db import Part, firsts_of_parts
 from openprm.core.errors import NotFound
 from openprm.core.worklist import (
     NOTHING,
@@ -255,19 +254,15 @@ def _who(user) -> str:
 
 def portal_home_work(*, user, partner) -> Contribution:
     """The lead offers ``partner`` must answer, soonest deadline first, and its
-    latest answers (one query for both; nothing for a user who does not work
-    leads)."""
+    latest answers (two queries; nothing for a user who does not work leads)."""
     if not permissions.WORK.allows(user, partner_id=partner.pk):
         return NOTHING
-    pending = Q(outcome=AssignmentOutcome.PENDING)
-    offers, answered = firsts_of_parts(
-        LeadAssignment.objects.filter(partner=partner).select_related(
-            "lead", "decided_by"
-        ),
-        [
-            Part(pending, ("respond_by", "id"), WORK_LIMIT),
-            Part(~pending, ("-outcome_at", "-id"), HOME_ACTIVITY),
-        ],
+    offers = (
+        LeadAssignment.objects.filter(
+            partner=partner, outcome=AssignmentOutcome.PENDING
+        )
+        .select_related("lead")
+        .order_by("respond_by", "id")[:WORK_LIMIT]
     )
     items = [
         WorkItem(
@@ -287,6 +282,12 @@ def portal_home_work(*, user, partner) -> Contribution:
         )
         for offer in offers
     ]
+    answered = (
+        LeadAssignment.objects.filter(partner=partner)
+        .exclude(outcome=AssignmentOutcome.PENDING)
+        .select_related("lead", "decided_by")
+        .order_by("-outcome_at", "-id")[:HOME_ACTIVITY]
+    )
     sentences = {
         AssignmentOutcome.ACCEPTED: _("%(who)s accepted the lead %(company)s."),
         AssignmentOutcome.REJECTED: _("%(who)s declined the lead %(company)s."),

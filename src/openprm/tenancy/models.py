@@ -55,27 +55,21 @@ class Membership(TimeStampedModel):
         return [str(labels.get(role, role)) for role in self.roles]
 
 
-def invitation_status_q(status: str, *, now=None) -> Q:
-    """The condition of an invitation in ``status`` at ``now`` (see
-    :class:`InvitationStatus`)."""
-    now = now or timezone.now()
-    open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
-    conditions = {
-        InvitationStatus.PENDING: open_ & Q(expires_at__gt=now),
-        InvitationStatus.EXPIRED: open_ & Q(expires_at__lte=now),
-        InvitationStatus.ACCEPTED: Q(accepted_at__isnull=False),
-        InvitationStatus.REVOKED: Q(revoked_at__isnull=False),
-    }
-    return conditions[status]
-
-
 class InvitationQuerySet(PartnerOwnedQuerySet):
     """Invitations; those for vendor staff have no partner and only vendor admins
     see them (a partner scope never matches a missing partner)."""
 
     def with_status(self, status: str, *, now=None):
         """Invitations in ``status`` at ``now`` (see :class:`InvitationStatus`)."""
-        return self.filter(invitation_status_q(status, now=now))
+        now = now or timezone.now()
+        open_ = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+        conditions = {
+            InvitationStatus.PENDING: open_ & Q(expires_at__gt=now),
+            InvitationStatus.EXPIRED: open_ & Q(expires_at__lte=now),
+            InvitationStatus.ACCEPTED: Q(accepted_at__isnull=False),
+            InvitationStatus.REVOKED: Q(revoked_at__isnull=False),
+        }
+        return self.filter(conditions[status])
 
 
 class Invitation(TimeStampedModel):

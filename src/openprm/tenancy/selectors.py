@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from openprm.accounts.models import User
 from openprm.accounts.tokens.keys import hash_token
-from openprm.core.db import Part, PreparedQuery, firsts_of_parts, sql_rows
+from openprm.core.db import PreparedQuery, sql_rows
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.permissions import reader_fact
 from openprm.core.worklist import NOTHING, WORK_LIMIT, Activity, Contribution, WorkItem
 from openprm.partners.models import Partner
 from openprm.tenancy.choices import InvitationStatus
-from openprm.tenancy.models import Invitation, Membership, invitation_status_q
+from openprm.tenancy.models import Invitation, Membership
 from openprm.tenancy.permissions import team_scope_for
 
 
@@ -335,20 +335,15 @@ HOME_ACTIVITY = 3
 
 def portal_home_work(*, user: User, partner: Partner) -> Contribution:
     """For a partner admin of ``partner``: the invitations that expired before
-    anyone answered them (to resend or revoke), and who joined lately (one
-    query for both)."""
+    anyone answered them (to resend or revoke), and who joined lately (two
+    queries)."""
     if not team_scope_for(user).includes(partner.pk):
         return NOTHING
-    expired, joined = firsts_of_parts(
-        Invitation.objects.filter(partner=partner).select_related("accepted_by"),
-        [
-            Part(
-                invitation_status_q(InvitationStatus.EXPIRED, now=timezone.now()),
-                ("expires_at", "id"),
-                WORK_LIMIT,
-            ),
-            Part(Q(accepted_at__isnull=False), ("-accepted_at", "-id"), HOME_ACTIVITY),
-        ],
+    now = timezone.now()
+    expired = (
+        Invitation.objects.filter(partner=partner)
+        .with_status(InvitationStatus.EXPIRED, now=now)
+        .order_by("expires_at", "id")[:WORK_LIMIT]
     )
     items = [
         WorkItem(
@@ -361,6 +356,11 @@ def portal_home_work(*, user: User, partner: Partner) -> Contribution:
         )
         for invitation in expired
     ]
+    joined = (
+        Invitation.objects.filter(partner=partner, accepted_at__isnull=False)
+        .select_related("accepted_by")
+        .order_by("-accepted_at", "-id")[:HOME_ACTIVITY]
+    )
     activity = [
         Activity(
             at=invitation.accepted_at,

@@ -53,7 +53,7 @@ def test_portal_dashboard_runs_a_fixed_number_of_queries(
     # announcement is read); what the partner has earned (won revenue 1, points
     # 1, funds 0: the work list read its allocations, discount 1, see
     # test_home_earned)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(21):
         client.get("/portal/")
 
 
