@@ -22,7 +22,11 @@ register_section(
 )
 
 
-register_values("certifications", selectors.requirement_values)
+register_values(
+    "certifications",
+    selectors.requirement_values,
+    metrics=("certified_people", "accreditations_held"),
+)
 register_audience_user(
     _("Certifications"), Certification, live_q=lambda: Q(is_active=True)
 )

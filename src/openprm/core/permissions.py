@@ -17,12 +17,15 @@ registers :func:`set_partner_roles_resolver` at start-up, since ``core`` imports
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from openprm.core.errors import PermissionDenied, ValidationFailed
 
 # A user's partner roles by organisation: {partner id: roles held there}.
 PartnerRoles = Mapping[int, frozenset[str]]
 
+T = TypeVar("T")
+_MISSING = object()
 _declared: dict[str, "Rule"] = {}
 _partner_roles_resolver: Callable[[object], PartnerRoles] | None = None
 
@@ -115,17 +118,28 @@ def set_partner_roles_resolver(resolver: Callable[[object], PartnerRoles]) -> No
     _partner_roles_resolver = resolver
 
 
+def reader_fact(user, name: str, load: Callable[[], T]) -> T:
+    """A fact about the reader (their memberships, their roles) read once per user
+    object, that is once per request, and shared by every page part and provider
+    that asks for it; :func:`forget_reader_facts` drops it. Never across requests:
+    the next request loads its own user object."""
+    attribute = f"_openprm_{name}"
+    # getattr, not vars(): a request's user is a lazy object around the user.
+    found = getattr(user, attribute, _MISSING)
+    if found is _MISSING:
+        found = load()
+        setattr(user, attribute, found)
+    return found
+
+
 def partner_roles_of(user) -> PartnerRoles:
     """The user's roles in each organisation of their active memberships, resolved
     once per user object (that is, once per request)."""
     if not is_active_user(user) or user.is_vendor_staff:
         return {}
-    cached = getattr(user, "_openprm_partner_roles", None)
-    if cached is None:
-        if _partner_roles_resolver is None:
-            raise RuntimeError("No partner roles resolver is registered")
-        cached = user._openprm_partner_roles = _partner_roles_resolver(user)
-    return cached
+    if _partner_roles_resolver is None:
+        raise RuntimeError("No partner roles resolver is registered")
+    return reader_fact(user, "partner_roles", lambda: _partner_roles_resolver(user))
 
 
 def forget_reader_facts(user) -> None:

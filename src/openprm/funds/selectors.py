@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from openprm.approvals import selectors as approvals
 from openprm.core.errors import NotFound, PermissionDenied
 from openprm.core.formatting import format_money
-from openprm.core.permissions import is_active_user
+from openprm.core.permissions import is_active_user, reader_fact
 from openprm.core.worklist import (
     NOTHING,
     WORK_LIMIT,
@@ -278,15 +278,34 @@ class FundFigures:
         return (self.figures.available * kept / 100).quantize(Decimal("0.01"))
 
 
-def partner_figures(*, user, partner: Partner) -> list[FundFigures]:
-    """The partner's allocations with their figures, each a sum of the ledger
-    (two queries)."""
-    allocations = list(
+def _partner_allocations(*, user, partner: Partner) -> list[Allocation]:
+    return list(
         _scoped(Allocation.objects.all(), user)
         .filter(partner=partner)
         .select_related("budget__fund", "budget__period")
         .order_by("-budget__period__starts_on", "budget__fund__name")
     )
+
+
+def _home_allocations(*, user, partner: Partner) -> list[Allocation]:
+    """The partner's allocations as the reader reads them on the Funds page, read
+    once per request for the portal home's figure and its work list (which
+    picks those expiring from them)."""
+    return reader_fact(
+        user,
+        f"home_fund_allocations_{partner.pk}",
+        lambda: _partner_allocations(user=user, partner=partner),
+    )
+
+
+def partner_figures(
+    *, user, partner: Partner, allocations: list[Allocation] | None = None
+) -> list[FundFigures]:
+    """The partner's allocations with their figures, each a sum of the ledger
+    (two queries; one when ``allocations``, the partner's as the reader reads
+    them, are given)."""
+    if allocations is None:
+        allocations = _partner_allocations(user=user, partner=partner)
     sums = _sums(
         LedgerEntry.objects.filter(allocation__in=[a.pk for a in allocations]),
         "allocation_id",
@@ -707,7 +726,8 @@ def questions_for_partner(*, request: FundRequest) -> list[dict]:
 def portal_home_work(*, user, partner: Partner) -> Contribution:
     """For the partner's admins and marketers: approved requests to claim before
     their deadline (within ``CLAIM_SOON_DAYS``), allocations expiring with money
-    left, and requests or claims the vendor asked about (three queries)."""
+    left, and requests or claims the vendor asked about (three queries; two for
+    a reader of the Funds page, whose allocations the home reads once)."""
     if not permissions.WORK.allows(user, partner_id=partner.pk):
         return NOTHING
     from openprm.approvals.choices import RequestStatus as ApprovalStatus
@@ -736,17 +756,31 @@ def portal_home_work(*, user, partner: Partner) -> Contribution:
                 % {"amount": item.open_commitment, "currency": item.currency},
             )
         )
-    expiring = (
-        Allocation.objects.filter(
-            partner=partner,
-            available__gt=0,
-            budget__closed_at__isnull=True,
-            budget__period__ends_on__gte=today,
-            budget__period__ends_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+    last_day = today + datetime.timedelta(days=EXPIRING_DAYS)
+    if permissions.PARTNER_READ.allows(user, partner_id=partner.pk):
+        # The allocations the home's funds figure reads anyway: no query of its own.
+        expiring = sorted(
+            (
+                item
+                for item in _home_allocations(user=user, partner=partner)
+                if item.available > 0
+                and item.budget.closed_at is None
+                and today <= item.budget.period.ends_on <= last_day
+            ),
+            key=lambda item: (item.budget.period.ends_on, item.pk),
+        )[:WORK_LIMIT]
+    else:
+        expiring = (
+            Allocation.objects.filter(
+                partner=partner,
+                available__gt=0,
+                budget__closed_at__isnull=True,
+                budget__period__ends_on__gte=today,
+                budget__period__ends_on__lte=last_day,
+            )
+            .select_related("budget__fund", "budget__period")
+            .order_by("budget__period__ends_on", "id")[:WORK_LIMIT]
         )
-        .select_related("budget__fund", "budget__period")
-        .order_by("budget__period__ends_on", "id")[:WORK_LIMIT]
-    )
     for item in expiring:
         items.append(
             WorkItem(
@@ -868,7 +902,13 @@ def portal_home_funds(*, user, partner: Partner) -> Figure | None:
     may not read the Funds page, or when the partner was allocated nothing."""
     if not permissions.PARTNER_READ.allows(user, partner_id=partner.pk):
         return None
-    totals = totals_by_currency(partner_figures(user=user, partner=partner))
+    totals = totals_by_currency(
+        partner_figures(
+            user=user,
+            partner=partner,
+            allocations=_home_allocations(user=user, partner=partner),
+        )
+    )
     if not totals:
         return None
     return Figure(

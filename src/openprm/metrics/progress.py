@@ -39,14 +39,30 @@ def _rows(tier, values) -> list[dict]:
     return rows
 
 
+def _held_and_next(enrolment) -> tuple:
+    tiers = list(enrolment.programme.tiers.all())
+    current = next(tier for tier in tiers if tier.pk == enrolment.tier_id)
+    following = next((tier for tier in tiers if tier.rank > current.rank), None)
+    return current, following
+
+
 def tier_progress(*, partner) -> dict:
     """Each active enrolment with its tier's and the next tier's requirements,
     any open recommendation, and the health scores (a fixed number of queries)."""
-    enrolments = partner_enrolments_for_portal(partner=partner)
+    enrolments = partner_enrolments_for_portal(partner=partner, benefits=False)
+    shown = [(enrolment, *_held_and_next(enrolment)) for enrolment in enrolments]
     # What the tier evaluation judges (the rollups and every measuring app's
-    # figures, e.g. certified people), so the partner reads the same numbers.
+    # figures, e.g. certified people), so the partner reads the same numbers;
+    # only the providers of the metrics the shown requirements name are asked.
+    named = {
+        requirement.metric
+        for _enrolment, current, following in shown
+        for tier in (current, following)
+        if tier is not None
+        for requirement in tier.requirements.all()
+    }
     values = (
-        requirements.evaluation_values([partner.pk]).get(partner.pk, {})
+        requirements.evaluation_values([partner.pk], metrics=named).get(partner.pk, {})
         if enrolments
         else {}
     )
@@ -58,10 +74,7 @@ def tier_progress(*, partner) -> dict:
         ).select_related("to_tier")
     }
     cards = []
-    for enrolment in enrolments:
-        tiers = list(enrolment.programme.tiers.all())
-        current = next(tier for tier in tiers if tier.pk == enrolment.tier_id)
-        following = next((tier for tier in tiers if tier.rank > current.rank), None)
+    for enrolment, current, following in shown:
         cards.append(
             {
                 "enrolment": enrolment,

@@ -2,6 +2,8 @@
 12 months (this one included), from the month rollup, for many partners at once;
 and the scorecard score, the scoring app's current fit score."""
 
+from collections.abc import Iterable
+
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
@@ -46,12 +48,16 @@ def scorecard_values(partner_ids: list[int]) -> dict[int, dict]:
 
 
 def evaluation_values(
-    partner_ids: list[int], *, months: int = selectors.REQUIREMENT_MONTHS
+    partner_ids: list[int],
+    *,
+    months: int = selectors.REQUIREMENT_MONTHS,
+    metrics: Iterable[str] | None = None,
 ) -> dict[int, dict]:
     """What a tier evaluation reads: every registered provider's figures (this
     app's rollups over ``months`` months, certified people and accreditations
-    among them, and the scorecard score)."""
-    values = programme_metrics.measured_values(partner_ids)
+    among them, and the scorecard score); with ``metrics``, only the providers
+    that may answer for one of them."""
+    values = programme_metrics.measured_values(partner_ids, metrics=metrics)
     if months != selectors.REQUIREMENT_MONTHS:
         for partner_id, figures in requirement_values(
             partner_ids, months=months
@@ -84,4 +90,6 @@ def register() -> None:
     # Registered after the certifications app's provider (INSTALLED_APPS order):
     # certified people and accreditations held are the catalogue's figures.
     programme_metrics.register_values("metrics.rollups", requirement_values)
-    programme_metrics.register_values("metrics.scorecards", scorecard_values)
+    programme_metrics.register_values(
+        "metrics.scorecards", scorecard_values, metrics=("scorecard_score",)
+    )

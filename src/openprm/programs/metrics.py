@@ -49,22 +49,41 @@ CATALOGUE: dict[str, Metric] = {
 
 ValuesProvider = Callable[[list[int]], dict[int, dict[str, Decimal | int]]]
 _providers: dict[str, ValuesProvider] = {}
+# The metrics each provider answers for, when it declared them.
+_provides: dict[str, frozenset[str]] = {}
 
 
 def register_metric(metric: Metric) -> None:
     CATALOGUE[metric.code] = metric
 
 
-def register_values(name: str, provider: ValuesProvider) -> None:
+def register_values(
+    name: str, provider: ValuesProvider, *, metrics: Iterable[str] | None = None
+) -> None:
+    """Add a provider of figures; ``metrics`` names the only metrics it answers
+    for, so that a reader needing none of them does not ask it."""
     _providers[name] = provider
+    if metrics is None:
+        _provides.pop(name, None)
+    else:
+        _provides[name] = frozenset(metrics)
 
 
-def measured_values(partner_ids: Iterable[int]) -> dict[int, dict[str, Decimal | int]]:
+def measured_values(
+    partner_ids: Iterable[int], *, metrics: Iterable[str] | None = None
+) -> dict[int, dict[str, Decimal | int]]:
     """Every registered provider's figures for these partners (a fixed number of
-    queries per provider, whatever the number of partners)."""
+    queries per provider, whatever the number of partners); with ``metrics``,
+    only the providers that may answer for one of them (the others' figures
+    would not be read: a tier card whose requirements name no certification
+    does not count certified people)."""
     ids = list(partner_ids)
+    wanted = None if metrics is None else frozenset(metrics)
     values: dict[int, dict[str, Decimal | int]] = {pk: {} for pk in ids}
-    for provider in _providers.values():
+    for name, provider in _providers.items():
+        provides = _provides.get(name)
+        if wanted is not None and provides is not None and provides.isdisjoint(wanted):
+            continue
         for partner_id, figures in provider(ids).items():
             values.setdefault(partner_id, {}).update(figures)
     return values

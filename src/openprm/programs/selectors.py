@@ -141,15 +141,21 @@ def tier_change_list(*, enrolment: Enrolment) -> QuerySet[TierChange]:
     )
 
 
-def partner_enrolments_for_portal(*, partner: Partner) -> list[Enrolment]:
+def partner_enrolments_for_portal(
+    *, partner: Partner, benefits: bool = True
+) -> list[Enrolment]:
     """The active enrolments of the organisation the portal works for, each with its
-    programme's tiers (for the benefits and the next tier's requirements)."""
+    programme's tiers and their requirements, and their benefits unless a page
+    shows none (``benefits=False``: the tier progress card, one query fewer)."""
+    tiers = tiers_prefetch().queryset
+    if not benefits:
+        tiers = Tier.objects.order_by("rank").prefetch_related(
+            Prefetch("requirements", queryset=TierRequirement.objects.order_by("id"))
+        )
     return list(
         Enrolment.objects.filter(partner=partner, status=EnrolmentStatus.ACTIVE)
         .select_related("programme", "tier")
-        .prefetch_related(
-            Prefetch("programme__tiers", queryset=tiers_prefetch().queryset)
-        )
+        .prefetch_related(Prefetch("programme__tiers", queryset=tiers))
         .order_by("programme__name", "id")
     )
 

@@ -1,14 +1,11 @@
 """Who sees which partners, and who holds which roles where: the rules behind
 ``core.scoping`` and ``core.permissions`` (registered in ready())."""
 
-import json
-
 from openprm.accounts.choices import VendorRole
-from openprm.core.db import PreparedQuery
 from openprm.partners.choices import Region
 from openprm.partners.scoping import NOTHING, PartnerScope
 from openprm.tenancy.choices import PartnerRole
-from openprm.tenancy.selectors import memberships_active_for, memberships_of_reader
+from openprm.tenancy.selectors import memberships_of_reader
 
 
 def resolve_partner_scope(user) -> PartnerScope:
@@ -38,29 +35,15 @@ def resolve_partner_scope(user) -> PartnerScope:
     )
 
 
-def _member_roles_query(user):
-    # ``user`` is the prepared query's slot for the reader's id.
-    return (
-        memberships_active_for(user=user).order_by().values_list("partner_id", "roles")
-    )
-
-
-# The rule of memberships_active_for, compiled once: it runs on every API call of a
-# partner admin, where compiling it cost more than the audit list's own work.
-_member_roles = PreparedQuery(_member_roles_query)
-
-
 def resolve_partner_roles(user) -> dict[int, frozenset[str]]:
     """A partner user's roles in each organisation of their active memberships in
-    partners that are not terminated, in one query (``core.permissions`` keeps
-    the answer on the user object)."""
-    roles_by_partner = {}
-    for partner_id, roles in _member_roles.rows(user.pk):
-        # The raw column: JSON text on SQLite and PostgreSQL (as Django loads it).
-        if isinstance(roles, str):
-            roles = json.loads(roles)
-        roles_by_partner[partner_id] = frozenset(roles)
-    return roles_by_partner
+    partners that are not terminated, from the memberships the request reads
+    anyway (the portal's guard, the partner scope): no query of its own once they
+    are read (``core.permissions`` keeps the answer on the user object)."""
+    return {
+        membership.partner_id: frozenset(membership.roles)
+        for membership in memberships_of_reader(user=user)
+    }
 
 
 def resolve_admin_scope(user) -> PartnerScope:

@@ -12,6 +12,7 @@ from openprm.accounts.models import User
 from openprm.accounts.tokens.keys import hash_token
 from openprm.core.db import PreparedQuery, sql_rows
 from openprm.core.errors import NotFound, PermissionDenied
+from openprm.core.permissions import reader_fact
 from openprm.core.worklist import NOTHING, WORK_LIMIT, Activity, Contribution, WorkItem
 from openprm.partners.models import Partner
 from openprm.tenancy.choices import InvitationStatus
@@ -35,8 +36,14 @@ _active_memberships = PreparedQuery(lambda user: memberships_active_for(user=use
 
 
 def memberships_of_reader(*, user: User) -> list[Membership]:
-    """:func:`memberships_active_for` as a list, each with its partner."""
-    return _active_memberships.instances(user.pk)
+    """:func:`memberships_active_for` as a list, each with its partner, read once
+    per request: the portal's guard, the reader's roles and partner scope and
+    every home provider share it (``core.permissions.reader_fact``)."""
+    if user.pk is None:
+        return []
+    return reader_fact(
+        user, "memberships", lambda: _active_memberships.instances(user.pk)
+    )
 
 
 def membership_read_for(*, user: User, partner_id: int | None = None) -> Membership:

@@ -84,8 +84,8 @@ def test_the_held_list_of_a_partner_user_is_their_own(
     UserCertificationFactory(partner=member.partner)  # a colleague's
     client.force_login(member.user)
 
-    # session, user, memberships, roles, count, page
-    with django_assert_num_queries(6):
+    # session, user, memberships (the roles come from them), count, page
+    with django_assert_num_queries(5):
         response = client.get(f"{API}/user-certifications")
 
     assert [item["user_id"] for item in response.json()["items"]] == [member.user_id]

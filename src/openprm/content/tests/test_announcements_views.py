@@ -315,11 +315,12 @@ def test_the_portal_home_shows_the_newest_three_with_required_ones_first(
     client.force_login(member.user)
     client.get("/portal/")
 
-    # session, user, membership; the work list and activity (15, pinned by the
-    # portal's own tests); audiences, custom field types, the partner's row; the
-    # announcements; what the partner has earned (5: won revenue, points, funds 2,
-    # discount; pinned by portal/tests/test_home_earned.py)
-    with django_assert_num_queries(27):
+    # session, user, membership (the roles and scopes come from it); the work
+    # list and activity (14, pinned by the portal's own tests); audiences, custom
+    # field types, the partner's row; the announcements; what the partner has
+    # earned (won revenue, points, funds 1 and discount; the funds' allocations
+    # are the work list's, pinned by portal/tests/test_home_earned.py)
+    with django_assert_num_queries(24):
         response = client.get("/portal/")
 
     assert [item.title for item in response.context["home_announcements"]] == [

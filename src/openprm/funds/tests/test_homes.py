@@ -12,6 +12,7 @@ from django.utils import timezone
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.approvals import services as approvals
 from openprm.core.models import AuditEntry
+from openprm.core.permissions import forget_reader_facts, partner_roles_of
 from openprm.core.worklist import console_queues, portal_work
 from openprm.funds import selectors, services
 from openprm.funds.models import FundRequest
@@ -64,6 +65,27 @@ def test_a_marketer_sees_claims_due_expiring_funds_and_questions():
     assert mine["Fund question"].url.startswith("/portal/funds/requests/")
 
 
+def test_the_home_figure_and_work_list_read_the_allocations_once(
+    django_assert_num_queries,
+):
+    partner = PartnerFactory()
+    ending = f.current_period()
+    ending.ends_on = timezone.localdate() + datetime.timedelta(days=10)
+    ending.save()
+    f.allocate(partner, f.budget(period=ending), "2000.00")
+    user = f.marketer(partner)
+    partner_roles_of(user)
+
+    # the requests to claim, the allocations, the questions
+    with django_assert_num_queries(3):
+        found = selectors.portal_home_work(user=user, partner=partner)
+    with django_assert_num_queries(1):  # the ledger's sums, not the allocations
+        figure = selectors.portal_home_funds(user=user, partner=partner)
+
+    assert [item.kind for item in found.items] == ["Funds expiring"]
+    assert figure.values == ("2,000.00 EUR",)
+
+
 def test_a_claim_far_from_its_deadline_and_a_salesperson_get_nothing():
     partner = PartnerFactory()
     claim_soon(partner, days=40)
@@ -80,12 +102,20 @@ def test_the_portal_contribution_reads_three_queries_for_one_or_many(
     user = f.marketer(partner)
     claim_soon(partner)
     ask(f.make_request(partner=partner))
-    selectors.portal_home_work(user=user, partner=partner)  # the roles, cached
+
+    def new_request():  # the roles read by the page's guard; nothing else yet
+        forget_reader_facts(user)
+        partner_roles_of(user)
+
+    new_request()
+    # the requests to claim, the partner's allocations (which the funds figure
+    # reads too, once per request), the questions
     with django_assert_num_queries(3):
         selectors.portal_home_work(user=user, partner=partner)
     for _ in range(3):
         claim_soon(partner)
         ask(f.make_request(partner=partner))
+    new_request()
     with django_assert_num_queries(3):
         found = selectors.portal_home_work(user=user, partner=partner)
     assert len(found.items) == 8

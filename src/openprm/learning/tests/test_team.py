@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 PAGE = "/portal/learning/team/"
 API = "/api/v1/learning/team-progress"
-# The session, the user, the portal's membership and organisation, the page's
-# count and its rows.
-QUERIES = 6
+# The session, the user, the portal's memberships with their organisations (the
+# roles come from them), the page's count and its rows.
+QUERIES = 5
 
 
 def _course_of(lessons: int, title: str):

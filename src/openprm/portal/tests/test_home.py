@@ -166,8 +166,42 @@ def test_the_home_reads_the_same_number_of_queries_for_one_or_many_items(client)
         counts.append(len(queries))
         client.logout()
 
-    # Session, user, membership; each contribution its fixed reads (leads 2,
-    # deals 2, agreements 4, journeys 2, invitations 2, funds 3, tier demotions
-    # 1), roles, the audiences; what the partner has earned (won revenue 1,
-    # points 1, funds 2, discount 1: the admin reads all four).
-    assert counts[0] == counts[1] == 26
+    # Session, user, membership (the roles and the partner scope come from it);
+    # each contribution its fixed reads (leads 2, deals 2, agreements 4,
+    # journeys 2, invitations 2, funds 3, tier demotions 1), the audiences; what
+    # the partner has earned (won revenue 1, points 1, funds 0: its allocations
+    # are the work list's, with no ledger to sum; discount 1: the admin reads
+    # all four).
+    assert counts[0] == counts[1] == 23
+
+
+def _membership_reads(queries) -> int:
+    return sum(
+        'FROM "accounts_membership"' in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+@pytest.mark.django_db
+def test_the_home_reads_the_readers_memberships_once_for_every_provider(client, admin):
+    work_for(admin.partner, count=1)
+
+    # The guard, the roles of each provider's rule and the partner scope of the
+    # funds figure share one read of the memberships (core.permissions.reader_fact).
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/portal/")
+
+    assert len(response.context["work"]) == 4
+    assert _membership_reads(queries) == 1
+
+
+@pytest.mark.django_db
+def test_the_readers_memberships_are_read_again_by_the_next_request(client, admin):
+    client.get("/portal/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/portal/")
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+
+    assert _membership_reads(queries) == 1
+    assert client.get("/portal/").status_code == 403

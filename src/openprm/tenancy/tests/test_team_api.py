@@ -137,9 +137,9 @@ def test_lists_run_a_constant_number_of_queries_whatever_the_page_size(
     api.as_user(admin)
     api.get(path)
 
-    # token with user, team scope, partner scope (visible_to), count, page
-    # (+ the page's memberships for users)
-    expected = 6 if path == "/users" else 5
+    # token with user, the memberships (the team scope and the partner scope of
+    # visible_to come from them), count, page (+ the page's memberships for users)
+    expected = 5 if path == "/users" else 4
     with django_assert_num_queries(expected):
         one = api.get(path, limit=1)
     for number in range(12):
