@@ -66,7 +66,7 @@ def _earnings(client, rows: int) -> str:
 
 @pytest.mark.parametrize(
     ("pages", "queries"),
-    [(_uploads, 4), (_rules, 4), (_ledgers, 4), (_entries, 8), (_earnings, 10)],
+    [(_uploads, 4), (_rules, 4), (_ledgers, 4), (_entries, 8), (_earnings, 9)],
 )
 @pytest.mark.parametrize("rows", [2, 30])
 def test_each_list_takes_the_same_queries_for_any_number_of_rows(
