@@ -278,15 +278,22 @@ class FundFigures:
         return (self.figures.available * kept / 100).quantize(Decimal("0.01"))
 
 
-def partner_figures(*, user, partner: Partner) -> list[FundFigures]:
-    """The partner's allocations with their figures, each a sum of the ledger
-    (two queries)."""
-    allocations = list(
+def partner_allocations(*, user, partner: Partner) -> QuerySet[Allocation]:
+    """The partner's allocations, newest period first (then by fund, and id so the
+    order is total); read through the ``funds_allocation_one`` index of the
+    partner, so only its own allocations are sorted."""
+    return (
         _scoped(Allocation.objects.all(), user)
         .filter(partner=partner)
         .select_related("budget__fund", "budget__period")
-        .order_by("-budget__period__starts_on", "budget__fund__name")
+        .order_by("-budget__period__starts_on", "budget__fund__name", "id")
     )
+
+
+def allocation_figure_rows(allocations) -> list[FundFigures]:
+    """Each of ``allocations`` with its figures, each a sum of the ledger (two
+    queries)."""
+    allocations = list(allocations)
     sums = _sums(
         LedgerEntry.objects.filter(allocation__in=[a.pk for a in allocations]),
         "allocation_id",
@@ -302,6 +309,11 @@ def partner_figures(*, user, partner: Partner) -> list[FundFigures]:
         )
         for item in allocations
     ]
+
+
+def partner_figures(*, user, partner: Partner) -> list[FundFigures]:
+    """All the partner's allocations with their figures (two queries)."""
+    return allocation_figure_rows(partner_allocations(user=user, partner=partner))
 
 
 def totals_by_currency(rows: list[FundFigures]) -> dict[str, dict[str, Decimal]]:
