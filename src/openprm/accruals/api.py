@@ -196,6 +196,8 @@ def spiff_create(request, payload: SpiffIn):
     ),
 )
 def spiff_mine(request, filters: Query[PartnerQuery]):
+    """A list, not paged: bounded by the SPIFFs running at once (or ended within
+    30 days) that reach the partner."""
     partner_id = _own_partner(request, permissions.SPIFFS, filters.partner)
     return [
         {"spiff": item.spiff, "units": item.units, "earned": item.earned}
@@ -603,6 +605,8 @@ def programme_update(request, programme_id: str, payload: RebateProgrammeIn):
     summary="Calculate a period (finance): the statements that changed",
 )
 def programme_calculate(request, programme_id: str, payload: CalculationIn):
+    """A write's result, not paged: the statements this calculation changed (one
+    per partner of the programme at most); `GET /rebate-statements` pages them."""
     programme = lookup(
         request,
         selectors.programme_get,

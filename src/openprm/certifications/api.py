@@ -25,7 +25,14 @@ from openprm.certifications.models import (
     ExternalCertificate,
 )
 from openprm.certifications.pdf import certificate_response
-from openprm.core.api import ApiRouter, ReaderQuery, ReasonIn, StrictSchema, lookup
+from openprm.core.api import (
+    ApiRouter,
+    Page,
+    ReaderQuery,
+    ReasonIn,
+    StrictSchema,
+    lookup,
+)
 from openprm.core.errors import ValidationFailed
 from openprm.segments.audiences import audience_reader
 from openprm.segments.models import Audience
@@ -379,13 +386,24 @@ class ExpiringByPartnerOut(Schema):
     people: int
 
 
-@router.get(
+@router.list(
     "/user-certifications/expiring/by-partner",
-    response=list[ExpiringByPartnerOut],
+    response=ExpiringByPartnerOut,
     summary="Certifications ending within `within_days`, counted by partner, "
     "most first (vendor staff)",
 )
 def held_expiring_by_partner(request, filters: Query[ExpiringFilters]):
+    """Paged (it grows with the partners); `count` counts the partners."""
+    return Page(
+        selectors.expiring_groups(user=request.user, within_days=filters.within_days),
+        _expiring_group_out,
+        counted=selectors.expiring_partners(
+            user=request.user, within_days=filters.within_days
+        ),
+    )
+
+
+def _expiring_group_out(groups) -> list[dict]:
     return [
         {
             "partner": row["public_id"],
@@ -394,9 +412,7 @@ def held_expiring_by_partner(request, filters: Query[ExpiringFilters]):
             "within_30_days": row["within_30_days"],
             "people": row["people"],
         }
-        for row in selectors.expiring_by_partner(
-            user=request.user, within_days=filters.within_days
-        )
+        for row in selectors.expiring_group_rows(groups)
     ]
 
 
@@ -595,6 +611,7 @@ def accreditation_update(request, accreditation_id: UUID, payload: Accreditation
     summary="A partner's accreditations: held or not, and what is missing",
 )
 def partner_accreditations(request, public_id: UUID):
+    """A list, not paged: one row per accreditation the vendor defines."""
     partner = selectors.partner_for_accreditations(
         user=request.user, public_id=public_id
     )

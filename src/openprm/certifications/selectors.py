@@ -202,14 +202,14 @@ def expiring(*, user, within_days: int = 60, partner_id: int | None = None) -> Q
     return rows
 
 
-def expiring_by_partner(
-    *, user, within_days: int = 60, limit: int | None = None
-) -> list[dict]:
-    """The expiring report by partner, most first: the certifications ending
-    within ``within_days`` (and those ended, not yet swept), those within 30 days,
-    and the people holding them. One grouped query."""
+def expiring_groups(*, user, within_days: int = 60) -> QuerySet:
+    """The expiring report by partner, most first (then by name and id, so the
+    order is total): per partner, the certifications ending within
+    ``within_days`` (and those ended, not yet swept), those within 30 days, and
+    the people holding them. One grouped query; ``expiring_group_rows`` names a
+    slice of it."""
     soon = timezone.now() + timedelta(days=30)
-    rows = (
+    return (
         expiring(user=user, within_days=within_days)
         .order_by()
         .values("partner__name", "partner__public_id", "partner_id")
@@ -220,6 +220,18 @@ def expiring_by_partner(
         )
         .order_by("-expiring", "partner__name", "partner_id")
     )
+
+
+def expiring_partners(*, user, within_days: int = 60) -> QuerySet[Partner]:
+    """The partners ``expiring_groups`` has a row for (what its list counts)."""
+    return Partner.objects.filter(
+        pk__in=expiring(user=user, within_days=within_days)
+        .order_by()
+        .values("partner_id")
+    )
+
+
+def expiring_group_rows(groups) -> list[dict]:
     return [
         {
             "label": row["partner__name"],
@@ -228,8 +240,17 @@ def expiring_by_partner(
             "within_30_days": row["within_30_days"],
             "people": row["people"],
         }
-        for row in rows[:limit]
+        for row in groups
     ]
+
+
+def expiring_by_partner(
+    *, user, within_days: int = 60, limit: int | None = None
+) -> list[dict]:
+    """The first ``limit`` rows of ``expiring_groups`` (the console's report)."""
+    return expiring_group_rows(
+        expiring_groups(user=user, within_days=within_days)[:limit]
+    )
 
 
 # --- external certificates

@@ -28,7 +28,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import Http404, HttpResponse
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import (
@@ -43,6 +43,7 @@ from pydantic import ConfigDict
 from pydantic.fields import FieldInfo
 
 from openprm.core import inputs
+from openprm.core.db import page_by_keys
 from openprm.core.errors import ApplicationError, NotFound, ValidationFailed
 from openprm.core.pagination import COUNT_CAP, capped_count
 from openprm.core.permissions import Rule
@@ -186,6 +187,36 @@ class CappedPagination(Pagination):
         ``most_to_count``."""
         cap = max(COUNT_CAP, offset + limit)
         return min(counted, cap), counted > cap
+
+
+class Page:
+    """What a list endpoint hands to the pagination: the page is sliced from the
+    queryset (by its keys first when ``by_keys``, see ``core.db.page_by_keys``) and
+    then turned into rows, while the count runs on the plain queryset (without the
+    joins or the per-row work of the page), or on ``counted`` when given: a
+    grouped list counts its groups' keys (e.g. the partners of a report by
+    partner)."""
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        rows: Callable[[QuerySet], Iterable],
+        *,
+        by_keys: bool = False,
+        counted: QuerySet | None = None,
+    ):
+        self.queryset = queryset
+        self.rows = rows
+        self.by_keys = by_keys
+        self.counted = queryset if counted is None else counted
+
+    def __getitem__(self, page: slice):
+        if self.by_keys:
+            return self.rows(page_by_keys(self.queryset, page))
+        return self.rows(self.queryset[page])
+
+    def all(self) -> QuerySet:
+        return self.counted
 
 
 class ProblemError(Schema):

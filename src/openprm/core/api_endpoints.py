@@ -12,7 +12,6 @@ page, whose keys come from the index (``core.db.page_by_keys``) so that deep pag
 stay cheap.
 """
 
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -23,40 +22,13 @@ from ninja import Field, Query, Schema, Status
 from pydantic import BaseModel
 
 from openprm.core import branding, selectors, services
-from openprm.core.api import ApiRouter, CappedPagination, StrictSchema
-from openprm.core.db import page_by_keys
+from openprm.core.api import ApiRouter, CappedPagination, Page, StrictSchema
 from openprm.core.models import OutboxEvent
 
 router = ApiRouter()
 
 AUDIT_TAGS = ["audit"]
 EVENT_TAGS = ["events"]
-
-
-class Page:
-    """What a list endpoint hands to the pagination: the page is sliced from the
-    queryset (by its keys first when ``by_keys``, see ``core.db.page_by_keys``) and
-    then turned into rows, while the count runs on the plain queryset (without the
-    joins or the per-row work of the page)."""
-
-    def __init__(
-        self,
-        queryset: QuerySet,
-        rows: Callable[[QuerySet], Iterable],
-        *,
-        by_keys: bool = False,
-    ):
-        self.queryset = queryset
-        self.rows = rows
-        self.by_keys = by_keys
-
-    def __getitem__(self, page: slice):
-        if self.by_keys:
-            return self.rows(page_by_keys(self.queryset, page))
-        return self.rows(self.queryset[page])
-
-    def all(self) -> QuerySet:
-        return self.queryset
 
 
 # --- the audit trail

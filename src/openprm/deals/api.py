@@ -352,6 +352,8 @@ def deal_get(request, deal_id: str):
     summary="The conflicts found when the deal was registered",
 )
 def deal_conflicts(request, deal_id: str):
+    """A list, not paged: the candidates of the one customer that the deal
+    matched when it was registered, highest score first."""
     return selectors.deal_conflicts(
         deal=selectors.deal_get(user=request.user, public_id=deal_id)
     )
@@ -492,6 +494,7 @@ def deal_stage(request, deal_id: str, payload: StageIn):
     summary="Pipeline stages with their probabilities",
 )
 def stage_list(request):
+    """A list, not paged: the pipeline stages are configuration."""
     return list(selectors.stages())
 
 

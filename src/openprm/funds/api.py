@@ -11,7 +11,7 @@ from ninja import File, Form, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from openprm.core.api import ApiRouter, ReasonIn, StrictSchema, lookup
+from openprm.core.api import ApiRouter, Page, ReasonIn, StrictSchema, lookup
 from openprm.core.errors import NotFound, ValidationFailed
 from openprm.funds import permissions, reports, selectors, services
 from openprm.funds.models import Budget, Fund, FundClaim, FundRequest
@@ -432,6 +432,7 @@ def _acting_partner(request, partner_id: int | None, rule) -> Partner:
 
 @router.get("/funds", response=list[FundOut], summary="List funds")
 def fund_list(request):
+    """A list, not paged: the funds (MDF, co-op…) are configuration."""
     permissions.READ.ensure(request.user)
     return list(selectors.funds())
 
@@ -445,6 +446,7 @@ def fund_create(request, payload: FundIn):
     "/fund-periods", response=list[FiscalPeriodOut], summary="List fiscal periods"
 )
 def period_list(request):
+    """A list, not paged: four quarters per fiscal year."""
     permissions.READ.ensure(request.user)
     return list(selectors.periods())
 
@@ -469,6 +471,7 @@ def fiscal_year_create(request, payload: FiscalYearIn):
     summary="Activity types partners may ask funds for",
 )
 def activity_type_list(request):
+    """A list, not paged: the activity types are configuration."""
     return list(selectors.activity_types())
 
 
@@ -573,28 +576,32 @@ def allocation_run(request, budget_id: UUID, payload: AllocationRunIn):
 # --- figures and ledger
 
 
-@router.get(
+@router.list(
     "/partners/{uuid:public_id}/fund-balances",
-    response=list[FundFiguresOut],
+    response=FundFiguresOut,
     summary="A partner's figures per allocation (sums of the ledger)",
 )
 def balances(request, public_id: UUID):
     """Vendor staff within their scope; the partner's admins, marketers and
-    finance (and a distributor's above it)."""
+    finance (and a distributor's above it). Newest period first; paged (a
+    partner gains allocations every period)."""
     partner = selectors.partner_for_figures(user=request.user, public_id=public_id)
-    return [
-        {
-            "allocation": row.allocation.public_id,
-            "partner": partner.pk,
-            "fund": row.allocation.budget.fund.name,
-            "period": row.allocation.budget.period.name,
-            "currency": row.allocation.budget.fund.currency,
-            "is_expiring": row.is_expiring,
-            "expiring": row.expiring,
-            **row.figures.__dict__,
-        }
-        for row in selectors.partner_figures(user=request.user, partner=partner)
-    ]
+    return Page(
+        selectors.partner_allocations(user=request.user, partner=partner),
+        lambda allocations: [
+            {
+                "allocation": row.allocation.public_id,
+                "partner": partner.pk,
+                "fund": row.allocation.budget.fund.name,
+                "period": row.allocation.budget.period.name,
+                "currency": row.allocation.budget.fund.currency,
+                "is_expiring": row.is_expiring,
+                "expiring": row.expiring,
+                **row.figures.__dict__,
+            }
+            for row in selectors.allocation_figure_rows(allocations)
+        ],
+    )
 
 
 @router.list("/fund-ledger", response=EntryOut, summary="Ledger entries, newest first")

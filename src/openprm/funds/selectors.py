@@ -278,12 +278,15 @@ class FundFigures:
         return (self.figures.available * kept / 100).quantize(Decimal("0.01"))
 
 
-def _partner_allocations(*, user, partner: Partner) -> list[Allocation]:
-    return list(
+def partner_allocations(*, user, partner: Partner) -> QuerySet[Allocation]:
+    """The partner's allocations, newest period first (then by fund, and id so the
+    order is total); read through the ``funds_allocation_one`` index of the
+    partner, so only its own allocations are sorted."""
+    return (
         _scoped(Allocation.objects.all(), user)
         .filter(partner=partner)
         .select_related("budget__fund", "budget__period")
-        .order_by("-budget__period__starts_on", "budget__fund__name")
+        .order_by("-budget__period__starts_on", "budget__fund__name", "id")
     )
 
 
@@ -294,18 +297,24 @@ def _home_allocations(*, user, partner: Partner) -> list[Allocation]:
     return reader_fact(
         user,
         f"home_fund_allocations_{partner.pk}",
-        lambda: _partner_allocations(user=user, partner=partner),
+        lambda: list(partner_allocations(user=user, partner=partner)),
     )
 
 
 def partner_figures(
     *, user, partner: Partner, allocations: list[Allocation] | None = None
 ) -> list[FundFigures]:
-    """The partner's allocations with their figures, each a sum of the ledger
-    (two queries; one when ``allocations``, the partner's as the reader reads
-    them, are given)."""
+    """All the partner's allocations with their figures (two queries; one when
+    ``allocations``, the partner's as the reader reads them, are given)."""
     if allocations is None:
-        allocations = _partner_allocations(user=user, partner=partner)
+        allocations = partner_allocations(user=user, partner=partner)
+    return allocation_figure_rows(allocations)
+
+
+def allocation_figure_rows(allocations) -> list[FundFigures]:
+    """Each of ``allocations`` with its figures, each a sum of the ledger (one
+    query, and one to read ``allocations`` if not read yet)."""
+    allocations = list(allocations)
     sums = _sums(
         LedgerEntry.objects.filter(allocation__in=[a.pk for a in allocations]),
         "allocation_id",

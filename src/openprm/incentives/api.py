@@ -928,6 +928,7 @@ def order_report(request, order_id: str, payload: FulfilmentReportIn):
     summary="List the fulfilment providers and how each is set up",
 )
 def provider_list(request):
+    """A list, not paged: the providers are the ones registered in code."""
     permissions.READ.ensure(request.user)
     settings = {s.provider: s for s in FulfilmentSetting.objects.all()}
     return [_provider_out(p, settings) for p in fulfilment.registered()]

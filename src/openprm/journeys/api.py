@@ -116,6 +116,8 @@ def _configurable(request, programme_id: UUID):
     summary="A programme's onboarding journey template (vendor staff)",
 )
 def task_template_list(request, programme_id: UUID):
+    """A list, not paged: a programme's journey is configuration (a handful of
+    tasks)."""
     programme = selectors.programme_get(user=request.user, public_id=programme_id)
     return list(selectors.task_templates_of(programme=programme))
 

@@ -14,7 +14,7 @@ from ninja import File, Query, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from openprm.core.api import ApiRouter, ReasonIn, StrictSchema, lookup
+from openprm.core.api import ApiRouter, Page, ReasonIn, StrictSchema, lookup
 from openprm.core.errors import ValidationFailed
 from openprm.leads import permissions, selectors, services
 from openprm.leads.batch import route_waiting_leads
@@ -548,13 +548,15 @@ def rule_delete(request, rule_id: UUID):
     return Status(204, None)
 
 
-@router.get(
+@router.list(
     "/lead-capacities",
-    response=list[CapacityOut],
+    response=CapacityOut,
     summary="Partners' open leads against capacity, and their acceptance record",
 )
 def capacity_list(request):
-    return selectors.capacity_list(user=request.user)
+    """The partners that hold open leads, have answered offers or have a capacity
+    set, by name; paged (it grows with the partners)."""
+    return Page(selectors.capacity_partners(user=request.user), selectors.capacity_rows)
 
 
 @router.put(
@@ -568,8 +570,4 @@ def capacity_set(request, partner_id: int, payload: CapacityIn):
     services.capacity_set(
         actor=request.user, partner=partner, max_open_leads=payload.max_open_leads
     )
-    return next(
-        row
-        for row in selectors.capacity_list(user=request.user)
-        if row["partner_id"] == partner.pk
-    )
+    return selectors.capacity_row(partner=partner)

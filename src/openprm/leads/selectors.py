@@ -141,38 +141,69 @@ def partner_for_leads(*, user, partner_id: int) -> Partner:
     return partner
 
 
-def capacity_list(*, user) -> list[dict]:
-    """Partners in the user's scope that hold leads or have a capacity set: open
-    leads against capacity and their lead record (three queries)."""
+def capacity_partners(*, user) -> QuerySet[Partner]:
+    """Partners in the user's scope that hold open leads, have answered offers or
+    have a capacity set, by name (the ``partners_name_id_idx`` order): the
+    lead-capacity list, paged by ``capacity_rows``."""
     permissions.READ_ROUTING.ensure(user)
-    partners = Partner.objects.visible_to(user)
+    return (
+        Partner.objects.visible_to(user)
+        .filter(
+            Exists(LeadCapacity.objects.filter(partner=OuterRef("pk")))
+            | Exists(
+                Lead.objects.filter(
+                    current_partner=OuterRef("pk"), status__in=OPEN_STATUSES
+                )
+            )
+            | Exists(
+                LeadAssignment.objects.filter(partner=OuterRef("pk")).exclude(
+                    outcome=AssignmentOutcome.PENDING
+                )
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+def capacity_rows(partners) -> list[dict]:
+    """Each of ``partners`` (a page of ``capacity_partners``, in order) with its
+    open leads against capacity and its lead record (four queries)."""
+    names = dict(partners.values_list("id", "name"))
+    ids = list(names)
     capacities = dict(
-        LeadCapacity.objects.filter(partner__in=partners).values_list(
+        LeadCapacity.objects.filter(partner_id__in=ids).values_list(
             "partner_id", "max_open_leads"
         )
     )
-    records = partner_lead_records(partner_ids=partners.values("id"))
+    records = partner_lead_records(partner_ids=ids)
     open_counts = dict(
-        Lead.objects.filter(current_partner__in=partners, status__in=OPEN_STATUSES)
+        Lead.objects.filter(current_partner_id__in=ids, status__in=OPEN_STATUSES)
         .values("current_partner_id")
         .annotate(count=Count("id"))
         .values_list("current_partner_id", "count")
     )
-    ids = set(capacities) | set(records) | set(open_counts)
-    names = dict(Partner.objects.filter(pk__in=sorted(ids)).values_list("id", "name"))
     default = settings.OPENPRM_LEAD_DEFAULT_CAPACITY
-    rows = [
+    return [
         {
             "partner_id": partner_id,
-            "name": names.get(partner_id, ""),
+            "name": name,
             "capacity": capacities.get(partner_id, default),
             "is_default": partner_id not in capacities,
             "open_leads": open_counts.get(partner_id, 0),
             **records.get(partner_id, empty_record()),
         }
-        for partner_id in ids
+        for partner_id, name in names.items()
     ]
-    return sorted(rows, key=lambda row: (row["name"], row["partner_id"]))
+
+
+def capacity_row(*, partner: Partner) -> dict:
+    """One partner's row of the lead-capacity list (after setting its capacity)."""
+    return capacity_rows(Partner.objects.filter(pk=partner.pk))[0]
+
+
+def capacity_list(*, user) -> list[dict]:
+    """Every row of the lead-capacity list (the console page)."""
+    return capacity_rows(capacity_partners(user=user))
 
 
 def empty_record() -> dict:

@@ -16,7 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from openprm.accounts.models import User
-from openprm.core.api import ApiRouter, ReaderQuery, StrictSchema
+from openprm.core.api import ApiRouter, Page, ReaderQuery, StrictSchema
 from openprm.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openprm.learning import permissions, reports, selectors, services
 from openprm.learning.choices import LessonKind, QuestionKind
@@ -985,19 +985,25 @@ def report_completions(request, query: Query[ReportQuery]):
     }
 
 
-@router.get(
+@router.list(
     "/learning/reports/quiz-pass-rates",
-    response=list[QuizPassRateOut],
+    response=QuizPassRateOut,
     summary="Per quiz: attempts submitted, passed, pass rate and learners "
     "(vendor staff; the partners in their scope)",
 )
 def report_quiz_pass_rates(request, query: Query[ReportQuery]):
+    """Most attempts first; paged (it grows with the quizzes); `count` counts the
+    quizzes attempted."""
     permissions.READ.ensure(request.user)
-    rows = reports.quiz_pass_rates(
-        user=request.user,
-        filters=_report_filters(request, query),
-        limit=reports.EXPORT_ROWS,
+    filters = _report_filters(request, query)
+    return Page(
+        reports.quiz_pass_rate_groups(user=request.user, filters=filters),
+        _quiz_pass_rate_out,
+        counted=reports.quizzes_attempted(user=request.user, filters=filters),
     )
+
+
+def _quiz_pass_rate_out(groups) -> list[dict]:
     return [
         {
             "quiz": row["public_id"],
@@ -1008,7 +1014,7 @@ def report_quiz_pass_rates(request, query: Query[ReportQuery]):
             "learners": row["learners"],
             "learners_passed": row["learners_passed"],
         }
-        for row in rows
+        for row in reports.quiz_pass_rate_rows(groups)
     ]
 
 

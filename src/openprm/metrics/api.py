@@ -100,6 +100,7 @@ def _metric_out(metric: catalogue.Metric) -> dict:
     summary="The metric catalogue: each metric's unit, aggregation and sources",
 )
 def metric_catalogue(request):
+    """A list, not paged: the catalogue is defined in code."""
     permissions.READ.ensure(request.user)
     return [_metric_out(metric) for metric in catalogue.metrics()]
 
@@ -418,6 +419,8 @@ class PartnerHealthTrendOut(PartnerHealthOut):
     summary="A partner's health score per programme, with its reasons and trend",
 )
 def partner_health(request, partner_id: UUID):
+    """A list, not paged: one row per programme the partner is in, each with its
+    last 12 scores (not the whole history)."""
     partner = selectors.partner_for_metrics(user=request.user, public_id=partner_id)
     found = []
     for item in selectors.health_for_partner(partner_ids=[partner.pk]):

@@ -94,7 +94,8 @@ def notification_read(request, notification_id: str):
     summary="My email preferences per kind",
 )
 def preference_list(request):
-    """Every kind; ``required`` ones are always emailed."""
+    """Every kind; ``required`` ones are always emailed. A list, not paged: one
+    row per notification kind, defined in code."""
     return selectors.preferences_for(user=request.user)
 
 
@@ -104,7 +105,8 @@ def preference_list(request):
     summary="Switch the email of one kind on or off",
 )
 def preference_set(request, payload: PreferenceIn):
-    """422 for an unknown kind or for switching off a required one."""
+    """422 for an unknown kind or for switching off a required one. A list, not
+    paged: one row per notification kind, defined in code."""
     services.notification_preference_set(
         user=request.user, kind=payload.kind, email_enabled=payload.email_enabled
     )

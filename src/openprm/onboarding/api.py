@@ -271,7 +271,7 @@ class OpenProgrammeOut(Schema):
 )
 def open_programme_list(request):
     """What the public page /apply/ lists: each active programme with its tiers
-    and their benefits."""
+    and their benefits. A list, not paged: the programmes are configuration."""
     return selectors.open_programmes()
 
 

@@ -117,7 +117,8 @@ def _fresh(request, report: SavedReport) -> SavedReport:
 )
 def kind_list(request):
     """The kinds the caller's role may read; ``filters`` names each kind's
-    filter fields (the query string of its console page)."""
+    filter fields (the query string of its console page). A list, not paged: the
+    kinds are defined in code."""
     permissions.SCHEDULE.ensure(request.user)
     return [
         {

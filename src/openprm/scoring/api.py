@@ -327,6 +327,7 @@ def score_run_get(request, run_id: str):
     summary="A partner's current scores with their reasons",
 )
 def partner_scores(request, public_id: str):
+    """A list, not paged: the current score on each scorecard (configuration)."""
     partner = selectors.partner_for_scores(
         user=request.user, public_id=as_uuid(public_id)
     )

@@ -263,10 +263,58 @@ def test_the_api_counts_expiring_certifications_by_partner_in_scope(client):
     )
 
     assert [
-        (row["name"], row["expiring"], row["people"]) for row in response.json()
+        (row["name"], row["expiring"], row["people"])
+        for row in response.json()["items"]
     ] == [("Contoso", 1, 1)]
-    assert response.json()[0]["partner"] == str(contoso.public_id)
+    assert response.json()["items"][0]["partner"] == str(contoso.public_id)
     assert refused.status_code == 422
+
+
+BY_PARTNER = "/api/v1/user-certifications/expiring/by-partner"
+
+
+def _expiring_partners(rows: int) -> list:
+    """``rows`` partners, the first with the most certifications ending."""
+    partners = [PartnerFactory(name=f"Partner {number:02}") for number in range(rows)]
+    _ending(partners[0], 10)
+    for partner in partners:
+        _ending(partner, 20)
+    _ending(PartnerFactory(name="Later"), 200)  # beyond the period
+    return partners
+
+
+def test_the_expiring_by_partner_api_pages_most_first_and_counts_up_to_a_cap(
+    client, admin, monkeypatch
+):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 3)
+    partners = _expiring_partners(7)
+    client.force_login(admin)
+
+    first = client.get(BY_PARTNER, {"limit": 2}).json()
+    last = client.get(BY_PARTNER, {"limit": 2, "offset": 6}).json()
+
+    assert [(row["name"], row["expiring"]) for row in first["items"]] == [
+        ("Partner 00", 2),
+        ("Partner 01", 1),
+    ]
+    assert (first["count"], first["count_is_capped"]) == (3, True)
+    assert [row["partner"] for row in last["items"]] == [str(partners[6].public_id)]
+    assert (last["count"], last["count_is_capped"]) == (7, False)
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_expiring_by_partner_api_takes_the_same_queries_for_any_number_of_partners(
+    client, admin, django_assert_num_queries, rows
+):
+    _expiring_partners(rows)
+    client.force_login(admin)
+    client.get(BY_PARTNER)
+
+    # Session, user, the capped count of partners, the page's groups.
+    with django_assert_num_queries(4):
+        body = client.get(BY_PARTNER, {"limit": 100}).json()
+
+    assert len(body["items"]) == rows
 
 
 def test_partner_users_are_refused_the_expiring_report(client):

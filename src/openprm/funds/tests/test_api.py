@@ -87,7 +87,7 @@ def test_claim_with_files_through_the_api_and_balances(client):
     )
     balances = client.get(
         f"/api/v1/partners/{request.partner.public_id}/fund-balances"
-    ).json()
+    ).json()["items"]
 
     assert response.status_code == 201
     assert [item["kind"] for item in response.json()["files"]] == [
@@ -113,3 +113,46 @@ def test_request_list_has_constant_queries(client):
     assert response.json()["count"] == 5
     assert len(five) == len(one)
     assert Decimal(response.json()["items"][0]["amount"]) == Decimal("1000.00")
+
+
+def _allocations(rows: int):
+    """A partner with ``rows`` allocations this period, one per fund."""
+    partner = PartnerFactory()
+    for number in range(rows):
+        the_budget = f.budget(fund=f.FundFactory(name=f"Fund {number:02}"))
+        f.allocate(partner, the_budget, "100.00")
+    f.allocate(PartnerFactory(), f.budget(), "100.00")  # another partner's
+    return partner
+
+
+def test_fund_balances_page_by_fund_and_count_up_to_a_cap(client, monkeypatch):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 3)
+    partner = _allocations(7)
+    client.force_login(f.reviewer())
+    url = f"/api/v1/partners/{partner.public_id}/fund-balances"
+
+    first = client.get(url, {"limit": 2}).json()
+    last = client.get(url, {"limit": 2, "offset": 6}).json()
+
+    assert [row["fund"] for row in first["items"]] == ["Fund 00", "Fund 01"]
+    assert (first["count"], first["count_is_capped"]) == (3, True)
+    assert [row["fund"] for row in last["items"]] == ["Fund 06"]
+    assert (last["count"], last["count_is_capped"]) == (7, False)
+    assert last["items"][0]["available"] == "100.00"
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_fund_balances_take_the_same_queries_for_any_number_of_allocations(
+    client, django_assert_num_queries, rows
+):
+    partner = _allocations(rows)
+    client.force_login(f.reviewer())
+    url = f"/api/v1/partners/{partner.public_id}/fund-balances"
+    client.get(url)
+
+    # Session, user, the partner, the capped count, the page's allocations with
+    # fund and period, their ledger sums.
+    with django_assert_num_queries(6):
+        body = client.get(url, {"limit": 100}).json()
+
+    assert len(body["items"]) == rows

@@ -154,7 +154,7 @@ def test_rules_and_capacities(client, headers):
     assert created.json()["named_partner"] == partner.pk
     assert capacity.json()["capacity"] == 4
     listed = client.get("/api/v1/lead-capacities", headers=headers).json()
-    assert [row["partner_id"] for row in listed] == [partner.pk]
+    assert [row["partner_id"] for row in listed["items"]] == [partner.pk]
 
 
 def test_a_partner_converts_an_accepted_lead_through_the_api(client, headers, partners):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openprm.accounts.tests.factories import VendorUserFactory
 from openprm.leads import selectors
 from openprm.leads.models import LeadStatus
-from openprm.leads.tests.factories import LeadFactory
+from openprm.leads.tests.factories import CapacityFactory, LeadFactory
 from openprm.partners.tests.factories import PartnerFactory
 from openprm.tenancy.tests.factories import partner_user
 from openprm.testing.plans import assert_served_by, page_keys_plan
@@ -52,3 +52,61 @@ def test_the_portal_list_counts_up_to_a_cap(assert_count_capped):
     )
 
     assert "Elsewhere" not in pages.first_text + pages.last_text
+
+
+# --- the API's lead capacities (paged since issue 21)
+
+CAPACITIES = "/api/v1/lead-capacities"
+
+
+def _capacities(rows: int) -> list:
+    """``rows`` partners on the list: each with a capacity, an open lead or an
+    answered offer in turn; and one partner with none of them."""
+    partners = [PartnerFactory(name=f"Partner {number:02}") for number in range(rows)]
+    for number, partner in enumerate(partners):
+        if number % 2:
+            CapacityFactory(partner=partner, max_open_leads=3)
+        else:
+            LeadFactory(status=LeadStatus.WORKING, current_partner=partner)
+    PartnerFactory(name="Partner without leads")
+    return partners
+
+
+def test_the_capacity_api_pages_by_name_and_counts_up_to_a_cap(client, monkeypatch):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 3)
+    partners = _capacities(7)
+    client.force_login(VendorUserFactory())
+
+    first = client.get(CAPACITIES, {"limit": 2}).json()
+    last = client.get(CAPACITIES, {"limit": 2, "offset": 6}).json()
+
+    assert [row["name"] for row in first["items"]] == ["Partner 00", "Partner 01"]
+    assert (first["count"], first["count_is_capped"]) == (3, True)
+    assert [row["partner_id"] for row in last["items"]] == [partners[6].pk]
+    assert (last["count"], last["count_is_capped"]) == (7, False)
+    assert first["items"][0]["open_leads"] == 1
+    assert (first["items"][1]["capacity"], first["items"][1]["is_default"]) == (
+        3,
+        False,
+    )
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_capacity_api_takes_the_same_queries_for_any_number_of_partners(
+    client, django_assert_num_queries, rows
+):
+    _capacities(rows)
+    client.force_login(VendorUserFactory())
+    client.get(CAPACITIES)
+
+    # Session, user, the capped count, the page's partners, their capacities,
+    # lead records and open leads.
+    with django_assert_num_queries(7):
+        body = client.get(CAPACITIES, {"limit": 100}).json()
+
+    assert len(body["items"]) == rows
+
+
+def test_the_capacity_api_page_keys_come_from_an_index_in_order():
+    partners = selectors.capacity_partners(user=VendorUserFactory())
+    assert_served_by(page_keys_plan(partners), "partners_name_id_idx")

@@ -102,7 +102,7 @@ def test_completions_are_counted_by_course_partner_and_month(staff, world):
 
 
 def test_quiz_pass_rates_count_submitted_attempts_and_learners(staff, world):
-    [row] = staff.get(QUIZZES).json()
+    [row] = staff.get(QUIZZES).json()["items"]
 
     assert (row["title"], row["attempts"], row["passed"], row["pass_rate"]) == (
         "Firewall check",
@@ -115,7 +115,7 @@ def test_quiz_pass_rates_count_submitted_attempts_and_learners(staff, world):
 
 def test_a_longer_period_reaches_older_completions_and_attempts(staff, world):
     body = staff.get(COMPLETIONS, {"months": 24}).json()
-    [quiz] = staff.get(QUIZZES, {"months": 24}).json()
+    [quiz] = staff.get(QUIZZES, {"months": 24}).json()["items"]
 
     assert body["completed"] == 4
     assert len(body["by_month"]) == 24
@@ -128,13 +128,13 @@ def test_the_filters_narrow_every_table(staff, world):
     by_course = staff.get(
         COMPLETIONS, {"course": str(world["firewall"].public_id)}
     ).json()
-    [quiz] = staff.get(QUIZZES, {"region": "EMEA"}).json()
+    [quiz] = staff.get(QUIZZES, {"region": "EMEA"}).json()["items"]
 
     assert [row["name"] for row in by_region["by_partner"]] == ["Bolt"]
     assert [row["title"] for row in by_line["by_course"]] == ["Sales 101"]
     assert [row["title"] for row in by_course["by_course"]] == ["Firewall basics"]
     assert (quiz["attempts"], quiz["learners"]) == (3, 2)
-    assert staff.get(QUIZZES, {"product_line": "Sales"}).json() == []
+    assert staff.get(QUIZZES, {"product_line": "Sales"}).json()["items"] == []
 
 
 def test_bad_filters_are_field_errors(staff, world):
@@ -159,7 +159,7 @@ def test_a_channel_manager_sees_only_their_partners(client, world):
     client.force_login(manager)
 
     body = client.get(COMPLETIONS).json()
-    [quiz] = client.get(QUIZZES).json()
+    [quiz] = client.get(QUIZZES).json()["items"]
     page = client.get(PAGE).content.decode()
 
     assert [row["name"] for row in body["by_partner"]] == ["Bolt"]
@@ -205,6 +205,46 @@ def test_the_api_runs_a_fixed_number_of_queries(
 ):
     with django_assert_num_queries(API_QUERIES):
         assert staff.get(COMPLETIONS).status_code == 200
+
+
+def _quizzes(rows: int) -> None:
+    """``rows`` quizzes attempted: the first twice, the others once."""
+    quizzes = [QuizFactory(title=f"Quiz {number:02}") for number in range(rows)]
+    QuizAttemptFactory(quiz=quizzes[0])
+    for quiz in quizzes:
+        QuizAttemptFactory(quiz=quiz)
+
+
+def test_quiz_pass_rates_page_most_attempts_first_and_count_up_to_a_cap(
+    staff, monkeypatch
+):
+    monkeypatch.setattr("openprm.core.api.COUNT_CAP", 3)
+    _quizzes(7)
+
+    first = staff.get(QUIZZES, {"limit": 2}).json()
+    last = staff.get(QUIZZES, {"limit": 2, "offset": 6}).json()
+
+    assert [(row["title"], row["attempts"]) for row in first["items"]] == [
+        ("Quiz 00", 2),
+        ("Quiz 01", 1),
+    ]
+    assert (first["count"], first["count_is_capped"]) == (3, True)
+    assert [row["title"] for row in last["items"]] == ["Quiz 06"]
+    assert (last["count"], last["count_is_capped"]) == (7, False)
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_quiz_pass_rates_take_the_same_queries_for_any_number_of_quizzes(
+    staff, django_assert_num_queries, rows
+):
+    _quizzes(rows)
+    staff.get(QUIZZES)
+
+    # Session, user, the capped count of quizzes, the page's groups.
+    with django_assert_num_queries(4):
+        body = staff.get(QUIZZES, {"limit": 100}).json()
+
+    assert len(body["items"]) == rows
 
 
 def test_an_empty_report_says_what_to_do(staff):
