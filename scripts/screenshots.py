@@ -90,6 +90,13 @@ def learning_player(page) -> str:
     return page.get_by_test_id("resume").get_attribute("href")
 
 
+def reward_edit(page) -> str:
+    """The edit form of the rewards catalogue's first reward."""
+    page.goto("/console/incentives/rewards/")
+    edit = page.locator("main a[aria-label^='Edit ']")
+    return edit.first.get_attribute("href")
+
+
 SHOTS = [
     # (file name, who signs in, the page: a path or a function finding it)
     ("portal-home", PARTNER, "/portal/"),
@@ -125,6 +132,10 @@ SHOTS = [
     ("console-spiff-form", ADMIN, "/console/spiffs/new/"),
     ("console-rewards", ADMIN, "/console/incentives/rewards/"),
     ("console-incentive-settings", ADMIN, "/console/incentives/settings/"),
+    ("console-reward-edit", ADMIN, reward_edit),
+    ("console-programme-enrol", ADMIN, "/console/programmes/enrol/"),
+    ("console-audit", ADMIN, "/console/audit/"),
+    ("console-lead-capacity", ADMIN, "/console/leads/capacity/"),
 ]
 
 

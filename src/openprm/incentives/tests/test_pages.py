@@ -55,9 +55,9 @@ def test_the_portal_earnings_page_shows_balance_expiring_and_reasons(
             now=datetime.datetime.now(datetime.UTC),
         )
     client.force_login(user)
-    # session, user, membership, its roles (the page's rule); the account;
-    # expiring; balance; pending; count, page
-    with django_assert_num_queries(10):
+    # session, user, the reader's memberships (the page's rule reads its roles
+    # from them); the account; expiring; balance; pending; count, page
+    with django_assert_num_queries(9):
         response = client.get("/portal/earnings/")
     assert response.status_code == 200
     summary = response.context["summary"]
