@@ -145,5 +145,10 @@ def partner_roles_of(user) -> PartnerRoles:
 def forget_reader_facts(user) -> None:
     """Drop what was resolved about a user object (roles, scopes) after its roles
     changed, so that the next check resolves them again."""
-    for name in [name for name in vars(user) if name.startswith("_openprm_")]:
-        delattr(user, name)
+    # A request's lazy user keeps the facts on the user inside it (reader_fact
+    # sets them through it); one not yet loaded holds none.
+    target = vars(user).get("_wrapped", user)
+    for name in [
+        name for name in getattr(target, "__dict__", ()) if name.startswith("_openprm_")
+    ]:
+        delattr(target, name)

@@ -31,14 +31,18 @@ from openprm.programs.models import (
 from openprm.tenancy.models import Membership
 
 
-def tiers_prefetch() -> Prefetch:
-    """Tiers in rank order with their requirements and benefits."""
+def tiers_prefetch(*, benefits: bool = True) -> Prefetch:
+    """Tiers in rank order with their requirements, and their benefits unless
+    ``benefits=False`` (a page that shows none reads one query fewer)."""
+    related = [
+        Prefetch("requirements", queryset=TierRequirement.objects.order_by("id"))
+    ]
+    if benefits:
+        related.append(
+            Prefetch("benefits", queryset=TierBenefit.objects.order_by("kind"))
+        )
     return Prefetch(
-        "tiers",
-        queryset=Tier.objects.order_by("rank").prefetch_related(
-            Prefetch("requirements", queryset=TierRequirement.objects.order_by("id")),
-            Prefetch("benefits", queryset=TierBenefit.objects.order_by("kind")),
-        ),
+        "tiers", queryset=Tier.objects.order_by("rank").prefetch_related(*related)
     )
 
 
@@ -147,11 +151,7 @@ def partner_enrolments_for_portal(
     """The active enrolments of the organisation the portal works for, each with its
     programme's tiers and their requirements, and their benefits unless a page
     shows none (``benefits=False``: the tier progress card, one query fewer)."""
-    tiers = tiers_prefetch().queryset
-    if not benefits:
-        tiers = Tier.objects.order_by("rank").prefetch_related(
-            Prefetch("requirements", queryset=TierRequirement.objects.order_by("id"))
-        )
+    tiers = tiers_prefetch(benefits=benefits).queryset
     return list(
         Enrolment.objects.filter(partner=partner, status=EnrolmentStatus.ACTIVE)
         .select_related("programme", "tier")
